@@ -1,0 +1,1 @@
+"""The runtime: CLI, config, wiring, adapters, scheduler, dispatcher."""

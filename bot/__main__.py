@@ -1,0 +1,5 @@
+"""`python -m bot` is the same as `crossdesk`."""
+
+from bot.cli import main
+
+main()

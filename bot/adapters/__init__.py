@@ -1,0 +1,1 @@
+"""Platform adapters: the only place platform SDKs are imported."""

@@ -1,0 +1,97 @@
+"""The console platform: a REPL and script runner that prints messages as text."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.dispatch import Dispatcher
+from handlers.messages import Message
+
+
+def render(message: Message, label: str) -> str:
+    """``[label] text``, then fields and ``(button) Label -> command`` lines."""
+    lines = [f"[{label}] {message.text}"]
+    lines += [f"  {name}: {value}" for name, value in message.fields]
+    lines += [f"  (button) {b.label} -> {b.command}" for b in message.buttons]
+    return "\n".join(lines)
+
+
+class ConsoleSender:
+    """Prints every message as ``[to TARGET] …``; TARGET is a person id or #channel."""
+
+    def __init__(self, app: App, out: TextIO) -> None:
+        self.app = app
+        self.out = out
+
+    def target_label(self, message: Message) -> str:
+        if message.target_kind == "dept":
+            dep = self.app.settings.catalog.department(message.target_id)
+            return f"to #{dep.channel}"
+        return f"to {message.target_id}"
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        print(render(message, self.target_label(message)), file=self.out)
+        return message.request_ref and f"console:{message.request_ref}"
+
+
+class ConsoleSession:
+    """Runs transcript lines: ``alice> text``, ``@now ISO``, ``# comments``."""
+
+    def __init__(self, app: App, clock: ManualClock, out: TextIO = sys.stdout,
+                 echo: bool = False) -> None:
+        self.app = app
+        self.clock = clock
+        self.out = out
+        self.echo = echo
+        sender = ConsoleSender(app, out)
+        self.dispatcher = Dispatcher(app.desk.engine, lambda _m: sender, clock)
+        self.tick_hooks: list = []
+
+    def run(self, lines: Iterable[str]) -> None:
+        """Run every line in order."""
+        for line in lines:
+            self.line(line.rstrip("\n"))
+
+    def line(self, raw: str) -> None:
+        """Run one transcript line."""
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            if self.echo and line:
+                print(line, file=self.out)
+            return
+        if self.echo:
+            print(line, file=self.out)
+        if line.startswith("@now"):
+            self.travel(line[4:].strip())
+            return
+        speaker, sep, text = line.partition(">")
+        if not sep or not speaker.strip() or " " in speaker.strip():
+            print("[error] write `person> message`, `@now 2026-11-23T09:00` or `# comment`",
+                  file=self.out)
+            return
+        text = text.replace("\\n", "\n")
+        reply = self.app.handle(speaker.strip(), text.strip())
+        for message in reply.messages:
+            print(render(message, "reply"), file=self.out)
+        self.dispatcher.run_once()
+
+    def travel(self, when: str) -> None:
+        """Set the clock (local time of bot.timezone) and run the sweep and dispatch."""
+        try:
+            moment = datetime.fromisoformat(when)
+        except ValueError:
+            print(f"[error] @now needs an ISO time such as 2026-11-23T09:00, not {when!r}",
+                  file=self.out)
+            return
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(self.app.settings.policy.timezone))
+        self.clock.set(moment)
+        for hook in self.tick_hooks:
+            hook(self.clock())
+        self.dispatcher.run_once()

@@ -1,0 +1,55 @@
+"""Build a Desk from settings: engine, schema, people, counters, calendars and the router."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from handlers import build_router
+from handlers.desk import Clock, Desk
+from handlers.messages import Reply
+from handlers.router import Router, handle
+from storage import migrate, people, request_store
+from storage.engine import make_engine, transaction
+
+
+@dataclass
+class App:
+    """A running desk: what adapters call into."""
+
+    settings: Settings
+    desk: Desk
+    router: Router
+    clock: Clock
+
+    def handle(self, actor_id: str, text: str, now: datetime | None = None) -> Reply:
+        """Run one chat line as ``actor_id``."""
+        return handle(self.desk, self.router, actor_id, text, now or self.clock())
+
+
+def build(settings: Settings, clock: Clock, engine: Engine | None = None,
+          upgrade: bool = True) -> App:
+    """Wire everything; by default bring the schema up to date first."""
+    engine = engine or make_engine(settings.database_url)
+    if upgrade:
+        migrate.upgrade(engine)
+    sync_directory(settings, engine, clock())
+    desk = Desk(
+        catalog=settings.catalog, engine=engine, policy=settings.policy,
+        calendar=settings.calendar(), department_calendars=settings.department_calendars(),
+    )
+    return App(settings=settings, desk=desk, router=build_router(), clock=clock)
+
+
+def sync_directory(settings: Settings, engine: Engine, now: datetime) -> None:
+    """Bring configured people and department counters into the database."""
+    with transaction(engine) as session:
+        for spec in settings.catalog.people:
+            people.upsert(
+                session, spec.id, spec.name, now, locale=spec.locale, slack_id=spec.slack,
+                wecom_id=spec.wecom, manager_id=spec.manager,
+            )
+        request_store.ensure_counters(session, [d.key for d in settings.catalog.departments])

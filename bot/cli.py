@@ -1,0 +1,168 @@
+"""`crossdesk …`: demo, chat, serve, tick, init, db upgrade, check-config, digest, export."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot import config as config_mod
+
+app = typer.Typer(help="crossdesk: an internal service desk between departments.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+ConfigOpt = Annotated[str | None, typer.Option(
+    "--config", help="Config file (default ./config.toml, else config.example.toml).")]
+DbOpt = Annotated[str | None, typer.Option(
+    "--database-url", help="Overrides [bot] database_url, e.g. sqlite:///crossdesk.db "
+    "or postgresql+psycopg://user@host/db.")]
+
+
+def load_settings(config: str | None, database_url: str | None) -> config_mod.Settings:
+    """Load and validate the config, or print every problem and exit 1."""
+    path = config_mod.find_config(config)
+    try:
+        return config_mod.load(path, database_url)
+    except config_mod.ConfigError as exc:
+        typer.echo(f"{len(exc.problems)} problem(s) in {path}:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("check-config")
+def check_config(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+    """Validate a config file; print every problem (exit 1) or a summary of the catalog."""
+    from bot.summary import print_summary
+
+    settings = load_settings(config, database_url)
+    print_summary(settings)
+
+
+@app.command()
+def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+    """Write config.toml from the example if absent, and create the database."""
+    target = Path(config or "config.toml")
+    if not target.exists():
+        example = config_mod.find_config("config.example.toml")
+        if not example.exists():
+            example = Path(__file__).resolve().parent.parent / "config.example.toml"
+        shutil.copyfile(example, target)
+        typer.echo(f"wrote {target} from {example.name}; edit it, then run crossdesk check-config")
+    else:
+        typer.echo(f"{target} exists; left as it is")
+    settings = load_settings(str(target), database_url)
+    _upgrade(settings.database_url)
+
+
+def _upgrade(url: str) -> None:
+    from storage import migrate
+    from storage.engine import make_engine
+
+    engine = make_engine(url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    shown = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        typer.echo(f"database {shown} is up to date (revision {after})")
+    else:
+        typer.echo(f"database {shown} upgraded from {before or 'empty'} to {after}")
+    engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+    """Apply Alembic migrations (a no-op when the database is current)."""
+    settings = load_settings(config, database_url)
+    _upgrade(settings.database_url)
+
+
+@app.command()
+def chat(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    script: Annotated[Path | None, typer.Argument(help="Transcript file (default: stdin).")] = None,
+    now: Annotated[str | None, typer.Option(help="Start the clock here (local ISO time).")] = None,
+) -> None:
+    """Talk to the desk as anyone: `alice> /request …`, `@now 2026-11-23T09:00`, `# …`."""
+    from bot.console_runner import run_console
+
+    settings = load_settings(config, database_url)
+    source = script.read_text(encoding="utf-8").splitlines() if script else None
+    run_console(settings, source, start=now, interactive=script is None and sys.stdin.isatty())
+
+
+@app.command()
+def demo(config: ConfigOpt = None) -> None:
+    """Tell the demo story on a throwaway SQLite database with the sample company."""
+    from bot.console_runner import run_console
+    from bot.demo import DEMO_SCRIPT
+
+    with tempfile.TemporaryDirectory(prefix="crossdesk-demo-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        path = config or str(Path(__file__).resolve().parent.parent / "config.example.toml")
+        if not Path(path).exists():
+            path = str(config_mod.find_config(None))
+        settings = load_settings(path, url)
+        run_console(settings, DEMO_SCRIPT.splitlines(), echo=True)
+
+
+@app.command()
+def tick(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    now: Annotated[str | None, typer.Option(help="Pretend it is this time (ISO).")] = None,
+) -> None:
+    """Run one sweep and one dispatch, then exit."""
+    from bot.console_runner import run_tick
+
+    settings = load_settings(config, database_url)
+    run_tick(settings, now)
+
+
+@app.command()
+def export(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    format: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
+    = None,
+    what: Annotated[str, typer.Option(help="requests, events, ratings or suggestions.")]
+    = "requests",
+) -> None:
+    """Export requests, events, ratings or suggestions as CSV or JSON lines."""
+    from bot.export import write_export
+
+    if format not in ("csv", "jsonl"):
+        typer.echo("--format must be csv or jsonl", err=True)
+        raise typer.Exit(2)
+    settings = load_settings(config, database_url)
+    try:
+        write_export(settings, what, format, output)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+    """Serve the enabled chat platforms, the scheduler and the dispatcher."""
+    settings = load_settings(config, database_url)
+    typer.echo(
+        f"crossdesk serve: no chat platform is enabled in {settings.path}. "
+        "Slack and WeCom adapters are not built yet; use `crossdesk chat` to try the desk.",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,334 @@
+"""TOML + environment → validated settings; every problem names file, key and the fix."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
+from handlers.desk import Policy
+from handlers.grammar import SUBCOMMAND_WORDS
+from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
+
+DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
+PREFIX_RE = re.compile(r"^[A-Z]{2,4}$")
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+RESERVED = set(SUBCOMMAND_WORDS) | {"/request", "/suggest", "提单", "请求"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a config file."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The config file has problems; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Settings:
+    """Everything the runtime needs, validated."""
+
+    path: Path
+    database_url: str
+    policy: Policy
+    catalog: Catalog
+    calendar_spec: CalendarSpec
+    department_specs: dict[str, CalendarSpec]
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def calendar(self) -> BusinessCalendar:
+        """The company's business calendar."""
+        return BusinessCalendar(self.calendar_spec)
+
+    def department_calendars(self) -> dict[str, BusinessCalendar]:
+        """Calendars of departments with their own hours."""
+        return {k: BusinessCalendar(s) for k, s in self.department_specs.items()}
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A raw config table (for adapters' own keys)."""
+        value = self.raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def find_config(explicit: str | None) -> Path:
+    """``--config`` if given, else ./config.toml, else config.example.toml."""
+    if explicit:
+        return Path(explicit)
+    for name in ("config.toml", "config.example.toml"):
+        if Path(name).exists():
+            return Path(name)
+    return Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+def load(path: Path, database_url: str | None = None) -> Settings:
+    """Read and validate ``path``; raise ConfigError listing every problem."""
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fix = "run `crossdesk init` to create one from config.example.toml"
+        raise ConfigError([Problem(name, "-", f"file not found; {fix}")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(name, "-", f"not valid TOML: {exc}")]) from None
+    return _Validator(name, raw, database_url).settings()
+
+
+class _Validator:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self, file: str, raw: dict[str, Any], database_url: str | None) -> None:
+        self.file = file
+        self.raw = raw
+        self.database_url = database_url
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.file, key, message))
+
+    def settings(self) -> Settings:
+        bot = self._table(self.raw, "bot")
+        for secret in ("token", "secret", "signing_secret", "aes_key", "password"):
+            for section, table in self.raw.items():
+                if isinstance(table, dict) and secret in table:
+                    self.problem(f"{section}.{secret}", "secrets are read only from environment "
+                                 "variables; remove it from the file")
+        timezone = str(bot.get("timezone", "Asia/Shanghai"))
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem("bot.timezone", f"unknown time zone {timezone!r}; use an IANA name "
+                         "such as \"Asia/Shanghai\"")
+            timezone = "UTC"
+        locale = str(bot.get("locale", "zh-CN"))
+        if locale not in ("zh-CN", "en"):
+            self.problem("bot.locale", f"{locale!r} is not supported; use \"zh-CN\" or \"en\"")
+            locale = "zh-CN"
+        calendar_spec = self._calendar(self._table(self.raw, "calendar"), "calendar", timezone)
+        day = _day_length(calendar_spec)
+        people = self._people()
+        ids = {p.id for p in people}
+        admins = tuple(str(a) for a in bot.get("admins", []))
+        for a in admins:
+            if a not in ids:
+                self.problem("bot.admins", f"unknown person {a!r}; add them to [[people]]")
+        factors = self._priorities()
+        departments, dep_specs = self._departments(ids, timezone, calendar_spec, day)
+        policy = Policy(timezone=timezone, locale=locale, admins=admins,
+                        priority_factors=factors, admin_channel=bot.get("admin_channel"))
+        if self.problems:
+            raise ConfigError(self.problems)
+        url = self.database_url or str(bot.get("database_url", DEFAULT_DATABASE_URL))
+        return Settings(
+            path=Path(self.file), database_url=url, policy=policy,
+            catalog=Catalog(departments=tuple(departments), people=tuple(people)),
+            calendar_spec=calendar_spec, department_specs=dep_specs, raw=self.raw,
+        )
+
+    def _table(self, parent: dict[str, Any], key: str) -> dict[str, Any]:
+        value = parent.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(key, "must be a table like [" + key + "]")
+            return {}
+        return value
+
+    def _calendar(self, cal: dict[str, Any], key: str, timezone: str,
+                  base: CalendarSpec | None = None) -> CalendarSpec:
+        try:
+            hours = parse_hours(cal["hours"]) if "hours" in cal else (
+                base.hours if base else parse_hours(["09:00-12:00", "13:30-18:00"]))
+        except ValueError as exc:
+            self.problem(f"{key}.hours", f"{exc}; write e.g. [\"09:00-12:00\", \"13:30-18:00\"]")
+            hours = parse_hours(["09:00-18:00"])
+        try:
+            workdays = parse_workdays(cal["workdays"]) if "workdays" in cal else (
+                base.workdays if base else (0, 1, 2, 3, 4))
+        except ValueError as exc:
+            self.problem(f"{key}.workdays", f"{exc}; write e.g. [\"mon\", \"tue\", \"wed\"]")
+            workdays = (0, 1, 2, 3, 4)
+        country = cal.get("country", base.country if base else "CN") or None
+        if country:
+            import holidays
+
+            try:
+                holidays.country_holidays(country)
+            except NotImplementedError:
+                self.problem(f"{key}.country", f"no holiday calendar for {country!r}; use an "
+                             "ISO code such as \"CN\", or \"\" for none")
+                country = None
+        closed = self._dates(cal, key, "closed_dates", base.closed_dates if base else frozenset())
+        opened = self._dates(cal, key, "open_dates", base.open_dates if base else frozenset())
+        return CalendarSpec(timezone=timezone, workdays=workdays, hours=hours, country=country,
+                            closed_dates=closed, open_dates=opened)
+
+    def _dates(self, cal: dict[str, Any], key: str, name: str,
+               default: frozenset[date]) -> frozenset[date]:
+        if name not in cal:
+            return default
+        out = set()
+        for value in cal[name]:
+            try:
+                out.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+            except ValueError:
+                self.problem(f"{key}.{name}", f"{value!r} is not a date; write \"2026-12-31\"")
+        return frozenset(out)
+
+    def _priorities(self) -> dict[str, float]:
+        table = self._table(self.raw, "priorities")
+        factors = {"P1": 0.25, "P2": 0.5, "P3": 1.0, "P4": 2.0}
+        for k, v in table.items():
+            if k not in PRIORITIES:
+                self.problem(f"priorities.{k}", "unknown priority; use P1, P2, P3 or P4")
+            elif not isinstance(v, int | float) or v <= 0:
+                self.problem(f"priorities.{k}", "must be a positive number such as 0.5")
+            else:
+                factors[k] = float(v)
+        return factors
+
+    def _people(self) -> list[PersonSpec]:
+        out: list[PersonSpec] = []
+        seen: dict[str, str] = {}
+        for i, p in enumerate(self.raw.get("people", [])):
+            key = f"people[{i}]"
+            pid = str(p.get("id", ""))
+            if not pid:
+                self.problem(f"{key}.id", "missing; every person needs an id such as \"alice\"")
+                continue
+            if pid in {x.id for x in out}:
+                self.problem(f"{key}.id", f"duplicate person id {pid!r}; ids must be unique")
+            for platform in ("slack", "wecom"):
+                handle = p.get(platform)
+                if handle and (platform, handle) in seen:
+                    self.problem(f"{key}.{platform}", f"{handle!r} is already used by "
+                                 f"{seen[(platform, handle)]!r}")  # type: ignore[index]
+                elif handle:
+                    seen[(platform, handle)] = pid  # type: ignore[index]
+            loc = p.get("locale")
+            if loc is not None and loc not in ("zh-CN", "en"):
+                self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
+                loc = None
+            out.append(PersonSpec(id=pid, name=str(p.get("name", pid)), slack=p.get("slack"),
+                                  wecom=p.get("wecom"), locale=loc, manager=p.get("manager")))
+        ids = {x.id for x in out}
+        for i, p in enumerate(out):
+            if p.manager and p.manager not in ids:
+                self.problem(f"people[{i}].manager", f"unknown person {p.manager!r}")
+        return out
+
+    def _departments(self, ids: set[str], timezone: str, company: CalendarSpec,
+                     day: timedelta) -> tuple[list[Department], dict[str, CalendarSpec]]:
+        out: list[Department] = []
+        specs: dict[str, CalendarSpec] = {}
+        words: dict[str, str] = {}
+        prefixes: dict[str, str] = {}
+        channels: dict[str, str] = {}
+        raw_deps = self.raw.get("departments", [])
+        if not raw_deps:
+            self.problem("departments", "no departments; add at least one [[departments]] table")
+        for i, d in enumerate(raw_deps):
+            key = f"departments[{i}]"
+            dkey = str(d.get("key", ""))
+            if not KEY_RE.match(dkey):
+                self.problem(f"{key}.key", f"{dkey!r} is not a valid key; use lowercase letters, "
+                             "digits and dashes, e.g. \"finance\"")
+            prefix = str(d.get("prefix", ""))
+            if not PREFIX_RE.match(prefix):
+                self.problem(f"{key}.prefix", f"{prefix!r} must be 2-4 capital letters, e.g. FIN")
+            elif prefix in prefixes:
+                self.problem(f"{key}.prefix", f"prefix {prefix} is already used by "
+                             f"{prefixes[prefix]!r}; pick another")
+            prefixes.setdefault(prefix, dkey)
+            for w in (dkey, d.get("name", ""), d.get("name_zh", ""), *d.get("aliases", [])):
+                if not w:
+                    continue
+                n = norm(str(w))
+                if n in RESERVED:
+                    self.problem(f"{key}.aliases", f"{w!r} is a command word; choose another name")
+                elif n in words and words[n] != dkey:
+                    self.problem(f"{key}.aliases", f"{w!r} already names department "
+                                 f"{words[n]!r}; remove one of them")
+                words.setdefault(n, dkey)
+            for role in ("leads", "members"):
+                for pid in d.get(role, []):
+                    if pid not in ids:
+                        self.problem(f"{key}.{role}", f"unknown person {pid!r}; add them to "
+                                     "[[people]] or fix the spelling")
+            if not d.get("leads"):
+                self.problem(f"{key}.leads", "every department needs at least one lead")
+            channel = str(d.get("channel", f"{dkey}-requests"))
+            if channel in channels:
+                self.problem(f"{key}.channel", f"channel {channel!r} is already used by "
+                             f"{channels[channel]!r}")
+            channels.setdefault(channel, dkey)
+            spec = company
+            if any(k in d for k in ("hours", "workdays", "closed_dates", "open_dates", "country")):
+                spec = self._calendar(d, key, timezone, company)
+                specs[dkey] = spec
+            cats = self._categories(d, key, _day_length(spec) if spec is not company else day)
+            loc = d.get("locale")
+            if loc is not None and loc not in ("zh-CN", "en"):
+                self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
+                loc = None
+            out.append(Department(
+                key=dkey, prefix=prefix, name=str(d.get("name", dkey)),
+                name_zh=str(d.get("name_zh", "")), aliases=tuple(map(str, d.get("aliases", []))),
+                leads=tuple(d.get("leads", [])), members=tuple(d.get("members", [])),
+                channel=channel, categories=tuple(cats), locale=loc,
+                slack_channel=d.get("slack_channel"), wecom_chat=d.get("wecom_chat"),
+            ))
+        return out, specs
+
+    def _categories(self, d: dict[str, Any], key: str, day: timedelta) -> list[Category]:
+        out: list[Category] = []
+        words: dict[str, str] = {}
+        cats = d.get("categories", [])
+        if not cats:
+            self.problem(f"{key}.categories", "no services; add [[departments.categories]]")
+        for j, c in enumerate(cats):
+            ckey = f"{key}.categories[{j}]"
+            k = str(c.get("key", ""))
+            if not KEY_RE.match(k):
+                self.problem(f"{ckey}.key", f"{k!r} is not a valid key; e.g. \"reimbursement\"")
+            for w in (k, c.get("name", ""), c.get("name_zh", ""), *c.get("aliases", [])):
+                n = norm(str(w)) if w else ""
+                if n and n in words and words[n] != k:
+                    self.problem(f"{ckey}.aliases", f"{w!r} already names service {words[n]!r}")
+                if n:
+                    words.setdefault(n, k)
+            priority = str(c.get("priority", "P3"))
+            if priority not in PRIORITIES:
+                self.problem(f"{ckey}.priority", f"{priority!r} is not a priority; use P1-P4")
+                priority = "P3"
+            targets = []
+            for name, default in (("first_response", "4h"), ("resolution", "3d")):
+                try:
+                    targets.append(parse_duration(str(c.get(name, default)), day))
+                except ValueError as exc:
+                    self.problem(f"{ckey}.{name}", f"{exc}; write e.g. \"30m\", \"4h\" or \"3d\"")
+                    targets.append(timedelta(hours=4))
+            out.append(Category(
+                key=k, name=str(c.get("name", k)), name_zh=str(c.get("name_zh", "")),
+                aliases=tuple(map(str, c.get("aliases", []))), priority=priority,
+                first_response=targets[0], resolution=targets[1],
+            ))
+        return out
+
+
+def _day_length(spec: CalendarSpec) -> timedelta:
+    return BusinessCalendar(spec).daily_length()

@@ -1,0 +1,140 @@
+"""The service catalog: departments, their categories and targets, and the people."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+PRIORITIES = ("P1", "P2", "P3", "P4")
+
+
+def norm(word: str) -> str:
+    """Fold case, width and spacing so '财务', 'FIN' and 'Fin ' compare equal."""
+    return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
+
+
+@dataclass(frozen=True)
+class Category:
+    """One service a department offers, with its default priority and targets."""
+
+    key: str
+    name: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    priority: str
+    first_response: timedelta
+    resolution: timedelta
+
+    def label(self, locale: str) -> str:
+        """The name in ``locale``."""
+        return self.name_zh if locale.startswith("zh") and self.name_zh else self.name
+
+    def words(self) -> tuple[str, ...]:
+        """Every spelling that names this category."""
+        return (self.key, self.name, self.name_zh, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Department:
+    """A providing department: who works there, its channel and catalog."""
+
+    key: str
+    prefix: str
+    name: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    leads: tuple[str, ...]
+    members: tuple[str, ...]
+    channel: str
+    categories: tuple[Category, ...]
+    locale: str | None = None
+    slack_channel: str | None = None
+    wecom_chat: str | None = None
+
+    def label(self, locale: str) -> str:
+        """The name in ``locale``."""
+        return self.name_zh if locale.startswith("zh") and self.name_zh else self.name
+
+    def words(self) -> tuple[str, ...]:
+        """Every spelling that names this department."""
+        return (self.key, self.prefix, self.name, self.name_zh, *self.aliases)
+
+    def staff(self) -> tuple[str, ...]:
+        """Members and leads, each once."""
+        return tuple(dict.fromkeys((*self.members, *self.leads)))
+
+    def category(self, key: str) -> Category | None:
+        """The category with this key."""
+        return next((c for c in self.categories if c.key == key), None)
+
+    def find_category(self, word: str) -> Category | None:
+        """The category named by key, name or alias (any case, zh or en)."""
+        wanted = norm(word)
+        for cat in self.categories:
+            if wanted in {norm(w) for w in cat.words() if w}:
+                return cat
+        return None
+
+    def category_suggestions(self, word: str) -> list[Category]:
+        """Categories whose names are close to ``word``."""
+        index = {norm(w): c for c in self.categories for w in c.words() if w}
+        close = difflib.get_close_matches(norm(word), list(index), n=3, cutoff=0.6)
+        return list(dict.fromkeys(index[c] for c in close))
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    """A person as configured."""
+
+    id: str
+    name: str
+    slack: str | None = None
+    wecom: str | None = None
+    locale: str | None = None
+    manager: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All departments and configured people, with lookups by any spelling."""
+
+    departments: tuple[Department, ...]
+    people: tuple[PersonSpec, ...] = ()
+    _index: dict[str, Department] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for dep in self.departments:
+            for word in dep.words():
+                if word:
+                    self._index.setdefault(norm(word), dep)
+
+    def department(self, key: str) -> Department:
+        """The department with this key (KeyError if none)."""
+        for dep in self.departments:
+            if dep.key == key:
+                return dep
+        raise KeyError(key)
+
+    def find_department(self, word: str) -> Department | None:
+        """The department named by key, prefix, name or alias."""
+        return self._index.get(norm(word))
+
+    def department_suggestions(self, word: str) -> list[Department]:
+        """Departments whose names are close to ``word``."""
+        close = difflib.get_close_matches(norm(word), list(self._index), n=3, cutoff=0.6)
+        return list(dict.fromkeys(self._index[c] for c in close))
+
+    def by_prefix(self, prefix: str) -> Department | None:
+        """The department whose request ids start with ``prefix``."""
+        prefix = prefix.upper()
+        return next((d for d in self.departments if d.prefix == prefix), None)
+
+    def departments_of(self, person_id: str) -> tuple[Department, ...]:
+        """Departments where the person is a member or lead."""
+        return tuple(d for d in self.departments if person_id in d.staff())
+
+    def person_spec(self, person_id: str) -> PersonSpec | None:
+        """The configured person with this id."""
+        return next((p for p in self.people if p.id == person_id), None)

@@ -1,0 +1,137 @@
+"""Per-command context: who is acting, when, in which language; refusals; notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.catalog import Department
+from handlers.desk import Desk
+from handlers.i18n import join, normalize_locale, t
+from handlers.messages import Button, Message, dept, person
+from storage import outbox, people
+from storage.models import Person, Request
+
+
+class Refusal(Exception):
+    """A polite no: the transaction rolls back and the speaker gets ``t(key, **params)``."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass
+class Ctx:
+    """One command being handled: desk, open transaction, actor, time and language."""
+
+    desk: Desk
+    session: Session
+    actor: Person
+    now: datetime
+    locale: str
+    queued: int = 0
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def say(self, key: str, **params: object) -> str:
+        """A text in the actor's language."""
+        return t(self.locale, key, **params)
+
+    def name(self, person_id: str | None) -> str:
+        """A person's display name (cached for this command)."""
+        if not person_id:
+            return "—"
+        if person_id not in self._names:
+            row = people.get(self.session, person_id)
+            self._names[person_id] = row.name if row else person_id
+        return self._names[person_id]
+
+    def locale_of(self, person_id: str) -> str:
+        """The language a person reads."""
+        row = people.get(self.session, person_id)
+        return normalize_locale(row.locale if row else None, self.desk.policy.locale)
+
+    def department(self, key: str) -> Department:
+        """A department by key."""
+        return self.desk.catalog.department(key)
+
+    def dept_label(self, key: str, locale: str | None = None) -> str:
+        """A department's name in ``locale`` (the actor's by default)."""
+        return self.department(key).label(locale or self.locale)
+
+    def local(self, moment: datetime | None) -> str:
+        """A UTC moment as local wall time, e.g. 2026-11-23 09:00."""
+        if moment is None:
+            return "—"
+        return moment.astimezone(self.desk.policy.tz).strftime("%Y-%m-%d %H:%M")
+
+    def notify_person(
+        self,
+        person_id: str,
+        render: Callable[[str], Message],
+        request: Request | None = None,
+        *,
+        dedupe_key: str | None = None,
+        due_at: datetime | None = None,
+    ) -> None:
+        """Queue a message to a person, written in their language."""
+        message = render(self.locale_of(person_id))
+        self._enqueue(person(person_id), message, request, dedupe_key, due_at)
+
+    def notify_channel(
+        self,
+        department: str,
+        render: Callable[[str], Message],
+        request: Request | None = None,
+        *,
+        dedupe_key: str | None = None,
+        due_at: datetime | None = None,
+    ) -> None:
+        """Queue a message to a department's channel, in the channel's language."""
+        locale = self.desk.channel_locale(self.department(department))
+        self._enqueue(dept(department), render(locale), request, dedupe_key, due_at)
+
+    def _enqueue(
+        self,
+        target: str,
+        message: Message,
+        request: Request | None,
+        dedupe_key: str | None,
+        due_at: datetime | None,
+    ) -> None:
+        payload = Message(
+            text=message.text,
+            target=target,
+            locale=message.locale,
+            title=message.title,
+            fields=message.fields,
+            buttons=message.buttons,
+            request_ref=request.ref if request else message.request_ref,
+            kind=message.kind,
+            thread_root=message.thread_root,
+            extra=message.extra,
+        ).to_dict()
+        added = outbox.enqueue(
+            self.session,
+            target,
+            payload,
+            self.now,
+            due_at=due_at,
+            dedupe_key=dedupe_key,
+            request_id=request.id if request else None,
+        )
+        self.queued += int(added)
+
+
+def button(locale: str, key: str, command: str, action: str, style: str | None = None) -> Button:
+    """A localized button that stands for ``command``."""
+    return Button(label=t(locale, key), command=command, action=action, style=style)
+
+
+def names_list(ctx: Ctx, ids: tuple[str, ...] | list[str], locale: str) -> str:
+    """Display names joined in the locale's way."""
+    return join(locale, [ctx.name(i) for i in ids]) or "—"

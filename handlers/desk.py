@@ -1,0 +1,65 @@
+"""The Desk: everything a handler needs besides the command — catalog, policy, database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from handlers.catalog import Catalog, Department
+from handlers.i18n import normalize_locale
+from handlers.sla import BusinessCalendar
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Company-wide rules from config."""
+
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh-CN"
+    admins: tuple[str, ...] = ()
+    priority_factors: dict[str, float] = field(
+        default_factory=lambda: {"P1": 0.25, "P2": 0.5, "P3": 1.0, "P4": 2.0}
+    )
+    page_size: int = 20
+    rating_change_window: timedelta = timedelta(hours=24)
+    admin_channel: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The company's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass
+class Desk:
+    """The wiring handlers work with; built once by bot.app."""
+
+    catalog: Catalog
+    engine: Engine
+    policy: Policy
+    calendar: BusinessCalendar
+    department_calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
+
+    def calendar_for(self, department: str) -> BusinessCalendar:
+        """The department's own calendar (24×7 desks) or the company's."""
+        return self.department_calendars.get(department, self.calendar)
+
+    def is_admin(self, person_id: str) -> bool:
+        """Admins may do anything."""
+        return person_id in self.policy.admins
+
+    def is_staff(self, person_id: str, department: str) -> bool:
+        """Members and leads of ``department`` (and admins) serve its requests."""
+        if self.is_admin(person_id):
+            return True
+        return person_id in self.catalog.department(department).staff()
+
+    def channel_locale(self, department: Department) -> str:
+        """The language a department's channel is written in."""
+        return normalize_locale(department.locale, self.policy.locale)

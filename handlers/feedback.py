@@ -1,0 +1,71 @@
+"""Ratings: the people served say how satisfied they are."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers import lifecycle as lc
+from handlers.context import Ctx, Refusal
+from handlers.grammar import Command
+from handlers.i18n import t
+from handlers.messages import Message, Reply
+from handlers.router import Router
+from storage.models import Rating
+
+LOW_RATING = 2
+
+
+def rate(ctx: Ctx, cmd: Command) -> Reply:
+    """Rate a closed request 1–5 with an optional comment; changeable for a while."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_requester(ctx, request, "rate")
+    lc.require_state(ctx, request, ("closed",), "rate", hint="hint.rate_after_close")
+    if request.resolver_id == ctx.actor.id:
+        raise Refusal("err.self_rating", ref=request.ref)
+    assert cmd.number is not None and request.id is not None
+    rating = ctx.session.exec(select(Rating).where(Rating.request_id == request.id)).first()
+    changed = rating is not None
+    if rating is None:
+        rating = Rating(request_id=request.id, rater_id=ctx.actor.id, stars=cmd.number,
+                        comment=cmd.text or None, created_at=ctx.now, updated_at=ctx.now)
+    else:
+        if ctx.now - rating.created_at > ctx.desk.policy.rating_change_window:
+            raise Refusal("err.rating_final", ref=request.ref)
+        rating.stars = cmd.number
+        rating.comment = cmd.text or None
+        rating.updated_at = ctx.now
+    ctx.session.add(rating)
+    lc.transition(ctx, request, None, "rated", note=f"{cmd.number}★ {cmd.text}".strip())
+    _tell_desk(ctx, request.ref, request.department, request.assignee_id, cmd.number, cmd.text)
+    key = "reply.rating_changed" if changed else "reply.rated"
+    text = ctx.say(key, ref=request.ref, stars=cmd.number)
+    return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
+                 queued=ctx.queued, request_ref=request.ref)
+
+
+def _tell_desk(
+    ctx: Ctx, ref: str, department: str, assignee: str | None, stars: int, comment: str
+) -> None:
+    """The assignee hears the rating; a low one goes to the department's leads too."""
+    by = ctx.name(ctx.actor.id)
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.rated", ref=ref, by=by, stars="★" * stars, comment=comment)
+        return Message(text=text, locale=locale, kind="rating", request_ref=ref)
+
+    if assignee:
+        ctx.notify_person(assignee, render)
+    if stars <= LOW_RATING:
+
+        def render_low(locale: str) -> Message:
+            text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)
+            return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
+
+        for lead in ctx.department(department).leads:
+            if lead != assignee:
+                ctx.notify_person(lead, render_low)
+
+
+def register(router: Router) -> None:
+    """Wire the rating command."""
+    router.add("rate", rate)

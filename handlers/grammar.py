@@ -1,0 +1,287 @@
+"""Chat text → Command: the same grammar on every platform, in Chinese and English."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
+
+MAX_DETAILS = 4000
+REQUEST_PREFIXES = ("/request", "提单", "请求")
+SUGGEST_PREFIXES = ("/suggest",)
+
+# Subcommand → its spellings (English first, then Chinese).
+SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "帮助"),
+    "catalog": ("catalog", "services", "目录"),
+    "list": ("list", "mine", "列表"),
+    "queue": ("queue", "队列"),
+    "show": ("show", "view", "查看"),
+    "ack": ("ack", "acknowledge", "受理"),
+    "assign": ("assign", "指派"),
+    "wait": ("wait", "ask", "等待"),
+    "resume": ("resume", "继续"),
+    "resolve": ("resolve", "done", "解决"),
+    "confirm": ("confirm", "确认"),
+    "reopen": ("reopen", "重开"),
+    "cancel": ("cancel", "取消"),
+    "comment": ("comment", "reply", "评论"),
+    "transfer": ("transfer", "转交"),
+    "rate": ("rate", "评分"),
+    "suggest": ("suggest", "建议"),
+    "snooze": ("snooze", "稍后"),
+}
+SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
+REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
+URGENT_MARKS = {"!urgent": -1, "!紧急": -1, "!p1": 0, "!p2": 1, "!p3": 2, "!p4": 3}
+ANON_MARKS = {"--anon", "匿名", "--anonymous"}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command: ``name`` plus its arguments."""
+
+    name: str
+    ref: str | None = None
+    text: str = ""
+    department: str | None = None
+    category: str | None = None
+    person: str | None = None
+    number: int | None = None
+    priority: str | None = None
+    raise_priority: bool = False
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Input we could not understand: ``key`` names the polite explanation to give."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+Parsed = Command | Invalid
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def _rest(text: str, tokens: list[_Token], index: int) -> str:
+    """The original text from token ``index`` on, newlines kept."""
+    return text[tokens[index].start :].strip() if index < len(tokens) else ""
+
+
+def parse(text: str, catalog: Catalog) -> Parsed:
+    """Parse one chat message into a Command, or an Invalid that says what to type."""
+    body = text.strip()
+    if not body:
+        return Command("help")
+    tokens = _tokens(body)
+    head = norm(tokens[0].word)
+    if head in SUGGEST_PREFIXES:
+        return _parse_suggest(body, tokens, 1, catalog)
+    if head in REQUEST_PREFIXES:
+        tokens_start = 1
+    elif head in SUBCOMMAND_WORDS or head.lstrip("/") in SUBCOMMAND_WORDS:
+        tokens_start = 0
+    else:
+        return Invalid("not_a_command")
+    if tokens_start >= len(tokens):
+        return Command("catalog")
+    word = norm(tokens[tokens_start].word).lstrip("/")
+    sub = SUBCOMMAND_WORDS.get(word)
+    if sub is None:
+        return _parse_open(body, tokens, tokens_start, catalog)
+    return _parse_sub(sub, body, tokens, tokens_start + 1, catalog)
+
+
+def _match_words(
+    tokens: list[_Token], index: int, find: object
+) -> tuple[Department | Category | None, int]:
+    """Try the longest run of up to three tokens that ``find`` recognises."""
+    for width in (3, 2, 1):
+        if index + width > len(tokens):
+            continue
+        phrase = " ".join(t.word for t in tokens[index : index + width])
+        found = find(phrase)  # type: ignore[operator]
+        if found is not None:
+            return found, index + width
+    return None, index
+
+
+def _parse_open(body: str, tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
+    dep, after = _match_words(tokens, index, catalog.find_department)
+    if not isinstance(dep, Department):
+        word = tokens[index].word
+        suggestions = [d.key for d in catalog.department_suggestions(word)]
+        commands = [SUBCOMMAND_WORDS[w] for w in did_you_mean(norm(word), list(SUBCOMMAND_WORDS))]
+        return Invalid(
+            "unknown_department",
+            {"word": word, "suggestions": suggestions, "commands": list(dict.fromkeys(commands))},
+        )
+    if after >= len(tokens):
+        return Command("catalog", department=dep.key)
+    cat, after_cat = _match_words(tokens, after, dep.find_category)
+    if not isinstance(cat, Category):
+        word = tokens[after].word
+        suggestions = [c.key for c in dep.category_suggestions(word)]
+        return Invalid(
+            "unknown_category", {"word": word, "department": dep.key, "suggestions": suggestions}
+        )
+    details = _rest(body, tokens, after_cat)
+    priority, raise_priority, details = _priority_marks(details)
+    if len(details) > MAX_DETAILS:
+        return Invalid("too_long", {"length": len(details), "limit": MAX_DETAILS})
+    return Command(
+        "open",
+        department=dep.key,
+        category=cat.key,
+        text=details,
+        priority=priority,
+        raise_priority=raise_priority,
+    )
+
+
+def _priority_marks(details: str) -> tuple[str | None, bool, str]:
+    """Pull ``!urgent`` / ``!紧急`` / ``!P1`` marks out of the details."""
+    priority: str | None = None
+    raise_priority = False
+    kept: list[str] = []
+    for line in details.split("\n"):
+        words = []
+        for word in line.split(" "):
+            mark = URGENT_MARKS.get(norm(word)) if word else None
+            if mark is None:
+                words.append(word)
+            elif mark < 0:
+                raise_priority = True
+            else:
+                priority = PRIORITIES[mark]
+        kept.append(" ".join(words).strip())
+    return priority, raise_priority, "\n".join(kept).strip()
+
+
+def _ref(tokens: list[_Token], index: int) -> str | None:
+    if index >= len(tokens):
+        return None
+    match = REF_RE.match(tokens[index].word.strip(",.;:，。"))
+    return f"{match.group(1).upper()}-{int(match.group(2))}" if match else None
+
+
+NEEDS_TEXT = {"wait", "resolve", "reopen", "comment"}
+REF_ONLY = {"show", "ack", "resume", "confirm", "cancel"}
+
+
+def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
+    if sub in ("help", "catalog"):
+        if index < len(tokens):
+            dep, _ = _match_words(tokens, index, catalog.find_department)
+            if isinstance(dep, Department):
+                return Command("catalog", department=dep.key)
+        return Command(sub)
+    if sub == "list":
+        return Command("list", number=_page(tokens, index))
+    if sub == "queue":
+        return _parse_queue(tokens, index, catalog)
+    if sub == "suggest":
+        return _parse_suggest(body, tokens, index, catalog)
+    ref = _ref(tokens, index)
+    if ref is None:
+        given = tokens[index].word if index < len(tokens) else ""
+        return Invalid("need_ref", {"command": sub, "given": given})
+    rest = _rest(body, tokens, index + 1)
+    if sub in REF_ONLY:
+        return Command(sub, ref=ref)
+    if sub in NEEDS_TEXT:
+        if not rest:
+            return Invalid("need_text", {"command": sub, "ref": ref})
+        if len(rest) > MAX_DETAILS:
+            return Invalid("too_long", {"length": len(rest), "limit": MAX_DETAILS})
+        return Command(sub, ref=ref, text=rest)
+    if sub == "assign":
+        if not rest:
+            return Invalid("need_person", {"ref": ref})
+        return Command("assign", ref=ref, person=rest.split()[0])
+    if sub == "transfer":
+        dep, after = _match_words(tokens, index + 1, catalog.find_department)
+        if not isinstance(dep, Department):
+            word = rest.split()[0] if rest else ""
+            suggestions = [d.key for d in catalog.department_suggestions(word)] if word else []
+            return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
+        cat, _ = _match_words(tokens, after, dep.find_category)
+        category = cat.key if isinstance(cat, Category) else None
+        return Command("transfer", ref=ref, department=dep.key, category=category)
+    if sub == "rate":
+        return _parse_rate(ref, rest)
+    if sub == "snooze":
+        return Command("snooze", ref=ref, text=rest or "1h")
+    raise AssertionError(sub)  # pragma: no cover - every subcommand is handled above
+
+
+def _parse_rate(ref: str, rest: str) -> Parsed:
+    parts = rest.split(maxsplit=1)
+    stars_text = parts[0] if parts else ""
+    stars_text = stars_text.replace("星", "").replace("分", "")
+    if stars_text.count("★") and not stars_text.strip("★"):
+        stars_text = str(len(stars_text))
+    if not stars_text.isdigit() or not 1 <= int(stars_text) <= 5:
+        return Invalid("bad_rating", {"ref": ref, "given": parts[0] if parts else ""})
+    comment = parts[1].strip() if len(parts) > 1 else ""
+    if len(comment) > MAX_DETAILS:
+        return Invalid("too_long", {"length": len(comment), "limit": MAX_DETAILS})
+    return Command("rate", ref=ref, number=int(stars_text), text=comment)
+
+
+def _page(tokens: list[_Token], index: int) -> int:
+    for token in tokens[index:]:
+        if token.word.isdigit():
+            return max(1, int(token.word))
+    return 1
+
+
+def _parse_queue(tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
+    department = None
+    if index < len(tokens) and not tokens[index].word.isdigit():
+        dep, _ = _match_words(tokens, index, catalog.find_department)
+        if not isinstance(dep, Department):
+            word = tokens[index].word
+            suggestions = [d.key for d in catalog.department_suggestions(word)]
+            return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
+        department = dep.key
+    return Command("queue", department=department, number=_page(tokens, index))
+
+
+def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
+    anonymous = False
+    while index < len(tokens) and norm(tokens[index].word) in ANON_MARKS:
+        anonymous = True
+        index += 1
+    if index >= len(tokens):
+        return Invalid("need_suggestion", {})
+    dep, after = _match_words(tokens, index, catalog.find_department)
+    if not isinstance(dep, Department):
+        word = tokens[index].word
+        suggestions = [d.key for d in catalog.department_suggestions(word)]
+        return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
+    text = _rest(body, tokens, after)
+    if not text:
+        return Invalid("need_suggestion", {"department": dep.key})
+    if len(text) > MAX_DETAILS:
+        return Invalid("too_long", {"length": len(text), "limit": MAX_DETAILS})
+    return Command("suggest", department=dep.key, text=text, anonymous=anonymous)
+
+
+def did_you_mean(word: str, choices: list[str]) -> list[str]:
+    """Close spellings of ``word`` among ``choices``."""
+    return difflib.get_close_matches(word, choices, n=3, cutoff=0.6)

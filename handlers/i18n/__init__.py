@@ -1,0 +1,31 @@
+"""zh-CN and en texts: ``t(locale, key, **params)``."""
+
+from __future__ import annotations
+
+from handlers.i18n.texts import TEXTS
+
+LOCALES = ("en", "zh-CN")
+
+
+def normalize_locale(locale: str | None, default: str = "zh-CN") -> str:
+    """Map 'zh', 'zh_CN', 'zh-Hans', 'en-US' … onto the two locales we speak."""
+    if not locale:
+        return default
+    lowered = locale.replace("_", "-").lower()
+    if lowered.startswith("zh"):
+        return "zh-CN"
+    if lowered.startswith("en"):
+        return "en"
+    return default
+
+
+def t(locale: str, key: str, **params: object) -> str:
+    """The text for ``key`` in ``locale``, with ``params`` filled in."""
+    en, zh = TEXTS[key]
+    template = zh if normalize_locale(locale) == "zh-CN" else en
+    return template.format(**params) if params else template
+
+
+def join(locale: str, items: list[str]) -> str:
+    """A list in the locale's punctuation."""
+    return "、".join(items) if normalize_locale(locale) == "zh-CN" else ", ".join(items)

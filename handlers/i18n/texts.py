@@ -1,0 +1,303 @@
+"""Every text the bot can say, as (English, 简体中文) pairs."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # --- states and priorities
+    "state.open": ("open", "待受理"),
+    "state.acknowledged": ("acknowledged", "已受理"),
+    "state.in_progress": ("in progress", "处理中"),
+    "state.waiting": ("waiting on requester", "等待提单人"),
+    "state.resolved": ("resolved", "已解决"),
+    "state.closed": ("closed", "已关闭"),
+    "state.cancelled": ("cancelled", "已取消"),
+    "priority.P1": ("P1 critical", "P1 紧急"),
+    "priority.P2": ("P2 high", "P2 高"),
+    "priority.P3": ("P3 normal", "P3 普通"),
+    "priority.P4": ("P4 low", "P4 低"),
+    # --- buttons
+    "button.ack": ("Acknowledge", "受理"),
+    "button.assign_me": ("Assign to me", "指派给我"),
+    "button.resolve": ("Resolve", "解决"),
+    "button.cancel": ("Cancel", "取消"),
+    "button.confirm": ("Confirm, it's solved", "确认已解决"),
+    "button.reopen": ("Reopen", "重开"),
+    "button.show": ("Details", "详情"),
+    "button.rate": ("{stars} ★", "{stars} 星"),
+    # --- parse errors
+    "err.not_a_command": (
+        "I didn't understand that. Type `/request help` to see what I can do, or "
+        "`/request <department> <category> <details>` to ask a department for something.",
+        "没有看懂这条消息。输入 `/request 帮助` 查看用法，或输入 `/request <部门> <服务> <说明>` 向部门提单。",
+    ),
+    "err.unknown_department": (
+        "There is no department called “{word}”.{hint} Type `/request` to see all departments.",
+        "没有叫“{word}”的部门。{hint}输入 `/request` 查看所有部门。",
+    ),
+    "err.unknown_category": (
+        "{department} offers no service called “{word}”.{hint} Its services:\n{services}",
+        "{department}没有“{word}”这项服务。{hint}可选服务：\n{services}",
+    ),
+    "hint.did_you_mean": (" Did you mean {options}?", "您是不是想输入 {options}？"),
+    "err.too_long": (
+        "That text is {length} characters long; the limit is {limit}. Please shorten it "
+        "(put long material in a document and paste a link). Nothing was saved.",
+        "内容共 {length} 个字符，超过了 {limit} 字的上限。请精简后再发（长材料可放在文档里贴链接）。本次未保存任何内容。",
+    ),
+    "err.need_ref": (
+        "Which request? Type `/request {command} <ID>`, e.g. `/request {command} FIN-12`.",
+        "请指明哪一张单：输入 `/request {command} <单号>`，例如 `/request {command} FIN-12`。",
+    ),
+    "err.need_text": (
+        "Please add a note: `/request {command} {ref} <text>`.",
+        "请附上说明：`/request {command} {ref} <内容>`。",
+    ),
+    "err.need_person": (
+        "Assign to whom? `/request assign {ref} <person id>` (or `me`).",
+        "指派给谁？`/request 指派 {ref} <人员ID>`（或 `me` 表示自己）。",
+    ),
+    "err.bad_rating": (
+        "A rating is a whole number from 1 to 5, e.g. `/request rate {ref} 5 quick and kind`.",
+        "评分请用 1 到 5 的整数，例如 `/request 评分 {ref} 5 很及时`。",
+    ),
+    "err.need_suggestion": (
+        "Type `/suggest <department> <your suggestion>`; add `--anon` to stay anonymous.",
+        "请输入 `/suggest <部门> <建议内容>`；加上 `匿名` 可匿名提交。",
+    ),
+    "err.not_found": (
+        "I can't find request {ref} among the requests you can see. Type `/request list` "
+        "for yours or `/request queue` for your department's.",
+        "在您可查看的单据中找不到 {ref}。输入 `/request 列表` 查看您提的单，或 `/request 队列` 查看本部门的单。",
+    ),
+    "err.forbidden_staff": (
+        "Only members of {department} may {action} {ref} (ask {leads}). Nothing was changed.",
+        "只有{department}的成员才能{action} {ref}（可联系 {leads}）。未做任何更改。",
+    ),
+    "err.forbidden_requester": (
+        "Only the requester, {requester}, may {action} {ref}. Nothing was changed.",
+        "只有提单人 {requester} 才能{action} {ref}。未做任何更改。",
+    ),
+    "err.forbidden_comment": (
+        "Only the requester and {department} may comment on {ref}. Nothing was changed.",
+        "只有提单人和{department}可以评论 {ref}。未做任何更改。",
+    ),
+    "err.bad_state": (
+        "{ref} is {state}, so it can't be {action_past} now.{hint}",
+        "{ref} 当前状态为“{state}”，现在不能{action}。{hint}",
+    ),
+    "err.unknown_person": (
+        "I don't know anyone called “{person}”. Use a person id from the directory, or `me`.",
+        "找不到“{person}”这个人。请使用通讯录里的人员ID，或 `me`。",
+    ),
+    "err.assign_not_member": (
+        "{person} is not in {department}; requests can only be assigned to its members: {members}.",
+        "{person} 不是{department}的成员；只能指派给本部门成员：{members}。",
+    ),
+    "err.same_department": (
+        "{ref} is already with {department}.",
+        "{ref} 已在{department}。",
+    ),
+    "err.not_member_queue": (
+        "You are not a member of {department}, so you can't see its queue. "
+        "Type `/request list` to see the requests you opened.",
+        "您不是{department}的成员，无法查看其队列。输入 `/request 列表` 查看您提的单。",
+    ),
+    "err.no_department": (
+        "You are not a member of any department. Type `/request list` for your own requests.",
+        "您不属于任何部门。输入 `/request 列表` 查看您提的单。",
+    ),
+    "err.rating_final": (
+        "The rating for {ref} was given more than 24 hours ago and is now final.",
+        "{ref} 的评分已超过 24 小时，不能再修改。",
+    ),
+    "err.self_rating": (
+        "You resolved {ref} yourself, so you can't rate it.",
+        "{ref} 是您本人解决的，不能给自己评分。",
+    ),
+    "err.try_again": (
+        "Sorry, I couldn't save that just now (the database is busy or unavailable). "
+        "Nothing was changed; please try again in a minute.",
+        "抱歉，暂时无法保存（数据库繁忙或不可用）。未做任何更改，请稍后再试。",
+    ),
+    # --- action names used in refusals
+    "action.ack": ("acknowledge", "受理"),
+    "action.assign": ("assign", "指派"),
+    "action.wait": ("ask the requester about", "向提单人提问"),
+    "action.resume": ("resume", "继续处理"),
+    "action.resolve": ("resolve", "解决"),
+    "action.transfer": ("transfer", "转交"),
+    "action.cancel": ("cancel", "取消"),
+    "action.confirm": ("confirm", "确认"),
+    "action.reopen": ("reopen", "重开"),
+    "action.rate": ("rate", "评分"),
+    "action.snooze": ("snooze", "推迟提醒"),
+    "past.ack": ("acknowledged", "受理"),
+    "past.assign": ("assigned", "指派"),
+    "past.wait": ("put on hold", "转为等待"),
+    "past.resume": ("resumed", "继续处理"),
+    "past.resolve": ("resolved", "解决"),
+    "past.transfer": ("transferred", "转交"),
+    "past.cancel": ("cancelled", "取消"),
+    "past.confirm": ("confirmed", "确认"),
+    "past.reopen": ("reopened", "重开"),
+    "past.rate": ("rated", "评分"),
+    "past.comment": ("commented on", "评论"),
+    "past.snooze": ("snoozed", "推迟提醒"),
+    "hint.rate_after_close": (" You can rate it once it is closed.", "关闭后即可评分。"),
+    # --- replies to the speaker
+    "reply.opened": (
+        "Opened {ref}: {category} for {department}, {priority}.\n"
+        "First response by {first_due}; resolution by {resolution_due}.",
+        "已提交 {ref}：{department} · {category}，{priority}。\n"
+        "首次响应时限 {first_due}；解决时限 {resolution_due}。",
+    ),
+    "reply.acked": ("You acknowledged {ref}. The requester has been told.",
+                    "您已受理 {ref}，已通知提单人。"),
+    "reply.assigned": ("{ref} is now assigned to {who}.", "{ref} 已指派给 {who}。"),
+    "reply.waiting": ("Your question on {ref} was sent to {requester}; the clock is paused.",
+                      "已将 {ref} 的问题发给 {requester}，解决时限暂停计时。"),
+    "reply.resumed": ("{ref} is back in progress.", "{ref} 已恢复处理。"),
+    "reply.resolved": ("{ref} resolved. {requester} has been asked to confirm.",
+                       "{ref} 已解决，已请 {requester} 确认。"),
+    "reply.confirmed": ("Thanks! {ref} is closed.", "谢谢！{ref} 已关闭。"),
+    "reply.reopened": ("{ref} is reopened; the department has been told.",
+                       "{ref} 已重开，已通知处理部门。"),
+    "reply.cancelled": ("{ref} is cancelled.", "{ref} 已取消。"),
+    "reply.commented": ("Comment added to {ref}.", "已在 {ref} 添加评论。"),
+    "reply.transferred": ("{ref} was transferred to {department}.", "{ref} 已转交{department}。"),
+    "reply.rated": ("Thank you for rating {ref} {stars}/5.", "感谢您为 {ref} 评 {stars} 分！"),
+    "reply.rating_changed": ("Your rating of {ref} is now {stars}/5.",
+                             "{ref} 的评分已改为 {stars} 分。"),
+    "reply.suggested": ("Thank you! Your suggestion #{id} was passed to {department}'s leads.",
+                        "谢谢！您的建议 #{id} 已转达{department}负责人。"),
+    "reply.suggested_anon": (
+        "Thank you! Your suggestion #{id} was passed to {department}'s leads without your name.",
+        "谢谢！您的建议 #{id} 已匿名转达{department}负责人。"),
+    # --- notifications
+    "note.new_request": ("New request {ref} from {requester}{home}: {title}",
+                         "新请求 {ref}，来自 {requester}{home}：{title}"),
+    "note.opened": (
+        "Your request {ref} to {department} is registered: {title}\n"
+        "You'll hear from them by {first_due}.",
+        "您的请求 {ref} 已提交给{department}：{title}\n对方将在 {first_due} 前回复您。",
+    ),
+    "note.acked": ("{by} acknowledged your request {ref} ({title}) and is on it.",
+                   "{by} 已受理您的请求 {ref}（{title}），正在处理。"),
+    "note.assigned": ("{ref} ({title}) is now handled by {who}.",
+                      "{ref}（{title}）现由 {who} 负责处理。"),
+    "note.assigned_to_you": ("{by} assigned {ref} to you: {title} (from {requester}).",
+                             "{by} 把 {ref} 指派给了您：{title}（提单人 {requester}）。"),
+    "note.question": (
+        "{by} has a question about your request {ref} ({title}):\n{text}\n"
+        "Reply with `/request comment {ref} <your answer>`.",
+        "{by} 就您的请求 {ref}（{title}）提问：\n{text}\n请回复 `/request 评论 {ref} <您的回答>`。",
+    ),
+    "note.resumed": ("{by} resumed work on {ref} ({title}).", "{by} 已继续处理 {ref}（{title}）。"),
+    "note.resumed_by_requester": ("{by} answered on {ref} ({title}): {text}",
+                                  "{by} 已回复 {ref}（{title}）：{text}"),
+    "note.resolved": (
+        "{by} resolved your request {ref} ({title}):\n{text}\n"
+        "Please confirm it is solved, or reopen it with a reason.",
+        "{by} 已解决您的请求 {ref}（{title}）：\n{text}\n请确认是否已解决，如未解决请说明原因并重开。",
+    ),
+    "note.confirmed": ("{by} confirmed {ref} ({title}) is solved. Closed.",
+                       "{by} 确认 {ref}（{title}）已解决，已关闭。"),
+    "note.reopened": ("{by} reopened {ref} ({title}): {text}", "{by} 重开了 {ref}（{title}）：{text}"),
+    "note.cancelled": ("{by} cancelled {ref} ({title}).", "{by} 取消了 {ref}（{title}）。"),
+    "note.comment_from_requester": ("{by} commented on {ref} ({title}): {text}",
+                                    "{by} 评论了 {ref}（{title}）：{text}"),
+    "note.comment_from_desk": (
+        "{by} on your request {ref} ({title}): {text}",
+        "{by} 回复了您的请求 {ref}（{title}）：{text}",
+    ),
+    "note.transferred": ("{by} transferred your request {ref} ({title}) to {department}.",
+                         "{by} 已将您的请求 {ref}（{title}）转交{department}。"),
+    "note.rated": ("{by} rated {ref} {stars} {comment}", "{by} 为 {ref} 评分 {stars} {comment}"),
+    "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
+                        "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
+    "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",
+                        "{by} 给{department}的建议 #{id}：\n{text}"),
+    "suggest.anonymous": ("an anonymous colleague", "匿名同事"),
+    # --- thread lines in the department channel
+    "thread.acked": ("{by} acknowledged {ref}.", "{by} 受理了 {ref}。"),
+    "thread.assigned": ("{by} assigned {ref} to {who}.", "{by} 把 {ref} 指派给了 {who}。"),
+    "thread.waiting": ("{by} asked the requester: {text}", "{by} 向提单人提问：{text}"),
+    "thread.resumed": ("{by} resumed {ref}.", "{by} 恢复处理 {ref}。"),
+    "thread.resolved": ("{by} resolved {ref}: {text}", "{by} 解决了 {ref}：{text}"),
+    "thread.comment": ("{by}: {text}", "{by}：{text}"),
+    "thread.transferred": ("{by} transferred {ref} to {department}.",
+                           "{by} 将 {ref} 转交{department}。"),
+    # --- fields and times
+    "field.state": ("State", "状态"),
+    "field.department": ("Department", "部门"),
+    "field.category": ("Service", "服务"),
+    "field.priority": ("Priority", "优先级"),
+    "field.requester": ("Requester", "提单人"),
+    "field.assignee": ("Assignee", "处理人"),
+    "field.opened": ("Opened", "提交时间"),
+    "field.first_due": ("First response", "首次响应"),
+    "field.resolution_due": ("Resolution", "解决时限"),
+    "field.resolution": ("Resolution note", "解决说明"),
+    "due.in": ("{when} (in {left})", "{when}（剩余 {left}）"),
+    "due.overdue": ("{when} (overdue {late})", "{when}（已超时 {late}）"),
+    "due.met_at": ("answered {when}", "已于 {when} 响应"),
+    "due.paused": ("{when} (paused while waiting)", "{when}（等待中，暂停计时）"),
+    # --- lists
+    "list.title": ("Your requests:", "您提交的请求："),
+    "list.empty": (
+        "You have no requests yet. Type `/request` to see what you can ask for.",
+        "您还没有提交过请求。输入 `/request` 查看可以申请的服务。",
+    ),
+    "list.page": ("Page {page} of {pages} ({total} in all). Add a page number for more.",
+                  "第 {page}/{pages} 页（共 {total} 条），加页码查看更多。"),
+    "list.sep": (", ", "、"),
+    "queue.title": ("Open requests for {department}, most urgent first:",
+                    "{department}待处理请求（最紧急的在前）："),
+    "queue.empty": ("{department} has no open requests. Nice work!", "{department}没有待处理的请求，干得好！"),
+    "show.history": ("History:", "处理记录："),
+    "catalog.title": ("Departments and their services:", "各部门提供的服务："),
+    "catalog.how": (
+        "Open a request: `/request <department> <service> <details>`, "
+        "e.g. `/request finance reimbursement taxi to client, 86 CNY`.",
+        "提单：`/request <部门> <服务> <说明>`，例如 `/request 财务 报销 出租车 86元`。",
+    ),
+    "catalog.department": ("{department} offers:", "{department}提供以下服务："),
+    "catalog.line": (
+        "• {name} (`/request {dep} {key} …`), {priority}: first response within {first}, "
+        "resolution within {resolution}",
+        "• {name}（`/request {dep} {key} …`），{priority}：{first} 内首次响应，{resolution} 内解决",
+    ),
+    # --- audit event names
+    "event.opened": ("opened it", "提交"),
+    "event.acknowledged": ("acknowledged", "受理"),
+    "event.assigned": ("assigned it", "指派"),
+    "event.waiting": ("asked the requester", "提问并等待"),
+    "event.resumed": ("resumed", "恢复处理"),
+    "event.resolved": ("resolved", "解决"),
+    "event.confirmed": ("confirmed", "确认"),
+    "event.reopened": ("reopened", "重开"),
+    "event.cancelled": ("cancelled", "取消"),
+    "event.commented": ("commented", "评论"),
+    "event.transferred": ("transferred", "转交"),
+    "event.rated": ("rated", "评分"),
+    # --- help
+    "help.text": (
+        "crossdesk — ask any department for a service and follow it to the end.\n"
+        "• `/request` — the catalog of departments and services\n"
+        "• `/request <department> <service> <details>` — open a request (`!urgent` raises priority)\n"
+        "• `/request list` — your requests · `/request queue` — your department's queue\n"
+        "• `/request show ID` — details and history\n"
+        "• For the department: `ack ID`, `assign ID PERSON|me`, `wait ID question`, "
+        "`resume ID`, `resolve ID note`, `transfer ID DEPARTMENT`\n"
+        "• For the requester: `comment ID text`, `confirm ID`, `reopen ID reason`, "
+        "`cancel ID`, `rate ID 1-5 comment`\n"
+        "• `/suggest <department> <idea>` — a suggestion (`--anon` for anonymous)",
+        "crossdesk —— 向任何部门申请服务，并全程跟进。\n"
+        "• `/request` —— 查看各部门的服务目录\n"
+        "• `/request <部门> <服务> <说明>` —— 提单（加 `!紧急` 提高优先级）\n"
+        "• `列表` —— 我提的单 · `队列` —— 本部门待处理\n"
+        "• `查看 单号` —— 详情和处理记录\n"
+        "• 处理部门：`受理 单号`、`指派 单号 人员|me`、`等待 单号 问题`、`继续 单号`、"
+        "`解决 单号 说明`、`转交 单号 部门`\n"
+        "• 提单人：`评论 单号 内容`、`确认 单号`、`重开 单号 原因`、`取消 单号`、`评分 单号 1-5 评语`\n"
+        "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）",
+    ),
+}

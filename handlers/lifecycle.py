@@ -1,0 +1,145 @@
+"""Shared lifecycle rules: who may act, which states allow what, SLA arithmetic, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers.catalog import PRIORITIES, Category
+from handlers.context import Ctx, Refusal, names_list
+from handlers.i18n import t
+from storage import request_store
+from storage.models import Request
+
+OPEN_STATES = request_store.OPEN_STATES
+
+
+def load(ctx: Ctx, ref: str | None) -> Request:
+    """The request ``ref`` if the actor may see it, locked for this transaction."""
+    assert ref is not None
+    request = request_store.by_ref(ctx.session, ref, lock=True)
+    if request is None or not can_see(ctx, request):
+        raise Refusal("err.not_found", ref=ref)
+    return request
+
+
+def can_see(ctx: Ctx, request: Request) -> bool:
+    """Requesters see their own requests; staff see their department's; admins see all."""
+    actor = ctx.actor.id
+    return actor == request.requester_id or ctx.desk.is_staff(actor, request.department)
+
+
+def require_staff(ctx: Ctx, request: Request, action: str) -> None:
+    """Refuse unless the actor serves the owning department (or is an admin)."""
+    if ctx.desk.is_staff(ctx.actor.id, request.department):
+        return
+    dep = ctx.department(request.department)
+    raise Refusal(
+        "err.forbidden_staff",
+        department=dep.label(ctx.locale),
+        action=ctx.say(f"action.{action}"),
+        ref=request.ref,
+        leads=names_list(ctx, dep.leads, ctx.locale),
+    )
+
+
+def require_requester(ctx: Ctx, request: Request, action: str) -> None:
+    """Refuse unless the actor opened the request (or is an admin)."""
+    if ctx.actor.id == request.requester_id or ctx.desk.is_admin(ctx.actor.id):
+        return
+    raise Refusal(
+        "err.forbidden_requester",
+        requester=ctx.name(request.requester_id),
+        action=ctx.say(f"action.{action}"),
+        ref=request.ref,
+    )
+
+
+def require_state(
+    ctx: Ctx, request: Request, allowed: tuple[str, ...], action: str, hint: str = ""
+) -> None:
+    """Refuse when the request's state does not allow ``action``."""
+    if request.state in allowed:
+        return
+    raise Refusal(
+        "err.bad_state",
+        ref=request.ref,
+        state=ctx.say(f"state.{request.state}"),
+        action=ctx.say(f"action.{action}"),
+        action_past=ctx.say(f"past.{action}"),
+        hint=ctx.say(hint) if hint else "",
+    )
+
+
+def transition(
+    ctx: Ctx, request: Request, to_state: str | None, kind: str, note: str | None = None
+) -> None:
+    """Change state (or not), stamp the time and write the audit event."""
+    from_state = request.state
+    if to_state is not None:
+        request.state = to_state
+    request.updated_at = ctx.now
+    ctx.session.add(request)
+    ctx.session.flush()
+    request_store.add_event(
+        ctx.session, request, ctx.actor.id, ctx.now, kind,
+        from_state=from_state, to_state=request.state if to_state else None, note=note,
+    )
+
+
+def first_response(ctx: Ctx, request: Request) -> None:
+    """A human answer reached the requester: the first-response clock stops."""
+    if request.first_response_at is None:
+        request.first_response_at = ctx.now
+
+
+def raise_one(priority: str) -> str:
+    """One step more urgent (P3 → P2), never past P1."""
+    index = PRIORITIES.index(priority)
+    return PRIORITIES[max(0, index - 1)]
+
+
+def scaled(ctx: Ctx, category: Category, priority: str, target: timedelta) -> timedelta:
+    """A category target scaled from its default priority to ``priority``."""
+    factors = ctx.desk.policy.priority_factors
+    base = factors.get(category.priority, 1.0) or 1.0
+    return target * (factors.get(priority, base) / base)
+
+
+def set_due_times(ctx: Ctx, request: Request, start: datetime) -> None:
+    """Compute both targets in the owning department's business time from ``start``."""
+    category = ctx.department(request.department).category(request.category)
+    assert category is not None
+    calendar = ctx.desk.calendar_for(request.department)
+    fr = scaled(ctx, category, request.priority, category.first_response)
+    res = scaled(ctx, category, request.priority, category.resolution)
+    if request.first_response_at is None:
+        request.first_response_due = calendar.add_business_time(start, fr)
+    request.resolution_due = calendar.add_business_time(start, res)
+
+
+def end_pause(ctx: Ctx, request: Request) -> timedelta:
+    """Close a waiting period: push the resolution target out by the business time paused."""
+    if request.paused_at is None:
+        return timedelta(0)
+    calendar = ctx.desk.calendar_for(request.department)
+    paused = calendar.business_time_between(request.paused_at, ctx.now)
+    request.paused_seconds += int(paused.total_seconds())
+    if request.resolution_due is not None:
+        request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
+    request.paused_at = None
+    return paused
+
+
+def due_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> str:
+    """'2026-11-23 14:00 (in 2h 10m)' or '… (overdue 35m)' in business time."""
+    from handlers.sla import format_business_duration
+
+    if due is None:
+        return "—"
+    calendar = ctx.desk.calendar_for(request.department)
+    local = due.astimezone(ctx.desk.policy.tz).strftime("%Y-%m-%d %H:%M")
+    if due >= ctx.now:
+        left = format_business_duration(calendar.business_time_between(ctx.now, due), locale)
+        return t(locale, "due.in", when=local, left=left)
+    late = format_business_duration(calendar.business_time_between(due, ctx.now), locale)
+    return t(locale, "due.overdue", when=local, late=late)

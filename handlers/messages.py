@@ -1,0 +1,101 @@
+"""The neutral Message the bot says, whatever the platform: text, fields, buttons, target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    """A shortcut for a typed command; every platform can also type ``command``."""
+
+    label: str
+    command: str
+    action: str
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the bot says to one target: ``person:<id>`` or ``dept:<key>`` (its channel)."""
+
+    text: str
+    target: str = ""
+    locale: str = "en"
+    title: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    request_ref: str | None = None
+    kind: str = "info"
+    thread_root: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for the outbox."""
+        return {
+            "text": self.text,
+            "target": self.target,
+            "locale": self.locale,
+            "title": self.title,
+            "fields": [list(f) for f in self.fields],
+            "buttons": [
+                {"label": b.label, "command": b.command, "action": b.action, "style": b.style}
+                for b in self.buttons
+            ],
+            "request_ref": self.request_ref,
+            "kind": self.kind,
+            "thread_root": self.thread_root,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Message:
+        """Rebuild a Message from its outbox form."""
+        return cls(
+            text=data["text"],
+            target=data.get("target", ""),
+            locale=data.get("locale", "en"),
+            title=data.get("title"),
+            fields=tuple((str(k), str(v)) for k, v in data.get("fields", [])),
+            buttons=tuple(Button(**b) for b in data.get("buttons", [])),
+            request_ref=data.get("request_ref"),
+            kind=data.get("kind", "info"),
+            thread_root=bool(data.get("thread_root", False)),
+            extra=dict(data.get("extra") or {}),
+        )
+
+    @property
+    def target_kind(self) -> str:
+        """``person`` or ``dept``."""
+        return self.target.split(":", 1)[0]
+
+    @property
+    def target_id(self) -> str:
+        """The person id or department key."""
+        return self.target.split(":", 1)[1] if ":" in self.target else self.target
+
+
+def person(person_id: str) -> str:
+    """The target string for a person."""
+    return f"person:{person_id}"
+
+
+def dept(department_key: str) -> str:
+    """The target string for a department's channel."""
+    return f"dept:{department_key}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler answers the speaker, plus how many notifications it queued."""
+
+    messages: tuple[Message, ...]
+    ok: bool = True
+    queued: int = 0
+    request_ref: str | None = None
+
+    @property
+    def text(self) -> str:
+        """All reply texts joined, for logs and simple platforms."""
+        return "\n".join(m.text for m in self.messages)

@@ -1,0 +1,178 @@
+"""The notifications a request's changes queue, each written in its reader's language."""
+
+from __future__ import annotations
+
+from handlers import lifecycle as lc
+from handlers.context import Ctx, button
+from handlers.i18n import t
+from handlers.messages import Button, Message
+from storage.models import Request
+
+
+def _fields(ctx: Ctx, request: Request, locale: str) -> tuple[tuple[str, str], ...]:
+    dep = ctx.department(request.department)
+    category = dep.category(request.category)
+    return (
+        (t(locale, "field.requester"), ctx.name(request.requester_id)),
+        (t(locale, "field.category"), category.label(locale) if category else request.category),
+        (t(locale, "field.priority"), t(locale, f"priority.{request.priority}")),
+        (t(locale, "field.first_due"), lc.due_text(ctx, request, request.first_response_due,
+                                                   locale)),
+        (t(locale, "field.resolution_due"), lc.due_text(ctx, request, request.resolution_due,
+                                                        locale)),
+    )
+
+
+def staff_buttons(request: Request, locale: str) -> tuple[Button, ...]:
+    """Acknowledge / Assign to me, for the department's new-request message."""
+    return (
+        button(locale, "button.ack", f"/request ack {request.ref}", "ack", "primary"),
+        button(locale, "button.assign_me", f"/request assign {request.ref} me", "assign_me"),
+    )
+
+
+def new_request(ctx: Ctx, request: Request) -> None:
+    """Tell the owning department's channel: this message roots the request's thread."""
+
+    def render(locale: str) -> Message:
+        text = t(
+            locale, "note.new_request", ref=request.ref, title=request.title,
+            requester=ctx.name(request.requester_id),
+            home=_home(ctx, request, locale),
+        )
+        details = request.details if request.details != request.title else ""
+        return Message(
+            text=text + (f"\n{details}" if details else ""), locale=locale,
+            fields=_fields(ctx, request, locale), buttons=staff_buttons(request, locale),
+            kind="new_request", thread_root=True,
+        )
+
+    ctx.notify_channel(request.department, render, request)
+
+
+def _home(ctx: Ctx, request: Request, locale: str) -> str:
+    if request.requester_department is None:
+        return ""
+    return f" ({ctx.dept_label(request.requester_department, locale)})"
+
+
+def opened_to_requester(ctx: Ctx, request: Request) -> None:
+    """Confirm the new request to the requester, with a Cancel button."""
+
+    def render(locale: str) -> Message:
+        text = t(
+            locale, "note.opened", ref=request.ref,
+            department=ctx.dept_label(request.department, locale), title=request.title,
+            first_due=lc.due_text(ctx, request, request.first_response_due, locale),
+        )
+        cancel = button(locale, "button.cancel", f"/request cancel {request.ref}", "cancel",
+                        "danger")
+        return Message(text=text, locale=locale, buttons=(cancel,), kind="opened")
+
+    ctx.notify_person(request.requester_id, render, request)
+
+
+def to_requester(ctx: Ctx, request: Request, key: str, **params: object) -> None:
+    """A status change, told to the requester."""
+    if request.requester_id == ctx.actor.id:
+        return
+
+    def render(locale: str) -> Message:
+        text = t(locale, key, ref=request.ref, title=request.title, **params)
+        return Message(text=text, locale=locale, kind="status")
+
+    ctx.notify_person(request.requester_id, render, request)
+
+
+def to_thread(ctx: Ctx, request: Request, key: str, **params: object) -> None:
+    """A line in the request's thread in the department channel."""
+
+    def render(locale: str) -> Message:
+        text = t(locale, key, ref=request.ref, **params)
+        return Message(text=text, locale=locale, kind="thread",
+                       extra={"state": request.state, "assignee": request.assignee_id})
+
+    ctx.notify_channel(request.department, render, request)
+
+
+def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str) -> None:
+    """Something the requester did: the assignee hears it, and the thread records it."""
+
+    def render(locale: str) -> Message:
+        body = t(locale, key, ref=request.ref, by=by, title=request.title, text=text)
+        return Message(text=body, locale=locale, kind="from_requester")
+
+    if request.assignee_id and request.assignee_id != ctx.actor.id:
+        ctx.notify_person(request.assignee_id, render, request)
+    ctx.notify_channel(request.department, render, request)
+
+
+def assigned_to_person(ctx: Ctx, request: Request, who: str) -> None:
+    """Tell a person they now own a request."""
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.assigned_to_you", ref=request.ref, title=request.title,
+                 by=ctx.name(ctx.actor.id), requester=ctx.name(request.requester_id))
+        buttons: tuple[Button, ...] = ()
+        if request.state == "open":
+            buttons = (button(locale, "button.ack", f"/request ack {request.ref}", "ack",
+                              "primary"),)
+        return Message(text=text, locale=locale, fields=_fields(ctx, request, locale),
+                       buttons=buttons, kind="assigned")
+
+    ctx.notify_person(who, render, request)
+
+
+def question_to_requester(ctx: Ctx, request: Request, question: str) -> None:
+    """The desk asks the requester something; the answer is a comment."""
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.question", ref=request.ref, title=request.title,
+                 by=ctx.name(ctx.actor.id), text=question)
+        return Message(text=text, locale=locale, kind="question")
+
+    ctx.notify_person(request.requester_id, render, request)
+
+
+def comment_to_requester(ctx: Ctx, request: Request, text: str) -> None:
+    """A desk member's comment, told to the requester."""
+
+    def render(locale: str) -> Message:
+        body = t(locale, "note.comment_from_desk", ref=request.ref, title=request.title,
+                 by=ctx.name(ctx.actor.id), text=text)
+        return Message(text=body, locale=locale, kind="comment")
+
+    if request.requester_id != ctx.actor.id:
+        ctx.notify_person(request.requester_id, render, request)
+
+
+def resolved_to_requester(ctx: Ctx, request: Request) -> None:
+    """The work is done: the requester is asked to confirm or reopen."""
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.resolved", ref=request.ref, title=request.title,
+                 by=ctx.name(ctx.actor.id), text=request.resolution_note or "")
+        buttons = (
+            button(locale, "button.confirm", f"/request confirm {request.ref}", "confirm",
+                   "primary"),
+            button(locale, "button.reopen", f"/request reopen {request.ref} <reason>", "reopen"),
+        )
+        return Message(text=text, locale=locale, buttons=buttons, kind="resolved")
+
+    if request.requester_id != ctx.actor.id:
+        ctx.notify_person(request.requester_id, render, request)
+
+
+def transferred(ctx: Ctx, request: Request, old_department: str) -> None:
+    """The new department gets a fresh thread; the old one and the requester are told."""
+    new_request(ctx, request)
+
+    def render_old(locale: str) -> Message:
+        text = t(locale, "thread.transferred", ref=request.ref, by=ctx.name(ctx.actor.id),
+                 department=ctx.dept_label(request.department, locale))
+        return Message(text=text, locale=locale, kind="thread")
+
+    ctx.notify_channel(old_department, render_old, None)
+    to_requester(ctx, request, "note.transferred", by=ctx.name(ctx.actor.id),
+                 department=ctx.dept_label(request.department, ctx.locale_of(
+                     request.requester_id)))

@@ -1,0 +1,265 @@
+"""Open a request and move it through its lifecycle: ack, assign, wait, resolve, confirm …"""
+
+from __future__ import annotations
+
+from handlers import lifecycle as lc
+from handlers import notices
+from handlers.context import Ctx, Refusal, names_list
+from handlers.grammar import Command
+from handlers.messages import Message, Reply
+from handlers.router import Router
+from storage import people, request_store
+from storage.models import Request
+
+TITLE_LIMIT = 80
+
+
+def _title(details: str, fallback: str) -> str:
+    first = next((line.strip() for line in details.splitlines() if line.strip()), "")
+    if not first:
+        return fallback
+    return first if len(first) <= TITLE_LIMIT else first[: TITLE_LIMIT - 1] + "…"
+
+
+def _reply(ctx: Ctx, key: str, request: Request, **params: object) -> Reply:
+    text = ctx.say(key, ref=request.ref, **params)
+    message = Message(text=text, locale=ctx.locale, request_ref=request.ref)
+    return Reply((message,), queued=ctx.queued, request_ref=request.ref)
+
+
+def open_request(ctx: Ctx, cmd: Command) -> Reply:
+    """Open a request to a department; its channel and the requester are told."""
+    assert cmd.department and cmd.category
+    dep = ctx.department(cmd.department)
+    category = dep.category(cmd.category)
+    assert category is not None
+    priority = cmd.priority or category.priority
+    if cmd.raise_priority and not cmd.priority:
+        priority = lc.raise_one(priority)
+    number = request_store.next_number(ctx.session, dep.key)
+    homes = ctx.desk.catalog.departments_of(ctx.actor.id)
+    request = Request(
+        ref=f"{dep.prefix}-{number}",
+        number=number,
+        origin_department=dep.key,
+        department=dep.key,
+        category=category.key,
+        requester_id=ctx.actor.id,
+        requester_department=homes[0].key if homes else None,
+        priority=priority,
+        state="open",
+        title=_title(cmd.text, category.name),
+        details=cmd.text,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    lc.set_due_times(ctx, request, ctx.now)
+    ctx.session.add(request)
+    ctx.session.flush()
+    request_store.add_event(
+        ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
+    )
+    notices.new_request(ctx, request)
+    notices.opened_to_requester(ctx, request)
+    text = ctx.say(
+        "reply.opened",
+        ref=request.ref,
+        department=dep.label(ctx.locale),
+        category=category.label(ctx.locale),
+        priority=ctx.say(f"priority.{priority}"),
+        first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),
+        resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale),
+    )
+    return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
+                 queued=ctx.queued, request_ref=request.ref)
+
+
+def ack(ctx: Ctx, cmd: Command) -> Reply:
+    """A department member takes the request: the requester hears who has it."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_staff(ctx, request, "ack")
+    lc.require_state(ctx, request, ("open",), "ack")
+    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
+        request.assignee_id = ctx.actor.id
+    lc.first_response(ctx, request)
+    lc.transition(ctx, request, "acknowledged", "acknowledged")
+    notices.to_requester(ctx, request, "note.acked", by=ctx.name(ctx.actor.id))
+    notices.to_thread(ctx, request, "thread.acked", by=ctx.name(ctx.actor.id))
+    return _reply(ctx, "reply.acked", request)
+
+
+def assign(ctx: Ctx, cmd: Command) -> Reply:
+    """Give the request to a member of the owning department."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_staff(ctx, request, "assign")
+    lc.require_state(ctx, request, lc.OPEN_STATES, "assign")
+    assert cmd.person is not None
+    who = ctx.actor.id if cmd.person.lower() in ("me", "我", "myself") else cmd.person
+    if people.get(ctx.session, who) is None:
+        raise Refusal("err.unknown_person", person=cmd.person)
+    dep = ctx.department(request.department)
+    if who not in dep.staff():
+        raise Refusal(
+            "err.assign_not_member", person=ctx.name(who), department=dep.label(ctx.locale),
+            members=names_list(ctx, dep.staff(), ctx.locale),
+        )
+    request.assignee_id = who
+    to_state = "in_progress" if request.state == "acknowledged" else None
+    lc.transition(ctx, request, to_state, "assigned", note=who)
+    if who != ctx.actor.id:
+        notices.assigned_to_person(ctx, request, who)
+    notices.to_requester(ctx, request, "note.assigned", who=ctx.name(who))
+    notices.to_thread(ctx, request, "thread.assigned", who=ctx.name(who), by=ctx.name(ctx.actor.id))
+    return _reply(ctx, "reply.assigned", request, who=ctx.name(who))
+
+
+def wait(ctx: Ctx, cmd: Command) -> Reply:
+    """Ask the requester a question; the resolution clock pauses until they answer."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_staff(ctx, request, "wait")
+    lc.require_state(ctx, request, ("open", "acknowledged", "in_progress"), "wait")
+    lc.first_response(ctx, request)
+    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
+        request.assignee_id = ctx.actor.id
+    request.paused_at = ctx.now
+    lc.transition(ctx, request, "waiting", "waiting", note=cmd.text)
+    notices.question_to_requester(ctx, request, cmd.text)
+    notices.to_thread(ctx, request, "thread.waiting", by=ctx.name(ctx.actor.id), text=cmd.text)
+    return _reply(ctx, "reply.waiting", request, requester=ctx.name(request.requester_id))
+
+
+def resume(ctx: Ctx, cmd: Command) -> Reply:
+    """End the wait: the clock runs again, moved out by the time paused."""
+    request = lc.load(ctx, cmd.ref)
+    if ctx.actor.id != request.requester_id:
+        lc.require_staff(ctx, request, "resume")
+    lc.require_state(ctx, request, ("waiting",), "resume")
+    _resume(ctx, request, None)
+    return _reply(ctx, "reply.resumed", request)
+
+
+def _resume(ctx: Ctx, request: Request, note: str | None) -> None:
+    lc.end_pause(ctx, request)
+    lc.transition(ctx, request, "in_progress", "resumed", note=note)
+    by = ctx.name(ctx.actor.id)
+    if ctx.actor.id == request.requester_id:
+        notices.to_desk(ctx, request, "note.resumed_by_requester", by=by, text=note or "")
+    else:
+        notices.to_requester(ctx, request, "note.resumed", by=by)
+        notices.to_thread(ctx, request, "thread.resumed", by=by)
+
+
+def resolve(ctx: Ctx, cmd: Command) -> Reply:
+    """Mark the work done with a note; the requester is asked to confirm or reopen."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_staff(ctx, request, "resolve")
+    lc.require_state(ctx, request, lc.OPEN_STATES, "resolve")
+    lc.end_pause(ctx, request)
+    lc.first_response(ctx, request)
+    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
+        request.assignee_id = ctx.actor.id
+    request.resolved_at = ctx.now
+    request.resolution_note = cmd.text
+    request.resolver_id = ctx.actor.id
+    lc.transition(ctx, request, "resolved", "resolved", note=cmd.text)
+    notices.resolved_to_requester(ctx, request)
+    notices.to_thread(ctx, request, "thread.resolved", by=ctx.name(ctx.actor.id), text=cmd.text)
+    return _reply(ctx, "reply.resolved", request, requester=ctx.name(request.requester_id))
+
+
+def confirm(ctx: Ctx, cmd: Command) -> Reply:
+    """The requester confirms the solution: the request closes."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_requester(ctx, request, "confirm")
+    lc.require_state(ctx, request, ("resolved",), "confirm")
+    request.closed_at = ctx.now
+    lc.transition(ctx, request, "closed", "confirmed")
+    notices.to_desk(ctx, request, "note.confirmed", by=ctx.name(ctx.actor.id), text="")
+    return _reply(ctx, "reply.confirmed", request)
+
+
+def reopen(ctx: Ctx, cmd: Command) -> Reply:
+    """The requester says it is not solved: back to in progress, with the reason."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_requester(ctx, request, "reopen")
+    lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
+    request.resolved_at = None
+    request.closed_at = None
+    lc.transition(ctx, request, "in_progress", "reopened", note=cmd.text)
+    notices.to_desk(ctx, request, "note.reopened", by=ctx.name(ctx.actor.id), text=cmd.text)
+    return _reply(ctx, "reply.reopened", request)
+
+
+def cancel(ctx: Ctx, cmd: Command) -> Reply:
+    """The requester withdraws the request."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_requester(ctx, request, "cancel")
+    lc.require_state(ctx, request, lc.OPEN_STATES, "cancel")
+    request.paused_at = None
+    request.closed_at = ctx.now
+    lc.transition(ctx, request, "cancelled", "cancelled")
+    notices.to_desk(ctx, request, "note.cancelled", by=ctx.name(ctx.actor.id), text="")
+    return _reply(ctx, "reply.cancelled", request)
+
+
+def comment(ctx: Ctx, cmd: Command) -> Reply:
+    """Add to the conversation; the other side hears it (a requester's answer resumes a wait)."""
+    request = lc.load(ctx, cmd.ref)
+    is_requester = ctx.actor.id == request.requester_id
+    if not is_requester and not ctx.desk.is_staff(ctx.actor.id, request.department):
+        raise Refusal(
+            "err.forbidden_comment", ref=request.ref, department=ctx.dept_label(request.department)
+        )
+    lc.require_state(ctx, request, (*lc.OPEN_STATES, "resolved", "closed"), "comment")
+    by = ctx.name(ctx.actor.id)
+    lc.transition(ctx, request, None, "commented", note=cmd.text)
+    if is_requester:
+        if request.state == "waiting":
+            _resume(ctx, request, cmd.text)
+        else:
+            notices.to_desk(ctx, request, "note.comment_from_requester", by=by, text=cmd.text)
+    else:
+        lc.first_response(ctx, request)
+        notices.comment_to_requester(ctx, request, cmd.text)
+        notices.to_thread(ctx, request, "thread.comment", by=by, text=cmd.text)
+    return _reply(ctx, "reply.commented", request)
+
+
+def transfer(ctx: Ctx, cmd: Command) -> Reply:
+    """Hand the request to another department: new owner and targets, history kept."""
+    request = lc.load(ctx, cmd.ref)
+    lc.require_staff(ctx, request, "transfer")
+    lc.require_state(ctx, request, lc.OPEN_STATES, "transfer")
+    assert cmd.department is not None
+    if cmd.department == request.department:
+        raise Refusal("err.same_department", ref=request.ref,
+                      department=ctx.dept_label(cmd.department))
+    old = request.department
+    new = ctx.department(cmd.department)
+    category = (new.category(cmd.category) if cmd.category else None) or new.category(
+        request.category) or new.categories[0]
+    lc.end_pause(ctx, request)
+    request.department = new.key
+    request.category = category.key
+    request.assignee_id = None
+    request.thread_ref = None
+    request.first_response_at = None
+    lc.set_due_times(ctx, request, ctx.now)
+    lc.transition(ctx, request, "open", "transferred", note=f"{old}->{new.key}")
+    notices.transferred(ctx, request, old)
+    return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale))
+
+
+def register(router: Router) -> None:
+    """Wire the lifecycle commands."""
+    router.add("open", open_request)
+    router.add("ack", ack)
+    router.add("assign", assign)
+    router.add("wait", wait)
+    router.add("resume", resume)
+    router.add("resolve", resolve)
+    router.add("confirm", confirm)
+    router.add("reopen", reopen)
+    router.add("cancel", cancel)
+    router.add("comment", comment)
+    router.add("transfer", transfer)

@@ -1,0 +1,74 @@
+"""One place that maps command names to handler functions, and runs a chat line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import OperationalError
+
+from handlers.context import Ctx, Refusal
+from handlers.desk import Desk
+from handlers.grammar import Command, Invalid, parse
+from handlers.i18n import normalize_locale, t
+from handlers.messages import Message, Reply
+from handlers.parse_errors import explain
+from storage import people
+from storage.engine import transaction
+
+Handler = Callable[[Ctx, Command], Reply]
+
+
+class Router:
+    """Command name → handler; ``register(router)`` functions fill it explicitly."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def add(self, name: str, handler: Handler) -> None:
+        """Register ``handler`` for ``name`` (once)."""
+        if name in self._handlers:
+            raise ValueError(f"command {name!r} registered twice")
+        self._handlers[name] = handler
+
+    def get(self, name: str) -> Handler | None:
+        """The handler for ``name``."""
+        return self._handlers.get(name)
+
+    def names(self) -> list[str]:
+        """Registered command names."""
+        return sorted(self._handlers)
+
+
+def handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime) -> Reply:
+    """Run one chat line for ``actor_id`` at ``now``; all changes commit together or not at all."""
+    try:
+        return _handle(desk, router, actor_id, text, now)
+    except OperationalError:
+        locale = desk.policy.locale
+        message = Message(text=t(locale, "err.try_again"), locale=locale, kind="error")
+        return Reply((message,), ok=False)
+
+
+def _handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime) -> Reply:
+    with transaction(desk.engine) as session:
+        actor = people.get(session, actor_id)
+        if actor is None:
+            actor = people.register(session, actor_id, actor_id, now, source="chat")
+        locale = normalize_locale(actor.locale, desk.policy.locale)
+        ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
+        parsed = parse(text, desk.catalog)
+        if isinstance(parsed, Invalid):
+            return _error(ctx, explain(ctx, parsed))
+        handler = router.get(parsed.name)
+        if handler is None:
+            return _error(ctx, ctx.say("err.not_a_command"))
+        try:
+            with session.begin_nested():
+                return handler(ctx, parsed)
+        except Refusal as refusal:
+            return _error(ctx, ctx.say(refusal.key, **refusal.params))
+
+
+def _error(ctx: Ctx, text: str) -> Reply:
+    return Reply((Message(text=text, locale=ctx.locale, kind="error"),), ok=False)

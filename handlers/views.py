@@ -1,0 +1,177 @@
+"""Read-only commands: help, catalog, my list, department queue, show one request."""
+
+from __future__ import annotations
+
+from handlers import lifecycle as lc
+from handlers.context import Ctx, Refusal, button
+from handlers.grammar import Command
+from handlers.messages import Button, Message, Reply
+from handlers.router import Router
+from storage import request_store
+from storage.models import Request
+
+
+def _one(ctx: Ctx, text: str, buttons: tuple[Button, ...] = (), **kw: object) -> Reply:
+    return Reply((Message(text=text, locale=ctx.locale, buttons=buttons, **kw),))  # type: ignore[arg-type]
+
+
+def help_(ctx: Ctx, cmd: Command) -> Reply:
+    """How to use the bot."""
+    return _one(ctx, ctx.say("help.text"), kind="help")
+
+
+def catalog(ctx: Ctx, cmd: Command) -> Reply:
+    """All departments and their services, or one department's catalog with targets."""
+    from handlers.sla import format_business_duration
+
+    deps = ctx.desk.catalog.departments
+    if cmd.department is None:
+        lines = [ctx.say("catalog.title")]
+        for dep in deps:
+            services = "、" if ctx.locale == "zh-CN" else ", "
+            names = services.join(c.label(ctx.locale) for c in dep.categories)
+            lines.append(f"• {dep.label(ctx.locale)} (`{dep.key}`, {dep.prefix}): {names}")
+        lines.append(ctx.say("catalog.how"))
+        return _one(ctx, "\n".join(lines), kind="catalog")
+    dep = ctx.department(cmd.department)
+    lines = [ctx.say("catalog.department", department=dep.label(ctx.locale))]
+    for cat in dep.categories:
+        lines.append(
+            ctx.say(
+                "catalog.line", name=cat.label(ctx.locale), key=cat.key, dep=dep.key,
+                priority=cat.priority,
+                first=format_business_duration(cat.first_response, ctx.locale),
+                resolution=format_business_duration(cat.resolution, ctx.locale),
+            )
+        )
+    return _one(ctx, "\n".join(lines), kind="catalog")
+
+
+def _line(ctx: Ctx, request: Request, with_requester: bool) -> str:
+    state = ctx.say(f"state.{request.state}")
+    due = ""
+    if request.state in lc.OPEN_STATES and request.state != "waiting":
+        due = " · " + lc.due_text(ctx, request, request.resolution_due, ctx.locale)
+    who = f" · {ctx.name(request.requester_id)}" if with_requester else ""
+    owner = f" → {ctx.name(request.assignee_id)}" if request.assignee_id else ""
+    return f"• {request.ref} [{request.priority}] {request.title} — {state}{owner}{who}{due}"
+
+
+def _pages(ctx: Ctx, page: int, total: int) -> str:
+    size = ctx.desk.policy.page_size
+    pages = max(1, -(-total // size))
+    return ctx.say("list.page", page=page, pages=pages, total=total)
+
+
+def my_list(ctx: Ctx, cmd: Command) -> Reply:
+    """The requests the actor opened, open ones first."""
+    page = cmd.number or 1
+    rows, total = request_store.of_requester(
+        ctx.session, ctx.actor.id, page, ctx.desk.policy.page_size
+    )
+    if total == 0:
+        return _one(ctx, ctx.say("list.empty"))
+    lines = [ctx.say("list.title")] + [_line(ctx, r, False) for r in rows]
+    lines.append(_pages(ctx, page, total))
+    return _one(ctx, "\n".join(lines), kind="list")
+
+
+def queue(ctx: Ctx, cmd: Command) -> Reply:
+    """A department's open requests, most urgent first (paginated)."""
+    if cmd.department is not None:
+        if not ctx.desk.is_staff(ctx.actor.id, cmd.department):
+            raise Refusal("err.not_member_queue", department=ctx.dept_label(cmd.department))
+        keys = [cmd.department]
+    else:
+        keys = [d.key for d in ctx.desk.catalog.departments_of(ctx.actor.id)]
+        if not keys:
+            if ctx.desk.is_admin(ctx.actor.id):
+                keys = [d.key for d in ctx.desk.catalog.departments]
+            else:
+                raise Refusal("err.no_department")
+    page = cmd.number or 1
+    rows, total = request_store.queue(ctx.session, keys, page, ctx.desk.policy.page_size)
+    label = ctx.say("list.sep").join(ctx.dept_label(k) for k in keys)
+    if total == 0:
+        return _one(ctx, ctx.say("queue.empty", department=label))
+    lines = [ctx.say("queue.title", department=label)]
+    lines += [_line(ctx, r, True) for r in rows]
+    lines.append(_pages(ctx, page, total))
+    return _one(ctx, "\n".join(lines), kind="queue")
+
+
+def show(ctx: Ctx, cmd: Command) -> Reply:
+    """One request with its targets and full history, in local time."""
+    request = lc.load(ctx, cmd.ref)
+    loc = ctx.locale
+    dep = ctx.department(request.department)
+    category = dep.category(request.category)
+    fields = (
+        (ctx.say("field.state"), ctx.say(f"state.{request.state}")),
+        (ctx.say("field.department"), dep.label(loc)),
+        (ctx.say("field.category"), category.label(loc) if category else request.category),
+        (ctx.say("field.priority"), ctx.say(f"priority.{request.priority}")),
+        (ctx.say("field.requester"), ctx.name(request.requester_id)),
+        (ctx.say("field.assignee"), ctx.name(request.assignee_id)),
+        (ctx.say("field.opened"), ctx.local(request.created_at)),
+        (ctx.say("field.first_due"), _target(ctx, request, "first")),
+        (ctx.say("field.resolution_due"), _target(ctx, request, "resolution")),
+    )
+    lines = [f"{request.ref} · {request.title}"]
+    if request.details and request.details != request.title:
+        lines.append(request.details)
+    lines += [f"{k}: {v}" for k, v in fields]
+    if request.resolution_note:
+        lines.append(f"{ctx.say('field.resolution')}: {request.resolution_note}")
+    lines.append(ctx.say("show.history"))
+    for event in request_store.events(ctx.session, request.id or 0):
+        change = ""
+        if event.to_state and event.from_state != event.to_state:
+            before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"
+            change = f" ({before} → {ctx.say(f'state.{event.to_state}')})"
+        note = f": {event.note}" if event.note and event.kind != "opened" else ""
+        kind = ctx.say(f"event.{event.kind}")
+        lines.append(f"  {ctx.local(event.at)} {ctx.name(event.actor_id)} {kind}{change}{note}")
+    return _one(ctx, "\n".join(lines), buttons=_actions(ctx, request), kind="show",
+                request_ref=request.ref)
+
+
+def _target(ctx: Ctx, request: Request, which: str) -> str:
+    if which == "first":
+        if request.first_response_at is not None:
+            return ctx.say("due.met_at", when=ctx.local(request.first_response_at))
+        return lc.due_text(ctx, request, request.first_response_due, ctx.locale)
+    if request.state not in lc.OPEN_STATES:
+        return ctx.local(request.resolution_due)
+    if request.state == "waiting":
+        return ctx.say("due.paused", when=ctx.local(request.resolution_due))
+    return lc.due_text(ctx, request, request.resolution_due, ctx.locale)
+
+
+def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:
+    loc, ref = ctx.locale, request.ref
+    staff = ctx.desk.is_staff(ctx.actor.id, request.department)
+    mine = ctx.actor.id == request.requester_id
+    out: list[Button] = []
+    if staff and request.state == "open":
+        out.append(button(loc, "button.ack", f"/request ack {ref}", "ack", "primary"))
+    if staff and request.state in lc.OPEN_STATES and request.assignee_id != ctx.actor.id:
+        out.append(button(loc, "button.assign_me", f"/request assign {ref} me", "assign_me"))
+    if staff and request.state in lc.OPEN_STATES:
+        out.append(button(loc, "button.resolve", f"/request resolve {ref} <note>", "resolve"))
+    if mine and request.state == "resolved":
+        out.append(button(loc, "button.confirm", f"/request confirm {ref}", "confirm", "primary"))
+    if mine and request.state in ("resolved", "closed"):
+        out.append(button(loc, "button.reopen", f"/request reopen {ref} <reason>", "reopen"))
+    if mine and request.state in lc.OPEN_STATES:
+        out.append(button(loc, "button.cancel", f"/request cancel {ref}", "cancel", "danger"))
+    return tuple(out)
+
+
+def register(router: Router) -> None:
+    """Wire the read-only commands."""
+    router.add("help", help_)
+    router.add("catalog", catalog)
+    router.add("list", my_list)
+    router.add("queue", queue)
+    router.add("show", show)

@@ -1,0 +1,1 @@
+"""Persistence: tables, queries, engine, migrations."""

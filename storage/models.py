@@ -1,0 +1,142 @@
+"""SQLModel tables: people, requests, their events, ratings, suggestions and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utc_column(nullable: bool = True, index: bool = False) -> Any:
+    """A timezone-aware timestamp column (stored as UTC)."""
+    return Field(
+        default=None,
+        sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
+    )
+
+
+class Person(SQLModel, table=True):
+    """Someone who asks or serves: from config, or registered on first contact."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    locale: str | None = Field(default=None, max_length=10)
+    slack_id: str | None = Field(default=None, max_length=64, unique=True)
+    wecom_id: str | None = Field(default=None, max_length=64, unique=True)
+    manager_id: str | None = Field(default=None, max_length=64)
+    source: str = Field(default="config", max_length=16)
+    created_at: datetime = utc_column(nullable=False)
+
+
+class DepartmentCounter(SQLModel, table=True):
+    """The last request number handed out per department (row-locked on open)."""
+
+    __tablename__ = "department_counter"
+
+    department: str = Field(primary_key=True, max_length=64)
+    last_number: int = 0
+
+
+class Request(SQLModel, table=True):
+    """One service request from a requester to a providing department."""
+
+    __tablename__ = "request"
+    __table_args__ = (
+        Index("ix_request_queue", "department", "state", "created_at"),
+        Index("ix_request_requester", "requester_id", "created_at"),
+        Index("ix_request_assignee", "assignee_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=32, unique=True)
+    number: int
+    origin_department: str = Field(max_length=64)
+    department: str = Field(max_length=64)
+    category: str = Field(max_length=64)
+    requester_id: str = Field(max_length=64)
+    requester_department: str | None = Field(default=None, max_length=64)
+    assignee_id: str | None = Field(default=None, max_length=64)
+    resolver_id: str | None = Field(default=None, max_length=64)
+    priority: str = Field(max_length=2)
+    state: str = Field(max_length=16)
+    title: str = Field(max_length=200)
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
+    resolution_note: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = utc_column(nullable=False)
+    updated_at: datetime = utc_column(nullable=False)
+    first_response_at: datetime | None = utc_column()
+    resolved_at: datetime | None = utc_column()
+    closed_at: datetime | None = utc_column()
+    first_response_due: datetime | None = utc_column()
+    resolution_due: datetime | None = utc_column()
+    paused_at: datetime | None = utc_column()
+    paused_seconds: int = 0
+    thread_ref: str | None = Field(default=None, max_length=200)
+
+
+class Event(SQLModel, table=True):
+    """The audit trail: one row per change to a request."""
+
+    __table_args__ = (Index("ix_event_request", "request_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    actor_id: str = Field(max_length=64)
+    at: datetime = utc_column(nullable=False)
+    kind: str = Field(max_length=32)
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Rating(SQLModel, table=True):
+    """A requester's rating of a closed request (one per request)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", unique=True)
+    rater_id: str = Field(max_length=64)
+    stars: int
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc_column(nullable=False)
+    updated_at: datetime = utc_column(nullable=False)
+
+
+class Suggestion(SQLModel, table=True):
+    """An idea or complaint addressed to a department, optionally anonymous."""
+
+    __table_args__ = (Index("ix_suggestion_department", "department", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(max_length=64)
+    author_id: str = Field(max_length=64)
+    anonymous: bool = False
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    reply: str | None = Field(default=None, sa_column=Column(Text))
+    replied_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = utc_column(nullable=False)
+
+
+class Outbox(SQLModel, table=True):
+    """A notification waiting to be delivered, written with the change that caused it."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        Index("ix_outbox_pending", "delivered_at", "due_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    target: str = Field(max_length=100)
+    request_id: int | None = Field(default=None, index=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc_column(nullable=False)
+    due_at: datetime = utc_column(nullable=False)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    delivered_at: datetime | None = utc_column()
+    platform_ref: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,85 @@
+"""The outbox: notifications written with the change that causes them, delivered later."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Outbox
+
+MAX_ERROR = 500
+
+
+def enqueue(
+    session: Session,
+    target: str,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    due_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    request_id: int | None = None,
+) -> bool:
+    """Queue one notification; with a ``dedupe_key`` a second enqueue is a no-op (False)."""
+    values = {
+        "target": target,
+        "payload": payload,
+        "created_at": now,
+        "due_at": due_at or now,
+        "attempts": 0,
+        "dedupe_key": dedupe_key,
+        "request_id": request_id,
+    }
+    dialect = session.get_bind().dialect.name
+    if dedupe_key is None:
+        session.execute(insert(Outbox).values(**values))
+        return True
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(Outbox).values(**values).on_conflict_do_nothing()
+    else:
+        stmt = sqlite.insert(Outbox).values(**values).on_conflict_do_nothing()
+    return bool(session.execute(stmt).rowcount)
+
+
+def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
+    """Undelivered rows due by ``now``, oldest first, locked against other dispatchers."""
+    stmt = (
+        select(Outbox)
+        .where(col(Outbox.delivered_at).is_(None), col(Outbox.due_at) <= now)
+        .order_by(col(Outbox.due_at), col(Outbox.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.exec(stmt))
+
+
+def mark_delivered(row: Outbox, now: datetime, platform_ref: str | None) -> None:
+    """Record a successful delivery."""
+    row.delivered_at = now
+    row.platform_ref = platform_ref
+    row.attempts += 1
+    row.last_error = None
+
+
+def mark_failed(row: Outbox, now: datetime, error: str, retry_in: timedelta) -> None:
+    """Record a failure and reschedule the row; it is never dropped."""
+    row.attempts += 1
+    row.last_error = error[:MAX_ERROR]
+    row.due_at = now + retry_in
+
+
+def pending_count(session: Session) -> int:
+    """How many notifications are still waiting."""
+    stmt = select(func.count()).select_from(Outbox).where(col(Outbox.delivered_at).is_(None))
+    return int(session.exec(stmt).one())
+
+
+def oldest_pending(session: Session) -> datetime | None:
+    """When the oldest undelivered notification was queued."""
+    stmt = select(func.min(Outbox.created_at)).where(col(Outbox.delivered_at).is_(None))
+    return session.exec(stmt).one()

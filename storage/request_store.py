@@ -1,0 +1,116 @@
+"""Queries on requests and their events: numbering, lookups, queues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import DepartmentCounter, Event, Request
+
+OPEN_STATES = ("open", "acknowledged", "in_progress", "waiting")
+DONE_STATES = ("resolved", "closed", "cancelled")
+
+
+def ensure_counters(session: Session, departments: Sequence[str]) -> None:
+    """Create the numbering row for each department (idempotent, safe concurrently)."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    for key in departments:
+        stmt = module.insert(DepartmentCounter).values(department=key, last_number=0)
+        session.execute(stmt.on_conflict_do_nothing())
+
+
+def next_number(session: Session, department: str) -> int:
+    """The next request number for ``department``; the row lock serialises concurrent opens."""
+    stmt = (
+        update(DepartmentCounter)
+        .where(col(DepartmentCounter.department) == department)
+        .values(last_number=DepartmentCounter.last_number + 1)
+        .returning(DepartmentCounter.last_number)
+    )
+    number = session.execute(stmt).scalar_one_or_none()
+    if number is None:
+        ensure_counters(session, [department])
+        number = session.execute(stmt).scalar_one()
+    return int(number)
+
+
+def by_ref(session: Session, ref: str, *, lock: bool = False) -> Request | None:
+    """The request with this id (e.g. FIN-12), optionally locked for update."""
+    stmt = select(Request).where(Request.ref == ref.upper())
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
+
+
+def add_event(
+    session: Session,
+    request: Request,
+    actor_id: str,
+    at: datetime,
+    kind: str,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    note: str | None = None,
+) -> Event:
+    """Append one row to the request's audit trail."""
+    assert request.id is not None
+    event = Event(
+        request_id=request.id, actor_id=actor_id, at=at, kind=kind,
+        from_state=from_state, to_state=to_state, note=note,
+    )
+    session.add(event)
+    return event
+
+
+def events(session: Session, request_id: int) -> list[Event]:
+    """The request's history, oldest first."""
+    stmt = select(Event).where(Event.request_id == request_id).order_by(col(Event.id))
+    return list(session.exec(stmt))
+
+
+_PRIORITY_ORDER = case(
+    {"P1": 1, "P2": 2, "P3": 3, "P4": 4}, value=Request.priority, else_=5
+)
+
+
+def queue(
+    session: Session, departments: Sequence[str], page: int, page_size: int
+) -> tuple[list[Request], int]:
+    """Open requests of ``departments``, most urgent first: one page and the total count."""
+    where = (col(Request.department).in_(departments), col(Request.state).in_(OPEN_STATES))
+    total = session.exec(select(func.count()).select_from(Request).where(*where)).one()
+    stmt = (
+        select(Request)
+        .where(*where)
+        .order_by(
+            func.coalesce(Request.resolution_due, Request.created_at),
+            _PRIORITY_ORDER,
+            col(Request.id),
+        )
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(session.exec(stmt)), int(total)
+
+
+def of_requester(
+    session: Session, requester_id: str, page: int, page_size: int
+) -> tuple[list[Request], int]:
+    """The requester's requests, open ones first, newest first: one page and the total."""
+    where = col(Request.requester_id) == requester_id
+    total = session.exec(select(func.count()).select_from(Request).where(where)).one()
+    is_done = case((col(Request.state).in_(DONE_STATES), 1), else_=0)
+    stmt = (
+        select(Request)
+        .where(where)
+        .order_by(is_done, col(Request.created_at).desc(), col(Request.id).desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(session.exec(stmt)), int(total)

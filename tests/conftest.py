@@ -1,0 +1,127 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when configured), the sample
+company, a time-travelling clock, the console transcript, and no network beyond loopback."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+
+from bot import app as app_mod
+from bot import config as config_mod
+from bot.adapters.console import ConsoleSession
+from bot.clock import ManualClock
+from storage import migrate
+from storage.engine import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config.example.toml"
+PG_URL = os.environ.get("CROSSDESK_TEST_DATABASE_URL")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_pg_ready = False
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to reach a host other than this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not (
+            str(host).startswith("127.") or host in ("::1", "localhost")
+        ):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def local(text_time: str) -> datetime:
+    """A local Asia/Shanghai wall time as an aware datetime."""
+    return datetime.fromisoformat(text_time).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def settings() -> config_mod.Settings:
+    """The sample company from config.example.toml."""
+    return config_mod.load(EXAMPLE)
+
+
+def _reset_postgres(engine: Engine) -> None:
+    global _pg_ready
+    if not _pg_ready:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        migrate.upgrade(engine)
+        _pg_ready = True
+        return
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'")).scalars().all()
+        if tables:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh, empty-but-migrated database for each test."""
+    if PG_URL:
+        return PG_URL
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a migrated, empty database."""
+    eng = make_engine(database_url)
+    if PG_URL:
+        _reset_postgres(eng)
+    else:
+        migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Monday 23 November 2026, 09:00 in Shanghai, until a test moves it."""
+    return ManualClock(local("2026-11-23T09:00"))
+
+
+@pytest.fixture
+def desk_app(settings: config_mod.Settings, engine: Engine, clock: ManualClock) -> app_mod.App:
+    """The desk wired to the test database and clock."""
+    return app_mod.build(settings, clock, engine=engine, upgrade=False)
+
+
+class Transcript:
+    """Type console lines and read what the bot printed (errbot testbot style)."""
+
+    def __init__(self, app: app_mod.App, clock: ManualClock) -> None:
+        self.out = io.StringIO()
+        self.session = ConsoleSession(app, clock, self.out)
+        self.app = app
+
+    def __call__(self, *lines: str) -> str:
+        """Run lines; return only what they printed."""
+        start = self.out.tell()
+        self.session.run(lines)
+        self.out.seek(start)
+        printed = self.out.read()
+        return printed
+
+
+@pytest.fixture
+def chat(desk_app: app_mod.App, clock: ManualClock) -> Transcript:
+    """A console transcript on the sample company."""
+    return Transcript(desk_app, clock)
