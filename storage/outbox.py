@@ -42,7 +42,7 @@ def enqueue(
         stmt: Any = postgresql.insert(Outbox).values(**values).on_conflict_do_nothing()
     else:
         stmt = sqlite.insert(Outbox).values(**values).on_conflict_do_nothing()
-    return bool(session.execute(stmt).rowcount)
+    return session.execute(stmt.returning(Outbox.id)).scalar_one_or_none() is not None
 
 
 def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:

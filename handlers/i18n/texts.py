@@ -214,7 +214,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
                         "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
     "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",
-                        "{by} 给{department}的建议 #{id}：\n{text}"),
+                        "{by}给{department}的建议 #{id}：\n{text}"),
     "suggest.anonymous": ("an anonymous colleague", "匿名同事"),
     # --- thread lines in the department channel
     "thread.acked": ("{by} acknowledged {ref}.", "{by} 受理了 {ref}。"),
