@@ -40,6 +40,7 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
     desk = Desk(
         catalog=settings.catalog, engine=engine, policy=settings.policy,
         calendar=settings.calendar(), department_calendars=settings.department_calendars(),
+        service=settings.service,
     )
     return App(settings=settings, desk=desk, router=build_router(), clock=clock)
 

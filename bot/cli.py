@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,8 +23,34 @@ app.add_typer(db_app, name="db")
 ConfigOpt = Annotated[str | None, typer.Option(
     "--config", help="Config file (default ./config.toml, else config.example.toml).")]
 DbOpt = Annotated[str | None, typer.Option(
-    "--database-url", help="Overrides [bot] database_url, e.g. sqlite:///crossdesk.db "
-    "or postgresql+psycopg://user@host/db.")]
+    "--database-url", help="Database URL; overrides bot.database_url in the config "
+    "(default sqlite:///crossdesk.db), e.g. postgresql+psycopg://user@host/db.")]
+
+
+def _check_now(value: str | None) -> str | None:
+    """``--now`` must be an ISO time such as 2026-11-23T09:00."""
+    if value is not None:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not an ISO time such as 2026-11-23T09:00"
+                                     ) from None
+    return value
+
+
+@contextmanager
+def _database(url: str) -> Iterator[None]:
+    """Turn a database that cannot be opened into one line and exit 1, not a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        typer.echo(f"cannot use database {shown}: {exc.orig or exc}; check --database-url "
+                   "or bot.database_url", err=True)
+        raise typer.Exit(1) from None
 
 
 def load_settings(config: str | None, database_url: str | None) -> config_mod.Settings:
@@ -50,6 +79,7 @@ def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Write config.toml from the example if absent, and create the database."""
     target = Path(config or "config.toml")
     if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         example = config_mod.find_config("config.example.toml")
         if not example.exists():
             example = Path(__file__).resolve().parent.parent / "config.example.toml"
@@ -58,7 +88,8 @@ def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     else:
         typer.echo(f"{target} exists; left as it is")
     settings = load_settings(str(target), database_url)
-    _upgrade(settings.database_url)
+    with _database(settings.database_url):
+        _upgrade(settings.database_url)
 
 
 def _upgrade(url: str) -> None:
@@ -81,50 +112,66 @@ def _upgrade(url: str) -> None:
 def db_upgrade(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Apply Alembic migrations (a no-op when the database is current)."""
     settings = load_settings(config, database_url)
-    _upgrade(settings.database_url)
+    with _database(settings.database_url):
+        _upgrade(settings.database_url)
 
 
 @app.command()
 def chat(
     config: ConfigOpt = None,
     database_url: DbOpt = None,
-    script: Annotated[Path | None, typer.Argument(help="Transcript file (default: stdin).")] = None,
-    now: Annotated[str | None, typer.Option(help="Start the clock here (local ISO time).")] = None,
+    script: Annotated[Path | None, typer.Argument(
+        help="Transcript file (default: stdin).", exists=True, dir_okay=False)] = None,
+    now: Annotated[str | None, typer.Option(
+        help="Start the clock here (local ISO time).", callback=_check_now)] = None,
 ) -> None:
     """Talk to the desk as anyone: `alice> /request …`, `@now 2026-11-23T09:00`, `# …`."""
     from bot.console_runner import run_console
 
     settings = load_settings(config, database_url)
     source = script.read_text(encoding="utf-8").splitlines() if script else None
-    run_console(settings, source, start=now, interactive=script is None and sys.stdin.isatty())
+    with _database(settings.database_url):
+        run_console(settings, source, start=now,
+                    interactive=script is None and sys.stdin.isatty())
 
 
 @app.command()
-def demo(config: ConfigOpt = None) -> None:
+def demo(
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Config file (default: the sample company in config.example.toml); "
+        "the story needs its people and departments.")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="Tell the story on this (empty) database instead of a "
+        "throwaway SQLite file that is deleted afterwards.")] = None,
+) -> None:
     """Tell the demo story on a throwaway SQLite database with the sample company."""
     from bot.console_runner import run_console
     from bot.demo import DEMO_SCRIPT
 
+    path = config
+    if path is None:
+        example = Path(__file__).resolve().parent.parent / "config.example.toml"
+        path = str(example if example.exists() else config_mod.find_config(None))
     with tempfile.TemporaryDirectory(prefix="crossdesk-demo-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        path = config or str(Path(__file__).resolve().parent.parent / "config.example.toml")
-        if not Path(path).exists():
-            path = str(config_mod.find_config(None))
+        url = database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
         settings = load_settings(path, url)
-        run_console(settings, DEMO_SCRIPT.splitlines(), echo=True)
+        with _database(url):
+            run_console(settings, DEMO_SCRIPT.splitlines(), echo=True)
 
 
 @app.command()
 def tick(
     config: ConfigOpt = None,
     database_url: DbOpt = None,
-    now: Annotated[str | None, typer.Option(help="Pretend it is this time (ISO).")] = None,
+    now: Annotated[str | None, typer.Option(
+        help="Pretend it is this time (ISO).", callback=_check_now)] = None,
 ) -> None:
     """Run one sweep and one dispatch, then exit."""
     from bot.console_runner import run_tick
 
     settings = load_settings(config, database_url)
-    run_tick(settings, now)
+    with _database(settings.database_url):
+        run_tick(settings, now)
 
 
 @app.command()
@@ -138,17 +185,21 @@ def export(
     = "requests",
 ) -> None:
     """Export requests, events, ratings or suggestions as CSV or JSON lines."""
-    from bot.export import write_export
+    from bot.export import ExportError, write_export
 
     if format not in ("csv", "jsonl"):
         typer.echo("--format must be csv or jsonl", err=True)
         raise typer.Exit(2)
     settings = load_settings(config, database_url)
     try:
-        write_export(settings, what, format, output)
+        with _database(settings.database_url):
+            write_export(settings, what, format, output)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+    except ExportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

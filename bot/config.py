@@ -10,15 +10,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config_service import parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
 from handlers.grammar import SUBCOMMAND_WORDS
+from handlers.policy import ServicePolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
 
 DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
 PREFIX_RE = re.compile(r"^[A-Z]{2,4}$")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED = set(SUBCOMMAND_WORDS) | {"/request", "/suggest", "提单", "请求"}
+SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "aes_key", "api_key", "private_key")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Settings:
     catalog: Catalog
     calendar_spec: CalendarSpec
     department_specs: dict[str, CalendarSpec]
+    service: ServicePolicy = field(default_factory=ServicePolicy)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> BusinessCalendar:
@@ -87,6 +91,11 @@ def load(path: Path, database_url: str | None = None) -> Settings:
         raise ConfigError([Problem(name, "-", f"file not found; {fix}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(name, "-", f"not valid TOML: {exc}")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem(name, "-", "not UTF-8 text; save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(name, "-", f"cannot read it: {exc.strerror or exc}; "
+                                   "give the path of a TOML file")]) from None
     return _Validator(name, raw, database_url).settings()
 
 
@@ -104,11 +113,7 @@ class _Validator:
 
     def settings(self) -> Settings:
         bot = self._table(self.raw, "bot")
-        for secret in ("token", "secret", "signing_secret", "aes_key", "password"):
-            for section, table in self.raw.items():
-                if isinstance(table, dict) and secret in table:
-                    self.problem(f"{section}.{secret}", "secrets are read only from environment "
-                                 "variables; remove it from the file")
+        self._secrets(self.raw, "")
         timezone = str(bot.get("timezone", "Asia/Shanghai"))
         try:
             ZoneInfo(timezone)
@@ -124,12 +129,16 @@ class _Validator:
         day = _day_length(calendar_spec)
         people = self._people()
         ids = {p.id for p in people}
-        admins = tuple(str(a) for a in bot.get("admins", []))
+        admins = tuple(self._strings(bot, "admins", "bot"))
         for a in admins:
             if a not in ids:
                 self.problem("bot.admins", f"unknown person {a!r}; add them to [[people]]")
         factors = self._priorities()
         departments, dep_specs = self._departments(ids, timezone, calendar_spec, day)
+        service = parse_service(
+            self.raw, day, self.problem,
+            {k: _day_length(spec) for k, spec in dep_specs.items()},
+        )
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
         if self.problems:
@@ -138,8 +147,32 @@ class _Validator:
         return Settings(
             path=Path(self.file), database_url=url, policy=policy,
             catalog=Catalog(departments=tuple(departments), people=tuple(people)),
-            calendar_spec=calendar_spec, department_specs=dep_specs, raw=self.raw,
+            calendar_spec=calendar_spec, department_specs=dep_specs, service=service,
+            raw=self.raw,
         )
+
+    def _secrets(self, value: Any, path: str) -> None:
+        """Report every key that looks like a secret (token, signing_secret, aes_key …)."""
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                self._secrets(item, f"{path}[{i}]")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                where = f"{path}.{k}" if path else str(k)
+                if str(k).lower().endswith(SECRET_SUFFIXES):
+                    self.problem(where, "secrets are read only from environment variables; "
+                                 "remove it from the file and set it in the environment")
+                else:
+                    self._secrets(v, where)
+
+    def _strings(self, table: dict[str, Any], name: str, key: str) -> list[str]:
+        """A list of strings, or a problem (``leads = "carol"`` is not a list)."""
+        value = table.get(name, [])
+        if isinstance(value, str) or not isinstance(value, list):
+            self.problem(f"{key}.{name}", f"must be a list of strings such as [\"{value}\"]"
+                         if isinstance(value, str) else "must be a list of strings")
+            return []
+        return [str(v) for v in value]
 
     def _table(self, parent: dict[str, Any], key: str) -> dict[str, Any]:
         value = parent.get(key, {})
@@ -182,7 +215,11 @@ class _Validator:
         if name not in cal:
             return default
         out = set()
-        for value in cal[name]:
+        values = cal[name]
+        if not isinstance(values, list):
+            self.problem(f"{key}.{name}", "must be a list of dates such as [\"2026-12-31\"]")
+            return default
+        for value in values:
             try:
                 out.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
             except ValueError:
@@ -238,6 +275,7 @@ class _Validator:
         words: dict[str, str] = {}
         prefixes: dict[str, str] = {}
         channels: dict[str, str] = {}
+        dep_keys: set[str] = set()
         raw_deps = self.raw.get("departments", [])
         if not raw_deps:
             self.problem("departments", "no departments; add at least one [[departments]] table")
@@ -247,6 +285,10 @@ class _Validator:
             if not KEY_RE.match(dkey):
                 self.problem(f"{key}.key", f"{dkey!r} is not a valid key; use lowercase letters, "
                              "digits and dashes, e.g. \"finance\"")
+            elif dkey in dep_keys:
+                self.problem(f"{key}.key", f"duplicate department key {dkey!r}; keys must be "
+                             "unique")
+            dep_keys.add(dkey)
             prefix = str(d.get("prefix", ""))
             if not PREFIX_RE.match(prefix):
                 self.problem(f"{key}.prefix", f"{prefix!r} must be 2-4 capital letters, e.g. FIN")
@@ -254,22 +296,27 @@ class _Validator:
                 self.problem(f"{key}.prefix", f"prefix {prefix} is already used by "
                              f"{prefixes[prefix]!r}; pick another")
             prefixes.setdefault(prefix, dkey)
-            for w in (dkey, d.get("name", ""), d.get("name_zh", ""), *d.get("aliases", [])):
-                if not w:
+            aliases = self._strings(d, "aliases", key)
+            named = [("key", dkey), ("prefix", prefix), ("name", d.get("name", "")),
+                     ("name_zh", d.get("name_zh", ""))] + [("aliases", a) for a in aliases]
+            for field_name, w in named:
+                if not w or (field_name == "prefix" and prefixes.get(prefix) != dkey):
                     continue
                 n = norm(str(w))
                 if n in RESERVED:
-                    self.problem(f"{key}.aliases", f"{w!r} is a command word; choose another name")
+                    self.problem(f"{key}.{field_name}", f"{w!r} is a command word; "
+                                 "choose another name")
                 elif n in words and words[n] != dkey:
-                    self.problem(f"{key}.aliases", f"{w!r} already names department "
+                    self.problem(f"{key}.{field_name}", f"{w!r} already names department "
                                  f"{words[n]!r}; remove one of them")
                 words.setdefault(n, dkey)
-            for role in ("leads", "members"):
-                for pid in d.get(role, []):
+            roles = {role: self._strings(d, role, key) for role in ("leads", "members")}
+            for role, pids in roles.items():
+                for pid in pids:
                     if pid not in ids:
                         self.problem(f"{key}.{role}", f"unknown person {pid!r}; add them to "
                                      "[[people]] or fix the spelling")
-            if not d.get("leads"):
+            if not roles["leads"] and isinstance(d.get("leads", []), list):
                 self.problem(f"{key}.leads", "every department needs at least one lead")
             channel = str(d.get("channel", f"{dkey}-requests"))
             if channel in channels:
@@ -287,8 +334,8 @@ class _Validator:
                 loc = None
             out.append(Department(
                 key=dkey, prefix=prefix, name=str(d.get("name", dkey)),
-                name_zh=str(d.get("name_zh", "")), aliases=tuple(map(str, d.get("aliases", []))),
-                leads=tuple(d.get("leads", [])), members=tuple(d.get("members", [])),
+                name_zh=str(d.get("name_zh", "")), aliases=tuple(aliases),
+                leads=tuple(roles["leads"]), members=tuple(roles["members"]),
                 channel=channel, categories=tuple(cats), locale=loc,
                 slack_channel=d.get("slack_channel"), wecom_chat=d.get("wecom_chat"),
             ))
@@ -297,6 +344,7 @@ class _Validator:
     def _categories(self, d: dict[str, Any], key: str, day: timedelta) -> list[Category]:
         out: list[Category] = []
         words: dict[str, str] = {}
+        cat_keys: set[str] = set()
         cats = d.get("categories", [])
         if not cats:
             self.problem(f"{key}.categories", "no services; add [[departments.categories]]")
@@ -305,10 +353,18 @@ class _Validator:
             k = str(c.get("key", ""))
             if not KEY_RE.match(k):
                 self.problem(f"{ckey}.key", f"{k!r} is not a valid key; e.g. \"reimbursement\"")
-            for w in (k, c.get("name", ""), c.get("name_zh", ""), *c.get("aliases", [])):
+            elif k in cat_keys:
+                self.problem(f"{ckey}.key", f"duplicate service key {k!r} in this department; "
+                             "keys must be unique")
+            cat_keys.add(k)
+            aliases = self._strings(c, "aliases", ckey)
+            named = [("key", k), ("name", c.get("name", "")),
+                     ("name_zh", c.get("name_zh", ""))] + [("aliases", a) for a in aliases]
+            for field_name, w in named:
                 n = norm(str(w)) if w else ""
                 if n and n in words and words[n] != k:
-                    self.problem(f"{ckey}.aliases", f"{w!r} already names service {words[n]!r}")
+                    self.problem(f"{ckey}.{field_name}", f"{w!r} already names service "
+                                 f"{words[n]!r}")
                 if n:
                     words.setdefault(n, k)
             priority = str(c.get("priority", "P3"))
@@ -324,7 +380,7 @@ class _Validator:
                     targets.append(timedelta(hours=4))
             out.append(Category(
                 key=k, name=str(c.get("name", k)), name_zh=str(c.get("name_zh", "")),
-                aliases=tuple(map(str, c.get("aliases", []))), priority=priority,
+                aliases=tuple(aliases), priority=priority,
                 first_response=targets[0], resolution=targets[1],
             ))
         return out

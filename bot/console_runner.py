@@ -12,6 +12,7 @@ from bot.adapters.console import ConsoleSession
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.scheduler import tick
 
 
 def _start(settings: Settings, start: str | None) -> ManualClock:
@@ -52,5 +53,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     clock = _start(settings, now) if now else SystemClock()
     app = app_mod.build(settings, clock)
     sender = ConsoleSender(app, sys.stdout)
-    stats = Dispatcher(app.desk.engine, lambda _m: sender, clock).run_once()
-    print(f"delivered {stats.delivered}, failed {stats.failed}")
+    result = tick(app, Dispatcher(app.desk.engine, lambda _m: sender, clock))
+    print(f"swept {result.sweep.requests} request(s), claimed {result.sweep.claimed} "
+          f"reminder(s); delivered {result.dispatch.delivered}, failed {result.dispatch.failed} "
+          f"({result.seconds * 1000:.0f} ms)")

@@ -5,25 +5,35 @@ DEMO_SCRIPT = """\
 @now 2026-11-23T09:05
 # Henry (Sales) asks Finance, in Chinese, to reimburse a taxi ride to a client.
 henry> /request 财务 报销 出租车去客户现场 86元
-# Bob in Finance acknowledges, then asks a question: the clock pauses while Finance waits.
-@now 2026-11-23T09:40
+# Nobody picks it up. At 75% of the 4-hour first-response target Finance is nudged
+# (after the lunch break: nobody is nudged outside working hours) …
+@now 2026-11-23T13:35
+# … at the deadline the channel hears it is overdue, and an hour later the lead, Carol.
+@now 2026-11-23T14:40
+@now 2026-11-23T15:40
+carol> /request 指派 FIN-1 bob
 bob> /request 受理 FIN-1
+# Finance asks a question: the resolution clock pauses while it waits for Henry.
 bob> /request 等待 FIN-1 请补充发票照片
-@now 2026-11-23T10:15
+@now 2026-11-23T16:15
 henry> /request 评论 FIN-1 发票已上传到共享盘 /finance/2026-11
-@now 2026-11-23T14:00
+@now 2026-11-23T16:45
 bob> /request 解决 FIN-1 已报销，款项将于周五到账
 henry> /request 确认 FIN-1
+# A quarter of an hour later crossdesk thanks both sides and asks Henry for a rating.
+@now 2026-11-23T17:05
+henry> /request 评分 FIN-1 5 #及时 谢谢
 henry> /request show FIN-1
-# Alice (Sales, English) asks IT for a laptop; Dave picks it up and Kevin resolves it.
-@now 2026-11-23T15:00
+# Alice (Sales, English) asks IT for a laptop; Dave assigns it and Kevin resolves it.
+@now 2026-11-24T09:30
 alice> /request it laptop my screen flickers, need a replacement !urgent
 dave> /request assign IT-1 kevin
 kevin> /request ack IT-1
-@now 2026-11-24T10:30
+# Only IT may work IT requests: a polite refusal, and nothing changes.
+alice> /request resolve IT-1 fixed it myself
+@now 2026-11-24T11:00
 kevin> /request resolve IT-1 Replacement laptop is at the IT desk, data copied.
 alice> /request confirm IT-1
-alice> /request rate IT-1 5 quick and friendly
-# Only IT may acknowledge IT requests: a polite refusal, and nothing changes.
-alice> /request ack IT-1
+@now 2026-11-24T11:20
+alice> /request rate IT-1 4 #timely the old one had my bookmarks
 """

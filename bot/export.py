@@ -10,11 +10,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.config import Settings
+from storage import migrate
 from storage.engine import make_engine
 from storage.models import Event, Rating, Request, Suggestion
+
+
+class ExportError(Exception):
+    """The database cannot be exported (missing, or never initialised)."""
+
 
 TABLES: dict[str, type[SQLModel]] = {
     "requests": Request, "events": Event, "ratings": Rating, "suggestions": Suggestion,
@@ -42,7 +49,7 @@ def rows(session: Session, what: str, batch: int = 1000) -> Iterator[dict[str, A
             data = item.model_dump()
             if what == "suggestions" and data.get("anonymous"):
                 data["author_id"] = None
-            yield {k: _plain(v) for k, v in data.items()}
+            yield {k: _plain(data.get(k)) for k in model.model_fields}
         last = chunk[-1].id  # type: ignore[attr-defined]
 
 
@@ -50,7 +57,16 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None) -
     """Write the export; returns the number of rows."""
     if what not in TABLES:
         raise ValueError(f"--what must be one of {', '.join(TABLES)}")
+    url = make_url(settings.database_url)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+        raise ExportError(f"database {shown} does not exist; check --database-url")
     engine = make_engine(settings.database_url)
+    if migrate.current_revision(engine) is None:
+        engine.dispose()
+        raise ExportError(f"database {shown} has no crossdesk tables; run `crossdesk db upgrade` "
+                          "or check --database-url")
     count = 0
     out: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:

@@ -5,11 +5,13 @@ from handlers.router import Router
 
 def build_router() -> Router:
     """Every command, registered in one place."""
-    from handlers import feedback, requests, suggestions, views
+    from handlers import feedback, priority, requests, snooze, suggestions, views
 
     router = Router()
     requests.register(router)
     views.register(router)
     feedback.register(router)
     suggestions.register(router)
+    snooze.register(router)
+    priority.register(router)
     return router

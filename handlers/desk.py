@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from handlers.catalog import Catalog, Department
 from handlers.i18n import normalize_locale
+from handlers.policy import ServicePolicy
 from handlers.sla import BusinessCalendar
 
 Clock = Callable[[], datetime]
@@ -27,7 +28,6 @@ class Policy:
         default_factory=lambda: {"P1": 0.25, "P2": 0.5, "P3": 1.0, "P4": 2.0}
     )
     page_size: int = 20
-    rating_change_window: timedelta = timedelta(hours=24)
     admin_channel: str | None = None
 
     @property
@@ -45,6 +45,7 @@ class Desk:
     policy: Policy
     calendar: BusinessCalendar
     department_calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
+    service: ServicePolicy = field(default_factory=ServicePolicy)
 
     def calendar_for(self, department: str) -> BusinessCalendar:
         """The department's own calendar (24×7 desks) or the company's."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers import lifecycle as lc
+from handlers.catalog import norm
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
 from handlers.i18n import t
@@ -12,7 +13,22 @@ from handlers.messages import Message, Reply
 from handlers.router import Router
 from storage.models import Rating
 
-LOW_RATING = 2
+
+def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
+    """Pull configured tags (`#timely`, `及时`, `#态度好` …) out of a rating comment."""
+    index = {}
+    for key, en, zh in ctx.desk.service.feedback.tags:
+        for word in (key, en, zh):
+            index[norm(word)] = key
+    tags: list[str] = []
+    kept: list[str] = []
+    for word in comment.split():
+        key = index.get(norm(word.lstrip("#")))
+        if key is None:
+            kept.append(word)
+        elif key not in tags:
+            tags.append(key)
+    return tags, " ".join(kept)
 
 
 def rate(ctx: Ctx, cmd: Command) -> Reply:
@@ -23,16 +39,19 @@ def rate(ctx: Ctx, cmd: Command) -> Reply:
     if request.resolver_id == ctx.actor.id:
         raise Refusal("err.self_rating", ref=request.ref)
     assert cmd.number is not None and request.id is not None
+    tags, comment = split_tags(ctx, cmd.text)
     rating = ctx.session.exec(select(Rating).where(Rating.request_id == request.id)).first()
     changed = rating is not None
     if rating is None:
         rating = Rating(request_id=request.id, rater_id=ctx.actor.id, stars=cmd.number,
-                        comment=cmd.text or None, created_at=ctx.now, updated_at=ctx.now)
+                        comment=comment or None, tags=tags, created_at=ctx.now,
+                        updated_at=ctx.now)
     else:
-        if ctx.now - rating.created_at > ctx.desk.policy.rating_change_window:
+        if ctx.now - rating.created_at > ctx.desk.service.feedback.change_window:
             raise Refusal("err.rating_final", ref=request.ref)
         rating.stars = cmd.number
-        rating.comment = cmd.text or None
+        rating.comment = comment or None
+        rating.tags = tags
         rating.updated_at = ctx.now
     ctx.session.add(rating)
     lc.transition(ctx, request, None, "rated", note=f"{cmd.number}★ {cmd.text}".strip())
@@ -55,7 +74,7 @@ def _tell_desk(
 
     if assignee:
         ctx.notify_person(assignee, render)
-    if stars <= LOW_RATING:
+    if stars <= ctx.desk.service.feedback.low_rating:
 
         def render_low(locale: str) -> Message:
             text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)

@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "rate": ("rate", "评分"),
     "suggest": ("suggest", "建议"),
     "snooze": ("snooze", "稍后"),
+    "priority": ("priority", "优先级"),
 }
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
 REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
@@ -224,6 +225,11 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
         return Command("transfer", ref=ref, department=dep.key, category=category)
     if sub == "rate":
         return _parse_rate(ref, rest)
+    if sub == "priority":
+        wanted = rest.split()[0].upper() if rest else ""
+        if wanted not in PRIORITIES:
+            return Invalid("bad_priority", {"ref": ref, "given": wanted})
+        return Command("priority", ref=ref, priority=wanted)
     if sub == "snooze":
         return Command("snooze", ref=ref, text=rest or "1h")
     raise AssertionError(sub)  # pragma: no cover - every subcommand is handled above

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from handlers.catalog import PRIORITIES, Category
 from handlers.context import Ctx, Refusal, names_list
 from handlers.i18n import t
 from storage import request_store
-from storage.models import Request
+from storage.models import Breach, Request
 
 OPEN_STATES = request_store.OPEN_STATES
 
@@ -78,6 +81,7 @@ def transition(
     if to_state is not None:
         request.state = to_state
     request.updated_at = ctx.now
+    request.next_sweep_at = ctx.now
     ctx.session.add(request)
     ctx.session.flush()
     request_store.add_event(
@@ -90,6 +94,21 @@ def first_response(ctx: Ctx, request: Request) -> None:
     """A human answer reached the requester: the first-response clock stops."""
     if request.first_response_at is None:
         request.first_response_at = ctx.now
+        settle_breach(ctx, request, "first", request.first_response_due)
+
+
+def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None) -> None:
+    """A target met late: record by how much (business time) on its breach row."""
+    if due is None or ctx.now <= due:
+        return
+    late = ctx.desk.calendar_for(request.department).business_time_between(due, ctx.now)
+    stmt = (
+        update(Breach)
+        .where(col(Breach.request_id) == request.id, col(Breach.target) == target,
+               col(Breach.due_at) == due, col(Breach.late_seconds).is_(None))
+        .values(late_seconds=int(late.total_seconds()))
+    )
+    ctx.session.execute(stmt)
 
 
 def raise_one(priority: str) -> str:

@@ -52,6 +52,8 @@ def open_request(ctx: Ctx, cmd: Command) -> Reply:
         details=cmd.text,
         created_at=ctx.now,
         updated_at=ctx.now,
+        clock_started_at=ctx.now,
+        next_sweep_at=ctx.now,
     )
     lc.set_due_times(ctx, request, ctx.now)
     ctx.session.add(request)
@@ -158,6 +160,7 @@ def resolve(ctx: Ctx, cmd: Command) -> Reply:
     lc.first_response(ctx, request)
     if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
         request.assignee_id = ctx.actor.id
+    lc.settle_breach(ctx, request, "resolution", request.resolution_due)
     request.resolved_at = ctx.now
     request.resolution_note = cmd.text
     request.resolver_id = ctx.actor.id
@@ -244,6 +247,9 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     request.assignee_id = None
     request.thread_ref = None
     request.first_response_at = None
+    request.snoozed_until = None
+    request.paused_seconds = 0
+    request.clock_started_at = ctx.now
     lc.set_due_times(ctx, request, ctx.now)
     lc.transition(ctx, request, "open", "transferred", note=f"{old}->{new.key}")
     notices.transferred(ctx, request, old)

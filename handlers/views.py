@@ -129,7 +129,8 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
         if event.to_state and event.from_state != event.to_state:
             before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"
             change = f" ({before} → {ctx.say(f'state.{event.to_state}')})"
-        note = f": {event.note}" if event.note and event.kind != "opened" else ""
+        shown = ctx.name(event.note) if event.kind == "assigned" else event.note
+        note = f": {shown}" if shown and event.kind != "opened" else ""
         kind = ctx.say(f"event.{event.kind}")
         lines.append(f"  {ctx.local(event.at)} {ctx.name(event.actor_id)} {kind}{change}{note}")
     return _one(ctx, "\n".join(lines), buttons=_actions(ctx, request), kind="show",

@@ -49,6 +49,7 @@ class Request(SQLModel, table=True):
         Index("ix_request_queue", "department", "state", "created_at"),
         Index("ix_request_requester", "requester_id", "created_at"),
         Index("ix_request_assignee", "assignee_id", "state"),
+        Index("ix_request_next_sweep", "next_sweep_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,6 +77,9 @@ class Request(SQLModel, table=True):
     paused_at: datetime | None = utc_column()
     paused_seconds: int = 0
     thread_ref: str | None = Field(default=None, max_length=200)
+    clock_started_at: datetime | None = utc_column()
+    snoozed_until: datetime | None = utc_column()
+    next_sweep_at: datetime | None = utc_column()
 
 
 class Event(SQLModel, table=True):
@@ -91,6 +95,30 @@ class Event(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=16)
     to_state: str | None = Field(default=None, max_length=16)
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Breach(SQLModel, table=True):
+    """A missed target: which one, when it was due, and (once met) by how much."""
+
+    __table_args__ = (UniqueConstraint("request_id", "target", "due_at", name="uq_breach"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    department: str = Field(max_length=64)
+    target: str = Field(max_length=16)
+    due_at: datetime = utc_column(nullable=False)
+    detected_at: datetime = utc_column(nullable=False)
+    late_seconds: int | None = None
+
+
+class NudgeClaim(SQLModel, table=True):
+    """One reminder, escalation or prompt that a sweep has claimed: never sent twice."""
+
+    __tablename__ = "nudge_claim"
+
+    key: str = Field(primary_key=True, max_length=200)
+    request_id: int = Field(index=True)
+    claimed_at: datetime = utc_column(nullable=False)
 
 
 class Rating(SQLModel, table=True):
@@ -140,3 +168,22 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     delivered_at: datetime | None = utc_column()
     platform_ref: str | None = Field(default=None, max_length=200)
+
+
+class PlatformToken(SQLModel, table=True):
+    """A platform access token every replica shares (WeCom's, via wechatpy's SessionStorage)."""
+
+    __tablename__ = "platform_token"
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    expires_at: datetime | None = utc_column()
+
+
+class SeenNonce(SQLModel, table=True):
+    """A callback nonce already accepted: the same nonce again is a replay and refused."""
+
+    __tablename__ = "seen_nonce"
+
+    nonce: str = Field(primary_key=True, max_length=128)
+    seen_at: datetime = utc_column(nullable=False, index=True)

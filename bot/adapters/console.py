@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
+from bot.scheduler import tick
 from handlers.messages import Message
 
 
@@ -51,7 +52,6 @@ class ConsoleSession:
         self.echo = echo
         sender = ConsoleSender(app, out)
         self.dispatcher = Dispatcher(app.desk.engine, lambda _m: sender, clock)
-        self.tick_hooks: list = []
 
     def run(self, lines: Iterable[str]) -> None:
         """Run every line in order."""
@@ -92,6 +92,4 @@ class ConsoleSession:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(self.app.settings.policy.timezone))
         self.clock.set(moment)
-        for hook in self.tick_hooks:
-            hook(self.clock())
-        self.dispatcher.run_once()
+        tick(self.app, self.dispatcher)

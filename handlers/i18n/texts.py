@@ -300,4 +300,63 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• 提单人：`评论 单号 内容`、`确认 单号`、`重开 单号 原因`、`取消 单号`、`评分 单号 1-5 评语`\n"
         "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）",
     ),
+    # --- sweep: nudges, reminders, thanks
+    "target.first": ("first response", "首次响应"),
+    "target.resolution": ("resolution", "解决"),
+    "nudge.nobody": ("unassigned", "未指派"),
+    "nudge.header.person": ("Reminder: {n} request(s) need your attention, worst first:",
+                            "提醒：有 {n} 个请求需要您处理（最紧急的在前）："),
+    "nudge.header.channel": ("Reminder for {department}: {n} request(s) need attention, worst first:",
+                             "{department}提醒：有 {n} 个请求需要处理（最紧急的在前）："),
+    "nudge.line.warn": ("• {ref} {title} — {target} due in {time} · {owner} · requester {requester}",
+                        "• {ref} {title} —— {target}剩余 {time} · {owner} · 提单人 {requester}"),
+    "nudge.line.breach": ("• {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
+                          "• {ref} {title} —— {target}已超时 {time} · {owner} · 提单人 {requester}"),
+    "nudge.line.escalate": (
+        "• ⚠ escalated to you (level {step}): {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
+        "• ⚠ 升级至您（第 {step} 级）：{ref} {title} —— {target}已超时 {time} · {owner} · 提单人 {requester}"),
+    "remind.waiting": (
+        "{department} is waiting for your answer on {ref} ({title}): {question}\n"
+        "Reply with `/request comment {ref} <your answer>`.",
+        "{department}正在等待您对 {ref}（{title}）的回复：{question}\n请回复 `/request 评论 {ref} <您的回答>`。"),
+    "auto.closed": (
+        "{ref} ({title}) was closed because there was no answer for {after} of working time. "
+        "Still need it? Reopen it: `/request reopen {ref} <reason>`.",
+        "{ref}（{title}）因 {after} 工作时间内未收到回复已自动关闭。如仍需处理，请重开：`/request 重开 {ref} <原因>`。"),
+    "auto.closed_desk": ("{ref} closed automatically: no answer from the requester.",
+                         "{ref} 因提单人未回复已自动关闭。"),
+    "auto.confirmed": (
+        "{ref} ({title}) was resolved {after} of working time ago and is now closed. "
+        "Not solved? Reopen it: `/request reopen {ref} <reason>`.",
+        "{ref}（{title}）已解决超过 {after} 工作时间，现已自动关闭。如未解决，请重开：`/request 重开 {ref} <原因>`。"),
+    "auto.confirmed_desk": ("{ref} closed automatically: the requester did not confirm in time.",
+                            "{ref} 提单人未及时确认，已自动关闭。"),
+    "thanks.requester": (
+        "Thank you for working with {department} on {ref} ({title}) — {helper} took care of it. "
+        "How did we do? Tap a rating, or type `/request rate {ref} 5 <comment>`; tags help too: {tags}.",
+        "感谢您与{department}一起完成 {ref}（{title}），由 {helper} 为您处理。对这次服务满意吗？请点选评分，或输入 `/request 评分 {ref} 5 <评语>`；也可加标签：{tags}。"),
+    "thanks.helper": (
+        "Thank you, {helper}! You helped {requester}{home}: {ref} ({title}) is closed.",
+        "谢谢您，{helper}！您帮助了 {requester}{home}：{ref}（{title}）已完成。"),
+    "rate.reminder": (
+        "A quick rating of {ref} ({title}) helps {department} serve you better: tap a star, "
+        "or `/request rate {ref} 1-5 <comment>`.",
+        "请花几秒为 {ref}（{title}）评分，帮助{department}改进服务：点选星级，或输入 `/request 评分 {ref} 1-5 <评语>`。"),
+    "event.auto_closed": ("closed it automatically (no answer)", "自动关闭（未回复）"),
+    "event.auto_confirmed": ("closed it automatically (not confirmed)", "自动确认关闭"),
+    "event.snoozed": ("snoozed reminders", "推迟提醒"),
+    "reply.snoozed": ("Reminders for {ref} are paused until {until}.", "{ref} 的提醒已推迟到 {until}。"),
+    "err.bad_snooze": (
+        "Snooze for how long? e.g. `/request snooze {ref} 2h` (at most {limit}).",
+        "请写明推迟多久，例如 `/request 稍后 {ref} 2h`（最多 {limit}）。"),
+    "err.snooze_too_long": ("You can snooze {ref} for at most {limit}.", "{ref} 最多只能推迟 {limit}。"),
+    "err.bad_priority": ("Priority is P1 (critical) to P4 (low), e.g. `/request priority {ref} P2`.",
+                         "优先级为 P1（紧急）到 P4（低），例如 `/request 优先级 {ref} P2`。"),
+    "reply.priority": ("{ref} is now {priority}; targets: first response {first_due}, resolution {resolution_due}.",
+                       "{ref} 优先级已改为 {priority}；首次响应 {first_due}，解决时限 {resolution_due}。"),
+    "note.priority": ("{by} changed the priority of {ref} ({title}) to {priority}; resolution by {resolution_due}.",
+                      "{by} 将 {ref}（{title}）的优先级改为 {priority}；解决时限 {resolution_due}。"),
+    "event.priority": ("changed priority", "修改优先级"),
+    "action.priority": ("change the priority of", "修改优先级："),
+    "past.priority": ("re-prioritised", "修改优先级"),
 }

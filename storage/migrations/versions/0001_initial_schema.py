@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:49:54.931576
+Create Date: 2026-11-22 07:56:52.944486
 """
 from typing import Sequence, Union
 
@@ -25,6 +25,15 @@ def upgrade() -> None:
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('department')
     )
+    op.create_table('nudge_claim',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('claimed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
+    with op.batch_alter_table('nudge_claim', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_nudge_claim_request_id'), ['request_id'], unique=False)
+
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -83,11 +92,15 @@ def upgrade() -> None:
     sa.Column('paused_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paused_seconds', sa.Integer(), nullable=False),
     sa.Column('thread_ref', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('clock_started_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('snoozed_until', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_sweep_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ref')
     )
     with op.batch_alter_table('request', schema=None) as batch_op:
         batch_op.create_index('ix_request_assignee', ['assignee_id', 'state'], unique=False)
+        batch_op.create_index('ix_request_next_sweep', ['next_sweep_at'], unique=False)
         batch_op.create_index('ix_request_queue', ['department', 'state', 'created_at'], unique=False)
         batch_op.create_index('ix_request_requester', ['requester_id', 'created_at'], unique=False)
 
@@ -104,6 +117,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
         batch_op.create_index('ix_suggestion_department', ['department', 'created_at'], unique=False)
+
+    op.create_table('breach',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('target', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('due_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('detected_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('late_seconds', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('request_id', 'target', 'due_at', name='uq_breach')
+    )
+    with op.batch_alter_table('breach', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_breach_request_id'), ['request_id'], unique=False)
 
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -143,6 +171,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_event_request')
 
     op.drop_table('event')
+    with op.batch_alter_table('breach', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_breach_request_id'))
+
+    op.drop_table('breach')
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestion_department')
 
@@ -150,6 +182,7 @@ def downgrade() -> None:
     with op.batch_alter_table('request', schema=None) as batch_op:
         batch_op.drop_index('ix_request_requester')
         batch_op.drop_index('ix_request_queue')
+        batch_op.drop_index('ix_request_next_sweep')
         batch_op.drop_index('ix_request_assignee')
 
     op.drop_table('request')
@@ -159,5 +192,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_pending')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('nudge_claim', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_nudge_claim_request_id'))
+
+    op.drop_table('nudge_claim')
     op.drop_table('department_counter')
     # ### end Alembic commands ###

@@ -1,0 +1,101 @@
+"""[nudges] and [feedback] config → the service policy (with per-department overrides)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import timedelta
+from typing import Any
+
+from handlers.policy import FeedbackPolicy, NudgePolicy, ServicePolicy
+from handlers.sla import parse_duration
+
+Problem = Callable[[str, str], None]
+DURATIONS = ("repeat_every", "snooze_max", "auto_close_waiting", "auto_confirm")
+DURATION_LISTS = ("escalation", "remind_waiting")
+DAY_DEFAULTS = {"remind_waiting": ["1d", "2d"], "auto_close_waiting": "5d",
+                "auto_confirm": "3d", "snooze_max": "1d"}
+
+
+def _duration(value: Any, key: str, day: timedelta, problem: Problem) -> timedelta | None:
+    try:
+        return parse_duration(str(value), day)
+    except ValueError as exc:
+        problem(key, f"{exc}; write e.g. \"30m\", \"2h\" or \"1d\"")
+        return None
+
+
+def parse_nudges(table: dict[str, Any], key: str, day: timedelta, problem: Problem,
+                 base: NudgePolicy) -> NudgePolicy:
+    """A NudgePolicy from a [nudges] table; unknown or bad keys are reported."""
+    known = {f.name for f in fields(NudgePolicy)}
+    changes: dict[str, Any] = {}
+    for name, value in table.items():
+        where = f"{key}.{name}"
+        if name not in known:
+            problem(where, f"unknown key; use one of {', '.join(sorted(known))}")
+        elif name in DURATIONS:
+            parsed = _duration(value, where, day, problem)
+            if parsed is not None:
+                changes[name] = parsed
+        elif name in DURATION_LISTS:
+            items = [_duration(v, where, day, problem) for v in (value or [])]
+            if name == "escalation" and not items:
+                problem(where, "needs at least one step, e.g. [\"1h\", \"4h\"]")
+            elif all(i is not None for i in items):
+                changes[name] = tuple(items)
+        elif name == "warn_at":
+            if not isinstance(value, int | float) or not 0 < value < 1:
+                problem(where, "a fraction of the target between 0 and 1, e.g. 0.75")
+            else:
+                changes[name] = float(value)
+        elif not isinstance(value, int) or value < 0:
+            problem(where, "a whole number such as 3")
+        else:
+            changes[name] = value
+    return replace(base, **changes)
+
+
+def parse_feedback(table: dict[str, Any], day: timedelta, problem: Problem) -> FeedbackPolicy:
+    """A FeedbackPolicy from a [feedback] table."""
+    policy = FeedbackPolicy()
+    changes: dict[str, Any] = {}
+    for name in ("thanks_delay", "rating_reminder", "change_window"):
+        if name in table:
+            unit = timedelta(hours=24) if name == "change_window" else day
+            parsed = _duration(table[name], f"feedback.{name}", unit, problem)
+            if parsed is not None:
+                changes[name] = parsed
+    if "low_rating" in table:
+        value = table["low_rating"]
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            problem("feedback.low_rating", "a star count from 1 to 5, e.g. 2")
+        else:
+            changes["low_rating"] = value
+    if "tags" in table:
+        tags = []
+        for i, tag in enumerate(table["tags"]):
+            if not isinstance(tag, dict) or not tag.get("key"):
+                problem(f"feedback.tags[{i}]", "write {key = \"timely\", name = \"Timely\", "
+                        "name_zh = \"及时\"}")
+                continue
+            tags.append((str(tag["key"]), str(tag.get("name", tag["key"])),
+                         str(tag.get("name_zh", tag.get("name", tag["key"])))))
+        changes["tags"] = tuple(tags)
+    return replace(policy, **changes)
+
+
+def parse_service(raw: dict[str, Any], day: timedelta, problem: Problem,
+                  department_days: dict[str, timedelta]) -> ServicePolicy:
+    """The whole service policy: company rules and each department's overrides."""
+    table = {**DAY_DEFAULTS, **(raw.get("nudges", {}) or {})}
+    nudges = parse_nudges(table, "nudges", day, problem, NudgePolicy())
+    feedback = parse_feedback(raw.get("feedback", {}) or {}, day, problem)
+    overrides: dict[str, NudgePolicy] = {}
+    for i, dep in enumerate(raw.get("departments", [])):
+        table = dep.get("nudges")
+        if isinstance(table, dict):
+            dkey = str(dep.get("key", ""))
+            overrides[dkey] = parse_nudges(table, f"departments[{i}].nudges",
+                                           department_days.get(dkey, day), problem, nudges)
+    return ServicePolicy(nudges=nudges, feedback=feedback, department_nudges=overrides)

@@ -1,0 +1,88 @@
+"""APScheduler with in-memory jobs only: the sweep every minute and the dispatcher's loop."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.app import App
+from bot.dispatch import Dispatcher, DispatchStats
+from handlers.sweep import SweepStats, sweep
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickResult:
+    """What one sweep and one dispatch did."""
+
+    sweep: SweepStats
+    dispatch: DispatchStats
+    seconds: float
+
+
+def tick(app: App, dispatcher: Dispatcher, now: datetime | None = None) -> TickResult:
+    """One sweep at ``now`` (default: the app's clock), then deliver what is due."""
+    started = time.perf_counter()
+    swept = sweep(app.desk, now or app.clock())
+    delivered = dispatcher.run_once()
+    return TickResult(swept, delivered, time.perf_counter() - started)
+
+
+class Scheduler:
+    """Runs the sweep and the dispatcher in the background; jobs are idempotent sweeps."""
+
+    def __init__(self, app: App, dispatcher: Dispatcher, sweep_seconds: int = 60,
+                 dispatch_seconds: int = 5) -> None:
+        self.app = app
+        self.dispatcher = dispatcher
+        self.scheduler = BackgroundScheduler(timezone=UTC)
+        self.last_sweep: datetime | None = None
+        self.sweep_seconds = sweep_seconds
+        self.scheduler.add_job(self._sweep, "interval", seconds=sweep_seconds, id="sweep",
+                               replace_existing=True, coalesce=True, max_instances=1,
+                               misfire_grace_time=sweep_seconds)
+        self.scheduler.add_job(self._dispatch, "interval", seconds=dispatch_seconds,
+                               id="dispatch", replace_existing=True, coalesce=True,
+                               max_instances=1, misfire_grace_time=dispatch_seconds)
+
+    def _sweep(self) -> None:
+        try:
+            sweep(self.app.desk, self.app.clock())
+            self.last_sweep = self.app.clock()
+        except Exception:  # noqa: BLE001 - a failed sweep is retried next minute
+            log.exception("sweep failed")
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        try:
+            self.dispatcher.run_once()
+        except Exception:  # noqa: BLE001 - rows stay in the outbox for the next run
+            log.exception("dispatch failed")
+
+    def start(self) -> None:
+        """Start the jobs, sweeping once at once (a process that was down catches up)."""
+        self.scheduler.start()
+        self.scheduler.modify_job("sweep", next_run_time=datetime.now(UTC))
+
+    def kick(self) -> None:
+        """Deliver soon: a command just queued notifications."""
+        if self.scheduler.running:
+            self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC))
+
+    def alive(self) -> bool:
+        """True while the scheduler runs and the last sweep is recent."""
+        if not self.scheduler.running:
+            return False
+        if self.last_sweep is None:
+            return True
+        return (self.app.clock() - self.last_sweep).total_seconds() < 3 * self.sweep_seconds
+
+    def shutdown(self) -> None:
+        """Stop the jobs, waiting for the running ones to finish."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)

@@ -1,0 +1,165 @@
+"""The messages a sweep sends: batched nudges, reminders, auto-closes, thanks, rating prompts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from handlers.context import Ctx
+from handlers.i18n import join, t
+from handlers.messages import Button, Message
+from handlers.sla import format_business_duration
+from handlers.sweep_rules import Rule, overdue, recipient_calendar
+from storage.models import Event, Request
+
+SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2}
+MAX_BUTTONS = 5
+
+
+def _dur(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
+    late = overdue(ctx.desk, request, rule.due, ctx.now)
+    return format_business_duration(abs(late), locale)
+
+
+def _line(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
+    key = "nudge.line.warn" if rule.kind == "warn" else (
+        "nudge.line.escalate" if rule.kind == "escalate" else "nudge.line.breach")
+    return t(
+        locale, key, ref=request.ref, title=request.title,
+        target=t(locale, f"target.{rule.target}"), time=_dur(ctx, request, rule, locale),
+        owner=ctx.name(request.assignee_id) if request.assignee_id else t(locale, "nudge.nobody"),
+        requester=ctx.name(request.requester_id), step=rule.step,
+    )
+
+
+def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -> None:
+    """One message per recipient listing every due item, worst first."""
+    worst: dict[str, tuple[Request, Rule]] = {}
+    for request, rule in items:
+        seen = worst.get(request.ref)
+        if seen is None or (SEVERITY[rule.kind], rule.target == "first") > (
+                SEVERITY[seen[1].kind], seen[1].target == "first"):
+            worst[request.ref] = (request, rule)
+    ordered = sorted(worst.values(), key=lambda item: (
+        -SEVERITY[item[1].kind], -overdue(ctx.desk, item[0], item[1].due, ctx.now)))
+
+    def render(locale: str) -> Message:
+        kind, _, ident = recipient.partition(":")
+        header = (t(locale, "nudge.header.channel", n=len(ordered),
+                    department=ctx.dept_label(ident, locale))
+                  if kind == "dept" else t(locale, "nudge.header.person", n=len(ordered)))
+        lines = [header] + [_line(ctx, r, rule, locale) for r, rule in ordered]
+        buttons: list[Button] = []
+        for request, rule in ordered:
+            if request.state == "open" and rule.target == "first" and len(buttons) < MAX_BUTTONS:
+                buttons.append(Button(label=f"{t(locale, 'button.ack')} {request.ref}",
+                                      command=f"/request ack {request.ref}", action="ack"))
+        return Message(text="\n".join(lines), locale=locale, buttons=tuple(buttons), kind="nudge",
+                       extra={"refs": [r.ref for r, _ in ordered]})
+
+    kind, _, ident = recipient.partition(":")
+    if kind == "dept":
+        ctx.notify_channel(ident, render)
+    else:
+        ctx.notify_person(ident, render)
+
+
+def _question(ctx: Ctx, request: Request) -> str:
+    stmt = (select(Event.note).where(Event.request_id == request.id, Event.kind == "waiting")
+            .order_by(col(Event.id).desc()).limit(1))
+    return ctx.session.exec(stmt).first() or ""
+
+
+def rating_buttons(request: Request, locale: str) -> tuple[Button, ...]:
+    """1–5 stars, each a shortcut for `/request rate ID n`."""
+    return tuple(
+        Button(label=t(locale, "button.rate", stars=n), command=f"/request rate {request.ref} {n}",
+               action=f"rate_{n}")
+        for n in range(1, 6)
+    )
+
+
+def _tags(ctx: Ctx, locale: str) -> str:
+    zh = locale == "zh-CN"
+    return join(locale, [f"#{zh_name if zh else key}"
+                         for key, _en, zh_name in ctx.desk.service.feedback.tags])
+
+
+def single(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """A reminder to the requester, or thanks at either end of the work."""
+    helper = request.resolver_id or request.assignee_id
+
+    def render(locale: str) -> Message:
+        dep = ctx.dept_label(request.department, locale)
+        if rule.kind == "remind_waiting":
+            text = t(locale, "remind.waiting", department=dep, ref=request.ref,
+                     title=request.title, question=_question(ctx, request))
+            return Message(text=text, locale=locale, kind="reminder")
+        if rule.kind == "thanks":
+            text = t(locale, "thanks.requester", department=dep, ref=request.ref,
+                     title=request.title, helper=ctx.name(helper), tags=_tags(ctx, locale))
+            return Message(text=text, locale=locale, kind="rating_prompt",
+                           buttons=rating_buttons(request, locale))
+        home = (ctx.dept_label(request.requester_department, locale)
+                if request.requester_department else "")
+        text = t(locale, "thanks.helper", helper=ctx.name(helper), ref=request.ref,
+                 title=request.title, requester=ctx.name(request.requester_id),
+                 home=f" ({home})" if home else "")
+        return Message(text=text, locale=locale, kind="thanks")
+
+    ctx.notify_person(rule.recipient.partition(":")[2], render, request)
+
+
+def rating_reminder(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """One reminder to rate, with the stars again."""
+
+    def render(locale: str) -> Message:
+        text = t(locale, "rate.reminder", ref=request.ref, title=request.title,
+                 department=ctx.dept_label(request.department, locale))
+        return Message(text=text, locale=locale, kind="rating_prompt",
+                       buttons=rating_buttons(request, locale))
+
+    ctx.notify_person(request.requester_id, render, request)
+
+
+def _when_open(ctx: Ctx, request: Request, rule: Rule) -> datetime:
+    calendar = recipient_calendar(ctx.desk, request, rule.recipient)
+    return calendar.next_opening(ctx.now)
+
+
+def auto_closed(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """Tell the requester the request closed for lack of an answer, and how to reopen."""
+    policy = ctx.desk.service.nudges_for(request.department)
+
+    def render(locale: str) -> Message:
+        text = t(locale, "auto.closed", ref=request.ref, title=request.title,
+                 after=format_business_duration(policy.auto_close_waiting, locale))
+        return Message(text=text, locale=locale, kind="status", buttons=(
+            Button(label=t(locale, "button.reopen"),
+                   command=f"/request reopen {request.ref} <reason>", action="reopen"),))
+
+    ctx.notify_person(request.requester_id, render, request, due_at=_when_open(ctx, request, rule))
+    _tell_owner(ctx, request, "auto.closed_desk")
+
+
+def auto_confirmed(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """Tell the requester an unconfirmed resolution is now closed, and how to reopen."""
+    policy = ctx.desk.service.nudges_for(request.department)
+
+    def render(locale: str) -> Message:
+        text = t(locale, "auto.confirmed", ref=request.ref, title=request.title,
+                 after=format_business_duration(policy.auto_confirm, locale))
+        return Message(text=text, locale=locale, kind="status", buttons=(
+            Button(label=t(locale, "button.reopen"),
+                   command=f"/request reopen {request.ref} <reason>", action="reopen"),))
+
+    ctx.notify_person(request.requester_id, render, request, due_at=_when_open(ctx, request, rule))
+    _tell_owner(ctx, request, "auto.confirmed_desk")
+
+
+def _tell_owner(ctx: Ctx, request: Request, key: str) -> None:
+    def render(locale: str) -> Message:
+        return Message(text=t(locale, key, ref=request.ref), locale=locale, kind="thread")
+
+    ctx.notify_channel(request.department, render, request)

@@ -1,0 +1,66 @@
+"""WeCom's own rows: the shared access token, accepted callback nonces, sent cards."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage import request_store
+from storage.models import Outbox, PlatformToken, SeenNonce
+
+
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def get_token(session: Session, key: str, now: datetime) -> tuple[str, datetime | None] | None:
+    """The stored value for ``key`` and when it expires, unless it has expired by ``now``."""
+    row = session.get(PlatformToken, key)
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    return row.value, row.expires_at
+
+
+def put_token(session: Session, key: str, value: str, expires_at: datetime | None) -> None:
+    """Store (or replace) the value for ``key``."""
+    stmt = _insert(session)(PlatformToken).values(key=key, value=value, expires_at=expires_at)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"], set_={"value": value, "expires_at": expires_at}
+    )
+    session.execute(stmt)
+
+
+def delete_token(session: Session, key: str) -> None:
+    """Forget the value for ``key``."""
+    session.execute(delete(PlatformToken).where(col(PlatformToken.key) == key))
+
+
+def claim_nonce(session: Session, nonce: str, now: datetime, keep: timedelta) -> bool:
+    """Record a callback nonce; False when it was seen before (a replay). Prunes old ones."""
+    session.execute(delete(SeenNonce).where(col(SeenNonce.seen_at) < now - keep))
+    stmt = _insert(session)(SeenNonce).values(nonce=nonce, seen_at=now).on_conflict_do_nothing()
+    return session.execute(stmt.returning(SeenNonce.nonce)).scalar_one_or_none() is not None
+
+
+def nonce_seen(session: Session, nonce: str) -> bool:
+    """True when ``nonce`` has been accepted before."""
+    return session.get(SeenNonce, nonce) is not None
+
+
+def sent_payload(
+    session: Session, platform_ref: str, request_ref: str | None
+) -> dict[str, Any] | None:
+    """The outbox payload delivered with ``platform_ref`` (a card's task id), if any."""
+    stmt = select(Outbox).where(col(Outbox.platform_ref) == platform_ref)
+    request = request_store.by_ref(session, request_ref) if request_ref else None
+    if request is not None:
+        row = session.exec(stmt.where(col(Outbox.request_id) == request.id).limit(1)).first()
+        if row is not None:
+            return dict(row.payload)
+    row = session.exec(stmt.limit(1)).first()
+    return dict(row.payload) if row is not None else None
