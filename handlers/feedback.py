@@ -16,18 +16,18 @@ from storage.models import Rating
 
 def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
     """Pull configured tags (`#timely`, `及时`, `#态度好` …) out of a rating comment."""
-    index = {}
+    index: dict[str, str] = {}
     for key, en, zh in ctx.desk.service.feedback.tags:
         for word in (key, en, zh):
             index[norm(word)] = key
     tags: list[str] = []
     kept: list[str] = []
     for word in comment.split():
-        key = index.get(norm(word.lstrip("#")))
-        if key is None:
+        tag = index.get(norm(word.lstrip("#")))
+        if tag is None:
             kept.append(word)
-        elif key not in tags:
-            tags.append(key)
+        elif tag not in tags:
+            tags.append(tag)
     return tags, " ".join(kept)
 
 

@@ -155,28 +155,29 @@ def _parse_open(body: str, tokens: list[_Token], index: int, catalog: Catalog) -
 
 
 def _priority_marks(details: str) -> tuple[str | None, bool, str]:
-    """Pull ``!urgent`` / ``!紧急`` / ``!P1`` marks out of the details."""
+    """Pull ``!urgent`` / ``!紧急`` / ``!P1`` marks out; lines without one stay verbatim."""
     priority: str | None = None
     raise_priority = False
     kept: list[str] = []
     for line in details.split("\n"):
-        words = []
-        for word in line.split(" "):
-            mark = URGENT_MARKS.get(norm(word)) if word else None
-            if mark is None:
-                words.append(word)
-            elif mark < 0:
+        words = line.split()  # any whitespace, also tabs and the ideographic space
+        marks = [URGENT_MARKS.get(norm(word)) for word in words]
+        if all(mark is None for mark in marks):
+            kept.append(line)
+            continue
+        for mark in marks:
+            if mark is not None and mark < 0:
                 raise_priority = True
-            else:
+            elif mark is not None:
                 priority = PRIORITIES[mark]
-        kept.append(" ".join(words).strip())
+        kept.append(" ".join(w for w, mark in zip(words, marks, strict=True) if mark is None))
     return priority, raise_priority, "\n".join(kept).strip()
 
 
 def _ref(tokens: list[_Token], index: int) -> str | None:
     if index >= len(tokens):
         return None
-    match = REF_RE.match(tokens[index].word.strip(",.;:，。"))
+    match = REF_RE.match(norm(tokens[index].word).strip(",.;:，。"))  # ＦＩＮ－３ too
     return f"{match.group(1).upper()}-{int(match.group(2))}" if match else None
 
 
@@ -241,24 +242,31 @@ def _parse_rate(ref: str, rest: str) -> Parsed:
     stars_text = stars_text.replace("星", "").replace("分", "")
     if stars_text.count("★") and not stars_text.strip("★"):
         stars_text = str(len(stars_text))
-    if not stars_text.isdigit() or not 1 <= int(stars_text) <= 5:
+    stars = _small_int(stars_text)
+    if stars is None or not 1 <= stars <= 5:
         return Invalid("bad_rating", {"ref": ref, "given": parts[0] if parts else ""})
     comment = parts[1].strip() if len(parts) > 1 else ""
     if len(comment) > MAX_DETAILS:
         return Invalid("too_long", {"length": len(comment), "limit": MAX_DETAILS})
-    return Command("rate", ref=ref, number=int(stars_text), text=comment)
+    return Command("rate", ref=ref, number=stars, text=comment)
+
+
+def _small_int(word: str) -> int | None:
+    """``word`` as a number if it is 1-9 decimal digits of any script ('²', '①' are not)."""
+    return int(word) if word.isdecimal() and len(word) <= 9 else None
 
 
 def _page(tokens: list[_Token], index: int) -> int:
     for token in tokens[index:]:
-        if token.word.isdigit():
-            return max(1, int(token.word))
+        number = _small_int(token.word)
+        if number is not None:
+            return max(1, number)
     return 1
 
 
 def _parse_queue(tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
     department = None
-    if index < len(tokens) and not tokens[index].word.isdigit():
+    if index < len(tokens) and not tokens[index].word.isdecimal():
         dep, _ = _match_words(tokens, index, catalog.find_department)
         if not isinstance(dep, Department):
             word = tokens[index].word

@@ -38,7 +38,7 @@ def catalog(ctx: Ctx, cmd: Command) -> Reply:
     for cat in dep.categories:
         lines.append(
             ctx.say(
-                "catalog.line", name=cat.label(ctx.locale), key=cat.key, dep=dep.key,
+                "catalog.line", name=cat.label(ctx.locale), cat=cat.key, dep=dep.key,
                 priority=cat.priority,
                 first=format_business_duration(cat.first_response, ctx.locale),
                 resolution=format_business_duration(cat.resolution, ctx.locale),

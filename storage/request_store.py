@@ -30,7 +30,7 @@ def next_number(session: Session, department: str) -> int:
         update(DepartmentCounter)
         .where(col(DepartmentCounter.department) == department)
         .values(last_number=DepartmentCounter.last_number + 1)
-        .returning(DepartmentCounter.last_number)
+        .returning(col(DepartmentCounter.last_number))
     )
     number = session.execute(stmt).scalar_one_or_none()
     if number is None:

@@ -261,9 +261,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "catalog.department": ("{department} offers:", "{department}提供以下服务："),
     "catalog.line": (
-        "• {name} (`/request {dep} {key} …`), {priority}: first response within {first}, "
+        "• {name} (`/request {dep} {cat} …`), {priority}: first response within {first}, "
         "resolution within {resolution}",
-        "• {name}（`/request {dep} {key} …`），{priority}：{first} 内首次响应，{resolution} 内解决",
+        "• {name}（`/request {dep} {cat} …`），{priority}：{first} 内首次响应，{resolution} 内解决",
     ),
     # --- audit event names
     "event.opened": ("opened it", "提交"),

@@ -22,7 +22,7 @@ def run_migrations_online() -> None:
     if connection is None:
         from storage.engine import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.connect() as conn:
             _run(conn)
         return

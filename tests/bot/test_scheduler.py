@@ -1,0 +1,49 @@
+"""The APScheduler wiring: jobs run sweeps and deliveries in the background, and stop cleanly."""
+
+from __future__ import annotations
+
+import time
+
+from bot.dispatch import Dispatcher
+from bot.scheduler import Scheduler, tick
+from handlers.messages import Message
+from tests.conftest import local
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[Message] = []
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        self.sent.append(message)
+        return None
+
+
+def test_scheduler_sweeps_at_start_and_delivers_then_shuts_down(desk_app, clock):
+    desk_app.handle("henry", "/request finance reimbursement taxi 86")
+    clock.set(local("2026-11-23T15:00"))  # the first response is overdue
+    recorder = Recorder()
+    scheduler = Scheduler(desk_app, Dispatcher(desk_app.desk.engine, lambda _m: recorder, clock),
+                          sweep_seconds=3600, dispatch_seconds=3600)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(m.kind == "nudge" for m in recorder.sent):
+            time.sleep(0.05)
+        assert scheduler.alive()
+    finally:
+        scheduler.shutdown()
+    assert not scheduler.alive()
+    kinds = [m.kind for m in recorder.sent]
+    assert "new_request" in kinds and "nudge" in kinds
+
+
+def test_tick_sweeps_then_dispatches_once(desk_app, clock):
+    desk_app.handle("henry", "/request finance reimbursement taxi 86")
+    recorder = Recorder()
+    dispatcher = Dispatcher(desk_app.desk.engine, lambda _m: recorder, clock)
+    clock.set(local("2026-11-23T15:00"))
+    first = tick(desk_app, dispatcher)
+    assert first.sweep.claimed >= 1 and first.dispatch.delivered == 3  # 2 on open + 1 nudge
+    again = tick(desk_app, dispatcher)
+    assert again.sweep.claimed == 0 and again.dispatch.delivered == 0
