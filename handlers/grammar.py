@@ -288,7 +288,15 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
         word = tokens[index].word
         suggestions = [d.key for d in catalog.department_suggestions(word)]
         return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
-    text = _rest(body, tokens, after)
+    # the anonymity mark may also follow the department or end the text
+    while after < len(tokens) and norm(tokens[after].word) in ANON_MARKS:
+        anonymous = True
+        after += 1
+    end = len(tokens)
+    while end > after and norm(tokens[end - 1].word) in ANON_MARKS:
+        anonymous = True
+        end -= 1
+    text = body[tokens[after].start : tokens[end - 1].end].strip() if end > after else ""
     if not text:
         return Invalid("need_suggestion", {"department": dep.key})
     if len(text) > MAX_DETAILS:
