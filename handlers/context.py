@@ -50,6 +50,11 @@ class Ctx:
             self._names[person_id] = row.name if row else person_id
         return self._names[person_id]
 
+    def prefetch_names(self, ids: list[str | None]) -> None:
+        """Load many display names in one query (for lists and queues)."""
+        wanted = {i for i in ids if i and i not in self._names}
+        self._names.update(people.names(self.session, wanted))
+
     def locale_of(self, person_id: str) -> str:
         """The language a person reads."""
         row = people.get(self.session, person_id)

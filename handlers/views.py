@@ -71,6 +71,7 @@ def my_list(ctx: Ctx, cmd: Command) -> Reply:
     )
     if total == 0:
         return _one(ctx, ctx.say("list.empty"))
+    ctx.prefetch_names([r.assignee_id for r in rows])
     lines = [ctx.say("list.title")] + [_line(ctx, r, False) for r in rows]
     lines.append(_pages(ctx, page, total))
     return _one(ctx, "\n".join(lines), kind="list")
@@ -94,6 +95,7 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     label = ctx.say("list.sep").join(ctx.dept_label(k) for k in keys)
     if total == 0:
         return _one(ctx, ctx.say("queue.empty", department=label))
+    ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
     lines = [ctx.say("queue.title", department=label)]
     lines += [_line(ctx, r, True) for r in rows]
     lines.append(_pages(ctx, page, total))

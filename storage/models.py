@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+
+OPEN_STATES_SQL = "state IN ('open', 'acknowledged', 'in_progress', 'waiting')"
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -50,6 +52,11 @@ class Request(SQLModel, table=True):
         Index("ix_request_requester", "requester_id", "created_at"),
         Index("ix_request_assignee", "assignee_id", "state"),
         Index("ix_request_next_sweep", "next_sweep_at"),
+        Index(
+            "ix_request_open_queue", "department", text("coalesce(resolution_due, created_at)"),
+            "priority", "id",
+            postgresql_where=text(OPEN_STATES_SQL), sqlite_where=text(OPEN_STATES_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

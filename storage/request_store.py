@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, update
+from sqlalchemy import BindParameter, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -74,23 +74,23 @@ def events(session: Session, request_id: int) -> list[Event]:
     return list(session.exec(stmt))
 
 
-_PRIORITY_ORDER = case(
-    {"P1": 1, "P2": 2, "P3": 3, "P4": 4}, value=Request.priority, else_=5
-)
-
-
 def queue(
     session: Session, departments: Sequence[str], page: int, page_size: int
 ) -> tuple[list[Request], int]:
     """Open requests of ``departments``, most urgent first: one page and the total count."""
-    where = (col(Request.department).in_(departments), col(Request.state).in_(OPEN_STATES))
+    # literal states let SQLite and PostgreSQL use the partial index ix_request_open_queue;
+    # priorities P1..P4 sort as text in urgency order
+    states: BindParameter[list[str]] = bindparam(
+        "open_states", list(OPEN_STATES), expanding=True, literal_execute=True
+    )
+    where = (col(Request.department).in_(departments), col(Request.state).in_(states))
     total = session.exec(select(func.count()).select_from(Request).where(*where)).one()
     stmt = (
         select(Request)
         .where(*where)
         .order_by(
             func.coalesce(Request.resolution_due, Request.created_at),
-            _PRIORITY_ORDER,
+            col(Request.priority),
             col(Request.id),
         )
         .offset((page - 1) * page_size)

@@ -27,3 +27,15 @@ def test_upgrade_twice_is_a_noop(engine):
 def test_indexes_for_our_queries_exist(engine):
     names = {ix["name"] for t in ("request", "outbox") for ix in inspect(engine).get_indexes(t)}
     assert {"ix_request_queue", "ix_request_requester", "ix_outbox_pending"} <= names
+
+
+def test_partial_queue_index_exists_and_serves_the_queue(engine):
+    from sqlalchemy import text
+
+    if engine.dialect.name == "sqlite":
+        sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_request_open_queue'"
+    else:
+        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_open_queue'"
+    with engine.connect() as conn:
+        definition = conn.execute(text(sql)).scalar_one()
+    assert "coalesce" in definition.lower() and "waiting" in definition

@@ -103,6 +103,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_request_next_sweep', ['next_sweep_at'], unique=False)
         batch_op.create_index('ix_request_queue', ['department', 'state', 'created_at'], unique=False)
         batch_op.create_index('ix_request_requester', ['requester_id', 'created_at'], unique=False)
+    open_states = "state IN ('open', 'acknowledged', 'in_progress', 'waiting')"
+    op.create_index(
+        'ix_request_open_queue', 'request',
+        ['department', sa.text('coalesce(resolution_due, created_at)'), 'priority', 'id'],
+        postgresql_where=sa.text(open_states), sqlite_where=sa.text(open_states),
+    )
 
     op.create_table('suggestion',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,6 +185,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_suggestion_department')
 
     op.drop_table('suggestion')
+    op.drop_index('ix_request_open_queue', table_name='request')
     with op.batch_alter_table('request', schema=None) as batch_op:
         batch_op.drop_index('ix_request_requester')
         batch_op.drop_index('ix_request_queue')
