@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
 PG_URL = os.environ.get("CROSSDESK_TEST_DATABASE_URL")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_pg_ready = False
 
 
 @pytest.fixture(autouse=True)
@@ -55,38 +54,64 @@ def settings() -> config_mod.Settings:
     return config_mod.load(EXAMPLE)
 
 
-def _reset_postgres(engine: Engine) -> None:
-    global _pg_ready
-    if not _pg_ready:
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        migrate.upgrade(engine)
-        _pg_ready = True
+# Each test run works in its own PostgreSQL schema, so parallel runs never disturb each other.
+PG_SCHEMA = f"crossdesk_test_{os.getpid()}"
+PG_SCHEMA_URL = (
+    f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+    if PG_URL else None
+)
+
+
+def pg_engine() -> Engine:
+    """An engine whose search_path is this run's private schema."""
+    assert PG_SCHEMA_URL
+    return make_engine(PG_SCHEMA_URL)
+
+
+@pytest.fixture(scope="session")
+def _pg_schema() -> Iterator[None]:
+    """Create this run's schema and migrate it once; drop it at the end."""
+    if not PG_URL:
+        yield
         return
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    eng = pg_engine()
+    migrate.upgrade(eng)
+    eng.dispose()
+    yield
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+def _truncate(engine: Engine) -> None:
     with engine.begin() as conn:
         tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-            "AND tablename <> 'alembic_version'")).scalars().all()
+            "SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+            "AND tablename <> 'alembic_version'"), {"schema": PG_SCHEMA}).scalars().all()
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
-    """A fresh, empty-but-migrated database for each test."""
-    if PG_URL:
-        return PG_URL
+    """The database URL of this test (PostgreSQL: see pg_engine for the schema)."""
+    if PG_SCHEMA_URL:
+        return PG_SCHEMA_URL
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(database_url: str, _pg_schema: None) -> Iterator[Engine]:
     """An engine on a migrated, empty database."""
-    eng = make_engine(database_url)
     if PG_URL:
-        _reset_postgres(eng)
+        eng = pg_engine()
+        _truncate(eng)
     else:
+        eng = make_engine(database_url)
         migrate.upgrade(eng)
     yield eng
     eng.dispose()

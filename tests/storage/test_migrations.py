@@ -35,7 +35,8 @@ def test_partial_queue_index_exists_and_serves_the_queue(engine):
     if engine.dialect.name == "sqlite":
         sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_request_open_queue'"
     else:
-        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_open_queue'"
+        sql = ("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_open_queue' "
+               "AND schemaname = current_schema()")
     with engine.connect() as conn:
         definition = conn.execute(text(sql)).scalar_one()
     assert "coalesce" in definition.lower() and "waiting" in definition
