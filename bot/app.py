@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from handlers import build_router
 from handlers.desk import Clock, Desk
+from handlers.digest_post import Attach
 from handlers.messages import Reply
 from handlers.router import Router, handle
 from storage import migrate, people, request_store
@@ -24,6 +25,7 @@ class App:
     desk: Desk
     router: Router
     clock: Clock
+    attach_chart: Attach | None = None
 
     def handle(self, actor_id: str, text: str, now: datetime | None = None) -> Reply:
         """Run one chat line as ``actor_id``."""
@@ -40,7 +42,7 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
     desk = Desk(
         catalog=settings.catalog, engine=engine, policy=settings.policy,
         calendar=settings.calendar(), department_calendars=settings.department_calendars(),
-        service=settings.service,
+        service=replace(settings.service, timeliness_weight=settings.digest.timeliness_weight),
     )
     return App(settings=settings, desk=desk, router=build_router(), clock=clock)
 

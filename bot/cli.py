@@ -203,6 +203,24 @@ def export(
 
 
 @app.command()
+def digest(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    department: Annotated[str | None, typer.Option(help="Only this department (key or name).")]
+    = None,
+    week: Annotated[str | None, typer.Option(help="ISO week such as 2026-W47 (default: last "
+                                             "week).")] = None,
+    post: Annotated[bool, typer.Option(help="Queue it to the department channels (once per "
+                                       "department and week) instead of printing.")] = False,
+) -> None:
+    """Print the weekly department digests, or post them."""
+    from bot.digest_cli import run_digest
+
+    settings = load_settings(config, database_url)
+    run_digest(settings, department, week, post)
+
+
+@app.command()
 def serve(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Serve the enabled chat platforms, the scheduler and the dispatcher."""
     settings = load_settings(config, database_url)

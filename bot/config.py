@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config_service import parse_service
+from bot.config_service import parse_digest, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
+from handlers.digest_post import DigestPolicy
 from handlers.grammar import SUBCOMMAND_WORDS
 from handlers.policy import ServicePolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
@@ -55,6 +56,7 @@ class Settings:
     calendar_spec: CalendarSpec
     department_specs: dict[str, CalendarSpec]
     service: ServicePolicy = field(default_factory=ServicePolicy)
+    digest: DigestPolicy = field(default_factory=DigestPolicy)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> BusinessCalendar:
@@ -139,6 +141,7 @@ class _Validator:
             self.raw, day, self.problem,
             {k: _day_length(spec) for k, spec in dep_specs.items()},
         )
+        digest = parse_digest(self.raw, self.problem)
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
         if self.problems:
@@ -148,6 +151,7 @@ class _Validator:
             path=Path(self.file), database_url=url, policy=policy,
             catalog=Catalog(departments=tuple(departments), people=tuple(people)),
             calendar_spec=calendar_spec, department_specs=dep_specs, service=service,
+            digest=digest,
             raw=self.raw,
         )
 

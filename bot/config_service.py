@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields, replace
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
+from handlers.digest_post import DigestPolicy
 from handlers.policy import FeedbackPolicy, NudgePolicy, ServicePolicy
 from handlers.sla import parse_duration
 
@@ -99,3 +100,39 @@ def parse_service(raw: dict[str, Any], day: timedelta, problem: Problem,
             overrides[dkey] = parse_nudges(table, f"departments[{i}].nudges",
                                            department_days.get(dkey, day), problem, nudges)
     return ServicePolicy(nudges=nudges, feedback=feedback, department_nudges=overrides)
+
+
+def _slot(day: Any, at: Any, key: str, problem: Problem) -> tuple[int, time] | None:
+    name = str(day).lower()[:3]
+    if name not in DAYS_NAMES:
+        problem(f"{key}.day", f"{day!r} is not a weekday; write \"mon\" … \"sun\"")
+        return None
+    try:
+        moment = time.fromisoformat(str(at))
+    except ValueError:
+        problem(f"{key}.time", f"{at!r} is not a time; write \"09:30\"")
+        return None
+    return DAYS_NAMES.index(name), moment
+
+
+def parse_digest(raw: dict[str, Any], problem: Problem) -> DigestPolicy:
+    """[digest] day/time (default Monday 09:30), per-department digest_day/digest_time."""
+    table = raw.get("digest", {}) or {}
+    slot = _slot(table.get("day", "mon"), table.get("time", "09:30"), "digest", problem)
+    day, at = slot or (0, time(9, 30))
+    weight = table.get("timeliness_weight", 0.5)
+    if not isinstance(weight, int | float) or not 0 <= weight <= 1:
+        problem("digest.timeliness_weight", "a share between 0 and 1, e.g. 0.5")
+        weight = 0.5
+    overrides: dict[str, tuple[int, time]] = {}
+    for i, dep in enumerate(raw.get("departments", [])):
+        if "digest_day" in dep or "digest_time" in dep:
+            own = _slot(dep.get("digest_day", DAYS_NAMES[day]), dep.get("digest_time", at),
+                        f"departments[{i}].digest", problem)
+            if own:
+                overrides[str(dep.get("key", ""))] = own
+    return DigestPolicy(day=day, at=at, overrides=overrides, timeliness_weight=float(weight),
+                        charts_dir=table.get("charts_dir"))
+
+
+DAYS_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -43,6 +43,8 @@ class Router:
         return self._ids[person_id]
 
     def __call__(self, message: Message) -> Sender:
+        if message.target_kind == "channel":
+            return self.routes[0].sender if self.routes else self.fallback
         if message.target_kind == "dept":
             for route in self.routes:
                 if route.reaches_department(message.target_id):

@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.app import App
 from bot.dispatch import Dispatcher, DispatchStats
+from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ class TickResult:
 def tick(app: App, dispatcher: Dispatcher, now: datetime | None = None) -> TickResult:
     """One sweep at ``now`` (default: the app's clock), then deliver what is due."""
     started = time.perf_counter()
-    swept = sweep(app.desk, now or app.clock())
+    moment = now or app.clock()
+    swept = sweep(app.desk, moment)
+    post_due(app.desk, moment, app.settings.digest, app.attach_chart)
     delivered = dispatcher.run_once()
     return TickResult(swept, delivered, time.perf_counter() - started)
 
@@ -52,8 +55,10 @@ class Scheduler:
 
     def _sweep(self) -> None:
         try:
-            sweep(self.app.desk, self.app.clock())
-            self.last_sweep = self.app.clock()
+            now = self.app.clock()
+            sweep(self.app.desk, now)
+            post_due(self.app.desk, now, self.app.settings.digest, self.app.attach_chart)
+            self.last_sweep = now
         except Exception:  # noqa: BLE001 - a failed sweep is retried next minute
             log.exception("sweep failed")
         self._dispatch()

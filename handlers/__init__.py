@@ -5,7 +5,7 @@ from handlers.router import Router
 
 def build_router() -> Router:
     """Every command, registered in one place."""
-    from handlers import feedback, priority, requests, snooze, suggestions, views
+    from handlers import feedback, priority, requests, scorecard, snooze, suggestions, views
 
     router = Router()
     requests.register(router)
@@ -14,4 +14,5 @@ def build_router() -> Router:
     suggestions.register(router)
     snooze.register(router)
     priority.register(router)
+    scorecard.register(router)
     return router

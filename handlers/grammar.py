@@ -33,7 +33,9 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "suggest": ("suggest", "建议"),
     "snooze": ("snooze", "稍后"),
     "priority": ("priority", "优先级"),
+    "scorecard": ("scorecard", "记分卡"),
 }
+REPLY_WORDS = {"reply", "answer", "回复"}
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
 REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
 URGENT_MARKS = {"!urgent": -1, "!紧急": -1, "!p1": 0, "!p2": 1, "!p3": 2, "!p4": 3}
@@ -192,6 +194,8 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
             if isinstance(dep, Department):
                 return Command("catalog", department=dep.key)
         return Command(sub)
+    if sub == "scorecard":
+        return Command("scorecard")
     if sub == "list":
         return Command("list", number=_page(tokens, index))
     if sub == "queue":
@@ -277,6 +281,12 @@ def _parse_queue(tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
 
 
 def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
+    if index < len(tokens) and norm(tokens[index].word) in REPLY_WORDS:
+        number = _small_int(tokens[index + 1].word.lstrip("#")) if index + 1 < len(tokens) else None
+        text = _rest(body, tokens, index + 2)
+        if number is None or not text:
+            return Invalid("need_suggestion_reply", {})
+        return Command("suggest_reply", number=number, text=text)
     anonymous = False
     while index < len(tokens) and norm(tokens[index].word) in ANON_MARKS:
         anonymous = True

@@ -18,7 +18,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Message:
-    """What the bot says to one target: ``person:<id>`` or ``dept:<key>`` (its channel)."""
+    """What the bot says to one target: ``person:<id>``, ``dept:<key>`` (its channel) or
+    ``channel:<name>`` (a named channel such as the admin channel)."""
 
     text: str
     target: str = ""

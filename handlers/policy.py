@@ -47,6 +47,7 @@ class ServicePolicy:
     nudges: NudgePolicy = field(default_factory=NudgePolicy)
     feedback: FeedbackPolicy = field(default_factory=FeedbackPolicy)
     department_nudges: dict[str, NudgePolicy] = field(default_factory=dict)
+    timeliness_weight: float = 0.5
 
     def nudges_for(self, department: str) -> NudgePolicy:
         """The department's own rules, or the company's."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.context import Ctx
+from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
 from handlers.i18n import t
 from handlers.messages import Message, Reply
@@ -32,6 +32,32 @@ def suggest(ctx: Ctx, cmd: Command) -> Reply:
     return Reply((Message(text=text, locale=ctx.locale),), queued=ctx.queued)
 
 
+def reply(ctx: Ctx, cmd: Command) -> Reply:
+    """A lead answers a suggestion; the sender is told (anonymous senders too, by id only)."""
+    assert cmd.number is not None
+    row = ctx.session.get(Suggestion, cmd.number)
+    mine = [d.key for d in ctx.desk.catalog.departments if ctx.actor.id in d.staff()]
+    if row is None or not (row.department in mine or ctx.desk.is_admin(ctx.actor.id)):
+        raise Refusal("err.suggestion_not_found", id=cmd.number)
+    department = ctx.department(row.department)
+    if ctx.actor.id not in department.leads and not ctx.desk.is_admin(ctx.actor.id):
+        raise Refusal("err.suggestion_leads_only", id=row.id,
+                      department=department.label(ctx.locale))
+    row.reply = cmd.text
+    row.replied_by = ctx.actor.id
+    ctx.session.add(row)
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.suggestion_answer", id=row.id, text=row.text[:80],
+                 department=department.label(locale), answer=cmd.text)
+        return Message(text=text, locale=locale, kind="suggestion_answer")
+
+    ctx.notify_person(row.author_id, render)
+    text = ctx.say("reply.suggestion_answered", id=row.id)
+    return Reply((Message(text=text, locale=ctx.locale),), queued=ctx.queued)
+
+
 def register(router: Router) -> None:
-    """Wire the suggestion command."""
+    """Wire the suggestion commands."""
     router.add("suggest", suggest)
+    router.add("suggest_reply", reply)

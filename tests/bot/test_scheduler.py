@@ -44,6 +44,8 @@ def test_tick_sweeps_then_dispatches_once(desk_app, clock):
     dispatcher = Dispatcher(desk_app.desk.engine, lambda _m: recorder, clock)
     clock.set(local("2026-11-23T15:00"))
     first = tick(desk_app, dispatcher)
-    assert first.sweep.claimed >= 1 and first.dispatch.delivered == 3  # 2 on open + 1 nudge
+    # two on open, the nudge, and the weekly digest (due Monday 09:30) listing it as overdue
+    assert first.sweep.claimed >= 1 and first.dispatch.delivered == 4
+    assert [m.kind for m in recorder.sent][-2:] == ["nudge", "digest"]
     again = tick(desk_app, dispatcher)
     assert again.sweep.claimed == 0 and again.dispatch.delivered == 0

@@ -1,0 +1,63 @@
+"""`crossdesk digest`: print (or post) weekly department digests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+from sqlmodel import Session
+
+from bot import app as app_mod
+from bot.clock import SystemClock
+from bot.config import Settings
+from handlers.digest import WEEK, build_all, parse_week, week_label, week_start
+from handlers.digest_post import claim_post, queue_digest
+from handlers.digest_render import render
+from handlers.i18n import normalize_locale
+from storage import people
+from storage.engine import transaction
+
+
+def run_digest(settings: Settings, department: str | None, week: str | None, post: bool,
+               now: datetime | None = None) -> None:
+    """Print each department's digest for ``week`` (default: last week), or queue it."""
+    clock = SystemClock()
+    moment = now or clock()
+    app = app_mod.build(settings, lambda: moment)
+    desk = app.desk
+    if week:
+        try:
+            monday = parse_week(week)
+        except ValueError:
+            raise typer.BadParameter(f"{week!r} is not an ISO week such as 2026-W47",
+                                     param_hint="--week") from None
+    else:
+        monday = week_start(moment.astimezone(desk.policy.tz).date()) - WEEK
+    keys = [d.key for d in desk.catalog.departments]
+    if department:
+        found = desk.catalog.find_department(department)
+        if found is None:
+            raise typer.BadParameter(f"no department {department!r}; one of {', '.join(keys)}",
+                                     param_hint="--department")
+        keys = [found.key]
+    label = week_label(monday)
+    if post:
+        with transaction(desk.engine) as session:
+            digests = build_all(session, desk, monday, moment)
+            for key in keys:
+                if claim_post(session, f"digest:{key}:{label}", moment):
+                    queue_digest(session, desk, digests[key], moment, app.attach_chart)
+                    typer.echo(f"queued the {label} digest for {key}")
+                else:
+                    typer.echo(f"the {label} digest for {key} was already posted; not again")
+        return
+    with Session(desk.engine) as session:
+        digests = build_all(session, desk, monday, moment)
+        for key in keys:
+            digest = digests[key]
+            dep = desk.catalog.department(key)
+            locale = normalize_locale(dep.locale, desk.policy.locale)
+            ids = [r.assignee_id for r in digest.overdue if r.assignee_id]
+            ids += [s.author_id for s in digest.suggestions if not s.anonymous]
+            message = render(desk, digest, locale, people.names(session, ids))
+            typer.echo(f"[to #{dep.channel}] {message.text}\n")

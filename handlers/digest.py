@@ -1,0 +1,201 @@
+"""Weekly figures per department: volume, speed, SLA attainment, satisfaction, customers."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from handlers.desk import Desk
+from storage import digest_queries as q
+from storage.models import Request, Suggestion
+
+WEEK = timedelta(days=7)
+TREND_WEEKS = 4
+
+
+@dataclass
+class Figures:
+    """One department's (or the company's) week."""
+
+    received: int = 0
+    closed: int = 0
+    open_at_end: int = 0
+    first_times: list[timedelta] = field(default_factory=list)
+    resolution_times: list[timedelta] = field(default_factory=list)
+    first_met: int = 0
+    first_total: int = 0
+    resolution_met: int = 0
+    resolution_total: int = 0
+    stars: list[int] = field(default_factory=list)
+    tags: Counter[str] = field(default_factory=Counter)
+    comments: list[tuple[int, str, str]] = field(default_factory=list)
+    categories: Counter[str] = field(default_factory=Counter)
+    customers: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def first_attainment(self) -> float | None:
+        """Share of first responses on time (None when there were none)."""
+        return self.first_met / self.first_total if self.first_total else None
+
+    @property
+    def resolution_attainment(self) -> float | None:
+        """Share of resolutions on time (None when nothing closed)."""
+        return self.resolution_met / self.resolution_total if self.resolution_total else None
+
+    @property
+    def rating_avg(self) -> float | None:
+        """Average stars given this week."""
+        return sum(self.stars) / len(self.stars) if self.stars else None
+
+    @property
+    def response_rate(self) -> float | None:
+        """Ratings per request closed."""
+        return min(1.0, len(self.stars) / self.closed) if self.closed else None
+
+    def distribution(self) -> dict[int, int]:
+        """How many ratings of each star count, 5 to 1."""
+        counts = Counter(self.stars)
+        return {s: counts.get(s, 0) for s in (5, 4, 3, 2, 1)}
+
+
+def percentile(values: list[timedelta], share: float) -> timedelta | None:
+    """Nearest-rank percentile (share 0.5 = median)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def parse_week(text: str) -> date:
+    """'2026-W47' → the Monday of that ISO week (ValueError if malformed)."""
+    year, _, week = text.upper().partition("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def week_label(monday: date) -> str:
+    """The ISO label of a week, e.g. 2026-W47."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def bounds(desk: Desk, monday: date) -> tuple[datetime, datetime]:
+    """A local calendar week as a UTC [start, end) pair."""
+    tz = desk.policy.tz
+    start = datetime.combine(monday, time(0), tz)
+    end = datetime.combine(monday + WEEK, time(0), tz)
+    return start, end
+
+
+def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
+    """Every department's figures for [start, end), in business time; key '*' is the company."""
+    figures: dict[str, Figures] = {d.key: Figures() for d in desk.catalog.departments}
+    company = figures["*"] = Figures()
+
+    def both(department: str) -> tuple[Figures, ...]:
+        own = figures.get(department)
+        return (own, company) if own is not None else (company,)
+
+    for row in q.opened(session, start, end):
+        for f in both(row.department):
+            f.received += 1
+            f.categories[f"{row.department}:{row.category}"] += 1
+            f.customers[row.requester_department or "-"] += 1
+    for ans in q.answered(session, start, end):
+        took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
+        for f in both(ans.department):
+            f.first_times.append(took)
+            f.first_total += 1
+            f.first_met += int(ans.due is None or ans.at <= ans.due)
+    for done in q.closed(session, start, end):
+        calendar = desk.calendar_for(done.department)
+        took = calendar.business_time_between(done.started, done.resolved_at)
+        took = max(timedelta(0), took - timedelta(seconds=done.paused_seconds))
+        for f in both(done.department):
+            f.closed += 1
+            f.resolution_times.append(took)
+            f.resolution_total += 1
+            f.resolution_met += int(done.due is None or done.resolved_at <= done.due)
+    for rating in q.rated(session, start, end):
+        for f in both(rating.department):
+            f.stars.append(rating.stars)
+            f.tags.update(rating.tags or [])
+            if rating.comment:
+                f.comments.append((rating.stars, rating.comment, rating.ref))
+    for department, count in q.open_counts(session, end).items():
+        for f in both(department):
+            f.open_at_end += count
+    return figures
+
+
+@dataclass
+class Digest:
+    """Everything one department's weekly digest says."""
+
+    department: str
+    monday: date
+    week: Figures
+    previous: Figures
+    average: Figures
+    overdue: list[Request]
+    suggestions: list[Suggestion]
+    now: datetime
+
+    def is_quiet(self) -> bool:
+        """Nothing happened and nothing is pending: no digest worth posting."""
+        f = self.week
+        return not (f.received or f.closed or f.open_at_end or f.stars or self.overdue
+                    or self.suggestions)
+
+
+def average(weeks: list[Figures]) -> Figures:
+    """Figures summed over several weeks (rates then average naturally)."""
+    total = Figures()
+    for f in weeks:
+        total.received += f.received
+        total.closed += f.closed
+        total.first_met += f.first_met
+        total.first_total += f.first_total
+        total.resolution_met += f.resolution_met
+        total.resolution_total += f.resolution_total
+        total.stars.extend(f.stars)
+    n = max(1, len(weeks))
+    total.received = round(total.received / n)
+    total.closed = round(total.closed / n)
+    return total
+
+
+def build_all(session: Session, desk: Desk, monday: date, now: datetime,
+              overdue_limit: int = 10) -> dict[str, Digest]:
+    """Digests for every department for the week starting ``monday``."""
+    weeks = [compute(session, desk, *bounds(desk, monday - WEEK * k))
+             for k in range(TREND_WEEKS + 1)]
+    start, end = bounds(desk, monday)
+    ideas = q.suggestions(session, start, end)
+    out: dict[str, Digest] = {}
+    for dep in desk.catalog.departments:
+        out[dep.key] = Digest(
+            department=dep.key, monday=monday, week=weeks[0][dep.key],
+            previous=weeks[1][dep.key],
+            average=average([w[dep.key] for w in weeks[1:]]),
+            overdue=q.overdue(session, dep.key, now, overdue_limit),
+            suggestions=[s for s in ideas if s.department == dep.key],
+            now=now,
+        )
+    return out
+
+
+def company(session: Session, desk: Desk, monday: date) -> tuple[dict[str, Figures],
+                                                                 dict[str, Figures]]:
+    """This week's and last week's figures per department, for the scorecard."""
+    return (compute(session, desk, *bounds(desk, monday)),
+            compute(session, desk, *bounds(desk, monday - WEEK)))

@@ -1,0 +1,164 @@
+"""Digest and scorecard as neutral Messages: compact enough to read in 30 seconds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.desk import Desk
+from handlers.digest import WEEK, Digest, Figures, percentile, week_label
+from handlers.i18n import join, t
+from handlers.messages import Message
+from handlers.sla import format_business_duration
+from storage.models import Request
+
+MAX_LIST = 5
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def _dur(value: timedelta | None, locale: str) -> str:
+    return "—" if value is None else format_business_duration(value, locale)
+
+
+def arrow(now: float | None, before: float | None) -> str:
+    """↑, ↓ or → comparing two figures (nothing when either is missing)."""
+    if now is None or before is None:
+        return ""
+    if abs(now - before) < 1e-9:
+        return "→"
+    return "↑" if now > before else "↓"
+
+
+def _delta(locale: str, now: float | None, prev: float | None, avg: float | None) -> str:
+    if now is None or (prev is None and avg is None):
+        return ""
+    return t(locale, "digest.trend", prev=arrow(now, prev) or "·", avg=arrow(now, avg) or "·")
+
+
+def _tag(desk: Desk, key: str, locale: str) -> str:
+    for tag, _en, zh in desk.service.feedback.tags:
+        if tag == key:
+            return zh if locale == "zh-CN" else tag
+    return key
+
+
+def _stars(desk: Desk, f: Figures, locale: str) -> str:
+    if not f.stars:
+        return t(locale, "digest.no_ratings")
+    dist = " ".join(f"{s}★×{n}" for s, n in f.distribution().items())
+    tags = join(locale, [f"#{_tag(desk, tag, locale)}×{n}" for tag, n in f.tags.most_common(3)])
+    text = t(locale, "digest.ratings", avg=f"{f.rating_avg:.1f}", n=len(f.stars),
+             rate=_pct(f.response_rate), dist=dist)
+    return text + (f" · {tags}" if tags else "")
+
+
+def _comments(f: Figures) -> list[str]:
+    ordered = sorted(f.comments)
+    picked = ordered[:2] + ordered[-1:] if len(ordered) > 3 else ordered
+    return [f"  “{c[:80]}” ({s}★, {ref})" for s, c, ref in dict.fromkeys(picked)]
+
+
+def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
+    calendar = desk.calendar_for(r.department)
+    due = r.first_response_due if r.first_response_at is None else r.resolution_due
+    late = calendar.business_time_between(due, d.now) if due else timedelta(0)
+    owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
+    return t(locale, "digest.overdue_line", ref=r.ref, title=r.title[:40],
+             late=_dur(late, locale), owner=owner)
+
+
+def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message:
+    """One department's weekly digest in ``locale``."""
+    dep = desk.catalog.department(d.department)
+    f, prev, avg = d.week, d.previous, d.average
+    end = d.monday + WEEK - timedelta(days=1)
+    lines = [t(locale, "digest.title", department=dep.label(locale), week=week_label(d.monday),
+               start=d.monday.strftime("%m-%d"), end=end.strftime("%m-%d"))]
+    change = f.received - prev.received
+    lines.append(t(locale, "digest.volume", received=f.received,
+                   change=f"{'+' if change >= 0 else ''}{change}", closed=f.closed,
+                   open=f.open_at_end, overdue=len(d.overdue)))
+    lines.append(t(locale, "digest.speed",
+                   fm=_dur(percentile(f.first_times, 0.5), locale),
+                   f90=_dur(percentile(f.first_times, 0.9), locale),
+                   rm=_dur(percentile(f.resolution_times, 0.5), locale),
+                   r90=_dur(percentile(f.resolution_times, 0.9), locale)))
+    lines.append(t(locale, "digest.sla",
+                   first=_pct(f.first_attainment),
+                   ft=_delta(locale, f.first_attainment, prev.first_attainment,
+                             avg.first_attainment),
+                   res=_pct(f.resolution_attainment),
+                   rt=_delta(locale, f.resolution_attainment, prev.resolution_attainment,
+                             avg.resolution_attainment)))
+    lines.append(_stars(desk, f, locale) + _delta(locale, f.rating_avg, prev.rating_avg,
+                                            avg.rating_avg))
+    lines += _comments(f)
+    if f.categories:
+        tops = [f"{_service(desk, k, locale)} {n}" for k, n in f.categories.most_common(3)]
+        lines.append(t(locale, "digest.top_services", items=join(locale, tops)))
+    if f.customers:
+        who = [f"{_dept_name(desk, k, locale)} {n}" for k, n in f.customers.most_common(MAX_LIST)]
+        lines.append(t(locale, "digest.customers", items=join(locale, who)))
+    if d.overdue:
+        lines.append(t(locale, "digest.overdue_title"))
+        lines += [_overdue_line(desk, r, d, locale, names) for r in d.overdue[:MAX_LIST]]
+    if d.suggestions:
+        lines.append(t(locale, "digest.suggestions", n=len(d.suggestions)))
+        for idea in d.suggestions[:MAX_LIST]:
+            author = t(locale, "suggest.anonymous") if idea.anonymous else names.get(
+                idea.author_id, idea.author_id)
+            lines.append(f"  #{idea.id} “{idea.text[:80]}” — {author}")
+    return Message(text="\n".join(lines), locale=locale, kind="digest",
+                   title=lines[0], extra={"week": week_label(d.monday),
+                                          "department": d.department})
+
+
+def _service(desk: Desk, key: str, locale: str) -> str:
+    department, _, category = key.partition(":")
+    found = desk.catalog.department(department).category(category)
+    return found.label(locale) if found else category
+
+
+def _dept_name(desk: Desk, key: str, locale: str) -> str:
+    try:
+        return desk.catalog.department(key).label(locale)
+    except KeyError:
+        return t(locale, "digest.outside")
+
+
+def score(f: Figures, timeliness_weight: float = 0.5) -> float | None:
+    """Combined score 0–100: weight × timeliness + (1 − weight) × satisfaction."""
+    rates = [r for r in (f.first_attainment, f.resolution_attainment) if r is not None]
+    timeliness = sum(rates) / len(rates) if rates else None
+    satisfaction = (f.rating_avg - 1) / 4 if f.rating_avg is not None else None
+    if timeliness is None and satisfaction is None:
+        return None
+    if timeliness is None:
+        return 100 * satisfaction  # type: ignore[operator]
+    if satisfaction is None:
+        return 100 * timeliness
+    return 100 * (timeliness_weight * timeliness + (1 - timeliness_weight) * satisfaction)
+
+
+def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures],
+              label: str, locale: str, weight: float = 0.5) -> Message:
+    """One line per department, best combined score first."""
+    rows = []
+    for dep in desk.catalog.departments:
+        f, p = week[dep.key], previous[dep.key]
+        s, ps = score(f, weight), score(p, weight)
+        rows.append((s if s is not None else -1, dep, f, arrow(s, ps)))
+    rows.sort(key=lambda r: -r[0])
+    lines = [t(locale, "scorecard.title", week=label)]
+    for i, (s, dep, f, trend) in enumerate(rows, 1):
+        rating = f"{f.rating_avg:.1f}★" if f.rating_avg is not None else "—"
+        shown = f"{s:.0f}" if s >= 0 else "—"
+        lines.append(t(locale, "scorecard.line", rank=i, department=dep.label(locale),
+                       n=f.received, first=_pct(f.first_attainment),
+                       res=_pct(f.resolution_attainment), rating=rating, score=shown,
+                       trend=trend))
+    lines.append(t(locale, "scorecard.formula", w=round(weight * 100),
+                   s=round((1 - weight) * 100)))
+    return Message(text="\n".join(lines), locale=locale, kind="scorecard", title=lines[0])
