@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -223,13 +224,42 @@ def digest(
 @app.command()
 def serve(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Serve the enabled chat platforms, the scheduler and the dispatcher."""
+    from bot.serve import ServeError, run
+
     settings = load_settings(config, database_url)
-    typer.echo(
-        f"crossdesk serve: no chat platform is enabled in {settings.path}. "
-        "Slack and WeCom adapters are not built yet; use `crossdesk chat` to try the desk.",
-        err=True,
-    )
-    raise typer.Exit(1)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        run(settings)
+    except ServeError as exc:
+        typer.echo(f"crossdesk serve: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+sync_app = typer.Typer(help="Sync people from a platform's directory.", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
+
+
+@sync_app.command("wecom")
+def sync_wecom(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
+) -> None:
+    """Sync people and managers from WeCom's org chart (env WECOM_CORP_ID, WECOM_SECRET)."""
+    from bot import app as app_mod
+    from bot.adapters.wecom import WeComConfigError, client_from_env, sync_org
+    from bot.clock import SystemClock
+
+    settings = load_settings(config, database_url)
+    desk = app_mod.build(settings, SystemClock())
+    try:
+        base = settings.section("wecom").get("api_base_url")
+        client = client_from_env(desk, api_base_url=base)
+    except WeComConfigError as exc:
+        typer.echo(f"crossdesk sync wecom: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for line in sync_org(desk, client, dry_run=dry_run):
+        typer.echo(line)
 
 
 def main() -> None:

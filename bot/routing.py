@@ -12,6 +12,7 @@ from bot.dispatch import Sender
 from handlers.catalog import Catalog
 from handlers.messages import Message
 from storage import people
+from storage.engine import reader_for
 
 
 @dataclass
@@ -37,12 +38,16 @@ class Router:
     def platform_ids(self, person_id: str) -> tuple[str | None, str | None]:
         """(slack id, wecom id) of a person, cached."""
         if person_id not in self._ids:
-            with Session(self.engine) as session:
+            with Session(reader_for(self.engine)) as session:
                 row = people.get(session, person_id)
             self._ids[person_id] = (row.slack_id, row.wecom_id) if row else (None, None)
         return self._ids[person_id]
 
     def __call__(self, message: Message) -> Sender:
+        via = message.extra.get("via")
+        for route in self.routes:
+            if via and route.name == via:
+                return route.sender
         if message.target_kind == "channel":
             return self.routes[0].sender if self.routes else self.fallback
         if message.target_kind == "dept":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -50,7 +50,7 @@ class Ctx:
             self._names[person_id] = row.name if row else person_id
         return self._names[person_id]
 
-    def prefetch_names(self, ids: list[str | None]) -> None:
+    def prefetch_names(self, ids: Iterable[str | None]) -> None:
         """Load many display names in one query (for lists and queues)."""
         wanted = {i for i in ids if i and i not in self._names}
         self._names.update(people.names(self.session, wanted))

@@ -82,6 +82,7 @@ def transition(
         request.state = to_state
     request.updated_at = ctx.now
     request.next_sweep_at = ctx.now
+    request.swept_until = None  # targets may have moved: every rule is looked at again
     ctx.session.add(request)
     ctx.session.flush()
     request_store.add_event(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from handlers import lifecycle as lc
 from handlers import sweep_notices as notes
@@ -16,11 +17,14 @@ from handlers.context import Ctx
 from handlers.desk import Desk
 from handlers.sweep_rules import DESK_NUDGES, Rule, ladder, recipient_calendar, rules_for
 from storage.engine import transaction
-from storage.models import Breach, NudgeClaim, Person, Rating, Request
+from storage.models import Person, Rating, Request
 
 SYSTEM_ACTOR = "crossdesk"
 SWEEP_LOCK = 0x6372_6F73  # "cros": one sweeper at a time on PostgreSQL
 STATE_CHANGES = ("auto_close", "auto_confirm")
+EPSILON = timedelta(microseconds=1)
+BREACHES = SQLModel.metadata.tables["breach"]
+CLAIMS = SQLModel.metadata.tables["nudge_claim"]
 
 
 @dataclass
@@ -50,47 +54,68 @@ def sweep(desk: Desk, now: datetime, limit: int = 5000) -> SweepStats:
         rows = list(session.exec(stmt))
         actor = Person(id=SYSTEM_ACTOR, name="crossdesk", created_at=now)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=desk.policy.locale)
-        due = _collect(ctx, rows)
+        with session.no_autoflush:
+            due, breaches = _collect(ctx, rows)
+        _record_breaches(session, breaches, now)
         fresh = _claim(session, due, now)
+        ctx.prefetch_names([r.requester_id for r, _ in fresh])
+        ctx.prefetch_names([r.assignee_id for r, _ in fresh])
         _act(ctx, fresh)
         return SweepStats(requests=len(rows), claimed=len(fresh))
 
 
-def _collect(ctx: Ctx, rows: list[Request]) -> list[tuple[Request, Rule]]:
-    """Rules due now whose recipients are within working hours; set each next check."""
+def _collect(ctx: Ctx, rows: list[Request]
+             ) -> tuple[list[tuple[Request, Rule]], dict[tuple[int, str, datetime], str]]:
+    """Rules due now whose recipients are within working hours, and the missed targets;
+    sets each request's next check."""
     desk, now = ctx.desk, ctx.now
     ladders: dict[str, list[list[str]]] = {}
     due: list[tuple[Request, Rule]] = []
+    breaches: dict[tuple[int, str, datetime], str] = {}
     for request in rows:
         policy = desk.service.nudges_for(request.department)
         if request.department not in ladders:
             ladders[request.department] = ladder(
                 ctx.session, desk, request.department, policy.escalation_depth)
         upcoming: list[datetime] = []
+        deferred: list[datetime] = []
+        seen_until = request.swept_until
         for rule in rules_for(desk, request, ladders[request.department]):
             if rule.when > now:
                 upcoming.append(rule.when)
                 continue
-            if rule.kind == "breach":
-                _record_breach(ctx, request, rule)
+            if seen_until is not None and rule.when <= seen_until:
+                continue  # acted on (or recorded) by an earlier sweep
+
+            if rule.kind == "breach" and request.id is not None:
+                breaches[(request.id, rule.target, rule.due)] = request.department
             if rule.kind not in STATE_CHANGES:
                 calendar = recipient_calendar(desk, request, rule.recipient)
                 if not calendar.is_open(now):
                     upcoming.append(calendar.next_opening(now))
+                    deferred.append(rule.when)
                     continue
             due.append((request, rule))
         request.next_sweep_at = min(upcoming) if upcoming else None
+        # rules up to here are done, except those waiting for their recipient's hours
+        request.swept_until = min(deferred) - EPSILON if deferred else now
         ctx.session.add(request)
-    return due
+    return due, breaches
 
 
-def _record_breach(ctx: Ctx, request: Request, rule: Rule) -> None:
-    """A missed target, recorded once for the digest."""
-    assert request.id is not None
-    module = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {"request_id": request.id, "department": request.department,
-              "target": rule.target, "due_at": rule.due, "detected_at": ctx.now}
-    ctx.session.execute(module.insert(Breach).values(**values).on_conflict_do_nothing())
+def _dialect_insert(session: Session, table: Any) -> Any:
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+def _record_breaches(session: Session, breaches: dict[tuple[int, str, datetime], str],
+                     now: datetime) -> None:
+    """Missed targets, each recorded once for the digest (one statement for all)."""
+    if not breaches:
+        return
+    values = [{"request_id": rid, "department": dep, "target": target, "due_at": due,
+               "detected_at": now} for (rid, target, due), dep in breaches.items()]
+    session.connection().execute(_dialect_insert(session, BREACHES), values)
 
 
 def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime
@@ -99,14 +124,9 @@ def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime
     if not due:
         return []
     keys = {rule.key(request.id or 0): (request, rule) for request, rule in due}
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    claimed: set[str] = set()
-    items = list(keys.items())
-    for start in range(0, len(items), 500):
-        chunk = items[start:start + 500]
-        values = [{"key": k, "request_id": r.id, "claimed_at": now} for k, (r, _) in chunk]
-        stmt = module.insert(NudgeClaim).values(values).on_conflict_do_nothing()
-        claimed.update(session.execute(stmt.returning(NudgeClaim.key)).scalars())
+    values = [{"key": k, "request_id": r.id, "claimed_at": now} for k, (r, _) in keys.items()]
+    stmt = _dialect_insert(session, CLAIMS).returning(CLAIMS.c.key)
+    claimed = set(session.connection().execute(stmt, values).scalars())
     return [keys[k] for k in keys if k in claimed]
 
 

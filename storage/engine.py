@@ -51,6 +51,21 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_READERS: dict[int, Engine] = {}
+
+
+def reader_for(engine: Engine) -> Engine:
+    """An engine for plain reads: on SQLite one without BEGIN IMMEDIATE (WAL lets it read
+    while a writer works); on PostgreSQL ``engine`` itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    if id(engine) not in _READERS:
+        reader = create_engine(engine.url, connect_args={"check_same_thread": False,
+                                                         "timeout": 30})
+        _READERS[id(engine)] = reader
+    return _READERS[id(engine)]
+
+
 def is_postgres(engine: Engine) -> bool:
     """True when the engine talks to PostgreSQL."""
     return engine.dialect.name == "postgresql"

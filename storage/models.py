@@ -87,6 +87,7 @@ class Request(SQLModel, table=True):
     clock_started_at: datetime | None = utc_column()
     snoozed_until: datetime | None = utc_column()
     next_sweep_at: datetime | None = utc_column()
+    swept_until: datetime | None = utc_column()
 
 
 class Event(SQLModel, table=True):

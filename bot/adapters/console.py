@@ -20,6 +20,8 @@ def render(message: Message, label: str) -> str:
     lines = [f"[{label}] {message.text}"]
     lines += [f"  {name}: {value}" for name, value in message.fields]
     lines += [f"  (button) {b.label} -> {b.command}" for b in message.buttons]
+    if message.extra.get("image"):
+        lines.append(f"  (image) {message.extra['image']}")
     return "\n".join(lines)
 
 
@@ -31,6 +33,8 @@ class ConsoleSender:
         self.out = out
 
     def target_label(self, message: Message) -> str:
+        if message.target_kind == "channel":
+            return f"to #{message.target_id}"
         if message.target_kind == "dept":
             dep = self.app.settings.catalog.department(message.target_id)
             return f"to #{dep.channel}"

@@ -95,6 +95,7 @@ def upgrade() -> None:
     sa.Column('clock_started_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('snoozed_until', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('next_sweep_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('swept_until', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ref')
     )

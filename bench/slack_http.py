@@ -1,0 +1,427 @@
+"""Slack HTTP mode benchmark: signed ``/request`` POSTs over loopback, 50 concurrent clients.
+
+Run from the repository root::
+
+    /work/venv/bin/python bench/slack_http.py
+    /work/venv/bin/python bench/slack_http.py --sqlite-only --requests 1000
+
+For SQLite (a temp file) and PostgreSQL (``--pg-url``, database ``crossdesk_bench`` by
+default: created if missing, its ``public`` schema dropped and rebuilt; ``test`` is refused)
+it starts, in a child process, uvicorn serving the real crossdesk Slack app (``/slack/events``
+in HTTP mode, Bolt signature checks, the handlers opening requests in the database, against a
+local Slack Web API stand-in), then times ``--requests`` signed slash-command POSTs from
+``--clients`` client threads (``http.client``, keep-alive): from sending the request to reading
+the whole response. It does the same for a bare Bolt app whose ``/request`` listener only acks,
+served the same way, and prints requests/s, p50 and p99, and our figures over the bare ones.
+Targets: p99 <= 100 ms, ratio <= 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import json
+import math
+import multiprocessing as mp
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/crossdesk_bench"
+SECRET = "bench-signing-secret"
+ENV = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET}
+TARGET_P99_MS = 100.0
+TARGET_RATIO = 2.0
+WARMUP = 100
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
+
+
+def free_port() -> int:
+    """A port nothing listens on yet."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- servers (child)
+
+
+def slack_api_stand_in() -> str:
+    """A local Web API that says ok to everything (Bolt calls auth.test once)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = json.dumps({"ok": True, "user_id": "U0BOT", "bot_id": "B0BOT",
+                               "team_id": "T0ACME", "ts": "1790000000.000100"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/api/"
+
+
+def crossdesk_asgi(database_url: str) -> Any:
+    """The real thing: settings, desk, Slack platform, shared Starlette app."""
+    from bot import app as app_mod
+    from bot import config as config_mod
+    from bot.adapters.slack import build_slack
+    from bot.clock import SystemClock
+    from bot.server import build_server
+    from storage.engine import make_engine
+
+    settings = config_mod.load(ROOT / "config.example.toml", database_url)
+    settings = dataclasses.replace(settings, raw={**settings.raw, "slack": {"mode": "http"}})
+    app = app_mod.build(settings, SystemClock(), make_engine(database_url), upgrade=False)
+    platform = build_slack(app, settings, lambda: None, client_base_url=slack_api_stand_in(),
+                           environ=ENV)
+    return build_server(platform.routes())
+
+
+def bare_asgi() -> Any:
+    """A Bolt app whose /request listener only acks, configured and served like ours."""
+    from concurrent.futures import ThreadPoolExecutor as Pool
+
+    from slack_bolt import Ack, App
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_sdk import WebClient
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from bot.adapters.slack.bolt_app import LISTENER_THREADS
+    from bot.server import build_server, read_limited
+
+    client = WebClient(token="xoxb-bench", base_url=slack_api_stand_in(), retry_handlers=[])
+    bolt = App(client=client, signing_secret=SECRET, token_verification_enabled=False,
+               process_before_response=True, listener_executor=Pool(LISTENER_THREADS))
+
+    @bolt.command("/request")
+    def only_ack(ack: Ack) -> None:
+        ack()
+
+    async def events(request: Request) -> Response:
+        body = await read_limited(request) or b""
+        response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(response)
+
+    return build_server([Route("/slack/events", events, methods=["POST"])])
+
+
+def serve(kind: str, database_url: str, port: int) -> None:
+    """Child process: build the app and serve it on ``port`` until terminated."""
+    import logging
+
+    import uvicorn
+
+    logging.disable(logging.WARNING)
+    asgi = crossdesk_asgi(database_url) if kind == "crossdesk" else bare_asgi()
+    uvicorn.run(asgi, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+# --------------------------------------------------------------------------- load (parent)
+
+
+class Answers:
+    """Receives the ephemeral answers crossdesk posts to each command's response_url."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[int, float] = {}
+        self.texts: dict[int, bytes] = {}
+        answers = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                at = time.time()
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                n = int(self.path.rsplit("/", 1)[-1])
+                answers.arrived[n] = at
+                answers.texts[n] = data
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, n: int) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/respond/{n}"
+
+    def wait(self, wanted: set[int], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not wanted <= set(self.arrived) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def signed(body: str) -> dict[str, str]:
+    """Headers Slack would send with ``body``."""
+    from slack_sdk.signature import SignatureVerifier
+
+    ts = str(int(time.time()))
+    return {"Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": str(SignatureVerifier(SECRET).generate_signature(
+                timestamp=ts, body=body))}
+
+
+def command_bodies(count: int, answers: Answers, first: int = 0) -> list[str]:
+    """Slash commands from the sample company's people, across every department's services."""
+    from bot import config as config_mod
+
+    settings = config_mod.load(ROOT / "config.example.toml")
+    users = [p.slack for p in settings.catalog.people if p.slack]
+    services = [(d.key, c.key) for d in settings.catalog.departments for c in d.categories]
+    bodies = []
+    for n in range(first, first + count):
+        dep, cat = services[n % len(services)]
+        bodies.append(urlencode({
+            "team_id": "T0ACME", "team_domain": "acme", "channel_id": "C0GENERAL",
+            "user_id": users[n % len(users)], "user_name": "bench", "command": "/request",
+            "text": f"{dep} {cat} bench request {n}: taxi to the client, 86 CNY",
+            "api_app_id": "A0DESK", "response_url": answers.url(n),
+            "trigger_id": uuid.uuid4().hex,
+        }))
+    return bodies
+
+
+@dataclasses.dataclass
+class Figures:
+    """One run's result: the HTTP acknowledgement, and (crossdesk) the answer behind it."""
+
+    label: str
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+    answer_rps: float | None = None
+    answer_p50: float | None = None
+    answer_p99: float | None = None
+    answered: int = 0
+
+
+def load(port: int, bodies: list[str], clients: int,
+         label: str) -> tuple[Figures, dict[int, float]]:
+    """POST every body with ``clients`` threads on keep-alive connections; time each."""
+    latencies: list[float] = []
+    sent: dict[int, float] = {}
+    errors = 0
+    lock = threading.Lock()
+    cursor = iter(range(len(bodies)))
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                n = next(cursor, None)
+            if n is None:
+                break
+            body = bodies[n]
+            headers = signed(body)
+            wall = time.time()
+            start = time.perf_counter()
+            conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed)
+                sent[n] = wall
+                errors += response.status != 200
+        conn.close()
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - began
+    return Figures(label, len(latencies) / elapsed, percentile(latencies, 50),
+                   percentile(latencies, 99), errors), sent
+
+
+def run(kind: str, database_url: str, args: argparse.Namespace, label: str) -> Figures:
+    """Start the server child, warm it up, measure, stop it."""
+    port = free_port()
+    child = mp.get_context("spawn").Process(target=serve, args=(kind, database_url, port),
+                                            daemon=True)
+    child.start()
+    answers = Answers()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or not child.is_alive():
+                    raise RuntimeError(f"{label}: server did not start") from None
+                time.sleep(0.1)
+        warm = command_bodies(WARMUP, answers, first=10**6)
+        load(port, warm, min(args.clients, 10), label)
+        bodies = command_bodies(args.requests, answers)
+        figures, sent = load(port, bodies, args.clients, label)
+        if kind == "crossdesk":
+            answers.wait(set(sent), timeout=300)
+            waits = [(answers.arrived[n] - sent[n]) * 1000 for n in sent if n in answers.arrived]
+            opened = sum(b"Opened" in answers.texts[n] or b"\\u5df2" in answers.texts[n]
+                         for n in sent if n in answers.texts)
+            if waits:
+                span = max(answers.arrived[n] for n in sent if n in answers.arrived) - min(
+                    sent.values())
+                figures.answer_rps = len(waits) / span
+                figures.answer_p50 = percentile(waits, 50)
+                figures.answer_p99 = percentile(waits, 99)
+            figures.answered = opened
+            figures.errors += len(sent) - opened
+        return figures
+    finally:
+        answers.close()
+        child.terminate()
+        child.join(10)
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def sqlite_url(tmp: Path) -> str:
+    """A migrated SQLite file in ``tmp``."""
+    from storage import migrate
+    from storage.engine import make_engine
+
+    url = f"sqlite:///{tmp / 'bench.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def postgres_url(url: str) -> str | None:
+    """Create the database if missing and rebuild its schema; None when unreachable."""
+    from storage import migrate
+    from storage.engine import make_engine, normalize_url
+
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.database in (None, "", "test", "postgres"):
+        raise SystemExit(f"refusing to use database {parsed.database!r}; "
+                         "pick one such as crossdesk_bench (its schema is dropped)")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": parsed.database}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    except Exception as exc:  # unreachable server: report and skip
+        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        return None
+    finally:
+        admin.dispose()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(rows: list[tuple[str, Figures, Figures]], requests: int) -> int:
+    """Print the table; exit status 1 when a target is missed."""
+    missed = 0
+    print(f"\n{'backend':<11}{'app':<11}{'ack req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>8}   answer (response_url): req/s  p50 ms  p99 ms")
+    for backend, ours, bare in rows:
+        for fig in (ours, bare):
+            answer = ""
+            if fig.answer_rps is not None:
+                answer = (f"   {fig.answer_rps:>27.0f}{fig.answer_p50:>8.0f}{fig.answer_p99:>8.0f}"
+                          f"  ({fig.answered}/{requests} opened)")
+            print(f"{backend:<11}{fig.label:<11}{fig.rps:>10.0f}{fig.p50:>9.1f}{fig.p99:>9.1f}"
+                  f"{fig.errors:>8}{answer}")
+        p99_ratio = ours.p99 / bare.p99
+        rps_ratio = bare.rps / ours.rps
+        ok_p99 = ours.p99 <= TARGET_P99_MS
+        ok_ratio = p99_ratio <= TARGET_RATIO and rps_ratio <= TARGET_RATIO
+        missed += (not ok_p99) + (not ok_ratio) + bool(ours.errors)
+        print(f"{backend:<11}ratio      ack p99 ours/bare {p99_ratio:.2f}, ack req/s bare/ours "
+              f"{rps_ratio:.2f} (target <= {TARGET_RATIO:g}: {'PASS' if ok_ratio else 'MISS'});"
+              f" ack p99 target <= {TARGET_P99_MS:g} ms: {'PASS' if ok_p99 else 'MISS'}")
+    return 1 if missed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every backend and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"{args.requests} signed /request POSTs, {args.clients} concurrent clients, loopback")
+    rows: list[tuple[str, Figures, Figures]] = []
+    backends: list[tuple[str, Callable[[], str | None]]] = []
+    with tempfile.TemporaryDirectory(prefix="crossdesk-slack-bench-") as tmp:
+        backends.append(("SQLite", lambda: sqlite_url(Path(tmp))))
+        if not args.sqlite_only:
+            backends.append(("PostgreSQL", lambda: postgres_url(args.pg_url)))
+        for backend, prepare in backends:
+            url = prepare()
+            if url is None:
+                continue
+            ours = run("crossdesk", url, args, "crossdesk")
+            bare = run("bare", url, args, "bare Bolt")
+            print(f"{backend}: done")
+            rows.append((backend, ours, bare))
+    return report(rows, args.requests)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,10 @@
+"""Slack: Bolt listeners → handlers, Block Kit rendering, and a Web API sender for the outbox.
+
+``build_slack(app, settings, kick)`` gives a SlackPlatform: ``routes()`` for HTTP mode,
+``start_socket_mode()`` / ``stop()`` for Socket Mode, and ``route()`` for the dispatcher.
+"""
+
+from bot.adapters.slack.config import SlackConfig, SlackConfigError
+from bot.adapters.slack.platform import SlackPlatform, build_slack, slack_enabled
+
+__all__ = ["SlackConfig", "SlackConfigError", "SlackPlatform", "build_slack", "slack_enabled"]

@@ -1,0 +1,121 @@
+"""A neutral Message (or Reply) as Block Kit, with a plain-text fallback ``text``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.messages import Button, Message, Reply
+
+SECTION_LIMIT = 3000
+FALLBACK_LIMIT = 3900
+FIELD_LIMIT = 2000
+LABEL_LIMIT = 75
+MAX_FIELDS = 10
+MAX_BUTTONS = 25
+ACTION_PREFIX = "crossdesk:"
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
+    """A plain_text object cut to ``limit`` characters."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": cut or " ", "emoji": True}
+
+
+def button_element(button: Button, index: int) -> Block:
+    """A Block Kit button whose value is the typed command it stands for."""
+    element: Block = {
+        "type": "button",
+        "text": plain(button.label),
+        "action_id": f"{ACTION_PREFIX}{button.action}:{index}",
+        "value": button.command[:2000],
+    }
+    if button.style in ("primary", "danger"):
+        element["style"] = button.style
+    return element
+
+
+def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split at line breaks so each piece fits one section."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            out.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            out.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current.strip():
+        out.append(current)
+    return out
+
+
+def text_sections(text: str) -> list[Block]:
+    """mrkdwn sections for ``text`` (escaped), split to fit."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+            for chunk in _chunks(escape(text))]
+
+
+def actions_block(buttons: tuple[Button, ...], block_id: str | None = None) -> list[Block]:
+    """One actions block (none if there are no buttons)."""
+    if not buttons:
+        return []
+    block: Block = {"type": "actions", "elements": [
+        button_element(b, i) for i, b in enumerate(buttons[:MAX_BUTTONS])]}
+    if block_id:
+        block["block_id"] = block_id
+    return [block]
+
+
+def message_blocks(message: Message, *, mention: str | None = None, status: str | None = None,
+                   buttons: tuple[Button, ...] | None = None,
+                   link: str | None = None) -> list[Block]:
+    """The Message as blocks; ``status`` (mrkdwn) and ``buttons`` override for thread roots."""
+    blocks: list[Block] = []
+    if message.title:
+        blocks.append({"type": "header", "text": plain(message.title, 150)})
+    sections = text_sections(message.text)
+    if mention and sections:
+        sections[0]["text"]["text"] = f"{mention} {sections[0]['text']['text']}"
+    blocks += sections
+    fields = [
+        {"type": "mrkdwn", "text": f"*{escape(name)}*\n{escape(value)}"[:FIELD_LIMIT]}
+        for name, value in message.fields[:MAX_FIELDS]
+    ]
+    if fields:
+        blocks.append({"type": "section", "fields": fields})
+    if status:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status}]})
+    if link:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": link}]})
+    blocks += actions_block(message.buttons if buttons is None else buttons)
+    return blocks
+
+
+def fallback_text(message: Message) -> str:
+    """Plain text for notifications and clients that cannot show blocks."""
+    lines = [message.title] if message.title else []
+    lines.append(message.text)
+    lines += [f"{name}: {value}" for name, value in message.fields]
+    text = escape("\n".join(lines))
+    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
+
+
+def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
+    """A handler's reply to the speaker as (fallback text, blocks)."""
+    blocks: list[Block] = []
+    for message in reply.messages:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks += message_blocks(message)
+    text = "\n".join(fallback_text(m) for m in reply.messages)
+    return text[:FALLBACK_LIMIT], blocks[:50]

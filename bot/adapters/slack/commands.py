@@ -1,0 +1,87 @@
+"""Slash commands ``/request`` and ``/suggest`` run as typed; a bare or vague one opens the form."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.form import Form, new_request_view
+from bot.adapters.slack.runtime import SlackDeps
+from handlers.catalog import Catalog, norm
+from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
+from handlers.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+def prefill(text: str, catalog: Catalog) -> Form | None:
+    """The form to open for ``/request text``, or None when the text runs as typed."""
+    if not text.strip():
+        return Form()
+    first = norm(text.split()[0]).lstrip("/")
+    if first in SUBCOMMAND_WORDS:
+        return None
+    parsed = parse(f"/request {text}", catalog)
+    if isinstance(parsed, Invalid):
+        if parsed.key == "unknown_department" and not parsed.params.get("commands"):
+            guesses = list(parsed.params.get("suggestions") or [])  # type: ignore[call-overload]
+            if len(guesses) == 1:
+                rest = text.strip()[len(str(parsed.params["word"])):].strip()
+                return Form(department=str(guesses[0]), details=rest)
+            return Form(details=text.strip())
+        if parsed.key == "unknown_category":
+            word = str(parsed.params["word"])
+            at = text.find(word)
+            return Form(department=str(parsed.params["department"]),
+                        details=text[at:].strip() if at >= 0 else "")
+        return None
+    if parsed.name == "catalog" and parsed.department:
+        return Form(department=parsed.department)
+    return None
+
+
+def answer(respond: Respond, reply: Reply) -> None:
+    """Send the reply to the person who typed the command, ephemerally (via response_url)."""
+    text, blocks = reply_payload(reply)
+    try:
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    except (SlackClientError, OSError) as exc:
+        log.warning("could not answer a slash command: %s", exc)
+
+
+def register(bolt: App, deps: SlackDeps) -> None:
+    """Wire ``/request`` and ``/suggest``: ack at once, then work, then answer."""
+
+    @bolt.command("/request")
+    def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
+                        respond: Respond) -> None:
+        """Open the form, or ack and run the command as typed."""
+        text = str(body.get("text") or "").strip()
+        form = prefill(text, deps.catalog)
+        if form is not None:
+            actor = deps.actor(body["user_id"], body.get("user_name"))
+            try:
+                client.views_open(trigger_id=body["trigger_id"],
+                                  view=new_request_view(deps.catalog, actor.locale, form))
+            except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
+                log.warning("could not open the request form: %s", exc)
+            else:
+                ack()
+                return
+        ack()
+        user_id, user_name = body["user_id"], body.get("user_name")
+        deps.later(lambda: answer(respond, deps.run(deps.actor(user_id, user_name),
+                                                    f"/request {text}")))
+
+    @bolt.command("/suggest")
+    def suggest_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """Ack, then send the suggestion."""
+        ack()
+        user_id, user_name = body["user_id"], body.get("user_name")
+        text = f"/suggest {str(body.get('text') or '').strip()}"
+        deps.later(lambda: answer(respond, deps.run(deps.actor(user_id, user_name), text)))

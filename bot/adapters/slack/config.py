@@ -1,0 +1,74 @@
+"""The ``[slack]`` config keys, per-department channels, and the secrets from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Settings
+
+MODES = ("socket", "http")
+ENV_HELP = {
+    "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the signing secret from Basic Information › App Credentials "
+    "(needed when [slack] mode = \"http\")",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with the connections:write scope, from "
+    "Basic Information › App-Level Tokens (needed when [slack] mode = \"socket\")",
+}
+
+
+class SlackConfigError(Exception):
+    """The Slack platform cannot start: the message names the key or variable to fix."""
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """Everything the Slack adapter needs besides the desk itself."""
+
+    mode: str
+    enabled: bool
+    bot_token: str
+    signing_secret: str | None
+    app_token: str | None
+    channels: dict[str, str] = field(default_factory=dict)
+    usergroups: dict[str, str] = field(default_factory=dict)
+
+
+def require_env(name: str, environ: Mapping[str, str]) -> str:
+    """The variable's value, or SlackConfigError naming it and where to find it."""
+    value = environ.get(name, "").strip()
+    if not value:
+        raise SlackConfigError(f"{name} is not set: export {name} with {ENV_HELP[name]}")
+    return value
+
+
+def load_config(settings: Settings, environ: Mapping[str, str] | None = None) -> SlackConfig:
+    """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``."""
+    env = os.environ if environ is None else environ
+    section = settings.section("slack")
+    mode = str(section.get("mode", "socket")).lower()
+    if mode not in MODES:
+        raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
+                               "use \"socket\" or \"http\"")
+    bot_token = require_env("SLACK_BOT_TOKEN", env)
+    signing_secret = require_env("SLACK_SIGNING_SECRET", env) if mode == "http" else None
+    app_token = require_env("SLACK_APP_TOKEN", env) if mode == "socket" else None
+    channels = {
+        d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
+    }
+    return SlackConfig(
+        mode=mode, enabled=bool(section.get("enabled", True)), bot_token=bot_token,
+        signing_secret=signing_secret, app_token=app_token, channels=channels,
+        usergroups=_usergroups(settings.raw.get("departments", [])),
+    )
+
+
+def _usergroups(raw_departments: Any) -> dict[str, str]:
+    """Department key → Slack user group id (``slack_usergroup = "S0123…"``), if given."""
+    out: dict[str, str] = {}
+    for raw in raw_departments if isinstance(raw_departments, list) else []:
+        if isinstance(raw, dict) and raw.get("slack_usergroup") and raw.get("key"):
+            out[str(raw["key"])] = str(raw["slack_usergroup"])
+    return out

@@ -1,0 +1,156 @@
+"""Buttons, modal submissions and the message shortcut: each runs a typed command as the clicker."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.adapters.slack import form as form_mod
+from bot.adapters.slack import home, modals
+from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
+from bot.adapters.slack.people import Actor
+from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.texts import say
+from handlers.messages import Reply
+
+log = logging.getLogger(__name__)
+SHORTCUT = "crossdesk_request_from_message"
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
+
+
+def _where(body: dict[str, Any]) -> str:
+    """Where the click happened: ``home``, ``modal`` or ``message``."""
+    view = body.get("view") or {}
+    return str(view.get("type")) if view.get("type") in ("home", "modal") else "message"
+
+
+def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], actor: Actor,
+               reply: Reply) -> None:
+    """Tell only the clicker: ephemeral in a conversation, a modal from Home or a modal."""
+    user_id = body["user"]["id"]
+    where = _where(body)
+    try:
+        if where == "modal":
+            client.views_update(view_id=body["view"]["id"],
+                                view=modals.reply_view(reply, actor.locale))
+        elif where == "home":
+            try:  # the trigger lasts 3 s; the refreshed Home below shows the change anyway
+                client.views_open(trigger_id=body["trigger_id"],
+                                  view=modals.reply_view(reply, actor.locale))
+            finally:
+                home.publish(client, deps, actor, user_id)
+        else:
+            text, blocks = reply_payload(reply)
+            channel = (body.get("channel") or {}).get("id") or user_id
+            client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+    except SLACK_ERRORS as exc:
+        log.warning("could not show the reply to %s: %s", user_id, exc)
+
+
+def register(bolt: App, deps: SlackDeps) -> None:
+    """Wire buttons, the two modal callbacks, the form's department picker and the shortcut."""
+
+    @bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))
+    def button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Run the button's command as the clicker, or first ask for its text."""
+        ack()
+        user = body["user"]
+        actor = deps.actor(user["id"], user.get("username") or user.get("name"))
+        command = str(body["actions"][0].get("value") or "")
+        if modals.placeholders(command):
+            meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body)}
+            view = modals.input_view(command, actor.locale, meta)
+            try:
+                if meta["where"] == "modal":
+                    client.views_push(trigger_id=body["trigger_id"], view=view)
+                else:
+                    client.views_open(trigger_id=body["trigger_id"], view=view)
+            except SLACK_ERRORS as exc:
+                log.warning("could not open the input modal: %s", exc)
+            return
+        deps.later(lambda: show_reply(client, deps, body, actor, deps.run(actor, command)))
+
+    @bolt.action(form_mod.DEPARTMENT_ACTION)
+    def department_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Offer the chosen department's services."""
+        ack()
+        view = body["view"]
+        actor = deps.actor(body["user"]["id"])
+        chosen = (body["actions"][0].get("selected_option") or {}).get("value")
+        form = form_mod.with_department(form_mod.read_form(view), chosen)
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"),
+                                view=form_mod.new_request_view(deps.catalog, actor.locale, form))
+        except SLACK_ERRORS as exc:  # a newer update won the race, or Slack is away
+            log.info("form not refreshed: %s", exc)
+
+    @bolt.view(form_mod.CALLBACK)
+    def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Open the request, or show what to fix on the fields."""
+        actor = deps.actor(body["user"]["id"])
+        form = form_mod.read_form(view)
+        errors = form_mod.validate(form, deps.catalog, actor.locale)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        reply = deps.run(actor, form_mod.command_text(form, actor.locale))
+        if not reply.ok:
+            ack(response_action="errors", errors={"details": modals.short(reply.text)})
+            return
+        ack(response_action="update", view=modals.reply_view(reply, actor.locale))
+
+    @bolt.view(modals.CALLBACK)
+    def input_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                        client: WebClient) -> None:
+        """Run the command with the typed text, or keep the modal open with the refusal."""
+        actor = deps.actor(body["user"]["id"])
+        command, meta, values = modals.read_input(view)
+        empty = modals.missing(command, values)
+        if empty:
+            ack(response_action="errors", errors={empty: say(actor.locale, "err.required")})
+            return
+        reply = deps.run(actor, modals.fill(command, values))
+        if not reply.ok:
+            ack(response_action="errors",
+                errors={modals.error_block(command): modals.short(reply.text)})
+            return
+        ack(response_action="update", view=modals.reply_view(reply, actor.locale))
+        if meta.get("where") == "home":
+            home.publish(client, deps, actor, body["user"]["id"])
+
+    @bolt.shortcut(SHORTCUT)
+    def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open the form with the message's text and a link back to it."""
+        ack()
+        actor = deps.actor(body["user"]["id"])
+        message = body.get("message") or {}
+        channel = str((body.get("channel") or {}).get("id") or "")
+        link = ""
+        try:
+            link = str(client.chat_getPermalink(channel=channel, message_ts=message["ts"])
+                       .get("permalink") or "")
+        except (*SLACK_ERRORS, KeyError) as exc:
+            log.info("no permalink for the shortcut's message: %s", exc)
+        text = str(message.get("text") or "")[: form_mod.DETAILS_LIMIT - len(link) - 1]
+        details = f"{text}\n{link}".strip()
+        view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form(details=details))
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SLACK_ERRORS as exc:
+            log.warning("could not open the form from a message: %s", exc)
+
+    @bolt.action(home.NEW_REQUEST_ACTION)
+    def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open an empty form from the Home tab."""
+        ack()
+        actor = deps.actor(body["user"]["id"])
+        view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form())
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SLACK_ERRORS as exc:
+            log.warning("could not open the form: %s", exc)

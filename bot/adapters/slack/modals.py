@@ -1,0 +1,110 @@
+"""Small modals: asking for the text a button's command needs, and showing a reply."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.adapters.slack.blocks import escape, message_blocks, plain
+from bot.adapters.slack.texts import say
+from handlers.messages import Reply
+
+CALLBACK = "crossdesk_command_input"
+PLACEHOLDER_RE = re.compile(r"<(\w+)>")
+REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
+OPTIONAL = {"comment"}
+LABELS = {"note", "reason", "question", "text", "comment", "stars", "person"}
+ERROR_LIMIT = 300
+
+View = dict[str, Any]
+
+
+def placeholders(command: str) -> list[str]:
+    """The ``<name>`` slots a command still needs filled, in order."""
+    return PLACEHOLDER_RE.findall(command)
+
+
+def _input(name: str, locale: str) -> dict[str, Any]:
+    label = say(locale, f"input.{name}" if name in LABELS else "input.text")
+    if name == "stars":
+        element: dict[str, Any] = {
+            "type": "static_select", "action_id": "value",
+            "options": [{"text": plain("★" * n + f" {n}"), "value": str(n)}
+                        for n in range(5, 0, -1)],
+        }
+    else:
+        element = {"type": "plain_text_input", "action_id": "value",
+                   "multiline": name != "person", "max_length": 3000}
+    return {"type": "input", "block_id": f"slot.{name}", "label": plain(label),
+            "optional": name in OPTIONAL, "element": element}
+
+
+def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
+    """A modal asking for each ``<slot>`` of ``command``; submitting runs the command."""
+    ref = REF_RE.search(command)
+    shown = PLACEHOLDER_RE.sub("…", command)
+    blocks: list[dict[str, Any]] = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{escape(shown)}`"}]},
+    ]
+    blocks += [_input(name, locale) for name in dict.fromkeys(placeholders(command))]
+    return {
+        "type": "modal", "callback_id": CALLBACK,
+        "title": plain(ref.group(0).upper() if ref else "crossdesk", 24),
+        "submit": plain(say(locale, "modal.submit"), 24),
+        "close": plain(say(locale, "modal.cancel"), 24),
+        "private_metadata": json.dumps({**meta, "command": command}),
+        "blocks": blocks,
+    }
+
+
+def read_input(view: View) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """(command template, metadata, slot → typed value) from a submitted input modal."""
+    meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
+    values: dict[str, str] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        if not block_id.startswith("slot."):
+            continue
+        state = actions.get("value", {})
+        option = state.get("selected_option")
+        values[block_id[5:]] = str(option["value"] if option else state.get("value") or "")
+    return str(meta.get("command", "")), meta, values
+
+
+def fill(command: str, values: dict[str, str]) -> str:
+    """The command with its slots replaced by what was typed (optional empty slots vanish)."""
+    filled = PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), "").strip(), command)
+    return filled.strip()
+
+
+def missing(command: str, values: dict[str, str]) -> str | None:
+    """The first required slot left empty (its block id), if any."""
+    for name in placeholders(command):
+        if name not in OPTIONAL and not values.get(name, "").strip():
+            return f"slot.{name}"
+    return None
+
+
+def error_block(command: str) -> str:
+    """The block a refusal is shown on: the first required slot."""
+    names = placeholders(command)
+    required = [n for n in names if n not in OPTIONAL]
+    return f"slot.{(required or names or ['text'])[0]}"
+
+
+def short(text: str) -> str:
+    """A refusal cut to fit under a field."""
+    return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
+
+
+def reply_view(reply: Reply, locale: str) -> View:
+    """A modal showing what the bot answered (buttons included)."""
+    blocks: list[dict[str, Any]] = []
+    for message in reply.messages:
+        blocks += message_blocks(message)
+    return {
+        "type": "modal", "callback_id": "crossdesk_reply",
+        "title": plain(say(locale, "modal.reply.title"), 24),
+        "close": plain(say(locale, "modal.close"), 24),
+        "blocks": blocks[:100],
+    }

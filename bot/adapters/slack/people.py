@@ -1,0 +1,94 @@
+"""Slack user id → our Person: configured people by their ``slack`` id, others registered."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from handlers.desk import Clock
+from handlers.i18n import normalize_locale
+from storage import people
+from storage.engine import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is speaking: our person id and the language they read."""
+
+    person_id: str
+    locale: str
+
+
+class SlackPeople:
+    """Maps Slack users to people, registering first-time requesters (cached per process)."""
+
+    def __init__(self, engine: Engine, client: WebClient, clock: Clock,
+                 default_locale: str) -> None:
+        self.engine = engine
+        self.client = client
+        self.clock = clock
+        self.default_locale = default_locale
+        self._cache: dict[str, Actor] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, user_id: str, fallback_name: str | None = None) -> Actor:
+        """The person behind ``user_id``; unknown users are registered as ``slack-<id>``."""
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            return cached
+        actor = self._known(user_id)
+        if actor is None:
+            actor = self._register(user_id, fallback_name)
+        with self._lock:
+            self._cache[user_id] = actor
+        return actor
+
+    def forget(self, user_id: str) -> None:
+        """Drop a cached mapping (e.g. after the directory changed)."""
+        with self._lock:
+            self._cache.pop(user_id, None)
+
+    def _actor(self, person_id: str, locale: str | None) -> Actor:
+        return Actor(person_id, normalize_locale(locale, self.default_locale))
+
+    def _known(self, user_id: str) -> Actor | None:
+        with transaction(self.engine) as session:
+            row = people.by_platform_id(session, "slack", user_id)
+            return self._actor(row.id, row.locale) if row else None
+
+    def _register(self, user_id: str, fallback_name: str | None) -> Actor:
+        name, locale = self._profile(user_id, fallback_name)
+        person_id = f"slack-{user_id.lower()}"
+        try:
+            with transaction(self.engine) as session:
+                row = people.register(session, person_id, name, self.clock(), source="slack",
+                                      locale=locale, slack_id=user_id)
+                return self._actor(row.id, row.locale)
+        except IntegrityError:
+            known = self._known(user_id)  # registered concurrently by another request
+            if known is None:
+                raise
+            return known
+
+    def _profile(self, user_id: str, fallback_name: str | None) -> tuple[str, str | None]:
+        """(display name, locale) from users.info; the id itself if Slack cannot say."""
+        try:
+            response = self.client.users_info(user=user_id, include_locale=True)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("users.info failed for %s: %s", user_id, exc)
+            return fallback_name or user_id, None
+        user: dict[str, Any] = response.get("user") or {}
+        profile: dict[str, Any] = user.get("profile") or {}
+        name = (profile.get("real_name") or user.get("real_name")
+                or profile.get("display_name") or user.get("name") or fallback_name or user_id)
+        locale = user.get("locale")
+        return str(name)[:200], normalize_locale(locale, "") or None

@@ -1,0 +1,28 @@
+"""WeCom (企业微信): callbacks in, template cards and messages out, org chart sync.
+
+Wiring for ``crossdesk serve``::
+
+    platform = build_wecom(app, settings, kick=dispatcher_wakeup)
+    routes += platform.routes()            # GET + POST /wecom/callback
+    platform_routes.append(platform.route())   # bot.routing.PlatformRoute
+    ...
+    platform.close()
+
+and for ``crossdesk sync wecom [--dry-run]``::
+
+    for line in sync_org(app, client_from_env(app), dry_run=dry_run):
+        print(line)
+"""
+
+from bot.adapters.wecom.config import WeComConfigError, enabled
+from bot.adapters.wecom.platform import WeComPlatform, build_wecom, client_from_env
+from bot.adapters.wecom.sync import sync_org
+
+__all__ = [
+    "WeComConfigError",
+    "WeComPlatform",
+    "build_wecom",
+    "client_from_env",
+    "enabled",
+    "sync_org",
+]

@@ -1,0 +1,85 @@
+"""WeCom userids ↔ our people: who is typing, and whom a message reaches on WeCom."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from wechatpy.exceptions import WeChatClientException
+
+from bot.adapters.wecom.client import WeComClient, describe
+from handlers.catalog import Catalog
+from handlers.desk import Clock
+from storage import people
+from storage.engine import transaction
+
+log = logging.getLogger(__name__)
+DEFAULT_LOCALE = "zh-CN"
+ID_PREFIX = "wecom-"
+
+
+def person_id_for(userid: str) -> str:
+    """The id we give someone first met on WeCom."""
+    return (ID_PREFIX + userid)[:64]
+
+
+class Directory:
+    """Looks people up by WeCom userid and registers newcomers (name from user/get)."""
+
+    def __init__(self, engine: Engine, reader: Engine, catalog: Catalog, client: WeComClient,
+                 clock: Clock) -> None:
+        self.engine = engine
+        self.reader = reader
+        self.catalog = catalog
+        self.client = client
+        self.clock = clock
+
+    def actor_for(self, userid: str) -> str:
+        """Our person id for a WeCom user, registering them (Chinese by default) if new."""
+        with Session(self.reader) as session:
+            row = people.by_platform_id(session, "wecom", userid)
+            if row is not None:
+                return row.id
+        name = self._name_from_wecom(userid)
+        try:
+            with transaction(self.engine) as session:
+                row = people.register(
+                    session, person_id_for(userid), name, self.clock(), source="wecom",
+                    locale=DEFAULT_LOCALE, wecom_id=userid,
+                )
+                return row.id
+        except IntegrityError:  # another replica registered them a moment ago
+            with Session(self.reader) as session:
+                found = people.by_platform_id(session, "wecom", userid)
+            if found is None:
+                raise
+            return found.id
+
+    def _name_from_wecom(self, userid: str) -> str:
+        try:
+            info = self.client.user.get(userid)
+        except (WeChatClientException, OSError) as exc:
+            log.warning("user/get failed for a new WeCom user: %s", describe(exc))
+            return userid
+        return str(info.get("name") or userid)
+
+    def userid_of(self, person_id: str) -> str | None:
+        """The person's WeCom userid, if they have one."""
+        with Session(self.reader) as session:
+            row = people.get(session, person_id)
+        return row.wecom_id if row else None
+
+    def staff_userids(self, department: str) -> list[str]:
+        """WeCom userids of the department's members and leads (those who have one)."""
+        staff = self.catalog.department(department).staff()
+        with Session(self.reader) as session:
+            rows = [people.get(session, pid) for pid in staff]
+        return [r.wecom_id for r in rows if r is not None and r.wecom_id]
+
+    def name_of(self, person_id: str) -> str:
+        """A person's display name."""
+        with Session(self.reader) as session:
+            row = people.get(session, person_id)
+        return row.name if row else person_id

@@ -1,0 +1,168 @@
+"""Deliver outbox messages through the WeCom API: app messages, cards, group chats, robots."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+from bot.adapters.wecom import cards
+from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient, delivery_errors
+from bot.adapters.wecom.pacing import Pacer
+from bot.adapters.wecom.people import Directory
+from bot.adapters.wecom.render import bodies
+from bot.dispatch import FIRST_BACKOFF, DeliveryError
+from handlers.catalog import Catalog
+from handlers.messages import Message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One API call: ``app`` (message/send), ``chat`` (appchat/send) or ``robot`` (webhook)."""
+
+    channel: str
+    to: str
+    body: dict[str, Any]
+    pace_keys: tuple[str, ...]
+    task_id: str | None = None
+
+
+class WeComSender:
+    """The Sender for WeCom; a message of several parts resumes where a failed try stopped."""
+
+    def __init__(self, client: WeComClient, agent_id: int, catalog: Catalog,
+                 directory: Directory, pacer: Pacer, robots: dict[str, str] | None = None,
+                 chats: dict[str, str] | None = None, admins: tuple[str, ...] = (),
+                 http: httpx.Client | None = None) -> None:
+        self.client = client
+        self.agent_id = agent_id
+        self.catalog = catalog
+        self.directory = directory
+        self.pacer = pacer
+        self.robots = robots or {}
+        self.chats = chats or {}
+        self.admins = admins
+        self.http = http or httpx.Client(timeout=client.timeout)
+        self._progress: dict[str, tuple[int, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def reaches_department(self, key: str) -> bool:
+        """A department is on WeCom with a group chat, a robot, or members with WeCom ids."""
+        dep = self.catalog.department(key)
+        ids = {p.id for p in self.catalog.people if p.wecom}
+        return bool(dep.wecom_chat or key in self.robots or ids & set(dep.staff()))
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        """Send every part not yet sent; return the card's task id (or the first msgid)."""
+        parts = self.plan(message)
+        digest = hashlib.sha256(
+            json.dumps(message.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
+        with self._lock:
+            done, ref = self._progress.get(digest, (0, None))
+        self.pacer.check(k for part in parts[done:] for k in part.pace_keys)
+        for index in range(done, len(parts)):
+            part = parts[index]
+            try:
+                got = self._deliver(part)
+            except DeliveryError as exc:
+                with self._lock:
+                    self._progress[digest] = (index, ref)
+                self.pacer.hold(part.pace_keys, exc.retry_after or FIRST_BACKOFF.total_seconds())
+                raise
+            self.pacer.record(part.pace_keys)
+            ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
+        with self._lock:
+            self._progress.pop(digest, None)
+        return ref
+
+    def plan(self, message: Message) -> list[Part]:
+        """The API calls that deliver ``message`` to its target."""
+        if message.target_kind == "dept":
+            return self._department_parts(message)
+        if message.target_kind == "channel":
+            return self._channel_parts(message)
+        userid = self.directory.userid_of(message.target_id)
+        if not userid:
+            raise DeliveryError(f"{message.target_id} has no WeCom userid")
+        return self._app_parts(message, [userid], with_text=True)
+
+    def _app_parts(self, message: Message, userids: list[str], with_text: bool) -> list[Part]:
+        to = "|".join(userids)
+        keys = tuple(f"user:{u}" for u in userids)
+        if not message.buttons:
+            return [Part("app", to, body, keys) for body in bodies(message)]
+        parts = []
+        if with_text and cards.clipped(message):
+            plain = replace(message, buttons=())
+            parts += [Part("app", to, body, keys) for body in bodies(plain)]
+        task_id = cards.new_task_id(message.request_ref)
+        return [*parts, Part("app", to, cards.card_body(message, task_id), keys, task_id)]
+
+    def _department_parts(self, message: Message) -> list[Part]:
+        dep = self.catalog.department(message.target_id)
+        parts: list[Part] = []
+        if dep.wecom_chat:
+            key = (f"chat:{dep.wecom_chat}",)
+            parts += [Part("chat", dep.wecom_chat, b, key) for b in bodies(message)]
+        elif dep.key in self.robots:
+            key = (f"robot:{dep.key}",)
+            parts += [Part("robot", dep.key, b, key) for b in bodies(message)]
+        staff = self.directory.staff_userids(dep.key)
+        if staff and (message.buttons or not parts):
+            parts += self._app_parts(message, staff, with_text=not parts)
+        if not parts:
+            raise DeliveryError(f"department {dep.key} has no WeCom chat, robot or members "
+                                "with WeCom ids")
+        return parts
+
+    def _channel_parts(self, message: Message) -> list[Part]:
+        """A named channel (e.g. the admin channel): its group chat, else the admins."""
+        chat = self.chats.get(message.target_id.lstrip("#"))
+        if chat:
+            return [Part("chat", chat, b, (f"chat:{chat}",)) for b in bodies(message)]
+        userids = [u for u in map(self.directory.userid_of, self.admins) if u]
+        if not userids:
+            raise DeliveryError(f"channel {message.target_id} has no WeCom chat ([wecom] chats) "
+                                "and no admin has a WeCom id")
+        return self._app_parts(message, userids, with_text=True)
+
+    def _deliver(self, part: Part) -> str | None:
+        if part.channel == "robot":
+            return self._robot(part)
+        if part.channel == "chat":
+            with delivery_errors(f"appchat/send to {part.to}"):
+                self.client.post("appchat/send", data={"chatid": part.to, **part.body})
+            return None
+        data = {"touser": part.to, "agentid": self.agent_id, **part.body}
+        with delivery_errors(f"message/send to {part.to}"):
+            result = self.client.post("message/send", data=data)
+        invalid = {u for u in str(result.get("invaliduser") or "").split("|") if u}
+        if invalid and invalid >= set(part.to.split("|")):
+            raise DeliveryError(f"WeCom cannot reach {part.to}: not in the app's visible range")
+        if invalid:
+            log.warning("WeCom skipped some recipients", extra={"invalid": sorted(invalid)})
+        return str(result["msgid"]) if result.get("msgid") else None
+
+    def _robot(self, part: Part) -> str | None:
+        with delivery_errors(f"group robot of {part.to}"):
+            response = self.http.post(self.robots[part.to], json=part.body)
+            response.raise_for_status()
+            result = response.json()
+        code = int(result.get("errcode", 0))
+        if code in RATE_LIMITED:
+            raise DeliveryError(f"group robot of {part.to}: rate limit ({code})", RATE_LIMIT_WAIT)
+        if code != 0:
+            raise DeliveryError(f"group robot of {part.to}: errcode {code}: "
+                                f"{result.get('errmsg')}")
+        return None
+
+    def close(self) -> None:
+        """Close the robot HTTP client."""
+        self.http.close()

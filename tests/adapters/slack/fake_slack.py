@@ -1,0 +1,223 @@
+"""A local Slack Web API stand-in: records every call, answers like Slack, fails on demand."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call as the server saw it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Failure:
+    """Answer ``method`` with ``status`` for the next ``times`` calls."""
+
+    method: str
+    status: int
+    times: int
+    retry_after: int | None = None
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeSlack:
+    """Slack's Web API on 127.0.0.1, good enough for Bolt and our sender."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.failures: list[Failure] = []
+        self.down_status: int | None = None
+        self.users: dict[str, dict[str, Any]] = {}
+        self._ts = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The base URL to give WebClient."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    def response_url(self) -> str:
+        """A fresh response_url (what Slack puts in commands and clicks) served here."""
+        with self._lock:
+            self._ts += 1
+            n = self._ts
+        return f"http://127.0.0.1:{self._server.server_address[1]}/respond/{n}"
+
+    def start(self) -> FakeSlack:
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # --- what tests ask
+    def fail(self, method: str, status: int, times: int = 1,
+             retry_after: int | None = None) -> None:
+        """Make the next ``times`` calls of ``method`` fail with ``status``."""
+        with self._lock:
+            self.failures.append(Failure(method, status, times, retry_after))
+
+    def recover(self) -> None:
+        """Forget every planned failure: Slack is back."""
+        with self._lock:
+            self.failures.clear()
+            self.down_status = None
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        """The arguments of every successful-or-not call to ``method``, oldest first."""
+        with self._lock:
+            return [c.args for c in self.calls if c.method == method]
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """chat.postMessage calls Slack accepted (optionally to one channel id, or user's DM)."""
+        with self._lock:
+            accepted = [c.args for c in self.calls
+                        if c.method == "chat.postMessage" and c.args.get("_ok")]
+        return [a for a in accepted
+                if channel is None or self.channel_id(str(a.get("channel"))) == channel]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """Wait (bounded) until ``method`` was called ``count`` times; return the calls."""
+        return wait_until(lambda: len(self.calls_to(method)) >= count and self.calls_to(method),
+                          timeout, f"{method} x{count}")
+
+    # --- the server
+    def _answer(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        with self._lock:
+            if self.down_status is not None:
+                return self.down_status, {}, "Service Unavailable"
+            for failure in self.failures:
+                if failure.method == method and failure.times > 0:
+                    failure.times -= 1
+                    headers = {"Retry-After": str(failure.retry_after)} \
+                        if failure.retry_after is not None else {}
+                    if failure.status == 429:
+                        return 429, headers, {"ok": False, "error": "ratelimited"}
+                    return failure.status, headers, "<html>Internal Server Error</html>"
+            self._ts += 1
+            ts = f"{1790000000 + self._ts}.{self._ts:06d}"
+        return 200, {}, self._ok(method, args, ts)
+
+    def _ok(self, method: str, args: dict[str, Any], ts: str) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "team_id":
+                    "T0ACME", "user": "crossdesk", "user_id": "U0BOT", "bot_id": "B0BOT"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": self.channel_id(str(args.get("channel"))), "ts": ts,
+                    "message": {"text": args.get("text"), "ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "chat.getPermalink":
+            channel, message_ts = args.get("channel"), str(args.get("message_ts"))
+            return {"ok": True, "channel": channel, "permalink":
+                    f"https://acme.slack.com/archives/{channel}/p{message_ts.replace('.', '')}"}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            view = dict(args.get("view") or {})
+            return {"ok": True, "view": {**view, "id": args.get("view_id") or f"V{ts[-6:]}",
+                                         "hash": f"h{ts}"}}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": self.channel_id(str(args.get("users")))}}
+        if method == "apps.connections.open":
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True}
+
+    @staticmethod
+    def channel_id(channel: str) -> str:
+        """The id Slack would report for a channel name, id or user id (a DM)."""
+        if channel.startswith("U"):
+            return "D" + channel[1:]
+        if ID_RE.match(channel):
+            return channel
+        return "C" + re.sub(r"[^A-Z0-9]", "", channel.upper())[:12]
+
+    def _record(self, method: str, args: dict[str, Any], token: str | None, ok: bool) -> None:
+        with self._lock:
+            self.calls.append(Call(method, {**args, "_ok": ok}, token))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.do_POST()
+
+            def do_POST(self) -> None:
+                parsed = urlparse(self.path)
+                method = parsed.path.rsplit("/", 1)[-1]
+                if parsed.path.startswith("/respond/"):
+                    method = "response_url"
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                args: dict[str, Any] = dict(parse_qsl(parsed.query))
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    args.update(json.loads(raw or "{}"))
+                else:
+                    args.update({k: _decode(v) for k, v in parse_qsl(raw)})
+                auth = self.headers.get("Authorization") or ""
+                status, headers, body = fake._answer(method, args)
+                ok = status == 200 and isinstance(body, dict) and bool(body.get("ok"))
+                fake._record(method, args, auth.removeprefix("Bearer ") or None, ok)
+                data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+                self.send_response(status)
+                ctype = "application/json" if isinstance(body, dict) else "text/html"
+                self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.01)

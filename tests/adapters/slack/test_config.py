@@ -1,0 +1,97 @@
+"""Secrets only from the environment, clear errors, Socket Mode, and per-department channels."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import BoltRequest
+from slack_sdk.errors import SlackApiError
+
+from bot import config as config_mod
+from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
+from bot.app import App
+from bot.config import Settings
+from handlers.messages import Message
+from tests.adapters.slack.conftest import ENV, SlackDesk
+from tests.adapters.slack.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def with_slack(settings: Settings, **section: object) -> Settings:
+    return dataclasses.replace(settings, raw={**settings.raw, "slack": dict(section)})
+
+
+@pytest.mark.parametrize(("mode", "missing"), [
+    ("http", "SLACK_BOT_TOKEN"), ("http", "SLACK_SIGNING_SECRET"),
+    ("socket", "SLACK_BOT_TOKEN"), ("socket", "SLACK_APP_TOKEN"),
+])
+def test_a_missing_secret_is_named(desk_app: App, settings: Settings, mode: str,
+                                   missing: str) -> None:
+    env = {**ENV, "SLACK_APP_TOKEN": "xapp-test"}
+    del env[missing]
+    with pytest.raises(SlackConfigError, match=missing):
+        build_slack(desk_app, with_slack(settings, mode=mode), lambda: None, environ=env)
+
+
+def test_an_unknown_mode_names_the_key(desk_app: App, settings: Settings) -> None:
+    with pytest.raises(SlackConfigError, match=r"slack\.mode"):
+        build_slack(desk_app, with_slack(settings, mode="webhook"), lambda: None, environ=ENV)
+
+
+def test_enabled(settings: Settings) -> None:
+    assert not slack_enabled(settings)
+    assert slack_enabled(with_slack(settings, mode="http"))
+    assert not slack_enabled(with_slack(settings, mode="http", enabled=False))
+
+
+def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-test"}
+    platform = build_slack(desk_app, with_slack(settings, mode="socket"), lambda: None,
+                           client_base_url=fake_slack.url, environ=env)
+    try:
+        assert platform.routes() == []
+        body = urlencode({"team_id": "T0ACME", "user_id": "U0ALICE", "command": "/request",
+                          "text": "it laptop broken", "trigger_id": "t-sock",
+                          "response_url": fake_slack.response_url()})
+        response = platform.bolt.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        assert response.status == 200, "no signature needed over the app's own socket"
+        answer = fake_slack.wait_for("response_url")[0]
+        assert answer["text"].startswith("Opened IT-1")
+        with pytest.raises(SlackApiError):
+            platform.start_socket_mode()  # the stand-in refuses apps.connections.open
+        opened = fake_slack.calls_to("apps.connections.open")
+        assert [c.token for c in fake_slack.calls if c.method == "apps.connections.open"] == \
+            ["xapp-1-test"] and opened
+    finally:
+        platform.stop()
+
+
+def test_slack_channel_overrides_the_channel(tmp_path: Path, desk_app: App,
+                                             fake_slack: FakeSlack) -> None:
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    text = text.replace('channel = "finance-requests"',
+                        'channel = "finance-requests"\nslack_channel = "C0FINANCE"', 1)
+    path = tmp_path / "config.toml"
+    path.write_text(text + '\n[slack]\nmode = "http"\n', encoding="utf-8")
+    settings = config_mod.load(path)
+    platform = build_slack(desk_app, settings, lambda: None, client_base_url=fake_slack.url,
+                           environ=ENV)
+    try:
+        ts = platform.sender.send(Message(text="hello", target="dept:finance"), None)
+        it = platform.sender.send(Message(text="hi", target="dept:it"), None)
+    finally:
+        platform.stop()
+    assert ts and it
+    assert [c["channel"] for c in fake_slack.calls_to("chat.postMessage")] == \
+        ["C0FINANCE", "it-requests"]
+
+
+def test_route_reaches_slack_people_and_channels(slack: SlackDesk) -> None:
+    route = slack.platform.route()
+    assert route.name == "slack"
+    assert route.reaches_person("U0ALICE", None) and not route.reaches_person(None, "wangli")
+    assert route.reaches_department("finance")

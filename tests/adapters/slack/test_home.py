@@ -1,0 +1,96 @@
+"""App Home: my requests, the department queue overdue first, buttons, within 100 blocks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.adapters.slack.conftest import SlackDesk, text_of
+from tests.adapters.slack.test_buttons import buttons
+
+
+def home_of(slack: SlackDesk, user: str, count: int = 1) -> dict[str, Any]:
+    slack.event({"type": "app_home_opened", "user": user, "channel": f"D{user[1:]}",
+                 "tab": "home", "event_ts": "1790000000.000100"})
+    call = slack.fake.wait_for("views.publish", count)[-1]
+    assert call["user_id"] == user
+    return dict(call["view"])
+
+
+def sections(view: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+
+
+def test_requester_sees_their_requests_with_their_buttons(slack: SlackDesk) -> None:
+    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "it laptop screen flickers")
+    slack.ask("U0KEVIN", "resolve IT-1 swapped the screen")
+    view = home_of(slack, "U0ALICE")
+    assert view["type"] == "home"
+    lines = sections(view)
+    assert lines[0] == "*Your requests*"
+    assert any(line.startswith("*IT-1* [P3] screen flickers — resolved") for line in lines)
+    it_actions = next(b for b in view["blocks"] if b.get("block_id") == "mine.IT-1")
+    assert buttons([it_actions]) == {"confirm": "/request confirm IT-1",
+                                     "reopen": "/request reopen IT-1 <reason>"}
+    fin_actions = next(b for b in view["blocks"] if b.get("block_id") == "mine.FIN-1")
+    assert buttons([fin_actions]) == {"cancel": "/request cancel FIN-1"}
+    assert "Finance" not in text_of(view["blocks"]), "alice is not on the finance desk"
+
+
+def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -> None:
+    slack.ask("U0ALICE", "finance reimbursement hotel 300")  # due in 3 business days
+    slack.ask("U0ALICE", "finance reimbursement urgent taxi !P1")  # due in 6 business hours
+    slack.clock.set(slack.clock() + timedelta(days=1))
+    view = home_of(slack, "U0BOB")
+    lines = sections(view)
+    assert lines[0] == "*我提交的请求*"
+    queue = lines.index("*财务部* —— 待处理请求（超时的在前）")
+    assert lines[queue + 1].startswith("*FIN-2* [P1] urgent taxi — 待受理")
+    assert ":warning: *已超时*" in lines[queue + 1]
+    assert lines[queue + 2].startswith("*FIN-1* [P3] hotel 300 — 待受理")
+    assert "已超时" not in lines[queue + 2]
+    row = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-2")
+    assert buttons([row]) == {"ack": "/request ack FIN-2", "assign_me": "/request assign FIN-2 me",
+                              "wait": "/request wait FIN-2 <question>",
+                              "resolve": "/request resolve FIN-2 <note>"}
+
+
+def test_a_long_queue_fits_in_100_blocks_and_points_to_the_command(slack: SlackDesk) -> None:
+    app = slack.platform.deps.app
+    for n in range(70):
+        app.handle("alice", f"/request finance reimbursement receipt {n}")
+    view = home_of(slack, "U0BOB")
+    assert len(view["blocks"]) <= 100
+    assert "Type `/request queue finance` for the rest" in text_of(view["blocks"]) or \
+        "输入 `/request queue finance` 查看其余" in text_of(view["blocks"])
+
+
+def test_pressing_a_home_button_runs_it_shows_the_reply_and_refreshes(slack: SlackDesk) -> None:
+    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    home_of(slack, "U0BOB")
+    slack.click("U0BOB", "/request ack FIN-1", "ack", view={"type": "home", "id": "V0HOME"})
+    reply = slack.fake.wait_for("views.open")[-1]["view"]
+    assert "FIN-1" in text_of(reply["blocks"])
+    refreshed = slack.fake.wait_for("views.publish", 2)[-1]["view"]
+    assert "已受理" in text_of(refreshed["blocks"])
+    request = slack.request("FIN-1")
+    assert request is not None and request.state == "acknowledged"
+
+
+def test_new_request_button_opens_the_form(slack: SlackDesk) -> None:
+    view = home_of(slack, "U0ALICE")
+    new = view["blocks"][1]["elements"][0]
+    slack.click("U0ALICE", new["value"], action_id=new["action_id"],
+                view={"type": "home", "id": "V0HOME"})
+    assert slack.opened_view()["callback_id"] == "crossdesk_new_request"
+
+
+def test_a_redelivered_event_publishes_once(slack: SlackDesk) -> None:
+    event = {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"}
+    assert slack.event(event, event_id="Ev0SAME").status == 200
+    assert slack.event(event, event_id="Ev0SAME",
+                       headers={"x-slack-retry-num": "1",
+                                "x-slack-retry-reason": "http_timeout"}).status == 200
+    slack.fake.wait_for("views.publish")
+    assert len(slack.fake.calls_to("views.publish")) == 1

@@ -1,0 +1,74 @@
+"""Over a real socket: uvicorn serving the shared Starlette app with /slack/events."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.adapters.slack.conftest import SlackDesk, signed_headers
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def post(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
+    with httpx.Client(timeout=10) as client:
+        return client.post(f"{url}/slack/events", content=body.encode(), headers=headers)
+
+
+def test_signed_slash_command_over_http(slack: SlackDesk, live_server: str) -> None:
+    body = slack.command_body("U0ALICE", "it laptop my screen flickers")
+    response = post(live_server, body, signed_headers(body, FORM))
+    assert response.status_code == 200 and response.text == ""
+    reply = slack.answered()
+    assert reply["response_type"] == "ephemeral" and reply["text"].startswith("Opened IT-1")
+    assert slack.request("IT-1") is not None
+    assert httpx.get(f"{live_server}/healthz", timeout=5).json()["ok"] is True
+
+
+def test_bad_signature_is_refused_and_nothing_is_stored(slack: SlackDesk,
+                                                        live_server: str) -> None:
+    body = slack.command_body("U0ALICE", "it laptop broken")
+    forged = signed_headers(body, FORM, secret="not-the-signing-secret")
+    assert post(live_server, body, forged).status_code == 401
+    tampered = signed_headers(body, FORM)
+    assert post(live_server, body.replace("broken", "stolen"), tampered).status_code == 401
+    assert post(live_server, body, {"content-type": FORM}).status_code == 401
+    assert slack.requests() == [] and not slack.fake.calls
+
+
+def test_stale_timestamp_is_refused(slack: SlackDesk, live_server: str) -> None:
+    body = slack.command_body("U0ALICE", "it laptop broken")
+    stale = signed_headers(body, FORM, timestamp=int(time.time()) - 6 * 60)
+    assert post(live_server, body, stale).status_code == 401
+    assert slack.requests() == []
+
+
+def test_retried_delivery_opens_one_request(slack: SlackDesk, live_server: str) -> None:
+    body = slack.command_body("U0ALICE", "it laptop broken")
+    assert post(live_server, body, signed_headers(body, FORM)).status_code == 200
+    assert slack.answered()["text"].startswith("Opened IT-1")
+    retry = {**signed_headers(body, FORM), "x-slack-retry-num": "1",
+             "x-slack-retry-reason": "http_timeout"}
+    again = post(live_server, body, retry)
+    assert again.status_code == 200 and again.text == ""
+    assert [r.ref for r in slack.requests()] == ["IT-1"]
+    other = slack.command_body("U0ALICE", "it laptop broken again")
+    unseen_retry = {**signed_headers(other, FORM), "x-slack-retry-num": "2"}
+    assert post(live_server, other, unseen_retry).status_code == 200
+    assert [r.ref for r in slack.requests()] == ["IT-1"], "a retried command never runs twice"
+
+
+def test_oversized_body_is_refused(slack: SlackDesk, live_server: str) -> None:
+    body = "x" * (1024 * 1024 + 1)
+    assert post(live_server, body, signed_headers(body, FORM)).status_code == 413
+
+
+def test_concurrent_opens_get_distinct_ids(slack: SlackDesk, live_server: str) -> None:
+    bodies = [slack.command_body("U0ALICE", f"it laptop broken #{n}") for n in range(20)]
+    with ThreadPoolExecutor(10) as pool:
+        replies = list(pool.map(lambda b: post(live_server, b, signed_headers(b, FORM)), bodies))
+    assert all(r.status_code == 200 for r in replies)
+    answers = slack.fake.wait_for("response_url", 20)
+    assert {a["text"].split(":")[0] for a in answers} == {f"Opened IT-{n}" for n in range(1, 21)}

@@ -1,0 +1,104 @@
+"""One thread per request in the department channel; its root shows the current state and owner."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any
+
+from bot.adapters.slack import build_slack
+from bot.app import App
+from bot.config import Settings
+from tests.adapters.slack.conftest import ENV, SlackDesk, text_of
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.test_buttons import buttons
+
+FINANCE = "CFINANCEREQUE"
+
+
+def test_root_then_replies_in_its_thread_and_the_root_follows_the_state(slack: SlackDesk) -> None:
+    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
+    slack.drain()
+    root = slack.fake.posted(FINANCE)[0]
+    assert root["channel"] == "finance-requests" and "thread_ts" not in root
+    assert root["text"].startswith("新请求 FIN-1，来自 李华 Henry Li")
+    request = slack.request("FIN-1")
+    root_ts = request.thread_ref if request else None
+    assert root_ts and root_ts.count(".") == 1, "the root's ts became the request's thread"
+
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.drain()
+    replies = [p for p in slack.fake.posted(FINANCE) if p.get("thread_ts")]
+    assert [r["text"] for r in replies] == ["张伟 Bob Zhang 受理了 FIN-1。"]
+    assert replies[0]["thread_ts"] == root_ts and replies[0]["channel"] == FINANCE
+    update = slack.fake.calls_to("chat.update")[-1]
+    assert (update["channel"], update["ts"]) == (FINANCE, root_ts)
+    shown = text_of(update["blocks"])
+    assert "新请求 FIN-1" in shown and "已受理" in shown and "张伟 Bob Zhang" in shown
+    assert set(buttons(update["blocks"])) == {"assign_me", "wait", "resolve"}
+
+    slack.ask("U0BOB", "resolve FIN-1 paid on Tuesday")
+    slack.drain()
+    update = slack.fake.calls_to("chat.update")[-1]
+    assert "已解决" in text_of(update["blocks"]) and buttons(update["blocks"]) == {}
+    slack.ask("U0HENRY", "confirm FIN-1")  # the requester's doing: no state in the message
+    slack.drain()
+    update = slack.fake.calls_to("chat.update")[-1]
+    assert "已关闭" in text_of(update["blocks"])
+    assert len([p for p in slack.fake.posted(FINANCE) if p.get("thread_ts")]) == 3
+
+
+def test_requester_dms_link_to_the_thread(slack: SlackDesk) -> None:
+    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.drain()
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.drain()
+    dms = slack.fake.posted("D0ALICE")
+    assert dms[0]["text"].startswith("Your request FIN-1 to Finance is registered")
+    acked = dms[-1]
+    assert "acknowledged your request FIN-1" in acked["text"]
+    request = slack.request("FIN-1")
+    assert request is not None and request.thread_ref
+    permalink = f"archives/{FINANCE}/p{request.thread_ref.replace('.', '')}"
+    assert permalink in text_of(acked["blocks"]) and "Open the request thread" in text_of(
+        acked["blocks"])
+
+
+def test_after_a_restart_the_root_is_read_back_from_the_outbox(
+        slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
+    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
+    slack.drain()
+    restarted = build_slack(desk_app, http_settings, lambda: None,
+                            client_base_url=fake_slack.url, environ=ENV)
+    try:
+        slack.router.routes[0] = restarted.route()
+        slack.ask("U0BOB", "ack FIN-1")
+        slack.drain()
+    finally:
+        restarted.stop()
+    update = slack.fake.calls_to("chat.update")[-1]
+    shown = text_of(update["blocks"])
+    assert "新请求 FIN-1，来自 李华 Henry Li" in shown and "报销" in shown
+    assert "已受理" in shown
+
+
+def _with_usergroup(settings: Settings) -> Settings:
+    raw: dict[str, Any] = copy.deepcopy(settings.raw)
+    for dep in raw["departments"]:
+        if dep["key"] == "finance":
+            dep["slack_usergroup"] = "S0FINANCE"
+    return dataclasses.replace(settings, raw=raw)
+
+
+def test_a_usergroup_is_mentioned_on_new_requests(
+        slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
+    grouped = build_slack(desk_app, _with_usergroup(http_settings), lambda: None,
+                          client_base_url=fake_slack.url, environ=ENV)
+    try:
+        slack.router.routes[0] = grouped.route()
+        slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        slack.drain()
+    finally:
+        grouped.stop()
+    root = slack.fake.posted(FINANCE)[0]
+    assert root["blocks"][0]["text"]["text"].startswith("<!subteam^S0FINANCE> 新请求 FIN-1")

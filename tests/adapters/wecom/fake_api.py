@@ -1,0 +1,143 @@
+"""A local stand-in for qyapi.weixin.qq.com: records every call and fails on demand."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any] | None
+    ok: bool = False
+
+
+@dataclass
+class FakeWeCom:
+    """gettoken, message/send, appchat/send, message/update_template_card, user/get,
+    department/list, user/list and a group robot webhook, on 127.0.0.1."""
+
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    departments: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        """What the client uses as API_BASE_URL."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin/"
+
+    def start(self) -> FakeWeCom:
+        """Serve on a free 127.0.0.1 port in a thread."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self._answer(None)
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                self._answer(json.loads(raw.decode("utf-8")) if raw else {})
+
+            def _answer(self, body: dict[str, Any] | None) -> None:
+                url = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                path = url.path.removeprefix("/cgi-bin/")
+                reply = fake.answer(Call(self.command, path, query, body))
+                data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *_args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (safe to call twice)."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def fail(self, path: str, errcode: int, times: int = 1, errmsg: str = "failed") -> None:
+        """The next ``times`` calls to ``path`` answer ``errcode``."""
+        with self._lock:
+            self.failures.setdefault(path, []).extend(
+                [{"errcode": errcode, "errmsg": errmsg}] * times)
+
+    def to(self, path: str) -> list[Call]:
+        """Calls made to ``path``, oldest first (failed ones included)."""
+        with self._lock:
+            return [c for c in self.calls if c.path == path]
+
+    def delivered(self, path: str) -> list[dict[str, Any]]:
+        """Bodies of the calls to ``path`` that succeeded."""
+        with self._lock:
+            return [c.body or {} for c in self.calls if c.path == path and c.ok]
+
+    def answer(self, call: Call) -> dict[str, Any]:
+        """Record ``call`` and answer it as WeCom would (or with a queued failure)."""
+        with self._lock:
+            self.calls.append(call)
+            queued = self.failures.get(call.path)
+            if queued:
+                return queued.pop(0)
+            count = len(self.calls)
+        reply = self._reply(call, count)
+        call.ok = reply["errcode"] == 0
+        return reply
+
+    def _reply(self, call: Call, count: int) -> dict[str, Any]:
+        if call.path == "gettoken":
+            return {"errcode": 0, "errmsg": "ok", "access_token": f"TOKEN-{count}",
+                    "expires_in": 7200}
+        if call.path == "webhook/send":
+            return {"errcode": 0, "errmsg": "ok"}
+        if not call.query.get("access_token", "").startswith("TOKEN-"):
+            return {"errcode": 41001, "errmsg": "access_token missing"}
+        if call.path == "message/send":
+            return {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msg-{count}",
+                    "response_code": f"rc-{count}"}
+        if call.path in ("appchat/send", "message/update_template_card"):
+            return {"errcode": 0, "errmsg": "ok"}
+        if call.path == "user/get":
+            user = self.users.get(call.query.get("userid", ""))
+            return {"errcode": 0, "errmsg": "ok", **user} if user else {
+                "errcode": 60111, "errmsg": "userid not found"}
+        if call.path == "department/list":
+            return {"errcode": 0, "errmsg": "ok", "department": self.departments}
+        if call.path == "user/list":
+            return {"errcode": 0, "errmsg": "ok", "userlist": self._members(call.query)}
+        return {"errcode": 404, "errmsg": f"no such API in the stand-in: {call.path}"}
+
+    def _members(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        wanted = {int(query.get("department_id", "1"))}
+        if query.get("fetch_child") == "1":
+            grew = True
+            while grew:
+                more = {d["id"] for d in self.departments if d.get("parentid") in wanted}
+                grew = not more <= wanted
+                wanted |= more
+        return [u for u in self.users.values() if set(u.get("department", [])) & wanted]

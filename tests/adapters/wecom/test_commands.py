@@ -1,0 +1,158 @@
+"""Typing in the WeCom app chat does what it does on every platform, in Chinese or English;
+card buttons run the same commands as the person who clicked and update the card."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from handlers.i18n import t
+from handlers.sweep import sweep
+from storage import people
+from storage.models import Rating
+from tests.adapters.wecom.conftest import FINANCE_CHAT, request, trail
+
+
+def open_and_dispatch(wecom, userid: str = "lihua", text: str = "提单 财务 报销 出租车 86元"):
+    wecom.say(userid, text)
+    wecom.dispatch()
+
+
+def staff_card(wecom, ref: str) -> dict:
+    card = next(c for c in wecom.cards_to("zhangwei") if ref in c["main_title"]["title"])
+    assert card["task_id"] in [c["task_id"] for c in wecom.cards_to("liufang")], "one card to all"
+    return card
+
+
+def key_of(card: dict, label: str) -> str:
+    return next(b["key"] for b in card["button_list"] if b["text"] == label)
+
+
+def test_chinese_request_opens_and_replies_in_chinese(wecom):
+    wecom.say("lihua", "提单 财务 报销 出租车去客户现场 86元")
+    row = request(wecom.app, "FIN-1")
+    assert (row.requester_id, row.state, row.details) == ("henry", "open", "出租车去客户现场 86元")
+    assert any(r.startswith("已提交 FIN-1：财务部 · 报销") for r in wecom.replies_to("lihua"))
+    assert wecom.kicks, "the dispatcher is woken for the queued notifications"
+
+
+def test_english_request_and_english_reply(wecom):
+    wecom.say("wangli", "/request finance reimbursement taxi to client, 86 CNY")
+    assert request(wecom.app, "FIN-1").requester_id == "alice"
+    assert any(r.startswith("Opened FIN-1: Reimbursement for Finance") for r in
+               wecom.replies_to("wangli"))
+
+
+def test_bare_chinese_subcommands_work_like_everywhere_else(wecom):
+    wecom.say("lihua", "请求 财务 报销 出租车 86元")
+    wecom.say("zhangwei", "受理 FIN-1")
+    assert request(wecom.app, "FIN-1").state == "acknowledged"
+    assert any("FIN-1" in r for r in wecom.replies_to("zhangwei"))
+    wecom.say("zhangwei", "解决 FIN-1 已报销")
+    wecom.say("lihua", "确认 FIN-1")
+    wecom.say("lihua", "评分 FIN-1 5 很及时")
+    with Session(wecom.app.desk.engine) as s:
+        rating = s.exec(select(Rating)).one()
+    assert (rating.stars, rating.comment, rating.rater_id) == (5, "很及时", "henry")
+
+
+def test_a_message_that_is_not_a_command_gets_the_help(wecom):
+    wecom.say("lihua", "你好，在吗？")
+    (answer,) = wecom.replies_to("lihua")
+    assert t("zh-CN", "err.not_a_command") in answer
+    assert t("zh-CN", "help.text").splitlines()[0] in answer
+
+
+def test_unknown_user_is_registered_with_their_wecom_name_in_chinese(wecom):
+    wecom.say("newbie", "/request help")
+    with Session(wecom.app.desk.engine) as s:
+        row = people.by_platform_id(s, "wecom", "newbie")
+    assert row is not None
+    assert (row.id, row.name, row.locale) == ("wecom-newbie", "新同事", "zh-CN")
+    assert row.source == "wecom"
+    assert t("zh-CN", "help.text").splitlines()[0] in wecom.replies_to("newbie")[0]
+
+
+def test_new_request_goes_to_the_group_chat_and_as_a_card_to_each_member(wecom):
+    open_and_dispatch(wecom)
+    (chat,) = wecom.api.delivered("appchat/send")
+    assert chat["chatid"] == FINANCE_CHAT
+    assert "新请求 FIN-1" in chat["markdown"]["content"]
+    assert "`/request ack FIN-1`" in chat["markdown"]["content"]
+    card = staff_card(wecom, "FIN-1")
+    assert card["card_type"] == "button_interaction"
+    assert [b["text"] for b in card["button_list"]] == ["受理", "指派给我"]
+    assert "/request ack FIN-1" in card["sub_title_text"], "the card names the command to type"
+    assert {"keyname": "优先级", "value": "P3 普通"} in card["horizontal_content_list"]
+
+
+def test_card_click_acknowledges_as_the_clicker_and_updates_the_card(wecom):
+    open_and_dispatch(wecom)
+    card = staff_card(wecom, "FIN-1")
+    wecom.click("zhangwei", key_of(card, "受理"), card["task_id"], "rc-bob")
+    row = request(wecom.app, "FIN-1")
+    assert (row.state, row.assignee_id) == ("acknowledged", "bob")
+    assert trail(wecom.app, "FIN-1")[-1] == ("acknowledged", "open", "acknowledged", "bob")
+    (update,) = wecom.api.delivered("message/update_template_card")
+    assert (update["response_code"], update["atall"]) == ("rc-bob", 1)
+    replaced = update["template_card"]
+    assert replaced["task_id"] == card["task_id"]
+    assert replaced["replace_text"] == "✓ 张伟 Bob Zhang · 受理"
+    assert any("FIN-1" in r for r in wecom.replies_to("zhangwei"))
+
+
+def test_second_click_is_refused_and_the_card_is_not_updated_again(wecom):
+    open_and_dispatch(wecom)
+    card = staff_card(wecom, "FIN-1")
+    wecom.click("zhangwei", key_of(card, "受理"), card["task_id"], "rc-bob")
+    wecom.click("liufang", key_of(card, "受理"), card["task_id"], "rc-carol")
+    assert len(wecom.api.delivered("message/update_template_card")) == 1
+    assert request(wecom.app, "FIN-1").assignee_id == "bob"
+    assert [e[0] for e in trail(wecom.app, "FIN-1")].count("acknowledged") == 1
+    assert wecom.replies_to("liufang"), "carol is told why nothing happened"
+
+
+def test_click_is_the_same_as_typing_the_command(wecom):
+    open_and_dispatch(wecom)
+    wecom.say("lihua", "提单 财务 报销 打车 40元")
+    wecom.dispatch()
+    card = staff_card(wecom, "FIN-1")
+    wecom.click("zhangwei", key_of(card, "指派给我"), card["task_id"], "rc-1")
+    wecom.say("zhangwei", "/request assign FIN-2 me")
+    clicked, typed = request(wecom.app, "FIN-1"), request(wecom.app, "FIN-2")
+    assert (clicked.state, clicked.assignee_id) == (typed.state, typed.assignee_id)
+    assert trail(wecom.app, "FIN-1")[1:] == trail(wecom.app, "FIN-2")[1:]
+
+
+def test_confirm_button_closes_and_reopen_button_asks_for_a_reason(wecom):
+    open_and_dispatch(wecom)
+    wecom.say("zhangwei", "解决 FIN-1 已报销")
+    wecom.dispatch()
+    card = wecom.cards_to("lihua")[-1]
+    assert [b["text"] for b in card["button_list"]] == ["确认已解决", "重开"]
+    wecom.click("lihua", key_of(card, "重开"), card["task_id"], "rc-reopen")
+    assert request(wecom.app, "FIN-1").state == "resolved"
+    assert wecom.api.delivered("message/update_template_card") == []
+    assert "FIN-1" in wecom.replies_to("lihua")[-1]
+    wecom.click("lihua", key_of(card, "确认已解决"), card["task_id"], "rc-confirm")
+    assert request(wecom.app, "FIN-1").state == "closed"
+    (update,) = wecom.api.delivered("message/update_template_card")
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 确认已解决"
+
+
+def test_rating_card_records_the_stars_clicked_and_shows_them(wecom):
+    wecom.say("lihua", "提单 财务 报销 出租车 86元")
+    wecom.say("zhangwei", "解决 FIN-1 已报销")
+    wecom.say("lihua", "确认 FIN-1")
+    wecom.clock.set(wecom.clock() + timedelta(minutes=20))
+    sweep(wecom.app.desk, wecom.clock())  # the thank-you with the rating prompt falls due
+    wecom.dispatch()
+    stars = [f"{n} 星" for n in range(1, 6)]
+    card = next(c for c in wecom.cards_to("lihua")
+                if [b["text"] for b in c["button_list"]] == stars)
+    wecom.click("lihua", key_of(card, "4 星"), card["task_id"], "rc-rate")
+    with Session(wecom.app.desk.engine) as s:
+        assert s.exec(select(Rating)).one().stars == 4
+    (update,) = wecom.api.delivered("message/update_template_card")
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 4 星"

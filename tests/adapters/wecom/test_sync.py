@@ -1,0 +1,82 @@
+"""`crossdesk sync wecom`: new people and managers from the org chart; config wins where it
+speaks, and membership differences are reported, never written into config.toml."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from bot.adapters.wecom import client_from_env, sync_org
+from bot.adapters.wecom.config import WeComConfigError
+from storage import people
+
+
+@pytest.fixture
+def org(fake_api):
+    fake_api.departments[:] = [
+        {"id": 1, "name": "示例公司", "parentid": 0, "department_leader": ["chenjing"]},
+        {"id": 2, "name": "财务部", "parentid": 1, "department_leader": ["liufang"]},
+        {"id": 3, "name": "信息技术部", "parentid": 1, "department_leader": ["sunlei"]},
+    ]
+    fake_api.users.clear()
+    for uid, name, deps, boss in [
+        ("chenjing", "陈静", [1], []),
+        ("liufang", "刘芳", [2], ["chenjing"]),
+        ("zhangwei", "张伟", [2], ["zhaofeng"]),   # config.toml says carol
+        ("wangwu", "王五", [2], []),               # new: the finance leader is the manager
+        ("sunlei", "孙磊", [3], ["zhaofeng"]),
+        ("zhaoliu", "赵六", [3], ["wangwu"]),      # new, reporting to another newcomer
+        ("zhaofeng", "赵峰", [1], ["chenjing"]),
+    ]:
+        fake_api.users[uid] = {"userid": uid, "name": name, "department": deps,
+                               "direct_leader": boss}
+    return fake_api
+
+
+@pytest.fixture
+def client(desk_app, wecom_env, fake_api):
+    client = client_from_env(desk_app, api_base_url=fake_api.base_url, environ=wecom_env)
+    yield client
+    client.close()
+
+
+EXPECTED = [
+    "+ person wecom-wangwu 王五 (WeCom userid wangwu)",
+    "~ manager of wecom-wangwu: (none) → carol",
+    "+ person wecom-zhaoliu 赵六 (WeCom userid zhaoliu)",
+    "~ manager of wecom-zhaoliu: (none) → wecom-wangwu",
+    "! manager of bob: config.toml says carol, WeCom says frank; config wins — "
+    "edit [[people]] manager",
+    "! finance (WeCom department 财务部, id 2): in WeCom, not in config members: wecom-wangwu",
+    "! it (WeCom department 信息技术部, id 3): in WeCom, not in config members: wecom-zhaoliu",
+    "! it (WeCom department 信息技术部, id 3): in config members, not in WeCom: kevin",
+]
+
+
+def test_dry_run_lists_the_changes_and_writes_nothing(desk_app, org, client):
+    lines = sync_org(desk_app, client, dry_run=True)
+    assert lines == [*EXPECTED, "dry run: 4 change(s) to write; nothing written"]
+    with Session(desk_app.desk.engine) as s:
+        assert people.by_platform_id(s, "wecom", "wangwu") is None
+
+
+def test_apply_writes_people_and_managers_and_is_idempotent(desk_app, org, client):
+    assert sync_org(desk_app, client, dry_run=False)[-1] == "wrote 4 change(s)"
+    with Session(desk_app.desk.engine) as s:
+        wangwu = people.by_platform_id(s, "wecom", "wangwu")
+        zhaoliu = people.by_platform_id(s, "wecom", "zhaoliu")
+        bob = people.get(s, "bob")
+    assert wangwu is not None and zhaoliu is not None and bob is not None
+    assert (wangwu.id, wangwu.name, wangwu.manager_id, wangwu.locale, wangwu.source) == (
+        "wecom-wangwu", "王五", "carol", "zh-CN", "wecom")
+    assert zhaoliu.manager_id == "wecom-wangwu"
+    assert bob.manager_id == "carol", "config.toml stays the source for configured people"
+    again = sync_org(desk_app, client, dry_run=False)
+    assert again[-1] == "wrote 0 change(s)"
+    assert not [line for line in again if line.startswith(("+", "~"))]
+
+
+def test_missing_secrets_are_all_named_in_one_error(desk_app):
+    with pytest.raises(WeComConfigError) as caught:
+        client_from_env(desk_app, environ={})
+    assert "WECOM_CORP_ID" in str(caught.value) and "WECOM_SECRET" in str(caught.value)

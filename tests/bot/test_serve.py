@@ -1,0 +1,121 @@
+"""`crossdesk serve` as a real process: signed Slack requests in, Web API calls out."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from tests.adapters.slack.conftest import signed_headers
+from tests.adapters.slack.fake_slack import FakeSlack, wait_until
+from tests.conftest import EXAMPLE, PG_URL
+
+CROSSDESK = Path(sys.executable).parent / "crossdesk"
+SECRET = "serve-test-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def served(tmp_path, fake_slack, database_url, engine):
+    port = free_port()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        + f'\n[slack]\nmode = "http"\napi_base_url = "{fake_slack.url}"\n'
+        + f"\n[server]\nhost = \"127.0.0.1\"\nport = {port}\ndispatch_seconds = 1\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET}
+    args = [str(CROSSDESK), "serve", "--config", str(config), "--database-url", database_url]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _healthy(base), timeout=30, what="crossdesk serve to answer /healthz")
+        yield proc, base, args, env
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def slash(base: str, user: str, text: str, fake: FakeSlack) -> httpx.Response:
+    body = urlencode({
+        "team_id": "T0ACME", "channel_id": "C0GENERAL", "user_id": user, "command": "/request",
+        "text": text, "response_url": fake.response_url(), "trigger_id": uuid.uuid4().hex,
+        "api_app_id": "A0DESK",
+    })
+    headers = signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET)
+    return httpx.post(f"{base}/slack/events", content=body, headers=headers, timeout=10)
+
+
+def test_serve_takes_a_slash_command_posts_to_the_channel_and_stops_on_sigterm(served,
+                                                                                fake_slack):
+    proc, base, _args, _env = served
+    health = httpx.get(f"{base}/healthz", timeout=5).json()
+    assert health["database"] is True and health["scheduler"] is True
+    assert slash(base, "U0ALICE", "finance reimbursement taxi 86", fake_slack).status_code == 200
+    posted = wait_until(lambda: [p for p in fake_slack.posted() if "FIN-1" in str(p)],
+                        timeout=20, what="the new request in Finance's channel")
+    assert posted
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+
+
+def test_forged_request_is_refused_and_stores_nothing(served, fake_slack, engine):
+    _proc, base, _args, _env = served
+    body = urlencode({"user_id": "U0ALICE", "command": "/request", "text": "it laptop x"})
+    headers = signed_headers(body, "application/x-www-form-urlencoded", secret="wrong")
+    assert httpx.post(f"{base}/slack/events", content=body, headers=headers).status_code == 401
+    from sqlmodel import Session, select
+
+    from storage.models import Request
+
+    with Session(engine) as s:
+        assert s.exec(select(Request)).all() == []
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the single-process lock is for SQLite files")
+def test_second_serve_on_the_same_sqlite_file_refuses_to_start(served):
+    _proc, _base, args, env = served
+    second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1
+    assert "another crossdesk serve is already using" in second.stderr
+
+
+def test_missing_secret_is_named(tmp_path, database_url):
+    config = tmp_path / "config.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n[slack]\nmode = "http"\n',
+                      encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    proc = subprocess.run([str(CROSSDESK), "serve", "--config", str(config), "--database-url",
+                           database_url], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "SLACK_BOT_TOKEN is not set" in proc.stderr
