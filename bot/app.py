@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.metrics import Metrics, timed
 from handlers import build_router
 from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
@@ -26,10 +27,13 @@ class App:
     router: Router
     clock: Clock
     attach_chart: Attach | None = None
+    metrics: Metrics | None = None
 
     def handle(self, actor_id: str, text: str, now: datetime | None = None) -> Reply:
         """Run one chat line as ``actor_id``."""
-        return handle(self.desk, self.router, actor_id, text, now or self.clock())
+        moment = now or self.clock()
+        return timed(lambda: handle(self.desk, self.router, actor_id, text, moment),
+                     self.metrics)
 
 
 def build(settings: Settings, clock: Clock, engine: Engine | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
 import tempfile
@@ -222,12 +221,17 @@ def digest(
 
 
 @app.command()
-def serve(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+def serve(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    log_format: Annotated[str, typer.Option("--log-format", help="text or json.")] = "text",
+) -> None:
     """Serve the enabled chat platforms, the scheduler and the dispatcher."""
+    from bot import logs
     from bot.serve import ServeError, run
 
     settings = load_settings(config, database_url)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.setup("json" if log_format == "json" else "text")
     try:
         run(settings)
     except ServeError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -40,12 +41,14 @@ class Scheduler:
     """Runs the sweep and the dispatcher in the background; jobs are idempotent sweeps."""
 
     def __init__(self, app: App, dispatcher: Dispatcher, sweep_seconds: int = 60,
-                 dispatch_seconds: int = 5) -> None:
+                 dispatch_seconds: int = 5,
+                 on_sweep: Callable[[float], None] | None = None) -> None:
         self.app = app
         self.dispatcher = dispatcher
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self.last_sweep: datetime | None = None
         self.sweep_seconds = sweep_seconds
+        self.on_sweep = on_sweep
         self.scheduler.add_job(self._sweep, "interval", seconds=sweep_seconds, id="sweep",
                                replace_existing=True, coalesce=True, max_instances=1,
                                misfire_grace_time=sweep_seconds)
@@ -56,7 +59,10 @@ class Scheduler:
     def _sweep(self) -> None:
         try:
             now = self.app.clock()
+            started = time.perf_counter()
             sweep(self.app.desk, now)
+            if self.on_sweep:
+                self.on_sweep(time.perf_counter() - started)
             post_due(self.app.desk, now, self.app.settings.digest, self.app.attach_chart)
             self.last_sweep = now
         except Exception:  # noqa: BLE001 - a failed sweep is retried next minute

@@ -8,7 +8,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +22,7 @@ from bot import app as app_mod
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.metrics import Metrics
 from bot.routing import PlatformRoute, Router
 from bot.scheduler import Scheduler
 from bot.server import build_server
@@ -54,6 +55,7 @@ class Runtime:
     routes: list[BaseRoute]
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     lock: IO[str] | None = None
+    metrics: Metrics | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         """Database reachable, scheduler alive, age of the oldest undelivered message."""
@@ -117,15 +119,20 @@ def start(settings: Settings, environ: dict[str, str] | None = None) -> Runtime:
     stoppers: list[Callable[[], None]] = []
     _add_slack(app, settings, kick, routes, platform_routes, stoppers)
     _add_wecom(app, settings, kick, routes, platform_routes, stoppers)
-    router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=platform_routes,
-                    fallback=LogSender())
+    metrics = Metrics(app.desk.engine, clock)
+    app.metrics = metrics
+    metered = [replace(r, sender=metrics.metered(r.name, r.sender)) for r in platform_routes]
+    router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=metered,
+                    fallback=metrics.metered("none", LogSender()))
     dispatcher = Dispatcher(app.desk.engine, router, clock)
     server = settings.section("server")
     scheduler = Scheduler(app, dispatcher, sweep_seconds=int(server.get("sweep_seconds", 60)),
-                          dispatch_seconds=int(server.get("dispatch_seconds", 5)))
+                          dispatch_seconds=int(server.get("dispatch_seconds", 5)),
+                          on_sweep=metrics.sweep_seconds.observe)
     kick_target.append(scheduler.kick)
     scheduler.start()
-    return Runtime(app=app, scheduler=scheduler, routes=routes, stoppers=stoppers, lock=lock)
+    return Runtime(app=app, scheduler=scheduler, routes=routes, stoppers=stoppers, lock=lock,
+                   metrics=metrics)
 
 
 def _add_slack(app: app_mod.App, settings: Settings, kick: Callable[[], None],
@@ -168,9 +175,10 @@ def run(settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM, then shut down in order within a bounded time."""
     runtime = start(settings)
     server_cfg = settings.section("server")
-    http = build_server(runtime.routes, health=runtime.health)
+    http = build_server(runtime.routes, health=runtime.health,
+                        metrics=runtime.metrics.body if runtime.metrics else None)
     config = uvicorn.Config(http, host=str(server_cfg.get("host", "127.0.0.1")),
-                            port=int(server_cfg.get("port", 8080)), log_level="info",
+                            port=int(server_cfg.get("port", 8080)), log_config=None,
                             timeout_graceful_shutdown=10)
     server = _Server(config)
     try:

@@ -95,6 +95,7 @@ class Reply:
     ok: bool = True
     queued: int = 0
     request_ref: str | None = None
+    command: str | None = None
 
     @property
     def text(self) -> str:

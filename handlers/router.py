@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import OperationalError
@@ -65,9 +66,11 @@ def _handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime)
             return _error(ctx, ctx.say("err.not_a_command"))
         try:
             with session.begin_nested():
-                return handler(ctx, parsed)
+                reply = handler(ctx, parsed)
         except Refusal as refusal:
-            return _error(ctx, ctx.say(refusal.key, **refusal.params))
+            return replace(_error(ctx, ctx.say(refusal.key, **refusal.params)),
+                           command=parsed.name)
+        return replace(reply, command=parsed.name)
 
 
 def _error(ctx: Ctx, text: str) -> Reply:

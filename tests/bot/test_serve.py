@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -20,6 +21,7 @@ from tests.conftest import EXAMPLE, PG_URL
 
 CROSSDESK = Path(sys.executable).parent / "crossdesk"
 SECRET = "serve-test-signing-secret"
+BOT_TOKEN = "xoxb-serve-test-token-123"
 
 
 def free_port() -> int:
@@ -45,8 +47,9 @@ def served(tmp_path, fake_slack, database_url, engine):
         + f"\n[server]\nhost = \"127.0.0.1\"\nport = {port}\ndispatch_seconds = 1\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET}
-    args = [str(CROSSDESK), "serve", "--config", str(config), "--database-url", database_url]
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET}
+    args = [str(CROSSDESK), "serve", "--config", str(config), "--database-url", database_url,
+            "--log-format", "json"]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     base = f"http://127.0.0.1:{port}"
@@ -85,8 +88,17 @@ def test_serve_takes_a_slash_command_posts_to_the_channel_and_stops_on_sigterm(s
     posted = wait_until(lambda: [p for p in fake_slack.posted() if "FIN-1" in str(p)],
                         timeout=20, what="the new request in Finance's channel")
     assert posted
+    metrics = httpx.get(f"{base}/metrics", timeout=5).text
+    assert 'crossdesk_commands_total{command="open",outcome="ok"} 1.0' in metrics
+    assert 'crossdesk_notifications_total{outcome="sent",platform="slack"}' in metrics
+    assert "crossdesk_outbox_lag_seconds" in metrics and "crossdesk_handler_seconds" in metrics
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
+    logs = proc.stdout.read() if proc.stdout else ""
+    lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
+    assert lines and all({"ts", "level", "msg"} <= set(line) for line in lines)
+    assert SECRET not in logs and BOT_TOKEN not in logs
+    assert "taxi 86" not in logs  # message bodies stay out of the logs
 
 
 def test_forged_request_is_refused_and_stores_nothing(served, fake_slack, engine):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.messages import Message
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 4096
+
+
+MENTION_ALL = re.compile(r"@(all|所有人)", re.IGNORECASE)
 
 
 def byte_len(text: str) -> int:
@@ -37,7 +41,7 @@ def split_utf8(text: str, limit: int) -> list[str]:
             if not head:
                 raise ValueError(f"a limit of {limit} bytes cannot hold one character")
             pieces.append(head)
-            line = line[len(head):]
+            line = line[len(head) :]
         current = line
     if current:
         pieces.append(current)
@@ -59,19 +63,25 @@ def wants_markdown(message: Message) -> bool:
 def as_text(message: Message) -> str:
     """Plain text: the text, fields as ``name: value``, buttons as commands to type."""
     lines = [message.title] if message.title else []
-    lines.append(message.text)
+    lines.append(MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], message.text))
     lines += [f"{name}: {value}" for name, value in message.fields]
     lines += command_lines(message, markdown=False)
     return "\n".join(lines)
 
 
+def neutralize(text: str) -> str:
+    """Text people typed, made inert in WeCom markdown: no tags (<font>, <@user>), no @all."""
+    text = text.replace("<", "＜").replace(">", "＞")  # full-width: shown as typed, never a tag
+    return MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
+
+
 def as_markdown(message: Message) -> str:
     """WeCom markdown: bold title, the text, fields as a quote, commands as code."""
-    lines = [f"**{message.title}**"] if message.title else []
-    lines.append(message.text)
+    lines = [f"**{neutralize(message.title)}**"] if message.title else []
+    lines.append(neutralize(message.text))
     if message.fields:
         lines.append("")
-        lines += [f"> **{name}**: {value}" for name, value in message.fields]
+        lines += [f"> **{name}**: {neutralize(value)}" for name, value in message.fields]
     if message.buttons:
         lines.append("")
         lines += command_lines(message, markdown=True)
@@ -81,7 +91,11 @@ def as_markdown(message: Message) -> str:
 def bodies(message: Message) -> list[dict[str, Any]]:
     """The message as one or more WeCom ``msgtype`` bodies, each within its byte limit."""
     if wants_markdown(message):
-        return [{"msgtype": "markdown", "markdown": {"content": part}}
-                for part in split_utf8(as_markdown(message), MARKDOWN_LIMIT)]
-    return [{"msgtype": "text", "text": {"content": part}}
-            for part in split_utf8(as_text(message), TEXT_LIMIT)]
+        return [
+            {"msgtype": "markdown", "markdown": {"content": part}}
+            for part in split_utf8(as_markdown(message), MARKDOWN_LIMIT)
+        ]
+    return [
+        {"msgtype": "text", "text": {"content": part}}
+        for part in split_utf8(as_text(message), TEXT_LIMIT)
+    ]

@@ -59,3 +59,17 @@ def test_long_card_text_is_marked_for_a_separate_full_text():
                       buttons=(Button("取消", "/request cancel FIN-1", "cancel"),))
     assert cards.clipped(message)
     assert len(cards.card(message, "t")["sub_title_text"]) < 200
+
+
+def test_typed_markup_and_mentions_are_inert():
+    from bot.adapters.wecom.render import as_markdown, as_text
+    from handlers.messages import Message
+
+    typed = 'help <font color="warning">NOW</font> <@zhangsan> @all @所有人'
+    message = Message(text=typed, title="FIN-3", fields=(("note", "<b>x</b>"),))
+    markdown = as_markdown(message)
+    assert "<font" not in markdown and "<@" not in markdown and "<b>" not in markdown
+    assert "＜font" in markdown  # still readable as typed
+    for text in (markdown, as_text(Message(text=typed))):
+        assert "@all" not in text and "@所有人" not in text
+        assert "@\u200ball" in text

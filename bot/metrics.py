@@ -1,0 +1,96 @@
+"""Prometheus metrics for one serving process (prometheus-client, a registry of its own)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.dispatch import DeliveryError, Sender
+from handlers.messages import Message, Reply
+from storage import outbox
+from storage.engine import reader_for
+
+
+class Metrics:
+    """Counters and histograms the serving process updates, and the /metrics body."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.commands = Counter("crossdesk_commands_total", "Chat commands handled",
+                                ["command", "outcome"], registry=r)
+        self.latency = Histogram("crossdesk_handler_seconds", "Time to handle one command",
+                                 ["command"], registry=r,
+                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+        self.opened = Counter("crossdesk_requests_opened_total", "Requests opened", registry=r)
+        self.closed = Counter("crossdesk_requests_closed_total",
+                              "Requests closed by their requester", registry=r)
+        self.notifications = Counter("crossdesk_notifications_total",
+                                     "Notifications handed to a platform",
+                                     ["platform", "outcome"], registry=r)
+        self.sweep_seconds = Histogram("crossdesk_sweep_seconds", "Duration of one sweep",
+                                       registry=r)
+        pending = Gauge("crossdesk_outbox_pending", "Undelivered notifications", registry=r)
+        lag = Gauge("crossdesk_outbox_lag_seconds", "Age of the oldest undelivered notification",
+                    registry=r)
+        reader = reader_for(engine)
+
+        def count() -> float:
+            with Session(reader) as session:
+                return float(outbox.pending_count(session))
+
+        def oldest() -> float:
+            with Session(reader) as session:
+                first = outbox.oldest_pending(session)
+            return max(0.0, (clock() - first).total_seconds()) if first else 0.0
+
+        pending.set_function(count)
+        lag.set_function(oldest)
+
+    def observe_reply(self, reply: Reply, seconds: float) -> None:
+        """Count one handled command by name and outcome."""
+        command = reply.command or "unknown"
+        self.commands.labels(command, "ok" if reply.ok else "refused").inc()
+        self.latency.labels(command).observe(seconds)
+        if reply.ok and command == "open":
+            self.opened.inc()
+        if reply.ok and command == "confirm":
+            self.closed.inc()
+
+    def metered(self, platform: str, sender: Sender) -> Sender:
+        """A sender that counts what it delivered and what failed (for retry)."""
+        return _MeteredSender(platform, sender, self)
+
+    def body(self) -> bytes:
+        """The text exposition format."""
+        return generate_latest(self.registry)
+
+
+class _MeteredSender:
+    def __init__(self, platform: str, inner: Sender, metrics: Metrics) -> None:
+        self.platform = platform
+        self.inner = inner
+        self.metrics = metrics
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        try:
+            ref = self.inner.send(message, thread_ref)
+        except DeliveryError:
+            self.metrics.notifications.labels(self.platform, "retried").inc()
+            raise
+        self.metrics.notifications.labels(self.platform, "sent").inc()
+        return ref
+
+
+def timed(fn: Callable[[], Reply], metrics: Metrics | None) -> Reply:
+    """Run a handler call and record it."""
+    started = time.perf_counter()
+    reply = fn()
+    if metrics is not None:
+        metrics.observe_reply(reply, time.perf_counter() - started)
+    return reply
