@@ -1,4 +1,4 @@
-"""Slack redelivers: run each event, command, click or submission once per process."""
+"""Slack redelivers: run each event, command, click or submission once, across replicas."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ class SeenIds:
     """Ids seen in the last ``ttl`` seconds (in memory; one replica's view)."""
 
     def __init__(self, ttl: float = TTL_SECONDS, max_keys: int = MAX_KEYS,
-                 now: Callable[[], float] = time.monotonic) -> None:
+                 now: Callable[[], float] = time.monotonic,
+                 shared: Callable[[str], bool] | None = None) -> None:
+        self.shared = shared  # a cross-replica claim (the database), consulted after memory
         self.ttl = ttl
         self.max_keys = max_keys
         self.now = now
@@ -37,7 +39,7 @@ class SeenIds:
             if key in self._seen:
                 return False
             self._seen[key] = now
-            return True
+        return self.shared(key) if self.shared else True
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -16,6 +17,7 @@ from starlette.routing import Route
 
 from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
+from bot.adapters.slack.dedupe import TTL_SECONDS, SeenIds
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
@@ -23,6 +25,8 @@ from bot.app import App
 from bot.config import Settings
 from bot.routing import PlatformRoute
 from bot.server import read_limited
+from storage.engine import transaction
+from storage.wecom_store import claim_nonce
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -88,6 +92,21 @@ class SlackPlatform:
         self.sender.lookups.close()
 
 
+def shared_claim(app: App) -> Callable[[str], bool]:
+    """Claim a delivery id in the database, so a retry that reaches another replica is seen."""
+
+    def claim(key: str) -> bool:
+        try:
+            with transaction(app.desk.engine) as session:
+                return claim_nonce(session, f"slack:{key}", app.clock(),
+                                   timedelta(seconds=TTL_SECONDS))
+        except Exception:  # noqa: BLE001 - database down: this replica's memory decides
+            log.warning("delivery dedupe unavailable; relying on this process's memory")
+            return True
+
+    return claim
+
+
 def slack_enabled(settings: Settings) -> bool:
     """True when the config has a ``[slack]`` table without ``enabled = false``."""
     return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
@@ -103,7 +122,7 @@ def build_slack(app: App, settings: Settings, kick: Callable[[], None],
                        timeout=TIMEOUT, retry_handlers=[])
     people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale)
     deps = SlackDeps(app=app, people=people, kick=kick)
-    bolt = build_bolt(deps, client, config)
+    bolt = build_bolt(deps, client, config, SeenIds(shared=shared_claim(app)))
     sender = SlackSender(client, config, app.desk.engine, app.clock)
     log.info("slack platform ready (%s mode)", config.mode)
     return SlackPlatform(bolt, sender, config, deps)
