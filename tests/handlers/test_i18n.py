@@ -1,0 +1,40 @@
+"""Every text the bot can say exists in English and Chinese, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from handlers.i18n import normalize_locale, t
+from handlers.i18n.texts import TEXTS
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+# English needs a past participle where Chinese reuses the verb: both are always passed.
+GRAMMAR = {"err.bad_state": {"action", "action_past"}}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_both_languages_exist_with_the_same_placeholders(key):
+    en, zh = TEXTS[key]
+    assert en.strip() and zh.strip()
+    allowed = GRAMMAR.get(key, set())
+    assert fields(en) - allowed == fields(zh) - allowed, key
+
+
+def test_chinese_texts_are_chinese():
+    untranslated = [k for k, (en, zh) in TEXTS.items()
+                    if en == zh and any(c.isalpha() for c in en) and k != "list.sep"]
+    assert untranslated == []
+
+
+def test_locale_names_from_platforms_map_to_our_two():
+    assert normalize_locale("zh_CN") == normalize_locale("zh-Hans") == "zh-CN"
+    assert normalize_locale("en-US", "zh-CN") == "en"
+    assert normalize_locale("ja-JP", "en") == "en"
+    assert t("en", "state.waiting") == "waiting on requester"
+    assert t("zh-CN", "state.waiting") == "等待提单人"
