@@ -27,8 +27,9 @@ class SeenIds:
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def first_time(self, key: str) -> bool:
-        """Record ``key``; True unless it was already seen within the TTL."""
+    def first_time(self, key: str, shared: bool = True) -> bool:
+        """Record ``key``; True unless it was already seen within the TTL (by any replica when
+        ``shared``: Slack retries only events, so only they need the database)."""
         now = self.now()
         with self._lock:
             while self._seen:
@@ -39,7 +40,7 @@ class SeenIds:
             if key in self._seen:
                 return False
             self._seen[key] = now
-        return self.shared(key) if self.shared else True
+        return self.shared(key) if self.shared and shared else True
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:
@@ -55,7 +56,7 @@ def dedupe_middleware(seen: SeenIds) -> Callable[..., BoltResponse]:
         """Let a delivery through once."""
         body = request.body if isinstance(request.body, dict) else {}
         key = delivery_key(body)
-        if key is not None and not seen.first_time(key):
+        if key is not None and not seen.first_time(key, shared=bool(body.get("event_id"))):
             return BoltResponse(status=200, body="")
         retried = request.headers.get("x-slack-retry-num")
         if retried and body.get("type") != "event_callback":
