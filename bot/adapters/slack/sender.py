@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
@@ -83,6 +84,9 @@ class SlackSender:
         self.pacer.sent(key, now)
         ts = response.get("ts")
         channel_id = str(response.get("channel") or channel)
+        image = message.extra.get("image")
+        if image:
+            self._upload(channel_id, str(image), message.title or "chart", ts)
         if message.target_kind == "dept":
             self._channel_ids[message.target_id] = channel_id
             if message.thread_root and ts and message.request_ref:
@@ -90,6 +94,18 @@ class SlackSender:
             elif thread_ts:
                 self.threads.update_root(message, channel_id, thread_ts)
         return str(ts) if ts else None
+
+    def _upload(self, channel_id: str, path: str, title: str, ts: Any) -> None:
+        """Attach a chart under the message (files_upload_v2). The message is already out, so a
+        failed upload is logged, not retried: the digest reads fine without its picture."""
+        if not Path(path).is_file():
+            log.warning("chart %s is missing; the message went without it", path)
+            return
+        try:
+            self.client.files_upload_v2(channel=channel_id, file=path, title=title,
+                                        thread_ts=str(ts) if ts else None)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("chart upload failed: %s", exc)
 
     def _call(self, key: str, now: Any, call: Callable[[], Any]) -> Any:
         """Run one Web API call; 429, 5xx and network trouble raise DeliveryError."""

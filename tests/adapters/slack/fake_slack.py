@@ -153,6 +153,12 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": self.channel_id(str(args.get("users")))}}
+        if method == "files.getUploadURLExternal":
+            port = self._server.server_address[1]
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{port}/upload/F{ts[-6:]}",
+                    "file_id": f"F{ts[-6:]}"}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": f["id"]} for f in args.get("files") or []]}
         if method == "apps.connections.open":
             return {"ok": False, "error": "invalid_auth"}
         return {"ok": True}
@@ -188,6 +194,15 @@ class FakeSlack:
                 if parsed.path.startswith("/respond/"):
                     method = "response_url"
                 length = int(self.headers.get("Content-Length") or 0)
+                if parsed.path.startswith("/upload/"):
+                    data = self.rfile.read(length)
+                    fake._record("upload", {"path": parsed.path, "bytes": len(data),
+                                            "png": data[:8] == b"\x89PNG\r\n\x1a\n"}, None, True)
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 args: dict[str, Any] = dict(parse_qsl(parsed.query))
                 if "json" in (self.headers.get("Content-Type") or ""):

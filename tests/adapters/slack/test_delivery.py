@@ -135,3 +135,17 @@ def test_people_without_slack_go_elsewhere(slack: SlackDesk, fake_slack: FakeSla
     slack.drain()
     assert [m.target for m in slack.elsewhere.sent] == ["person:walkin"]
     assert len(fake_slack.posted(FINANCE)) == 1
+
+
+def test_digest_chart_is_uploaded_under_the_message(slack: SlackDesk, tmp_path) -> None:
+    from handlers.messages import Message
+
+    png = tmp_path / "finance-2026-W47.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    digest = Message(text="📊 Finance — week 2026-W47", target="dept:finance", kind="digest",
+                     title="📊 Finance — week 2026-W47", extra={"image": str(png)})
+    ts = slack.platform.sender.send(digest, None)
+    [upload] = slack.fake.calls_to("upload")
+    assert upload["png"] and upload["bytes"] == 72
+    [complete] = slack.fake.calls_to("files.completeUploadExternal")
+    assert complete["channel_id"] == FINANCE and complete["thread_ts"] == ts
