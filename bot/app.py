@@ -48,7 +48,13 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
         calendar=settings.calendar(), department_calendars=settings.department_calendars(),
         service=replace(settings.service, timeliness_weight=settings.digest.timeliness_weight),
     )
-    return App(settings=settings, desk=desk, router=build_router(), clock=clock)
+    attach = None
+    if settings.digest.charts_dir:
+        from bot.charts import attach_chart  # matplotlib loads only when charts are configured
+
+        attach = attach_chart(settings.path.parent / settings.digest.charts_dir)
+    return App(settings=settings, desk=desk, router=build_router(), clock=clock,
+               attach_chart=attach)
 
 
 def sync_directory(settings: Settings, engine: Engine, now: datetime) -> None:

@@ -221,6 +221,56 @@ def digest(
 
 
 @app.command()
+def report(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    from_: Annotated[datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], help="First local day (default: last week's Monday).")]
+    = None,
+    to: Annotated[datetime | None, typer.Option(
+        "--to", formats=["%Y-%m-%d"], help="Last local day, inclusive (default: last week's "
+        "Sunday; yesterday when --from is given).")] = None,
+    format: Annotated[str, typer.Option("--format", help="text, csv or html.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
+    = None,
+) -> None:
+    """Company scorecard and internal service map for a period, as text, CSV or HTML."""
+    from sqlmodel import Session
+
+    from bot import app as app_mod
+    from bot.clock import SystemClock
+    from bot.report import build_report, period, write_csv, write_text
+    from bot.report_html import write_html
+
+    if format not in ("text", "csv", "html"):
+        typer.echo("--format must be text, csv or html", err=True)
+        raise typer.Exit(2)
+    settings = load_settings(config, database_url)
+    with _database(settings.database_url):
+        clock = SystemClock()
+        desk = app_mod.build(settings, clock).desk
+        today = clock().astimezone(desk.policy.tz).date()
+        try:
+            start, end = period(desk, from_ and from_.date(), to and to.date(), today)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        with Session(desk.engine) as session:
+            result = build_report(session, desk, start, end)
+    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format == "csv":
+            write_csv(result, out)
+        elif format == "html":
+            write_html(result, out, desk.policy.locale)
+        else:
+            write_text(result, out, desk.policy.locale)
+    finally:
+        if output:
+            out.close()
+
+
+@app.command()
 def serve(
     config: ConfigOpt = None,
     database_url: DbOpt = None,

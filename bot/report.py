@@ -1,0 +1,227 @@
+"""Company report for any period: the scorecard and the internal service map (text, CSV, HTML)."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import charts
+from handlers.desk import Desk
+from handlers.digest import Figures, compute, week_start
+from handlers.digest_render import arrow, score
+from handlers.i18n import normalize_locale, t
+from storage import digest_queries as q
+
+OTHER = "other"  # the requesting "department" of people outside every department
+DAY = timedelta(days=1)
+TEXTS = {
+    "title": ("Service report {first} – {last} ({tz})", "服务报告 {first} 至 {last}（{tz}）"),
+    "scorecard": ("Scorecard, best combined score first", "记分卡（综合分从高到低）"),
+    "columns": ("#|Department|Requests|First response|Resolution|Rating|Score|Trend",
+                "#|部门|请求|首次响应|解决|评分|综合分|趋势"),
+    "trend": ("Trend: score against the previous {days} days ({first} – {last}).",
+              "趋势：综合分与之前 {days} 天（{first} 至 {last}）相比。"),
+    "map": ("Internal service map: requests opened (average rating given), requesting → serving",
+            "内部服务地图：新开请求数（给出的平均评分），提出部门 → 服务部门"),
+    "pair": ("{src} → {dst}: {n} {what}{stars}", "{src} → {dst}：{n} 个请求{stars}"),
+    "none": ("No requests in this period.", "本期没有请求。"),
+    "corner": ("From ↓ to →", "提出 ↓ 服务 →"),
+    "company": ("Company", "全公司"),
+    "charts": ("Last 8 weeks, whole company", "全公司近 8 周"),
+}
+CSV_HEADS = ("start,end,timezone,timeliness_weight",
+             "rank,department,name,requests,first_response_attainment,resolution_attainment,"
+             "rating_avg,ratings,score,previous_score,trend",
+             "requesting_department,serving_department,requests,rating_avg,ratings")
+
+
+def _zh(locale: str) -> bool:
+    return normalize_locale(locale, "en") == "zh-CN"
+
+
+def _say(locale: str, key: str, **values: object) -> str:
+    return TEXTS[key][_zh(locale)].format(**values)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One department's scorecard line; the previous period's score gives the trend."""
+
+    key: str
+    figures: Figures
+    score: float | None
+    previous_score: float | None
+
+    @property
+    def trend(self) -> str:
+        """↑, ↓ or → against the previous period ('' when either score is missing)."""
+        return arrow(self.score, self.previous_score)
+
+
+@dataclass(frozen=True)
+class ServiceMap:
+    """Requests opened, and the average rating given, per (requesting, serving) department."""
+
+    keys: list[str]
+    counts: list[list[int]]
+    ratings: list[list[float | None]]
+    rated: list[list[int]]
+
+    def pairs(self) -> list[tuple[str, str, int, float | None, int]]:
+        """Non-empty cells as (requesting, serving, requests, rating, ratings), busiest first."""
+        n = range(len(self.keys))
+        cells = [(self.keys[i], self.keys[j], self.counts[i][j], self.ratings[i][j],
+                  self.rated[i][j]) for i in n for j in n if self.counts[i][j] or self.rated[i][j]]
+        return sorted(cells, key=lambda c: -c[2])
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the company report shows for [start, end)."""
+
+    start: datetime
+    end: datetime
+    timezone: str
+    weight: float
+    names: dict[str, tuple[str, str]]
+    rows: list[ScoreRow]
+    service_map: ServiceMap
+    trend: list[tuple[str, Figures]]
+
+    def label(self, key: str, locale: str) -> str:
+        """A department's name (or Other) in ``locale``."""
+        return self.names.get(key, (key, key))[_zh(locale)]
+
+    def days(self, previous: bool = False) -> tuple[date, date]:
+        """First and last local day of the period (or of the one before it)."""
+        shift, tz = (self.end - self.start) * previous, ZoneInfo(self.timezone)
+        return ((self.start - shift).astimezone(tz).date(),
+                (self.end - shift - timedelta(microseconds=1)).astimezone(tz).date())
+
+
+def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
+                 weight: float | None = None) -> Report:
+    """Scorecard (best score first, no score last) and service map for [start, end)."""
+    weight = desk.service.timeliness_weight if weight is None else weight
+    now = compute(session, desk, start, end)
+    before = compute(session, desk, start - (end - start), start)
+    keys = [d.key for d in desk.catalog.departments]
+    rows = [ScoreRow(k, now[k], score(now[k], weight), score(before[k], weight)) for k in keys]
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0), keys.index(r.key)))
+    names = {d.key: (d.name, d.name_zh or d.name) for d in desk.catalog.departments}
+    last_day = (end - timedelta(microseconds=1)).astimezone(desk.policy.tz).date()
+    return Report(start=start, end=end, timezone=desk.policy.timezone, weight=weight,
+                  names={**names, OTHER: ("Other", "其他")}, rows=rows,
+                  service_map=_service_map(session, keys, start, end),
+                  trend=charts.weekly(session, desk, week_start(last_day)))
+
+
+def _service_map(session: Session, catalog: list[str], start: datetime, end: datetime
+                 ) -> ServiceMap:
+    counts: Counter[tuple[str, str]] = Counter()
+    stars: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in q.opened(session, start, end):
+        counts[(row.requester_department or OTHER, row.department)] += 1
+    for rating in q.rated(session, start, end):
+        stars[(rating.requester_department or OTHER, rating.department)].append(rating.stars)
+    seen = {k for pair in [*counts, *stars] for k in pair}
+    keys = ([k for k in catalog if k in seen] + sorted(seen - set(catalog) - {OTHER})
+            + [OTHER] * (OTHER in seen))
+    grid = [[(a, b) for b in keys] for a in keys]
+    return ServiceMap(keys=keys, counts=[[counts[c] for c in row] for row in grid],
+                      ratings=[[sum(stars[c]) / len(stars[c]) if stars.get(c) else None
+                                for c in row] for row in grid],
+                      rated=[[len(stars.get(c, [])) for c in row] for row in grid])
+
+
+def period(desk: Desk, first: date | None, last: date | None, today: date
+           ) -> tuple[datetime, datetime]:
+    """Local days first..last (inclusive) as an aware [start, end). Defaults: neither → last full
+    Monday–Sunday week; only ``first`` → through yesterday; only ``last`` → the 7 days to it."""
+    last = last or (today - DAY if first else week_start(today) - DAY)
+    first = first or last - 6 * DAY
+    if first > last:
+        raise ValueError(f"the period starts {first}, after it ends {last}")
+    tz = desk.policy.tz
+    return datetime.combine(first, time(0), tz), datetime.combine(last + DAY, time(0), tz)
+
+
+def _num(value: float | None, digits: int, scale: float = 1, unit: str = "", none: str = "—"
+         ) -> str:
+    return none if value is None else f"{value * scale:.{digits}f}{unit}"
+
+
+def _cells(report: Report, locale: str) -> list[list[str]]:
+    return [[str(rank), report.label(r.key, locale), str(r.figures.received),
+             _num(r.figures.first_attainment, 0, 100, "%"),
+             _num(r.figures.resolution_attainment, 0, 100, "%"),
+             _num(r.figures.rating_avg, 1, unit="★"), _num(r.score, 1), r.trend]
+            for rank, r in enumerate(report.rows, 1)]
+
+
+def _notes(report: Report, locale: str) -> list[str]:
+    first, last = report.days(previous=True)
+    return [t(locale, "scorecard.formula", w=round(report.weight * 100),
+              s=round((1 - report.weight) * 100)),
+            _say(locale, "trend", days=(report.end - report.start).days, first=first, last=last)]
+
+
+def _title(report: Report, locale: str) -> str:
+    first, last = report.days()
+    return _say(locale, "title", first=first, last=last, tz=report.timezone)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def write_text(report: Report, out: TextIO, locale: str = "en") -> None:
+    """The report as aligned plain text, with the score formula stated."""
+    table = [_say(locale, "columns").split("|"), *_cells(report, locale)]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = [_title(report, locale), "", _say(locale, "scorecard")]
+    lines += ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
+              .rstrip() for row in table]
+    lines += _notes(report, locale) + ["", _say(locale, "map")]
+    lines += ["  " + _say(locale, "pair", src=report.label(src, locale), n=n,
+                          dst=report.label(dst, locale), what="request" + "s" * (n != 1),
+                          stars="" if rating is None else f" ({rating:.1f}★)")
+              for src, dst, n, rating, _ in report.service_map.pairs()]
+    if not report.service_map.keys:
+        lines.append("  " + _say(locale, "none"))
+    out.write("\n".join(lines) + "\n")
+
+
+def write_csv(report: Report, out: TextIO) -> None:
+    """Three tables separated by a blank line, each with a header; every data row's first
+    cell names its table, so rows can be filtered without tracking state:
+
+    - ``period,start,end,timezone,timeliness_weight``: one row (ISO local dates, inclusive);
+    - ``scorecard,rank,department,name,requests,first_response_attainment,
+      resolution_attainment,rating_avg,ratings,score,previous_score,trend``: attainments are
+      shares 0–1, score 0–100 = weight × timeliness + (1 − weight) × (rating − 1) / 4, trend
+      up/down/same; an empty cell means no data;
+    - ``service_map,requesting_department,serving_department,requests,rating_avg,ratings``:
+      one row per pair with requests opened or ratings given in the period ('other' = no
+      department), busiest first; both directions of a mutual relation are separate rows."""
+    first, last = report.days()
+    words = {"↑": "up", "↓": "down", "→": "same", "": ""}
+    scorecard = [["scorecard", rank, r.key, report.label(r.key, "en"), f.received,
+                  _num(f.first_attainment, 4, none=""), _num(f.resolution_attainment, 4, none=""),
+                  _num(f.rating_avg, 2, none=""), len(f.stars), _num(r.score, 1, none=""),
+                  _num(r.previous_score, 1, none=""), words[r.trend]]
+                 for rank, (r, f) in enumerate(((r, r.figures) for r in report.rows), 1)]
+    service = [["service_map", src, dst, n, _num(rating, 2, none=""), rated]
+               for src, dst, n, rating, rated in report.service_map.pairs()]
+    tables = [[["period", first.isoformat(), last.isoformat(), report.timezone, report.weight]],
+              scorecard, service]
+    writer = csv.writer(out, lineterminator="\n")
+    for i, (head, rows) in enumerate(zip(CSV_HEADS, tables, strict=True)):
+        writer.writerows([[]] * bool(i) + [["section", *head.split(",")], *rows])
