@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -130,32 +130,29 @@ def _when_open(ctx: Ctx, request: Request, rule: Rule) -> datetime:
 
 def auto_closed(ctx: Ctx, request: Request, rule: Rule) -> None:
     """Tell the requester the request closed for lack of an answer, and how to reopen."""
-    policy = ctx.desk.service.nudges_for(request.department)
-
-    def render(locale: str) -> Message:
-        text = t(locale, "auto.closed", ref=request.ref, title=request.title,
-                 after=format_business_duration(policy.auto_close_waiting, locale))
-        return Message(text=text, locale=locale, kind="status", buttons=(
-            Button(label=t(locale, "button.reopen"),
-                   command=f"/request reopen {request.ref} <reason>", action="reopen"),))
-
-    ctx.notify_person(request.requester_id, render, request, due_at=_when_open(ctx, request, rule))
-    _tell_owner(ctx, request, "auto.closed_desk")
+    after = ctx.desk.service.nudges_for(request.department).auto_close_waiting
+    _closed_automatically(ctx, request, rule, "auto.closed", after)
 
 
 def auto_confirmed(ctx: Ctx, request: Request, rule: Rule) -> None:
     """Tell the requester an unconfirmed resolution is now closed, and how to reopen."""
-    policy = ctx.desk.service.nudges_for(request.department)
+    after = ctx.desk.service.nudges_for(request.department).auto_confirm
+    _closed_automatically(ctx, request, rule, "auto.confirmed", after)
+
+
+def _closed_automatically(ctx: Ctx, request: Request, rule: Rule, key: str,
+                          after: timedelta) -> None:
+    """The requester hears it (in their working hours, with Reopen); the thread records it."""
 
     def render(locale: str) -> Message:
-        text = t(locale, "auto.confirmed", ref=request.ref, title=request.title,
-                 after=format_business_duration(policy.auto_confirm, locale))
+        text = t(locale, key, ref=request.ref, title=request.title,
+                 after=format_business_duration(after, locale))
         return Message(text=text, locale=locale, kind="status", buttons=(
             Button(label=t(locale, "button.reopen"),
                    command=f"/request reopen {request.ref} <reason>", action="reopen"),))
 
     ctx.notify_person(request.requester_id, render, request, due_at=_when_open(ctx, request, rule))
-    _tell_owner(ctx, request, "auto.confirmed_desk")
+    _tell_owner(ctx, request, f"{key}_desk")
 
 
 def _tell_owner(ctx: Ctx, request: Request, key: str) -> None:
