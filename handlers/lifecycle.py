@@ -91,6 +91,12 @@ def transition(
     )
 
 
+def take_if_unassigned(ctx: Ctx, request: Request) -> None:
+    """A department member who answers an unassigned request becomes its assignee."""
+    if request.assignee_id is None and ctx.actor.id in ctx.department(request.department).staff():
+        request.assignee_id = ctx.actor.id
+
+
 def first_response(ctx: Ctx, request: Request) -> None:
     """A human answer reached the requester: the first-response clock stops."""
     if request.first_response_at is None:

@@ -81,8 +81,7 @@ def ack(ctx: Ctx, cmd: Command) -> Reply:
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "ack")
     lc.require_state(ctx, request, ("open",), "ack")
-    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
-        request.assignee_id = ctx.actor.id
+    lc.take_if_unassigned(ctx, request)
     lc.first_response(ctx, request)
     lc.transition(ctx, request, "acknowledged", "acknowledged")
     notices.to_requester(ctx, request, "note.acked", by=ctx.name(ctx.actor.id))
@@ -121,8 +120,7 @@ def wait(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_staff(ctx, request, "wait")
     lc.require_state(ctx, request, ("open", "acknowledged", "in_progress"), "wait")
     lc.first_response(ctx, request)
-    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
-        request.assignee_id = ctx.actor.id
+    lc.take_if_unassigned(ctx, request)
     request.paused_at = ctx.now
     lc.transition(ctx, request, "waiting", "waiting", note=cmd.text)
     notices.question_to_requester(ctx, request, cmd.text)
@@ -158,8 +156,7 @@ def resolve(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_state(ctx, request, lc.OPEN_STATES, "resolve")
     lc.end_pause(ctx, request)
     lc.first_response(ctx, request)
-    if request.assignee_id is None and ctx.desk.is_staff(ctx.actor.id, request.department):
-        request.assignee_id = ctx.actor.id
+    lc.take_if_unassigned(ctx, request)
     lc.settle_breach(ctx, request, "resolution", request.resolution_due)
     request.resolved_at = ctx.now
     request.resolution_note = cmd.text
