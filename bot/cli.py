@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from bot import config as config_mod
+
+if TYPE_CHECKING:
+    from bot.report import Report
 
 app = typer.Typer(help="crossdesk: an internal service desk between departments.",
                   no_args_is_help=True, add_completion=False)
@@ -183,17 +186,30 @@ def export(
     = None,
     what: Annotated[str, typer.Option(help="requests, events, ratings or suggestions.")]
     = "requests",
+    reveal_anonymous: Annotated[bool, typer.Option(
+        "--reveal-anonymous", help="Show who sent anonymous suggestions (admins only; needs "
+        "--as).")] = False,
+    as_person: Annotated[str | None, typer.Option(
+        "--as", help="Your person id, for --reveal-anonymous: one of bot.admins.")] = None,
 ) -> None:
-    """Export requests, events, ratings or suggestions as CSV or JSON lines."""
-    from bot.export import ExportError, write_export
+    """Export requests, events, ratings or suggestions as CSV or JSON lines.
+
+    Anonymous suggestions are exported without their sender, unless an admin asks with
+    --reveal-anonymous --as ADMIN.
+    """
+    from bot.export import ExportError, reveal_for, write_export
 
     if format not in ("csv", "jsonl"):
         typer.echo("--format must be csv or jsonl", err=True)
         raise typer.Exit(2)
     settings = load_settings(config, database_url)
     try:
+        reveal = reveal_for(settings, what, reveal_anonymous, as_person)
         with _database(settings.database_url):
-            write_export(settings, what, format, output)
+            write_export(settings, what, format, output, reveal=reveal)
+        if reveal:
+            typer.echo(f"the senders of anonymous suggestions are shown, as {as_person} "
+                       "(an admin) asked; keep this export to admins", err=True)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -238,9 +254,9 @@ def report(
     from sqlmodel import Session
 
     from bot import app as app_mod
+    from bot import progress
     from bot.clock import SystemClock
-    from bot.report import build_report, period, write_csv, write_text
-    from bot.report_html import write_html
+    from bot.report import build_report, period
 
     if format not in ("text", "csv", "html"):
         typer.echo("--format must be text, csv or html", err=True)
@@ -255,19 +271,30 @@ def report(
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
-        with Session(desk.engine) as session:
-            result = build_report(session, desk, start, end)
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        if format == "csv":
-            write_csv(result, out)
-        elif format == "html":
-            write_html(result, out, desk.policy.locale)
-        else:
-            write_text(result, out, desk.policy.locale)
-    finally:
-        if output:
-            out.close()
+        # Steps: the figures, then the file (drawing the charts, for HTML). Standard output is
+        # written after the bar is gone, so the two never mix on one terminal.
+        with progress.bar("Scorecard and service map", 2 if output else 1) as steps:
+            with Session(desk.engine) as session:
+                result = build_report(session, desk, start, end)
+            steps.advance(description="Charts and file" if format == "html" else "File")
+            if output:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    _write_report(result, format, out, desk.policy.locale)
+                steps.advance()
+    if not output:
+        _write_report(result, format, sys.stdout, desk.policy.locale)
+
+
+def _write_report(result: Report, format: str, out: TextIO, locale: str) -> None:
+    from bot.report import write_csv, write_text
+    from bot.report_html import write_html
+
+    if format == "csv":
+        write_csv(result, out)
+    elif format == "html":
+        write_html(result, out, locale)
+    else:
+        write_text(result, out, locale)
 
 
 @app.command()

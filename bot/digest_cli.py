@@ -8,9 +8,10 @@ import typer
 from sqlmodel import Session
 
 from bot import app as app_mod
+from bot import progress
 from bot.clock import SystemClock
 from bot.config import Settings
-from handlers.digest import WEEK, build_all, parse_week, week_label, week_start
+from handlers.digest import WEEK, Digest, build_all, parse_week, week_label, week_start
 from handlers.digest_post import claim_post, queue_digest
 from handlers.digest_render import render
 from handlers.i18n import normalize_locale
@@ -41,23 +42,36 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
                                      param_hint="--department")
         keys = [found.key]
     label = week_label(monday)
-    if post:
-        with transaction(desk.engine) as session:
-            digests = build_all(session, desk, monday, moment)
-            for key in keys:
-                if claim_post(session, f"digest:{key}:{label}", moment):
-                    queue_digest(session, desk, digests[key], moment, app.attach_chart)
-                    typer.echo(f"queued the {label} digest for {key}")
-                else:
-                    typer.echo(f"the {label} digest for {key} was already posted; not again")
-        return
-    with Session(desk.engine) as session:
-        digests = build_all(session, desk, monday, moment)
-        for key in keys:
-            digest = digests[key]
-            dep = desk.catalog.department(key)
-            locale = normalize_locale(dep.locale, desk.policy.locale)
-            ids = [r.assignee_id for r in digest.overdue if r.assignee_id]
-            ids += [s.author_id for s in digest.suggestions if not s.anonymous]
-            message = render(desk, digest, locale, people.names(session, ids))
-            typer.echo(f"[to #{dep.channel}] {message.text}\n")
+    lines: list[str] = []
+    with progress.bar(f"Digests for {label}", len(keys) + 1) as steps:
+        steps.describe(f"Figures for {label}")
+        if post:
+            with transaction(desk.engine) as session:
+                digests = build_all(session, desk, monday, moment)
+                for key in keys:
+                    steps.advance(description=f"Posting {key}")
+                    if claim_post(session, f"digest:{key}:{label}", moment):
+                        queue_digest(session, desk, digests[key], moment, app.attach_chart)
+                        lines.append(f"queued the {label} digest for {key}")
+                    else:
+                        lines.append(f"the {label} digest for {key} was already posted; not again")
+        else:
+            with Session(desk.engine) as session:
+                digests = build_all(session, desk, monday, moment)
+                for key in keys:
+                    steps.advance(description=f"Writing {key}")
+                    lines.append(_text(session, app, digests[key]))
+        steps.advance()
+    for line in lines:  # after the bar: it never mixes with what is printed
+        typer.echo(line)
+
+
+def _text(session: Session, app: app_mod.App, digest: Digest) -> str:
+    """One digest as console text, headed by the channel it belongs to."""
+    desk = app.desk
+    dep = desk.catalog.department(digest.department)
+    locale = normalize_locale(dep.locale, desk.policy.locale)
+    ids = [r.assignee_id for r in digest.overdue if r.assignee_id]
+    ids += [s.author_id for s in digest.suggestions if not s.anonymous]
+    message = render(desk, digest, locale, people.names(session, ids))
+    return f"[to #{dep.channel}] {message.text}\n"

@@ -1,4 +1,5 @@
-"""`crossdesk export`: requests, events, ratings or suggestions as CSV or JSON lines."""
+"""`crossdesk export`: requests, events, ratings or suggestions as CSV or JSON lines; the
+senders of anonymous suggestions stay hidden unless an admin asks to see them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, func, select
 
+from bot import progress
 from bot.config import Settings
 from storage import migrate
 from storage.engine import make_engine
@@ -26,6 +28,31 @@ class ExportError(Exception):
 TABLES: dict[str, type[SQLModel]] = {
     "requests": Request, "events": Event, "ratings": Rating, "suggestions": Suggestion,
 }
+BATCH = 1000
+
+
+def reveal_for(settings: Settings, what: str, reveal: bool, as_person: str | None) -> bool:
+    """Whether anonymous senders may be shown; ValueError (exit 2) says what to type instead."""
+    admins = settings.policy.admins
+    example = f"--reveal-anonymous --as {admins[0]}" if admins else \
+        "--reveal-anonymous --as PERSON (after adding PERSON to bot.admins)"
+    if not reveal:
+        if as_person is not None:
+            raise ValueError(f"--as only goes with --reveal-anonymous; type {example}")
+        return False
+    if what != "suggestions":
+        raise ValueError("--reveal-anonymous applies to suggestions only; type --what "
+                         f"suggestions {example}")
+    if as_person is None:
+        raise ValueError("--reveal-anonymous shows who sent anonymous suggestions, which only "
+                         f"an admin (bot.admins) may see; say who you are: {example}")
+    if settings.catalog.person_spec(as_person) is None:
+        raise ValueError(f"--as {as_person}: no such person in [[people]]; type {example}")
+    if as_person not in admins:
+        raise ValueError(f"--as {as_person}: {as_person} is not an admin (bot.admins), and only "
+                         "admins may see who sent anonymous suggestions; export without "
+                         f"--reveal-anonymous, or ask an admin to run {example}")
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -36,8 +63,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rows(session: Session, what: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Rows of one table as plain dicts, in id order, read in batches."""
+def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
+         ) -> Iterator[dict[str, Any]]:
+    """Rows of one table as plain dicts, in id order, read in batches; anonymous suggestions
+    without their author unless ``reveal``."""
     model = TABLES[what]
     last = 0
     while True:
@@ -47,14 +76,16 @@ def rows(session: Session, what: str, batch: int = 1000) -> Iterator[dict[str, A
             return
         for item in chunk:
             data = item.model_dump()
-            if what == "suggestions" and data.get("anonymous"):
+            if what == "suggestions" and data.get("anonymous") and not reveal:
                 data["author_id"] = None
             yield {k: _plain(data.get(k)) for k in model.model_fields}
         last = chunk[-1].id  # type: ignore[attr-defined]
 
 
-def write_export(settings: Settings, what: str, fmt: str, output: Path | None) -> int:
-    """Write the export; returns the number of rows."""
+def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
+                 reveal: bool = False) -> int:
+    """Write the export (a progress bar on a terminal's stderr); returns the number of rows.
+    ``reveal`` (checked by reveal_for) shows the senders of anonymous suggestions."""
     if what not in TABLES:
         raise ValueError(f"--what must be one of {', '.join(TABLES)}")
     url = make_url(settings.database_url)
@@ -69,18 +100,25 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None) -
                           "or check --database-url")
     count = 0
     out: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    # Rows streaming onto the terminal show their own progress: a bar would only garble them.
+    bar_wanted = output is not None or not progress.on_terminal(sys.stdout)
     try:
         with Session(engine) as session:
+            total = session.exec(select(func.count()).select_from(TABLES[what])).one()
             fields = list(TABLES[what].model_fields)
             writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
             if writer:
                 writer.writeheader()
-            for row in rows(session, what):
-                if writer:
-                    writer.writerow(row)
-                else:
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
+            with progress.bar(f"Exporting {what}", total, enabled=bar_wanted) as steps:
+                for row in rows(session, what, reveal=reveal):
+                    if writer:
+                        writer.writerow(row)
+                    else:
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    count += 1
+                    if count % BATCH == 0:
+                        steps.advance(BATCH)
+                steps.advance(count % BATCH)
     finally:
         if output:
             out.close()

@@ -1,4 +1,5 @@
-"""Deliver outbox messages through the WeCom API: app messages, cards, group chats, robots."""
+"""Deliver outbox messages through the WeCom API: app messages, cards, group chats, robots;
+a digest's chart follows its text as an image message."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.wecom import cards
+from bot.adapters.wecom import cards, images
 from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient, delivery_errors
 from bot.adapters.wecom.pacing import Pacer
 from bot.adapters.wecom.people import Directory
@@ -25,13 +26,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Part:
-    """One API call: ``app`` (message/send), ``chat`` (appchat/send) or ``robot`` (webhook)."""
+    """One API call: ``app`` (message/send), ``chat`` (appchat/send) or ``robot`` (webhook);
+    with ``image`` set, the picture at that path, sent the same way once the text is out."""
 
     channel: str
     to: str
     body: dict[str, Any]
     pace_keys: tuple[str, ...]
     task_id: str | None = None
+    image: str | None = None
 
 
 class WeComSender:
@@ -69,6 +72,9 @@ class WeComSender:
         self.pacer.check(k for part in parts[done:] for k in part.pace_keys)
         for index in range(done, len(parts)):
             part = parts[index]
+            if part.image:
+                self._image(part)
+                continue
             try:
                 got = self._deliver(part)
             except DeliveryError as exc:
@@ -83,7 +89,17 @@ class WeComSender:
         return ref
 
     def plan(self, message: Message) -> list[Part]:
-        """The API calls that deliver ``message`` to its target."""
+        """The API calls that deliver ``message`` to its target (its chart last, where the
+        first part went)."""
+        parts = self._text_parts(message)
+        image = message.extra.get("image")
+        if image:
+            first = parts[0]
+            parts.append(Part(first.channel, first.to, {"msgtype": "image"}, first.pace_keys,
+                              image=str(image)))
+        return parts
+
+    def _text_parts(self, message: Message) -> list[Part]:
         if message.target_kind == "dept":
             return self._department_parts(message)
         if message.target_kind == "channel":
@@ -149,6 +165,27 @@ class WeComSender:
         if invalid:
             log.warning("WeCom skipped some recipients", extra={"invalid": sorted(invalid)})
         return str(result["msgid"]) if result.get("msgid") else None
+
+    def _image(self, part: Part) -> None:
+        """Send a chart after its message. The text is already out, so a chart that is missing
+        or fails to upload or send is logged, not retried: the digest reads fine without it."""
+        assert part.image is not None
+        try:
+            if part.channel == "robot":
+                body = images.robot_body(images.read_image(part.image, images.ROBOT_LIMIT))
+            else:
+                data = images.read_image(part.image)
+                body = images.media_body(images.upload(self.client, part.image, data))
+            self._deliver(replace(part, body=body, image=None))
+        except images.ImageSkipped as exc:
+            log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
+            return
+        except DeliveryError as exc:
+            log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
+            if exc.retry_after:
+                self.pacer.hold(part.pace_keys, exc.retry_after)
+            return
+        self.pacer.record(part.pace_keys)
 
     def _robot(self, part: Part) -> str | None:
         with delivery_errors(f"group robot of {part.to}"):

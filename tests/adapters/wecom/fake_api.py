@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,16 +20,59 @@ class Call:
     query: dict[str, str]
     body: dict[str, Any] | None
     ok: bool = False
+    files: dict[str, Upload] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file of a multipart/form-data POST, as WeCom received it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Media:
+    """A temporary media upload (media/upload) that succeeded, and the media_id it was given."""
+
+    type: str
+    media_id: str
+    file: Upload
+
+
+def parse_multipart(content_type: str, raw: bytes) -> dict[str, Upload]:
+    """The parts of a multipart/form-data body by field name, bytes untouched."""
+    found = re.search(r'boundary="?([^";]+)"?', content_type)
+    assert found, f"no boundary in {content_type!r}"
+    out: dict[str, Upload] = {}
+    for chunk in raw.split(b"--" + found.group(1).encode())[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, data = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        headers = {}
+        for line in head.decode("utf-8").split("\r\n"):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        disposition = headers.get("content-disposition", "")
+        field_name = re.search(r'\bname="([^"]*)"', disposition)
+        filename = re.search(r'filename="([^"]*)"', disposition)
+        assert field_name, f"a part without a name: {disposition!r}"
+        out[field_name.group(1)] = Upload(filename.group(1) if filename else "",
+                                          headers.get("content-type", ""),
+                                          data.removesuffix(b"\r\n"))
+    return out
 
 
 @dataclass
 class FakeWeCom:
-    """gettoken, message/send, appchat/send, message/update_template_card, user/get,
-    department/list, user/list and a group robot webhook, on 127.0.0.1."""
+    """gettoken, message/send, appchat/send, message/update_template_card, media/upload,
+    user/get, department/list, user/list and a group robot webhook, on 127.0.0.1."""
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     departments: list[dict[str, Any]] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    media: list[Media] = field(default_factory=list)
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -51,13 +95,21 @@ class FakeWeCom:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                kind = self.headers.get("Content-Type") or ""
+                if kind.startswith("multipart/form-data"):
+                    files = parse_multipart(kind, raw)
+                    self._answer({name: {"filename": f.filename, "content_type": f.content_type,
+                                         "size": len(f.data)} for name, f in files.items()},
+                                 files)
+                    return
                 self._answer(json.loads(raw.decode("utf-8")) if raw else {})
 
-            def _answer(self, body: dict[str, Any] | None) -> None:
+            def _answer(self, body: dict[str, Any] | None,
+                        files: dict[str, Upload] | None = None) -> None:
                 url = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 path = url.path.removeprefix("/cgi-bin/")
-                reply = fake.answer(Call(self.command, path, query, body))
+                reply = fake.answer(Call(self.command, path, query, body, files=files or {}))
                 data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -122,6 +174,8 @@ class FakeWeCom:
                     "response_code": f"rc-{count}"}
         if call.path in ("appchat/send", "message/update_template_card"):
             return {"errcode": 0, "errmsg": "ok"}
+        if call.path == "media/upload":
+            return self._upload(call, count)
         if call.path == "user/get":
             user = self.users.get(call.query.get("userid", ""))
             return {"errcode": 0, "errmsg": "ok", **user} if user else {
@@ -131,6 +185,16 @@ class FakeWeCom:
         if call.path == "user/list":
             return {"errcode": 0, "errmsg": "ok", "userlist": self._members(call.query)}
         return {"errcode": 404, "errmsg": f"no such API in the stand-in: {call.path}"}
+
+    def _upload(self, call: Call, count: int) -> dict[str, Any]:
+        kind, file = call.query.get("type", ""), call.files.get("media")
+        if kind not in ("image", "voice", "video", "file") or file is None:
+            return {"errcode": 40004, "errmsg": "invalid media type or no media part"}
+        media = Media(kind, f"media-{count}", file)
+        with self._lock:
+            self.media.append(media)
+        return {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media.media_id,
+                "created_at": "1700000000"}
 
     def _members(self, query: dict[str, str]) -> list[dict[str, Any]]:
         wanted = {int(query.get("department_id", "1"))}
