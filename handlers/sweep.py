@@ -20,7 +20,7 @@ from storage.engine import transaction
 from storage.models import Person, Rating, Request
 
 SYSTEM_ACTOR = "crossdesk"
-SWEEP_LOCK = 0x6372_6F73  # "cros": one sweeper at a time on PostgreSQL
+SWEEP_LOCK = 0x7377_6565  # "swee": one sweeper at a time per schema on PostgreSQL
 STATE_CHANGES = ("auto_close", "auto_confirm")
 EPSILON = timedelta(microseconds=1)
 BREACHES = SQLModel.metadata.tables["breach"]
@@ -40,7 +40,9 @@ def sweep(desk: Desk, now: datetime, limit: int = 5000) -> SweepStats:
     """Evaluate requests whose next check is due; each rule is acted on exactly once."""
     with transaction(desk.engine) as session:
         if desk.engine.dialect.name == "postgresql":
-            locked = session.execute(select(func.pg_try_advisory_xact_lock(SWEEP_LOCK))).scalar()
+            schema_key = func.hashtext(func.coalesce(func.current_schema(), ""))
+            locked = session.execute(
+                select(func.pg_try_advisory_xact_lock(SWEEP_LOCK, schema_key))).scalar()
             if not locked:
                 return SweepStats(skipped=True)
         stmt = (

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from handlers.sweep import SWEEP_LOCK, sweep
 from storage import request_store
 from storage.models import Breach, Request
+from tests.conftest import PG_URL, local
 
 
 def messages_to(out: str, target: str) -> list[str]:
@@ -220,3 +224,30 @@ def test_priority_change_recomputes_targets(chat):
     assert "优先级已改为 P1 紧急" in out and "[to henry]" in out
     assert req(chat.app, "FIN-1").resolution_due < before
     assert "优先级为 P1" in chat("bob> /request priority FIN-1 P9")
+
+
+
+def test_one_sweeper_per_schema_on_postgresql(chat, engine):
+    """While another replica sweeps this schema, a sweep stands aside; another schema's
+    sweeper (another deployment, or a parallel test run) does not block it."""
+    if not PG_URL:
+        pytest.skip("advisory locks are a PostgreSQL matter")
+    chat("henry> /request finance reimbursement taxi 86")
+    at = local("2026-11-23T09:05")
+
+    def held_by_other(schema_key):
+        conn = engine.connect()
+        conn.begin()
+        conn.execute(select(func.pg_advisory_xact_lock(SWEEP_LOCK, schema_key)))
+        return conn
+
+    other = held_by_other(func.hashtext(func.current_schema()))
+    try:
+        assert sweep(chat.app.desk, at).skipped
+    finally:
+        other.close()
+    elsewhere = held_by_other(func.hashtext("another_deployment"))
+    try:
+        assert not sweep(chat.app.desk, at).skipped
+    finally:
+        elsewhere.close()
