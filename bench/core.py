@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, create_engine, func, insert, select, text, update
+from bench_pg import ensure_database, reset_schema
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from bot import app as app_mod
 from bot import config as config_mod
@@ -370,35 +370,9 @@ def load_text() -> str:
 def prepare_postgres(url: str) -> str | None:
     """Create the bench database if needed and empty its schema; None if unreachable."""
     url = normalize_url(url)
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if name in ("", "test", "postgres", "template0", "template1"):
-        raise SystemExit(f"refusing to use PostgreSQL database {name!r}: pick a bench database "
-                         "such as crossdesk_bench (its schema is dropped)")
-    admin_url = parsed.set(database="postgres")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 5})
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).first()
-            if exists is None:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-                print(f"  created database {name}")
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"PostgreSQL unreachable at {parsed.render_as_string()}: {reason} "
-              "-- skipping PostgreSQL")
+    if not ensure_database(url):
         return None
-    finally:
-        admin.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
+    reset_schema(url)
     return url
 
 

@@ -54,9 +54,9 @@ from types import SimpleNamespace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam, create_engine, delete, func, insert, select, text, update
+from bench_pg import ensure_database, reset_schema
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import app as app_mod
@@ -346,48 +346,6 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------
-# PostgreSQL housekeeping
-# ---------------------------------------------------------------------------
-
-
-def pg_reachable(url: str) -> bool:
-    """Create the bench database if missing; False (with a note) if the server is down."""
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if name in ("", "test", "postgres", "template0", "template1"):
-        raise SystemExit(f"refusing to use PostgreSQL database {name!r}: pick a bench database "
-                         "such as crossdesk_bench")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 5})
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).first()
-            if exists is None:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-                print(f"  created database {name}")
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"PostgreSQL unreachable at {parsed.render_as_string()}: {reason} "
-              "-- skipping PostgreSQL")
-        return False
-    finally:
-        admin.dispose()
-    return True
-
-
-def pg_fresh_schema(url: str, schema: str) -> None:
-    """Drop and recreate the bench's own schema."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    finally:
-        engine.dispose()
-
-
-# ---------------------------------------------------------------------------
 # The run
 # ---------------------------------------------------------------------------
 
@@ -512,7 +470,7 @@ def run_size(backend: str, n_open: int, args: argparse.Namespace,
     url = normalize_url(args.pg_url)
     print(f"\n=== postgresql, {n_open:,} open: {make_url(url).render_as_string()} "
           f"(schema {args.pg_schema}) ===")
-    pg_fresh_schema(url, args.pg_schema)
+    reset_schema(url, args.pg_schema)
     engine = make_engine(url, connect_args={"options": f"-csearch_path={args.pg_schema}"})
     try:
         return measure(backend, engine, settings, args, n_open, plans, problems)
@@ -598,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite"]
     if args.sqlite_only:
         print("(PostgreSQL skipped: --sqlite-only)")
-    elif pg_reachable(normalize_url(args.pg_url)):
+    elif ensure_database(normalize_url(args.pg_url)):
         backends.append("postgresql")
     results: list[Measure] = []
     for n_open in args.sizes:

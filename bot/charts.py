@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from handlers.catalog import Department
 from handlers.desk import Desk
-from handlers.digest import WEEK, Digest, Figures, bounds, compute, week_label
+from handlers.digest import WEEK, Digest, Figures, bounds, tally, week_label
 from handlers.digest_post import Attach
 
 log = logging.getLogger(__name__)
@@ -210,9 +210,10 @@ def service_map_heatmap(labels: list[str], counts: list[list[int]],
 
 def weekly(session: Session, desk: Desk, last_monday: date, key: str = "*",
            weeks: int = CHART_WEEKS) -> list[tuple[str, Figures]]:
-    """The figures of ``key`` ('*' = company) for ``weeks`` weeks ending with ``last_monday``'s."""
+    """The counts (see tally) of ``key`` ('*' = company) for ``weeks`` weeks ending with
+    ``last_monday``'s: what the trend chart draws."""
     mondays = [last_monday - WEEK * k for k in range(weeks - 1, -1, -1)]
-    return [(week_label(m), compute(session, desk, *bounds(desk, m)).get(key, Figures()))
+    return [(week_label(m), tally(session, desk, *bounds(desk, m)).get(key, Figures()))
             for m in mondays]
 
 

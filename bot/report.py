@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TextIO
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot import charts
 from handlers.desk import Desk
-from handlers.digest import Figures, compute, week_start
+from handlers.digest import Figures, compute, tally, week_start
 from handlers.digest_render import arrow, score
 from handlers.i18n import normalize_locale, t
 from storage import digest_queries as q
@@ -111,7 +111,7 @@ def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
     """Scorecard (best score first, no score last) and service map for [start, end)."""
     weight = desk.service.timeliness_weight if weight is None else weight
     now = compute(session, desk, start, end)
-    before = compute(session, desk, start - (end - start), start)
+    before = tally(session, desk, start - (end - start), start)
     keys = [d.key for d in desk.catalog.departments]
     rows = [ScoreRow(k, now[k], score(now[k], weight), score(before[k], weight)) for k in keys]
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0), keys.index(r.key)))
@@ -126,19 +126,22 @@ def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
 def _service_map(session: Session, catalog: list[str], start: datetime, end: datetime
                  ) -> ServiceMap:
     counts: Counter[tuple[str, str]] = Counter()
-    stars: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for row in q.opened(session, start, end):
-        counts[(row.requester_department or OTHER, row.department)] += 1
-    for rating in q.rated(session, start, end):
-        stars[(rating.requester_department or OTHER, rating.department)].append(rating.stars)
-    seen = {k for pair in [*counts, *stars] for k in pair}
+    rated: Counter[tuple[str, str]] = Counter()
+    stars: Counter[tuple[str, str]] = Counter()
+    for src, dst, requests, ratings, total in q.pair_counts(session, start, end):
+        pair = (src or OTHER, dst)
+        counts[pair] += requests
+        rated[pair] += ratings
+        stars[pair] += total
+    counts, rated = +counts, +rated  # no empty cells
+    seen = {k for pair in [*counts, *rated] for k in pair}
     keys = ([k for k in catalog if k in seen] + sorted(seen - set(catalog) - {OTHER})
             + [OTHER] * (OTHER in seen))
     grid = [[(a, b) for b in keys] for a in keys]
     return ServiceMap(keys=keys, counts=[[counts[c] for c in row] for row in grid],
-                      ratings=[[sum(stars[c]) / len(stars[c]) if stars.get(c) else None
-                                for c in row] for row in grid],
-                      rated=[[len(stars.get(c, [])) for c in row] for row in grid])
+                      ratings=[[stars[c] / rated[c] if rated[c] else None for c in row]
+                               for row in grid],
+                      rated=[[rated[c] for c in row] for row in grid])
 
 
 def period(desk: Desk, first: date | None, last: date | None, today: date

@@ -96,23 +96,30 @@ def bounds(desk: Desk, monday: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _blank(desk: Desk) -> dict[str, Figures]:
+    """Empty figures for every department and for the company ('*')."""
+    figures = {d.key: Figures() for d in desk.catalog.departments}
+    figures["*"] = Figures()
+    return figures
+
+
+def _both(figures: dict[str, Figures], department: str) -> tuple[Figures, ...]:
+    """Where a department's numbers go: its own figures (when in the catalog) and the company's."""
+    own, company = figures.get(department), figures["*"]
+    return (own, company) if own is not None else (company,)
+
+
 def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
     """Every department's figures for [start, end), in business time; key '*' is the company."""
-    figures: dict[str, Figures] = {d.key: Figures() for d in desk.catalog.departments}
-    company = figures["*"] = Figures()
-
-    def both(department: str) -> tuple[Figures, ...]:
-        own = figures.get(department)
-        return (own, company) if own is not None else (company,)
-
+    figures = _blank(desk)
     for row in q.opened(session, start, end):
-        for f in both(row.department):
+        for f in _both(figures, row.department):
             f.received += 1
             f.categories[f"{row.department}:{row.category}"] += 1
             f.customers[row.requester_department or "-"] += 1
     for ans in q.answered(session, start, end):
         took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
-        for f in both(ans.department):
+        for f in _both(figures, ans.department):
             f.first_times.append(took)
             f.first_total += 1
             f.first_met += int(ans.due is None or ans.at <= ans.due)
@@ -120,21 +127,45 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
         calendar = desk.calendar_for(done.department)
         took = calendar.business_time_between(done.started, done.resolved_at)
         took = max(timedelta(0), took - timedelta(seconds=done.paused_seconds))
-        for f in both(done.department):
+        for f in _both(figures, done.department):
             f.closed += 1
             f.resolution_times.append(took)
             f.resolution_total += 1
             f.resolution_met += int(done.due is None or done.resolved_at <= done.due)
     for rating in q.rated(session, start, end):
-        for f in both(rating.department):
+        for f in _both(figures, rating.department):
             f.stars.append(rating.stars)
             f.tags.update(rating.tags or [])
             if rating.comment:
                 f.comments.append((rating.stars, rating.comment, rating.ref))
-    for department, count in q.open_counts(session, end).items():
-        for f in both(department):
-            f.open_at_end += count
+    add_open(session, end, figures)
     return figures
+
+
+def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
+    """compute()'s counts of what happened in [start, end) (received, closed, attainment,
+    stars), counted by the database: enough for trends, averages and scores. The per-request
+    lists (times, tags, comments, categories, customers) stay empty, and so does open_at_end,
+    a count at a moment rather than over the period (see add_open)."""
+    figures = _blank(desk)
+    for department, c in q.week_counts(session, start, end).items():
+        stars = sorted(c.stars.elements())
+        for f in _both(figures, department):
+            f.received += c.received
+            f.closed += c.resolution_total
+            f.first_met += c.first_met
+            f.first_total += c.first_total
+            f.resolution_met += c.resolution_met
+            f.resolution_total += c.resolution_total
+            f.stars.extend(stars)
+    return figures
+
+
+def add_open(session: Session, at: datetime, figures: dict[str, Figures]) -> None:
+    """Add the requests open at moment ``at`` to ``figures``' open_at_end, per department."""
+    for department, count in q.open_counts(session, at).items():
+        for f in _both(figures, department):
+            f.open_at_end += count
 
 
 @dataclass
@@ -144,8 +175,8 @@ class Digest:
     department: str
     monday: date
     week: Figures
-    previous: Figures
-    average: Figures
+    previous: Figures  # counts only (see tally)
+    average: Figures  # counts per week over the TREND_WEEKS weeks before
     overdue: list[Request]
     suggestions: list[Suggestion]
     now: datetime
@@ -177,16 +208,17 @@ def average(weeks: list[Figures]) -> Figures:
 def build_all(session: Session, desk: Desk, monday: date, now: datetime,
               overdue_limit: int = 10) -> dict[str, Digest]:
     """Digests for every department for the week starting ``monday``."""
-    weeks = [compute(session, desk, *bounds(desk, monday - WEEK * k))
-             for k in range(TREND_WEEKS + 1)]
     start, end = bounds(desk, monday)
+    week = compute(session, desk, start, end)
+    before = [tally(session, desk, *bounds(desk, monday - WEEK * k))
+              for k in range(1, TREND_WEEKS + 1)]
     ideas = q.suggestions(session, start, end)
     out: dict[str, Digest] = {}
     for dep in desk.catalog.departments:
         out[dep.key] = Digest(
-            department=dep.key, monday=monday, week=weeks[0][dep.key],
-            previous=weeks[1][dep.key],
-            average=average([w[dep.key] for w in weeks[1:]]),
+            department=dep.key, monday=monday, week=week[dep.key],
+            previous=before[0][dep.key],
+            average=average([w[dep.key] for w in before]),
             overdue=q.overdue(session, dep.key, now, overdue_limit),
             suggestions=[s for s in ideas if s.department == dep.key],
             now=now,
@@ -196,6 +228,9 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
 
 def company(session: Session, desk: Desk, monday: date) -> tuple[dict[str, Figures],
                                                                  dict[str, Figures]]:
-    """This week's and last week's figures per department, for the scorecard."""
-    return (compute(session, desk, *bounds(desk, monday)),
-            compute(session, desk, *bounds(desk, monday - WEEK)))
+    """This week's counts (see tally) with the requests open at its end, and last week's
+    counts, per department: what the scorecard shows and what its post checks."""
+    start, end = bounds(desk, monday)
+    week = tally(session, desk, start, end)
+    add_open(session, end, week)
+    return week, tally(session, desk, *bounds(desk, monday - WEEK))

@@ -1,12 +1,13 @@
-"""Read-only queries for digests and reports: plain rows over a time range, all departments."""
+"""Read-only queries for digests and reports: rows and counts over a time range, all departments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from storage.models import Rating, Request, Suggestion
@@ -128,15 +129,109 @@ def rated(session: Session, start: datetime, end: datetime) -> list[Rated]:
     return [Rated(*row) for row in _rows(session, stmt)]
 
 
+def pair_counts(session: Session, start: datetime, end: datetime
+                ) -> list[tuple[str | None, str, int, int, int]]:
+    """Per (requesting, serving) department: requests received in [start, end), and the
+    ratings given in it with their stars summed. Rows (requesting, serving, requests, ratings,
+    stars); requesting None is someone outside every department."""
+    r = Request
+    received = (
+        select(col(r.requester_department), col(r.department), func.count())
+        .where(col(r.created_at) >= start, col(r.created_at) < end)
+        .group_by(col(r.requester_department), col(r.department))
+    )
+    rated = (
+        select(col(r.requester_department), col(r.department), func.count(),
+               func.sum(col(Rating.stars)))
+        .select_from(Rating)
+        .join(r, col(r.id) == col(Rating.request_id))
+        .where(col(Rating.created_at) >= start, col(Rating.created_at) < end)
+        .group_by(col(r.requester_department), col(r.department))
+    )
+    rows = [(src, dst, int(n), 0, 0) for src, dst, n in _rows(session, received)]
+    rows += [(src, dst, 0, int(n), int(total)) for src, dst, n, total in _rows(session, rated)]
+    return rows
+
+
 def open_counts(session: Session, at: datetime) -> dict[str, int]:
     """Requests open at moment ``at``, per department (approximated by open/close times)."""
+    # Two index range scans (never closed; closed after ``at``) rather than one OR over them,
+    # which the planners answer by reading the whole table.
     r = Request
-    stmt = (
+    still_open = (
         select(col(r.department), func.count())
-        .where(col(r.created_at) < at, or_(col(r.closed_at).is_(None), col(r.closed_at) >= at))
-        .group_by(r.department)
+        .where(col(r.closed_at).is_(None), col(r.created_at) < at)
+        .group_by(col(r.department))
     )
-    return {d: int(n) for d, n in _rows(session, stmt)}
+    counts: Counter[str] = Counter({d: int(n) for d, n in _rows(session, still_open)})
+    closed_later = select(col(r.department)).where(col(r.closed_at) >= at, col(r.created_at) < at)
+    counts.update(d for (d,) in _rows(session, closed_later))
+    return dict(counts)
+
+
+@dataclass
+class Counts:
+    """One department's counters for a period: what trends and scores need, no rows."""
+
+    received: int = 0
+    first_met: int = 0
+    first_total: int = 0
+    resolution_met: int = 0
+    resolution_total: int = 0
+    stars: Counter[int] = field(default_factory=Counter)
+
+
+def _on_time(at: Any, due: Any) -> Any:
+    return func.sum(case((or_(due.is_(None), at <= due), 1), else_=0))
+
+
+def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, Counts]:
+    """Per department: requests received, first responses and resolutions (on time and in
+    all) and ratings by stars in [start, end), by the rules of opened/answered/closed/rated."""
+    r = Request
+    counts: dict[str, Counts] = {}
+
+    def of(department: str) -> Counts:
+        return counts.setdefault(department, Counts())
+
+    received = (
+        select(col(r.department), func.count())
+        .where(col(r.created_at) >= start, col(r.created_at) < end)
+        .group_by(col(r.department))
+    )
+    for d, n in _rows(session, received):
+        of(d).received = int(n)
+    first = (
+        select(col(r.department), func.count(),
+               _on_time(col(r.first_response_at), col(r.first_response_due)))
+        .where(col(r.first_response_at) >= start, col(r.first_response_at) < end)
+        .group_by(col(r.department))
+    )
+    for d, n, met in _rows(session, first):
+        of(d).first_total, of(d).first_met = int(n), int(met or 0)
+    resolution = (
+        select(col(r.department), func.count(),
+               _on_time(col(r.resolved_at), col(r.resolution_due)))
+        .where(
+            col(r.closed_at) >= start,
+            col(r.closed_at) < end,
+            col(r.state) == "closed",
+            col(r.resolved_at).is_not(None),
+        )
+        .group_by(col(r.department))
+    )
+    for d, n, met in _rows(session, resolution):
+        of(d).resolution_total, of(d).resolution_met = int(n), int(met or 0)
+    stars = (
+        select(col(Request.department), col(Rating.stars), func.count())
+        .select_from(Rating)
+        .join(Request, col(Request.id) == col(Rating.request_id))
+        .where(col(Rating.created_at) >= start, col(Rating.created_at) < end)
+        .group_by(col(Request.department), col(Rating.stars))
+    )
+    for d, s, n in _rows(session, stars):
+        of(d).stars[int(s)] += int(n)
+    return counts
 
 
 def overdue(session: Session, department: str, now: datetime, limit: int) -> list[Request]:
@@ -151,7 +246,7 @@ def overdue(session: Session, department: str, now: datetime, limit: int) -> lis
             col(r.state).in_(OPEN_STATES),
             or_(late_first, late_resolution),
         )
-        .order_by(col(r.resolution_due))
+        .order_by(col(r.resolution_due), col(r.id))
         .limit(limit)
     )
     return list(session.scalars(stmt))

@@ -52,6 +52,10 @@ class Request(SQLModel, table=True):
         Index("ix_request_requester", "requester_id", "created_at"),
         Index("ix_request_assignee", "assignee_id", "state"),
         Index("ix_request_next_sweep", "next_sweep_at"),
+        # digests and reports select a week by each of these moments
+        Index("ix_request_created_at", "created_at"),
+        Index("ix_request_first_response_at", "first_response_at"),
+        Index("ix_request_closed_at", "closed_at"),
         Index(
             "ix_request_open_queue", "department", text("coalesce(resolution_due, created_at)"),
             "priority", "id",
@@ -131,6 +135,8 @@ class NudgeClaim(SQLModel, table=True):
 
 class Rating(SQLModel, table=True):
     """A requester's rating of a closed request (one per request)."""
+
+    __table_args__ = (Index("ix_rating_created_at", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", unique=True)
