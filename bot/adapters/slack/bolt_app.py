@@ -27,8 +27,9 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
         signing_secret=config.signing_secret or "",
         token_verification_enabled=False,
         request_verification_enabled=config.mode == "http",
-        # Listeners ack and hand slow work to SlackDeps.later themselves, so Bolt may answer
-        # as soon as they return instead of polling every 10 ms for the ack from another thread.
+        # Listeners run the command, then ack (the reply rides in the ack), and leave only
+        # display work to SlackDeps.later: Bolt answers when they return, so a 200 always
+        # means "stored", and it need not poll every 10 ms for an ack from another thread.
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
     )

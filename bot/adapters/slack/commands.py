@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.catalog import Catalog, norm
@@ -45,22 +46,27 @@ def prefill(text: str, catalog: Catalog) -> Form | None:
     return None
 
 
-def answer(respond: Respond, reply: Reply) -> None:
-    """Send the reply to the person who typed the command, ephemerally (via response_url)."""
+def answer(ack: Ack, reply: Reply | None) -> None:
+    """Ack with the reply: Slack shows the ack's body to the person who typed the command,
+    ephemerally. None (a repeat another delivery answered) acks with nothing to show."""
+    if reply is None:
+        ack()
+        return
     text, blocks = reply_payload(reply)
-    try:
-        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-    except (SlackClientError, OSError) as exc:
-        log.warning("could not answer a slash command: %s", exc)
+    ack(text=text, blocks=blocks, response_type="ephemeral")
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
-    """Wire ``/request`` and ``/suggest``: ack at once, then work, then answer."""
+    """Wire ``/request`` and ``/suggest``: run the command, then ack with its reply.
+
+    The ack comes after the command is stored (a command takes some 10–50 ms, Slack waits
+    3 s), so a 200 never hides a command that a dying replica had only queued."""
 
     @bolt.command("/request")
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
-                        respond: Respond) -> None:
-        """Open the form, or ack and run the command as typed."""
+                        context: BoltContext) -> None:
+        """Open the form, or run the command as typed and ack with the reply."""
+        delivery: Delivery | None = context.get("delivery")
         text = str(body.get("text") or "").strip()
         form = prefill(text, deps.catalog)
         if form is not None:
@@ -71,17 +77,16 @@ def register(bolt: App, deps: SlackDeps) -> None:
             except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
                 log.warning("could not open the request form: %s", exc)
             else:
+                if delivery is not None:
+                    delivery.claim()
                 ack()
                 return
-        ack()
-        user_id, user_name = body["user_id"], body.get("user_name")
-        deps.later(lambda: answer(respond, deps.run(deps.actor(user_id, user_name),
-                                                    f"/request {text}")))
+        answer(ack, deps.run_as(body["user_id"], body.get("user_name"), f"/request {text}",
+                                once=delivery))
 
     @bolt.command("/suggest")
-    def suggest_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        """Ack, then send the suggestion."""
-        ack()
-        user_id, user_name = body["user_id"], body.get("user_name")
+    def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        """Send the suggestion, then ack with the reply."""
         text = f"/suggest {str(body.get('text') or '').strip()}"
-        deps.later(lambda: answer(respond, deps.run(deps.actor(user_id, user_name), text)))
+        answer(ack, deps.run_as(body["user_id"], body.get("user_name"), text,
+                                once=context.get("delivery")))

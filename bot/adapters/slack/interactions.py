@@ -6,13 +6,14 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
+from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.texts import say
@@ -52,17 +53,28 @@ def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], actor: 
         log.warning("could not show the reply to %s: %s", user_id, exc)
 
 
+def claim(context: BoltContext) -> None:
+    """Claim a delivery that only shows something (a form, a modal) in its own transaction."""
+    delivery: Delivery | None = context.get("delivery")
+    if delivery is not None:
+        delivery.claim()
+
+
 def register(bolt: App, deps: SlackDeps) -> None:
-    """Wire buttons, the two modal callbacks, the form's department picker and the shortcut."""
+    """Wire buttons, the two modal callbacks, the form's department picker and the shortcut.
+
+    A click or a submission that runs a command is acked after the command is stored."""
 
     @bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))
-    def button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        """Run the button's command as the clicker, or first ask for its text."""
-        ack()
+    def button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Run the button's command as the clicker, then ack and show the reply; or first ask
+        for the command's text."""
         user = body["user"]
         actor = deps.actor(user["id"], user.get("username") or user.get("name"))
         command = str(body["actions"][0].get("value") or "")
         if modals.placeholders(command):
+            ack()
+            claim(context)
             meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body)}
             view = modals.input_view(command, actor.locale, meta)
             try:
@@ -73,12 +85,17 @@ def register(bolt: App, deps: SlackDeps) -> None:
             except SLACK_ERRORS as exc:
                 log.warning("could not open the input modal: %s", exc)
             return
-        deps.later(lambda: show_reply(client, deps, body, actor, deps.run(actor, command)))
+        reply = deps.run(actor, command, once=context.get("delivery"))
+        ack()
+        if reply is not None:  # showing it is display only: the change is stored already
+            deps.later(lambda: show_reply(client, deps, body, actor, reply))
 
     @bolt.action(form_mod.DEPARTMENT_ACTION)
-    def department_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def department_changed(ack: Ack, body: dict[str, Any], client: WebClient,
+                           context: BoltContext) -> None:
         """Offer the chosen department's services."""
         ack()
+        claim(context)
         view = body["view"]
         actor = deps.actor(body["user"]["id"])
         chosen = (body["actions"][0].get("selected_option") or {}).get("value")
@@ -90,7 +107,8 @@ def register(bolt: App, deps: SlackDeps) -> None:
             log.info("form not refreshed: %s", exc)
 
     @bolt.view(form_mod.CALLBACK)
-    def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                       context: BoltContext) -> None:
         """Open the request, or show what to fix on the fields."""
         actor = deps.actor(body["user"]["id"])
         form = form_mod.read_form(view)
@@ -98,7 +116,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        reply = deps.run(actor, form_mod.command_text(form, actor.locale))
+        reply = deps.run(actor, form_mod.command_text(form, actor.locale),
+                         once=context.get("delivery"))
+        if reply is None:  # a repeat: the first delivery opened it
+            ack()
+            return
         if not reply.ok:
             ack(response_action="errors", errors={"details": modals.short(reply.text)})
             return
@@ -106,7 +128,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
 
     @bolt.view(modals.CALLBACK)
     def input_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                        client: WebClient) -> None:
+                        client: WebClient, context: BoltContext) -> None:
         """Run the command with the typed text, or keep the modal open with the refusal."""
         actor = deps.actor(body["user"]["id"])
         command, meta, values = modals.read_input(view)
@@ -114,14 +136,18 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if empty:
             ack(response_action="errors", errors={empty: say(actor.locale, "err.required")})
             return
-        reply = deps.run(actor, modals.fill(command, values))
+        reply = deps.run(actor, modals.fill(command, values), once=context.get("delivery"))
+        if reply is None:  # a repeat: the first delivery ran it
+            ack()
+            return
         if not reply.ok:
             ack(response_action="errors",
                 errors={modals.error_block(command): modals.short(reply.text)})
             return
         ack(response_action="update", view=modals.reply_view(reply, actor.locale))
         if meta.get("where") == "home":
-            home.publish(client, deps, actor, body["user"]["id"])
+            user_id = body["user"]["id"]
+            deps.later(lambda: home.publish(client, deps, actor, user_id))
 
     @bolt.shortcut(SHORTCUT)
     def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -145,9 +171,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
             log.warning("could not open the form from a message: %s", exc)
 
     @bolt.action(home.NEW_REQUEST_ACTION)
-    def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient,
+                           context: BoltContext) -> None:
         """Open an empty form from the Home tab."""
         ack()
+        claim(context)
         actor = deps.actor(body["user"]["id"])
         view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form())
         try:

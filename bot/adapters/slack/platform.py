@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from datetime import timedelta
 
 from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -17,7 +24,7 @@ from starlette.routing import Route
 
 from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
-from bot.adapters.slack.dedupe import TTL_SECONDS, SeenIds
+from bot.adapters.slack.dedupe import TTL_SECONDS, SeenIds, storage_key
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
@@ -25,13 +32,15 @@ from bot.app import App
 from bot.config import Settings
 from bot.routing import PlatformRoute
 from bot.server import read_limited
-from storage.engine import transaction
-from storage.wecom_store import claim_nonce
+from storage.engine import reader_for, transaction
+from storage.models import SeenNonce
+from storage.wecom_store import claim_nonce, nonce_seen
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SLACK_API = "https://slack.com/api/"
 TIMEOUT = 10
+STOP_SECONDS = 10.0  # how long stop() lets queued follow-up work (replies to clicks) finish
 
 
 class SlackPlatform:
@@ -52,7 +61,8 @@ class SlackPlatform:
         return [Route(EVENTS_PATH, self.handle_http, methods=["POST"])]
 
     async def handle_http(self, request: Request) -> Response:
-        """One signed Slack request: Bolt checks it and acks; the work runs off the event loop."""
+        """One signed Slack request: Bolt checks it, the listener runs it and acks (the reply
+        in the response); all of it in a worker thread, off the event loop."""
         body = await read_limited(request)
         if body is None:
             return PlainTextResponse("request body too large", status_code=413)
@@ -80,31 +90,91 @@ class SlackPlatform:
             raise
         self._socket = handler
 
-    def stop(self) -> None:
-        """Close the Socket Mode connection (if any) and the listener threads."""
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Close the Socket Mode connection (if any), then let running listeners and queued
+        follow-up work finish (within ``timeout`` seconds in all), then close the lookups.
+
+        Commands are stored before they are acked, so the queue holds only what shows a reply
+        (ephemeral messages, modals, the Home tab); what is still queued at the deadline is
+        dropped rather than holding up the shutdown."""
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+        deadline = time.monotonic() + timeout
         executor = getattr(self.bolt.listener_runner, "listener_executor", None)
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
-        self.deps.work.shutdown(wait=True, cancel_futures=True)
+        if isinstance(executor, Executor):
+            finish(executor, deadline, "slack listeners")
+        finish(self.deps.work, deadline, "slack follow-up work")
         self.sender.lookups.close()
 
 
-def shared_claim(app: App) -> Callable[[str], bool]:
-    """Claim a delivery id in the database, so a retry that reaches another replica is seen."""
+def finish(executor: Executor, deadline: float, what: str) -> None:
+    """Shut ``executor`` down letting its running and queued jobs finish until ``deadline``
+    (monotonic); after it, drop the jobs not started yet (running ones are never cancelled)."""
+    waiter = threading.Thread(target=executor.shutdown, kwargs={"wait": True},
+                              name=f"stop {what}", daemon=True)
+    waiter.start()
+    waiter.join(max(0.0, deadline - time.monotonic()))
+    if waiter.is_alive():
+        log.warning("%s still busy at shutdown; dropping what has not started", what)
+        executor.shutdown(wait=False, cancel_futures=True)
 
-    def claim(key: str) -> bool:
+
+class DatabaseClaims:
+    """Delivery keys claimed in the ``seen_nonce`` table, shared by every replica."""
+
+    PRUNE_SECONDS = 60.0
+
+    def __init__(self, app: App, keep: timedelta = timedelta(seconds=TTL_SECONDS)) -> None:
+        self.app = app
+        self.keep = keep
+        self._pruned = 0.0
+        self._pruning = threading.Lock()
+
+    def seen(self, key: str) -> bool:
+        """True when any replica claimed ``key``; False when the database cannot say."""
+        self._prune_now_and_then()
         try:
-            with transaction(app.desk.engine) as session:
-                return claim_nonce(session, f"slack:{key}", app.clock(),
-                                   timedelta(seconds=TTL_SECONDS))
+            with Session(reader_for(self.app.desk.engine)) as session:
+                return nonce_seen(session, storage_key(key))
+        except Exception:  # noqa: BLE001 - database down: this replica's memory decides
+            log.warning("delivery dedupe unavailable; relying on this process's memory")
+            return False
+
+    def claim(self, key: str) -> bool:
+        """Claim ``key`` in its own transaction (pruning old claims); True when the database
+        is away (this replica's memory decides then)."""
+        try:
+            with transaction(self.app.desk.engine) as session:
+                return claim_nonce(session, storage_key(key), self.app.clock(), self.keep)
         except Exception:  # noqa: BLE001 - database down: this replica's memory decides
             log.warning("delivery dedupe unavailable; relying on this process's memory")
             return True
 
-    return claim
+    def claim_in(self, session: OrmSession, key: str) -> bool:
+        """Claim ``key`` in the caller's transaction (no pruning there: it would hold locks
+        on rows other replicas prune too, until that transaction ends)."""
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(SeenNonce).values(nonce=storage_key(key), seen_at=self.app.clock())
+        returning = stmt.on_conflict_do_nothing().returning(col(SeenNonce.nonce))
+        return session.execute(returning).scalar_one_or_none() is not None
+
+    def _prune_now_and_then(self) -> None:
+        """Delete expired Slack claims, at most once a minute, in a transaction of its own."""
+        now = time.monotonic()
+        if now - self._pruned < self.PRUNE_SECONDS or not self._pruning.acquire(blocking=False):
+            return
+        try:
+            self._pruned = now
+            cutoff = self.app.clock() - self.keep
+            with transaction(self.app.desk.engine) as session:
+                session.execute(delete(SeenNonce).where(col(SeenNonce.nonce).startswith("slack:"),
+                                                        col(SeenNonce.seen_at) < cutoff))
+        except Exception:  # noqa: BLE001 - the next minute tries again
+            log.warning("could not prune old Slack delivery claims", exc_info=True)
+        finally:
+            self._pruning.release()
 
 
 def slack_enabled(settings: Settings) -> bool:
@@ -122,7 +192,7 @@ def build_slack(app: App, settings: Settings, kick: Callable[[], None],
                        timeout=TIMEOUT, retry_handlers=[])
     people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale)
     deps = SlackDeps(app=app, people=people, kick=kick)
-    bolt = build_bolt(deps, client, config, SeenIds(shared=shared_claim(app)))
+    bolt = build_bolt(deps, client, config, SeenIds(shared=DatabaseClaims(app)))
     sender = SlackSender(client, config, app.desk.engine, app.clock)
     log.info("slack platform ready (%s mode)", config.mode)
     return SlackPlatform(bolt, sender, config, deps)

@@ -1,16 +1,24 @@
 """What every listener shares: the desk, the people map, the work pool, the dispatcher's kick.
 
-Listeners ack first and hand the command to ``later``: a small pool of its own, so a burst of
-slow commands never holds up Bolt's listener threads (and with them the next acks).
+Listeners run the command first and ack after it (a command takes some 10–50 ms, well inside
+Slack's 3-second budget): an acknowledged command is already stored, so a replica that dies
+after answering loses nothing. A slash command's reply travels in the ack itself. A few
+commands run at once (``COMMAND_SLOTS``; more would only queue on the database); one that
+cannot start within ``SLOT_WAIT_SECONDS`` is not run but answered "try again", so that no
+command is stored behind an ack Slack has stopped waiting for. What only shows a reply after
+the ack (an ephemeral message or a modal after a click, the Home tab) goes to ``later``: a
+small pool of its own, drained (within bounds) when the platform stops.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from bot.adapters.slack.dedupe import AlreadyRan, Delivery
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.app import App
 from handlers.catalog import Catalog
@@ -19,6 +27,8 @@ from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
 WORK_THREADS = 2
+COMMAND_SLOTS = 4  # commands run at once; more only queue on the database (SQLite: one writer)
+SLOT_WAIT_SECONDS = 2.0  # then "try again": an ack after Slack's 3 s must not hide a stored one
 
 
 @dataclass
@@ -30,9 +40,12 @@ class SlackDeps:
     kick: Callable[[], None]
     work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         WORK_THREADS, thread_name_prefix="crossdesk-slack-work"))
+    slots: threading.Semaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(COMMAND_SLOTS))
 
     def later(self, job: Callable[[], None]) -> None:
-        """Run ``job`` after the ack, on the work pool (errors are logged)."""
+        """Run ``job`` (display only: the change is stored already) after the ack, on the work
+        pool; errors are logged, and after shutdown the job is dropped."""
 
         def guarded() -> None:
             try:
@@ -40,7 +53,10 @@ class SlackDeps:
             except Exception:
                 log.exception("slack work failed")
 
-        self.work.submit(guarded)
+        try:
+            self.work.submit(guarded)
+        except RuntimeError:  # shutting down
+            log.warning("slack follow-up work dropped: shutting down")
 
     @property
     def catalog(self) -> Catalog:
@@ -51,18 +67,49 @@ class SlackDeps:
         """The person behind a Slack user (registered on first contact)."""
         return self.people.resolve(user_id, user_name)
 
-    def run(self, actor: Actor, text: str) -> Reply:
-        """Run one typed command as ``actor``; wake the dispatcher if it queued anything."""
+    def run(self, actor: Actor, text: str, once: Delivery | None = None) -> Reply | None:
+        """Run one typed command as ``actor``; wake the dispatcher if it queued anything.
+
+        With ``once`` (the delivery being answered), its key is claimed in the command's own
+        transaction; None when another delivery of the same request ran it already."""
+        if not self.slots.acquire(timeout=SLOT_WAIT_SECONDS):
+            log.warning("too many Slack commands at once; one was asked to try again")
+            if once is not None:
+                once.release()
+            return self.try_again(actor.locale)
         try:
-            reply = self.app.handle(actor.person_id, text)
+            if once is None:
+                reply = self.app.handle(actor.person_id, text)
+            else:
+                with once.with_the_change():
+                    reply = self.app.handle(actor.person_id, text)
+        except AlreadyRan:
+            log.info("slack delivery ran already elsewhere; not run again")
+            return None
         except Exception:  # a bug or an outage: say so instead of staying silent
             log.exception("command failed: %r", text[:80])
-            message = Message(text=t(actor.locale, "err.try_again"), locale=actor.locale,
-                              kind="error")
-            return Reply((message,), ok=False)
+            return self.try_again(actor.locale)
+        finally:
+            self.slots.release()
         if reply.queued:
             try:
                 self.kick()
             except Exception:  # the outbox keeps the rows; the next tick delivers them
                 log.exception("dispatcher kick failed")
         return reply
+
+    def run_as(self, user_id: str, user_name: str | None, text: str,
+               once: Delivery | None = None) -> Reply | None:
+        """``run`` as the Slack user ``user_id`` (registered on first contact)."""
+        try:
+            actor = self.actor(user_id, user_name)
+        except Exception:  # the database or Slack's users.info is away
+            log.exception("could not tell who Slack user %s is", user_id)
+            return self.try_again(self.app.settings.policy.locale)
+        return self.run(actor, text, once)
+
+    @staticmethod
+    def try_again(locale: str) -> Reply:
+        """The refusal shown when a command could not run."""
+        message = Message(text=t(locale, "err.try_again"), locale=locale, kind="error")
+        return Reply((message,), ok=False)

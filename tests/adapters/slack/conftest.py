@@ -93,19 +93,15 @@ class SlackDesk:
 
     # --- what people do
     def slash(self, user: str, text: str, command: str = "/request") -> BoltResponse:
-        """Type a slash command; Bolt's HTTP answer (an empty ack, or the form opening)."""
+        """Type a slash command; Bolt's HTTP answer (the ack with the reply, or an empty ack
+        when the form opened)."""
         response = self.dispatch(self.command_body(user, text, command))
         assert response.status == 200
         return response
 
     def ask(self, user: str, text: str, command: str = "/request") -> dict[str, Any]:
-        """Type a slash command and wait for the ephemeral answer sent to its response_url."""
-        self.slash(user, text, command)
-        return self.answered()
-
-    def answered(self) -> dict[str, Any]:
-        """The next answer posted to a response_url, waiting (bounded) for it."""
-        return self.next_call("response_url")
+        """Type a slash command; the ephemeral reply Slack shows from the ack's body."""
+        return reply_in(self.slash(user, text, command).body)
 
     def next_call(self, method: str) -> dict[str, Any]:
         """The next call to ``method`` not looked at yet, waiting (bounded) for it."""
@@ -192,6 +188,14 @@ class SlackDesk:
 
     def ephemeral(self, count: int = 1) -> list[dict[str, Any]]:
         return self.fake.wait_for("chat.postEphemeral", count)
+
+
+def reply_in(body: str | bytes) -> dict[str, Any]:
+    """The reply carried by a slash command's ack (Slack shows it to the typer only)."""
+    assert body, "the ack carries no reply"
+    reply: dict[str, Any] = json.loads(body)
+    assert reply["response_type"] == "ephemeral", reply
+    return reply
 
 
 def text_of(blocks_or_body: Any) -> str:

@@ -1,18 +1,23 @@
-"""Slash commands through the real Bolt app: ack at once, then the ephemeral answer."""
+"""Slash commands through the real Bolt app: the command runs, then the ack carries its reply
+(an ephemeral message Slack shows to the typer only)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
+from bot.adapters.slack import runtime
 from storage import people
-from tests.adapters.slack.conftest import SlackDesk, text_of
+from storage.models import Suggestion
+from tests.adapters.slack.conftest import SlackDesk, reply_in, text_of
 
 
 def test_open_in_english_answers_ephemerally_with_id_and_targets(slack: SlackDesk) -> None:
     ack = slack.slash("U0ALICE", "it laptop my screen flickers, need a replacement")
-    assert ack.status == 200 and not ack.body, "acknowledged at once"
-    answer = slack.answered()
-    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+    assert ack.status == 200
+    answer = reply_in(ack.body)
+    assert answer["response_type"] == "ephemeral"
+    assert not slack.fake.calls_to("response_url"), "the reply rides in the ack, once"
     assert answer["text"].startswith("Opened IT-1: Laptop for IT")
     assert "First response by" in answer["text"] and "resolution by" in answer["text"]
     assert "Opened IT-1" in text_of(answer["blocks"])
@@ -79,3 +84,58 @@ def test_an_unexpected_failure_still_answers(slack: SlackDesk) -> None:
     slack.platform.deps.app.desk.engine = None  # type: ignore[assignment]
     answer = slack.ask("U0ALICE", "list")
     assert "try again" in answer["text"]
+
+
+def test_an_acked_command_is_stored_before_the_ack_returns(slack: SlackDesk) -> None:
+    """A 200 means stored: nothing waits in memory for a replica that may die."""
+    ack = slack.slash("U0HENRY", "finance reimbursement taxi 86")
+    assert ack.status == 200 and "FIN-1" in reply_in(ack.body)["text"]
+    request = slack.request("FIN-1")  # read at once: no waiting, no other thread
+    assert request is not None and request.state == "open"
+    assert slack.pending(), "its notifications are queued in the outbox, committed with it"
+    ack = slack.slash("U0BOB", "ack FIN-1")
+    assert ack.status == 200
+    request = slack.request("FIN-1")
+    assert request is not None and request.state == "acknowledged"
+
+
+def test_suggest_is_stored_before_the_ack_returns(slack: SlackDesk) -> None:
+    ack = slack.slash("U0ALICE", "finance please accept e-invoices", command="/suggest")
+    assert "suggestion #1" in reply_in(ack.body)["text"]
+    with Session(slack.engine) as session:
+        assert len(session.exec(select(Suggestion)).all()) == 1
+
+
+def test_a_replayed_command_runs_once_and_its_replay_acks_empty(slack: SlackDesk) -> None:
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    first = slack.dispatch(body)
+    assert "FIN-1" in reply_in(first.body)["text"]
+    again = slack.dispatch(body, headers={"x-slack-retry-num": "1"})
+    assert again.status == 200 and not again.body
+    assert [r.ref for r in slack.requests()] == ["FIN-1"]
+
+
+def test_a_retry_whose_first_delivery_never_arrived_runs(slack: SlackDesk) -> None:
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    retry = slack.dispatch(body, headers={"x-slack-retry-num": "1",
+                                          "x-slack-retry-reason": "http_error"})
+    assert "FIN-1" in reply_in(retry.body)["text"]
+    assert [r.ref for r in slack.requests()] == ["FIN-1"]
+
+
+def test_a_command_that_cannot_start_in_time_is_not_run(slack: SlackDesk,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Better "try again" within Slack's 3 s than an ack after it, for a stored command."""
+    monkeypatch.setattr(runtime, "SLOT_WAIT_SECONDS", 0.05)
+    slots = slack.platform.deps.slots
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    try:
+        answer = slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert "稍后" in answer["text"] or "try again" in answer["text"]
+    assert slack.requests() == []
+    assert slack.ask("U0HENRY", "finance reimbursement taxi 86")["text"].startswith("已提交 FIN-1")
