@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from handlers.context import Ctx, Refusal
 from handlers.desk import Desk
@@ -14,10 +15,12 @@ from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
 from handlers.messages import Message, Reply
 from handlers.parse_errors import explain
+from handlers.text_input import clean_text
 from storage import people
 from storage.engine import transaction
 
 Handler = Callable[[Ctx, Command], Reply]
+log = logging.getLogger(__name__)
 
 
 class Router:
@@ -42,12 +45,20 @@ class Router:
 
 
 def handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime) -> Reply:
-    """Run one chat line for ``actor_id`` at ``now``; all changes commit together or not at all."""
+    """Run one chat line for ``actor_id`` at ``now``; all changes commit together or not at all.
+
+    The text is cleaned first (control characters, lone surrogates). When the database fails
+    (unreachable, timed out, or refusing a value) the transaction is rolled back and the
+    person gets a polite answer instead of an exception."""
     try:
-        return _handle(desk, router, actor_id, text, now)
-    except OperationalError:
+        return _handle(desk, router, clean_text(actor_id), clean_text(text), now)
+    except DBAPIError as exc:
+        cause = (str(exc.orig).strip().splitlines() or [""])[0][:200]
+        log.warning("a command by %r failed in the database and was rolled back: %s: %s",
+                    actor_id, type(exc.orig).__name__, cause)
         locale = desk.policy.locale
-        message = Message(text=t(locale, "err.try_again"), locale=locale, kind="error")
+        key = "err.unstorable" if isinstance(exc, DataError) else "err.try_again"
+        message = Message(text=t(locale, key), locale=locale, kind="error")
         return Reply((message,), ok=False)
 
 

@@ -1,14 +1,43 @@
-"""Database engines: SQLite (WAL, busy timeout, immediate writes) and PostgreSQL."""
+"""Database engines: SQLite (WAL, busy timeout, immediate writes) and PostgreSQL with every
+wait bounded (connect, statement, lock and idle-in-transaction timeouts, TCP keepalives and
+a client-side limit on each wait for the server): a database that stops answering costs a
+command a few seconds and a polite "try again", never a thread forever."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event
+import psycopg
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
+
+
+@dataclass(frozen=True)
+class PgLimits:
+    """How long PostgreSQL may keep a caller waiting, in seconds (0: no limit). The database
+    URL wins over these: ``?connect_timeout=3``, ``?options=-c statement_timeout=5s``."""
+
+    connect: int = 5                   # libpq connect_timeout: the whole connection set-up
+    statement: float = 15.0            # the server cancels a statement running longer
+    lock: float = 5.0                  # the server stops waiting for a row or table lock
+    idle_in_transaction: float = 60.0  # the server ends a session idle inside a transaction
+    grace: float = 5.0                 # the client gives up statement + grace into a wait
+    tcp_user_timeout: float = 20.0     # the kernel drops a connection whose data goes unacked
+    keepalive_idle: int = 30           # TCP keepalive probes on idle connections …
+    keepalive_interval: int = 10
+    keepalive_count: int = 3           # … declare the peer dead after idle + interval × count
+    pool_timeout: float = 10.0         # waiting for a free pooled connection
+
+
+DEFAULT_LIMITS = PgLimits()
+_SETTING = re.compile(r"(?:-c\s*|--)([A-Za-z_.]+)=(\S+)")
+_DURATION = re.compile(r"'?(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?'?")
+_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def normalize_url(url: str) -> str:
@@ -19,7 +48,7 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, limits: PgLimits = DEFAULT_LIMITS, **kwargs: Any) -> Engine:
     """Create an engine tuned for the backend behind ``url``."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
@@ -27,10 +56,118 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _tune_sqlite(engine)
         return engine
+    connect_args, wait_limit = pg_connect_args(url, kwargs.pop("connect_args", {}), limits)
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    kwargs.setdefault("pool_timeout", limits.pool_timeout)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    if engine.dialect.driver == "psycopg" and _WAIT_TIMEOUT is not _NoWaitTimeout:
+        _bound_waits(engine, wait_limit)
+    return engine
+
+
+def pg_connect_args(url: str, given: dict[str, Any],
+                    limits: PgLimits = DEFAULT_LIMITS) -> tuple[dict[str, Any], float | None]:
+    """libpq parameters with our limits where neither the URL nor ``given`` set one, and the
+    client-side wait limit that follows from the statement timeout (None: no limit)."""
+    query = dict(make_url(url).query)
+    args = dict(given)
+
+    def default(key: str, value: Any) -> None:
+        if key not in query and key not in args:
+            args[key] = value
+
+    default("connect_timeout", limits.connect)
+    default("keepalives", 1)
+    default("keepalives_idle", limits.keepalive_idle)
+    default("keepalives_interval", limits.keepalive_interval)
+    default("keepalives_count", limits.keepalive_count)
+    default("tcp_user_timeout", int(limits.tcp_user_timeout * 1000))
+    options = str(args.get("options", query.get("options", "")) or "")
+    settings = server_settings(options)
+    wanted = {"statement_timeout": limits.statement, "lock_timeout": limits.lock,
+              "idle_in_transaction_session_timeout": limits.idle_in_transaction}
+    extra = [f"-c {name}={int(seconds * 1000)}" for name, seconds in wanted.items()
+             if name not in settings]
+    args["options"] = " ".join([options, *extra]).strip()
+    statement = (seconds_of(settings["statement_timeout"]) if "statement_timeout" in settings
+                 else limits.statement)
+    return args, (statement + limits.grace) if statement else None
+
+
+def server_settings(options: str) -> dict[str, str]:
+    """The ``-c name=value`` settings in a libpq ``options`` string."""
+    return {name.lower(): value for name, value in _SETTING.findall(options)}
+
+
+def seconds_of(value: str) -> float:
+    """A PostgreSQL duration setting ('15000', '15s', '1min') in seconds; 0 when unreadable."""
+    found = _DURATION.fullmatch(value.strip())
+    if not found:
+        return 0.0
+    return float(found.group(1)) * _UNIT[found.group(2) or "ms"]
+
+
+class _NoWaitTimeout(Exception):
+    """Stands in (never raised) if psycopg stops offering a timeout on Connection.wait."""
+
+
+# psycopg (3.2+) raises this, an OperationalError, when Connection.wait's timeout expires
+_WAIT_TIMEOUT: type[Exception] = getattr(psycopg.errors, "_WaitTimeout", _NoWaitTimeout)
+
+
+class BoundedConnection(psycopg.Connection[Any]):
+    """A psycopg connection that stops waiting for the server after ``wait_limit`` seconds.
+
+    The server's own timeouts end slow statements cleanly; this catches a server (or a
+    network path) that does not answer at all. The connection is closed, because its
+    protocol state is unknown, and the OperationalError lets the pool replace it."""
+
+    wait_limit: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = self.wait_limit
+        if timeout is not None or not limit:
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, limit)
+        except _WAIT_TIMEOUT:
+            self.pgconn.finish()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {limit:g} s; connection closed") from None
+
+
+def _bound_waits(engine: Engine, wait_limit: float | None) -> None:
+    """Open every PostgreSQL connection of ``engine`` as a BoundedConnection."""
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        conn = BoundedConnection.connect(*cargs, **cparams)
+        conn.wait_limit = wait_limit
+        return conn
+
+
+@contextmanager
+def patient(connection: Connection, seconds: float) -> Iterator[None]:
+    """Within the open transaction of ``connection``, let statements run (and wait for locks)
+    up to ``seconds`` (0: without limit), e.g. for schema migrations. PostgreSQL only."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    ms = int(seconds * 1000)
+    connection.execute(text(f"SET LOCAL statement_timeout = {ms}"))
+    connection.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+    raw = connection.connection.dbapi_connection
+    if not isinstance(raw, BoundedConnection):
+        yield
+        return
+    before = raw.wait_limit
+    raw.wait_limit = (seconds + DEFAULT_LIMITS.grace) if seconds else None
+    try:
+        yield
+    finally:
+        raw.wait_limit = before
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -117,6 +117,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nothing was changed; please try again in a minute.",
         "抱歉，暂时无法保存（数据库繁忙或不可用）。未做任何更改，请稍后再试。",
     ),
+    "err.unstorable": (
+        "Sorry, I couldn't store that text. Nothing was changed; please rephrase it "
+        "(or shorten it) and send it again.",
+        "抱歉，这段文字无法保存。未做任何更改，请修改（或缩短）后重新发送。",
+    ),
     # --- action names used in refusals
     "action.ack": ("acknowledge", "受理"),
     "action.assign": ("assign", "指派"),
@@ -129,6 +134,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.reopen": ("reopen", "重开"),
     "action.rate": ("rate", "评分"),
     "action.snooze": ("snooze", "推迟提醒"),
+    "action.comment": ("comment on", "评论"),
     "past.ack": ("acknowledged", "受理"),
     "past.assign": ("assigned", "指派"),
     "past.wait": ("put on hold", "转为等待"),

@@ -1,0 +1,1 @@
+"""Production serving: reliability and security scenarios against real processes."""
