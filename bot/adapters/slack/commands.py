@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -13,6 +14,7 @@ from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
 from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
 from handlers.messages import Reply
@@ -56,6 +58,26 @@ def answer(ack: Ack, reply: Reply | None) -> None:
     ack(text=text, blocks=blocks, response_type="ephemeral")
 
 
+def answer_in_time(deps: SlackDeps, ack: Ack, respond: Respond,
+                   job: Callable[[], Reply | None]) -> None:
+    """Run ``job`` and answer in the ack; a command still running when Slack's 3 s are nearly
+    up is acked "still working", and its answer is posted to the response_url when it ends."""
+
+    def still_working() -> None:
+        ack(text=say(deps.app.settings.policy.locale, "still_working"),
+            response_type="ephemeral")
+
+    def afterwards(reply: Reply) -> None:
+        text, blocks = reply_payload(reply)
+        try:
+            respond(text=text, blocks=blocks, response_type="ephemeral",
+                    replace_original=False)
+        except (SlackClientError, OSError) as exc:
+            log.warning("could not send a slow command's answer: %s", exc)
+
+    deps.answer_in_time(job, lambda reply: answer(ack, reply), still_working, afterwards)
+
+
 def register(bolt: App, deps: SlackDeps) -> None:
     """Wire ``/request`` and ``/suggest``: run the command, then ack with its reply.
 
@@ -64,7 +86,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
 
     @bolt.command("/request")
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
-                        context: BoltContext) -> None:
+                        context: BoltContext, respond: Respond) -> None:
         """Open the form, or run the command as typed and ack with the reply."""
         delivery: Delivery | None = context.get("delivery")
         text = str(body.get("text") or "").strip()
@@ -81,12 +103,13 @@ def register(bolt: App, deps: SlackDeps) -> None:
                     delivery.claim()
                 ack()
                 return
-        answer(ack, deps.run_as(body["user_id"], body.get("user_name"), f"/request {text}",
-                                once=delivery))
+        answer_in_time(deps, ack, respond, lambda: deps.run_as(
+            body["user_id"], body.get("user_name"), f"/request {text}", once=delivery))
 
     @bolt.command("/suggest")
-    def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext,
+                        respond: Respond) -> None:
         """Send the suggestion, then ack with the reply."""
         text = f"/suggest {str(body.get('text') or '').strip()}"
-        answer(ack, deps.run_as(body["user_id"], body.get("user_name"), text,
-                                once=context.get("delivery")))
+        answer_in_time(deps, ack, respond, lambda: deps.run_as(
+            body["user_id"], body.get("user_name"), text, once=context.get("delivery")))

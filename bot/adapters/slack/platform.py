@@ -104,6 +104,7 @@ class SlackPlatform:
         executor = getattr(self.bolt.listener_runner, "listener_executor", None)
         if isinstance(executor, Executor):
             finish(executor, deadline, "slack listeners")
+        finish(self.deps.commands, deadline, "slack commands")
         finish(self.deps.work, deadline, "slack follow-up work")
         self.sender.lookups.close()
 

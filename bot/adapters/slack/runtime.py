@@ -8,6 +8,10 @@ cannot start within ``SLOT_WAIT_SECONDS`` is not run but answered "try again", s
 command is stored behind an ack Slack has stopped waiting for. What only shows a reply after
 the ack (an ephemeral message or a modal after a click, the Home tab) goes to ``later``: a
 small pool of its own, drained (within bounds) when the platform stops.
+
+A slash command that is still running after ``ACK_BUDGET_SECONDS`` (a slow or hanging
+database) is acked with "still working" so that Slack does not show its own timeout; its
+answer then follows through the command's response_url (``answer_in_time``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from bot.adapters.slack.dedupe import AlreadyRan, Delivery
@@ -29,6 +34,8 @@ log = logging.getLogger(__name__)
 WORK_THREADS = 2
 COMMAND_SLOTS = 4  # commands run at once; more only queue on the database (SQLite: one writer)
 SLOT_WAIT_SECONDS = 2.0  # then "try again": an ack after Slack's 3 s must not hide a stored one
+ACK_BUDGET_SECONDS = 2.5  # a slash command still running then is acked "still working"
+COMMAND_THREADS = 16  # threads that run slash commands (COMMAND_SLOTS of them at a time)
 
 
 @dataclass
@@ -42,6 +49,40 @@ class SlackDeps:
         WORK_THREADS, thread_name_prefix="crossdesk-slack-work"))
     slots: threading.Semaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(COMMAND_SLOTS))
+    commands: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))
+
+    def answer_in_time(self, job: Callable[[], Reply | None],
+                       in_ack: Callable[[Reply | None], None],
+                       still_working: Callable[[], None],
+                       afterwards: Callable[[Reply], None]) -> None:
+        """Run ``job`` and answer in the ack (``in_ack``) when it ends within
+        ``ACK_BUDGET_SECONDS``; otherwise ack with ``still_working`` and hand the reply to
+        ``afterwards`` when it comes. A ``None`` reply (run elsewhere already) is passed to
+        ``in_ack`` (an empty ack), or dropped afterwards."""
+        try:
+            future = self.commands.submit(job)
+        except RuntimeError:  # shutting down: run it here rather than drop it
+            in_ack(job())
+            return
+        try:
+            reply = future.result(timeout=ACK_BUDGET_SECONDS)
+        except FutureTimeout:
+            log.warning("a slash command is still running after %.1f s; acked as still working",
+                        ACK_BUDGET_SECONDS)
+            still_working()
+
+            def follow_up(done: Future[Reply | None]) -> None:
+                try:
+                    late = done.result()
+                    if late is not None:
+                        afterwards(late)
+                except Exception:
+                    log.exception("could not send a slow command's answer")
+
+            future.add_done_callback(follow_up)
+            return
+        in_ack(reply)
 
     def later(self, job: Callable[[], None]) -> None:
         """Run ``job`` (display only: the change is stored already) after the ack, on the work

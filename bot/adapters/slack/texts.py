@@ -30,6 +30,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.no_details": ("Please say what you need.", "请填写需要办理的事项。"),
     "err.required": ("Please fill this in.", "请填写此项。"),
+    "still_working": (
+        "Still working on it (the desk is slow right now); the answer follows here shortly.",
+        "正在处理（服务台当前较慢），结果稍后在此显示。",
+    ),
     "input.note": ("Resolution note", "解决说明"),
     "input.reason": ("Why reopen it?", "重开原因"),
     "input.question": ("Your question for the requester", "向提单人提的问题"),

@@ -139,3 +139,27 @@ def test_a_command_that_cannot_start_in_time_is_not_run(slack: SlackDesk,
     assert "稍后" in answer["text"] or "try again" in answer["text"]
     assert slack.requests() == []
     assert slack.ask("U0HENRY", "finance reimbursement taxi 86")["text"].startswith("已提交 FIN-1")
+
+
+def test_a_slow_command_is_acked_as_still_working_and_answered_afterwards(
+        slack: SlackDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database that holds the command up past Slack's patience: the ack says so in time,
+    and the answer follows on the response_url once the command is stored."""
+    monkeypatch.setattr(runtime, "ACK_BUDGET_SECONDS", 0.3)
+    holder = slack.engine.connect()
+    holder.begin()  # on SQLite our engine begins IMMEDIATE: the single writer's lock
+    if slack.engine.dialect.name == "sqlite":
+        holder.exec_driver_sql("SELECT 1")
+    else:
+        holder.exec_driver_sql("LOCK TABLE request IN EXCLUSIVE MODE")  # no inserts meanwhile
+    try:
+        answer = slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        assert "处理" in answer["text"] and "稍后" in answer["text"]
+        assert not slack.fake.calls_to("response_url")  # the command waits on the lock
+    finally:
+        holder.rollback()
+        holder.close()
+    late = slack.next_call("response_url")
+    assert late["text"].startswith("已提交 FIN-1")
+    assert late["response_type"] == "ephemeral"
+    assert [r.ref for r in slack.requests()] == ["FIN-1"]
