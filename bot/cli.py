@@ -257,6 +257,7 @@ def report(
     from bot import progress
     from bot.clock import SystemClock
     from bot.report import build_report, period
+    from storage.engine import BATCH_LIMITS, make_engine
 
     if format not in ("text", "csv", "html"):
         typer.echo("--format must be text, csv or html", err=True)
@@ -264,7 +265,8 @@ def report(
     settings = load_settings(config, database_url)
     with _database(settings.database_url):
         clock = SystemClock()
-        desk = app_mod.build(settings, clock).desk
+        engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
+        desk = app_mod.build(settings, clock, engine=engine).desk
         today = clock().astimezone(desk.policy.tz).date()
         try:
             start, end = period(desk, from_ and from_.date(), to and to.date(), today)

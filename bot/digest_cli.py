@@ -16,7 +16,7 @@ from handlers.digest_post import claim_post, queue_digest
 from handlers.digest_render import render
 from handlers.i18n import normalize_locale
 from storage import people
-from storage.engine import transaction
+from storage.engine import BATCH_LIMITS, make_engine, transaction
 
 
 def run_digest(settings: Settings, department: str | None, week: str | None, post: bool,
@@ -24,7 +24,8 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
     """Print each department's digest for ``week`` (default: last week), or queue it."""
     clock = SystemClock()
     moment = now or clock()
-    app = app_mod.build(settings, lambda: moment)
+    engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
+    app = app_mod.build(settings, lambda: moment, engine=engine)
     desk = app.desk
     if week:
         try:

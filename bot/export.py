@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 from bot import progress
 from bot.config import Settings
 from storage import migrate
-from storage.engine import make_engine
+from storage.engine import BATCH_LIMITS, make_engine
 from storage.models import Event, Rating, Request, Suggestion
 
 
@@ -93,7 +93,7 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).exists():
         raise ExportError(f"database {shown} does not exist; check --database-url")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
     if migrate.current_revision(engine) is None:
         engine.dispose()
         raise ExportError(f"database {shown} has no crossdesk tables; run `crossdesk db upgrade` "

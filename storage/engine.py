@@ -35,6 +35,9 @@ class PgLimits:
 
 
 DEFAULT_LIMITS = PgLimits()
+# Operator commands that read a lot at once (export, report, digest from the CLI): nobody
+# waits in a chat for them, so a large database may take minutes, not seconds.
+BATCH_LIMITS = PgLimits(statement=900.0, lock=60.0, idle_in_transaction=900.0)
 _SETTING = re.compile(r"(?:-c\s*|--)([A-Za-z_.]+)=(\S+)")
 _DURATION = re.compile(r"'?(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?'?")
 _UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}

@@ -106,3 +106,14 @@ def test_patient_lifts_the_limits_for_one_transaction(pg: Engine) -> None:
     with pg.connect() as conn:
         assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "1s"
         assert conn.connection.dbapi_connection.wait_limit == 1.5  # type: ignore[union-attr]
+
+
+
+def test_operator_commands_may_run_long_statements() -> None:
+    """export, report and digest from the CLI get fifteen minutes, not the chat's seconds."""
+    from storage.engine import BATCH_LIMITS
+
+    args, limit = pg_connect_args(URL, {}, BATCH_LIMITS)
+    assert server_settings(args["options"])["statement_timeout"] == "900000"
+    assert limit == 905.0
+    assert args["connect_timeout"] == DEFAULT_LIMITS.connect  # still quick to fail to connect
