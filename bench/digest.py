@@ -863,15 +863,8 @@ def check_week(engine: Engine, desk: Any, monday: date, now: datetime,
                 bad.append(f"{key}.{name} {value} != {getattr(e, name)}")
     total = Figures()
     for d in digests.values():
-        f = d.week
-        total.received += f.received
-        total.closed += f.closed
-        total.first_met += f.first_met
-        total.first_total += f.first_total
-        total.resolution_met += f.resolution_met
-        total.resolution_total += f.resolution_total
-        total.stars += f.stars
-        total.open_at_end += f.open_at_end
+        total.add_counts(d.week)
+        total.open_at_end += d.week.open_at_end
     overdue = sum(len(d.overdue) for d in digests.values())
     say(f"   week {week_label(monday)}, all departments: received {total.received:,}, closed "
         f"{total.closed:,}, open at end {total.open_at_end:,}, first response on time "

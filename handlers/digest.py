@@ -56,6 +56,17 @@ class Figures:
         """Ratings per request closed."""
         return min(1.0, len(self.stars) / self.closed) if self.closed else None
 
+    def add_counts(self, other: Figures) -> None:
+        """Add ``other``'s counts and stars (not its lists of times, tags or comments, nor
+        open_at_end, a count at a moment)."""
+        self.received += other.received
+        self.closed += other.closed
+        self.first_met += other.first_met
+        self.first_total += other.first_total
+        self.resolution_met += other.resolution_met
+        self.resolution_total += other.resolution_total
+        self.stars.extend(other.stars)
+
     def distribution(self) -> dict[int, int]:
         """How many ratings of each star count, 5 to 1."""
         counts = Counter(self.stars)
@@ -192,13 +203,7 @@ def average(weeks: list[Figures]) -> Figures:
     """Figures summed over several weeks (rates then average naturally)."""
     total = Figures()
     for f in weeks:
-        total.received += f.received
-        total.closed += f.closed
-        total.first_met += f.first_met
-        total.first_total += f.first_total
-        total.resolution_met += f.resolution_met
-        total.resolution_total += f.resolution_total
-        total.stars.extend(f.stars)
+        total.add_counts(f)
     n = max(1, len(weeks))
     total.received = round(total.received / n)
     total.closed = round(total.closed / n)
