@@ -17,7 +17,6 @@ answer then follows through the command's response_url (``answer_in_time``).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.adapters.slack.dedupe import AlreadyRan, Delivery
 from bot.adapters.slack.people import Actor, SlackPeople
+from bot.adapters.slack.slots import FairSlots
 from bot.app import App
 from handlers.catalog import Catalog
 from handlers.i18n import t
@@ -47,8 +47,7 @@ class SlackDeps:
     kick: Callable[[], None]
     work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         WORK_THREADS, thread_name_prefix="crossdesk-slack-work"))
-    slots: threading.Semaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(COMMAND_SLOTS))
+    slots: FairSlots = field(default_factory=lambda: FairSlots(COMMAND_SLOTS))
     commands: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))
 
