@@ -27,7 +27,7 @@ from tests.adapters.slack.conftest import (  # noqa: F401 - the adapters' rigs, 
     signed_headers,
     slack,
 )
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.fake_slack import FakeSlack, wait_until
 from tests.adapters.wecom.conftest import fake_api, wecom, wecom_env  # noqa: F401 - fixtures
 from tests.conftest import EXAMPLE, PG_URL
 
@@ -292,14 +292,9 @@ def consistency_problems(engine: Engine, settings: Settings) -> list[str]:
 
 
 def wait_for(check: Any, timeout: float, what: str, poll: float = 0.5) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(poll)
+    """``check()``'s first truthy result, polled every ``poll`` seconds (slower than the
+    adapters' default: these checks query the database)."""
+    return wait_until(check, timeout, what, poll)
 
 
 def percentile(values: list[float], pct: float) -> float:

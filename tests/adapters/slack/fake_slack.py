@@ -226,13 +226,15 @@ class FakeSlack:
         return Handler
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+def wait_until(check: Callable[[], Any], timeout: float = 5.0, what: str = "condition",
+               poll: float = 0.01) -> Any:
+    """Poll ``check`` every ``poll`` seconds until it returns something truthy; fail after
+    ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.01)
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(poll)
