@@ -160,15 +160,12 @@ def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[
     a count at a moment rather than over the period (see add_open)."""
     figures = _blank(desk)
     for department, c in q.week_counts(session, start, end).items():
-        stars = sorted(c.stars.elements())
+        counted = Figures(received=c.received, closed=c.resolution_total,
+                          first_met=c.first_met, first_total=c.first_total,
+                          resolution_met=c.resolution_met, resolution_total=c.resolution_total,
+                          stars=sorted(c.stars.elements()))
         for f in _both(figures, department):
-            f.received += c.received
-            f.closed += c.resolution_total
-            f.first_met += c.first_met
-            f.first_total += c.first_total
-            f.resolution_met += c.resolution_met
-            f.resolution_total += c.resolution_total
-            f.stars.extend(stars)
+            f.add_counts(counted)
     return figures
 
 
