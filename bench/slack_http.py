@@ -15,11 +15,12 @@ the whole response. It does the same for a bare Bolt app whose ``/request`` list
 served the same way, and prints requests/s, p50 and p99, and our figures over the bare ones.
 Targets: p99 <= 100 ms, ratio <= 2.
 
-crossdesk runs a command before it acks (so a 200 means the request is stored: nothing acked
-is lost if the process dies), and the ephemeral answer is the HTTP response itself; the
-script checks that every response carries the "opened" answer. With 50 clients in a closed
-loop the latency is bound by throughput (Little's law: 50 / req/s), so it also prints one
-client at a time, which is what a person typing a command sees.
+crossdesk stores a slash command in its inbox before it acks (so a 200 means the command is
+stored: nothing acked is lost if the process dies) and acks with an empty body; its command
+worker process runs it and posts the ephemeral answer to the command's response_url. A
+stand-in for that URL, in a process of its own as Slack would be, records every answer: the
+script checks that each one says "opened" and prints how long after the POST the answers
+came, with 50 clients and with one client at a time (what a person typing a command sees).
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def slack_api_stand_in() -> str:
 
 def crossdesk_asgi(database_url: str) -> Any:
     """The real thing: settings, desk, Slack platform, shared Starlette app."""
+    import os
+
     from bot import app as app_mod
     from bot import config as config_mod
     from bot.adapters.slack import build_slack
@@ -105,11 +108,12 @@ def crossdesk_asgi(database_url: str) -> Any:
     from bot.server import build_server
     from storage.engine import make_engine
 
+    os.environ.update(ENV)  # the command worker process reads the secrets from here
     settings = config_mod.load(ROOT / "config.example.toml", database_url)
     settings = dataclasses.replace(settings, raw={**settings.raw, "slack": {"mode": "http"}})
     app = app_mod.build(settings, SystemClock(), make_engine(database_url), upgrade=False)
     platform = build_slack(app, settings, lambda: None, client_base_url=slack_api_stand_in(),
-                           environ=ENV)
+                           environ=ENV, worker="process")
     return build_server(platform.routes())
 
 
@@ -158,46 +162,70 @@ def serve(kind: str, database_url: str, port: int) -> None:
 # --------------------------------------------------------------------------- load (parent)
 
 
+def answers_main(conn: Any) -> None:
+    """Child process: the response_url stand-in (Slack's side, so not in the clients' process);
+    sends its port, then on request every answer's arrival time and whether it says opened."""
+    arrived: dict[int, tuple[float, bool]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            at = time.time()
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            n = int(self.path.rsplit("/", 1)[-1])
+            arrived[n] = (at, opened(data))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    conn.send(server.server_address[1])
+    while conn.recv() == "report":
+        conn.send(dict(arrived))
+
+
+def opened(data: bytes) -> bool:
+    """True for an answer saying a request was opened (English or Chinese)."""
+    return b"Opened" in data or b"\\u5df2" in data or "已".encode() in data
+
+
 class Answers:
-    """A response_url stand-in: counts answers posted there instead of in the ack."""
+    """The response_url stand-in, run in a process of its own."""
 
     def __init__(self) -> None:
-        self.arrived: dict[int, float] = {}
-        self.texts: dict[int, bytes] = {}
-        answers = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                at = time.time()
-                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                n = int(self.path.rsplit("/", 1)[-1])
-                answers.arrived[n] = at
-                answers.texts[n] = data
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.conn, child_end = mp.Pipe()
+        self.process = mp.get_context("spawn").Process(target=answers_main, args=(child_end,),
+                                                       daemon=True)
+        self.process.start()
+        self.port = int(self.conn.recv())
 
     def url(self, n: int) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/respond/{n}"
+        return f"http://127.0.0.1:{self.port}/respond/{n}"
 
-    def wait(self, wanted: set[int], timeout: float) -> None:
+    def arrived(self) -> dict[int, tuple[float, bool]]:
+        """Every answer so far: number → (arrival time, says opened)."""
+        self.conn.send("report")
+        return dict(self.conn.recv())
+
+    def wait(self, wanted: set[int], timeout: float) -> dict[int, tuple[float, bool]]:
+        """Wait (bounded) until every wanted answer arrived; what arrived."""
         deadline = time.monotonic() + timeout
-        while not wanted <= set(self.arrived) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while True:
+            got = self.arrived()
+            if wanted <= set(got) or time.monotonic() > deadline:
+                return got
+            time.sleep(0.2)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.conn.send("stop")
+        self.process.join(5)
 
 
 def signed(body: str) -> dict[str, str]:
@@ -233,24 +261,32 @@ def command_bodies(count: int, answers: Answers, first: int = 0) -> list[str]:
 
 @dataclasses.dataclass
 class Figures:
-    """One run's result: the HTTP acknowledgement, (crossdesk) how many carried the "opened"
-    answer, and one client at a time."""
+    """One run's result: the HTTP acknowledgement; for crossdesk also how many answers said
+    "opened" on the response_url and how long after the POST they came; one client at a time."""
 
     label: str
     rps: float
     p50: float
     p99: float
     errors: int
+    sent_at: dict[int, float] = dataclasses.field(default_factory=dict, repr=False)
     answered: int | None = None
+    answer_p50: float | None = None
+    answer_p99: float | None = None
+    drained_s: float | None = None
     single_p50: float | None = None
     single_p99: float | None = None
+    single_answer_p50: float | None = None
+    single_answer_p99: float | None = None
 
 
-def load(port: int, bodies: list[str], clients: int,
-         label: str) -> tuple[Figures, dict[int, bytes]]:
-    """POST every body with ``clients`` threads on keep-alive connections; time each."""
+def load(port: int, bodies: list[str], clients: int, label: str,
+         pause: float = 0.0) -> tuple[Figures, dict[int, bytes]]:
+    """POST every body with ``clients`` threads on keep-alive connections; time each. Each
+    client waits ``pause`` seconds after a response before its next POST."""
     latencies: list[float] = []
     received: dict[int, bytes] = {}
+    sent_at: dict[int, float] = {}
     errors = 0
     lock = threading.Lock()
     cursor = iter(range(len(bodies)))
@@ -265,6 +301,7 @@ def load(port: int, bodies: list[str], clients: int,
                 break
             body = bodies[n]
             headers = signed(body)
+            sent_at[n] = time.time()
             start = time.perf_counter()
             conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
             response = conn.getresponse()
@@ -274,6 +311,8 @@ def load(port: int, bodies: list[str], clients: int,
                 latencies.append(elapsed)
                 received[n] = data
                 errors += response.status != 200
+            if pause:
+                time.sleep(pause)
         conn.close()
 
     began = time.perf_counter()
@@ -282,42 +321,70 @@ def load(port: int, bodies: list[str], clients: int,
             pool.submit(worker)
     elapsed = time.perf_counter() - began
     return Figures(label, len(latencies) / elapsed, percentile(latencies, 50),
-                   percentile(latencies, 99), errors), received
+                   percentile(latencies, 99), errors, sent_at), received
+
+
+def start_server(kind: str, database_url: str, label: str) -> tuple[int, Any]:
+    """The server child and its port; another port when the free one was taken meanwhile."""
+    for _attempt in range(5):
+        port = free_port()
+        child = mp.get_context("spawn").Process(target=serve, args=(kind, database_url, port))
+        child.start()
+        deadline = time.monotonic() + 60
+        while child.is_alive() and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return port, child
+            except OSError:
+                time.sleep(0.1)
+        child.terminate()
+        child.join(10)
+    raise RuntimeError(f"{label}: server did not start")
 
 
 def run(kind: str, database_url: str, args: argparse.Namespace, label: str) -> Figures:
     """Start the server child, warm it up, measure, stop it."""
-    port = free_port()
-    child = mp.get_context("spawn").Process(target=serve, args=(kind, database_url, port),
-                                            daemon=True)
-    child.start()
     answers = Answers()
+    port, child = start_server(kind, database_url, label)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or not child.is_alive():
-                    raise RuntimeError(f"{label}: server did not start") from None
-                time.sleep(0.1)
         warm = command_bodies(WARMUP, answers, first=10**6)
         load(port, warm, min(args.clients, 10), label)
+        if kind == "crossdesk":
+            answers.wait(set(range(10**6, 10**6 + WARMUP)), 120)
         bodies = command_bodies(args.requests, answers)
         figures, received = load(port, bodies, args.clients, label)
-        single, _ = load(port, command_bodies(args.single, answers, first=2 * 10**6), 1, label)
+        if kind == "crossdesk":
+            check_answers(figures, received, answers, args.requests, first=0)
+        single_bodies = command_bodies(args.single, answers, first=2 * 10**6)
+        single, single_received = load(port, single_bodies, 1, label, args.single_pause)
         figures.single_p50, figures.single_p99 = single.p50, single.p99
         if kind == "crossdesk":
-            opened = sum(b"Opened" in data or b"\\u5df2" in data or "已".encode() in data
-                         for data in received.values())
-            figures.answered = opened
-            figures.errors += len(received) - opened + len(answers.arrived)
+            check_answers(single, single_received, answers, args.single, first=2 * 10**6)
+            figures.single_answer_p50 = single.answer_p50
+            figures.single_answer_p99 = single.answer_p99
+            figures.errors += single.errors
         return figures
     finally:
         answers.close()
         child.terminate()
         child.join(10)
+
+
+def check_answers(figures: Figures, received: dict[int, bytes], answers: Answers, count: int,
+                  first: int) -> None:
+    """Wait for every answer on the response_url; count the ones saying "opened", and time
+    them from their POST. An ack that carried text ("try again") or a missing answer is an
+    error."""
+    wanted = set(range(first, first + count))
+    began = time.time()
+    got = answers.wait(wanted, 300)
+    delays = [(got[n][0] - figures.sent_at[n - first]) * 1000 for n in wanted if n in got]
+    figures.answered = sum(1 for n in wanted if n in got and got[n][1])
+    figures.answer_p50 = percentile(delays, 50) if delays else math.inf
+    figures.answer_p99 = percentile(delays, 99) if delays else math.inf
+    figures.drained_s = max((got[n][0] for n in wanted if n in got), default=began) - began
+    figures.errors += sum(1 for data in received.values() if data.strip())
+    figures.errors += count - figures.answered
 
 
 # --------------------------------------------------------------------------- databases
@@ -374,7 +441,12 @@ def report(rows: list[tuple[str, Figures, Figures]], requests: int, clients: int
               f"{TARGET_P99_MS:g} ms) {'PASS' if ok_p99 else 'MISS'}")
         print(f"{backend:<11}ratio ours/bare: p99 {p99_ratio:.2f}, req/s {rps_ratio:.2f} "
               f"(target <= {TARGET_RATIO:g}) {'PASS' if ok_ratio else 'MISS'}")
-        print(f"{backend:<11}one client: p99 {ours.single_p99:.0f} ms info")
+        print(f"{backend:<11}one client: ack p99 {ours.single_p99:.0f} ms; answer on the "
+              f"response_url p50 {ours.single_answer_p50:.0f} ms, p99 "
+              f"{ours.single_answer_p99:.0f} ms info")
+        print(f"{backend:<11}{clients} clients: answers p50 {ours.answer_p50:.0f} ms, p99 "
+              f"{ours.answer_p99:.0f} ms after the POST; the last came "
+              f"{ours.drained_s:.1f} s after the load ended info")
     return 1 if missed else 0
 
 
@@ -385,14 +457,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--single", type=int, default=200,
                         help="requests sent by one client after the concurrent run")
+    parser.add_argument("--single-pause", type=float, default=0.1,
+                        help="seconds one client waits between commands (a person typing)")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--pg-only", action="store_true")
     args = parser.parse_args(argv)
     print(f"{args.requests} signed /request POSTs, {args.clients} concurrent clients, loopback")
     rows: list[tuple[str, Figures, Figures]] = []
     backends: list[tuple[str, Callable[[], str | None]]] = []
     with tempfile.TemporaryDirectory(prefix="crossdesk-slack-bench-") as tmp:
-        backends.append(("SQLite", lambda: sqlite_url(Path(tmp))))
+        if not args.pg_only:
+            backends.append(("SQLite", lambda: sqlite_url(Path(tmp))))
         if not args.sqlite_only:
             backends.append(("PostgreSQL", lambda: postgres_url(args.pg_url)))
         for backend, prepare in backends:

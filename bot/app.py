@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from bot.metrics import Metrics, timed
+from bot.metrics import ReplyObserver, timed
 from handlers import build_router
 from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
@@ -27,7 +27,7 @@ class App:
     router: Router
     clock: Clock
     attach_chart: Attach | None = None
-    metrics: Metrics | None = None
+    metrics: ReplyObserver | None = None
 
     def handle(self, actor_id: str, text: str, now: datetime | None = None) -> Reply:
         """Run one chat line as ``actor_id``."""

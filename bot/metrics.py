@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import Engine
@@ -14,6 +15,13 @@ from bot.dispatch import DeliveryError, Sender
 from handlers.messages import Message, Reply
 from storage import outbox
 from storage.engine import reader_for
+
+
+class ReplyObserver(Protocol):
+    """What ``timed`` reports each handled command to."""
+
+    def observe_reply(self, reply: Reply, seconds: float) -> None:
+        """Count one handled command."""
 
 
 class Metrics:
@@ -54,12 +62,15 @@ class Metrics:
 
     def observe_reply(self, reply: Reply, seconds: float) -> None:
         """Count one handled command by name and outcome."""
-        command = reply.command or "unknown"
-        self.commands.labels(command, "ok" if reply.ok else "refused").inc()
+        self.observe(reply.command or "unknown", reply.ok, seconds)
+
+    def observe(self, command: str, ok: bool, seconds: float) -> None:
+        """Count one handled command (here, or in the Slack command worker's process)."""
+        self.commands.labels(command, "ok" if ok else "refused").inc()
         self.latency.labels(command).observe(seconds)
-        if reply.ok and command == "open":
+        if ok and command == "open":
             self.opened.inc()
-        if reply.ok and command == "confirm":
+        if ok and command == "confirm":
             self.closed.inc()
 
     def metered(self, platform: str, sender: Sender) -> Sender:
@@ -87,7 +98,7 @@ class _MeteredSender:
         return ref
 
 
-def timed(fn: Callable[[], Reply], metrics: Metrics | None) -> Reply:
+def timed(fn: Callable[[], Reply], metrics: ReplyObserver | None) -> Reply:
     """Run a handler call and record it."""
     started = time.perf_counter()
     reply = fn()

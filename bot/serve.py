@@ -144,7 +144,7 @@ def _add_slack(app: app_mod.App, settings: Settings, kick: Callable[[], None],
         return
     try:
         base = settings.section("slack").get("api_base_url")  # a proxy, or a test stand-in
-        slack = build_slack(app, settings, kick=kick, client_base_url=base)
+        slack = build_slack(app, settings, kick=kick, client_base_url=base, worker="process")
     except SlackConfigError as exc:
         raise ServeError(str(exc)) from None
     routes.extend(slack.routes())

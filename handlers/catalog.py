@@ -52,6 +52,14 @@ class Department:
     locale: str | None = None
     slack_channel: str | None = None
     wecom_chat: str | None = None
+    _category_index: dict[str, Category] = field(default_factory=dict, compare=False,
+                                                 repr=False)
+
+    def __post_init__(self) -> None:
+        for cat in reversed(self.categories):  # the first category naming a word wins
+            for word in cat.words():
+                if word:
+                    self._category_index[norm(word)] = cat
 
     def label(self, locale: str) -> str:
         """The name in ``locale``."""
@@ -71,11 +79,7 @@ class Department:
 
     def find_category(self, word: str) -> Category | None:
         """The category named by key, name or alias (any case, zh or en)."""
-        wanted = norm(word)
-        for cat in self.categories:
-            if wanted in {norm(w) for w in cat.words() if w}:
-                return cat
-        return None
+        return self._category_index.get(norm(word))
 
     def category_suggestions(self, word: str) -> list[Category]:
         """Categories whose names are close to ``word``."""

@@ -1,4 +1,5 @@
-"""SQLModel tables: people, requests, their events, ratings, suggestions and the outbox."""
+"""SQLModel tables: people, requests, their events, ratings, suggestions, the outbox and the
+inbox."""
 
 from __future__ import annotations
 
@@ -201,3 +202,19 @@ class SeenNonce(SQLModel, table=True):
 
     nonce: str = Field(primary_key=True, max_length=128)
     seen_at: datetime = utc_column(nullable=False, index=True)
+
+
+class InboxItem(SQLModel, table=True):
+    """A chat command acknowledged to the platform and waiting to run (Slack slash commands):
+    stored before the ack, run by a worker, answered after."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_waiting", "done_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128, unique=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime = utc_column(nullable=False)
+    lease_until: datetime | None = utc_column()
+    attempts: int = 0
+    done_at: datetime | None = utc_column()

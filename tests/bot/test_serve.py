@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -131,3 +132,66 @@ def test_missing_secret_is_named(tmp_path, database_url):
                            database_url], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "SLACK_BOT_TOKEN is not set" in proc.stderr
+
+
+def worker_pids(serve_pid: int) -> set[int]:
+    """The Slack command worker processes ``crossdesk serve`` started (its children)."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{serve_pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            pids |= {int(p) for p in (task / "children").read_text().split()}
+    return {p for p in pids if "spawn_main" in _cmdline(p)}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` has exited (a zombie counts: it runs nothing)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
+
+
+def answered(base: str, fake: FakeSlack, text: str) -> str:
+    """Type ``/request text`` as alice; the answer posted to the command's response_url."""
+    probe = uuid.uuid4().hex
+    body = urlencode({
+        "team_id": "T0ACME", "channel_id": "C0GENERAL", "user_id": "U0ALICE",
+        "command": "/request", "text": text, "api_app_id": "A0DESK",
+        "response_url": f"{fake.response_url()}?probe={probe}", "trigger_id": uuid.uuid4().hex,
+    })
+    headers = signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET)
+    ack = httpx.post(f"{base}/slack/events", content=body, headers=headers, timeout=10)
+    assert ack.status_code == 200 and ack.content == b""
+    calls = wait_until(lambda: [c for c in fake.calls_to("response_url")
+                                if c.get("probe") == probe], timeout=20, what="the answer")
+    return str(calls[0]["text"])
+
+
+def test_a_dead_command_worker_is_started_again_and_stops_with_serve(served, fake_slack):
+    proc, base, _args, _env = served
+    first = wait_until(lambda: worker_pids(proc.pid), timeout=10, what="the command worker")
+    assert len(first) == 1
+    assert answered(base, fake_slack, "it laptop broken").startswith("Opened IT-1")
+    os.kill(next(iter(first)), signal.SIGKILL)
+    again = wait_until(lambda: worker_pids(proc.pid) - first, timeout=20,
+                       what="a new command worker")
+    assert answered(base, fake_slack, "it laptop broken again").startswith("Opened IT-2")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+    assert all(_gone(pid) for pid in again), "the worker stops with serve"
+
+
+def test_a_killed_serve_takes_its_command_worker_with_it(served):
+    proc, _base, _args, _env = served
+    workers = wait_until(lambda: worker_pids(proc.pid), timeout=10, what="the command worker")
+    proc.kill()
+    proc.wait(timeout=10)
+    wait_until(lambda: all(_gone(pid) for pid in workers), timeout=15,
+               what="the orphaned worker to exit")

@@ -149,10 +149,12 @@ class ServeProcess:
         return self.launch().wait_healthy(timeout)
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown work at all, as when a host dies."""
+        """SIGKILL to serve and its command worker process: no shutdown work at all, as
+        when a host dies."""
         if self.running():
             assert self.proc is not None
-            self.proc.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: see launch
             self.proc.wait(timeout=15)
 
     def terminate(self, timeout: float = 40.0) -> int:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.slack import commands, home, interactions
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.dedupe import SeenIds, dedupe_middleware
+from bot.adapters.slack.dedupe import DedupeMiddleware, SeenIds
 from bot.adapters.slack.runtime import SlackDeps
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
     )
-    bolt.use(dedupe_middleware(seen or SeenIds()))
+    bolt.use(DedupeMiddleware(seen or SeenIds()))
     commands.register(bolt, deps)
     interactions.register(bolt, deps)
     home.register(bolt, deps)

@@ -1,33 +1,45 @@
-"""Slash commands ``/request`` and ``/suggest`` run as typed; a bare or vague one opens the form."""
+"""Slash commands ``/request`` and ``/suggest``: stored for the worker and acked; a bare or vague
+one opens the form."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.form import Form, new_request_view
-from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.inbox import command_payload
+from bot.adapters.slack.runtime import ACK_BUDGET_SECONDS, SlackDeps
 from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
 from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
-from handlers.messages import Reply
+from handlers.i18n import t
 
 log = logging.getLogger(__name__)
+
+
+def names_a_service(words: list[str], catalog: Catalog) -> bool:
+    """True for ``<department> <category> …`` spelled exactly (the usual command): it runs as
+    typed, and the listener need not parse it before the ack."""
+    if len(words) < 2 or any(catalog.find_department(" ".join(words[:n])) for n in (2, 3)):
+        return False
+    department = catalog.find_department(words[0])
+    return department is not None and department.find_category(words[1]) is not None
 
 
 def prefill(text: str, catalog: Catalog) -> Form | None:
     """The form to open for ``/request text``, or None when the text runs as typed."""
     if not text.strip():
         return Form()
-    first = norm(text.split()[0]).lstrip("/")
-    if first in SUBCOMMAND_WORDS:
+    words = text.split()
+    first = norm(words[0]).lstrip("/")
+    if first in SUBCOMMAND_WORDS or names_a_service(words, catalog):
         return None
     parsed = parse(f"/request {text}", catalog)
     if isinstance(parsed, Invalid):
@@ -48,46 +60,55 @@ def prefill(text: str, catalog: Catalog) -> Form | None:
     return None
 
 
-def answer(ack: Ack, reply: Reply | None) -> None:
-    """Ack with the reply: Slack shows the ack's body to the person who typed the command,
-    ephemerally. None (a repeat another delivery answered) acks with nothing to show."""
-    if reply is None:
-        ack()
+def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
+                      text: str, delivery: Delivery | None) -> None:
+    """Store the command in the inbox and ack with nothing to show: the worker runs it and
+    posts the answer to the response_url. A command the database would not take is acked
+    "try again"; one not stored within ``ACK_BUDGET_SECONDS`` is acked "still working", and
+    told to try again on the response_url if storing it fails after all."""
+    locale = deps.people.locale_of(str(body.get("user_id")), deps.app.settings.policy.locale)
+    key = delivery.key if delivery is not None else str(body.get("trigger_id") or "")
+    if deps.inbox is None or not key:
+        raise RuntimeError("slash commands need the inbox and a trigger id")
+    try:
+        stored = deps.inbox.put(key, command_payload(body, text))
+        stored.result(timeout=ACK_BUDGET_SECONDS)
+    except FutureTimeout:
+        log.warning("a slash command is not stored after %.1f s; acked as still working",
+                    ACK_BUDGET_SECONDS)
+        ack(text=say(locale, "still_working"), response_type="ephemeral")
+        stored.add_done_callback(lambda done: tell_if_lost(done, respond, locale))
         return
-    text, blocks = reply_payload(reply)
-    ack(text=text, blocks=blocks, response_type="ephemeral")
+    except Exception as exc:  # noqa: BLE001 - the database is away, or we are stopping
+        log.warning("could not store a slash command: %s", exc)
+        if delivery is not None:
+            delivery.release()
+        ack(text=t(locale, "err.try_again"), response_type="ephemeral")
+        return
+    ack()
 
 
-def answer_in_time(deps: SlackDeps, ack: Ack, respond: Respond,
-                   job: Callable[[], Reply | None]) -> None:
-    """Run ``job`` and answer in the ack; a command still running when Slack's 3 s are nearly
-    up is acked "still working", and its answer is posted to the response_url when it ends."""
-
-    def still_working() -> None:
-        ack(text=say(deps.app.settings.policy.locale, "still_working"),
-            response_type="ephemeral")
-
-    def afterwards(reply: Reply) -> None:
-        text, blocks = reply_payload(reply)
-        try:
-            respond(text=text, blocks=blocks, response_type="ephemeral",
-                    replace_original=False)
-        except (SlackClientError, OSError) as exc:
-            log.warning("could not send a slow command's answer: %s", exc)
-
-    deps.answer_in_time(job, lambda reply: answer(ack, reply), still_working, afterwards)
+def tell_if_lost(done: Future[None], respond: Respond, locale: str) -> None:
+    """After a "still working" ack: say "try again" if the command was not stored."""
+    if done.exception() is None:
+        return
+    try:
+        respond(text=t(locale, "err.try_again"), response_type="ephemeral",
+                replace_original=False)
+    except (SlackClientError, OSError) as exc:
+        log.warning("could not tell that a slash command was lost: %s", exc)
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
-    """Wire ``/request`` and ``/suggest``: run the command, then ack with its reply.
+    """Wire ``/request`` and ``/suggest``: open the form, or store the command and ack.
 
-    The ack comes after the command is stored (a command takes some 10–50 ms, Slack waits
-    3 s), so a 200 never hides a command that a dying replica had only queued."""
+    The ack comes after the command is stored, so a 200 never hides a command that a dying
+    replica had only held in memory."""
 
     @bolt.command("/request")
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
                         context: BoltContext, respond: Respond) -> None:
-        """Open the form, or run the command as typed and ack with the reply."""
+        """Open the form, or store the command as typed and ack."""
         delivery: Delivery | None = context.get("delivery")
         text = str(body.get("text") or "").strip()
         form = prefill(text, deps.catalog)
@@ -103,13 +124,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
                     delivery.claim()
                 ack()
                 return
-        answer_in_time(deps, ack, respond, lambda: deps.run_as(
-            body["user_id"], body.get("user_name"), f"/request {text}", once=delivery))
+        stored_then_acked(deps, ack, respond, body, f"/request {text}", delivery)
 
     @bolt.command("/suggest")
     def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                         respond: Respond) -> None:
-        """Send the suggestion, then ack with the reply."""
+        """Store the suggestion and ack; the worker sends it and answers."""
         text = f"/suggest {str(body.get('text') or '').strip()}"
-        answer_in_time(deps, ack, respond, lambda: deps.run_as(
-            body["user_id"], body.get("user_name"), text, once=context.get("delivery")))
+        stored_then_acked(deps, ack, respond, body, text, context.get("delivery"))

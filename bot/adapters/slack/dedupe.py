@@ -1,13 +1,16 @@
 """Slack redelivers, and a signed request can be replayed: run each delivery once, across replicas.
 
-A delivery is known by its event id, else its trigger id. ``dedupe_middleware`` answers a repeat
+A delivery is known by its event id, else its trigger id. ``DedupeMiddleware`` answers a repeat
 200 without running it: one this process saw (memory), or one any replica claimed (the
 database, through ``Claims``). A retry (``X-Slack-Retry-Num``) is no repeat by itself: the first
 delivery may never have reached a replica, and then the retry must run.
 
 Where the claim is written depends on what the delivery does:
 
-* Slash commands, buttons and modal submissions may change the desk. Their listeners pass the
+* Slash commands are stored in the inbox under their key (a repeat stored already is a no-op
+  there), so the middleware asks only this process's memory about them; the worker that runs
+  one passes a ``Delivery`` to ``SlackDeps.run`` like the listeners below.
+* Buttons and modal submissions may change the desk. Their listeners pass the
   ``Delivery`` to ``SlackDeps.run``, which claims the key in the command's own transaction
   (``Delivery.with_the_change``): the claim and the change commit together or not at all. A
   replica that dies mid-command leaves neither, so a retry runs the command; one that dies after
@@ -27,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -73,7 +77,7 @@ class SeenIds:
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _remember(self, key: str) -> bool:
+    def remember(self, key: str) -> bool:
         """Note ``key`` in memory; False when this process saw it within the TTL."""
         now = self.now()
         with self._lock:
@@ -94,14 +98,14 @@ class SeenIds:
 
     def first_time(self, key: str) -> bool:
         """Record and claim ``key`` now; True unless this process or any replica had it."""
-        if not self._remember(key):
+        if not self.remember(key):
             return False
         return self.shared.claim(key) if self.shared else True
 
     def unseen(self, key: str) -> bool:
         """Record ``key`` in memory; True unless this process or any replica had it. The
         claim itself is left to the listener (``Delivery``)."""
-        if not self._remember(key):
+        if not self.remember(key):
             return False
         return self.shared is None or not self.shared.seen(key)
 
@@ -184,24 +188,35 @@ def claimed_by_the_listener(body: dict[str, Any]) -> bool:
     return bool(body.get("command")) or body.get("type") in CLAIMED_BY_THE_LISTENER
 
 
-def dedupe_middleware(seen: SeenIds) -> Callable[..., BoltResponse]:
+class DedupeMiddleware(Middleware):
     """A Bolt middleware: a repeat gets 200 without running; the rest get a ``Delivery`` in
-    ``context["delivery"]``."""
+    ``context["delivery"]``. (A ``Middleware`` subclass: Bolt calls it directly, without
+    building a keyword argument for every name a listener could ask for.)"""
 
-    def middleware(request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+    def __init__(self, seen: SeenIds) -> None:
+        self.seen = seen
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], BoltResponse]) -> BoltResponse | None:
         """Let a delivery through once."""
-        body = request.body if isinstance(request.body, dict) else {}
+        seen = self.seen
+        body = req.body if isinstance(req.body, dict) else {}
         key = delivery_key(body)
         if key is None:
             return next()
-        if claimed_by_the_listener(body):
+        if body.get("command"):
+            # Stored in the inbox under its key: a repeat stored already is a no-op there,
+            # and the worker claims the key with the command. Only this process's memory
+            # is asked here, so that the ack costs no read.
+            if not seen.remember(key):
+                return BoltResponse(status=200, body="")
+            req.context["delivery"] = Delivery(key, seen)
+        elif claimed_by_the_listener(body):
             if not seen.unseen(key):
                 return BoltResponse(status=200, body="")
-            request.context["delivery"] = Delivery(key, seen)
+            req.context["delivery"] = Delivery(key, seen)
         else:
             if not seen.first_time(key):
                 return BoltResponse(status=200, body="")
-            request.context["delivery"] = Delivery(key, seen, claimed=True)
+            req.context["delivery"] = Delivery(key, seen, claimed=True)
         return next()
-
-    return middleware

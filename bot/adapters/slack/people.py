@@ -52,6 +52,11 @@ class SlackPeople:
             self._cache[user_id] = actor
         return actor
 
+    def locale_of(self, user_id: str, default: str) -> str:
+        """The language of a Slack user met before (from memory only), else ``default``."""
+        cached = self._cache.get(user_id)
+        return cached.locale if cached is not None else default
+
     def forget(self, user_id: str) -> None:
         """Drop a cached mapping (e.g. after the directory changed)."""
         with self._lock:

@@ -25,13 +25,18 @@ from starlette.routing import Route
 from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
 from bot.adapters.slack.dedupe import TTL_SECONDS, SeenIds, storage_key
+from bot.adapters.slack.inbox import InboxWriter
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
+from bot.adapters.slack.worker import CommandWorker
+from bot.adapters.slack.worker_host import WorkerHost, WorkerProcess, WorkerThread
 from bot.app import App
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.routing import PlatformRoute
 from bot.server import read_limited
+from storage import inbox
 from storage.engine import reader_for, transaction
 from storage.models import SeenNonce
 from storage.wecom_store import claim_nonce, nonce_seen
@@ -47,11 +52,12 @@ class SlackPlatform:
     """One Slack workspace: the Bolt app, the outbox sender, and the chosen transport."""
 
     def __init__(self, bolt: BoltApp, sender: SlackSender, config: SlackConfig,
-                 deps: SlackDeps) -> None:
+                 deps: SlackDeps, worker: WorkerHost) -> None:
         self.bolt = bolt
         self.sender = sender
         self.config = config
         self.deps = deps
+        self.worker = worker
         self._socket: SocketModeHandler | None = None
 
     def routes(self) -> list[Route]:
@@ -91,12 +97,15 @@ class SlackPlatform:
         self._socket = handler
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
-        """Close the Socket Mode connection (if any), then let running listeners and queued
-        follow-up work finish (within ``timeout`` seconds in all), then close the lookups.
+        """Close the Socket Mode connection (if any), let running listeners finish, store
+        what they handed the inbox, let the worker run what is waiting, and let queued
+        follow-up work finish (within ``timeout`` seconds, the worker within its own), then
+        close the lookups.
 
-        Commands are stored before they are acked, so the queue holds only what shows a reply
-        (ephemeral messages, modals, the Home tab); what is still queued at the deadline is
-        dropped rather than holding up the shutdown."""
+        Commands are stored before they are acked, so the follow-up queue holds only what
+        shows a reply (ephemeral messages, modals, the Home tab); what is still queued at the
+        deadline is dropped rather than holding up the shutdown. Slash commands still waiting
+        in the inbox then stay there for the next worker, of this replica or another."""
         if self._socket is not None:
             self._socket.close()
             self._socket = None
@@ -104,7 +113,9 @@ class SlackPlatform:
         executor = getattr(self.bolt.listener_runner, "listener_executor", None)
         if isinstance(executor, Executor):
             finish(executor, deadline, "slack listeners")
-        finish(self.deps.commands, deadline, "slack commands")
+        if self.deps.inbox is not None:
+            self.deps.inbox.close(max(0.0, deadline - time.monotonic()))
+        self.worker.stop()
         finish(self.deps.work, deadline, "slack follow-up work")
         self.sender.lookups.close()
 
@@ -183,17 +194,50 @@ def slack_enabled(settings: Settings) -> bool:
     return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
 
 
-def build_slack(app: App, settings: Settings, kick: Callable[[], None],
-                client_base_url: str | None = None,
-                environ: Mapping[str, str] | None = None) -> SlackPlatform:
-    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
-    config = load_config(settings, environ)
+def build_deps(app: App, settings: Settings, kick: Callable[[], None],
+               client_base_url: str | None = None,
+               environ: Mapping[str, str] | None = None, transport: bool = True,
+               ) -> tuple[SlackConfig, WebClient, SlackDeps]:
+    """The config, Web API client and listener helpers (SlackConfigError without secrets)."""
+    config = load_config(settings, environ, transport)
     base_url = client_base_url or SLACK_API
     client = WebClient(token=config.bot_token, base_url=base_url.rstrip("/") + "/",
                        timeout=TIMEOUT, retry_handlers=[])
     people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale)
-    deps = SlackDeps(app=app, people=people, kick=kick)
-    bolt = build_bolt(deps, client, config, SeenIds(shared=DatabaseClaims(app)))
+    return config, client, SlackDeps(app=app, people=people, kick=kick)
+
+
+def build_worker(app: App, settings: Settings, kick: Callable[[], None],
+                 client_base_url: str | None = None,
+                 environ: Mapping[str, str] | None = None) -> CommandWorker:
+    """The command worker on its own desk (the worker process builds it this way)."""
+    _config, _client, deps = build_deps(app, settings, kick, client_base_url, environ,
+                                        transport=False)
+    return CommandWorker(deps, SeenIds(shared=DatabaseClaims(app)))
+
+
+def build_slack(app: App, settings: Settings, kick: Callable[[], None],
+                client_base_url: str | None = None,
+                environ: Mapping[str, str] | None = None,
+                worker: str = "thread") -> SlackPlatform:
+    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not).
+
+    ``worker`` says where slash commands run: ``"thread"`` (here) or ``"process"`` (a child
+    process, as ``crossdesk serve`` does: see ``worker_host``)."""
+    config, client, deps = build_deps(app, settings, kick, client_base_url, environ)
+    seen = SeenIds(shared=DatabaseClaims(app))
+    host: WorkerHost
+    if worker == "process":
+        def observe(command: str, ok: bool, seconds: float) -> None:
+            if isinstance(app.metrics, Metrics):  # serve sets it after building Slack
+                app.metrics.observe(command, ok, seconds)
+
+        host = WorkerProcess(settings.path, app.desk.engine.url.render_as_string(
+            hide_password=False), client_base_url, kick, observe)
+    else:
+        host = WorkerThread(CommandWorker(deps, SeenIds(shared=DatabaseClaims(app))))
+    deps.inbox = InboxWriter(inbox.engine_for(app.desk.engine), app.clock, host.wake)
+    bolt = build_bolt(deps, client, config, seen)
     sender = SlackSender(client, config, app.desk.engine, app.clock)
-    log.info("slack platform ready (%s mode)", config.mode)
-    return SlackPlatform(bolt, sender, config, deps)
+    log.info("slack platform ready (%s mode, commands run in a %s)", config.mode, worker)
+    return SlackPlatform(bolt, sender, config, deps, host)

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack import SlackPlatform, build_slack
+from bot.adapters.slack.worker_host import WorkerThread
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -72,12 +73,14 @@ class SlackDesk:
 
     # --- bodies Slack sends
     def command_body(self, user: str, text: str, command: str = "/request",
-                     channel: str = "C0GENERAL") -> str:
+                     channel: str = "C0GENERAL", probe: str | None = None) -> str:
+        """A slash command's body; its response_url is tagged ``?probe=<probe>``."""
         return urlencode({
             "token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(),
             "command": command, "text": text, "api_app_id": "A0DESK",
-            "response_url": self.fake.response_url(), "trigger_id": uuid.uuid4().hex,
+            "response_url": f"{self.fake.response_url()}?probe={probe or uuid.uuid4().hex}",
+            "trigger_id": uuid.uuid4().hex,
         })
 
     @staticmethod
@@ -92,16 +95,31 @@ class SlackDesk:
         return self.platform.bolt.dispatch(BoltRequest(body=body, headers=all_headers))
 
     # --- what people do
-    def slash(self, user: str, text: str, command: str = "/request") -> BoltResponse:
-        """Type a slash command; Bolt's HTTP answer (the ack with the reply, or an empty ack
-        when the form opened)."""
-        response = self.dispatch(self.command_body(user, text, command))
+    def slash(self, user: str, text: str, command: str = "/request",
+              probe: str | None = None) -> BoltResponse:
+        """Type a slash command; Bolt's HTTP answer (an empty ack once it is stored, or when
+        the form opened), after the worker ran what it stored."""
+        response = self.dispatch(self.command_body(user, text, command, probe=probe))
         assert response.status == 200
+        self.settle()
         return response
 
+    def settle(self) -> None:
+        """Wait until the worker ran every stored slash command."""
+        worker = self.platform.worker
+        assert isinstance(worker, WorkerThread)
+        worker.settle()
+
     def ask(self, user: str, text: str, command: str = "/request") -> dict[str, Any]:
-        """Type a slash command; the ephemeral reply Slack shows from the ack's body."""
-        return reply_in(self.slash(user, text, command).body)
+        """Type a slash command; the ephemeral reply Slack shows, posted to its response_url."""
+        probe = uuid.uuid4().hex
+        ack = self.slash(user, text, command, probe=probe)
+        assert not ack.body, f"a stored command is acked with nothing to show: {ack.body}"
+        return self.answer(probe)
+
+    def answer(self, probe: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The answer posted to the response_url tagged ``probe`` (waiting, bounded)."""
+        return answer_posted(self.fake, probe, timeout)
 
     def next_call(self, method: str) -> dict[str, Any]:
         """The next call to ``method`` not looked at yet, waiting (bounded) for it."""
@@ -188,6 +206,21 @@ class SlackDesk:
 
     def ephemeral(self, count: int = 1) -> list[dict[str, Any]]:
         return self.fake.wait_for("chat.postEphemeral", count)
+
+
+def answer_posted(fake: FakeSlack, probe: str, timeout: float = 10.0) -> dict[str, Any]:
+    """The one answer posted to the response_url tagged ``?probe=<probe>`` (waiting, bounded);
+    fails if it was posted twice."""
+    def posted() -> dict[str, Any] | None:
+        calls = [c for c in fake.calls_to("response_url") if c.get("probe") == probe]
+        assert len(calls) <= 1, f"answered {len(calls)} times"
+        return calls[0] if calls else None
+
+    reply = wait_until(posted, timeout, "the answer on the response_url")
+    time.sleep(0.05)
+    posted()  # still once
+    assert reply["response_type"] == "ephemeral", reply
+    return dict(reply)
 
 
 def reply_in(body: str | bytes) -> dict[str, Any]:

@@ -1,26 +1,29 @@
-"""Slash commands through the real Bolt app: the command runs, then the ack carries its reply
-(an ephemeral message Slack shows to the typer only)."""
+"""Slash commands through the real Bolt app: stored and acked at once, then run by the worker,
+whose answer (an ephemeral message Slack shows to the typer only) goes to the response_url."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from sqlmodel import Session, select
 
-from bot.adapters.slack import runtime
-from storage import people
-from storage.models import Suggestion
+from bot.adapters.slack import commands
+from storage import inbox, people
+from storage.models import InboxItem, Suggestion
 from tests.adapters.slack.conftest import SlackDesk, reply_in, text_of
 
 
 def test_open_in_english_answers_ephemerally_with_id_and_targets(slack: SlackDesk) -> None:
-    ack = slack.slash("U0ALICE", "it laptop my screen flickers, need a replacement")
-    assert ack.status == 200
-    answer = reply_in(ack.body)
-    assert answer["response_type"] == "ephemeral"
-    assert not slack.fake.calls_to("response_url"), "the reply rides in the ack, once"
+    probe = "first"
+    ack = slack.slash("U0ALICE", "it laptop my screen flickers, need a replacement", probe=probe)
+    assert ack.status == 200 and not ack.body, "stored and acked; Slack shows nothing yet"
+    answer = slack.answer(probe)
+    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
     assert answer["text"].startswith("Opened IT-1: Laptop for IT")
     assert "First response by" in answer["text"] and "resolution by" in answer["text"]
     assert "Opened IT-1" in text_of(answer["blocks"])
+    assert len(slack.fake.calls_to("response_url")) == 1, "answered once"
     request = slack.request("IT-1")
     assert request is not None and request.requester_id == "alice"
     assert request.title == "my screen flickers, need a replacement"
@@ -80,7 +83,6 @@ def test_typo_in_a_subcommand_gets_did_you_mean_not_a_form(slack: SlackDesk) -> 
 
 
 def test_an_unexpected_failure_still_answers(slack: SlackDesk) -> None:
-    slack.engine.dispose()
     slack.platform.deps.app.desk.engine = None  # type: ignore[assignment]
     answer = slack.ask("U0ALICE", "list")
     assert "try again" in answer["text"]
@@ -88,78 +90,107 @@ def test_an_unexpected_failure_still_answers(slack: SlackDesk) -> None:
 
 def test_an_acked_command_is_stored_before_the_ack_returns(slack: SlackDesk) -> None:
     """A 200 means stored: nothing waits in memory for a replica that may die."""
-    ack = slack.slash("U0HENRY", "finance reimbursement taxi 86")
-    assert ack.status == 200 and "FIN-1" in reply_in(ack.body)["text"]
-    request = slack.request("FIN-1")  # read at once: no waiting, no other thread
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    ack = slack.dispatch(body)
+    assert ack.status == 200 and not ack.body
+    with Session(inbox.engine_for(slack.engine)) as session:  # read at once: no waiting
+        stored = session.exec(select(InboxItem)).all()
+    assert [item.payload["text"] for item in stored] == ["/request finance reimbursement taxi 86"]
+    slack.settle()
+    request = slack.request("FIN-1")
     assert request is not None and request.state == "open"
     assert slack.pending(), "its notifications are queued in the outbox, committed with it"
-    ack = slack.slash("U0BOB", "ack FIN-1")
-    assert ack.status == 200
+    slack.slash("U0BOB", "ack FIN-1")
     request = slack.request("FIN-1")
     assert request is not None and request.state == "acknowledged"
 
 
-def test_suggest_is_stored_before_the_ack_returns(slack: SlackDesk) -> None:
-    ack = slack.slash("U0ALICE", "finance please accept e-invoices", command="/suggest")
-    assert "suggestion #1" in reply_in(ack.body)["text"]
+def test_suggest_is_stored_and_answered(slack: SlackDesk) -> None:
+    answer = slack.ask("U0ALICE", "finance please accept e-invoices", command="/suggest")
+    assert "suggestion #1" in answer["text"]
     with Session(slack.engine) as session:
         assert len(session.exec(select(Suggestion)).all()) == 1
 
 
-def test_a_replayed_command_runs_once_and_its_replay_acks_empty(slack: SlackDesk) -> None:
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+def test_a_replayed_command_runs_once_and_is_answered_once(slack: SlackDesk) -> None:
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86", probe="replayed")
     first = slack.dispatch(body)
-    assert "FIN-1" in reply_in(first.body)["text"]
+    assert first.status == 200 and not first.body
+    slack.settle()
     again = slack.dispatch(body, headers={"x-slack-retry-num": "1"})
     assert again.status == 200 and not again.body
+    slack.settle()
     assert [r.ref for r in slack.requests()] == ["FIN-1"]
+    assert "FIN-1" in slack.answer("replayed")["text"]  # fails if answered twice
 
 
 def test_a_retry_whose_first_delivery_never_arrived_runs(slack: SlackDesk) -> None:
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86", probe="retry")
     retry = slack.dispatch(body, headers={"x-slack-retry-num": "1",
                                           "x-slack-retry-reason": "http_error"})
-    assert "FIN-1" in reply_in(retry.body)["text"]
+    assert retry.status == 200
+    assert "FIN-1" in slack.answer("retry")["text"]
     assert [r.ref for r in slack.requests()] == ["FIN-1"]
 
 
-def test_a_command_that_cannot_start_in_time_is_not_run(slack: SlackDesk,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Better "try again" within Slack's 3 s than an ack after it, for a stored command."""
-    monkeypatch.setattr(runtime, "SLOT_WAIT_SECONDS", 0.05)
+def test_a_busy_desk_still_acks_at_once_and_answers_when_a_slot_frees(
+        slack: SlackDesk) -> None:
+    """Every command slot taken (other commands running): the slash command is stored and
+    acked at once, and runs and is answered when a slot frees, instead of "try again"."""
     slots = slack.platform.deps.slots
     taken = 0
     while slots.acquire(blocking=False):
         taken += 1
     try:
-        answer = slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86",
+                                                probe="busy"))
+        assert ack.status == 200 and not ack.body
+        time.sleep(0.3)
+        assert slack.requests() == [] and not slack.fake.calls_to("response_url")
     finally:
         for _ in range(taken):
             slots.release()
-    assert "稍后" in answer["text"] or "try again" in answer["text"]
-    assert slack.requests() == []
+    assert slack.answer("busy")["text"].startswith("已提交 FIN-1")
+    assert [r.ref for r in slack.requests()] == ["FIN-1"]
+
+
+def test_a_database_that_refuses_the_command_gets_try_again_and_nothing_runs(
+        slack: SlackDesk) -> None:
+    store = inbox.engine_for(slack.engine)
+    with store.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
+    try:
+        ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86"))
+        assert ack.status == 200
+        assert "稍后" in reply_in(ack.body)["text"]
+    finally:
+        with store.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")
+    slack.settle()
+    assert slack.requests() == [] and not slack.fake.calls_to("response_url")
     assert slack.ask("U0HENRY", "finance reimbursement taxi 86")["text"].startswith("已提交 FIN-1")
 
 
-def test_a_slow_command_is_acked_as_still_working_and_answered_afterwards(
+def test_a_slow_database_gets_still_working_and_the_answer_afterwards(
         slack: SlackDesk, monkeypatch: pytest.MonkeyPatch) -> None:
     """A database that holds the command up past Slack's patience: the ack says so in time,
-    and the answer follows on the response_url once the command is stored."""
-    monkeypatch.setattr(runtime, "ACK_BUDGET_SECONDS", 0.3)
-    holder = slack.engine.connect()
+    and the answer follows on the response_url once the command is stored and run."""
+    monkeypatch.setattr(commands, "ACK_BUDGET_SECONDS", 0.3)
+    holder = inbox.engine_for(slack.engine).connect()
     holder.begin()  # on SQLite our engine begins IMMEDIATE: the single writer's lock
     if slack.engine.dialect.name == "sqlite":
         holder.exec_driver_sql("SELECT 1")
     else:
-        holder.exec_driver_sql("LOCK TABLE request IN EXCLUSIVE MODE")  # no inserts meanwhile
+        holder.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")  # no inserts meanwhile
     try:
-        answer = slack.ask("U0HENRY", "finance reimbursement taxi 86")
-        assert "处理" in answer["text"] and "稍后" in answer["text"]
+        ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86",
+                                                probe="slow"))
+        working = reply_in(ack.body)
+        assert "处理" in working["text"] and "稍后" in working["text"]
         assert not slack.fake.calls_to("response_url")  # the command waits on the lock
     finally:
         holder.rollback()
         holder.close()
-    late = slack.next_call("response_url")
+    late = slack.answer("slow")
     assert late["text"].startswith("已提交 FIN-1")
-    assert late["response_type"] == "ephemeral"
     assert [r.ref for r in slack.requests()] == ["FIN-1"]

@@ -15,7 +15,7 @@ from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
 from bot.app import App
 from bot.config import Settings
 from handlers.messages import Message
-from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
+from tests.adapters.slack.conftest import ENV, SlackDesk, answer_posted
 from tests.adapters.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,10 +56,10 @@ def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -
         assert platform.routes() == []
         body = urlencode({"team_id": "T0ACME", "user_id": "U0ALICE", "command": "/request",
                           "text": "it laptop broken", "trigger_id": "t-sock",
-                          "response_url": fake_slack.response_url()})
+                          "response_url": f"{fake_slack.response_url()}?probe=sock"})
         response = platform.bolt.dispatch(BoltRequest(body=body, mode="socket_mode"))
         assert response.status == 200, "no signature needed over the app's own socket"
-        assert reply_in(response.body)["text"].startswith("Opened IT-1")
+        assert answer_posted(fake_slack, "sock")["text"].startswith("Opened IT-1")
         with pytest.raises(SlackApiError):
             platform.start_socket_mode()  # the stand-in refuses apps.connections.open
         opened = fake_slack.calls_to("apps.connections.open")

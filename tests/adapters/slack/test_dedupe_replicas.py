@@ -16,7 +16,7 @@ from bot.app import App
 from bot.config import Settings
 from storage.engine import transaction
 from storage.models import Request, SeenNonce
-from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
+from tests.adapters.slack.conftest import ENV, SlackDesk
 
 
 def claims(engine: Any) -> set[str]:
@@ -87,14 +87,17 @@ def test_a_replay_to_another_replica_runs_once(slack: SlackDesk, desk_app: App,
     other = build_slack(desk_app, http_settings, lambda: None, client_base_url=slack.fake.url,
                         environ=ENV)
     try:
-        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
-        assert "FIN-1" in reply_in(slack.dispatch(body).body)["text"]
+        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86", probe="replay")
+        assert slack.dispatch(body).status == 200
+        assert "FIN-1" in slack.answer("replay")["text"]
         slack.platform, mine = other, slack.platform
         try:
             replayed = slack.dispatch(body)
+            slack.settle()
         finally:
             slack.platform = mine
         assert replayed.status == 200 and not replayed.body
         assert [r.ref for r in slack.requests()] == ["FIN-1"]
+        slack.answer("replay")  # still answered once
     finally:
         other.stop()
