@@ -177,11 +177,9 @@ class ServeProcess:
         self.kill()
 
     def rss_kb(self) -> int:
-        """Resident set size of the process, from /proc/<pid>/status."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise AssertionError("no VmRSS line")
+        """Resident set size of serve and its children (the Slack command worker and
+        multiprocessing's resource tracker), from /proc/<pid>/status."""
+        return sum(_rss_kb(pid) for pid in (self.pid, *_children(self.pid)))
 
     def log_text(self) -> str:
         return "\n".join(p.read_text(encoding="utf-8", errors="replace")
@@ -189,6 +187,22 @@ class ServeProcess:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:  # exited meanwhile
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
 
 
 class Processes:

@@ -9,7 +9,10 @@ from typing import Any
 
 import httpx
 
+from bot.adapters.slack.texts import say
 from tests.adapters.slack.fake_slack import FakeSlack
+
+STILL_WORKING = {say("en", "still_working"), say("zh-CN", "still_working")}
 
 
 def in_ack(response: httpx.Response) -> dict[str, Any] | None:
@@ -33,9 +36,12 @@ def posted(fake: FakeSlack, probe: str) -> dict[str, Any] | None:
 
 def answer(response: httpx.Response, fake: FakeSlack, probe: str,
            timeout: float = 30.0) -> dict[str, Any] | None:
-    """The reply to the command ``response`` acked: from the ack, else from its response_url
-    (waiting at most ``timeout`` seconds); None if none came."""
+    """The reply to the command ``response`` acked: from the ack, else (an empty or "still
+    working" ack) from its response_url (waiting at most ``timeout`` seconds); None if none
+    came."""
     reply = in_ack(response)
+    if reply is not None and reply.get("text") in STILL_WORKING:
+        reply = None  # the answer follows on the response_url
     deadline = time.monotonic() + timeout
     while reply is None and time.monotonic() < deadline:
         reply = posted(fake, probe)
