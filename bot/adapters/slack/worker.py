@@ -29,7 +29,7 @@ from storage.engine import transaction
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)  # a row whose worker died runs again after this
 BATCH = 32
-THREADS = 4
+THREADS = 2  # more only adds database sessions competing with the listeners for the CPU
 ANSWER_TIMEOUT = 10
 PRUNE_SECONDS = 60.0
 KEEP_DONE = timedelta(seconds=TTL_SECONDS)  # a replay within Slack's window finds its row
