@@ -30,7 +30,8 @@ from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
 from bot.adapters.slack.worker import CommandWorker
-from bot.adapters.slack.worker_host import WorkerHost, WorkerProcess, WorkerThread
+from bot.adapters.slack.worker_host import WorkerHost, WorkerThread
+from bot.adapters.slack.worker_process import WorkerProcess
 from bot.app import App
 from bot.config import Settings
 from bot.metrics import Metrics
