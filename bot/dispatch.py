@@ -7,6 +7,7 @@ rows to be sent again when the lease ends: duplicates are limited to the rows in
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -82,19 +83,35 @@ class Dispatcher:
         self.route = route
         self.clock = clock
         self.batch_size = batch_size
+        self._unrecorded: list[_Outcome] = []  # sent, but the database was away to record it
+        self._running = threading.Lock()
 
     def run_once(self, max_batches: int = 100) -> DispatchStats:
-        """Deliver everything due now (bounded); return counts."""
+        """Deliver everything due now (bounded); return counts.
+
+        Outcomes that could not be recorded (the database went away after the send) are kept
+        and recorded first on the next run, so a short outage neither sends them twice nor
+        leaves them leased until the lease ends."""
         stats = DispatchStats()
-        for _ in range(max_batches):
-            leased = self._lease(self.clock())
-            if not leased:
-                break
-            outcomes = self._send(leased)
-            self._record(outcomes, self.clock(), stats)
-            if len(leased) < self.batch_size:
-                break
+        with self._running:
+            if self._unrecorded:
+                kept, self._unrecorded = self._unrecorded, []
+                self._record_or_keep(kept, stats)
+            for _ in range(max_batches):
+                leased = self._lease(self.clock())
+                if not leased:
+                    break
+                self._record_or_keep(self._send(leased), stats)
+                if len(leased) < self.batch_size:
+                    break
         return stats
+
+    def _record_or_keep(self, outcomes: list[_Outcome], stats: DispatchStats) -> None:
+        try:
+            self._record(outcomes, self.clock(), stats)
+        except Exception:
+            self._unrecorded.extend(outcomes)
+            raise
 
     def _lease(self, now: datetime) -> list[_Leased]:
         with transaction(self.engine) as session:
