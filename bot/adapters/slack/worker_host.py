@@ -32,9 +32,6 @@ class WorkerHost(Protocol):
     def wake(self) -> None:
         """Commands were stored: run them."""
 
-    def alive(self) -> bool:
-        """True while the worker can take commands."""
-
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Run what is waiting (within ``timeout``), then stop."""
 
@@ -76,9 +73,6 @@ class WorkerThread:
 
     def wake(self) -> None:
         self._event.set()
-
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         self._stopping = True

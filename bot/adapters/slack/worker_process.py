@@ -47,7 +47,6 @@ class WorkerProcess:
         self._kick = kick
         self._observe = observe
         self._stopping = False
-        self.restarts = 0
         self._lock = threading.Lock()
         self._start()
         self._relay = threading.Thread(target=self._relay_news, daemon=True,
@@ -77,7 +76,6 @@ class WorkerProcess:
                 return
             log.error("the command worker exited (%s); starting it again",
                       self.process.exitcode)
-            self.restarts += 1
             self._wake.close()
             self._news.close()
             self._start()
@@ -106,9 +104,6 @@ class WorkerProcess:
         # looks at the inbox as it starts)
         with contextlib.suppress(OSError):
             self._wake.send_bytes(b"w")
-
-    def alive(self) -> bool:
-        return self.process.is_alive()
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         with self._lock:
