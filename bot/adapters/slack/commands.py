@@ -67,11 +67,10 @@ def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[st
     "try again"; one not stored within ``ACK_BUDGET_SECONDS`` is acked "still working", and
     told to try again on the response_url if storing it fails after all."""
     locale = deps.people.locale_of(str(body.get("user_id")), deps.app.settings.policy.locale)
-    key = delivery.key if delivery is not None else str(body.get("trigger_id") or "")
-    if deps.inbox is None or not key:
-        raise RuntimeError("slash commands need the inbox and a trigger id")
+    if deps.inbox is None or delivery is None:  # the dedupe middleware gives every command one
+        raise RuntimeError("slash commands need the inbox and a delivery (trigger) id")
     try:
-        stored = deps.inbox.put(key, command_payload(body, text))
+        stored = deps.inbox.put(delivery.key, command_payload(body, text))
         stored.result(timeout=ACK_BUDGET_SECONDS)
     except FutureTimeout:
         log.warning("a slash command is not stored after %.1f s; acked as still working",
@@ -81,8 +80,7 @@ def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[st
         return
     except Exception as exc:  # noqa: BLE001 - the database is away, or we are stopping
         log.warning("could not store a slash command: %s", exc)
-        if delivery is not None:
-            delivery.release()
+        delivery.release()
         ack(text=t(locale, "err.try_again"), response_type="ephemeral")
         return
     ack()
