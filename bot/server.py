@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
@@ -10,6 +11,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+
+from bot.heap import freeze_heap
 
 MAX_BODY = 1024 * 1024
 PROBE_SECONDS = 5.0  # /healthz and /metrics answer 503 when the database takes longer
@@ -52,7 +55,14 @@ def build_server(routes: Sequence[BaseRoute], health: HealthCheck | None = None,
         *routes,
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
-    ])
+    ], lifespan=freeze_startup_heap)
+
+
+@asynccontextmanager
+async def freeze_startup_heap(_app: Starlette) -> AsyncIterator[None]:
+    """Starlette lifespan: the app is built and about to take requests."""
+    freeze_heap()
+    yield
 
 
 async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes | None:

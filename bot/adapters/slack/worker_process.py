@@ -160,6 +160,7 @@ def child_main(parent: int, config_path: str, database_url: str, api_base_url: s
     from bot import logs
     from bot.adapters.slack.platform import build_worker
     from bot.clock import SystemClock
+    from bot.heap import freeze_heap
 
     die_with_parent()
     with contextlib.suppress(OSError):
@@ -179,6 +180,7 @@ def child_main(parent: int, config_path: str, database_url: str, api_base_url: s
     to_parent = NewsToParent(news)
     app.metrics = to_parent
     worker = build_worker(app, settings, to_parent.kick, client_base_url=api_base_url)
+    freeze_heap()
 
     def should_stop() -> bool:
         return bool(signalled) or os.getppid() != parent
