@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.dispatch import DeliveryError, Sender
 from handlers.messages import Message, Reply
-from storage import outbox
+from storage import inbox, outbox
 from storage.engine import reader_for
 
 
@@ -59,6 +59,26 @@ class Metrics:
 
         pending.set_function(count)
         lag.set_function(oldest)
+        self._clock = clock
+
+    def watch_inbox(self, engine: Engine) -> None:
+        """Gauges for the slash commands stored and not yet run (the Slack command worker's
+        backlog), read from the inbox on ``engine`` at each scrape."""
+        r = self.registry
+        waiting = Gauge("crossdesk_slack_commands_waiting",
+                        "Slash commands acknowledged and not yet run", registry=r)
+        lag = Gauge("crossdesk_slack_commands_lag_seconds",
+                    "Age of the oldest slash command not yet run", registry=r)
+
+        def count() -> float:
+            with Session(engine) as session:
+                return float(inbox.waiting_count(session))
+
+        def oldest() -> float:
+            return inbox_lag_seconds(engine, self._clock())
+
+        waiting.set_function(count)
+        lag.set_function(oldest)
 
     def observe_reply(self, reply: Reply, seconds: float) -> None:
         """Count one handled command by name and outcome."""
@@ -96,6 +116,13 @@ class _MeteredSender:
             raise
         self.metrics.notifications.labels(self.platform, "sent").inc()
         return ref
+
+
+def inbox_lag_seconds(engine: Engine, now: datetime) -> float:
+    """Seconds since the oldest slash command not yet run was stored; 0 when none waits."""
+    with Session(engine) as session:
+        first = inbox.oldest_waiting(session)
+    return max(0.0, (now - first).total_seconds()) if first else 0.0
 
 
 def timed(fn: Callable[[], Reply], metrics: ReplyObserver | None) -> Reply:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import uvicorn
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.routing import BaseRoute
 
@@ -22,12 +22,12 @@ from bot import app as app_mod
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
-from bot.metrics import Metrics
+from bot.metrics import Metrics, inbox_lag_seconds
 from bot.routing import PlatformRoute, Router
 from bot.scheduler import Scheduler
 from bot.server import build_server
 from handlers.messages import Message
-from storage import outbox
+from storage import inbox, outbox
 from storage.engine import reader_for
 
 log = logging.getLogger("crossdesk.serve")
@@ -56,9 +56,11 @@ class Runtime:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     lock: IO[str] | None = None
     metrics: Metrics | None = None
+    inbox: Engine | None = None  # where Slack's slash commands wait for the command worker
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Database reachable, scheduler alive, age of the oldest undelivered message."""
+        """Database reachable, scheduler alive, age of the oldest undelivered message (and
+        with Slack, of the oldest slash command not yet run)."""
         detail: dict[str, Any] = {"scheduler": self.scheduler.alive()}
         try:
             with Session(reader_for(self.app.desk.engine)) as session:
@@ -67,6 +69,9 @@ class Runtime:
             detail["database"] = True
             age = (self.app.clock() - oldest) if oldest else timedelta(0)
             detail["outbox_oldest_seconds"] = int(age.total_seconds())
+            if self.inbox is not None:
+                lag = inbox_lag_seconds(self.inbox, self.app.clock())
+                detail["slack_commands_oldest_seconds"] = int(lag)
         except Exception as exc:  # noqa: BLE001 - reported as unhealthy
             detail["database"] = False
             detail["error"] = type(exc).__name__
@@ -117,9 +122,12 @@ def start(settings: Settings, environ: dict[str, str] | None = None) -> Runtime:
     routes: list[BaseRoute] = []
     platform_routes: list[PlatformRoute] = []
     stoppers: list[Callable[[], None]] = []
-    _add_slack(app, settings, kick, routes, platform_routes, stoppers)
+    slack = _add_slack(app, settings, kick, routes, platform_routes, stoppers)
     _add_wecom(app, settings, kick, routes, platform_routes, stoppers)
     metrics = Metrics(app.desk.engine, clock)
+    waiting = inbox.engine_for(app.desk.engine) if slack else None
+    if waiting is not None:
+        metrics.watch_inbox(waiting)
     app.metrics = metrics
     metered = [replace(r, sender=metrics.metered(r.name, r.sender)) for r in platform_routes]
     router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=metered,
@@ -132,16 +140,17 @@ def start(settings: Settings, environ: dict[str, str] | None = None) -> Runtime:
     kick_target.append(scheduler.kick)
     scheduler.start()
     return Runtime(app=app, scheduler=scheduler, routes=routes, stoppers=stoppers, lock=lock,
-                   metrics=metrics)
+                   metrics=metrics, inbox=waiting)
 
 
 def _add_slack(app: app_mod.App, settings: Settings, kick: Callable[[], None],
                routes: list[BaseRoute], platform_routes: list[PlatformRoute],
-               stoppers: list[Callable[[], None]]) -> None:
+               stoppers: list[Callable[[], None]]) -> bool:
+    """Slack's routes, sender and stopper when Slack is enabled; whether it is."""
     from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
 
     if not slack_enabled(settings):
-        return
+        return False
     try:
         base = settings.section("slack").get("api_base_url")  # a proxy, or a test stand-in
         slack = build_slack(app, settings, kick=kick, client_base_url=base, worker="process")
@@ -152,6 +161,7 @@ def _add_slack(app: app_mod.App, settings: Settings, kick: Callable[[], None],
     if slack.config.mode == "socket":
         slack.start_socket_mode()
     stoppers.append(slack.stop)
+    return True
 
 
 def _add_wecom(app: app_mod.App, settings: Settings, kick: Callable[[], None],

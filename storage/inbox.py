@@ -97,3 +97,9 @@ def waiting_count(session: Session) -> int:
     """How many rows are not done yet (leased or not)."""
     stmt = select(func.count()).select_from(InboxItem).where(col(InboxItem.done_at).is_(None))
     return int(session.exec(stmt).one())
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    """When the oldest command not done yet was stored (None when none waits)."""
+    stmt = select(func.min(InboxItem.received_at)).where(col(InboxItem.done_at).is_(None))
+    return session.exec(stmt).one()

@@ -195,3 +195,26 @@ def test_a_killed_serve_takes_its_command_worker_with_it(served):
     proc.wait(timeout=10)
     wait_until(lambda: all(_gone(pid) for pid in workers), timeout=15,
                what="the orphaned worker to exit")
+
+
+def test_health_and_metrics_show_slash_commands_the_worker_has_not_run(served, fake_slack):
+    proc, base, _args, _env = served
+    worker = next(iter(wait_until(lambda: worker_pids(proc.pid), timeout=10,
+                                  what="the command worker")))
+    assert answered(base, fake_slack, "it laptop broken").startswith("Opened IT-1")
+    assert httpx.get(f"{base}/healthz", timeout=5).json()["slack_commands_oldest_seconds"] == 0
+    os.kill(worker, signal.SIGSTOP)  # a stuck worker: commands are acked, stored, not run
+    try:
+        assert slash(base, "U0ALICE", "it laptop stuck", fake_slack).status_code == 200
+        stuck = wait_until(
+            lambda: (h := httpx.get(f"{base}/healthz", timeout=5).json())
+            ["slack_commands_oldest_seconds"] >= 2 and h, timeout=10, what="the backlog's age")
+        assert stuck["database"] is True
+        metrics = httpx.get(f"{base}/metrics", timeout=5).text
+        assert "crossdesk_slack_commands_waiting 1.0" in metrics
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    wait_until(lambda: "crossdesk_slack_commands_waiting 0.0"
+               in httpx.get(f"{base}/metrics", timeout=5).text, timeout=20,
+               what="the worker to run the waiting command")
+    assert httpx.get(f"{base}/healthz", timeout=5).json()["slack_commands_oldest_seconds"] == 0
