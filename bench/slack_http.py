@@ -17,6 +17,9 @@ The load generator is one asyncio event loop, each client a coroutine that signs
 it sends it; ``--client threads`` uses a thread per client (``http.client``) instead, as the
 first versions of this script did: on two cores those 50 threads queue for their own
 interpreter lock, and that queue, not the server, set the p99 of bare Bolt (77-116 ms).
+Each app runs ``--rounds`` times (3), interleaved, so both meet the same moods of a shared
+machine (bare Bolt alone varied 1,300-2,400 req/s from run to run here); each round is
+printed, and the table shows the medians.
 Targets: p99 <= 100 ms, ratio <= 2.
 
 crossdesk stores a slash command in its inbox before it acks (so a 200 means the command is
@@ -37,6 +40,7 @@ import json
 import math
 import multiprocessing as mp
 import socket
+import statistics
 import sys
 import tempfile
 import threading
@@ -489,6 +493,21 @@ def postgres_url(url: str) -> str | None:
 # --------------------------------------------------------------------------- report
 
 
+def median_of(runs: list[Figures]) -> Figures:
+    """One figure per column: the median over the rounds (errors: their sum; answered: the
+    fewest)."""
+    first = runs[0]
+    merged = dataclasses.replace(first, errors=sum(r.errors for r in runs))
+    for field in ("rps", "p50", "p99", "answer_p50", "answer_p99", "drained_s", "single_p50",
+                  "single_p99", "single_answer_p50", "single_answer_p99"):
+        values = [getattr(r, field) for r in runs if getattr(r, field) is not None]
+        if values:
+            setattr(merged, field, statistics.median(values))
+    if first.answered is not None:
+        merged.answered = min(r.answered or 0 for r in runs)
+    return merged
+
+
 def report(rows: list[tuple[str, Figures, Figures]], requests: int, clients: int) -> int:
     """Print the table; exit status 1 when a target is missed."""
     missed = 0
@@ -528,12 +547,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one client waits between commands (a person typing)")
     parser.add_argument("--client", choices=("asyncio", "threads"), default="asyncio",
                         help="load generator: one event loop (default) or a thread per client")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of each app, interleaved; the table shows their medians")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--pg-only", action="store_true")
     args = parser.parse_args(argv)
     print(f"{args.requests} signed /request POSTs, {args.clients} concurrent clients "
-          f"({args.client} load generator), loopback")
+          f"({args.client} load generator), loopback; {args.rounds} round(s) of each app, "
+          "the table shows medians")
     rows: list[tuple[str, Figures, Figures]] = []
     backends: list[tuple[str, Callable[[], str | None]]] = []
     with tempfile.TemporaryDirectory(prefix="crossdesk-slack-bench-") as tmp:
@@ -545,10 +567,17 @@ def main(argv: list[str] | None = None) -> int:
             url = prepare()
             if url is None:
                 continue
-            ours = run("crossdesk", url, args, "crossdesk")
-            bare = run("bare", url, args, "bare Bolt")
-            print(f"{backend}: done")
-            rows.append((backend, ours, bare))
+            rounds: list[tuple[Figures, Figures]] = []
+            for n in range(1, args.rounds + 1):  # interleaved: both see the same machine
+                rounds.append((run("crossdesk", url, args, "crossdesk"),
+                               run("bare", url, args, "bare Bolt")))
+                ours, bare = rounds[-1]
+                print(f"{backend} round {n}: crossdesk {ours.rps:.0f} req/s p99 {ours.p99:.1f} "
+                      f"ms, errors {ours.errors}; bare Bolt {bare.rps:.0f} req/s p99 "
+                      f"{bare.p99:.1f} ms; ratio p99 {ours.p99 / bare.p99:.2f}, req/s "
+                      f"{bare.rps / ours.rps:.2f}", flush=True)
+            rows.append((backend, median_of([o for o, _ in rounds]),
+                         median_of([b for _, b in rounds])))
     return report(rows, args.requests, args.clients)
 
 
