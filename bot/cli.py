@@ -85,7 +85,7 @@ def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         example = config_mod.find_config("config.example.toml")
         if not example.exists():
-            example = Path(__file__).resolve().parent.parent / "config.example.toml"
+            example = config_mod.EXAMPLE_CONFIG
         shutil.copyfile(example, target)
         typer.echo(f"wrote {target} from {example.name}; edit it, then run crossdesk check-config")
     else:
@@ -153,8 +153,7 @@ def demo(
 
     path = config
     if path is None:
-        example = Path(__file__).resolve().parent.parent / "config.example.toml"
-        path = str(example if example.exists() else config_mod.find_config(None))
+        path = str(config_mod.EXAMPLE_CONFIG)
     with tempfile.TemporaryDirectory(prefix="crossdesk-demo-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
         settings = load_settings(path, url)

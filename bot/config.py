@@ -73,14 +73,20 @@ class Settings:
         return value if isinstance(value, dict) else {}
 
 
+# The sample company, shipped inside the package (a link to the repository's
+# config.example.toml in a checkout, a copy of it in an installed wheel).
+EXAMPLE_CONFIG = Path(__file__).parent / "config.example.toml"
+
+
 def find_config(explicit: str | None) -> Path:
-    """``--config`` if given, else ./config.toml, else config.example.toml."""
+    """``--config`` if given, else ./config.toml, else ./config.example.toml, else the sample
+    company shipped with the package."""
     if explicit:
         return Path(explicit)
     for name in ("config.toml", "config.example.toml"):
         if Path(name).exists():
             return Path(name)
-    return Path(__file__).resolve().parent.parent / "config.example.toml"
+    return EXAMPLE_CONFIG
 
 
 def load(path: Path, database_url: str | None = None) -> Settings:

@@ -122,6 +122,9 @@ def test_find_config_prefers_explicit_then_config_toml_then_example(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     packaged = config_mod.find_config(None)
     assert packaged.resolve() == EXAMPLE.resolve()  # nothing in the cwd: the shipped sample
+    # inside the package, so an installed wheel (not only a checkout) carries it
+    assert packaged.parent == Path(config_mod.__file__).parent
+    assert packaged.read_bytes() == EXAMPLE.read_bytes()
     write(tmp_path, "# example\n", "config.example.toml")
     assert config_mod.find_config(None) == Path("config.example.toml")
     write(tmp_path, "# mine\n", "config.toml")
