@@ -73,7 +73,12 @@ class WeComSender:
         for index in range(done, len(parts)):
             part = parts[index]
             if part.image:
-                self._image(part)
+                try:
+                    self._image(part)
+                except DeliveryError:  # rate limited: the next try sends the chart only
+                    with self._lock:
+                        self._progress[digest] = (index, ref)
+                    raise
                 continue
             try:
                 got = self._deliver(part)
@@ -168,7 +173,8 @@ class WeComSender:
 
     def _image(self, part: Part) -> None:
         """Send a chart after its message. The text is already out, so a chart that is missing
-        or fails to upload or send is logged, not retried: the digest reads fine without it."""
+        or is refused is logged, not retried: the digest reads fine without it. A rate limit
+        is only a wait: DeliveryError, and the next try of the message sends the chart."""
         assert part.image is not None
         try:
             if part.channel == "robot":
@@ -181,9 +187,10 @@ class WeComSender:
             log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             return
         except DeliveryError as exc:
-            log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             if exc.retry_after:
                 self.pacer.hold(part.pace_keys, exc.retry_after)
+                raise
+            log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             return
         self.pacer.record(part.pace_keys)
 

@@ -133,11 +133,13 @@ class FakeWeCom:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def fail(self, path: str, errcode: int, times: int = 1, errmsg: str = "failed") -> None:
-        """The next ``times`` calls to ``path`` answer ``errcode``."""
+    def fail(self, path: str, errcode: int, times: int = 1, errmsg: str = "failed",
+             after: int = 0) -> None:
+        """The next ``times`` calls to ``path`` answer ``errcode`` (once ``after`` more calls
+        were answered as usual)."""
         with self._lock:
             self.failures.setdefault(path, []).extend(
-                [{"errcode": errcode, "errmsg": errmsg}] * times)
+                [None] * after + [{"errcode": errcode, "errmsg": errmsg}] * times)
 
     def to(self, path: str) -> list[Call]:
         """Calls made to ``path``, oldest first (failed ones included)."""
@@ -154,8 +156,9 @@ class FakeWeCom:
         with self._lock:
             self.calls.append(call)
             queued = self.failures.get(call.path)
-            if queued:
-                return queued.pop(0)
+            failure = queued.pop(0) if queued else None
+            if failure is not None:
+                return failure
             count = len(self.calls)
         reply = self._reply(call, count)
         call.ok = reply["errcode"] == 0

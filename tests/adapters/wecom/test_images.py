@@ -133,3 +133,17 @@ def test_a_refused_text_is_retried_and_its_chart_follows_once(wecom, png):
     kinds = [b["msgtype"] for b in wecom.api.delivered("appchat/send")]
     assert kinds == ["markdown", "image"]
     assert len(wecom.api.media) == 1
+
+
+@pytest.mark.parametrize("step", ["media/upload", "appchat/send"])
+def test_a_rate_limited_chart_follows_later_and_the_text_is_not_sent_twice(wecom, png, step):
+    queue(wecom, digest("dept:finance", str(png)))
+    # the upload is refused, or the image message after the text went out
+    wecom.api.fail(step, 45009, errmsg="api freq out of limit",
+                   after=1 if step == "appchat/send" else 0)
+    assert wecom.dispatch().failed == 1, "the chart waits for the rate limit"
+    assert [b["msgtype"] for b in wecom.api.delivered("appchat/send")] == ["markdown"]
+    wecom.clock.set(wecom.clock() + timedelta(seconds=61))
+    assert wecom.dispatch().delivered == 1
+    kinds = [b["msgtype"] for b in wecom.api.delivered("appchat/send")]
+    assert kinds == ["markdown", "image"], "the text once, then its chart"
