@@ -235,7 +235,7 @@ def build_slack(app: App, settings: Settings, kick: Callable[[], None],
 
         host = WorkerProcess(settings.path, app.desk.engine.url.render_as_string(
             hide_password=False), client_base_url, kick, observe)
-    else:
+    else:  # its own memory of deliveries, as the worker process has
         host = WorkerThread(CommandWorker(deps, SeenIds(shared=DatabaseClaims(app))))
     deps.inbox = InboxWriter(inbox.engine_for(app.desk.engine), app.clock, host.wake)
     bolt = build_bolt(deps, client, config, seen)
