@@ -4,7 +4,6 @@ one opens the form."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -15,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.inbox import command_payload
+from bot.adapters.slack.pending_ack import PENDING, WAIT_OUTSIDE, PendingStore, tell_if_lost
 from bot.adapters.slack.runtime import ACK_BUDGET_SECONDS, SlackDeps
 from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
@@ -61,16 +61,24 @@ def prefill(text: str, catalog: Catalog) -> Form | None:
 
 
 def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
-                      text: str, delivery: Delivery | None) -> None:
+                      text: str, context: BoltContext) -> None:
     """Store the command in the inbox and ack with nothing to show: the worker runs it and
     posts the answer to the response_url. A command the database would not take is acked
     "try again"; one not stored within ``ACK_BUDGET_SECONDS`` is acked "still working", and
-    told to try again on the response_url if storing it fails after all."""
+    told to try again on the response_url if storing it fails after all.
+
+    Over HTTP the server waits for the store on its event loop (``pending_ack``): this
+    listener only hands the command over and returns its thread to the pool."""
     locale = deps.people.locale_of(str(body.get("user_id")), deps.app.settings.policy.locale)
+    delivery: Delivery | None = context.get("delivery")
     if deps.inbox is None or delivery is None:  # the dedupe middleware gives every command one
         raise RuntimeError("slash commands need the inbox and a delivery (trigger) id")
     try:
         stored = deps.inbox.put(delivery.key, command_payload(body, text))
+        if context.get(WAIT_OUTSIDE):
+            context[PENDING] = PendingStore(stored, locale, delivery, respond)
+            ack()
+            return
         stored.result(timeout=ACK_BUDGET_SECONDS)
     except FutureTimeout:
         log.warning("a slash command is not stored after %.1f s; acked as still working",
@@ -84,17 +92,6 @@ def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[st
         ack(text=t(locale, "err.try_again"), response_type="ephemeral")
         return
     ack()
-
-
-def tell_if_lost(done: Future[None], respond: Respond, locale: str) -> None:
-    """After a "still working" ack: say "try again" if the command was not stored."""
-    if done.exception() is None:
-        return
-    try:
-        respond(text=t(locale, "err.try_again"), response_type="ephemeral",
-                replace_original=False)
-    except (SlackClientError, OSError) as exc:
-        log.warning("could not tell that a slash command was lost: %s", exc)
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
@@ -122,11 +119,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
                     delivery.claim()
                 ack()
                 return
-        stored_then_acked(deps, ack, respond, body, f"/request {text}", delivery)
+        stored_then_acked(deps, ack, respond, body, f"/request {text}", context)
 
     @bolt.command("/suggest")
     def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                         respond: Respond) -> None:
         """Store the suggestion and ack; the worker sends it and answers."""
         text = f"/suggest {str(body.get('text') or '').strip()}"
-        stored_then_acked(deps, ack, respond, body, text, context.get("delivery"))
+        stored_then_acked(deps, ack, respond, body, text, context)

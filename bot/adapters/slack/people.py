@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,11 +33,12 @@ class SlackPeople:
     """Maps Slack users to people, registering first-time requesters (cached per process)."""
 
     def __init__(self, engine: Engine, client: WebClient, clock: Clock,
-                 default_locale: str) -> None:
+                 default_locale: str, configured: Mapping[str, str] | None = None) -> None:
         self.engine = engine
         self.client = client
         self.clock = clock
         self.default_locale = default_locale
+        self.configured = dict(configured or {})  # Slack id → locale, from the config
         self._cache: dict[str, Actor] = {}
         self._lock = threading.Lock()
 
@@ -53,9 +55,12 @@ class SlackPeople:
         return actor
 
     def locale_of(self, user_id: str, default: str) -> str:
-        """The language of a Slack user met before (from memory only), else ``default``."""
+        """The language of a Slack user met before or configured (from memory only), else
+        ``default``."""
         cached = self._cache.get(user_id)
-        return cached.locale if cached is not None else default
+        if cached is not None:
+            return cached.locale
+        return normalize_locale(self.configured.get(user_id), default)
 
     def forget(self, user_id: str) -> None:
         """Drop a cached mapping (e.g. after the directory changed)."""

@@ -26,6 +26,7 @@ from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
 from bot.adapters.slack.dedupe import TTL_SECONDS, SeenIds, storage_key
 from bot.adapters.slack.inbox import InboxWriter
+from bot.adapters.slack.pending_ack import PENDING, WAIT_OUTSIDE, PendingStore
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
@@ -69,11 +70,17 @@ class SlackPlatform:
 
     async def handle_http(self, request: Request) -> Response:
         """One signed Slack request: Bolt checks it, the listener runs it and acks (the reply
-        in the response); all of it in a worker thread, off the event loop."""
+        in the response); all of it in a worker thread, off the event loop. A slash command's
+        listener only hands it to the inbox: its ack waits here for the commit, threadless."""
         body = await read_limited(request)
         if body is None:
             return PlainTextResponse("request body too large", status_code=413)
-        response = await run_in_threadpool(self.bolt.dispatch, to_bolt_request(request, body))
+        bolt_request = to_bolt_request(request, body)
+        bolt_request.context[WAIT_OUTSIDE] = True
+        response = await run_in_threadpool(self.bolt.dispatch, bolt_request)
+        pending: PendingStore | None = bolt_request.context.get(PENDING)
+        if pending is not None and response.status == 200:
+            response = await pending.ack() or response
         return to_starlette_response(response)
 
     def route(self) -> PlatformRoute:
@@ -204,7 +211,9 @@ def build_deps(app: App, settings: Settings, kick: Callable[[], None],
     base_url = client_base_url or SLACK_API
     client = WebClient(token=config.bot_token, base_url=base_url.rstrip("/") + "/",
                        timeout=TIMEOUT, retry_handlers=[])
-    people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale)
+    people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale,
+                         {p.slack: p.locale for p in settings.catalog.people
+                          if p.slack and p.locale})
     return config, client, SlackDeps(app=app, people=people, kick=kick)
 
 

@@ -58,10 +58,12 @@ class CommandWorker:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="crossdesk-slack-worker")
         self._pruned = 0.0
 
-    def run_waiting(self, limit: int | None = None) -> int:
-        """Run waiting rows, batch after batch, until none is left (or ``limit`` ran)."""
+    def run_waiting(self, limit: int | None = None,
+                    stop: Callable[[], bool] = lambda: False) -> int:
+        """Run waiting rows, batch after batch, until none is left (or ``limit`` ran, or
+        ``stop()`` says so before a batch)."""
         ran = 0
-        while limit is None or ran < limit:
+        while (limit is None or ran < limit) and not stop():
             with transaction(self.engine) as session:
                 rows = [(row.id, row.key, dict(row.payload))
                         for row in inbox.lease(session, self.deps.app.clock(), LEASE, BATCH)]

@@ -39,16 +39,19 @@ class WorkerHost(Protocol):
 def work_until(stopping: Callable[[], bool], woken: Callable[[float], bool],
                worker: CommandWorker) -> None:
     """The worker's loop: run what waits whenever woken (or every ``POLL_SECONDS``); once
-    ``stopping``, run what is waiting one last time."""
+    ``stopping`` (checked between batches), run what is waiting one last time, for at most
+    ``STOP_SECONDS``."""
     while not stopping():
         woken(POLL_SECONDS)
         try:
-            worker.run_waiting()
+            worker.run_waiting(stop=stopping)
         except Exception:  # noqa: BLE001 - the database is away: the next round tries again
             log.exception("the command worker could not run the inbox")
             time.sleep(POLL_SECONDS)
+    # bounded here too: a worker whose parent died has nobody else to stop it
+    deadline = time.monotonic() + STOP_SECONDS
     with contextlib.suppress(Exception):
-        worker.run_waiting()
+        worker.run_waiting(stop=lambda: time.monotonic() > deadline)
     worker.close()
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.adapters.slack import worker as worker_mod
+from bot.adapters.slack import worker_host
 from bot.adapters.slack.worker_host import WorkerThread
+from handlers.messages import Reply
 from storage import inbox
 from storage.engine import transaction
 from storage.models import InboxItem
@@ -94,3 +97,39 @@ def test_done_commands_are_pruned_after_slacks_replay_window(slack: SlackDesk) -
         assert inbox.prune(session, slack.clock() - worker_mod.KEEP_DONE) == 0
         assert inbox.prune(session, slack.clock() + timedelta(seconds=1)) == 1
     assert stored_rows(slack) == []
+
+
+def test_a_stopping_worker_leaves_the_backlog_to_the_next_one(
+        slack: SlackDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Told to stop, a worker finishes the batch in hand and no more; its last round of what
+    is waiting is bounded too (a worker whose server died has nobody else to stop it). What
+    it left waits in the inbox, whole, for the next worker."""
+    slack.platform.worker.stop()
+    waiting = worker_mod.BATCH + 8
+    for n in range(waiting):
+        slack.dispatch(slack.command_body("U0HENRY", f"finance reimbursement taxi {n}"))
+    answered: list[str] = []
+
+    def slow_answer(url: str, reply: Reply) -> None:
+        time.sleep(0.02)
+        answered.append(url)
+
+    worker = worker_mod.CommandWorker(slack.platform.deps, slack.platform.worker.worker.seen,
+                                      answer=slow_answer)
+    try:
+        asked = iter([False, True])
+        assert worker.run_waiting(stop=lambda: next(asked)) == worker_mod.BATCH
+        monkeypatch.setattr(worker_host, "STOP_SECONDS", 0.0)
+        started = time.monotonic()
+        worker_host.work_until(lambda: True, lambda _seconds: False, worker)
+        assert time.monotonic() - started < 5.0
+    finally:
+        worker.close()
+    assert len(answered) == worker_mod.BATCH, "the stopped worker ran only its batch"
+    assert sum(row.done_at is None for row in stored_rows(slack)) == 8
+    survivor = worker_mod.CommandWorker(slack.platform.deps, slack.platform.worker.worker.seen)
+    try:
+        assert survivor.run_waiting() == 8
+    finally:
+        survivor.close()
+    assert len(slack.requests()) == waiting
