@@ -12,7 +12,10 @@ in HTTP mode, Bolt signature checks, the handlers opening requests in the databa
 local Slack Web API stand-in), then times ``--requests`` signed slash-command POSTs from
 ``--clients`` concurrent clients on keep-alive connections: from sending the request to reading
 the whole response. It does the same for a bare Bolt app whose ``/request`` listener only acks,
-served the same way, and prints requests/s, p50 and p99, and our figures over the bare ones.
+served by the same Starlette app and uvicorn, and prints requests/s, p50 and p99, and our
+figures over the bare ones. The bare app dispatches through Starlette's ``run_in_threadpool``
+as Bolt's own Starlette adapter does; crossdesk uses a thread pool of its own, which costs
+less per request (its A/B figures are in the commit that made the change).
 The load generator is one asyncio event loop, each client a coroutine that signs its request as
 it sends it; ``--client threads`` uses a thread per client (``http.client``) instead, as the
 first versions of this script did: on two cores those 50 threads queue for their own
