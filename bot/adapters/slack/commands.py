@@ -4,7 +4,7 @@ one opens the form."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future, wait
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -14,12 +14,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.adapters.slack.dedupe import Delivery
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.inbox import command_payload
-from bot.adapters.slack.pending_ack import PENDING, WAIT_OUTSIDE, PendingStore, tell_if_lost
+from bot.adapters.slack.pending_ack import PENDING, WAIT_OUTSIDE, PendingStore
 from bot.adapters.slack.runtime import ACK_BUDGET_SECONDS, SlackDeps
-from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
 from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
-from handlers.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -73,25 +71,23 @@ def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[st
     delivery: Delivery | None = context.get("delivery")
     if deps.inbox is None or delivery is None:  # the dedupe middleware gives every command one
         raise RuntimeError("slash commands need the inbox and a delivery (trigger) id")
+    stored: Future[None]
     try:
         stored = deps.inbox.put(delivery.key, command_payload(body, text))
-        if context.get(WAIT_OUTSIDE):
-            context[PENDING] = PendingStore(stored, locale, delivery, respond)
-            ack()
-            return
-        stored.result(timeout=ACK_BUDGET_SECONDS)
-    except FutureTimeout:
-        log.warning("a slash command is not stored after %.1f s; acked as still working",
-                    ACK_BUDGET_SECONDS)
-        ack(text=say(locale, "still_working"), response_type="ephemeral")
-        stored.add_done_callback(lambda done: tell_if_lost(done, respond, locale))
+    except RuntimeError as exc:  # we are stopping: answered like a refused store
+        stored = Future()
+        stored.set_exception(exc)
+    pending = PendingStore(stored, locale, delivery, respond)
+    if context.get(WAIT_OUTSIDE):
+        context[PENDING] = pending
+        ack()
         return
-    except Exception as exc:  # noqa: BLE001 - the database is away, or we are stopping
-        log.warning("could not store a slash command: %s", exc)
-        delivery.release()
-        ack(text=t(locale, "err.try_again"), response_type="ephemeral")
-        return
-    ack()
+    wait([stored], timeout=ACK_BUDGET_SECONDS)
+    shown = pending.verdict(stored.done())
+    if shown is None:
+        ack()
+    else:
+        ack(text=shown, response_type="ephemeral")
 
 
 def register(bolt: App, deps: SlackDeps) -> None:

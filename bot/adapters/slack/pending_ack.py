@@ -40,23 +40,29 @@ class PendingStore:
     delivery: Delivery
     respond: Respond
 
-    async def ack(self, budget: float | None = None) -> BoltResponse | None:
-        """Wait (without a thread) until the command is stored or ``budget`` seconds passed
-        (``ACK_BUDGET_SECONDS``); None when stored (Bolt's empty ack stands), else the ack
-        that says what happened."""
-        budget = ACK_BUDGET_SECONDS if budget is None else budget
-        if not await settled(self.stored, budget):
+    async def ack(self) -> BoltResponse | None:
+        """Wait (without a thread) until the command is stored or ``ACK_BUDGET_SECONDS``
+        passed; None when stored (Bolt's empty ack stands), else the ack saying what
+        happened."""
+        text = self.verdict(await settled(self.stored, ACK_BUDGET_SECONDS))
+        return None if text is None else ephemeral(text)
+
+    def verdict(self, known: bool) -> str | None:
+        """What the ack shows once the wait is over (``known``: the store has finished):
+        nothing when stored; "try again" when refused (the delivery may come again);
+        "still working" when unknown yet, with "try again" to follow should it fail."""
+        if not known:
             log.warning("a slash command is not stored after %.1f s; acked as still working",
-                        budget)
+                        ACK_BUDGET_SECONDS)
             self.stored.add_done_callback(
                 lambda done: tell_if_lost(done, self.respond, self.locale))
-            return ephemeral(say(self.locale, "still_working"))
+            return say(self.locale, "still_working")
         error = self.stored.exception()
         if error is None:
             return None
         log.warning("could not store a slash command: %s", error)
         self.delivery.release()
-        return ephemeral(t(self.locale, "err.try_again"))
+        return t(self.locale, "err.try_again")
 
 
 async def settled(future: Future[None], timeout: float) -> bool:
