@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import socket
@@ -29,6 +30,7 @@ from bot.dispatch import Dispatcher, DispatchStats
 from bot.routing import Router
 from bot.server import build_server
 from handlers.messages import Message
+from storage import inbox
 from storage.models import Outbox, Request
 from tests.adapters.slack.fake_slack import FakeSlack, wait_until
 
@@ -296,3 +298,32 @@ def live_server(slack: SlackDesk) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def inbox_held(slack: SlackDesk) -> Iterator[None]:
+    """Every other writer is kept off the inbox (a held write lock) until the block ends."""
+    holder = inbox.engine_for(slack.engine).connect()
+    holder.begin()  # on SQLite our engine begins IMMEDIATE: the inbox file's writer lock
+    try:
+        if holder.dialect.name == "sqlite":
+            holder.exec_driver_sql("SELECT 1")
+        else:
+            holder.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+@contextlib.contextmanager
+def inbox_refusing(slack: SlackDesk) -> Iterator[None]:
+    """The inbox cannot be written (its table is away) until the block ends."""
+    store = inbox.engine_for(slack.engine)
+    with store.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
+    try:
+        yield
+    finally:
+        with store.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")

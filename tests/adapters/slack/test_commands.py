@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.adapters.slack import commands
 from storage import inbox, people
 from storage.models import InboxItem, Suggestion
-from tests.adapters.slack.conftest import SlackDesk, reply_in, text_of
+from tests.adapters.slack.conftest import SlackDesk, inbox_held, inbox_refusing, reply_in, text_of
 
 
 def test_open_in_english_answers_ephemerally_with_id_and_targets(slack: SlackDesk) -> None:
@@ -156,16 +156,10 @@ def test_a_busy_desk_still_acks_at_once_and_answers_when_a_slot_frees(
 
 def test_a_database_that_refuses_the_command_gets_try_again_and_nothing_runs(
         slack: SlackDesk) -> None:
-    store = inbox.engine_for(slack.engine)
-    with store.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
-    try:
+    with inbox_refusing(slack):
         ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86"))
         assert ack.status == 200
         assert "稍后" in reply_in(ack.body)["text"]
-    finally:
-        with store.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")
     slack.settle()
     assert slack.requests() == [] and not slack.fake.calls_to("response_url")
     assert slack.ask("U0HENRY", "finance reimbursement taxi 86")["text"].startswith("已提交 FIN-1")
@@ -176,21 +170,12 @@ def test_a_slow_database_gets_still_working_and_the_answer_afterwards(
     """A database that holds the command up past Slack's patience: the ack says so in time,
     and the answer follows on the response_url once the command is stored and run."""
     monkeypatch.setattr(commands, "ACK_BUDGET_SECONDS", 0.3)
-    holder = inbox.engine_for(slack.engine).connect()
-    holder.begin()  # on SQLite our engine begins IMMEDIATE: the single writer's lock
-    if slack.engine.dialect.name == "sqlite":
-        holder.exec_driver_sql("SELECT 1")
-    else:
-        holder.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")  # no inserts meanwhile
-    try:
+    with inbox_held(slack):
         ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86",
                                                 probe="slow"))
         working = reply_in(ack.body)
         assert "处理" in working["text"] and "稍后" in working["text"]
         assert not slack.fake.calls_to("response_url")  # the command waits on the lock
-    finally:
-        holder.rollback()
-        holder.close()
     late = slack.answer("slow")
     assert late["text"].startswith("已提交 FIN-1")
     assert [r.ref for r in slack.requests()] == ["FIN-1"]

@@ -7,13 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sqlalchemy import Connection
 
 from bot.adapters.slack import pending_ack
 from bot.adapters.slack.texts import say
 from handlers.i18n import t
-from storage import inbox
-from tests.adapters.slack.conftest import SlackDesk, signed_headers
+from tests.adapters.slack.conftest import SlackDesk, inbox_held, inbox_refusing, signed_headers
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -86,31 +84,16 @@ def test_concurrent_opens_get_distinct_ids(slack: SlackDesk, live_server: str) -
     assert {a["text"].split(":")[0] for a in answers} == {f"Opened IT-{n}" for n in range(1, 21)}
 
 
-def hold_the_inbox(slack: SlackDesk) -> Connection:
-    """A transaction that keeps every other writer off the inbox until it ends."""
-    holder = inbox.engine_for(slack.engine).connect()
-    holder.begin()  # on SQLite our engine begins IMMEDIATE: the inbox file's writer lock
-    if holder.dialect.name == "sqlite":
-        holder.exec_driver_sql("SELECT 1")
-    else:
-        holder.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")
-    return holder
-
-
 def test_a_slow_store_is_acked_still_working_and_answered_later(
         slack: SlackDesk, live_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The inbox is locked past the ack budget: Slack gets "still working" in time, in the
     typer's language, and the answer follows on the response_url once the lock is gone."""
     monkeypatch.setattr(pending_ack, "ACK_BUDGET_SECONDS", 0.3)
-    holder = hold_the_inbox(slack)
-    try:
+    with inbox_held(slack):
         body = slack.command_body("U0ALICE", "it laptop my screen flickers", probe="slow")
         started = time.monotonic()
         response = post(live_server, body, signed_headers(body, FORM))
         took = time.monotonic() - started
-    finally:
-        holder.rollback()
-        holder.close()
     assert response.status_code == 200 and took < 2.0, took
     assert response.json() == {"text": say("en", "still_working"),
                                "response_type": "ephemeral"}
@@ -122,15 +105,9 @@ def test_a_store_the_database_refuses_is_acked_try_again_and_can_be_retried(
         slack: SlackDesk, live_server: str) -> None:
     """The inbox cannot be written: the typer is told at once, in Chinese, to try again,
     nothing is stored, and Slack's retry of the same delivery opens the request once."""
-    store = inbox.engine_for(slack.engine)
-    with store.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
-    try:
+    with inbox_refusing(slack):
         body = slack.command_body("U0HENRY", "finance reimbursement taxi 86", probe="refused")
         response = post(live_server, body, signed_headers(body, FORM))
-    finally:
-        with store.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")
     assert response.status_code == 200
     assert response.json() == {"text": t("zh-CN", "err.try_again"),
                                "response_type": "ephemeral"}

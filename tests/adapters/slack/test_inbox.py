@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from bot.adapters.slack import worker as worker_mod
 from bot.adapters.slack import worker_host
 from bot.adapters.slack.worker_host import WorkerThread
-from handlers.i18n import t
 from handlers.messages import Reply
 from storage import inbox
 from storage.engine import transaction
@@ -135,20 +134,3 @@ def test_a_stopping_worker_leaves_the_backlog_to_the_next_one(
         survivor.close()
     assert len(slack.requests()) == waiting
 
-
-def test_socket_mode_ack_says_try_again_when_the_inbox_refuses(slack: SlackDesk) -> None:
-    """Without the HTTP server (Socket Mode), the listener waits for the store itself and
-    acks the same way: "try again", in the typer's language, and nothing is stored."""
-    store = inbox.engine_for(slack.engine)
-    with store.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
-    try:
-        ack = slack.dispatch(slack.command_body("U0ALICE", "it laptop my screen flickers"))
-    finally:
-        with store.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")
-    assert ack.status == 200
-    assert reply_in(ack.body) == {"text": t("en", "err.try_again"),
-                                  "response_type": "ephemeral"}
-    slack.settle()
-    assert slack.requests() == [] and stored_rows(slack) == []
