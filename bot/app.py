@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,10 +14,13 @@ from bot.metrics import ReplyObserver, timed
 from handlers import build_router
 from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
+from handlers.inbound import Inbound
 from handlers.messages import Reply
-from handlers.router import Router, handle
+from handlers.router import Router, run
 from storage import migrate, people, request_store
 from storage.engine import make_engine, transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,12 +33,23 @@ class App:
     clock: Clock
     attach_chart: Attach | None = None
     metrics: ReplyObserver | None = None
+    wake_dispatcher: Callable[[], None] | None = None  # serve: deliver queued rows soon
+
+    def run(self, inbound: Inbound, now: datetime | None = None) -> Reply:
+        """The one inbound path: run a delivery from any platform (``handlers.router.run``),
+        then wake the dispatcher when it queued notifications."""
+        moment = now or self.clock()
+        reply = timed(lambda: run(self.desk, self.router, inbound, moment), self.metrics)
+        if (reply.queued or reply.answer_rows) and self.wake_dispatcher is not None:
+            try:
+                self.wake_dispatcher()
+            except Exception:  # noqa: BLE001 - the rows wait in the outbox for the next tick
+                log.exception("could not wake the dispatcher")
+        return reply
 
     def handle(self, actor_id: str, text: str, now: datetime | None = None) -> Reply:
-        """Run one chat line as ``actor_id``."""
-        moment = now or self.clock()
-        return timed(lambda: handle(self.desk, self.router, actor_id, text, moment),
-                     self.metrics)
+        """Run one typed line as ``actor_id``, as the console does."""
+        return self.run(Inbound(platform="console", person_id=actor_id, text=text), now)
 
 
 def build(settings: Settings, clock: Clock, engine: Engine | None = None,

@@ -2,13 +2,18 @@
 
 Rows are leased in a short transaction, sent with no transaction open (a slow platform
 never holds a database lock), then recorded. A process killed mid-send leaves its leased
-rows to be sent again when the lease ends: duplicates are limited to the rows in flight."""
+rows to be sent again when the lease ends: duplicates are limited to the rows in flight.
+
+A target that must wait (the platform's pace, a 429, a backoff) is not tried again in the
+same pass: its later rows get slots after the wait, one ``PACE_SPACING`` apart, in their
+order, and are not looked at again before then. A person's answer (``deliver``) is sent at
+once, beside the queue, never behind it."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -26,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 FIRST_BACKOFF = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
+PACE_SPACING = timedelta(seconds=1)  # between the slots of a target's rows that had to wait
 
 
 class DeliveryError(Exception):
@@ -65,6 +71,7 @@ class _Outcome:
     leased: _Leased
     ref: str | None = None
     error: DeliveryError | None = None
+    postpone_to: datetime | None = None  # not tried: its target had to wait
 
 
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
@@ -84,7 +91,20 @@ class Dispatcher:
         self.clock = clock
         self.batch_size = batch_size
         self._unrecorded: list[_Outcome] = []  # sent, but the database was away to record it
+        self._unrecorded_lock = threading.Lock()
         self._running = threading.Lock()
+
+    def deliver(self, ids: Sequence[int]) -> DispatchStats:
+        """Send these rows now (a person's answer), beside the queue: a long outbox never
+        delays them. Rows delivered already, leased by a pass, or not due are left alone."""
+        stats = DispatchStats()
+        if ids:
+            with transaction(self.engine) as session:
+                leased = self._leased(session, outbox.claim_ids(session, ids, self.clock()),
+                                      self.clock())
+            if leased:
+                self._record_or_keep(self._send(leased), stats)
+        return stats
 
     def run_once(self, max_batches: int = 100) -> DispatchStats:
         """Deliver everything due now (bounded); return counts.
@@ -94,14 +114,16 @@ class Dispatcher:
         leaves them leased until the lease ends."""
         stats = DispatchStats()
         with self._running:
-            if self._unrecorded:
+            with self._unrecorded_lock:
                 kept, self._unrecorded = self._unrecorded, []
+            if kept:
                 self._record_or_keep(kept, stats)
+            slots: dict[str, datetime] = {}
             for _ in range(max_batches):
                 leased = self._lease(self.clock())
                 if not leased:
                     break
-                self._record_or_keep(self._send(leased), stats)
+                self._record_or_keep(self._send(leased, slots), stats)
                 if len(leased) < self.batch_size:
                     break
         return stats
@@ -110,38 +132,50 @@ class Dispatcher:
         try:
             self._record(outcomes, self.clock(), stats)
         except Exception:
-            self._unrecorded.extend(outcomes)
+            with self._unrecorded_lock:
+                self._unrecorded.extend(outcomes)
             raise
 
     def _lease(self, now: datetime) -> list[_Leased]:
         with transaction(self.engine) as session:
-            rows = outbox.claim_due(session, now, self.batch_size)
-            ids = {r.request_id for r in rows if r.request_id is not None}
-            requests = {}
-            if ids:
-                stmt = select(Request).where(col(Request.id).in_(ids))
-                requests = {r.id: r for r in session.exec(stmt)}
-            leased = []
-            for row in rows:
-                assert row.id is not None
-                row.due_at = now + LEASE
-                session.add(row)
-                request = requests.get(row.request_id)
-                message = Message.from_dict(row.payload)
-                message = replace(message, extra={**message.extra, "outbox_id": row.id})
-                leased.append(_Leased(
-                    row_id=row.id, message=message, attempts=row.attempts,
-                    request_id=row.request_id,
-                    department=request.department if request else None,
-                    thread=request.thread_ref if request else None,
-                ))
-            return leased
+            return self._leased(session, outbox.claim_due(session, now, self.batch_size), now)
 
-    def _send(self, leased: list[_Leased]) -> list[_Outcome]:
+    @staticmethod
+    def _leased(session: Session, rows: list[Outbox], now: datetime) -> list[_Leased]:
+        """Lease ``rows`` (their due time moves out by ``LEASE``) with what sending needs."""
+        ids = {r.request_id for r in rows if r.request_id is not None}
+        requests = {}
+        if ids:
+            stmt = select(Request).where(col(Request.id).in_(ids))
+            requests = {r.id: r for r in session.exec(stmt)}
+        leased = []
+        for row in rows:
+            assert row.id is not None
+            row.due_at = now + LEASE
+            session.add(row)
+            request = requests.get(row.request_id)
+            message = Message.from_dict(row.payload)
+            message = replace(message, extra={**message.extra, "outbox_id": row.id})
+            leased.append(_Leased(
+                row_id=row.id, message=message, attempts=row.attempts,
+                request_id=row.request_id,
+                department=request.department if request else None,
+                thread=request.thread_ref if request else None,
+            ))
+        return leased
+
+    def _send(self, leased: list[_Leased],
+              slots: dict[str, datetime] | None = None) -> list[_Outcome]:
+        """Send each row; once a target must wait, its later rows get the next slots."""
         roots: dict[int, str] = {}
         outcomes = []
+        slots = {} if slots is None else slots
         for item in leased:
             message = item.message
+            if message.target in slots:
+                slots[message.target] += PACE_SPACING
+                outcomes.append(_Outcome(item, postpone_to=slots[message.target]))
+                continue
             same_dept = item.department is not None and message.target == f"dept:{item.department}"
             thread = None
             if same_dept and not message.thread_root and item.request_id is not None:
@@ -150,6 +184,9 @@ class Dispatcher:
                 ref = self.route(message).send(message, thread)
             except DeliveryError as exc:
                 outcomes.append(_Outcome(item, error=exc))
+                if exc.retry_after is not None:
+                    slots[message.target] = self.clock() + backoff(item.attempts + 1,
+                                                                    exc.retry_after)
                 log.warning("delivery failed, retrying later: %s", exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row
@@ -167,7 +204,9 @@ class Dispatcher:
                 row = session.get(Outbox, outcome.leased.row_id)
                 if row is None or row.delivered_at is not None:
                     continue
-                if outcome.error is not None:
+                if outcome.postpone_to is not None:
+                    row.due_at = outcome.postpone_to
+                elif outcome.error is not None:
                     wait = backoff(row.attempts + 1, outcome.error.retry_after)
                     outbox.mark_failed(row, now, str(outcome.error), wait)
                     stats.failed += 1

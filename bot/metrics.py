@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.dispatch import DeliveryError, Sender
 from handlers.messages import Message, Reply
-from storage import inbox, outbox
+from storage import outbox
 from storage.engine import reader_for
 
 
@@ -59,33 +59,14 @@ class Metrics:
 
         pending.set_function(count)
         lag.set_function(oldest)
-        self._clock = clock
-
-    def watch_inbox(self, engine: Engine) -> None:
-        """Gauges for the slash commands stored and not yet run (the Slack command worker's
-        backlog), read from the inbox on ``engine`` at each scrape."""
-        r = self.registry
-        waiting = Gauge("crossdesk_slack_commands_waiting",
-                        "Slash commands acknowledged and not yet run", registry=r)
-        lag = Gauge("crossdesk_slack_commands_lag_seconds",
-                    "Age of the oldest slash command not yet run", registry=r)
-
-        def count() -> float:
-            with Session(engine) as session:
-                return float(inbox.waiting_count(session))
-
-        def oldest() -> float:
-            return inbox_lag_seconds(engine, self._clock())
-
-        waiting.set_function(count)
-        lag.set_function(oldest)
 
     def observe_reply(self, reply: Reply, seconds: float) -> None:
-        """Count one handled command by name and outcome."""
-        self.observe(reply.command or "unknown", reply.ok, seconds)
+        """Count one handled command by name and outcome (a repeated delivery is not one)."""
+        if not reply.repeat:
+            self.observe(reply.command or "unknown", reply.ok, seconds)
 
     def observe(self, command: str, ok: bool, seconds: float) -> None:
-        """Count one handled command (here, or in the Slack command worker's process)."""
+        """Count one handled command."""
         self.commands.labels(command, "ok" if ok else "refused").inc()
         self.latency.labels(command).observe(seconds)
         if ok and command == "open":
@@ -116,13 +97,6 @@ class _MeteredSender:
             raise
         self.metrics.notifications.labels(self.platform, "sent").inc()
         return ref
-
-
-def inbox_lag_seconds(engine: Engine, now: datetime) -> float:
-    """Seconds since the oldest slash command not yet run was stored; 0 when none waits."""
-    with Session(engine) as session:
-        first = inbox.oldest_waiting(session)
-    return max(0.0, (now - first).total_seconds()) if first else 0.0
 
 
 def timed(fn: Callable[[], Reply], metrics: ReplyObserver | None) -> Reply:

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -14,8 +14,11 @@ from bot.app import App
 from bot.dispatch import Dispatcher, DispatchStats
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
+from storage import deliveries
+from storage.engine import transaction
 
 log = logging.getLogger(__name__)
+KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and replay window
 
 
 @dataclass
@@ -33,8 +36,15 @@ def tick(app: App, dispatcher: Dispatcher, now: datetime | None = None) -> TickR
     moment = now or app.clock()
     swept = sweep(app.desk, moment)
     post_due(app.desk, moment, app.settings.digest, app.attach_chart)
+    forget_old_deliveries(app, moment)
     delivered = dispatcher.run_once()
     return TickResult(swept, delivered, time.perf_counter() - started)
+
+
+def forget_old_deliveries(app: App, now: datetime) -> int:
+    """Delete delivery claims older than ``KEEP_DELIVERIES``; how many went."""
+    with transaction(app.desk.engine) as session:
+        return deliveries.prune(session, now - KEEP_DELIVERIES)
 
 
 class Scheduler:
@@ -64,6 +74,7 @@ class Scheduler:
             if self.on_sweep:
                 self.on_sweep(time.perf_counter() - started)
             post_due(self.app.desk, now, self.app.settings.digest, self.app.attach_chart)
+            forget_old_deliveries(self.app, now)
             self.last_sweep = now
         except Exception:  # noqa: BLE001 - a failed sweep is retried next minute
             log.exception("sweep failed")

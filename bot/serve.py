@@ -6,28 +6,29 @@ import fcntl
 import logging
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import uvicorn
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlmodel import Session
 from starlette.routing import BaseRoute
 
 from bot import app as app_mod
+from bot.adapters.platform import Platform
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
-from bot.metrics import Metrics, inbox_lag_seconds
-from bot.routing import PlatformRoute, Router
+from bot.metrics import Metrics
+from bot.routing import Router
 from bot.scheduler import Scheduler
 from bot.server import build_server
 from handlers.messages import Message
-from storage import inbox, outbox
+from storage import outbox
 from storage.engine import reader_for
 
 log = logging.getLogger("crossdesk.serve")
@@ -52,15 +53,17 @@ class Runtime:
 
     app: app_mod.App
     scheduler: Scheduler
-    routes: list[BaseRoute]
-    stoppers: list[Callable[[], None]] = field(default_factory=list)
+    platforms: list[Platform]
     lock: IO[str] | None = None
     metrics: Metrics | None = None
-    inbox: Engine | None = None  # where Slack's slash commands wait for the command worker
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """Every platform's HTTP routes."""
+        return [route for platform in self.platforms for route in platform.routes()]
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Database reachable, scheduler alive, age of the oldest undelivered message (and
-        with Slack, of the oldest slash command not yet run)."""
+        """Database reachable, scheduler alive, age of the oldest undelivered message."""
         detail: dict[str, Any] = {"scheduler": self.scheduler.alive()}
         try:
             with Session(reader_for(self.app.desk.engine)) as session:
@@ -69,9 +72,6 @@ class Runtime:
             detail["database"] = True
             age = (self.app.clock() - oldest) if oldest else timedelta(0)
             detail["outbox_oldest_seconds"] = int(age.total_seconds())
-            if self.inbox is not None:
-                lag = inbox_lag_seconds(self.inbox, self.app.clock())
-                detail["slack_commands_oldest_seconds"] = int(lag)
         except Exception as exc:  # noqa: BLE001 - reported as unhealthy
             detail["database"] = False
             detail["error"] = type(exc).__name__
@@ -79,9 +79,11 @@ class Runtime:
 
     def stop(self) -> None:
         """Stop taking work, finish deliveries, stop the scheduler, release the lock."""
-        for stop in reversed(self.stoppers):
-            with suppress(Exception):
-                stop()
+        for platform in reversed(self.platforms):
+            try:
+                platform.stop()
+            except Exception:  # noqa: BLE001 - the others still stop
+                log.exception("%s did not stop cleanly", platform.name)
         self.scheduler.shutdown()
         with suppress(Exception):
             self.scheduler.dispatcher.run_once(max_batches=5)
@@ -108,77 +110,56 @@ def sqlite_lock(url: str) -> IO[str] | None:
     return handle
 
 
-def start(settings: Settings, environ: dict[str, str] | None = None) -> Runtime:
-    """Build the app and every enabled platform; start the scheduler."""
+def start(settings: Settings) -> Runtime:
+    """Build the app and every enabled platform; start them and the scheduler."""
     lock = sqlite_lock(settings.database_url)
     clock = SystemClock()
     app = app_mod.build(settings, clock)
-    kick_target: list[Callable[[], None]] = []
-
-    def kick() -> None:
-        for wake in kick_target:
-            wake()
-
-    routes: list[BaseRoute] = []
-    platform_routes: list[PlatformRoute] = []
-    stoppers: list[Callable[[], None]] = []
-    slack = _add_slack(app, settings, kick, routes, platform_routes, stoppers)
-    _add_wecom(app, settings, kick, routes, platform_routes, stoppers)
+    platforms = enabled_platforms(app, settings)
     metrics = Metrics(app.desk.engine, clock)
-    waiting = inbox.engine_for(app.desk.engine) if slack else None
-    if waiting is not None:
-        metrics.watch_inbox(waiting)
     app.metrics = metrics
-    metered = [replace(r, sender=metrics.metered(r.name, r.sender)) for r in platform_routes]
-    router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=metered,
+    routes = [replace(p.route(), sender=metrics.metered(p.name, p.route().sender))
+              for p in platforms]
+    router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=routes,
                     fallback=metrics.metered("none", LogSender()))
     dispatcher = Dispatcher(app.desk.engine, router, clock)
     server = settings.section("server")
     scheduler = Scheduler(app, dispatcher, sweep_seconds=int(server.get("sweep_seconds", 60)),
                           dispatch_seconds=int(server.get("dispatch_seconds", 5)),
                           on_sweep=metrics.sweep_seconds.observe)
-    kick_target.append(scheduler.kick)
-    scheduler.start()
-    return Runtime(app=app, scheduler=scheduler, routes=routes, stoppers=stoppers, lock=lock,
-                   metrics=metrics, inbox=waiting)
-
-
-def _add_slack(app: app_mod.App, settings: Settings, kick: Callable[[], None],
-               routes: list[BaseRoute], platform_routes: list[PlatformRoute],
-               stoppers: list[Callable[[], None]]) -> bool:
-    """Slack's routes, sender and stopper when Slack is enabled; whether it is."""
-    from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
-
-    if not slack_enabled(settings):
-        return False
+    app.wake_dispatcher = scheduler.kick
+    started: list[Platform] = []
     try:
-        base = settings.section("slack").get("api_base_url")  # a proxy, or a test stand-in
-        slack = build_slack(app, settings, kick=kick, client_base_url=base, worker="process")
-    except SlackConfigError as exc:
-        raise ServeError(str(exc)) from None
-    routes.extend(slack.routes())
-    platform_routes.append(slack.route())
-    if slack.config.mode == "socket":
-        slack.start_socket_mode()
-    stoppers.append(slack.stop)
-    return True
+        for platform in platforms:
+            platform.start()
+            started.append(platform)
+    except Exception:
+        for platform in reversed(started):
+            with suppress(Exception):
+                platform.stop()
+        raise
+    scheduler.start()
+    return Runtime(app=app, scheduler=scheduler, platforms=platforms, lock=lock,
+                   metrics=metrics)
 
 
-def _add_wecom(app: app_mod.App, settings: Settings, kick: Callable[[], None],
-               routes: list[BaseRoute], platform_routes: list[PlatformRoute],
-               stoppers: list[Callable[[], None]]) -> None:
+def enabled_platforms(app: app_mod.App, settings: Settings) -> list[Platform]:
+    """Slack and WeCom, each when its config table enables it (ServeError names what is
+    missing); ``api_base_url`` points a platform at a proxy or a test stand-in."""
+    from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
     from bot.adapters.wecom import WeComConfigError, build_wecom, enabled
 
-    if not enabled(settings):
-        return
+    platforms: list[Platform] = []
     try:
-        base = settings.section("wecom").get("api_base_url")
-        wecom = build_wecom(app, settings, kick=kick, api_base_url=base)
-    except WeComConfigError as exc:
+        if slack_enabled(settings):
+            base = settings.section("slack").get("api_base_url")
+            platforms.append(build_slack(app, settings, client_base_url=base))
+        if enabled(settings):
+            base = settings.section("wecom").get("api_base_url")
+            platforms.append(build_wecom(app, settings, api_base_url=base))
+    except (SlackConfigError, WeComConfigError) as exc:
         raise ServeError(str(exc)) from None
-    routes.extend(wecom.routes())
-    platform_routes.append(wecom.route())
-    stoppers.append(wecom.close)
+    return platforms
 
 
 def run(settings: Settings) -> None:

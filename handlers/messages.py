@@ -96,6 +96,8 @@ class Reply:
     queued: int = 0
     request_ref: str | None = None
     command: str | None = None
+    repeat: bool = False                 # a delivery seen before: its first answer, not rerun
+    answer_rows: tuple[int, ...] = ()    # outbox ids of the answer, when it went there
 
     @property
     def text(self) -> str:

@@ -1,4 +1,4 @@
-"""One place that maps command names to handler functions, and runs a chat line."""
+"""One place that maps command names to handler functions, and runs one delivery."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from handlers.context import Ctx, Refusal
 from handlers.desk import Desk
 from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
+from handlers.inbound import Inbound
 from handlers.messages import Message, Reply
 from handlers.parse_errors import explain
 from handlers.text_input import clean_text
-from storage import people
+from storage import deliveries, outbox, people
 from storage.engine import transaction
 
 Handler = Callable[[Ctx, Command], Reply]
 log = logging.getLogger(__name__)
+HELP_COMMAND = "/request help"
 
 
 class Router:
@@ -44,44 +46,87 @@ class Router:
         return sorted(self._handlers)
 
 
-def handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime) -> Reply:
-    """Run one chat line for ``actor_id`` at ``now``; all changes commit together or not at all.
+def run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
+    """Run one delivery at ``now``: claim its key, make the change, write the Event and the
+    Outbox rows (and the answer's, with ``answer_to``) in one transaction.
 
-    The text is cleaned first (control characters, lone surrogates). When the database fails
-    (unreachable, timed out, or refusing a value) the transaction is rolled back and the
-    person gets a polite answer instead of an exception."""
+    A delivery claimed before is answered with its first answer (``repeat``) and changes
+    nothing. The text is cleaned first (control characters, lone surrogates). When the
+    database fails (unreachable, timed out, or refusing a value) everything is rolled back,
+    the key included, so a retry runs it; the person gets a polite answer."""
     try:
-        return _handle(desk, router, clean_text(actor_id), clean_text(text), now)
+        return _run(desk, router, replace(inbound, person_id=clean_text(inbound.person_id),
+                                          text=clean_text(inbound.text)), now)
     except DBAPIError as exc:
         cause = (str(exc.orig).strip().splitlines() or [""])[0][:200]
         log.warning("a command by %r failed in the database and was rolled back: %s: %s",
-                    actor_id, type(exc.orig).__name__, cause)
+                    inbound.person_id, type(exc.orig).__name__, cause)
         locale = desk.policy.locale
         key = "err.unstorable" if isinstance(exc, DataError) else "err.try_again"
         message = Message(text=t(locale, key), locale=locale, kind="error")
         return Reply((message,), ok=False)
 
 
-def _handle(desk: Desk, router: Router, actor_id: str, text: str, now: datetime) -> Reply:
+def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
+    key = inbound.claim_key
     with transaction(desk.engine) as session:
-        actor = people.get(session, actor_id)
+        if key is not None and not deliveries.claim(session, key, now):
+            answer = deliveries.answer_of(session, key) or []
+            return Reply(tuple(Message.from_dict(m) for m in answer), repeat=True)
+        actor = people.get(session, inbound.person_id)
         if actor is None:
-            actor = people.register(session, actor_id, actor_id, now, source="chat")
+            actor = people.register(session, inbound.person_id, inbound.person_id, now,
+                                    source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
-        parsed = parse(text, desk.catalog)
-        if isinstance(parsed, Invalid):
-            return _error(ctx, explain(ctx, parsed))
-        handler = router.get(parsed.name)
-        if handler is None:
-            return _error(ctx, ctx.say("err.not_a_command"))
-        try:
-            with session.begin_nested():
-                reply = handler(ctx, parsed)
-        except Refusal as refusal:
-            return replace(_error(ctx, ctx.say(refusal.key, **refusal.params)),
-                           command=parsed.name)
-        return replace(reply, command=parsed.name)
+        reply = _command(ctx, router, inbound.text)
+        if inbound.chat and reply.command is None and _not_a_command(ctx, inbound.text):
+            reply = _with_help(ctx, router, reply)
+        if inbound.answer_to is not None:
+            reply = replace(reply, answer_rows=_enqueue_answer(ctx, inbound, reply))
+        if key is not None:
+            deliveries.record_answer(session, key, [m.to_dict() for m in reply.messages])
+        return reply
+
+
+def _command(ctx: Ctx, router: Router, text: str) -> Reply:
+    """Parse and run one line inside the open transaction (a refusal rolls back only the
+    command's own changes)."""
+    parsed = parse(text, ctx.desk.catalog)
+    if isinstance(parsed, Invalid):
+        return _error(ctx, explain(ctx, parsed))
+    handler = router.get(parsed.name)
+    if handler is None:
+        return _error(ctx, ctx.say("err.not_a_command"))
+    try:
+        with ctx.session.begin_nested():
+            reply = handler(ctx, parsed)
+    except Refusal as refusal:
+        return replace(_error(ctx, ctx.say(refusal.key, **refusal.params)), command=parsed.name)
+    return replace(reply, command=parsed.name)
+
+
+def _not_a_command(ctx: Ctx, text: str) -> bool:
+    parsed = parse(text, ctx.desk.catalog)
+    return isinstance(parsed, Invalid) and parsed.key == "not_a_command"
+
+
+def _with_help(ctx: Ctx, router: Router, reply: Reply) -> Reply:
+    """A chat message that is no command: say so, then show the help, as one message."""
+    shown = (*reply.messages, *_command(ctx, router, HELP_COMMAND).messages)
+    joined = "\n\n".join(m.text for m in shown)
+    return replace(reply, messages=(Message(text=joined, locale=ctx.locale, kind="help"),))
+
+
+def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]:
+    """Write the answer (and, on success, ``on_success``) to the outbox for ``via``."""
+    assert inbound.answer_to is not None
+    extra = {"via": inbound.via} if inbound.via else {}
+    shown = [replace(m, target=inbound.answer_to, extra={**m.extra, **extra})
+             for m in reply.messages]
+    if reply.ok:
+        shown += list(inbound.on_success)
+    return tuple(outbox.add(ctx.session, m.target, m.to_dict(), ctx.now) for m in shown)
 
 
 def _error(ctx: Ctx, text: str) -> Reply:

@@ -1,5 +1,5 @@
 """SQLModel tables: people, requests, their events, ratings, suggestions, the outbox and the
-inbox."""
+deliveries seen."""
 
 from __future__ import annotations
 
@@ -204,17 +204,12 @@ class SeenNonce(SQLModel, table=True):
     seen_at: datetime = utc_column(nullable=False, index=True)
 
 
-class InboxItem(SQLModel, table=True):
-    """A chat command acknowledged to the platform and waiting to run (Slack slash commands):
-    stored before the ack, run by a worker, answered after."""
+class Delivery(SQLModel, table=True):
+    """One delivery from a chat platform, claimed in the transaction of the change it made:
+    the same delivery again (a retry, a replay) is answered with ``answer`` and not run."""
 
-    __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_waiting", "done_at", "id"),)
+    __tablename__ = "delivery"
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=128, unique=True)
-    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    received_at: datetime = utc_column(nullable=False)
-    lease_until: datetime | None = utc_column()
-    attempts: int = 0
-    done_at: datetime | None = utc_column()
+    key: str = Field(primary_key=True, max_length=200)
+    seen_at: datetime = utc_column(nullable=False, index=True)
+    answer: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ MAX_ERROR = 500
 _TABLE = SQLModel.metadata.tables["outbox"]
 # Core statements compiled once and reused (the ORM insert path costs more per call).
 _PLAIN = insert(_TABLE)
+_RETURNING_ID = insert(_TABLE).returning(_TABLE.c.id)
 _DEDUPE_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
 _DEDUPE_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
 
@@ -47,6 +49,14 @@ def enqueue(
     return connection.execute(stmt, values).scalar_one_or_none() is not None
 
 
+def add(session: Session, target: str, payload: dict[str, Any], now: datetime,
+        request_id: int | None = None) -> int:
+    """Queue one notification due now; its row id (to deliver it at once)."""
+    values = {"target": target, "payload": payload, "created_at": now, "due_at": now,
+              "attempts": 0, "dedupe_key": None, "request_id": request_id}
+    return int(session.connection().execute(_RETURNING_ID, values).scalar_one())
+
+
 def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
     """Undelivered rows due by ``now``, oldest first, locked against other dispatchers."""
     stmt = (
@@ -55,6 +65,17 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
         .order_by(col(Outbox.due_at), col(Outbox.id))
         .limit(limit)
     )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.exec(stmt))
+
+
+def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbox]:
+    """These rows, if still undelivered and due by ``now`` (not leased by another sender)."""
+    stmt = (select(Outbox)
+            .where(col(Outbox.id).in_(list(ids)), col(Outbox.delivered_at).is_(None),
+                   col(Outbox.due_at) <= now)
+            .order_by(col(Outbox.id)))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return list(session.exec(stmt))

@@ -117,6 +117,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nothing was changed; please try again in a minute.",
         "抱歉，暂时无法保存（数据库繁忙或不可用）。未做任何更改，请稍后再试。",
     ),
+    "err.busy": (
+        "Sorry, the desk is very busy right now. Nothing was changed; please send it again "
+        "in a few seconds.",
+        "抱歉，服务台当前非常繁忙。未做任何更改，请几秒钟后重新发送。",
+    ),
     "err.unstorable": (
         "Sorry, I couldn't store that text. Nothing was changed; please rephrase it "
         "(or shorten it) and send it again.",

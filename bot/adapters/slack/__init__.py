@@ -1,7 +1,8 @@
 """Slack: Bolt listeners → handlers, Block Kit rendering, and a Web API sender for the outbox.
 
-``build_slack(app, settings, kick)`` gives a SlackPlatform: ``routes()`` for HTTP mode,
-``start_socket_mode()`` / ``stop()`` for Socket Mode, and ``route()`` for the dispatcher.
+``build_slack(app, settings)`` gives a SlackPlatform (``bot.adapters.platform.Platform``):
+``routes()`` for HTTP mode, ``start()`` / ``stop()`` (Socket Mode connects in ``start``), and
+``route()`` for the dispatcher.
 """
 
 from bot.adapters.slack.config import SlackConfig, SlackConfigError

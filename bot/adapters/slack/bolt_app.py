@@ -11,15 +11,14 @@ from slack_sdk import WebClient
 
 from bot.adapters.slack import commands, home, interactions
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.dedupe import DedupeMiddleware, SeenIds
+from bot.adapters.slack.dedupe import EventOnce
 from bot.adapters.slack.runtime import SlackDeps
 
 log = logging.getLogger(__name__)
 LISTENER_THREADS = 16
 
 
-def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
-               seen: SeenIds | None = None) -> App:
+def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig) -> App:
     """A Bolt App wired to the desk (HTTP requests are signature-checked by Bolt)."""
     bolt = App(
         name="crossdesk",
@@ -27,13 +26,13 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
         signing_secret=config.signing_secret or "",
         token_verification_enabled=False,
         request_verification_enabled=config.mode == "http",
-        # Listeners run the command, then ack (the reply rides in the ack), and leave only
+        # Listeners run the command, then ack (the answer rides in the ack), and leave only
         # display work to SlackDeps.later: Bolt answers when they return, so a 200 always
         # means "stored", and it need not poll every 10 ms for an ack from another thread.
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="slack"),
     )
-    bolt.use(DedupeMiddleware(seen or SeenIds()))
+    bolt.use(EventOnce(deps.app.desk.engine, deps.app.clock))
     commands.register(bolt, deps)
     interactions.register(bolt, deps)
     home.register(bolt, deps)

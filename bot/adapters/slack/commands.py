@@ -1,23 +1,22 @@
-"""Slash commands ``/request`` and ``/suggest``: stored for the worker and acked; a bare or vague
+"""Slash commands ``/request`` and ``/suggest``: run, then acked with the answer; a bare or vague
 one opens the form."""
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, wait
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.slack.dedupe import Delivery
+from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.form import Form, new_request_view
-from bot.adapters.slack.inbox import command_payload
-from bot.adapters.slack.pending_ack import PENDING, WAIT_OUTSIDE, PendingStore
-from bot.adapters.slack.runtime import ACK_BUDGET_SECONDS, SlackDeps
+from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
 from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
+from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
 
@@ -58,49 +57,33 @@ def prefill(text: str, catalog: Catalog) -> Form | None:
     return None
 
 
-def stored_then_acked(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
-                      text: str, context: BoltContext) -> None:
-    """Store the command in the inbox and ack with nothing to show: the worker runs it and
-    posts the answer to the response_url. A command the database would not take is acked
-    "try again"; one not stored within ``ACK_BUDGET_SECONDS`` is acked "still working", and
-    told to try again on the response_url if storing it fails after all.
+def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
+             text: str) -> None:
+    """Run the command, then ack with its answer (ephemeral). One still running after the
+    budget is acked "working on it"; its answer follows on the response_url."""
 
-    Over HTTP the server waits for the store on its event loop (``pending_ack``): this
-    listener only hands the command over and returns its thread to the pool."""
-    locale = deps.people.locale_of(str(body.get("user_id")), deps.app.settings.policy.locale)
-    delivery: Delivery | None = context.get("delivery")
-    if deps.inbox is None or delivery is None:  # the dedupe middleware gives every command one
-        raise RuntimeError("slash commands need the inbox and a delivery (trigger) id")
-    stored: Future[None]
-    try:
-        stored = deps.inbox.put(delivery.key, command_payload(body, text))
-    except RuntimeError as exc:  # we are stopping: answered like a refused store
-        stored = Future()
-        stored.set_exception(exc)
-    pending = PendingStore(stored, locale, delivery, respond)
-    if context.get(WAIT_OUTSIDE):
-        context[PENDING] = pending
-        ack()
+    def late(reply: Reply) -> None:
+        shown, blocks = reply_payload(reply)
+        respond(text=shown, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+    user_id = str(body.get("user_id"))
+    reply = deps.run(user_id, body.get("user_name"), text, body.get("trigger_id"), late)
+    if reply is None:
+        locale = deps.people.locale_of(user_id, deps.app.settings.policy.locale)
+        ack(text=say(locale, "still_working"), response_type="ephemeral")
         return
-    wait([stored], timeout=ACK_BUDGET_SECONDS)
-    shown = pending.verdict(stored.done())
-    if shown is None:
-        ack()
-    else:
-        ack(text=shown, response_type="ephemeral")
+    shown, blocks = reply_payload(reply)
+    ack(text=shown, blocks=blocks, response_type="ephemeral")
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
-    """Wire ``/request`` and ``/suggest``: open the form, or store the command and ack.
-
-    The ack comes after the command is stored, so a 200 never hides a command that a dying
-    replica had only held in memory."""
+    """Wire ``/request`` and ``/suggest``: open the form, or run the command and ack with the
+    answer (a 200 means the change is stored)."""
 
     @bolt.command("/request")
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
-                        context: BoltContext, respond: Respond) -> None:
-        """Open the form, or store the command as typed and ack."""
-        delivery: Delivery | None = context.get("delivery")
+                        respond: Respond) -> None:
+        """Open the form, or run the command as typed."""
         text = str(body.get("text") or "").strip()
         form = prefill(text, deps.catalog)
         if form is not None:
@@ -111,15 +94,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
             except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
                 log.warning("could not open the request form: %s", exc)
             else:
-                if delivery is not None:
-                    delivery.claim()
                 ack()
                 return
-        stored_then_acked(deps, ack, respond, body, f"/request {text}", context)
+        answered(deps, ack, respond, body, f"/request {text}")
 
     @bolt.command("/suggest")
-    def suggest_command(ack: Ack, body: dict[str, Any], context: BoltContext,
-                        respond: Respond) -> None:
-        """Store the suggestion and ack; the worker sends it and answers."""
-        text = f"/suggest {str(body.get('text') or '').strip()}"
-        stored_then_acked(deps, ack, respond, body, text, context)
+    def suggest_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """Send the suggestion and ack with the answer."""
+        answered(deps, ack, respond, body, f"/suggest {str(body.get('text') or '').strip()}")

@@ -44,12 +44,8 @@ def require_env(name: str, environ: Mapping[str, str]) -> str:
     return value
 
 
-def load_config(settings: Settings, environ: Mapping[str, str] | None = None,
-                transport: bool = True) -> SlackConfig:
-    """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``.
-
-    Without ``transport`` (the command worker: it only calls the Web API) the mode's own
-    secret (signing secret or app token) is not required."""
+def load_config(settings: Settings, environ: Mapping[str, str] | None = None) -> SlackConfig:
+    """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``."""
     env = os.environ if environ is None else environ
     section = settings.section("slack")
     mode = str(section.get("mode", "socket")).lower()
@@ -57,9 +53,8 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None,
         raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
                                "use \"socket\" or \"http\"")
     bot_token = require_env("SLACK_BOT_TOKEN", env)
-    signing_secret = (require_env("SLACK_SIGNING_SECRET", env)
-                      if mode == "http" and transport else None)
-    app_token = require_env("SLACK_APP_TOKEN", env) if mode == "socket" and transport else None
+    signing_secret = require_env("SLACK_SIGNING_SECRET", env) if mode == "http" else None
+    app_token = require_env("SLACK_APP_TOKEN", env) if mode == "socket" else None
     channels = {
         d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
     }

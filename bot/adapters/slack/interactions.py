@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
-from bot.adapters.slack.dedupe import Delivery
-from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.texts import say
 from handlers.messages import Reply
@@ -30,51 +29,56 @@ def _where(body: dict[str, Any]) -> str:
     return str(view.get("type")) if view.get("type") in ("home", "modal") else "message"
 
 
-def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], actor: Actor,
+def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], respond: Respond,
                reply: Reply) -> None:
-    """Tell only the clicker: ephemeral in a conversation, a modal from Home or a modal."""
+    """Tell only the clicker: on the click's response_url in a conversation (it works where
+    the bot is no member), a modal from Home or a modal."""
     user_id = body["user"]["id"]
+    locale = deps.people.locale_of(user_id, deps.app.settings.policy.locale)
     where = _where(body)
     try:
         if where == "modal":
-            client.views_update(view_id=body["view"]["id"],
-                                view=modals.reply_view(reply, actor.locale))
+            client.views_update(view_id=body["view"]["id"], view=modals.reply_view(reply, locale))
         elif where == "home":
             try:  # the trigger lasts 3 s; the refreshed Home below shows the change anyway
                 client.views_open(trigger_id=body["trigger_id"],
-                                  view=modals.reply_view(reply, actor.locale))
+                                  view=modals.reply_view(reply, locale))
             finally:
-                home.publish(client, deps, actor, user_id)
+                home.publish(client, deps, deps.actor(user_id), user_id)
+        elif body.get("response_url"):
+            text, blocks = reply_payload(reply)
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
         else:
             text, blocks = reply_payload(reply)
-            channel = (body.get("channel") or {}).get("id") or user_id
-            client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+            client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
     except SLACK_ERRORS as exc:
         log.warning("could not show the reply to %s: %s", user_id, exc)
 
 
-def claim(context: BoltContext) -> None:
-    """Claim a delivery that only shows something (a form, a modal) in its own transaction."""
-    delivery: Delivery | None = context.get("delivery")
-    if delivery is not None:
-        delivery.claim()
+def tell_late(client: WebClient, user_id: str) -> Callable[[Reply], None]:
+    """For a submission acked before its command finished: the answer as a direct message."""
+
+    def late(reply: Reply) -> None:
+        text, blocks = reply_payload(reply)
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    return late
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
     """Wire buttons, the two modal callbacks, the form's department picker and the shortcut.
 
-    A click or a submission that runs a command is acked after the command is stored."""
+    A click or a submission that runs a command is acked after the command is stored (the
+    trigger id is its delivery key)."""
 
     @bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))
-    def button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Run the button's command as the clicker, then ack and show the reply; or first ask
         for the command's text."""
         user = body["user"]
-        actor = deps.actor(user["id"], user.get("username") or user.get("name"))
         command = str(body["actions"][0].get("value") or "")
         if modals.placeholders(command):
             ack()
-            claim(context)
+            actor = deps.actor(user["id"], user.get("username") or user.get("name"))
             meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body)}
             view = modals.input_view(command, actor.locale, meta)
             try:
@@ -85,17 +89,19 @@ def register(bolt: App, deps: SlackDeps) -> None:
             except SLACK_ERRORS as exc:
                 log.warning("could not open the input modal: %s", exc)
             return
-        reply = deps.run(actor, command, once=context.get("delivery"))
+        def show(reply: Reply) -> None:
+            show_reply(client, deps, body, respond, reply)
+
+        reply = deps.run(user["id"], user.get("username") or user.get("name"), command,
+                         body.get("trigger_id"), late=show)
         ack()
         if reply is not None:  # showing it is display only: the change is stored already
-            deps.later(lambda: show_reply(client, deps, body, actor, reply))
+            deps.later(lambda: show(reply))
 
     @bolt.action(form_mod.DEPARTMENT_ACTION)
-    def department_changed(ack: Ack, body: dict[str, Any], client: WebClient,
-                           context: BoltContext) -> None:
+    def department_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Offer the chosen department's services."""
         ack()
-        claim(context)
         view = body["view"]
         actor = deps.actor(body["user"]["id"])
         chosen = (body["actions"][0].get("selected_option") or {}).get("value")
@@ -108,17 +114,18 @@ def register(bolt: App, deps: SlackDeps) -> None:
 
     @bolt.view(form_mod.CALLBACK)
     def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                       context: BoltContext) -> None:
+                       client: WebClient) -> None:
         """Open the request, or show what to fix on the fields."""
-        actor = deps.actor(body["user"]["id"])
+        user_id = body["user"]["id"]
+        actor = deps.actor(user_id)
         form = form_mod.read_form(view)
         errors = form_mod.validate(form, deps.catalog, actor.locale)
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        reply = deps.run(actor, form_mod.command_text(form, actor.locale),
-                         once=context.get("delivery"))
-        if reply is None:  # a repeat: the first delivery opened it
+        reply = deps.run(user_id, None, form_mod.command_text(form, actor.locale),
+                         body.get("trigger_id"), late=tell_late(client, user_id))
+        if reply is None:  # still running: the modal closes, the answer follows as a DM
             ack()
             return
         if not reply.ok:
@@ -128,16 +135,18 @@ def register(bolt: App, deps: SlackDeps) -> None:
 
     @bolt.view(modals.CALLBACK)
     def input_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                        client: WebClient, context: BoltContext) -> None:
+                        client: WebClient) -> None:
         """Run the command with the typed text, or keep the modal open with the refusal."""
-        actor = deps.actor(body["user"]["id"])
+        user_id = body["user"]["id"]
+        actor = deps.actor(user_id)
         command, meta, values = modals.read_input(view)
         empty = modals.missing(command, values)
         if empty:
             ack(response_action="errors", errors={empty: say(actor.locale, "err.required")})
             return
-        reply = deps.run(actor, modals.fill(command, values), once=context.get("delivery"))
-        if reply is None:  # a repeat: the first delivery ran it
+        reply = deps.run(user_id, None, modals.fill(command, values), body.get("trigger_id"),
+                         late=tell_late(client, user_id))
+        if reply is None:  # still running: the modal closes, the answer follows as a DM
             ack()
             return
         if not reply.ok:
@@ -146,7 +155,6 @@ def register(bolt: App, deps: SlackDeps) -> None:
             return
         ack(response_action="update", view=modals.reply_view(reply, actor.locale))
         if meta.get("where") == "home":
-            user_id = body["user"]["id"]
             deps.later(lambda: home.publish(client, deps, actor, user_id))
 
     @bolt.shortcut(SHORTCUT)
@@ -171,11 +179,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
             log.warning("could not open the form from a message: %s", exc)
 
     @bolt.action(home.NEW_REQUEST_ACTION)
-    def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient,
-                           context: BoltContext) -> None:
+    def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open an empty form from the Home tab."""
         ack()
-        claim(context)
         actor = deps.actor(body["user"]["id"])
         view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form())
         try:

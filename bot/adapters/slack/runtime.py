@@ -1,37 +1,37 @@
-"""What every listener shares: the desk, the people map, the work pool, the dispatcher's kick.
+"""What every listener shares: the desk, the people map, the command threads, the after-ack pool.
 
-Slash commands are stored in the inbox and acked at once; a worker runs them and answers on
-the response_url (``commands``, ``worker``). Buttons and modal submissions run their command
-first and ack after it (a command takes some 10–50 ms, well inside Slack's 3-second budget),
-so an acknowledged click is already stored. A few commands run at once (``COMMAND_SLOTS``;
-more would only queue on the database); a click whose command cannot start within
-``SLOT_WAIT_SECONDS`` is answered "try again", so that no change is stored behind an ack
-Slack has stopped waiting for. What only shows a reply after the ack (an ephemeral message
-or a modal after a click, the Home tab) goes to ``later``: a small pool of its own, drained
-(within bounds) when the platform stops.
+A command runs before its ack (it takes milliseconds), and the ack carries the answer. It runs
+in one of ``COMMAND_THREADS`` threads so that the listener can keep Slack's 3-second promise:
+a command still running after ``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on
+it", and its answer follows when it is done. When every thread stays busy for
+``BUSY_WAIT_SECONDS`` the person is told "busy, try again", and nothing is stored. What only
+shows something after the ack (a click's answer, a modal, the Home tab) goes to ``later``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
-from bot.adapters.slack.dedupe import AlreadyRan, Delivery
-from bot.adapters.slack.inbox import InboxWriter
 from bot.adapters.slack.people import Actor, SlackPeople
-from bot.adapters.slack.slots import FairSlots
 from bot.app import App
 from handlers.catalog import Catalog
 from handlers.i18n import t
+from handlers.inbound import Inbound
 from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
-WORK_THREADS = 2
-COMMAND_SLOTS = 4  # commands run at once; more only queue on the database (SQLite: one writer)
-SLOT_WAIT_SECONDS = 2.0  # then "try again": an ack after Slack's 3 s must not hide a stored one
-ACK_BUDGET_SECONDS = 2.5  # a slash command not stored by then is acked "still working"
+COMMAND_THREADS = 4  # commands at once; more only queue on the database (SQLite: one writer)
+BUSY_WAIT_SECONDS = 1.0  # a command that finds no free thread by then is answered "busy"
+ACK_BUDGET_SECONDS = 2.5  # a command still running then is acked "working on it"
+LATER_THREADS = 2
+
+Late = Callable[[Reply], None]
 
 
 @dataclass
@@ -40,26 +40,12 @@ class SlackDeps:
 
     app: App
     people: SlackPeople
-    kick: Callable[[], None]
+    commands: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))
     work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
-        WORK_THREADS, thread_name_prefix="crossdesk-slack-work"))
-    slots: FairSlots = field(default_factory=lambda: FairSlots(COMMAND_SLOTS))
-    inbox: InboxWriter | None = None  # where slash commands wait for the worker
-
-    def later(self, job: Callable[[], None]) -> None:
-        """Run ``job`` (display only: the change is stored already) after the ack, on the work
-        pool; errors are logged, and after shutdown the job is dropped."""
-
-        def guarded() -> None:
-            try:
-                job()
-            except Exception:
-                log.exception("slack work failed")
-
-        try:
-            self.work.submit(guarded)
-        except RuntimeError:  # shutting down
-            log.warning("slack follow-up work dropped: shutting down")
+        LATER_THREADS, thread_name_prefix="crossdesk-slack-later"))
+    slots: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(COMMAND_THREADS))
 
     @property
     def catalog(self) -> Catalog:
@@ -70,53 +56,72 @@ class SlackDeps:
         """The person behind a Slack user (registered on first contact)."""
         return self.people.resolve(user_id, user_name)
 
-    def run(self, actor: Actor, text: str, once: Delivery | None = None,
-            slot_wait: float | None = SLOT_WAIT_SECONDS) -> Reply | None:
-        """Run one typed command as ``actor``; wake the dispatcher if it queued anything.
-
-        With ``once`` (the delivery being answered), its key is claimed in the command's own
-        transaction; None when another delivery of the same request ran it already. A command
-        that finds no free slot within ``slot_wait`` seconds (None: no limit) is answered
-        "try again"."""
-        if not self.slots.acquire(timeout=slot_wait):
-            log.warning("too many Slack commands at once; one was asked to try again")
-            if once is not None:
-                once.release()
-            return self.try_again(actor.locale)
+    def later(self, job: Callable[[], None]) -> None:
+        """Run ``job`` (display only: the change is stored already) after the ack; errors
+        are logged, and after shutdown the job is dropped."""
         try:
-            if once is None:
-                reply = self.app.handle(actor.person_id, text)
-            else:
-                with once.with_the_change():
-                    reply = self.app.handle(actor.person_id, text)
-        except AlreadyRan:
-            log.info("slack delivery ran already elsewhere; not run again")
-            return None
-        except Exception:  # a bug or an outage: say so instead of staying silent
-            log.exception("command failed: %r", text[:80])
-            return self.try_again(actor.locale)
-        finally:
-            self.slots.release()
-        if reply.queued:
-            try:
-                self.kick()
-            except Exception:  # the outbox keeps the rows; the next tick delivers them
-                log.exception("dispatcher kick failed")
-        return reply
+            self.work.submit(_logged(job))
+        except RuntimeError:  # shutting down
+            log.warning("slack follow-up work dropped: shutting down")
 
-    def run_as(self, user_id: str, user_name: str | None, text: str,
-               once: Delivery | None = None,
-               slot_wait: float | None = SLOT_WAIT_SECONDS) -> Reply | None:
-        """``run`` as the Slack user ``user_id`` (registered on first contact)."""
+    def run(self, user_id: str, user_name: str | None, text: str, key: str | None,
+            late: Late) -> Reply | None:
+        """Run ``text`` as the Slack user, once per delivery ``key``; the answer, or None
+        when it is still running after the budget (``late`` gets the answer then)."""
+        started = time.monotonic()
+        locale = self.people.locale_of(user_id, self.app.settings.policy.locale)
+        if not self.slots.acquire(timeout=BUSY_WAIT_SECONDS):
+            log.warning("every Slack command thread is busy; a command was refused")
+            return refusal(locale, "err.busy")
+        try:
+            future = self.commands.submit(self._run, user_id, user_name, text, key)
+        except RuntimeError:  # stopping
+            self.slots.release()
+            return refusal(locale, "err.try_again")
+        future.add_done_callback(lambda _done: self.slots.release())
+        budget = max(0.1, ACK_BUDGET_SECONDS - (time.monotonic() - started))
+        try:
+            return future.result(timeout=budget)
+        except FutureTimeout:
+            log.warning("a Slack command took over %.1f s; its answer follows", budget)
+            future.add_done_callback(_when_done(late))
+            return None
+
+    def _run(self, user_id: str, user_name: str | None, text: str, key: str | None) -> Reply:
         try:
             actor = self.actor(user_id, user_name)
         except Exception:  # the database or Slack's users.info is away
             log.exception("could not tell who Slack user %s is", user_id)
-            return self.try_again(self.app.settings.policy.locale)
-        return self.run(actor, text, once, slot_wait)
+            return refusal(self.app.settings.policy.locale, "err.try_again")
+        try:
+            return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
+                                        delivery_key=key))
+        except Exception:  # a bug: say so instead of staying silent
+            log.exception("command failed: %r", text[:80])
+            return refusal(actor.locale, "err.try_again")
 
-    @staticmethod
-    def try_again(locale: str) -> Reply:
-        """The refusal shown when a command could not run."""
-        message = Message(text=t(locale, "err.try_again"), locale=locale, kind="error")
-        return Reply((message,), ok=False)
+    def close(self) -> None:
+        """Let running commands finish; drop display work not started."""
+        self.commands.shutdown(wait=True)
+        self.work.shutdown(wait=False, cancel_futures=True)
+
+
+def refusal(locale: str, key: str) -> Reply:
+    """An answer saying the command did not run (``err.busy``, ``err.try_again``)."""
+    return Reply((Message(text=t(locale, key), locale=locale, kind="error"),), ok=False)
+
+
+def _logged(job: Callable[[], None]) -> Callable[[], None]:
+    def guarded() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("slack follow-up work failed")
+    return guarded
+
+
+def _when_done(late: Late) -> Callable[[Future[Reply]], None]:
+    def deliver(done: Future[Reply]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            _logged(lambda: late(done.result()))()
+    return deliver

@@ -2,11 +2,11 @@
 
 Wiring for ``crossdesk serve``::
 
-    platform = build_wecom(app, settings, kick=dispatcher_wakeup)
-    routes += platform.routes()            # GET + POST /wecom/callback
+    platform = build_wecom(app, settings)      # a bot.adapters.platform.Platform
+    routes += platform.routes()                # GET + POST /wecom/callback
     platform_routes.append(platform.route())   # bot.routing.PlatformRoute
     ...
-    platform.close()
+    platform.stop()
 
 and for ``crossdesk sync wecom [--dry-run]``::
 

@@ -1,8 +1,10 @@
-"""WeCom wired together: client, token store, sender, callback route and background workers."""
+"""WeCom wired together: client, token store, sender, and the callback route."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+import threading
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine
 from starlette.routing import BaseRoute
@@ -13,22 +15,29 @@ from bot.adapters.wecom.client import WeComClient
 from bot.adapters.wecom.config import CLIENT_SECRETS, WeComConfig, load_config, load_secrets
 from bot.adapters.wecom.crypto_guard import CallbackGuard
 from bot.adapters.wecom.db import reader_for
-from bot.adapters.wecom.inbound import Conversation, Inbound
+from bot.adapters.wecom.inbound import Callback, Conversation
 from bot.adapters.wecom.pacing import Pacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.sender import WeComSender
 from bot.adapters.wecom.token_store import DatabaseStorage
-from bot.adapters.wecom.workers import KeyedWorkers
 from bot.app import App
 from bot.config import Settings
+from bot.dispatch import Dispatcher
 from bot.routing import PlatformRoute
+from handlers.i18n import t
+from handlers.messages import Message, Reply
+
+log = logging.getLogger(__name__)
+COMMAND_SLOTS = 8  # callbacks run at once; more only queue on the database
+BUSY_WAIT_SECONDS = 1.0  # then "busy, try again" (WeCom waits 5 s for the answer)
 
 
 class WeComPlatform:
-    """One WeCom app: its HTTP route, its outbox sender, and the work between them."""
+    """One WeCom app: its HTTP route and its outbox sender."""
 
-    def __init__(self, app: App, config: WeComConfig, kick: Callable[[], None],
-                 api_base_url: str | None = None) -> None:
+    name = "wecom"
+
+    def __init__(self, app: App, config: WeComConfig, api_base_url: str | None = None) -> None:
         secrets = config.secrets
         engine = app.desk.engine
         self.app = app
@@ -44,18 +53,45 @@ class WeComPlatform:
             self.client, secrets.agent_id, app.settings.catalog, self.directory, self.pacer,
             robots=config.robot_webhooks, chats=config.chats, admins=app.settings.policy.admins,
         )
-        self.conversation = Conversation(app, self.directory, self.sender, kick)
+        self.conversation = Conversation(app, self.directory)
+        self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock)
         crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
         self.guard = CallbackGuard(crypto, engine, app.clock)
-        self.workers = KeyedWorkers()
+        self._slots = threading.BoundedSemaphore(COMMAND_SLOTS)
+        self._delivering = 0
+        self._idle = threading.Condition()
 
-    def accept(self, inbound: Inbound) -> None:
-        """Queue what a person said or clicked, after their earlier messages."""
-        self.workers.submit(inbound.userid, lambda: self.conversation.run(inbound))
+    def receive(self, callback: Callback) -> Reply | None:
+        """Run one callback (committed before the 200); "busy" when no slot frees in time."""
+        if not self._slots.acquire(timeout=BUSY_WAIT_SECONDS):
+            log.warning("every WeCom callback slot is busy; a message was refused")
+            locale = self.app.settings.policy.locale
+            return Reply((Message(text=t(locale, "err.busy"), locale=locale),), ok=False)
+        try:
+            reply = self.conversation.run(callback)
+        finally:
+            self._slots.release()
+        if reply is not None and reply.answer_rows:
+            with self._idle:
+                self._delivering += 1
+        return reply
+
+    def deliver(self, ids: Sequence[int]) -> None:
+        """Send a callback's answer rows now (after its 200); what fails stays in the outbox
+        for the dispatcher."""
+        try:
+            self.answers.deliver(ids)
+        except Exception:  # noqa: BLE001 - the rows wait in the outbox
+            log.exception("could not send an answer at once; the dispatcher will")
+        finally:
+            with self._idle:
+                self._delivering -= 1
+                self._idle.notify_all()
 
     def routes(self) -> list[BaseRoute]:
         """GET + POST /wecom/callback, for bot.server.build_server."""
-        return [callback_route(self.guard, self.accept, self.config.secrets.agent_id)]
+        return [callback_route(self.guard, self.receive, self.deliver,
+                               self.config.secrets.agent_id)]
 
     def route(self) -> PlatformRoute:
         """Who WeCom reaches: people with a WeCom userid, departments with a chat or members."""
@@ -66,24 +102,29 @@ class WeComPlatform:
         )
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Wait for queued callback work to finish (tests, graceful shutdown)."""
-        return self.workers.wait_idle(timeout)
+        """Wait until the answers of accepted callbacks are sent (tests, shutdown)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._delivering <= 0, timeout)
 
-    def close(self) -> None:
-        """Finish background work, then close connections."""
-        self.workers.shutdown()
+    def start(self) -> None:
+        """Nothing runs in the background: callbacks arrive over HTTP."""
+
+    def stop(self) -> None:
+        """Let answers in flight go out, then close connections."""
+        self.wait_idle()
         self.storage.close()
         self.sender.close()
         self.client.close()
         if self.reader is not self.app.desk.engine:
             self.reader.dispose()
 
+    close = stop
 
-def build_wecom(app: App, settings: Settings, kick: Callable[[], None],
-                api_base_url: str | None = None,
+
+def build_wecom(app: App, settings: Settings, api_base_url: str | None = None,
                 environ: Mapping[str, str] | None = None) -> WeComPlatform:
     """The WeCom platform for ``crossdesk serve``; WeComConfigError names what is missing."""
-    return WeComPlatform(app, load_config(settings, environ), kick, api_base_url)
+    return WeComPlatform(app, load_config(settings, environ), api_base_url)
 
 
 def client_from_env(app: App, api_base_url: str | None = None,

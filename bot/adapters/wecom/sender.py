@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bot.adapters.wecom import cards, images
+from bot.adapters.wecom.card_update import CARD_UPDATE, update_clicked_card
 from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient, delivery_errors
 from bot.adapters.wecom.pacing import Pacer
 from bot.adapters.wecom.people import Directory
@@ -64,6 +65,9 @@ class WeComSender:
 
     def send(self, message: Message, thread_ref: str | None) -> str | None:
         """Send every part not yet sent; return the card's task id (or the first msgid)."""
+        if message.kind == CARD_UPDATE:
+            update_clicked_card(self.client, self.directory, self.agent_id, message)
+            return None
         parts = self.plan(message)
         digest = hashlib.sha256(
             json.dumps(message.to_dict(), sort_keys=True, default=str).encode()).hexdigest()

@@ -22,7 +22,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack import SlackPlatform, build_slack
-from bot.adapters.slack.worker_host import WorkerThread
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -30,7 +29,6 @@ from bot.dispatch import Dispatcher, DispatchStats
 from bot.routing import Router
 from bot.server import build_server
 from handlers.messages import Message
-from storage import inbox
 from storage.models import Outbox, Request
 from tests.adapters.slack.fake_slack import FakeSlack, wait_until
 
@@ -99,25 +97,15 @@ class SlackDesk:
     # --- what people do
     def slash(self, user: str, text: str, command: str = "/request",
               probe: str | None = None) -> BoltResponse:
-        """Type a slash command; Bolt's HTTP answer (an empty ack once it is stored, or when
-        the form opened), after the worker ran what it stored."""
+        """Type a slash command; Bolt's HTTP answer (the ack carrying the answer, or an
+        empty ack when the form opened)."""
         response = self.dispatch(self.command_body(user, text, command, probe=probe))
         assert response.status == 200
-        self.settle()
         return response
 
-    def settle(self) -> None:
-        """Wait until the worker ran every stored slash command."""
-        worker = self.platform.worker
-        assert isinstance(worker, WorkerThread)
-        worker.settle()
-
     def ask(self, user: str, text: str, command: str = "/request") -> dict[str, Any]:
-        """Type a slash command; the ephemeral reply Slack shows, posted to its response_url."""
-        probe = uuid.uuid4().hex
-        ack = self.slash(user, text, command, probe=probe)
-        assert not ack.body, f"a stored command is acked with nothing to show: {ack.body}"
-        return self.answer(probe)
+        """Type a slash command; the ephemeral answer Slack shows, carried by the ack."""
+        return reply_in(self.slash(user, text, command).body)
 
     def answer(self, probe: str, timeout: float = 10.0) -> dict[str, Any]:
         """The answer posted to the response_url tagged ``probe`` (waiting, bounded)."""
@@ -148,6 +136,8 @@ class SlackDesk:
                                     "message_ts": "1790000001.000001"}
             payload["channel"] = {"id": channel, "name": "finance-requests"}
             payload["message"] = {"ts": "1790000001.000001", "text": "…"}
+            probe = f"click.{channel}.{user}.{uuid.uuid4().hex}"
+            payload["response_url"] = f"{self.fake.response_url()}?probe={probe}"
         return self.dispatch(self.payload_body(payload))
 
     def submit(self, user: str, view: dict[str, Any],
@@ -207,7 +197,19 @@ class SlackDesk:
         return dict(self.next_call(method)["view"])
 
     def ephemeral(self, count: int = 1) -> list[dict[str, Any]]:
-        return self.fake.wait_for("chat.postEphemeral", count)
+        """The answers to clicks in conversations (ephemeral, on the click's response_url),
+        with the ``channel`` and ``user`` of the click; waits for ``count`` of them."""
+        def clicks() -> list[dict[str, Any]]:
+            return [c for c in self.fake.calls_to("response_url")
+                    if str(c.get("probe", "")).startswith("click.")]
+
+        wait_until(lambda: len(clicks()) >= count, 5.0, f"{count} click answers")
+        out = []
+        for call in clicks():
+            _, channel, user, _tag = str(call["probe"]).split(".")
+            assert call["response_type"] == "ephemeral" and call["replace_original"] is False
+            out.append({**call, "channel": channel, "user": user})
+        return out
 
 
 def answer_posted(fake: FakeSlack, probe: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -270,8 +272,8 @@ def slack(desk_app: App, http_settings: Settings, fake_slack: FakeSlack, engine:
           clock: ManualClock) -> Iterator[SlackDesk]:
     """The desk wired to Slack (HTTP mode) against the stand-in; a dispatcher on the test clock."""
     kicks: list[int] = []
-    platform = build_slack(desk_app, http_settings, lambda: kicks.append(1),
-                           client_base_url=fake_slack.url, environ=ENV)
+    desk_app.wake_dispatcher = lambda: kicks.append(1)
+    platform = build_slack(desk_app, http_settings, client_base_url=fake_slack.url, environ=ENV)
     elsewhere = Elsewhere()
     router = Router(engine, http_settings.catalog, [platform.route()], elsewhere)
     dispatcher = Dispatcher(engine, router, clock)
@@ -301,15 +303,16 @@ def live_server(slack: SlackDesk) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def inbox_held(slack: SlackDesk) -> Iterator[None]:
-    """Every other writer is kept off the inbox (a held write lock) until the block ends."""
-    holder = inbox.engine_for(slack.engine).connect()
-    holder.begin()  # on SQLite our engine begins IMMEDIATE: the inbox file's writer lock
+def desk_held(slack: SlackDesk) -> Iterator[None]:
+    """Every other writer is kept off the desk's deliveries (a held write lock) until the
+    block ends: a command waits on the database."""
+    holder = slack.engine.connect()
+    holder.begin()  # on SQLite our engine begins IMMEDIATE: the file's writer lock
     try:
         if holder.dialect.name == "sqlite":
             holder.exec_driver_sql("SELECT 1")
         else:
-            holder.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")
+            holder.exec_driver_sql("LOCK TABLE delivery IN EXCLUSIVE MODE")
         yield
     finally:
         holder.rollback()
@@ -317,13 +320,12 @@ def inbox_held(slack: SlackDesk) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def inbox_refusing(slack: SlackDesk) -> Iterator[None]:
-    """The inbox cannot be written (its table is away) until the block ends."""
-    store = inbox.engine_for(slack.engine)
-    with store.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
+def desk_refusing(slack: SlackDesk) -> Iterator[None]:
+    """The desk cannot store a command (the deliveries table is away) until the block ends."""
+    with slack.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE delivery RENAME TO delivery_away")
     try:
         yield
     finally:
-        with store.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE inbox_away RENAME TO inbox")
+        with slack.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE delivery_away RENAME TO delivery")

@@ -15,7 +15,7 @@ from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
 from bot.app import App
 from bot.config import Settings
 from handlers.messages import Message
-from tests.adapters.slack.conftest import ENV, SlackDesk, answer_posted
+from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
 from tests.adapters.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,12 +34,12 @@ def test_a_missing_secret_is_named(desk_app: App, settings: Settings, mode: str,
     env = {**ENV, "SLACK_APP_TOKEN": "xapp-test"}
     del env[missing]
     with pytest.raises(SlackConfigError, match=missing):
-        build_slack(desk_app, with_slack(settings, mode=mode), lambda: None, environ=env)
+        build_slack(desk_app, with_slack(settings, mode=mode), environ=env)
 
 
 def test_an_unknown_mode_names_the_key(desk_app: App, settings: Settings) -> None:
     with pytest.raises(SlackConfigError, match=r"slack\.mode"):
-        build_slack(desk_app, with_slack(settings, mode="webhook"), lambda: None, environ=ENV)
+        build_slack(desk_app, with_slack(settings, mode="webhook"), environ=ENV)
 
 
 def test_enabled(settings: Settings) -> None:
@@ -50,7 +50,7 @@ def test_enabled(settings: Settings) -> None:
 
 def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-test"}
-    platform = build_slack(desk_app, with_slack(settings, mode="socket"), lambda: None,
+    platform = build_slack(desk_app, with_slack(settings, mode="socket"),
                            client_base_url=fake_slack.url, environ=env)
     try:
         assert platform.routes() == []
@@ -59,9 +59,9 @@ def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -
                           "response_url": f"{fake_slack.response_url()}?probe=sock"})
         response = platform.bolt.dispatch(BoltRequest(body=body, mode="socket_mode"))
         assert response.status == 200, "no signature needed over the app's own socket"
-        assert answer_posted(fake_slack, "sock")["text"].startswith("Opened IT-1")
+        assert reply_in(response.body)["text"].startswith("Opened IT-1"), "answered in the ack"
         with pytest.raises(SlackApiError):
-            platform.start_socket_mode()  # the stand-in refuses apps.connections.open
+            platform.start()  # the stand-in refuses apps.connections.open
         opened = fake_slack.calls_to("apps.connections.open")
         assert [c.token for c in fake_slack.calls if c.method == "apps.connections.open"] == \
             ["xapp-1-test"] and opened
@@ -77,7 +77,7 @@ def test_slack_channel_overrides_the_channel(tmp_path: Path, desk_app: App,
     path = tmp_path / "config.toml"
     path.write_text(text + '\n[slack]\nmode = "http"\n', encoding="utf-8")
     settings = config_mod.load(path)
-    platform = build_slack(desk_app, settings, lambda: None, client_base_url=fake_slack.url,
+    platform = build_slack(desk_app, settings, client_base_url=fake_slack.url,
                            environ=ENV)
     try:
         ts = platform.sender.send(Message(text="hello", target="dept:finance"), None)

@@ -95,7 +95,7 @@ def _closed_port() -> int:
 
 def test_unreachable_slack_reschedules(slack: SlackDesk, desk_app: App,
                                        http_settings: Settings) -> None:
-    nowhere = build_slack(desk_app, http_settings, lambda: None,
+    nowhere = build_slack(desk_app, http_settings,
                           client_base_url=f"http://127.0.0.1:{_closed_port()}/api/", environ=ENV)
     try:
         slack.router.routes[0] = nowhere.route()
@@ -120,7 +120,7 @@ def test_real_slack_is_never_reached(slack: SlackDesk, monkeypatch: pytest.Monke
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     with pytest.raises(RuntimeError, match="tried to reach the network"):
         WebClient(token="xoxb-real", timeout=2, retry_handlers=[]).auth_test()
-    production = build_slack(desk_app, http_settings, lambda: None, environ=ENV)
+    production = build_slack(desk_app, http_settings, environ=ENV)
     try:
         slack.router.routes[0] = production.route()
         slack.ask("U0HENRY", "finance reimbursement taxi 86")

@@ -19,7 +19,7 @@ from tests.adapters.slack.fake_slack import FakeSlack
 @pytest.fixture
 def platform(desk_app: App, http_settings: Settings,
              fake_slack: FakeSlack) -> Iterator[SlackPlatform]:
-    built = build_slack(desk_app, http_settings, lambda: None, client_base_url=fake_slack.url,
+    built = build_slack(desk_app, http_settings, client_base_url=fake_slack.url,
                         environ=ENV)
     yield built
     built.stop(timeout=1)

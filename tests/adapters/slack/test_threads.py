@@ -68,7 +68,7 @@ def test_after_a_restart_the_root_is_read_back_from_the_outbox(
         slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
     slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
     slack.drain()
-    restarted = build_slack(desk_app, http_settings, lambda: None,
+    restarted = build_slack(desk_app, http_settings,
                             client_base_url=fake_slack.url, environ=ENV)
     try:
         slack.router.routes[0] = restarted.route()
@@ -92,7 +92,7 @@ def _with_usergroup(settings: Settings) -> Settings:
 
 def test_a_usergroup_is_mentioned_on_new_requests(
         slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
-    grouped = build_slack(desk_app, _with_usergroup(http_settings), lambda: None,
+    grouped = build_slack(desk_app, _with_usergroup(http_settings),
                           client_base_url=fake_slack.url, environ=ENV)
     try:
         slack.router.routes[0] = grouped.route()

@@ -175,8 +175,8 @@ def wecom(desk_app: App, settings: config_mod.Settings, clock: ManualClock, fake
           wecom_env: dict[str, str]) -> Iterator[WeCom]:
     """The WeCom platform served over HTTP, talking to the stand-in."""
     kicks: list[int] = []
-    platform = build_wecom(desk_app, settings, kick=lambda: kicks.append(1),
-                           api_base_url=fake_api.base_url, environ=wecom_env)
+    desk_app.wake_dispatcher = lambda: kicks.append(1)
+    platform = build_wecom(desk_app, settings, api_base_url=fake_api.base_url, environ=wecom_env)
     server = ServerThread(build_server(platform.routes())).start()
     http = httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=10)
     crypto = WeChatCrypto(wecom_env["WECOM_TOKEN"], wecom_env["WECOM_AES_KEY"], CORP_ID)
@@ -185,7 +185,7 @@ def wecom(desk_app: App, settings: config_mod.Settings, clock: ManualClock, fake
     finally:
         http.close()
         server.stop()
-        platform.close()
+        platform.stop()
 
 
 def request(app: App, ref: str) -> Request:

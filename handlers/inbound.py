@@ -1,0 +1,35 @@
+"""What a person said or clicked on any platform, as one neutral shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.messages import Message
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One delivery from a platform, ready for ``handlers.router.run``.
+
+    ``text`` is what was typed, or the command behind a clicked button. ``delivery_key``
+    names the delivery (Slack's trigger id, WeCom's MsgId, …): the same key again is
+    answered as before and never runs twice. With ``answer_to`` (a target such as
+    ``person:zhangwei``) the answer is written to the outbox in the command's transaction,
+    for ``via`` to deliver; without it the answer is only returned (an ack body, the console).
+    ``chat`` marks a plain chat message: one that is no command is answered with the help.
+    ``on_success`` are messages queued with the answer when the command succeeded (e.g.
+    greying the clicked card)."""
+
+    platform: str
+    person_id: str
+    text: str
+    delivery_key: str | None = None
+    answer_to: str | None = None
+    via: str | None = None
+    chat: bool = False
+    on_success: tuple[Message, ...] = ()
+
+    @property
+    def claim_key(self) -> str | None:
+        """The delivery key as claimed: per platform, so two platforms never collide."""
+        return f"{self.platform}:{self.delivery_key}" if self.delivery_key else None

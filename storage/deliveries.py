@@ -1,0 +1,54 @@
+"""Deliveries from chat platforms, each claimed once, in the transaction of its change."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col
+
+from storage.models import Delivery
+
+MAX_KEY = 200
+_TABLE = SQLModel.metadata.tables["delivery"]
+_CLAIM_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
+_CLAIM_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
+
+
+def stored_key(key: str) -> str:
+    """``key`` as stored: itself, or a hash of it when too long for the column."""
+    if len(key) <= MAX_KEY:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def claim(session: Session, key: str, now: datetime) -> bool:
+    """Claim ``key`` in the session's transaction; False when it was claimed before.
+
+    On PostgreSQL a concurrent claim of the same key waits for the first transaction: it
+    gets False once that one commits, and the claim once it rolls back."""
+    connection = session.connection()
+    stmt = _CLAIM_PG if connection.dialect.name == "postgresql" else _CLAIM_SQLITE
+    row = {"key": stored_key(key), "seen_at": now, "answer": None}
+    return connection.execute(stmt, row).scalar_one_or_none() is not None
+
+
+def record_answer(session: Session, key: str, answer: list[dict[str, Any]]) -> None:
+    """Keep what the delivery was answered, for a repeat of it."""
+    session.execute(update(Delivery).where(col(Delivery.key) == stored_key(key))
+                    .values(answer=answer))
+
+
+def answer_of(session: Session, key: str) -> list[dict[str, Any]] | None:
+    """What a delivery claimed before was answered (None if it is unknown or said nothing)."""
+    row = session.get(Delivery, stored_key(key))
+    return list(row.answer) if row is not None and row.answer is not None else None
+
+
+def prune(session: Session, seen_before: datetime) -> int:
+    """Forget deliveries seen before ``seen_before`` (past every platform's retry window)."""
+    result = session.execute(delete(Delivery).where(col(Delivery.seen_at) < seen_before))
+    return int(getattr(result, "rowcount", 0) or 0)
