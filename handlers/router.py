@@ -121,7 +121,7 @@ def _with_help(ctx: Ctx, router: Router, reply: Reply) -> Reply:
 def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]:
     """Write the answer (and, on success, ``on_success``) to the outbox for ``via``."""
     assert inbound.answer_to is not None
-    extra = {"via": inbound.via} if inbound.via else {}
+    extra: dict[str, object] = {"answer": True, **({"via": inbound.via} if inbound.via else {})}
     shown = [replace(m, target=inbound.answer_to, extra={**m.extra, **extra})
              for m in reply.messages]
     if reply.ok:

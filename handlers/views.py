@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers import lifecycle as lc
-from handlers.context import Ctx, Refusal, button
+from handlers.actions import request_actions
+from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
@@ -152,23 +153,10 @@ def _target(ctx: Ctx, request: Request, which: str) -> str:
 
 
 def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:
-    loc, ref = ctx.locale, request.ref
-    staff = ctx.desk.is_staff(ctx.actor.id, request.department)
-    mine = ctx.actor.id == request.requester_id
-    out: list[Button] = []
-    if staff and request.state == "open":
-        out.append(button(loc, "button.ack", f"/request ack {ref}", "ack", "primary"))
-    if staff and request.state in lc.OPEN_STATES and request.assignee_id != ctx.actor.id:
-        out.append(button(loc, "button.assign_me", f"/request assign {ref} me", "assign_me"))
-    if staff and request.state in lc.OPEN_STATES:
-        out.append(button(loc, "button.resolve", f"/request resolve {ref} <note>", "resolve"))
-    if mine and request.state == "resolved":
-        out.append(button(loc, "button.confirm", f"/request confirm {ref}", "confirm", "primary"))
-    if mine and request.state in ("resolved", "closed"):
-        out.append(button(loc, "button.reopen", f"/request reopen {ref} <reason>", "reopen"))
-    if mine and request.state in lc.OPEN_STATES:
-        out.append(button(loc, "button.cancel", f"/request cancel {ref}", "cancel", "danger"))
-    return tuple(out)
+    return request_actions(request.ref, request.state, request.assignee_id, ctx.locale,
+                           viewer=ctx.actor.id,
+                           staff=ctx.desk.is_staff(ctx.actor.id, request.department),
+                           requester=ctx.actor.id == request.requester_id)
 
 
 def register(router: Router) -> None:

@@ -22,6 +22,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.reopen": ("Reopen", "重开"),
     "button.show": ("Details", "详情"),
     "button.rate": ("{stars} ★", "{stars} 星"),
+    "button.rate_any": ("Rate…", "评分…"),
+    "button.wait": ("Ask requester…", "提问…"),
+    "button.resume": ("Resume", "继续处理"),
     # --- parse errors
     "err.not_a_command": (
         "I didn't understand that. Type `/request help` to see what I can do, or "

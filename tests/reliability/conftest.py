@@ -149,8 +149,8 @@ class ServeProcess:
         return self.launch().wait_healthy(timeout)
 
     def kill(self) -> None:
-        """SIGKILL to serve and its command worker process: no shutdown work at all, as
-        when a host dies."""
+        """SIGKILL to serve (and anything it started): no shutdown work at all, as when a
+        host dies."""
         if self.running():
             assert self.proc is not None
             with contextlib.suppress(ProcessLookupError):
@@ -177,8 +177,7 @@ class ServeProcess:
         self.kill()
 
     def rss_kb(self) -> int:
-        """Resident set size of serve and its children (the Slack command worker and
-        multiprocessing's resource tracker), from /proc/<pid>/status."""
+        """Resident set size of serve and any children, from /proc/<pid>/status."""
         return sum(_rss_kb(pid) for pid in (self.pid, *_children(self.pid)))
 
     def log_text(self) -> str:

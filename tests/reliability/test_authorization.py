@@ -53,6 +53,7 @@ class Console:
 class Slack:
     def __init__(self, slack: SlackDesk) -> None:
         self.slack = slack
+        self.clicks = 0
 
     def say(self, person: str, line: str) -> str:
         answer = self.slack.ask(SLACK_IDS[person], line.removeprefix("/request "))
@@ -62,7 +63,8 @@ class Slack:
         """A button whose value is ``line`` (as rendered, or forged by a client)."""
         action = line.split()[1]
         self.slack.click(SLACK_IDS[person], line, action, channel="CITREQUESTS")
-        return str(self.slack.next_call("chat.postEphemeral")["text"])
+        self.clicks += 1
+        return str(self.slack.ephemeral(self.clicks)[self.clicks - 1]["text"])
 
     def modal(self, person: str, line: str, slot: str, value: str) -> str:
         """A button with a placeholder opens a modal; submit it; the modal's answer."""
@@ -112,9 +114,11 @@ def snapshot(app: App) -> tuple[Any, ...]:
     with Session(app.desk.engine) as s:
         requests = [(r.ref, r.state, r.assignee_id, r.department, r.resolver_id)
                     for r in s.exec(select(Request).order_by(col(Request.id)))]
-        return (tuple(requests),
-                *(int(s.exec(select(func.count()).select_from(m)).one())
-                  for m in (Event, Outbox, Rating)))
+        # the speaker's own answers (WeCom's go through the outbox) are no change
+        notices = sum(1 for row in s.exec(select(Outbox))
+                      if not row.payload.get("extra", {}).get("answer"))
+        return (tuple(requests), notices,
+                *(int(s.exec(select(func.count()).select_from(m)).one()) for m in (Event, Rating)))
 
 
 def refused(answer: str) -> bool:

@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
-from bot.adapters.slack.actions import requester_actions, staff_actions
 from bot.adapters.slack.blocks import actions_block, escape, plain
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.texts import say
+from handlers.actions import requester_actions, staff_actions
 from handlers.i18n import t
 from storage import people, request_store
 from storage.models import Request

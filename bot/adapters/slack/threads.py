@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.slack.actions import staff_actions
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from bot.adapters.slack.texts import say
+from handlers.actions import staff_actions
 from handlers.i18n import t
 from handlers.messages import Message
 

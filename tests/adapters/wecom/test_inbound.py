@@ -1,0 +1,107 @@
+"""The WeCom callback on the one inbound path: what got a 200 is committed, a redelivery of
+it (WeCom resends after 5 s without an answer, with a new nonce) runs once, and what could
+not be stored is answered in the callback's own encrypted reply, with nothing stored."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import xmltodict
+from sqlmodel import Session, select
+
+from bot.adapters.wecom import platform as platform_mod
+from storage.models import Request
+from tests.adapters.wecom.conftest import AGENT_ID, CORP_ID, WeCom, click_xml, counts
+
+
+def text_with_id(userid: str, content: str, ts: int, msg_id: int) -> str:
+    """A text message callback body with a chosen MsgId."""
+    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{userid}]]></FromUserName><CreateTime>{ts}</CreateTime>"
+            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
+            f"<MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>")
+
+
+def refs(wecom: WeCom) -> list[str]:
+    with Session(wecom.app.desk.engine) as session:
+        return [r.ref for r in session.exec(select(Request))]
+
+
+def passive_text(wecom: WeCom, response_text: str) -> str:
+    """Decrypt the reply WeCom gets in the callback's response body."""
+    envelope = xmltodict.parse(response_text)["xml"]
+    plain = wecom.crypto.decrypt_message(response_text, envelope["MsgSignature"],
+                                         envelope["TimeStamp"], envelope["Nonce"])
+    return str(xmltodict.parse(plain)["xml"]["Content"])
+
+
+def test_a_200_means_stored(wecom: WeCom) -> None:
+    ts = int(wecom.clock().timestamp())
+    response = wecom.post(text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7001),
+                          wait=False)
+    assert response.status_code == 200 and response.text == ""
+    assert refs(wecom) == ["FIN-1"], "committed before the 200, read at once"
+    assert wecom.platform.wait_idle(10)
+    assert any(r.startswith("已提交 FIN-1") for r in wecom.replies_to("lihua"))
+
+
+def test_a_redelivered_message_runs_once_and_is_answered_once(wecom: WeCom) -> None:
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7002)
+    first = wecom.post(body, nonce="first01")
+    again = wecom.post(body, nonce="second2")  # WeCom's retry: same MsgId, new nonce
+    assert (first.status_code, again.status_code) == (200, 200) and again.text == ""
+    assert refs(wecom) == ["FIN-1"]
+    assert len([r for r in wecom.replies_to("lihua") if "FIN-1" in r]) == 1
+
+
+def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
+    wecom.say("lihua", "提单 财务 报销 出租车 86元")
+    wecom.dispatch()
+    card = next(c for c in wecom.cards_to("zhangwei") if "FIN-1" in c["main_title"]["title"])
+    key = next(b["key"] for b in card["button_list"] if b["text"] == "受理")
+    ts = int(wecom.clock().timestamp())
+    body = click_xml("zhangwei", key, card["task_id"], "code-1", ts)
+    wecom.post(body, nonce="click01")
+    before = counts(wecom.app)
+    wecom.post(body, nonce="click02")
+    assert counts(wecom.app) == {**before, "SeenNonce": before["SeenNonce"] + 1}
+    assert len(wecom.api.delivered("message/update_template_card")) == 1, "greyed once"
+
+
+def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
+        wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(platform_mod, "BUSY_WAIT_SECONDS", 0.2)
+    slots: threading.BoundedSemaphore = wecom.platform._slots
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7003)
+    try:
+        response = wecom.post(body, nonce="busy001")
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert response.status_code == 200
+    assert "繁忙" in passive_text(wecom, response.text)
+    assert refs(wecom) == []
+    retried = wecom.post(body, nonce="busy002")  # the same message again runs now
+    assert retried.text == "" and refs(wecom) == ["FIN-1"]
+
+
+def test_a_database_that_refuses_is_answered_try_again_in_the_reply(wecom: WeCom) -> None:
+    engine = wecom.app.desk.engine
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE delivery RENAME TO delivery_away")
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7004)
+    try:
+        response = wecom.post(body, nonce="down001")
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE delivery_away RENAME TO delivery")
+    assert response.status_code == 200 and "稍后再试" in passive_text(wecom, response.text)
+    assert refs(wecom) == []
+    assert wecom.post(body, nonce="down002").text == "" and refs(wecom) == ["FIN-1"]
