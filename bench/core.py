@@ -428,7 +428,7 @@ def run_backend(backend: str, url: str, args: argparse.Namespace,
     return results
 
 
-def bench_opens(app: app_mod.App, clock: ManualClock, seeder: Seeder,
+def bench_opens(app: app_mod.DeskApp, clock: ManualClock, seeder: Seeder,
                 args: argparse.Namespace, results: Results) -> Line:
     """Open ``args.opens`` requests as assorted requesters; time each call."""
     department = app.settings.catalog.department("finance")
@@ -472,7 +472,7 @@ def bench_opens(app: app_mod.App, clock: ManualClock, seeder: Seeder,
                 target)
 
 
-def bench_queue(app: app_mod.App, engine: Engine, seeder: Seeder,
+def bench_queue(app: app_mod.DeskApp, engine: Engine, seeder: Seeder,
                 args: argparse.Namespace, results: Results) -> list[Line]:
     """Top the department up to ``args.queue_open`` open requests; time page 1 and a deep page."""
     key = args.queue_department

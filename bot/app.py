@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class App:
+class DeskApp:
     """A running desk: what adapters call into."""
 
     settings: Settings
@@ -53,7 +53,7 @@ class App:
 
 
 def build(settings: Settings, clock: Clock, engine: Engine | None = None,
-          upgrade: bool = True) -> App:
+          upgrade: bool = True) -> DeskApp:
     """Wire everything; by default bring the schema up to date first."""
     engine = engine or make_engine(settings.database_url)
     if upgrade:
@@ -69,7 +69,7 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
         from bot.charts import attach_chart  # matplotlib loads only when charts are configured
 
         attach = attach_chart(settings.path.parent / settings.digest.charts_dir)
-    return App(settings=settings, desk=desk, router=build_router(), clock=clock,
+    return DeskApp(settings=settings, desk=desk, router=build_router(), clock=clock,
                attach_chart=attach)
 
 

@@ -67,7 +67,7 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
         typer.echo(line)
 
 
-def _text(session: Session, app: app_mod.App, digest: Digest) -> str:
+def _text(session: Session, app: app_mod.DeskApp, digest: Digest) -> str:
     """One digest as console text, headed by the channel it belongs to."""
     desk = app.desk
     dep = desk.catalog.department(digest.department)

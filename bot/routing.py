@@ -26,7 +26,7 @@ class PlatformRoute:
 
 
 @dataclass
-class Router:
+class SenderRouter:
     """People go to the first enabled platform they have an id on; channels likewise."""
 
     engine: Engine

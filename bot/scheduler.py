@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.app import App
+from bot.app import DeskApp
 from bot.dispatch import Dispatcher, DispatchStats
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
@@ -30,7 +30,7 @@ class TickResult:
     seconds: float
 
 
-def tick(app: App, dispatcher: Dispatcher, now: datetime | None = None) -> TickResult:
+def tick(app: DeskApp, dispatcher: Dispatcher, now: datetime | None = None) -> TickResult:
     """One sweep at ``now`` (default: the app's clock), then deliver what is due."""
     started = time.perf_counter()
     moment = now or app.clock()
@@ -41,7 +41,7 @@ def tick(app: App, dispatcher: Dispatcher, now: datetime | None = None) -> TickR
     return TickResult(swept, delivered, time.perf_counter() - started)
 
 
-def forget_old_deliveries(app: App, now: datetime) -> int:
+def forget_old_deliveries(app: DeskApp, now: datetime) -> int:
     """Delete delivery claims older than ``KEEP_DELIVERIES``; how many went."""
     with transaction(app.desk.engine) as session:
         return deliveries.prune(session, now - KEEP_DELIVERIES)
@@ -50,7 +50,7 @@ def forget_old_deliveries(app: App, now: datetime) -> int:
 class Scheduler:
     """Runs the sweep and the dispatcher in the background; jobs are idempotent sweeps."""
 
-    def __init__(self, app: App, dispatcher: Dispatcher, sweep_seconds: int = 60,
+    def __init__(self, app: DeskApp, dispatcher: Dispatcher, sweep_seconds: int = 60,
                  dispatch_seconds: int = 5,
                  on_sweep: Callable[[float], None] | None = None) -> None:
         self.app = app

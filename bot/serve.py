@@ -24,7 +24,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.metrics import Metrics
-from bot.routing import Router
+from bot.routing import SenderRouter
 from bot.scheduler import Scheduler
 from bot.server import build_server
 from handlers.messages import Message
@@ -51,7 +51,7 @@ class LogSender:
 class Runtime:
     """Everything serve started, so it can be stopped in order."""
 
-    app: app_mod.App
+    app: app_mod.DeskApp
     scheduler: Scheduler
     platforms: list[Platform]
     lock: IO[str] | None = None
@@ -120,7 +120,7 @@ def start(settings: Settings) -> Runtime:
     app.metrics = metrics
     routes = [replace(p.route(), sender=metrics.metered(p.name, p.route().sender))
               for p in platforms]
-    router = Router(engine=app.desk.engine, catalog=settings.catalog, routes=routes,
+    router = SenderRouter(engine=app.desk.engine, catalog=settings.catalog, routes=routes,
                     fallback=metrics.metered("none", LogSender()))
     dispatcher = Dispatcher(app.desk.engine, router, clock)
     server = settings.section("server")
@@ -143,7 +143,7 @@ def start(settings: Settings) -> Runtime:
                    metrics=metrics)
 
 
-def enabled_platforms(app: app_mod.App, settings: Settings) -> list[Platform]:
+def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform]:
     """Slack and WeCom, each when its config table enables it (ServeError names what is
     missing); ``api_base_url`` points a platform at a proxy or a test stand-in."""
     from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled

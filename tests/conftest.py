@@ -124,7 +124,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def desk_app(settings: config_mod.Settings, engine: Engine, clock: ManualClock) -> app_mod.App:
+def desk_app(settings: config_mod.Settings, engine: Engine, clock: ManualClock) -> app_mod.DeskApp:
     """The desk wired to the test database and clock."""
     return app_mod.build(settings, clock, engine=engine, upgrade=False)
 
@@ -132,7 +132,7 @@ def desk_app(settings: config_mod.Settings, engine: Engine, clock: ManualClock) 
 class Transcript:
     """Type console lines and read what the bot printed (errbot testbot style)."""
 
-    def __init__(self, app: app_mod.App, clock: ManualClock) -> None:
+    def __init__(self, app: app_mod.DeskApp, clock: ManualClock) -> None:
         self.out = io.StringIO()
         self.session = ConsoleSession(app, clock, self.out)
         self.app = app
@@ -147,6 +147,6 @@ class Transcript:
 
 
 @pytest.fixture
-def chat(desk_app: app_mod.App, clock: ManualClock) -> Transcript:
+def chat(desk_app: app_mod.DeskApp, clock: ManualClock) -> Transcript:
     """A console transcript on the sample company."""
     return Transcript(desk_app, clock)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.app import App
+from bot.app import DeskApp
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher
 from bot.scheduler import tick
@@ -28,7 +28,7 @@ def render(message: Message, label: str) -> str:
 class ConsoleSender:
     """Prints every message as ``[to TARGET] …``; TARGET is a person id or #channel."""
 
-    def __init__(self, app: App, out: TextIO) -> None:
+    def __init__(self, app: DeskApp, out: TextIO) -> None:
         self.app = app
         self.out = out
 
@@ -48,7 +48,7 @@ class ConsoleSender:
 class ConsoleSession:
     """Runs transcript lines: ``alice> text``, ``@now ISO``, ``# comments``."""
 
-    def __init__(self, app: App, clock: ManualClock, out: TextIO = sys.stdout,
+    def __init__(self, app: DeskApp, clock: ManualClock, out: TextIO = sys.stdout,
                  echo: bool = False) -> None:
         self.app = app
         self.clock = clock

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from bot.app import App
+from bot.app import DeskApp
 from bot.clock import ManualClock
 from bot.scheduler import forget_old_deliveries
 from handlers.inbound import Inbound
@@ -20,12 +20,12 @@ from storage.models import Delivery, Outbox, Request
 OPEN = "/request finance reimbursement taxi 86"
 
 
-def requests(app: App) -> list[str]:
+def requests(app: DeskApp) -> list[str]:
     with Session(app.desk.engine) as session:
         return [r.ref for r in session.exec(select(Request).order_by(col(Request.id)))]
 
 
-def outbox_targets(app: App) -> list[str]:
+def outbox_targets(app: DeskApp) -> list[str]:
     with Session(app.desk.engine) as session:
         return [r.target for r in session.exec(select(Outbox).order_by(col(Outbox.id)))]
 
@@ -34,7 +34,7 @@ def said(key: str | None, text: str = OPEN, who: str = "henry", **kw: object) ->
     return Inbound(platform="slack", person_id=who, text=text, delivery_key=key, **kw)  # type: ignore[arg-type]
 
 
-def test_a_delivery_seen_before_is_answered_as_before_and_runs_once(desk_app: App) -> None:
+def test_a_delivery_seen_before_is_answered_as_before_and_runs_once(desk_app: DeskApp) -> None:
     first = desk_app.run(said("trig-1"))
     again = desk_app.run(said("trig-1"))
     assert first.ok and first.request_ref == "FIN-1" and not first.repeat
@@ -43,7 +43,7 @@ def test_a_delivery_seen_before_is_answered_as_before_and_runs_once(desk_app: Ap
     assert outbox_targets(desk_app).count("dept:finance") == 1, "notified once"
 
 
-def test_keys_are_per_platform_and_a_new_key_runs(desk_app: App) -> None:
+def test_keys_are_per_platform_and_a_new_key_runs(desk_app: DeskApp) -> None:
     desk_app.run(said("same"))
     other_platform = Inbound(platform="wecom", person_id="henry", text=OPEN,
                              delivery_key="same")
@@ -52,7 +52,7 @@ def test_keys_are_per_platform_and_a_new_key_runs(desk_app: App) -> None:
     assert requests(desk_app) == ["FIN-1", "FIN-2", "FIN-3"]
 
 
-def test_a_refusal_is_remembered_too(desk_app: App) -> None:
+def test_a_refusal_is_remembered_too(desk_app: DeskApp) -> None:
     desk_app.run(said("t-open"))
     refused = desk_app.run(said("t-ack", "/request ack FIN-1"))  # henry is no Finance member
     assert not refused.ok
@@ -61,7 +61,7 @@ def test_a_refusal_is_remembered_too(desk_app: App) -> None:
     assert again.repeat and again.text == refused.text
 
 
-def test_a_failed_transaction_leaves_no_claim_and_a_retry_runs(desk_app: App) -> None:
+def test_a_failed_transaction_leaves_no_claim_and_a_retry_runs(desk_app: DeskApp) -> None:
     engine = desk_app.desk.engine
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE department_counter RENAME TO counter_away"))
@@ -77,7 +77,7 @@ def test_a_failed_transaction_leaves_no_claim_and_a_retry_runs(desk_app: App) ->
     assert retried.ok and not retried.repeat and requests(desk_app) == ["FIN-1"]
 
 
-def test_the_answer_goes_to_the_outbox_in_the_same_transaction(desk_app: App) -> None:
+def test_the_answer_goes_to_the_outbox_in_the_same_transaction(desk_app: DeskApp) -> None:
     greyed = Message(text="card", target=person("henry"), kind="card_update",
                      extra={"via": "wecom"})
     reply = desk_app.run(said("m-1", answer_to=person("henry"), via="wecom",
@@ -93,21 +93,21 @@ def test_the_answer_goes_to_the_outbox_in_the_same_transaction(desk_app: App) ->
     assert again.repeat and again.answer_rows == (), "a redelivery writes no second answer"
 
 
-def test_a_failed_command_sends_only_its_answer(desk_app: App) -> None:
+def test_a_failed_command_sends_only_its_answer(desk_app: DeskApp) -> None:
     greyed = Message(text="card", target=person("henry"), kind="card_update")
     reply = desk_app.run(said("m-2", "/request ack FIN-9", answer_to=person("henry"),
                               on_success=(greyed,)))
     assert not reply.ok and len(reply.answer_rows) == 1
 
 
-def test_a_chat_message_that_is_no_command_gets_the_help(desk_app: App) -> None:
+def test_a_chat_message_that_is_no_command_gets_the_help(desk_app: DeskApp) -> None:
     reply = desk_app.run(said("m-3", "hello there", chat=True))
     assert reply.messages[0].kind == "help" and "/request" in reply.text
     plain = desk_app.run(said("m-4", "hello there"))
     assert plain.messages[0].kind == "error"
 
 
-def test_two_deliveries_of_one_key_at_once_run_once(desk_app: App) -> None:
+def test_two_deliveries_of_one_key_at_once_run_once(desk_app: DeskApp) -> None:
     """Two replicas (threads here) take the same delivery at the same moment."""
     replies = []
     start = threading.Barrier(4)
@@ -126,13 +126,13 @@ def test_two_deliveries_of_one_key_at_once_run_once(desk_app: App) -> None:
     assert len({r.text for r in replies}) == 1
 
 
-def test_a_long_key_is_claimed_hashed(desk_app: App) -> None:
+def test_a_long_key_is_claimed_hashed(desk_app: DeskApp) -> None:
     assert not desk_app.run(said("k" * 500)).repeat
     assert desk_app.run(said("k" * 500)).repeat
     assert not desk_app.run(said("k" * 499 + "x")).repeat
 
 
-def test_old_claims_are_forgotten_by_the_sweep(desk_app: App, clock: ManualClock) -> None:
+def test_old_claims_are_forgotten_by_the_sweep(desk_app: DeskApp, clock: ManualClock) -> None:
     desk_app.run(said("old"))
     clock.set(clock() + timedelta(days=2))
     desk_app.run(said("new"))

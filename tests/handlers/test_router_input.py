@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.app import App
+from bot.app import DeskApp
 from handlers.i18n import t
 from storage.models import Event, Outbox, Person, Request
 from tests.conftest import PG_URL
@@ -18,7 +18,7 @@ def counts(engine: Engine) -> list[int]:
                 for m in (Person, Request, Event, Outbox)]
 
 
-def test_nul_and_surrogates_in_a_command_are_cleaned_before_it_runs(desk_app: App) -> None:
+def test_nul_and_surrogates_in_a_command_are_cleaned_before_it_runs(desk_app: DeskApp) -> None:
     reply = desk_app.handle("alice", "/request it\x00 laptop screen\x00 \ud800 flickers")
     assert reply.ok and reply.request_ref == "IT-1", reply.text
     with Session(desk_app.desk.engine) as s:
@@ -27,7 +27,7 @@ def test_nul_and_surrogates_in_a_command_are_cleaned_before_it_runs(desk_app: Ap
 
 
 def test_a_value_the_database_refuses_gets_a_polite_answer_and_stores_nothing(
-        desk_app: App, engine: Engine) -> None:
+        desk_app: DeskApp, engine: Engine) -> None:
     before = counts(engine)
     reply = desk_app.handle("x" * 100, "/request it laptop from a too-long person id")
     if not PG_URL:  # SQLite does not enforce VARCHAR lengths: the request simply opens

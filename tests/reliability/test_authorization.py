@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import pytest
 from sqlmodel import Session, col, func, select
 
-from bot.app import App
+from bot.app import DeskApp
 from storage.models import Event, Outbox, Rating, Request
 from tests.adapters.slack.conftest import SlackDesk
 
@@ -109,7 +109,7 @@ def speaker(request: pytest.FixtureRequest) -> Speaker:
     return WeCom(request.getfixturevalue("wecom"))
 
 
-def snapshot(app: App) -> tuple[Any, ...]:
+def snapshot(app: DeskApp) -> tuple[Any, ...]:
     """Everything a refused command must leave as it was."""
     with Session(app.desk.engine) as s:
         requests = [(r.ref, r.state, r.assignee_id, r.department, r.resolver_id)
@@ -125,7 +125,7 @@ def refused(answer: str) -> bool:
     return any(marker in answer for marker in REFUSED)
 
 
-def opened(app: App, person: str, line: str) -> str:
+def opened(app: DeskApp, person: str, line: str) -> str:
     reply = app.handle(person, line)
     assert reply.ok and reply.request_ref, reply.text
     return reply.request_ref
@@ -136,7 +136,7 @@ STAFF_ACTIONS = ["/request ack {ref}", "/request assign {ref} bob", "/request wa
                  "/request comment {ref} hello", "/request snooze {ref} 2h"]
 
 
-def test_outsiders_cannot_change_a_request(speaker: Speaker, desk_app: App) -> None:
+def test_outsiders_cannot_change_a_request(speaker: Speaker, desk_app: DeskApp) -> None:
     ref = opened(desk_app, "alice", "/request it laptop broken screen")
     before = snapshot(desk_app)
     for template in STAFF_ACTIONS:
@@ -150,7 +150,7 @@ def test_outsiders_cannot_change_a_request(speaker: Speaker, desk_app: App) -> N
     assert snapshot(desk_app) == before
 
 
-def test_a_requester_cannot_do_the_desks_work(speaker: Speaker, desk_app: App) -> None:
+def test_a_requester_cannot_do_the_desks_work(speaker: Speaker, desk_app: DeskApp) -> None:
     ref = opened(desk_app, "alice", "/request it laptop broken screen")
     before = snapshot(desk_app)
     for template in STAFF_ACTIONS[:5]:
@@ -160,7 +160,7 @@ def test_a_requester_cannot_do_the_desks_work(speaker: Speaker, desk_app: App) -
 
 
 def test_a_requester_cannot_see_another_persons_request(speaker: Speaker,
-                                                        desk_app: App) -> None:
+                                                        desk_app: DeskApp) -> None:
     mine = opened(desk_app, "alice", "/request it laptop mine")
     theirs = opened(desk_app, "henry", "/request it laptop secret salary file")
     before = snapshot(desk_app)
@@ -175,7 +175,7 @@ def test_a_requester_cannot_see_another_persons_request(speaker: Speaker,
     assert snapshot(desk_app) == before
 
 
-def test_the_resolver_cannot_rate_their_own_work(speaker: Speaker, desk_app: App) -> None:
+def test_the_resolver_cannot_rate_their_own_work(speaker: Speaker, desk_app: DeskApp) -> None:
     # alice works in Marketing and asks Marketing for something, then resolves it herself
     ref = opened(desk_app, "alice", "/request marketing promotion-plan spring sale")
     for line in (f"/request ack {ref}", f"/request resolve {ref} done it myself",
@@ -197,7 +197,7 @@ def test_the_resolver_cannot_rate_their_own_work(speaker: Speaker, desk_app: App
 
 
 def test_a_slack_modal_cannot_smuggle_a_refused_command(slack: SlackDesk,
-                                                        desk_app: App) -> None:
+                                                        desk_app: DeskApp) -> None:
     ref = opened(desk_app, "alice", "/request it laptop broken screen")
     before = snapshot(desk_app)
     speaker = Slack(slack)
@@ -209,7 +209,7 @@ def test_a_slack_modal_cannot_smuggle_a_refused_command(slack: SlackDesk,
 
 
 def test_a_wecom_card_click_that_is_refused_does_not_update_the_card(wecom: Any,
-                                                                     desk_app: App) -> None:
+                                                                     desk_app: DeskApp) -> None:
     ref = opened(desk_app, "alice", "/request it laptop broken screen")
     before = snapshot(desk_app)
     speaker = WeCom(wecom)

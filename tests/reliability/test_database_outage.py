@@ -80,7 +80,7 @@ def proxy() -> Iterator[Proxy]:
 
 @pytest.fixture
 def proxied(engine: Engine, proxy: Proxy, settings: Settings,
-            clock: ManualClock) -> Iterator[app_mod.App]:
+            clock: ManualClock) -> Iterator[app_mod.DeskApp]:
     """The desk, connected through the proxy (``engine`` is the direct view for checks)."""
     assert PG_SCHEMA_URL
     url = make_url(PG_SCHEMA_URL).set(port=proxy.port)
@@ -103,7 +103,7 @@ def try_again(reply: object) -> bool:
 
 
 def test_cut_database_gets_try_again_stores_nothing_and_recovers(
-        proxied: app_mod.App, proxy: Proxy, engine: Engine) -> None:
+        proxied: app_mod.DeskApp, proxy: Proxy, engine: Engine) -> None:
     app = proxied
     assert app.handle("alice", "/request it laptop before the outage").ok
     before = counts(engine)
@@ -129,7 +129,7 @@ def test_cut_database_gets_try_again_stores_nothing_and_recovers(
 
 
 def test_cut_in_the_middle_of_a_command_rolls_it_back(
-        proxied: app_mod.App, proxy: Proxy, engine: Engine,
+        proxied: app_mod.DeskApp, proxy: Proxy, engine: Engine,
         monkeypatch: pytest.MonkeyPatch) -> None:
     app = proxied
     assert app.handle("alice", "/request it laptop first").ok
@@ -151,7 +151,7 @@ def test_cut_in_the_middle_of_a_command_rolls_it_back(
 
 
 def test_cut_at_commit_leaves_nothing_half_written(
-        proxied: app_mod.App, proxy: Proxy, engine: Engine) -> None:
+        proxied: app_mod.DeskApp, proxy: Proxy, engine: Engine) -> None:
     app = proxied
     assert app.handle("alice", "/request it laptop first").ok
     before = counts(engine)
@@ -173,7 +173,7 @@ def test_cut_at_commit_leaves_nothing_half_written(
 
 
 def test_dispatcher_fails_while_cut_and_delivers_after(
-        proxied: app_mod.App, proxy: Proxy, engine: Engine, clock: ManualClock) -> None:
+        proxied: app_mod.DeskApp, proxy: Proxy, engine: Engine, clock: ManualClock) -> None:
     app = proxied
     assert app.handle("alice", "/request it laptop one").ok
     recorder = Recorder()

@@ -3,7 +3,7 @@
 A real `crossdesk serve` with Slack (HTTP mode) and WeCom enabled, against both stand-ins:
 forged or stale Slack requests get 401, replayed, stale or foreign WeCom callbacks 403, and
 none of them stores anything. Then thousands of random and hostile chat lines: a few hundred
-through the real Bolt app over HTTP, the rest straight into App.handle (hypothesis). Every
+through the real Bolt app over HTTP, the rest straight into DeskApp.handle (hypothesis). Every
 one gets a non-empty answer with no exception, nothing renders as a live mention or markup,
 and afterwards the database is consistent."""
 
@@ -36,7 +36,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto  # noqa: TID251 - WeCom's ow
 from bot.adapters.slack.blocks import fallback_text, reply_payload
 from bot.adapters.slack.commands import prefill
 from bot.adapters.wecom.render import MENTION_ALL, bodies
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from handlers.messages import Message
 from storage.models import Event, Outbox, Person, Request, SeenNonce
@@ -205,7 +205,7 @@ def reply_payload_for(message: Message) -> tuple[str, list[dict[str, Any]]]:
     return text + fallback_text(message), blocks
 
 
-def judge(app: App, actor: str, text: str, verdicts: Verdicts) -> None:
+def judge(app: DeskApp, actor: str, text: str, verdicts: Verdicts) -> None:
     verdicts.checked += 1
     try:
         reply = app.handle(actor, text)
@@ -221,7 +221,7 @@ def judge(app: App, actor: str, text: str, verdicts: Verdicts) -> None:
 
 
 def test_hostile_texts_all_get_an_answer_and_leave_the_database_consistent(
-        served: Served, desk_app: App, engine: Engine, settings: Settings) -> None:
+        served: Served, desk_app: DeskApp, engine: Engine, settings: Settings) -> None:
     started = time.monotonic()
     http = _through_http(served)
     http_seconds = time.monotonic() - started
@@ -351,7 +351,7 @@ def _outbox_rendering(engine: Engine) -> Counter[str]:
 # --------------------------------------------------------------------------- odd characters
 
 
-def test_nul_and_control_characters_get_an_answer_and_are_not_stored(desk_app: App,
+def test_nul_and_control_characters_get_an_answer_and_are_not_stored(desk_app: DeskApp,
                                                                      engine: Engine) -> None:
     for actor, text in [("alice", "/request help\x00"), ("kevin", "/request queue \x00"),
                         ("alice", "\x00"), ("alice", "/request\x00list"),
@@ -365,7 +365,7 @@ def test_nul_and_control_characters_get_an_answer_and_are_not_stored(desk_app: A
     assert details == ["ab[31m c", "xy\nz"]
 
 
-def test_lone_surrogates_get_an_answer(desk_app: App) -> None:
+def test_lone_surrogates_get_an_answer(desk_app: DeskApp) -> None:
     assert desk_app.handle("alice", "/request it laptop \ud800 \ud83d\ude00").ok
     for text in ["/request it laptop \ud800", "/request comment IT-1 \udfff x", "\udc80"]:
         reply = desk_app.handle("alice", text)
@@ -375,7 +375,7 @@ def test_lone_surrogates_get_an_answer(desk_app: App) -> None:
     assert details[0] == "\ufffd \U0001f600"
 
 
-def test_a_comment_on_a_cancelled_request_is_refused_politely(desk_app: App) -> None:
+def test_a_comment_on_a_cancelled_request_is_refused_politely(desk_app: DeskApp) -> None:
     assert desk_app.handle("alice", "/request it laptop broken").ok
     assert desk_app.handle("alice", "/request cancel IT-1").ok
     for actor in ("alice", "kevin"):

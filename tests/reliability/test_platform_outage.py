@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack.blocks import fallback_text
-from bot.app import App
+from bot.app import DeskApp
 from handlers.messages import Message
 from storage.models import Outbox, Person, Request
 from tests.adapters.slack.conftest import SlackDesk
@@ -49,9 +49,9 @@ def schedule() -> list[tuple[int, int, int, str]]:
 
 
 class Traffic:
-    """People using the desk while Slack is away (commands straight into App.handle)."""
+    """People using the desk while Slack is away (commands straight into DeskApp.handle)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: DeskApp) -> None:
         self.app = app
         self.refs: dict[int, str] = {}
         self.refused: list[tuple[str, str, str]] = []
@@ -92,7 +92,7 @@ def expected_by_channel(slack: SlackDesk) -> dict[str, list[tuple[int, str, str 
 
 
 def test_slack_outage_then_recovery_loses_nothing_doubles_nothing_keeps_order(
-        slack: SlackDesk, desk_app: App) -> None:
+        slack: SlackDesk, desk_app: DeskApp) -> None:
     fake, clock = slack.fake, slack.clock
     traffic = Traffic(desk_app)
     start = clock()

@@ -22,7 +22,7 @@ from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from bot.routing import PlatformRoute
 from bot.server import read_limited
@@ -121,7 +121,7 @@ def slack_enabled(settings: Settings) -> bool:
     return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
 
 
-def build_deps(app: App, settings: Settings, client_base_url: str | None = None,
+def build_deps(app: DeskApp, settings: Settings, client_base_url: str | None = None,
                environ: Mapping[str, str] | None = None,
                ) -> tuple[SlackConfig, WebClient, SlackDeps]:
     """The config, Web API client and listener helpers (SlackConfigError without secrets)."""
@@ -135,7 +135,7 @@ def build_deps(app: App, settings: Settings, client_base_url: str | None = None,
     return config, client, SlackDeps(app=app, people=people)
 
 
-def build_slack(app: App, settings: Settings, client_base_url: str | None = None,
+def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = None,
                 environ: Mapping[str, str] | None = None) -> SlackPlatform:
     """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
     config, client, deps = build_deps(app, settings, client_base_url, environ)

@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from bot.adapters.slack.people import Actor, SlackPeople
-from bot.app import App
+from bot.app import DeskApp
 from handlers.catalog import Catalog
 from handlers.i18n import t
 from handlers.inbound import Inbound
@@ -38,7 +38,7 @@ Late = Callable[[Reply], None]
 class SlackDeps:
     """The desk and helpers the Bolt listeners call into."""
 
-    app: App
+    app: DeskApp
     people: SlackPeople
     commands: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))

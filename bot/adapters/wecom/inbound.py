@@ -11,7 +11,7 @@ from wechatpy.enterprise import parse_message
 from bot.adapters.wecom import cards
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
-from bot.app import App
+from bot.app import DeskApp
 from handlers.inbound import Inbound
 from handlers.messages import Message, Reply, person
 
@@ -70,7 +70,7 @@ def card_update(actor: str, callback: Callback, command: str) -> Message:
 class Conversation:
     """Runs one callback as its person through the desk; the answer goes to the outbox."""
 
-    def __init__(self, app: App, directory: Directory) -> None:
+    def __init__(self, app: DeskApp, directory: Directory) -> None:
         self.app = app
         self.directory = directory
 

@@ -20,7 +20,7 @@ from bot.adapters.wecom.pacing import Pacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.sender import WeComSender
 from bot.adapters.wecom.token_store import DatabaseStorage
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from bot.dispatch import Dispatcher
 from bot.routing import PlatformRoute
@@ -37,7 +37,7 @@ class WeComPlatform:
 
     name = "wecom"
 
-    def __init__(self, app: App, config: WeComConfig, api_base_url: str | None = None) -> None:
+    def __init__(self, app: DeskApp, config: WeComConfig, api_base_url: str | None = None) -> None:
         secrets = config.secrets
         engine = app.desk.engine
         self.app = app
@@ -121,13 +121,13 @@ class WeComPlatform:
     close = stop
 
 
-def build_wecom(app: App, settings: Settings, api_base_url: str | None = None,
+def build_wecom(app: DeskApp, settings: Settings, api_base_url: str | None = None,
                 environ: Mapping[str, str] | None = None) -> WeComPlatform:
     """The WeCom platform for ``crossdesk serve``; WeComConfigError names what is missing."""
     return WeComPlatform(app, load_config(settings, environ), api_base_url)
 
 
-def client_from_env(app: App, api_base_url: str | None = None,
+def client_from_env(app: DeskApp, api_base_url: str | None = None,
                     environ: Mapping[str, str] | None = None) -> WeComClient:
     """A client for `crossdesk sync wecom` (needs WECOM_CORP_ID and WECOM_SECRET only)."""
     secrets = load_secrets(environ, CLIENT_SECRETS)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
-from bot.app import App
+from bot.app import DeskApp
 from storage import people
 from storage.engine import transaction
 
@@ -36,7 +36,7 @@ class Change:
         return f"~ {self.field} of {self.person_id}: {old} → {new}"
 
 
-def sync_org(app: App, client: Any, dry_run: bool = True) -> list[str]:
+def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
     """Compare WeCom's org chart with ours; write Person changes unless ``dry_run``."""
     departments = list(client.department.get())
     ids = {int(d["id"]) for d in departments}
@@ -109,7 +109,7 @@ def _manager(uid: str, user: dict[str, Any], leaders: dict[int, list[str]],
     return None
 
 
-def _membership(app: App, departments: list[dict[str, Any]], users: dict[str, dict[str, Any]],
+def _membership(app: DeskApp, departments: list[dict[str, Any]], users: dict[str, dict[str, Any]],
                 pid: dict[str, str]) -> list[str]:
     """Where a WeCom department's members differ from its desk's members in config.toml."""
     catalog = app.settings.catalog
@@ -131,7 +131,7 @@ def _membership(app: App, departments: list[dict[str, Any]], users: dict[str, di
     return notes
 
 
-def _apply(app: App, changes: list[Change]) -> None:
+def _apply(app: DeskApp, changes: list[Change]) -> None:
     """Write the changes in one transaction: new people first, then names and managers."""
     now = app.clock()
     with transaction(app.desk.engine) as session:

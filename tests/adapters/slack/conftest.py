@@ -22,11 +22,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack import SlackPlatform, build_slack
-from bot.app import App
+from bot.app import DeskApp
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher, DispatchStats
-from bot.routing import Router
+from bot.routing import SenderRouter
 from bot.server import build_server
 from handlers.messages import Message
 from storage.models import Outbox, Request
@@ -67,7 +67,7 @@ class SlackDesk:
     clock: ManualClock
     kicks: list[int]
     elsewhere: Elsewhere
-    router: Router
+    router: SenderRouter
     dispatcher: Dispatcher
     consumed: dict[str, int] = dataclasses.field(default_factory=dict)
 
@@ -162,7 +162,7 @@ class SlackDesk:
     def deliver(self) -> DispatchStats:
         """One dispatcher pass, as the serve loop's tick would do.
 
-        bot.routing.Router looks people up in a second session; inside the dispatcher's
+        bot.routing.SenderRouter looks people up in a second session; inside the dispatcher's
         SQLite write transaction that waits on itself, so its cache is filled first.
         """
         for row in self.pending():
@@ -268,14 +268,14 @@ def http_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def slack(desk_app: App, http_settings: Settings, fake_slack: FakeSlack, engine: Engine,
+def slack(desk_app: DeskApp, http_settings: Settings, fake_slack: FakeSlack, engine: Engine,
           clock: ManualClock) -> Iterator[SlackDesk]:
     """The desk wired to Slack (HTTP mode) against the stand-in; a dispatcher on the test clock."""
     kicks: list[int] = []
     desk_app.wake_dispatcher = lambda: kicks.append(1)
     platform = build_slack(desk_app, http_settings, client_base_url=fake_slack.url, environ=ENV)
     elsewhere = Elsewhere()
-    router = Router(engine, http_settings.catalog, [platform.route()], elsewhere)
+    router = SenderRouter(engine, http_settings.catalog, [platform.route()], elsewhere)
     dispatcher = Dispatcher(engine, router, clock)
     yield SlackDesk(platform, fake_slack, engine, clock, kicks, elsewhere, router, dispatcher)
     platform.stop()

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import config as config_mod
 from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from handlers.messages import Message
 from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
@@ -29,7 +29,7 @@ def with_slack(settings: Settings, **section: object) -> Settings:
     ("http", "SLACK_BOT_TOKEN"), ("http", "SLACK_SIGNING_SECRET"),
     ("socket", "SLACK_BOT_TOKEN"), ("socket", "SLACK_APP_TOKEN"),
 ])
-def test_a_missing_secret_is_named(desk_app: App, settings: Settings, mode: str,
+def test_a_missing_secret_is_named(desk_app: DeskApp, settings: Settings, mode: str,
                                    missing: str) -> None:
     env = {**ENV, "SLACK_APP_TOKEN": "xapp-test"}
     del env[missing]
@@ -37,7 +37,7 @@ def test_a_missing_secret_is_named(desk_app: App, settings: Settings, mode: str,
         build_slack(desk_app, with_slack(settings, mode=mode), environ=env)
 
 
-def test_an_unknown_mode_names_the_key(desk_app: App, settings: Settings) -> None:
+def test_an_unknown_mode_names_the_key(desk_app: DeskApp, settings: Settings) -> None:
     with pytest.raises(SlackConfigError, match=r"slack\.mode"):
         build_slack(desk_app, with_slack(settings, mode="webhook"), environ=ENV)
 
@@ -48,7 +48,7 @@ def test_enabled(settings: Settings) -> None:
     assert not slack_enabled(with_slack(settings, mode="http", enabled=False))
 
 
-def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -> None:
+def test_socket_mode(desk_app: DeskApp, settings: Settings, fake_slack: FakeSlack) -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-test"}
     platform = build_slack(desk_app, with_slack(settings, mode="socket"),
                            client_base_url=fake_slack.url, environ=env)
@@ -69,7 +69,7 @@ def test_socket_mode(desk_app: App, settings: Settings, fake_slack: FakeSlack) -
         platform.stop()
 
 
-def test_slack_channel_overrides_the_channel(tmp_path: Path, desk_app: App,
+def test_slack_channel_overrides_the_channel(tmp_path: Path, desk_app: DeskApp,
                                              fake_slack: FakeSlack) -> None:
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     text = text.replace('channel = "finance-requests"',

@@ -4,12 +4,12 @@ replica is answered as before and runs once; events are claimed once too."""
 from __future__ import annotations
 
 from bot.adapters.slack import build_slack
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
 
 
-def test_a_replay_to_another_replica_runs_once(slack: SlackDesk, desk_app: App,
+def test_a_replay_to_another_replica_runs_once(slack: SlackDesk, desk_app: DeskApp,
                                                http_settings: Settings) -> None:
     """The same signed request at a second Bolt app on the same database (another replica)."""
     other = build_slack(desk_app, http_settings, client_base_url=slack.fake.url, environ=ENV)
@@ -28,7 +28,7 @@ def test_a_replay_to_another_replica_runs_once(slack: SlackDesk, desk_app: App,
         other.stop()
 
 
-def test_an_event_redelivered_to_another_replica_runs_once(slack: SlackDesk, desk_app: App,
+def test_an_event_redelivered_to_another_replica_runs_once(slack: SlackDesk, desk_app: DeskApp,
                                                           http_settings: Settings) -> None:
     other = build_slack(desk_app, http_settings, client_base_url=slack.fake.url, environ=ENV)
     try:

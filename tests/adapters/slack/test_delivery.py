@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.adapters.slack import build_slack
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -93,7 +93,7 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_unreachable_slack_reschedules(slack: SlackDesk, desk_app: App,
+def test_unreachable_slack_reschedules(slack: SlackDesk, desk_app: DeskApp,
                                        http_settings: Settings) -> None:
     nowhere = build_slack(desk_app, http_settings,
                           client_base_url=f"http://127.0.0.1:{_closed_port()}/api/", environ=ENV)
@@ -109,7 +109,7 @@ def test_unreachable_slack_reschedules(slack: SlackDesk, desk_app: App,
 
 
 def test_real_slack_is_never_reached(slack: SlackDesk, monkeypatch: pytest.MonkeyPatch,
-                                     desk_app: App, http_settings: Settings) -> None:
+                                     desk_app: DeskApp, http_settings: Settings) -> None:
     real_getaddrinfo = socket.getaddrinfo
 
     def resolve(host: str, *args: Any, **kwargs: Any) -> Any:  # no DNS in tests either

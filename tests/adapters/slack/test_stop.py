@@ -10,14 +10,14 @@ from functools import partial
 import pytest
 
 from bot.adapters.slack import SlackPlatform, build_slack
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from tests.adapters.slack.conftest import ENV
 from tests.adapters.slack.fake_slack import FakeSlack
 
 
 @pytest.fixture
-def platform(desk_app: App, http_settings: Settings,
+def platform(desk_app: DeskApp, http_settings: Settings,
              fake_slack: FakeSlack) -> Iterator[SlackPlatform]:
     built = build_slack(desk_app, http_settings, client_base_url=fake_slack.url,
                         environ=ENV)

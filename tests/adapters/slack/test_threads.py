@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any
 
 from bot.adapters.slack import build_slack
-from bot.app import App
+from bot.app import DeskApp
 from bot.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, text_of
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -65,7 +65,8 @@ def test_requester_dms_link_to_the_thread(slack: SlackDesk) -> None:
 
 
 def test_after_a_restart_the_root_is_read_back_from_the_outbox(
-        slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
+        slack: SlackDesk, desk_app: DeskApp, http_settings: Settings,
+        fake_slack: FakeSlack) -> None:
     slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
     slack.drain()
     restarted = build_slack(desk_app, http_settings,
@@ -91,7 +92,8 @@ def _with_usergroup(settings: Settings) -> Settings:
 
 
 def test_a_usergroup_is_mentioned_on_new_requests(
-        slack: SlackDesk, desk_app: App, http_settings: Settings, fake_slack: FakeSlack) -> None:
+        slack: SlackDesk, desk_app: DeskApp, http_settings: Settings,
+        fake_slack: FakeSlack) -> None:
     grouped = build_slack(desk_app, _with_usergroup(http_settings),
                           client_base_url=fake_slack.url, environ=ENV)
     try:

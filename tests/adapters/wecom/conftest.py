@@ -23,7 +23,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 
 from bot import config as config_mod
 from bot.adapters.wecom import WeComPlatform, build_wecom
-from bot.app import App
+from bot.app import DeskApp
 from bot.clock import ManualClock
 from bot.dispatch import Dispatcher, DispatchStats
 from bot.server import build_server
@@ -82,7 +82,7 @@ class ServerThread:
 class WeCom:
     """Acts as WeCom's servers towards the bot: encrypted callbacks in, API calls recorded."""
 
-    app: App
+    app: DeskApp
     clock: ManualClock
     platform: WeComPlatform
     api: FakeWeCom
@@ -171,7 +171,7 @@ def wecom_env(fake_api: FakeWeCom) -> dict[str, str]:
 
 
 @pytest.fixture
-def wecom(desk_app: App, settings: config_mod.Settings, clock: ManualClock, fake_api: FakeWeCom,
+def wecom(desk_app: DeskApp, settings: config_mod.Settings, clock: ManualClock, fake_api: FakeWeCom,
           wecom_env: dict[str, str]) -> Iterator[WeCom]:
     """The WeCom platform served over HTTP, talking to the stand-in."""
     kicks: list[int] = []
@@ -188,7 +188,7 @@ def wecom(desk_app: App, settings: config_mod.Settings, clock: ManualClock, fake
         platform.stop()
 
 
-def request(app: App, ref: str) -> Request:
+def request(app: DeskApp, ref: str) -> Request:
     """The request row."""
     with Session(app.desk.engine) as s:
         row = request_store.by_ref(s, ref)
@@ -196,7 +196,7 @@ def request(app: App, ref: str) -> Request:
         return row
 
 
-def trail(app: App, ref: str) -> list[tuple[str, str | None, str | None, str]]:
+def trail(app: DeskApp, ref: str) -> list[tuple[str, str | None, str | None, str]]:
     """The audit trail: (kind, from, to, actor) per event."""
     with Session(app.desk.engine) as s:
         row = request_store.by_ref(s, ref)
@@ -205,14 +205,14 @@ def trail(app: App, ref: str) -> list[tuple[str, str | None, str | None, str]]:
                 for e in request_store.events(s, row.id)]
 
 
-def counts(app: App) -> dict[str, int]:
+def counts(app: DeskApp) -> dict[str, int]:
     """How many rows each table a callback could write to holds."""
     with Session(app.desk.engine) as s:
         return {model.__name__: len(list(s.exec(select(model))))
                 for model in (Person, Request, Event, Outbox, SeenNonce)}
 
 
-def outbox_rows(app: App) -> list[Outbox]:
+def outbox_rows(app: DeskApp) -> list[Outbox]:
     """Every outbox row, oldest first."""
     with Session(app.desk.engine) as s:
         return list(s.exec(select(Outbox).order_by(col(Outbox.id))))
