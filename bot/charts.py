@@ -21,6 +21,7 @@ from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.digest import WEEK, Digest, Figures, bounds, tally, week_label
 from handlers.digest_post import Attach
+from handlers.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +32,6 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Sourc
                 "Hiragino Sans GB", "SimHei", "Droid Sans Fallback")
 PROBE = "财务部信息技术"
 COLORS = {"bar": "#9db9d8", "first": "#2e7d32", "resolution": "#ef6c00", "rating": "#6a1b9a"}
-TEXTS = {
-    "received": ("Requests received", "收到请求"),
-    "first": ("First response on time", "首次响应达标"),
-    "resolution": ("Resolved on time", "按时解决"),
-    "rating": ("Average rating (1–5)", "平均评分（1–5）"),
-    "requests": ("Requests", "请求数"),
-    "sla": ("On time", "达标率"),
-    "stars": ("Rating ★", "评分 ★"),
-    "trend": ("{label} — last {n} weeks ({first} to {last})",
-              "{label} · 近 {n} 周（{first} 至 {last}）"),
-    "map": ("Internal service map: requests (average rating)", "内部服务地图：请求数（平均评分）"),
-    "requesting": ("Requesting department", "提出部门"),
-    "serving": ("Serving department", "服务部门"),
-    "empty": ("No requests in this period", "本期没有请求"),
-}
-
-
 def _charmap(path: str) -> set[int]:
     try:
         return set(ft2font.FT2Font(path).get_charmap())
@@ -94,8 +78,8 @@ def department_label(department: Department, locale: str) -> str:
 
 def _say(key: str, locale: str, **values: object) -> str:
     """A chart text in ``locale``, in English when Chinese cannot be drawn here."""
-    en, zh = TEXTS[key]
-    return (zh if locale.startswith("zh") and drawable(zh) else en).format(**values)
+    zh = t("zh-CN", f"chart.{key}", **values)
+    return zh if locale.startswith("zh") and drawable(zh) else t("en", f"chart.{key}", **values)
 
 
 @contextmanager

@@ -6,7 +6,8 @@ rows to be sent again when the lease ends: duplicates are limited to the rows in
 
 A target that must wait (the platform's pace, a 429, a backoff) is not tried again in the
 same pass: its later rows get slots after the wait, one ``PACE_SPACING`` apart, in their
-order, and are not looked at again before then. A person's answer (``deliver``) is sent at
+order (a slot more than ``MAX_POSTPONE`` ahead is looked at again then), and are not looked at
+again before then. A person's answer (``deliver``) is sent at
 once, beside the queue, never behind it."""
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MAX_BACKOFF = timedelta(hours=1)
 FIRST_BACKOFF = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
 PACE_SPACING = timedelta(seconds=1)  # between the slots of a target's rows that had to wait
+MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again within this
 
 
 class DeliveryError(Exception):
@@ -174,7 +176,8 @@ class Dispatcher:
             message = item.message
             if message.target in slots:
                 slots[message.target] += PACE_SPACING
-                outcomes.append(_Outcome(item, postpone_to=slots[message.target]))
+                until = min(slots[message.target], self.clock() + MAX_POSTPONE)
+                outcomes.append(_Outcome(item, postpone_to=until))
                 continue
             same_dept = item.department is not None and message.target == f"dept:{item.department}"
             thread = None

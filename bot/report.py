@@ -21,21 +21,6 @@ from storage import digest_queries as q
 
 OTHER = "other"  # the requesting "department" of people outside every department
 DAY = timedelta(days=1)
-TEXTS = {
-    "title": ("Service report {first} – {last} ({tz})", "服务报告 {first} 至 {last}（{tz}）"),
-    "scorecard": ("Scorecard, best combined score first", "记分卡（综合分从高到低）"),
-    "columns": ("#|Department|Requests|First response|Resolution|Rating|Score|Trend",
-                "#|部门|请求|首次响应|解决|评分|综合分|趋势"),
-    "trend": ("Trend: score against the previous {days} days ({first} – {last}).",
-              "趋势：综合分与之前 {days} 天（{first} 至 {last}）相比。"),
-    "map": ("Internal service map: requests opened (average rating given), requesting → serving",
-            "内部服务地图：新开请求数（给出的平均评分），提出部门 → 服务部门"),
-    "pair": ("{src} → {dst}: {n} {what}{stars}", "{src} → {dst}：{n} 个请求{stars}"),
-    "none": ("No requests in this period.", "本期没有请求。"),
-    "corner": ("From ↓ to →", "提出 ↓ 服务 →"),
-    "company": ("Company", "全公司"),
-    "charts": ("Last 8 weeks, whole company", "全公司近 8 周"),
-}
 CSV_HEADS = ("start,end,timezone,timeliness_weight",
              "rank,department,name,requests,first_response_attainment,resolution_attainment,"
              "rating_avg,ratings,score,previous_score,trend",
@@ -47,7 +32,7 @@ def _zh(locale: str) -> bool:
 
 
 def _say(locale: str, key: str, **values: object) -> str:
-    return TEXTS[key][_zh(locale)].format(**values)
+    return t(locale, f"report.{key}", **values)
 
 
 @dataclass(frozen=True)

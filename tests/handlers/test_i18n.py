@@ -15,7 +15,8 @@ def fields(template: str) -> set[str]:
 
 
 # English needs a past participle where Chinese reuses the verb: both are always passed.
-GRAMMAR = {"err.bad_state": {"action", "action_past"}}
+GRAMMAR = {"err.bad_state": {"action", "action_past"},
+           "report.pair": {"what"}}  # "requests"/"request" in English; Chinese needs no plural
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))
@@ -26,9 +27,13 @@ def test_both_languages_exist_with_the_same_placeholders(key):
     assert fields(en) - allowed == fields(zh) - allowed, key
 
 
+SAME_IN_BOTH = {"list.sep", "slack.modal.reply.title",  # the product's name
+                "slack.modal.action.title"}  # a request id
+
+
 def test_chinese_texts_are_chinese():
     untranslated = [k for k, (en, zh) in TEXTS.items()
-                    if en == zh and any(c.isalpha() for c in en) and k != "list.sep"]
+                    if en == zh and any(c.isalpha() for c in en) and k not in SAME_IN_BOTH]
     assert untranslated == []
 
 

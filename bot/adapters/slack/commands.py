@@ -13,9 +13,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.texts import say
 from handlers.catalog import Catalog, norm
 from handlers.grammar import SUBCOMMAND_WORDS, Invalid, parse
+from handlers.i18n import t
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
     reply = deps.run(user_id, body.get("user_name"), text, body.get("trigger_id"), late)
     if reply is None:
         locale = deps.people.locale_of(user_id, deps.app.settings.policy.locale)
-        ack(text=say(locale, "still_working"), response_type="ephemeral")
+        ack(text=t(locale, "slack.still_working"), response_type="ephemeral")
         return
     shown, blocks = reply_payload(reply)
     ack(text=shown, blocks=blocks, response_type="ephemeral")

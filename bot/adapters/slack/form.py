@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.adapters.slack.blocks import plain
-from bot.adapters.slack.texts import say
 from handlers.catalog import PRIORITIES, Catalog
 from handlers.i18n import t
 
@@ -37,7 +36,7 @@ def _option(text: str, value: str) -> dict[str, Any]:
 def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "static_select", "action_id": "category",
-        "placeholder": plain(say(locale, "form.category.placeholder")),
+        "placeholder": plain(t(locale, "slack.form.category.placeholder")),
     }
     deps = [d for d in catalog.departments if form.department in (None, d.key)]
     if form.department:
@@ -62,7 +61,7 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     """The modal, prefilled from ``form``; the service list follows the chosen department."""
     dep_element: dict[str, Any] = {
         "type": "static_select", "action_id": DEPARTMENT_ACTION,
-        "placeholder": plain(say(locale, "form.department.placeholder")),
+        "placeholder": plain(t(locale, "slack.form.department.placeholder")),
         "options": [_option(d.label(locale), d.key) for d in catalog.departments][:MAX_OPTIONS],
     }
     if form.department:
@@ -74,7 +73,7 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
         details["initial_value"] = form.details[:DETAILS_LIMIT]
     priority: dict[str, Any] = {
         "type": "static_select", "action_id": "priority",
-        "placeholder": plain(say(locale, "form.priority.placeholder")),
+        "placeholder": plain(t(locale, "slack.form.priority.placeholder")),
         "options": [_option(t(locale, f"priority.{p}"), p) for p in PRIORITIES],
     }
     if form.priority in PRIORITIES:
@@ -86,23 +85,23 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
         attachment["initial_value"] = form.attachment
     blocks = [
         {"type": "input", "block_id": "department", "dispatch_action": True,
-         "label": plain(say(locale, "form.department")), "element": dep_element},
+         "label": plain(t(locale, "slack.form.department")), "element": dep_element},
         {"type": "input", "block_id": f"category.{form.department or 'all'}",
-         "label": plain(say(locale, "form.category")),
+         "label": plain(t(locale, "slack.form.category")),
          "element": _category_element(catalog, locale, form)},
-        {"type": "input", "block_id": "details", "label": plain(say(locale, "form.details")),
-         "hint": plain(say(locale, "form.details.hint"), 150), "element": details},
+        {"type": "input", "block_id": "details", "label": plain(t(locale, "slack.form.details")),
+         "hint": plain(t(locale, "slack.form.details.hint"), 150), "element": details},
         {"type": "input", "block_id": "priority", "optional": True,
-         "label": plain(say(locale, "form.priority")), "element": priority},
+         "label": plain(t(locale, "slack.form.priority")), "element": priority},
         {"type": "input", "block_id": "attachment", "optional": True,
-         "label": plain(say(locale, "form.attachment")),
-         "hint": plain(say(locale, "form.attachment.hint"), 150), "element": attachment},
+         "label": plain(t(locale, "slack.form.attachment")),
+         "hint": plain(t(locale, "slack.form.attachment.hint"), 150), "element": attachment},
     ]
     return {
         "type": "modal", "callback_id": CALLBACK,
-        "title": plain(say(locale, "modal.new.title"), 24),
-        "submit": plain(say(locale, "modal.submit"), 24),
-        "close": plain(say(locale, "modal.cancel"), 24),
+        "title": plain(t(locale, "slack.modal.new.title"), 24),
+        "submit": plain(t(locale, "slack.modal.submit"), 24),
+        "close": plain(t(locale, "slack.modal.cancel"), 24),
         "blocks": blocks,
     }
 
@@ -151,16 +150,16 @@ def with_department(form: Form, department: str | None) -> Form:
 def validate(form: Form, catalog: Catalog, locale: str) -> dict[str, str]:
     """Field errors by block id (empty when the form can be submitted)."""
     if not form.department:
-        return {"department": say(locale, "err.no_department")}
+        return {"department": t(locale, "slack.err.no_department")}
     dep = catalog.department(form.department)
     label = dep.label(locale)
     errors: dict[str, str] = {}
     if not form.category:
-        errors[form.category_block] = say(locale, "err.no_category", department=label)
+        errors[form.category_block] = t(locale, "slack.err.no_category", department=label)
     elif dep.category(form.category) is None:
-        errors[form.category_block] = say(locale, "err.wrong_category", department=label)
+        errors[form.category_block] = t(locale, "slack.err.wrong_category", department=label)
     if not form.details:
-        errors["details"] = say(locale, "err.no_details")
+        errors["details"] = t(locale, "slack.err.no_details")
     return errors
 
 
@@ -168,7 +167,7 @@ def command_text(form: Form, locale: str) -> str:
     """The typed command the form stands for: ``/request <dept> <service> <details> …``."""
     lines = [form.details]
     if form.attachment:
-        lines.append(f"{say(locale, 'form.attachment.prefix')}: {form.attachment}")
+        lines.append(f"{t(locale, 'slack.form.attachment.prefix')}: {form.attachment}")
     if form.priority in PRIORITIES:
         lines.append(f"!{form.priority}")
     return f"/request {form.department} {form.category} " + "\n".join(lines)

@@ -14,7 +14,6 @@ from sqlmodel import Session
 from bot.adapters.slack.blocks import actions_block, escape, plain
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.texts import say
 from handlers.actions import requester_actions, staff_actions
 from handlers.i18n import t
 from storage import people, request_store
@@ -45,9 +44,9 @@ def _line(deps: SlackDeps, request: Request, names: dict[str, str], locale: str,
     due = ""
     if request.resolution_due and request.state in request_store.OPEN_STATES:
         when = request.resolution_due.astimezone(deps.app.settings.policy.tz)
-        due = " · " + say(locale, "home.due", when=when.strftime("%Y-%m-%d %H:%M"))
+        due = " · " + t(locale, "slack.home.due", when=when.strftime("%Y-%m-%d %H:%M"))
         if request.resolution_due < now and request.state != "waiting":
-            due = f" · :warning: *{say(locale, 'home.overdue')}*" + due
+            due = f" · :warning: *{t(locale, 'slack.home.overdue')}*" + due
     return (f"*{request.ref}* [{request.priority}] {escape(request.title)} — "
             f"{state}{owner}{who}{due}")
 
@@ -66,26 +65,26 @@ def home_view(deps: SlackDeps, actor: Actor) -> Block:
             ids |= {r.requester_id for r in rows} | {r.assignee_id for r in rows if r.assignee_id}
         names = people.names(session, ids)
     blocks: list[Block] = [
-        {"type": "header", "text": plain(say(locale, "home.title"), 150)},
+        {"type": "header", "text": plain(t(locale, "slack.home.title"), 150)},
         {"type": "actions", "elements": [{
             "type": "button", "action_id": NEW_REQUEST_ACTION, "style": "primary",
-            "text": plain(say(locale, "button.new")), "value": "/request"}]},
-        _text(say(locale, "home.mine")),
+            "text": plain(t(locale, "slack.button.new")), "value": "/request"}]},
+        _text(t(locale, "slack.home.mine")),
     ]
     shown = [r for r in mine if r.state != "cancelled"]
     for r in shown:
         blocks.append(_text(_line(deps, r, names, locale, now, staff=False)))
         blocks += actions_block(requester_actions(r.ref, r.state, locale), f"mine.{r.ref}")
     if not shown:
-        blocks.append(_context(say(locale, "home.mine.empty")))
+        blocks.append(_context(t(locale, "slack.home.mine.empty")))
     elif mine_total > len(mine):
-        blocks.append(_context(say(locale, "home.more", shown=len(mine), total=mine_total,
+        blocks.append(_context(t(locale, "slack.home.more", shown=len(mine), total=mine_total,
                                    command="/request list")))
     for dep, rows, total in queues:
         if len(blocks) + 4 > MAX_BLOCKS:
             break
         blocks += [{"type": "divider"},
-                   _text(say(locale, "home.queue", department=escape(dep.label(locale))))]
+                   _text(t(locale, "slack.home.queue", department=escape(dep.label(locale))))]
         count = 0
         for r in rows:
             if len(blocks) + 3 > MAX_BLOCKS:
@@ -95,9 +94,9 @@ def home_view(deps: SlackDeps, actor: Actor) -> Block:
                                     f"queue.{r.ref}")
             count += 1
         if total == 0:
-            blocks.append(_context(say(locale, "home.queue.empty")))
+            blocks.append(_context(t(locale, "slack.home.queue.empty")))
         elif count < total:
-            blocks.append(_context(say(locale, "home.more", shown=count, total=total,
+            blocks.append(_context(t(locale, "slack.home.more", shown=count, total=total,
                                        command=f"/request queue {dep.key}")))
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 

@@ -15,7 +15,7 @@ from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.texts import say
+from handlers.i18n import t
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         command, meta, values = modals.read_input(view)
         empty = modals.missing(command, values)
         if empty:
-            ack(response_action="errors", errors={empty: say(actor.locale, "err.required")})
+            ack(response_action="errors", errors={empty: t(actor.locale, "slack.err.required")})
             return
         reply = deps.run(user_id, None, modals.fill(command, values), body.get("trigger_id"),
                          late=tell_late(client, user_id))

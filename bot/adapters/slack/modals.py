@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.adapters.slack.blocks import escape, message_blocks, plain
-from bot.adapters.slack.texts import say
+from handlers.i18n import t
 from handlers.messages import Reply
 
 CALLBACK = "crossdesk_command_input"
@@ -26,7 +26,7 @@ def placeholders(command: str) -> list[str]:
 
 
 def _input(name: str, locale: str) -> dict[str, Any]:
-    label = say(locale, f"input.{name}" if name in LABELS else "input.text")
+    label = t(locale, f"slack.input.{name}" if name in LABELS else "slack.input.text")
     if name == "stars":
         element: dict[str, Any] = {
             "type": "static_select", "action_id": "value",
@@ -51,8 +51,8 @@ def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
     return {
         "type": "modal", "callback_id": CALLBACK,
         "title": plain(ref.group(0).upper() if ref else "crossdesk", 24),
-        "submit": plain(say(locale, "modal.submit"), 24),
-        "close": plain(say(locale, "modal.cancel"), 24),
+        "submit": plain(t(locale, "slack.modal.submit"), 24),
+        "close": plain(t(locale, "slack.modal.cancel"), 24),
         "private_metadata": json.dumps({**meta, "command": command}),
         "blocks": blocks,
     }
@@ -104,7 +104,7 @@ def reply_view(reply: Reply, locale: str) -> View:
         blocks += message_blocks(message)
     return {
         "type": "modal", "callback_id": "crossdesk_reply",
-        "title": plain(say(locale, "modal.reply.title"), 24),
-        "close": plain(say(locale, "modal.close"), 24),
+        "title": plain(t(locale, "slack.modal.reply.title"), 24),
+        "close": plain(t(locale, "slack.modal.close"), 24),
         "blocks": blocks[:100],
     }

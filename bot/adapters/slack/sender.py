@@ -16,10 +16,10 @@ from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.pacing import Pacer
-from bot.adapters.slack.texts import say
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.dispatch import DeliveryError
 from handlers.desk import Clock
+from handlers.i18n import t
 from handlers.messages import Message
 
 log = logging.getLogger(__name__)
@@ -174,4 +174,4 @@ class SlackSender:
                 return None
             self._permalinks[key] = str(response.get("permalink") or "")
         url = self._permalinks[key]
-        return say(message.locale, "thread.link", url=url) if url else None
+        return t(message.locale, "slack.thread.link", url=url) if url else None

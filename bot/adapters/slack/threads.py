@@ -13,7 +13,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
-from bot.adapters.slack.texts import say
 from handlers.actions import staff_actions
 from handlers.i18n import t
 from handlers.messages import Message
@@ -78,7 +77,7 @@ class Threads:
             base = posted or self._rebuilt(ref, info, locale)
             self.remember(ref, channel, thread_ts, base)
         owner = self.lookups.name(str(assignee)) if assignee else "—"
-        status = say(locale, "status.line", state=t(locale, f"state.{state}"), owner=owner)
+        status = t(locale, "slack.status.line", state=t(locale, f"state.{state}"), owner=owner)
         buttons = staff_actions(ref, str(state), assignee, locale)
         blocks = message_blocks(base, status=status, buttons=buttons)
         try:
