@@ -120,7 +120,7 @@ class Dispatcher:
                 kept, self._unrecorded = self._unrecorded, []
             if kept:
                 self._record_or_keep(kept, stats)
-            slots: dict[str, datetime] = {}
+            slots: dict[str, tuple[datetime, datetime]] = {}
             for _ in range(max_batches):
                 leased = self._lease(self.clock())
                 if not leased:
@@ -167,7 +167,7 @@ class Dispatcher:
         return leased
 
     def _send(self, leased: list[_Leased],
-              slots: dict[str, datetime] | None = None) -> list[_Outcome]:
+              slots: dict[str, tuple[datetime, datetime]] | None = None) -> list[_Outcome]:
         """Send each row; once a target must wait, its later rows get the next slots."""
         roots: dict[int, str] = {}
         outcomes = []
@@ -175,8 +175,10 @@ class Dispatcher:
         for item in leased:
             message = item.message
             if message.target in slots:
-                slots[message.target] += PACE_SPACING
-                until = min(slots[message.target], self.clock() + MAX_POSTPONE)
+                first, latest = slots[message.target]
+                latest += PACE_SPACING
+                slots[message.target] = (first, latest)
+                until = min(latest, max(first, self.clock() + MAX_POSTPONE))
                 outcomes.append(_Outcome(item, postpone_to=until))
                 continue
             same_dept = item.department is not None and message.target == f"dept:{item.department}"
@@ -188,8 +190,8 @@ class Dispatcher:
             except DeliveryError as exc:
                 outcomes.append(_Outcome(item, error=exc))
                 if exc.retry_after is not None:
-                    slots[message.target] = self.clock() + backoff(item.attempts + 1,
-                                                                    exc.retry_after)
+                    wait = self.clock() + backoff(item.attempts + 1, exc.retry_after)
+                    slots[message.target] = (wait, wait)
                 log.warning("delivery failed, retrying later: %s", exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row

@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "help": ("help", "?", "帮助"),
     "catalog": ("catalog", "services", "目录"),
     "list": ("list", "mine", "列表"),
+    "home": ("home", "主页"),
     "queue": ("queue", "队列"),
     "show": ("show", "view", "查看"),
     "ack": ("ack", "acknowledge", "受理"),
@@ -194,8 +195,8 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
             if isinstance(dep, Department):
                 return Command("catalog", department=dep.key)
         return Command(sub)
-    if sub == "scorecard":
-        return Command("scorecard")
+    if sub in ("scorecard", "home"):
+        return Command(sub)
     if sub == "list":
         return Command("list", number=_page(tokens, index))
     if sub == "queue":

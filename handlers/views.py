@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import lifecycle as lc
-from handlers.actions import request_actions
+from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
@@ -49,13 +49,23 @@ def catalog(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def _line(ctx: Ctx, request: Request, with_requester: bool) -> str:
+    return f"• {request.ref} {_summary(ctx, request, with_requester)}"
+
+
+def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
+    """``[P3] title — state → owner · requester · due``: one request in a list."""
     state = ctx.say(f"state.{request.state}")
     due = ""
     if request.state in lc.OPEN_STATES and request.state != "waiting":
         due = " · " + lc.due_text(ctx, request, request.resolution_due, ctx.locale)
     who = f" · {ctx.name(request.requester_id)}" if with_requester else ""
     owner = f" → {ctx.name(request.assignee_id)}" if request.assignee_id else ""
-    return f"• {request.ref} [{request.priority}] {request.title} — {state}{owner}{who}{due}"
+    return f"[{request.priority}] {request.title} — {state}{owner}{who}{due}"
+
+
+def _overdue(ctx: Ctx, request: Request) -> bool:
+    return (request.state in lc.OPEN_STATES and request.state != "waiting"
+            and request.resolution_due is not None and request.resolution_due < ctx.now)
 
 
 def _pages(ctx: Ctx, page: int, total: int) -> str:
@@ -101,6 +111,57 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     lines += [_line(ctx, r, True) for r in rows]
     lines.append(_pages(ctx, page, total))
     return _one(ctx, "\n".join(lines), kind="queue")
+
+
+HOME_MINE = 8    # a person's own requests on their overview
+HOME_QUEUE = 40  # each of their desks' queue on it
+
+
+def home(ctx: Ctx, cmd: Command) -> Reply:
+    """The person's overview (Slack's Home tab; ``/request home`` anywhere): their requests
+    with their buttons, then each desk they serve, overdue first, with the desk's buttons.
+    One message each: kind ``home.section``, ``home.item`` (``request_ref``; ``extra``
+    says the section and whether it is overdue) or ``home.note``."""
+    mine, mine_total = request_store.of_requester(ctx.session, ctx.actor.id, 1, HOME_MINE)
+    desks = ctx.desk.catalog.departments_of(ctx.actor.id)
+    queues = [(d, *request_store.queue(ctx.session, [d.key], 1, HOME_QUEUE)) for d in desks]
+    ids = [r.assignee_id for r in mine]
+    for _dep, rows, _total in queues:
+        ids += [r.requester_id for r in rows] + [r.assignee_id for r in rows]
+    ctx.prefetch_names(ids)
+    out = [_home(ctx, "home.section", ctx.say("home.mine"))]
+    shown = [r for r in mine if r.state != "cancelled"]
+    for r in shown:
+        out.append(_home_item(ctx, r, "mine", requester_actions(r.ref, r.state, ctx.locale)))
+    if not shown:
+        out.append(_home(ctx, "home.note", ctx.say("home.mine.empty")))
+    elif mine_total > len(mine):
+        out.append(_home(ctx, "home.note", ctx.say("home.more", shown=len(mine),
+                                                   total=mine_total, command="/request list")))
+    for dep, rows, total in queues:
+        out.append(_home(ctx, "home.section", ctx.say("home.queue",
+                                                      department=dep.label(ctx.locale))))
+        out += [_home_item(ctx, r, "queue", staff_actions(r.ref, r.state, r.assignee_id,
+                                                          ctx.locale, ctx.actor.id))
+                for r in rows]
+        if total == 0:
+            out.append(_home(ctx, "home.note", ctx.say("home.queue.empty")))
+        elif len(rows) < total:
+            out.append(_home(ctx, "home.note", ctx.say(
+                "home.more", shown=len(rows), total=total, command=f"/request queue {dep.key}")))
+    return Reply(tuple(out))
+
+
+def _home(ctx: Ctx, kind: str, text: str) -> Message:
+    return Message(text=text, locale=ctx.locale, kind=kind)
+
+
+def _home_item(ctx: Ctx, request: Request, section: str,
+               buttons: tuple[Button, ...]) -> Message:
+    return Message(text=_summary(ctx, request, with_requester=section == "queue"),
+                   locale=ctx.locale, kind="home.item", buttons=buttons,
+                   request_ref=request.ref,
+                   extra={"section": section, "overdue": _overdue(ctx, request)})
 
 
 def show(ctx: Ctx, cmd: Command) -> Reply:
@@ -166,3 +227,4 @@ def register(router: Router) -> None:
     router.add("list", my_list)
     router.add("queue", queue)
     router.add("show", show)
+    router.add("home", home)

@@ -23,6 +23,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.show": ("Details", "详情"),
     "button.rate": ("{stars} ★", "{stars} 星"),
     "button.rate_any": ("Rate…", "评分…"),
+    "home.mine": ("Your requests", "我提交的请求"),
+    "home.mine.empty": ("Nothing open. Type `/request` to ask a department for something.",
+                        "暂无进行中的请求。输入 `/request` 向部门提单。"),
+    "home.queue": ("{department} — open requests, overdue first",
+                   "{department} —— 待处理请求（超时的在前）"),
+    "home.queue.empty": ("No open requests. Nice work!", "没有待处理的请求，干得好！"),
+    "home.more": ("Showing {shown} of {total}. Type `{command}` for the rest.",
+                  "显示 {shown}/{total} 条，输入 `{command}` 查看其余。"),
+    "home.overdue": ("overdue", "已超时"),
     "button.wait": ("Ask requester…", "提问…"),
     "button.resume": ("Resume", "继续处理"),
     # --- parse errors
@@ -297,7 +306,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "crossdesk — ask any department for a service and follow it to the end.\n"
         "• `/request` — the catalog of departments and services\n"
         "• `/request <department> <service> <details>` — open a request (`!urgent` raises priority)\n"
-        "• `/request list` — your requests · `/request queue` — your department's queue\n"
+        "• `/request list` — your requests · `/request queue` — your department's queue · "
+        "`/request home` — both at a glance\n"
         "• `/request show ID` — details and history\n"
         "• For the department: `ack ID`, `assign ID PERSON|me`, `wait ID question`, "
         "`resume ID`, `resolve ID note`, `transfer ID DEPARTMENT`\n"
@@ -307,7 +317,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "crossdesk —— 向任何部门申请服务，并全程跟进。\n"
         "• `/request` —— 查看各部门的服务目录\n"
         "• `/request <部门> <服务> <说明>` —— 提单（加 `!紧急` 提高优先级）\n"
-        "• `列表` —— 我提的单 · `队列` —— 本部门待处理\n"
+        "• `列表` —— 我提的单 · `队列` —— 本部门待处理 · `主页` —— 一览\n"
         "• `查看 单号` —— 详情和处理记录\n"
         "• 处理部门：`受理 单号`、`指派 单号 人员|me`、`等待 单号 问题`、`继续 单号`、"
         "`解决 单号 说明`、`转交 单号 部门`\n"
@@ -438,16 +448,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.input.stars": ('Stars', '星级'),
     "slack.input.person": ('Person id', '人员ID'),
     "slack.button.new": ('New request', '新建请求'),
+    "slack.home.title": ('crossdesk — your service desk', 'crossdesk 服务台'),
     "slack.status.line": ('*State:* {state} · *Owner:* {owner}', '*状态：*{state} · *处理人：*{owner}'),
     "slack.thread.link": ('<{url}|Open the request thread>', '<{url}|查看处理线程>'),
-    "slack.home.title": ('crossdesk — your service desk', 'crossdesk 服务台'),
-    "slack.home.mine": ('*Your requests*', '*我提交的请求*'),
-    "slack.home.mine.empty": ('Nothing open. Press *New request* or type `/request` to ask a department for something.', '暂无进行中的请求。点击“新建请求”或输入 `/request` 向部门提单。'),
-    "slack.home.queue": ('*{department}* — open requests, overdue first', '*{department}* —— 待处理请求（超时的在前）'),
-    "slack.home.queue.empty": ('No open requests. Nice work!', '没有待处理的请求，干得好！'),
-    "slack.home.more": ('Showing {shown} of {total}. Type `{command}` for the rest.', '显示 {shown}/{total} 条，输入 `{command}` 查看其余。'),
-    "slack.home.overdue": ('overdue', '已超时'),
-    "slack.home.due": ('due {when}', '时限 {when}'),
     # --- crossdesk report
     "report.title": ('Service report {first} – {last} ({tz})', '服务报告 {first} 至 {last}（{tz}）'),
     "report.scorecard": ('Scorecard, best combined score first', '记分卡（综合分从高到低）'),

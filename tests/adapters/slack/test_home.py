@@ -45,9 +45,9 @@ def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -
     view = home_of(slack, "U0BOB")
     lines = sections(view)
     assert lines[0] == "*我提交的请求*"
-    queue = lines.index("*财务部* —— 待处理请求（超时的在前）")
+    queue = lines.index("*财务部 —— 待处理请求（超时的在前）*")
     assert lines[queue + 1].startswith("*FIN-2* [P1] urgent taxi — 待受理")
-    assert ":warning: *已超时*" in lines[queue + 1]
+    assert lines[queue + 1].endswith(":warning: *已超时*")
     assert lines[queue + 2].startswith("*FIN-1* [P3] hotel 300 — 待受理")
     assert "已超时" not in lines[queue + 2]
     row = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-2")
@@ -84,6 +84,19 @@ def test_new_request_button_opens_the_form(slack: SlackDesk) -> None:
     slack.click("U0ALICE", new["value"], action_id=new["action_id"],
                 view={"type": "home", "id": "V0HOME"})
     assert slack.opened_view()["callback_id"] == "crossdesk_new_request"
+
+
+def test_the_home_view_is_the_same_overview_the_console_shows(slack: SlackDesk) -> None:
+    """Home renders handlers.views.home: typed as `/request home` it answers the same."""
+    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    typed = slack.platform.deps.app.handle("bob", "/request 主页")
+    view = home_of(slack, "U0BOB")
+    assert [m.kind for m in typed.messages] == ["home.section", "home.note", "home.section",
+                                                "home.item"]
+    item = typed.messages[-1]
+    assert item.request_ref == "FIN-1" and f"*FIN-1* {item.text}" in sections(view)
+    shown = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-1")
+    assert buttons([shown]) == {b.action: b.command for b in item.buttons}
 
 
 def test_a_redelivered_event_publishes_once(slack: SlackDesk) -> None:
