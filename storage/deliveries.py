@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
@@ -16,6 +16,8 @@ MAX_KEY = 200
 _TABLE = SQLModel.metadata.tables["delivery"]
 _CLAIM_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
 _CLAIM_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
+# A Core statement: no ORM flush or bulk-update bookkeeping on every command's path.
+_ANSWER = update(_TABLE).where(_TABLE.c.key == bindparam("k"))
 
 
 def stored_key(key: str) -> str:
@@ -38,8 +40,7 @@ def claim(session: Session, key: str, now: datetime) -> bool:
 
 def record_answer(session: Session, key: str, answer: list[dict[str, Any]]) -> None:
     """Keep what the delivery was answered, for a repeat of it."""
-    session.execute(update(Delivery).where(col(Delivery.key) == stored_key(key))
-                    .values(answer=answer))
+    session.connection().execute(_ANSWER, {"k": stored_key(key), "answer": answer})
 
 
 def answer_of(session: Session, key: str) -> list[dict[str, Any]] | None:

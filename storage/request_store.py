@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import BindParameter, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import DepartmentCounter, Event, Request
 
@@ -24,18 +24,19 @@ def ensure_counters(session: Session, departments: Sequence[str]) -> None:
         session.execute(stmt.on_conflict_do_nothing())
 
 
+_COUNTER = SQLModel.metadata.tables["department_counter"]
+_NEXT_NUMBER = (update(_COUNTER).where(_COUNTER.c.department == bindparam("d"))
+                .values(last_number=_COUNTER.c.last_number + 1)
+                .returning(_COUNTER.c.last_number))
+
+
 def next_number(session: Session, department: str) -> int:
     """The next request number for ``department``; the row lock serialises concurrent opens."""
-    stmt = (
-        update(DepartmentCounter)
-        .where(col(DepartmentCounter.department) == department)
-        .values(last_number=DepartmentCounter.last_number + 1)
-        .returning(col(DepartmentCounter.last_number))
-    )
-    number = session.execute(stmt).scalar_one_or_none()
+    connection = session.connection()  # Core: no ORM bookkeeping on every open
+    number = connection.execute(_NEXT_NUMBER, {"d": department}).scalar_one_or_none()
     if number is None:
         ensure_counters(session, [department])
-        number = session.execute(stmt).scalar_one()
+        number = connection.execute(_NEXT_NUMBER, {"d": department}).scalar_one()
     return int(number)
 
 
