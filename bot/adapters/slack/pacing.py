@@ -10,7 +10,7 @@ FIRST_BACKOFF = 15.0
 MAX_BACKOFF = 300.0
 
 
-class Pacer:
+class ChannelPacer:
     """When each channel may be posted to next.
 
     After a failure every later message to that channel is told to wait until the same

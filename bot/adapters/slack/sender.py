@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.lookups import Lookups
-from bot.adapters.slack.pacing import Pacer
+from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.dispatch import DeliveryError
 from handlers.desk import Clock
@@ -49,12 +49,12 @@ class SlackSender:
     """The Sender for Slack: DMs to people, thread roots and replies to department channels."""
 
     def __init__(self, client: WebClient, config: SlackConfig, engine: Engine, clock: Clock,
-                 pacer: Pacer | None = None) -> None:
+                 pacer: ChannelPacer | None = None) -> None:
         self.client = client
         self.config = config
         self.lookups = Lookups(engine)
         self.clock = clock
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer or ChannelPacer()
         self.threads = Threads(client, self.lookups)
         self._slack_ids: dict[str, str] = {}
         self._channel_ids: dict[str, str] = {}

@@ -20,7 +20,7 @@ LIMITS: dict[str, tuple[tuple[int, timedelta], ...]] = {
 }
 
 
-class Pacer:
+class RecipientPacer:
     """Counts recent sends per recipient key (``user:zhangwei``, ``chat:…``, ``robot:…``).
 
     A recipient over its limit, or held after a failure, makes the send raise DeliveryError

@@ -16,7 +16,7 @@ from bot.adapters.wecom.config import CLIENT_SECRETS, WeComConfig, load_config, 
 from bot.adapters.wecom.crypto_guard import CallbackGuard
 from bot.adapters.wecom.db import reader_for
 from bot.adapters.wecom.inbound import Callback, Conversation
-from bot.adapters.wecom.pacing import Pacer
+from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.sender import WeComSender
 from bot.adapters.wecom.token_store import DatabaseStorage
@@ -48,7 +48,7 @@ class WeComPlatform:
                                   api_base_url=api_base_url)
         self.directory = Directory(engine, self.reader, app.settings.catalog, self.client,
                                    app.clock)
-        self.pacer = Pacer(app.clock)
+        self.pacer = RecipientPacer(app.clock)
         self.sender = WeComSender(
             self.client, secrets.agent_id, app.settings.catalog, self.directory, self.pacer,
             robots=config.robot_webhooks, chats=config.chats, admins=app.settings.policy.admins,

@@ -15,7 +15,7 @@ import httpx
 from bot.adapters.wecom import cards, images
 from bot.adapters.wecom.card_update import CARD_UPDATE, update_clicked_card
 from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient, delivery_errors
-from bot.adapters.wecom.pacing import Pacer
+from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import bodies
 from bot.dispatch import FIRST_BACKOFF, DeliveryError
@@ -42,7 +42,7 @@ class WeComSender:
     """The Sender for WeCom; a message of several parts resumes where a failed try stopped."""
 
     def __init__(self, client: WeComClient, agent_id: int, catalog: Catalog,
-                 directory: Directory, pacer: Pacer, robots: dict[str, str] | None = None,
+                 directory: Directory, pacer: RecipientPacer, robots: dict[str, str] | None = None,
                  chats: dict[str, str] | None = None, admins: tuple[str, ...] = (),
                  http: httpx.Client | None = None) -> None:
         self.client = client
