@@ -37,11 +37,14 @@ MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again wi
 
 
 class DeliveryError(Exception):
-    """A platform refused or failed a message; ``retry_after`` (seconds) if it said when."""
+    """A platform refused or failed a message; ``retry_after`` (seconds) if it said when.
+    ``paced``: not tried at all, the target must wait its turn (no attempt is counted)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None,
+                 paced: bool = False) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.paced = paced
 
 
 class Sender(Protocol):
@@ -150,11 +153,10 @@ class Dispatcher:
         if ids:
             stmt = select(Request).where(col(Request.id).in_(ids))
             requests = {r.id: r for r in session.exec(stmt)}
+        outbox.lease(session, [row.id for row in rows if row.id is not None], now + LEASE)
         leased = []
         for row in rows:
             assert row.id is not None
-            row.due_at = now + LEASE
-            session.add(row)
             request = requests.get(row.request_id)
             message = Message.from_dict(row.payload)
             message = replace(message, extra={**message.extra, "outbox_id": row.id})
@@ -192,7 +194,10 @@ class Dispatcher:
                 if exc.retry_after is not None:
                     wait = self.clock() + backoff(item.attempts + 1, exc.retry_after)
                     slots[message.target] = (wait, wait)
-                log.warning("delivery failed, retrying later: %s", exc)
+                if exc.paced:
+                    log.debug("waiting for its turn: %s", exc)
+                else:
+                    log.warning("delivery failed, retrying later: %s", exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row
                 log.exception("sender crashed; the message will be retried")
@@ -204,22 +209,27 @@ class Dispatcher:
         return outcomes
 
     def _record(self, outcomes: list[_Outcome], now: datetime, stats: DispatchStats) -> None:
+        recorded: list[outbox.Recorded] = []
+        for outcome in outcomes:
+            item, error = outcome.leased, outcome.error
+            if outcome.postpone_to is not None:  # not tried: its target had to wait
+                recorded.append(outbox.Recorded(item.row_id, item.attempts,
+                                                due_at=outcome.postpone_to))
+            elif error is not None:
+                tries = item.attempts + (0 if error.paced else 1)
+                due = now + backoff(item.attempts + 1, error.retry_after)
+                recorded.append(outbox.Recorded(item.row_id, tries, due_at=due,
+                                                error=str(error)[:outbox.MAX_ERROR]))
+                stats.failed += 1
+            else:
+                recorded.append(outbox.Recorded(item.row_id, item.attempts + 1,
+                                                delivered_at=now, platform_ref=outcome.ref))
+                stats.delivered += 1
         with transaction(self.engine) as session:
+            outbox.record(session, recorded)
             for outcome in outcomes:
-                row = session.get(Outbox, outcome.leased.row_id)
-                if row is None or row.delivered_at is not None:
-                    continue
-                if outcome.postpone_to is not None:
-                    row.due_at = outcome.postpone_to
-                elif outcome.error is not None:
-                    wait = backoff(row.attempts + 1, outcome.error.retry_after)
-                    outbox.mark_failed(row, now, str(outcome.error), wait)
-                    stats.failed += 1
-                else:
-                    outbox.mark_delivered(row, now, outcome.ref)
-                    stats.delivered += 1
+                if outcome.error is None and outcome.postpone_to is None:
                     self._store_thread(session, outcome)
-                session.add(row)
 
     @staticmethod
     def _store_thread(session: Session, outcome: _Outcome) -> None:

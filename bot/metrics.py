@@ -92,8 +92,9 @@ class _MeteredSender:
     def send(self, message: Message, thread_ref: str | None) -> str | None:
         try:
             ref = self.inner.send(message, thread_ref)
-        except DeliveryError:
-            self.metrics.notifications.labels(self.platform, "retried").inc()
+        except DeliveryError as exc:
+            outcome = "paced" if exc.paced else "retried"
+            self.metrics.notifications.labels(self.platform, outcome).inc()
             raise
         self.metrics.notifications.labels(self.platform, "sent").inc()
         return ref

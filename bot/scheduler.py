@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and replay window
+KICK_DELAY = timedelta(milliseconds=100)  # kicks this close together share one dispatch pass
 
 
 @dataclass
@@ -65,6 +67,9 @@ class Scheduler:
         self.scheduler.add_job(self._dispatch, "interval", seconds=dispatch_seconds,
                                id="dispatch", replace_existing=True, coalesce=True,
                                max_instances=1, misfire_grace_time=dispatch_seconds)
+        self._passing = threading.Lock()   # held while a dispatch pass (or its reruns) goes on
+        self._kicked = threading.Event()   # rows were queued since the pass began
+        self._scheduled = threading.Event()  # a kicked pass is already on APScheduler's list
 
     def _sweep(self) -> None:
         try:
@@ -81,10 +86,25 @@ class Scheduler:
         self._dispatch()
 
     def _dispatch(self) -> None:
+        """One dispatch pass, run again while kicks came in during it; a pass already going
+        on (the sweep's, the timer's) takes a kick over instead of a second pass."""
+        self._scheduled.clear()
+        if not self._passing.acquire(blocking=False):
+            self._kicked.set()
+            return
         try:
-            self.dispatcher.run_once()
-        except Exception:  # noqa: BLE001 - rows stay in the outbox for the next run
-            log.exception("dispatch failed")
+            while True:
+                self._kicked.clear()
+                try:
+                    self.dispatcher.run_once()
+                except Exception:  # noqa: BLE001 - rows stay in the outbox for the next run
+                    log.exception("dispatch failed")
+                if not self._kicked.is_set():
+                    break
+        finally:
+            self._passing.release()
+        if self._kicked.is_set():  # came just as the pass ended
+            self.kick()
 
     def start(self) -> None:
         """Start the jobs, sweeping once at once (a process that was down catches up)."""
@@ -92,9 +112,14 @@ class Scheduler:
         self.scheduler.modify_job("sweep", next_run_time=datetime.now(UTC))
 
     def kick(self) -> None:
-        """Deliver soon: a command just queued notifications."""
-        if self.scheduler.running:
-            self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC))
+        """Deliver soon: a command just queued notifications. Kicks during a pass make it go
+        once more; kicks within ``KICK_DELAY`` share one pass (a burst of commands does not
+        start a pass each, nor log APScheduler's "skipped" warning for each)."""
+        self._kicked.set()
+        if self._passing.locked() or self._scheduled.is_set() or not self.scheduler.running:
+            return
+        self._scheduled.set()
+        self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC) + KICK_DELAY)
 
     def alive(self) -> bool:
         """True while the scheduler runs and the last sweep is recent."""

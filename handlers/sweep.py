@@ -36,15 +36,68 @@ class SweepStats:
     skipped: bool = False
 
 
+CHUNK = 200  # requests a rescheduling transaction looks at
+
+
 def sweep(desk: Desk, now: datetime, limit: int = 5000) -> SweepStats:
-    """Evaluate requests whose next check is due; each rule is acted on exactly once."""
-    with transaction(desk.engine) as session:
-        if desk.engine.dialect.name == "postgresql":
-            schema_key = func.hashtext(func.coalesce(func.current_schema(), ""))
-            locked = session.execute(
-                select(func.pg_try_advisory_xact_lock(SWEEP_LOCK, schema_key))).scalar()
-            if not locked:
+    """Evaluate requests whose next check is due; each rule is acted on exactly once.
+
+    Most requests due for a check have nothing to say yet (a burst of new requests is due
+    for its first check at once): those are rescheduled first, ``CHUNK`` to a short
+    transaction, so that commands never wait long for SQLite's one writer. What is due then
+    goes out in one transaction, one batched message per recipient."""
+    quiet = _reschedule_quiet(desk, now, limit)
+    if quiet.skipped:
+        return quiet
+    acted = _act_on_due(desk, now, limit)
+    return SweepStats(requests=quiet.requests + acted.requests, claimed=acted.claimed,
+                      skipped=acted.skipped)
+
+
+def _locked(session: Session, desk: Desk) -> bool:
+    """On PostgreSQL, this schema's sweep lock for the transaction (False: another has it)."""
+    if desk.engine.dialect.name != "postgresql":
+        return True
+    schema_key = func.hashtext(func.coalesce(func.current_schema(), ""))
+    return bool(session.execute(
+        select(func.pg_try_advisory_xact_lock(SWEEP_LOCK, schema_key))).scalar())
+
+
+def _reschedule_quiet(desk: Desk, now: datetime, limit: int) -> SweepStats:
+    """Set the next check of due requests with no rule due now, chunk by chunk; the ones
+    with something due are left for ``_act_on_due``."""
+    after, quiet = 0, 0
+    while after >= 0:
+        with transaction(desk.engine) as session:
+            if not _locked(session, desk):
                 return SweepStats(skipped=True)
+            stmt = (select(Request)
+                    .where(col(Request.next_sweep_at) <= now, col(Request.id) > after)
+                    .order_by(col(Request.id)).limit(min(CHUNK, limit)))
+            if desk.engine.dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = list(session.exec(stmt))
+            actor = Person(id=SYSTEM_ACTOR, name="crossdesk", created_at=now)
+            ctx = Ctx(desk=desk, session=session, actor=actor, now=now,
+                      locale=desk.policy.locale)
+            with session.no_autoflush:
+                due, breaches = _collect(ctx, rows)
+            busy = {r.id for r, _ in due}
+            for row in rows:
+                if row.id in busy:
+                    session.expunge(row)  # unchanged: _act_on_due looks at it again
+            _record_breaches(session, {k: v for k, v in breaches.items()
+                                       if k[0] not in busy}, now)
+            quiet += len(rows) - len(busy)
+        after = (rows[-1].id or 0) if len(rows) == min(CHUNK, limit) else -1
+    return SweepStats(requests=quiet)
+
+
+def _act_on_due(desk: Desk, now: datetime, limit: int) -> SweepStats:
+    """The requests with a rule due now: claim each rule once and send what it says."""
+    with transaction(desk.engine) as session:
+        if not _locked(session, desk):
+            return SweepStats(skipped=True)
         stmt = (
             select(Request)
             .where(col(Request.next_sweep_at) <= now)

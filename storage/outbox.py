@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import Outbox
 
 MAX_ERROR = 500
+ANSWER_GRACE = timedelta(seconds=10)  # the answer's own path has it first; then the dispatcher
 _TABLE = SQLModel.metadata.tables["outbox"]
 # Core statements compiled once and reused (the ORM insert path costs more per call).
 _PLAIN = insert(_TABLE)
@@ -49,11 +51,13 @@ def enqueue(
     return connection.execute(stmt, values).scalar_one_or_none() is not None
 
 
-def add(session: Session, target: str, payload: dict[str, Any], now: datetime,
-        request_id: int | None = None) -> int:
-    """Queue one notification due now; its row id (to deliver it at once)."""
-    values = {"target": target, "payload": payload, "created_at": now, "due_at": now,
-              "attempts": 0, "dedupe_key": None, "request_id": request_id}
+def add_answer(session: Session, target: str, payload: dict[str, Any], now: datetime) -> int:
+    """Queue a person's answer, for the inbound path to send at once (``claim_ids``); the
+    dispatcher leaves it alone for ``ANSWER_GRACE``, then sends it itself (the process that
+    took the message died before answering). Its row id."""
+    values = {"target": target, "payload": payload, "created_at": now,
+              "due_at": now + ANSWER_GRACE, "attempts": 0, "dedupe_key": None,
+              "request_id": None}
     return int(session.connection().execute(_RETURNING_ID, values).scalar_one())
 
 
@@ -71,29 +75,57 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
 
 
 def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbox]:
-    """These rows, if still undelivered and due by ``now`` (not leased by another sender)."""
+    """These answers, unless delivered, tried, or leased by a dispatcher already."""
     stmt = (select(Outbox)
             .where(col(Outbox.id).in_(list(ids)), col(Outbox.delivered_at).is_(None),
-                   col(Outbox.due_at) <= now)
+                   col(Outbox.attempts) == 0, col(Outbox.due_at) <= now + ANSWER_GRACE)
             .order_by(col(Outbox.id)))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return list(session.exec(stmt))
 
 
-def mark_delivered(row: Outbox, now: datetime, platform_ref: str | None) -> None:
-    """Record a successful delivery."""
-    row.delivered_at = now
-    row.platform_ref = platform_ref
-    row.attempts += 1
-    row.last_error = None
+def lease(session: Session, ids: Sequence[int], until: datetime) -> None:
+    """Hold these rows for one sender until ``until`` (then they are due again)."""
+    if ids:
+        session.connection().execute(update(_TABLE).where(_TABLE.c.id.in_(list(ids)))
+                                     .values(due_at=until))
 
 
-def mark_failed(row: Outbox, now: datetime, error: str, retry_in: timedelta) -> None:
-    """Record a failure and reschedule the row; it is never dropped."""
-    row.attempts += 1
-    row.last_error = error[:MAX_ERROR]
-    row.due_at = now + retry_in
+def record(session: Session, rows: Sequence[Recorded]) -> None:
+    """Write what happened to leased rows, in a few statements (no row is loaded): delivered
+    ones get ``delivered_at`` and the platform's reference; the others their next due time,
+    attempt count and error. A row delivered meanwhile (by another sender) is left alone."""
+    delivered = [{"i": r.row_id, "at": r.delivered_at, "ref": r.platform_ref,
+                  "n": r.attempts} for r in rows if r.delivered_at is not None]
+    waiting = [{"i": r.row_id, "due": r.due_at, "err": r.error, "n": r.attempts}
+               for r in rows if r.delivered_at is None]
+    connection = session.connection()
+    if delivered:
+        connection.execute(_DELIVERED, delivered)
+    if waiting:
+        connection.execute(_WAITING, waiting)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome for one leased row: delivered (``delivered_at``) or due again at
+    ``due_at``, with its attempt count and last error."""
+
+    row_id: int
+    attempts: int
+    delivered_at: datetime | None = None
+    platform_ref: str | None = None
+    due_at: datetime | None = None
+    error: str | None = None
+
+
+_UNSENT = (_TABLE.c.id == bindparam("i")) & _TABLE.c.delivered_at.is_(None)
+_DELIVERED = update(_TABLE).where(_UNSENT).values(
+    delivered_at=bindparam("at"), platform_ref=bindparam("ref"), attempts=bindparam("n"),
+    last_error=None)
+_WAITING = update(_TABLE).where(_UNSENT).values(
+    due_at=bindparam("due"), last_error=bindparam("err"), attempts=bindparam("n"))
 
 
 def pending_count(session: Session) -> int:

@@ -1,17 +1,17 @@
 """What every listener shares: the desk, the people map, the command threads, the after-ack pool.
 
 A command runs before its ack (it takes milliseconds), and the ack carries the answer. It runs
-in one of ``COMMAND_THREADS`` threads so that the listener can keep Slack's 3-second promise:
-a command still running after ``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on
-it", and its answer follows when it is done. When every thread stays busy for
-``BUSY_WAIT_SECONDS`` the person is told "busy, try again", and nothing is stored. What only
-shows something after the ack (a click's answer, a modal, the Home tab) goes to ``later``.
+in one of ``COMMAND_THREADS`` threads, which take commands in arrival order, so that the
+listener can keep Slack's 3-second promise: a command still running after
+``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on it", and its answer follows when
+it is done. A command that has not started after ``BUSY_WAIT_SECONDS`` is taken back and
+the person is told "busy, try again": nothing is stored. What only shows something after the
+ack (a click's answer, a modal, the Home tab) goes to ``later``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,7 +27,7 @@ from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
 COMMAND_THREADS = 4  # commands at once; more only queue on the database (SQLite: one writer)
-BUSY_WAIT_SECONDS = 1.0  # a command that finds no free thread by then is answered "busy"
+BUSY_WAIT_SECONDS = 1.0  # a command not started by then is taken back and answered "busy"
 ACK_BUDGET_SECONDS = 2.5  # a command still running then is acked "working on it"
 LATER_THREADS = 2
 
@@ -44,8 +44,6 @@ class SlackDeps:
         COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))
     work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         LATER_THREADS, thread_name_prefix="crossdesk-slack-later"))
-    slots: threading.BoundedSemaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(COMMAND_THREADS))
 
     @property
     def catalog(self) -> Catalog:
@@ -70,15 +68,17 @@ class SlackDeps:
         when it is still running after the budget (``late`` gets the answer then)."""
         started = time.monotonic()
         locale = self.people.locale_of(user_id, self.app.settings.policy.locale)
-        if not self.slots.acquire(timeout=BUSY_WAIT_SECONDS):
-            log.warning("every Slack command thread is busy; a command was refused")
-            return refusal(locale, "err.busy")
         try:
             future = self.commands.submit(self._run, user_id, user_name, text, key)
         except RuntimeError:  # stopping
-            self.slots.release()
             return refusal(locale, "err.try_again")
-        future.add_done_callback(lambda _done: self.slots.release())
+        try:
+            return future.result(timeout=BUSY_WAIT_SECONDS)
+        except FutureTimeout:
+            if future.cancel():  # still waiting for a thread: the desk is overloaded
+                log.warning("a Slack command waited %.1f s for a thread; refused",
+                            BUSY_WAIT_SECONDS)
+                return refusal(locale, "err.busy")
         budget = max(0.1, ACK_BUDGET_SECONDS - (time.monotonic() - started))
         try:
             return future.result(timeout=budget)

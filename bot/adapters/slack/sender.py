@@ -67,7 +67,8 @@ class SlackSender:
         now = self.clock()
         wait = self.pacer.wait(key, now)
         if wait > 0:
-            raise DeliveryError(f"slack: {channel} is paced or backing off", retry_after=wait)
+            raise DeliveryError(f"slack: {channel} is paced or backing off", retry_after=wait,
+                                paced=True)
         thread_ts = thread_ref if is_ts(thread_ref) and not message.thread_root else None
         mention = None
         if message.thread_root and message.target_kind == "dept":

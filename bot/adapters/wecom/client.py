@@ -21,6 +21,7 @@ TIMEOUT = 10.0
 RATE_LIMITED = {45009, 45011, 45033}
 BUSY = {-1}
 RATE_LIMIT_WAIT = 60.0
+POOL_SIZE = 32  # connections kept to the API host (requests' default is 10)
 
 
 class WeComClient(WeChatClient):
@@ -30,6 +31,10 @@ class WeComClient(WeChatClient):
                  api_base_url: str | None = None, timeout: float = TIMEOUT) -> None:
         super().__init__(corp_id, secret, session=session, timeout=timeout)
         self.API_BASE_URL = api_base_url or REAL_API
+        # answers go out from many request threads at once, beside the dispatcher
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+        self._http.mount("https://", adapter)
+        self._http.mount("http://", adapter)
 
     def fetch_access_token(self) -> dict[str, Any]:
         """Fetch a token from this client's host (wechatpy hard-codes the real one)."""

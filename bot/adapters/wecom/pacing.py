@@ -41,7 +41,8 @@ class RecipientPacer:
             waits = [self._wait(key, count, now) for key, count in wanted.items()]
         worst = max(waits, default=(0.0, ""))
         if worst[0] > 0:
-            raise DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0])
+            raise DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0],
+                                paced=True)
 
     def _wait(self, key: str, count: int, now: datetime) -> tuple[float, str]:
         held = self._held.get(key)

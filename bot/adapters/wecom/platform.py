@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from sqlalchemy import Engine
 from starlette.routing import BaseRoute
@@ -28,8 +30,8 @@ from handlers.i18n import t
 from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
-COMMAND_SLOTS = 8  # callbacks run at once; more only queue on the database
-BUSY_WAIT_SECONDS = 1.0  # then "busy, try again" (WeCom waits 5 s for the answer)
+COMMAND_THREADS = 4  # callbacks run at once, in arrival order; more only queue on the database
+BUSY_WAIT_SECONDS = 1.0  # one not started by then is taken back: "busy" (WeCom waits 5 s)
 
 
 class WeComPlatform:
@@ -57,20 +59,23 @@ class WeComPlatform:
         self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock)
         crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
         self.guard = CallbackGuard(crypto, engine, app.clock)
-        self._slots = threading.BoundedSemaphore(COMMAND_SLOTS)
+        self.commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="wecom-command")
         self._delivering = 0
         self._idle = threading.Condition()
 
     def receive(self, callback: Callback) -> Reply | None:
-        """Run one callback (committed before the 200); "busy" when no slot frees in time."""
-        if not self._slots.acquire(timeout=BUSY_WAIT_SECONDS):
-            log.warning("every WeCom callback slot is busy; a message was refused")
-            locale = self.app.settings.policy.locale
-            return Reply((Message(text=t(locale, "err.busy"), locale=locale),), ok=False)
+        """Run one callback (committed before the 200); "busy" when it could not start within
+        ``BUSY_WAIT_SECONDS`` (then it never runs)."""
+        future = self.commands.submit(self.conversation.run, callback)
         try:
-            reply = self.conversation.run(callback)
-        finally:
-            self._slots.release()
+            reply = future.result(timeout=BUSY_WAIT_SECONDS)
+        except FutureTimeout:
+            if future.cancel():
+                log.warning("a WeCom message waited %.1f s for a thread; refused",
+                            BUSY_WAIT_SECONDS)
+                locale = self.app.settings.policy.locale
+                return Reply((Message(text=t(locale, "err.busy"), locale=locale),), ok=False)
+            reply = future.result()  # running: the engine bounds how long it may take
         if reply is not None and reply.answer_rows:
             with self._idle:
                 self._delivering += 1
@@ -110,7 +115,8 @@ class WeComPlatform:
         """Nothing runs in the background: callbacks arrive over HTTP."""
 
     def stop(self) -> None:
-        """Let answers in flight go out, then close connections."""
+        """Let running callbacks finish and their answers go out, then close connections."""
+        self.commands.shutdown(wait=True, cancel_futures=True)
         self.wait_idle()
         self.storage.close()
         self.sender.close()

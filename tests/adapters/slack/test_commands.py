@@ -3,6 +3,8 @@ message Slack shows to the typer only); the response_url only when the desk is s
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlmodel import Session, select
 
@@ -127,18 +129,16 @@ def test_a_desk_with_every_thread_busy_answers_busy_and_stores_nothing(
     is told, in their language, to send it again; nothing is stored, so sending it again
     (even the same delivery) works."""
     monkeypatch.setattr(runtime, "BUSY_WAIT_SECONDS", 0.2)
-    slots = slack.platform.deps.slots
-    taken = 0
-    while slots.acquire(blocking=False):
-        taken += 1
+    release = threading.Event()
+    for _ in range(runtime.COMMAND_THREADS):
+        slack.platform.deps.commands.submit(release.wait, 10)
     body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
     try:
         busy = reply_in(slack.dispatch(body).body)
         assert "繁忙" in busy["text"] and "重新发送" in busy["text"]
         assert slack.requests() == [] and not slack.pending()
     finally:
-        for _ in range(taken):
-            slots.release()
+        release.set()
     assert reply_in(slack.dispatch(body).body)["text"].startswith("已提交 FIN-1")
     assert [r.ref for r in slack.requests()] == ["FIN-1"]
 

@@ -5,6 +5,7 @@ not be stored is answered in the callback's own encrypted reply, with nothing st
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 import xmltodict
@@ -73,17 +74,15 @@ def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
 def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
         wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(platform_mod, "BUSY_WAIT_SECONDS", 0.2)
-    slots: threading.BoundedSemaphore = wecom.platform._slots
-    taken = 0
-    while slots.acquire(blocking=False):
-        taken += 1
+    release = threading.Event()
+    for _ in range(platform_mod.COMMAND_THREADS):  # every thread busy with other messages
+        wecom.platform.commands.submit(release.wait, 10)
     ts = int(wecom.clock().timestamp())
     body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7003)
     try:
         response = wecom.post(body, nonce="busy001")
     finally:
-        for _ in range(taken):
-            slots.release()
+        release.set()
     assert response.status_code == 200
     assert "繁忙" in passive_text(wecom, response.text)
     assert refs(wecom) == []
@@ -105,3 +104,18 @@ def test_a_database_that_refuses_is_answered_try_again_in_the_reply(wecom: WeCom
     assert response.status_code == 200 and "稍后再试" in passive_text(wecom, response.text)
     assert refs(wecom) == []
     assert wecom.post(body, nonce="down002").text == "" and refs(wecom) == ["FIN-1"]
+
+
+def test_an_answer_whose_process_died_is_sent_by_the_dispatcher(wecom: WeCom) -> None:
+    """The callback committed its answer, then the process died before sending it: the
+    dispatcher leaves a fresh answer to the callback's own path, then sends it itself."""
+    from bot.adapters.wecom.inbound import Callback
+
+    reply = wecom.platform.receive(Callback(userid="lihua", delivery_key="7100",
+                                            corp_id=CORP_ID, text="提单 财务 报销 出租车 86元"))
+    assert reply is not None and reply.answer_rows  # stored; never handed to deliver()
+    wecom.dispatch()
+    assert not any("FIN-1" in r for r in wecom.replies_to("lihua")), "not yet: its path has it"
+    wecom.clock.set(wecom.clock() + timedelta(seconds=11))
+    wecom.dispatch()
+    assert len([r for r in wecom.replies_to("lihua") if r.startswith("已提交 FIN-1")]) == 1
