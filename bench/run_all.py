@@ -1,4 +1,4 @@
-"""Run every benchmark (core, sweep, slack_http, digest) and print one table of figures.
+"""Run every benchmark (core, sweep, slack_http, wecom_callback, digest); one table of figures.
 
 Each script prints its own summary; this collects the lines that carry a target (PASS, MISS
 or info) into one table, on SQLite and PostgreSQL, and keeps the full output in
@@ -19,12 +19,14 @@ SCRIPTS = {
     "core": ["core.py"],
     "sweep": ["sweep.py"],
     "slack_http": ["slack_http.py"],
+    "wecom_callback": ["wecom_callback.py"],
     "digest": ["digest.py"],
 }
 QUICK = {
     "core": ["--requests", "20000", "--opens", "500", "--queue-runs", "50"],
     "sweep": ["--sizes", "2000", "20000", "--runs", "2"],
-    "slack_http": ["--requests", "500"],
+    "slack_http": ["--requests", "500", "--rounds", "1"],
+    "wecom_callback": ["--requests", "500"],
     "digest": ["--requests", "100000"],
 }
 MARKS = ("PASS", "MISS", " info")

@@ -208,19 +208,28 @@ def summarize_problems(lines: list[str], limit: int = 6) -> list[str]:
 # --------------------------------------------------------------------------- API stand-in
 
 
+def _field(body: bytes, name: str) -> str | None:
+    """A field of a JSON or form-encoded Web API call."""
+    text = body.decode("utf-8", "replace")
+    try:
+        value = json.loads(text).get(name)
+    except (ValueError, AttributeError):
+        value = (parse_qs(text).get(name) or [None])[0]
+    return str(value) if value else None
+
+
 def _slack_reply(path: str, _query: dict[str, str], body: bytes) -> dict[str, Any]:
     method = path.rsplit("/", 1)[-1]
     reply: dict[str, Any] = {"ok": True}
     if method == "auth.test":
         reply.update(user_id="U0BOT", bot_id="B0BOT", team_id="T0ACME", user="crossdesk")
     elif method == "users.info":
-        form = parse_qs(body.decode("utf-8", "replace"))
-        user = (form.get("user") or ["U0NEW"])[0]
+        user = _field(body, "user") or "U0NEW"
         reply["user"] = {"id": user, "name": user.lower(), "real_name": f"Bench {user}",
                          "locale": "en-US", "profile": {"real_name": f"Bench {user}",
                                                         "display_name": user.lower()}}
     elif method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-        reply.update(channel="C0BENCH", ts=f"{time.time():.6f}")
+        reply.update(channel=_field(body, "channel") or "C0BENCH", ts=f"{time.time():.6f}")
     elif method == "conversations.list":
         reply["channels"] = []
         reply["response_metadata"] = {"next_cursor": ""}
