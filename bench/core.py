@@ -47,9 +47,9 @@ from bench_pg import ensure_database, reset_schema
 from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
-from bot import app as app_mod
-from bot import config as config_mod
-from bot.clock import ManualClock
+from bot.runtime import app as app_mod
+from bot.runtime import config as config_mod
+from bot.runtime.clock import ManualClock
 from handlers.catalog import Category, Department
 from handlers.sla import BusinessCalendar
 from storage import migrate

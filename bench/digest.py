@@ -75,9 +75,9 @@ from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from bot import app as app_mod
-from bot import config as config_mod
-from bot.clock import ManualClock
+from bot.runtime import app as app_mod
+from bot.runtime import config as config_mod
+from bot.runtime.clock import ManualClock
 from handlers.catalog import Department
 from handlers.digest import WEEK, Figures, bounds, build_all, company, week_label, week_start
 from handlers.digest_render import render, scorecard
@@ -763,15 +763,15 @@ def company_pass(engine: Engine, desk: Any, monday: date, weight: float) -> str:
 
 
 def report_builder() -> tuple[Callable[..., Any] | None, str]:
-    """bot.report.build_report when it exists (it is optional)."""
+    """bot.cli.report.build_report when it exists (it is optional)."""
     try:
-        from bot import report
+        from bot.cli import report as report
     except Exception as exc:  # noqa: BLE001 - someone else's module, maybe half-written
         return None, f"bot/report.py not importable: {type(exc).__name__}: {exc}"
     build = getattr(report, "build_report", None)
     if build is None:
         return None, "bot/report.py has no build_report"
-    return build, "bot.report.build_report, last 4 weeks"
+    return build, "bot.cli.report.build_report, last 4 weeks"
 
 
 def measure(target: Target, args: argparse.Namespace, expected: dict[str, Expected]

@@ -112,7 +112,7 @@ class Commands:
     command n says ``#n`` in its text and answers late on ``<stand-in>/respond/<n>``."""
 
     def __init__(self, respond_base: str) -> None:
-        from bot import config as config_mod
+        from bot.runtime import config as config_mod
 
         settings = config_mod.load(ROOT / "config.example.toml")
         self.users = [p.slack for p in settings.catalog.people if p.slack]
@@ -288,7 +288,7 @@ def bare_main(database_url: str, port: int, api_base: str) -> None:
     from starlette.routing import Route
 
     from bot.adapters.slack.platform import DISPATCH_THREADS
-    from bot.server import build_server, read_limited
+    from bot.runtime.server import build_server, read_limited
     from storage.engine import make_engine
 
     logging.disable(logging.WARNING)

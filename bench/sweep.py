@@ -19,7 +19,7 @@ For each backend and each backlog size N (default 10,000 and 100,000 open reques
    a breach, repeat or escalation of theirs fell due in the last ``--window`` minutes, the
    rules before it are claimed and ``next_sweep_at`` is that rule's moment, so the sweep has
    real nudges and escalations to claim. Every other row's ``next_sweep_at`` is in the future;
-2. builds the app with ``bot.app.build(settings, ManualClock(now), engine=engine)`` and runs
+2. builds the app with ``bot.runtime.app.build(settings, ManualClock(now), engine=engine)`` and runs
    ``--warmup`` untimed sweeps then ``--runs`` timed ones at ``now`` (Tuesday 2026-11-24
    10:00 Asia/Shanghai, inside everyone's working hours). Between sweeps the due rows get
    their ``next_sweep_at`` back and the claims, breaches and outbox rows stamped ``now`` are
@@ -59,9 +59,9 @@ from sqlalchemy import Engine, bindparam, delete, func, insert, select, text, up
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from bot import app as app_mod
-from bot import config as config_mod
-from bot.clock import ManualClock
+from bot.runtime import app as app_mod
+from bot.runtime import config as config_mod
+from bot.runtime.clock import ManualClock
 from handlers.catalog import Category, Department
 from handlers.desk import Desk
 from handlers.sweep import SweepStats, due_count, sweep

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
-from bot import app as app_mod
-from bot import config as config_mod
 from bot.adapters.console import ConsoleSession
-from bot.clock import ManualClock
+from bot.runtime import app as app_mod
+from bot.runtime import config as config_mod
+from bot.runtime.clock import ManualClock
 from storage import migrate
 from storage.engine import make_engine
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.app import DeskApp
-from bot.clock import ManualClock
-from bot.dispatch import Dispatcher
-from bot.scheduler import tick
+from bot.runtime.app import DeskApp
+from bot.runtime.clock import ManualClock
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.scheduler import tick
 from handlers.messages import Message
 
 

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from starlette.routing import BaseRoute
 
-from bot.routing import PlatformRoute
+from bot.runtime.routing import PlatformRoute
 
 
 class Platform(Protocol):

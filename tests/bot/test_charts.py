@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot import charts
+from bot.runtime import charts
 from handlers.digest import Figures
 from handlers.digest_post import DigestPolicy, post_due
 from storage.models import Outbox

@@ -1,6 +1,6 @@
 """`crossdesk …` as a user runs it: init, db upgrade, chat, demo, export and --help.
 
-In-process runs use typer's CliRunner on ``bot.cli.app``; the demo, stdin-driven chat and
+In-process runs use typer's CliRunner on ``bot.cli.main.app``; the demo, stdin-driven chat and
 ``python -m bot`` run as real subprocesses through the installed ``crossdesk`` script.
 Every database and config lives under tmp_path.
 """
@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from storage import migrate
 from storage.engine import make_engine
 from tests.conftest import EXAMPLE

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import config as config_mod
-from bot.cli import app
+from bot.cli.main import app
+from bot.runtime import config as config_mod
 from tests.conftest import EXAMPLE
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
@@ -123,7 +123,7 @@ def test_find_config_prefers_explicit_then_config_toml_then_example(tmp_path, mo
     packaged = config_mod.find_config(None)
     assert packaged.resolve() == EXAMPLE.resolve()  # nothing in the cwd: the shipped sample
     # inside the package, so an installed wheel (not only a checkout) carries it
-    assert packaged.parent == Path(config_mod.__file__).parent
+    assert packaged.parent == Path(config_mod.__file__).parent.parent  # the bot package
     assert packaged.read_bytes() == EXAMPLE.read_bytes()
     write(tmp_path, "# example\n", "config.example.toml")
     assert config_mod.find_config(None) == Path("config.example.toml")

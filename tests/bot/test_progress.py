@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from rich.console import Console
 
-from bot import progress
+from bot.cli import progress
 from tests.bot.test_cli import CROSSDESK, chat_story, invoke
 from tests.conftest import EXAMPLE
 

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from bot.report import build_report, period, write_csv, write_text
-from bot.report_html import write_html
+from bot.cli.report import build_report, period, write_csv, write_text
+from bot.cli.report_html import write_html
 from handlers.digest import bounds
 from tests.bot.test_charts import png_size
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from bot.dispatch import Dispatcher
-from bot.scheduler import Scheduler, tick
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.scheduler import Scheduler, tick
 from handlers.messages import Message
 from tests.conftest import local
 

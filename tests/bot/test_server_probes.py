@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.server import build_server
+from bot.runtime.server import build_server
 
 
 async def ping(_request: Request) -> Response:

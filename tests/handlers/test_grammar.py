@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import load
+from bot.runtime.config import load
 from handlers.catalog import Catalog
 from handlers.grammar import Command, Invalid, parse
 

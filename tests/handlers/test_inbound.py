@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from bot.app import DeskApp
-from bot.clock import ManualClock
-from bot.scheduler import forget_old_deliveries
+from bot.runtime.app import DeskApp
+from bot.runtime.clock import ManualClock
+from bot.runtime.scheduler import forget_old_deliveries
 from handlers.inbound import Inbound
 from handlers.messages import Message, person
 from storage.models import Delivery, Outbox, Request

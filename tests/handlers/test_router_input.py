@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from handlers.i18n import t
 from storage.models import Event, Outbox, Person, Request
 from tests.conftest import PG_URL

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import (  # noqa: F401 - the adapters' rigs, as fixtures here
     fake_slack,
     http_settings,

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import pytest
 from sqlmodel import Session, col, func, select
 
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from storage.models import Event, Outbox, Rating, Request
 from tests.adapters.slack.conftest import SlackDesk
 

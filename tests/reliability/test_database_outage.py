@@ -19,11 +19,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from bot import app as app_mod
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.dispatch import Dispatcher
-from bot.server import PROBE_SECONDS
+from bot.runtime import app as app_mod
+from bot.runtime.clock import ManualClock
+from bot.runtime.config import Settings
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.server import PROBE_SECONDS
 from handlers import notices
 from handlers.i18n import t
 from handlers.messages import Message
@@ -179,7 +179,7 @@ def test_dispatcher_fails_while_cut_and_delivers_after(
     recorder = Recorder()
     dispatcher = Dispatcher(app.desk.engine, lambda _m: recorder, clock)
     proxy.cut()
-    with pytest.raises(OperationalError):  # bot.scheduler.Scheduler logs it and runs again
+    with pytest.raises(OperationalError):  # bot.runtime.scheduler.Scheduler logs it and runs again
         dispatcher.run_once()
     assert recorder.sent == []
     proxy.restore()

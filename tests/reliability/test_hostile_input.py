@@ -36,8 +36,8 @@ from wechatpy.enterprise.crypto import WeChatCrypto  # noqa: TID251 - WeCom's ow
 from bot.adapters.slack.blocks import fallback_text, reply_payload
 from bot.adapters.slack.commands import prefill
 from bot.adapters.wecom.render import MENTION_ALL, bodies
-from bot.app import DeskApp
-from bot.config import Settings
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
 from handlers.messages import Message
 from storage.models import Event, Outbox, Person, Request, SeenNonce
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -333,7 +333,7 @@ def _through_http(served: Served) -> dict[str, Any]:
 
 
 def _catalog(served: Served) -> Any:
-    from bot import config as config_mod
+    from bot.runtime import config as config_mod
 
     return config_mod.load(served.proc.config).catalog
 

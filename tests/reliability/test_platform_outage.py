@@ -2,7 +2,7 @@
 recovers; meanwhile people keep working. Every queued message arrives, in order per request
 thread and per person, none lost, none doubled, and the dispatcher backs off meanwhile.
 
-Driven in-process: bot.dispatch.Dispatcher with a ManualClock and the real Slack sender
+Driven in-process: bot.runtime.dispatch.Dispatcher with a ManualClock and the real Slack sender
 against the local Web API stand-in (the SlackDesk rig of tests/adapters/slack), one
 dispatcher pass per simulated second, as ``dispatch_seconds = 1`` would run it."""
 
@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack.blocks import fallback_text
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from handlers.messages import Message
 from storage.models import Outbox, Person, Request
 from tests.adapters.slack.conftest import SlackDesk

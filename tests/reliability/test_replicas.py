@@ -58,7 +58,7 @@ KILL_AFTER = 0.4          # SIGKILL replica B once this share of commands was ac
 DOWN_SECONDS = 2.0        # how long B stays dead before it is restarted, at least …
 A_MOVES_ON_TIMEOUT = 60.0  # … and at most until A finished the batch it sent at the kill
 RETRY_DEADLINE = 60.0     # a client gives up on one command after this long
-BATCH = 50                # bot.dispatch.Dispatcher's batch size
+BATCH = 50                # bot.runtime.dispatch.Dispatcher's batch size
 SETTLE_TIMEOUT = 240.0
 REF_RE = re.compile(r"\b([A-Z]{2,3}-\d+)\b")
 MARK_RE = re.compile(r"load-\d{5}")
@@ -202,7 +202,7 @@ def undelivered_ids(engine: Engine, leased_after: datetime | None = None) -> set
 def expected_deliveries(engine: Engine, fake: FakeSlack,
                         config: Path) -> dict[int, tuple[str, str]]:
     """Outbox row id → (Slack channel the stand-in would report, request ref)."""
-    from bot import config as config_mod
+    from bot.runtime import config as config_mod
 
     settings = config_mod.load(config)
     channels = {d.key: (d.slack_channel or d.channel).lstrip("#")

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, event, text
 
-from bot import app as app_mod
-from bot.config import Settings
+from bot.runtime import app as app_mod
+from bot.runtime.config import Settings
 from storage import migrate, people
 from storage.engine import make_engine, transaction
 from tests.conftest import PG_SCHEMA, PG_SCHEMA_URL, PG_URL

@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
-from bot.dispatch import Dispatcher
+from bot.runtime.dispatch import Dispatcher
 from handlers.messages import Message
 from handlers.sweep import sweep
 from tests.conftest import local

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.dispatch import DeliveryError, Dispatcher, backoff
+from bot.runtime.dispatch import DeliveryError, Dispatcher, backoff
 from handlers import requests as request_handlers
 from handlers.messages import Message
 from storage.models import Event, Outbox, Request

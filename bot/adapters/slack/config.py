@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 
 MODES = ("socket", "http")
 ENV_HELP = {

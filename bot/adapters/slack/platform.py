@@ -22,10 +22,10 @@ from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
-from bot.app import DeskApp
-from bot.config import Settings
-from bot.routing import PlatformRoute
-from bot.server import read_limited
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
+from bot.runtime.routing import PlatformRoute
+from bot.runtime.server import read_limited
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

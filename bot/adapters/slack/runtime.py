@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from bot.adapters.slack.people import Actor, SlackPeople
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from handlers.catalog import Catalog
 from handlers.i18n import t
 from handlers.inbound import Inbound

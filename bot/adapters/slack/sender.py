@@ -17,7 +17,7 @@ from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.threads import Threads, is_ts
-from bot.dispatch import DeliveryError
+from bot.runtime.dispatch import DeliveryError
 from handlers.desk import Clock
 from handlers.i18n import t
 from handlers.messages import Message

@@ -4,7 +4,7 @@ Wiring for ``crossdesk serve``::
 
     platform = build_wecom(app, settings)      # a bot.adapters.platform.Platform
     routes += platform.routes()                # GET + POST /wecom/callback
-    platform_routes.append(platform.route())   # bot.routing.PlatformRoute
+    platform_routes.append(platform.route())   # bot.runtime.routing.PlatformRoute
     ...
     platform.stop()
 

@@ -20,7 +20,7 @@ from wechatpy.enterprise.replies import TextReply
 
 from bot.adapters.wecom.crypto_guard import CallbackGuard, Rejected
 from bot.adapters.wecom.inbound import Callback, from_xml
-from bot.server import read_limited
+from bot.runtime.server import read_limited
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)

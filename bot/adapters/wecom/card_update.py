@@ -11,7 +11,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.adapters.wecom import cards
 from bot.adapters.wecom.client import WeComClient, delivery_errors
 from bot.adapters.wecom.people import Directory
-from bot.dispatch import DeliveryError
+from bot.runtime.dispatch import DeliveryError
 from handlers.messages import Message
 from storage import wecom_store
 

@@ -13,7 +13,7 @@ from wechatpy.enterprise import WeChatClient
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 from wechatpy.session import SessionStorage
 
-from bot.dispatch import DeliveryError
+from bot.runtime.dispatch import DeliveryError
 
 REAL_API = "https://qyapi.weixin.qq.com/cgi-bin/"
 TIMEOUT = 10.0

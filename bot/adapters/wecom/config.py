@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 
 ENV_HELP = {
     "WECOM_CORP_ID": "the corp id (企业ID, ww…) from 我的企业 › 企业信息",

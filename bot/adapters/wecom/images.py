@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.wecom.client import WeComClient, delivery_errors
-from bot.dispatch import DeliveryError
+from bot.runtime.dispatch import DeliveryError
 
 ROBOT_LIMIT = 2 * 1024 * 1024  # a group robot's image, before base64 (WeCom: "最大不能超过2M")
 

@@ -11,7 +11,7 @@ from wechatpy.enterprise import parse_message
 from bot.adapters.wecom import cards
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from handlers.inbound import Inbound
 from handlers.messages import Message, Reply, person
 

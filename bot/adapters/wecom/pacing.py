@@ -7,7 +7,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.dispatch import DeliveryError
+from bot.runtime.dispatch import DeliveryError
 from handlers.desk import Clock
 
 MINUTE = timedelta(minutes=1)

@@ -22,10 +22,10 @@ from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.sender import WeComSender
 from bot.adapters.wecom.token_store import DatabaseStorage
-from bot.app import DeskApp
-from bot.config import Settings
-from bot.dispatch import Dispatcher
-from bot.routing import PlatformRoute
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.routing import PlatformRoute
 from handlers.i18n import t
 from handlers.messages import Message, Reply
 
@@ -94,7 +94,7 @@ class WeComPlatform:
                 self._idle.notify_all()
 
     def routes(self) -> list[BaseRoute]:
-        """GET + POST /wecom/callback, for bot.server.build_server."""
+        """GET + POST /wecom/callback, for bot.runtime.server.build_server."""
         return [callback_route(self.guard, self.receive, self.deliver,
                                self.config.secrets.agent_id)]
 

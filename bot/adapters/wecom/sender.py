@@ -18,7 +18,7 @@ from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient
 from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import bodies
-from bot.dispatch import FIRST_BACKOFF, DeliveryError
+from bot.runtime.dispatch import FIRST_BACKOFF, DeliveryError
 from handlers.catalog import Catalog
 from handlers.messages import Message
 

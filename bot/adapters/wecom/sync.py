@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
-from bot.app import DeskApp
+from bot.runtime.app import DeskApp
 from storage import people
 from storage.engine import transaction
 

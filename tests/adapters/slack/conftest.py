@@ -22,12 +22,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.adapters.slack import SlackPlatform, build_slack
-from bot.app import DeskApp
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.dispatch import Dispatcher, DispatchStats
-from bot.routing import SenderRouter
-from bot.server import build_server
+from bot.runtime.app import DeskApp
+from bot.runtime.clock import ManualClock
+from bot.runtime.config import Settings
+from bot.runtime.dispatch import Dispatcher, DispatchStats
+from bot.runtime.routing import SenderRouter
+from bot.runtime.server import build_server
 from handlers.messages import Message
 from storage.models import Outbox, Request
 from tests.adapters.slack.fake_slack import FakeSlack, wait_until
@@ -162,8 +162,9 @@ class SlackDesk:
     def deliver(self) -> DispatchStats:
         """One dispatcher pass, as the serve loop's tick would do.
 
-        bot.routing.SenderRouter looks people up in a second session; inside the dispatcher's
-        SQLite write transaction that waits on itself, so its cache is filled first.
+        bot.runtime.routing.SenderRouter looks people up in a second session; inside the
+        dispatcher's SQLite write transaction that waits on itself, so its cache is filled
+        first.
         """
         for row in self.pending():
             if row.target.startswith("person:"):

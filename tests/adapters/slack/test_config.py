@@ -10,10 +10,10 @@ import pytest
 from slack_bolt import BoltRequest
 from slack_sdk.errors import SlackApiError
 
-from bot import config as config_mod
 from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
-from bot.app import DeskApp
-from bot.config import Settings
+from bot.runtime import config as config_mod
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
 from handlers.messages import Message
 from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in
 from tests.adapters.slack.fake_slack import FakeSlack

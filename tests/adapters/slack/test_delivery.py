@@ -10,8 +10,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.adapters.slack import build_slack
-from bot.app import DeskApp
-from bot.config import Settings
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk
 from tests.adapters.slack.fake_slack import FakeSlack
 

@@ -10,8 +10,8 @@ from functools import partial
 import pytest
 
 from bot.adapters.slack import SlackPlatform, build_slack
-from bot.app import DeskApp
-from bot.config import Settings
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV
 from tests.adapters.slack.fake_slack import FakeSlack
 

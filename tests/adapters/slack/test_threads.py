@@ -7,8 +7,8 @@ import dataclasses
 from typing import Any
 
 from bot.adapters.slack import build_slack
-from bot.app import DeskApp
-from bot.config import Settings
+from bot.runtime.app import DeskApp
+from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, text_of
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.test_buttons import buttons

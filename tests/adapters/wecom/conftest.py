@@ -21,12 +21,12 @@ import xmltodict
 from sqlmodel import Session, col, select
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot import config as config_mod
 from bot.adapters.wecom import WeComPlatform, build_wecom
-from bot.app import DeskApp
-from bot.clock import ManualClock
-from bot.dispatch import Dispatcher, DispatchStats
-from bot.server import build_server
+from bot.runtime import config as config_mod
+from bot.runtime.app import DeskApp
+from bot.runtime.clock import ManualClock
+from bot.runtime.dispatch import Dispatcher, DispatchStats
+from bot.runtime.server import build_server
 from storage import request_store
 from storage.models import Event, Outbox, Person, Request, SeenNonce
 from tests.adapters.wecom.fake_api import FakeWeCom

@@ -13,8 +13,8 @@ from bot.adapters.wecom.client import WeComClient
 from bot.adapters.wecom.db import reader_for
 from bot.adapters.wecom.render import MARKDOWN_LIMIT, TEXT_LIMIT, byte_len
 from bot.adapters.wecom.token_store import DatabaseStorage
-from bot.dispatch import DeliveryError, Dispatcher
-from bot.routing import SenderRouter
+from bot.runtime.dispatch import DeliveryError, Dispatcher
+from bot.runtime.routing import SenderRouter
 from handlers.messages import Message
 from storage import outbox
 from storage.engine import transaction
@@ -150,8 +150,8 @@ def test_it_department_reaches_its_group_robot_and_its_members(wecom):
 
 
 def test_dispatch_through_the_shared_router(wecom):
-    """bot.routing.SenderRouter picks WeCom for people with a WeCom id (its reads must not wait for
-    the dispatcher's SQLite write lock: hence the reader engine)."""
+    """bot.runtime.routing.SenderRouter picks WeCom for people with a WeCom id (its reads must
+    not wait for the dispatcher's SQLite write lock: hence the reader engine)."""
     wecom.say("lihua", "提单 财务 报销 出租车 86元")
     reader = reader_for(wecom.app.desk.engine)
     router = SenderRouter(engine=reader, catalog=wecom.app.settings.catalog,

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot import charts
 from bot.adapters.wecom.images import ROBOT_LIMIT
+from bot.runtime import charts
 from handlers.digest_post import DigestPolicy, post_due
 from handlers.messages import Message
 from tests.adapters.wecom.conftest import FINANCE_CHAT, outbox_rows

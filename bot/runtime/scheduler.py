@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.app import DeskApp
-from bot.dispatch import Dispatcher, DispatchStats
+from bot.runtime.app import DeskApp
+from bot.runtime.dispatch import Dispatcher, DispatchStats
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
 from storage import deliveries

@@ -18,15 +18,15 @@ from sqlalchemy import text
 from sqlmodel import Session
 from starlette.routing import BaseRoute
 
-from bot import app as app_mod
 from bot.adapters.platform import Platform
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.dispatch import Dispatcher
-from bot.metrics import Metrics
-from bot.routing import SenderRouter
-from bot.scheduler import Scheduler
-from bot.server import build_server
+from bot.runtime import app as app_mod
+from bot.runtime.clock import SystemClock
+from bot.runtime.config import Settings
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.metrics import Metrics
+from bot.runtime.routing import SenderRouter
+from bot.runtime.scheduler import Scheduler
+from bot.runtime.server import build_server
 from handlers.messages import Message
 from storage import outbox
 from storage.engine import reader_for

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from bot.config import Settings
-from bot.metrics import ReplyObserver, timed
+from bot.runtime.config import Settings
+from bot.runtime.metrics import ReplyObserver, timed
 from handlers import build_router
 from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
@@ -66,7 +66,9 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
     )
     attach = None
     if settings.digest.charts_dir:
-        from bot.charts import attach_chart  # matplotlib loads only when charts are configured
+        from bot.runtime.charts import (
+            attach_chart,  # matplotlib loads only when charts are configured
+        )
 
         attach = attach_chart(settings.path.parent / settings.digest.charts_dir)
     return DeskApp(settings=settings, desk=desk, router=build_router(), clock=clock,

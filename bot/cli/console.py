@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import app as app_mod
 from bot.adapters.console import ConsoleSession
-from bot.clock import ManualClock, SystemClock
-from bot.config import Settings
-from bot.dispatch import Dispatcher
-from bot.scheduler import tick
+from bot.runtime import app as app_mod
+from bot.runtime.clock import ManualClock, SystemClock
+from bot.runtime.config import Settings
+from bot.runtime.dispatch import Dispatcher
+from bot.runtime.scheduler import tick
 
 
 def _start(settings: Settings, start: str | None) -> ManualClock:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.dispatch import Sender
+from bot.runtime.dispatch import Sender
 from handlers.catalog import Catalog
 from handlers.messages import Message
 from storage import people

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bot import config as config_mod
+from bot.runtime import config as config_mod
 
 if TYPE_CHECKING:
-    from bot.report import Report
+    from bot.cli.report import Report
 
 app = typer.Typer(help="crossdesk: an internal service desk between departments.",
                   no_args_is_help=True, add_completion=False)
@@ -71,7 +71,7 @@ def load_settings(config: str | None, database_url: str | None) -> config_mod.Se
 @app.command("check-config")
 def check_config(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Validate a config file; print every problem (exit 1) or a summary of the catalog."""
-    from bot.summary import print_summary
+    from bot.cli.summary import print_summary
 
     settings = load_settings(config, database_url)
     print_summary(settings)
@@ -129,7 +129,7 @@ def chat(
         help="Start the clock here (local ISO time).", callback=_check_now)] = None,
 ) -> None:
     """Talk to the desk as anyone: `alice> /request …`, `@now 2026-11-23T09:00`, `# …`."""
-    from bot.console_runner import run_console
+    from bot.cli.console import run_console
 
     settings = load_settings(config, database_url)
     source = script.read_text(encoding="utf-8").splitlines() if script else None
@@ -148,8 +148,8 @@ def demo(
         "throwaway SQLite file that is deleted afterwards.")] = None,
 ) -> None:
     """Tell the demo story on a throwaway SQLite database with the sample company."""
-    from bot.console_runner import run_console
-    from bot.demo import DEMO_SCRIPT
+    from bot.cli.console import run_console
+    from bot.cli.demo import DEMO_SCRIPT
 
     path = config
     if path is None:
@@ -169,7 +169,7 @@ def tick(
         help="Pretend it is this time (ISO).", callback=_check_now)] = None,
 ) -> None:
     """Run one sweep and one dispatch, then exit."""
-    from bot.console_runner import run_tick
+    from bot.cli.console import run_tick
 
     settings = load_settings(config, database_url)
     with _database(settings.database_url):
@@ -196,7 +196,7 @@ def export(
     Anonymous suggestions are exported without their sender, unless an admin asks with
     --reveal-anonymous --as ADMIN.
     """
-    from bot.export import ExportError, reveal_for, write_export
+    from bot.cli.export import ExportError, reveal_for, write_export
 
     if format not in ("csv", "jsonl"):
         typer.echo("--format must be csv or jsonl", err=True)
@@ -229,7 +229,7 @@ def digest(
                                        "department and week) instead of printing.")] = False,
 ) -> None:
     """Print the weekly department digests, or post them."""
-    from bot.digest_cli import run_digest
+    from bot.cli.digest import run_digest
 
     settings = load_settings(config, database_url)
     run_digest(settings, department, week, post)
@@ -252,10 +252,10 @@ def report(
     """Company scorecard and internal service map for a period, as text, CSV or HTML."""
     from sqlmodel import Session
 
-    from bot import app as app_mod
-    from bot import progress
-    from bot.clock import SystemClock
-    from bot.report import build_report, period
+    from bot.cli import progress
+    from bot.cli.report import build_report, period
+    from bot.runtime import app as app_mod
+    from bot.runtime.clock import SystemClock
     from storage.engine import BATCH_LIMITS, make_engine
 
     if format not in ("text", "csv", "html"):
@@ -287,8 +287,8 @@ def report(
 
 
 def _write_report(result: Report, format: str, out: TextIO, locale: str) -> None:
-    from bot.report import write_csv, write_text
-    from bot.report_html import write_html
+    from bot.cli.report import write_csv, write_text
+    from bot.cli.report_html import write_html
 
     if format == "csv":
         write_csv(result, out)
@@ -305,8 +305,8 @@ def serve(
     log_format: Annotated[str, typer.Option("--log-format", help="text or json.")] = "text",
 ) -> None:
     """Serve the enabled chat platforms, the scheduler and the dispatcher."""
-    from bot import logs
-    from bot.serve import ServeError, run
+    from bot.runtime import logs
+    from bot.runtime.serve import ServeError, run
 
     settings = load_settings(config, database_url)
     logs.setup("json" if log_format == "json" else "text")
@@ -328,9 +328,9 @@ def sync_wecom(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
 ) -> None:
     """Sync people and managers from WeCom's org chart (env WECOM_CORP_ID, WECOM_SECRET)."""
-    from bot import app as app_mod
     from bot.adapters.wecom import WeComConfigError, client_from_env, sync_org
-    from bot.clock import SystemClock
+    from bot.runtime import app as app_mod
+    from bot.runtime.clock import SystemClock
 
     settings = load_settings(config, database_url)
     desk = app_mod.build(settings, SystemClock())

@@ -6,8 +6,8 @@ import base64
 import html
 from typing import TextIO
 
-from bot import charts
-from bot.report import Report, _cells, _notes, _say, _title, _zh
+from bot.cli.report import Report, _cells, _notes, _say, _title, _zh
+from bot.runtime import charts
 
 CSS = {
     "body": "margin:0;padding:16px;background:#f4f5f7;color:#1f2328;font:14px/1.45 "

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import charts
+from bot.runtime import charts
 from handlers.desk import Desk
 from handlers.digest import Figures, compute, tally, week_start
 from handlers.digest_render import arrow, score

@@ -7,10 +7,10 @@ from datetime import datetime
 import typer
 from sqlmodel import Session
 
-from bot import app as app_mod
-from bot import progress
-from bot.clock import SystemClock
-from bot.config import Settings
+from bot.cli import progress
+from bot.runtime import app as app_mod
+from bot.runtime.clock import SystemClock
+from bot.runtime.config import Settings
 from handlers.digest import WEEK, Digest, build_all, parse_week, week_label, week_start
 from handlers.digest_post import claim_post, queue_digest
 from handlers.digest_render import render

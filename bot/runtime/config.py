@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config_service import parse_digest, parse_service
+from bot.runtime.config_service import parse_digest, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
@@ -75,7 +75,7 @@ class Settings:
 
 # The sample company, shipped inside the package (a link to the repository's
 # config.example.toml in a checkout, a copy of it in an installed wheel).
-EXAMPLE_CONFIG = Path(__file__).parent / "config.example.toml"
+EXAMPLE_CONFIG = Path(__file__).parent.parent / "config.example.toml"
 
 
 def find_config(explicit: str | None) -> Path:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.heap import freeze_heap
+from bot.runtime.heap import freeze_heap
 
 MAX_BODY = 1024 * 1024
 PROBE_SECONDS = 5.0  # /healthz and /metrics answer 503 when the database takes longer

@@ -7,7 +7,7 @@ from datetime import timedelta
 from rich.console import Console
 from rich.table import Table
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 from handlers.sla import format_business_duration
 
 

@@ -14,8 +14,8 @@ from typing import Any, TextIO
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, func, select
 
-from bot import progress
-from bot.config import Settings
+from bot.cli import progress
+from bot.runtime.config import Settings
 from storage import migrate
 from storage.engine import BATCH_LIMITS, make_engine
 from storage.models import Event, Rating, Request, Suggestion

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.dispatch import DeliveryError, Sender
+from bot.runtime.dispatch import DeliveryError, Sender
 from handlers.messages import Message, Reply
 from storage import outbox
 from storage.engine import reader_for

@@ -1,0 +1,1 @@
+"""The running desk: config, wiring, the clock, the dispatcher, the scheduler, serve."""
