@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.slack.texts import say
+from handlers.i18n import t
 from tests.adapters.slack.fake_slack import FakeSlack
 
-STILL_WORKING = {say("en", "still_working"), say("zh-CN", "still_working")}
+STILL_WORKING = {t("en", "slack.still_working"), t("zh-CN", "slack.still_working")}
 
 
 def in_ack(response: httpx.Response) -> dict[str, Any] | None:

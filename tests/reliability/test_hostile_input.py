@@ -34,10 +34,10 @@ from sqlmodel import Session, col, select
 from wechatpy.enterprise.crypto import WeChatCrypto  # noqa: TID251 - WeCom's own crypto
 
 from bot.adapters.slack.blocks import fallback_text, reply_payload
-from bot.adapters.slack.commands import prefill
 from bot.adapters.wecom.render import MENTION_ALL, bodies
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
+from handlers.drafts import draft_for
 from handlers.messages import Message
 from storage.models import Event, Outbox, Person, Request, SeenNonce
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -313,7 +313,7 @@ def _through_http(served: Served) -> dict[str, Any]:
     missing, bad = [], []
     for i, user, text, trigger, _ in commands:
         if trigger in forms:
-            if prefill(text.strip(), catalog) is None:
+            if draft_for(text.strip(), catalog) is None:
                 bad.append(("opened a form for a command", user, text[:120]))
             continue
         reply = replies.get(str(i))

@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from bot.adapters.slack import runtime
-from bot.adapters.slack.texts import say
 from handlers.i18n import t
 from tests.adapters.slack.conftest import SlackDesk, desk_held, desk_refusing, signed_headers
 
@@ -92,7 +91,7 @@ def test_a_slow_store_is_acked_still_working_and_answered_later(
         response = post(live_server, body, signed_headers(body, FORM))
         took = time.monotonic() - started
     assert response.status_code == 200 and took < 2.0, took
-    assert response.json() == {"text": say("en", "still_working"),
+    assert response.json() == {"text": t("en", "slack.still_working"),
                                "response_type": "ephemeral"}
     assert slack.answer("slow")["text"].startswith("Opened IT-1")
     assert [r.ref for r in slack.requests()] == ["IT-1"]
