@@ -26,7 +26,9 @@ def person_id_for(userid: str) -> str:
 
 
 class Directory:
-    """Looks people up by WeCom userid and registers newcomers (name from user/get)."""
+    """Looks people up by WeCom userid and registers newcomers (name from user/get). Who a
+    userid is, and a person's userid, are remembered for the process's life (as Slack's
+    people map does): they are asked on every message and every send."""
 
     def __init__(self, engine: Engine, reader: Engine, catalog: Catalog, client: WeComClient,
                  clock: Clock) -> None:
@@ -35,9 +37,17 @@ class Directory:
         self.catalog = catalog
         self.client = client
         self.clock = clock
+        self._person_of: dict[str, str] = {}
+        self._userid_of: dict[str, str] = {}
 
     def actor_for(self, userid: str) -> str:
         """Our person id for a WeCom user, registering them (Chinese by default) if new."""
+        known = self._person_of.get(userid)
+        if known is None:
+            known = self._person_of[userid] = self._actor_for(userid)
+        return known
+
+    def _actor_for(self, userid: str) -> str:
         with Session(self.reader) as session:
             row = people.by_platform_id(session, "wecom", userid)
             if row is not None:
@@ -67,9 +77,14 @@ class Directory:
 
     def userid_of(self, person_id: str) -> str | None:
         """The person's WeCom userid, if they have one."""
-        with Session(self.reader) as session:
-            row = people.get(session, person_id)
-        return row.wecom_id if row else None
+        known = self._userid_of.get(person_id)
+        if known is None:  # not met yet, or no userid then (sync may add one): ask again
+            with Session(self.reader) as session:
+                row = people.get(session, person_id)
+            known = row.wecom_id if row else None
+            if known:
+                self._userid_of[person_id] = known
+        return known
 
     def staff_userids(self, department: str) -> list[str]:
         """WeCom userids of the department's members and leads (those who have one)."""
