@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.cli.report import build_report, period, write_csv, write_text
 from bot.cli.report_html import write_html
 from handlers.digest import bounds
-from tests.bot.test_charts import png_size
+from tests.bot.runtime.test_charts import png_size
 
 W46, W47 = date(2026, 11, 9), date(2026, 11, 16)
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.bot.test_cli import chat_story, invoke
+from tests.bot.cli.test_cli import chat_story, invoke
 from tests.conftest import EXAMPLE
 
 # Mia (HR lead) sends one anonymous suggestion and does nothing else on the desk, so any

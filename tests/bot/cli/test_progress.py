@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from bot.cli import progress
-from tests.bot.test_cli import CROSSDESK, chat_story, invoke
+from tests.bot.cli.test_cli import CROSSDESK, chat_story, invoke
 from tests.conftest import EXAMPLE
 
 STORY = """\
