@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import BindParameter, bindparam, case, func, update
+from sqlalchemy import BindParameter, bindparam, case, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -25,6 +25,7 @@ def ensure_counters(session: Session, departments: Sequence[str]) -> None:
 
 
 _COUNTER = SQLModel.metadata.tables["department_counter"]
+_ADD_EVENT = insert(SQLModel.metadata.tables["event"])
 _NEXT_NUMBER = (update(_COUNTER).where(_COUNTER.c.department == bindparam("d"))
                 .values(last_number=_COUNTER.c.last_number + 1)
                 .returning(_COUNTER.c.last_number))
@@ -58,15 +59,13 @@ def add_event(
     from_state: str | None = None,
     to_state: str | None = None,
     note: str | None = None,
-) -> Event:
-    """Append one row to the request's audit trail."""
+) -> None:
+    """Append one row to the request's audit trail (a Core insert: every command writes one,
+    and nothing reads it back as an object in the same transaction)."""
     assert request.id is not None
-    event = Event(
-        request_id=request.id, actor_id=actor_id, at=at, kind=kind,
-        from_state=from_state, to_state=to_state, note=note,
-    )
-    session.add(event)
-    return event
+    session.connection().execute(_ADD_EVENT, {
+        "request_id": request.id, "actor_id": actor_id, "at": at, "kind": kind,
+        "from_state": from_state, "to_state": to_state, "note": note})
 
 
 def events(session: Session, request_id: int) -> list[Event]:
