@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/core.py                 # SQLite temp file, then PostgreSQL
-    /work/venv/bin/python bench/core.py --sqlite-only
-    /work/venv/bin/python bench/core.py --requests 20000 --opens 500
+    python bench/core.py                 # SQLite temp file, then PostgreSQL
+    python bench/core.py --sqlite-only
+    python bench/core.py --requests 20000 --opens 500
 
 For each database it
 

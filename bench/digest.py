@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/digest.py                      # SQLite temp file + PostgreSQL
-    /work/venv/bin/python bench/digest.py --sqlite-only --requests 100000
-    /work/venv/bin/python bench/digest.py --sqlite-file /tmp/d.db      # keep the SQLite file
-    /work/venv/bin/python bench/digest.py --sqlite-file /tmp/d.db --reuse --profile --explain
+    python bench/digest.py                      # SQLite temp file + PostgreSQL
+    python bench/digest.py --sqlite-only --requests 100000
+    python bench/digest.py --sqlite-file /tmp/d.db      # keep the SQLite file
+    python bench/digest.py --sqlite-file /tmp/d.db --reuse --profile --explain
 
 1. Generation. ``--requests`` requests (default 1,000,000) spread over the two years before
    ``NOW`` (Monday 2026-11-23 09:30 Asia/Shanghai, the scheduler's digest slot) for the ten

@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/sweep.py                  # SQLite temp file, then PostgreSQL
-    /work/venv/bin/python bench/sweep.py --sqlite-only
-    /work/venv/bin/python bench/sweep.py --sizes 10000 100000 --due 1000 --runs 3
-    /work/venv/bin/python bench/sweep.py --sqlite-only --profile   # cProfile the largest size
+    python bench/sweep.py                  # SQLite temp file, then PostgreSQL
+    python bench/sweep.py --sqlite-only
+    python bench/sweep.py --sizes 10000 100000 --due 1000 --runs 3
+    python bench/sweep.py --sqlite-only --profile   # cProfile the largest size
 
 For each backend and each backlog size N (default 10,000 and 100,000 open requests) it
 

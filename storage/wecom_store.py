@@ -47,11 +47,6 @@ def claim_nonce(session: Session, nonce: str, now: datetime, keep: timedelta) ->
     return session.execute(stmt.returning(SeenNonce.nonce)).scalar_one_or_none() is not None
 
 
-def nonce_seen(session: Session, nonce: str) -> bool:
-    """True when ``nonce`` has been accepted before."""
-    return session.get(SeenNonce, nonce) is not None
-
-
 def sent_payload(
     session: Session, platform_ref: str, request_ref: str | None
 ) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from handlers.digest import WEEK, bounds, company, compute, tally
 from storage import digest_queries as q
 from storage.models import Request
-from tests.bot.test_charts import WEEKS
+from tests.bot.runtime.test_charts import WEEKS
 from tests.conftest import local
 from tests.handlers.test_digest import STORY, W47
 

@@ -17,7 +17,7 @@ from handlers.digest_post import DigestPolicy, post_due
 from handlers.messages import Message
 from tests.adapters.wecom.conftest import FINANCE_CHAT, outbox_rows
 from tests.adapters.wecom.test_delivery import queue
-from tests.bot.test_charts import WEEKS, _weeks, png_size
+from tests.bot.runtime.test_charts import WEEKS, _weeks, png_size
 from tests.conftest import local
 
 TITLE = "📊 Finance — week 2026-W47"
