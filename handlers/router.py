@@ -71,8 +71,8 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
     key = inbound.claim_key
     with transaction(desk.engine) as session:
         if key is not None and not deliveries.claim(session, key, now):
-            answer = deliveries.answer_of(session, key) or []
-            return Reply(tuple(Message.from_dict(m) for m in answer), repeat=True)
+            shown = tuple(Message.from_dict(m) for m in deliveries.answer_of(session, key) or [])
+            return Reply(shown, ok=all(m.kind != "error" for m in shown), repeat=True)
         actor = people.get(session, inbound.person_id)
         if actor is None:
             actor = people.register(session, inbound.person_id, inbound.person_id, now,

@@ -58,7 +58,7 @@ def test_a_refusal_is_remembered_too(desk_app: DeskApp) -> None:
     assert not refused.ok
     desk_app.run(said(None, "/request ack FIN-1", who="bob"))
     again = desk_app.run(said("t-ack", "/request ack FIN-1"))
-    assert again.repeat and again.text == refused.text
+    assert again.repeat and again.text == refused.text and not again.ok
 
 
 def test_a_failed_transaction_leaves_no_claim_and_a_retry_runs(desk_app: DeskApp) -> None:
