@@ -61,10 +61,14 @@ def run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
         cause = (str(exc.orig).strip().splitlines() or [""])[0][:200]
         log.warning("a command by %r failed in the database and was rolled back: %s: %s",
                     inbound.person_id, type(exc.orig).__name__, cause)
-        locale = desk.policy.locale
-        key = "err.unstorable" if isinstance(exc, DataError) else "err.try_again"
-        message = Message(text=t(locale, key), locale=locale, kind="error")
-        return Reply((message,), ok=False)
+        return not_run(desk.policy.locale,
+                       "err.unstorable" if isinstance(exc, DataError) else "err.try_again")
+
+
+def not_run(locale: str, key: str) -> Reply:
+    """The answer when a command did not run at all (``err.busy``, ``err.try_again``, …):
+    nothing was stored, the person may send it again."""
+    return Reply((Message(text=t(locale, key), locale=locale, kind="error"),), ok=False)
 
 
 def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:

@@ -63,6 +63,27 @@ def _locked(session: Session, desk: Desk) -> bool:
         select(func.pg_try_advisory_xact_lock(SWEEP_LOCK, schema_key))).scalar())
 
 
+def _due(session: Session, desk: Desk, now: datetime, limit: int,
+         after: int | None = None) -> list[Request]:
+    """Requests due for a check (locked on PostgreSQL; others' locked rows skipped): the most
+    overdue first, or with ``after`` in id order from there (for chunks)."""
+    stmt = select(Request).where(col(Request.next_sweep_at) <= now)
+    if after is None:
+        stmt = stmt.order_by(col(Request.next_sweep_at))
+    else:
+        stmt = stmt.where(col(Request.id) > after).order_by(col(Request.id))
+    stmt = stmt.limit(limit)
+    if desk.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.exec(stmt))
+
+
+def _system_ctx(desk: Desk, session: Session, now: datetime) -> Ctx:
+    """The sweep acts as crossdesk itself, in the desk's language."""
+    actor = Person(id=SYSTEM_ACTOR, name="crossdesk", created_at=now)
+    return Ctx(desk=desk, session=session, actor=actor, now=now, locale=desk.policy.locale)
+
+
 def _reschedule_quiet(desk: Desk, now: datetime, limit: int) -> SweepStats:
     """Set the next check of due requests with no rule due now, chunk by chunk; the ones
     with something due are left for ``_act_on_due``."""
@@ -71,15 +92,8 @@ def _reschedule_quiet(desk: Desk, now: datetime, limit: int) -> SweepStats:
         with transaction(desk.engine) as session:
             if not _locked(session, desk):
                 return SweepStats(skipped=True)
-            stmt = (select(Request)
-                    .where(col(Request.next_sweep_at) <= now, col(Request.id) > after)
-                    .order_by(col(Request.id)).limit(min(CHUNK, limit)))
-            if desk.engine.dialect.name == "postgresql":
-                stmt = stmt.with_for_update(skip_locked=True)
-            rows = list(session.exec(stmt))
-            actor = Person(id=SYSTEM_ACTOR, name="crossdesk", created_at=now)
-            ctx = Ctx(desk=desk, session=session, actor=actor, now=now,
-                      locale=desk.policy.locale)
+            rows = _due(session, desk, now, min(CHUNK, limit), after=after)
+            ctx = _system_ctx(desk, session, now)
             with session.no_autoflush:
                 due, breaches = _collect(ctx, rows)
             busy = {r.id for r, _ in due}
@@ -98,17 +112,8 @@ def _act_on_due(desk: Desk, now: datetime, limit: int) -> SweepStats:
     with transaction(desk.engine) as session:
         if not _locked(session, desk):
             return SweepStats(skipped=True)
-        stmt = (
-            select(Request)
-            .where(col(Request.next_sweep_at) <= now)
-            .order_by(col(Request.next_sweep_at))
-            .limit(limit)
-        )
-        if desk.engine.dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = list(session.exec(stmt))
-        actor = Person(id=SYSTEM_ACTOR, name="crossdesk", created_at=now)
-        ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=desk.policy.locale)
+        rows = _due(session, desk, now, limit)
+        ctx = _system_ctx(desk, session, now)
         with session.no_autoflush:
             due, breaches = _collect(ctx, rows)
         _record_breaches(session, breaches, now)

@@ -6,9 +6,8 @@ rows to be sent again when the lease ends: duplicates are limited to the rows in
 
 A target that must wait (the platform's pace, a 429, a backoff) is not tried again in the
 same pass: its later rows get slots after the wait, one ``PACE_SPACING`` apart, in their
-order (a slot more than ``MAX_POSTPONE`` ahead is looked at again then), and are not looked at
-again before then. A person's answer (``deliver``) is sent at
-once, beside the queue, never behind it."""
+order, and are not looked at again before their slot (or ``MAX_POSTPONE``, whichever comes
+first). A person's answer (``deliver``) is sent at once, beside the queue, never behind it."""
 
 from __future__ import annotations
 
@@ -101,7 +100,8 @@ class Dispatcher:
 
     def deliver(self, ids: Sequence[int]) -> DispatchStats:
         """Send these rows now (a person's answer), beside the queue: a long outbox never
-        delays them. Rows delivered already, leased by a pass, or not due are left alone."""
+        delays them. Rows delivered already, tried already, or leased by a pass are left
+        alone."""
         stats = DispatchStats()
         if ids:
             with transaction(self.engine) as session:

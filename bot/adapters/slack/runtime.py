@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.runtime.app import DeskApp
 from handlers.catalog import Catalog
-from handlers.i18n import t
 from handlers.inbound import Inbound
-from handlers.messages import Message, Reply
+from handlers.messages import Reply
+from handlers.router import not_run
 
 log = logging.getLogger(__name__)
 COMMAND_THREADS = 4  # commands at once; more only queue on the database (SQLite: one writer)
@@ -71,14 +71,14 @@ class SlackDeps:
         try:
             future = self.commands.submit(self._run, user_id, user_name, text, key)
         except RuntimeError:  # stopping
-            return refusal(locale, "err.try_again")
+            return not_run(locale, "err.try_again")
         try:
             return future.result(timeout=BUSY_WAIT_SECONDS)
         except FutureTimeout:
             if future.cancel():  # still waiting for a thread: the desk is overloaded
                 log.warning("a Slack command waited %.1f s for a thread; refused",
                             BUSY_WAIT_SECONDS)
-                return refusal(locale, "err.busy")
+                return not_run(locale, "err.busy")
         budget = max(0.1, ACK_BUDGET_SECONDS - (time.monotonic() - started))
         try:
             return future.result(timeout=budget)
@@ -92,23 +92,18 @@ class SlackDeps:
             actor = self.actor(user_id, user_name)
         except Exception:  # the database or Slack's users.info is away
             log.exception("could not tell who Slack user %s is", user_id)
-            return refusal(self.app.settings.policy.locale, "err.try_again")
+            return not_run(self.app.settings.policy.locale, "err.try_again")
         try:
             return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
                                         delivery_key=key))
         except Exception:  # a bug: say so instead of staying silent
             log.exception("command failed: %r", text[:80])
-            return refusal(actor.locale, "err.try_again")
+            return not_run(actor.locale, "err.try_again")
 
     def close(self) -> None:
         """Let running commands finish; drop display work not started."""
         self.commands.shutdown(wait=True)
         self.work.shutdown(wait=False, cancel_futures=True)
-
-
-def refusal(locale: str, key: str) -> Reply:
-    """An answer saying the command did not run (``err.busy``, ``err.try_again``)."""
-    return Reply((Message(text=t(locale, key), locale=locale, kind="error"),), ok=False)
 
 
 def _logged(job: Callable[[], None]) -> Callable[[], None]:

@@ -26,8 +26,8 @@ from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.routing import PlatformRoute
-from handlers.i18n import t
-from handlers.messages import Message, Reply
+from handlers.messages import Reply
+from handlers.router import not_run
 
 log = logging.getLogger(__name__)
 COMMAND_THREADS = 4  # callbacks run at once, in arrival order; more only queue on the database
@@ -73,8 +73,7 @@ class WeComPlatform:
             if future.cancel():
                 log.warning("a WeCom message waited %.1f s for a thread; refused",
                             BUSY_WAIT_SECONDS)
-                locale = self.app.settings.policy.locale
-                return Reply((Message(text=t(locale, "err.busy"), locale=locale),), ok=False)
+                return not_run(self.app.settings.policy.locale, "err.busy")
             reply = future.result()  # running: the engine bounds how long it may take
         if reply is not None and reply.answer_rows:
             with self._idle:

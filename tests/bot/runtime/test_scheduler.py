@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.scheduler import Scheduler, tick
 from handlers.messages import Message
+from storage import outbox
+from storage.engine import transaction
 from tests.conftest import local
 
 
@@ -49,3 +52,47 @@ def test_tick_sweeps_then_dispatches_once(desk_app, clock):
     assert [m.kind for m in recorder.sent][-2:] == ["nudge", "digest"]
     again = tick(desk_app, dispatcher)
     assert again.sweep.claimed == 0 and again.dispatch.delivered == 0
+
+
+class Holding(Recorder):
+    """A platform that holds its first send until released (a slow API call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = threading.Event()
+        self.release = threading.Event()
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        if not self.sent:
+            self.sending.set()
+            self.release.wait(10)
+        return super().send(message, thread_ref)
+
+
+def queue(desk_app, clock, text: str) -> None:
+    with transaction(desk_app.desk.engine) as session:
+        outbox.enqueue(session, "person:henry", Message(text=text).to_dict(), clock())
+
+
+def test_a_kick_delivers_soon_and_one_during_a_pass_makes_it_go_again(desk_app, clock):
+    """Commands wake the dispatcher (no waiting for its interval); many wake-ups share one
+    pass, and rows queued while a pass sends are delivered by a rerun, not an hour later."""
+    platform = Holding()
+    scheduler = Scheduler(desk_app, Dispatcher(desk_app.desk.engine, lambda _m: platform, clock),
+                          sweep_seconds=3600, dispatch_seconds=3600)
+    scheduler.start()
+    try:
+        time.sleep(0.5)  # the start-up sweep and its pass (nothing to send)
+        queue(desk_app, clock, "first")
+        for _ in range(50):
+            scheduler.kick()
+        assert platform.sending.wait(5), "a kick starts a pass at once"
+        queue(desk_app, clock, "second")  # queued while the pass is busy sending
+        scheduler.kick()
+        platform.release.set()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(platform.sent) < 2:
+            time.sleep(0.02)
+    finally:
+        scheduler.shutdown()
+    assert [m.text for m in platform.sent] == ["first", "second"]
