@@ -18,7 +18,9 @@ class Inbound:
     for ``via`` to deliver; without it the answer is only returned (an ack body, the console).
     ``chat`` marks a plain chat message: one that is no command is answered with the help.
     ``on_success`` are messages queued with the answer when the command succeeded (e.g.
-    greying the clicked card)."""
+    greying the clicked card). ``not_text`` names what arrived instead of text (``image``,
+    ``voice``, ``video``, ``file``, ``location``): nothing runs, the answer says what to
+    type."""
 
     platform: str
     person_id: str
@@ -28,6 +30,7 @@ class Inbound:
     via: str | None = None
     chat: bool = False
     on_success: tuple[Message, ...] = ()
+    not_text: str | None = None
 
     @property
     def claim_key(self) -> str | None:

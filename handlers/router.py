@@ -83,7 +83,8 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
-        reply = _command(ctx, router, inbound.text)
+        reply = (_error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
+                 if inbound.not_text else _command(ctx, router, inbound.text))
         if inbound.chat and reply.command is None and _not_a_command(ctx, inbound.text):
             reply = _with_help(ctx, router, reply)
         if inbound.answer_to is not None:

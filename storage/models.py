@@ -164,12 +164,25 @@ class Suggestion(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
 
 
+OUTBOX_WAITING_SQL = "delivered_at IS NULL AND failed_at IS NULL"
+
+
 class Outbox(SQLModel, table=True):
-    """A notification waiting to be delivered, written with the change that caused it."""
+    """A notification waiting to be delivered, written with the change that caused it.
+
+    ``leased_at``: when a dispatcher last took it (it is in the pipeline: later rows to its
+    target wait behind it); ``failed_at``/``failed_reason``: the platform refused it for good."""
 
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_pending", "delivered_at", "due_at", "id"),
+        # "is an older row to this target still on its way?" (per-target order)
+        Index("ix_outbox_target_waiting", "target", "id", "due_at",
+              postgresql_where=text(OUTBOX_WAITING_SQL), sqlite_where=text(OUTBOX_WAITING_SQL)),
+        # the claim walks the waiting rows in id order, never the delivered history
+        Index("ix_outbox_waiting", "id", "due_at",
+              postgresql_where=text(OUTBOX_WAITING_SQL), sqlite_where=text(OUTBOX_WAITING_SQL)),
+        Index("ix_outbox_failed", "failed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -183,6 +196,9 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     delivered_at: datetime | None = utc_column()
     platform_ref: str | None = Field(default=None, max_length=200)
+    leased_at: datetime | None = utc_column()
+    failed_at: datetime | None = utc_column()
+    failed_reason: str | None = Field(default=None, max_length=100)
 
 
 class PlatformToken(SQLModel, table=True):
@@ -213,3 +229,15 @@ class Delivery(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     seen_at: datetime = utc_column(nullable=False, index=True)
     answer: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class SendLog(SQLModel, table=True):
+    """One message part sent to a paced recipient key (``user:…``, ``chat:…``, ``robot:…``):
+    every replica counts the same sends against the platform's per-minute/hour limits."""
+
+    __tablename__ = "send_log"
+    __table_args__ = (Index("ix_send_log_key", "key", "sent_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    sent_at: datetime = utc_column(nullable=False)

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import Outbox
 
 MAX_ERROR = 500
+MAX_REASON = 100
+CLAIM_LOCK = 0x6F7574626F78  # pg advisory lock key that serializes dispatchers' claims
 ANSWER_GRACE = timedelta(seconds=10)  # the answer's own path has it first; then the dispatcher
 _TABLE = SQLModel.metadata.tables["outbox"]
 # Core statements compiled once and reused (the ORM insert path costs more per call).
@@ -62,16 +64,37 @@ def add_answer(session: Session, target: str, payload: dict[str, Any], now: date
 
 
 def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
-    """Undelivered rows due by ``now``, oldest first, locked against other dispatchers."""
-    stmt = (
-        select(Outbox)
-        .where(col(Outbox.delivered_at).is_(None), col(Outbox.due_at) <= now)
-        .order_by(col(Outbox.due_at), col(Outbox.id))
-        .limit(limit)
-    )
+    """Undelivered rows due by ``now``, oldest first, locked against other dispatchers.
+
+    Per target, a row is never taken while an older row to the same target is still on its
+    way (leased by a dispatcher, or rescheduled after a failure or a pace): messages to one
+    channel, thread or person keep their order. A row merely scheduled for later (never
+    leased) does not hold the rows behind it. Rows are taken in id order, so an older due
+    row is always in the batch before a newer one; on PostgreSQL claims are serialized by a
+    transaction-scoped advisory lock, so two dispatchers never take one target's rows at once.
+    """
+    stmt = _claim_statement(now, limit)
     if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK})
         stmt = stmt.with_for_update(skip_locked=True)
     return list(session.exec(stmt))
+
+
+def _claim_statement(now: datetime, limit: int) -> Any:
+    """The due rows whose target has no older row on its way (``claim_due``)."""
+    older = _TABLE.alias("older")
+    held_back = (select(older.c.id)
+                 .where(older.c.target == _TABLE.c.target, older.c.id < _TABLE.c.id,
+                        older.c.delivered_at.is_(None), older.c.failed_at.is_(None),
+                        older.c.due_at > now, older.c.leased_at.is_not(None))
+                 .exists())
+    return (
+        select(Outbox)
+        .where(col(Outbox.delivered_at).is_(None), col(Outbox.failed_at).is_(None),
+               col(Outbox.due_at) <= now, ~held_back)
+        .order_by(col(Outbox.id))
+        .limit(limit)
+    )
 
 
 def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbox]:
@@ -85,32 +108,40 @@ def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbo
     return list(session.exec(stmt))
 
 
-def lease(session: Session, ids: Sequence[int], until: datetime) -> None:
+def lease(session: Session, ids: Sequence[int], until: datetime,
+          now: datetime | None = None) -> None:
     """Hold these rows for one sender until ``until`` (then they are due again)."""
     if ids:
         session.connection().execute(update(_TABLE).where(_TABLE.c.id.in_(list(ids)))
-                                     .values(due_at=until))
+                                     .values(due_at=until, leased_at=now or until))
 
 
 def record(session: Session, rows: Sequence[Recorded]) -> None:
     """Write what happened to leased rows, in a few statements (no row is loaded): delivered
-    ones get ``delivered_at`` and the platform's reference; the others their next due time,
-    attempt count and error. A row delivered meanwhile (by another sender) is left alone."""
+    ones get ``delivered_at`` and the platform's reference; refused ones for good
+    ``failed_at`` and the reason; the others their next due time, attempt count and error. A
+    row delivered meanwhile (by another sender) is left alone."""
     delivered = [{"i": r.row_id, "at": r.delivered_at, "ref": r.platform_ref,
                   "n": r.attempts} for r in rows if r.delivered_at is not None]
+    failed = [{"i": r.row_id, "at": r.failed_at, "err": r.error, "n": r.attempts,
+               "why": (r.reason or "refused")[:MAX_REASON]}
+              for r in rows if r.failed_at is not None and r.delivered_at is None]
     waiting = [{"i": r.row_id, "due": r.due_at, "err": r.error, "n": r.attempts}
-               for r in rows if r.delivered_at is None]
+               for r in rows if r.delivered_at is None and r.failed_at is None]
     connection = session.connection()
     if delivered:
         connection.execute(_DELIVERED, delivered)
+    if failed:
+        connection.execute(_FAILED, failed)
     if waiting:
         connection.execute(_WAITING, waiting)
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """The outcome for one leased row: delivered (``delivered_at``) or due again at
-    ``due_at``, with its attempt count and last error."""
+    """The outcome for one leased row: delivered (``delivered_at``), refused for good
+    (``failed_at`` and a short ``reason``) or due again at ``due_at``, with its attempt count
+    and last error."""
 
     row_id: int
     attempts: int
@@ -118,6 +149,8 @@ class Recorded:
     platform_ref: str | None = None
     due_at: datetime | None = None
     error: str | None = None
+    failed_at: datetime | None = None
+    reason: str | None = None
 
 
 _UNSENT = (_TABLE.c.id == bindparam("i")) & _TABLE.c.delivered_at.is_(None)
@@ -126,15 +159,51 @@ _DELIVERED = update(_TABLE).where(_UNSENT).values(
     last_error=None)
 _WAITING = update(_TABLE).where(_UNSENT).values(
     due_at=bindparam("due"), last_error=bindparam("err"), attempts=bindparam("n"))
+_FAILED = update(_TABLE).where(_UNSENT).values(
+    failed_at=bindparam("at"), failed_reason=bindparam("why"), last_error=bindparam("err"),
+    attempts=bindparam("n"))
 
 
 def pending_count(session: Session) -> int:
-    """How many notifications are still waiting."""
-    stmt = select(func.count()).select_from(Outbox).where(col(Outbox.delivered_at).is_(None))
+    """How many notifications are still waiting (refused ones are not)."""
+    stmt = select(func.count()).select_from(Outbox).where(
+        col(Outbox.delivered_at).is_(None), col(Outbox.failed_at).is_(None))
     return int(session.exec(stmt).one())
 
 
 def oldest_pending(session: Session) -> datetime | None:
-    """When the oldest undelivered notification was queued."""
-    stmt = select(func.min(Outbox.created_at)).where(col(Outbox.delivered_at).is_(None))
+    """When the oldest undelivered (and not refused) notification was queued."""
+    stmt = select(func.min(Outbox.created_at)).where(
+        col(Outbox.delivered_at).is_(None), col(Outbox.failed_at).is_(None))
     return session.exec(stmt).one()
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """Rows a platform refused for good: how many, and the newest one's reason and target."""
+
+    count: int
+    newest_reason: str | None = None
+    newest_error: str | None = None
+    newest_target: str | None = None
+    newest_at: datetime | None = None
+
+
+def refusals(session: Session) -> Refusals:
+    """The refused rows, for /healthz."""
+    count = int(session.exec(select(func.count()).select_from(Outbox)
+                             .where(col(Outbox.failed_at).is_not(None))).one())
+    if not count:
+        return Refusals(0)
+    newest = session.exec(select(Outbox).where(col(Outbox.failed_at).is_not(None))
+                          .order_by(col(Outbox.failed_at).desc(), col(Outbox.id).desc())
+                          .limit(1)).one()
+    return Refusals(count, newest.failed_reason, newest.last_error, newest.target,
+                    newest.failed_at)
+
+
+def refusals_by_reason(session: Session) -> dict[str, int]:
+    """How many rows were refused for good, by reason (e.g. ``slack:channel_not_found``)."""
+    stmt = (select(Outbox.failed_reason, func.count()).where(col(Outbox.failed_at).is_not(None))
+            .group_by(Outbox.failed_reason))
+    return {str(reason or "refused"): int(n) for reason, n in session.exec(stmt)}

@@ -1,16 +1,17 @@
-"""WeCom's own rows: the shared access token, accepted callback nonces, sent cards."""
+"""WeCom's own rows: the shared access token, accepted callback nonces, sent cards, and
+people by userid (WeCom userids are unique ignoring case)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage import request_store
-from storage.models import Outbox, PlatformToken, SeenNonce
+from storage.models import Outbox, Person, PlatformToken, SeenNonce
 
 
 def _insert(session: Session) -> Any:
@@ -59,3 +60,46 @@ def sent_payload(
             return dict(row.payload)
     row = session.exec(stmt.limit(1)).first()
     return dict(row.payload) if row is not None else None
+
+
+def person_by_userid(session: Session, userid: str) -> Person | None:
+    """The person whose WeCom userid is ``userid`` ignoring case (``ZhangWei`` is
+    ``zhangwei`` to WeCom); an exact match first."""
+    exact = session.exec(select(Person).where(col(Person.wecom_id) == userid)).first()
+    if exact is not None:
+        return exact
+    stmt = select(Person).where(func.lower(col(Person.wecom_id)) == userid.lower())
+    return session.exec(stmt.order_by(col(Person.id))).first()
+
+
+CARD_KEY = "wecom-card:"  # platform_token key of a sent card's response_code
+
+
+def remember_card(session: Session, task_id: str, response_code: str,
+                  expires_at: datetime) -> None:
+    """Keep the response_code message/send gave a card (usable once, until ``expires_at``)."""
+    put_token(session, CARD_KEY + task_id, response_code, expires_at)
+
+
+def forget_card(session: Session, task_id: str) -> None:
+    """The card's response_code was used (or its buttons were greyed by a click)."""
+    delete_token(session, CARD_KEY + task_id)
+
+
+def open_cards(session: Session, request_ref: str,
+               now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
+    """Cards sent for the request whose buttons can still be greyed: (task id,
+    response_code, outbox payload), oldest first."""
+    request = request_store.by_ref(session, request_ref)
+    if request is None:
+        return []
+    stmt = (select(Outbox).where(col(Outbox.request_id) == request.id,
+                                 col(Outbox.platform_ref).is_not(None))
+            .order_by(col(Outbox.id)))
+    cards = []
+    for row in session.exec(stmt):
+        assert row.platform_ref is not None
+        found = get_token(session, CARD_KEY + row.platform_ref, now)
+        if found is not None:
+            cards.append((row.platform_ref, found[0], dict(row.payload)))
+    return cards

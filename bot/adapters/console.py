@@ -55,7 +55,8 @@ class ConsoleSession:
         self.out = out
         self.echo = echo
         sender = ConsoleSender(app, out)
-        self.dispatcher = Dispatcher(app.desk.engine, lambda _m: sender, clock)
+        self.dispatcher = Dispatcher(app.desk.engine, lambda _m: sender, clock,
+                                     policy=app.desk.policy)
 
     def run(self, lines: Iterable[str]) -> None:
         """Run every line in order."""

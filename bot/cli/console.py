@@ -53,7 +53,8 @@ def run_tick(settings: Settings, now: str | None) -> None:
     clock = _start(settings, now) if now else SystemClock()
     app = app_mod.build(settings, clock)
     sender = ConsoleSender(app, sys.stdout)
-    result = tick(app, Dispatcher(app.desk.engine, lambda _m: sender, clock))
+    result = tick(app, Dispatcher(app.desk.engine, lambda _m: sender, clock,
+                                  policy=app.desk.policy))
     print(f"swept {result.sweep.requests} request(s), claimed {result.sweep.claimed} "
           f"reminder(s); delivered {result.dispatch.delivered}, failed {result.dispatch.failed} "
           f"({result.seconds * 1000:.0f} ms)")

@@ -1,4 +1,5 @@
-"""`crossdesk …`: demo, chat, serve, tick, init, db upgrade, check-config, digest, export."""
+"""`crossdesk …`: demo, chat, serve, tick, init, db upgrade, check-config, digest, export,
+sync wecom, wecom create-chat."""
 
 from __future__ import annotations
 
@@ -342,6 +343,11 @@ def sync_wecom(
         raise typer.Exit(1) from None
     for line in sync_org(desk, client, dry_run=dry_run):
         typer.echo(line)
+
+
+from bot.cli.wecom import wecom_app  # noqa: E402 - registered after the commands above
+
+app.add_typer(wecom_app, name="wecom")
 
 
 def main() -> None:

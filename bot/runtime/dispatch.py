@@ -4,10 +4,13 @@ Rows are leased in a short transaction, sent with no transaction open (a slow pl
 never holds a database lock), then recorded. A process killed mid-send leaves its leased
 rows to be sent again when the lease ends: duplicates are limited to the rows in flight.
 
-A target that must wait (the platform's pace, a 429, a backoff) is not tried again in the
-same pass: its later rows get slots after the wait, one ``PACE_SPACING`` apart, in their
-order, and are not looked at again before their slot (or ``MAX_POSTPONE``, whichever comes
-first). A person's answer (``deliver``) is sent at once, beside the queue, never behind it."""
+Messages to one target keep their order: the outbox never hands out a row while an older
+row to the same target is on its way (``outbox.claim_due``), and a target that must wait
+(the platform's pace, a 429, any transient failure) is not tried again in the same pass: its
+later rows get slots after the wait, one ``PACE_SPACING`` apart, in their order. A refusal
+for good (``DeliveryError.permanent``: a channel gone, a text too long) marks the row failed,
+lets the target's later rows go, and tells the admins once per row (``handlers.delivery``).
+A person's answer (``deliver``) is sent at once, beside the queue, never behind it."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from typing import Protocol
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from handlers.desk import Clock
+from handlers import delivery
+from handlers.desk import Clock, Policy
 from handlers.messages import Message
 from storage import outbox
 from storage.engine import transaction
@@ -37,13 +41,18 @@ MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again wi
 
 class DeliveryError(Exception):
     """A platform refused or failed a message; ``retry_after`` (seconds) if it said when.
-    ``paced``: not tried at all, the target must wait its turn (no attempt is counted)."""
+    ``paced``: not tried at all, the target must wait its turn (no attempt is counted).
+    ``permanent``: trying again cannot help (the row is marked failed); ``code`` is the
+    short reason kept for /healthz and /metrics, e.g. ``slack:channel_not_found``."""
 
     def __init__(self, reason: str, retry_after: float | None = None,
-                 paced: bool = False) -> None:
+                 paced: bool = False, permanent: bool = False,
+                 code: str | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.paced = paced
+        self.permanent = permanent
+        self.code = code
 
 
 class Sender(Protocol):
@@ -58,6 +67,7 @@ class DispatchStats:
 
     delivered: int = 0
     failed: int = 0
+    refused: int = 0  # of ``failed``: refused for good, not retried
 
 
 @dataclass
@@ -89,11 +99,12 @@ class Dispatcher:
     """Leases due outbox rows in batches and hands each to the sender its target routes to."""
 
     def __init__(self, engine: Engine, route: Callable[[Message], Sender], clock: Clock,
-                 batch_size: int = 50) -> None:
+                 batch_size: int = 50, policy: Policy | None = None) -> None:
         self.engine = engine
         self.route = route
         self.clock = clock
         self.batch_size = batch_size
+        self.policy = policy or Policy()  # its admins hear of refused messages
         self._unrecorded: list[_Outcome] = []  # sent, but the database was away to record it
         self._unrecorded_lock = threading.Lock()
         self._running = threading.Lock()
@@ -128,9 +139,10 @@ class Dispatcher:
                 leased = self._lease(self.clock())
                 if not leased:
                     break
+                refused = stats.refused
                 self._record_or_keep(self._send(leased, slots), stats)
-                if len(leased) < self.batch_size:
-                    break
+                if len(leased) < self.batch_size and stats.refused == refused:
+                    break  # (a refusal queued notices to the admins: one more batch)
         return stats
 
     def _record_or_keep(self, outcomes: list[_Outcome], stats: DispatchStats) -> None:
@@ -153,7 +165,7 @@ class Dispatcher:
         if ids:
             stmt = select(Request).where(col(Request.id).in_(ids))
             requests = {r.id: r for r in session.exec(stmt)}
-        outbox.lease(session, [row.id for row in rows if row.id is not None], now + LEASE)
+        outbox.lease(session, [row.id for row in rows if row.id is not None], now + LEASE, now)
         leased = []
         for row in rows:
             assert row.id is not None
@@ -191,9 +203,10 @@ class Dispatcher:
                 ref = self.route(message).send(message, thread)
             except DeliveryError as exc:
                 outcomes.append(_Outcome(item, error=exc))
-                if exc.retry_after is not None:
-                    wait = self.clock() + backoff(item.attempts + 1, exc.retry_after)
-                    slots[message.target] = (wait, wait)
+                if exc.permanent:  # the row fails; the target's later rows may go
+                    log.warning("delivery refused for good, not retried: %s", exc)
+                    continue
+                self._hold(slots, message.target, item, exc)
                 if exc.paced:
                     log.debug("waiting for its turn: %s", exc)
                 else:
@@ -201,20 +214,39 @@ class Dispatcher:
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row
                 log.exception("sender crashed; the message will be retried")
-                outcomes.append(_Outcome(item, error=DeliveryError(f"sender crashed: {exc}")))
+                error = DeliveryError(f"sender crashed: {exc}")
+                outcomes.append(_Outcome(item, error=error))
+                self._hold(slots, message.target, item, error)
                 continue
             if same_dept and message.thread_root and ref and item.request_id is not None:
                 roots[item.request_id] = ref
             outcomes.append(_Outcome(item, ref=ref))
         return outcomes
 
+    def _hold(self, slots: dict[str, tuple[datetime, datetime]], target: str, item: _Leased,
+              error: DeliveryError) -> None:
+        """A transient failure: the target's later rows in this pass wait behind the row."""
+        wait = self.clock() + backoff(item.attempts + 1, error.retry_after)
+        slots[target] = (wait, wait)
+
     def _record(self, outcomes: list[_Outcome], now: datetime, stats: DispatchStats) -> None:
         recorded: list[outbox.Recorded] = []
+        refused: list[delivery.Refused] = []
         for outcome in outcomes:
             item, error = outcome.leased, outcome.error
             if outcome.postpone_to is not None:  # not tried: its target had to wait
                 recorded.append(outbox.Recorded(item.row_id, item.attempts,
                                                 due_at=outcome.postpone_to))
+            elif error is not None and error.permanent:
+                reason = error.code or "refused"
+                recorded.append(outbox.Recorded(item.row_id, item.attempts + 1, failed_at=now,
+                                                error=str(error)[:outbox.MAX_ERROR],
+                                                reason=reason))
+                refused.append(delivery.Refused(item.row_id, item.message.target,
+                                                item.message.request_ref, item.message.kind,
+                                                reason))
+                stats.failed += 1
+                stats.refused += 1
             elif error is not None:
                 tries = item.attempts + (0 if error.paced else 1)
                 due = now + backoff(item.attempts + 1, error.retry_after)
@@ -227,6 +259,8 @@ class Dispatcher:
                 stats.delivered += 1
         with transaction(self.engine) as session:
             outbox.record(session, recorded)
+            for gone in refused:
+                delivery.tell_admins(session, gone, self.policy, now)
             for outcome in outcomes:
                 if outcome.error is None and outcome.postpone_to is None:
                     self._store_thread(session, outcome)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -59,6 +61,7 @@ class Metrics:
 
         pending.set_function(count)
         lag.set_function(oldest)
+        r.register(_RefusedRows(reader))
 
     def observe_reply(self, reply: Reply, seconds: float) -> None:
         """Count one handled command by name and outcome (a repeated delivery is not one)."""
@@ -93,11 +96,37 @@ class _MeteredSender:
         try:
             ref = self.inner.send(message, thread_ref)
         except DeliveryError as exc:
-            outcome = "paced" if exc.paced else "retried"
+            outcome = "refused" if exc.permanent else "paced" if exc.paced else "retried"
             self.metrics.notifications.labels(self.platform, outcome).inc()
             raise
         self.metrics.notifications.labels(self.platform, "sent").inc()
         return ref
+
+
+class _RefusedRows(Collector):
+    """``crossdesk_outbox_refused{platform, reason}``: rows refused for good, read from the
+    database at each scrape (so every replica reports the same, and a restart loses none)."""
+
+    def __init__(self, reader: Engine) -> None:
+        self.reader = reader
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return [self._family()]
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = self._family()
+        with Session(self.reader) as session:
+            counts = outbox.refusals_by_reason(session)
+        for reason, n in sorted(counts.items()):
+            platform = reason.split(":", 1)[0] if ":" in reason else "unknown"
+            family.add_metric([platform, reason], n)
+        yield family
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily("crossdesk_outbox_refused",
+                                 "Notifications a platform refused for good (not retried)",
+                                 labels=["platform", "reason"])
 
 
 def timed(fn: Callable[[], Reply], metrics: ReplyObserver | None) -> Reply:

@@ -63,15 +63,23 @@ class Runtime:
         return [route for platform in self.platforms for route in platform.routes()]
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Database reachable, scheduler alive, age of the oldest undelivered message."""
+        """Database reachable, scheduler alive, age of the oldest undelivered message, and the
+        messages platforms refused for good (reported; they do not make the process unhealthy)."""
         detail: dict[str, Any] = {"scheduler": self.scheduler.alive()}
         try:
             with Session(reader_for(self.app.desk.engine)) as session:
                 session.execute(text("SELECT 1"))
                 oldest = outbox.oldest_pending(session)
+                refused = outbox.refusals(session)
             detail["database"] = True
             age = (self.app.clock() - oldest) if oldest else timedelta(0)
             detail["outbox_oldest_seconds"] = int(age.total_seconds())
+            detail["outbox_refused"] = refused.count
+            if refused.count:
+                detail["outbox_refused_newest"] = {
+                    "reason": refused.newest_reason, "target": refused.newest_target,
+                    "error": refused.newest_error,
+                    "at": refused.newest_at.isoformat() if refused.newest_at else None}
         except Exception as exc:  # noqa: BLE001 - reported as unhealthy
             detail["database"] = False
             detail["error"] = type(exc).__name__
@@ -122,7 +130,7 @@ def start(settings: Settings) -> Runtime:
               for p in platforms]
     router = SenderRouter(engine=app.desk.engine, catalog=settings.catalog, routes=routes,
                     fallback=metrics.metered("none", LogSender()))
-    dispatcher = Dispatcher(app.desk.engine, router, clock)
+    dispatcher = Dispatcher(app.desk.engine, router, clock, policy=app.desk.policy)
     server = settings.section("server")
     scheduler = Scheduler(app, dispatcher, sweep_seconds=int(server.get("sweep_seconds", 60)),
                           dispatch_seconds=int(server.get("dispatch_seconds", 5)),

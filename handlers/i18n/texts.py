@@ -40,6 +40,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request <department> <category> <details>` to ask a department for something.",
         "没有看懂这条消息。输入 `/request 帮助` 查看用法，或输入 `/request <部门> <服务> <说明>` 向部门提单。",
     ),
+    "err.not_text": (
+        "Thanks — but I can only read typed text, not {what}. Type your request instead, e.g. "
+        "`/request <department> <category> <details>`, or `/request help` to see what I can do.",
+        "谢谢！不过我只能读懂文字消息，无法识别{what}。请用文字输入，例如 `/request <部门> <服务> <说明>`，"
+        "或输入 `/request 帮助` 查看用法。",
+    ),
+    "kind.image": ("a picture", "图片"),
+    "kind.voice": ("a voice message", "语音"),
+    "kind.video": ("a video", "视频"),
+    "kind.file": ("a file", "文件"),
+    "kind.location": ("a location", "位置"),
     "err.unknown_department": (
         "There is no department called “{word}”.{hint} Type `/request` to see all departments.",
         "没有叫“{word}”的部门。{hint}输入 `/request` 查看所有部门。",
@@ -475,4 +486,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.requesting": ('Requesting department', '提出部门'),
     "chart.serving": ('Serving department', '服务部门'),
     "chart.empty": ('No requests in this period', '本期没有请求'),
+    # --- delivery refused for good (to the admins)
+    "delivery.refused": (
+        "⚠️ A message could not be delivered and will not be retried: request {ref}, to "
+        "{target}, refused by the platform ({reason}). Please fix the target (channel, "
+        "membership, user id) and tell the people concerned another way.",
+        "⚠️ 有一条消息无法送达，且不会再重试：单号 {ref}，发往 {target}，被平台拒绝（{reason}）。"
+        "请检查目标（群/频道、成员、用户 ID），并用其他方式通知相关人员。",
+    ),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.adapters.slack.entities import clip, cut_point, escape
 from handlers.messages import Button, Message, Reply
 
 SECTION_LIMIT = 3000
@@ -15,11 +16,6 @@ MAX_BUTTONS = 25
 ACTION_PREFIX = "crossdesk:"
 
 Block = dict[str, Any]
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn treats as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def plain(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
@@ -42,18 +38,22 @@ def button_element(button: Button, index: int) -> Block:
 
 
 def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Split at line breaks so each piece fits one section."""
+    """Split (escaped) text at line breaks so each piece fits one section, in order; a longer
+    line is cut between entities and whole characters."""
     out: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            out.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+            continue
+        if current:
             out.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
+        while len(line) > limit:
+            cut = cut_point(line, limit) or limit
+            out.append(line[:cut])
+            line = line[cut:]
+        current = line
     if current.strip():
         out.append(current)
     return out
@@ -88,7 +88,7 @@ def message_blocks(message: Message, *, mention: str | None = None, status: str 
         sections[0]["text"]["text"] = f"{mention} {sections[0]['text']['text']}"
     blocks += sections
     fields = [
-        {"type": "mrkdwn", "text": f"*{escape(name)}*\n{escape(value)}"[:FIELD_LIMIT]}
+        {"type": "mrkdwn", "text": clip(f"*{escape(name)}*\n{escape(value)}", FIELD_LIMIT)}
         for name, value in message.fields[:MAX_FIELDS]
     ]
     if fields:
@@ -106,8 +106,7 @@ def fallback_text(message: Message) -> str:
     lines = [message.title] if message.title else []
     lines.append(message.text)
     lines += [f"{name}: {value}" for name, value in message.fields]
-    text = escape("\n".join(lines))
-    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
+    return clip(escape("\n".join(lines)), FALLBACK_LIMIT)
 
 
 def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
@@ -118,4 +117,4 @@ def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
             blocks.append({"type": "divider"})
         blocks += message_blocks(message)
     text = "\n".join(fallback_text(m) for m in reply.messages)
-    return text[:FALLBACK_LIMIT], blocks[:50]
+    return text[: cut_point(text, FALLBACK_LIMIT)], blocks[:50]

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.entities import decode
 from bot.adapters.slack.form import Form, new_request_view
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.drafts import draft_for
@@ -47,7 +48,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
                         respond: Respond) -> None:
         """Open the form, or run the command as typed."""
-        text = str(body.get("text") or "").strip()
+        text = decode(str(body.get("text") or "")).strip()
         draft = draft_for(text, deps.catalog)
         if draft is not None:
             form = Form(department=draft.department, details=draft.details)
@@ -65,4 +66,5 @@ def register(bolt: App, deps: SlackDeps) -> None:
     @bolt.command("/suggest")
     def suggest_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Send the suggestion and ack with the answer."""
-        answered(deps, ack, respond, body, f"/suggest {str(body.get('text') or '').strip()}")
+        text = decode(str(body.get("text") or "")).strip()
+        answered(deps, ack, respond, body, f"/suggest {text}")

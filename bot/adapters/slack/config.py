@@ -10,6 +10,7 @@ from typing import Any
 from bot.runtime.config import Settings
 
 MODES = ("socket", "http")
+DEFAULT_MODE = "http"  # what slack-manifest.yml ships: request URLs, socket_mode_enabled false
 ENV_HELP = {
     "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
     "SLACK_SIGNING_SECRET": "the signing secret from Basic Information › App Credentials "
@@ -34,6 +35,7 @@ class SlackConfig:
     app_token: str | None
     channels: dict[str, str] = field(default_factory=dict)
     usergroups: dict[str, str] = field(default_factory=dict)
+    named: dict[str, str] = field(default_factory=dict)  # channel:<name> target → Slack channel
 
 
 def require_env(name: str, environ: Mapping[str, str]) -> str:
@@ -48,7 +50,7 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
     """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``."""
     env = os.environ if environ is None else environ
     section = settings.section("slack")
-    mode = str(section.get("mode", "socket")).lower()
+    mode = str(section.get("mode", DEFAULT_MODE)).lower()
     if mode not in MODES:
         raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
                                "use \"socket\" or \"http\"")
@@ -62,7 +64,21 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         mode=mode, enabled=bool(section.get("enabled", True)), bot_token=bot_token,
         signing_secret=signing_secret, app_token=app_token, channels=channels,
         usergroups=_usergroups(settings.raw.get("departments", [])),
+        named=_named_channels(section.get("channels"), settings),
     )
+
+
+def _named_channels(raw: Any, settings: Settings) -> dict[str, str]:
+    """``[slack] channels = { service-office = "C0123ABCD" }``: the Slack channel (id or name)
+    of a named channel such as ``bot.admin_channel``; a name not listed is its own channel."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, str) and v.strip().lstrip("#") for v in raw.values()):
+        raise SlackConfigError(f"{settings.path}: slack.channels: map each channel name to a "
+                               "Slack channel id or name, e.g. "
+                               "channels = { service-office = \"C0123ABCD\" }")
+    return {str(k).lstrip("#"): v.strip().lstrip("#") for k, v in raw.items()}
 
 
 def _usergroups(raw_departments: Any) -> dict[str, str]:

@@ -1,18 +1,22 @@
-"""The new-request modal: department, service (filtered by department), details, priority."""
+"""The new-request modal: department, service (filtered by department), details, priority.
+
+A catalog too large for a select (over 100 departments or services) is searched instead:
+those selects load their options as the person types (``form_options``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.adapters.slack import form_options as opts
 from bot.adapters.slack.blocks import plain
 from handlers.catalog import PRIORITIES, Catalog
 from handlers.i18n import t
 
 CALLBACK = "crossdesk_new_request"
 DEPARTMENT_ACTION = "crossdesk_form_department"
+CATEGORY_ACTION = "category"
 DETAILS_LIMIT = 3000
-MAX_OPTIONS = 100
 
 View = dict[str, Any]
 
@@ -30,43 +34,58 @@ class Form:
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text), "value": value}
+    return opts.option(text, value)
+
+
+def _select(fits: bool, action_id: str, placeholder: str) -> dict[str, Any]:
+    """A static select, or one searching our options (``external_select``) when the choices
+    would not fit."""
+    element: dict[str, Any] = {"type": "static_select" if fits else "external_select",
+                               "action_id": action_id, "placeholder": plain(placeholder)}
+    if not fits:
+        element["min_query_length"] = 0
+    return element
 
 
 def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "static_select", "action_id": "category",
-        "placeholder": plain(t(locale, "slack.form.category.placeholder")),
-    }
-    deps = [d for d in catalog.departments if form.department in (None, d.key)]
-    if form.department:
-        dep = deps[0]
-        element["options"] = [_option(c.label(locale), f"{dep.key}/{c.key}")
-                              for c in dep.categories][:MAX_OPTIONS]
-    else:
-        element["option_groups"] = [
-            {"label": plain(d.label(locale)),
-             "options": [_option(c.label(locale), f"{d.key}/{c.key}") for c in d.categories]}
-            for d in deps if d.categories
-        ][:MAX_OPTIONS]
+    fits = opts.services_fit(catalog, form.department)
+    element = _select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
+    if fits:
+        element.update(opts.search_services(catalog, locale, form.department, ""))
     if form.department and form.category:
         dep = catalog.department(form.department)
         cat = dep.category(form.category)
         if cat is not None:
-            element["initial_option"] = _option(cat.label(locale), f"{dep.key}/{cat.key}")
+            element["initial_option"] = opts.category_option(dep, cat, locale)
     return element
+
+
+def department_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
+    """The department select (prefilled when the form names one)."""
+    fits = opts.departments_fit(catalog)
+    element = _select(fits, DEPARTMENT_ACTION, t(locale, "slack.form.department.placeholder"))
+    if fits:
+        element["options"] = opts.search_departments(catalog, locale, "")
+    if form.department:
+        element["initial_option"] = opts.department_option(
+            catalog.department(form.department), locale)
+    return element
+
+
+def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
+                typed: str) -> dict[str, Any]:
+    """What a searching select offers for ``typed`` (Bolt's ``ack`` arguments)."""
+    if action_id == DEPARTMENT_ACTION:
+        return {"options": opts.search_departments(catalog, locale, typed)}
+    department = block_id.split(".", 1)[1] if block_id.startswith("category.") else "all"
+    known = {d.key for d in catalog.departments}
+    return opts.search_services(catalog, locale,
+                                department if department in known else None, typed)
 
 
 def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     """The modal, prefilled from ``form``; the service list follows the chosen department."""
-    dep_element: dict[str, Any] = {
-        "type": "static_select", "action_id": DEPARTMENT_ACTION,
-        "placeholder": plain(t(locale, "slack.form.department.placeholder")),
-        "options": [_option(d.label(locale), d.key) for d in catalog.departments][:MAX_OPTIONS],
-    }
-    if form.department:
-        dep = catalog.department(form.department)
-        dep_element["initial_option"] = _option(dep.label(locale), dep.key)
+    dep_element = department_element(catalog, locale, form)
     details: dict[str, Any] = {"type": "plain_text_input", "action_id": "details",
                                "multiline": True, "max_length": DETAILS_LIMIT}
     if form.details:

@@ -10,7 +10,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.slack.blocks import actions_block, escape, plain
+from bot.adapters.slack.blocks import actions_block, plain
+from bot.adapters.slack.entities import cut_point, escape
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.i18n import t
@@ -25,11 +26,13 @@ Block = dict[str, Any]
 
 
 def _text(block_text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": block_text[:3000]}}
+    return {"type": "section", "text": {"type": "mrkdwn",
+                                        "text": block_text[: cut_point(block_text, 3000)]}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn",
+                                             "text": text[: cut_point(text, 3000)]}]}
 
 
 def _blocks(message: Message, first_section: bool) -> list[Block]:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
+from bot.adapters.slack.entities import decode
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.i18n import t
 from handlers.messages import Reply
@@ -112,6 +113,14 @@ def register(bolt: App, deps: SlackDeps) -> None:
         except SLACK_ERRORS as exc:  # a newer update won the race, or Slack is away
             log.info("form not refreshed: %s", exc)
 
+    @bolt.options(re.compile(
+        f"^({re.escape(form_mod.DEPARTMENT_ACTION)}|{re.escape(form_mod.CATEGORY_ACTION)})$"))
+    def form_suggestions(ack: Ack, body: dict[str, Any]) -> None:
+        """A large catalog's department or service select: what matches the typed text."""
+        actor = deps.actor(body["user"]["id"])
+        ack(**form_mod.suggestions(deps.catalog, actor.locale, str(body.get("action_id")),
+                                   str(body.get("block_id") or ""), str(body.get("value") or "")))
+
     @bolt.view(form_mod.CALLBACK)
     def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient) -> None:
@@ -170,7 +179,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
                        .get("permalink") or "")
         except (*SLACK_ERRORS, KeyError) as exc:
             log.info("no permalink for the shortcut's message: %s", exc)
-        text = str(message.get("text") or "")[: form_mod.DETAILS_LIMIT - len(link) - 1]
+        text = decode(str(message.get("text") or ""))[: form_mod.DETAILS_LIMIT - len(link) - 1]
         details = f"{text}\n{link}".strip()
         view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form(details=details))
         try:

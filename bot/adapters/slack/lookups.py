@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, col, select
 
 from handlers.messages import Message
-from storage import people, request_store
+from storage import people, request_store, slack_store
 from storage.models import Outbox
 
 
@@ -71,6 +71,11 @@ class Lookups:
                                         col(Outbox.platform_ref) == platform_ref)
             row = session.exec(stmt).first()
             return Message.from_dict(row.payload) if row else None
+
+    def channel_id(self, name: str) -> str | None:
+        """The stored id of the Slack channel configured as ``name``."""
+        with Session(self.engine) as session:
+            return slack_store.channel_id(session, name)
 
     def close(self) -> None:
         """Release the reader's connections."""

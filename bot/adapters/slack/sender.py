@@ -12,15 +12,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
+from bot.adapters.slack import errors
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.pacing import ChannelPacer
+from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.runtime.dispatch import DeliveryError
 from handlers.desk import Clock
 from handlers.i18n import t
 from handlers.messages import Message
+from storage import slack_store
+from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{6,}$")
@@ -52,6 +56,7 @@ class SlackSender:
                  pacer: ChannelPacer | None = None) -> None:
         self.client = client
         self.config = config
+        self.engine = engine
         self.lookups = Lookups(engine)
         self.clock = clock
         self.pacer = pacer or ChannelPacer()
@@ -62,6 +67,9 @@ class SlackSender:
 
     def send(self, message: Message, thread_ref: str | None) -> str | None:
         """Post ``message``; return its ts (a root's ts becomes the request's thread)."""
+        if message.kind == ROOT_UPDATE:
+            self._update_root(message)
+            return None
         channel = self._channel(message)
         key = message.target  # pace per conversation, whatever Slack calls it
         now = self.clock()
@@ -89,12 +97,76 @@ class SlackSender:
         if image:
             self._upload(channel_id, str(image), message.title or "chart", ts)
         if message.target_kind == "dept":
-            self._channel_ids[message.target_id] = channel_id
+            self._remember_channel(message.target_id, channel_id)
             if message.thread_root and ts and message.request_ref:
                 self.threads.remember(message.request_ref, channel_id, str(ts), message)
-            elif thread_ts:
-                self.threads.update_root(message, channel_id, thread_ts)
+            elif thread_ts and message.request_ref:
+                self._root_changed(message, channel_id, thread_ts)
         return str(ts) if ts else None
+
+    def _root_changed(self, reply: Message, channel_id: str, thread_ts: str) -> None:
+        """After a thread reply, queue the root's update (retried through the outbox); if
+        the database will not take the row, update the root now, once."""
+        assert reply.request_ref is not None
+        info = self.lookups.request(reply.request_ref)
+        if info is None:
+            return
+        if not queue_root_update(self.engine, self.clock, reply, info.id):
+            try:
+                self.threads.update_root(info.ref, channel_id, thread_ts, reply.locale)
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                log.warning("could not update the thread root of %s: %s", info.ref, exc)
+
+    def _update_root(self, message: Message) -> None:
+        """Send a ``root_update`` row: the root shows the request as it is now. A rate limit
+        or an outage is retried through the outbox; a refusal (the root is gone) is logged."""
+        info = self.lookups.request(message.request_ref or "")
+        if info is None or not is_ts(info.thread_ref):
+            return  # the request has no Slack thread (any more)
+        channel = self._dept_channel(info.department)
+        if not channel:
+            return
+        key = ROOT_UPDATE  # chat.update has its own rate limit, apart from posting
+        now = self.clock()
+        wait = self.pacer.wait(key, now)
+        if wait > 0:
+            raise DeliveryError("slack: root updates back off", retry_after=wait, paced=True)
+        thread = str(info.thread_ref)
+        try:
+            self._call(key, now, lambda: self.threads.update_root(
+                info.ref, channel, thread, message.locale))
+        except DeliveryError as exc:
+            if exc.retry_after is not None:
+                raise
+            log.warning("could not update the thread root of %s: %s", info.ref, exc)
+
+    def _remember_channel(self, department: str, channel_id: str) -> None:
+        """Keep the id Slack reported for a department's channel, in memory and stored (a
+        restarted process or another replica needs it for chat.update and permalinks)."""
+        if self._channel_ids.get(department) == channel_id:
+            return
+        self._channel_ids[department] = channel_id
+        configured = self.config.channels.get(department)
+        if not configured or configured == channel_id:
+            return
+        try:
+            with transaction(self.engine) as session:
+                slack_store.remember_channel(session, configured, channel_id)
+        except Exception:  # noqa: BLE001 - the message is out; only a later link may lack it
+            log.warning("could not store the channel id of %s", configured, exc_info=True)
+
+    def _dept_channel(self, department: str) -> str | None:
+        """A department's channel id when known (memory, then stored), else as configured."""
+        known = self._channel_ids.get(department)
+        if known:
+            return known
+        configured = self.config.channels.get(department)
+        if not configured or CHANNEL_ID_RE.match(configured):
+            return configured
+        stored = self.lookups.channel_id(configured)
+        if stored:
+            self._channel_ids[department] = stored
+        return stored or configured
 
     def _upload(self, channel_id: str, path: str, title: str, ts: Any) -> None:
         """Attach a chart under the message (files_upload_v2). The message is already out, so a
@@ -121,6 +193,9 @@ class SlackSender:
                 wait = self.pacer.failed(key, now, None)
                 raise DeliveryError(f"slack: server error {status}", retry_after=wait) from exc
             error = exc.response.get("error") if hasattr(exc.response, "get") else None
+            if errors.permanent(error):  # the channel's later messages still go
+                raise DeliveryError(f"slack refused the message for good: {error}",
+                                    permanent=True, code=f"slack:{error}") from exc
             raise DeliveryError(f"slack refused the message: {error or exc}") from exc
         except (SlackClientError, OSError) as exc:
             wait = self.pacer.failed(key, now, None)
@@ -131,12 +206,18 @@ class SlackSender:
             raise DeliveryError(f"slack call failed: {exc}", retry_after=wait) from exc
 
     def _channel(self, message: Message) -> str:
-        """A department's channel, or the person's Slack user id (a DM)."""
+        """A department's channel, a named channel (``channel:<name>``, e.g. the admin channel:
+        ``[slack] channels`` may give its id), or the person's Slack user id (a DM)."""
+        if message.target_kind == "channel":
+            name = message.target_id.strip().lstrip("#")
+            if not name:
+                raise DeliveryError("slack: a channel target without a channel name")
+            return self.config.named.get(name, name)
         if message.target_kind == "dept":
-            channel = self.config.channels.get(message.target_id)
+            channel = self._dept_channel(message.target_id)
             if not channel:
                 raise DeliveryError(f"slack: no channel for department {message.target_id}")
-            return self._channel_ids.get(message.target_id, channel)
+            return channel
         person_id = message.target_id
         slack_id = self._slack_ids.get(person_id)
         if slack_id is None:
@@ -163,8 +244,7 @@ class SlackSender:
             if request is None or not is_ts(request.thread_ref):
                 return None
             thread = str(request.thread_ref)
-            channel = (self._channel_ids.get(request.department)
-                       or self.config.channels.get(request.department, ""))
+            channel = self._dept_channel(request.department) or ""
             if not CHANNEL_ID_RE.match(channel):
                 return None
         key = (channel, str(thread))

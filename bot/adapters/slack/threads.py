@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.slack.blocks import fallback_text, message_blocks
+from bot.adapters.slack.blocks import escape, fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from handlers.actions import staff_actions
 from handlers.i18n import t
 from handlers.messages import Message
 
-log = logging.getLogger(__name__)
 TS_RE = re.compile(r"^\d+\.\d+$")
 MAX_ROOTS = 5000
 
@@ -58,33 +55,26 @@ class Threads:
         with self._lock:
             return self._roots.get(ref)
 
-    def update_root(self, message: Message, channel: str, thread_ts: str) -> None:
-        """Rewrite the root to show the request's current state and owner, with fitting buttons."""
-        ref = message.request_ref
-        if not ref:
-            return
+    def update_root(self, ref: str, channel: str, thread_ts: str, locale: str) -> None:
+        """Rewrite the root to show the request's current state and owner, with fitting
+        buttons. Slack's errors propagate (the caller decides what is worth a retry)."""
         info = self.lookups.request(ref)
-        state = info.state if info else message.extra.get("state")
-        if not state:
+        if info is None:
             return
-        assignee = info.assignee_id if info else message.extra.get("assignee")
-        locale = message.locale
         root = self.root_of(ref)
         if root is not None and root.ts == thread_ts:
             base = root.message
         else:
-            posted = self.lookups.posted(info.id, thread_ts) if info else None
-            base = posted or self._rebuilt(ref, info, locale)
+            base = self.lookups.posted(info.id, thread_ts) or self._rebuilt(ref, info, locale)
             self.remember(ref, channel, thread_ts, base)
-        owner = self.lookups.name(str(assignee)) if assignee else "—"
-        status = t(locale, "slack.status.line", state=t(locale, f"state.{state}"), owner=owner)
-        buttons = staff_actions(ref, str(state), assignee, locale)
+        locale = base.locale or locale
+        owner = escape(self.lookups.name(info.assignee_id)) if info.assignee_id else "—"
+        status = t(locale, "slack.status.line", state=t(locale, f"state.{info.state}"),
+                   owner=owner)
+        buttons = staff_actions(ref, info.state, info.assignee_id, locale)
         blocks = message_blocks(base, status=status, buttons=buttons)
-        try:
-            self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
-                                    blocks=blocks)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            log.warning("could not update the thread root of %s: %s", ref, exc)
+        self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
+                                blocks=blocks)
 
     @staticmethod
     def _rebuilt(ref: str, info: RequestInfo | None, locale: str) -> Message:

@@ -14,6 +14,7 @@ from bot.adapters.wecom.people import Directory
 from bot.runtime.dispatch import DeliveryError
 from handlers.messages import Message
 from storage import wecom_store
+from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 CARD_UPDATE = "card_update"  # the kind of the outbox row that greys a clicked card
@@ -45,3 +46,5 @@ def update_clicked_card(client: WeComClient, directory: Directory, agent_id: int
         if exc.retry_after is not None or not isinstance(exc.__cause__, WeChatClientException):
             raise  # a rate limit or the network: the outbox tries again
         log.warning("could not update the clicked card: %s", exc)
+    with transaction(directory.engine) as session:  # greyed (or never will be): done with it
+        wecom_store.forget_card(session, task_id)

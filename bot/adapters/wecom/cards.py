@@ -9,10 +9,15 @@ from typing import Any
 from bot.adapters.wecom.render import byte_len, command_lines
 from handlers.messages import Button, Message
 
+# WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
+# 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters.
 MAX_BUTTONS = 6
-TITLE_CHARS = 36
-BODY_CHARS = 112
-VALUE_CHARS = 30
+MAX_FIELDS = 6
+TITLE_CHARS = 36      # main_title.title
+BODY_CHARS = 160      # sub_title_text (the text and the commands to type)
+KEYNAME_CHARS = 5     # horizontal_content_list.keyname
+VALUE_CHARS = 30      # horizontal_content_list.value
+BUTTON_CHARS = 10     # button_list.text
 KEY_BYTES = 1024
 TASK_ID_BYTES = 128
 KEY_PREFIX = "cmd:"
@@ -23,8 +28,15 @@ TASK_UNSAFE = re.compile(r"[^A-Za-z0-9_\-@]")
 
 
 def clip(text: str, chars: int) -> str:
-    """At most ``chars`` characters, with an ellipsis when cut."""
-    return text if len(text) <= chars else text[: chars - 1] + "…"
+    """At most ``chars`` characters, with an ellipsis when cut (at a word's end when one is
+    near, so "Assign to me" becomes "Assign to…", not "Assign to …")."""
+    if len(text) <= chars:
+        return text
+    head = text[: chars - 1]
+    space = head.rstrip().rfind(" ")
+    if space >= chars // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:，") + "…"
 
 
 def new_task_id(request_ref: str | None) -> str:
@@ -67,22 +79,37 @@ def _title_and_body(message: Message) -> tuple[str, str]:
     return title, "\n".join(lines[1:]).strip()
 
 
+def _sub_title(body: str, commands: list[str]) -> str:
+    """The text and the commands to type within ``BODY_CHARS``: the text gives way first."""
+    tail = "\n".join(commands)
+    room = BODY_CHARS - len(tail) - (1 if tail else 0)
+    if len(body) <= room or room < 12:
+        return clip("\n".join(filter(None, [body, tail])), BODY_CHARS)
+    return "\n".join(filter(None, [clip(body, room), tail]))
+
+
 def clipped(message: Message) -> bool:
     """True when the card cannot show the whole text (send the text on its own as well)."""
     title, body = _title_and_body(message)
-    return len(body) > BODY_CHARS or (message.title is not None and len(title) > TITLE_CHARS)
+    commands = command_lines(message, False)
+    full = "\n".join(filter(None, [body, *commands]))
+    values = [v for _, v in message.fields]
+    return (len(title) > TITLE_CHARS or _sub_title(body, commands) != full
+            or len(message.fields) > MAX_FIELDS or any(len(v) > VALUE_CHARS for v in values))
 
 
 def card(message: Message, task_id: str, replace_text: str | None = None) -> dict[str, Any]:
-    """The ``template_card`` object; with ``replace_text`` its buttons show that, greyed."""
+    """The ``template_card`` object, every text within WeCom's recommended length; with
+    ``replace_text`` its buttons show that, greyed."""
     title, body = _title_and_body(message)
-    sub = "\n".join(filter(None, [clip(body, BODY_CHARS), *command_lines(message, False)]))
+    sub = _sub_title(body, command_lines(message, False))
     template: dict[str, Any] = {
         "card_type": "button_interaction",
         "main_title": {"title": clip(title, TITLE_CHARS)},
         "task_id": task_id,
         "button_list": [
-            {"text": b.label, "style": STYLES.get(b.style or "", 3), "key": button_key(b)}
+            {"text": clip(b.label, BUTTON_CHARS), "style": STYLES.get(b.style or "", 3),
+             "key": button_key(b)}
             for b in message.buttons[:MAX_BUTTONS]
         ],
     }
@@ -90,8 +117,8 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
         template["sub_title_text"] = sub
     if message.fields:
         template["horizontal_content_list"] = [
-            {"keyname": name, "value": clip(value, VALUE_CHARS)}
-            for name, value in message.fields[:6]
+            {"keyname": clip(name, KEYNAME_CHARS), "value": clip(value, VALUE_CHARS)}
+            for name, value in message.fields[:MAX_FIELDS]
         ]
     if replace_text:
         template["replace_text"] = replace_text

@@ -1,4 +1,5 @@
-"""The WeCom API client (wechatpy's, pointable at a local stand-in) and its errors as retries."""
+"""The WeCom API client (wechatpy's, pointable at a local stand-in) and its errors as
+retries or refusals for good."""
 
 from __future__ import annotations
 
@@ -20,6 +21,24 @@ TIMEOUT = 10.0
 # 45009 API call limit, 45011 too frequent, 45033 too many concurrent calls; -1 system busy.
 RATE_LIMITED = {45009, 45011, 45033}
 BUSY = {-1}
+# The token was refused: fetch a new one and try once more (wechatpy would loop forever).
+TOKEN_REFUSED = {40001, 40014, 42001}
+# Trying again cannot help (WeCom's global error codes, developer.work.weixin.qq.com
+# document/path/90313; message/send 90236 and appchat/send 90248 for the send-specific ones).
+PERMANENT = {
+    40003,  # invalid UserID
+    40008,  # invalid msgtype
+    40031,  # invalid UserID list
+    40058,  # invalid parameter (e.g. content over the byte limit)
+    44004,  # empty text content
+    45002,  # message content over the size limit
+    48002,  # API not permitted for this app
+    81013,  # every UserID / department / tag invalid or outside the app's visible range
+    86001,  # invalid chatid
+    86003,  # the group chat does not exist
+    86216,  # invalid chat member
+    93000,  # invalid group robot webhook
+}
 RATE_LIMIT_WAIT = 60.0
 POOL_SIZE = 32  # connections kept to the API host (requests' default is 10)
 
@@ -28,13 +47,44 @@ class WeComClient(WeChatClient):
     """wechatpy's enterprise client with a configurable API host and bounded timeouts."""
 
     def __init__(self, corp_id: str, secret: str, session: SessionStorage | None = None,
-                 api_base_url: str | None = None, timeout: float = TIMEOUT) -> None:
-        super().__init__(corp_id, secret, session=session, timeout=timeout)
+                 api_base_url: str | None = None, timeout: float = TIMEOUT,
+                 agent_id: int | None = None) -> None:
+        self.agent_id = agent_id
+        # wechatpy's auto_retry refetches the token and retries without bound: ours is once
+        super().__init__(corp_id, secret, session=session, timeout=timeout, auto_retry=False)
         self.API_BASE_URL = api_base_url or REAL_API
         # answers go out from many request threads at once, beside the dispatcher
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self._http.mount("https://", adapter)
         self._http.mount("http://", adapter)
+
+    @property
+    def access_token_key(self) -> str:
+        """Where the token is stored: the corp and the app, never any part of the secret."""
+        return f"wecom:{self.corp_id}:{self.agent_id or 'app'}:access_token"
+
+    @property
+    def access_token(self) -> str:
+        """The stored token (its store knows when it expires), else a fresh one."""
+        token = self.session.get(self.access_token_key)
+        if token:
+            return str(token)
+        return str(self.fetch_access_token()["access_token"])
+
+    def _request(self, method: str, url_or_endpoint: str, **kwargs: Any) -> Any:
+        """One call; when WeCom refuses the token, one new token and one more try at most."""
+        params = kwargs.get("params")
+        retry = {**kwargs, "params": dict(params) if isinstance(params, dict)
+                 else {} if params is None else params}
+        try:
+            return super()._request(method, url_or_endpoint, **kwargs)
+        except WeChatClientException as exc:
+            if exc.errcode not in TOKEN_REFUSED or not isinstance(retry["params"], dict):
+                raise
+            self.session.delete(self.access_token_key)
+            self.fetch_access_token()
+            retry["params"].pop("access_token", None)
+            return super()._request(method, url_or_endpoint, **retry)
 
     def fetch_access_token(self) -> dict[str, Any]:
         """Fetch a token from this client's host (wechatpy hard-codes the real one)."""
@@ -76,12 +126,16 @@ def describe(exc: BaseException) -> str:
 
 @contextmanager
 def delivery_errors(what: str) -> Iterator[None]:
-    """Turn rate limits, API errors and network errors into DeliveryError (rescheduled)."""
+    """Turn rate limits, API errors and network errors into DeliveryError: rescheduled, or
+    ``permanent`` for the codes in ``PERMANENT``."""
     try:
         yield
     except APILimitedException as exc:
         raise DeliveryError(f"{what}: WeCom rate limit ({describe(exc)})", RATE_LIMIT_WAIT) from exc
     except WeChatClientException as exc:
+        if exc.errcode in PERMANENT:
+            raise DeliveryError(f"{what}: WeCom refused for good ({describe(exc)})",
+                                permanent=True, code=f"wecom:{exc.errcode}") from exc
         wait = RATE_LIMIT_WAIT if exc.errcode in RATE_LIMITED else None
         raise DeliveryError(f"{what}: WeCom refused ({describe(exc)})", wait) from exc
     except (requests.RequestException, httpx.HTTPError, OSError) as exc:

@@ -6,14 +6,17 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
 from wechatpy.enterprise import parse_message
 
 from bot.adapters.wecom import cards
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
+from handlers.grammar import Command, parse
 from handlers.inbound import Inbound
 from handlers.messages import Message, Reply, person
+from storage import wecom_store
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +35,17 @@ class Callback:
     task_id: str | None = None
     response_code: str | None = None
     agent_id: int | None = None
+    not_text: str | None = None
+
+
+NOT_TEXT = ("image", "voice", "video", "file", "location")  # answered with what to type
+GREYING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
+                     "cancel", "transfer", "rate"})  # typed, they grey the request's cards
 
 
 def from_xml(xml: str) -> Callback | None:
-    """A text message or a template-card click; None for anything else (ignored)."""
+    """A text message, a template-card click, or an image, voice, video, file or location
+    (answered with what to type); None for anything else (ignored)."""
     msg = parse_message(xml)
     data: dict[str, Any] = dict(msg._data)
     agent = str(data.get("AgentID") or "")
@@ -49,6 +59,11 @@ def from_xml(xml: str) -> Callback | None:
         key = str(data.get("MsgId") or f"{userid}:{created}:text")
         return Callback(userid=userid, delivery_key=key, corp_id=corp_id,
                         text=str(data.get("Content") or ""), agent_id=agent_id)
+    kind = str(data.get("MsgType") or "").lower()  # wechatpy does not know "file"
+    if kind in NOT_TEXT:
+        key = str(data.get("MsgId") or f"{userid}:{created}:{kind}")
+        return Callback(userid=userid, delivery_key=key, corp_id=corp_id, agent_id=agent_id,
+                        not_text=kind)
     if str(data.get("Event") or "").lower() == "template_card_event":
         event_key = str(data.get("EventKey") or "")
         return Callback(
@@ -59,12 +74,12 @@ def from_xml(xml: str) -> Callback | None:
     return None
 
 
-def card_update(actor: str, callback: Callback, command: str) -> Message:
-    """The outbox row that greys the clicked card's buttons, saying who did what."""
+def card_update(actor: str, task_id: str | None, response_code: str | None, event_key: str,
+                command: str) -> Message:
+    """The outbox row that greys a card's buttons, saying who did what."""
     return Message(text=command, target=person(actor), kind=CARD_UPDATE, extra={
-        "via": "wecom", CARD_UPDATE: {"task_id": callback.task_id,
-                                      "response_code": callback.response_code,
-                                      "event_key": callback.event_key}})
+        "via": "wecom", CARD_UPDATE: {"task_id": task_id, "response_code": response_code,
+                                      "event_key": event_key}})
 
 
 class Conversation:
@@ -79,18 +94,52 @@ class Conversation:
         click on a button this desk never sent."""
         actor = self.directory.actor_for(callback.userid)
         answer_to = person(actor)
-        if callback.event_key is None:
+        if callback.not_text is not None:
             return self.app.run(Inbound(
-                platform="wecom", person_id=actor, text=callback.text or "",
+                platform="wecom", person_id=actor, text="", not_text=callback.not_text,
+                delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom"))
+        if callback.event_key is None:
+            text = callback.text or ""
+            return self.app.run(Inbound(
+                platform="wecom", person_id=actor, text=text,
                 delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
-                chat=True))
+                chat=True, on_success=self._cards_to_grey(actor, text)))
         command = cards.command_of_key(callback.event_key)
         if command is None:
             log.warning("card click with an unknown key", extra={"key": callback.event_key})
             return None
-        greyed = ((card_update(actor, callback, command),)
+        greyed = ((card_update(actor, callback.task_id, callback.response_code,
+                               callback.event_key, command),)
                   if callback.task_id and callback.response_code else ())
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
             delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
             on_success=greyed))
+
+    def _cards_to_grey(self, actor: str, text: str) -> tuple[Message, ...]:
+        """For a typed command that acts on a request (ack, resolve, …): greying of the
+        cards for that request this person received, so their buttons can't be pressed
+        again (queued only if the command succeeds)."""
+        parsed = parse(text, self.app.settings.catalog)
+        if not isinstance(parsed, Command) or parsed.name not in GREYING or not parsed.ref:
+            return ()
+        with Session(self.directory.reader) as session:
+            sent = wecom_store.open_cards(session, parsed.ref, self.app.clock())
+        updates = []
+        for task_id, code, payload in sent:
+            message = Message.from_dict(payload)
+            if not self._reached(actor, message.target):
+                continue
+            button = next((b for b in message.buttons if b.action == parsed.name), None)
+            key = cards.KEY_PREFIX + button.command if button else ""
+            updates.append(card_update(actor, task_id, code, key, text.strip()))
+        return tuple(updates)
+
+    def _reached(self, actor: str, target: str) -> bool:
+        """True when a message to ``target`` reached ``actor`` (them, or their desk)."""
+        kind, _, name = target.partition(":")
+        if kind == "person":
+            return name == actor
+        if kind == "dept":
+            return actor in self.app.settings.catalog.department(name).staff()
+        return False

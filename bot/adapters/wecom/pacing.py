@@ -1,14 +1,19 @@
-"""Per-recipient pacing under WeCom's limits (30/min and 1000/h to a member, 20/min a robot)."""
+"""Per-recipient pacing under WeCom's limits (30/min and 1000/h to a member, 20/min a robot),
+counted in the database so every replica shares one count (WeCom drops the excess silently)."""
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from bot.runtime.dispatch import DeliveryError
 from handlers.desk import Clock
+from storage import send_log
+from storage.engine import transaction
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -21,56 +26,40 @@ LIMITS: dict[str, tuple[tuple[int, timedelta], ...]] = {
 
 
 class RecipientPacer:
-    """Counts recent sends per recipient key (``user:zhangwei``, ``chat:…``, ``robot:…``).
+    """Takes slots per recipient key (``user:zhangwei``, ``chat:…``, ``robot:…``) in the shared
+    ``send_log``, in a sliding window.
 
-    A recipient over its limit, or held after a failure, makes the send raise DeliveryError
-    with the seconds to wait, so the outbox retries later, in the original order.
+    A message whose recipients are over a limit takes no slot and raises DeliveryError
+    (``paced``) with the seconds to wait; the outbox tries it again then, in its order.
     """
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
         self.clock = clock
-        self._sent: dict[str, deque[datetime]] = {}
-        self._held: dict[str, datetime] = {}
-        self._lock = threading.Lock()
 
-    def check(self, keys: Iterable[str]) -> None:
-        """Raise DeliveryError unless every key (one per message part) may be sent now."""
-        now = self.clock()
+    def take(self, keys: Iterable[str]) -> None:
+        """Take one slot per key (a key twice: two slots) now, or raise DeliveryError."""
         wanted = Counter(keys)
-        with self._lock:
-            waits = [self._wait(key, count, now) for key, count in wanted.items()]
-        worst = max(waits, default=(0.0, ""))
-        if worst[0] > 0:
-            raise DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0],
-                                paced=True)
+        if not wanted:
+            return
+        now = self.clock()
+        with transaction(self.engine) as session:
+            send_log.lock(session, wanted)
+            waits = [self._wait(session, key, count, now) for key, count in wanted.items()]
+            worst = max(waits)
+            if worst[0] > 0:
+                raise DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0],
+                                    paced=True)
+            send_log.forget(session, wanted, now - HOUR)
+            send_log.add(session, wanted.elements(), now)
 
-    def _wait(self, key: str, count: int, now: datetime) -> tuple[float, str]:
-        held = self._held.get(key)
-        if held is not None and held > now:
-            return (held - now).total_seconds(), f"{key} (held after a failure)"
-        times = self._sent.get(key, deque())
-        for limit, window in LIMITS.get(key.split(":", 1)[0], LIMITS["user"]):
+    @staticmethod
+    def _wait(session: Session, key: str, count: int, now: datetime) -> tuple[float, str]:
+        limits = LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
+        times = send_log.since(session, key, now - max(w for _, w in limits))
+        for limit, window in limits:
             recent = [t for t in times if t > now - window]
-            if recent and len(recent) + count > limit:
+            if recent and len(recent) + count > limit:  # an empty window takes any message
                 free_at = recent[min(len(recent), len(recent) + count - limit) - 1] + window
                 return max(1.0, (free_at - now).total_seconds()), f"{key} ({limit} per {window})"
         return 0.0, ""
-
-    def record(self, keys: Iterable[str]) -> None:
-        """Count one message to each key, now."""
-        now = self.clock()
-        horizon = now - HOUR
-        with self._lock:
-            for key in keys:
-                times = self._sent.setdefault(key, deque())
-                times.append(now)
-                while times and times[0] <= horizon:
-                    times.popleft()
-                self._held.pop(key, None)
-
-    def hold(self, keys: Iterable[str], seconds: float) -> None:
-        """After a failure, later messages to these keys wait too (order is kept)."""
-        until = self.clock() + timedelta(seconds=max(1.0, seconds))
-        with self._lock:
-            for key in keys:
-                self._held[key] = max(until, self._held.get(key, until))

@@ -12,7 +12,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.adapters.wecom.client import WeComClient, describe
 from handlers.catalog import Catalog
 from handlers.desk import Clock
-from storage import people
+from storage import people, wecom_store
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,9 @@ ID_PREFIX = "wecom-"
 
 
 def person_id_for(userid: str) -> str:
-    """The id we give someone first met on WeCom."""
-    return (ID_PREFIX + userid)[:64]
+    """The id we give someone first met on WeCom (userids ignore case, so the id is lower
+    case: one person however WeCom spells them)."""
+    return (ID_PREFIX + userid.lower())[:64]
 
 
 class Directory:
@@ -41,15 +42,16 @@ class Directory:
         self._userid_of: dict[str, str] = {}
 
     def actor_for(self, userid: str) -> str:
-        """Our person id for a WeCom user, registering them (Chinese by default) if new."""
-        known = self._person_of.get(userid)
+        """Our person id for a WeCom user, registering them (Chinese by default) if new.
+        Userids are unique ignoring case: ``ZhangWei`` and ``zhangwei`` are one person."""
+        known = self._person_of.get(userid.lower())
         if known is None:
-            known = self._person_of[userid] = self._actor_for(userid)
+            known = self._person_of[userid.lower()] = self._actor_for(userid)
         return known
 
     def _actor_for(self, userid: str) -> str:
         with Session(self.reader) as session:
-            row = people.by_platform_id(session, "wecom", userid)
+            row = wecom_store.person_by_userid(session, userid)
             if row is not None:
                 return row.id
         name = self._name_from_wecom(userid)
@@ -62,7 +64,7 @@ class Directory:
                 return row.id
         except IntegrityError:  # another replica registered them a moment ago
             with Session(self.reader) as session:
-                found = people.by_platform_id(session, "wecom", userid)
+                found = wecom_store.person_by_userid(session, userid)
             if found is None:
                 raise
             return found.id

@@ -47,16 +47,17 @@ class WeComPlatform:
         self.reader: Engine = reader_for(engine)
         self.storage = DatabaseStorage(engine, app.clock, self.reader)
         self.client = WeComClient(secrets.corp_id, secrets.secret, session=self.storage,
-                                  api_base_url=api_base_url)
+                                  api_base_url=api_base_url, agent_id=secrets.agent_id)
         self.directory = Directory(engine, self.reader, app.settings.catalog, self.client,
                                    app.clock)
-        self.pacer = RecipientPacer(app.clock)
+        self.pacer = RecipientPacer(engine, app.clock)
         self.sender = WeComSender(
             self.client, secrets.agent_id, app.settings.catalog, self.directory, self.pacer,
             robots=config.robot_webhooks, chats=config.chats, admins=app.settings.policy.admins,
         )
         self.conversation = Conversation(app, self.directory)
-        self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock)
+        self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock,
+                                  policy=app.desk.policy)
         crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
         self.guard = CallbackGuard(crypto, engine, app.clock)
         self.commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="wecom-command")
@@ -138,4 +139,4 @@ def client_from_env(app: DeskApp, api_base_url: str | None = None,
     secrets = load_secrets(environ, CLIENT_SECRETS)
     storage = DatabaseStorage(app.desk.engine, app.clock, reader_for(app.desk.engine))
     return WeComClient(secrets.corp_id, secrets.secret, session=storage,
-                       api_base_url=api_base_url)
+                       api_base_url=api_base_url, agent_id=secrets.agent_id or None)

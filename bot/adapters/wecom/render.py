@@ -1,4 +1,10 @@
-"""A neutral Message as WeCom text or markdown, split within WeCom's byte limits."""
+"""A neutral Message as WeCom text or markdown, split within WeCom's byte limits.
+
+WeCom counts UTF-8 bytes: text and markdown in app messages (message/send) and app group
+chats (appchat/send) hold at most 2048 bytes; only a group robot's markdown holds 4096.
+Markdown over its limit is refused (errcode 40058), text over it is cut short: both are
+split here, at line ends where possible, else at a space, never inside a character, a
+markdown link, a ``<font>`` tag, inline code or bold text."""
 
 from __future__ import annotations
 
@@ -8,10 +14,16 @@ from typing import Any
 from handlers.messages import Message
 
 TEXT_LIMIT = 2048
-MARKDOWN_LIMIT = 4096
-
+MARKDOWN_LIMIT = 2048
+ROBOT_MARKDOWN_LIMIT = 4096
 
 MENTION_ALL = re.compile(r"@(all|所有人)", re.IGNORECASE)
+# What must stay whole in one piece: a link, a <font> span, inline code, bold text.
+ATOM = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|<font\b[^>]*>.*?</font>|`[^`\n]*`|\*\*[^*\n]+\*\*",
+                  re.IGNORECASE)
+SOFT_BREAK = re.compile(r"[\s，。；、！？,.;!?]")
+MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
+HTML_LINK = re.compile(r"<(/?\s*a\b)", re.IGNORECASE)
 
 
 def byte_len(text: str) -> int:
@@ -22,6 +34,43 @@ def byte_len(text: str) -> int:
 def clip_bytes(text: str, limit: int) -> str:
     """The longest prefix of ``text`` within ``limit`` bytes, never half a character."""
     return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
+def _units(line: str) -> list[str]:
+    """A line as pieces that may not be cut: markup atoms and single characters."""
+    units: list[str] = []
+    at = 0
+    for found in ATOM.finditer(line):
+        units += list(line[at:found.start()])
+        units.append(found.group(0))
+        at = found.end()
+    return units + list(line[at:])
+
+
+def _split_line(line: str, limit: int) -> list[str]:
+    """A line longer than ``limit`` bytes cut between units, at a soft break if one is in
+    the second half of the piece."""
+    pieces: list[str] = []
+    units = _units(line)
+    start = 0
+    while start < len(units):
+        size, end, soft = 0, start, None
+        while end < len(units) and size + byte_len(units[end]) <= limit:
+            size += byte_len(units[end])
+            end += 1
+            if SOFT_BREAK.fullmatch(units[end - 1]) and end - start > 1:
+                soft = end
+        if end == start:  # one atom longer than the limit: its characters, cut
+            head = clip_bytes(units[start], limit)
+            if not head:
+                raise ValueError(f"a limit of {limit} bytes cannot hold one character")
+            units[start:start + 1] = [head, units[start][len(head):]]
+            continue
+        if end < len(units) and soft is not None and soft - start > (end - start) // 2:
+            end = soft
+        pieces.append("".join(units[start:end]))
+        start = end
+    return pieces
 
 
 def split_utf8(text: str, limit: int) -> list[str]:
@@ -36,12 +85,10 @@ def split_utf8(text: str, limit: int) -> list[str]:
             continue
         if current:
             pieces.append(current)
-        while byte_len(line) > limit:
-            head = clip_bytes(line, limit)
-            if not head:
-                raise ValueError(f"a limit of {limit} bytes cannot hold one character")
-            pieces.append(head)
-            line = line[len(head) :]
+        current = ""
+        if byte_len(line) > limit:
+            *whole, line = _split_line(line, limit)
+            pieces += whole
         current = line
     if current:
         pieces.append(current)
@@ -60,19 +107,31 @@ def wants_markdown(message: Message) -> bool:
     return bool(message.title or message.fields or message.buttons or "`" in message.text)
 
 
+def _no_mention_all(text: str) -> str:
+    return MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
+
+
+def inert_text(text: str) -> str:
+    """Text people typed, made inert in a WeCom text message: no ``<a href>`` link (WeCom
+    renders those), no @all; the words still read as typed."""
+    return _no_mention_all(HTML_LINK.sub(lambda m: "＜" + m.group(1), text))
+
+
 def as_text(message: Message) -> str:
     """Plain text: the text, fields as ``name: value``, buttons as commands to type."""
-    lines = [message.title] if message.title else []
-    lines.append(MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], message.text))
-    lines += [f"{name}: {value}" for name, value in message.fields]
+    lines = [inert_text(message.title)] if message.title else []
+    lines.append(inert_text(message.text))
+    lines += [f"{name}: {inert_text(value)}" for name, value in message.fields]
     lines += command_lines(message, markdown=False)
     return "\n".join(lines)
 
 
 def neutralize(text: str) -> str:
-    """Text people typed, made inert in WeCom markdown: no tags (<font>, <@user>), no @all."""
+    """Text people typed, made inert in WeCom markdown: no tags (<font>, <@user>), no live
+    ``[text](url)`` link, no @all; the words still read as typed."""
     text = text.replace("<", "＜").replace(">", "＞")  # full-width: shown as typed, never a tag
-    return MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
+    text = MD_LINK.sub(lambda m: f"［{m.group(1)}］（{m.group(2)}）", text)
+    return _no_mention_all(text.replace("](", "］("))
 
 
 def as_markdown(message: Message) -> str:
@@ -88,12 +147,14 @@ def as_markdown(message: Message) -> str:
     return "\n".join(lines)
 
 
-def bodies(message: Message) -> list[dict[str, Any]]:
-    """The message as one or more WeCom ``msgtype`` bodies, each within its byte limit."""
+def bodies(message: Message, markdown_limit: int = MARKDOWN_LIMIT) -> list[dict[str, Any]]:
+    """The message as one or more WeCom ``msgtype`` bodies, each within its byte limit
+    (``markdown_limit``: 2048 for app messages and chats, ``ROBOT_MARKDOWN_LIMIT`` for a
+    group robot)."""
     if wants_markdown(message):
         return [
             {"msgtype": "markdown", "markdown": {"content": part}}
-            for part in split_utf8(as_markdown(message), MARKDOWN_LIMIT)
+            for part in split_utf8(as_markdown(message), markdown_limit)
         ]
     return [
         {"msgtype": "text", "text": {"content": part}}

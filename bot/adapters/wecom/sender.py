@@ -8,21 +8,31 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from bot.adapters.wecom import cards, images
 from bot.adapters.wecom.card_update import CARD_UPDATE, update_clicked_card
-from bot.adapters.wecom.client import RATE_LIMIT_WAIT, RATE_LIMITED, WeComClient, delivery_errors
+from bot.adapters.wecom.client import (
+    PERMANENT,
+    RATE_LIMIT_WAIT,
+    RATE_LIMITED,
+    WeComClient,
+    delivery_errors,
+)
 from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
-from bot.adapters.wecom.render import bodies
-from bot.runtime.dispatch import FIRST_BACKOFF, DeliveryError
+from bot.adapters.wecom.render import ROBOT_MARKDOWN_LIMIT, bodies
+from bot.runtime.dispatch import DeliveryError
 from handlers.catalog import Catalog
 from handlers.messages import Message
+from storage import wecom_store
+from storage.engine import transaction
 
 log = logging.getLogger(__name__)
+CARD_CODE_LIFE = timedelta(hours=72)  # message/send: a card's response_code, usable once
 
 
 @dataclass(frozen=True)
@@ -73,25 +83,21 @@ class WeComSender:
             json.dumps(message.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
         with self._lock:
             done, ref = self._progress.get(digest, (0, None))
-        self.pacer.check(k for part in parts[done:] for k in part.pace_keys)
+        self.pacer.take(k for part in parts[done:] for k in part.pace_keys)
         for index in range(done, len(parts)):
             part = parts[index]
-            if part.image:
-                try:
-                    self._image(part)
-                except DeliveryError:  # rate limited: the next try sends the chart only
-                    with self._lock:
-                        self._progress[digest] = (index, ref)
-                    raise
-                continue
             try:
+                if part.image:
+                    self._image(part)  # rate limited: the next try sends the chart only
+                    continue
                 got = self._deliver(part)
             except DeliveryError as exc:
                 with self._lock:
-                    self._progress[digest] = (index, ref)
-                self.pacer.hold(part.pace_keys, exc.retry_after or FIRST_BACKOFF.total_seconds())
+                    if exc.permanent:  # the row fails for good: nothing to resume
+                        self._progress.pop(digest, None)
+                    else:
+                        self._progress[digest] = (index, ref)
                 raise
-            self.pacer.record(part.pace_keys)
             ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
         with self._lock:
             self._progress.pop(digest, None)
@@ -138,7 +144,8 @@ class WeComSender:
             parts += [Part("chat", dep.wecom_chat, b, key) for b in bodies(message)]
         elif dep.key in self.robots:
             key = (f"robot:{dep.key}",)
-            parts += [Part("robot", dep.key, b, key) for b in bodies(message)]
+            parts += [Part("robot", dep.key, b, key)
+                      for b in bodies(message, ROBOT_MARKDOWN_LIMIT)]
         staff = self.directory.staff_userids(dep.key)
         if staff and (message.buttons or not parts):
             parts += self._app_parts(message, staff, with_text=not parts)
@@ -168,12 +175,21 @@ class WeComSender:
         data = {"touser": part.to, "agentid": self.agent_id, **part.body}
         with delivery_errors(f"message/send to {part.to}"):
             result = self.client.post("message/send", data=data)
+        if part.task_id and result.get("response_code"):
+            self._remember_card(part.task_id, str(result["response_code"]))
         invalid = {u for u in str(result.get("invaliduser") or "").split("|") if u}
         if invalid and invalid >= set(part.to.split("|")):
-            raise DeliveryError(f"WeCom cannot reach {part.to}: not in the app's visible range")
+            raise DeliveryError(f"WeCom cannot reach {part.to}: not in the app's visible range",
+                                permanent=True, code="wecom:invaliduser")
         if invalid:
             log.warning("WeCom skipped some recipients", extra={"invalid": sorted(invalid)})
         return str(result["msgid"]) if result.get("msgid") else None
+
+    def _remember_card(self, task_id: str, response_code: str) -> None:
+        """Keep a card's response_code (72 h, once): a typed command greys its buttons."""
+        with transaction(self.directory.engine) as session:
+            wecom_store.remember_card(session, task_id, response_code,
+                                      self.directory.clock() + CARD_CODE_LIFE)
 
     def _image(self, part: Part) -> None:
         """Send a chart after its message. The text is already out, so a chart that is missing
@@ -192,11 +208,9 @@ class WeComSender:
             return
         except DeliveryError as exc:
             if exc.retry_after:
-                self.pacer.hold(part.pace_keys, exc.retry_after)
                 raise
             log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             return
-        self.pacer.record(part.pace_keys)
 
     def _robot(self, part: Part) -> str | None:
         with delivery_errors(f"group robot of {part.to}"):
@@ -208,7 +222,8 @@ class WeComSender:
             raise DeliveryError(f"group robot of {part.to}: rate limit ({code})", RATE_LIMIT_WAIT)
         if code != 0:
             raise DeliveryError(f"group robot of {part.to}: errcode {code}: "
-                                f"{result.get('errmsg')}")
+                                f"{result.get('errmsg')}", permanent=code in PERMANENT,
+                                code=f"wecom:{code}")
         return None
 
     def close(self) -> None:

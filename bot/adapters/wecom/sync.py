@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
 from bot.runtime.app import DeskApp
-from storage import people
+from storage import people, wecom_store
 from storage.engine import transaction
 
 
@@ -45,8 +45,8 @@ def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
         for user in client.user.list(int(top["id"]), fetch_child=True):
             users[str(user["userid"])] = user
     with Session(app.desk.engine) as session:
-        known = {uid: row for uid in users
-                 if (row := people.by_platform_id(session, "wecom", uid)) is not None}
+        known = {uid: row for uid in users  # userids ignore case, as WeCom's do
+                 if (row := wecom_store.person_by_userid(session, uid)) is not None}
     pid = {uid: (known[uid].id if uid in known else person_id_for(uid)) for uid in users}
     configured = {p.id: p for p in app.settings.catalog.people}
     changes: list[Change] = []

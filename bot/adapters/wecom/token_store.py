@@ -61,8 +61,13 @@ class DatabaseStorage(SessionStorage):  # type: ignore[misc]
         return found[0]
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
-        """Remember ``value`` for ``ttl`` seconds (less a safety margin), for every replica."""
-        expires = self.clock() + timedelta(seconds=ttl) - EARLY if ttl else None
+        """Remember ``value`` for ``ttl`` seconds (less a safety margin: ``EARLY``, or half
+        the lifetime when that is shorter, so a short-lived token is still used), for every
+        replica."""
+        expires = None
+        if ttl:
+            lifetime = timedelta(seconds=ttl)
+            expires = self.clock() + lifetime - min(EARLY, lifetime / 2)
         with self._lock:
             self._memory[key] = (value, expires)
         self._write(lambda s: wecom_store.put_token(s, key, str(value), expires))

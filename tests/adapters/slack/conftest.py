@@ -190,7 +190,8 @@ class SlackDesk:
 
     def pending(self) -> list[Outbox]:
         with Session(self.engine) as session:
-            stmt = select(Outbox).where(col(Outbox.delivered_at).is_(None))
+            stmt = select(Outbox).where(col(Outbox.delivered_at).is_(None),
+                                        col(Outbox.failed_at).is_(None))  # refused: done
             return list(session.exec(stmt.order_by(col(Outbox.id))))
 
     def opened_view(self, method: str = "views.open") -> dict[str, Any]:
@@ -277,7 +278,7 @@ def slack(desk_app: DeskApp, http_settings: Settings, fake_slack: FakeSlack, eng
     platform = build_slack(desk_app, http_settings, client_base_url=fake_slack.url, environ=ENV)
     elsewhere = Elsewhere()
     router = SenderRouter(engine, http_settings.catalog, [platform.route()], elsewhere)
-    dispatcher = Dispatcher(engine, router, clock)
+    dispatcher = Dispatcher(engine, router, clock, policy=desk_app.desk.policy)
     yield SlackDesk(platform, fake_slack, engine, clock, kicks, elsewhere, router, dispatcher)
     platform.stop()
 

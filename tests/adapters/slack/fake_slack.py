@@ -6,13 +6,20 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from tests.adapters.slack.scopes import granted_scopes, refusal
+
 ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
+MAX_OPTIONS = 100  # Block Kit: options in a select, option groups, options in a group
+MAX_OPTION_VALUE = 150
+MAX_OPTION_TEXT = 75
+BLOCK_KIT_METHODS = {"views.open", "views.update", "views.push", "views.publish",
+                     "chat.postMessage", "chat.update"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,27 @@ class Failure:
     status: int
     times: int
     retry_after: int | None = None
+    error: str | None = None  # with status 200: Slack's {"ok": false, "error": …}
+    channel: str | None = None  # only calls to this channel id
+
+
+def _over_limits(node: Any) -> bool:
+    """True when a view or blocks break Block Kit's select limits: over 100 options or
+    option groups, an option value over 150 characters or its text over 75."""
+    if isinstance(node, list):
+        return any(_over_limits(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    for key in ("options", "option_groups"):
+        items = node.get(key)
+        if isinstance(items, list) and len(items) > MAX_OPTIONS:
+            return True
+    for option in node.get("options") or []:
+        if isinstance(option, dict) and (
+                len(str(option.get("value", ""))) > MAX_OPTION_VALUE
+                or len(str((option.get("text") or {}).get("text", ""))) > MAX_OPTION_TEXT):
+            return True
+    return any(_over_limits(value) for value in node.values())
 
 
 def _decode(value: Any) -> Any:
@@ -44,14 +72,18 @@ def _decode(value: Any) -> Any:
 
 
 class FakeSlack:
-    """Slack's Web API on 127.0.0.1, good enough for Bolt and our sender."""
+    """Slack's Web API on 127.0.0.1, good enough for Bolt and our sender. The bot token holds
+    ``scopes`` (by default those slack-manifest.yml asks for): a method needing another is
+    refused with ``missing_scope``, as Slack does."""
 
-    def __init__(self) -> None:
+    def __init__(self, scopes: Iterable[str] | None = None) -> None:
+        self.scopes = tuple(granted_scopes() if scopes is None else scopes)
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
         self.down_status: int | None = None
         self.users: dict[str, dict[str, Any]] = {}
         self._ts = 0
+        self._issued: set[tuple[str, str]] = set()  # (channel id, ts) of posted messages
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -88,6 +120,13 @@ class FakeSlack:
         with self._lock:
             self.failures.append(Failure(method, status, times, retry_after))
 
+    def refuse(self, method: str, error: str, times: int = 1,
+               channel: str | None = None) -> None:
+        """Make the next ``times`` calls of ``method`` (to ``channel``'s id, if given) answer
+        as Slack refuses a call: HTTP 200 with ``{"ok": false, "error": error}``."""
+        with self._lock:
+            self.failures.append(Failure(method, 200, times, error=error, channel=channel))
+
     def recover(self) -> None:
         """Forget every planned failure: Slack is back."""
         with self._lock:
@@ -118,16 +157,41 @@ class FakeSlack:
             if self.down_status is not None:
                 return self.down_status, {}, "Service Unavailable"
             for failure in self.failures:
+                if failure.channel is not None and failure.channel != self.channel_id(
+                        str(args.get("channel"))):
+                    continue
                 if failure.method == method and failure.times > 0:
                     failure.times -= 1
                     headers = {"Retry-After": str(failure.retry_after)} \
                         if failure.retry_after is not None else {}
+                    if failure.error is not None:
+                        return 200, headers, {"ok": False, "error": failure.error}
                     if failure.status == 429:
                         return 429, headers, {"ok": False, "error": "ratelimited"}
                     return failure.status, headers, "<html>Internal Server Error</html>"
+            unscoped = refusal(method, self.scopes) if method != "response_url" else None
+            if unscoped:
+                return 200, {}, unscoped
+            refused = self._refusal(method, args)
+            if refused:
+                return 200, {}, {"ok": False, "error": refused}
             self._ts += 1
             ts = f"{1790000000 + self._ts}.{self._ts:06d}"
+            if method == "chat.postMessage":
+                self._issued.add((self.channel_id(str(args.get("channel"))), ts))
         return 200, {}, self._ok(method, args, ts)
+
+    def _refusal(self, method: str, args: dict[str, Any]) -> str | None:
+        """The error Slack answers a call it refuses (checked under the lock)."""
+        if method in ("chat.update", "chat.getPermalink"):
+            channel = str(args.get("channel"))
+            if not ID_RE.match(channel):  # Slack wants the id here, never a #name
+                return "channel_not_found"
+            if method == "chat.update" and (channel, str(args.get("ts"))) not in self._issued:
+                return "message_not_found"
+        if method in BLOCK_KIT_METHODS and _over_limits(args.get("view") or args.get("blocks")):
+            return "invalid_arguments"
+        return None
 
     def _ok(self, method: str, args: dict[str, Any], ts: str) -> dict[str, Any]:
         if method == "auth.test":

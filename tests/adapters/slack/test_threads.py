@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from bot.adapters.slack import build_slack
@@ -104,3 +105,66 @@ def test_a_usergroup_is_mentioned_on_new_requests(
         grouped.stop()
     root = slack.fake.posted(FINANCE)[0]
     assert root["blocks"][0]["text"]["text"].startswith("<!subteam^S0FINANCE> 新请求 FIN-1")
+
+
+def _updates(slack: SlackDesk, ok: bool | None = None) -> list[dict[str, Any]]:
+    return [u for u in slack.fake.calls_to("chat.update") if ok is None or u["_ok"] is ok]
+
+
+def test_a_rate_limited_root_update_is_retried_after_retry_after(slack: SlackDesk) -> None:
+    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.drain()
+    slack.fake.fail("chat.update", 429, times=1, retry_after=3)
+    slack.ask("U0BOB", "ack FIN-1")
+    seconds = slack.drain()
+    assert [u["_ok"] for u in _updates(slack)] == [False, True]
+    assert seconds >= 3, "Slack's Retry-After was honoured"
+    shown = text_of(_updates(slack, ok=True)[-1]["blocks"])
+    assert "已受理" in shown and "张伟 Bob Zhang" in shown
+
+
+def test_a_late_root_update_shows_the_latest_state_not_an_older_one(slack: SlackDesk) -> None:
+    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.drain()
+    slack.fake.fail("chat.update", 429, times=1, retry_after=5)
+    slack.ask("U0BOB", "ack FIN-1")
+    for _ in range(3):  # the reply goes out (paced), then its root update is refused (429)
+        slack.clock.set(slack.clock() + timedelta(seconds=1))
+        slack.deliver()
+    assert [u["_ok"] for u in _updates(slack)] == [False]
+    slack.ask("U0BOB", "resolve FIN-1 paid on Tuesday")
+    slack.drain()
+    done = _updates(slack, ok=True)
+    assert done and all("已解决" in text_of(u["blocks"]) for u in done)
+    assert buttons(done[-1]["blocks"]) == {}
+
+
+def test_after_a_restart_the_channel_id_is_known_for_links_and_root_updates(
+        slack: SlackDesk, desk_app: DeskApp, fake_slack: FakeSlack) -> None:
+    raw = copy.deepcopy(slack.platform.deps.app.settings.raw)
+    settings = dataclasses.replace(desk_app.settings, raw={**raw, "slack": {"mode": "http"}})
+    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.drain()
+    assert slack.fake.posted(FINANCE)[0]["channel"] == "finance-requests"  # a name, not an id
+    restarted = build_slack(desk_app, settings, client_base_url=fake_slack.url, environ=ENV)
+    try:
+        slack.router.routes[0] = restarted.route()
+        slack.ask("U0BOB", "ack FIN-1")
+        slack.deliver()  # the DM to the requester goes first, then the thread reply
+        again = build_slack(desk_app, settings, client_base_url=fake_slack.url, environ=ENV)
+        try:
+            slack.router.routes[0] = again.route()
+            slack.drain()  # the root update, sent by a process that never posted
+        finally:
+            again.stop()
+    finally:
+        restarted.stop()
+    request = slack.request("FIN-1")
+    assert request is not None and request.thread_ref
+    acked = slack.fake.posted("D0ALICE")[-1]
+    assert "acknowledged your request FIN-1" in acked["text"]
+    permalink = f"archives/{FINANCE}/p{request.thread_ref.replace('.', '')}"
+    assert permalink in text_of(acked["blocks"]), "the DM links to the thread after a restart"
+    update = _updates(slack)[-1]
+    assert update["_ok"] and (update["channel"], update["ts"]) == (FINANCE, request.thread_ref)
+    assert "已受理" in text_of(update["blocks"])

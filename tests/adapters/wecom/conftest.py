@@ -155,6 +155,8 @@ def fake_api() -> Iterator[FakeWeCom]:
     """The WeCom API stand-in, stopped after the test."""
     api = FakeWeCom().start()
     api.users["newbie"] = {"userid": "newbie", "name": "新同事", "department": [1]}
+    for chat in (FINANCE_CHAT, ADMIN_CHAT):  # configured chats were made with appchat/create
+        api.chats[chat] = {"chatid": chat}
     yield api
     api.stop()
 

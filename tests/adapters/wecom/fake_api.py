@@ -64,16 +64,42 @@ def parse_multipart(content_type: str, raw: bytes) -> dict[str, Upload]:
     return out
 
 
+TEXT_BYTES = 2048  # message/send and appchat/send: text is cut here, markdown refused above
+MARKDOWN_BYTES = 2048
+ROBOT_MARKDOWN_BYTES = 4096  # only the group robot's markdown may be this long
+
+
+def too_long(body: dict[str, Any] | None, markdown_limit: int = MARKDOWN_BYTES
+             ) -> dict[str, Any] | None:
+    """WeCom's answer to markdown over its byte limit (40058); text over 2048 bytes is
+    accepted and cut short, as WeCom does (the body is changed in place)."""
+    body = body or {}
+    kind = body.get("msgtype")
+    content = str((body.get(kind) or {}).get("content", "")) if kind else ""
+    size = len(content.encode("utf-8"))
+    if kind == "markdown" and size > markdown_limit:
+        return {"errcode": 40058, "errmsg": f"markdown.content exceed max length {markdown_limit}"}
+    if kind == "text" and size > TEXT_BYTES:
+        cut = content.encode("utf-8")[:TEXT_BYTES].decode("utf-8", errors="ignore")
+        body["text"] = {**body["text"], "content": cut}
+    return None
+
+
 @dataclass
 class FakeWeCom:
-    """gettoken, message/send, appchat/send, message/update_template_card, media/upload,
-    user/get, department/list, user/list and a group robot webhook, on 127.0.0.1."""
+    """gettoken, message/send, appchat/create, appchat/send, message/update_template_card,
+    media/upload, user/get, department/list, user/list and a group robot webhook, on
+    127.0.0.1; as strict as WeCom about byte limits and chats the app did not create."""
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     departments: list[dict[str, Any]] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    chats: dict[str, dict[str, Any]] = field(default_factory=dict)  # appchat/create made these
+    token_refused: int | None = None  # every API call answers this (42001, 40014) until reset
+    token_lifetime: int = 7200  # gettoken's expires_in
+    invalid_users: set[str] = field(default_factory=set)  # outside the app's visible range
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -141,6 +167,12 @@ class FakeWeCom:
             self.failures.setdefault(path, []).extend(
                 [None] * after + [{"errcode": errcode, "errmsg": errmsg}] * times)
 
+    def refuse_tokens(self, errcode: int | None = 42001) -> None:
+        """From now on every call but gettoken answers ``errcode`` (None: tokens work again),
+        as WeCom does when it keeps rejecting the access token."""
+        with self._lock:
+            self.token_refused = errcode
+
     def to(self, path: str) -> list[Call]:
         """Calls made to ``path``, oldest first (failed ones included)."""
         with self._lock:
@@ -167,20 +199,34 @@ class FakeWeCom:
     def _reply(self, call: Call, count: int) -> dict[str, Any]:
         if call.path == "gettoken":
             return {"errcode": 0, "errmsg": "ok", "access_token": f"TOKEN-{count}",
-                    "expires_in": 7200}
+                    "expires_in": self.token_lifetime}
         if call.path == "webhook/send":
-            return {"errcode": 0, "errmsg": "ok"}
+            return too_long(call.body, ROBOT_MARKDOWN_BYTES) or {"errcode": 0, "errmsg": "ok"}
         if not call.query.get("access_token", "").startswith("TOKEN-"):
             return {"errcode": 41001, "errmsg": "access_token missing"}
+        if self.token_refused is not None:
+            return {"errcode": self.token_refused, "errmsg": "access_token expired"}
+        if call.path in ("message/send", "appchat/send") and (refused := too_long(call.body)):
+            return refused
+        if call.path == "message/send" and (unreachable := self._all_invalid(call.body)):
+            return unreachable
         if call.path == "message/send":
+            card = (call.body or {}).get("msgtype") == "template_card"
             return {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msg-{count}",
-                    "response_code": f"rc-{count}"}
-        if call.path in ("appchat/send", "message/update_template_card"):
+                    **({"response_code": f"rc-{count}"} if card else {})}
+        if call.path == "appchat/create":
+            return self._create_chat(call.body or {}, count)
+        if call.path == "appchat/send":
+            if str((call.body or {}).get("chatid")) not in self.chats:
+                return {"errcode": 86003, "errmsg": "chatid not exist (not created by the app)"}
+            return {"errcode": 0, "errmsg": "ok"}
+        if call.path == "message/update_template_card":
             return {"errcode": 0, "errmsg": "ok"}
         if call.path == "media/upload":
             return self._upload(call, count)
         if call.path == "user/get":
-            user = self.users.get(call.query.get("userid", ""))
+            wanted = call.query.get("userid", "").lower()  # userids are unique ignoring case
+            user = next((u for k, u in self.users.items() if k.lower() == wanted), None)
             return {"errcode": 0, "errmsg": "ok", **user} if user else {
                 "errcode": 60111, "errmsg": "userid not found"}
         if call.path == "department/list":
@@ -188,6 +234,26 @@ class FakeWeCom:
         if call.path == "user/list":
             return {"errcode": 0, "errmsg": "ok", "userlist": self._members(call.query)}
         return {"errcode": 404, "errmsg": f"no such API in the stand-in: {call.path}"}
+
+    def _all_invalid(self, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        """81013 when every recipient is outside the app's visible range (message/send)."""
+        to = [u for u in str((body or {}).get("touser", "")).split("|") if u]
+        if to and all(u in self.invalid_users for u in to):
+            return {"errcode": 81013, "errmsg": "user & party & tag all invalid",
+                    "invaliduser": "|".join(to)}
+        return None
+
+    def _create_chat(self, body: dict[str, Any], count: int) -> dict[str, Any]:
+        """appchat/create: 2 to 2000 members, the owner among them (86006, 86005)."""
+        members = [str(u) for u in body.get("userlist") or []]
+        if not 2 <= len(members) <= 2000:
+            return {"errcode": 86006, "errmsg": "invalid chat member list size"}
+        if body.get("owner") and str(body["owner"]).lower() not in {m.lower() for m in members}:
+            return {"errcode": 86005, "errmsg": "invalid chat owner"}
+        chatid = str(body.get("chatid") or f"wrk{count:08d}")
+        with self._lock:
+            self.chats[chatid] = dict(body, chatid=chatid)
+        return {"errcode": 0, "errmsg": "ok", "chatid": chatid}
 
     def _upload(self, call: Call, count: int) -> dict[str, Any]:
         kind, file = call.query.get("type", ""), call.files.get("media")

@@ -1,0 +1,82 @@
+"""Options for the request form's selects, within Block Kit's limits.
+
+A select shows at most ``MAX_OPTIONS`` options (or option groups); an option's text is cut to
+75 characters and its value is a short key (``finance`` or ``finance/reimbursement``). A catalog
+that does not fit is searched instead: the select loads its options from us
+(``external_select``), filtered by what the person types, so no department is ever cut off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack.blocks import plain
+from handlers.catalog import Catalog, Category, Department
+
+MAX_OPTIONS = 100
+MAX_VALUE = 150
+
+Option = dict[str, Any]
+
+
+def option(text: str, value: str) -> Option:
+    """One option: its text cut to fit, its value a short key."""
+    if len(value) > MAX_VALUE:
+        raise ValueError(f"option value over {MAX_VALUE} characters: {value[:40]}…")
+    return {"text": plain(text), "value": value}
+
+
+def department_option(dep: Department, locale: str) -> Option:
+    """The option naming ``dep``."""
+    return option(dep.label(locale), dep.key)
+
+
+def category_option(dep: Department, cat: Category, locale: str) -> Option:
+    """The option naming service ``cat`` of ``dep``."""
+    return option(cat.label(locale), f"{dep.key}/{cat.key}")
+
+
+def _matches(words: tuple[str, ...], typed: str) -> bool:
+    needle = typed.strip().casefold()
+    return not needle or any(needle in word.casefold() for word in words if word)
+
+
+def departments_fit(catalog: Catalog) -> bool:
+    """True when every department fits one static select."""
+    return len(catalog.departments) <= MAX_OPTIONS
+
+
+def services_fit(catalog: Catalog, department: str | None) -> bool:
+    """True when the services offered (of one department, or grouped by department) fit a
+    static select."""
+    if department:
+        return len(catalog.department(department).categories) <= MAX_OPTIONS
+    groups = [d for d in catalog.departments if d.categories]
+    return len(groups) <= MAX_OPTIONS and all(len(d.categories) <= MAX_OPTIONS for d in groups)
+
+
+def search_departments(catalog: Catalog, locale: str, typed: str) -> list[Option]:
+    """The departments whose key, prefix, name or alias contains ``typed`` (at most 100)."""
+    found = [d for d in catalog.departments if _matches(d.words(), typed)]
+    return [department_option(d, locale) for d in found[:MAX_OPTIONS]]
+
+
+def search_services(catalog: Catalog, locale: str, department: str | None,
+                    typed: str) -> dict[str, Any]:
+    """The services matching ``typed`` (by their words or their department's): a flat
+    ``options`` list for one department, else ``option_groups`` by department; at most 100
+    options in all."""
+    deps = [d for d in catalog.departments if department in (None, d.key)]
+    left = MAX_OPTIONS
+    groups: list[dict[str, Any]] = []
+    for dep in deps:
+        whole = not department and _matches(dep.words(), typed)
+        cats = [c for c in dep.categories if whole or _matches(c.words(), typed)][:left]
+        if cats:
+            groups.append({"label": plain(dep.label(locale)),
+                           "options": [category_option(dep, c, locale) for c in cats]})
+            left -= len(cats)
+        if left <= 0:
+            break
+    if department:
+        return {"options": groups[0]["options"] if groups else []}
+    return {"option_groups": groups}

@@ -1,0 +1,50 @@
+"""Sends counted per paced recipient key, shared by every replica (``send_log``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, insert, text
+from sqlmodel import Session, col, select
+
+from storage.models import SendLog
+
+
+def _lock_id(key: str) -> int:
+    """A stable signed 64-bit number for ``key`` (PostgreSQL advisory locks take one)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def lock(session: Session, keys: Iterable[str]) -> None:
+    """Hold these keys until the transaction ends, so two replicas never both take the last
+    free slot. On SQLite the write transaction already serializes writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):  # always in one order: no deadlock
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                     {"k": _lock_id(key)})
+
+
+def since(session: Session, key: str, after: datetime) -> list[datetime]:
+    """When ``key`` was sent to after ``after``, oldest first."""
+    stmt = (select(SendLog.sent_at).where(col(SendLog.key) == key, col(SendLog.sent_at) > after)
+            .order_by(col(SendLog.sent_at)))
+    return list(session.exec(stmt))
+
+
+def add(session: Session, keys: Iterable[str], at: datetime) -> None:
+    """Count one send to each key (a key twice: two sends)."""
+    rows = [{"key": key, "sent_at": at} for key in keys]
+    if rows:
+        session.connection().execute(insert(SendLog), rows)
+
+
+def forget(session: Session, keys: Iterable[str], before: datetime) -> None:
+    """Drop what no window looks at any more."""
+    wanted = sorted(set(keys))
+    if wanted:
+        session.connection().execute(delete(SendLog).where(
+            col(SendLog.key).in_(wanted), col(SendLog.sent_at) <= before))

@@ -1,0 +1,22 @@
+"""Slack's own rows: the channel id behind a configured channel name, shared by replicas and
+kept across restarts (Slack wants the id for chat.update and chat.getPermalink)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from storage.models import PlatformToken
+from storage.wecom_store import put_token
+
+_PREFIX = "slack:channel:"
+
+
+def channel_id(session: Session, name: str) -> str | None:
+    """The id Slack reported for the channel configured as ``name``, if it ever did."""
+    row = session.get(PlatformToken, _PREFIX + name)
+    return row.value if row else None
+
+
+def remember_channel(session: Session, name: str, channel: str) -> None:
+    """Keep the id Slack reported for the channel configured as ``name``."""
+    put_token(session, _PREFIX + name, channel, None)
