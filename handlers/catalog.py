@@ -26,6 +26,7 @@ class Category:
     priority: str
     first_response: timedelta
     resolution: timedelta
+    confidential: bool = False  # e.g. an HR complaint: no details in channels or digests
 
     def label(self, locale: str) -> str:
         """The name in ``locale``."""
@@ -52,6 +53,8 @@ class Department:
     locale: str | None = None
     slack_channel: str | None = None
     wecom_chat: str | None = None
+    after_hours_p1: bool = False  # a P1 breach reaches the leads at once, even out of hours
+    gone: bool = False  # no longer in the config: a stand-in for its old requests
     _category_index: dict[str, Category] = field(default_factory=dict, compare=False,
                                                  repr=False)
 
@@ -60,6 +63,13 @@ class Department:
             for word in cat.words():
                 if word:
                     self._category_index[norm(word)] = cat
+
+    @classmethod
+    def removed(cls, key: str) -> Department:
+        """A stand-in for a department the config no longer has: no staff, no services, no
+        channel of its own (its requests stay visible to admins)."""
+        return cls(key=key, prefix="", name=key, name_zh="", aliases=(), leads=(), members=(),
+                   channel="", categories=(), gone=True)
 
     def label(self, locale: str) -> str:
         """The name in ``locale``."""
@@ -115,11 +125,16 @@ class Catalog:
                     self._index.setdefault(norm(word), dep)
 
     def department(self, key: str) -> Department:
-        """The department with this key (KeyError if none)."""
+        """The department with this key; a ``gone`` stand-in when the config no longer has
+        it (its old requests must not take the desk down)."""
         for dep in self.departments:
             if dep.key == key:
                 return dep
-        raise KeyError(key)
+        return Department.removed(key)
+
+    def has_department(self, key: str) -> bool:
+        """Whether the config has a department with this key."""
+        return any(dep.key == key for dep in self.departments)
 
     def find_department(self, word: str) -> Department | None:
         """The department named by key, prefix, name or alias."""

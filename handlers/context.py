@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers import confidential
 from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
@@ -96,9 +97,16 @@ class Ctx:
         dedupe_key: str | None = None,
         due_at: datetime | None = None,
     ) -> None:
-        """Queue a message to a department's channel, in the channel's language."""
-        locale = self.desk.channel_locale(self.department(department))
-        self._enqueue(dept(department), render(locale), request, dedupe_key, due_at)
+        """Queue a message to a department's channel, in the channel's language (none for a
+        department no longer in the config: it has no channel)."""
+        dep = self.department(department)
+        if dep.gone:
+            return
+        locale = self.desk.channel_locale(dep)
+        message = render(locale)
+        if request is not None and confidential.of(self.desk, request):
+            message = confidential.for_channel(self.desk, request, message)  # the id only
+        self._enqueue(dept(department), message, request, dedupe_key, due_at)
 
     def _enqueue(
         self,

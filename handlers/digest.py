@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from handlers import confidential
 from handlers.desk import Desk
 from storage import digest_queries as q
 from storage.models import Request, Suggestion
@@ -38,12 +39,12 @@ class Figures:
 
     @property
     def first_attainment(self) -> float | None:
-        """Share of first responses on time (None when there were none)."""
+        """Share of first-response targets due this week that were met (None: none due)."""
         return self.first_met / self.first_total if self.first_total else None
 
     @property
     def resolution_attainment(self) -> float | None:
-        """Share of resolutions on time (None when nothing closed)."""
+        """Share of resolution targets due this week that were met (None: none due)."""
         return self.resolution_met / self.resolution_total if self.resolution_total else None
 
     @property
@@ -132,8 +133,6 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
         took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
         for f in _both(figures, ans.department):
             f.first_times.append(took)
-            f.first_total += 1
-            f.first_met += int(ans.due is None or ans.at <= ans.due)
     for done in q.closed(session, start, end):
         calendar = desk.calendar_for(done.department)
         took = calendar.business_time_between(done.started, done.resolved_at)
@@ -141,13 +140,20 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
         for f in _both(figures, done.department):
             f.closed += 1
             f.resolution_times.append(took)
-            f.resolution_total += 1
-            f.resolution_met += int(done.due is None or done.resolved_at <= done.due)
+    for target in q.targets(session, start, end):
+        for f in _both(figures, target.department):
+            if target.target == "first":
+                f.first_total += 1
+                f.first_met += int(target.met)
+            else:
+                f.resolution_total += 1
+                f.resolution_met += int(target.met)
     for rating in q.rated(session, start, end):
         for f in _both(figures, rating.department):
             f.stars.append(rating.stars)
             f.tags.update(rating.tags or [])
-            if rating.comment:
+            if rating.comment and not confidential.is_confidential(
+                    desk, rating.department, rating.category):  # counts only, no words
                 f.comments.append((rating.stars, rating.comment, rating.ref))
     add_open(session, end, figures)
     return figures
@@ -160,7 +166,7 @@ def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[
     a count at a moment rather than over the period (see add_open)."""
     figures = _blank(desk)
     for department, c in q.week_counts(session, start, end).items():
-        counted = Figures(received=c.received, closed=c.resolution_total,
+        counted = Figures(received=c.received, closed=c.closed,
                           first_met=c.first_met, first_total=c.first_total,
                           resolution_met=c.resolution_met, resolution_total=c.resolution_total,
                           stars=sorted(c.stars.elements()))

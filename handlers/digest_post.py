@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from handlers.desk import Desk
 from handlers.digest import WEEK, Digest, build_all, company, week_label, week_start
@@ -59,21 +59,47 @@ def claim_post(session: Session, key: str, now: datetime) -> bool:
 
 Attach = Callable[[Session, Desk, Digest], str | None]
 
+BACKFILL_WEEKS = 8  # how far back a missed week is still posted
+
+
+def _posted(session: Session, prefixes: list[str], weeks: list[date]) -> set[str]:
+    """Which of the claim keys ``<prefix>:<week>`` exist (one query)."""
+    keys = [f"{prefix}:{week_label(m)}" for prefix in prefixes for m in weeks]
+    return set(session.exec(select(col(NudgeClaim.key)).where(col(NudgeClaim.key).in_(keys))))
+
+
+def _weeks_to_post(posted: set[str], prefix: str, weeks: list[date]) -> list[date]:
+    """The weeks (oldest first) after the last one posted under ``prefix`` among ``weeks``;
+    with none posted there, only the latest (a new desk gets no back-filled history)."""
+    done = [m for m in weeks if f"{prefix}:{week_label(m)}" in posted]
+    if not done:
+        return weeks[-1:]
+    return [m for m in weeks if m > max(done)]
+
 
 def post_due(desk: Desk, now: datetime, policy: DigestPolicy,
              attach: Attach | None = None) -> list[str]:
     """Queue every digest that is due and not yet posted; returns the claim keys posted.
 
-    Only the latest finished week is considered: a process that was down posts it late,
-    once; older weeks are not back-filled."""
-    monday = week_start(now.astimezone(desk.policy.tz).date()) - WEEK
-    label = week_label(monday)
-    due = [d.key for d in desk.catalog.departments
-           if now >= due_moment(desk, d.key, monday, policy)]
+    Every finished week since the last one posted (up to ``BACKFILL_WEEKS`` back) gets its
+    digest, oldest first, once: a posting day inside a closure longer than a week (Spring
+    Festival) or a process that was down never skips a week."""
+    latest = week_start(now.astimezone(desk.policy.tz).date()) - WEEK
+    recent = [latest - WEEK * k for k in range(BACKFILL_WEEKS - 1, -1, -1)]
     posted: list[str] = []
+    prefixes = [f"digest:{d.key}" for d in desk.catalog.departments] + ["scorecard"]
     with transaction(desk.engine) as session:
-        fresh = [k for k in due if claim_post(session, f"digest:{k}:{label}", now)]
-        if fresh:
+        done = _posted(session, prefixes, recent)
+        plan: dict[date, list[str]] = {}
+        for d in desk.catalog.departments:
+            for monday in _weeks_to_post(done, f"digest:{d.key}", recent):
+                if now >= due_moment(desk, d.key, monday, policy):
+                    plan.setdefault(monday, []).append(d.key)
+        for monday in sorted(plan):
+            label = week_label(monday)
+            fresh = [k for k in plan[monday] if claim_post(session, f"digest:{k}:{label}", now)]
+            if not fresh:
+                continue
             digests = build_all(session, desk, monday, now)
             for key in fresh:
                 if digests[key].is_quiet():
@@ -81,17 +107,27 @@ def post_due(desk: Desk, now: datetime, policy: DigestPolicy,
                 queue_digest(session, desk, digests[key], now, attach)
                 posted.append(f"digest:{key}:{label}")
         admin = desk.policy.admin_channel
-        if admin and now >= due_moment(desk, None, monday, policy) and claim_post(
-                session, f"scorecard:{label}", now):
-            week, previous = company(session, desk, monday)
-            if week["*"].received == week["*"].closed == week["*"].open_at_end == 0:
-                return posted
-            message = scorecard(desk, week, previous, label, desk.policy.locale,
-                                policy.timeliness_weight)
-            target = f"channel:{admin}"
-            outbox.enqueue(session, target, _with_target(message, target), now)
-            posted.append(f"scorecard:{label}")
+        if admin:
+            for monday in _weeks_to_post(done, "scorecard", recent):
+                posted += _post_scorecard(session, desk, monday, now, policy, admin)
     return posted
+
+
+def _post_scorecard(session: Session, desk: Desk, monday: date, now: datetime,
+                    policy: DigestPolicy, admin: str) -> list[str]:
+    """The company scorecard of one week to the admin channel, once, when due and not empty."""
+    label = week_label(monday)
+    if now < due_moment(desk, None, monday, policy) or not claim_post(
+            session, f"scorecard:{label}", now):
+        return []
+    week, previous = company(session, desk, monday)
+    if week["*"].received == week["*"].closed == week["*"].open_at_end == 0:
+        return []
+    message = scorecard(desk, week, previous, label, desk.policy.locale,
+                        policy.timeliness_weight)
+    target = f"channel:{admin}"
+    outbox.enqueue(session, target, _with_target(message, target), now)
+    return [f"scorecard:{label}"]
 
 
 def queue_digest(session: Session, desk: Desk, digest: Digest, now: datetime,

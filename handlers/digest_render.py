@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import confidential
 from handlers.desk import Desk
 from handlers.digest import WEEK, Digest, Figures, percentile, week_label
 from handlers.i18n import join, t
@@ -18,8 +19,9 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def _dur(value: timedelta | None, locale: str) -> str:
-    return "—" if value is None else format_business_duration(value, locale)
+def _dur(value: timedelta | None, locale: str, day: timedelta | None = None) -> str:
+    """Business time; with ``day`` (the desk's working day) in working days from one up."""
+    return "—" if value is None else format_business_duration(value, locale, day)
 
 
 def arrow(now: float | None, before: float | None) -> str:
@@ -62,11 +64,14 @@ def _comments(f: Figures) -> list[str]:
 
 def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
     calendar = desk.calendar_for(r.department)
-    due = r.first_response_due if r.first_response_at is None else r.resolution_due
-    late = calendar.business_time_between(due, d.now) if due else timedelta(0)
+    dues = [r.first_response_due if r.first_response_at is None else None,
+            r.resolution_due if r.state != "waiting" else None]
+    worst = min((due for due in dues if due is not None), default=None)
+    late = calendar.business_time_between(worst, d.now) if worst else timedelta(0)
     owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
-    return t(locale, "digest.overdue_line", ref=r.ref, title=r.title[:40],
-             late=_dur(late, locale), owner=owner)
+    return t(locale, "digest.overdue_line", ref=r.ref,
+             title=confidential.title(desk, r, locale)[:40],
+             late=_dur(late, locale, calendar.daily_length()), owner=owner)
 
 
 def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message:
@@ -77,14 +82,15 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     lines = [t(locale, "digest.title", department=dep.label(locale), week=week_label(d.monday),
                start=d.monday.strftime("%m-%d"), end=end.strftime("%m-%d"))]
     change = f.received - prev.received
+    day = desk.calendar_for(d.department).daily_length()
     lines.append(t(locale, "digest.volume", received=f.received,
                    change=f"{'+' if change >= 0 else ''}{change}", closed=f.closed,
                    open=f.open_at_end, overdue=len(d.overdue)))
     lines.append(t(locale, "digest.speed",
-                   fm=_dur(percentile(f.first_times, 0.5), locale),
-                   f90=_dur(percentile(f.first_times, 0.9), locale),
-                   rm=_dur(percentile(f.resolution_times, 0.5), locale),
-                   r90=_dur(percentile(f.resolution_times, 0.9), locale)))
+                   fm=_dur(percentile(f.first_times, 0.5), locale, day),
+                   f90=_dur(percentile(f.first_times, 0.9), locale, day),
+                   rm=_dur(percentile(f.resolution_times, 0.5), locale, day),
+                   r90=_dur(percentile(f.resolution_times, 0.9), locale, day)))
     lines.append(t(locale, "digest.sla",
                    first=_pct(f.first_attainment),
                    ft=_delta(locale, f.first_attainment, prev.first_attainment,
@@ -122,10 +128,8 @@ def _service(desk: Desk, key: str, locale: str) -> str:
 
 
 def _dept_name(desk: Desk, key: str, locale: str) -> str:
-    try:
-        return desk.catalog.department(key).label(locale)
-    except KeyError:
-        return t(locale, "digest.outside")
+    dep = desk.catalog.department(key)
+    return t(locale, "digest.outside") if dep.gone else dep.label(locale)
 
 
 def score(f: Figures, timeliness_weight: float = 0.5) -> float | None:
@@ -142,23 +146,35 @@ def score(f: Figures, timeliness_weight: float = 0.5) -> float | None:
     return 100 * (timeliness_weight * timeliness + (1 - timeliness_weight) * satisfaction)
 
 
+def idle(f: Figures) -> bool:
+    """No request received, no target due and no rating: nothing to rank this week."""
+    return not (f.received or f.first_total or f.resolution_total or f.stars)
+
+
 def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures],
               label: str, locale: str, weight: float = 0.5) -> Message:
-    """One line per department, best combined score first."""
+    """One line per department, best combined score first (one decimal); the desks with
+    nothing to rank are listed apart on one line."""
     rows = []
+    quiet = []
     for dep in desk.catalog.departments:
         f, p = week[dep.key], previous[dep.key]
+        if idle(f):
+            quiet.append(dep.label(locale))
+            continue
         s, ps = score(f, weight), score(p, weight)
         rows.append((s if s is not None else -1, dep, f, arrow(s, ps)))
     rows.sort(key=lambda r: -r[0])
     lines = [t(locale, "scorecard.title", week=label)]
     for i, (s, dep, f, trend) in enumerate(rows, 1):
         rating = f"{f.rating_avg:.1f}★" if f.rating_avg is not None else "—"
-        shown = f"{s:.0f}" if s >= 0 else "—"
+        shown = f"{s:.1f}" if s >= 0 else "—"
         lines.append(t(locale, "scorecard.line", rank=i, department=dep.label(locale),
                        n=f.received, first=_pct(f.first_attainment),
                        res=_pct(f.resolution_attainment), rating=rating, score=shown,
                        trend=trend))
+    if quiet:
+        lines.append(t(locale, "scorecard.idle", departments=join(locale, quiet)))
     lines.append(t(locale, "scorecard.formula", w=round(weight * 100),
                    s=round((1 - weight) * 100)))
     return Message(text="\n".join(lines), locale=locale, kind="scorecard", title=lines[0])

@@ -11,7 +11,8 @@ from handlers.grammar import Command
 from handlers.i18n import t
 from handlers.messages import Message, Reply
 from handlers.router import Router
-from storage.models import Rating
+from storage import people
+from storage.models import Rating, Request
 
 
 def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
@@ -32,41 +33,51 @@ def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
 
 
 def rate(ctx: Ctx, cmd: Command) -> Reply:
-    """Rate a closed request 1–5 with an optional comment; changeable for a while."""
+    """The requester rates a closed request 1–5 with an optional comment; changeable for a
+    while, and again after a reopen and a new resolution (the new rating supersedes, the
+    old one stays in the history)."""
     request = lc.load(ctx, cmd.ref)
     lc.require_requester(ctx, request, "rate")
+    if ctx.actor.id != request.requester_id:  # an admin: a rating is the requester's own
+        raise Refusal("err.rate_requester_only", ref=request.ref,
+                      requester=ctx.name(request.requester_id))
     lc.require_state(ctx, request, ("closed",), "rate", hint="hint.rate_after_close")
     if request.resolver_id == ctx.actor.id:
         raise Refusal("err.self_rating", ref=request.ref)
     assert cmd.number is not None and request.id is not None
     tags, comment = split_tags(ctx, cmd.text)
     rating = ctx.session.exec(select(Rating).where(Rating.request_id == request.id)).first()
-    changed = rating is not None
+    changed = rating is not None and rated_this_cycle(rating, request)
     if rating is None:
         rating = Rating(request_id=request.id, rater_id=ctx.actor.id, stars=cmd.number,
-                        comment=comment or None, tags=tags, created_at=ctx.now,
-                        updated_at=ctx.now)
-    else:
-        if ctx.now - rating.created_at > ctx.desk.service.feedback.change_window:
-            raise Refusal("err.rating_final", ref=request.ref)
-        rating.stars = cmd.number
-        rating.comment = comment or None
-        rating.tags = tags
-        rating.updated_at = ctx.now
+                        created_at=ctx.now, updated_at=ctx.now)
+    elif not changed:
+        rating.created_at = ctx.now  # a new resolution, a new rating: it supersedes
+    elif ctx.now - rating.created_at > ctx.desk.service.feedback.change_window:
+        raise Refusal("err.rating_final", ref=request.ref)
+    rating.stars = cmd.number
+    rating.comment = comment or None
+    rating.tags = tags
+    rating.updated_at = ctx.now
     ctx.session.add(rating)
     lc.transition(ctx, request, None, "rated", note=f"{cmd.number}★ {cmd.text}".strip())
-    _tell_desk(ctx, request.ref, request.department, request.assignee_id, cmd.number, cmd.text)
+    _tell_desk(ctx, request, cmd.number, cmd.text)
     key = "reply.rating_changed" if changed else "reply.rated"
     text = ctx.say(key, ref=request.ref, stars=cmd.number)
     return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
                  queued=ctx.queued, request_ref=request.ref)
 
 
-def _tell_desk(
-    ctx: Ctx, ref: str, department: str, assignee: str | None, stars: int, comment: str
-) -> None:
-    """The assignee hears the rating; a low one goes to the department's leads too."""
-    by = ctx.name(ctx.actor.id)
+def rated_this_cycle(rating: Rating, request: Request) -> bool:
+    """Whether ``rating`` was given after the request's latest resolution."""
+    return request.resolved_at is None or rating.updated_at >= request.resolved_at
+
+
+def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str) -> None:
+    """The assignee hears the rating; a low one goes to the department's leads too, and,
+    when a lead handled the request, to that lead's manager."""
+    by, ref = ctx.name(ctx.actor.id), request.ref
+    assignee = request.assignee_id
 
     def render(locale: str) -> Message:
         text = t(locale, "note.rated", ref=ref, by=by, stars="★" * stars, comment=comment)
@@ -74,15 +85,32 @@ def _tell_desk(
 
     if assignee:
         ctx.notify_person(assignee, render)
-    if stars <= ctx.desk.service.feedback.low_rating:
+    if stars > ctx.desk.service.feedback.low_rating:
+        return
 
-        def render_low(locale: str) -> Message:
-            text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)
-            return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
+    def render_low(locale: str) -> Message:
+        text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)
+        return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
 
-        for lead in ctx.department(department).leads:
-            if lead != assignee:
-                ctx.notify_person(lead, render_low)
+    leads = ctx.department(request.department).leads
+    told = {assignee, request.requester_id}
+    for lead in leads:
+        if lead not in told:
+            told.add(lead)
+            ctx.notify_person(lead, render_low)
+    for helper in dict.fromkeys(h for h in (request.resolver_id, assignee) if h in leads):
+        row = people.get(ctx.session, helper)
+        manager = row.manager_id if row else None
+        if manager and manager not in told:
+            told.add(manager)
+            lead = ctx.name(helper)
+
+            def render_manager(locale: str, lead: str = lead) -> Message:
+                text = t(locale, "note.low_rating_lead", ref=ref, by=by, stars=stars,
+                         lead=lead, comment=comment)
+                return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
+
+            ctx.notify_person(manager, render_manager)
 
 
 def register(router: Router) -> None:

@@ -40,7 +40,21 @@ REPLY_WORDS = {"reply", "answer", "回复"}
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
 REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
 URGENT_MARKS = {"!urgent": -1, "!紧急": -1, "!p1": 0, "!p2": 1, "!p3": 2, "!p4": 3}
-ANON_MARKS = {"--anon", "匿名", "--anonymous"}
+# Phones turn "--" into an em dash; people type a hyphen, an en dash, a minus or fullwidth
+# forms (NFKC folds "－－" to "--"); a Chinese mark may come in brackets.
+ANON_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+ANON_WORDS = {"anon", "anonymous", "anonymously", "匿名", "匿名提交", "匿名建议"}
+ANON_BRACKETS = "()（）[]【】「」"
+
+
+def is_anon_mark(word: str) -> bool:
+    """``--anon`` and its variants (``—anon``, ``–anon``, ``-anon``, ``－－anon``, ``匿名``,
+    ``【匿名】``): a bare English word is text, a Chinese one or any dashed one a mark."""
+    folded = norm(word).strip(ANON_BRACKETS)
+    bare = folded.lstrip(ANON_DASHES)
+    if bare not in ANON_WORDS:
+        return False
+    return bare != folded or not bare.isascii()
 
 
 @dataclass(frozen=True)
@@ -289,7 +303,7 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
             return Invalid("need_suggestion_reply", {})
         return Command("suggest_reply", number=number, text=text)
     anonymous = False
-    while index < len(tokens) and norm(tokens[index].word) in ANON_MARKS:
+    while index < len(tokens) and is_anon_mark(tokens[index].word):
         anonymous = True
         index += 1
     if index >= len(tokens):
@@ -300,11 +314,11 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
         suggestions = [d.key for d in catalog.department_suggestions(word)]
         return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
     # the anonymity mark may also follow the department or end the text
-    while after < len(tokens) and norm(tokens[after].word) in ANON_MARKS:
+    while after < len(tokens) and is_anon_mark(tokens[after].word):
         anonymous = True
         after += 1
     end = len(tokens)
-    while end > after and norm(tokens[end - 1].word) in ANON_MARKS:
+    while end > after and is_anon_mark(tokens[end - 1].word):
         anonymous = True
         end -= 1
     text = body[tokens[after].start : tokens[end - 1].end].strip() if end > after else ""

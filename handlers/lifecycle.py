@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
+from handlers import confidential
 from handlers.catalog import PRIORITIES, Category
 from handlers.context import Ctx, Refusal, names_list
 from handlers.i18n import t
 from storage import request_store
-from storage.models import Breach, Request
+from storage.models import Breach, Event, Request
 
 OPEN_STATES = request_store.OPEN_STATES
 
@@ -20,15 +21,43 @@ def load(ctx: Ctx, ref: str | None) -> Request:
     """The request ``ref`` if the actor may see it, locked for this transaction."""
     assert ref is not None
     request = request_store.by_ref(ctx.session, ref, lock=True)
+    if request is not None and confidential.of(ctx.desk, request) and \
+            not confidential.may_open(ctx.desk, ctx.actor.id, request):
+        raise Refusal("err.confidential", ref=request.ref,
+                      who=confidential.who_may_open(ctx.desk, request, ctx.locale))
     if request is None or not can_see(ctx, request):
         raise Refusal("err.not_found", ref=ref)
     return request
 
 
 def can_see(ctx: Ctx, request: Request) -> bool:
-    """Requesters see their own requests; staff see their department's; admins see all."""
+    """Requesters see their own requests; staff see their department's and those their
+    department transferred elsewhere; admins see all."""
     actor = ctx.actor.id
-    return actor == request.requester_id or ctx.desk.is_staff(actor, request.department)
+    if actor == request.requester_id or ctx.desk.is_staff(actor, request.department):
+        return True
+    if confidential.of(ctx.desk, request):  # not the desks it passed through
+        return False
+    return any(ctx.desk.is_staff(actor, old) for old in past_departments(ctx, request))
+
+
+def transfer_note(old: str, new: str) -> str:
+    """How a transfer is recorded in the history: department keys, stable across renames."""
+    return f"{old}->{new}"
+
+
+def transfer_route(note: str | None) -> tuple[str, str] | None:
+    """(from, to) department keys of a transfer's history note."""
+    old, sep, new = (note or "").partition("->")
+    return (old, new) if sep else None
+
+
+def past_departments(ctx: Ctx, request: Request) -> list[str]:
+    """The departments that owned the request before a transfer, oldest first."""
+    stmt = select(Event.note).where(Event.request_id == request.id,
+                                    Event.kind == "transferred").order_by(col(Event.id))
+    routes = [transfer_route(note) for note in ctx.session.exec(stmt)]
+    return list(dict.fromkeys(route[0] for route in routes if route))
 
 
 def require_staff(ctx: Ctx, request: Request, action: str) -> None:
@@ -105,14 +134,16 @@ def first_response(ctx: Ctx, request: Request) -> None:
 
 
 def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None) -> None:
-    """A target met late: record by how much (business time) on its breach row."""
+    """A target met late: record by how much (business time) on its breach row (the one of
+    this desk and reopen cycle)."""
     if due is None or ctx.now <= due:
         return
     late = ctx.desk.calendar_for(request.department).business_time_between(due, ctx.now)
     stmt = (
         update(Breach)
         .where(col(Breach.request_id) == request.id, col(Breach.target) == target,
-               col(Breach.due_at) == due, col(Breach.late_seconds).is_(None))
+               col(Breach.department) == request.department,
+               col(Breach.cycle) == request.cycle, col(Breach.late_seconds).is_(None))
         .values(late_seconds=int(late.total_seconds()))
     )
     ctx.session.execute(stmt)
@@ -143,6 +174,23 @@ def set_due_times(ctx: Ctx, request: Request, start: datetime) -> None:
     request.resolution_due = calendar.add_business_time(start, res)
 
 
+def start_cycle(ctx: Ctx, request: Request) -> None:
+    """A reopen: a fresh resolution target from now in the desk's business time, a new cycle
+    of nudges and breaches (the old cycle's stay as they were); the first response stays
+    given."""
+    from handlers.orphans import stand_in
+
+    calendar = ctx.desk.calendar_for(request.department)
+    kept = (None if ctx.department(request.department).category(request.category)
+            else stand_in(request, calendar).resolution)  # a removed service: same length
+    request.cycle += 1  # the request's clock start stays: the digest times it whole
+    request.snoozed_until = None
+    if kept is None:
+        set_due_times(ctx, request, ctx.now)
+    else:
+        request.resolution_due = calendar.add_business_time(ctx.now, kept)
+
+
 def end_pause(ctx: Ctx, request: Request) -> timedelta:
     """Close a waiting period: push the resolution target out by the business time paused."""
     if request.paused_at is None:
@@ -163,9 +211,13 @@ def due_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> s
     if due is None:
         return "—"
     calendar = ctx.desk.calendar_for(request.department)
+    day = calendar.daily_length()
     local = due.astimezone(ctx.desk.policy.tz).strftime("%Y-%m-%d %H:%M")
     if due >= ctx.now:
-        left = format_business_duration(calendar.business_time_between(ctx.now, due), locale)
+        left = format_business_duration(calendar.business_time_between(ctx.now, due), locale, day)
         return t(locale, "due.in", when=local, left=left)
-    late = format_business_duration(calendar.business_time_between(due, ctx.now), locale)
-    return t(locale, "due.overdue", when=local, late=late)
+    late = calendar.business_time_between(due, ctx.now)
+    if late < timedelta(minutes=1):
+        return t(locale, "due.now", when=local)
+    return t(locale, "due.overdue", when=local,
+             late=format_business_duration(late, locale, day))

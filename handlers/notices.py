@@ -173,6 +173,9 @@ def transferred(ctx: Ctx, request: Request, old_department: str) -> None:
         return Message(text=text, locale=locale, kind="thread")
 
     ctx.notify_channel(old_department, render_old, None)
+    loc = ctx.locale_of(request.requester_id)
     to_requester(ctx, request, "note.transferred", by=ctx.name(ctx.actor.id),
-                 department=ctx.dept_label(request.department, ctx.locale_of(
-                     request.requester_id)))
+                 department=ctx.dept_label(request.department, loc),
+                 priority=t(loc, f"priority.{request.priority}"),
+                 first_due=lc.due_text(ctx, request, request.first_response_due, loc),
+                 resolution_due=lc.due_text(ctx, request, request.resolution_due, loc))

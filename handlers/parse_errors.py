@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.excerpt import excerpts
 from handlers.grammar import Invalid
 from handlers.i18n import join
 
@@ -13,7 +14,7 @@ def _options(ctx: Ctx, options: list[str]) -> str:
 
 def explain(ctx: Ctx, invalid: Invalid) -> str:
     """The reply for input the grammar could not read."""
-    params = dict(invalid.params)
+    params = excerpts(invalid.params)  # a reply quotes at most an excerpt of the input
     key = invalid.key
     if key == "unknown_department":
         options = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from handlers.sla import WorkTime
+
 DEFAULT_TAGS: tuple[tuple[str, str, str], ...] = (
     ("timely", "Timely", "及时"),
     ("professional", "Professional", "专业"),
@@ -15,26 +17,28 @@ DEFAULT_TAGS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class NudgePolicy:
-    """When the desk is reminded, and how far up the chain a breach climbs."""
+    """When the desk is reminded, and how far up the chain a breach climbs. Durations count
+    working days of the calendar they run on: the desk's for its nudges, the company's for
+    the requester's reminders."""
 
     warn_at: float = 0.75
-    escalation: tuple[timedelta, ...] = (timedelta(hours=1), timedelta(hours=4))
+    escalation: tuple[WorkTime, ...] = (WorkTime(time=timedelta(hours=1)),
+                                        WorkTime(time=timedelta(hours=4)))
     escalation_depth: int = 3
-    repeat_every: timedelta = timedelta(hours=2)
+    repeat_every: WorkTime = WorkTime(time=timedelta(hours=2))
     repeat_max: int = 3
-    snooze_max: timedelta = timedelta(days=1)
-    remind_waiting: tuple[timedelta, ...] = (timedelta(hours=7, minutes=30),
-                                             timedelta(hours=15))
-    auto_close_waiting: timedelta = timedelta(hours=37, minutes=30)
-    auto_confirm: timedelta = timedelta(hours=22, minutes=30)
+    snooze_max: WorkTime = WorkTime(days=1)
+    remind_waiting: tuple[WorkTime, ...] = (WorkTime(days=1), WorkTime(days=2))
+    auto_close_waiting: WorkTime = WorkTime(days=5)
+    auto_confirm: WorkTime = WorkTime(days=3)
 
 
 @dataclass(frozen=True)
 class FeedbackPolicy:
     """Thanks and rating prompts after a request closes."""
 
-    thanks_delay: timedelta = timedelta(minutes=15)
-    rating_reminder: timedelta = timedelta(hours=7, minutes=30)
+    thanks_delay: WorkTime = WorkTime(time=timedelta(minutes=15))
+    rating_reminder: WorkTime = WorkTime(days=1)  # one working day of the company's calendar
     tags: tuple[tuple[str, str, str], ...] = DEFAULT_TAGS
     change_window: timedelta = timedelta(hours=24)
     low_rating: int = 2

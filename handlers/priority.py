@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers import lifecycle as lc
-from handlers import notices
+from handlers import notices, orphans
 from handlers.context import Ctx
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
@@ -17,6 +17,7 @@ def set_priority(ctx: Ctx, cmd: Command) -> Reply:
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "priority")
     lc.require_state(ctx, request, lc.OPEN_STATES, "priority")
+    orphans.require_configured(ctx, request)
     assert cmd.priority is not None
     old = request.priority
     request.priority = cmd.priority

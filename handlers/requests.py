@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from handlers import lifecycle as lc
-from handlers import notices
+from handlers import notices, orphans
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
 from handlers.router import Router
 from storage import people, request_store
-from storage.models import Request
+from storage.models import Event, Request
 
 TITLE_LIMIT = 80
 
@@ -129,7 +131,8 @@ def wait(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def resume(ctx: Ctx, cmd: Command) -> Reply:
-    """End the wait: the clock runs again, moved out by the time paused."""
+    """End the wait (the desk, or the requester without an answer): the clock runs again,
+    moved out by the time paused."""
     request = lc.load(ctx, cmd.ref)
     if ctx.actor.id != request.requester_id:
         lc.require_staff(ctx, request, "resume")
@@ -143,7 +146,8 @@ def _resume(ctx: Ctx, request: Request, note: str | None) -> None:
     lc.transition(ctx, request, "in_progress", "resumed", note=note)
     by = ctx.name(ctx.actor.id)
     if ctx.actor.id == request.requester_id:
-        notices.to_desk(ctx, request, "note.resumed_by_requester", by=by, text=note or "")
+        key = "note.resumed_by_requester" if note and note.strip() else "note.resumed_unanswered"
+        notices.to_desk(ctx, request, key, by=by, text=note or "")
     else:
         notices.to_requester(ctx, request, "note.resumed", by=by)
         notices.to_thread(ctx, request, "thread.resumed", by=by)
@@ -179,15 +183,18 @@ def confirm(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def reopen(ctx: Ctx, cmd: Command) -> Reply:
-    """The requester says it is not solved: back to in progress, with the reason."""
+    """The requester says it is not solved: back to in progress, with the reason and a
+    fresh resolution target."""
     request = lc.load(ctx, cmd.ref)
     lc.require_requester(ctx, request, "reopen")
     lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
     request.resolved_at = None
     request.closed_at = None
+    lc.start_cycle(ctx, request)  # a fresh resolution target from now, not the old one
     lc.transition(ctx, request, "in_progress", "reopened", note=cmd.text)
     notices.to_desk(ctx, request, "note.reopened", by=ctx.name(ctx.actor.id), text=cmd.text)
-    return _reply(ctx, "reply.reopened", request)
+    return _reply(ctx, "reply.reopened", request, resolution_due=lc.due_text(
+        ctx, request, request.resolution_due, ctx.locale))
 
 
 def cancel(ctx: Ctx, cmd: Command) -> Reply:
@@ -231,13 +238,16 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_staff(ctx, request, "transfer")
     lc.require_state(ctx, request, lc.OPEN_STATES, "transfer")
     assert cmd.department is not None
-    if cmd.department == request.department:
+    moves_service = cmd.category is not None and orphans.is_orphaned(ctx.desk.catalog, request)
+    if cmd.department == request.department and not moves_service:
         raise Refusal("err.same_department", ref=request.ref,
                       department=ctx.dept_label(cmd.department))
     old = request.department
     new = ctx.department(cmd.department)
     category = (new.category(cmd.category) if cmd.category else None) or new.category(
         request.category) or new.categories[0]
+    if not _priority_chosen(ctx, request):
+        request.priority = category.priority
     lc.end_pause(ctx, request)
     request.department = new.key
     request.category = category.key
@@ -248,9 +258,22 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     request.paused_seconds = 0
     request.clock_started_at = ctx.now
     lc.set_due_times(ctx, request, ctx.now)
-    lc.transition(ctx, request, "open", "transferred", note=f"{old}->{new.key}")
+    lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
     notices.transferred(ctx, request, old)
-    return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale))
+    return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale),
+                  priority=ctx.say(f"priority.{request.priority}"),
+                  first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),
+                  resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale))
+
+
+def _priority_chosen(ctx: Ctx, request: Request) -> bool:
+    """Whether a person set or raised the priority (at opening or with `priority`), rather
+    than it being the service's default: a transfer keeps a chosen priority only."""
+    current = ctx.department(request.department).category(request.category)
+    if current is None or request.priority != current.priority:
+        return True
+    stmt = select(Event.id).where(Event.request_id == request.id, Event.kind == "priority")
+    return ctx.session.exec(stmt.limit(1)).first() is not None
 
 
 def register(router: Router) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 
 from handlers.context import Ctx, Refusal
 from handlers.desk import Desk
+from handlers.excerpt import excerpts
 from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
 from handlers.inbound import Inbound
@@ -107,7 +108,8 @@ def _command(ctx: Ctx, router: Router, text: str) -> Reply:
         with ctx.session.begin_nested():
             reply = handler(ctx, parsed)
     except Refusal as refusal:
-        return replace(_error(ctx, ctx.say(refusal.key, **refusal.params)), command=parsed.name)
+        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
+                       command=parsed.name)
     return replace(reply, command=parsed.name)
 
 

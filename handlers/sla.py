@@ -12,10 +12,13 @@ import holidays
 __all__ = [
     "BusinessCalendar",
     "CalendarSpec",
+    "WorkTime",
     "format_business_duration",
     "parse_duration",
     "parse_hours",
+    "parse_work_time",
     "parse_workdays",
+    "working_time",
 ]
 
 Interval = tuple[time, time]
@@ -45,10 +48,39 @@ _UNIT_NAME = {"h": "hours", "m": "minutes"}
 _EXAMPLES = "e.g. '30m', '4h', '1h30m', '3d', '30分钟', '4小时', '3个工作日'"
 
 
+@dataclass(frozen=True)
+class WorkTime:
+    """A configured duration in whole working days plus time: a day is as long as the working
+    day of the calendar it runs on (8 h in the office, 24 h on a round-the-clock desk)."""
+
+    days: int = 0
+    time: timedelta = timedelta(0)
+
+    def on(self, calendar: "BusinessCalendar") -> timedelta:
+        """Working time on ``calendar``."""
+        return self.in_days_of(calendar.daily_length())
+
+    def in_days_of(self, day: timedelta) -> timedelta:
+        """Working time when a day is ``day`` long."""
+        return day * self.days + self.time
+
+
+def parse_work_time(text: str) -> WorkTime:
+    """Parse "1d", "2h30m" or "3个工作日" keeping the days apart (see ``WorkTime``)."""
+    days, rest = _parse_parts(text)
+    return WorkTime(days, rest)
+
+
 def parse_duration(text: str, day_length: timedelta) -> timedelta:
     """Parse an SLA target such as "1h30m" or "3个工作日"; `d` counts `day_length` each."""
     if day_length <= timedelta(0):
         raise ValueError("day_length must be positive")
+    days, rest = _parse_parts(text)
+    return day_length * days + rest
+
+
+def _parse_parts(text: str) -> tuple[int, timedelta]:
+    """Whole days and the rest of a duration text; refuses empty, negative and zero."""
     norm = unicodedata.normalize("NFKC", text).strip().lower()
     if not norm:
         raise ValueError(f"empty duration: give a number and a unit, {_EXAMPLES}")
@@ -56,6 +88,7 @@ def parse_duration(text: str, day_length: timedelta) -> timedelta:
         raise ValueError(f"duration {text!r} is negative: SLA targets must be positive")
     seen: set[str] = set()
     total = timedelta(0)
+    days = 0
     pos = 0
     while pos < len(norm):
         m = _TOKEN.match(norm, pos)
@@ -74,19 +107,32 @@ def parse_duration(text: str, day_length: timedelta) -> timedelta:
             raise ValueError(f"unit {unit!r} appears twice in duration {text!r}")
         seen.add(unit)
         n = int(m.group("num"))
-        total += day_length * n if unit == "d" else timedelta(**{_UNIT_NAME[unit]: n})
+        if unit == "d":
+            days = n
+        else:
+            total += timedelta(**{_UNIT_NAME[unit]: n})
         pos = m.end()
-    if total <= timedelta(0):
+    if days == 0 and total <= timedelta(0):
         raise ValueError(f"duration {text!r} is zero: SLA targets must be positive")
-    return total
+    return days, total
 
 
-def format_business_duration(td: timedelta, locale: str) -> str:
-    """Render as "2h 10m" (en) or "2小时10分" (zh*), truncated to whole minutes, no days."""
+def format_business_duration(td: timedelta, locale: str, day: timedelta | None = None) -> str:
+    """Render as "2h 10m" (en) or "2小时10分" (zh*), truncated to whole minutes; with ``day``
+    (the working day's length) one day and more read "3 working days" / "3 个工作日"."""
     sign = "-" if td < timedelta(0) else ""
-    minutes = int(abs(td).total_seconds() // 60)
+    zh = locale.lower().replace("_", "-").startswith("zh")
+    rest = abs(td)
+    prefix = ""
+    if day is not None and day > timedelta(0) and rest >= day:
+        days, rest = divmod(rest, day)
+        prefix = f"{days} 个工作日" if zh else f"{days} working day{'s' if days != 1 else ''}"
+        if rest < timedelta(minutes=1):
+            return sign + prefix
+        prefix += " "
+    minutes = int(rest.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    if locale.lower().replace("_", "-").startswith("zh"):
+    if zh:
         h_unit, m_unit, sep = "小时", "分", ""
     else:
         h_unit, m_unit, sep = "h", "m", " "
@@ -95,7 +141,16 @@ def format_business_duration(td: timedelta, locale: str) -> str:
         parts.append(f"{hours}{h_unit}")
     if minutes or not hours:
         parts.append(f"{minutes}{m_unit}")
-    return sign + sep.join(parts)
+    return sign + prefix + sep.join(parts)
+
+
+def working_time(td: timedelta, locale: str, day: timedelta) -> str:
+    """A configured wait as people read it: "3 working days" / "3 个工作日" from one day up,
+    else "7h 30m of working time" / "7小时30分工作时间"."""
+    text = format_business_duration(td, locale, day)
+    if td >= day:
+        return text
+    return text + ("工作时间" if locale.lower().startswith("zh") else " of working time")
 
 
 # ---------------------------------------------------------------------------
@@ -338,6 +393,10 @@ class BusinessCalendar:
     def _local_date(self, t: datetime) -> date:
         return t.astimezone(self._tz).date()
 
+    def local_date(self, t: datetime) -> date:
+        """The calendar's local date of instant ``t``."""
+        return self._local_date(t)
+
     # -- queries ------------------------------------------------------------
 
     def is_open(self, t: datetime) -> bool:
@@ -360,6 +419,19 @@ class BusinessCalendar:
             for s, e in self._day(d)[0]:
                 if e > t:
                     return max(s, t)
+            d += _ONE_DAY
+        raise ValueError(f"calendar has no working time within {_MAX_IDLE_DAYS} days of {t}")
+
+    def day_opening_after(self, t: datetime) -> datetime:
+        """The start of the first working day that opens after ``t`` (a day's first
+        interval; 00:00 on a round-the-clock calendar)."""
+        _require_aware(t, "t")
+        t = t.astimezone(UTC)
+        d = self._local_date(t)
+        for _ in range(_MAX_IDLE_DAYS):
+            spans = self._day(d)[0]
+            if spans and spans[0][0] > t:
+                return spans[0][0]
             d += _ONE_DAY
         raise ValueError(f"calendar has no working time within {_MAX_IDLE_DAYS} days of {t}")
 
@@ -397,6 +469,38 @@ class BusinessCalendar:
                 if idle > _MAX_IDLE_DAYS:
                     raise ValueError(f"calendar has no working time for {idle} days after {d}")
             d += _ONE_DAY
+
+    def subtract_business_time(self, end: datetime, duration: timedelta) -> datetime:
+        """The earliest instant (UTC) from which ``duration`` of working time runs to ``end``:
+        the inverse of ``add_business_time`` (a start on an interval's start is the end of
+        the interval before, as ``add_business_time`` would give it)."""
+        _require_aware(end, "end")
+        if duration < timedelta(0):
+            raise ValueError(f"duration must not be negative, got {duration}")
+        cur = end.astimezone(UTC)
+        if not duration:
+            return cur
+        remaining = duration
+        d = self._local_date(cur) + _ONE_DAY
+        idle = 0
+        while True:
+            spans = self._day(d)[0]
+            if spans and spans[0][0] < cur:
+                idle = 0
+                for s, e in reversed(spans):
+                    if s >= cur:
+                        continue
+                    if not remaining:
+                        return e  # landed on the later interval's start: this one's end
+                    e = min(e, cur)
+                    if remaining < e - s:
+                        return e - remaining
+                    remaining -= e - s
+            else:
+                idle += 1
+                if idle > _MAX_IDLE_DAYS:
+                    raise ValueError(f"calendar has no working time for {idle} days before {d}")
+            d -= _ONE_DAY
 
     def business_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Working time within [a, b); negative when b < a."""

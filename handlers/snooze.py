@@ -16,10 +16,11 @@ def snooze(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_staff(ctx, request, "snooze")
     lc.require_state(ctx, request, ("open", "acknowledged", "in_progress"), "snooze")
     calendar = ctx.desk.calendar_for(request.department)
-    limit = ctx.desk.service.nudges_for(request.department).snooze_max
-    limit_text = format_business_duration(limit, ctx.locale)
+    day = calendar.daily_length()  # the desk's own day: 24 h on a round-the-clock desk
+    limit = ctx.desk.service.nudges_for(request.department).snooze_max.in_days_of(day)
+    limit_text = format_business_duration(limit, ctx.locale, day)
     try:
-        length = parse_duration(cmd.text, calendar.daily_length())
+        length = parse_duration(cmd.text, day)
     except ValueError:
         raise Refusal("err.bad_snooze", ref=request.ref, limit=limit_text) from None
     if length > limit:

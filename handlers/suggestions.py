@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session
+
 from handlers.context import Ctx, Refusal
+from handlers.desk import Policy
 from handlers.grammar import Command
-from handlers.i18n import t
-from handlers.messages import Message, Reply
+from handlers.i18n import normalize_locale, t
+from handlers.messages import Message, Reply, person
 from handlers.router import Router
-from storage.models import Suggestion
+from storage import outbox, people
+from storage.models import Disclosure, Suggestion
+
+REVEAL_KIND = "anonymous_senders"
 
 
 def suggest(ctx: Ctx, cmd: Command) -> Reply:
@@ -55,6 +64,29 @@ def reply(ctx: Ctx, cmd: Command) -> Reply:
     ctx.notify_person(row.author_id, render)
     text = ctx.say("reply.suggestion_answered", id=row.id)
     return Reply((Message(text=text, locale=ctx.locale),), queued=ctx.queued)
+
+
+def record_reveal(session: Session, policy: Policy, actor: str, ids: Sequence[int],
+                  now: datetime) -> Disclosure:
+    """Record that ``actor`` was shown the senders of the anonymous suggestions ``ids``, and
+    tell every other admin (who, when, which)."""
+    row = Disclosure(actor_id=actor, kind=REVEAL_KIND, subject_ids=sorted(ids), created_at=now)
+    session.add(row)
+    session.flush()
+    who = people.get(session, actor)
+    when = now.astimezone(policy.tz).strftime("%Y-%m-%d %H:%M")
+    listed = ", ".join(f"#{i}" for i in sorted(ids))
+    for admin in policy.admins:
+        if admin == actor:
+            continue
+        target = people.get(session, admin)
+        locale = normalize_locale(target.locale if target else None, policy.locale)
+        text = t(locale, "note.reveal_anonymous", who=who.name if who else actor, when=when,
+                 n=len(ids), ids=listed or "—")
+        message = Message(text=text, target=person(admin), locale=locale, kind="reveal_notice")
+        outbox.enqueue(session, message.target, message.to_dict(), now,
+                       dedupe_key=f"reveal:{row.id}:{admin}")
+    return row
 
 
 def register(router: Router) -> None:

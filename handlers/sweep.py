@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -19,10 +22,12 @@ from handlers.sweep_rules import DESK_NUDGES, Rule, ladder, recipient_calendar, 
 from storage.engine import transaction
 from storage.models import Person, Rating, Request
 
+log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "crossdesk"
 SWEEP_LOCK = 0x7377_6565  # "swee": one sweeper at a time per schema on PostgreSQL
 STATE_CHANGES = ("auto_close", "auto_confirm")
 EPSILON = timedelta(microseconds=1)
+RETRY_FAILED = timedelta(hours=1)  # a request whose rules could not be worked out
 BREACHES = SQLModel.metadata.tables["breach"]
 CLAIMS = SQLModel.metadata.tables["nudge_claim"]
 
@@ -124,23 +129,29 @@ def _act_on_due(desk: Desk, now: datetime, limit: int) -> SweepStats:
         return SweepStats(requests=len(rows), claimed=len(fresh))
 
 
-def _collect(ctx: Ctx, rows: list[Request]
-             ) -> tuple[list[tuple[Request, Rule]], dict[tuple[int, str, datetime], str]]:
+Missed = dict[tuple[int, str], tuple[str, int, datetime]]  # (request, target) → desk, cycle, due
+
+
+def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]], Missed]:
     """Rules due now whose recipients are within working hours, and the missed targets;
     sets each request's next check."""
     desk, now = ctx.desk, ctx.now
     ladders: dict[str, list[list[str]]] = {}
     due: list[tuple[Request, Rule]] = []
-    breaches: dict[tuple[int, str, datetime], str] = {}
+    breaches: Missed = {}
     for request in rows:
-        policy = desk.service.nudges_for(request.department)
-        if request.department not in ladders:
-            ladders[request.department] = ladder(
-                ctx.session, desk, request.department, policy.escalation_depth)
+        try:
+            rules = _rules(ctx, request, ladders)
+        except Exception:  # noqa: BLE001 - one bad request never stops the sweep for the rest
+            log.exception("sweep: skipped request %s; looked at again in %s", request.ref,
+                          RETRY_FAILED)
+            request.next_sweep_at = now + RETRY_FAILED
+            ctx.session.add(request)
+            continue
         upcoming: list[datetime] = []
         deferred: list[datetime] = []
         seen_until = request.swept_until
-        for rule in rules_for(desk, request, ladders[request.department]):
+        for rule in rules:
             if rule.when > now:
                 upcoming.append(rule.when)
                 continue
@@ -148,8 +159,9 @@ def _collect(ctx: Ctx, rows: list[Request]
                 continue  # acted on (or recorded) by an earlier sweep
 
             if rule.kind == "breach" and request.id is not None:
-                breaches[(request.id, rule.target, rule.due)] = request.department
-            if rule.kind not in STATE_CHANGES:
+                breaches[(request.id, rule.target)] = (request.department, request.cycle,
+                                                       rule.due)
+            if rule.kind not in STATE_CHANGES and not rule.urgent:
                 calendar = recipient_calendar(desk, request, rule.recipient)
                 if not calendar.is_open(now):
                     upcoming.append(calendar.next_opening(now))
@@ -163,18 +175,28 @@ def _collect(ctx: Ctx, rows: list[Request]
     return due, breaches
 
 
+def _rules(ctx: Ctx, request: Request, ladders: dict[str, list[list[str]]]) -> list[Rule]:
+    """Every rule of one request (the department's ladder computed once per sweep)."""
+    policy = ctx.desk.service.nudges_for(request.department)
+    if request.department not in ladders:
+        ladders[request.department] = ladder(
+            ctx.session, ctx.desk, request.department, policy.escalation_depth)
+    return list(rules_for(ctx.desk, request, ladders[request.department], ctx.now))
+
+
 def _dialect_insert(session: Session, table: Any) -> Any:
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
 
 
-def _record_breaches(session: Session, breaches: dict[tuple[int, str, datetime], str],
-                     now: datetime) -> None:
-    """Missed targets, each recorded once for the digest (one statement for all)."""
+def _record_breaches(session: Session, breaches: Missed, now: datetime) -> None:
+    """Missed targets, each recorded once per desk and reopen cycle for the digest (one
+    statement for all): a due time moved after the miss records nothing new."""
     if not breaches:
         return
     values = [{"request_id": rid, "department": dep, "target": target, "due_at": due,
-               "detected_at": now} for (rid, target, due), dep in breaches.items()]
+               "cycle": cycle, "detected_at": now}
+              for (rid, target), (dep, cycle, due) in breaches.items()]
     session.connection().execute(_dialect_insert(session, BREACHES), values)
 
 
@@ -193,32 +215,57 @@ def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime
 def _act(ctx: Ctx, fresh: list[tuple[Request, Rule]]) -> None:
     """Change states, then queue one batched nudge per recipient and the single prompts."""
     batches: dict[str, list[tuple[Request, Rule]]] = defaultdict(list)
-    rated = _rated(ctx.session, [r.id for r, rule in fresh if rule.kind == "rate_reminder"])
+    daily: dict[str, list[tuple[Request, Rule]]] = defaultdict(list)
+    rated = _rated(ctx.session, [r.id for r, rule in fresh
+                                 if rule.kind in ("rate_reminder", "thanks")])
     for request, rule in fresh:
-        if rule.kind in DESK_NUDGES:
+        if rule.kind == "still_overdue":
+            daily[rule.recipient].append((request, rule))
+        elif rule.kind in DESK_NUDGES:
             batches[rule.recipient].append((request, rule))
-        elif rule.kind == "auto_close":
-            request.closed_at = ctx.now
-            request.paused_at = None
-            lc.transition(ctx, request, "closed", "auto_closed")
-            notes.auto_closed(ctx, request, rule)
-        elif rule.kind == "auto_confirm":
-            request.closed_at = ctx.now
-            lc.transition(ctx, request, "closed", "auto_confirmed")
-            notes.auto_confirmed(ctx, request, rule)
-        elif rule.kind == "rate_reminder" and request.id not in rated:
-            notes.rating_reminder(ctx, request, rule)
-        elif rule.kind in ("remind_waiting", "thanks", "thanks_helper"):
-            notes.single(ctx, request, rule)
+        else:
+            _guarded(ctx, request.ref, partial(_act_one, ctx, request, rule, rated))
     for recipient, items in batches.items():
-        notes.batched_nudge(ctx, recipient, items)
+        _guarded(ctx, recipient, partial(notes.batched_nudge, ctx, recipient, items))
+    for recipient, items in daily.items():
+        _guarded(ctx, recipient, partial(notes.still_overdue, ctx, recipient, items))
+
+
+def _guarded(ctx: Ctx, what: str, work: Callable[[], None]) -> None:
+    """Run one action in a savepoint: if it fails it is logged and undone, the rest go on."""
+    try:
+        with ctx.session.begin_nested():
+            work()
+    except Exception:  # noqa: BLE001 - one bad request never stops the sweep for the rest
+        log.exception("sweep: could not act for %s; skipped", what)
+
+
+def _act_one(ctx: Ctx, request: Request, rule: Rule, rated: set[int]) -> None:
+    """A state change or a single prompt for one request."""
+    if rule.kind == "auto_close":
+        request.closed_at = ctx.now
+        request.paused_at = None
+        lc.transition(ctx, request, "closed", "auto_closed")
+        notes.auto_closed(ctx, request, rule)
+    elif rule.kind == "auto_confirm":
+        request.closed_at = ctx.now
+        lc.transition(ctx, request, "closed", "auto_confirmed")
+        notes.auto_confirmed(ctx, request, rule)
+    elif rule.kind == "rate_reminder" and request.id not in rated:
+        notes.rating_reminder(ctx, request, rule)
+    elif rule.kind in ("remind_waiting", "thanks", "thanks_helper"):
+        notes.single(ctx, request, rule, rated=request.id in rated)
 
 
 def _rated(session: Session, ids: list[int | None]) -> set[int]:
+    """The requests among ``ids`` rated since their latest resolution."""
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return set()
-    stmt = select(Rating.request_id).where(col(Rating.request_id).in_(wanted))
+    stmt = (select(Rating.request_id).join(Request, col(Request.id) == col(Rating.request_id))
+            .where(col(Rating.request_id).in_(wanted),
+                   or_(col(Request.resolved_at).is_(None),
+                       col(Rating.updated_at) >= col(Request.resolved_at))))
     return set(session.exec(stmt))
 
 

@@ -6,30 +6,36 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
+from handlers import confidential
 from handlers.context import Ctx
 from handlers.i18n import join, t
 from handlers.messages import Button, Message
-from handlers.sla import format_business_duration
+from handlers.sla import format_business_duration, working_time
 from handlers.sweep_rules import Rule, overdue, recipient_calendar
 from storage.models import Event, Request
 
-SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2}
+SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2, "still_overdue": 2}
 MAX_BUTTONS = 5
+MINUTE = timedelta(minutes=1)
 
 
 def _dur(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
     late = overdue(ctx.desk, request, rule.due, ctx.now)
-    return format_business_duration(abs(late), locale)
+    day = ctx.desk.calendar_for(request.department).daily_length()
+    return format_business_duration(abs(late), locale, day)
 
 
 def _line(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
     key = "nudge.line.warn" if rule.kind == "warn" else (
         "nudge.line.escalate" if rule.kind == "escalate" else "nudge.line.breach")
+    if key != "nudge.line.warn" and overdue(ctx.desk, request, rule.due, ctx.now) < MINUTE:
+        key = "nudge.line.due_now"  # never "overdue 0m"
+    secret = confidential.of(ctx.desk, request)  # escalations leave the desk: the id only
     return t(
-        locale, key, ref=request.ref, title=request.title,
+        locale, key, ref=request.ref, title=confidential.title(ctx.desk, request, locale),
         target=t(locale, f"target.{rule.target}"), time=_dur(ctx, request, rule, locale),
         owner=ctx.name(request.assignee_id) if request.assignee_id else t(locale, "nudge.nobody"),
-        requester=ctx.name(request.requester_id), step=rule.step,
+        requester="—" if secret else ctx.name(request.requester_id), step=rule.step,
     )
 
 
@@ -65,6 +71,26 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
         ctx.notify_person(ident, render)
 
 
+def still_overdue(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -> None:
+    """After the ladder: the lead's daily line of what is still overdue, worst first."""
+    worst: dict[str, tuple[Request, Rule]] = {}
+    for request, rule in items:
+        late = overdue(ctx.desk, request, rule.due, ctx.now)
+        seen = worst.get(request.ref)
+        if seen is None or late > overdue(ctx.desk, request, seen[1].due, ctx.now):
+            worst[request.ref] = (request, rule)
+    ordered = sorted(worst.values(),
+                     key=lambda item: -overdue(ctx.desk, item[0], item[1].due, ctx.now))
+
+    def render(locale: str) -> Message:
+        lines = [t(locale, "nudge.header.still_overdue", n=len(ordered))]
+        lines += [_line(ctx, r, rule, locale) for r, rule in ordered]
+        return Message(text="\n".join(lines), locale=locale, kind="nudge",
+                       extra={"refs": [r.ref for r, _ in ordered]})
+
+    ctx.notify_person(recipient.partition(":")[2], render)
+
+
 def _question(ctx: Ctx, request: Request) -> str:
     stmt = (select(Event.note).where(Event.request_id == request.id, Event.kind == "waiting")
             .order_by(col(Event.id).desc()).limit(1))
@@ -86,8 +112,9 @@ def _tags(ctx: Ctx, locale: str) -> str:
                          for key, _en, zh_name in ctx.desk.service.feedback.tags])
 
 
-def single(ctx: Ctx, request: Request, rule: Rule) -> None:
-    """A reminder to the requester, or thanks at either end of the work."""
+def single(ctx: Ctx, request: Request, rule: Rule, rated: bool = False) -> None:
+    """A reminder to the requester, or thanks at either end of the work (the requester is
+    asked for a rating unless ``rated`` already)."""
     helper = request.resolver_id or request.assignee_id
 
     def render(locale: str) -> Message:
@@ -96,6 +123,10 @@ def single(ctx: Ctx, request: Request, rule: Rule) -> None:
             text = t(locale, "remind.waiting", department=dep, ref=request.ref,
                      title=request.title, question=_question(ctx, request))
             return Message(text=text, locale=locale, kind="reminder")
+        if rule.kind == "thanks" and rated:
+            text = t(locale, "thanks.requester_rated", department=dep, ref=request.ref,
+                     title=request.title, helper=ctx.name(helper))
+            return Message(text=text, locale=locale, kind="thanks")
         if rule.kind == "thanks":
             text = t(locale, "thanks.requester", department=dep, ref=request.ref,
                      title=request.title, helper=ctx.name(helper), tags=_tags(ctx, locale))
@@ -130,13 +161,14 @@ def _when_open(ctx: Ctx, request: Request, rule: Rule) -> datetime:
 
 def auto_closed(ctx: Ctx, request: Request, rule: Rule) -> None:
     """Tell the requester the request closed for lack of an answer, and how to reopen."""
-    after = ctx.desk.service.nudges_for(request.department).auto_close_waiting
+    after = ctx.desk.service.nudges_for(request.department).auto_close_waiting.on(
+        ctx.desk.calendar)
     _closed_automatically(ctx, request, rule, "auto.closed", after)
 
 
 def auto_confirmed(ctx: Ctx, request: Request, rule: Rule) -> None:
     """Tell the requester an unconfirmed resolution is now closed, and how to reopen."""
-    after = ctx.desk.service.nudges_for(request.department).auto_confirm
+    after = ctx.desk.service.nudges_for(request.department).auto_confirm.on(ctx.desk.calendar)
     _closed_automatically(ctx, request, rule, "auto.confirmed", after)
 
 
@@ -146,7 +178,7 @@ def _closed_automatically(ctx: Ctx, request: Request, rule: Rule, key: str,
 
     def render(locale: str) -> Message:
         text = t(locale, key, ref=request.ref, title=request.title,
-                 after=format_business_duration(after, locale))
+                 after=working_time(after, locale, ctx.desk.calendar.daily_length()))
         return Message(text=text, locale=locale, kind="status", buttons=(
             Button(label=t(locale, "button.reopen"),
                    command=f"/request reopen {request.ref} <reason>", action="reopen"),))

@@ -10,12 +10,14 @@ from sqlmodel import Session
 
 from handlers.desk import Desk
 from handlers.messages import dept, person
+from handlers.orphans import stand_in
 from handlers.policy import NudgePolicy
 from handlers.sla import BusinessCalendar
 from storage import people
 from storage.models import Request
 
-DESK_NUDGES = ("warn", "breach", "repeat", "escalate")
+DESK_NUDGES = ("warn", "breach", "repeat", "escalate", "still_overdue")
+DESK_STATES = ("open", "acknowledged", "in_progress")  # states whose clock the desk owns
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,19 @@ class Rule:
     target: str  # "first" or "resolution" for desk nudges, "" otherwise
     step: int
     recipient: str  # "person:<id>" or "dept:<key>"
-    due: datetime  # the deadline or event the rule hangs on (part of its identity)
+    due: datetime  # the deadline or event the rule hangs on
+    cycle: int = 0  # desk nudges: the request's reopen cycle
+    department: str = ""  # desk nudges: the desk whose target it is
+    urgent: bool = False  # sent at once, even outside the recipient's working hours
 
     def key(self, request_id: int) -> str:
-        """A unique key: the same rule is claimed once, even by concurrent sweeps."""
+        """A unique key: the same rule is claimed once, even by concurrent sweeps. A desk
+        nudge is one per desk, reopen cycle, target, level and recipient, whatever moved its
+        due time since (a pause, a snooze, a priority change); the other rules hang on the
+        moment of their event (the pause, the resolution, the close)."""
+        if self.kind in DESK_NUDGES:
+            return (f"{request_id}:c{self.cycle}:{self.department}:{self.kind}:{self.target}:"
+                    f"{self.step}:{self.recipient}")
         stamp = int(self.due.timestamp())
         return f"{request_id}:{self.kind}:{self.target}:{stamp}:{self.step}:{self.recipient}"
 
@@ -56,70 +67,105 @@ def ladder(session: Session, desk: Desk, department: str, depth: int) -> list[li
 def desk_rules(
     desk: Desk, request: Request, target: str, due: datetime, warn_at: datetime,
     levels: list[list[str]], policy: NudgePolicy, calendar: BusinessCalendar,
+    now: datetime | None = None,
 ) -> Iterator[Rule]:
-    """Warning, breach, repeats and the escalation ladder for one target."""
+    """Warning, breach, repeats and the escalation ladder for one target; once the ladder is
+    used up, a daily line to the leads at the desk's opening (up to ``now`` and the next)."""
     owner = person(request.assignee_id) if request.assignee_id else dept(request.department)
     snooze = request.snoozed_until
+    day = calendar.daily_length()
 
     def later(moment: datetime) -> datetime:
         return max(moment, snooze) if snooze else moment
 
-    yield Rule(later(warn_at), "warn", target, 0, owner, due)
-    yield Rule(later(due), "breach", target, 0, owner, due)
+    def rule(when: datetime, kind: str, step: int, recipient: str,
+             urgent: bool = False) -> Rule:
+        return Rule(when, kind, target, step, recipient, due, request.cycle,
+                    request.department, urgent)
+
+    yield rule(later(warn_at), "warn", 0, owner)
+    yield rule(later(due), "breach", 0, owner)
     if request.assignee_id:
-        yield Rule(later(due), "breach", target, 0, dept(request.department), due)
+        yield rule(later(due), "breach", 0, dept(request.department))
+    leads = levels[0] if levels else []
+    if request.priority == "P1" and desk.catalog.department(request.department).after_hours_p1:
+        for pid in leads:
+            yield rule(due, "breach", 0, person(pid), urgent=True)
+    last = due
     for k in range(1, policy.repeat_max + 1):
-        when = calendar.add_business_time(due, policy.repeat_every * k)
-        yield Rule(later(when), "repeat", target, k, owner, due)
-    steps = policy.escalation
+        when = calendar.add_business_time(due, policy.repeat_every.in_days_of(day) * k)
+        last = max(last, when)
+        yield rule(later(when), "repeat", k, owner)
+    steps = [step.in_days_of(day) for step in policy.escalation]
     for level, recipients in enumerate(levels):
         offset = steps[level] if level < len(steps) else steps[-1] * (level - len(steps) + 2)
         when = calendar.add_business_time(due, offset)
+        last = max(last, when)
         for pid in recipients:
-            yield Rule(when, "escalate", target, level + 1, person(pid), due)
+            yield rule(when, "escalate", level + 1, person(pid))
+    if now is not None and leads:
+        yield from (rule(when, "still_overdue", step, person(pid))
+                    for when, step in _daily_after(calendar, last, now) for pid in leads)
 
 
-def rules_for(desk: Desk, request: Request, levels: list[list[str]]) -> Iterator[Rule]:
-    """Every rule that applies to the request in its current state."""
+def _daily_after(calendar: BusinessCalendar, last: datetime, now: datetime
+                 ) -> Iterator[tuple[datetime, int]]:
+    """The desk's latest day opening after ``last`` up to ``now`` (one line for a day, even
+    after a long pause of the sweep), and the next one; with the day's number as step."""
+    opening = calendar.day_opening_after(last)
+    latest: datetime | None = None
+    while opening <= now:
+        latest = opening
+        opening = calendar.day_opening_after(opening)
+    for when in (latest, opening):
+        if when is not None:
+            yield when, calendar.local_date(when).toordinal()
+
+
+def rules_for(desk: Desk, request: Request, levels: list[list[str]],
+              now: datetime | None = None) -> Iterator[Rule]:
+    """Every rule that applies to the request in its current state (with ``now``, the
+    after-the-ladder daily lines up to it)."""
     policy = desk.service.nudges_for(request.department)
     calendar = desk.calendar_for(request.department)
     company = desk.calendar
-    start = request.clock_started_at or request.created_at
     dep = desk.catalog.department(request.department)
-    category = dep.category(request.category)
-    state = request.state
-    if category is None:
-        return
+    # a removed service keeps the targets the request has; a removed desk has no one to nudge
+    category = dep.category(request.category) or stand_in(request, calendar)
+    state = request.state if not dep.gone or request.state not in DESK_STATES else ""
     factors = desk.policy.priority_factors
     scale = factors.get(request.priority, 1.0) / (factors.get(category.priority, 1.0) or 1.0)
+    ahead = 1 - policy.warn_at  # the warning comes this share of the target before its due
     if state == "open" and request.first_response_at is None and request.first_response_due:
-        warn = calendar.add_business_time(start, category.first_response * scale * policy.warn_at)
+        warn = calendar.subtract_business_time(request.first_response_due,
+                                               category.first_response * scale * ahead)
         yield from desk_rules(desk, request, "first", request.first_response_due, warn, levels,
-                              policy, calendar)
+                              policy, calendar, now)
     if state in ("open", "acknowledged", "in_progress") and request.resolution_due:
-        paused = timedelta(seconds=request.paused_seconds)
-        warn = calendar.add_business_time(
-            start, category.resolution * scale * policy.warn_at + paused)
+        # from the due time back: right after pauses, priority changes and reopens alike
+        warn = calendar.subtract_business_time(request.resolution_due,
+                                               category.resolution * scale * ahead)
         yield from desk_rules(desk, request, "resolution", request.resolution_due, warn, levels,
-                              policy, calendar)
+                              policy, calendar, now)
     requester = person(request.requester_id)
     if state == "waiting" and request.paused_at:
         for i, after in enumerate(policy.remind_waiting):
-            when = company.add_business_time(request.paused_at, after)
+            when = company.add_business_time(request.paused_at, after.on(company))
             yield Rule(when, "remind_waiting", "", i + 1, requester, request.paused_at)
-        when = company.add_business_time(request.paused_at, policy.auto_close_waiting)
+        when = company.add_business_time(request.paused_at,
+                                         policy.auto_close_waiting.on(company))
         yield Rule(when, "auto_close", "", 0, requester, request.paused_at)
     if state == "resolved" and request.resolved_at:
-        when = company.add_business_time(request.resolved_at, policy.auto_confirm)
+        when = company.add_business_time(request.resolved_at, policy.auto_confirm.on(company))
         yield Rule(when, "auto_confirm", "", 0, requester, request.resolved_at)
     if state == "closed" and request.resolved_at and request.closed_at:
         feedback = desk.service.feedback
-        thanks = company.add_business_time(request.closed_at, feedback.thanks_delay)
+        thanks = company.add_business_time(request.closed_at, feedback.thanks_delay.on(company))
         yield Rule(thanks, "thanks", "", 0, requester, request.closed_at)
         helper = request.resolver_id or request.assignee_id
         if helper and helper != request.requester_id:
             yield Rule(thanks, "thanks_helper", "", 0, person(helper), request.closed_at)
-            reminder = company.add_business_time(thanks, feedback.rating_reminder)
+            reminder = company.add_business_time(thanks, feedback.rating_reminder.on(company))
             yield Rule(reminder, "rate_reminder", "", 0, requester, request.closed_at)
 
 

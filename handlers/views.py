@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import lifecycle as lc
+from handlers import orphans
 from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
@@ -35,14 +36,15 @@ def catalog(ctx: Ctx, cmd: Command) -> Reply:
         lines.append(ctx.say("catalog.how"))
         return _one(ctx, "\n".join(lines), kind="catalog")
     dep = ctx.department(cmd.department)
+    day = ctx.desk.calendar_for(dep.key).daily_length()
     lines = [ctx.say("catalog.department", department=dep.label(ctx.locale))]
     for cat in dep.categories:
         lines.append(
             ctx.say(
                 "catalog.line", name=cat.label(ctx.locale), cat=cat.key, dep=dep.key,
                 priority=cat.priority,
-                first=format_business_duration(cat.first_response, ctx.locale),
-                resolution=format_business_duration(cat.resolution, ctx.locale),
+                first=format_business_duration(cat.first_response, ctx.locale, day),
+                resolution=format_business_duration(cat.resolution, ctx.locale, day),
             )
         )
     return _one(ctx, "\n".join(lines), kind="catalog")
@@ -104,13 +106,29 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     page = cmd.number or 1
     rows, total = request_store.queue(ctx.session, keys, page, ctx.desk.policy.page_size)
     label = ctx.say("list.sep").join(ctx.dept_label(k) for k in keys)
-    if total == 0:
+    gone = _orphans(ctx) if cmd.department is None and page == 1 else []
+    if total == 0 and not gone:
         return _one(ctx, ctx.say("queue.empty", department=label))
     ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
-    lines = [ctx.say("queue.title", department=label)]
+    lines = [ctx.say("queue.title", department=label) if total
+             else ctx.say("queue.empty", department=label)]
     lines += [_line(ctx, r, True) for r in rows]
-    lines.append(_pages(ctx, page, total))
+    if total:
+        lines.append(_pages(ctx, page, total))
+    lines += gone
     return _one(ctx, "\n".join(lines), kind="queue")
+
+
+def _orphans(ctx: Ctx) -> list[str]:
+    """For admins: the open requests whose desk or service left the config."""
+    if not ctx.desk.is_admin(ctx.actor.id):
+        return []
+    rows = orphans.open_orphans(ctx.session, ctx.desk.catalog)
+    if not rows:
+        return []
+    ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
+    return [ctx.say("queue.orphans", n=len(rows))] + [
+        f"• {r.ref} ({r.department}/{r.category}) {_summary(ctx, r, True)}" for r in rows]
 
 
 HOME_MINE = 8    # a person's own requests on their overview
@@ -172,8 +190,10 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
     category = dep.category(request.category)
     fields = (
         (ctx.say("field.state"), ctx.say(f"state.{request.state}")),
-        (ctx.say("field.department"), dep.label(loc)),
-        (ctx.say("field.category"), category.label(loc) if category else request.category),
+        (ctx.say("field.department"), ctx.say("desk.gone", department=dep.key) if dep.gone
+         else dep.label(loc)),
+        (ctx.say("field.category"), category.label(loc) if category
+         else ctx.say("service.gone", service=request.category)),
         (ctx.say("field.priority"), ctx.say(f"priority.{request.priority}")),
         (ctx.say("field.requester"), ctx.name(request.requester_id)),
         (ctx.say("field.assignee"), ctx.name(request.assignee_id)),
@@ -193,12 +213,22 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
         if event.to_state and event.from_state != event.to_state:
             before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"
             change = f" ({before} → {ctx.say(f'state.{event.to_state}')})"
-        shown = ctx.name(event.note) if event.kind == "assigned" else event.note
+        shown = _note(ctx, event.kind, event.note)
         note = f": {shown}" if shown and event.kind != "opened" else ""
         kind = ctx.say(f"event.{event.kind}")
         lines.append(f"  {ctx.local(event.at)} {ctx.name(event.actor_id)} {kind}{change}{note}")
     return _one(ctx, "\n".join(lines), buttons=_actions(ctx, request), kind="show",
                 request_ref=request.ref)
+
+
+def _note(ctx: Ctx, kind: str, note: str | None) -> str | None:
+    """An event's note as people read it: names, not ids or department keys."""
+    if kind == "assigned":
+        return ctx.name(note)
+    route = lc.transfer_route(note) if kind == "transferred" else None
+    if route:
+        return " → ".join(ctx.dept_label(key) for key in route)
+    return note
 
 
 def _target(ctx: Ctx, request: Request, which: str) -> str:

@@ -57,6 +57,7 @@ class Rated:
     tags: list[str]
     comment: str | None
     at: datetime
+    category: str = ""
 
 
 def _rows(session: Session, stmt: Any) -> list[Any]:
@@ -81,11 +82,19 @@ def answered(session: Session, start: datetime, end: datetime) -> list[Answered]
         col(r.created_at),
         col(r.first_response_due),
         col(r.first_response_at),
+        col(r.cycle),
     ).where(col(r.first_response_at) >= start, col(r.first_response_at) < end)
     return [
-        Answered(d, started or created, due, at)
-        for d, started, created, due, at in _rows(session, stmt)
+        Answered(d, _start(started, created, cycle), due, at)
+        for d, started, created, due, at, cycle in _rows(session, stmt)
     ]
+
+
+def _start(clock_started: datetime | None, created: datetime, cycle: int) -> datetime:
+    """Where a request's times are measured from: its clock's start (the opening, or the
+    transfer to the current desk); for a reopened request (whose clock restarted at the
+    reopen) its opening, so that time to first response and to resolution cover it all."""
+    return created if cycle or clock_started is None else clock_started
 
 
 def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
@@ -99,6 +108,7 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
         col(r.resolved_at),
         col(r.closed_at),
         col(r.paused_seconds),
+        col(r.cycle),
     ).where(
         col(r.closed_at) >= start,
         col(r.closed_at) < end,
@@ -106,9 +116,54 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
         col(r.resolved_at).is_not(None),
     )
     return [
-        Closed(d, started or created, due, resolved, closed_at, paused)
-        for d, started, created, due, resolved, closed_at, paused in _rows(session, stmt)
+        Closed(d, _start(started, created, cycle), due, resolved, closed_at, paused)
+        for d, started, created, due, resolved, closed_at, paused, cycle in _rows(session, stmt)
     ]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A first-response or resolution target that fell due: met by its deadline or not."""
+
+    department: str
+    target: str  # "first" or "resolution"
+    met: bool
+
+
+def _target_columns(target: str) -> tuple[Any, Any]:
+    """(deadline, moment met) of a target."""
+    r = Request
+    if target == "first":
+        return col(r.first_response_due), col(r.first_response_at)
+    return col(r.resolution_due), col(r.resolved_at)
+
+
+def _fell_due(target: str, start: datetime, end: datetime) -> Any:
+    """Targets whose deadline is in [start, end): every one counts, met or missed, except a
+    request withdrawn or closed unanswered before its deadline (cancelled, auto-closed)
+    and a resolution paused while the desk waits on the requester."""
+    r = Request
+    due, at = _target_columns(target)
+    withdrawn = and_(at.is_(None), col(r.closed_at).is_not(None), col(r.closed_at) <= due)
+    clause = and_(due >= start, due < end, ~withdrawn)
+    if target == "resolution":
+        clause = and_(clause, col(r.state) != "waiting")
+    return clause
+
+
+def _met(target: str) -> Any:
+    due, at = _target_columns(target)
+    return and_(at.is_not(None), at <= due)
+
+
+def targets(session: Session, start: datetime, end: datetime) -> list[Target]:
+    """Every target that fell due in [start, end), met or missed (see _fell_due)."""
+    out: list[Target] = []
+    for target in ("first", "resolution"):
+        stmt = select(col(Request.department), case((_met(target), 1), else_=0)).where(
+            _fell_due(target, start, end))
+        out += [Target(d, target, bool(met)) for d, met in _rows(session, stmt)]
+    return out
 
 
 def rated(session: Session, start: datetime, end: datetime) -> list[Rated]:
@@ -122,6 +177,7 @@ def rated(session: Session, start: datetime, end: datetime) -> list[Rated]:
             col(Rating.tags),
             col(Rating.comment),
             col(Rating.created_at),
+            col(Request.category),
         )
         .join(Request, col(Request.id) == col(Rating.request_id))
         .where(col(Rating.created_at) >= start, col(Rating.created_at) < end)
@@ -174,6 +230,7 @@ class Counts:
     """One department's counters for a period: what trends and scores need, no rows."""
 
     received: int = 0
+    closed: int = 0
     first_met: int = 0
     first_total: int = 0
     resolution_met: int = 0
@@ -181,13 +238,9 @@ class Counts:
     stars: Counter[int] = field(default_factory=Counter)
 
 
-def _on_time(at: Any, due: Any) -> Any:
-    return func.sum(case((or_(due.is_(None), at <= due), 1), else_=0))
-
-
 def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, Counts]:
-    """Per department: requests received, first responses and resolutions (on time and in
-    all) and ratings by stars in [start, end), by the rules of opened/answered/closed/rated."""
+    """Per department: requests received and closed, targets that fell due (met and in
+    all) and ratings by stars in [start, end), by the rules of opened/closed/targets/rated."""
     r = Request
     counts: dict[str, Counts] = {}
 
@@ -201,17 +254,20 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
     )
     for d, n in _rows(session, received):
         of(d).received = int(n)
-    first = (
-        select(col(r.department), func.count(),
-               _on_time(col(r.first_response_at), col(r.first_response_due)))
-        .where(col(r.first_response_at) >= start, col(r.first_response_at) < end)
-        .group_by(col(r.department))
-    )
-    for d, n, met in _rows(session, first):
-        of(d).first_total, of(d).first_met = int(n), int(met or 0)
-    resolution = (
-        select(col(r.department), func.count(),
-               _on_time(col(r.resolved_at), col(r.resolution_due)))
+    for target in ("first", "resolution"):
+        due = (
+            select(col(r.department), func.count(),
+                   func.sum(case((_met(target), 1), else_=0)))
+            .where(_fell_due(target, start, end))
+            .group_by(col(r.department))
+        )
+        for d, n, met in _rows(session, due):
+            if target == "first":
+                of(d).first_total, of(d).first_met = int(n), int(met or 0)
+            else:
+                of(d).resolution_total, of(d).resolution_met = int(n), int(met or 0)
+    closed = (
+        select(col(r.department), func.count())
         .where(
             col(r.closed_at) >= start,
             col(r.closed_at) < end,
@@ -220,8 +276,8 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
         )
         .group_by(col(r.department))
     )
-    for d, n, met in _rows(session, resolution):
-        of(d).resolution_total, of(d).resolution_met = int(n), int(met or 0)
+    for d, n in _rows(session, closed):
+        of(d).closed = int(n)
     stars = (
         select(col(Request.department), col(Rating.stars), func.count())
         .select_from(Rating)
@@ -234,8 +290,20 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
     return counts
 
 
+def worst_due() -> Any:
+    """The deadline an open request is furthest past: its first response while unanswered,
+    or its resolution while the desk is not waiting on the requester, whichever is earlier."""
+    r = Request
+    first = case((col(r.first_response_at).is_(None), col(r.first_response_due)))
+    resolution = case((col(r.state) != "waiting", col(r.resolution_due)))
+    return case(
+        (and_(first.is_not(None), or_(resolution.is_(None), first < resolution)), first),
+        else_=resolution,
+    )
+
+
 def overdue(session: Session, department: str, now: datetime, limit: int) -> list[Request]:
-    """Open requests past a target now, the earliest deadline first."""
+    """Open requests past a target now, the furthest past its deadline first."""
     r = Request
     late_first = and_(col(r.first_response_at).is_(None), col(r.first_response_due) < now)
     late_resolution = and_(col(r.state) != "waiting", col(r.resolution_due) < now)
@@ -246,7 +314,7 @@ def overdue(session: Session, department: str, now: datetime, limit: int) -> lis
             col(r.state).in_(OPEN_STATES),
             or_(late_first, late_resolution),
         )
-        .order_by(col(r.resolution_due), col(r.id))
+        .order_by(worst_due(), col(r.id))
         .limit(limit)
     )
     return list(session.scalars(stmt))

@@ -93,6 +93,7 @@ class Request(SQLModel, table=True):
     snoozed_until: datetime | None = utc_column()
     next_sweep_at: datetime | None = utc_column()
     swept_until: datetime | None = utc_column()
+    cycle: int = 0  # reopens so far: each reopen is a fresh cycle of targets and nudges
 
 
 class Event(SQLModel, table=True):
@@ -111,9 +112,11 @@ class Event(SQLModel, table=True):
 
 
 class Breach(SQLModel, table=True):
-    """A missed target: which one, when it was due, and (once met) by how much."""
+    """A missed target: which one (per desk and reopen cycle, whatever moved its due time),
+    when it was due, and (once met) by how much."""
 
-    __table_args__ = (UniqueConstraint("request_id", "target", "due_at", name="uq_breach"),)
+    __table_args__ = (UniqueConstraint("request_id", "department", "target", "cycle",
+                                       name="uq_breach"),)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id", index=True)
@@ -122,6 +125,7 @@ class Breach(SQLModel, table=True):
     due_at: datetime = utc_column(nullable=False)
     detected_at: datetime = utc_column(nullable=False)
     late_seconds: int | None = None
+    cycle: int = 0
 
 
 class NudgeClaim(SQLModel, table=True):
@@ -161,6 +165,17 @@ class Suggestion(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     reply: str | None = Field(default=None, sa_column=Column(Text))
     replied_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = utc_column(nullable=False)
+
+
+class Disclosure(SQLModel, table=True):
+    """Who was shown what is otherwise hidden, and when: e.g. an admin's export with the
+    senders of anonymous suggestions (``kind`` "anonymous_senders", ``subject_ids`` theirs)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    subject_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = utc_column(nullable=False)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from storage import redact
 from storage.models import Outbox
 
 MAX_ERROR = 500
@@ -121,6 +122,8 @@ def record(session: Session, rows: Sequence[Recorded]) -> None:
     ones get ``delivered_at`` and the platform's reference; refused ones for good
     ``failed_at`` and the reason; the others their next due time, attempt count and error. A
     row delivered meanwhile (by another sender) is left alone."""
+    rows = [replace(r, error=redact.scrub(r.error) if r.error else r.error,
+                    reason=redact.scrub(r.reason) if r.reason else r.reason) for r in rows]
     delivered = [{"i": r.row_id, "at": r.delivered_at, "ref": r.platform_ref,
                   "n": r.attempts} for r in rows if r.delivered_at is not None]
     failed = [{"i": r.row_id, "at": r.failed_at, "err": r.error, "n": r.attempts,

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from storage.models import Person
+from storage.models import Event, Outbox, Person, Rating, Request, Suggestion
+
+# every column that holds a person id: a merged person's history moves with these
+PERSON_COLUMNS = (
+    (Request, "requester_id"), (Request, "assignee_id"), (Request, "resolver_id"),
+    (Event, "actor_id"), (Rating, "rater_id"), (Suggestion, "author_id"),
+    (Suggestion, "replied_by"), (Person, "manager_id"),
+)
 
 
 def get(session: Session, person_id: str) -> Person | None:
@@ -79,3 +88,57 @@ def names(session: Session, ids: Iterable[str]) -> dict[str, str]:
     rows = session.exec(select(Person).where(Person.id.in_(wanted)))  # type: ignore[attr-defined]
     found = {p.id: p.name for p in rows}
     return {i: found.get(i, i) for i in wanted}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A platform id the config gives to ``to`` that ``holder`` has in the database:
+    ``merge`` when the holder is not configured (renamed, or registered on first contact),
+    so their history moves to ``to``; otherwise only the id moves."""
+
+    platform: str
+    handle: str
+    holder: str
+    to: str
+    merge: bool
+
+
+def holders(session: Session, platform: str, handle: str) -> list[Person]:
+    """Everyone holding ``handle`` on ``platform`` (WeCom userids ignore case)."""
+    if platform == "slack":
+        return list(session.exec(select(Person).where(col(Person.slack_id) == handle)))
+    stmt = select(Person).where(func.lower(col(Person.wecom_id)) == handle.lower())
+    return list(session.exec(stmt))
+
+
+def plan_moves(session: Session, configured: Iterable[tuple[str, str | None, str | None]]
+               ) -> list[Move]:
+    """What syncing ``(id, slack, wecom)`` of every configured person would move or merge."""
+    specs = list(configured)
+    ids = {pid for pid, _, _ in specs}
+    moves: list[Move] = []
+    for pid, slack_id, wecom_id in specs:
+        for platform, handle in (("slack", slack_id), ("wecom", wecom_id)):
+            if not handle:
+                continue
+            for row in holders(session, platform, handle):
+                if row.id != pid:
+                    moves.append(Move(platform, handle, row.id, pid, row.id not in ids))
+    return moves
+
+
+def release(session: Session, person_id: str, platform: str) -> None:
+    """Take the person's platform id away (another person now has it)."""
+    column = "slack_id" if platform == "slack" else "wecom_id"
+    session.execute(update(Person).where(col(Person.id) == person_id).values({column: None}))
+
+
+def merge(session: Session, old_id: str, new_id: str) -> None:
+    """Move everything ``old_id`` did or was given to ``new_id``, then forget ``old_id``."""
+    for model, name in PERSON_COLUMNS:
+        column = getattr(model, name)
+        session.execute(update(model).where(column == old_id).values({name: new_id}))
+    session.execute(update(Outbox).where(
+        col(Outbox.target) == f"person:{old_id}", col(Outbox.delivered_at).is_(None))
+        .values(target=f"person:{new_id}"))
+    session.execute(delete(Person).where(col(Person.id) == old_id))

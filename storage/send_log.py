@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from storage.models import SendLog
@@ -28,11 +28,17 @@ def lock(session: Session, keys: Iterable[str]) -> None:
                                      {"k": _lock_id(key)})
 
 
-def since(session: Session, key: str, after: datetime) -> list[datetime]:
-    """When ``key`` was sent to after ``after``, oldest first."""
+def count_since(session: Session, key: str, after: datetime) -> int:
+    """How many sends to ``key`` came after ``after`` (an index range, no rows read)."""
+    stmt = select(func.count()).where(col(SendLog.key) == key, col(SendLog.sent_at) > after)
+    return int(session.exec(stmt).one())
+
+
+def nth_since(session: Session, key: str, after: datetime, n: int) -> datetime | None:
+    """The ``n``-th send (0 = oldest) to ``key`` after ``after``."""
     stmt = (select(SendLog.sent_at).where(col(SendLog.key) == key, col(SendLog.sent_at) > after)
-            .order_by(col(SendLog.sent_at)))
-    return list(session.exec(stmt))
+            .order_by(col(SendLog.sent_at)).offset(n).limit(1))
+    return session.exec(stmt).first()
 
 
 def add(session: Session, keys: Iterable[str], at: datetime) -> None:
@@ -42,9 +48,7 @@ def add(session: Session, keys: Iterable[str], at: datetime) -> None:
         session.connection().execute(insert(SendLog), rows)
 
 
-def forget(session: Session, keys: Iterable[str], before: datetime) -> None:
-    """Drop what no window looks at any more."""
-    wanted = sorted(set(keys))
-    if wanted:
-        session.connection().execute(delete(SendLog).where(
-            col(SendLog.key).in_(wanted), col(SendLog.sent_at) <= before))
+def prune(session: Session, before: datetime) -> int:
+    """Drop what no window looks at any more (the sweep does it, not every send)."""
+    result = session.connection().execute(delete(SendLog).where(col(SendLog.sent_at) <= before))
+    return int(result.rowcount or 0)

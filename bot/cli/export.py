@@ -1,12 +1,13 @@
 """`crossdesk export`: requests, events, ratings or suggestions as CSV or JSON lines; the
-senders of anonymous suggestions stay hidden unless an admin asks to see them."""
+senders of anonymous suggestions stay hidden unless an admin asks to see them; no CSV cell
+starts a spreadsheet formula."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,9 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, func, select
 
 from bot.cli import progress
+from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
+from handlers import suggestions
 from storage import migrate
-from storage.engine import BATCH_LIMITS, make_engine
+from storage.engine import BATCH_LIMITS, make_engine, transaction
 from storage.models import Event, Rating, Request, Suggestion
 
 
@@ -29,6 +32,16 @@ TABLES: dict[str, type[SQLModel]] = {
     "requests": Request, "events": Event, "ratings": Rating, "suggestions": Suggestion,
 }
 BATCH = 1000
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: user text that would start a formula gets a
+    leading single quote; numbers, dates and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def reveal_for(settings: Settings, what: str, reveal: bool, as_person: str | None) -> bool:
@@ -83,9 +96,11 @@ def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
 
 
 def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
-                 reveal: bool = False) -> int:
+                 reveal: bool = False, revealed_by: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> int:
     """Write the export (a progress bar on a terminal's stderr); returns the number of rows.
-    ``reveal`` (checked by reveal_for) shows the senders of anonymous suggestions."""
+    ``reveal`` (checked by reveal_for) shows the senders of anonymous suggestions: who asked
+    (``revealed_by``), when and which are recorded, and the other admins are told."""
     if what not in TABLES:
         raise ValueError(f"--what must be one of {', '.join(TABLES)}")
     url = make_url(settings.database_url)
@@ -99,6 +114,7 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
         raise ExportError(f"database {shown} has no crossdesk tables; run `crossdesk db upgrade` "
                           "or check --database-url")
     count = 0
+    shown_ids: list[int] = []
     out: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     # Rows streaming onto the terminal show their own progress: a bar would only garble them.
     bar_wanted = output is not None or not progress.on_terminal(sys.stdout)
@@ -111,14 +127,20 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
                 writer.writeheader()
             with progress.bar(f"Exporting {what}", total, enabled=bar_wanted) as steps:
                 for row in rows(session, what, reveal=reveal):
+                    if reveal and row.get("anonymous"):
+                        shown_ids.append(int(row["id"]))
                     if writer:
-                        writer.writerow(row)
+                        writer.writerow({k: safe_cell(v) for k, v in row.items()})
                     else:
                         out.write(json.dumps(row, ensure_ascii=False) + "\n")
                     count += 1
                     if count % BATCH == 0:
                         steps.advance(BATCH)
                 steps.advance(count % BATCH)
+        if reveal:
+            with transaction(engine) as session:
+                suggestions.record_reveal(session, settings.policy, revealed_by or "?",
+                                          shown_ids, (clock or SystemClock())())
     finally:
         if output:
             out.close()

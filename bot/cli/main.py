@@ -70,12 +70,29 @@ def load_settings(config: str | None, database_url: str | None) -> config_mod.Se
 
 
 @app.command("check-config")
-def check_config(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
-    """Validate a config file; print every problem (exit 1) or a summary of the catalog."""
+def check_config(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    now: Annotated[str | None, typer.Option(
+        help="Check as if it were this time (ISO), e.g. for next year's holidays.",
+        callback=_check_now)] = None,
+) -> None:
+    """Validate a config file; print every problem (exit 1) or a summary of the catalog, then
+    warnings: requests it would orphan, people it would merge, holiday data running out."""
+    from bot.cli.config_report import warnings
     from bot.cli.summary import print_summary
+    from bot.runtime.clock import SystemClock
 
     settings = load_settings(config, database_url)
     print_summary(settings)
+    moment = datetime.fromisoformat(now) if now else SystemClock()()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(settings.policy.tz)
+    found = warnings(settings, moment.date())
+    if found:
+        typer.echo(f"{len(found)} warning(s):")
+        for line in found:
+            typer.echo(f"  {line}")
 
 
 @app.command()
@@ -206,7 +223,7 @@ def export(
     try:
         reveal = reveal_for(settings, what, reveal_anonymous, as_person)
         with _database(settings.database_url):
-            write_export(settings, what, format, output, reveal=reveal)
+            write_export(settings, what, format, output, reveal=reveal, revealed_by=as_person)
         if reveal:
             typer.echo(f"the senders of anonymous suggestions are shown, as {as_person} "
                        "(an admin) asked; keep this export to admins", err=True)

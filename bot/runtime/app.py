@@ -76,11 +76,21 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
 
 
 def sync_directory(settings: Settings, engine: Engine, now: datetime) -> None:
-    """Bring configured people and department counters into the database."""
+    """Bring configured people and department counters into the database. A platform id the
+    config now gives someone else moves to them; when its holder is no longer configured (a
+    rename, or someone registered on first contact now listed) their history follows."""
     with transaction(engine) as session:
+        moves = people.plan_moves(
+            session, [(p.id, p.slack, p.wecom) for p in settings.catalog.people])
+        for move in moves:
+            people.release(session, move.holder, move.platform)
+            log.info("%s id %s moves from %r to %r%s", move.platform, move.handle, move.holder,
+                     move.to, " (history merged)" if move.merge else "")
         for spec in settings.catalog.people:
             people.upsert(
                 session, spec.id, spec.name, now, locale=spec.locale, slack_id=spec.slack,
                 wecom_id=spec.wecom, manager_id=spec.manager,
             )
+        for old_id, new_id in dict.fromkeys((m.holder, m.to) for m in moves if m.merge):
+            people.merge(session, old_id, new_id)
         request_store.ensure_counters(session, [d.key for d in settings.catalog.departments])

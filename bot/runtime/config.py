@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.runtime import config_checks as checks
 from bot.runtime.config_service import parse_digest, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
@@ -120,6 +121,7 @@ class _Validator:
         self.problems.append(Problem(self.file, key, message))
 
     def settings(self) -> Settings:
+        self.raw = checks.shapes(self.raw, self.problem)
         bot = self._table(self.raw, "bot")
         self._secrets(self.raw, "")
         timezone = str(bot.get("timezone", "Asia/Shanghai"))
@@ -169,11 +171,13 @@ class _Validator:
         elif isinstance(value, dict):
             for k, v in value.items():
                 where = f"{path}.{k}" if path else str(k)
-                if str(k).lower().endswith(SECRET_SUFFIXES):
+                if str(k).lower().replace("-", "_").endswith(SECRET_SUFFIXES):
                     self.problem(where, "secrets are read only from environment variables; "
                                  "remove it from the file and set it in the environment")
                 else:
                     self._secrets(v, where)
+        else:
+            checks.secrets_by_value(value, path, self.problem)
 
     def _strings(self, table: dict[str, Any], name: str, key: str) -> list[str]:
         """A list of strings, or a problem (``leads = "carol"`` is not a list)."""
@@ -253,29 +257,42 @@ class _Validator:
         seen: dict[str, str] = {}
         for i, p in enumerate(self.raw.get("people", [])):
             key = f"people[{i}]"
-            pid = str(p.get("id", ""))
+            pid = checks.text(p.get("id"), f"{key}.id", checks.PERSON_ID_MAX, self.problem,
+                              example="alice") or ""
+            if not pid and p.get("id"):
+                continue  # too long, or not text: reported
             if not pid:
                 self.problem(f"{key}.id", "missing; every person needs an id such as \"alice\"")
                 continue
+            fields = {name: checks.text(p.get(name), f"{key}.{name}", limit, self.problem,
+                                        example=example)
+                      for name, limit, example in (
+                          ("name", checks.NAME_MAX, "王丽 Alice Wang"),
+                          ("slack", checks.PLATFORM_ID_MAX, "U0ALICE"),
+                          ("wecom", checks.PLATFORM_ID_MAX, "wangli"),
+                          ("manager", checks.PERSON_ID_MAX, "carol"),
+                          ("locale", 10, "en"))}
             if pid in {x.id for x in out}:
                 self.problem(f"{key}.id", f"duplicate person id {pid!r}; ids must be unique")
             for platform in ("slack", "wecom"):
-                handle = p.get(platform)
-                if handle and (platform, handle) in seen:
+                handle = fields[platform]
+                same = handle.lower() if handle and platform == "wecom" else handle
+                if same and f"{platform}:{same}" in seen:
                     self.problem(f"{key}.{platform}", f"{handle!r} is already used by "
-                                 f"{seen[(platform, handle)]!r}")  # type: ignore[index]
-                elif handle:
-                    seen[(platform, handle)] = pid  # type: ignore[index]
-            loc = p.get("locale")
+                                 f"{seen[f'{platform}:{same}']!r}")
+                elif same:
+                    seen[f"{platform}:{same}"] = pid
+            loc = fields["locale"]
             if loc is not None and loc not in ("zh-CN", "en"):
                 self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
                 loc = None
-            out.append(PersonSpec(id=pid, name=str(p.get("name", pid)), slack=p.get("slack"),
-                                  wecom=p.get("wecom"), locale=loc, manager=p.get("manager")))
+            out.append(PersonSpec(id=pid, name=fields["name"] or pid, slack=fields["slack"],
+                                  wecom=fields["wecom"], locale=loc, manager=fields["manager"]))
         ids = {x.id for x in out}
         for i, p in enumerate(out):
             if p.manager and p.manager not in ids:
                 self.problem(f"people[{i}].manager", f"unknown person {p.manager!r}")
+        checks.manager_cycles({p.id: p.manager for p in out}, self.problem)
         return out
 
     def _departments(self, ids: set[str], timezone: str, company: CalendarSpec,
@@ -292,7 +309,10 @@ class _Validator:
         for i, d in enumerate(raw_deps):
             key = f"departments[{i}]"
             dkey = str(d.get("key", ""))
-            if not KEY_RE.match(dkey):
+            if len(dkey) > checks.KEY_MAX:
+                self.problem(f"{key}.key", f"is {len(dkey)} characters; the database keeps at "
+                             f"most {checks.KEY_MAX}: use a shorter one")
+            elif not KEY_RE.match(dkey):
                 self.problem(f"{key}.key", f"{dkey!r} is not a valid key; use lowercase letters, "
                              "digits and dashes, e.g. \"finance\"")
             elif dkey in dep_keys:
@@ -338,6 +358,11 @@ class _Validator:
                 spec = self._calendar(d, key, timezone, company)
                 specs[dkey] = spec
             cats = self._categories(d, key, _day_length(spec) if spec is not company else day)
+            after_hours_p1 = d.get("after_hours_p1", False)
+            if not isinstance(after_hours_p1, bool):
+                self.problem(f"{key}.after_hours_p1", "true or false (a P1 breach outside "
+                             "working hours reaches the leads at once)")
+                after_hours_p1 = False
             loc = d.get("locale")
             if loc is not None and loc not in ("zh-CN", "en"):
                 self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
@@ -348,6 +373,7 @@ class _Validator:
                 leads=tuple(roles["leads"]), members=tuple(roles["members"]),
                 channel=channel, categories=tuple(cats), locale=loc,
                 slack_channel=d.get("slack_channel"), wecom_chat=d.get("wecom_chat"),
+                after_hours_p1=after_hours_p1,
             ))
         return out, specs
 
@@ -361,7 +387,10 @@ class _Validator:
         for j, c in enumerate(cats):
             ckey = f"{key}.categories[{j}]"
             k = str(c.get("key", ""))
-            if not KEY_RE.match(k):
+            if len(k) > checks.CATEGORY_MAX:
+                self.problem(f"{ckey}.key", f"is {len(k)} characters; the database keeps at "
+                             f"most {checks.CATEGORY_MAX}: use a shorter one")
+            elif not KEY_RE.match(k):
                 self.problem(f"{ckey}.key", f"{k!r} is not a valid key; e.g. \"reimbursement\"")
             elif k in cat_keys:
                 self.problem(f"{ckey}.key", f"duplicate service key {k!r} in this department; "
@@ -388,10 +417,15 @@ class _Validator:
                 except ValueError as exc:
                     self.problem(f"{ckey}.{name}", f"{exc}; write e.g. \"30m\", \"4h\" or \"3d\"")
                     targets.append(timedelta(hours=4))
+            confidential = c.get("confidential", False)
+            if not isinstance(confidential, bool):
+                self.problem(f"{ckey}.confidential", "true or false (true keeps the details out "
+                             "of channels, escalations and digests)")
+                confidential = True  # when in doubt, keep it private
             out.append(Category(
                 key=k, name=str(c.get("name", k)), name_zh=str(c.get("name_zh", "")),
                 aliases=tuple(aliases), priority=priority,
-                first_response=targets[0], resolution=targets[1],
+                first_response=targets[0], resolution=targets[1], confidential=confidential,
             ))
         return out
 

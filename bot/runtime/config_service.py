@@ -9,18 +9,21 @@ from typing import Any
 
 from handlers.digest_post import DigestPolicy
 from handlers.policy import FeedbackPolicy, NudgePolicy, ServicePolicy
-from handlers.sla import parse_duration
+from handlers.sla import WorkTime, parse_work_time
 
 Problem = Callable[[str, str], None]
 DURATIONS = ("repeat_every", "snooze_max", "auto_close_waiting", "auto_confirm")
 DURATION_LISTS = ("escalation", "remind_waiting")
+COUNT_LIMITS = {"repeat_max": 20, "escalation_depth": 10, "steps": 20}  # sweeps stay fast
 DAY_DEFAULTS = {"remind_waiting": ["1d", "2d"], "auto_close_waiting": "5d",
                 "auto_confirm": "3d", "snooze_max": "1d"}
 
 
-def _duration(value: Any, key: str, day: timedelta, problem: Problem) -> timedelta | None:
+def _duration(value: Any, key: str, day: timedelta, problem: Problem) -> WorkTime | None:
+    """A duration whose days count the working day of the calendar it runs on (``day`` is
+    the one checked here: the desk's, or the company's)."""
     try:
-        return parse_duration(str(value), day)
+        return parse_work_time(str(value))
     except ValueError as exc:
         problem(key, f"{exc}; write e.g. \"30m\", \"2h\" or \"1d\"")
         return None
@@ -40,7 +43,11 @@ def parse_nudges(table: dict[str, Any], key: str, day: timedelta, problem: Probl
             if parsed is not None:
                 changes[name] = parsed
         elif name in DURATION_LISTS:
-            items = [_duration(v, where, day, problem) for v in (value or [])]
+            if not isinstance(value, list) or len(value) > COUNT_LIMITS["steps"]:
+                problem(where, "a list of at most "
+                        f"{COUNT_LIMITS['steps']} durations such as [\"1h\", \"4h\"]")
+                continue
+            items = [_duration(v, where, day, problem) for v in value]
             if name == "escalation" and not items:
                 problem(where, "needs at least one step, e.g. [\"1h\", \"4h\"]")
             elif all(i is not None for i in items):
@@ -50,8 +57,10 @@ def parse_nudges(table: dict[str, Any], key: str, day: timedelta, problem: Probl
                 problem(where, "a fraction of the target between 0 and 1, e.g. 0.75")
             else:
                 changes[name] = float(value)
-        elif not isinstance(value, int) or value < 0:
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problem(where, "a whole number such as 3")
+        elif value > COUNT_LIMITS.get(name, value):
+            problem(where, f"{value} is far too many; use at most {COUNT_LIMITS[name]}, e.g. 3")
         else:
             changes[name] = value
     return replace(base, **changes)
@@ -61,12 +70,15 @@ def parse_feedback(table: dict[str, Any], day: timedelta, problem: Problem) -> F
     """A FeedbackPolicy from a [feedback] table."""
     policy = FeedbackPolicy()
     changes: dict[str, Any] = {}
-    for name in ("thanks_delay", "rating_reminder", "change_window"):
+    for name in ("thanks_delay", "rating_reminder"):
         if name in table:
-            unit = timedelta(hours=24) if name == "change_window" else day
-            parsed = _duration(table[name], f"feedback.{name}", unit, problem)
+            parsed = _duration(table[name], f"feedback.{name}", day, problem)
             if parsed is not None:
                 changes[name] = parsed
+    if "change_window" in table:  # clock time: a day is 24 hours
+        window = _duration(table["change_window"], "feedback.change_window", day, problem)
+        if window is not None:
+            changes["change_window"] = window.in_days_of(timedelta(hours=24))
     if "low_rating" in table:
         value = table["low_rating"]
         if not isinstance(value, int) or not 1 <= value <= 5:

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from handlers import delivery
 from handlers.desk import Clock, Policy
 from handlers.messages import Message
-from storage import outbox
+from storage import outbox, redact
 from storage.engine import transaction
 from storage.models import Outbox, Request
 
@@ -48,7 +48,7 @@ class DeliveryError(Exception):
     def __init__(self, reason: str, retry_after: float | None = None,
                  paced: bool = False, permanent: bool = False,
                  code: str | None = None) -> None:
-        super().__init__(reason)
+        super().__init__(redact.scrub(reason))  # it is logged and stored: no secret in it
         self.retry_after = retry_after
         self.paced = paced
         self.permanent = permanent

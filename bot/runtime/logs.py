@@ -1,36 +1,36 @@
-"""Logging: one line per event, plain or JSON, with secrets from the environment masked."""
+"""Logging: one line per event, plain or JSON, with every secret the process read masked in
+the message, the exception text and the extra fields."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import re
 from datetime import UTC, datetime
+from typing import TextIO
 
-SECRET_VARS = re.compile(r"(TOKEN|SECRET|AES_KEY|PASSWORD|KEY)$")
-MIN_SECRET = 6
-
-
-def secrets(environ: dict[str, str] | None = None) -> list[str]:
-    """Values of secret-looking environment variables (tokens, signing secrets, keys)."""
-    env = os.environ if environ is None else environ
-    return sorted({v for k, v in env.items()
-                   if SECRET_VARS.search(k) and len(v) >= MIN_SECRET}, key=len, reverse=True)
+from storage import redact
 
 
 class Redact(logging.Filter):
-    """Replace every secret value in a record's message and arguments with ***."""
+    """Mask secrets (by value, and secret URL parameters) in a record before any handler
+    formats it: message, arguments, traceback, stack and extra fields."""
 
-    def __init__(self, values: list[str]) -> None:
-        super().__init__()
-        self.values = values
+    FORMATTER = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        for value in self.values:
-            message = message.replace(value, "***")
-        record.msg, record.args = message, None
+        record.msg, record.args = redact.scrub(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact.scrub(record.exc_text)
+            record.exc_info = None  # formatters use exc_text, never the raw exception
+        if record.stack_info:
+            record.stack_info = redact.scrub(record.stack_info)
+        for name in JsonFormatter.FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, redact.scrub(value))
         return True
 
 
@@ -49,15 +49,19 @@ class JsonFormatter(logging.Formatter):
         for name in self.FIELDS:
             if hasattr(record, name):
                 data[name] = getattr(record, name)
-        if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            data["exc"] = record.exc_text
         return json.dumps(data, ensure_ascii=False)
 
 
-def setup(fmt: str = "text", level: int = logging.INFO) -> None:
-    """Configure the root logger once: JSON or text, secrets masked everywhere."""
-    handler = logging.StreamHandler()
-    handler.addFilter(Redact(secrets()))
+def setup(fmt: str = "text", level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """Configure the root logger once: JSON or text to ``stream`` (stderr), secrets masked
+    everywhere."""
+    redact.remember_environment(os.environ)
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redact())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -15,11 +15,12 @@ from bot.runtime.app import DeskApp
 from bot.runtime.dispatch import Dispatcher, DispatchStats
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
-from storage import deliveries
+from storage import deliveries, send_log
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and replay window
+KEEP_SENDS = timedelta(hours=1, minutes=5)  # past WeCom's longest pacing window (1 h)
 KICK_DELAY = timedelta(milliseconds=100)  # kicks this close together share one dispatch pass
 
 
@@ -44,8 +45,10 @@ def tick(app: DeskApp, dispatcher: Dispatcher, now: datetime | None = None) -> T
 
 
 def forget_old_deliveries(app: DeskApp, now: datetime) -> int:
-    """Delete delivery claims older than ``KEEP_DELIVERIES``; how many went."""
+    """Delete delivery claims older than ``KEEP_DELIVERIES``, and sends older than every
+    pacing window; how many claims went."""
     with transaction(app.desk.engine) as session:
+        send_log.prune(session, now - KEEP_SENDS)
         return deliveries.prune(session, now - KEEP_DELIVERIES)
 
 

@@ -23,6 +23,7 @@ from bot.runtime import app as app_mod
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher
+from bot.runtime.holiday_check import holiday_gaps
 from bot.runtime.metrics import Metrics
 from bot.runtime.routing import SenderRouter
 from bot.runtime.scheduler import Scheduler
@@ -66,6 +67,10 @@ class Runtime:
         """Database reachable, scheduler alive, age of the oldest undelivered message, and the
         messages platforms refused for good (reported; they do not make the process unhealthy)."""
         detail: dict[str, Any] = {"scheduler": self.scheduler.alive()}
+        settings = self.app.settings
+        today = self.app.clock().astimezone(settings.policy.tz).date()
+        # e.g. ["CN 2027"]: add that year's make-up workdays to [calendar] open_dates
+        detail["holidays_missing"] = [g.short() for g in holiday_gaps(settings, today)]
         try:
             with Session(reader_for(self.app.desk.engine)) as session:
                 session.execute(text("SELECT 1"))
@@ -123,6 +128,8 @@ def start(settings: Settings) -> Runtime:
     lock = sqlite_lock(settings.database_url)
     clock = SystemClock()
     app = app_mod.build(settings, clock)
+    for gap in holiday_gaps(settings, clock().astimezone(settings.policy.tz).date()):
+        log.warning("%s", gap)
     platforms = enabled_platforms(app, settings)
     metrics = Metrics(app.desk.engine, clock)
     app.metrics = metrics

@@ -131,6 +131,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The rating for {ref} was given more than 24 hours ago and is now final.",
         "{ref} 的评分已超过 24 小时，不能再修改。",
     ),
+    "err.rate_requester_only": (
+        "Ratings belong to the requester: only {requester} can rate {ref}, not an admin. "
+        "Nothing was changed. To see its rating and history, type `/request show {ref}`.",
+        "评分属于提单人：只有 {requester} 才能为 {ref} 评分，管理员也不能代评。未做任何更改。"
+        "查看评分和处理记录请输入 `/request 查看 {ref}`。",
+    ),
     "err.self_rating": (
         "You resolved {ref} yourself, so you can't rate it.",
         "{ref} 是您本人解决的，不能给自己评分。",
@@ -192,19 +198,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reply.resolved": ("{ref} resolved. {requester} has been asked to confirm.",
                        "{ref} 已解决，已请 {requester} 确认。"),
     "reply.confirmed": ("Thanks! {ref} is closed.", "谢谢！{ref} 已关闭。"),
-    "reply.reopened": ("{ref} is reopened; the department has been told.",
-                       "{ref} 已重开，已通知处理部门。"),
+    "reply.reopened": ("{ref} is reopened; the department has been told. New resolution target: {resolution_due}.",
+                       "{ref} 已重开，已通知处理部门。新的解决时限：{resolution_due}。"),
     "reply.cancelled": ("{ref} is cancelled.", "{ref} 已取消。"),
     "reply.commented": ("Comment added to {ref}.", "已在 {ref} 添加评论。"),
-    "reply.transferred": ("{ref} was transferred to {department}.", "{ref} 已转交{department}。"),
+    "reply.transferred": (
+        "{ref} was transferred to {department} ({priority}): first response {first_due}, "
+        "resolution {resolution_due}.",
+        "{ref} 已转交{department}（{priority}）：首次响应 {first_due}，解决 {resolution_due}。"),
     "reply.rated": ("Thank you for rating {ref} {stars}/5.", "感谢您为 {ref} 评 {stars} 分！"),
     "reply.rating_changed": ("Your rating of {ref} is now {stars}/5.",
                              "{ref} 的评分已改为 {stars} 分。"),
-    "reply.suggested": ("Thank you! Your suggestion #{id} was passed to {department}'s leads.",
-                        "谢谢！您的建议 #{id} 已转达{department}负责人。"),
+    "reply.suggested": (
+        "Thank you! Your suggestion #{id} was passed to {department}'s leads with your name "
+        "shown. To send one without your name, add `--anon`.",
+        "谢谢！您的建议 #{id} 已实名转达{department}负责人（对方能看到您的姓名）。"
+        "如需匿名，请加上 `匿名`。"),
     "reply.suggested_anon": (
-        "Thank you! Your suggestion #{id} was passed to {department}'s leads without your name.",
-        "谢谢！您的建议 #{id} 已匿名转达{department}负责人。"),
+        "Thank you! Your suggestion #{id} was passed to {department}'s leads without your name: "
+        "your name is hidden, they see “an anonymous colleague”.",
+        "谢谢！您的建议 #{id} 已匿名转达{department}负责人：您的姓名已隐藏，对方只看到“匿名同事”。"),
     # --- notifications
     "note.new_request": ("New request {ref} from {requester}{home}: {title}",
                          "新请求 {ref}，来自 {requester}{home}：{title}"),
@@ -225,6 +238,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{by} 就您的请求 {ref}（{title}）提问：\n{text}\n请回复 `/request 评论 {ref} <您的回答>`。",
     ),
     "note.resumed": ("{by} resumed work on {ref} ({title}).", "{by} 已继续处理 {ref}（{title}）。"),
+    "note.resumed_unanswered": ("{by} resumed {ref} ({title}) without answering the question.",
+                                "{by} 未回答问题，直接恢复了 {ref}（{title}）的处理。"),
     "note.resumed_by_requester": ("{by} answered on {ref} ({title}): {text}",
                                   "{by} 已回复 {ref}（{title}）：{text}"),
     "note.resolved": (
@@ -242,9 +257,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{by} on your request {ref} ({title}): {text}",
         "{by} 回复了您的请求 {ref}（{title}）：{text}",
     ),
-    "note.transferred": ("{by} transferred your request {ref} ({title}) to {department}.",
-                         "{by} 已将您的请求 {ref}（{title}）转交{department}。"),
+    "note.transferred": (
+        "{by} transferred your request {ref} ({title}) to {department} ({priority}). "
+        "New targets: first response {first_due}; resolution {resolution_due}.",
+        "{by} 已将您的请求 {ref}（{title}）转交{department}（{priority}）。"
+        "新的时限：首次响应 {first_due}；解决 {resolution_due}。"),
     "note.rated": ("{by} rated {ref} {stars} {comment}", "{by} 为 {ref} 评分 {stars} {comment}"),
+    "note.low_rating_lead": ("Low rating for {lead}: {by} gave {ref} {stars}/5. {comment}",
+                             "低分提醒：{by} 给 {lead} 处理的 {ref} 评了 {stars} 分。{comment}"),
     "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
                         "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
     "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",
@@ -272,6 +292,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.resolution": ("Resolution note", "解决说明"),
     "due.in": ("{when} (in {left})", "{when}（剩余 {left}）"),
     "due.overdue": ("{when} (overdue {late})", "{when}（已超时 {late}）"),
+    "due.now": ("{when} (due now)", "{when}（现在到期）"),
     "due.met_at": ("answered {when}", "已于 {when} 响应"),
     "due.paused": ("{when} (paused while waiting)", "{when}（等待中，暂停计时）"),
     # --- lists
@@ -286,6 +307,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "queue.title": ("Open requests for {department}, most urgent first:",
                     "{department}待处理请求（最紧急的在前）："),
     "queue.empty": ("{department} has no open requests. Nice work!", "{department}没有待处理的请求，干得好！"),
+    # --- requests whose desk or service left the config
+    "queue.orphans": (
+        "Open requests whose desk or service is no longer in the config ({n}). Move each with "
+        "`/request transfer ID DEPARTMENT [SERVICE]` or withdraw it with `/request cancel ID`:",
+        "所属部门或服务已从配置中删除的待处理请求（{n} 条）。请用 `/request 转交 单号 部门 [服务]` "
+        "转给现有部门，或用 `/request 取消 单号` 撤销：",
+    ),
+    "desk.gone": ("{department} (no longer in the config)", "{department}（已从配置中删除）"),
+    "service.gone": ("{service} (no longer offered)", "{service}（已停用的服务）"),
+    "err.desk_gone": (
+        "{ref} belongs to `{department}`, a department no longer in the config, so it has no "
+        "targets to change. Move it first: `/request transfer {ref} DEPARTMENT`.",
+        "{ref} 所属的部门 `{department}` 已从配置中删除，无法调整时限。请先转交："
+        "`/request 转交 {ref} 部门`。",
+    ),
+    "err.service_gone": (
+        "{ref}'s service `{service}` is no longer offered, so it has no targets to change. "
+        "Move it to a current service first, e.g. `/request transfer {ref} {department} "
+        "{example}`.",
+        "{ref} 的服务 `{service}` 已停用，无法调整时限。请先转到现有服务，例如 "
+        "`/request 转交 {ref} {department} {example}`。",
+    ),
     "show.history": ("History:", "处理记录："),
     "catalog.title": ("Departments and their services:", "各部门提供的服务："),
     "catalog.how": (
@@ -347,6 +390,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "• {ref} {title} —— {target}剩余 {time} · {owner} · 提单人 {requester}"),
     "nudge.line.breach": ("• {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
                           "• {ref} {title} —— {target}已超时 {time} · {owner} · 提单人 {requester}"),
+    "nudge.line.due_now": ("• {ref} {title} — {target} is due now · {owner} · requester {requester}",
+                           "• {ref} {title} —— {target}现在到期 · {owner} · 提单人 {requester}"),
+    "nudge.header.still_overdue": ("Still overdue: {n}, worst first:",
+                                   "仍然超时：{n} 个（最严重的在前）："),
     "nudge.line.escalate": (
         "• ⚠ escalated to you (level {step}): {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
         "• ⚠ 升级至您（第 {step} 级）：{ref} {title} —— {target}已超时 {time} · {owner} · 提单人 {requester}"),
@@ -355,21 +402,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Reply with `/request comment {ref} <your answer>`.",
         "{department}正在等待您对 {ref}（{title}）的回复：{question}\n请回复 `/request 评论 {ref} <您的回答>`。"),
     "auto.closed": (
-        "{ref} ({title}) was closed because there was no answer for {after} of working time. "
+        "{ref} ({title}) was closed because there was no answer for {after}. "
         "Still need it? Reopen it: `/request reopen {ref} <reason>`.",
-        "{ref}（{title}）因 {after} 工作时间内未收到回复已自动关闭。如仍需处理，请重开：`/request 重开 {ref} <原因>`。"),
+        "{ref}（{title}）因 {after}内未收到回复已自动关闭。如仍需处理，请重开：`/request 重开 {ref} <原因>`。"),
     "auto.closed_desk": ("{ref} closed automatically: no answer from the requester.",
                          "{ref} 因提单人未回复已自动关闭。"),
     "auto.confirmed": (
-        "{ref} ({title}) was resolved {after} of working time ago and is now closed. "
+        "{ref} ({title}) was resolved {after} ago and is now closed. "
         "Not solved? Reopen it: `/request reopen {ref} <reason>`.",
-        "{ref}（{title}）已解决超过 {after} 工作时间，现已自动关闭。如未解决，请重开：`/request 重开 {ref} <原因>`。"),
+        "{ref}（{title}）已解决超过 {after}，现已自动关闭。如未解决，请重开：`/request 重开 {ref} <原因>`。"),
     "auto.confirmed_desk": ("{ref} closed automatically: the requester did not confirm in time.",
                             "{ref} 提单人未及时确认，已自动关闭。"),
     "thanks.requester": (
         "Thank you for working with {department} on {ref} ({title}) — {helper} took care of it. "
         "How did we do? Tap a rating, or type `/request rate {ref} 5 <comment>`; tags help too: {tags}.",
         "感谢您与{department}一起完成 {ref}（{title}），由 {helper} 为您处理。对这次服务满意吗？请点选评分，或输入 `/request 评分 {ref} 5 <评语>`；也可加标签：{tags}。"),
+    "thanks.requester_rated": (
+        "Thank you for working with {department} on {ref} ({title}) — {helper} took care of it, "
+        "and thank you for your rating.",
+        "感谢您与{department}一起完成 {ref}（{title}），由 {helper} 为您处理，也感谢您的评分。"),
     "thanks.helper": (
         "Thank you, {helper}! You helped {requester}{home}: {ref} ({title}) is closed.",
         "谢谢您，{helper}！您帮助了 {requester}{home}：{ref}（{title}）已完成。"),
@@ -416,6 +467,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scorecard.title": ("🏆 Service scorecard — week {week}", "🏆 服务记分卡 · {week}"),
     "scorecard.line": ("{rank}. {department}: {n} requests · first response {first} · resolution {res} · {rating} · score {score} {trend}",
                        "{rank}. {department}：{n} 个请求 · 首次响应 {first} · 解决 {res} · {rating} · 综合 {score} {trend}"),
+    "scorecard.idle": ("No requests this week: {departments}", "本周无请求：{departments}"),
     "scorecard.formula": ("Score = {w}% timeliness (average of both SLA rates) + {s}% satisfaction ((stars − 1) / 4).",
                           "综合分 = {w}% 及时性（两项时限达成率的平均）+ {s}% 满意度（(星级 − 1) / 4）。"),
     "err.need_suggestion_reply": ("Answer a suggestion with `/suggest reply <number> <your answer>`.",
@@ -487,6 +539,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.serving": ('Serving department', '服务部门'),
     "chart.empty": ('No requests in this period', '本期没有请求'),
     # --- delivery refused for good (to the admins)
+    "confidential.new": (
+        "New confidential request {ref}: its details are not shown here. {who} may open it "
+        "with `/request show {ref}`.",
+        "新的保密请求 {ref}：详情不在此显示。{who}可用 `/request show {ref}` 查看。"),
+    "confidential.update": (
+        "{ref} (confidential) changed; {who} may open it with `/request show {ref}`.",
+        "{ref}（保密）有更新；{who}可用 `/request show {ref}` 查看。"),
+    "confidential.requester": ("the requester", "提单人"),
+    "confidential.staff": ("{department}'s staff", "{department}成员"),
+    "confidential.admins": ("the admins", "管理员"),
+    "confidential.title": ("(confidential)", "（保密）"),
+    "err.confidential": (
+        "{ref} is confidential: only {who} may open it. Please ask them if you need to know.",
+        "{ref} 为保密请求：仅{who}可以查看。如需了解，请向他们询问。"),
+    "note.reveal_anonymous": (
+        "🔓 {who} exported who sent {n} anonymous suggestion(s) ({ids}) on {when}. This is "
+        "recorded; as an admin you are told of every such export.",
+        "🔓 {who} 于 {when} 导出了 {n} 条匿名建议（{ids}）的提交人。此操作已记录；"
+        "每次这样的导出都会通知各位管理员。"),
     "delivery.refused": (
         "⚠️ A message could not be delivered and will not be retried: request {ref}, to "
         "{target}, refused by the platform ({reason}). Please fix the target (channel, "

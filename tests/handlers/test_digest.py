@@ -113,8 +113,8 @@ def test_render_in_both_languages(chat, desk_app):
     assert "3.5★，共 2 个评分" in zh and "#及时×1" in zh and "我们的内部客户：销售部 4" in zh
     assert "Finance — week 2026-W47" in en
     assert "4 received" in en and "first response 67%" in en
-    assert "first response median 1h, p90 7h 30m" in en
-    assert "resolution median 4h 30m, p90 8h 30m" in en
+    assert "first response median 1h, p90 1 working day" in en  # 7h30: one finance day
+    assert "resolution median 4h 30m, p90 1 working day 1h" in en
     assert "“slow” (2★, FIN-3)" in en and "“great” (5★, FIN-1)" in en
     assert len(en.splitlines()) <= 15  # a 30-second read
 

@@ -13,6 +13,7 @@ from handlers.sla import (
     format_business_duration,
     parse_duration,
     parse_hours,
+    parse_work_time,
     parse_workdays,
 )
 
@@ -439,3 +440,34 @@ def test_spec_and_calendar_validation() -> None:
         BusinessCalendar(cn_spec(timezone="Mars/Olympus"))
     with pytest.raises(ValueError, match="country"):
         BusinessCalendar(cn_spec(country="XX"))
+
+
+# --- counting back from a due time; working days people read --------------------------------
+
+def test_subtract_business_time_is_the_inverse_of_add():
+    due = datetime(2026, 11, 23, 14, 30, tzinfo=SHANGHAI)
+    # a 4h target warned at 75%: an hour before 14:30 is the end of the morning, as adding
+    # 3h to 09:00 gives it
+    assert CN.subtract_business_time(due, H) == datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+    assert CN.subtract_business_time(due, 30 * M) == due - 30 * M
+    # over the weekend: Monday 09:30 minus 1h is Friday 17:30
+    monday = datetime(2026, 11, 30, 9, 30, tzinfo=SHANGHAI)
+    assert CN.subtract_business_time(monday, H) == datetime(2026, 11, 27, 17, 30, tzinfo=SHANGHAI)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=60 * 24 * 30), st.integers(min_value=1, max_value=4000))
+def test_add_after_subtract_comes_back(minutes, length):
+    start = CN.add_business_time(datetime(2026, 11, 2, tzinfo=SHANGHAI), minutes * M)
+    end = CN.add_business_time(start, length * M)
+    assert CN.add_business_time(CN.subtract_business_time(end, length * M), length * M) == end
+
+
+def test_durations_from_one_working_day_up_read_in_days():
+    day = 7 * H + 30 * M
+    assert format_business_duration(3 * day, "zh-CN", day) == "3 个工作日"
+    assert format_business_duration(3 * day, "en", day) == "3 working days"
+    assert format_business_duration(day + 2 * H, "en", day) == "1 working day 2h"
+    assert format_business_duration(2 * H, "zh-CN", day) == "2小时"
+    assert parse_work_time("1d").in_days_of(24 * H) == 24 * H
+    assert parse_work_time("2d 3h").on(CN) == 2 * CN.daily_length() + 3 * H

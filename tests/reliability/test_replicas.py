@@ -6,6 +6,9 @@ same port; commands that could not reach it are retried by the client as Slack w
 body, re-signed, ``X-Slack-Retry-Num``). Afterwards, within a bounded wait: no command stored
 twice, every accepted command stored, the outbox empty, and the Slack stand-in got every
 notification once, except the rows B had leased when it died (at most one batch).
+Messages to one target keep their order, so the rows queued behind B's leased rows to the
+same channel or person wait with them until the lease ends: a crash delays those targets by
+up to the lease, never reorders them (the trade-off: order over availability).
 Accepted means answered: the command ran and committed before its ack, so what B had in
 flight at the kill was never acked, and the client's retry runs it (once) on a replica.
 
@@ -99,6 +102,8 @@ class RunResult:
     stored: Counter[str]
     orphans: set[int]             # leased when B died and still leased once A moved on
     undelivered_before_expiry: set[int]  # what only the lease's end could release
+    blocked_targets: set[str]     # the targets of the rows leased at the kill
+    left_targets: set[str]        # the targets of what waited for the lease's end
     undelivered_at_end: int
     expected: dict[int, tuple[str, str]]
     posted: Counter[tuple[str, str]]
@@ -197,6 +202,24 @@ def undelivered_ids(engine: Engine, leased_after: datetime | None = None) -> set
         params["t"] = leased_after
     with engine.connect() as conn:
         return set(conn.execute(text(sql), params).scalars().all())
+
+
+def targets_of(engine: Engine, ids: set[int]) -> set[str]:
+    """The targets of these outbox rows."""
+    if not ids:
+        return set()
+    with engine.connect() as conn:
+        return set(conn.execute(text("SELECT DISTINCT target FROM outbox WHERE id = ANY(:ids)"),
+                                {"ids": sorted(ids)}).scalars())
+
+
+def undelivered_summary(engine: Engine) -> list[tuple[Any, ...]]:
+    """What is still waiting, by target kind, refusal and last error (for a failure)."""
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT split_part(target, ':', 1), failed_reason, left(last_error, 120), "
+            "count(*), max(attempts) FROM outbox WHERE delivered_at IS NULL "
+            "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 10"))]
 
 
 def expected_deliveries(engine: Engine, fake: FakeSlack,
@@ -322,16 +345,26 @@ def _run(engine: Engine, fake: FakeSlack, procs: Processes, tmp: Path) -> RunRes
     started = time.monotonic()
     settle(engine, fake)
     orphans: set[int] = kill["orphans"]
-    wait_for(lambda: undelivered_ids(engine) <= orphans, SETTLE_TIMEOUT,
-             "every notification but the leased-at-kill ones to be delivered")
+    blocked = targets_of(engine, orphans)
+    try:
+        wait_for(lambda: not targets_of(engine, undelivered_ids(engine) - orphans) - blocked,
+                 SETTLE_TIMEOUT, "every notification but the leased-at-kill ones and those "
+                 "behind them to their targets to be delivered")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; still undelivered: {undelivered_summary(engine)}") from exc
     seconds["deliver"] = time.monotonic() - started
     undelivered_before = undelivered_ids(engine)
+    left_targets = targets_of(engine, undelivered_before)
     started = time.monotonic()
     with engine.begin() as conn:  # the five-minute lease runs out
         conn.execute(text("UPDATE outbox SET due_at = :now WHERE id = ANY(:ids) "
                           "AND delivered_at IS NULL"),
                      {"now": datetime.now(UTC), "ids": sorted(orphans)})
-    wait_for(lambda: not undelivered_ids(engine), 60, "the leased-at-kill rows to be delivered")
+    try:
+        wait_for(lambda: not undelivered_ids(engine), SETTLE_TIMEOUT,
+                 "the leased-at-kill rows and those behind them to be delivered")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; still undelivered: {undelivered_summary(engine)}") from exc
     seconds["after_lease"] = time.monotonic() - started
 
     stored = stored_markers(engine)
@@ -346,6 +379,7 @@ def _run(engine: Engine, fake: FakeSlack, procs: Processes, tmp: Path) -> RunRes
     logs = "\n".join(r.log_text() for r in replicas.values())
     return RunResult(sent=sent, stored=stored, orphans=orphans,
                      undelivered_before_expiry=undelivered_before,
+                     blocked_targets=blocked, left_targets=left_targets,
                      undelivered_at_end=undelivered_end, expected=expected,
                      posted=posted, seconds=seconds, replay=replay, graceful=graceful,
                      attempts={"rows": int(attempts[0]), "attempts": int(attempts[1]),
@@ -416,6 +450,7 @@ def test_figures(cluster_run: RunResult) -> None:
         of_which_first_try=sum(1 for s in lost if not s.retried),
         leased_at_kill=len(run.orphans),
         undelivered_before_lease_expiry=len(run.undelivered_before_expiry),
+        targets_held_by_the_kill=len(run.blocked_targets),
         duplicate_slack_messages=sum(dupes.values()),
         outbox_rows=run.attempts["rows"],
         delivery_attempts_per_row=round(run.attempts["attempts"] / max(1, run.attempts["rows"]), 1),
@@ -442,9 +477,10 @@ def test_the_outbox_is_empty_at_the_end(cluster_run: RunResult) -> None:
     assert cluster_run.undelivered_at_end == 0
     # What waited for the lease to run out was leased at the kill, and at most B's one batch.
     # (``orphans`` may also hold a few rows A was still sending when it was measured.)
+    # Rows queued behind them to the same targets waited with them, in order.
     left = cluster_run.undelivered_before_expiry
-    assert left <= cluster_run.orphans
-    assert len(left) <= BATCH
+    assert len(left & cluster_run.orphans) <= BATCH
+    assert cluster_run.left_targets <= cluster_run.blocked_targets
 
 
 def test_every_notification_reached_slack(cluster_run: RunResult) -> None:

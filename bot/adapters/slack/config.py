@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.runtime.config import Settings
+from storage import redact
 
 MODES = ("socket", "http")
 DEFAULT_MODE = "http"  # what slack-manifest.yml ships: request URLs, socket_mode_enabled false
@@ -43,6 +44,7 @@ def require_env(name: str, environ: Mapping[str, str]) -> str:
     value = environ.get(name, "").strip()
     if not value:
         raise SlackConfigError(f"{name} is not set: export {name} with {ENV_HELP[name]}")
+    redact.remember(value)
     return value
 
 

@@ -15,6 +15,7 @@ from wechatpy.exceptions import APILimitedException, WeChatClientException
 from wechatpy.session import SessionStorage
 
 from bot.runtime.dispatch import DeliveryError
+from storage import redact
 
 REAL_API = "https://qyapi.weixin.qq.com/cgi-bin/"
 TIMEOUT = 10.0
@@ -116,12 +117,13 @@ class WeComClient(WeChatClient):
 
 
 def describe(exc: BaseException) -> str:
-    """A short reason for logs and the outbox's last_error."""
+    """A short reason for logs and the outbox's last_error, with no secret (a failed
+    gettoken's URL carries ``corpsecret=``, a robot's ``key=``)."""
     if isinstance(exc, WeChatClientException):
         if exc.errcode is None and exc.response is not None:
             return f"HTTP {exc.response.status_code}"
-        return f"errcode {exc.errcode}: {exc.errmsg}"
-    return f"{type(exc).__name__}: {exc}"
+        return redact.scrub(f"errcode {exc.errcode}: {exc.errmsg}")
+    return redact.scrub(f"{type(exc).__name__}: {exc}")
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.runtime.config import Settings
+from storage import redact
 
 ENV_HELP = {
     "WECOM_CORP_ID": "the corp id (企业ID, ww…) from 我的企业 › 企业信息",
@@ -19,6 +20,7 @@ ENV_HELP = {
 }
 ALL_SECRETS = tuple(ENV_HELP)
 CLIENT_SECRETS = ("WECOM_CORP_ID", "WECOM_SECRET")
+PUBLIC_IDS = ("WECOM_CORP_ID", "WECOM_AGENT_ID")  # identifiers, not credentials: not masked
 
 
 class WeComConfigError(Exception):
@@ -51,6 +53,7 @@ def load_secrets(environ: Mapping[str, str] | None = None,
     """Read the secrets in ``names``; one error lists every missing or malformed one."""
     env = os.environ if environ is None else environ
     values = {n: env.get(n, "").strip() for n in names}
+    redact.remember(*(v for n, v in values.items() if n not in PUBLIC_IDS))
     problems = [f"{n} is not set: export it with {ENV_HELP[n]}" for n, v in values.items() if not v]
     agent = values.get("WECOM_AGENT_ID", "")
     if agent and not agent.isdigit():
@@ -107,6 +110,7 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
                             f"for {dep} (wecom.robot_webhooks.{dep})")
         else:
             robots[dep] = env[str(var)].strip()
+            redact.remember(robots[dep])  # the webhook URL and its key= are the credential
     chats = section.get("chats", {})
     if not isinstance(chats, dict) or not all(isinstance(v, str) for v in chats.values()):
         problems.append(f"{settings.path}: wecom.chats must map channel names to group chat "

