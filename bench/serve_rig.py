@@ -254,7 +254,8 @@ def _wecom_reply(path: str, query: dict[str, str], _body: bytes,
 def standin_main(kind: str, conn: Any) -> None:
     """Child process: the platform's side. Answers every API call as the platform would,
     counts the calls by path and records, with their arrival time (time.time()), the POSTs
-    that carry answers: Slack response_url POSTs (/respond/<n>) and WeCom message/send."""
+    that carry answers: Slack response_url POSTs (/respond/<n>) and chat.postMessage, WeCom
+    message/send."""
     counts: Counter[str] = Counter()
     records: list[dict[str, Any]] = []
     lock = threading.Lock()
@@ -279,7 +280,8 @@ def standin_main(kind: str, conn: Any) -> None:
             with lock:
                 counts[url.path] += 1
                 count = counts[url.path]
-                if url.path.startswith("/respond/") or url.path.endswith("/message/send"):
+                if url.path.startswith("/respond/") or url.path.endswith(
+                        ("/message/send", "/chat.postMessage")):
                     records.append({"at": at, "path": url.path,
                                     "body": body.decode("utf-8", "replace")})
             if url.path.startswith("/respond/"):

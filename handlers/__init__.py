@@ -5,7 +5,16 @@ from handlers.router import Router
 
 def build_router() -> Router:
     """Every command, registered in one place."""
-    from handlers import feedback, priority, requests, scorecard, snooze, suggestions, views
+    from handlers import (
+        conversation,
+        feedback,
+        priority,
+        requests,
+        scorecard,
+        snooze,
+        suggestions,
+        views,
+    )
 
     router = Router()
     requests.register(router)
@@ -15,4 +24,5 @@ def build_router() -> Router:
     snooze.register(router)
     priority.register(router)
     scorecard.register(router)
+    conversation.register(router)
     return router

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from handlers.catalog import Catalog, Department
 from handlers.i18n import normalize_locale
-from handlers.policy import ServicePolicy
+from handlers.policy import FilePolicy, ServicePolicy
 from handlers.sla import BusinessCalendar
 
 Clock = Callable[[], datetime]
@@ -46,6 +46,7 @@ class Desk:
     calendar: BusinessCalendar
     department_calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
     service: ServicePolicy = field(default_factory=ServicePolicy)
+    files: FilePolicy = field(default_factory=FilePolicy)
 
     def calendar_for(self, department: str) -> BusinessCalendar:
         """The department's own calendar (24×7 desks) or the company's."""

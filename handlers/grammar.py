@@ -35,6 +35,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "snooze": ("snooze", "稍后"),
     "priority": ("priority", "优先级"),
     "scorecard": ("scorecard", "记分卡"),
+    "add": ("add", "加入"),  # a held message to the request its author picked
 }
 REPLY_WORDS = {"reply", "answer", "回复"}
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
@@ -252,6 +253,11 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
         return Command("priority", ref=ref, priority=wanted)
     if sub == "snooze":
         return Command("snooze", ref=ref, text=rest or "1h")
+    if sub == "add":
+        held = _small_int(rest.split()[0].lstrip("#")) if rest else None
+        if held is None:
+            return Invalid("need_held", {"ref": ref})
+        return Command("add", ref=ref, number=held)
     raise AssertionError(sub)  # pragma: no cover - every subcommand is handled above
 
 

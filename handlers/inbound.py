@@ -8,6 +8,20 @@ from handlers.messages import Message
 
 
 @dataclass(frozen=True)
+class IncomingFile:
+    """A file or image someone shared with a message, as the platform described it.
+
+    ``source`` says where to fetch it (``slack:F0123ABC``, ``wecom:MEDIA_ID``,
+    ``console:<path>``); ``data`` holds the bytes when they are already in hand."""
+
+    name: str
+    mime: str
+    size: int | None
+    source: str
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One delivery from a platform, ready for ``handlers.router.run``.
 
@@ -20,7 +34,12 @@ class Inbound:
     ``on_success`` are messages queued with the answer when the command succeeded (e.g.
     greying the clicked card). ``not_text`` names what arrived instead of text (``image``,
     ``voice``, ``video``, ``file``, ``location``): nothing runs, the answer says what to
-    type."""
+    type.
+
+    The conversation (``handlers.conversation``): ``thread_of`` is the request whose desk
+    thread this message was posted in; ``reply_about`` the request whose bot message (a DM
+    thread) it answers; ``conversation`` marks a plain message in the person's DM or app chat
+    (its request is found, or asked for); ``files`` are files shared with it."""
 
     platform: str
     person_id: str
@@ -31,6 +50,10 @@ class Inbound:
     chat: bool = False
     on_success: tuple[Message, ...] = ()
     not_text: str | None = None
+    thread_of: str | None = None
+    reply_about: str | None = None
+    conversation: bool = False
+    files: tuple[IncomingFile, ...] = ()
 
     @property
     def claim_key(self) -> str | None:

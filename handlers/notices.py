@@ -95,8 +95,10 @@ def to_thread(ctx: Ctx, request: Request, key: str, **params: object) -> None:
     ctx.notify_channel(request.department, render, request)
 
 
-def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str) -> None:
-    """Something the requester did: the assignee hears it, and the thread records it."""
+def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str,
+            channel: bool = True) -> None:
+    """Something the requester did: the assignee hears it, and the thread records it (unless
+    ``channel`` is False: it was said in the thread)."""
 
     def render(locale: str) -> Message:
         body = t(locale, key, ref=request.ref, by=by, title=request.title, text=text)
@@ -104,7 +106,8 @@ def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str) -> None
 
     if request.assignee_id and request.assignee_id != ctx.actor.id:
         ctx.notify_person(request.assignee_id, render, request)
-    ctx.notify_channel(request.department, render, request)
+    if channel:
+        ctx.notify_channel(request.department, render, request)
 
 
 def assigned_to_person(ctx: Ctx, request: Request, who: str) -> None:

@@ -56,3 +56,30 @@ class ServicePolicy:
     def nudges_for(self, department: str) -> NudgePolicy:
         """The department's own rules, or the company's."""
         return self.department_nudges.get(department, self.nudges)
+
+
+MB = 1024 * 1024
+DEFAULT_FILE_TYPES: tuple[str, ...] = (
+    "image/*", "audio/*", "video/*", "text/plain", "text/csv", "application/pdf",
+    "application/zip", "application/msword", "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.*",
+)
+
+
+@dataclass(frozen=True)
+class FilePolicy:
+    """Files shared on requests ([files] in config): where their bytes live (``dir``: a folder
+    every replica shares; None: the database), the largest file kept, and the types taken
+    (MIME types, ``image/*`` for a whole family)."""
+
+    dir: str | None = None
+    max_bytes: int = 10 * MB
+    types: tuple[str, ...] = DEFAULT_FILE_TYPES
+
+    def allows(self, mime: str) -> bool:
+        """Whether files of this MIME type are taken."""
+        kind = mime.split(";", 1)[0].strip().lower()
+        family = kind.split("/", 1)[0] + "/*"
+        return any(pattern.lower() in (kind, family) or pattern == "*/*"
+                   or (pattern.endswith(".*") and kind.startswith(pattern[:-1].lower()))
+                   for pattern in self.types)

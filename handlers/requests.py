@@ -141,13 +141,13 @@ def resume(ctx: Ctx, cmd: Command) -> Reply:
     return _reply(ctx, "reply.resumed", request)
 
 
-def _resume(ctx: Ctx, request: Request, note: str | None) -> None:
+def _resume(ctx: Ctx, request: Request, note: str | None, in_thread: bool = True) -> None:
     lc.end_pause(ctx, request)
     lc.transition(ctx, request, "in_progress", "resumed", note=note)
     by = ctx.name(ctx.actor.id)
     if ctx.actor.id == request.requester_id:
         key = "note.resumed_by_requester" if note and note.strip() else "note.resumed_unanswered"
-        notices.to_desk(ctx, request, key, by=by, text=note or "")
+        notices.to_desk(ctx, request, key, by=by, text=note or "", channel=in_thread)
     else:
         notices.to_requester(ctx, request, "note.resumed", by=by)
         notices.to_thread(ctx, request, "thread.resumed", by=by)
@@ -209,9 +209,24 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
     return _reply(ctx, "reply.cancelled", request)
 
 
+# How a comment came: the command, a reply in the desk's thread, a reply in the person's
+# DM / app chat, or a desk member's internal note (never told to the requester).
+COMMENT_KINDS = ("commented", "thread_reply", "dm_reply", "internal_note")
+
+
 def comment(ctx: Ctx, cmd: Command) -> Reply:
     """Add to the conversation; the other side hears it (a requester's answer resumes a wait)."""
     request = lc.load(ctx, cmd.ref)
+    add_comment(ctx, request, cmd.text)
+    return _reply(ctx, "reply.commented", request)
+
+
+def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", *,
+                in_thread: bool = True, tell: bool = True) -> None:
+    """The actor's comment on ``request``, recorded as ``kind``: a requester's goes to the
+    desk (and resumes a wait), a desk member's to the requester (a first response).
+    ``in_thread=False`` when it was written in the desk's thread: not posted there again;
+    ``tell=False`` when only files were shared (the attachment store passes those on)."""
     is_requester = ctx.actor.id == request.requester_id
     if not is_requester and not ctx.desk.is_staff(ctx.actor.id, request.department):
         raise Refusal(
@@ -219,17 +234,19 @@ def comment(ctx: Ctx, cmd: Command) -> Reply:
         )
     lc.require_state(ctx, request, (*lc.OPEN_STATES, "resolved", "closed"), "comment")
     by = ctx.name(ctx.actor.id)
-    lc.transition(ctx, request, None, "commented", note=cmd.text)
+    lc.transition(ctx, request, None, kind, note=text)
     if is_requester:
         if request.state == "waiting":
-            _resume(ctx, request, cmd.text)
-        else:
-            notices.to_desk(ctx, request, "note.comment_from_requester", by=by, text=cmd.text)
+            _resume(ctx, request, text, in_thread)
+        elif tell:
+            notices.to_desk(ctx, request, "note.comment_from_requester", by=by, text=text,
+                            channel=in_thread)
     else:
         lc.first_response(ctx, request)
-        notices.comment_to_requester(ctx, request, cmd.text)
-        notices.to_thread(ctx, request, "thread.comment", by=by, text=cmd.text)
-    return _reply(ctx, "reply.commented", request)
+        if tell:
+            notices.comment_to_requester(ctx, request, text)
+        if tell and in_thread:
+            notices.to_thread(ctx, request, "thread.comment", by=by, text=text)
 
 
 def transfer(ctx: Ctx, cmd: Command) -> Reply:

@@ -84,9 +84,15 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
-        reply = (_error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
-                 if inbound.not_text else _command(ctx, router, inbound.text))
-        if inbound.chat and reply.command is None and _not_a_command(ctx, inbound.text):
+        talk = None if inbound.not_text else _converse(ctx, inbound)
+        if talk is not None:
+            reply = talk
+        elif inbound.not_text:
+            reply = _error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
+        else:
+            reply = _command(ctx, router, inbound.text)
+        chat = inbound.chat or inbound.conversation
+        if chat and talk is None and reply.command is None and _not_a_command(ctx, inbound.text):
             reply = _with_help(ctx, router, reply)
         if inbound.answer_to is not None:
             reply = replace(reply, answer_rows=_enqueue_answer(ctx, inbound, reply))
@@ -111,6 +117,22 @@ def _command(ctx: Ctx, router: Router, text: str) -> Reply:
         return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
                        command=parsed.name)
     return replace(reply, command=parsed.name)
+
+
+def _converse(ctx: Ctx, inbound: Inbound) -> Reply | None:
+    """A thread reply, a DM reply or a plain chat message (``handlers.conversation``); None
+    when the delivery is a command, or a plain message with no open request to go to."""
+    from handlers import conversation  # it builds on the commands, which import this module
+
+    if not conversation.applies(inbound, ctx):
+        return None
+    try:
+        with ctx.session.begin_nested():
+            reply = conversation.handle(ctx, inbound)
+    except Refusal as refusal:
+        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
+                       command="comment")
+    return replace(reply, command="comment") if reply is not None else None
 
 
 def _not_a_command(ctx: Ctx, text: str) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from handlers import attachments, orphans
 from handlers import lifecycle as lc
-from handlers import orphans
 from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
@@ -207,8 +207,14 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
     lines += [f"{k}: {v}" for k, v in fields]
     if request.resolution_note:
         lines.append(f"{ctx.say('field.resolution')}: {request.resolution_note}")
+    attached = attachments.listing(ctx, request)
+    if attached:
+        lines.append(attached)
     lines.append(ctx.say("show.history"))
+    inside = ctx.desk.is_staff(ctx.actor.id, request.department)
     for event in request_store.events(ctx.session, request.id or 0):
+        if event.kind == "internal_note" and not inside:
+            continue  # the desk's internal notes stay inside the desk
         change = ""
         if event.to_state and event.from_state != event.to_state:
             before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"

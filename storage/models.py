@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -57,6 +57,7 @@ class Request(SQLModel, table=True):
         Index("ix_request_created_at", "created_at"),
         Index("ix_request_first_response_at", "first_response_at"),
         Index("ix_request_closed_at", "closed_at"),
+        Index("ix_request_thread_ref", "thread_ref"),  # a thread reply finds its request
         Index(
             "ix_request_open_queue", "department", text("coalesce(resolution_due, created_at)"),
             "priority", "id",
@@ -179,6 +180,24 @@ class Disclosure(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
 
 
+class HeldMessage(SQLModel, table=True):
+    """A plain message whose request was not clear (its author has several open): kept
+    here until they pick one; ``attached_ref`` and ``attached_at`` once it is added.
+    ``files`` holds the shared files' descriptions (``IncomingFile`` fields, data base64)."""
+
+    __tablename__ = "held_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(max_length=64, index=True)
+    platform: str = Field(max_length=16)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    files: list[dict[str, Any]] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc_column(nullable=False)
+    attached_ref: str | None = Field(default=None, max_length=32)
+    attached_at: datetime | None = utc_column()
+
+
 OUTBOX_WAITING_SQL = "delivered_at IS NULL AND failed_at IS NULL"
 
 
@@ -198,6 +217,7 @@ class Outbox(SQLModel, table=True):
         Index("ix_outbox_waiting", "id", "due_at",
               postgresql_where=text(OUTBOX_WAITING_SQL), sqlite_where=text(OUTBOX_WAITING_SQL)),
         Index("ix_outbox_failed", "failed_at"),
+        Index("ix_outbox_platform_ref", "platform_ref"),  # a reply to a bot message
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -256,3 +276,38 @@ class SendLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
     sent_at: datetime = utc_column(nullable=False)
+
+
+class Attachment(SQLModel, table=True):
+    """A file shared on a request. ``state``: ``fetching`` (its bytes are still on the
+    platform, at ``source``), ``stored`` (in ``file_blob``, or at ``location`` in the files
+    folder) or ``failed`` (``failed_reason``). ``share_to`` is told of it once stored."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_request", "request_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    author_id: str = Field(max_length=64)
+    name: str = Field(max_length=255)
+    mime: str = Field(max_length=100)
+    size: int | None = None
+    source: str = Field(max_length=300)
+    state: str = Field(max_length=16)
+    share_to: str | None = Field(default=None, max_length=100)
+    internal: bool = False  # an internal note's file: the desk's only
+    location: str | None = Field(default=None, max_length=500)
+    sha256: str | None = Field(default=None, max_length=64)
+    failed_reason: str | None = Field(default=None, max_length=300)
+    created_at: datetime = utc_column(nullable=False)
+    fetch_until: datetime | None = utc_column()
+    stored_at: datetime | None = utc_column()
+
+
+class FileBlob(SQLModel, table=True):
+    """The bytes of a stored attachment kept in the database (no ``[files] dir``)."""
+
+    __tablename__ = "file_blob"
+
+    attachment_id: int = Field(foreign_key="attachment.id", primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

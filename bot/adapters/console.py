@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.adapters import transcript
 from bot.runtime.app import DeskApp
 from bot.runtime.clock import ManualClock
 from bot.runtime.dispatch import Dispatcher
@@ -46,7 +47,8 @@ class ConsoleSender:
 
 
 class ConsoleSession:
-    """Runs transcript lines: ``alice> text``, ``@now ISO``, ``# comments``."""
+    """Runs transcript lines: ``alice> text`` (also ``bob@FIN-1>``, ``henry@dm>``,
+    ``henry@dm:FIN-1>``: see ``bot.adapters.transcript``), ``@now ISO``, ``# comments``."""
 
     def __init__(self, app: DeskApp, clock: ManualClock, out: TextIO = sys.stdout,
                  echo: bool = False) -> None:
@@ -76,12 +78,12 @@ class ConsoleSession:
             self.travel(line[4:].strip())
             return
         speaker, sep, text = line.partition(">")
-        if not sep or not speaker.strip() or " " in speaker.strip():
-            print("[error] write `person> message`, `@now 2026-11-23T09:00` or `# comment`",
-                  file=self.out)
+        said = transcript.said(speaker.strip(), text) if sep else None
+        if said is None:
+            print("[error] write `person> message` (or `person@FIN-1>`, `person@dm>`, "
+                  "`person@dm:FIN-1>`), `@now 2026-11-23T09:00` or `# comment`", file=self.out)
             return
-        text = text.replace("\\n", "\n")
-        reply = self.app.handle(speaker.strip(), text.strip())
+        reply = self.app.run(said)
         for message in reply.messages:
             print(render(message, "reply"), file=self.out)
         self.dispatcher.run_once()

@@ -13,10 +13,15 @@ henry> /request 财务 报销 出租车去客户现场 86元
 @now 2026-11-23T15:40
 carol> /request 指派 FIN-1 bob
 bob> /request 受理 FIN-1
+# Bob answers in the request's thread (bob@FIN-1>): Henry hears it as a message from Bob.
+bob@FIN-1> 收到，我核对一下金额
+# A reply that starts with // is an internal note: recorded, never sent to Henry.
+carol@FIN-1> // 金额不大，核对后直接报销
 # Finance asks a question: the resolution clock pauses while it waits for Henry.
 bob> /request 等待 FIN-1 请补充发票照片
 @now 2026-11-23T16:15
-henry> /request 评论 FIN-1 发票已上传到共享盘 /finance/2026-11
+# Henry simply answers in his chat with the bot (henry@dm>): his only open request gets it.
+henry@dm> 发票已上传到共享盘 /finance/2026-11
 @now 2026-11-23T16:45
 bob> /request 解决 FIN-1 已报销，款项将于周五到账
 henry> /request 确认 FIN-1

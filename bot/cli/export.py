@@ -19,9 +19,10 @@ from bot.cli import progress
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
 from handlers import suggestions
+from handlers.requests import COMMENT_KINDS
 from storage import migrate
 from storage.engine import BATCH_LIMITS, make_engine, transaction
-from storage.models import Event, Rating, Request, Suggestion
+from storage.models import Attachment, Event, Rating, Request, Suggestion
 
 
 class ExportError(Exception):
@@ -30,7 +31,12 @@ class ExportError(Exception):
 
 TABLES: dict[str, type[SQLModel]] = {
     "requests": Request, "events": Event, "ratings": Rating, "suggestions": Suggestion,
+    "comments": Event, "attachments": Attachment,
 }
+# ``comments``: the events that are comments, with author (actor_id) and kind (commented,
+# thread_reply, dm_reply, internal_note). ``attachments``: the files shared on requests (name,
+# type, size, who, state; their bytes stay in the store).
+WHERE: dict[str, Any] = {"comments": col(Event.kind).in_(COMMENT_KINDS)}
 BATCH = 1000
 # A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -84,7 +90,8 @@ def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
     last = 0
     while True:
         id_col = col(model.id)  # type: ignore[attr-defined]
-        chunk = list(session.exec(select(model).where(id_col > last).order_by(id_col).limit(batch)))
+        stmt = select(model).where(id_col > last, *_where(what))
+        chunk = list(session.exec(stmt.order_by(id_col).limit(batch)))
         if not chunk:
             return
         for item in chunk:
@@ -93,6 +100,10 @@ def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
                 data["author_id"] = None
             yield {k: _plain(data.get(k)) for k in model.model_fields}
         last = chunk[-1].id  # type: ignore[attr-defined]
+
+
+def _where(what: str) -> tuple[Any, ...]:
+    return (WHERE[what],) if what in WHERE else ()
 
 
 def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
@@ -120,7 +131,8 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
     bar_wanted = output is not None or not progress.on_terminal(sys.stdout)
     try:
         with Session(engine) as session:
-            total = session.exec(select(func.count()).select_from(TABLES[what])).one()
+            total = session.exec(select(func.count()).select_from(TABLES[what])
+                                 .where(*_where(what))).one()
             fields = list(TABLES[what].model_fields)
             writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
             if writer:

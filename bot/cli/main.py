@@ -201,7 +201,8 @@ def export(
     format: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
     = None,
-    what: Annotated[str, typer.Option(help="requests, events, ratings or suggestions.")]
+    what: Annotated[str, typer.Option(
+        help="requests, events, ratings, suggestions or comments.")]
     = "requests",
     reveal_anonymous: Annotated[bool, typer.Option(
         "--reveal-anonymous", help="Show who sent anonymous suggestions (admins only; needs "

@@ -16,6 +16,7 @@ from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
 from handlers.inbound import Inbound
 from handlers.messages import Reply
+from handlers.policy import FilePolicy
 from handlers.router import Router, run
 from storage import migrate, people, request_store
 from storage.engine import make_engine, transaction
@@ -63,6 +64,7 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
         catalog=settings.catalog, engine=engine, policy=settings.policy,
         calendar=settings.calendar(), department_calendars=settings.department_calendars(),
         service=replace(settings.service, timeliness_weight=settings.digest.timeliness_weight),
+        files=files_policy(settings),
     )
     attach = None
     if settings.digest.charts_dir:
@@ -73,6 +75,14 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
         attach = attach_chart(settings.path.parent / settings.digest.charts_dir)
     return DeskApp(settings=settings, desk=desk, router=build_router(), clock=clock,
                attach_chart=attach)
+
+
+def files_policy(settings: Settings) -> FilePolicy:
+    """[files] with its folder (if any) resolved beside the config file."""
+    policy = settings.files
+    if policy.dir is None:
+        return policy
+    return replace(policy, dir=str((settings.path.parent / policy.dir).resolve()))
 
 
 def sync_directory(settings: Settings, engine: Engine, now: datetime) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.runtime import config_checks as checks
-from bot.runtime.config_service import parse_digest, parse_service
+from bot.runtime.config_service import parse_digest, parse_files, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
 from handlers.grammar import SUBCOMMAND_WORDS
-from handlers.policy import ServicePolicy
+from handlers.policy import FilePolicy, ServicePolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
 
 DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
@@ -58,6 +58,7 @@ class Settings:
     department_specs: dict[str, CalendarSpec]
     service: ServicePolicy = field(default_factory=ServicePolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
+    files: FilePolicy = field(default_factory=FilePolicy)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> BusinessCalendar:
@@ -150,6 +151,7 @@ class _Validator:
             {k: _day_length(spec) for k, spec in dep_specs.items()},
         )
         digest = parse_digest(self.raw, self.problem)
+        files = parse_files(self.raw, self.problem)
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
         if self.problems:
@@ -159,7 +161,7 @@ class _Validator:
             path=Path(self.file), database_url=url, policy=policy,
             catalog=Catalog(departments=tuple(departments), people=tuple(people)),
             calendar_spec=calendar_spec, department_specs=dep_specs, service=service,
-            digest=digest,
+            digest=digest, files=files,
             raw=self.raw,
         )
 

@@ -8,7 +8,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from handlers.digest_post import DigestPolicy
-from handlers.policy import FeedbackPolicy, NudgePolicy, ServicePolicy
+from handlers.policy import MB, FeedbackPolicy, FilePolicy, NudgePolicy, ServicePolicy
 from handlers.sla import WorkTime, parse_work_time
 
 Problem = Callable[[str, str], None]
@@ -145,6 +145,59 @@ def parse_digest(raw: dict[str, Any], problem: Problem) -> DigestPolicy:
                 overrides[str(dep.get("key", ""))] = own
     return DigestPolicy(day=day, at=at, overrides=overrides, timeliness_weight=float(weight),
                         charts_dir=table.get("charts_dir"))
+
+
+SIZE_UNITS = {"kb": 1024, "mb": MB, "gb": 1024 * MB, "b": 1}
+FILES_KEYS = ("dir", "max_size", "types")
+
+
+def _size(value: Any) -> int | None:
+    """Bytes from ``10485760``, ``"10MB"`` or ``"512 KB"``; None when unreadable."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 else None
+    text = str(value).strip().lower().replace(" ", "")
+    for unit, factor in SIZE_UNITS.items():
+        number = text.removesuffix(unit)
+        if number != text:
+            try:
+                size = float(number)
+            except ValueError:
+                return None
+            return int(size * factor) if size > 0 else None
+    return None
+
+
+def parse_files(raw: dict[str, Any], problem: Problem) -> FilePolicy:
+    """[files]: ``dir`` (a folder for the bytes; default: the database), ``max_size`` (per
+    file, default 10 MB) and ``types`` (MIME types taken, ``image/*`` for a family)."""
+    table = raw.get("files", {}) or {}
+    policy = FilePolicy()
+    changes: dict[str, Any] = {}
+    for name in table:
+        if name not in FILES_KEYS:
+            problem(f"files.{name}", f"unknown key; use one of {', '.join(FILES_KEYS)}")
+    if "dir" in table:
+        folder = table["dir"]
+        if not isinstance(folder, str) or not folder.strip():
+            problem("files.dir", "a folder every replica shares, e.g. \"files\" (leave it out "
+                    "to keep files in the database)")
+        else:
+            changes["dir"] = folder.strip()
+    if "max_size" in table:
+        size = _size(table["max_size"])
+        if size is None:
+            problem("files.max_size", "a size such as \"10MB\", \"512KB\" or 10485760 (bytes)")
+        else:
+            changes["max_bytes"] = size
+    if "types" in table:
+        types = table["types"]
+        if (not isinstance(types, list) or not types
+                or not all(isinstance(t, str) and "/" in t for t in types)):
+            problem("files.types", "a list of MIME types such as [\"image/*\", "
+                    "\"application/pdf\"]")
+        else:
+            changes["types"] = tuple(str(t).strip() for t in types)
+    return replace(policy, **changes)
 
 
 DAYS_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -21,7 +21,7 @@ from storage.engine import transaction
 log = logging.getLogger(__name__)
 KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and replay window
 KEEP_SENDS = timedelta(hours=1, minutes=5)  # past WeCom's longest pacing window (1 h)
-KICK_DELAY = timedelta(milliseconds=100)  # kicks this close together share one dispatch pass
+KICK_DELAY = timedelta(milliseconds=100)  # after a pass, kicks within this share the next one
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Scheduler:
         self._passing = threading.Lock()   # held while a dispatch pass (or its reruns) goes on
         self._kicked = threading.Event()   # rows were queued since the pass began
         self._scheduled = threading.Event()  # a kicked pass is already on APScheduler's list
+        self._last_pass = 0.0  # time.monotonic() when the last dispatch pass ended
 
     def _sweep(self) -> None:
         try:
@@ -105,6 +106,7 @@ class Scheduler:
                 if not self._kicked.is_set():
                     break
         finally:
+            self._last_pass = time.monotonic()
             self._passing.release()
         if self._kicked.is_set():  # came just as the pass ended
             self.kick()
@@ -116,13 +118,16 @@ class Scheduler:
 
     def kick(self) -> None:
         """Deliver soon: a command just queued notifications. Kicks during a pass make it go
-        once more; kicks within ``KICK_DELAY`` share one pass (a burst of commands does not
-        start a pass each, nor log APScheduler's "skipped" warning for each)."""
+        once more; a kick after a quiet spell runs a pass at once, and kicks within
+        ``KICK_DELAY`` of the last pass share the next one (a burst of commands does not start
+        a pass each, nor log APScheduler's "skipped" warning for each)."""
         self._kicked.set()
         if self._passing.locked() or self._scheduled.is_set() or not self.scheduler.running:
             return
         self._scheduled.set()
-        self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC) + KICK_DELAY)
+        rested = timedelta(seconds=time.monotonic() - self._last_pass)
+        delay = max(timedelta(0), KICK_DELAY - rested)  # a lone kick runs at once
+        self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC) + delay)
 
     def alive(self) -> bool:
         """True while the scheduler runs and the last sweep is recent."""

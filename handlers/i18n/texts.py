@@ -279,6 +279,36 @@ TEXTS: dict[str, tuple[str, str]] = {
     "thread.comment": ("{by}: {text}", "{by}：{text}"),
     "thread.transferred": ("{by} transferred {ref} to {department}.",
                            "{by} 将 {ref} 转交{department}。"),
+    # --- the conversation: thread replies, DM replies, held messages (handlers/conversation)
+    "conv.sent_to_requester": ("Sent to {requester} as a comment on {ref}.",
+                               "已作为 {ref} 的评论发给 {requester}。"),
+    "conv.internal_noted": ("Internal note added to {ref}: the requester does not see it.",
+                            "已在 {ref} 添加内部备注：提单人看不到。"),
+    "conv.to_desk": ("Added to {ref}; {department} hears it.", "已加入 {ref}，{department}会收到。"),
+    "conv.recorded": (
+        "Noted in {ref}'s history. Only the requester and {department} talk to each other "
+        "here; to reach them, ask the requester to add you, or type `/request show {ref}`.",
+        "已记入 {ref} 的处理记录。此处只有提单人与{department}互相对话；如需联系，请让提单人转达，"
+        "或输入 `/request 查看 {ref}`。"),
+    "conv.choose": (
+        "You have {n} open requests. Which one is this about?\n“{text}”\n"
+        "Tap one, or type `/request add <ID> {held}`.",
+        "您有 {n} 张进行中的单，这条消息是关于哪一张的？\n“{text}”\n"
+        "请点选，或输入 `/request 加入 <单号> {held}`。"),
+    "conv.choose.more": ("(the {shown} newest of {n}; `/request list` shows all)",
+                         "（共 {n} 张，显示最新的 {shown} 张；输入 `/request 列表` 查看全部）"),
+    "conv.already_added": ("That message was already added to {ref}; nothing changed.",
+                           "这条消息已经加入 {ref}，未做更改。"),
+    "err.held_not_found": (
+        "I have no waiting message {held} from you. Send it again, or type "
+        "`/request comment <ID> <text>`.",
+        "没有找到您待归入的消息 {held}。请重新发送，或输入 `/request 评论 <单号> <内容>`。"),
+    "err.need_held": (
+        "Which message? Type `/request add {ref} <number>`, with the number I gave you.",
+        "请指明哪条消息：输入 `/request 加入 {ref} <编号>`（我给出的编号）。"),
+    "event.thread_reply": ("replied in the thread", "在话题中回复"),
+    "event.dm_reply": ("replied in chat", "在私聊中回复"),
+    "event.internal_note": ("wrote an internal note", "写了内部备注"),
     # --- fields and times
     "field.state": ("State", "状态"),
     "field.department": ("Department", "部门"),
@@ -510,6 +540,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.input.comment": ('Comment (optional)', '评语（可选）'),
     "slack.input.stars": ('Stars', '星级'),
     "slack.input.person": ('Person id', '人员ID'),
+    "slack.reaction.ask": ('{ref}: press "{action}" below and write the text.', '{ref}：请点击下方的“{action}”并填写内容。'),
+    "slack.reaction.not_now": ('Your reaction changed nothing: "{action}" on {ref} is not open to you now. Type /request show {ref} to see what you can do.', '您的表情未做任何更改：您当前不能对 {ref} 执行“{action}”。输入 /request show {ref} 查看可做的操作。'),
+    "slack.reaction.form": ('Make a request from this message?', '要用这条消息提交请求吗？'),
+    "slack.reaction.form.button": ('Make a request', '提交请求'),
     "slack.button.new": ('New request', '新建请求'),
     "slack.home.title": ('crossdesk — your service desk', 'crossdesk 服务台'),
     "slack.status.line": ('*State:* {state} · *Owner:* {owner}', '*状态：*{state} · *处理人：*{owner}'),
@@ -565,4 +599,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ 有一条消息无法送达，且不会再重试：单号 {ref}，发往 {target}，被平台拒绝（{reason}）。"
         "请检查目标（群/频道、成员、用户 ID），并用其他方式通知相关人员。",
     ),
+    # --- files shared on requests (handlers/attachments.py)
+    "field.files": ("Files", "附件"),
+    "event.file": ("attached a file", "添加了附件"),
+    "file.attached": ("{file} is attached to {ref}.", "{file} 已添加到 {ref}。"),
+    "file.fetching": (
+        "{file} is being fetched and will be attached to {ref} in a moment.",
+        "正在获取 {file}，稍后会添加到 {ref}。"),
+    "file.shared": ("{file} from {who} on {ref}", "{who} 在 {ref} 中发送了 {file}"),
+    "file.refused_type": (
+        "{name} was not attached: files of type {mime} are not accepted. Please send one of "
+        "these instead: {types} (or paste the text).",
+        "{name} 未添加：不接受 {mime} 类型的文件。请改为发送以下类型之一：{types}（或直接粘贴文字）。"),
+    "file.too_big": (
+        "{name} was not attached: it is {size}, and the desk keeps files up to {limit}. "
+        "Please send a smaller file, or a link to it.",
+        "{name} 未添加：文件大小为 {size}，服务台最多保存 {limit} 的文件。请发送更小的文件，或发送文件链接。"),
+    "file.failed": (
+        "{file} could not be attached to {ref}: {reason}. Please send it again.",
+        "{file} 未能添加到 {ref}：{reason}。请重新发送。"),
+    "file.state.fetching": ("fetching…", "获取中…"),
+    "file.state.failed": ("failed: {reason}", "失败：{reason}"),
+    "file.expired": (
+        "it could not be fetched within the {days} days the platform keeps it ({error})",
+        "平台只保留 {days} 天，期间未能获取（{error}）"),
+    "file.gone": ("the platform no longer has it ({error})", "平台上已没有这个文件（{error}）"),
 }

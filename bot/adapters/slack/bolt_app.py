@@ -9,17 +9,20 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.adapters.slack import commands, home, interactions
+from bot.adapters.slack import commands, conversations, home, interactions, reactions
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.dedupe import EventOnce
+from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
 
 log = logging.getLogger(__name__)
 LISTENER_THREADS = 16
 
 
-def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig) -> App:
-    """A Bolt App wired to the desk (HTTP requests are signature-checked by Bolt)."""
+def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
+               lookups: Lookups) -> App:
+    """A Bolt App wired to the desk (HTTP requests are signature-checked by Bolt);
+    ``lookups`` are the sender's read-only queries (threads, names)."""
     bolt = App(
         name="crossdesk",
         client=client,
@@ -36,6 +39,8 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig) -> App:
     commands.register(bolt, deps)
     interactions.register(bolt, deps)
     home.register(bolt, deps)
+    conversations.register(bolt, deps, lookups, config)
+    reactions.register(bolt, deps, lookups, config)
 
     @bolt.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:

@@ -21,6 +21,11 @@ ENV_HELP = {
 }
 
 
+# A reaction on a request's thread root runs the desk's action: emoji name → action.
+DEFAULT_REACTIONS = {"eyes": "ack", "white_check_mark": "resolve"}
+REACTION_ACTIONS = ("ack", "assign_me", "resume", "wait", "resolve")
+
+
 class SlackConfigError(Exception):
     """The Slack platform cannot start: the message names the key or variable to fix."""
 
@@ -37,6 +42,9 @@ class SlackConfig:
     channels: dict[str, str] = field(default_factory=dict)
     usergroups: dict[str, str] = field(default_factory=dict)
     named: dict[str, str] = field(default_factory=dict)  # channel:<name> target → Slack channel
+    reactions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REACTIONS))
+    form_reaction: str = "ticket"  # on any message: open the request form from it
+    intake: dict[str, str] = field(default_factory=dict)  # intake channel → department key
 
 
 def require_env(name: str, environ: Mapping[str, str]) -> str:
@@ -67,7 +75,31 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         signing_secret=signing_secret, app_token=app_token, channels=channels,
         usergroups=_usergroups(settings.raw.get("departments", [])),
         named=_named_channels(section.get("channels"), settings),
+        reactions=_reactions(section.get("reactions"), settings),
+        form_reaction=str(section.get("form_reaction", "ticket")).strip(":"),
+        intake=_intake_channels(settings.raw.get("departments", [])),
     )
+
+
+def _reactions(raw: Any, settings: Settings) -> dict[str, str]:
+    """``[slack] reactions = { eyes = "ack", white_check_mark = "resolve" }`` (the default):
+    an emoji name (without colons) → a desk action on the request whose root it is put on."""
+    if raw is None:
+        return dict(DEFAULT_REACTIONS)
+    if not isinstance(raw, dict) or not all(v in REACTION_ACTIONS for v in raw.values()):
+        raise SlackConfigError(f"{settings.path}: slack.reactions: map emoji names to one of "
+                               f"{', '.join(REACTION_ACTIONS)}, e.g. "
+                               "reactions = { eyes = \"ack\", white_check_mark = \"resolve\" }")
+    return {str(k).strip(":"): str(v) for k, v in raw.items()}
+
+
+def _intake_channels(raw_departments: Any) -> dict[str, str]:
+    """Slack channel (id or name) → department key, from ``intake_channel = "…"``."""
+    out: dict[str, str] = {}
+    for raw in raw_departments if isinstance(raw_departments, list) else []:
+        if isinstance(raw, dict) and raw.get("intake_channel") and raw.get("key"):
+            out[str(raw["intake_channel"]).strip().lstrip("#")] = str(raw["key"])
+    return out
 
 
 def _named_channels(raw: Any, settings: Settings) -> dict[str, str]:

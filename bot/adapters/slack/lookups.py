@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from handlers.messages import Message
 from storage import people, request_store, slack_store
-from storage.models import Outbox
+from storage.models import Outbox, Request
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,30 @@ class Lookups:
                                         col(Outbox.platform_ref) == platform_ref)
             row = session.exec(stmt).first()
             return Message.from_dict(row.payload) if row else None
+
+    def thread_request(self, thread_ts: str) -> RequestInfo | None:
+        """The request whose desk thread starts at ``thread_ts`` (its root's ts)."""
+        with Session(self.engine) as session:
+            row = session.exec(select(Request).where(col(Request.thread_ref) == thread_ts)
+                               .limit(1)).first()
+            if row is None:
+                return None
+            return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
+                               row.state, row.assignee_id)
+
+    def dm_request(self, person_id: str, ts: str) -> str | None:
+        """The request a direct message to ``person_id`` delivered as ``ts`` was about."""
+        with Session(self.engine) as session:
+            stmt = (select(Request.ref).join(Outbox, col(Outbox.request_id) == col(Request.id))
+                    .where(col(Outbox.platform_ref) == ts,
+                           col(Outbox.target) == f"person:{person_id}").limit(1))
+            return session.exec(stmt).first()
+
+    def slack_name(self, slack_id: str) -> str | None:
+        """The display name of the person with this Slack user id, if we know them."""
+        with Session(self.engine) as session:
+            row = people.by_platform_id(session, "slack", slack_id)
+            return row.name if row else None
 
     def channel_id(self, name: str) -> str | None:
         """The stored id of the Slack channel configured as ``name``."""

@@ -24,6 +24,7 @@ from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
+from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from bot.runtime.server import read_limited
 
@@ -102,6 +103,7 @@ class SlackPlatform:
         finish(self.deps.commands, deadline, "slack commands")
         finish(self.deps.work, deadline, "slack follow-up work")
         self.sender.lookups.close()
+        self.sender.slack_files.close()
 
 
 def finish(executor: Executor, deadline: float, what: str) -> None:
@@ -139,7 +141,8 @@ def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = 
                 environ: Mapping[str, str] | None = None) -> SlackPlatform:
     """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
     config, client, deps = build_deps(app, settings, client_base_url, environ)
-    bolt = build_bolt(deps, client, config)
-    sender = SlackSender(client, config, app.desk.engine, app.clock)
+    sender = SlackSender(client, config, app.desk.engine, app.clock,
+                         files=FileService(app.desk, app.clock))
+    bolt = build_bolt(deps, client, config, sender.lookups)
     log.info("slack platform ready (%s mode)", config.mode)
     return SlackPlatform(bolt, sender, config, deps)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.runtime.app import DeskApp
@@ -63,13 +64,15 @@ class SlackDeps:
             log.warning("slack follow-up work dropped: shutting down")
 
     def run(self, user_id: str, user_name: str | None, text: str, key: str | None,
-            late: Late) -> Reply | None:
+            late: Late, fields: Mapping[str, Any] | None = None) -> Reply | None:
         """Run ``text`` as the Slack user, once per delivery ``key``; the answer, or None
-        when it is still running after the budget (``late`` gets the answer then)."""
+        when it is still running after the budget (``late`` gets the answer then).
+        ``fields`` are further ``Inbound`` fields (a thread reply's ``thread_of``, …)."""
         started = time.monotonic()
         locale = self.people.locale_of(user_id, self.app.settings.policy.locale)
         try:
-            future = self.commands.submit(self._run, user_id, user_name, text, key)
+            future = self.commands.submit(self._run, user_id, user_name, text, key,
+                                          dict(fields or {}))
         except RuntimeError:  # stopping
             return not_run(locale, "err.try_again")
         try:
@@ -87,7 +90,8 @@ class SlackDeps:
             future.add_done_callback(_when_done(late))
             return None
 
-    def _run(self, user_id: str, user_name: str | None, text: str, key: str | None) -> Reply:
+    def _run(self, user_id: str, user_name: str | None, text: str, key: str | None,
+             fields: dict[str, Any]) -> Reply:
         try:
             actor = self.actor(user_id, user_name)
         except Exception:  # the database or Slack's users.info is away
@@ -95,7 +99,7 @@ class SlackDeps:
             return not_run(self.app.settings.policy.locale, "err.try_again")
         try:
             return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
-                                        delivery_key=key))
+                                        delivery_key=key, **fields))
         except Exception:  # a bug: say so instead of staying silent
             log.exception("command failed: %r", text[:80])
             return not_run(actor.locale, "err.try_again")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from sqlalchemy import Engine
 from bot.adapters.slack import errors
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.files import SlackFiles
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.runtime.dispatch import DeliveryError
+from bot.runtime.file_fetch import FileService
+from handlers.attachments import FETCH, SHARED
 from handlers.desk import Clock
 from handlers.i18n import t
 from handlers.messages import Message
@@ -53,8 +57,12 @@ class SlackSender:
     """The Sender for Slack: DMs to people, thread roots and replies to department channels."""
 
     def __init__(self, client: WebClient, config: SlackConfig, engine: Engine, clock: Clock,
-                 pacer: ChannelPacer | None = None) -> None:
+                 pacer: ChannelPacer | None = None, files: FileService | None = None) -> None:
         self.client = client
+        self.files = files
+        self.slack_files = SlackFiles(client)
+        self._shared: dict[int, tuple[str, str | None, str | None]] = {}  # notices posted
+        self._shared_lock = threading.Lock()
         self.config = config
         self.engine = engine
         self.lookups = Lookups(engine)
@@ -70,6 +78,16 @@ class SlackSender:
         if message.kind == ROOT_UPDATE:
             self._update_root(message)
             return None
+        if message.kind == FETCH:
+            self._file_service().fetch(message, self.slack_files.download)
+            return None
+        if message.kind == SHARED:
+            return self._share(message, thread_ref)
+        return self._post(message, thread_ref)[1]
+
+    def _post(self, message: Message,
+              thread_ref: str | None) -> tuple[str, str | None, str | None]:
+        """Post ``message``: (the channel id Slack reported, its ts, the thread it went in)."""
         channel = self._channel(message)
         key = message.target  # pace per conversation, whatever Slack calls it
         now = self.clock()
@@ -102,7 +120,36 @@ class SlackSender:
                 self.threads.remember(message.request_ref, channel_id, str(ts), message)
             elif thread_ts and message.request_ref:
                 self._root_changed(message, channel_id, thread_ts)
-        return str(ts) if ts else None
+        return channel_id, str(ts) if ts else None, thread_ts
+
+    def _file_service(self) -> FileService:
+        if self.files is None:
+            raise DeliveryError("slack: this sender was built without a file service")
+        return self.files
+
+    def _share(self, message: Message, thread_ref: str | None) -> str | None:
+        """A file passed on: its notice, then the file itself under it (in the request's
+        thread, or the DM). A failed upload is retried without posting the notice again."""
+        row = int(message.extra.get("outbox_id") or 0)
+        with self._shared_lock:
+            posted = self._shared.get(row)
+        if posted is None:
+            channel_id, ts, thread_ts = self._post(message, thread_ref)
+            posted = (channel_id, ts, thread_ts)
+            with self._shared_lock:
+                self._shared[row] = posted
+        channel_id, ts, thread_ts = posted
+        stored = self._file_service().content(int(message.extra["file"]))
+        if stored is None:
+            log.warning("file %s is not stored; its notice went alone", message.extra["file"])
+        else:
+            now = self.clock()
+            self._call(message.target, now, lambda: self.client.files_upload_v2(
+                channel=channel_id, file=stored.data, filename=stored.name, title=stored.name,
+                thread_ts=thread_ts))
+        with self._shared_lock:
+            self._shared.pop(row, None)
+        return ts
 
     def _root_changed(self, reply: Message, channel_id: str, thread_ts: str) -> None:
         """After a thread reply, queue the root's update (retried through the outbox); if

@@ -21,6 +21,7 @@ BUTTON_CHARS = 10     # button_list.text
 KEY_BYTES = 1024
 TASK_ID_BYTES = 128
 KEY_PREFIX = "cmd:"
+CHOICE = "choose_request"  # the kind of the message asking which request a message is about
 # WeCom documents styles 1-4 without naming colours; 1 is its default.
 STYLES = {"primary": 1, "danger": 2}
 PLACEHOLDER = re.compile(r"\s*<[^<>]*>")
@@ -88,10 +89,26 @@ def _sub_title(body: str, commands: list[str]) -> str:
     return "\n".join(filter(None, [clip(body, room), tail]))
 
 
+def _choices(message: Message) -> list[str]:
+    """A choice card (``choose_request``) lists each button's whole label ("FIN-12 taxi 86")
+    in its text; its buttons show the request ids, within ``BUTTON_CHARS``."""
+    return [f"▸ {clip(b.label, VALUE_CHARS)}" for b in message.buttons[:MAX_BUTTONS]]
+
+
+def _tail(message: Message) -> list[str]:
+    """What the card's text ends with: the choices, or each button's command to type."""
+    return _choices(message) if message.kind == CHOICE else command_lines(message, False)
+
+
+def _button_text(message: Message, button: Button) -> str:
+    label = button.label.split()[0] if message.kind == CHOICE and button.label else button.label
+    return clip(label, BUTTON_CHARS)
+
+
 def clipped(message: Message) -> bool:
     """True when the card cannot show the whole text (send the text on its own as well)."""
     title, body = _title_and_body(message)
-    commands = command_lines(message, False)
+    commands = _tail(message)
     full = "\n".join(filter(None, [body, *commands]))
     values = [v for _, v in message.fields]
     return (len(title) > TITLE_CHARS or _sub_title(body, commands) != full
@@ -102,13 +119,13 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
     """The ``template_card`` object, every text within WeCom's recommended length; with
     ``replace_text`` its buttons show that, greyed."""
     title, body = _title_and_body(message)
-    sub = _sub_title(body, command_lines(message, False))
+    sub = _sub_title(body, _tail(message))
     template: dict[str, Any] = {
         "card_type": "button_interaction",
         "main_title": {"title": clip(title, TITLE_CHARS)},
         "task_id": task_id,
         "button_list": [
-            {"text": clip(b.label, BUTTON_CHARS), "style": STYLES.get(b.style or "", 3),
+            {"text": _button_text(message, b), "style": STYLES.get(b.style or "", 3),
              "key": button_key(b)}
             for b in message.buttons[:MAX_BUTTONS]
         ],

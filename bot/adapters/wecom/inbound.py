@@ -10,11 +10,12 @@ from sqlmodel import Session
 from wechatpy.enterprise import parse_message
 
 from bot.adapters.wecom import cards
+from bot.adapters.wecom import files as wecom_files
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
 from handlers.grammar import Command, parse
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Message, Reply, person
 from storage import wecom_store
 
@@ -36,16 +37,17 @@ class Callback:
     response_code: str | None = None
     agent_id: int | None = None
     not_text: str | None = None
+    file: IncomingFile | None = None
 
 
-NOT_TEXT = ("image", "voice", "video", "file", "location")  # answered with what to type
+NOT_TEXT = ("location",)  # answered with what to type
 GREYING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
                      "cancel", "transfer", "rate"})  # typed, they grey the request's cards
 
 
 def from_xml(xml: str) -> Callback | None:
-    """A text message, a template-card click, or an image, voice, video, file or location
-    (answered with what to type); None for anything else (ignored)."""
+    """A text message, a template-card click, an image, voice, video or file (its MediaId,
+    fetched later), or a location (answered with what to type); None for anything else."""
     msg = parse_message(xml)
     data: dict[str, Any] = dict(msg._data)
     agent = str(data.get("AgentID") or "")
@@ -60,7 +62,12 @@ def from_xml(xml: str) -> Callback | None:
         return Callback(userid=userid, delivery_key=key, corp_id=corp_id,
                         text=str(data.get("Content") or ""), agent_id=agent_id)
     kind = str(data.get("MsgType") or "").lower()  # wechatpy does not know "file"
-    if kind in NOT_TEXT:
+    shared = wecom_files.incoming(kind, data)
+    if shared is not None:  # image, voice, video, file: fetched with media/get
+        key = str(data.get("MsgId") or f"{userid}:{created}:{kind}")
+        return Callback(userid=userid, delivery_key=key, corp_id=corp_id, agent_id=agent_id,
+                        file=shared)
+    if kind in NOT_TEXT or kind in wecom_files.MEDIA_KINDS:
         key = str(data.get("MsgId") or f"{userid}:{created}:{kind}")
         return Callback(userid=userid, delivery_key=key, corp_id=corp_id, agent_id=agent_id,
                         not_text=kind)
@@ -94,16 +101,21 @@ class Conversation:
         click on a button this desk never sent."""
         actor = self.directory.actor_for(callback.userid)
         answer_to = person(actor)
+        if callback.file is not None:  # goes to the person's open request, like words
+            return self.app.run(Inbound(
+                platform="wecom", person_id=actor, text="", files=(callback.file,),
+                delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
+                chat=True, conversation=True))
         if callback.not_text is not None:
             return self.app.run(Inbound(
                 platform="wecom", person_id=actor, text="", not_text=callback.not_text,
                 delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom"))
         if callback.event_key is None:
             text = callback.text or ""
-            return self.app.run(Inbound(
+            return self.app.run(Inbound(  # plain words go to the person's open request
                 platform="wecom", person_id=actor, text=text,
                 delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
-                chat=True, on_success=self._cards_to_grey(actor, text)))
+                chat=True, conversation=True, on_success=self._cards_to_grey(actor, text)))
         command = cards.command_of_key(callback.event_key)
         if command is None:
             log.warning("card click with an unknown key", extra={"key": callback.event_key})

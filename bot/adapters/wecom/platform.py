@@ -25,6 +25,7 @@ from bot.adapters.wecom.token_store import DatabaseStorage
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher
+from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from handlers.messages import Reply
 from handlers.router import not_run
@@ -54,6 +55,7 @@ class WeComPlatform:
         self.sender = WeComSender(
             self.client, secrets.agent_id, app.settings.catalog, self.directory, self.pacer,
             robots=config.robot_webhooks, chats=config.chats, admins=app.settings.policy.admins,
+            files=FileService(app.desk, app.clock),
         )
         self.conversation = Conversation(app, self.directory)
         self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock,

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from bot.adapters.wecom import cards, images
+from bot.adapters.wecom import files as wecom_files
 from bot.adapters.wecom.card_update import CARD_UPDATE, update_clicked_card
 from bot.adapters.wecom.client import (
     PERMANENT,
@@ -26,6 +27,8 @@ from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import ROBOT_MARKDOWN_LIMIT, bodies
 from bot.runtime.dispatch import DeliveryError
+from bot.runtime.file_fetch import FileService
+from handlers.attachments import FETCH, SHARED
 from handlers.catalog import Catalog
 from handlers.messages import Message
 from storage import wecom_store
@@ -38,7 +41,8 @@ CARD_CODE_LIFE = timedelta(hours=72)  # message/send: a card's response_code, us
 @dataclass(frozen=True)
 class Part:
     """One API call: ``app`` (message/send), ``chat`` (appchat/send) or ``robot`` (webhook);
-    with ``image`` set, the picture at that path, sent the same way once the text is out."""
+    with ``image`` set, the picture at that path, sent the same way once the text is out;
+    with ``file``, that stored attachment."""
 
     channel: str
     to: str
@@ -46,6 +50,7 @@ class Part:
     pace_keys: tuple[str, ...]
     task_id: str | None = None
     image: str | None = None
+    file: int | None = None  # a stored attachment's id: uploaded, then sent the same way
 
 
 class WeComSender:
@@ -54,8 +59,9 @@ class WeComSender:
     def __init__(self, client: WeComClient, agent_id: int, catalog: Catalog,
                  directory: Directory, pacer: RecipientPacer, robots: dict[str, str] | None = None,
                  chats: dict[str, str] | None = None, admins: tuple[str, ...] = (),
-                 http: httpx.Client | None = None) -> None:
+                 http: httpx.Client | None = None, files: FileService | None = None) -> None:
         self.client = client
+        self.files = files
         self.agent_id = agent_id
         self.catalog = catalog
         self.directory = directory
@@ -78,6 +84,11 @@ class WeComSender:
         if message.kind == CARD_UPDATE:
             update_clicked_card(self.client, self.directory, self.agent_id, message)
             return None
+        if message.kind == FETCH:
+            self._file_service().fetch(
+                message, lambda media_id, limit: wecom_files.download(self.client, media_id,
+                                                                      limit))
+            return None
         parts = self.plan(message)
         digest = hashlib.sha256(
             json.dumps(message.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
@@ -89,6 +100,9 @@ class WeComSender:
             try:
                 if part.image:
                     self._image(part)  # rate limited: the next try sends the chart only
+                    continue
+                if part.file is not None:
+                    self._file(part)  # failed: the next try sends the file only
                     continue
                 got = self._deliver(part)
             except DeliveryError as exc:
@@ -112,7 +126,31 @@ class WeComSender:
             first = parts[0]
             parts.append(Part(first.channel, first.to, {"msgtype": "image"}, first.pace_keys,
                               image=str(image)))
+        if message.kind == SHARED and message.extra.get("file") is not None:
+            first = parts[0]
+            parts.append(Part(first.channel, first.to, {"msgtype": "file"}, first.pace_keys,
+                              file=int(message.extra["file"])))
         return parts
+
+    def _file_service(self) -> FileService:
+        if self.files is None:
+            raise DeliveryError("wecom: this sender was built without a file service")
+        return self.files
+
+    def _file(self, part: Part) -> None:
+        """Pass a stored file on after its notice: uploaded as temporary media, then an
+        image or file message where the notice went. A group robot cannot take app media:
+        its desk has the notice only."""
+        assert part.file is not None
+        if part.channel == "robot":
+            log.warning("file %s not sent to the group robot of %s: robots take no app media",
+                        part.file, part.to)
+            return
+        stored = self._file_service().content(part.file)
+        if stored is None:
+            log.warning("file %s is not stored; its notice went alone", part.file)
+            return
+        self._deliver(replace(part, body=wecom_files.upload(self.client, stored), file=None))
 
     def _text_parts(self, message: Message) -> list[Part]:
         if message.target_kind == "dept":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -82,6 +83,9 @@ class FakeSlack:
         self.failures: list[Failure] = []
         self.down_status: int | None = None
         self.users: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # shared files: info, bytes
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel id, ts) → message
+        self.outside: set[str] = set()  # channel ids the bot is not a member of
         self._ts = 0
         self._issued: set[tuple[str, str]] = set()  # (channel id, ts) of posted messages
         self._lock = threading.Lock()
@@ -132,6 +136,23 @@ class FakeSlack:
         with self._lock:
             self.failures.clear()
             self.down_status = None
+
+    def share_file(self, file_id: str, name: str, mimetype: str, data: bytes,
+                   user: str) -> dict[str, Any]:
+        """A file someone shared in Slack: files.info describes it and its url_private serves
+        it (to the bot token). The file object of a file_share message event."""
+        port = self._server.server_address[1]
+        url = f"http://127.0.0.1:{port}/files-pri/T0ACME-{file_id}/{name}"
+        info = {"id": file_id, "created": 1790000000, "timestamp": 1790000000, "name": name,
+                "title": name, "mimetype": mimetype, "filetype": name.rsplit(".", 1)[-1],
+                "pretty_type": mimetype, "user": user, "mode": "hosted", "editable": False,
+                "is_external": False, "external_type": "", "size": len(data),
+                "url_private": url, "url_private_download": f"{url}?download=1",
+                "permalink": f"https://acme.slack.com/files/{user}/{file_id}/{name}",
+                "is_public": False}
+        with self._lock:
+            self.files[file_id] = (info, data)
+        return dict(info)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         """The arguments of every successful-or-not call to ``method``, oldest first."""
@@ -191,6 +212,17 @@ class FakeSlack:
                 return "message_not_found"
         if method in BLOCK_KIT_METHODS and _over_limits(args.get("view") or args.get("blocks")):
             return "invalid_arguments"
+        if method == "chat.postEphemeral":  # only in a conversation the bot is a member of
+            channel = str(args.get("channel"))
+            if not ID_RE.match(channel):
+                return "channel_not_found"
+            if channel in self.outside:
+                return "not_in_channel"
+            if not str(args.get("user") or "").startswith("U"):
+                return "user_not_in_channel"
+        if method in ("conversations.history", "conversations.replies") and str(
+                args.get("channel")) in self.outside:
+            return "not_in_channel"
         return None
 
     def _ok(self, method: str, args: dict[str, Any], ts: str) -> dict[str, Any]:
@@ -212,6 +244,12 @@ class FakeSlack:
             view = dict(args.get("view") or {})
             return {"ok": True, "view": {**view, "id": args.get("view_id") or f"V{ts[-6:]}",
                                          "hash": f"h{ts}"}}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"ok": True, "has_more": False, "messages": self._history(method, args)}
+        if method == "files.info":
+            shared = self.files.get(str(args.get("file")))
+            return {"ok": True, "file": shared[0]} if shared else {
+                "ok": False, "error": "file_not_found"}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -226,6 +264,22 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": False, "error": "invalid_auth"}
         return {"ok": True}
+
+    def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """conversations.history (top-level messages up to ``latest``, newest first) or
+        .replies (the thread of ``ts``, oldest first), from ``messages``."""
+        channel = str(args.get("channel"))
+        here = sorted(((ts, m) for (c, ts), m in self.messages.items() if c == channel),
+                      key=lambda item: float(item[0]))
+        if method == "conversations.replies":
+            root = str(args.get("ts"))
+            root = str(self.messages.get((channel, root), {}).get("thread_ts") or root)
+            return [m for ts, m in here if ts == root or m.get("thread_ts") == root]
+        latest = float(args.get("latest") or "inf")
+        inclusive = str(args.get("inclusive")).lower() in ("1", "true")
+        top = [m for ts, m in here if m.get("thread_ts") in (None, ts)
+               and (float(ts) < latest or (inclusive and float(ts) == latest))]
+        return list(reversed(top))[: int(args.get("limit") or 100)]
 
     @staticmethod
     def channel_id(channel: str) -> str:
@@ -258,10 +312,15 @@ class FakeSlack:
                 if parsed.path.startswith("/respond/"):
                     method = "response_url"
                 length = int(self.headers.get("Content-Length") or 0)
+                if parsed.path.startswith("/files-pri/"):
+                    self._download(parsed.path)
+                    return
                 if parsed.path.startswith("/upload/"):
                     data = self.rfile.read(length)
                     fake._record("upload", {"path": parsed.path, "bytes": len(data),
-                                            "png": data[:8] == b"\x89PNG\r\n\x1a\n"}, None, True)
+                                            "png": data[:8] == b"\x89PNG\r\n\x1a\n",
+                                            "sha256": hashlib.sha256(data).hexdigest()},
+                                 None, True)
                     self.send_response(200)
                     self.send_header("Content-Length", "2")
                     self.end_headers()
@@ -284,6 +343,30 @@ class FakeSlack:
                 self.send_header("Content-Length", str(len(data)))
                 for key, value in headers.items():
                     self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _download(self, path: str) -> None:
+                """url_private: the file with the bot token (files:read); without it, Slack's
+                sign-in page (HTML, 200)."""
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                status, headers, body = fake._answer("files.download", {"path": path})
+                file_id = path.split("/")[2].rsplit("-", 1)[-1]
+                shared = fake.files.get(file_id)
+                ok = status == 200 and bool(shared) and token.startswith("xoxb-") and \
+                    "files:read" in fake.scopes
+                fake._record("files.download", {"path": path}, token or None, ok)
+                if status != 200:
+                    data, kind = b"<html>Server Error</html>", "text/html"
+                elif shared is None:
+                    status, data, kind = 404, b"Not Found", "text/plain"
+                elif not ok:
+                    data, kind = b"<html>Sign in to Slack</html>", "text/html; charset=utf-8"
+                else:
+                    data, kind = shared[1], str(shared[0].get("mimetype"))
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 

@@ -38,6 +38,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.lookupByEmail": ("users:read.email",),
     "usergroups.list": ("usergroups:read",),
     "usergroups.users.list": ("usergroups:read",),
+    "files.info": ("files:read",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "files.upload": ("files:write",),
@@ -47,6 +48,24 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "views.push": (),
     "views.publish": (),
 }
+
+# Bot events and the scope each needs (docs.slack.dev/reference/events): a subscription's
+# ``message.channels`` arrives as event type ``message`` (with ``channel_type``).
+EVENT_SCOPES: dict[str, tuple[str, ...]] = {
+    "app_home_opened": (),
+    "message.channels": ("channels:history",),
+    "message.groups": ("groups:history",),
+    "message.im": ("im:history",),
+    "message.mpim": ("mpim:history",),
+    "reaction_added": ("reactions:read",),
+    "reaction_removed": ("reactions:read",),
+}
+
+
+def event_type(subscription: str) -> str:
+    """The event type a bot event subscription delivers (``message.im`` → ``message``)."""
+    return subscription.split(".", 1)[0]
+
 
 # Called with the app-level token (xapp-…, connections:write), never the bot token.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})

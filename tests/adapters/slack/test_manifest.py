@@ -23,7 +23,14 @@ from bot.adapters.slack.platform import EVENTS_PATH
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.scopes import METHOD_SCOPES, WIDENING, granted_scopes, manifest
+from tests.adapters.slack.scopes import (
+    EVENT_SCOPES,
+    METHOD_SCOPES,
+    WIDENING,
+    event_type,
+    granted_scopes,
+    manifest,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_ENV = "CROSSDESK_SLACK_MANIFEST_SCHEMA"
@@ -249,7 +256,8 @@ def test_manifest_names_the_listeners_and_the_events_path(slack: SlackDesk) -> N
     features, settings = data["features"], data["settings"]
     assert {c["command"] for c in features["slash_commands"]} == code["command"]
     assert {s["callback_id"] for s in features["shortcuts"]} == code["shortcut"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == code["event"]
+    assert {event_type(e) for e in settings["event_subscriptions"]["bot_events"]} == \
+        code["event"]
     assert features["app_home"]["home_tab_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
     urls = [c["url"] for c in features["slash_commands"]]
@@ -317,6 +325,9 @@ def test_manifest_grants_exactly_the_scopes_the_code_needs() -> None:
     if data["features"].get("slash_commands") or data["features"].get("shortcuts"):
         needed.add("commands")  # Slack refuses slash commands and shortcuts without it
     needed |= {scope for scope, method in WIDENING.items() if method in methods}
+    for event in data["settings"]["event_subscriptions"]["bot_events"]:
+        assert event in EVENT_SCOPES, f"add {event}'s scopes to tests/adapters/slack/scopes.py"
+        needed |= set(EVENT_SCOPES[event])
     assert granted == needed, (f"not needed: {sorted(granted - needed)}; "
                                f"missing: {sorted(needed - granted)}")
 

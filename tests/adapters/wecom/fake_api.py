@@ -85,10 +85,28 @@ def too_long(body: dict[str, Any] | None, markdown_limit: int = MARKDOWN_BYTES
     return None
 
 
+def bad_card(body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """WeCom's answer (40058, invalid parameter) to a ``button_interaction`` card outside its
+    documented limits (模板卡片消息): 1-6 buttons, a key of at most 1024 bytes, a task id of
+    at most 128 bytes of letters, digits and ``_-@``."""
+    card = (body or {}).get("template_card")
+    if not isinstance(card, dict) or card.get("card_type") != "button_interaction":
+        return None
+    buttons = card.get("button_list") or []
+    task_id = str(card.get("task_id") or "")
+    if not 1 <= len(buttons) <= 6:
+        return {"errcode": 40058, "errmsg": "template_card.button_list size must be 1-6"}
+    if any(len(str(b.get("key", "")).encode()) > 1024 for b in buttons):
+        return {"errcode": 40058, "errmsg": "template_card.button_list.key exceed 1024 bytes"}
+    if not task_id or len(task_id.encode()) > 128 or re.search(r"[^A-Za-z0-9_\-@]", task_id):
+        return {"errcode": 40058, "errmsg": "template_card.task_id invalid"}
+    return None
+
+
 @dataclass
 class FakeWeCom:
     """gettoken, message/send, appchat/create, appchat/send, message/update_template_card,
-    media/upload, user/get, department/list, user/list and a group robot webhook, on
+    media/upload, media/get, user/get, department/list, user/list and a group robot webhook, on
     127.0.0.1; as strict as WeCom about byte limits and chats the app did not create."""
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -101,6 +119,7 @@ class FakeWeCom:
     token_lifetime: int = 7200  # gettoken's expires_in
     invalid_users: set[str] = field(default_factory=set)  # outside the app's visible range
     http_errors: dict[str, list[int]] = field(default_factory=dict)  # path → HTTP statuses
+    served: dict[str, Upload] = field(default_factory=dict)  # media/get: MediaId → the file
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -140,6 +159,15 @@ class FakeWeCom:
                     self.send_response(status)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    return
+                if path == "media/get":
+                    status, headers, data = fake.media_get(Call(self.command, path, query, body))
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
                     return
                 reply = fake.answer(Call(self.command, path, query, body, files=files or {}))
                 data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
@@ -225,6 +253,11 @@ class FakeWeCom:
             return {"errcode": self.token_refused, "errmsg": "access_token expired"}
         if call.path in ("message/send", "appchat/send") and (refused := too_long(call.body)):
             return refused
+        if call.path == "message/send" and (refused := bad_card(call.body)):
+            return refused
+        if call.path in ("message/send", "appchat/send") and (unknown := self._unknown_media(
+                call.body)):
+            return unknown
         if call.path == "message/send" and (unreachable := self._all_invalid(call.body)):
             return unreachable
         if call.path == "message/send":
@@ -251,6 +284,48 @@ class FakeWeCom:
         if call.path == "user/list":
             return {"errcode": 0, "errmsg": "ok", "userlist": self._members(call.query)}
         return {"errcode": 404, "errmsg": f"no such API in the stand-in: {call.path}"}
+
+    def serve(self, media_id: str, data: bytes, content_type: str, filename: str) -> None:
+        """What a person sent in the app chat: media/get gives it for ``media_id``."""
+        with self._lock:
+            self.served[media_id] = Upload(filename, content_type, data)
+
+    def media_get(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+        """media/get (GET, access_token, media_id): the file with its Content-Type and
+        Content-disposition, or WeCom's JSON error instead: 40007 for an unknown or expired
+        MediaId (temporary media lives three days), 41001/42001 for the token."""
+        def error(code: int, message: str) -> tuple[int, dict[str, str], bytes]:
+            body = json.dumps({"errcode": code, "errmsg": message}).encode("utf-8")
+            return 200, {"Content-Type": "application/json; charset=utf-8"}, body
+
+        with self._lock:
+            self.calls.append(call)
+            queued = self.failures.get(call.path)
+            failure = queued.pop(0) if queued else None
+            media = self.served.get(call.query.get("media_id", ""))
+        if failure is not None:
+            return error(int(failure["errcode"]), str(failure["errmsg"]))
+        if not call.query.get("access_token", "").startswith("TOKEN-"):
+            return error(41001, "access_token missing")
+        if self.token_refused is not None:
+            return error(self.token_refused, "access_token expired")
+        if media is None:
+            return error(40007, "invalid media_id")
+        call.ok = True
+        return 200, {"Content-Type": media.content_type,
+                     "Content-disposition": f'attachment; filename="{media.filename}"'}, \
+            media.data
+
+    def _unknown_media(self, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        """40007 for an image, voice, video or file message whose media_id was never
+        uploaded (media/upload) here."""
+        kind = str((body or {}).get("msgtype"))
+        if kind not in ("image", "voice", "video", "file"):
+            return None
+        media_id = str(((body or {}).get(kind) or {}).get("media_id", ""))
+        with self._lock:
+            known = {m.media_id for m in self.media}
+        return None if media_id in known else {"errcode": 40007, "errmsg": "invalid media_id"}
 
     def _all_invalid(self, body: dict[str, Any] | None) -> dict[str, Any] | None:
         """81013 when every recipient is outside the app's visible range (message/send)."""

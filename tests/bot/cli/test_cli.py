@@ -244,6 +244,12 @@ def test_demo_tells_the_story_and_leaves_nothing_behind(tmp_path):
     assert "[to carol] 提醒" in out and "升级至您（第 1 级）" in out
     assert "[to bob] 谢谢您，张伟 Bob Zhang！您帮助了 李华 Henry Li" in out
     assert "[reply] 感谢您为 FIN-1 评 5 分！" in out
+    # The conversation: Bob's reply in the thread reaches Henry, Carol's internal note does
+    # not, and Henry's plain answer in his chat goes to his request.
+    assert "[to henry] 张伟 Bob Zhang 回复了您的请求 FIN-1（出租车去客户现场 86元）：" \
+           "收到，我核对一下金额" in out
+    assert "直接报销" not in "".join(line for line in out.splitlines() if line.startswith("[to"))
+    assert "李华 Henry Li 已回复 FIN-1（出租车去客户现场 86元）：发票已上传到共享盘" in out
     # IT-1 in English, from opening to a rating, with a polite refusal on the way.
     assert "[reply] Opened IT-1" in out
     refusal = "Only members of IT may resolve IT-1 (ask 孙磊 Dave Sun). Nothing was changed."

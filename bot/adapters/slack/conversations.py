@@ -1,0 +1,173 @@
+"""Message events → the conversation: a reply in a request's desk thread, a reply under the
+bot's direct message about a request, or a plain direct message to the bot.
+
+Ignored on purpose: the bot's own messages and any other bot's (``bot_id``: no loops),
+edits and deletions (``message_changed``, ``message_deleted``: what was said stands, as in
+the request's history), channel joins and other subtypes, messages in channels outside a
+request's thread, and group DMs. Retries are run once: the ``event_id`` is the delivery key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.readable import readable
+from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.sender import CHANNEL_ID_RE
+from bot.adapters.slack.threads import is_ts
+from handlers.inbound import IncomingFile
+from handlers.messages import Reply
+
+log = logging.getLogger(__name__)
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
+# Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
+SPOKEN = frozenset({None, "file_share", "thread_broadcast", "me_message"})
+CHANNEL_KINDS = frozenset({"channel", "group"})
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message that belongs to the conversation: who, what, where, and how it relates."""
+
+    user: str
+    text: str
+    channel: str
+    thread_ts: str | None  # the thread it was posted in (None: top level)
+    files: tuple[IncomingFile, ...]
+    fields: dict[str, Any]  # the Inbound's thread_of / reply_about / conversation
+    direct: bool  # in the person's DM with the bot
+
+
+def spoken(event: dict[str, Any], bot_user: str | None) -> bool:
+    """True for a person's own message (not a bot's, not an edit, deletion or join)."""
+    if event.get("bot_id") or event.get("subtype") not in SPOKEN:
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user
+
+
+def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
+    """The files shared with the message (``file_share``), as the neutral description."""
+    out = []
+    for item in event.get("files") or []:
+        if not isinstance(item, dict) or not item.get("id") or item.get("mode") == "tombstone":
+            continue
+        size = item.get("size")
+        out.append(IncomingFile(
+            name=str(item.get("name") or item.get("title") or item["id"]),
+            mime=str(item.get("mimetype") or "application/octet-stream"),
+            size=int(size) if isinstance(size, int) else None,
+            source=f"slack:{item['id']}"))
+    return tuple(out)
+
+
+def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
+                root_ts: str) -> str | None:
+    """The request whose desk thread starts at ``root_ts`` in ``channel`` (its desk's)."""
+    info = lookups.thread_request(root_ts)
+    if info is None:
+        return None
+    configured = config.channels.get(info.department, "")
+    known = configured if CHANNEL_ID_RE.match(configured) else lookups.channel_id(configured)
+    return info.ref if known in (None, channel) else None
+
+
+class Conversations:
+    """Turns message events into deliveries on the inbound path, and shows the answers."""
+
+    def __init__(self, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
+        self.deps = deps
+        self.lookups = lookups
+        self.config = config
+
+    def said(self, event: dict[str, Any], client: WebClient) -> Said | None:
+        """What the message says to the desk, or None when it is none of its business."""
+        kind = event.get("channel_type")
+        channel = str(event.get("channel") or "")
+        ts = str(event.get("ts") or "")
+        thread = event.get("thread_ts")
+        thread_ts = str(thread) if is_ts(thread) and thread != ts else None
+        fields: dict[str, Any]
+        if kind == "im":
+            about = None
+            if thread_ts:
+                actor = self.deps.actor(str(event["user"]))
+                about = self.lookups.dm_request(actor.person_id, thread_ts)
+            fields = {"reply_about": about} if about else {"conversation": True}
+        elif kind in CHANNEL_KINDS and thread_ts:
+            ref = desk_thread(self.lookups, self.config, channel, thread_ts)
+            if ref is None:
+                return None
+            fields = {"thread_of": ref}
+        else:
+            return None
+        text = readable(str(event.get("text") or ""), lambda uid: self._name(client, uid))
+        return Said(str(event["user"]), text.strip(), channel, thread_ts, files_of(event),
+                    fields, kind == "im")
+
+    def _name(self, client: WebClient, user_id: str) -> str | None:
+        """A mentioned user's name: known to the desk, else Slack's profile."""
+        name = self.lookups.slack_name(user_id)
+        if name:
+            return name
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+        except SLACK_ERRORS:
+            return None
+        profile = user.get("profile") or {}
+        found = profile.get("real_name") or profile.get("display_name") or user.get("name")
+        return str(found) if found else None
+
+    def handle(self, event: dict[str, Any], event_id: str | None, client: WebClient,
+               bot_user: str | None) -> None:
+        """Run one message through the desk (once per ``event_id``) and show the answer."""
+        if not spoken(event, bot_user):
+            return
+        said = self.said(event, client)
+        if said is None or not (said.text or said.files):
+            return
+        fields = {**said.fields, "files": said.files} if said.files else said.fields
+
+        def show(reply: Reply) -> None:
+            self.show(client, said, reply)
+
+        reply = self.deps.run(said.user, None, said.text, event_id, late=show, fields=fields)
+        if reply is not None:
+            self.deps.later(lambda: show(reply))
+
+    def show(self, client: WebClient, said: Said, reply: Reply) -> None:
+        """The answer: in the DM (in its thread) for a direct message; in a channel only a
+        refusal, to the speaker alone. A repeated delivery shows nothing again."""
+        if reply.repeat or not reply.messages:
+            return
+        text, blocks = reply_payload(reply)
+        try:
+            if said.direct:
+                client.chat_postMessage(channel=said.channel, text=text, blocks=blocks,
+                                        thread_ts=said.thread_ts, unfurl_links=False)
+            elif not reply.ok:
+                client.chat_postEphemeral(channel=said.channel, user=said.user, text=text,
+                                          blocks=blocks, thread_ts=said.thread_ts)
+        except SLACK_ERRORS as exc:
+            log.warning("could not answer a message of %s: %s", said.user, exc)
+
+
+def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
+    """Listen to every message event (channels, private channels, DMs): Bolt answers 200 to
+    all of them, also those deliberately ignored."""
+    conversations = Conversations(deps, lookups, config)
+
+    @bolt.event("message")
+    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient,
+                   context: BoltContext) -> None:
+        """A message someone posted where the bot listens."""
+        conversations.handle(event, body.get("event_id"), client, context.bot_user_id)

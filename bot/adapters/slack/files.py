@@ -1,0 +1,85 @@
+"""Files on Slack: fetching a shared file (``files.info``, then
+its ``url_private`` with the bot token; scope ``files:read``) and passing one on
+(``files_upload_v2`` into the request's thread or the person's DM)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.runtime.dispatch import DeliveryError
+from bot.runtime.file_fetch import Downloaded
+
+TIMEOUT = 30.0
+GONE = frozenset({"file_not_found", "file_deleted", "access_denied"})  # files.info: for good
+
+
+class SlackFiles:
+    """Downloads with the bot token (never sent anywhere but Slack's file host)."""
+
+    def __init__(self, client: WebClient, http: httpx.Client | None = None) -> None:
+        self.client = client
+        self.http = http or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+
+    def download(self, file_id: str, limit: int) -> Downloaded:
+        """The file's bytes (at most ``limit`` + 1: a larger one is refused by its size).
+        Slack's refusals for good (the file is gone) are permanent; 5xx, 429 and network
+        trouble are retried."""
+        info = self._info(file_id)
+        url = str(info.get("url_private_download") or info.get("url_private") or "")
+        if not url:
+            raise DeliveryError(f"slack: file {file_id} has no download URL", permanent=True,
+                                code="slack:no_url")
+        size = info.get("size") if isinstance(info.get("size"), int) else None
+        mime = str(info.get("mimetype") or "") or None
+        name = str(info.get("name") or "") or None
+        if size is not None and size > limit:
+            return Downloaded(b"", mime, name, size)  # refused by its size, never fetched
+        data = self._get(url, limit)
+        return Downloaded(data, mime, name, size)
+
+    def _info(self, file_id: str) -> dict[str, Any]:
+        try:
+            response = self.client.files_info(file=file_id)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if hasattr(exc.response, "get") else None
+            status = getattr(exc.response, "status_code", None)
+            if error in GONE:
+                raise DeliveryError(f"slack: files.info {file_id}: {error}", permanent=True,
+                                    code=f"slack:{error}") from exc
+            wait = 60.0 if status == 429 else None
+            raise DeliveryError(f"slack: files.info {file_id}: {error or status}",
+                                retry_after=wait) from exc
+        except (SlackClientError, OSError) as exc:
+            raise DeliveryError(f"slack: files.info {file_id} unreachable: {exc}") from exc
+        file = response.get("file")
+        return dict(file) if isinstance(file, dict) else {}
+
+    def _get(self, url: str, limit: int) -> bytes:
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        try:
+            with self.http.stream("GET", url, headers=headers) as response:
+                if response.status_code in (404, 410):
+                    raise DeliveryError(f"slack: file download answered {response.status_code}",
+                                        permanent=True, code=f"slack:http_{response.status_code}")
+                if response.status_code != 200:
+                    raise DeliveryError(f"slack: file download answered {response.status_code}")
+                if response.headers.get("content-type", "").startswith("text/html"):
+                    # Slack's sign-in page: the token was not accepted for this file
+                    raise DeliveryError("slack: file download answered a sign-in page "
+                                        "(is files:read granted?)")
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > limit:
+                        break
+                return bytes(data[:limit + 1])
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"slack: file download failed: {type(exc).__name__}") from exc
+
+    def close(self) -> None:
+        """Close the download connections."""
+        self.http.close()

@@ -1,0 +1,176 @@
+"""Reactions: an emoji on a request's thread root runs the desk's action (``[slack] reactions``,
+by default 👀 acknowledge, ✅ resolve, which asks for the note), and 🎫 on any message offers
+the request form from it, like the message shortcut.
+
+A reaction carries no trigger id, so what needs a modal is offered as a button, to the
+reactor alone (an ephemeral message; the bot is in the channel, or no event came). The
+permissions are the command's: a refused reaction gets an ephemeral word and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.adapters.slack import form as form_mod
+from bot.adapters.slack.blocks import plain, reply_payload
+from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.conversations import desk_thread
+from bot.adapters.slack.dedupe import claim_event
+from bot.adapters.slack.entities import decode
+from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.runtime import SlackDeps
+from handlers.i18n import t
+from handlers.inbound import Inbound
+from handlers.messages import Message, Reply
+
+log = logging.getLogger(__name__)
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
+FORM_ACTION = "crossdesk_form_from_message"
+VALUE_LIMIT = 2000  # a button's value
+# Actions run at once; the others ask for their text first (the request's own button).
+AT_ONCE = {"ack": "/request ack {ref}", "assign_me": "/request assign {ref} me",
+           "resume": "/request resume {ref}"}
+
+
+class Reactions:
+    """Turns ``reaction_added`` events into desk actions and form offers."""
+
+    def __init__(self, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
+        self.deps = deps
+        self.lookups = lookups
+        self.config = config
+
+    def handle(self, event: dict[str, Any], event_id: str | None, client: WebClient,
+               bot_user: str | None) -> None:
+        """One reaction someone added (the bot's own and those on files are ignored)."""
+        item = event.get("item") or {}
+        user = str(event.get("user") or "")
+        if not user or user == bot_user or item.get("type") != "message":
+            return
+        name = str(event.get("reaction") or "").split("::")[0]  # without a skin tone
+        channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
+        if name == self.config.form_reaction:
+            if event_id is None or claim_event(self.deps.app.desk.engine, self.deps.app.clock,
+                                               event_id):
+                self.deps.later(lambda: self.offer_form(client, user, channel, ts))
+            return
+        action = self.config.reactions.get(name)
+        if action is None:
+            return
+        ref = desk_thread(self.lookups, self.config, channel, ts)
+        if ref is not None:
+            self.act(client, user, channel, ref, action, event_id)
+
+    def act(self, client: WebClient, user: str, channel: str, ref: str, action: str,
+            event_id: str | None) -> None:
+        """Run the action as the reactor, or offer its button when it needs text."""
+        def refused(reply: Reply) -> None:
+            if not reply.ok and not reply.repeat:
+                self._ephemeral(client, channel, user, reply)
+
+        if action in AT_ONCE:
+            reply = self.deps.run(user, None, AT_ONCE[action].format(ref=ref), event_id,
+                                  late=refused)
+            if reply is not None:
+                self.deps.later(lambda: refused(reply))
+            return
+        if event_id is not None and not claim_event(self.deps.app.desk.engine,
+                                                    self.deps.app.clock, event_id):
+            return
+        self.deps.later(lambda: self.ask(client, user, channel, ref, action))
+
+    def ask(self, client: WebClient, user: str, channel: str, ref: str, action: str) -> None:
+        """Offer the request's own button for ``action`` (it opens the modal for the text),
+        when the reactor may press it now; else say that nothing changed."""
+        shown = self.deps.app.run(self._inbound(user, f"/request show {ref}"))
+        locale = self.deps.people.locale_of(user, self.deps.app.settings.policy.locale)
+        if not shown.ok:
+            self._ephemeral(client, channel, user, shown)
+            return
+        button = next((b for m in shown.messages for b in m.buttons if b.action == action),
+                      None)
+        if button is None:
+            text = t(locale, "slack.reaction.not_now", ref=ref,
+                     action=t(locale, f"button.{action}"))
+            message = Message(text=text, locale=locale, kind="error")
+        else:
+            message = Message(text=t(locale, "slack.reaction.ask", ref=ref, action=button.label),
+                              locale=locale, buttons=(button,))
+        self._ephemeral(client, channel, user, Reply((message,), ok=button is not None))
+
+    def offer_form(self, client: WebClient, user: str, channel: str, ts: str) -> None:
+        """Offer the reactor a button that opens the request form from the message."""
+        locale = self.deps.actor(user).locale
+        text = self._text_of(client, channel, ts)
+        link = ""
+        try:
+            link = str(client.chat_getPermalink(channel=channel, message_ts=ts)
+                       .get("permalink") or "")
+        except SLACK_ERRORS as exc:
+            log.info("no permalink for the reacted message: %s", exc)
+        room = min(form_mod.DETAILS_LIMIT, VALUE_LIMIT) - len(link) - 1
+        details = f"{text[:max(0, room)]}\n{link}".strip()
+        button = {"type": "button", "action_id": FORM_ACTION, "style": "primary",
+                  "text": plain(t(locale, "slack.reaction.form.button")), "value": details}
+        prompt = t(locale, "slack.reaction.form")
+        blocks: list[dict[str, Any]] = [
+            {"type": "section", "text": {"type": "plain_text", "text": prompt}},
+            {"type": "actions", "elements": [button]}]
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=prompt, blocks=blocks)
+        except SLACK_ERRORS as exc:
+            log.warning("could not offer the form to %s: %s", user, exc)
+
+    @staticmethod
+    def _text_of(client: WebClient, channel: str, ts: str) -> str:
+        """The reacted message's text as typed (top level, else in a thread)."""
+        try:
+            found = client.conversations_history(channel=channel, latest=ts, inclusive=True,
+                                                 limit=1).get("messages") or []
+            found = [m for m in found if m.get("ts") == ts] or [
+                m for m in client.conversations_replies(channel=channel, ts=ts)
+                .get("messages") or [] if m.get("ts") == ts]
+        except SLACK_ERRORS as exc:
+            log.info("could not read the reacted message: %s", exc)
+            return ""
+        return decode(str(found[0].get("text") or "")) if found else ""
+
+    def _inbound(self, user: str, text: str) -> Inbound:
+        return Inbound(platform="slack", person_id=self.deps.actor(user).person_id, text=text)
+
+    @staticmethod
+    def _ephemeral(client: WebClient, channel: str, user: str, reply: Reply) -> None:
+        text, blocks = reply_payload(reply)
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+        except SLACK_ERRORS as exc:
+            log.warning("could not answer the reaction of %s: %s", user, exc)
+
+
+def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
+    """Wire ``reaction_added`` and the form button a 🎫 offers."""
+    reactions = Reactions(deps, lookups, config)
+
+    @bolt.event("reaction_added")
+    def on_reaction(body: dict[str, Any], event: dict[str, Any], client: WebClient,
+                    context: BoltContext) -> None:
+        """An emoji someone put on a message."""
+        reactions.handle(event, body.get("event_id"), client, context.bot_user_id)
+
+    @bolt.action(FORM_ACTION)
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open the request form with the message's text and link."""
+        ack()
+        actor = deps.actor(body["user"]["id"])
+        details = str(body["actions"][0].get("value") or "")
+        view = form_mod.new_request_view(deps.catalog, actor.locale,
+                                         form_mod.Form(details=details))
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SLACK_ERRORS as exc:
+            log.warning("could not open the form from a reaction: %s", exc)

@@ -1,0 +1,49 @@
+"""One console transcript line → the neutral ``Inbound`` it stands for.
+
+``alice> text`` is alice typing to the bot; ``bob@FIN-1> text`` is bob replying in FIN-1's
+desk thread; ``henry@dm> text`` a plain message in henry's DM (app chat);
+``henry@dm:FIN-1> text`` a reply in the DM thread about FIN-1. In those, ``[file
+path/to/x.pdf]`` anywhere in the text shares that file (read from the path if it exists,
+else a few placeholder bytes)."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from handlers.inbound import Inbound, IncomingFile
+
+FILE_RE = re.compile(r"\[file\s+([^\]]+?)\s*\]")
+REF_RE = re.compile(r"^[A-Za-z]{2,4}-\d{1,9}$")
+
+
+def shared_file(path: str) -> IncomingFile:
+    """The file at ``path`` as an ``IncomingFile`` (source ``console:<path>``)."""
+    found = Path(path).expanduser()
+    data = found.read_bytes() if found.is_file() else f"placeholder for {path}\n".encode()
+    mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    return IncomingFile(name=found.name, mime=mime, size=len(data), source=f"console:{path}",
+                        data=data)
+
+
+def said(speaker: str, text: str) -> Inbound | None:
+    """The delivery a line stands for; None when the speaker part is malformed."""
+    who, _, where = speaker.partition("@")
+    if not who or " " in speaker:
+        return None
+    if not where:  # typed to the bot: the text as it is
+        return Inbound(platform="console", person_id=who, text=text.replace("\\n", "\n").strip())
+    files = tuple(shared_file(p) for p in FILE_RE.findall(text))
+    body = FILE_RE.sub("", text).replace("\\n", "\n").strip()
+    base = Inbound(platform="console", person_id=who, text=body, files=files)
+    place, _, ref = where.partition(":")
+    if place.lower() == "dm" and not ref:
+        return replace(base, conversation=True)
+    if place.lower() == "dm" and REF_RE.match(ref):
+        return replace(base, reply_about=ref.upper())
+    if REF_RE.match(where):
+        return replace(base, thread_of=where.upper())
+    return None
+

@@ -1,0 +1,195 @@
+"""The conversation around a request: replies in the desk's thread, replies in a person's DM
+or app chat, internal notes, and plain messages held until their author picks a request.
+
+Rules (``handle``): a reply in a request's desk thread by a desk member is a comment to the
+requester (a first response) or, starting with an internal marker (``//``, ``(internal)``,
+``（内部）``), an internal note the requester never sees; by the requester it is a comment to
+the desk (not posted back into the thread); by anyone else it is only recorded. A reply about
+a request in the DM is ``/request comment REF text``. A plain message goes to the author's one
+open request; with several the bot asks which (the message is held in the database until a
+button runs ``/request add REF N``); with none the caller shows the help."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict
+from typing import Any
+
+from handlers import attachments
+from handlers import lifecycle as lc
+from handlers.context import Ctx, Refusal
+from handlers.excerpt import excerpt
+from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, Invalid, parse
+from handlers.inbound import Inbound, IncomingFile
+from handlers.messages import Button, Message, Reply
+from handlers.requests import add_comment
+from handlers.router import Router
+from storage import held, request_store
+from storage.models import Request
+
+# A reply in the desk's thread that starts with one of these stays inside the desk.
+INTERNAL_MARKERS = ("//", "(internal)", "（内部）", "(内部)")
+MAX_CHOICES = 6        # WeCom's card holds six buttons; Slack shows them in one row
+CHOICE_LABEL = 40      # characters of "FIN-12 title" on a choice button
+FILES_MARK = "📎"
+
+
+def is_internal(text: str) -> bool:
+    """True when ``text`` starts with an internal-note marker."""
+    return text.lstrip().lower().startswith(INTERNAL_MARKERS)
+
+
+def without_marker(text: str) -> str:
+    """The note without its internal marker."""
+    body = text.lstrip()
+    for marker in INTERNAL_MARKERS:
+        if body.lower().startswith(marker):
+            return body[len(marker):].strip()
+    return body.strip()
+
+
+def applies(inbound: Inbound, ctx: Ctx) -> bool:
+    """True when ``inbound`` is part of a conversation rather than a command: it came in a
+    thread, a DM thread or a plain chat, and is no command. In a thread only an explicit
+    command (``/request …``, ``提单 …``, ``/ack FIN-1``) runs as one; in a plain chat any
+    text that reads as a command does (``列表``, ``ack FIN-1``)."""
+    if not (inbound.thread_of or inbound.reply_about or inbound.conversation):
+        return False
+    text = inbound.text.strip()
+    if not text:
+        return bool(inbound.files)
+    threaded = bool(inbound.thread_of or inbound.reply_about)
+    if threaded and is_internal(text):
+        return True
+    parsed = parse(text, ctx.desk.catalog)
+    if isinstance(parsed, Invalid) and parsed.key == "not_a_command":
+        return True  # "/tmp/x is there" too: no command of ours
+    first = text.split()[0].lower()
+    if first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES:
+        return False
+    if threaded:
+        return True
+    return isinstance(parsed, Invalid) and " " in text  # a lone "ack" gets its hint
+
+
+def handle(ctx: Ctx, inbound: Inbound) -> Reply | None:
+    """Run one conversation message; None when a plain message has no open request to go to
+    (the caller answers with the help)."""
+    text, files = inbound.text.strip(), inbound.files
+    if inbound.thread_of:
+        return thread_reply(ctx, inbound.thread_of, text, files)
+    if inbound.reply_about:
+        return dm_reply(ctx, lc.load(ctx, inbound.reply_about), text, files)
+    rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
+    if total == 0:
+        return None
+    if total == 1:
+        return dm_reply(ctx, lc.load(ctx, rows[0].ref), text, files)
+    return _ask(ctx, inbound, rows, total)
+
+
+def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...]) -> Reply:
+    """A message in the request's desk thread."""
+    request = request_store.by_ref(ctx.session, ref, lock=True)
+    if request is None:
+        raise Refusal("err.not_found", ref=ref)
+    staff = ctx.desk.is_staff(ctx.actor.id, request.department)
+    requester = ctx.actor.id == request.requester_id
+    department = ctx.dept_label(request.department)
+    if staff and not requester and is_internal(text):
+        lc.transition(ctx, request, None, "internal_note", note=_body(without_marker(text), files))
+        lines = _attach(ctx, request, files, internal=True)
+        return _said(ctx, request, "conv.internal_noted", lines)
+    if not (staff or requester):
+        lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
+        return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
+                     department=department)
+    add_comment(ctx, request, _body(text, files), "thread_reply", in_thread=False,
+                tell=bool(text))
+    lines = _attach(ctx, request, files)
+    if requester:
+        return _said(ctx, request, "conv.to_desk", lines, department=department)
+    return _said(ctx, request, "conv.sent_to_requester", lines,
+                 requester=ctx.name(request.requester_id))
+
+
+def dm_reply(ctx: Ctx, request: Request, text: str, files: tuple[IncomingFile, ...]) -> Reply:
+    """A message in the person's DM or app chat about ``request``: a comment, as typed with
+    ``/request comment``."""
+    add_comment(ctx, request, _body(text, files), "dm_reply", tell=bool(text))
+    return _said(ctx, request, "reply.commented", _attach(ctx, request, files, in_thread=False))
+
+
+def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:
+    """Hold the message and ask which request it is about, one button per open request."""
+    row = held.hold(ctx.session, ctx.actor.id, inbound.platform, inbound.text.strip(),
+                    [file_to_dict(f) for f in inbound.files], ctx.now)
+    shown = excerpt(_body(row.text, inbound.files), 120)
+    text = ctx.say("conv.choose", n=total, text=shown, held=row.id)
+    if total > len(rows):
+        text += "\n" + ctx.say("conv.choose.more", shown=len(rows), n=total)
+    buttons = tuple(Button(label=excerpt(f"{r.ref} {r.title}", CHOICE_LABEL),
+                           command=f"/request add {r.ref} {row.id}", action="add")
+                    for r in rows)
+    return Reply((Message(text=text, locale=ctx.locale, buttons=buttons, kind="choose_request",
+                          extra={"held": row.id}),))
+
+
+def add(ctx: Ctx, cmd: Command) -> Reply:
+    """``/request add REF N``: the held message N (the actor's) becomes a comment on REF,
+    once; a second click says where it went."""
+    assert cmd.number is not None
+    row = held.get(ctx.session, cmd.number, lock=True)
+    if row is None or row.person_id != ctx.actor.id:
+        raise Refusal("err.held_not_found", held=cmd.number)
+    if row.attached_ref is not None:
+        return _said(ctx, None, "conv.already_added", ref=row.attached_ref)
+    request = lc.load(ctx, cmd.ref)
+    if not held.claim(ctx.session, row.id or 0, request.ref, ctx.now):
+        return _said(ctx, None, "conv.already_added", ref=request.ref)
+    files = tuple(file_of_dict(f) for f in row.files)
+    return dm_reply(ctx, request, row.text, files)
+
+
+def _body(text: str, files: tuple[IncomingFile, ...]) -> str:
+    """What the comment says: the text, or with no text the files' names."""
+    if text or not files:
+        return text
+    return f"{FILES_MARK} " + ", ".join(f.name for f in files)
+
+
+def _attach(ctx: Ctx, request: Request, files: tuple[IncomingFile, ...], *,
+            internal: bool = False, in_thread: bool = True) -> list[str]:
+    """Hand shared files to the attachment store, once the request is known: one line per
+    file for the answer."""
+    if not files:
+        return []
+    return attachments.attach(ctx, request, files, internal=internal, in_thread=in_thread)
+
+
+def _said(ctx: Ctx, request: Request | None, key: str, lines: list[str] | None = None,
+          **params: object) -> Reply:
+    ref = request.ref if request else None
+    text = "\n".join([ctx.say(key, **({"ref": ref} if ref else {}), **params), *(lines or [])])
+    return Reply((Message(text=text, locale=ctx.locale, request_ref=ref, kind="conversation"),),
+                 queued=ctx.queued, request_ref=ref)
+
+
+def file_to_dict(file: IncomingFile) -> dict[str, Any]:
+    """A shared file as JSON for a held message (its bytes base64)."""
+    data = asdict(file)
+    data["data"] = base64.b64encode(file.data).decode() if file.data is not None else None
+    return data
+
+
+def file_of_dict(data: dict[str, Any]) -> IncomingFile:
+    """A held file back as an ``IncomingFile``."""
+    raw = data.get("data")
+    return IncomingFile(name=str(data["name"]), mime=str(data["mime"]), size=data.get("size"),
+                        source=str(data["source"]),
+                        data=base64.b64decode(raw) if raw is not None else None)
+
+
+def register(router: Router) -> None:
+    """Wire ``add`` (a held message to a request)."""
+    router.add("add", add)

@@ -1,0 +1,120 @@
+"""Files through the real Bolt app and the Slack stand-in: a file shared in a DM or a desk
+thread is fetched (files.info, then url_private with the bot token), kept, and uploaded to
+the other side (files_upload_v2 into the request's thread or the requester's DM); a failed
+download is retried and shown as "fetching…" meanwhile; a file over the limit is refused
+politely and never downloaded.
+
+The ``file_share`` message shape follows Slack's event docs and slack-bolt's fixtures."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.models import Attachment
+from tests.adapters.slack.conftest import SlackDesk, text_of
+from tests.adapters.slack.fake_slack import wait_until
+from tests.adapters.slack.test_conversations import ALICE_DM, FINANCE, message, opened
+
+JPEG = b"\xff\xd8\xff\xe0" + b"receipt-pixels" * 100  # 1 KB
+PDF = b"%PDF-1.7\n" + b"form" * 100
+
+
+def shared(slack: SlackDesk, user: str, channel: str, file: dict[str, Any],
+           channel_type: str = "im", thread_ts: str | None = None) -> None:
+    """``user`` shares ``file`` (no text) in ``channel``: a ``file_share`` message event."""
+    event = message(user, "", channel, channel_type=channel_type, thread_ts=thread_ts,
+                    subtype="file_share", upload=False, display_as_bot=False, files=[file])
+    assert slack.event(event).status == 200
+
+
+def attachments(slack: SlackDesk) -> list[Attachment]:
+    with Session(slack.engine) as session:
+        return list(session.exec(select(Attachment)))
+
+
+def shown(slack: SlackDesk, user: str) -> str:
+    return text_of(slack.ask(user, "show FIN-1"))
+
+
+def test_a_requesters_file_in_the_dm_reaches_the_desk_thread(slack: SlackDesk) -> None:
+    root = opened(slack)
+    file = slack.fake.share_file("F0INVOICE1", "invoice.jpg", "image/jpeg", JPEG, "U0ALICE")
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    assert "invoice.jpg (fetching…)" in shown(slack, "U0ALICE")
+    slack.drain()
+    (download,) = slack.fake.calls_to("files.download")
+    assert download["_ok"], "fetched with the bot token"
+    (complete,) = slack.fake.calls_to("files.completeUploadExternal")
+    assert (complete["channel_id"], complete["thread_ts"]) == (FINANCE, root)
+    (upload,) = slack.fake.calls_to("upload")
+    assert upload["sha256"] == hashlib.sha256(JPEG).hexdigest(), "the same bytes arrive"
+    notices = [p for p in slack.fake.posted(FINANCE)
+               if p.get("thread_ts") == root and "📎 invoice.jpg (1 KB)" in p["text"]]
+    assert len(notices) == 1, "its notice, once, in the request's thread"
+    assert "Files: 📎 invoice.jpg (1 KB)" in shown(slack, "U0ALICE")
+    assert "📎 invoice.jpg (1 KB)" in shown(slack, "U0BOB")
+
+
+def test_a_desk_members_file_in_the_thread_reaches_the_requesters_dm(
+        slack: SlackDesk) -> None:
+    root = opened(slack)
+    file = slack.fake.share_file("F0FORM0001", "form.pdf", "application/pdf", PDF, "U0BOB")
+    shared(slack, "U0BOB", FINANCE, file, channel_type="channel", thread_ts=root)
+    slack.drain()
+    (complete,) = slack.fake.calls_to("files.completeUploadExternal")
+    assert complete["channel_id"] == ALICE_DM
+    (upload,) = slack.fake.calls_to("upload")
+    assert upload["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert [p for p in slack.fake.posted(ALICE_DM) if "📎 form.pdf" in p["text"]]
+    assert not [c for c in slack.fake.calls_to("files.completeUploadExternal")
+                if c["channel_id"] == FINANCE], "not posted back into the thread it came from"
+
+
+def test_a_failed_download_is_retried_and_shown_as_fetching_meanwhile(
+        slack: SlackDesk) -> None:
+    opened(slack)
+    file = slack.fake.share_file("F0INVOICE2", "invoice.jpg", "image/jpeg", JPEG, "U0ALICE")
+    slack.fake.fail("files.download", 502, times=2)
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    slack.deliver()
+    assert "invoice.jpg (fetching…)" in shown(slack, "U0ALICE")
+    assert not slack.fake.calls_to("files.completeUploadExternal")
+    slack.drain()
+    downloads = slack.fake.calls_to("files.download")
+    assert [d["_ok"] for d in downloads] == [False, False, True]
+    assert len(slack.fake.calls_to("files.completeUploadExternal")) == 1
+    (row,) = attachments(slack)
+    assert row.state == "stored" and row.size == len(JPEG)
+
+
+def test_a_file_over_the_limit_is_refused_saying_the_limit_and_never_downloaded(
+        slack: SlackDesk) -> None:
+    opened(slack)
+    desk = slack.platform.deps.app.desk
+    desk.files = dataclasses.replace(desk.files, max_bytes=512)
+    file = slack.fake.share_file("F0INVOICE3", "invoice.jpg", "image/jpeg", JPEG, "U0ALICE")
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    slack.drain()
+    limit = ("invoice.jpg was not attached: it is 1 KB, and the desk keeps files up to 512 B. "
+             "Please send a smaller file, or a link to it.")
+    wait_until(lambda: [p for p in slack.fake.posted(ALICE_DM) if limit in p["text"]], 5.0,
+               "the answer in the DM")
+    assert not attachments(slack) and not slack.fake.calls_to("files.download")
+    assert not slack.fake.calls_to("files.completeUploadExternal")
+
+
+def test_a_file_gone_from_slack_is_marked_failed_and_its_sharer_told(slack: SlackDesk) -> None:
+    opened(slack)
+    file = slack.fake.share_file("F0INVOICE4", "invoice.jpg", "image/jpeg", JPEG, "U0ALICE")
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    del slack.fake.files["F0INVOICE4"]  # deleted before the bot fetched it
+    slack.drain()
+    (row,) = attachments(slack)
+    assert row.state == "failed" and "file_not_found" in (row.failed_reason or "")
+    assert "invoice.jpg (failed: the platform no longer has it" in shown(slack, "U0ALICE")
+    told = [p["text"] for p in slack.fake.posted(ALICE_DM) if "could not be attached" in p["text"]]
+    assert len(told) == 1 and "Please send it again" in told[0]
