@@ -121,6 +121,19 @@ class _Validator:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, key, message))
 
+    def _key(self, where: str, value: str, longest: int, seen: set[str], example: str,
+             what: str, among: str = "") -> None:
+        """A department's or service's key: short enough for the database, well formed,
+        unique."""
+        if len(value) > longest:
+            self.problem(where, f"is {len(value)} characters; the database keeps at most "
+                         f"{longest}: use a shorter one")
+        elif not KEY_RE.match(value):
+            self.problem(where, f"{value!r} is not a valid key; use lowercase letters, digits "
+                         f"and dashes, {example}")
+        elif value in seen:
+            self.problem(where, f"duplicate {what} {value!r}{among}; keys must be unique")
+
     def settings(self) -> Settings:
         self.raw = checks.shapes(self.raw, self.problem)
         bot = self._table(self.raw, "bot")
@@ -311,15 +324,8 @@ class _Validator:
         for i, d in enumerate(raw_deps):
             key = f"departments[{i}]"
             dkey = str(d.get("key", ""))
-            if len(dkey) > checks.KEY_MAX:
-                self.problem(f"{key}.key", f"is {len(dkey)} characters; the database keeps at "
-                             f"most {checks.KEY_MAX}: use a shorter one")
-            elif not KEY_RE.match(dkey):
-                self.problem(f"{key}.key", f"{dkey!r} is not a valid key; use lowercase letters, "
-                             "digits and dashes, e.g. \"finance\"")
-            elif dkey in dep_keys:
-                self.problem(f"{key}.key", f"duplicate department key {dkey!r}; keys must be "
-                             "unique")
+            self._key(f"{key}.key", dkey, checks.KEY_MAX, dep_keys, "e.g. \"finance\"",
+                      "department key")
             dep_keys.add(dkey)
             prefix = str(d.get("prefix", ""))
             if not PREFIX_RE.match(prefix):
@@ -389,14 +395,8 @@ class _Validator:
         for j, c in enumerate(cats):
             ckey = f"{key}.categories[{j}]"
             k = str(c.get("key", ""))
-            if len(k) > checks.CATEGORY_MAX:
-                self.problem(f"{ckey}.key", f"is {len(k)} characters; the database keeps at "
-                             f"most {checks.CATEGORY_MAX}: use a shorter one")
-            elif not KEY_RE.match(k):
-                self.problem(f"{ckey}.key", f"{k!r} is not a valid key; e.g. \"reimbursement\"")
-            elif k in cat_keys:
-                self.problem(f"{ckey}.key", f"duplicate service key {k!r} in this department; "
-                             "keys must be unique")
+            self._key(f"{ckey}.key", k, checks.CATEGORY_MAX, cat_keys,
+                      "e.g. \"reimbursement\"", "service key", " in this department")
             cat_keys.add(k)
             aliases = self._strings(c, "aliases", ckey)
             named = [("key", k), ("name", c.get("name", "")),

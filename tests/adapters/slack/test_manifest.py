@@ -34,7 +34,10 @@ from tests.adapters.slack.scopes import (
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_ENV = "CROSSDESK_SLACK_MANIFEST_SCHEMA"
-SCHEMA_PATH = Path(os.environ.get(SCHEMA_ENV) or "/work/shared/slack-manifest.schema.json")
+# beside the checkout, in the steering repository's shared/ folder (fetched files are kept
+# there, never committed here)
+SCHEMA_PATH = Path(os.environ.get(SCHEMA_ENV)
+                   or ROOT.parent / "shared" / "slack-manifest.schema.json")
 SCHEMA_MISSING = (f"Slack's manifest schema is not here: save schemas/manifest.schema.1.0.0.json "
                   f"of github.com/slackapi/manifest-schema as {SCHEMA_PATH} (or point "
                   f"{SCHEMA_ENV} at it)")
