@@ -58,11 +58,7 @@ class Lookups:
     def request(self, ref: str) -> RequestInfo | None:
         """A request's title, department, thread, state and owner as committed."""
         with Session(self.engine) as session:
-            row = request_store.by_ref(session, ref)
-            if row is None:
-                return None
-            return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
-                               row.state, row.assignee_id)
+            return _info(request_store.by_ref(session, ref))
 
     def posted(self, request_id: int, platform_ref: str) -> Message | None:
         """The message delivered as ``platform_ref`` (e.g. a thread root), from the outbox."""
@@ -75,12 +71,8 @@ class Lookups:
     def thread_request(self, thread_ts: str) -> RequestInfo | None:
         """The request whose desk thread starts at ``thread_ts`` (its root's ts)."""
         with Session(self.engine) as session:
-            row = session.exec(select(Request).where(col(Request.thread_ref) == thread_ts)
-                               .limit(1)).first()
-            if row is None:
-                return None
-            return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
-                               row.state, row.assignee_id)
+            return _info(session.exec(select(Request).where(col(Request.thread_ref) == thread_ts)
+                                      .limit(1)).first())
 
     def dm_request(self, person_id: str, ts: str) -> str | None:
         """The request a direct message to ``person_id`` delivered as ``ts`` was about."""
@@ -104,3 +96,11 @@ class Lookups:
     def close(self) -> None:
         """Release the reader's connections."""
         self.engine.dispose()
+
+
+def _info(row: Request | None) -> RequestInfo | None:
+    """What the adapter needs of a request row, read while its session is open."""
+    if row is None:
+        return None
+    return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
+                       row.state, row.assignee_id)
