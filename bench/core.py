@@ -534,22 +534,24 @@ def _page_ok(reply_text: str, page: int, pages: int, total: int) -> bool:
     return [int(n) for n in re.findall(r"\d+", last)] == [page, pages, total]
 
 
-def print_table(all_results: list[Results]) -> None:
-    """The figures beside their targets."""
+def print_table(all_results: list[Results], footer: str | None = None,
+                metric_width: int = 34) -> None:
+    """The figures beside their targets, then each run's problems and ``footer``."""
     print("\n=== summary ===")
-    header = f"{'backend':<11} {'metric':<34} {'figure':>10} {'target':>10}  result"
+    header = f"{'backend':<11} {'metric':<{metric_width}} {'figure':>10} {'target':>10}  result"
     print(header)
     print("-" * len(header))
     for res in all_results:
         for line in res.lines:
             target = f"<= {line.target_ms:.0f} ms" if line.target_ms is not None else "-"
-            print(f"{line.backend:<11} {line.metric:<34} {line.figure_ms:>7.2f} ms "
+            print(f"{line.backend:<11} {line.metric:<{metric_width}} {line.figure_ms:>7.2f} ms "
                   f"{target:>10}  {line.verdict()}")
     for res in all_results:
         for problem in res.problems:
             print(f"PROBLEM [{res.backend}]: {problem}")
-    print("(open target applies to SQLite; PostgreSQL opens are shown for information. "
-          f"Queue figures exclude {WARMUP} warm-up calls.)")
+    print(footer if footer is not None else (
+        "(open target applies to SQLite; PostgreSQL opens are shown for information. "
+        f"Queue figures exclude {WARMUP} warm-up calls.)"))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -60,6 +60,16 @@ def rss_mb(pid: int) -> float:
     return math.nan
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) ``pid`` used so far, from /proc/<pid>/stat; nan when gone. A
+    figure per command that other work on the machine barely moves, unlike wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return math.nan
+
+
 def mark(ok: bool) -> str:
     """PASS or MISS."""
     return "PASS" if ok else "MISS"
@@ -69,7 +79,7 @@ def mark(ok: bool) -> str:
 
 
 def sqlite_url(path: Path) -> str:
-    """A fresh SQLite file (serve migrates it when it starts)."""
+    """A fresh SQLite file (serve migrates it when it starts: ``--upgrade``)."""
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     return f"sqlite:///{path}"
@@ -137,7 +147,7 @@ class Serve:
         self.log_file = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "--config", str(config),
-             "--database-url", database_url],
+             "--database-url", database_url, "--upgrade"],
             cwd=ROOT, env={**os.environ, **env}, stdout=self.log_file,
             stderr=subprocess.STDOUT)
         self.exit_status: int | None = None

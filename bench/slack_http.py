@@ -58,6 +58,7 @@ from serve_rig import (  # noqa: E402 - after the path set-up above
     Load,
     Serve,
     StandIn,
+    cpu_seconds,
     free_port,
     http_post,
     mark,
@@ -116,8 +117,9 @@ class Commands:
 
         settings = config_mod.load(ROOT / "config.example.toml")
         self.users = [p.slack for p in settings.catalog.people if p.slack]
-        self.services = [(d.key, c.key) for d in settings.catalog.departments
-                         for c in d.categories]
+        self.services = [(d.key, c.key) for d in settings.catalog.departments  # opened as
+                         for c in d.categories  # typed: no required field, no approval
+                         if not any(f.required for f in c.fields) and c.approval is None]
         self.respond_base = respond_base
 
     def body(self, n: int, user: str | None = None) -> str:
@@ -201,6 +203,7 @@ class Round:
     single: Phase
     burst: Phase
     rss_mb: float
+    cpu_ms: float  # serve's CPU per burst command
     lost: int
     doubled: int
     refused: int
@@ -213,6 +216,7 @@ class Round:
 @dataclass
 class BareRound:
     burst: Phase
+    cpu_ms: float
 
 
 def late_answers(stand_in: StandIn) -> dict[int, dict[str, Any]]:
@@ -244,8 +248,10 @@ def run_crossdesk(url: str, args: argparse.Namespace, tmp: Path, label: str) -> 
         run_load(serve.port, [WARM_BASE + i for i in range(WARMUP)], commands.wire(), 10)
         single_load = run_load(serve.port, [SINGLE_BASE + i for i in range(args.single)],
                                commands.wire(SINGLE_USER), 1, args.single_pause)
+        cpu = cpu_seconds(serve.pid)
         burst_load = run_load(serve.port, list(range(args.requests)), commands.wire(),
                               args.clients)
+        cpu = (cpu_seconds(serve.pid) - cpu) / args.requests * 1000
         rss = rss_mb(serve.pid)
         late = wait_late(stand_in, burst_load)
         single = judge(single_load, late)
@@ -264,7 +270,7 @@ def run_crossdesk(url: str, args: argparse.Namespace, tmp: Path, label: str) -> 
     problems = serve.problems()
     if problems or serve.exit_status:
         serve.keep_log("slack_http")
-    return Round(single, burst, rss, lost, doubled, len(refused), refused_stored, api_calls,
+    return Round(single, burst, rss, cpu, lost, doubled, len(refused), refused_stored, api_calls,
                  problems, serve.exit_status)
 
 
@@ -339,10 +345,12 @@ def run_bare(url: str, args: argparse.Namespace) -> BareRound:
                 time.sleep(0.1)
         commands = Commands(stand_in.base)
         run_load(port, [WARM_BASE + i for i in range(WARMUP)], commands.wire(), 10)
+        cpu = cpu_seconds(child.pid)
         load = run_load(port, list(range(args.requests)), commands.wire(), args.clients)
+        cpu = (cpu_seconds(child.pid) - cpu) / args.requests * 1000
         burst = judge(load, {})
         burst.said["connection failures"] += load.failures
-        return BareRound(burst)
+        return BareRound(burst, cpu)
     finally:
         child.terminate()
         child.join(10)
@@ -414,6 +422,10 @@ def report(backend: str, rounds: list[Round], bare: list[BareRound],
     for ok, text in checks:
         missed += not ok
         print(f"  {backend:<11}{text} {mark(ok)}")
+    print(f"  {backend:<11}CPU per burst command: serve "
+          f"{med([r.cpu_ms for r in rounds]):.2f} ms, bare Bolt + insert "
+          f"{med([b.cpu_ms for b in bare]):.2f} ms (wall figures move with other work on "
+          "the machine; these barely do) info")
     errors = said["error"] + said["lost"] + said["connection failures"] + single_said["error"]
     print(f"  {backend:<11}error answers {errors}, still-working acks "
           f"{said['working'] + single_said['working']} info")

@@ -67,10 +67,10 @@ def signed(body: str, content_type: str) -> dict[str, str]:
 
 
 def slash(base: str) -> bytes:
-    """Alice's ``/request finance reimbursement …``."""
+    """Alice's ``/request finance cash-advance …``."""
     body = urlencode({"team_id": "T0ACME", "channel_id": "C0GENERAL", "user_id": REQUESTER,
                       "user_name": "alice", "command": "/request",
-                      "text": "finance reimbursement taxi to the client 86",
+                      "text": "finance cash-advance taxi to the client 86",
                       "api_app_id": "A0DESK", "response_url": f"{base}/respond/0",
                       "trigger_id": uuid.uuid4().hex})
     return http_post("/slack/events", body.encode(),

@@ -12,9 +12,10 @@ What is measured. For SQLite (a temp file) and PostgreSQL (``--pg-url``, databas
 own: gettoken, message/send answering errcode 0 with a msgid, user/get, …; it records every
 message/send with its arrival time), the scheduler and the dispatcher running as in production.
 Callbacks are encrypted with wechatpy's WeChatCrypto as WeCom does (and as
-tests/adapters/wecom/conftest.py does): a text message ``/request finance reimbursement taxi
-86 #n`` with a unique MsgId. serve runs and commits the command before its 200; the answer is
-an outbox row sent through message/send right after the response. The *answer time* is from
+tests/adapters/wecom/conftest.py does): a text message ``/request finance cost-accounting
+taxi 86 #n`` (a service without form fields: opened as typed) with a unique MsgId. serve
+runs and commits the command before its 200; the answer is an outbox row sent through
+message/send right after the response. The *answer time* is from
 sending the POST to that message/send (the text "已提交 FIN-n …") arriving at the stand-in.
 
 * warm-up: ``/request help`` from each sender (registers them through user/get), not timed;
@@ -63,6 +64,7 @@ from serve_rig import (  # noqa: E402 - after the path set-up above
     Serve,
     StandIn,
     count_titles,
+    cpu_seconds,
     http_post,
     mark,
     percentile,
@@ -115,7 +117,7 @@ class Messages:
         self.msg_id: dict[int, int] = {}
 
     def make(self, numbers: list[int], user: str | None = None,
-             text: str = "/request finance reimbursement taxi 86 #{n}") -> dict[int, bytes]:
+             text: str = "/request finance cost-accounting taxi 86 #{n}") -> dict[int, bytes]:
         """The wire bytes of each message (a fresh nonce and timestamp each)."""
         out = {}
         for n in numbers:
@@ -176,6 +178,7 @@ class Round:
     single: Phase
     burst: Phase
     rss_mb: float
+    cpu_ms: float  # serve's CPU per burst message, its answer's delivery included
     lost: int
     doubled: int
     refused: int
@@ -280,8 +283,12 @@ def run_round(url: str, args: argparse.Namespace, tmp: Path, label: str) -> Roun
 
         burst_numbers = list(range(args.requests))
         burst_wires = messages.make(burst_numbers)
+        cpu = cpu_seconds(serve.pid)
         burst_load = run_load(serve.port, burst_numbers, burst_wires.__getitem__, args.clients)
         rss = rss_mb(serve.pid)
+        wait_answers(stand_in, {*users, SINGLE_USER}, len(warm) + args.single + args.requests,
+                     60)
+        cpu = (cpu_seconds(serve.pid) - cpu) / args.requests * 1000
 
         accepted = [n for n in burst_numbers  # a refused one was not stored: WeCom moves on
                     if burst_load.sent[n].status == 200 and not burst_load.sent[n].body.strip()]
@@ -309,7 +316,7 @@ def run_round(url: str, args: argparse.Namespace, tmp: Path, label: str) -> Roun
     if problems or serve.exit_status:
         serve.keep_log("wecom_callback")
     return Round(
-        single=single, burst=burst, rss_mb=rss,
+        single=single, burst=burst, rss_mb=rss, cpu_ms=cpu,
         lost=sum(1 for key in wanted if counts[key] == 0),
         doubled=sum(1 for key in wanted if counts[key] > 1),
         refused=len(refused), refused_stored=sum(1 for n in refused if counts[str(n)]),
@@ -393,6 +400,8 @@ def report(backend: str, rounds: list[Round], args: argparse.Namespace) -> int:
     for ok, text in checks:
         missed += not ok
         print(f"  {backend:<11}{text} {mark(ok)}")
+    print(f"  {backend:<11}serve CPU per burst message (its answer sent): "
+          f"{med([r.cpu_ms for r in rounds]):.2f} ms info")
     errors = said["error"] + said["connection failures"] + single_said["error"]
     print(f"  {backend:<11}error answers {errors}; requester's card: "
           f"{sum(r.cards_not_one for r in rounds)} MsgId(s) without exactly one info")

@@ -6,8 +6,12 @@ from handlers.router import Router
 def build_router() -> Router:
     """Every command, registered in one place."""
     from handlers import (
+        approval,
         conversation,
+        deflection,
         feedback,
+        intake,
+        negotiation,
         priority,
         requests,
         scorecard,
@@ -25,4 +29,8 @@ def build_router() -> Router:
     priority.register(router)
     scorecard.register(router)
     conversation.register(router)
+    intake.register(router)
+    deflection.register(router)
+    approval.register(router)
+    negotiation.register(router)
     return router

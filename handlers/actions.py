@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from handlers.i18n import t
 from handlers.messages import Button
+from handlers.negotiation_notices import answer_buttons, desk_buttons
 
 OPEN = ("open", "acknowledged", "in_progress", "waiting")
 
 
 def staff_actions(ref: str, state: str, assignee: str | None, locale: str,
-                  viewer: str | None = None) -> tuple[Button, ...]:
+                  viewer: str | None = None, pending: str | None = None) -> tuple[Button, ...]:
     """For the desk: Acknowledge, Assign to me, Ask requester…, Resume, Resolve… as the state
     allows (``viewer``: who looks, so that their own assignment is not offered again)."""
     out: list[Button] = []
@@ -26,12 +27,18 @@ def staff_actions(ref: str, state: str, assignee: str | None, locale: str,
     if state in OPEN:
         out.append(Button(t(locale, "button.resolve") + "…", f"/request resolve {ref} <note>",
                           "resolve"))
+    if pending == "desk" and state in OPEN:  # the requester countered: accept or propose
+        out = [*desk_buttons(ref, locale), *out]
     return tuple(out)
 
 
-def requester_actions(ref: str, state: str, locale: str) -> tuple[Button, ...]:
-    """For the requester: Confirm, Reopen…, Rate…, Cancel as the state allows."""
+def requester_actions(ref: str, state: str, locale: str,
+                      pending: str | None = None) -> tuple[Button, ...]:
+    """For the requester: Accept / Decline… / Counter… (a desk proposal waits for them),
+    Confirm, Reopen…, Rate…, Cancel as the state allows."""
     out: list[Button] = []
+    if pending == "requester" and state in OPEN:
+        out += answer_buttons(ref, locale)
     if state == "resolved":
         out.append(Button(t(locale, "button.confirm"), f"/request confirm {ref}", "confirm",
                           "primary"))
@@ -48,7 +55,9 @@ def requester_actions(ref: str, state: str, locale: str) -> tuple[Button, ...]:
 
 
 def request_actions(ref: str, state: str, assignee: str | None, locale: str, *, viewer: str,
-                    staff: bool, requester: bool) -> tuple[Button, ...]:
-    """What ``viewer`` may press on a request: the desk's buttons, the requester's, or both."""
-    shown = staff_actions(ref, state, assignee, locale, viewer) if staff else ()
-    return shown + (requester_actions(ref, state, locale) if requester else ())
+                    staff: bool, requester: bool,
+                    pending: str | None = None) -> tuple[Button, ...]:
+    """What ``viewer`` may press on a request: the desk's buttons, the requester's, or both
+    (``pending``: whom a proposal waits for, see handlers/negotiation_view.py)."""
+    shown = staff_actions(ref, state, assignee, locale, viewer, pending) if staff else ()
+    return shown + (requester_actions(ref, state, locale, pending) if requester else ())

@@ -67,15 +67,36 @@ def attach(ctx: Ctx, request: Request, incoming: Iterable[IncomingFile], *,
     return [_one(ctx, request, file, internal, in_thread) for file in incoming]
 
 
-def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
-         in_thread: bool) -> str:
-    assert request.id is not None
+def refused(desk: Desk, file: IncomingFile) -> bool:
+    """True when ``attach`` would refuse ``file`` (its type or its size, as known now)."""
+    return _check(desk, file)[3] is not None
+
+
+def refusal_text(ctx: Ctx, file: IncomingFile) -> str:
+    """Why ``file`` is refused, in the actor's language (the limit, what to send instead)."""
+    why = _check(ctx.desk, file)[3]
+    assert why is not None
+    return ctx.say(why[0], **why[1])
+
+
+def _check(desk: Desk, file: IncomingFile) -> tuple[str, str, int | None, Reason | None]:
+    """The file's clean name, type and size, and why it is refused (None: taken). A file
+    still to fetch whose type its platform did not say (a WeCom file without a title) is
+    judged by its type once fetched (``fetched``)."""
     mime = (file.mime or GENERIC).split(";", 1)[0].strip().lower()
     name = clean_name(file.name, mime)
     size = len(file.data) if file.data is not None else file.size
-    refused = _refusal(ctx.desk, name, mime, size)
-    if refused:
-        return ctx.say(refused[0], **refused[1])
+    unknown = file.data is None and mime == GENERIC
+    why = _refusal(desk, name, mime, size, check_type=not unknown)
+    return name, mime, size, why
+
+
+def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
+         in_thread: bool) -> str:
+    assert request.id is not None
+    name, mime, size, why = _check(ctx.desk, file)
+    if why:
+        return ctx.say(why[0], **why[1])
     platform = file.source.partition(":")[0]
     row = files.add(ctx.session, Attachment(
         request_id=request.id, author_id=ctx.actor.id, name=name, mime=mime, size=size,
@@ -96,11 +117,12 @@ def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
     return ctx.say("file.fetching", file=label(name, size), ref=request.ref)
 
 
-def _refusal(desk: Desk, name: str, mime: str, size: int | None) -> Reason | None:
+def _refusal(desk: Desk, name: str, mime: str, size: int | None, *,
+             check_type: bool = True) -> Reason | None:
     """Why this file is not taken (its type, its size): a text key and its parameters;
     None when it is taken."""
     policy = desk.files
-    if not policy.allows(mime):
+    if check_type and not policy.allows(mime):
         return "file.refused_type", {"name": name, "mime": mime,
                                      "types": ", ".join(policy.types)}
     if size is not None and size > policy.max_bytes:

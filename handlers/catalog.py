@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from handlers.service_spec import ApprovalSpec, FieldSpec
+
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
 
@@ -27,6 +29,10 @@ class Category:
     first_response: timedelta
     resolution: timedelta
     confidential: bool = False  # e.g. an HR complaint: no details in channels or digests
+    fields: tuple[FieldSpec, ...] = ()  # what the service's form asks
+    instructions: str = ""  # shown when someone picks the service and in the confirmation
+    instructions_zh: str = ""
+    approval: ApprovalSpec | None = None  # None: the desk may act at once
 
     def label(self, locale: str) -> str:
         """The name in ``locale``."""
@@ -35,6 +41,23 @@ class Category:
     def words(self) -> tuple[str, ...]:
         """Every spelling that names this category."""
         return (self.key, self.name, self.name_zh, *self.aliases)
+
+    def instructions_for(self, locale: str) -> str:
+        """The service's instructions in ``locale`` (empty when it has none)."""
+        if locale.startswith("zh") and self.instructions_zh:
+            return self.instructions_zh
+        return self.instructions or self.instructions_zh
+
+    def opened_only_as_itself(self) -> bool:
+        """Whether its requests must be opened for it: it needs approval, or has a required
+        field with no default. A change of service, a transfer or a help-channel message
+        never lands a request here (it would skip the form or the approvers)."""
+        return self.approval is not None or any(
+            spec.required and spec.default is None for spec in self.fields)
+
+    def field(self, key: str) -> FieldSpec | None:
+        """The form field with this key."""
+        return next((f for f in self.fields if f.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,8 @@ class Department:
     wecom_chat: str | None = None
     after_hours_p1: bool = False  # a P1 breach reaches the leads at once, even out of hours
     gone: bool = False  # no longer in the config: a stand-in for its old requests
+    intake_channel: str | None = None  # a help channel: a new message there is a request
+    intake_service: str | None = None  # the service such a request opens with (else the first)
     _category_index: dict[str, Category] = field(default_factory=dict, compare=False,
                                                  repr=False)
 

@@ -12,10 +12,10 @@ button runs ``/request add REF N``); with none the caller shows the help."""
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
-from handlers import attachments
+from handlers import attachments, intake
 from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
@@ -24,7 +24,7 @@ from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
 from handlers.requests import add_comment
 from handlers.router import Router
-from storage import held, request_store
+from storage import form_drafts, held, request_store
 from storage.models import Request
 
 # A reply in the desk's thread that starts with one of these stays inside the desk.
@@ -53,6 +53,8 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     thread, a DM thread or a plain chat, and is no command. In a thread only an explicit
     command (``/request …``, ``提单 …``, ``/ack FIN-1``) runs as one; in a plain chat any
     text that reads as a command does (``列表``, ``ack FIN-1``)."""
+    if inbound.intake:
+        return True  # a message in a help channel: a request, or small talk
     if not (inbound.thread_of or inbound.reply_about or inbound.conversation):
         return False
     text = inbound.text.strip()
@@ -74,15 +76,34 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
 
 def handle(ctx: Ctx, inbound: Inbound) -> Reply | None:
     """Run one conversation message; None when a plain message has no open request to go to
-    (the caller answers with the help)."""
-    text, files = inbound.text.strip(), inbound.files
+    (the caller answers with the help). A shared file refused by ``[files]`` is left out
+    and its refusal (the limit, what to send instead) is told to its sender."""
+    if inbound.intake:
+        return intake.handle(ctx, inbound)
+    text = inbound.text.strip()
+    files = tuple(f for f in inbound.files if not attachments.refused(ctx.desk, f))
+    refusals = [attachments.refusal_text(ctx, f) for f in inbound.files if f not in files]
+    if refusals and not text and not files:  # nothing left to say: no comment, no answer
+        return Reply((Message(text="\n".join(refusals), locale=ctx.locale, kind="conversation",
+                              extra={"refused_files": True}),))
+    reply = _route(ctx, replace(inbound, files=files), text, files)
+    if reply is None or not refusals or not reply.messages:
+        return reply
+    first = reply.messages[0]
+    told = replace(first, text="\n".join([first.text, *refusals]),
+                   extra={**first.extra, "refused_files": True})
+    return replace(reply, messages=(told, *reply.messages[1:]))
+
+
+def _route(ctx: Ctx, inbound: Inbound, text: str,
+           files: tuple[IncomingFile, ...]) -> Reply | None:
     if inbound.thread_of:
         return thread_reply(ctx, inbound.thread_of, text, files)
     if inbound.reply_about:
         return dm_reply(ctx, lc.load(ctx, inbound.reply_about), text, files)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
     if total == 0:
-        return None
+        return _keep(ctx, inbound) if files else None
     if total == 1:
         return dm_reply(ctx, lc.load(ctx, rows[0].ref), text, files)
     return _ask(ctx, inbound, rows, total)
@@ -133,6 +154,47 @@ def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:
                     for r in rows)
     return Reply((Message(text=text, locale=ctx.locale, buttons=buttons, kind="choose_request",
                           extra={"held": row.id}),))
+
+
+def _keep(ctx: Ctx, inbound: Inbound) -> Reply:
+    """Files sent with no open request to go to: held (with the text) until their author
+    opens one and adds them with ``/request add REF N``."""
+    row = held.hold(ctx.session, ctx.actor.id, inbound.platform, inbound.text.strip(),
+                    [file_to_dict(f) for f in inbound.files], ctx.now)
+    names = ", ".join(attachments.clean_name(f.name, f.mime) for f in inbound.files)
+    text = ctx.say("conv.kept_files", files=excerpt(names, 120), held=row.id)
+    return Reply((Message(text=text, locale=ctx.locale, kind="conversation",
+                          extra={"held": row.id}),))
+
+
+# Commands that a file typed with them (console ``[file x]``) goes with: to the request they
+# open or name.
+FILE_COMMANDS = frozenset({"open", "comment", "wait", "resume", "resolve", "reopen"})
+
+
+def command_files(ctx: Ctx, reply: Reply, files: tuple[IncomingFile, ...]) -> Reply:
+    """Files shared with a typed command: attached to the request the command opened or named
+    (one line each in the answer); with a command that takes none, or one that failed, the
+    answer says they were not kept and how to send them."""
+    names = ", ".join(attachments.clean_name(f.name, f.mime) for f in files)
+    request = (request_store.by_ref(ctx.session, reply.request_ref)
+               if reply.ok and reply.request_ref and reply.command in FILE_COMMANDS else None)
+    draft = (form_drafts.get(ctx.session, ctx.actor.id, lock=True)
+             if reply.ok and reply.command == "open" and request is None else None)
+    if draft is not None:  # the command started a form in chat: the files wait with it
+        draft.files = [*draft.files, *(file_to_dict(f) for f in files)]
+        form_drafts.save(ctx.session, draft)
+        lines = [ctx.say("form.file_kept", files=excerpt(names, 120))]
+    elif request is None:
+        key = "conv.files_not_kept" if reply.ok else "conv.files_not_kept_failed"
+        lines = [ctx.say(key, files=excerpt(names, 120))]
+    else:
+        lines = attachments.attach(ctx, request, files)
+    if not reply.messages:
+        return replace(reply, messages=(Message(text="\n".join(lines), locale=ctx.locale),))
+    first = reply.messages[0]
+    shown = replace(first, text="\n".join([first.text, *lines]))
+    return replace(reply, messages=(shown, *reply.messages[1:]), queued=ctx.queued)
 
 
 def add(ctx: Ctx, cmd: Command) -> Reply:

@@ -9,8 +9,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from handlers import confidential
+from handlers import approval_digest, confidential, negotiation_digest
 from handlers.desk import Desk
+from handlers.negotiation_digest import Negotiated
+from storage import deflections
 from storage import digest_queries as q
 from storage.models import Request, Suggestion
 
@@ -194,12 +196,16 @@ class Digest:
     overdue: list[Request]
     suggestions: list[Suggestion]
     now: datetime
+    amounts: list[q.AmountSum] = field(default_factory=list)  # this desk's services' sums
+    deflections: dict[str, int] = field(default_factory=dict)  # service → questions answered
+    negotiated: Negotiated | None = None  # renegotiated, agreed dates met, both attainments
+    approvals: dict[str, timedelta] = field(default_factory=dict)  # service → median approval
 
     def is_quiet(self) -> bool:
         """Nothing happened and nothing is pending: no digest worth posting."""
         f = self.week
         return not (f.received or f.closed or f.open_at_end or f.stars or self.overdue
-                    or self.suggestions)
+                    or self.suggestions or self.deflections)
 
 
 def average(weeks: list[Figures]) -> Figures:
@@ -221,6 +227,11 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
     before = [tally(session, desk, *bounds(desk, monday - WEEK * k))
               for k in range(1, TREND_WEEKS + 1)]
     ideas = q.suggestions(session, start, end)
+    sums = q.amount_sums(session, start, end)
+    keys = [d.key for d in desk.catalog.departments]
+    answered = deflections.counts(session, keys, start, end)
+    agreed = negotiation_digest.figures(session, desk, start, end)
+    approved = approval_digest.figures(session, desk, start, end)
     out: dict[str, Digest] = {}
     for dep in desk.catalog.departments:
         out[dep.key] = Digest(
@@ -230,6 +241,10 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
             overdue=q.overdue(session, dep.key, now, overdue_limit),
             suggestions=[s for s in ideas if s.department == dep.key],
             now=now,
+            amounts=[a for a in sums if a.department == dep.key],
+            deflections={cat: n for (key, cat), n in answered.items() if key == dep.key},
+            negotiated=agreed.get(dep.key),
+            approvals=approved.get(dep.key, {}),
         )
     return out
 

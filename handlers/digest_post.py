@@ -9,8 +9,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from handlers import approval_digest, negotiation_digest
 from handlers.desk import Desk
-from handlers.digest import WEEK, Digest, build_all, company, week_label, week_start
+from handlers.digest import WEEK, Digest, bounds, build_all, company, week_label, week_start
 from handlers.digest_render import render, scorecard
 from handlers.i18n import normalize_locale
 from handlers.messages import Message, dept
@@ -124,7 +125,9 @@ def _post_scorecard(session: Session, desk: Desk, monday: date, now: datetime,
     if week["*"].received == week["*"].closed == week["*"].open_at_end == 0:
         return []
     message = scorecard(desk, week, previous, label, desk.policy.locale,
-                        policy.timeliness_weight)
+                        policy.timeliness_weight,
+                        negotiation_digest.figures(session, desk, *bounds(desk, monday)),
+                        approval_digest.figures(session, desk, *bounds(desk, monday)))
     target = f"channel:{admin}"
     outbox.enqueue(session, target, _with_target(message, target), now)
     return [f"scorecard:{label}"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers import confidential
+from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
 from handlers.digest import WEEK, Digest, Figures, percentile, week_label
 from handlers.i18n import join, t
 from handlers.messages import Message
+from handlers.negotiation_digest import Negotiated
 from handlers.sla import format_business_duration
 from storage.models import Request
 
@@ -104,6 +105,9 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     if f.categories:
         tops = [f"{_service(desk, k, locale)} {n}" for k, n in f.categories.most_common(3)]
         lines.append(t(locale, "digest.top_services", items=join(locale, tops)))
+    lines += digest_forms.lines(desk, d, locale)
+    lines += negotiation_digest.digest_lines(d.negotiated, locale)
+    lines += approval_digest.digest_lines(desk, d.department, d.approvals, locale)
     if f.customers:
         who = [f"{_dept_name(desk, k, locale)} {n}" for k, n in f.customers.most_common(MAX_LIST)]
         lines.append(t(locale, "digest.customers", items=join(locale, who)))
@@ -152,7 +156,9 @@ def idle(f: Figures) -> bool:
 
 
 def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures],
-              label: str, locale: str, weight: float = 0.5) -> Message:
+              label: str, locale: str, weight: float = 0.5,
+              negotiated: dict[str, Negotiated] | None = None,
+              approvals: approval_digest.Medians | None = None) -> Message:
     """One line per department, best combined score first (one decimal); the desks with
     nothing to rank are listed apart on one line."""
     rows = []
@@ -169,12 +175,14 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
     for i, (s, dep, f, trend) in enumerate(rows, 1):
         rating = f"{f.rating_avg:.1f}★" if f.rating_avg is not None else "—"
         shown = f"{s:.1f}" if s >= 0 else "—"
-        lines.append(t(locale, "scorecard.line", rank=i, department=dep.label(locale),
-                       n=f.received, first=_pct(f.first_attainment),
-                       res=_pct(f.resolution_attainment), rating=rating, score=shown,
-                       trend=trend))
+        line = t(locale, "scorecard.line", rank=i, department=dep.label(locale),
+                 n=f.received, first=_pct(f.first_attainment),
+                 res=_pct(f.resolution_attainment), rating=rating, score=shown, trend=trend)
+        extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
+        lines.append(line.rstrip() + extra if extra else line)
     if quiet:
         lines.append(t(locale, "scorecard.idle", departments=join(locale, quiet)))
+    lines += approval_digest.scorecard_lines(desk, approvals or {}, locale)
     lines.append(t(locale, "scorecard.formula", w=round(weight * 100),
                    s=round((1 - weight) * 100)))
     return Message(text="\n".join(lines), locale=locale, kind="scorecard", title=lines[0])

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
+from handlers.fields import split_pairs
 
 MAX_DETAILS = 4000
 REQUEST_PREFIXES = ("/request", "提单", "请求")
@@ -36,6 +37,17 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "priority": ("priority", "优先级"),
     "scorecard": ("scorecard", "记分卡"),
     "add": ("add", "加入"),  # a held message to the request its author picked
+    "answered": ("answered", "已解答"),  # the service's instructions answered it: withdraw
+    "service": ("service", "服务"),  # pick the request's service within its desk
+    "approve": ("approve", "批准"),  # approvals (handlers/approval.py)
+    "reject": ("reject", "驳回"),
+    "away": ("away", "休假"),
+    "back": ("back", "销假"),
+    # negotiation (handlers/negotiation.py): the desk proposes, the requester answers
+    "propose": ("propose", "提议"),
+    "accept": ("accept", "接受"),
+    "decline": ("decline", "拒绝"),
+    "counter": ("counter", "反提议"),
 }
 REPLY_WORDS = {"reply", "answer", "回复"}
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
@@ -160,8 +172,9 @@ def _parse_open(body: str, tokens: list[_Token], index: int, catalog: Catalog) -
         )
     details = _rest(body, tokens, after_cat)
     priority, raise_priority, details = _priority_marks(details)
-    if len(details) > MAX_DETAILS:
-        return Invalid("too_long", {"length": len(details), "limit": MAX_DETAILS})
+    free = split_pairs(details, cat)[1] if len(details) > MAX_DETAILS else details
+    if len(free) > MAX_DETAILS:  # the form's `key=value` pairs are not the details
+        return Invalid("too_long", {"length": len(free), "limit": MAX_DETAILS})
     return Command(
         "open",
         department=dep.key,
@@ -200,7 +213,8 @@ def _ref(tokens: list[_Token], index: int) -> str | None:
 
 
 NEEDS_TEXT = {"wait", "resolve", "reopen", "comment"}
-REF_ONLY = {"show", "ack", "resume", "confirm", "cancel"}
+REF_ONLY = {"show", "ack", "resume", "confirm", "cancel", "answered", "accept"}
+NEGOTIATE_TEXT = {"propose", "decline", "counter"}
 
 
 def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: Catalog) -> Parsed:
@@ -218,6 +232,8 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
         return _parse_queue(tokens, index, catalog)
     if sub == "suggest":
         return _parse_suggest(body, tokens, index, catalog)
+    if sub in ("away", "back"):
+        return _parse_away(sub, tokens, index)
     ref = _ref(tokens, index)
     if ref is None:
         given = tokens[index].word if index < len(tokens) else ""
@@ -225,6 +241,12 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
     rest = _rest(body, tokens, index + 1)
     if sub in REF_ONLY:
         return Command(sub, ref=ref)
+    if sub in NEGOTIATE_TEXT:  # what to type instead, in each one's own words
+        if not rest:
+            return Invalid(f"need_{sub}", {"ref": ref})
+        if len(rest) > MAX_DETAILS:
+            return Invalid("too_long", {"length": len(rest), "limit": MAX_DETAILS})
+        return Command(sub, ref=ref, text=rest)
     if sub in NEEDS_TEXT:
         if not rest:
             return Invalid("need_text", {"command": sub, "ref": ref})
@@ -253,12 +275,35 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
         return Command("priority", ref=ref, priority=wanted)
     if sub == "snooze":
         return Command("snooze", ref=ref, text=rest or "1h")
+    if sub == "service":
+        if not rest:
+            return Invalid("need_service", {"ref": ref})
+        return Command("service", ref=ref, text=rest)
+    if sub == "approve":
+        return Command("approve", ref=ref, text=rest[:MAX_DETAILS])
+    if sub == "reject":
+        if not rest:
+            return Invalid("need_reason", {"ref": ref})
+        if len(rest) > MAX_DETAILS:
+            return Invalid("too_long", {"length": len(rest), "limit": MAX_DETAILS})
+        return Command("reject", ref=ref, text=rest)
     if sub == "add":
         held = _small_int(rest.split()[0].lstrip("#")) if rest else None
         if held is None:
             return Invalid("need_held", {"ref": ref})
         return Command("add", ref=ref, number=held)
     raise AssertionError(sub)  # pragma: no cover - every subcommand is handled above
+
+
+def _parse_away(sub: str, tokens: list[_Token], index: int) -> Parsed:
+    from handlers.approval_grammar import parse_away
+
+    if sub == "back":
+        return Command("back")
+    found = parse_away([t.word for t in tokens[index:]])
+    if found is None:
+        return Invalid("need_away", {})
+    return Command("away", text=found[0], person=found[1])
 
 
 def _parse_rate(ref: str, rest: str) -> Parsed:

@@ -39,7 +39,10 @@ class Inbound:
     The conversation (``handlers.conversation``): ``thread_of`` is the request whose desk
     thread this message was posted in; ``reply_about`` the request whose bot message (a DM
     thread) it answers; ``conversation`` marks a plain message in the person's DM or app chat
-    (its request is found, or asked for); ``files`` are files shared with it."""
+    (its request is found, or asked for); ``files`` are files shared with it. ``intake`` is
+    the department whose help channel a new top-level message was posted in
+    (``handlers.intake``); ``intake_ref`` that message's platform reference: its thread
+    becomes the request's."""
 
     platform: str
     person_id: str
@@ -54,6 +57,8 @@ class Inbound:
     reply_about: str | None = None
     conversation: bool = False
     files: tuple[IncomingFile, ...] = ()
+    intake: str | None = None
+    intake_ref: str | None = None
 
     @property
     def claim_key(self) -> str | None:

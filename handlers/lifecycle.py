@@ -92,6 +92,12 @@ def require_state(
     """Refuse when the request's state does not allow ``action``."""
     if request.state in allowed:
         return
+    if request.state == "pending_approval":  # the desk cannot act before the approval
+        from storage import approvals
+
+        waiting = approvals.current_approvers(ctx.session, request.id or 0)
+        raise Refusal("err.awaiting_approval", ref=request.ref,
+                      approvers=names_list(ctx, waiting, ctx.locale))
     raise Refusal(
         "err.bad_state",
         ref=request.ref,
@@ -185,6 +191,8 @@ def start_cycle(ctx: Ctx, request: Request) -> None:
             else stand_in(request, calendar).resolution)  # a removed service: same length
     request.cycle += 1  # the request's clock start stays: the digest times it whole
     request.snoozed_until = None
+    request.original_resolution_due = None  # an agreement held for the cycle before
+    request.agreed_at = None
     if kept is None:
         set_due_times(ctx, request, ctx.now)
     else:
@@ -200,6 +208,9 @@ def end_pause(ctx: Ctx, request: Request) -> timedelta:
     request.paused_seconds += int(paused.total_seconds())
     if request.resolution_due is not None:
         request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
+    if request.original_resolution_due is not None:  # measured alike (negotiation)
+        request.original_resolution_due = calendar.add_business_time(
+            request.original_resolution_due, paused)
     request.paused_at = None
     return paused
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import field_lines, instructions
 from handlers import lifecycle as lc
 from handlers.context import Ctx, button
 from handlers.i18n import t
@@ -41,10 +42,11 @@ def new_request(ctx: Ctx, request: Request) -> None:
             home=_home(ctx, request, locale),
         )
         details = request.details if request.details != request.title else ""
+        form = field_lines.of_request(ctx.session, ctx.desk.catalog, request, locale)
         return Message(
             text=text + (f"\n{details}" if details else ""), locale=locale,
-            fields=_fields(ctx, request, locale), buttons=staff_buttons(request, locale),
-            kind="new_request", thread_root=True,
+            fields=_fields(ctx, request, locale) + form, buttons=staff_buttons(request, locale),
+            kind="new_request", thread_root=True, extra=field_lines.marker(form),
         )
 
     ctx.notify_channel(request.department, render, request)
@@ -67,7 +69,10 @@ def opened_to_requester(ctx: Ctx, request: Request) -> None:
         )
         cancel = button(locale, "button.cancel", f"/request cancel {request.ref}", "cancel",
                         "danger")
-        return Message(text=text, locale=locale, buttons=(cancel,), kind="opened")
+        form = field_lines.of_request(ctx.session, ctx.desk.catalog, request, locale)
+        text, answered = instructions.offer(ctx, request, locale, text)
+        return Message(text=text, locale=locale, fields=form, buttons=(*answered, cancel),
+                       kind="opened", extra=field_lines.marker(form))
 
     ctx.notify_person(request.requester_id, render, request)
 

@@ -31,6 +31,11 @@ class NudgePolicy:
     remind_waiting: tuple[WorkTime, ...] = (WorkTime(days=1), WorkTime(days=2))
     auto_close_waiting: WorkTime = WorkTime(days=5)
     auto_confirm: WorkTime = WorkTime(days=3)
+    proposal_reminder: WorkTime = WorkTime(days=1)  # a desk proposal unanswered: remind …
+    proposal_lapse: WorkTime = WorkTime(days=3)  # … then it lapses and the old target stands
+    proposal_rounds: int = 3  # rounds any desk member may negotiate; then a lead decides
+    approval_remind: WorkTime = WorkTime(time=timedelta(hours=4))  # an approver, after …
+    approval_escalate: WorkTime = WorkTime(days=1)  # … then their manager (company days)
 
 
 @dataclass(frozen=True)

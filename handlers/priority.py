@@ -22,11 +22,14 @@ def set_priority(ctx: Ctx, cmd: Command) -> Reply:
     old = request.priority
     request.priority = cmd.priority
     start = request.clock_started_at or request.created_at
+    agreed = request.resolution_due if request.agreed_at else None
     lc.set_due_times(ctx, request, start)
     if request.resolution_due and request.paused_seconds:
         calendar = ctx.desk.calendar_for(request.department)
         paused = timedelta(seconds=request.paused_seconds)
         request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
+    if agreed is not None:  # an agreed date stands; the original it replaced moves
+        request.original_resolution_due, request.resolution_due = request.resolution_due, agreed
     lc.transition(ctx, request, None, "priority", note=f"{old}->{cmd.priority}")
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(

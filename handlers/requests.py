@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from handlers import approval, forms, negotiation, notices, orphans
 from handlers import lifecycle as lc
-from handlers import notices, orphans
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
@@ -29,12 +29,19 @@ def _reply(ctx: Ctx, key: str, request: Request, **params: object) -> Reply:
     return Reply((message,), queued=ctx.queued, request_ref=request.ref)
 
 
-def open_request(ctx: Ctx, cmd: Command) -> Reply:
-    """Open a request to a department; its channel and the requester are told."""
+def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> Reply:
+    """Open a request to a department; its channel and the requester are told. A service
+    with a form takes its typed values from the command (or ``filled``); with a required one
+    missing nothing opens and the chat asks for it (``handlers.form_chat``)."""
     assert cmd.department and cmd.category
     dep = ctx.department(cmd.department)
     category = dep.category(cmd.category)
     assert category is not None
+    filled = filled or forms.collect(ctx, category, cmd.text)
+    if filled.missing:
+        from handlers import form_chat  # it opens the request when the form is complete
+
+        return form_chat.start(ctx, cmd, category, filled)
     priority = cmd.priority or category.priority
     if cmd.raise_priority and not cmd.priority:
         priority = lc.raise_one(priority)
@@ -50,8 +57,8 @@ def open_request(ctx: Ctx, cmd: Command) -> Reply:
         requester_department=homes[0].key if homes else None,
         priority=priority,
         state="open",
-        title=_title(cmd.text, category.name),
-        details=cmd.text,
+        title=_title(filled.details, category.name),
+        details=filled.details,
         created_at=ctx.now,
         updated_at=ctx.now,
         clock_started_at=ctx.now,
@@ -63,6 +70,9 @@ def open_request(ctx: Ctx, cmd: Command) -> Reply:
     request_store.add_event(
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
     )
+    attached = forms.store(ctx, request, filled)  # the typed values, and files for the form
+    if approval.start(ctx, request):  # after the form's values are stored: they set the steps
+        return approval.opened_reply(ctx, request, attached)
     notices.new_request(ctx, request)
     notices.opened_to_requester(ctx, request)
     text = ctx.say(
@@ -74,6 +84,7 @@ def open_request(ctx: Ctx, cmd: Command) -> Reply:
         first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),
         resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale),
     )
+    text = "\n".join([text, *attached])  # the form and instructions: in the notice
     return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
                  queued=ctx.queued, request_ref=request.ref)
 
@@ -123,6 +134,7 @@ def wait(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_state(ctx, request, ("open", "acknowledged", "in_progress"), "wait")
     lc.first_response(ctx, request)
     lc.take_if_unassigned(ctx, request)
+    negotiation.withdraw(ctx, request)  # a proposal's pause ends: the question's starts
     request.paused_at = ctx.now
     lc.transition(ctx, request, "waiting", "waiting", note=cmd.text)
     notices.question_to_requester(ctx, request, cmd.text)
@@ -158,6 +170,7 @@ def resolve(ctx: Ctx, cmd: Command) -> Reply:
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "resolve")
     lc.require_state(ctx, request, lc.OPEN_STATES, "resolve")
+    negotiation.withdraw(ctx, request)
     lc.end_pause(ctx, request)
     lc.first_response(ctx, request)
     lc.take_if_unassigned(ctx, request)
@@ -187,6 +200,8 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     fresh resolution target."""
     request = lc.load(ctx, cmd.ref)
     lc.require_requester(ctx, request, "reopen")
+    if request.state == approval.REJECTED:  # with changes: the approval starts again
+        return approval.reopen_rejected(ctx, request, cmd.text)
     lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
     request.resolved_at = None
     request.closed_at = None
@@ -201,11 +216,16 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
     """The requester withdraws the request."""
     request = lc.load(ctx, cmd.ref)
     lc.require_requester(ctx, request, "cancel")
-    lc.require_state(ctx, request, lc.OPEN_STATES, "cancel")
+    lc.require_state(ctx, request, (*lc.OPEN_STATES, approval.PENDING), "cancel")
+    negotiation.withdraw(ctx, request)
     request.paused_at = None
     request.closed_at = ctx.now
+    was_pending = request.state == approval.PENDING
     lc.transition(ctx, request, "cancelled", "cancelled")
-    notices.to_desk(ctx, request, "note.cancelled", by=ctx.name(ctx.actor.id), text="")
+    if was_pending:  # the desk never had it: its approvers are told instead
+        approval.withdrawn(ctx, request)
+    else:
+        notices.to_desk(ctx, request, "note.cancelled", by=ctx.name(ctx.actor.id), text="")
     return _reply(ctx, "reply.cancelled", request)
 
 
@@ -263,8 +283,11 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     new = ctx.department(cmd.department)
     category = (new.category(cmd.category) if cmd.category else None) or new.category(
         request.category) or new.categories[0]
-    if not _priority_chosen(ctx, request):
+    forms.refuse_moving_into(ctx, request.ref, new.key, category)
+    if not priority_chosen(ctx, request):
         request.priority = category.priority
+    negotiation.withdraw(ctx, request)
+    negotiation.forget_agreement(request)  # the new desk's own targets
     lc.end_pause(ctx, request)
     request.department = new.key
     request.category = category.key
@@ -283,7 +306,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
                   resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale))
 
 
-def _priority_chosen(ctx: Ctx, request: Request) -> bool:
+def priority_chosen(ctx: Ctx, request: Request) -> bool:
     """Whether a person set or raised the priority (at opening or with `priority`), rather
     than it being the service's default: a transfer keeps a chosen priority only."""
     current = ctx.department(request.department).category(request.category)

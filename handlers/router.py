@@ -84,13 +84,17 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
-        talk = None if inbound.not_text else _converse(ctx, inbound)
+        talk = _form(ctx, inbound)  # an answer to the form being filled comes first
+        if talk is None and not inbound.not_text:
+            talk = _converse(ctx, inbound)
         if talk is not None:
             reply = talk
         elif inbound.not_text:
             reply = _error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
         else:
             reply = _command(ctx, router, inbound.text)
+        if inbound.files and talk is None and not inbound.not_text:
+            reply = _with_files(ctx, inbound, reply)
         chat = inbound.chat or inbound.conversation
         if chat and talk is None and reply.command is None and _not_a_command(ctx, inbound.text):
             reply = _with_help(ctx, router, reply)
@@ -133,6 +137,29 @@ def _converse(ctx: Ctx, inbound: Inbound) -> Reply | None:
         return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
                        command="comment")
     return replace(reply, command="comment") if reply is not None else None
+
+
+def _form(ctx: Ctx, inbound: Inbound) -> Reply | None:
+    """The answer to a question of the person's form in chat (``handlers.form_chat``); None
+    when they have none, or typed a command."""
+    from handlers import form_chat  # it opens requests, whose module imports this one
+
+    if not form_chat.might_answer(inbound):
+        return None  # a typed command: no savepoint, no query
+    try:
+        with ctx.session.begin_nested():
+            reply = form_chat.answer(ctx, inbound)
+    except Refusal as refusal:
+        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
+                       command="form")
+    return replace(reply, command="form") if reply is not None else None
+
+
+def _with_files(ctx: Ctx, inbound: Inbound, reply: Reply) -> Reply:
+    """Files typed with a command go with the request it opened or named."""
+    from handlers import conversation
+
+    return conversation.command_files(ctx, reply, inbound.files)
 
 
 def _not_a_command(ctx: Ctx, text: str) -> bool:

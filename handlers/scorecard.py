@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from handlers import approval_digest, negotiation_digest
 from handlers.context import Ctx
-from handlers.digest import WEEK, company, week_label, week_start
+from handlers.digest import WEEK, bounds, company, week_label, week_start
 from handlers.digest_render import scorecard as render_scorecard
 from handlers.grammar import Command
 from handlers.messages import Reply
@@ -15,7 +16,10 @@ def scorecard(ctx: Ctx, cmd: Command) -> Reply:
     monday = week_start(ctx.now.astimezone(ctx.desk.policy.tz).date()) - WEEK
     week, previous = company(ctx.session, ctx.desk, monday)
     weight = ctx.desk.service.timeliness_weight
-    message = render_scorecard(ctx.desk, week, previous, week_label(monday), ctx.locale, weight)
+    agreed = negotiation_digest.figures(ctx.session, ctx.desk, *bounds(ctx.desk, monday))
+    approved = approval_digest.figures(ctx.session, ctx.desk, *bounds(ctx.desk, monday))
+    message = render_scorecard(ctx.desk, week, previous, week_label(monday), ctx.locale, weight,
+                               agreed, approved)
     return Reply((message,))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from handlers import approval_sweep, negotiation_sweep
 from handlers import lifecycle as lc
 from handlers import sweep_notices as notes
 from handlers.context import Ctx
@@ -25,7 +26,7 @@ from storage.models import Person, Rating, Request
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "crossdesk"
 SWEEP_LOCK = 0x7377_6565  # "swee": one sweeper at a time per schema on PostgreSQL
-STATE_CHANGES = ("auto_close", "auto_confirm")
+STATE_CHANGES = ("auto_close", "auto_confirm", "proposal_lapse")
 EPSILON = timedelta(microseconds=1)
 RETRY_FAILED = timedelta(hours=1)  # a request whose rules could not be worked out
 BREACHES = SQLModel.metadata.tables["breach"]
@@ -177,6 +178,8 @@ def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]],
 
 def _rules(ctx: Ctx, request: Request, ladders: dict[str, list[list[str]]]) -> list[Rule]:
     """Every rule of one request (the department's ladder computed once per sweep)."""
+    if request.state == "pending_approval":  # the approvers are nudged, not the desk
+        return list(approval_sweep.rules(ctx, request))
     policy = ctx.desk.service.nudges_for(request.department)
     if request.department not in ladders:
         ladders[request.department] = ladder(
@@ -251,6 +254,10 @@ def _act_one(ctx: Ctx, request: Request, rule: Rule, rated: set[int]) -> None:
         request.closed_at = ctx.now
         lc.transition(ctx, request, "closed", "auto_confirmed")
         notes.auto_confirmed(ctx, request, rule)
+    elif rule.kind in approval_sweep.KINDS:
+        approval_sweep.act(ctx, request, rule)
+    elif rule.kind in negotiation_sweep.KINDS:
+        negotiation_sweep.act(ctx, request, rule)
     elif rule.kind == "rate_reminder" and request.id not in rated:
         notes.rating_reminder(ctx, request, rule)
     elif rule.kind in ("remind_waiting", "thanks", "thanks_helper"):

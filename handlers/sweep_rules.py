@@ -33,6 +33,7 @@ class Rule:
     cycle: int = 0  # desk nudges: the request's reopen cycle
     department: str = ""  # desk nudges: the desk whose target it is
     urgent: bool = False  # sent at once, even outside the recipient's working hours
+    agreed: int = 0  # desk nudges: agreements on the target this cycle (negotiation)
 
     def key(self, request_id: int) -> str:
         """A unique key: the same rule is claimed once, even by concurrent sweeps. A desk
@@ -40,7 +41,8 @@ class Rule:
         due time since (a pause, a snooze, a priority change); the other rules hang on the
         moment of their event (the pause, the resolution, the close)."""
         if self.kind in DESK_NUDGES:
-            return (f"{request_id}:c{self.cycle}:{self.department}:{self.kind}:{self.target}:"
+            cycle = f"c{self.cycle}" + (f"a{self.agreed}" if self.agreed else "")
+            return (f"{request_id}:{cycle}:{self.department}:{self.kind}:{self.target}:"
                     f"{self.step}:{self.recipient}")
         stamp = int(self.due.timestamp())
         return f"{request_id}:{self.kind}:{self.target}:{stamp}:{self.step}:{self.recipient}"
@@ -81,7 +83,8 @@ def desk_rules(
     def rule(when: datetime, kind: str, step: int, recipient: str,
              urgent: bool = False) -> Rule:
         return Rule(when, kind, target, step, recipient, due, request.cycle,
-                    request.department, urgent)
+                    request.department, urgent,
+                    request.agreements if target == "resolution" else 0)
 
     yield rule(later(warn_at), "warn", 0, owner)
     yield rule(later(due), "breach", 0, owner)
@@ -141,13 +144,20 @@ def rules_for(desk: Desk, request: Request, levels: list[list[str]],
                                                category.first_response * scale * ahead)
         yield from desk_rules(desk, request, "first", request.first_response_due, warn, levels,
                               policy, calendar, now)
-    if state in ("open", "acknowledged", "in_progress") and request.resolution_due:
+    if state in ("open", "acknowledged", "in_progress") and request.resolution_due \
+            and request.paused_at is None:  # paused: a proposal waits for the requester
         # from the due time back: right after pauses, priority changes and reopens alike
         warn = calendar.subtract_business_time(request.resolution_due,
                                                category.resolution * scale * ahead)
         yield from desk_rules(desk, request, "resolution", request.resolution_due, warn, levels,
                               policy, calendar, now)
     requester = person(request.requester_id)
+    if state in DESK_STATES and request.proposed_at:  # negotiation: remind, then lapse
+        when = company.add_business_time(request.proposed_at,
+                                         policy.proposal_reminder.on(company))
+        yield Rule(when, "proposal_remind", "", 1, requester, request.proposed_at)
+        when = company.add_business_time(request.proposed_at, policy.proposal_lapse.on(company))
+        yield Rule(when, "proposal_lapse", "", 0, requester, request.proposed_at)
     if state == "waiting" and request.paused_at:
         for i, after in enumerate(policy.remind_waiting):
             when = company.add_business_time(request.paused_at, after.on(company))

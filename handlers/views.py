@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import attachments, orphans
+from handlers import approval_view, attachments, field_lines, negotiation_view, orphans
 from handlers import lifecycle as lc
 from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
+from handlers.deflection import ANSWERED_NOTE
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
@@ -58,7 +59,8 @@ def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
     """``[P3] title — state → owner · requester · due``: one request in a list."""
     state = ctx.say(f"state.{request.state}")
     due = ""
-    if request.state in lc.OPEN_STATES and request.state != "waiting":
+    if request.state in lc.OPEN_STATES and request.state != "waiting" \
+            and request.paused_at is None:  # nor while a proposal waits
         due = " · " + lc.due_text(ctx, request, request.resolution_due, ctx.locale)
     who = f" · {ctx.name(request.requester_id)}" if with_requester else ""
     owner = f" → {ctx.name(request.assignee_id)}" if request.assignee_id else ""
@@ -67,6 +69,7 @@ def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
 
 def _overdue(ctx: Ctx, request: Request) -> bool:
     return (request.state in lc.OPEN_STATES and request.state != "waiting"
+            and request.paused_at is None
             and request.resolution_due is not None and request.resolution_due < ctx.now)
 
 
@@ -107,6 +110,7 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     rows, total = request_store.queue(ctx.session, keys, page, ctx.desk.policy.page_size)
     label = ctx.say("list.sep").join(ctx.dept_label(k) for k in keys)
     gone = _orphans(ctx) if cmd.department is None and page == 1 else []
+    gone = (approval_view.coming_lines(ctx, keys) if page == 1 else []) + gone
     if total == 0 and not gone:
         return _one(ctx, ctx.say("queue.empty", department=label))
     ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
@@ -205,8 +209,12 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
     if request.details and request.details != request.title:
         lines.append(request.details)
     lines += [f"{k}: {v}" for k, v in fields]
+    lines += [f"{k}: {v}" for k, v in field_lines.of_request(ctx.session, ctx.desk.catalog,
+                                                              request, loc)]
     if request.resolution_note:
         lines.append(f"{ctx.say('field.resolution')}: {request.resolution_note}")
+    lines += approval_view.steps_lines(ctx, request)
+    lines += negotiation_view.lines(ctx, request)
     attached = attachments.listing(ctx, request)
     if attached:
         lines.append(attached)
@@ -231,6 +239,8 @@ def _note(ctx: Ctx, kind: str, note: str | None) -> str | None:
     """An event's note as people read it: names, not ids or department keys."""
     if kind == "assigned":
         return ctx.name(note)
+    if kind == "cancelled" and note == ANSWERED_NOTE:
+        return ctx.say("event.answered_by_instructions")
     route = lc.transfer_route(note) if kind == "transferred" else None
     if route:
         return " → ".join(ctx.dept_label(key) for key in route)
@@ -246,6 +256,8 @@ def _target(ctx: Ctx, request: Request, which: str) -> str:
         return ctx.local(request.resolution_due)
     if request.state == "waiting":
         return ctx.say("due.paused", when=ctx.local(request.resolution_due))
+    if request.proposed_at is not None:  # a desk proposal waits for the requester
+        return ctx.say("due.paused_proposal", when=ctx.local(request.resolution_due))
     return lc.due_text(ctx, request, request.resolution_due, ctx.locale)
 
 
@@ -253,7 +265,8 @@ def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:
     return request_actions(request.ref, request.state, request.assignee_id, ctx.locale,
                            viewer=ctx.actor.id,
                            staff=ctx.desk.is_staff(ctx.actor.id, request.department),
-                           requester=ctx.actor.id == request.requester_id)
+                           requester=ctx.actor.id == request.requester_id,
+                           pending=negotiation_view.pending_side(ctx, request))
 
 
 def register(router: Router) -> None:

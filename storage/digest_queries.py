@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.models import Rating, Request, Suggestion
+from storage.models import Rating, Request, RequestField, Suggestion
 from storage.request_store import OPEN_STATES
 
 
@@ -146,8 +147,8 @@ def _fell_due(target: str, start: datetime, end: datetime) -> Any:
     due, at = _target_columns(target)
     withdrawn = and_(at.is_(None), col(r.closed_at).is_not(None), col(r.closed_at) <= due)
     clause = and_(due >= start, due < end, ~withdrawn)
-    if target == "resolution":
-        clause = and_(clause, col(r.state) != "waiting")
+    if target == "resolution":  # paused: waiting on the requester, or a proposal waits
+        clause = and_(clause, col(r.state) != "waiting", col(r.paused_at).is_(None))
     return clause
 
 
@@ -295,7 +296,8 @@ def worst_due() -> Any:
     or its resolution while the desk is not waiting on the requester, whichever is earlier."""
     r = Request
     first = case((col(r.first_response_at).is_(None), col(r.first_response_due)))
-    resolution = case((col(r.state) != "waiting", col(r.resolution_due)))
+    resolution = case((and_(col(r.state) != "waiting", col(r.paused_at).is_(None)),
+                       col(r.resolution_due)))
     return case(
         (and_(first.is_not(None), or_(resolution.is_(None), first < resolution)), first),
         else_=resolution,
@@ -306,7 +308,8 @@ def overdue(session: Session, department: str, now: datetime, limit: int) -> lis
     """Open requests past a target now, the furthest past its deadline first."""
     r = Request
     late_first = and_(col(r.first_response_at).is_(None), col(r.first_response_due) < now)
-    late_resolution = and_(col(r.state) != "waiting", col(r.resolution_due) < now)
+    late_resolution = and_(col(r.state) != "waiting", col(r.paused_at).is_(None),
+                           col(r.resolution_due) < now)
     stmt = (
         select(r)
         .where(
@@ -328,3 +331,36 @@ def suggestions(session: Session, start: datetime, end: datetime) -> list[Sugges
         .order_by(col(Suggestion.id))
     )
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class AmountSum:
+    """The amounts of one service's requests opened in a period, per field and currency."""
+
+    department: str
+    category: str
+    key: str
+    currency: str
+    total: Decimal
+    requests: int
+
+
+UNCLAIMED_STATES = ("cancelled", "rejected")  # withdrawn or refused: no money asked for
+
+
+def amount_sums(session: Session, start: datetime, end: datetime) -> list[AmountSum]:
+    """Per (department, service, amount field, currency): the sum of the values of the
+    requests opened in [start, end), not cancelled or rejected, and how many they are."""
+    r, f = Request, RequestField
+    stmt = (select(col(r.department), col(r.category), col(f.key), col(f.currency),
+                   func.sum(f.number), func.count(func.distinct(f.request_id)))
+            .join(f, col(f.request_id) == col(r.id))
+            .where(col(r.created_at) >= start, col(r.created_at) < end,
+                   col(r.state).not_in(UNCLAIMED_STATES), col(f.type) == "amount",
+                   col(f.number).is_not(None))
+            .group_by(col(r.department), col(r.category), col(f.key), col(f.currency))
+            .order_by(col(r.department), col(r.category), col(f.key), col(f.currency)))
+    cent = Decimal("0.01")  # SQLite sums a NUMERIC column as a float: back to cents
+    return [AmountSum(dep, cat, key, currency or "", Decimal(str(total or 0)).quantize(cent),
+                      int(n))
+            for dep, cat, key, currency, total, n in _rows(session, stmt)]

@@ -1,17 +1,23 @@
-"""Alembic migrations, run from code: `crossdesk db upgrade`, `init`, serve and the tests.
+"""Alembic migrations, run from code: `crossdesk db upgrade`, `db check`, `init`, `serve
+--upgrade` and the tests.
 
 On PostgreSQL an upgrade holds an advisory lock for its whole transaction, so replicas
-starting together take turns: the first migrates, the others then find the schema current."""
+starting together take turns: the first migrates, the others then find the schema current.
+``schema_state`` tells whether a database is at this code's head, behind it (migrations to
+apply) or ahead of it (upgraded by a newer crossdesk: a rollback)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, text
 
 from storage.engine import patient
@@ -68,4 +74,81 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     """The newest revision shipped with this code."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    """The migration scripts shipped with this code (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
+@dataclass(frozen=True)
+class Step:
+    """One migration: its revision id and the name from its docstring."""
+
+    revision: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.name}"
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database stands against this code's migrations."""
+
+    current: str | None     # None: an empty database
+    head: str
+    pending: tuple[Step, ...]  # to apply, oldest first (empty when current or ahead)
+    known: bool             # False: a revision this code does not ship (a newer crossdesk's)
+
+    @property
+    def status(self) -> str:
+        """One of current, behind (run `crossdesk db upgrade`) or ahead (a rollback)."""
+        if not self.known:
+            return "ahead"
+        return "behind" if self.pending else "current"
+
+
+def steps_between(base: str | None, target: str) -> tuple[Step, ...]:
+    """The migrations after ``base`` up to and including ``target``, oldest first."""
+    scripts = _scripts()
+    found = scripts.iterate_revisions(target, base or "base")
+    return tuple(Step(s.revision, _name(s.doc)) for s in reversed(list(found)))
+
+
+def _name(doc: str) -> str:
+    """A migration's short name: its docstring's words before the colon ("attachments")."""
+    first = " ".join((doc or "").split())
+    return first.split(":", 1)[0].strip() or first
+
+
+def step(revision: str) -> Step | None:
+    """The migration ``revision`` as this code ships it, or None when it does not."""
+    try:
+        script = _scripts().get_revision(revision)
+    except CommandError:
+        return None
+    return Step(script.revision, _name(script.doc)) if script is not None else None
+
+
+def is_known(revision: str | None) -> bool:
+    """True for an empty database and for a revision this code ships."""
+    return revision is None or step(revision) is not None
+
+
+def state_of(revision: str | None) -> SchemaState:
+    """How a database at ``revision`` compares with this code."""
+    head = head_revision()
+    assert head is not None, "crossdesk ships at least one migration"
+    known = is_known(revision)
+    pending = steps_between(revision, head) if known else ()
+    return SchemaState(current=revision, head=head, pending=pending, known=known)
+
+
+def schema_state(bind: Engine | Connection) -> SchemaState:
+    """How the database behind ``bind`` compares with this code."""
+    if isinstance(bind, Engine):
+        return state_of(current_revision(bind))
+    return state_of(MigrationContext.configure(bind).get_current_revision())

@@ -3,10 +3,11 @@ deliveries seen."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Numeric, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -95,6 +96,11 @@ class Request(SQLModel, table=True):
     next_sweep_at: datetime | None = utc_column()
     swept_until: datetime | None = utc_column()
     cycle: int = 0  # reopens so far: each reopen is a fresh cycle of targets and nudges
+    # negotiation (handlers/negotiation.py): the target the first agreement replaced, …
+    original_resolution_due: datetime | None = utc_column()
+    agreed_at: datetime | None = utc_column()
+    agreements: int = 0  # agreements this cycle: each is a fresh set of desk nudges
+    proposed_at: datetime | None = utc_column()  # a desk proposal waits for the requester
 
 
 class Event(SQLModel, table=True):
@@ -311,3 +317,135 @@ class FileBlob(SQLModel, table=True):
 
     attachment_id: int = Field(foreign_key="attachment.id", primary_key=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class RequestField(SQLModel, table=True):
+    """One typed value of a request's form: a number or amount in ``number`` (with its
+    ``currency``), a date in ``day``, everything else (text, choice key, person id,
+    department key) in ``text``."""
+
+    __tablename__ = "request_field"
+    __table_args__ = (UniqueConstraint("request_id", "key", name="uq_request_field"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    key: str = Field(max_length=64)
+    type: str = Field(max_length=16)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    number: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 2)))
+    currency: str | None = Field(default=None, max_length=3)
+    day: date | None = None
+
+
+class FormDraft(SQLModel, table=True):
+    """A form being filled in chat, one question at a time: survives a restart, expires
+    politely after ``expires_at``. One per person."""
+
+    __tablename__ = "form_draft"
+    __table_args__ = (Index("ix_form_draft_expires_at", "expires_at"),)  # the sweep's expiry
+
+    person_id: str = Field(primary_key=True, max_length=64)
+    department: str = Field(max_length=64)
+    category: str = Field(max_length=64)
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
+    asking: str | None = Field(default=None, max_length=64)  # the field asked last
+    answer_to: str | None = Field(default=None, max_length=300)  # where the questions go
+    priority: str | None = Field(default=None, max_length=2)  # "!P1" typed with the request
+    raise_priority: bool = False  # "!urgent" typed with the request
+    files: list[dict[str, Any]] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    started_at: datetime = utc_column(nullable=False)
+    expires_at: datetime = utc_column(nullable=False)
+
+
+class Deflection(SQLModel, table=True):
+    """Someone read a service's instructions and said they answered the question: no request
+    was needed. The digest counts them per service."""
+
+    __tablename__ = "deflection"
+    __table_args__ = (Index("ix_deflection_at", "department", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(max_length=64)
+    category: str = Field(max_length=64)
+    person_id: str = Field(max_length=64)
+    at: datetime = utc_column(nullable=False)
+
+
+class ApprovalStepRow(SQLModel, table=True):
+    """One step of a request's approval chain in one round (a reopen with changes is a new
+    round). ``spec`` is the configured approvers ("manager", ids, "leads:<dept>");
+    ``approvers`` the person ids they resolved to when the step started. ``state``: waiting
+    (not started), pending, approved, rejected, skipped (a round that ended before it)."""
+
+    __tablename__ = "approval_step"
+    __table_args__ = (
+        UniqueConstraint("request_id", "round", "position", name="uq_approval_step"),
+        Index("ix_approval_step_request", "request_id", "round", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    round: int = 0
+    position: int = 0
+    spec: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    approvers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    mode: str = Field(default="any", max_length=8)
+    state: str = Field(default="waiting", max_length=16)
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = utc_column()
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    started_at: datetime | None = utc_column()
+    nudges: int = 0  # reminders and escalations sent for this step (bookkeeping for `show`)
+
+
+class ApprovalVote(SQLModel, table=True):
+    """One approver's decision on a step (an "all" step completes when every approver said
+    yes)."""
+
+    __tablename__ = "approval_vote"
+    __table_args__ = (UniqueConstraint("step_id", "person_id", name="uq_approval_vote"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="approval_step.id", index=True)
+    person_id: str = Field(max_length=64)
+    decision: str = Field(max_length=16)  # approved / rejected
+    at: datetime = utc_column(nullable=False)
+
+
+class Away(SQLModel, table=True):
+    """A person away until ``until``: their approvals go to ``delegate_id`` meanwhile."""
+
+    __tablename__ = "away"
+
+    person_id: str = Field(primary_key=True, max_length=64)
+    delegate_id: str = Field(max_length=64)
+    since: datetime = utc_column(nullable=False)
+    until: datetime = utc_column(nullable=False)
+
+
+class Proposal(SQLModel, table=True):
+    """A proposed solution or date for a request (``kind`` desk: from its desk; requester: a
+    counter). ``due_at`` None keeps the current target. ``state``: pending, accepted,
+    declined, countered, lapsed or withdrawn, with who decided, when and why."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (Index("ix_proposal_request", "request_id", "id"),
+                      Index("ix_proposal_decided", "department", "decided_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id")
+    department: str = Field(max_length=64)
+    cycle: int = 0
+    round: int = 1
+    proposer_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    due_at: datetime | None = utc_column()
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    overdue_since: datetime | None = utc_column()
+    state: str = Field(max_length=16)
+    created_at: datetime = utc_column(nullable=False)
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = utc_column()
+    reason: str | None = Field(default=None, sa_column=Column(Text))

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.models import DepartmentCounter, Event, Request
 
 OPEN_STATES = ("open", "acknowledged", "in_progress", "waiting")
-DONE_STATES = ("resolved", "closed", "cancelled")
+DONE_STATES = ("resolved", "closed", "cancelled", "rejected")  # rejected: by an approver
 
 
 def ensure_counters(session: Session, departments: Sequence[str]) -> None:

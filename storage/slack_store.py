@@ -20,3 +20,18 @@ def channel_id(session: Session, name: str) -> str | None:
 def remember_channel(session: Session, name: str, channel: str) -> None:
     """Keep the id Slack reported for the channel configured as ``name``."""
     put_token(session, _PREFIX + name, channel, None)
+
+
+_THREAD = "slack:thread:"
+
+
+def thread_channel(session: Session, ts: str) -> str | None:
+    """The channel of a request thread that started outside its desk's channel (a message
+    in an intake channel), if ``ts`` is one."""
+    row = session.get(PlatformToken, _THREAD + ts)
+    return row.value if row else None
+
+
+def remember_thread(session: Session, ts: str, channel: str) -> None:
+    """Keep the channel a request thread (an intake message's) lives in."""
+    put_token(session, _THREAD + ts, channel, None)

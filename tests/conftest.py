@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 
 from bot.adapters.console import ConsoleSession
@@ -25,6 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
 PG_URL = os.environ.get("CROSSDESK_TEST_DATABASE_URL")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Property tests check what is parsed, not how fast: a busy CI machine must not turn a slow
+# example into a failure (Hypothesis' default deadline is 200 ms per example).
+hypothesis_settings.register_profile("crossdesk", deadline=None)
+hypothesis_settings.load_profile("crossdesk")
 
 
 @pytest.fixture(autouse=True)

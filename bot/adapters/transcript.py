@@ -2,9 +2,11 @@
 
 ``alice> text`` is alice typing to the bot; ``bob@FIN-1> text`` is bob replying in FIN-1's
 desk thread; ``henry@dm> text`` a plain message in henry's DM (app chat);
-``henry@dm:FIN-1> text`` a reply in the DM thread about FIN-1. In those, ``[file
+``henry@dm:FIN-1> text`` a reply in the DM thread about FIN-1; ``alice@#finance-help> text`` a
+new message in a desk's help channel (its ``intake_channel``). In any line, ``[file
 path/to/x.pdf]`` anywhere in the text shares that file (read from the path if it exists,
-else a few placeholder bytes)."""
+else a few placeholder bytes): with a command it goes with the request the command opens or
+names; otherwise (``alice> [file x.pdf]``) it is a plain message in alice's DM."""
 
 from __future__ import annotations
 
@@ -33,11 +35,13 @@ def said(speaker: str, text: str) -> Inbound | None:
     who, _, where = speaker.partition("@")
     if not who or " " in speaker:
         return None
-    if not where:  # typed to the bot: the text as it is
-        return Inbound(platform="console", person_id=who, text=text.replace("\\n", "\n").strip())
     files = tuple(shared_file(p) for p in FILE_RE.findall(text))
     body = FILE_RE.sub("", text).replace("\\n", "\n").strip()
     base = Inbound(platform="console", person_id=who, text=body, files=files)
+    if not where:  # typed to the bot; with files, as in a DM: a command takes them along
+        return replace(base, conversation=True) if files else base
+    if where.startswith("#") and len(where) > 1:  # a new message in a help channel
+        return replace(base, intake=where[1:], intake_ref=None)
     place, _, ref = where.partition(":")
     if place.lower() == "dm" and not ref:
         return replace(base, conversation=True)

@@ -41,4 +41,14 @@ kevin> /request resolve IT-1 Replacement laptop is at the IT desk, data copied.
 alice> /request confirm IT-1
 @now 2026-11-24T11:20
 alice> /request rate IT-1 4 #timely the old one had my bookmarks
+# Alice needs budget codes that Finance can only open once next year's budget is set:
+# Bob proposes a feasible date, Alice accepts it, and the agreed date becomes the target
+# (the clock paused while the proposal waited for her; the original is kept for the digest).
+@now 2026-11-24T14:00
+alice> /request finance cost accounting budget codes for the trade fair
+bob> /request 受理 FIN-2
+bob> /request 提议 FIN-2 2026-12-04 next year's budget is set on the 3rd; codes open the 4th
+@now 2026-11-24T15:00
+alice> /request accept FIN-2
+alice> /request show FIN-2
 """

@@ -9,18 +9,20 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, func, select
 
-from bot.cli import progress
+from bot.cli import export_fields, progress
+from bot.cli.export_fields import FormColumns
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
 from handlers import suggestions
 from handlers.requests import COMMENT_KINDS
-from storage import migrate
+from storage import migrate, request_fields
 from storage.engine import BATCH_LIMITS, make_engine, transaction
 from storage.models import Attachment, Event, Rating, Request, Suggestion
 
@@ -82,10 +84,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
-         ) -> Iterator[dict[str, Any]]:
+def _number(value: Any) -> Any:
+    """A form's number in JSON: a plain number."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False,
+         form: FormColumns | None = None) -> Iterator[dict[str, Any]]:
     """Rows of one table as plain dicts, in id order, read in batches; anonymous suggestions
-    without their author unless ``reveal``."""
+    without their author unless ``reveal``; requests with their ``form`` columns (one query
+    per batch)."""
     model = TABLES[what]
     last = 0
     while True:
@@ -94,11 +104,16 @@ def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False
         chunk = list(session.exec(stmt.order_by(id_col).limit(batch)))
         if not chunk:
             return
+        ids = [item.id for item in chunk]  # type: ignore[attr-defined]
+        values = request_fields.of_requests(session, ids) if form else {}
         for item in chunk:
             data = item.model_dump()
             if what == "suggestions" and data.get("anonymous") and not reveal:
                 data["author_id"] = None
-            yield {k: _plain(data.get(k)) for k in model.model_fields}
+            row = {k: _plain(data.get(k)) for k in model.model_fields}
+            if form is not None:
+                row.update(form.cells(values.get(data["id"], {}).values()))
+            yield row
         last = chunk[-1].id  # type: ignore[attr-defined]
 
 
@@ -133,18 +148,19 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
         with Session(engine) as session:
             total = session.exec(select(func.count()).select_from(TABLES[what])
                                  .where(*_where(what))).one()
-            fields = list(TABLES[what].model_fields)
+            form = export_fields.plan(session, settings.catalog) if what == "requests" else None
+            fields = list(TABLES[what].model_fields) + (form.columns if form else [])
             writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
             if writer:
                 writer.writeheader()
             with progress.bar(f"Exporting {what}", total, enabled=bar_wanted) as steps:
-                for row in rows(session, what, reveal=reveal):
+                for row in rows(session, what, reveal=reveal, form=form):
                     if reveal and row.get("anonymous"):
                         shown_ids.append(int(row["id"]))
                     if writer:
                         writer.writerow({k: safe_cell(v) for k, v in row.items()})
                     else:
-                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        out.write(json.dumps(row, ensure_ascii=False, default=_number) + "\n")
                     count += 1
                     if count % BATCH == 0:
                         steps.advance(BATCH)

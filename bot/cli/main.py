@@ -1,8 +1,9 @@
-"""`crossdesk …`: demo, chat, serve, tick, init, db upgrade, check-config, digest, export,
-sync wecom, wecom create-chat."""
+"""`crossdesk …`: demo, chat, serve, tick, init, db upgrade, db check, check-config, digest,
+export, sync wecom, wecom create-chat; `--version`."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 import tempfile
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from bot.cli import db_commands
 from bot.runtime import config as config_mod
+from bot.runtime.serve_options import LOG_FORMATS
 
 if TYPE_CHECKING:
     from bot.cli.report import Report
@@ -24,11 +27,39 @@ app = typer.Typer(help="crossdesk: an internal service desk between departments.
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+# A flag wins over its environment variable, which wins over the config file.
+CONFIG_ENV = "CROSSDESK_CONFIG"
+DATABASE_ENV = "CROSSDESK_DATABASE_URL"
 ConfigOpt = Annotated[str | None, typer.Option(
-    "--config", help="Config file (default ./config.toml, else config.example.toml).")]
+    "--config", envvar=CONFIG_ENV,
+    help="Config file (default ./config.toml, else config.example.toml).")]
 DbOpt = Annotated[str | None, typer.Option(
-    "--database-url", help="Database URL; overrides bot.database_url in the config "
-    "(default sqlite:///crossdesk.db), e.g. postgresql+psycopg://user@host/db.")]
+    "--database-url", envvar=DATABASE_ENV, help="Database URL; overrides bot.database_url in "
+    "the config (default sqlite:///crossdesk.db), e.g. postgresql+psycopg://user@host/db.")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from bot.runtime.version import crossdesk_version
+
+        typer.echo(f"crossdesk {crossdesk_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version,
+        is_eager=True)] = False,
+) -> None:
+    """crossdesk: an internal service desk between departments."""
+
+
+def _check_log_format(value: str | None) -> str | None:
+    """``--log-format`` (or CROSSDESK_LOG_FORMAT) is text or json."""
+    if value is not None and value not in LOG_FORMATS:
+        raise typer.BadParameter(f"{value!r} is not a log format; use text or json")
+    return value
 
 
 def _check_now(value: str | None) -> str | None:
@@ -43,8 +74,9 @@ def _check_now(value: str | None) -> str | None:
 
 
 @contextmanager
-def _database(url: str) -> Iterator[None]:
-    """Turn a database that cannot be opened into one line and exit 1, not a traceback."""
+def _database(url: str, code: int = 1) -> Iterator[None]:
+    """Turn a database that cannot be opened into one line and exit ``code``, not a
+    traceback."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
@@ -53,8 +85,8 @@ def _database(url: str) -> Iterator[None]:
     except OperationalError as exc:
         shown = make_url(url).render_as_string(hide_password=True)
         typer.echo(f"cannot use database {shown}: {exc.orig or exc}; check --database-url "
-                   "or bot.database_url", err=True)
-        raise typer.Exit(1) from None
+                   f"({DATABASE_ENV}) or bot.database_url", err=True)
+        raise typer.Exit(code) from None
 
 
 def load_settings(config: str | None, database_url: str | None) -> config_mod.Settings:
@@ -110,31 +142,40 @@ def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
         typer.echo(f"{target} exists; left as it is")
     settings = load_settings(str(target), database_url)
     with _database(settings.database_url):
-        _upgrade(settings.database_url)
-
-
-def _upgrade(url: str) -> None:
-    from storage import migrate
-    from storage.engine import make_engine
-
-    engine = make_engine(url)
-    before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
-    after = migrate.current_revision(engine)
-    shown = engine.url.render_as_string(hide_password=True)
-    if before == after:
-        typer.echo(f"database {shown} is up to date (revision {after})")
-    else:
-        typer.echo(f"database {shown} upgraded from {before or 'empty'} to {after}")
-    engine.dispose()
+        db_commands.upgrade(settings.database_url)
 
 
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
-    """Apply Alembic migrations (a no-op when the database is current)."""
+    """Apply the migrations this version ships: says which it will apply, then what it did
+    (a no-op at head; exit 2, changing nothing, on a database a newer crossdesk upgraded)."""
     settings = load_settings(config, database_url)
     with _database(settings.database_url):
-        _upgrade(settings.database_url)
+        db_commands.upgrade(settings.database_url)
+
+
+@db_app.command("check")
+def db_check(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
+    """Is the database at this version's schema? Exit 0 at head, 1 behind (prints the command
+    to run), 2 ahead (a rollback: prints the version it needs), 3 when it cannot be reached."""
+    settings = load_settings(config, database_url)
+    with _database(settings.database_url, code=3):
+        code = db_commands.check(settings.database_url, upgrade_command(config, database_url))
+    raise typer.Exit(code)
+
+
+def upgrade_command(config: str | None, database_url: str | None) -> str:
+    """`crossdesk db upgrade` with the --config and --database-url this run was given
+    (the password hidden: give it in PGPASSWORD or the URL)."""
+    from sqlalchemy.engine import make_url
+
+    parts = ["crossdesk db upgrade"]
+    if config:
+        parts.append(f"--config {shlex.quote(config)}")
+    if database_url:
+        shown = make_url(database_url).render_as_string(hide_password=True)
+        parts.append(f"--database-url {shlex.quote(shown)}")
+    return " ".join(parts)
 
 
 @app.command()
@@ -321,16 +362,37 @@ def _write_report(result: Report, format: str, out: TextIO, locale: str) -> None
 def serve(
     config: ConfigOpt = None,
     database_url: DbOpt = None,
-    log_format: Annotated[str, typer.Option("--log-format", help="text or json.")] = "text",
+    host: Annotated[str | None, typer.Option(
+        "--host", envvar="CROSSDESK_HOST", help="Listen on this address (default [server] "
+        "host, else 127.0.0.1; 0.0.0.0 in a container).")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", envvar="CROSSDESK_PORT", min=1, max=65535,
+        help="Listen on this port (default [server] port, else 8080).")] = None,
+    log_format: Annotated[str | None, typer.Option(
+        "--log-format", envvar="CROSSDESK_LOG_FORMAT", callback=_check_log_format,
+        help="text or json (default [logging] format, else text).")] = None,
+    upgrade: Annotated[bool, typer.Option(
+        "--upgrade", help="Apply pending migrations first (replicas take turns) instead of "
+        "refusing to start on a database behind this version.")] = False,
 ) -> None:
-    """Serve the enabled chat platforms, the scheduler and the dispatcher."""
+    """Serve the enabled chat platforms, the scheduler and the dispatcher.
+
+    Refuses to start on a database behind this version (run `crossdesk db upgrade`, or pass
+    --upgrade) or ahead of it (a rollback: run the newer crossdesk)."""
     from bot.runtime import logs
     from bot.runtime.serve import ServeError, run
+    from bot.runtime.serve_options import OptionError, resolve
 
     settings = load_settings(config, database_url)
-    logs.setup("json" if log_format == "json" else "text")
     try:
-        run(settings)
+        options = resolve(settings, host, port, log_format, upgrade)
+    except OptionError as exc:
+        typer.echo(f"crossdesk serve: {exc}", err=True)
+        raise typer.Exit(1) from None
+    logs.setup(options.log_format)
+    try:
+        with _database(settings.database_url):
+            run(settings, options, command=upgrade_command(config, database_url))
     except ServeError as exc:
         typer.echo(f"crossdesk serve: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.cli.report_forms import AmountRow, amount_rows
 from bot.runtime import charts
 from handlers.desk import Desk
 from handlers.digest import Figures, compute, tally, week_start
@@ -79,6 +80,7 @@ class Report:
     rows: list[ScoreRow]
     service_map: ServiceMap
     trend: list[tuple[str, Figures]]
+    amounts: list[AmountRow] = field(default_factory=list)
 
     def label(self, key: str, locale: str) -> str:
         """A department's name (or Other) in ``locale``."""
@@ -105,7 +107,8 @@ def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
     return Report(start=start, end=end, timezone=desk.policy.timezone, weight=weight,
                   names={**names, OTHER: ("Other", "其他")}, rows=rows,
                   service_map=_service_map(session, keys, start, end),
-                  trend=charts.weekly(session, desk, week_start(last_day)))
+                  trend=charts.weekly(session, desk, week_start(last_day)),
+                  amounts=amount_rows(session, desk, start, end))
 
 
 def _service_map(session: Session, catalog: list[str], start: datetime, end: datetime
@@ -184,6 +187,13 @@ def write_text(report: Report, out: TextIO, locale: str = "en") -> None:
               for src, dst, n, rating, _ in report.service_map.pairs()]
     if not report.service_map.keys:
         lines.append("  " + _say(locale, "none"))
+    if report.amounts:
+        table = [_say(locale, "amount_columns").split("|"),
+                 *(a.cells(_zh(locale)) for a in report.amounts)]
+        widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+        lines += ["", _say(locale, "amounts")]
+        lines += ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
+                  .rstrip() for row in table]
     out.write("\n".join(lines) + "\n")
 
 

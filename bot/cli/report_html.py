@@ -61,6 +61,10 @@ def write_html(report: Report, out: TextIO, locale: str = "en") -> None:
         parts += [_table([_say(locale, "corner")] + [report.label(k, locale) for k in m.keys],
                          matrix),
                   _img(charts.heatmap_png(names, m.counts, m.ratings, locale), _say(locale, "map"))]
+    if report.amounts:  # _table escapes every cell: labels and values come from config/people
+        parts += [_tag("h2", say("amounts")),
+                  _table(_say(locale, "amount_columns").split("|"),
+                         [a.cells(_zh(locale)) for a in report.amounts])]
     head = f'<meta charset="utf-8"><title>{html.escape(_title(report, locale))}</title>'
     body = _tag("body", _tag("div", "".join(parts)))
     lang = "zh-CN" if _zh(locale) else "en"

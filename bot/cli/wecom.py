@@ -13,10 +13,12 @@ wecom_app = typer.Typer(help="WeCom (企业微信) set-up.", no_args_is_help=Tru
 def create_chat(
     department: Annotated[str, typer.Argument(help="Department key, name or alias.")],
     config: Annotated[str | None, typer.Option(
-        "--config", help="Config file (default ./config.toml, else config.example.toml).")]
+        "--config", envvar="CROSSDESK_CONFIG",
+        help="Config file (default ./config.toml, else config.example.toml).")]
     = None,
     database_url: Annotated[str | None, typer.Option(
-        "--database-url", help="Database URL; overrides bot.database_url.")] = None,
+        "--database-url", envvar="CROSSDESK_DATABASE_URL",
+        help="Database URL; overrides bot.database_url.")] = None,
 ) -> None:
     """Create the department's WeCom group chat (appchat/create) and print its chat id.
 

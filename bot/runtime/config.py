@@ -11,6 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.runtime import config_checks as checks
+from bot.runtime.config_approval import cross_check, parse_approval
+from bot.runtime.config_fields import parse_fields, parse_instructions
 from bot.runtime.config_service import parse_digest, parse_files, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
@@ -165,6 +167,9 @@ class _Validator:
         )
         digest = parse_digest(self.raw, self.problem)
         files = parse_files(self.raw, self.problem)
+        cross_check(((f"departments[{i}].categories[{j}]", c.approval)
+                     for i, d in enumerate(departments) for j, c in enumerate(d.categories)),
+                    ids, {d.key for d in departments}, self.problem)
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
         if self.problems:
@@ -382,8 +387,25 @@ class _Validator:
                 channel=channel, categories=tuple(cats), locale=loc,
                 slack_channel=d.get("slack_channel"), wecom_chat=d.get("wecom_chat"),
                 after_hours_p1=after_hours_p1,
+                intake_channel=d.get("intake_channel") or None,
+                intake_service=self._intake_service(d, key, cats),
             ))
         return out, specs
+
+    def _intake_service(self, d: dict[str, Any], key: str, cats: list[Category]) -> str | None:
+        """``intake_service``: one of the department's service keys (None: the first)."""
+        wanted = d.get("intake_service")
+        if wanted is not None and str(wanted) not in [c.key for c in cats]:
+            self.problem(f"{key}.intake_service", f"{wanted!r} is not a service of this "
+                         "department; use one of its [[departments.categories]] keys")
+            return None
+        opening = next((c for c in cats if c.key == wanted), None) if wanted is not None \
+            else (cats[0] if cats else None)
+        if d.get("intake_channel") and opening is not None and opening.opened_only_as_itself():
+            self.problem(f"{key}.intake_service", f"{opening.key!r} needs a form or approval, "
+                         "which a message in the help channel cannot give; name a service "
+                         "without required fields or approval")
+        return str(wanted) if wanted is not None else None
 
     def _categories(self, d: dict[str, Any], key: str, day: timedelta) -> list[Category]:
         out: list[Category] = []
@@ -424,10 +446,14 @@ class _Validator:
                 self.problem(f"{ckey}.confidential", "true or false (true keeps the details out "
                              "of channels, escalations and digests)")
                 confidential = True  # when in doubt, keep it private
+            fields = parse_fields(c.get("fields"), ckey, self.problem)
+            instructions, instructions_zh = parse_instructions(c, ckey, self.problem)
             out.append(Category(
                 key=k, name=str(c.get("name", k)), name_zh=str(c.get("name_zh", "")),
                 aliases=tuple(aliases), priority=priority,
                 first_response=targets[0], resolution=targets[1], confidential=confidential,
+                fields=fields, instructions=instructions, instructions_zh=instructions_zh,
+                approval=parse_approval(c.get("approval"), ckey, fields, self.problem),
             ))
         return out
 

@@ -12,9 +12,11 @@ from handlers.policy import MB, FeedbackPolicy, FilePolicy, NudgePolicy, Service
 from handlers.sla import WorkTime, parse_work_time
 
 Problem = Callable[[str, str], None]
-DURATIONS = ("repeat_every", "snooze_max", "auto_close_waiting", "auto_confirm")
+DURATIONS = ("repeat_every", "snooze_max", "auto_close_waiting", "auto_confirm",
+             "proposal_reminder", "proposal_lapse", "approval_remind", "approval_escalate")
 DURATION_LISTS = ("escalation", "remind_waiting")
-COUNT_LIMITS = {"repeat_max": 20, "escalation_depth": 10, "steps": 20}  # sweeps stay fast
+COUNT_LIMITS = {"repeat_max": 20, "escalation_depth": 10, "steps": 20,  # sweeps stay fast
+                "proposal_rounds": 10}
 DAY_DEFAULTS = {"remind_waiting": ["1d", "2d"], "auto_close_waiting": "5d",
                 "auto_confirm": "3d", "snooze_max": "1d"}
 

@@ -10,16 +10,21 @@ row to the same target is on its way (``outbox.claim_due``), and a target that m
 later rows get slots after the wait, one ``PACE_SPACING`` apart, in their order. A refusal
 for good (``DeliveryError.permanent``: a channel gone, a text too long) marks the row failed,
 lets the target's later rows go, and tells the admins once per row (``handlers.delivery``).
-A person's answer (``deliver``) is sent at once, beside the queue, never behind it."""
+A person's answer (``deliver``) is sent at once, beside the queue, never behind it.
+
+A sender whose pacing is counted in the database (``PacedSender``: WeCom's ``send_log``,
+shared by replicas) takes a row's slots in the transaction that leases it: no transaction of
+its own per message, and no send without its slot (a lease rolled back leaves none; a
+process killed after it leaves a slot counted for a send that may have gone out)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -37,6 +42,7 @@ FIRST_BACKOFF = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
 PACE_SPACING = timedelta(seconds=1)  # between the slots of a target's rows that had to wait
 MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again within this
+SLOTS_TAKEN = "slots_taken"  # Message.extra: its pacing slots came with its lease
 
 
 class DeliveryError(Exception):
@@ -61,6 +67,19 @@ class Sender(Protocol):
     def send(self, message: Message, thread_ref: str | None) -> str | None: ...
 
 
+class PacedSender(Sender, Protocol):
+    """A sender whose pacing is counted in the database: the dispatcher lets it take the slots
+    of the rows it leases in the lease's own transaction, then sends them marked
+    ``SLOTS_TAKEN`` (the sender takes none again)."""
+
+    def pace(self, session: Session, messages: Sequence[Message],
+             now: datetime) -> list[DeliveryError | None]:
+        """For each message, in order: None when its slots are taken in ``session``, else the
+        DeliveryError it gets instead of a try (``paced``: wait; or why it cannot be sent).
+        Once one to a target must wait, the later ones to that target take no slot."""
+        ...
+
+
 @dataclass
 class DispatchStats:
     """What one dispatch pass did."""
@@ -78,6 +97,7 @@ class _Leased:
     request_id: int | None
     department: str | None
     thread: str | None
+    early: DeliveryError | None = None  # decided when leased (its pace): not tried
 
 
 @dataclass
@@ -116,8 +136,8 @@ class Dispatcher:
         stats = DispatchStats()
         if ids:
             with transaction(self.engine) as session:
-                leased = self._leased(session, outbox.claim_ids(session, ids, self.clock()),
-                                      self.clock())
+                now = self.clock()
+                leased = self._leased(session, outbox.claim_ids(session, ids, now), now)
             if leased:
                 self._record_or_keep(self._send(leased), stats)
         return stats
@@ -136,7 +156,7 @@ class Dispatcher:
                 self._record_or_keep(kept, stats)
             slots: dict[str, tuple[datetime, datetime]] = {}
             for _ in range(max_batches):
-                leased = self._lease(self.clock())
+                leased = self._lease(self.clock(), slots.keys())
                 if not leased:
                     break
                 refused = stats.refused
@@ -153,13 +173,16 @@ class Dispatcher:
                 self._unrecorded.extend(outcomes)
             raise
 
-    def _lease(self, now: datetime) -> list[_Leased]:
+    def _lease(self, now: datetime, waiting: Iterable[str] = ()) -> list[_Leased]:
         with transaction(self.engine) as session:
-            return self._leased(session, outbox.claim_due(session, now, self.batch_size), now)
+            return self._leased(session, outbox.claim_due(session, now, self.batch_size), now,
+                                frozenset(waiting))
 
-    @staticmethod
-    def _leased(session: Session, rows: list[Outbox], now: datetime) -> list[_Leased]:
-        """Lease ``rows`` (their due time moves out by ``LEASE``) with what sending needs."""
+    def _leased(self, session: Session, rows: list[Outbox], now: datetime,
+                waiting: frozenset[str] = frozenset()) -> list[_Leased]:
+        """Lease ``rows`` (their due time moves out by ``LEASE``) with what sending needs, and
+        take their pacing slots in the same transaction (not for ``waiting`` targets: their
+        rows are postponed unsent)."""
         ids = {r.request_id for r in rows if r.request_id is not None}
         requests = {}
         if ids:
@@ -178,7 +201,32 @@ class Dispatcher:
                 department=request.department if request else None,
                 thread=request.thread_ref if request else None,
             ))
+        self._pace(session, [item for item in leased if item.message.target not in waiting],
+                   now)
         return leased
+
+    def _pace(self, session: Session, leased: list[_Leased], now: datetime) -> None:
+        """Let each ``PacedSender`` take its rows' slots in the lease's transaction."""
+        groups: dict[int, tuple[PacedSender, list[_Leased]]] = {}
+        for item in leased:
+            try:
+                sender = self.route(item.message)
+            except Exception:  # noqa: BLE001 - _send meets it again and keeps the row
+                continue
+            if callable(getattr(sender, "pace", None)):
+                groups.setdefault(id(sender), (cast(PacedSender, sender), []))[1].append(item)
+        for sender, items in groups.values():
+            try:  # (no savepoint: a database error here fails the lease, and it is retried)
+                verdicts = sender.pace(session, [item.message for item in items], now)
+            except Exception:  # noqa: BLE001 - a bug: each send paces itself, as before
+                log.exception("pacing at lease failed; the senders pace each message")
+                continue
+            for item, verdict in zip(items, verdicts, strict=True):
+                if verdict is None:
+                    item.message = replace(item.message,
+                                           extra={**item.message.extra, SLOTS_TAKEN: True})
+                else:
+                    item.early = verdict
 
     def _send(self, leased: list[_Leased],
               slots: dict[str, tuple[datetime, datetime]] | None = None) -> list[_Outcome]:
@@ -200,6 +248,8 @@ class Dispatcher:
             if same_dept and not message.thread_root and item.request_id is not None:
                 thread = roots.get(item.request_id, item.thread)
             try:
+                if item.early is not None:  # its pace said so when it was leased
+                    raise item.early
                 ref = self.route(message).send(message, thread)
             except DeliveryError as exc:
                 outcomes.append(_Outcome(item, error=exc))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -13,7 +13,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.runtime.dispatch import DeliveryError, Sender
+from bot.runtime.dispatch import DeliveryError, PacedSender, Sender
 from handlers.messages import Message, Reply
 from storage import outbox
 from storage.engine import reader_for
@@ -79,6 +79,8 @@ class Metrics:
 
     def metered(self, platform: str, sender: Sender) -> Sender:
         """A sender that counts what it delivered and what failed (for retry)."""
+        if callable(getattr(sender, "pace", None)):
+            return _MeteredPacedSender(platform, sender, self)
         return _MeteredSender(platform, sender, self)
 
     def body(self) -> bytes:
@@ -96,11 +98,27 @@ class _MeteredSender:
         try:
             ref = self.inner.send(message, thread_ref)
         except DeliveryError as exc:
-            outcome = "refused" if exc.permanent else "paced" if exc.paced else "retried"
-            self.metrics.notifications.labels(self.platform, outcome).inc()
+            self.count(exc)
             raise
         self.metrics.notifications.labels(self.platform, "sent").inc()
         return ref
+
+    def count(self, exc: DeliveryError) -> None:
+        outcome = "refused" if exc.permanent else "paced" if exc.paced else "retried"
+        self.metrics.notifications.labels(self.platform, outcome).inc()
+
+
+class _MeteredPacedSender(_MeteredSender):
+    """The same for a ``PacedSender``: a row its pace holds back counts as not sent."""
+
+    def pace(self, session: Session, messages: Sequence[Message],
+             now: datetime) -> list[DeliveryError | None]:
+        verdicts: list[DeliveryError | None] = cast(PacedSender, self.inner).pace(
+            session, messages, now)
+        for verdict in verdicts:
+            if verdict is not None:
+                self.count(verdict)
+        return verdicts
 
 
 class _RefusedRows(Collector):

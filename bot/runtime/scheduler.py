@@ -13,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime.app import DeskApp
 from bot.runtime.dispatch import Dispatcher, DispatchStats
+from handlers import form_chat
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
 from storage import deliveries, send_log
@@ -40,6 +41,7 @@ def tick(app: DeskApp, dispatcher: Dispatcher, now: datetime | None = None) -> T
     swept = sweep(app.desk, moment)
     post_due(app.desk, moment, app.settings.digest, app.attach_chart)
     forget_old_deliveries(app, moment)
+    expire_forms(app, moment)
     delivered = dispatcher.run_once()
     return TickResult(swept, delivered, time.perf_counter() - started)
 
@@ -50,6 +52,12 @@ def forget_old_deliveries(app: DeskApp, now: datetime) -> int:
     with transaction(app.desk.engine) as session:
         send_log.prune(session, now - KEEP_SENDS)
         return deliveries.prune(session, now - KEEP_DELIVERIES)
+
+
+def expire_forms(app: DeskApp, now: datetime) -> int:
+    """Drop chat forms left unfinished for a day, telling each owner once."""
+    with transaction(app.desk.engine) as session:
+        return form_chat.expire(app.desk, session, now)
 
 
 class Scheduler:
@@ -84,6 +92,7 @@ class Scheduler:
                 self.on_sweep(time.perf_counter() - started)
             post_due(self.app.desk, now, self.app.settings.digest, self.app.attach_chart)
             forget_old_deliveries(self.app, now)
+            expire_forms(self.app, now)
             self.last_sweep = now
         except Exception:  # noqa: BLE001 - a failed sweep is retried next minute
             log.exception("sweep failed")

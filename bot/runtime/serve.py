@@ -1,4 +1,7 @@
-"""`crossdesk serve`: adapters, scheduler, dispatcher and the HTTP server in one process."""
+"""`crossdesk serve`: adapters, scheduler, dispatcher and the HTTP server in one process.
+
+It starts only on a database at this code's schema head: behind it (migrations to apply) or
+ahead of it (a rollback) it refuses, saying what to run, unless asked to ``upgrade`` first."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import uvicorn
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.routing import BaseRoute
 
@@ -27,10 +30,14 @@ from bot.runtime.holiday_check import holiday_gaps
 from bot.runtime.metrics import Metrics
 from bot.runtime.routing import SenderRouter
 from bot.runtime.scheduler import Scheduler
+from bot.runtime.schema import UPGRADE, SchemaMismatch, require_head
+from bot.runtime.schema import report as schema_report
+from bot.runtime.serve_options import ServeOptions, resolve
 from bot.runtime.server import build_server
+from bot.runtime.version import crossdesk_version
 from handlers.messages import Message
-from storage import outbox
-from storage.engine import reader_for
+from storage import migrate, outbox
+from storage.engine import make_engine, reader_for
 
 log = logging.getLogger("crossdesk.serve")
 
@@ -76,7 +83,10 @@ class Runtime:
                 session.execute(text("SELECT 1"))
                 oldest = outbox.oldest_pending(session)
                 refused = outbox.refusals(session)
+                schema = schema_report(session.connection())
             detail["database"] = True
+            detail["schema"] = schema  # reported; a newer replica's upgrade keeps this one up
+            detail["version"] = crossdesk_version()
             age = (self.app.clock() - oldest) if oldest else timedelta(0)
             detail["outbox_oldest_seconds"] = int(age.total_seconds())
             detail["outbox_refused"] = refused.count
@@ -123,11 +133,18 @@ def sqlite_lock(url: str) -> IO[str] | None:
     return handle
 
 
-def start(settings: Settings) -> Runtime:
-    """Build the app and every enabled platform; start them and the scheduler."""
+def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> Runtime:
+    """Check (or with ``upgrade``, bring) the schema to head; build the app and every enabled
+    platform; start them and the scheduler. ``command`` is the upgrade a refusal names."""
     lock = sqlite_lock(settings.database_url)
+    try:
+        engine = schema_at_head(settings.database_url, upgrade, command)
+    except BaseException:
+        if lock is not None:
+            lock.close()
+        raise
     clock = SystemClock()
-    app = app_mod.build(settings, clock)
+    app = app_mod.build(settings, clock, engine=engine, upgrade=False)
     for gap in holiday_gaps(settings, clock().astimezone(settings.policy.tz).date()):
         log.warning("%s", gap)
     platforms = enabled_platforms(app, settings)
@@ -158,6 +175,25 @@ def start(settings: Settings) -> Runtime:
                    metrics=metrics)
 
 
+def schema_at_head(url: str, upgrade: bool, command: str = UPGRADE) -> Engine:
+    """An engine on a database at this code's head; ServeError saying what to run when it is
+    behind (and ``upgrade`` is off) or ahead."""
+    engine = make_engine(url)
+    try:
+        if upgrade and migrate.schema_state(engine).status == "behind":
+            log.info("upgrading the database schema to %s", migrate.head_revision())
+            migrate.upgrade(engine)
+        require_head(engine, command)
+    except SchemaMismatch as exc:
+        engine.dispose()
+        also = " (or start serve with --upgrade)" if exc.state.status == "behind" else ""
+        raise ServeError(f"{exc}{also}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform]:
     """Slack and WeCom, each when its config table enables it (ServeError names what is
     missing); ``api_base_url`` points a platform at a proxy or a test stand-in."""
@@ -177,14 +213,14 @@ def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform
     return platforms
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, options: ServeOptions | None = None, command: str = UPGRADE
+        ) -> None:
     """Serve until SIGINT/SIGTERM, then shut down in order within a bounded time."""
-    runtime = start(settings)
-    server_cfg = settings.section("server")
+    options = options or resolve(settings)
+    runtime = start(settings, upgrade=options.upgrade, command=command)
     http = build_server(runtime.routes, health=runtime.health,
                         metrics=runtime.metrics.body if runtime.metrics else None)
-    config = uvicorn.Config(http, host=str(server_cfg.get("host", "127.0.0.1")),
-                            port=int(server_cfg.get("port", 8080)), log_config=None,
+    config = uvicorn.Config(http, host=options.host, port=options.port, log_config=None,
                             timeout_graceful_shutdown=10)
     server = _Server(config)
     try:

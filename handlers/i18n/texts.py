@@ -394,19 +394,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request home` — both at a glance\n"
         "• `/request show ID` — details and history\n"
         "• For the department: `ack ID`, `assign ID PERSON|me`, `wait ID question`, "
-        "`resume ID`, `resolve ID note`, `transfer ID DEPARTMENT`\n"
+        "`resume ID`, `resolve ID note`, `transfer ID DEPARTMENT`, "
+        "`propose ID 2026-12-10 solution` (a new date or solution)\n"
         "• For the requester: `comment ID text`, `confirm ID`, `reopen ID reason`, "
-        "`cancel ID`, `rate ID 1-5 comment`\n"
-        "• `/suggest <department> <idea>` — a suggestion (`--anon` for anonymous)",
+        "`cancel ID`, `rate ID 1-5 comment`; a proposal: `accept ID`, `decline ID reason`, "
+        "`counter ID date`\n"
+        "• For approvers: `approve ID`, `reject ID reason`; "
+        "`away until 2026-12-10 delegate PERSON`, `back`\n"
+        "• `/suggest <department> <idea>` — a suggestion (`--anon` for anonymous)\n"
+        "• Just talk: a reply in a request's thread or under my message about it is a comment; "
+        "in the thread, start with `//` or `(internal)` for a note only the department sees\n"
+        "• `/request add ID N` — add the message N I kept for you (I give N) to request ID · "
+        "`/request service ID SERVICE` — pick another service of the same department",
         "crossdesk —— 向任何部门申请服务，并全程跟进。\n"
         "• `/request` —— 查看各部门的服务目录\n"
         "• `/request <部门> <服务> <说明>` —— 提单（加 `!紧急` 提高优先级）\n"
         "• `列表` —— 我提的单 · `队列` —— 本部门待处理 · `主页` —— 一览\n"
         "• `查看 单号` —— 详情和处理记录\n"
         "• 处理部门：`受理 单号`、`指派 单号 人员|me`、`等待 单号 问题`、`继续 单号`、"
-        "`解决 单号 说明`、`转交 单号 部门`\n"
-        "• 提单人：`评论 单号 内容`、`确认 单号`、`重开 单号 原因`、`取消 单号`、`评分 单号 1-5 评语`\n"
-        "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）",
+        "`解决 单号 说明`、`转交 单号 部门`、`提议 单号 日期 方案`\n"
+        "• 提单人：`评论 单号 内容`、`确认 单号`、`重开 单号 原因`、`取消 单号`、`评分 单号 1-5 评语`；"
+        "答复方案：`接受 单号`、`拒绝 单号 原因`、`反提议 单号 日期`\n"
+        "• 审批人：`批准 单号`、`驳回 单号 原因`；休假：`休假 至 2026-12-10 代理 人员`、`销假`\n"
+        "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）\n"
+        "• 直接对话：在单的话题中或在我关于该单的消息下回复即为评论；在话题中以 `//` 或 `（内部）` "
+        "开头则为内部备注，仅本部门可见\n"
+        "• `加入 单号 N` —— 把我为您保存的消息 N（编号由我给出）加入该单 · "
+        "`服务 单号 服务` —— 改为本部门的另一项服务",
     ),
     # --- sweep: nudges, reminders, thanks
     "target.first": ("first response", "首次响应"),
@@ -532,6 +546,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.err.wrong_category": ('{department} does not offer this service; choose one of its own.', '{department}不提供这项服务，请从该部门的服务中选择。'),
     "slack.err.no_details": ('Please say what you need.', '请填写需要办理的事项。'),
     "slack.err.required": ('Please fill this in.', '请填写此项。'),
+    "slack.form.instructions": ("The service's instructions", '服务说明'),
+    "slack.form.answered": ('This answered my question', '已解决我的问题'),
+    "slack.form.answered.title": ('Glad it helped', '很高兴帮到您'),
+    "slack.form.answered.text": (
+        'Glad the instructions answered your question: no request was opened. If you still '
+        'need help, type `/request` again.',
+        '很高兴服务说明解答了您的问题，未提交请求。如仍需帮助，请再次输入 `/request`。'),
+    "slack.form.field.choose": ('Choose one', '请选择'),
+    "slack.form.field.date": ('Pick a date', '选择日期'),
+    "slack.form.field.person": ('Pick someone', '选择人员'),
+    "slack.form.field.files": ('Files', '附件'),
+    "slack.err.unknown_person": (
+        "{field}: this person is not in the desk's directory; pick someone else, or ask an "
+        "admin to add them.",
+        '{field}：此人不在服务台的人员名录中，请选择其他人，或请管理员添加。'),
     "slack.still_working": ('Still working on it (the desk is slow right now); the answer follows here shortly.', '正在处理（服务台当前较慢），结果稍后在此显示。'),
     "slack.input.note": ('Resolution note', '解决说明'),
     "slack.input.reason": ('Why reopen it?', '重开原因'),
@@ -599,6 +628,69 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ 有一条消息无法送达，且不会再重试：单号 {ref}，发往 {target}，被平台拒绝（{reason}）。"
         "请检查目标（群/频道、成员、用户 ID），并用其他方式通知相关人员。",
     ),
+    # --- service forms (handlers/fields.py, handlers/form_chat.py)
+    "form.err.empty": ("{field} is empty; please type a value, e.g. {example}.",
+                       "{field}不能为空，请输入一个值，例如 {example}。"),
+    "form.err.number": ("{field} must be a number, e.g. {example}.",
+                        "{field}须为数字，例如 {example}。"),
+    "form.err.decimals": ("{field} takes at most two decimals, e.g. {example}.",
+                          "{field}最多保留两位小数，例如 {example}。"),
+    "form.err.min": ("{field} must be at least {min}.", "{field}不能小于 {min}。"),
+    "form.err.max": ("{field} must be at most {max}.", "{field}不能大于 {max}。"),
+    "form.err.date": ("{field} must be a date, e.g. {example} (or today, yesterday).",
+                      "{field}须为日期，例如 {example}（或 今天、昨天）。"),
+    "form.err.choice": ("{field}: “{given}” is not an option; choose one of: {example}.",
+                        "{field}：没有“{given}”这个选项，请从中选择：{example}。"),
+    "form.err.person": ("{field}: I know nobody called “{given}”; type their id, e.g. {example}.",
+                        "{field}：找不到“{given}”，请输入对方的 ID，例如 {example}。"),
+    "form.err.department": (
+        "{field}: there is no department called “{given}”; e.g. {example}.",
+        "{field}：没有叫“{given}”的部门，例如 {example}。"),
+    "form.err.too_long": ("{field} is too long ({length} characters; at most {limit}).",
+                          "{field}太长（{length} 个字符，最多 {limit} 个）。"),
+    "form.err.pattern": ("{field} does not look right; e.g. {example}.",
+                         "{field}格式不对，例如 {example}。"),
+    "form.err.file": ("{field} is a file: please send it in this chat instead of typing.",
+                      "{field}是文件：请直接在对话中发送文件，不要输入文字。"),
+    "form.err.unknown_name": (
+        "{service} has no field called “{word}”: did you mean {close}? Its fields: {fields}. "
+        "Write them as name=value, e.g. {example}. Nothing was opened.",
+        "{service}没有叫“{word}”的字段，您是想填{close}吗？可填字段：{fields}。请写成 名称=值，"
+        "例如 {example}。未提交任何请求。"),
+    "form.err.refused": ("Nothing was opened:\n{problems}\nPlease send the request again with "
+                         "that fixed.",
+                         "未提交任何请求：\n{problems}\n请修改后重新提交。"),
+    "form.start": (
+        "{service} needs a few details first. Nothing goes to {department} until they are "
+        "all given; type `cancel` to stop.",
+        "{service}还需要几项信息。填完之前不会发给{department}；输入“取消”可随时停止。"),
+    "form.instructions_first": (
+        "{department} says: {text}\nIf this answers your question, type `answered` and "
+        "nothing is opened.",
+        "{department}提示：{text}\n如果这已解答了您的问题，请输入“已解答”，不会提交请求。"),
+    "form.ask": ("Please give the {field}, e.g. {example}.", "请填写{field}，例如 {example}。"),
+    "form.ask.choice": ("Please choose the {field}: {choices}.", "请选择{field}：{choices}。"),
+    "form.ask.file": ("Please send the {field} here as a file ({example}).",
+                      "请在此发送{field}文件（{example}）。"),
+    "form.file_kept": ("{files} will be attached when the request opens.",
+                       "{files} 将在请求提交时一并添加。"),
+    "form.cancelled": ("Stopped: no {service} request was opened.",
+                       "已停止：未提交{service}请求。"),
+    "form.answered": ("Glad that helped: no {service} request was opened.",
+                      "很高兴问题已解答：未提交{service}请求。"),
+    "form.expired": (
+        "Your {service} form was not finished within a day, so I dropped it; nothing was "
+        "opened. Type `{command}` to start again.",
+        "您的{service}表单一天内未填完，已作废，未提交任何请求。如需重新填写，请输入 `{command}`。"),
+    "form.gone": ("The {service} form has changed or is no longer offered, so I dropped it; "
+                  "nothing was opened. Type `/request` to see the services.",
+                  "{service}表单已变更或已停用，已作废，未提交任何请求。输入 `/request` 查看可选服务。"),
+    "form.button.answered": ("This answered my question", "已解答我的问题"),
+    "form.example.text": ("a few words", "几个字"),
+    "form.example.long_text": ("a sentence or two", "一两句话"),
+    "form.example.number": ("3", "3"),
+    "form.example.date": ("2026-11-20, 11-20", "2026-11-20、11月20日"),
+    "form.example.file": ("a photo or PDF", "照片或 PDF"),
     # --- files shared on requests (handlers/attachments.py)
     "field.files": ("Files", "附件"),
     "event.file": ("attached a file", "添加了附件"),
@@ -624,4 +716,109 @@ TEXTS: dict[str, tuple[str, str]] = {
         "it could not be fetched within the {days} days the platform keeps it ({error})",
         "平台只保留 {days} 天，期间未能获取（{error}）"),
     "file.gone": ("the platform no longer has it ({error})", "平台上已没有这个文件（{error}）"),
+    # --- service forms shown; instructions; deflections (field_lines, instructions, deflection)
+    "button.answered": ("This answered my question", "已解决我的问题"),
+    "instructions.title": ("Before you wait, the service's instructions:", "办理前请先阅读服务说明："),
+    "instructions.hint": (
+        "If they answer your question, press “This answered my question” or type "
+        "`/request answered {ref}`: the request is withdrawn.",
+        "如果说明已解答您的问题，请点击“已解决我的问题”或输入 `/request 已解答 {ref}`，"
+        "请求将撤回。"),
+    "reply.answered": ("Glad the instructions helped: {ref} is withdrawn.",
+                       "很高兴服务说明帮到了您：{ref} 已撤回。"),
+    "note.answered": ("{by} withdrew {ref} ({title}): the service's instructions answered it.",
+                      "{by} 撤回了 {ref}（{title}）：服务说明已解答其问题。"),
+    "err.answered_not_requester": (
+        "Only the requester, {requester}, may say the instructions answered {ref}. "
+        "Nothing was changed.",
+        "只有提单人 {requester} 才能表示服务说明已解答 {ref}。未做任何更改。"),
+    "err.answered_too_late": (
+        "{department} has already taken up {ref}, so it stays open. To withdraw it, type "
+        "`/request cancel {ref}`.",
+        "{department}已开始处理 {ref}，请求保持不变。如需撤回，请输入 `/request 取消 {ref}`。"),
+    "err.answered_done": ("{ref} is already {state}: there is nothing to withdraw.",
+                          "{ref} 已是“{state}”状态，无需撤回。"),
+    "err.answered_no_instructions": (
+        "{ref}'s service has no instructions that could have answered it. To withdraw it, "
+        "type `/request cancel {ref}`.",
+        "{ref} 所属的服务没有服务说明。如需撤回，请输入 `/request 取消 {ref}`。"),
+    "event.answered_by_instructions": ("the instructions answered it", "服务说明已解答"),
+    "report.amounts": ("Amounts asked, per service (requests opened in the period)",
+                       "各服务申请金额（本期新开请求）"),
+    "report.amount_columns": ("Department|Service|Field|Total|Requests",
+                              "部门|服务|字段|合计|请求数"),
+    "digest.services_title": ("By service:", "按服务："),
+    "digest.service_line": ("• {service}: {parts}", "• {service}：{parts}"),
+    "digest.amount_requests": ("{n} requests, {amounts}", "{n} 个请求，合计 {amounts}"),
+    "digest.amount_request": ("1 request, {amounts}", "1 个请求，合计 {amounts}"),
+    "digest.count_requests": ("{n} requests", "{n} 个请求"),
+    "digest.count_request": ("1 request", "1 个请求"),
+    "digest.deflections": ("the instructions answered {n} questions",
+                           "服务说明解答了 {n} 个问题"),
+    "digest.deflection": ("the instructions answered 1 question", "服务说明解答了 1 个问题"),
+    # --- intake channels (handlers/intake.py)
+    "intake.opened": (
+        "{ref} is open for {requester}: {department}, {service}. First response by "
+        "{first_due}, resolution by {resolution_due}. Replies in this thread go to the request.",
+        "已为 {requester} 创建 {ref}：{department}，{service}。首次响应截止 {first_due}，"
+        "解决截止 {resolution_due}。在本话题中的回复都会记入该单。"),
+    "intake.pick": (
+        "Another service? Tap it, or type `/request service {ref} <service>` (e.g. {example}).",
+        "不是这项服务？请点选，或输入 `/request 服务 {ref} <服务>`（例如 {example}）。"),
+    "err.intake_unknown": (
+        "{channel} is not the help channel of any department; ask an admin to check "
+        "`intake_channel` in the config.",
+        "{channel} 不是任何部门的求助频道；请管理员检查配置中的 `intake_channel`。"),
+    "err.need_service": (
+        "Which service? Type `/request service {ref} <service>`; `/request` lists them.",
+        "请指明服务：输入 `/request 服务 {ref} <服务>`；输入 `/request` 查看服务目录。"),
+    "err.service_needs_opening": (
+        "{service} needs its own form or approval, so {ref} cannot move there. The requester "
+        "opens it with: {command} …",
+        "“{service}”需要填写表单或审批，{ref} 不能改到这项服务。请提单人用以下命令另行提单：{command} …"),
+    "err.unknown_service": (
+        "{ref}'s desk has no service “{word}”. Pick one of: {services}.",
+        "{ref} 所在部门没有“{word}”这项服务。可选：{services}。"),
+    "reply.service": (
+        "{ref} is now {service}: first response by {first_due}, resolution by {resolution_due}.",
+        "{ref} 已改为{service}：首次响应截止 {first_due}，解决截止 {resolution_due}。"),
+    "reply.service_same": ("{ref} already is {service}; nothing changed.",
+                           "{ref} 已经是{service}，未做更改。"),
+    "thread.service": (
+        "{by} set the service to {service}: first response by {first_due}, resolution by "
+        "{resolution_due}.",
+        "{by} 将服务改为{service}：首次响应截止 {first_due}，解决截止 {resolution_due}。"),
+    "note.service": ("{by} set the service of {ref} ({title}) to {service}.",
+                     "{by} 将 {ref}（{title}）的服务改为{service}。"),
+    "action.service": ("change the service of", "更改服务："),
+    "past.service": ("given a new service", "更改服务"),
+    "event.service_changed": ("changed the service", "更改了服务"),
+    "file.robot_too_big": (
+        "The file above is too big for this group's robot (it takes files up to {limit}), so "
+        "only its notice is here: type `/request show {ref}` to the app to see the request's "
+        "files, or ask the sender for a link.",
+        "上面的文件超出本群机器人的上限（最多 {limit}），此处只有通知：请在应用中输入 "
+        "`/request 查看 {ref}` 查看该单的附件，或请发送人提供链接。"),
+    "conv.kept_files": (
+        "I kept {files} (message {held}) — you have no open request yet. To attach it, open "
+        "one with `/request <department> <service> <details>`, then type "
+        "`/request add <ID> {held}`.",
+        "已保存 {files}（消息 {held}）——您目前没有进行中的单。如需添加到单中，请先用 "
+        "`/request <部门> <服务> <说明>` 提单，再输入 `/request 加入 <单号> {held}`。"),
+    "conv.files_not_kept": (
+        "{files} was not attached: this command takes no files. Send it with "
+        "`/request comment <ID> <text>` once the request is open, or on its own in this chat.",
+        "{files} 未添加：该命令不带附件。请在单创建后随 `/request 评论 <单号> <内容>` 发送，"
+        "或在此对话中单独发送。"),
+    "conv.files_not_kept_failed": (
+        "{files} was not kept either: send it again with the corrected command.",
+        "{files} 也未保存：请在修正命令后重新发送。"),
 }
+
+from handlers.approval_texts import TEXTS as _APPROVAL_TEXTS  # noqa: E402 - the approval flow's
+
+TEXTS.update(_APPROVAL_TEXTS)
+
+from handlers.negotiation_texts import TEXTS as _NEGOTIATION_TEXTS  # noqa: E402 - negotiation
+
+TEXTS.update(_NEGOTIATION_TEXTS)

@@ -15,7 +15,7 @@ from bot.runtime import config as config_mod
 from storage.models import Attachment, FileBlob
 from tests.conftest import Transcript
 
-OPEN = "henry> /request finance reimbursement taxi 86"
+OPEN = "henry> /request finance cash-advance taxi 86"
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_file_over_the_limit_is_refused_saying_the_limit(
 def test_a_refused_type_is_answered_with_what_to_send(chat: Transcript, tmp_path: Path) -> None:
     tool = tmp_path / "setup.exe"
     tool.write_bytes(b"MZ")
-    chat("alice> /request finance reimbursement hotel 300")
+    chat("alice> /request finance cash-advance hotel 300")
     out = chat(f"alice@dm:FIN-1> [file {tool}]")
     assert "setup.exe was not attached: files of type" in out and "application/pdf" in out
     assert not stored(chat)

@@ -36,7 +36,7 @@ def company(tmp_path: Path, engine, clock, edit) -> Transcript:
 
 def test_reopen_weeks_later_starts_a_fresh_resolution_target_and_keeps_the_old_miss(chat):
     # reimbursement: 3 business days → due Wed 11-25 18:00; resolved an hour late.
-    chat("henry> /request finance reimbursement taxi 86", "bob> /request ack FIN-1")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "bob> /request ack FIN-1")
     chat("@now 2026-11-26T09:01", "@now 2026-11-26T10:00")
     chat("bob> /request resolve FIN-1 paid", "henry> /request confirm FIN-1")
     missed = [(b.target, b.late_seconds) for b in breaches(chat)]
@@ -80,8 +80,8 @@ def test_pause_resume_and_priority_change_on_a_breached_request_do_not_resend_th
 # --- 3. after the ladder --------------------------------------------------------------------
 
 def test_after_the_ladder_leads_get_one_daily_line_until_it_moves(chat):
-    chat("henry> /request finance reimbursement taxi 86",
-         "@now 2026-11-23T10:00", "henry> /request finance reimbursement hotel 300")
+    chat("henry> /request finance reimbursement taxi 86 CNY",
+         "@now 2026-11-23T10:00", "henry> /request finance reimbursement amount=86 hotel 300")
     chat("@now 2026-11-26T09:00", "@now 2026-11-27T17:00")  # the ladders run their course
     out = chat("@now 2026-11-30T09:00")
     daily = messages_to(out, "carol")
@@ -127,7 +127,7 @@ def test_check_config_refuses_a_non_boolean_after_hours_p1(tmp_path):
 # --- 4. no "overdue by 0 minutes" -----------------------------------------------------------
 
 def test_a_breach_at_its_due_minute_says_it_is_due_now(chat):
-    chat("henry> /request finance reimbursement taxi 86", "alice> /request it laptop slow",
+    chat("henry> /request finance reimbursement taxi 86 CNY", "alice> /request it laptop slow",
          "dave> /request assign IT-1 kevin")
     out = chat("@now 2026-11-23T11:00")  # IT's first response (2h) falls due
     assert "first response is due now" in messages_to(out, "kevin")[0]
@@ -155,7 +155,7 @@ def test_default_rating_reminder_is_one_business_day_of_the_company(tmp_path, en
                          if not line.startswith("rating_reminder"))
 
     chat = company(tmp_path, engine, clock, eight_hour_days)
-    chat("henry> /request finance reimbursement taxi 86", "bob> /request resolve FIN-1 paid",
+    chat("henry> /request finance reimbursement taxi 86 CNY", "bob> /request resolve FIN-1 paid",
          "henry> /request confirm FIN-1", "@now 2026-11-23T09:16")  # thanks at 09:15
     assert messages_to(chat("@now 2026-11-23T17:50"), "henry") == []  # not 7h30m
     reminder = messages_to(chat("@now 2026-11-24T09:16"), "henry")  # 8h later
@@ -163,7 +163,7 @@ def test_default_rating_reminder_is_one_business_day_of_the_company(tmp_path, en
 
 
 def test_durations_of_a_day_and_more_read_in_working_days(chat):
-    out = chat("henry> /request finance reimbursement taxi 86")
+    out = chat("henry> /request finance reimbursement taxi 86 CNY")
     assert "2026-11-25 18:00（剩余 3 个工作日）" in out
     assert "3 个工作日" in chat("henry> /request finance")
     chat("bob> /request resolve FIN-1 paid")

@@ -48,7 +48,7 @@ STAFF = 'members = ["carol", "bob"]'
 
 def test_renamed_person_keeps_their_platform_id_and_history(chat, engine, clock, tmp_path):
     chat("bob> /request it laptop screen flickers", "dave> /request ack IT-1",
-         "henry> /request finance reimbursement taxi 86", "bob> /request ack FIN-1",
+         "henry> /request finance reimbursement taxi 86 CNY", "bob> /request ack FIN-1",
          "dave> /request resolve IT-1 new cable", "bob> /request confirm IT-1",
          "bob> /request rate IT-1 5 quick")
     # bob is now "robert" in the config, with the same Slack and WeCom ids
@@ -96,7 +96,7 @@ def _without_marketing() -> tuple[str, str]:
 def test_removed_department_never_stops_the_sweep_and_stays_with_admins(
         chat, engine, clock, tmp_path):
     chat("alice> /request marketing promotion spring campaign",
-         "alice> /request finance reimbursement taxi 86")
+         "alice> /request finance reimbursement taxi 86 CNY")
     desk = restart(tmp_path, engine, clock, _without_marketing())
     out = desk("@now 2026-11-23T14:00")  # FIN-1's first response (4h) is overdue
     assert messages_to(out, "#finance-requests"), out
@@ -138,7 +138,7 @@ def test_removed_service_keeps_its_targets_and_priority_says_what_to_do(
 
 def test_one_failing_request_is_logged_and_skipped_not_the_whole_sweep(
         chat, engine, clock, tmp_path, caplog):
-    chat("henry> /request finance reimbursement taxi 86",
+    chat("henry> /request finance reimbursement taxi 86 CNY",
          "alice> /request it laptop broken screen")
     with Session(engine) as s, s.begin():  # a due time no calendar can count from
         row = s.exec(select(Request).where(Request.ref == "IT-1")).one()

@@ -10,7 +10,7 @@ from handlers.digest import bounds, compute, parse_week
 from storage import request_store
 from storage.models import HeldMessage, Request
 
-OPEN = "henry> /request finance reimbursement taxi 86"
+OPEN = "henry> /request finance cash-advance taxi 86"
 
 
 def row(chat, ref: str = "FIN-1") -> Request:
@@ -95,7 +95,7 @@ def test_a_thread_reply_that_only_looks_like_a_command_is_a_reply(chat):
 
 
 def test_a_reply_in_the_dm_thread_is_a_comment_posted_into_the_desk_thread(chat):
-    chat("@now 2026-11-23T09:05", OPEN, "henry> /request finance reimbursement hotel 300")
+    chat("@now 2026-11-23T09:05", OPEN, "henry> /request finance cash-advance hotel 300")
     out = chat("henry@dm:FIN-1> the invoice is on the shared drive")
     desk = "[to #finance-requests] 李华 Henry Li 评论了 FIN-1（taxi 86）："
     assert lines_to(out, "#finance-requests") == [desk + "the invoice is on the shared drive"]
@@ -114,7 +114,7 @@ def test_a_plain_dm_goes_to_the_one_open_request(chat):
 
 
 def test_several_open_requests_ask_which_and_the_text_is_added_once(chat):
-    chat("@now 2026-11-23T09:05", OPEN, "henry> /request finance reimbursement hotel 300")
+    chat("@now 2026-11-23T09:05", OPEN, "henry> /request finance cash-advance hotel 300")
     out = chat("henry@dm> receipts are attached now")
     assert "这条消息是关于哪一张的？" in out and "“receipts are attached now”" in out
     assert "  (button) FIN-2 hotel 300 -> /request add FIN-2 1" in out

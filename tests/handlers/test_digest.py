@@ -19,7 +19,7 @@ W47 = date(2026, 11, 16)
 
 STORY = [
     # FIN-1: acknowledged after 1h, one hour waiting on the requester, resolved at 16:00.
-    "@now 2026-11-16T09:00", "henry> /request finance reimbursement taxi",
+    "@now 2026-11-16T09:00", "henry> /request finance reimbursement amount=86 taxi",
     "@now 2026-11-16T10:00", "bob> /request ack FIN-1", "bob> /request wait FIN-1 invoice?",
     "@now 2026-11-16T11:00", "henry> /request comment FIN-1 uploaded",
     # FIN-5: resolved, confirmed, reopened, resolved again: counted once.
@@ -31,7 +31,7 @@ STORY = [
     "bob> /request resolve FIN-2 fixed", "henry> /request confirm FIN-2",
     "henry> /request rate FIN-1 5 great #timely",
     # FIN-3: first response a day late; resolved an hour later; rated 2.
-    "@now 2026-11-17T09:00", "alice> /request finance reimbursement hotel",
+    "@now 2026-11-17T09:00", "alice> /request finance reimbursement amount=86 hotel",
     "@now 2026-11-18T09:00", "bob> /request ack FIN-3",
     "@now 2026-11-18T10:00", "bob> /request resolve FIN-3 paid", "alice> /request confirm FIN-3",
     "alice> /request rate FIN-3 2 slow",
@@ -43,7 +43,7 @@ STORY = [
     "@now 2026-11-19T10:00", "bob> /request transfer FIN-4 it software",
     "@now 2026-11-19T11:00", "kevin> /request resolve FIN-4 done", "dave> /request confirm FIN-4",
     # FIN-5: cancelled: received, but not in attainment.
-    "@now 2026-11-20T09:00", "henry> /request finance reimbursement lunch",
+    "@now 2026-11-20T09:00", "henry> /request finance reimbursement amount=86 lunch",
     "henry> /request cancel FIN-5",
 ]
 
@@ -94,7 +94,8 @@ def test_empty_week_has_no_figures_and_is_quiet(desk_app, clock):
 
 
 def test_holiday_is_not_counted_in_first_response(chat, desk_app):
-    chat("@now 2026-09-30T17:30", "henry> /request finance reimbursement before the holiday",
+    chat("@now 2026-09-30T17:30",
+         "henry> /request finance reimbursement amount=86 before the holiday",
          "@now 2026-10-08T09:30", "bob> /request ack FIN-1")
     with Session(desk_app.desk.engine) as s:
         f = compute(s, desk_app.desk, *bounds(desk_app.desk, parse_week("2026-W41")))["finance"]

@@ -62,7 +62,7 @@ def test_open_counts_match_a_count_of_every_request(chat, desk_app):
 
 
 def test_overdue_ties_come_in_request_order(chat, desk_app):
-    chat("@now 2026-11-16T09:00", *[f"henry> /request finance reimbursement trip {n}"
+    chat("@now 2026-11-16T09:00", *[f"henry> /request finance reimbursement amount=86 trip {n}"
                                     for n in range(1, 6)])
     with Session(desk_app.desk.engine) as s:
         late = q.overdue(s, "finance", local("2026-11-16T09:00") + timedelta(days=7), 10)

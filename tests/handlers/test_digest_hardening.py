@@ -12,7 +12,7 @@ def _digest(out: str, target: str) -> str:
 
 IGNORED_AND_LATE = [
     # Finance never answers FIN-1: both its targets (Mon 14:30, Wed 18:00) pass unmet.
-    "@now 2026-11-16T09:00", "henry> /request finance reimbursement taxi",
+    "@now 2026-11-16T09:00", "henry> /request finance reimbursement amount=86 taxi",
     # IT answers IT-1 three hours late (due 11:00), resolves it on time, and gets 4 stars.
     "bob> /request it laptop broken",
     "@now 2026-11-16T14:00", "kevin> /request ack IT-1",
@@ -56,7 +56,7 @@ def test_desks_with_nothing_this_week_are_listed_apart_not_ranked(chat):
 def test_overdue_now_lists_the_request_furthest_past_a_deadline_first(chat):
     out = chat(
         # FIN-1 answered at once; its resolution was due Wed 18 Nov 18:00.
-        "@now 2026-11-16T09:00", "henry> /request finance reimbursement taxi",
+        "@now 2026-11-16T09:00", "henry> /request finance reimbursement amount=86 taxi",
         "bob> /request ack FIN-1",
         # FIN-2 never answered: its first response was due Tue 17 Nov 18:00 (a day earlier),
         # though its resolution is due only next Monday.
@@ -69,10 +69,10 @@ def test_overdue_now_lists_the_request_furthest_past_a_deadline_first(chat):
 
 
 def test_a_week_whose_posting_day_falls_in_spring_festival_is_still_posted(chat):
-    chat("@now 2026-02-02T09:00", "henry> /request finance reimbursement taxi W06",
+    chat("@now 2026-02-02T09:00", "henry> /request finance reimbursement amount=86 taxi W06",
          "bob> /request ack FIN-1")
     assert "财务部周报 · 2026-W06" in chat("@now 2026-02-09T09:31")
-    chat("@now 2026-02-10T09:00", "henry> /request finance reimbursement hotel W07",
+    chat("@now 2026-02-10T09:00", "henry> /request finance reimbursement amount=86 hotel W07",
          "bob> /request ack FIN-2")
     # W07's digest is due on Mon 16 Feb, closed until Tue 24 Feb, as is W08's.
     assert "周报" not in chat("@now 2026-02-16T09:31", "@now 2026-02-23T09:31")

@@ -17,7 +17,7 @@ from handlers.inbound import Inbound
 from handlers.messages import Message, person
 from storage.models import Delivery, Outbox, Request
 
-OPEN = "/request finance reimbursement taxi 86"
+OPEN = "/request finance reimbursement taxi 86 CNY"
 
 
 def requests(app: DeskApp) -> list[str]:

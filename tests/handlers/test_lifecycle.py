@@ -51,15 +51,15 @@ def test_open_in_chinese_replies_in_chinese(chat):
 
 
 def test_ids_are_numbered_per_department(chat):
-    chat("alice> /request finance reimbursement a", "alice> /request it laptop b",
+    chat("alice> /request finance reimbursement amount=86 a", "alice> /request it laptop b",
          "alice> /request finance cash advance c")
     refs = {req(chat.app, r).ref for r in ("FIN-1", "IT-1", "FIN-2")}
     assert refs == {"FIN-1", "IT-1", "FIN-2"}
 
 
 def test_urgent_mark_raises_priority_and_shortens_targets(chat):
-    chat("alice> /request finance reimbursement normal one",
-         "alice> /request finance reimbursement !urgent hurry please")
+    chat("alice> /request finance reimbursement amount=86 normal one",
+         "alice> /request finance reimbursement amount=86 !urgent hurry please")
     normal, urgent = req(chat.app, "FIN-1"), req(chat.app, "FIN-2")
     assert (normal.priority, urgent.priority) == ("P3", "P2")
     assert urgent.details == "hurry please"
@@ -67,7 +67,7 @@ def test_urgent_mark_raises_priority_and_shortens_targets(chat):
 
 
 def test_full_happy_path_with_wait_and_answer(chat, clock):
-    chat("henry> /request finance reimbursement taxi 86")
+    chat("henry> /request finance reimbursement taxi 86 CNY")
     clock.set(local("2026-11-23T09:30"))
     out = chat("bob> /request ack FIN-1")
     assert "[to henry] 张伟 Bob Zhang 已受理您的请求 FIN-1" in out
@@ -190,7 +190,7 @@ def test_comment_from_requester_goes_to_channel_when_unassigned(chat):
 
 
 def test_transfer_moves_request_keeps_history_and_resets_targets(chat, clock):
-    chat("alice> /request finance reimbursement laptop receipt")
+    chat("alice> /request finance reimbursement amount=86 laptop receipt")
     clock.set(local("2026-11-23T10:00"))
     out = chat("bob> /request transfer FIN-1 it laptop")
     assert "[to #it-requests] 新请求 FIN-1" in out
@@ -207,7 +207,7 @@ def test_transfer_moves_request_keeps_history_and_resets_targets(chat, clock):
 
 
 def test_transfer_to_same_department_is_refused(chat):
-    chat("alice> /request finance reimbursement x")
+    chat("alice> /request finance reimbursement amount=86 x")
     assert "FIN-1 已在财务部。" in chat("bob> /request transfer FIN-1 财务")
 
 
@@ -257,7 +257,7 @@ def test_show_prints_history_in_local_time(chat, clock):
 
 
 def test_list_and_queue(chat):
-    chat("alice> /request it laptop one", "alice> /request finance reimbursement two",
+    chat("alice> /request it laptop one", "alice> /request finance reimbursement amount=86 two",
          "henry> /request it software three")
     out = chat("alice> /request list")
     assert "IT-1" in out and "FIN-1" in out and "IT-2" not in out

@@ -103,19 +103,19 @@ HUGE = "x" * 900_000
     f"carol> /request assign FIN-1 {HUGE}",
 ])
 def test_a_reply_quotes_at_most_a_short_excerpt_of_huge_input(chat, line):
-    chat("alice> /request finance reimbursement taxi 86")
+    chat("alice> /request finance reimbursement taxi 86 CNY")
     out = chat(line)
     assert len(out) < 2_000, f"{len(out)} characters came back"
     assert "x" * 200 + "…" in out and "x" * 201 not in out
 
 
 @pytest.mark.parametrize("line", [
-    "alice> /request finance reimbursement {text}",
+    "alice> /request finance reimbursement amount=86 {text}",
     "alice> /request comment FIN-1 {text}",
     "alice> /suggest finance {text}",
 ])
 def test_text_over_the_limit_is_refused_saying_the_limit(chat, line):
-    chat("alice> /request finance reimbursement taxi 86")
+    chat("alice> /request finance reimbursement taxi 86 CNY")
     out = chat(line.format(text="长" * 4_001))
     assert "limit is 4000" in out and "Nothing was saved" in out
     assert len(out) < 500 and "FIN-2" not in out

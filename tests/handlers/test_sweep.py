@@ -29,7 +29,7 @@ def req(app, ref: str) -> Request:
 
 def test_friday_evening_before_holiday_answered_next_workday_is_not_overdue(chat):
     # Fri 2026-04-03 17:30; Sun 04-05 and Mon 04-06 are Tomb-Sweeping holidays.
-    out = chat("@now 2026-04-03T17:30", "henry> /request finance reimbursement taxi 86")
+    out = chat("@now 2026-04-03T17:30", "henry> /request finance reimbursement taxi 86 CNY")
     assert "2026-04-07 14:00" in out  # 30 min on Friday + 3h30 on Tuesday (lunch excluded)
     quiet = chat("@now 2026-04-04T10:00", "@now 2026-04-06T10:00", "@now 2026-04-06T17:00")
     assert quiet == ""
@@ -42,19 +42,19 @@ def test_friday_evening_before_holiday_answered_next_workday_is_not_overdue(chat
 
 
 def test_lunch_break_is_not_counted(chat):
-    out = chat("@now 2026-11-23T11:00", "henry> /request finance reimbursement taxi 86")
+    out = chat("@now 2026-11-23T11:00", "henry> /request finance reimbursement taxi 86 CNY")
     assert "首次响应时限 2026-11-23 16:30" in out  # 11-12 is 1h, 13:30-16:30 the other 3h
     assert chat("@now 2026-11-23T16:25").count("已超时") == 0
     assert "首次响应已超时 5分" in chat("@now 2026-11-23T16:35")
 
 
 def test_warning_at_75_percent_goes_to_assignee_then_breach_to_assignee_and_channel(chat):
-    chat("henry> /request finance reimbursement taxi 86", "carol> /request assign FIN-1 bob")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "carol> /request assign FIN-1 bob")
     out = chat("@now 2026-11-23T11:59")
     assert out == ""
     out = chat("@now 2026-11-23T13:31")  # warn at 12:00 (3h of 4h) deferred past lunch
     bob = messages_to(out, "bob")
-    assert len(bob) == 1 and "FIN-1 taxi 86 —— 首次响应剩余 59分" in bob[0]
+    assert len(bob) == 1 and "FIN-1 taxi 86 CNY —— 首次响应剩余 59分" in bob[0]
     assert messages_to(out, "#finance-requests") == []
     out = chat("@now 2026-11-23T14:31")
     assert "首次响应已超时 1分" in messages_to(out, "bob")[0]
@@ -62,7 +62,7 @@ def test_warning_at_75_percent_goes_to_assignee_then_breach_to_assignee_and_chan
 
 
 def test_acknowledging_stops_first_response_nudges(chat):
-    chat("henry> /request finance reimbursement taxi 86")
+    chat("henry> /request finance reimbursement taxi 86 CNY")
     chat("@now 2026-11-23T13:31")
     chat("bob> /request ack FIN-1")
     out = chat("@now 2026-11-23T15:00", "@now 2026-11-23T17:00")
@@ -70,7 +70,7 @@ def test_acknowledging_stops_first_response_nudges(chat):
 
 
 def test_ladder_climbs_to_the_leads_manager_and_repeats_are_capped(chat):
-    chat("henry> /request finance reimbursement taxi 86")  # first response due 14:30
+    chat("henry> /request finance reimbursement taxi 86 CNY")  # first response due 14:30
     out = chat("@now 2026-11-23T14:31")
     out += chat("@now 2026-11-23T15:31")  # breach 14:30, +1h → the lead carol
     out += chat("@now 2026-11-23T16:31")  # first repeat, 2h after the breach
@@ -86,7 +86,8 @@ def test_ladder_climbs_to_the_leads_manager_and_repeats_are_capped(chat):
 
 
 def test_night_breaches_arrive_at_next_opening_as_one_message(chat):
-    chat("henry> /request finance reimbursement one", "henry> /request finance cash advance two",
+    chat("henry> /request finance reimbursement amount=86 one",
+         "henry> /request finance cash advance two",
          "carol> /request assign FIN-1 bob", "carol> /request assign FIN-2 bob")
     # both first responses fall due while the office is closed: the night is silent
     assert messages_to(chat("@now 2026-11-23T22:00", "@now 2026-11-24T03:00"), "bob") == []
@@ -115,7 +116,7 @@ def test_24x7_desk_escalates_at_night_but_office_manager_hears_at_nine(chat):
 
 
 def test_snooze_postpones_nudges_within_limits(chat):
-    chat("henry> /request finance reimbursement taxi 86", "carol> /request assign FIN-1 bob")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "carol> /request assign FIN-1 bob")
     out = chat("bob> /request snooze FIN-1 2h")
     assert "推迟到 2026-11-23 11:00" in out
     assert "最多只能推迟" in chat("bob> /request snooze FIN-1 3d")
@@ -124,14 +125,14 @@ def test_snooze_postpones_nudges_within_limits(chat):
 
 
 def test_snooze_delays_warning(chat):
-    chat("henry> /request finance reimbursement taxi 86", "carol> /request assign FIN-1 bob",
+    chat("henry> /request finance reimbursement taxi 86 CNY", "carol> /request assign FIN-1 bob",
          "@now 2026-11-23T11:50", "bob> /request 稍后 FIN-1 2h")
     assert messages_to(chat("@now 2026-11-23T13:40"), "bob") == []  # warn held until 15:20
     assert messages_to(chat("@now 2026-11-23T15:21"), "bob")
 
 
 def test_waiting_pauses_nudges_reminds_requester_then_auto_closes(chat):
-    chat("henry> /request finance reimbursement taxi 86", "bob> /request wait FIN-1 发票呢？")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "bob> /request wait FIN-1 发票呢？")
     assert "首次响应" not in chat("@now 2026-11-23T17:00")
     out = chat("@now 2026-11-24T09:30")  # one business day later
     henry = messages_to(out, "henry")
@@ -147,7 +148,7 @@ def test_waiting_pauses_nudges_reminds_requester_then_auto_closes(chat):
 
 
 def test_unconfirmed_resolution_is_auto_confirmed_then_thanked(chat):
-    chat("henry> /request finance reimbursement taxi 86", "bob> /request resolve FIN-1 paid")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "bob> /request resolve FIN-1 paid")
     assert req(chat.app, "FIN-1").state == "resolved"
     out = chat("@now 2026-11-26T09:05")  # three business days
     assert "自动关闭" in messages_to(out, "henry")[0]
@@ -157,7 +158,7 @@ def test_unconfirmed_resolution_is_auto_confirmed_then_thanked(chat):
 
 
 def test_thanks_both_sides_then_one_rating_reminder(chat):
-    chat("henry> /request finance reimbursement taxi 86", "bob> /request resolve FIN-1 paid",
+    chat("henry> /request finance reimbursement taxi 86 CNY", "bob> /request resolve FIN-1 paid",
          "henry> /request confirm FIN-1")
     assert messages_to(chat("@now 2026-11-23T09:10"), "henry") == []  # 15 min delay
     out = chat("@now 2026-11-23T09:16")
@@ -188,12 +189,12 @@ def test_rating_by_button_and_tags(chat):
 
 
 def test_no_prompt_for_cancelled_requests(chat):
-    chat("henry> /request finance reimbursement taxi 86", "henry> /request cancel FIN-1")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "henry> /request cancel FIN-1")
     assert messages_to(chat("@now 2026-11-24T10:00"), "henry") == []
 
 
 def test_breach_is_recorded_with_lateness(chat):
-    chat("henry> /request finance reimbursement taxi 86", "@now 2026-11-23T15:00",
+    chat("henry> /request finance reimbursement taxi 86 CNY", "@now 2026-11-23T15:00",
          "bob> /request ack FIN-1")
     with Session(chat.app.desk.engine) as s:
         breach = s.exec(select(Breach)).one()
@@ -202,14 +203,14 @@ def test_breach_is_recorded_with_lateness(chat):
 
 
 def test_a_repeated_sweep_sends_nothing_twice(chat):
-    chat("henry> /request finance reimbursement taxi 86")
+    chat("henry> /request finance reimbursement taxi 86 CNY")
     first = chat("@now 2026-11-23T15:00")
     assert first
     assert chat("@now 2026-11-23T15:00") == ""
 
 
 def test_process_down_catches_up_once(chat):
-    chat("henry> /request finance reimbursement taxi 86", "carol> /request assign FIN-1 bob")
+    chat("henry> /request finance reimbursement taxi 86 CNY", "carol> /request assign FIN-1 bob")
     out = chat("@now 2026-11-24T10:00")  # nothing ran since Monday 09:00
     bob = messages_to(out, "bob")
     assert len(bob) == 1 and bob[0].count("• FIN-1") == 1
@@ -218,7 +219,7 @@ def test_process_down_catches_up_once(chat):
 
 
 def test_priority_change_recomputes_targets(chat):
-    chat("henry> /request finance reimbursement taxi 86")
+    chat("henry> /request finance reimbursement taxi 86 CNY")
     before = req(chat.app, "FIN-1").resolution_due
     out = chat("bob> /request priority FIN-1 P1")
     assert "优先级已改为 P1 紧急" in out and "[to henry]" in out
@@ -232,7 +233,7 @@ def test_one_sweeper_per_schema_on_postgresql(chat, engine):
     sweeper (another deployment, or a parallel test run) does not block it."""
     if not PG_URL:
         pytest.skip("advisory locks are a PostgreSQL matter")
-    chat("henry> /request finance reimbursement taxi 86")
+    chat("henry> /request finance reimbursement taxi 86 CNY")
     at = local("2026-11-23T09:05")
 
     def held_by_other(schema_key):

@@ -9,7 +9,7 @@ def _to(out: str, who: str) -> list[str]:
     return [part.split("\n[", 1)[0] for part in parts]
 
 
-OPEN = ["@now 2026-11-23T09:00", "henry> /request finance reimbursement taxi 86"]
+OPEN = ["@now 2026-11-23T09:00", "henry> /request finance reimbursement taxi 86 CNY"]
 
 
 def test_transfer_takes_the_new_services_priority_and_tells_the_new_targets(chat):
@@ -25,8 +25,8 @@ def test_transfer_takes_the_new_services_priority_and_tells_the_new_targets(chat
 
 
 def test_transfer_keeps_a_priority_a_person_chose(chat):
-    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement taxi !P1",
-         "henry> /request finance reimbursement hotel",
+    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement amount=86 taxi !P1",
+         "henry> /request finance reimbursement amount=86 hotel",
          "carol> /request priority FIN-2 P4")
     chat("bob> /request transfer FIN-1 it account-access",
          "bob> /request transfer FIN-2 it account-access")
@@ -99,7 +99,8 @@ def test_a_low_rating_of_a_request_a_lead_handled_reaches_the_leads_manager(chat
     assert len(to_grace) == 1
     assert "低分提醒" in to_grace[0] and "刘芳 Carol Liu" in to_grace[0] and "rude" in to_grace[0]
     # a good rating of the same lead's work tells the manager nothing
-    out = chat("henry> /request finance reimbursement hotel", "carol> /request resolve FIN-2 ok",
+    out = chat("henry> /request finance reimbursement amount=86 hotel",
+               "carol> /request resolve FIN-2 ok",
                "henry> /request confirm FIN-2", "henry> /request rate FIN-2 5")
     assert _to(out, "grace") == []
 
@@ -110,9 +111,9 @@ def test_a_requesters_resume_never_sends_an_empty_answer(chat):
     assert "[reply] FIN-1 已恢复处理。" in out
     told = _to(out, "bob") + _to(out, "#finance-requests")
     assert len(told) == 2 and all(not m.rstrip().endswith("：") for m in told)
-    assert "未回答问题，直接恢复了 FIN-1（taxi 86）的处理" in told[1]
+    assert "未回答问题，直接恢复了 FIN-1（taxi 86 CNY）的处理" in told[1]
     assert "without answering the question" in told[0] or "未回答问题" in told[0]
     # an answer given as a comment is still passed on
     chat("bob> /request wait FIN-1 which date?")
     out = chat("henry> /request comment FIN-1 the 20th")
-    assert "已回复 FIN-1（taxi 86）：the 20th" in out
+    assert "已回复 FIN-1（taxi 86 CNY）：the 20th" in out

@@ -122,7 +122,7 @@ class ServeProcess:
         assert not self.running(), f"{self.name} is already running"
         self.starts += 1
         log = (self.log_dir / f"{self.name}-{self.starts}.log").open("wb")
-        args = [str(CROSSDESK), "serve", "--config", str(self.config),
+        args = [str(CROSSDESK), "serve", "--upgrade", "--config", str(self.config),
                 "--database-url", self.database_url]
         self.proc = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

@@ -31,7 +31,8 @@ DRAIN_LIMIT = 900      # simulated seconds allowed after recovery
 SIDE_METHODS = ("chat.postMessage", "chat.update", "chat.getPermalink")
 
 # (department, category, staff) per story; requesters rotate.
-DESKS = [("finance", "reimbursement", "bob"), ("it", "laptop", "kevin"),
+DESKS = [("finance", "reimbursement amount=86", "bob"),  # its form needs the amount
+         ("it", "laptop", "kevin"),
          ("hr", "training", "nick"), ("admin", "travel", "mia"),
          ("logistics", "shipment", "leo")]
 REQUESTERS = ["alice", "henry", "emma", "grace", "ivan", "jack", "kate"]

@@ -71,7 +71,8 @@ CONFIGURED = ["U0ROOT", "U0GRACE", "U0FRANK", "U0CAROL", "U0BOB", "U0HENRY", "U0
               "U0LEO"]
 NEWCOMERS = [f"U0LOAD{n:02d}" for n in range(24)]  # registered on first contact, concurrently
 EXTRA_TOML, EXTRA_DESKS = extra_departments(30)
-DEPARTMENTS = [("finance", "reimbursement"), ("sales", "contract-status"),
+DEPARTMENTS = [("finance", "reimbursement amount=86"),  # its form needs the amount
+               ("sales", "contract-status"),
                ("marketing", "promotion-plan"), ("production", "sample-request"),
                ("maintenance", "equipment-repair"), ("quality", "inspection"),
                ("logistics", "shipment"), ("hr", "training"), ("it", "laptop"),

@@ -52,7 +52,7 @@ P99_RATIO = 2.0
 FLOOR_MS = {"ack": 250.0, "reply": 250.0}  # below these a p99 is noise, not degradation
 REF_RE = re.compile(r"\b([A-Z]{2,3}-\d+)\b")
 PAIRS = [  # (department, category, staff, requester)
-    ("finance", "reimbursement", "U0BOB", "U0ALICE"),
+    ("finance", "reimbursement amount=86", "U0BOB", "U0ALICE"),  # its form needs the amount
     ("it", "laptop", "U0KEVIN", "U0HENRY"),
     ("hr", "training", "U0NICK", "U0EMMA"),
     ("admin", "travel", "U0MIA", "U0IVAN"),

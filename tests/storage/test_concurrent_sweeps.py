@@ -28,7 +28,7 @@ class Recorder:
 def test_two_sweepers_deliver_each_due_item_once(desk_app, clock):
     opened = local("2026-11-23T09:00")
     for i in range(1000):
-        reply = desk_app.handle("henry", f"/request finance reimbursement item {i}",
+        reply = desk_app.handle("henry", f"/request finance reimbursement amount=86 item {i}",
                                 opened + timedelta(milliseconds=i))
         assert reply.ok
     recorder = Recorder()

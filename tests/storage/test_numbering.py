@@ -19,7 +19,7 @@ def test_concurrent_opens_get_gapless_unique_numbers(desk_app, clock):
 
     def worker(n: int) -> None:
         start.wait()
-        dept = "finance reimbursement" if n % 2 else "it laptop"
+        dept = "finance reimbursement amount=86" if n % 2 else "it laptop"
         for i in range(per_thread):
             reply = desk_app.handle("alice", f"/request {dept} t{n}-{i}",
                                     clock() + timedelta(seconds=i))

@@ -89,10 +89,11 @@ def message_blocks(message: Message, *, mention: str | None = None, status: str 
     blocks += sections
     fields = [
         {"type": "mrkdwn", "text": clip(f"*{escape(name)}*\n{escape(value)}", FIELD_LIMIT)}
-        for name, value in message.fields[:MAX_FIELDS]
+        for name, value in message.fields[:MAX_FIELDS * 3]
     ]
-    if fields:
-        blocks.append({"type": "section", "fields": fields})
+    # a section holds 10 fields: a request's form adds its own after the standard ones
+    blocks += [{"type": "section", "fields": fields[i:i + MAX_FIELDS]}
+               for i in range(0, len(fields), MAX_FIELDS)]
     if status:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status}]})
     if link:

@@ -1,10 +1,11 @@
 """Message events → the conversation: a reply in a request's desk thread, a reply under the
-bot's direct message about a request, or a plain direct message to the bot.
+bot's direct message about a request, a plain direct message to the bot, or a new message in
+a desk's help channel (``intake_channel``: a request, unless it is small talk).
 
 Ignored on purpose: the bot's own messages and any other bot's (``bot_id``: no loops),
 edits and deletions (``message_changed``, ``message_deleted``: what was said stands, as in
-the request's history), channel joins and other subtypes, messages in channels outside a
-request's thread, and group DMs. Retries are run once: the ``event_id`` is the delivery key.
+the request's history), channel joins and other subtypes, other messages in channels outside
+a request's thread, and group DMs. Retries are run once: the ``event_id`` is the delivery key.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.intake import intake_desk, remember_thread
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.readable import readable
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import CHANNEL_ID_RE
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
+from handlers.intake import is_request
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,8 @@ def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
     info = lookups.thread_request(root_ts)
     if info is None:
         return None
+    if lookups.thread_channel(root_ts) == channel:  # it started in the desk's help channel
+        return info.ref
     configured = config.channels.get(info.department, "")
     known = configured if CHANNEL_ID_RE.match(configured) else lookups.channel_id(configured)
     return info.ref if known in (None, channel) else None
@@ -108,6 +113,11 @@ class Conversations:
             if ref is None:
                 return None
             fields = {"thread_of": ref}
+        elif kind in CHANNEL_KINDS and ts:  # a new message: a request in a help channel
+            desk = intake_desk(self.config, self.lookups, channel)
+            if desk is None:
+                return None
+            fields = {"intake": desk, "intake_ref": ts}
         else:
             return None
         text = readable(str(event.get("text") or ""), lambda uid: self._name(client, uid))
@@ -135,6 +145,12 @@ class Conversations:
         said = self.said(event, client)
         if said is None or not (said.text or said.files):
             return
+        if said.fields.get("intake"):
+            bare = readable(str(event.get("text") or ""), lambda _user: None)  # @U0… stays one word
+            if not is_request(bare, said.files):
+                return  # small talk in a help channel: no request, no answer
+            remember_thread(self.deps.app.desk.engine, str(said.fields["intake_ref"]),
+                            said.channel)
         fields = {**said.fields, "files": said.files} if said.files else said.fields
 
         def show(reply: Reply) -> None:
@@ -146,7 +162,8 @@ class Conversations:
 
     def show(self, client: WebClient, said: Said, reply: Reply) -> None:
         """The answer: in the DM (in its thread) for a direct message; in a channel only a
-        refusal, to the speaker alone. A repeated delivery shows nothing again."""
+        refusal or a refused file (its limit and what to do), to the speaker alone. A repeated
+        delivery shows nothing again."""
         if reply.repeat or not reply.messages:
             return
         text, blocks = reply_payload(reply)
@@ -154,9 +171,10 @@ class Conversations:
             if said.direct:
                 client.chat_postMessage(channel=said.channel, text=text, blocks=blocks,
                                         thread_ts=said.thread_ts, unfurl_links=False)
-            elif not reply.ok:
-                client.chat_postEphemeral(channel=said.channel, user=said.user, text=text,
-                                          blocks=blocks, thread_ts=said.thread_ts)
+            elif not reply.ok or any(m.extra.get("refused_files") for m in reply.messages):
+                client.chat_postEphemeral(  # a help channel's message: in its new thread
+                    channel=said.channel, user=said.user, text=text, blocks=blocks,
+                    thread_ts=said.thread_ts or said.fields.get("intake_ref"))
         except SLACK_ERRORS as exc:
             log.warning("could not answer a message of %s: %s", said.user, exc)
 

@@ -1,22 +1,31 @@
-"""The new-request modal: department, service (filtered by department), details, priority.
+"""The new-request modal: department, service (filtered by department), the service's
+instructions and fields (``form_fields``), details, priority.
 
 A catalog too large for a select (over 100 departments or services) is searched instead:
-those selects load their options as the person types (``form_options``)."""
+those selects load their options as the person types (``form_options``). Picking a department
+or a service rebuilds the view (both selects dispatch their choice)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
+from bot.adapters.slack import form_fields as ff
 from bot.adapters.slack import form_options as opts
-from bot.adapters.slack.blocks import plain
-from handlers.catalog import PRIORITIES, Catalog
+from bot.adapters.slack import form_values as fv
+from bot.adapters.slack.blocks import plain, text_sections
+from handlers.catalog import PRIORITIES, Catalog, Category, Department
 from handlers.i18n import t
+from handlers.inbound import IncomingFile
 
 CALLBACK = "crossdesk_new_request"
 DEPARTMENT_ACTION = "crossdesk_form_department"
 CATEGORY_ACTION = "category"
 DETAILS_LIMIT = 3000
+MAX_BLOCKS = 100  # a modal's blocks
+BASE_BLOCKS = 7  # department, service, instructions (2), details, priority, attachment
 
 View = dict[str, Any]
 
@@ -31,6 +40,21 @@ class Form:
     priority: str | None = None
     attachment: str = ""
     category_block: str = "category.all"
+    fields: tuple[tuple[str, str], ...] = ()  # field key → what its input holds, as text
+    files: tuple[IncomingFile, ...] = ()  # uploaded in the service's file fields
+
+    def values(self) -> dict[str, str]:
+        """The fields' values by key."""
+        return dict(self.fields)
+
+
+def picked(catalog: Catalog, form: Form) -> tuple[Department, Category] | None:
+    """The department and service the form names, when both exist."""
+    if not form.department or not form.category or not catalog.has_department(form.department):
+        return None
+    dep = catalog.department(form.department)
+    cat = dep.category(form.category)
+    return (dep, cat) if cat is not None else None
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
@@ -75,7 +99,7 @@ def department_element(catalog: Catalog, locale: str, form: Form) -> dict[str, A
 def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
                 typed: str) -> dict[str, Any]:
     """What a searching select offers for ``typed`` (Bolt's ``ack`` arguments)."""
-    if action_id == DEPARTMENT_ACTION:
+    if action_id in (DEPARTMENT_ACTION, ff.FIELD_DEPARTMENT_ACTION):
         return {"options": opts.search_departments(catalog, locale, typed)}
     department = block_id.split(".", 1)[1] if block_id.startswith("category.") else "all"
     known = {d.key for d in catalog.departments}
@@ -102,12 +126,18 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
                                   "max_length": 500}
     if form.attachment:
         attachment["initial_value"] = form.attachment
+    service: list[dict[str, Any]] = []
+    chosen = picked(catalog, form)
+    if chosen is not None:
+        service = ff.instructions_blocks(*chosen, locale) + ff.field_blocks(
+            chosen[1], catalog, locale, form.values(), room=MAX_BLOCKS - BASE_BLOCKS)
     blocks = [
         {"type": "input", "block_id": "department", "dispatch_action": True,
          "label": plain(t(locale, "slack.form.department")), "element": dep_element},
         {"type": "input", "block_id": f"category.{form.department or 'all'}",
-         "label": plain(t(locale, "slack.form.category")),
+         "dispatch_action": True, "label": plain(t(locale, "slack.form.category")),
          "element": _category_element(catalog, locale, form)},
+        *service,
         {"type": "input", "block_id": "details", "label": plain(t(locale, "slack.form.details")),
          "hint": plain(t(locale, "slack.form.details.hint"), 150), "element": details},
         {"type": "input", "block_id": "priority", "optional": True,
@@ -138,7 +168,7 @@ def _typed(values: dict[str, Any]) -> str:
     return ""
 
 
-def read_form(view: View) -> Form:
+def read_form(view: View, catalog: Catalog) -> Form:
     """The values in a submitted (or changing) form view."""
     values: dict[str, Any] = view.get("state", {}).get("values", {})
     category_block = next((b for b in values if b.startswith("category.")), "category.all")
@@ -151,19 +181,25 @@ def read_form(view: View) -> Form:
             department = cat_dep
         elif cat_dep != department:
             category_key = f"{cat_dep}/{category_key}"
-    return Form(
+    form = Form(
         department=department, category=category_key,
         details=_typed(values.get("details", {})).strip(),
         priority=_selected(values.get("priority", {})),
         attachment=_typed(values.get("attachment", {})).strip(),
         category_block=category_block,
     )
+    chosen = picked(catalog, form)
+    if chosen is None:
+        return form
+    return replace(form, fields=tuple(ff.read(chosen[1], values).items()),
+                   files=ff.read_files(chosen[1], values))
 
 
 def with_department(form: Form, department: str | None) -> Form:
     """The form after the department changed (the old service is dropped if it does not fit)."""
     keep = form.category if department == form.department else None
-    return replace(form, department=department, category=keep)
+    return replace(form, department=department, category=keep,
+                   fields=form.fields if keep else ())
 
 
 def validate(form: Form, catalog: Catalog, locale: str) -> dict[str, str]:
@@ -182,11 +218,44 @@ def validate(form: Form, catalog: Catalog, locale: str) -> dict[str, str]:
     return errors
 
 
-def command_text(form: Form, locale: str) -> str:
-    """The typed command the form stands for: ``/request <dept> <service> <details> …``."""
+def command_text(form: Form, locale: str, values: dict[str, str] | None = None) -> str:
+    """The typed command the form stands for: ``/request <dept> <service> <details> …``, the
+    fields' values as ``key=value`` pairs on the last line."""
     lines = [form.details]
     if form.attachment:
         lines.append(f"{t(locale, 'slack.form.attachment.prefix')}: {form.attachment}")
     if form.priority in PRIORITIES:
         lines.append(f"!{form.priority}")
+    if values:
+        lines.append(fv.pairs_line(values))
     return f"/request {form.department} {form.category} " + "\n".join(lines)
+
+
+def with_service(form: Form, catalog: Catalog, chosen: str | None) -> Form:
+    """The form after a service was picked (``dep/service``): its department follows."""
+    department, _, category = (chosen or "").partition("/")
+    if not category or not catalog.has_department(department):
+        return replace(form, category=None, fields=())
+    return replace(form, department=department, category=category,
+                   category_block=f"category.{department}")
+
+
+def with_defaults(form: Form, catalog: Catalog, locale: str, *, requester: str, today: date,
+                  slack_id_of: Callable[[str], str | None]) -> Form:
+    """The form with each empty field of its service showing its default."""
+    chosen = picked(catalog, form)
+    if chosen is None:
+        return form
+    shown = fv.defaults(chosen[1], requester=requester, catalog=catalog, locale=locale,
+                        today=today, slack_id_of=slack_id_of)
+    return replace(form, fields=tuple({**shown, **form.values()}.items()))
+
+
+def answered_view(locale: str) -> View:
+    """What the form becomes when the service's instructions answered the question."""
+    return {
+        "type": "modal", "callback_id": "crossdesk_answered",
+        "title": plain(t(locale, "slack.form.answered.title"), 24),
+        "close": plain(t(locale, "slack.modal.close"), 24),
+        "blocks": text_sections(t(locale, "slack.form.answered.text")),
+    }

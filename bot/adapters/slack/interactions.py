@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,10 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form as form_mod
-from bot.adapters.slack import home, modals
+from bot.adapters.slack import form_fields, form_values, home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.runtime import SlackDeps
+from handlers import drafts
 from handlers.i18n import t
 from handlers.messages import Reply
 
@@ -65,8 +68,14 @@ def tell_late(client: WebClient, user_id: str) -> Callable[[Reply], None]:
     return late
 
 
+def _today(deps: SlackDeps) -> date:
+    """Today in the company's timezone (a date field's "today")."""
+    return deps.app.clock().astimezone(deps.app.desk.policy.tz).date()
+
+
 def register(bolt: App, deps: SlackDeps) -> None:
-    """Wire buttons, the two modal callbacks, the form's department picker and the shortcut.
+    """Wire buttons, the two modal callbacks, the form's department and service pickers, its
+    "this answered my question" button and the shortcut.
 
     A click or a submission that runs a command is acked after the command is stored (the
     trigger id is its delivery key)."""
@@ -99,6 +108,15 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if reply is not None:  # showing it is display only: the change is stored already
             deps.later(lambda: show(reply))
 
+    def refresh(client: WebClient, view: dict[str, Any], locale: str,
+                form: form_mod.Form) -> None:
+        """Show ``form`` in place of ``view`` (unless a newer update came first)."""
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"),
+                                view=form_mod.new_request_view(deps.catalog, locale, form))
+        except SLACK_ERRORS as exc:  # a newer update won the race, or Slack is away
+            log.info("form not refreshed: %s", exc)
+
     @bolt.action(form_mod.DEPARTMENT_ACTION)
     def department_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Offer the chosen department's services."""
@@ -106,15 +124,42 @@ def register(bolt: App, deps: SlackDeps) -> None:
         view = body["view"]
         actor = deps.actor(body["user"]["id"])
         chosen = (body["actions"][0].get("selected_option") or {}).get("value")
-        form = form_mod.with_department(form_mod.read_form(view), chosen)
+        form = form_mod.with_department(form_mod.read_form(view, deps.catalog), chosen)
+        refresh(client, view, actor.locale, form)
+
+    @bolt.action(form_mod.CATEGORY_ACTION)
+    def service_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Show the chosen service's instructions and fields (what was typed stays)."""
+        ack()
+        view = body["view"]
+        actor = deps.actor(body["user"]["id"])
+        chosen = (body["actions"][0].get("selected_option") or {}).get("value")
+        form = form_mod.with_service(form_mod.read_form(view, deps.catalog), deps.catalog,
+                                     chosen and str(chosen))
+        form = form_mod.with_defaults(form, deps.catalog, actor.locale,
+                                      requester=actor.person_id, today=_today(deps),
+                                      slack_id_of=deps.people.slack_id_of)
+        refresh(client, view, actor.locale, form)
+
+    @bolt.action(form_fields.ANSWERED_ACTION)
+    def instructions_answered(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The instructions answered the question: count a deflection, close politely; no
+        request is opened."""
+        ack()
+        view = body["view"]
+        actor = deps.actor(body["user"]["id"])
+        department, _, category = str(body["actions"][0].get("value") or "").partition("/")
+        if not drafts.answered(deps.app.desk, actor.person_id, department, category,
+                               deps.app.clock(), f"slack:answered:{view['id']}"):
+            return  # the service left the config meanwhile: the form stays as it is
         try:
-            client.views_update(view_id=view["id"], hash=view.get("hash"),
-                                view=form_mod.new_request_view(deps.catalog, actor.locale, form))
-        except SLACK_ERRORS as exc:  # a newer update won the race, or Slack is away
-            log.info("form not refreshed: %s", exc)
+            client.views_update(view_id=view["id"], view=form_mod.answered_view(actor.locale))
+        except SLACK_ERRORS as exc:
+            log.info("could not close the answered form: %s", exc)
 
     @bolt.options(re.compile(
-        f"^({re.escape(form_mod.DEPARTMENT_ACTION)}|{re.escape(form_mod.CATEGORY_ACTION)})$"))
+        f"^({re.escape(form_mod.DEPARTMENT_ACTION)}|{re.escape(form_mod.CATEGORY_ACTION)}"
+        f"|{re.escape(form_fields.FIELD_DEPARTMENT_ACTION)})$"))
     def form_suggestions(ack: Ack, body: dict[str, Any]) -> None:
         """A large catalog's department or service select: what matches the typed text."""
         actor = deps.actor(body["user"]["id"])
@@ -127,19 +172,39 @@ def register(bolt: App, deps: SlackDeps) -> None:
         """Open the request, or show what to fix on the fields."""
         user_id = body["user"]["id"]
         actor = deps.actor(user_id)
-        form = form_mod.read_form(view)
+        form = form_mod.read_form(view, deps.catalog)
         errors = form_mod.validate(form, deps.catalog, actor.locale)
+        chosen = form_mod.picked(deps.catalog, form)
+        checked = form_values.check(chosen[1] if chosen else None, form.values(),
+                                    catalog=deps.catalog, locale=actor.locale, today=_today(deps),
+                                    person_of=deps.people.person_of,
+                                    has_file=bool(form.files))
+        errors = {**checked.errors, **errors}
+        if chosen and not form_fields.all_shown(view, chosen[1]):  # picked, never refreshed
+            form = form_mod.with_defaults(form, deps.catalog, actor.locale,
+                                          requester=actor.person_id, today=_today(deps),
+                                          slack_id_of=deps.people.slack_id_of)
+            ack(response_action="update",
+                view=form_mod.new_request_view(deps.catalog, actor.locale, form))
+            return
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        reply = deps.run(user_id, None, form_mod.command_text(form, actor.locale),
-                         body.get("trigger_id"), late=tell_late(client, user_id))
+        key = body.get("trigger_id")
+        reply = deps.run(user_id, None, form_mod.command_text(form, actor.locale, checked.values),
+                         key, late=tell_late(client, user_id))
         if reply is None:  # still running: the modal closes, the answer follows as a DM
             ack()
             return
         if not reply.ok:
             ack(response_action="errors", errors={"details": modals.short(reply.text)})
             return
+        if form.files and reply.request_ref:  # the uploads join the request just opened
+            attached = deps.run(user_id, None, "", key and f"{key}:files",
+                                late=tell_late(client, user_id),
+                                fields={"reply_about": reply.request_ref, "files": form.files})
+            if attached is not None:
+                reply = replace(reply, messages=(*reply.messages, *attached.messages))
         ack(response_action="update", view=modals.reply_view(reply, actor.locale))
 
     @bolt.view(modals.CALLBACK)

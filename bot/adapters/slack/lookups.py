@@ -93,6 +93,11 @@ class Lookups:
         with Session(self.engine) as session:
             return slack_store.channel_id(session, name)
 
+    def thread_channel(self, ts: str) -> str | None:
+        """The channel of a request thread started in an intake channel (None: the desk's)."""
+        with Session(self.engine) as session:
+            return slack_store.thread_channel(session, ts)
+
     def close(self) -> None:
         """Release the reader's connections."""
         self.engine.dispose()

@@ -14,7 +14,8 @@ CALLBACK = "crossdesk_command_input"
 PLACEHOLDER_RE = re.compile(r"<(\w+)>")
 REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
 OPTIONAL = {"comment"}
-LABELS = {"note", "reason", "question", "text", "comment", "stars", "person"}
+LABELS = {"note", "reason", "question", "text", "comment", "stars", "person",
+          "date", "why"}  # date, why: negotiation (counter, decline)
 ERROR_LIMIT = 300
 
 View = dict[str, Any]
@@ -35,7 +36,7 @@ def _input(name: str, locale: str) -> dict[str, Any]:
         }
     else:
         element = {"type": "plain_text_input", "action_id": "value",
-                   "multiline": name != "person", "max_length": 3000}
+                   "multiline": name not in ("person", "date"), "max_length": 3000}
     return {"type": "input", "block_id": f"slot.{name}", "label": plain(label),
             "optional": name in OPTIONAL, "element": element}
 

@@ -62,6 +62,21 @@ class SlackPeople:
             return cached.locale
         return normalize_locale(self.configured.get(user_id), default)
 
+    def person_of(self, user_id: str) -> str | None:
+        """Our person id for a Slack user someone picked (a form's person field): only people
+        configured or met before; None for anyone else (nobody is registered here)."""
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            return cached.person_id
+        known = self._known(user_id)
+        return known.person_id if known else None
+
+    def slack_id_of(self, person_id: str) -> str | None:
+        """The Slack user id of one of our people, if they have one."""
+        with transaction(self.engine) as session:
+            row = people.get(session, person_id)
+            return row.slack_id if row else None
+
     def forget(self, user_id: str) -> None:
         """Drop a cached mapping (e.g. after the directory changed)."""
         with self._lock:

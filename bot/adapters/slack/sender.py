@@ -96,6 +96,10 @@ class SlackSender:
             raise DeliveryError(f"slack: {channel} is paced or backing off", retry_after=wait,
                                 paced=True)
         thread_ts = thread_ref if is_ts(thread_ref) and not message.thread_root else None
+        # a request thread begun in the desk's help channel: the desk's messages go there
+        elsewhere = self.lookups.thread_channel(thread_ts) if thread_ts and \
+            message.target_kind == "dept" else None
+        channel = elsewhere or channel
         mention = None
         if message.thread_root and message.target_kind == "dept":
             group = self.config.usergroups.get(message.target_id)
@@ -114,7 +118,7 @@ class SlackSender:
         image = message.extra.get("image")
         if image:
             self._upload(channel_id, str(image), message.title or "chart", ts)
-        if message.target_kind == "dept":
+        if message.target_kind == "dept" and not elsewhere:
             self._remember_channel(message.target_id, channel_id)
             if message.thread_root and ts and message.request_ref:
                 self.threads.remember(message.request_ref, channel_id, str(ts), message)
@@ -170,6 +174,8 @@ class SlackSender:
         info = self.lookups.request(message.request_ref or "")
         if info is None or not is_ts(info.thread_ref):
             return  # the request has no Slack thread (any more)
+        if self.lookups.thread_channel(str(info.thread_ref)):
+            return  # its root is the requester's own message in a help channel
         channel = self._dept_channel(info.department)
         if not channel:
             return
@@ -291,7 +297,8 @@ class SlackSender:
             if request is None or not is_ts(request.thread_ref):
                 return None
             thread = str(request.thread_ref)
-            channel = self._dept_channel(request.department) or ""
+            channel = self.lookups.thread_channel(thread) or \
+                self._dept_channel(request.department) or ""
             if not CHANNEL_ID_RE.match(channel):
                 return None
         key = (channel, str(thread))

@@ -115,6 +115,15 @@ def clipped(message: Message) -> bool:
             or len(message.fields) > MAX_FIELDS or any(len(v) > VALUE_CHARS for v in values))
 
 
+def card_fields(message: Message) -> tuple[tuple[str, str], ...]:
+    """The fields in the card's order: a request's form values (the last ``form_fields`` of
+    them, see handlers/field_lines.py) first, as they are what it is about; then the rest."""
+    n = int(message.extra.get("form_fields") or 0)
+    if n <= 0 or n > len(message.fields):
+        return message.fields
+    return message.fields[-n:] + message.fields[:-n]
+
+
 def card(message: Message, task_id: str, replace_text: str | None = None) -> dict[str, Any]:
     """The ``template_card`` object, every text within WeCom's recommended length; with
     ``replace_text`` its buttons show that, greyed."""
@@ -135,7 +144,7 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
     if message.fields:
         template["horizontal_content_list"] = [
             {"keyname": clip(name, KEYNAME_CHARS), "value": clip(value, VALUE_CHARS)}
-            for name, value in message.fields[:MAX_FIELDS]
+            for name, value in card_fields(message)[:MAX_FIELDS]
         ]
     if replace_text:
         template["replace_text"] = replace_text

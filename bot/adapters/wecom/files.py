@@ -1,6 +1,7 @@
 """Files on WeCom: what an image, voice, video or file callback carries, fetching it
 (``media/get`` with its MediaId, valid three days) and passing a stored file on
-(``media/upload``, then an image or file message)."""
+(``media/upload``, then an image or file message; to a group robot, a JPG or PNG up to 2 MB
+inline as base64, anything else up to 20 MB through the robot's ``webhook/upload_media``)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ import json
 import mimetypes
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import httpx
 import requests
 
-from bot.adapters.wecom.client import PERMANENT, TOKEN_REFUSED, WeComClient, delivery_errors
+from bot.adapters.wecom import images
+from bot.adapters.wecom.client import (
+    PERMANENT,
+    RATE_LIMIT_WAIT,
+    RATE_LIMITED,
+    TOKEN_REFUSED,
+    WeComClient,
+    delivery_errors,
+)
 from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import Downloaded, Stored
 from handlers.inbound import IncomingFile
@@ -22,6 +33,11 @@ DEFAULTS = {"image": ("image.jpg", "image/jpeg"), "voice": ("voice.amr", "audio/
             "video": ("video.mp4", "video/mp4"), "file": ("file", "application/octet-stream")}
 GONE = {40007}  # invalid media_id: expired (three days) or never existed
 IMAGE_TYPES = {"image/jpeg", "image/png"}  # media/upload type=image takes JPG and PNG only
+# A group robot (群机器人配置说明): an image message holds a JPG or PNG of at most 2 MB (before
+# base64); webhook/upload_media takes a file of 5 B to 20 MB for a file message.
+ROBOT_IMAGE_LIMIT = images.ROBOT_LIMIT
+ROBOT_FILE_LIMIT = 20 * 1024 * 1024
+ROBOT_FILE_MIN = 5
 FILENAME_RE = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
 
@@ -106,3 +122,35 @@ def upload(client: WeComClient, stored: Stored) -> dict[str, Any]:
     if not media_id:
         raise DeliveryError(f"media/upload of {stored.name}: no media_id in the answer")
     return {"msgtype": kind, kind: {"media_id": str(media_id)}}
+
+
+def robot_upload_url(send_url: str) -> str:
+    """The robot's ``webhook/upload_media?key=…&type=file`` beside its ``webhook/send?key=…``."""
+    parts = urlsplit(send_url)
+    path = parts.path.replace("webhook/send", "webhook/upload_media")
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "type"] + [("type", "file")]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+
+
+def robot_body(http: httpx.Client, send_url: str, stored: Stored) -> dict[str, Any] | None:
+    """The group robot message that shows a stored file: a JPG or PNG within 2 MB inline,
+    anything else within 20 MB uploaded with the robot's key as a file; None when the robot
+    cannot take it (its size)."""
+    size = len(stored.data)
+    if stored.mime in IMAGE_TYPES and size <= ROBOT_IMAGE_LIMIT:
+        return images.robot_body(stored.data)
+    if not ROBOT_FILE_MIN <= size <= ROBOT_FILE_LIMIT:
+        return None
+    what = f"webhook/upload_media of {stored.name}"
+    with delivery_errors(what):
+        response = http.post(robot_upload_url(send_url), files={
+            "media": (stored.name, stored.data, "application/octet-stream")})
+        response.raise_for_status()
+        result = response.json()
+    code = int(result.get("errcode", 0)) if isinstance(result, dict) else -1
+    if code in RATE_LIMITED:
+        raise DeliveryError(f"{what}: rate limit ({code})", RATE_LIMIT_WAIT)
+    if code != 0 or not result.get("media_id"):
+        raise DeliveryError(f"{what}: errcode {code}", permanent=code in PERMANENT,
+                            code=f"wecom:{code}")
+    return {"msgtype": "file", "file": {"media_id": str(result["media_id"])}}

@@ -24,6 +24,7 @@ ATOM = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|<font\b[^>]*>.*?</font>|`[^`\n]*`|\*
 SOFT_BREAK = re.compile(r"[\s，。；、！？,.;!?]")
 MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
 HTML_LINK = re.compile(r"<(/?\s*a\b)", re.IGNORECASE)
+HEADING = re.compile(r"(^|\n)(?=#)")
 
 
 def byte_len(text: str) -> int:
@@ -111,10 +112,14 @@ def _no_mention_all(text: str) -> str:
     return MENTION_ALL.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
 
 
+def _no_md_link(text: str) -> str:
+    return MD_LINK.sub(lambda m: f"［{m.group(1)}］（{m.group(2)}）", text).replace("](", "］(")
+
+
 def inert_text(text: str) -> str:
-    """Text people typed, made inert in a WeCom text message: no ``<a href>`` link (WeCom
-    renders those), no @all; the words still read as typed."""
-    return _no_mention_all(HTML_LINK.sub(lambda m: "＜" + m.group(1), text))
+    """Text people typed, made inert in a WeCom text message: no ``<a href>`` and no
+    ``[text](url)`` link (WeCom renders both), no @all; the words still read as typed."""
+    return _no_mention_all(_no_md_link(HTML_LINK.sub(lambda m: "＜" + m.group(1), text)))
 
 
 def as_text(message: Message) -> str:
@@ -128,10 +133,11 @@ def as_text(message: Message) -> str:
 
 def neutralize(text: str) -> str:
     """Text people typed, made inert in WeCom markdown: no tags (<font>, <@user>), no live
-    ``[text](url)`` link, no @all; the words still read as typed."""
+    ``[text](url)`` link, no @all, no bold or heading; the words still read as typed."""
     text = text.replace("<", "＜").replace(">", "＞")  # full-width: shown as typed, never a tag
-    text = MD_LINK.sub(lambda m: f"［{m.group(1)}］（{m.group(2)}）", text)
-    return _no_mention_all(text.replace("](", "］("))
+    text = text.replace("**", "*\u200b*")  # a zero-width space: never bold
+    text = HEADING.sub(lambda m: m.group(1) + "\u200b", text)  # never a heading
+    return _no_mention_all(_no_md_link(text))
 
 
 def as_markdown(message: Message) -> str:

@@ -7,11 +7,14 @@ import hashlib
 import json
 import logging
 import threading
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlmodel import Session
 
 from bot.adapters.wecom import cards, images
 from bot.adapters.wecom import files as wecom_files
@@ -26,10 +29,11 @@ from bot.adapters.wecom.client import (
 from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import ROBOT_MARKDOWN_LIMIT, bodies
-from bot.runtime.dispatch import DeliveryError
+from bot.runtime.dispatch import SLOTS_TAKEN, DeliveryError
 from bot.runtime.file_fetch import FileService
-from handlers.attachments import FETCH, SHARED
+from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
+from handlers.i18n import t
 from handlers.messages import Message
 from storage import wecom_store
 from storage.engine import transaction
@@ -90,11 +94,9 @@ class WeComSender:
                                                                       limit))
             return None
         parts = self.plan(message)
-        digest = hashlib.sha256(
-            json.dumps(message.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
-        with self._lock:
-            done, ref = self._progress.get(digest, (0, None))
-        self.pacer.take(k for part in parts[done:] for k in part.pace_keys)
+        digest, done, ref = self._resume(message, parts)
+        if not message.extra.get(SLOTS_TAKEN):  # else taken with its lease (``pace``)
+            self.pacer.take(k for part in parts[done:] for k in part.pace_keys)
         for index in range(done, len(parts)):
             part = parts[index]
             try:
@@ -109,13 +111,61 @@ class WeComSender:
                 with self._lock:
                     if exc.permanent:  # the row fails for good: nothing to resume
                         self._progress.pop(digest, None)
-                    else:
+                    elif digest:
                         self._progress[digest] = (index, ref)
                 raise
             ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
-        with self._lock:
-            self._progress.pop(digest, None)
+        if digest:
+            with self._lock:
+                self._progress.pop(digest, None)
         return ref
+
+    def _resume(self, message: Message, parts: list[Part]) -> tuple[str, int, str | None]:
+        """Which message this is (none for one part: nothing to resume), the part a try
+        starts at, and the reference the earlier parts got."""
+        if len(parts) < 2:
+            return "", 0, None
+        digest = _digest(message)
+        with self._lock:
+            done, ref = self._progress.get(digest, (0, None))
+        return digest, done, ref
+
+    def pace(self, session: Session, messages: Sequence[Message],
+             now: datetime) -> list[DeliveryError | None]:
+        """Take the slots of each message's parts still to send in ``session`` (the lease's
+        transaction; ``PacedSender``): None when taken, else the DeliveryError it gets instead
+        (paced, or why it cannot be planned). A later message to a target that must wait takes
+        none."""
+        wanted: list[Counter[str] | DeliveryError] = []
+        for message in messages:
+            try:
+                wanted.append(self._pace_keys(message))
+            except DeliveryError as exc:
+                wanted.append(exc)
+            except Exception as exc:  # noqa: BLE001 - as a crash in send: retried later
+                log.exception("could not plan a WeCom message")
+                wanted.append(DeliveryError(f"sender crashed: {exc}"))
+        self.pacer.lock(session, {k for keys in wanted if isinstance(keys, Counter)
+                                  for k in keys})
+        waiting: dict[str, DeliveryError] = {}
+        verdicts: list[DeliveryError | None] = []
+        for message, keys in zip(messages, wanted, strict=True):
+            verdict = keys if isinstance(keys, DeliveryError) else waiting.get(message.target)
+            if verdict is None and isinstance(keys, Counter):
+                verdict = self.pacer.reserve(session, keys, now)
+            if verdict is not None and not verdict.permanent:
+                waiting.setdefault(message.target, verdict)
+            verdicts.append(verdict)
+        return verdicts
+
+    def _pace_keys(self, message: Message) -> Counter[str]:
+        """The pacing slots ``send`` would take for ``message`` (none for a card update or a
+        file fetch, which are not paced)."""
+        if message.kind in (CARD_UPDATE, FETCH):
+            return Counter()
+        parts = self.plan(message)
+        done = self._resume(message, parts)[1]
+        return Counter(k for part in parts[done:] for k in part.pace_keys)
 
     def plan(self, message: Message) -> list[Part]:
         """The API calls that deliver ``message`` to its target (its chart last, where the
@@ -128,7 +178,12 @@ class WeComSender:
                               image=str(image)))
         if message.kind == SHARED and message.extra.get("file") is not None:
             first = parts[0]
-            parts.append(Part(first.channel, first.to, {"msgtype": "file"}, first.pace_keys,
+            body = {"msgtype": "file"}
+            if first.channel == "robot":  # what the robot says when the file is too big
+                note = t(message.locale, "file.robot_too_big", ref=message.request_ref or "",
+                         limit=size_text(wecom_files.ROBOT_FILE_LIMIT))
+                body = bodies(replace(message, text=note), ROBOT_MARKDOWN_LIMIT)[0]
+            parts.append(Part(first.channel, first.to, body, first.pace_keys,
                               file=int(message.extra["file"])))
         return parts
 
@@ -139,18 +194,19 @@ class WeComSender:
 
     def _file(self, part: Part) -> None:
         """Pass a stored file on after its notice: uploaded as temporary media, then an
-        image or file message where the notice went. A group robot cannot take app media:
-        its desk has the notice only."""
+        image or file message where the notice went. A group robot takes no app media: an
+        image inline, or a file uploaded with its own key; one too big for it gets a line
+        saying so and how to see the request's files (the part's body)."""
         assert part.file is not None
-        if part.channel == "robot":
-            log.warning("file %s not sent to the group robot of %s: robots take no app media",
-                        part.file, part.to)
-            return
         stored = self._file_service().content(part.file)
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", part.file)
             return
-        self._deliver(replace(part, body=wecom_files.upload(self.client, stored), file=None))
+        if part.channel == "robot":
+            body = wecom_files.robot_body(self.http, self.robots[part.to], stored) or part.body
+        else:
+            body = wecom_files.upload(self.client, stored)
+        self._deliver(replace(part, body=body, file=None))
 
     def _text_parts(self, message: Message) -> list[Part]:
         if message.target_kind == "dept":
@@ -267,3 +323,11 @@ class WeComSender:
     def close(self) -> None:
         """Close the robot HTTP client."""
         self.http.close()
+
+
+def _digest(message: Message) -> str:
+    """Which message a try resumes (its lease's ``SLOTS_TAKEN`` mark aside)."""
+    shown = message.to_dict()
+    shown["extra"] = {k: v for k, v in dict(shown.get("extra") or {}).items()
+                      if k != SLOTS_TAKEN}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()

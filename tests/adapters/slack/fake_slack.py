@@ -21,6 +21,12 @@ MAX_OPTION_VALUE = 150
 MAX_OPTION_TEXT = 75
 BLOCK_KIT_METHODS = {"views.open", "views.update", "views.push", "views.publish",
                      "chat.postMessage", "chat.update"}
+VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
+INPUT_ELEMENTS = {"plain_text_input", "number_input", "datepicker", "static_select",
+                  "external_select", "users_select", "multi_static_select", "file_input",
+                  "checkboxes", "radio_buttons", "email_text_input", "url_text_input"}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,142 @@ def _over_limits(node: Any) -> bool:
                 or len(str((option.get("text") or {}).get("text", ""))) > MAX_OPTION_TEXT):
             return True
     return any(_over_limits(value) for value in node.values())
+
+
+def _text_over(obj: Any, limit: int) -> bool:
+    return isinstance(obj, dict) and len(str(obj.get("text", ""))) > limit
+
+
+def _element_problems(element: dict[str, Any], scopes: tuple[str, ...]) -> list[str]:
+    """Block Kit's rules for one input element (docs.slack.dev/reference/block-kit)."""
+    kind = element.get("type")
+    out: list[str] = []
+    if kind not in INPUT_ELEMENTS:
+        out.append(f"{kind} is no input element")
+    if len(str(element.get("action_id", ""))) > 255:
+        out.append("action_id over 255")
+    if _text_over(element.get("placeholder"), 150):
+        out.append("placeholder over 150")
+    if kind == "number_input":
+        if not isinstance(element.get("is_decimal_allowed"), bool):
+            out.append("number_input needs is_decimal_allowed")
+        numbers = {k: element[k] for k in ("initial_value", "min_value", "max_value")
+                   if k in element}
+        for key, value in numbers.items():
+            if not isinstance(value, str) or not NUMBER_RE.match(value):
+                out.append(f"number_input {key} {value!r} is no number string")
+            elif not element.get("is_decimal_allowed") and "." in value:
+                out.append(f"number_input {key} is decimal but decimals are not allowed")
+        if not out and "min_value" in numbers and "max_value" in numbers and \
+                float(numbers["min_value"]) > float(numbers["max_value"]):
+            out.append("number_input min_value over max_value")
+        if not out and "initial_value" in numbers and (
+                ("min_value" in numbers and float(numbers["initial_value"])
+                 < float(numbers["min_value"]))
+                or ("max_value" in numbers and float(numbers["initial_value"])
+                    > float(numbers["max_value"]))):
+            out.append("number_input initial_value outside min/max")
+    elif kind == "datepicker":
+        day = element.get("initial_date")
+        if day is not None and not (isinstance(day, str) and DATE_RE.match(day)):
+            out.append(f"datepicker initial_date {day!r} is not YYYY-MM-DD")
+    elif kind == "static_select":
+        options = element.get("options") or [o for g in element.get("option_groups") or []
+                                             for o in g.get("options") or []]
+        if not options:
+            out.append("static_select without options")
+        chosen = element.get("initial_option")
+        if chosen is not None and chosen not in options:
+            out.append("static_select initial_option is none of its options")
+    elif kind == "users_select":
+        user = element.get("initial_user")
+        if user is not None and not (isinstance(user, str) and user.startswith("U")):
+            out.append(f"users_select initial_user {user!r} is no user id")
+    elif kind == "plain_text_input":
+        longest = element.get("max_length", 3000)
+        if not isinstance(longest, int) or not 1 <= longest <= 3000:
+            out.append("plain_text_input max_length must be 1..3000")
+        elif len(str(element.get("initial_value", ""))) > longest:
+            out.append("plain_text_input initial_value over max_length")
+        if "multiline" in element and not isinstance(element["multiline"], bool):
+            out.append("plain_text_input multiline must be a boolean")
+    elif kind == "file_input":
+        if "files:read" not in scopes:
+            out.append("file_input needs the files:read scope")
+        most = element.get("max_files", 10)
+        if not isinstance(most, int) or not 1 <= most <= 10:
+            out.append("file_input max_files must be 1..10")
+    return out
+
+
+def view_problems(view: dict[str, Any], scopes: tuple[str, ...] = ("files:read",)) -> list[str]:
+    """What Slack would refuse in a view (views.open/update/push, or a response_action
+    "update"): a modal's title, buttons and size, each block's limits, unique block ids, and
+    each input element's rules."""
+    out: list[str] = []
+    blocks = view.get("blocks") or []
+    if view.get("type") == "modal":
+        for key in ("title", "submit", "close"):
+            if _text_over(view.get(key), 24):
+                out.append(f"modal {key} over 24")
+        if not isinstance(view.get("title"), dict):
+            out.append("modal without a title")
+        if len(str(view.get("private_metadata", ""))) > 3000:
+            out.append("private_metadata over 3000")
+        has_input = any(b.get("type") == "input" for b in blocks)
+        if has_input and not view.get("submit"):
+            out.append("a modal with inputs needs a submit button")
+    if len(blocks) > 100:
+        out.append("over 100 blocks")
+    seen: set[str] = set()
+    for block in blocks:
+        block_id = block.get("block_id")
+        if block_id is not None:
+            if block_id in seen:
+                out.append(f"duplicate block_id {block_id}")
+            seen.add(block_id)
+            if len(str(block_id)) > 255:
+                out.append("block_id over 255")
+        kind = block.get("type")
+        if kind == "input":
+            if _text_over(block.get("label"), 2000) or not block.get("label"):
+                out.append(f"input {block_id}: label missing or over 2000")
+            if _text_over(block.get("hint"), 2000):
+                out.append(f"input {block_id}: hint over 2000")
+            if "optional" in block and not isinstance(block["optional"], bool):
+                out.append(f"input {block_id}: optional must be a boolean")
+            out += [f"input {block_id}: {p}"
+                    for p in _element_problems(block.get("element") or {}, scopes)]
+        elif kind == "section":
+            if _text_over(block.get("text"), 3000):
+                out.append("section text over 3000")
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                out.append("actions block needs 1..25 elements")
+            ids = [e.get("action_id") for e in elements if e.get("action_id")]
+            if len(ids) != len(set(ids)):
+                out.append("duplicate action_id in an actions block")
+            for e in elements:
+                if e.get("type") == "button" and (
+                        _text_over(e.get("text"), 75) or len(str(e.get("value", ""))) > 2000):
+                    out.append("button text over 75 or value over 2000")
+        elif kind == "context" and len(block.get("elements") or []) > 10:
+            out.append("context over 10 elements")
+        if any(e.get("type") == "file_input" for e in [block.get("element") or {}]) and \
+                kind != "input":
+            out.append("file_input outside an input block")
+    return out
+
+
+def errors_problems(view: dict[str, Any], errors: dict[str, str]) -> list[str]:
+    """What Slack refuses in a ``response_action: errors`` ack: each key must be the block_id
+    of an input block in the submitted view; a message is at most 3000 characters (Slack
+    shows it under that field and keeps what was typed)."""
+    inputs = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+    out = [f"errors key {k!r} is no input block of the view" for k in errors if k not in inputs]
+    out += [f"error for {k} over 3000" for k, v in errors.items() if len(v) > 3000]
+    return out
 
 
 def _decode(value: Any) -> Any:
@@ -211,6 +353,8 @@ class FakeSlack:
             if method == "chat.update" and (channel, str(args.get("ts"))) not in self._issued:
                 return "message_not_found"
         if method in BLOCK_KIT_METHODS and _over_limits(args.get("view") or args.get("blocks")):
+            return "invalid_arguments"
+        if method in VIEW_METHODS and view_problems(dict(args.get("view") or {}), self.scopes):
             return "invalid_arguments"
         if method == "chat.postEphemeral":  # only in a conversation the bot is a member of
             channel = str(args.get("channel"))

@@ -30,7 +30,7 @@ def stars(n: int) -> dict[str, Any]:
 
 
 def opened(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86 CNY")
     slack.deliver()
 
 

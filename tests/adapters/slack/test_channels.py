@@ -21,7 +21,7 @@ from tests.conftest import local
 def _scorecard_week(slack: SlackDesk) -> None:
     """A request in the week of 16 Nov, then Monday 23 Nov 09:31: the scorecard is due."""
     slack.clock.set(local("2026-11-16T10:00"))
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.clock.set(local("2026-11-23T09:31"))
     assert "scorecard:2026-W47" in post_due(slack.platform.deps.app.desk, slack.clock(),
                                             DigestPolicy())

@@ -38,7 +38,7 @@ def test_open_in_chinese(slack: SlackDesk) -> None:
 
 
 def test_subcommands_work_as_slash_text(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     assert "FIN-1" in slack.ask("U0BOB", "受理 FIN-1")["text"]
     request = slack.request("FIN-1")
     assert request is not None and request.state == "acknowledged"
@@ -48,7 +48,7 @@ def test_subcommands_work_as_slash_text(slack: SlackDesk) -> None:
 
 
 def test_refusal_is_ephemeral_and_changes_nothing(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     answer = slack.ask("U0HENRY", "ack FIN-1")
     assert answer["response_type"] == "ephemeral"
     assert "未做任何更改" in answer["text"]
@@ -88,7 +88,7 @@ def test_an_unexpected_failure_still_answers(slack: SlackDesk) -> None:
 
 def test_an_acked_command_is_stored_before_the_ack_returns(slack: SlackDesk) -> None:
     """A 200 means stored: nothing waits in memory for a replica that may die."""
-    ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86"))
+    ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY"))
     assert ack.status == 200 and "FIN-1" in reply_in(ack.body)["text"]
     request = slack.request("FIN-1")  # read at once: nothing left to run
     assert request is not None and request.state == "open"
@@ -106,7 +106,7 @@ def test_suggest_is_stored_and_answered(slack: SlackDesk) -> None:
 
 
 def test_a_replayed_command_runs_once_and_is_answered_as_before(slack: SlackDesk) -> None:
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
     first = reply_in(slack.dispatch(body).body)
     again = slack.dispatch(body, headers={"x-slack-retry-num": "1"})
     assert again.status == 200
@@ -116,7 +116,7 @@ def test_a_replayed_command_runs_once_and_is_answered_as_before(slack: SlackDesk
 
 
 def test_a_retry_whose_first_delivery_never_arrived_runs(slack: SlackDesk) -> None:
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
     retry = slack.dispatch(body, headers={"x-slack-retry-num": "1",
                                           "x-slack-retry-reason": "http_error"})
     assert retry.status == 200 and "FIN-1" in reply_in(retry.body)["text"]
@@ -132,7 +132,7 @@ def test_a_desk_with_every_thread_busy_answers_busy_and_stores_nothing(
     release = threading.Event()
     for _ in range(runtime.COMMAND_THREADS):
         slack.platform.deps.commands.submit(release.wait, 10)
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
     try:
         busy = reply_in(slack.dispatch(body).body)
         assert "繁忙" in busy["text"] and "重新发送" in busy["text"]
@@ -145,7 +145,7 @@ def test_a_desk_with_every_thread_busy_answers_busy_and_stores_nothing(
 
 def test_a_database_that_refuses_the_command_gets_try_again_and_nothing_runs(
         slack: SlackDesk) -> None:
-    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+    body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
     with desk_refusing(slack):
         ack = slack.dispatch(body)
         assert ack.status == 200
@@ -161,7 +161,7 @@ def test_a_slow_database_gets_still_working_and_the_answer_afterwards(
     and the answer follows on the response_url once the command is stored."""
     monkeypatch.setattr(runtime, "ACK_BUDGET_SECONDS", 0.3)
     with desk_held(slack):
-        ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86",
+        ack = slack.dispatch(slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY",
                                                 probe="slow"))
         working = reply_in(ack.body)
         assert "处理" in working["text"] and "稍后" in working["text"]

@@ -38,7 +38,7 @@ def message(user: str, text: str, channel: str, *, thread_ts: str | None = None,
 
 def opened(slack: SlackDesk, user: str = "U0ALICE") -> str:
     """A Finance request by ``user``, its root posted; the root's ts."""
-    slack.ask(user, "finance reimbursement taxi 86")
+    slack.ask(user, "finance cash-advance taxi 86")  # a service without a form to fill
     slack.drain()
     request = slack.request("FIN-1")
     assert request is not None and request.thread_ref

@@ -14,7 +14,7 @@ def test_a_replay_to_another_replica_runs_once(slack: SlackDesk, desk_app: DeskA
     """The same signed request at a second Bolt app on the same database (another replica)."""
     other = build_slack(desk_app, http_settings, client_base_url=slack.fake.url, environ=ENV)
     try:
-        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86")
+        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
         first = reply_in(slack.dispatch(body).body)
         assert "FIN-1" in first["text"]
         slack.platform, mine = other, slack.platform

@@ -24,7 +24,7 @@ def later(slack: SlackDesk, seconds: float) -> None:
 
 def test_rate_limited_then_delivered_exactly_once(slack: SlackDesk) -> None:
     slack.fake.fail("chat.postMessage", 429, times=1, retry_after=7)
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     stats = slack.deliver()
     assert (stats.delivered, stats.failed) == (1, 1)  # the DM went; the channel said 429
     [row] = slack.pending()
@@ -43,7 +43,7 @@ def test_rate_limited_then_delivered_exactly_once(slack: SlackDesk) -> None:
 def test_slack_down_for_a_while_then_everything_arrives_in_order(slack: SlackDesk) -> None:
     for method in ("chat.postMessage", "chat.update", "chat.getPermalink"):
         slack.fake.fail(method, 500, times=10**6)  # the Web API is down; commands still arrive
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.ask("U0BOB", "ack FIN-1")
     slack.ask("U0BOB", "wait FIN-1 which client?")
     slack.ask("U0HENRY", "comment FIN-1 Acme Ltd")
@@ -74,7 +74,7 @@ def test_slack_down_for_a_while_then_everything_arrives_in_order(slack: SlackDes
 
 def test_one_post_per_second_per_channel(slack: SlackDesk) -> None:
     for text in ("taxi 86", "hotel 300", "train 120"):
-        slack.ask("U0ALICE", f"finance reimbursement {text}")
+        slack.ask("U0ALICE", f"finance reimbursement amount=86 {text}")
     slack.deliver()
     assert len(slack.fake.posted(FINANCE)) == 1
     assert len(slack.fake.posted("D0ALICE")) == 1
@@ -99,7 +99,7 @@ def test_unreachable_slack_reschedules(slack: SlackDesk, desk_app: DeskApp,
                           client_base_url=f"http://127.0.0.1:{_closed_port()}/api/", environ=ENV)
     try:
         slack.router.routes[0] = nowhere.route()
-        slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
         assert slack.deliver().failed == 2
     finally:
         nowhere.stop()
@@ -123,7 +123,7 @@ def test_real_slack_is_never_reached(slack: SlackDesk, monkeypatch: pytest.Monke
     production = build_slack(desk_app, http_settings, environ=ENV)
     try:
         slack.router.routes[0] = production.route()
-        slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
         assert slack.deliver().failed == 2
     finally:
         production.stop()
@@ -131,7 +131,7 @@ def test_real_slack_is_never_reached(slack: SlackDesk, monkeypatch: pytest.Monke
 
 
 def test_people_without_slack_go_elsewhere(slack: SlackDesk, fake_slack: FakeSlack) -> None:
-    slack.platform.deps.app.handle("walkin", "/request finance reimbursement taxi 86")
+    slack.platform.deps.app.handle("walkin", "/request finance reimbursement taxi 86 CNY")
     slack.drain()
     assert [m.target for m in slack.elsewhere.sent] == ["person:walkin"]
     assert len(fake_slack.posted(FINANCE)) == 1

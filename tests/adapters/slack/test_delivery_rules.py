@@ -55,7 +55,7 @@ def replica(slack: SlackDesk, desk_app, http_settings) -> Iterator[Replica]:
 def test_a_rate_limited_root_is_not_overtaken_by_its_thread_on_another_replica(
         slack: SlackDesk, replica: Replica) -> None:
     slack.fake.fail("chat.postMessage", 429, times=1, retry_after=30)
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.deliver()  # this replica: the channel's root got 429, Retry-After 30
     later(slack, 5)
     slack.ask("U0BOB", "ack FIN-1")
@@ -94,7 +94,7 @@ def _health_and_metrics(slack: SlackDesk, desk_app) -> tuple[dict[str, Any], str
 def test_a_channel_slack_cannot_find_fails_once_tells_the_admins_and_shows_in_health(
         slack: SlackDesk, desk_app) -> None:
     slack.fake.refuse("chat.postMessage", "channel_not_found", times=1, channel=FINANCE)
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.deliver()
     slack.ask("U0BOB", "ack FIN-1")
     slack.drain()
@@ -121,7 +121,7 @@ def test_a_channel_slack_cannot_find_fails_once_tells_the_admins_and_shows_in_he
                                    "invalid_blocks", "missing_scope"])
 def test_other_refusals_for_good_are_not_retried(slack: SlackDesk, error: str) -> None:
     slack.fake.refuse("chat.postMessage", error, times=1, channel=FINANCE)
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     first = slack.deliver()
     later(slack, 3600)
     slack.deliver()
@@ -132,6 +132,6 @@ def test_other_refusals_for_good_are_not_retried(slack: SlackDesk, error: str) -
 
 def test_an_unknown_or_internal_error_is_retried(slack: SlackDesk) -> None:
     slack.fake.refuse("chat.postMessage", "internal_error", times=1, channel=FINANCE)
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.drain()
     assert len(slack.fake.posted(FINANCE)) == 1, "tried again later, and delivered"

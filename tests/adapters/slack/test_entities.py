@@ -23,7 +23,7 @@ def sections(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def test_a_slash_command_is_stored_as_typed_and_shown_escaped_once(slack: SlackDesk) -> None:
-    answer = slack.ask("U0ALICE", "finance reimbursement R&amp;D &lt;urgent&gt;")
+    answer = slack.ask("U0ALICE", "finance reimbursement amount=86 R&amp;D &lt;urgent&gt;")
     assert answer["text"].startswith("Opened FIN-1")
     request = slack.request("FIN-1")
     assert request is not None and request.title == "R&D <urgent>"
@@ -67,7 +67,7 @@ def test_the_message_shortcut_prefills_the_text_as_typed(slack: SlackDesk) -> No
 def test_long_text_is_split_between_entities_and_characters(slack: SlackDesk,
                                                             lead: str) -> None:
     line = lead + "&<" * 300 + "😀字" * 200 + "&" * 200
-    slack.ask("U0ALICE", "finance reimbursement first line\n" + line)
+    slack.ask("U0ALICE", "finance reimbursement amount=86 first line\n" + line)
     shown = sections(slack.ask("U0ALICE", "show FIN-1")["blocks"])
     slack.drain()
     posted = sections(slack.fake.posted(FINANCE)[0]["blocks"])

@@ -118,3 +118,40 @@ def test_a_file_gone_from_slack_is_marked_failed_and_its_sharer_told(slack: Slac
     assert "invoice.jpg (failed: the platform no longer has it" in shown(slack, "U0ALICE")
     told = [p["text"] for p in slack.fake.posted(ALICE_DM) if "could not be attached" in p["text"]]
     assert len(told) == 1 and "Please send it again" in told[0]
+
+
+def test_a_file_refused_in_the_desk_thread_is_told_to_its_sharer_alone(
+        slack: SlackDesk) -> None:
+    root = opened(slack)
+    desk = slack.platform.deps.app.desk
+    desk.files = dataclasses.replace(desk.files, max_bytes=512)
+    file = slack.fake.share_file("F0SCAN0001", "scan.jpg", "image/jpeg", JPEG, "U0BOB")
+    shared(slack, "U0BOB", FINANCE, file, channel_type="channel", thread_ts=root)
+    slack.drain()
+    (said,) = wait_until(lambda: slack.fake.calls_to("chat.postEphemeral"), 5.0, "the word")
+    assert (said["channel"], said["user"], said["thread_ts"]) == (FINANCE, "U0BOB", root)
+    assert said["text"] == "scan.jpg 未添加：文件大小为 1 KB，服务台最多保存 512 B 的文件。" \
+        "请发送更小的文件，或发送文件链接。", "nothing else: no comment was made"
+    assert slack.request("FIN-1").first_response_at is None  # type: ignore[union-attr]
+    assert not attachments(slack) and not slack.fake.calls_to("files.download")
+    before = len(slack.fake.calls_to("chat.postEphemeral"))
+    taken = slack.fake.share_file("F0SMALL001", "note.txt", "text/plain", b"ok", "U0BOB")
+    shared(slack, "U0BOB", FINANCE, taken, channel_type="channel", thread_ts=root)
+    slack.drain()
+    assert len(slack.fake.calls_to("chat.postEphemeral")) == before, "a file taken: no word"
+
+
+def test_a_file_in_the_dm_with_no_open_request_is_kept_and_the_sender_told_how_to_add_it(
+        slack: SlackDesk) -> None:
+    file = slack.fake.share_file("F0EARLY001", "receipt.jpg", "image/jpeg", JPEG, "U0ALICE")
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    (answer,) = wait_until(lambda: [p for p in slack.fake.posted(ALICE_DM)
+                                    if "receipt.jpg" in p["text"]], 5.0, "the answer")
+    assert "I kept receipt.jpg" in answer["text"]
+    assert "`/request add &lt;ID&gt; 1`" in answer["text"], "escaped once for Slack"
+    root = opened(slack)
+    slack.click("U0ALICE", "/request add FIN-1 1", "add", channel=ALICE_DM)
+    slack.drain()
+    assert [a.name for a in attachments(slack)] == ["receipt.jpg"]
+    (complete,) = slack.fake.calls_to("files.completeUploadExternal")
+    assert (complete["channel_id"], complete["thread_ts"]) == (FINANCE, root)

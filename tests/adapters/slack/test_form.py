@@ -70,11 +70,13 @@ def test_choosing_a_department_narrows_the_services(slack: SlackDesk) -> None:
     category = block(update["view"], "category.finance")
     values = [o["value"] for o in category["element"]["options"]]
     assert values == ["finance/reimbursement", "finance/cash-advance",
-                      "finance/acceptance-bill", "finance/cost-accounting"]
+                      "finance/acceptance-bill", "finance/cost-accounting",
+                      "finance/question"]
     assert block(update["view"], "details")["element"]["initial_value"] == "taxi 86"
 
 
 def test_submit_errors_stay_on_the_field_then_success(slack: SlackDesk) -> None:
+    # cash advance has no form fields: the modal has only the common inputs
     slack.slash("U0ALICE", "")
     view = slack.opened_view()
     wrong = slack.submit("U0ALICE", view, form_values(
@@ -83,14 +85,14 @@ def test_submit_errors_stay_on_the_field_then_success(slack: SlackDesk) -> None:
     assert body["response_action"] == "errors"
     assert "Finance does not offer this service" in body["errors"]["category.finance"]
     empty = json.loads(slack.submit("U0ALICE", view, form_values(
-        "finance", "finance/reimbursement", "   ")).body)
+        "finance", "finance/cash-advance", "   ")).body)
     assert empty["errors"] == {"details": "Please say what you need."}
     assert slack.requests() == []
     done = json.loads(slack.submit("U0ALICE", view, form_values(
-        "finance", "finance/reimbursement", "taxi to the client, 86 CNY\nreceipt attached",
+        "finance", "finance/cash-advance", "taxi to the client, 86 CNY\nreceipt attached",
         priority="P2", attachment="https://drive.example/receipt.pdf")).body)
     assert done["response_action"] == "update"
-    assert "Opened FIN-1: Reimbursement for Finance, P2 high" in text_of(done["view"])
+    assert "Opened FIN-1: Cash advance for Finance, P2 high" in text_of(done["view"])
     request = slack.request("FIN-1")
     assert request is not None
     assert (request.title, request.priority) == ("taxi to the client, 86 CNY", "P2")

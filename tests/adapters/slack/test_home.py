@@ -22,7 +22,7 @@ def sections(view: dict[str, Any]) -> list[str]:
 
 
 def test_requester_sees_their_requests_with_their_buttons(slack: SlackDesk) -> None:
-    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     slack.ask("U0ALICE", "it laptop screen flickers")
     slack.ask("U0KEVIN", "resolve IT-1 swapped the screen")
     view = home_of(slack, "U0ALICE")
@@ -39,8 +39,8 @@ def test_requester_sees_their_requests_with_their_buttons(slack: SlackDesk) -> N
 
 
 def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -> None:
-    slack.ask("U0ALICE", "finance reimbursement hotel 300")  # due in 3 business days
-    slack.ask("U0ALICE", "finance reimbursement urgent taxi !P1")  # due in 6 business hours
+    slack.ask("U0ALICE", "finance reimbursement amount=86 hotel 300")  # due in 3 business days
+    slack.ask("U0ALICE", "finance reimbursement amount=86 urgent taxi !P1")  # 6 business hours
     slack.clock.set(slack.clock() + timedelta(days=1))
     view = home_of(slack, "U0BOB")
     lines = sections(view)
@@ -59,7 +59,7 @@ def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -
 def test_a_long_queue_fits_in_100_blocks_and_points_to_the_command(slack: SlackDesk) -> None:
     app = slack.platform.deps.app
     for n in range(70):
-        app.handle("alice", f"/request finance reimbursement receipt {n}")
+        app.handle("alice", f"/request finance reimbursement amount=86 receipt {n}")
     view = home_of(slack, "U0BOB")
     assert len(view["blocks"]) <= 100
     assert "Type `/request queue finance` for the rest" in text_of(view["blocks"]) or \
@@ -67,7 +67,7 @@ def test_a_long_queue_fits_in_100_blocks_and_points_to_the_command(slack: SlackD
 
 
 def test_pressing_a_home_button_runs_it_shows_the_reply_and_refreshes(slack: SlackDesk) -> None:
-    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     home_of(slack, "U0BOB")
     slack.click("U0BOB", "/request ack FIN-1", "ack", view={"type": "home", "id": "V0HOME"})
     reply = slack.fake.wait_for("views.open")[-1]["view"]
@@ -88,7 +88,7 @@ def test_new_request_button_opens_the_form(slack: SlackDesk) -> None:
 
 def test_the_home_view_is_the_same_overview_the_console_shows(slack: SlackDesk) -> None:
     """Home renders handlers.views.home: typed as `/request home` it answers the same."""
-    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     typed = slack.platform.deps.app.handle("bob", "/request 主页")
     view = home_of(slack, "U0BOB")
     assert [m.kind for m in typed.messages] == ["home.section", "home.note", "home.section",

@@ -102,7 +102,7 @@ def test_a_store_the_database_refuses_is_acked_try_again_and_can_be_retried(
     """The database refuses the command: the typer is told at once, in Chinese, to try again,
     nothing is stored, and Slack's retry of the same delivery opens the request once."""
     with desk_refusing(slack):
-        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86", probe="refused")
+        body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY", probe="refused")
         response = post(live_server, body, signed_headers(body, FORM))
     assert response.status_code == 200
     answer = response.json()

@@ -18,7 +18,7 @@ FINANCE = "CFINANCEREQUE"
 
 
 def test_root_then_replies_in_its_thread_and_the_root_follows_the_state(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86 CNY")
     slack.drain()
     root = slack.fake.posted(FINANCE)[0]
     assert root["channel"] == "finance-requests" and "thread_ts" not in root
@@ -50,7 +50,7 @@ def test_root_then_replies_in_its_thread_and_the_root_follows_the_state(slack: S
 
 
 def test_requester_dms_link_to_the_thread(slack: SlackDesk) -> None:
-    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     slack.drain()
     slack.ask("U0BOB", "ack FIN-1")
     slack.drain()
@@ -68,7 +68,7 @@ def test_requester_dms_link_to_the_thread(slack: SlackDesk) -> None:
 def test_after_a_restart_the_root_is_read_back_from_the_outbox(
         slack: SlackDesk, desk_app: DeskApp, http_settings: Settings,
         fake_slack: FakeSlack) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi to the client 86 CNY")
     slack.drain()
     restarted = build_slack(desk_app, http_settings,
                             client_base_url=fake_slack.url, environ=ENV)
@@ -99,7 +99,7 @@ def test_a_usergroup_is_mentioned_on_new_requests(
                           client_base_url=fake_slack.url, environ=ENV)
     try:
         slack.router.routes[0] = grouped.route()
-        slack.ask("U0HENRY", "finance reimbursement taxi 86")
+        slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
         slack.drain()
     finally:
         grouped.stop()
@@ -112,7 +112,7 @@ def _updates(slack: SlackDesk, ok: bool | None = None) -> list[dict[str, Any]]:
 
 
 def test_a_rate_limited_root_update_is_retried_after_retry_after(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.drain()
     slack.fake.fail("chat.update", 429, times=1, retry_after=3)
     slack.ask("U0BOB", "ack FIN-1")
@@ -124,7 +124,7 @@ def test_a_rate_limited_root_update_is_retried_after_retry_after(slack: SlackDes
 
 
 def test_a_late_root_update_shows_the_latest_state_not_an_older_one(slack: SlackDesk) -> None:
-    slack.ask("U0HENRY", "finance reimbursement taxi 86")
+    slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
     slack.drain()
     slack.fake.fail("chat.update", 429, times=1, retry_after=5)
     slack.ask("U0BOB", "ack FIN-1")
@@ -143,7 +143,7 @@ def test_after_a_restart_the_channel_id_is_known_for_links_and_root_updates(
         slack: SlackDesk, desk_app: DeskApp, fake_slack: FakeSlack) -> None:
     raw = copy.deepcopy(slack.platform.deps.app.settings.raw)
     settings = dataclasses.replace(desk_app.settings, raw={**raw, "slack": {"mode": "http"}})
-    slack.ask("U0ALICE", "finance reimbursement taxi 86")
+    slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     slack.drain()
     assert slack.fake.posted(FINANCE)[0]["channel"] == "finance-requests"  # a name, not an id
     restarted = build_slack(desk_app, settings, client_base_url=fake_slack.url, environ=ENV)

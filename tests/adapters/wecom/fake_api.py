@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import threading
@@ -67,6 +69,9 @@ def parse_multipart(content_type: str, raw: bytes) -> dict[str, Upload]:
 TEXT_BYTES = 2048  # message/send and appchat/send: text is cut here, markdown refused above
 MARKDOWN_BYTES = 2048
 ROBOT_MARKDOWN_BYTES = 4096  # only the group robot's markdown may be this long
+ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message, before base64
+ROBOT_FILE_BYTES = 20 * 1024 * 1024  # webhook/upload_media
+ROBOT_FILE_MIN = 5
 
 
 def too_long(body: dict[str, Any] | None, markdown_limit: int = MARKDOWN_BYTES
@@ -120,6 +125,7 @@ class FakeWeCom:
     invalid_users: set[str] = field(default_factory=set)  # outside the app's visible range
     http_errors: dict[str, list[int]] = field(default_factory=dict)  # path → HTTP statuses
     served: dict[str, Upload] = field(default_factory=dict)  # media/get: MediaId → the file
+    robot_media: dict[str, tuple[str, Media]] = field(default_factory=dict)  # id → (key, …)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -246,7 +252,10 @@ class FakeWeCom:
             return {"errcode": 0, "errmsg": "ok", "access_token": f"TOKEN-{count}",
                     "expires_in": self.token_lifetime}
         if call.path == "webhook/send":
-            return too_long(call.body, ROBOT_MARKDOWN_BYTES) or {"errcode": 0, "errmsg": "ok"}
+            return too_long(call.body, ROBOT_MARKDOWN_BYTES) or self._robot_media(call) or {
+                "errcode": 0, "errmsg": "ok"}
+        if call.path == "webhook/upload_media":
+            return self._robot_upload(call, count)
         if not call.query.get("access_token", "").startswith("TOKEN-"):
             return {"errcode": 41001, "errmsg": "access_token missing"}
         if self.token_refused is not None:
@@ -356,6 +365,47 @@ class FakeWeCom:
             self.media.append(media)
         return {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media.media_id,
                 "created_at": "1700000000"}
+
+    def _robot_upload(self, call: Call, count: int) -> dict[str, Any]:
+        """webhook/upload_media (群机器人 文件上传): the robot's key, type file (or voice), a
+        ``media`` part of 5 B to 20 MB; its media_id is the robot's own."""
+        kind, file, key = call.query.get("type", ""), call.files.get("media"), call.query.get(
+            "key", "")
+        if not key:
+            return {"errcode": 93000, "errmsg": "invalid webhook url"}
+        if kind not in ("file", "voice") or file is None:
+            return {"errcode": 40004, "errmsg": "invalid media type or no media part"}
+        if not ROBOT_FILE_MIN <= len(file.data) <= ROBOT_FILE_BYTES:
+            return {"errcode": 40006, "errmsg": "invalid file size (5B to 20MB)"}
+        media = Media(kind, f"robot-media-{count}", file)
+        with self._lock:
+            self.robot_media[media.media_id] = (key, media)
+        return {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media.media_id,
+                "created_at": "1700000000"}
+
+    def _robot_media(self, call: Call) -> dict[str, Any] | None:
+        """A robot's image message: base64 of a JPG or PNG of at most 2 MB with its md5; a
+        file message: a media_id this robot uploaded (webhook/upload_media)."""
+        body = call.body or {}
+        if body.get("msgtype") == "image":
+            image = body.get("image") or {}
+            try:
+                data = base64.b64decode(str(image.get("base64", "")), validate=True)
+            except ValueError:
+                return {"errcode": 40009, "errmsg": "invalid image (base64)"}
+            if len(data) > ROBOT_IMAGE_BYTES:
+                return {"errcode": 40009, "errmsg": "invalid image size (at most 2MB)"}
+            if not data.startswith((b"\xff\xd8", b"\x89PNG")):
+                return {"errcode": 40009, "errmsg": "image must be JPG or PNG"}
+            if hashlib.md5(data).hexdigest() != image.get("md5"):
+                return {"errcode": 40009, "errmsg": "image md5 mismatch"}
+        if body.get("msgtype") == "file":
+            media_id = str((body.get("file") or {}).get("media_id", ""))
+            with self._lock:
+                known = self.robot_media.get(media_id)
+            if known is None or known[0] != call.query.get("key"):
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+        return None
 
     def _members(self, query: dict[str, str]) -> list[dict[str, Any]]:
         wanted = {int(query.get("department_id", "1"))}

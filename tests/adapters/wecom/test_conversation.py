@@ -27,7 +27,7 @@ def later(wecom, seconds: int = 1) -> None:
 
 
 def open_request(wecom, what: str) -> None:
-    wecom.say("lihua", f"提单 财务 报销 {what}")
+    wecom.say("lihua", f"提单 财务 借支 {what}")
     later(wecom)
 
 

@@ -4,8 +4,9 @@ pacing is counted in the database so every replica shares it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -215,3 +216,73 @@ def test_two_replicas_send_at_most_29_a_minute_to_one_member_in_order(wecom, rep
         for platform in (wecom.platform, replica):
             dispatch(wecom, platform, batch_size=10)
     assert texts_to(wecom, "zhangwei") == texts, "the rest later, in order, none lost or twice"
+
+
+class Killed(BaseException):
+    """The process died (SIGKILL): nothing after this point runs, nothing is recorded."""
+
+
+class Racing:
+    """A replica's real sender; just before its first send, ``meanwhile`` runs: another
+    replica's pass at the same moment. ``die``: the process is killed right after its send
+    went out, before the outcome is recorded."""
+
+    def __init__(self, platform: WeComPlatform, meanwhile: Callable[[], object] | None = None,
+                 die: bool = False) -> None:
+        self.sender = platform.sender
+        self.meanwhile = meanwhile
+        self.die = die
+
+    def pace(self, session: Session, messages: list[Message], now: datetime) -> list[Any]:
+        return self.sender.pace(session, messages, now)
+
+    def send(self, message: Message, thread_ref: str | None) -> str | None:
+        if self.meanwhile is not None:
+            run, self.meanwhile = self.meanwhile, None
+            run()
+        ref = self.sender.send(message, thread_ref)
+        if self.die:
+            raise Killed
+        return ref
+
+
+def fill_minute(wecom: WeCom, sends: int) -> None:
+    queue(wecom, *[f"earlier {n:02d}" for n in range(sends)])
+    dispatch(wecom)
+    assert len(texts_to(wecom, "zhangwei")) == sends
+
+
+def answer_row(wecom: WeCom, text: str) -> int:
+    with transaction(wecom.app.desk.engine) as s:
+        return outbox.add_answer(s, "person:bob", Message(text=text, target="person:bob").to_dict(),
+                                 wecom.clock())
+
+
+def test_two_replicas_sending_at_the_same_moment_share_the_last_slot_of_the_minute(
+        wecom, replica):
+    fill_minute(wecom, 28)  # one slot left under 29 a minute
+    queue(wecom, "a notice")  # replica B's pass sends it …
+    answer = answer_row(wecom, "your answer")  # … while replica A sends this answer
+    engine, clock = wecom.app.desk.engine, wecom.clock
+    other = Dispatcher(engine, lambda _m: Racing(replica), clock)
+    first = Dispatcher(engine, lambda _m: Racing(wecom.platform, other.run_once), clock)
+    first.deliver([answer])
+    assert len(texts_to(wecom, "zhangwei")) == 29, "WeCom drops what exceeds 30 a minute"
+    later(wecom, 61)
+    dispatch(wecom, replica)
+    assert sorted(texts_to(wecom, "zhangwei")[28:]) == ["a notice", "your answer"]
+
+
+def test_a_replica_killed_after_sending_has_its_send_counted_and_resends_it_once(
+        wecom, replica):
+    fill_minute(wecom, 28)
+    queue(wecom, "a notice")
+    engine, clock = wecom.app.desk.engine, wecom.clock
+    with pytest.raises(Killed):  # the notice went out; its outcome was never recorded
+        Dispatcher(engine, lambda _m: Racing(wecom.platform, die=True), clock).run_once()
+    answer = answer_row(wecom, "your answer")
+    Dispatcher(engine, lambda _m: replica.sender, clock).deliver([answer])
+    assert len(texts_to(wecom, "zhangwei")) == 29, "the dead replica's send still counts"
+    later(wecom, 5 * 60)  # its lease ends: the notice goes again (once), then the answer
+    dispatch(wecom, replica)
+    assert texts_to(wecom, "zhangwei")[28:] == ["a notice", "a notice", "your answer"]

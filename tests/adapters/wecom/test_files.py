@@ -31,7 +31,7 @@ def media_xml(userid: str, kind: str, media_id: str, ts: int, extra: str = "") -
 
 
 def opened(wecom: WeCom) -> None:
-    wecom.say("lihua", "提单 财务 报销 出租车 86元")
+    wecom.say("lihua", "提单 财务 借支 出租车 86元")
     wecom.dispatch()
 
 
@@ -140,3 +140,75 @@ def test_a_file_the_desk_shares_in_the_thread_reaches_the_requester_on_wecom(
     assert to_henry[-1]["msgtype"] == "file"
     assert to_henry[-1]["file"] == {"media_id": media.media_id}
     assert any("📎 form.pdf" in b.get("text", {}).get("content", "") for b in to_henry)
+
+
+def robot_bodies(wecom: WeCom) -> list[dict]:
+    return [c.body or {} for c in wecom.api.to("webhook/send") if c.ok]
+
+
+def test_a_group_robot_gets_the_file_itself_within_its_limits(wecom: WeCom) -> None:
+    """IT's desk is a group robot: a small JPG goes inline (base64), anything else through
+    the robot's own webhook/upload_media, a file over 20 MB as a line saying how to see it;
+    the stand-in refuses what WeCom refuses (image over 2 MB, file over 20 MB)."""
+    import base64
+    import dataclasses
+
+    desk = wecom.app.desk
+    desk.files = dataclasses.replace(desk.files, max_bytes=30 * 1024 * 1024)
+    wecom.say("lihua", "/request it account-access vpn for the trip")
+    wecom.dispatch()
+    big_jpeg = b"\xff\xd8\xff\xe0" + b"x" * (3 * 1024 * 1024)
+    huge_pdf = b"%PDF-1.7\n" + b"y" * (21 * 1024 * 1024)
+    for media_id, data, mime, kind in (("M-IMG", JPEG, "image/jpeg", "image"),
+                                       ("M-PDF", PDF, "application/pdf", "file"),
+                                       ("M-BIGIMG", big_jpeg, "image/jpeg", "image"),
+                                       ("M-HUGE", huge_pdf, "application/pdf", "file")):
+        wecom.api.serve(media_id, data, mime, f"{media_id}.{mime.rsplit('/', 1)[1]}")
+        send_media(wecom, kind, media_id)
+        wecom.dispatch()  # media/get
+        wecom.dispatch()  # to the robot
+    sent = robot_bodies(wecom)
+    images = [b for b in sent if b["msgtype"] == "image"]
+    assert len(images) == 1 and base64.b64decode(images[0]["image"]["base64"]) == JPEG
+    uploads = [c for c in wecom.api.to("webhook/upload_media") if c.ok]
+    assert [(c.query["key"], c.query["type"], c.files["media"].data[:4]) for c in uploads] == [
+        ("robot-it", "file", b"%PDF"), ("robot-it", "file", b"\xff\xd8\xff\xe0")], \
+        "the PDF and the 3 MB image (too big inline) go as files, with the robot's key"
+    files = [b["file"]["media_id"] for b in sent if b["msgtype"] == "file"]
+    assert len(files) == 2 and all(m.startswith("robot-media-") for m in files)
+    assert not wecom.api.media, "no app media/upload for a robot"
+    too_big = [b["markdown"]["content"] for b in sent if b["msgtype"] == "markdown"
+               and "20 MB" in b["markdown"]["content"]]
+    assert len(too_big) == 1 and "/request 查看 IT-1" in too_big[0]
+    assert all(c.ok for c in wecom.api.to("webhook/send")), "nothing the robot refuses"
+
+
+def test_the_robot_stand_in_is_as_strict_as_wecom(wecom: WeCom) -> None:
+    import base64
+    import hashlib
+
+    import httpx
+
+    url = wecom.platform.sender.robots["it"]
+    big = b"\xff\xd8" + b"z" * (2 * 1024 * 1024)
+    body = {"msgtype": "image", "image": {"base64": base64.b64encode(big).decode(),
+                                          "md5": hashlib.md5(big).hexdigest()}}
+    assert httpx.post(url, json=body).json()["errcode"] == 40009
+    unknown = {"msgtype": "file", "file": {"media_id": "media-1"}}
+    assert httpx.post(url, json=unknown).json()["errcode"] == 40007
+    upload = url.replace("webhook/send", "webhook/upload_media") + "&type=file"
+    huge = {"media": ("x.bin", b"0" * (20 * 1024 * 1024 + 1), "application/octet-stream")}
+    assert httpx.post(upload, files=huge).json()["errcode"] == 40006
+
+
+def test_a_video_in_the_app_chat_is_fetched_and_attached(wecom: WeCom) -> None:
+    opened(wecom)
+    clip = b"\x00\x00\x00\x18ftypmp42" + b"v" * 500
+    wecom.api.serve("MEDIA-VIDEO", clip, "video/mp4", "MEDIA-VIDEO.mp4")
+    send_media(wecom, "video", "MEDIA-VIDEO",
+               "<ThumbMediaId><![CDATA[THUMB-1]]></ThumbMediaId>")
+    wecom.dispatch()
+    wecom.dispatch()
+    assert [(a.name, a.mime, a.state) for a in rows(wecom)] == [("video.mp4", "video/mp4",
+                                                                 "stored")]
+    assert [b["msgtype"] for b in chat_bodies(wecom)][-1] == "file"

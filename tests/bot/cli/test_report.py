@@ -20,11 +20,11 @@ W46, W47 = date(2026, 11, 9), date(2026, 11, 16)
 
 SCENE = [
     # W46: Finance perfect (on time, 5★) → score 100: the baseline for Finance's trend.
-    "@now 2026-11-09T09:00", "alice> /request finance reimbursement taxi",
+    "@now 2026-11-09T09:00", "alice> /request finance reimbursement amount=86 taxi",
     "@now 2026-11-09T10:00", "bob> /request resolve FIN-1 paid", "alice> /request confirm FIN-1",
     "alice> /request rate FIN-1 5",
     # W47, Sales → Finance: on time, 4★ → 0.5 × 1 + 0.5 × (4 − 1) / 4 = 87.5
-    "@now 2026-11-16T09:00", "alice> /request finance reimbursement hotel",
+    "@now 2026-11-16T09:00", "alice> /request finance reimbursement amount=86 hotel",
     "@now 2026-11-16T10:00", "bob> /request resolve FIN-2 paid", "alice> /request confirm FIN-2",
     "alice> /request rate FIN-2 4",
     # Finance → Sales (the mutual direction): on time, 2★ → 0.5 × 1 + 0.5 × 0.25 = 62.5

@@ -19,12 +19,12 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 WEEKS = [
     # W46: FIN-1 answered and resolved in an hour, rated 5
-    "@now 2026-11-09T09:00", "alice> /request finance reimbursement taxi",
+    "@now 2026-11-09T09:00", "alice> /request finance reimbursement amount=86 taxi",
     "@now 2026-11-09T10:00", "bob> /request resolve FIN-1 paid", "alice> /request confirm FIN-1",
     "alice> /request rate FIN-1 5",
     # W47: FIN-2 a day late, rated 2; FIN-3 still open
-    "@now 2026-11-16T09:00", "alice> /request finance reimbursement hotel",
-    "henry> /request finance reimbursement dinner",
+    "@now 2026-11-16T09:00", "alice> /request finance reimbursement amount=86 hotel",
+    "henry> /request finance reimbursement amount=86 dinner",
     "@now 2026-11-17T15:00", "bob> /request resolve FIN-2 paid", "alice> /request confirm FIN-2",
     "alice> /request rate FIN-2 2 slow",
 ]

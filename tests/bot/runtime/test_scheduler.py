@@ -23,7 +23,7 @@ class Recorder:
 
 
 def test_scheduler_sweeps_at_start_and_delivers_then_shuts_down(desk_app, clock):
-    desk_app.handle("henry", "/request finance reimbursement taxi 86")
+    desk_app.handle("henry", "/request finance reimbursement taxi 86 CNY")
     clock.set(local("2026-11-23T15:00"))  # the first response is overdue
     recorder = Recorder()
     scheduler = Scheduler(desk_app, Dispatcher(desk_app.desk.engine, lambda _m: recorder, clock),
@@ -42,7 +42,7 @@ def test_scheduler_sweeps_at_start_and_delivers_then_shuts_down(desk_app, clock)
 
 
 def test_tick_sweeps_then_dispatches_once(desk_app, clock):
-    desk_app.handle("henry", "/request finance reimbursement taxi 86")
+    desk_app.handle("henry", "/request finance reimbursement taxi 86 CNY")
     recorder = Recorder()
     dispatcher = Dispatcher(desk_app.desk.engine, lambda _m: recorder, clock)
     clock.set(local("2026-11-23T15:00"))

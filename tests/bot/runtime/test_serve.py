@@ -85,7 +85,8 @@ def test_serve_takes_a_slash_command_posts_to_the_channel_and_stops_on_sigterm(s
     proc, base, _args, _env = served
     health = httpx.get(f"{base}/healthz", timeout=5).json()
     assert health["database"] is True and health["scheduler"] is True
-    assert slash(base, "U0ALICE", "finance reimbursement taxi 86", fake_slack).status_code == 200
+    opened = slash(base, "U0ALICE", "finance reimbursement taxi 86 CNY", fake_slack)
+    assert opened.status_code == 200
     posted = wait_until(lambda: [p for p in fake_slack.posted() if "FIN-1" in str(p)],
                         timeout=20, what="the new request in Finance's channel")
     assert posted
@@ -128,8 +129,9 @@ def test_missing_secret_is_named(tmp_path, database_url):
     config.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n[slack]\nmode = "http"\n',
                       encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    proc = subprocess.run([str(CROSSDESK), "serve", "--config", str(config), "--database-url",
-                           database_url], env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([str(CROSSDESK), "serve", "--upgrade", "--config", str(config),
+                           "--database-url", database_url], env=env, capture_output=True,
+                          text=True, timeout=60)
     assert proc.returncode == 1
     assert "SLACK_BOT_TOKEN is not set" in proc.stderr
 
@@ -139,7 +141,7 @@ def test_serve_answers_a_command_in_its_ack_from_one_process(served, fake_slack)
     proc, base, _args, _env = served
     body = urlencode({
         "team_id": "T0ACME", "channel_id": "C0GENERAL", "user_id": "U0ALICE",
-        "command": "/request", "text": "finance reimbursement taxi 86", "api_app_id": "A0DESK",
+        "command": "/request", "text": "finance reimbursement taxi 86 CNY", "api_app_id": "A0DESK",
         "response_url": f"{fake_slack.response_url()}?probe=one", "trigger_id": uuid.uuid4().hex,
     })
     headers = signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET)

@@ -1,0 +1,199 @@
+"""A service's form fields as Block Kit inputs, and the service's instructions above them.
+
+Each field is one input block whose ``block_id`` is ``field.<key>`` (so an error points at the
+field) and whose element's ``action_id`` is ``value``: number and amount → ``number_input``,
+date → ``datepicker``, choice → ``static_select``, person → ``users_select``, department →
+a department select, text → ``plain_text_input``, long text → multiline, file →
+``file_input``. What a value may be is decided by ``handlers.fields``, never here; this
+module only reads what each element holds, as text (``read``), and builds the elements back
+from such text (``field_blocks``), so a rebuilt form keeps what was typed. Values between
+that text and ``handlers.fields`` are in ``form_values``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from bot.adapters.slack import form_options as opts
+from bot.adapters.slack.blocks import plain, text_sections
+from bot.adapters.slack.conversations import files_of
+from handlers.catalog import Catalog, Category, Department
+from handlers.i18n import t
+from handlers.inbound import IncomingFile
+from handlers.service_spec import FieldSpec
+
+PREFIX = "field."
+ACTION = "value"
+ANSWERED_ACTION = "crossdesk_form_answered"
+FIELD_DEPARTMENT_ACTION = "crossdesk_form_field_department"
+LABEL_LIMIT = 2000  # an input block's label and hint
+PLACEHOLDER_LIMIT = 150
+TEXT_LIMIT = 3000  # plain_text_input's max_length
+MAX_FILES = 5
+INSTRUCTIONS_LIMIT = 2900  # one section, escaped
+MAX_FIELDS = 93  # a modal's 100 blocks less the form's own seven
+
+Block = dict[str, Any]
+
+
+def block_id(spec: FieldSpec) -> str:
+    """The block holding ``spec``'s input: ``field.<key>``."""
+    return f"{PREFIX}{spec.key}"
+
+
+def _number(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _label(spec: FieldSpec, locale: str) -> str:
+    label = spec.label(locale)
+    if spec.type == "amount":
+        label = f"{label} ({spec.currency or 'CNY'})"
+    return label
+
+
+def _choice_element(spec: FieldSpec, locale: str, initial: str | None) -> Block:
+    fit = [c for c in spec.choices if len(c.key) <= opts.MAX_VALUE]  # Block Kit's limits
+    options = [opts.option(c.label(locale), c.key) for c in fit[:opts.MAX_OPTIONS]]
+    element: Block = {"type": "static_select", "action_id": ACTION, "options": options,
+                      "placeholder": plain(t(locale, "slack.form.field.choose"),
+                                           PLACEHOLDER_LIMIT)}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+def _department_element(catalog: Catalog, locale: str, initial: str | None) -> Block:
+    fits = opts.departments_fit(catalog)
+    element: Block = {"type": "static_select" if fits else "external_select",
+                      "action_id": ACTION if fits else FIELD_DEPARTMENT_ACTION,
+                      "placeholder": plain(t(locale, "slack.form.department.placeholder"),
+                                           PLACEHOLDER_LIMIT)}
+    if fits:
+        element["options"] = opts.search_departments(catalog, locale, "")
+    else:
+        element["min_query_length"] = 0
+    if initial and catalog.has_department(initial):
+        element["initial_option"] = opts.department_option(catalog.department(initial), locale)
+    return element
+
+
+def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
+    """The input element for ``spec``, showing ``initial`` (text as ``read`` gives it)."""
+    kind = spec.type
+    if kind in ("number", "amount"):
+        out: Block = {"type": "number_input", "action_id": ACTION, "is_decimal_allowed": True}
+        if spec.minimum is not None:
+            out["min_value"] = _number(spec.minimum)
+        if spec.maximum is not None:
+            out["max_value"] = _number(spec.maximum)
+        if initial:
+            out["initial_value"] = initial
+        return out
+    if kind == "date":
+        out = {"type": "datepicker", "action_id": ACTION,
+               "placeholder": plain(t(locale, "slack.form.field.date"), PLACEHOLDER_LIMIT)}
+        if initial:
+            out["initial_date"] = initial
+        return out
+    if kind == "choice":
+        return _choice_element(spec, locale, initial)
+    if kind == "person":
+        out = {"type": "users_select", "action_id": ACTION,
+               "placeholder": plain(t(locale, "slack.form.field.person"), PLACEHOLDER_LIMIT)}
+        if initial:
+            out["initial_user"] = initial
+        return out
+    if kind == "department":
+        return _department_element(catalog, locale, initial)
+    if kind == "file":
+        return {"type": "file_input", "action_id": ACTION, "max_files": MAX_FILES}
+    limit = min(spec.max_length or TEXT_LIMIT, TEXT_LIMIT)
+    out = {"type": "plain_text_input", "action_id": ACTION, "multiline": kind == "long_text",
+           "max_length": limit}
+    if initial:
+        out["initial_value"] = initial[:limit]
+    return out
+
+
+def field_block(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
+    """One input block; optional unless the field is required and has no default to fall
+    back on."""
+    block: Block = {"type": "input", "block_id": block_id(spec),
+                    "label": plain(_label(spec, locale), LABEL_LIMIT),
+                    "optional": not spec.required or spec.default is not None,
+                    "element": element(spec, catalog, locale, initial)}
+    hint = spec.hint_for(locale)
+    if hint:
+        block["hint"] = plain(hint, LABEL_LIMIT)
+    return block
+
+
+def field_blocks(category: Category, catalog: Catalog, locale: str,
+                 values: Mapping[str, str], *, room: int) -> list[Block]:
+    """The service's fields, in order, showing ``values``; at most ``room`` blocks. A ``file``
+    field is a ``file_input``: slack-manifest.yml grants ``files:read``, which it needs."""
+    return [field_block(f, catalog, locale, values.get(f.key))
+            for f in category.fields[:min(room, MAX_FIELDS)]]
+
+
+def all_shown(view: Mapping[str, Any], category: Category) -> bool:
+    """Whether ``view`` has an input for each of the service's fields (it may not when the
+    refresh after picking the service lost a race: the form is shown again, not refused)."""
+    shown = {b.get("block_id") for b in view.get("blocks") or []}
+    return all(block_id(f) in shown for f in category.fields[:MAX_FIELDS])
+
+
+def instructions_blocks(dep: Department, category: Category, locale: str) -> list[Block]:
+    """The service's instructions (escaped) and a "This answered my question" button; none
+    when the service has no instructions."""
+    text = category.instructions_for(locale).strip()
+    if not text:
+        return []
+    title = t(locale, "slack.form.instructions")
+    sections = text_sections(f"{title}:\n{text}"[:INSTRUCTIONS_LIMIT])[:1]
+    button = {"type": "button", "action_id": ANSWERED_ACTION,
+              "text": plain(t(locale, "slack.form.answered")),
+              "value": f"{dep.key}/{category.key}"}
+    return [*[{**s, "block_id": "instructions"} for s in sections],
+            {"type": "actions", "block_id": "instructions.answered", "elements": [button]}]
+
+
+def _text_of(state: Mapping[str, Any]) -> str | None:
+    kind = state.get("type")
+    if kind == "datepicker":
+        value = state.get("selected_date")
+    elif kind == "users_select":
+        value = state.get("selected_user")
+    elif kind in ("static_select", "external_select"):
+        value = (state.get("selected_option") or {}).get("value")
+    elif kind == "file_input":
+        return None
+    else:
+        value = state.get("value")
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _state(values: Mapping[str, Any], spec: FieldSpec) -> Mapping[str, Any]:
+    actions: Mapping[str, Any] = values.get(block_id(spec)) or {}
+    return next(iter(actions.values()), {}) if actions else {}
+
+
+def read(category: Category, values: Mapping[str, Any]) -> dict[str, str]:
+    """What each field of ``category`` holds in a view's state, as text (a number as typed,
+    a date as ``YYYY-MM-DD``, an option's key, a Slack user id); empty fields are left out."""
+    out: dict[str, str] = {}
+    for spec in category.fields:
+        text = _text_of(_state(values, spec))
+        if text is not None:
+            out[spec.key] = text
+    return out
+
+
+def read_files(category: Category, values: Mapping[str, Any]) -> tuple[IncomingFile, ...]:
+    """The files uploaded in the service's ``file`` fields, as the neutral description."""
+    uploaded = [f for spec in category.fields if spec.type == "file"
+                for f in _state(values, spec).get("files") or []]
+    return files_of({"files": uploaded})

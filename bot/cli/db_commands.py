@@ -1,0 +1,75 @@
+"""`crossdesk db upgrade` and `db check`: what the schema is, what will change, what did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlalchemy import Engine
+
+from bot.runtime.schema import UPGRADE, ahead_text, behind_text, describe
+from storage import migrate
+from storage.engine import make_engine
+
+BEHIND, AHEAD = 1, 2  # `db check` exit codes (0: at head)
+
+
+def upgrade(url: str) -> None:
+    """Say which migrations will run, run them (behind the advisory lock), say what ran.
+    Exit 2 and change nothing on a database ahead of this code."""
+    engine = make_engine(url)
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        state = migrate.schema_state(engine)
+        if state.status == "ahead":
+            typer.echo(f"crossdesk db upgrade: {ahead_text(state)}", err=True)
+            raise typer.Exit(AHEAD)
+        if state.status == "current":
+            typer.echo(f"database {shown} is already at head, revision {describe(state.current)}: "
+                       "up to date, nothing to apply")
+            return
+        start = f"at revision {describe(state.current)}" if state.current else "empty"
+        typer.echo(f"database {shown} is {start}; applying {len(state.pending)} migration(s) "
+                   f"up to {state.head}:")
+        for step in state.pending:
+            typer.echo(f"  {step}")
+        try:
+            migrate.upgrade(engine)
+        except migrate.MigrationLockTimeout as exc:
+            typer.echo(f"crossdesk db upgrade: {exc}", err=True)
+            raise typer.Exit(1) from None
+        after = migrate.current_revision(engine)
+        applied = migrate.steps_between(state.current, after) if after else ()
+        typer.echo(f"applied {len(applied)} migration(s): database {shown} upgraded from "
+                   f"{state.current or 'empty'} to {after}")
+    finally:
+        engine.dispose()
+
+
+def check(url: str, command: str = UPGRADE) -> int:
+    """Print whether the database is at this code's head; the exit code for a deploy script:
+    0 at head, 1 behind (with the command to run), 2 ahead (with the version it needs)."""
+    engine = make_engine(url)
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        state = (migrate.state_of(None) if _no_such_file(engine)
+                 else migrate.schema_state(engine))
+    finally:
+        engine.dispose()
+    if state.status == "current":
+        typer.echo(f"database {shown} is at head, revision {describe(state.current)}")
+        return 0
+    if state.status == "ahead":
+        typer.echo(f"database {shown}: {ahead_text(state)}")
+        return AHEAD
+    typer.echo(f"database {shown}: {behind_text(state, command)}")
+    for step in state.pending:
+        typer.echo(f"  to apply: {step}")
+    return BEHIND
+
+
+def _no_such_file(engine: Engine) -> bool:
+    """A SQLite database whose file does not exist (checking it must not create it)."""
+    name = engine.url.database
+    return (engine.dialect.name == "sqlite" and bool(name) and name != ":memory:"
+            and not Path(str(name)).exists())

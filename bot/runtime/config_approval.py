@@ -1,0 +1,153 @@
+"""A service's approval chain in the config: parsed, and every mistake explained with its key
+and a fix.
+
+Shapes: ``approval = "manager"`` (one step: the requester's manager), a list of approvers
+(``approval = ["frank", "leads:finance"]``: one "any" step), or a table::
+
+    [departments.categories.approval]
+    amount_field = "amount"            # an `amount` (or `number`) field of this service
+    steps = [ { approvers = ["manager"] },
+              { above = 500, approvers = ["leads:finance"] },
+              { above = 5000, approvers = ["frank"], mode = "all" } ]
+
+Approvers are ``"manager"`` (the requester's, from [[people]] manager), person ids, or
+``"leads:<department>"``. Person and department references are checked by
+``cross_check`` once every department is known."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from handlers.service_spec import APPROVAL_MODES, ApprovalSpec, ApprovalStep, FieldSpec
+
+Report = Callable[[str, str], None]  # (key, message)
+AMOUNT_TYPES = ("amount", "number")
+EXAMPLE = 'write approval = "manager", or steps = [ { approvers = ["manager"] } ]'
+
+
+def parse_approval(raw: Any, where: str, fields: tuple[FieldSpec, ...],
+                   problem: Report) -> ApprovalSpec | None:
+    """The ``approval`` of the service at ``where``; None when it needs none."""
+    key = f"{where}.approval"
+    if raw is None or raw is False or raw == "none":
+        return None
+    if isinstance(raw, str):
+        raw = {"steps": [{"approvers": [raw]}]}
+    elif isinstance(raw, list):
+        raw = {"steps": [{"approvers": raw}]}
+    if not isinstance(raw, dict):
+        problem(key, f"must be \"manager\", a list of approvers or a table; {EXAMPLE}")
+        return None
+    for unknown in sorted(set(raw) - {"amount_field", "steps"}):
+        problem(f"{key}.{unknown}", "unknown key; an approval has `amount_field` and `steps`")
+    amount_field = _amount_field(raw.get("amount_field"), key, fields, problem)
+    raw_steps = raw.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        problem(f"{key}.steps", f"needs at least one step; {EXAMPLE}")
+        return None
+    steps = [_step(s, f"{key}.steps[{i}]", amount_field, problem)
+             for i, s in enumerate(raw_steps)]
+    kept = tuple(s for s in steps if s is not None)
+    _in_order(kept, f"{key}.steps", problem)
+    if len(kept) != len(steps):
+        return None
+    return ApprovalSpec(steps=kept, amount_field=amount_field)
+
+
+def _amount_field(value: Any, key: str, fields: tuple[FieldSpec, ...],
+                  problem: Report) -> str | None:
+    if value is None:
+        return None
+    name = str(value)
+    spec = next((f for f in fields if f.key == name), None)
+    if spec is None:
+        known = ", ".join(f.key for f in fields if f.type in AMOUNT_TYPES) or "none yet"
+        problem(f"{key}.amount_field", f"{name!r} is not a field of this service; name one of "
+                f"its `amount` fields ({known}) or add it to `fields` with type = \"amount\"")
+        return None
+    if spec.type not in AMOUNT_TYPES:
+        problem(f"{key}.amount_field", f"field {name!r} is a {spec.type}, not an amount; "
+                "give it type = \"amount\" or name an amount field")
+        return None
+    return name
+
+
+def _step(raw: Any, key: str, amount_field: str | None, problem: Report) -> ApprovalStep | None:
+    if not isinstance(raw, dict):
+        problem(key, 'must be a table such as { approvers = ["manager"] }')
+        return None
+    for unknown in sorted(set(raw) - {"approvers", "mode", "above"}):
+        problem(f"{key}.{unknown}", "unknown key; a step has `approvers`, `mode` and `above`")
+    approvers = raw.get("approvers")
+    if isinstance(approvers, str):
+        approvers = [approvers]
+    ok = True
+    names: list[str] = []
+    if isinstance(approvers, list) and all(isinstance(a, str) for a in approvers):
+        names = [a.strip() for a in approvers if a.strip()]
+    if not names or len(names) != len(approvers or []):
+        problem(f"{key}.approvers", "needs at least one approver: \"manager\", a person id or "
+                "\"leads:<department>\", e.g. approvers = [\"manager\"]")
+        ok = False
+    mode = str(raw.get("mode", "any"))
+    if mode not in APPROVAL_MODES:
+        problem(f"{key}.mode", f"{mode!r} is not a mode; use \"any\" (one approval is enough) "
+                "or \"all\" (every approver)")
+        ok = False
+    above = _above(raw.get("above"), key, amount_field, problem)
+    if raw.get("above") is not None and above is None:
+        ok = False
+    if not ok:
+        return None
+    return ApprovalStep(approvers=tuple(names), mode=mode, above=above)
+
+
+def _above(value: Any, key: str, amount_field: str | None, problem: Report) -> Decimal | None:
+    if value is None:
+        return None
+    if amount_field is None:
+        problem(f"{key}.above", "needs the approval's amount_field: name the amount field "
+                "that decides the step, e.g. amount_field = \"amount\"")
+        return None
+    try:
+        above = Decimal(str(value))
+    except InvalidOperation:
+        above = Decimal(-1)
+    if isinstance(value, bool) or not above.is_finite() or above < 0:
+        problem(f"{key}.above", f"{value!r} is not an amount; write a number such as 500")
+        return None
+    return above
+
+
+def _in_order(steps: tuple[ApprovalStep, ...], key: str, problem: Report) -> None:
+    """Thresholds must not go down: a step ``above = 500`` after one ``above = 5000``."""
+    highest = Decimal(-1)
+    for i, step in enumerate(steps):
+        level = step.above if step.above is not None else Decimal(-1)
+        if level < highest:
+            problem(f"{key}[{i}].above", f"{level} comes after a step above {highest}; list "
+                    "the steps in order of `above`, smallest first (steps without it first)")
+        highest = max(highest, level)
+
+
+def cross_check(services: Iterable[tuple[str, ApprovalSpec | None]], people: set[str],
+                departments: set[str], problem: Report) -> None:
+    """Every approver names a known person or department (``services``: (key, approval))."""
+    for where, spec in services:
+        if spec is None:
+            continue
+        for i, step in enumerate(spec.steps):
+            key = f"{where}.approval.steps[{i}].approvers"
+            for approver in step.approvers:
+                kind, _, ident = approver.partition(":")
+                if approver == "manager":
+                    continue
+                if kind == "leads" and ident:
+                    if ident not in departments:
+                        problem(key, f"unknown department {ident!r} in {approver!r}; use a "
+                                "department key such as \"leads:finance\"")
+                elif approver not in people:
+                    problem(key, f"unknown person {approver!r}; use \"manager\", a person id "
+                            "from [[people]] or \"leads:<department>\"")

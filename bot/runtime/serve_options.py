@@ -1,0 +1,48 @@
+"""Where `serve` listens and how it logs: a command-line flag (or its environment variable,
+e.g. CROSSDESK_PORT) wins over the config file (``[server] host``/``port``,
+``[logging] format``), which wins over the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.runtime.config import Settings
+
+LOG_FORMATS = ("text", "json")
+
+
+class OptionError(ValueError):
+    """A setting in the config file that serve cannot use; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How one `crossdesk serve` runs."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_format: str = "text"
+    upgrade: bool = False  # migrate first (behind the advisory lock) instead of refusing
+
+
+def resolve(settings: Settings, host: str | None = None, port: int | None = None,
+            log_format: str | None = None, upgrade: bool = False) -> ServeOptions:
+    """Flags and environment (given here, None when unset) over the config file."""
+    server = settings.section("server")
+    logging = settings.section("logging")
+    where = settings.path
+    chosen_port = port if port is not None else _port(server.get("port", 8080), where)
+    chosen_format = log_format or str(logging.get("format", "text"))
+    if chosen_format not in LOG_FORMATS:
+        raise OptionError(f"{where}: logging.format: {chosen_format!r} is not a log format; "
+                          "use \"text\" or \"json\"")
+    return ServeOptions(host=host or str(server.get("host", "127.0.0.1")), port=chosen_port,
+                        log_format=chosen_format, upgrade=upgrade)
+
+
+def _port(value: object, where: object) -> int:
+    """``[server] port`` as a TCP port number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
+        return value
+    raise OptionError(f"{where}: server.port: {value!r} is not a TCP port; use a number "
+                      "such as 8080")

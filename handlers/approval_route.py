@@ -1,0 +1,78 @@
+"""Who approves a step: configured approvers resolved to people when the step starts.
+
+``"manager"`` is the requester's manager; ``"leads:<dept>"`` that department's leads; anything
+else a person id. Nobody approves their own request: the requester in the list is replaced by
+their manager, and with no manager (or for ``"manager"`` when the requester has none) by the
+service desk's leads, then the admins. A person away (``/request away``) is replaced by their
+delegate (followed a few hops)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.context import Ctx
+from storage import approvals, people
+from storage.models import Request
+
+HOPS = 3  # a delegate who is away too hands on, this many times at most
+
+
+@dataclass(frozen=True)
+class Handover:
+    """An approver away: ``delegate`` decides instead until ``until``."""
+
+    away: str
+    delegate: str
+
+
+def resolve(ctx: Ctx, request: Request, spec: list[str]) -> tuple[list[str], list[Handover]]:
+    """The people who approve a step of ``request`` now, and the handovers made on the way."""
+    wanted: list[str] = []
+    for approver in spec:
+        kind, _, ident = approver.partition(":")
+        if approver == "manager":
+            wanted.append(_manager(ctx, request.requester_id) or "")
+        elif kind == "leads" and ident:
+            wanted += list(ctx.desk.catalog.department(ident).leads)
+        else:
+            wanted.append(approver)
+    resolved = [pid if pid and pid != request.requester_id else "" for pid in wanted]
+    if "" in resolved:
+        resolved = [p for p in resolved if p] + _instead_of(ctx, request)
+    handovers: list[Handover] = []
+    out: list[str] = []
+    for pid in resolved:
+        final = delegate_of(ctx, pid, request.requester_id, handovers)
+        if final not in out:
+            out.append(final)
+    return out, handovers
+
+
+def _manager(ctx: Ctx, person_id: str) -> str | None:
+    row = people.get(ctx.session, person_id)
+    return row.manager_id if row and row.manager_id else None
+
+
+def _instead_of(ctx: Ctx, request: Request) -> list[str]:
+    """Who approves in place of the requester: their manager, else the desk's leads (but not
+    the requester), else the admins."""
+    manager = _manager(ctx, request.requester_id)
+    if manager:
+        return [manager]
+    leads = [p for p in ctx.department(request.department).leads if p != request.requester_id]
+    if leads:
+        return leads
+    return [p for p in ctx.desk.policy.admins if p != request.requester_id]
+
+
+def delegate_of(ctx: Ctx, person_id: str, requester: str, handovers: list[Handover]) -> str:
+    """``person_id``, or whoever decides for them while they are away (never the
+    requester)."""
+    current = person_id
+    for _ in range(HOPS):
+        away = approvals.away_of(ctx.session, current, ctx.now)
+        if away is None or away.delegate_id in (requester, person_id):
+            break
+        handovers.append(Handover(current, away.delegate_id))
+        current = away.delegate_id
+    return current

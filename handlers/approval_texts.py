@@ -1,0 +1,143 @@
+"""The approval flow's texts, as (English, 简体中文) pairs (merged into ``TEXTS``)."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "state.pending_approval": ("awaiting approval", "待审批"),
+    "state.rejected": ("rejected", "已驳回"),
+    "err.awaiting_approval": (
+        "{ref} is awaiting approval by {approvers}; the desk can act on it once it is approved.",
+        "{ref} 正在等待 {approvers} 审批；审批通过后服务台才能处理。"),
+    "err.need_reason": (
+        "Please say why: `/request reject {ref} <reason>` (the requester reads it).",
+        "请说明驳回原因：`/request 驳回 {ref} <原因>`（提单人会看到）。"),
+    "err.need_away": (
+        "Say until when and who approves for you: `/request away until 2026-12-10 delegate bob`.",
+        "请写明休假到哪天、由谁代为审批：`/request 休假 至 2026-12-10 代理 bob`。"),
+    "approval.err.not_pending": (
+        "{ref} is not awaiting approval (it is {state}).",
+        "{ref} 不在审批中（当前状态：{state}）。"),
+    "approval.err.already": (
+        "You have already approved {ref}; it now waits for {approvers}.",
+        "您已批准 {ref}，现在等待 {approvers} 审批。"),
+    "approval.err.not_approver": (
+        "{ref} is awaiting approval by {approvers}; only they can approve or reject it.",
+        "{ref} 正在等待 {approvers} 审批，只有审批人可以批准或驳回。"),
+    "approval.err.need_reason": (
+        "Please say why: `/request reject {ref} <reason>` (the requester reads it).",
+        "请说明驳回原因：`/request 驳回 {ref} <原因>`（提单人会看到）。"),
+    "approval.err.bad_value": (
+        "{ref} was not reopened: {problem}", "{ref} 未重开：{problem}"),
+    "approval.button.approve": ("Approve", "批准"),
+    "approval.button.reject": ("Reject", "驳回"),
+    "approval.field.step": ("Approval", "审批"),
+    "approval.step_of": ("step {step} of {total}", "第 {step}/{total} 步"),
+    "approval.note.ask": (
+        "{requester} asks for your approval of {ref} {title} (step {step} of {total}). "
+        "Approve, or reject with a reason: `/request approve {ref}` · "
+        "`/request reject {ref} <reason>`.",
+        "{requester} 请您审批 {ref} {title}（第 {step}/{total} 步）。批准或驳回（需说明原因）："
+        "`批准 {ref}` · `驳回 {ref} <原因>`。"),
+    "approval.note.ask_delegate": (
+        "For {away}, who is away: {requester} asks for approval of {ref} {title} "
+        "(step {step} of {total}). `/request approve {ref}` · `/request reject {ref} <reason>`.",
+        "{away} 休假中，由您代为审批：{requester} 的 {ref} {title}（第 {step}/{total} 步）。"
+        "`批准 {ref}` · `驳回 {ref} <原因>`。"),
+    "approval.note.partial": (
+        "{by} approved {ref} {title} (step {step} of {total}); still waiting for {approvers}.",
+        "{by} 已批准 {ref} {title}（第 {step}/{total} 步），仍在等待 {approvers}。"),
+    "approval.note.next": (
+        "{by} approved {ref} {title} (step {step} of {total}); it now goes to {approvers} "
+        "for approval.",
+        "{by} 已批准 {ref} {title}（第 {step}/{total} 步），现在交由 {approvers} 审批。"),
+    "approval.note.approved": (
+        "{ref} {title} is approved (last approval by {by}). {department} has it now; "
+        "first response due {first_due}.",
+        "{ref} {title} 已审批通过（最后由 {by} 批准），已交给{department}处理；"
+        "首次响应时限：{first_due}。"),
+    "approval.note.rejected": (
+        "{by} rejected {ref} {title} (step {step} of {total}): {reason}\n"
+        "To change it and ask again: `/request reopen {ref} <field>=<value> …` "
+        "(e.g. the amount); the approval starts over.",
+        "{by} 驳回了 {ref} {title}（第 {step}/{total} 步）：{reason}\n"
+        "修改后重新提交：`/request 重开 {ref} <字段>=<值> …`（例如金额），审批将重新开始。"),
+    "approval.note.withdrawn": (
+        "{by} withdrew {ref} {title}: there is nothing to approve any more.",
+        "{by} 撤回了 {ref} {title}，无需再审批。"),
+    "approval.note.delegated_away": (
+        "You are away: {delegate} decides on {ref} {title} for you.",
+        "您在休假中：{ref} {title} 由 {delegate} 代为审批。"),
+    "approval.reply.opened": (
+        "{ref} ({department} · {category}) is sent for approval to {approvers} "
+        "({total} step(s)). {department} gets it once approved; its targets start then.",
+        "{ref}（{department} · {category}）已提交审批：{approvers}（共 {total} 步）。"
+        "审批通过后交给{department}处理，时限从那时开始计算。"),
+    "approval.reply.partial": (
+        "You approved {ref}; it still waits for {approvers}.",
+        "您已批准 {ref}，仍在等待 {approvers}。"),
+    "approval.reply.next": (
+        "You approved {ref}; it goes to {approvers} next.",
+        "您已批准 {ref}，下一步由 {approvers} 审批。"),
+    "approval.reply.done": (
+        "You approved {ref}: approval complete, {department} has it now.",
+        "您已批准 {ref}：审批完成，已交给{department}处理。"),
+    "approval.reply.rejected": (
+        "You rejected {ref}; {requester} is told why.",
+        "您已驳回 {ref}，已告知 {requester} 原因。"),
+    "approval.reply.reopened": (
+        "{ref} is sent for approval again ({changed}): {approvers}.",
+        "{ref} 已重新提交审批（修改：{changed}）：{approvers}。"),
+    "approval.reply.reopened_open": (
+        "{ref} is reopened ({changed}) and needs no approval now: {department} has it.",
+        "{ref} 已重开（修改：{changed}），无需再审批，已交给{department}处理。"),
+    "approval.queue.coming": (
+        "Coming, awaiting approval ({n}):", "即将到来，审批中（{n}）："),
+    "approval.queue.line": (
+        "• {ref} [{priority}] {title} · {requester} · awaiting approval by {approvers}",
+        "• {ref} [{priority}] {title} · {requester} · 等待 {approvers} 审批"),
+    "approval.show.title": ("Approval:", "审批："),
+    "approval.show.step": ("  {step}. {approvers} — {state}", "  {step}. {approvers} —— {state}"),
+    "approval.step.waiting": ("not started", "未开始"),
+    "approval.step.pending": ("waiting since {since}", "自 {since} 等待中"),
+    "approval.step.approved": ("approved by {by} {at}", "{by} 于 {at} 批准"),
+    "approval.step.rejected": ("rejected by {by} {at}: {reason}", "{by} 于 {at} 驳回：{reason}"),
+    "approval.step.skipped": ("skipped", "未进行"),
+    "approval.remind": (
+        "Reminder: {ref} {title} from {requester} has waited {waited} for your approval "
+        "(step {step} of {total}).",
+        "提醒：{requester} 的 {ref} {title} 已等待您审批 {waited}（第 {step}/{total} 步）。"),
+    "approval.escalate": (
+        "{ref} {title} from {requester} has waited {waited} for approval by {approver} "
+        "(step {step} of {total}). Please follow up with them.",
+        "{requester} 的 {ref} {title} 已等待 {approver} 审批 {waited}（第 {step}/{total} 步），"
+        "请跟进。"),
+    "away.err.date": (
+        "“{given}” is not a day from today on; write e.g. "
+        "`/request away until 2026-12-10 delegate bob`.",
+        "“{given}”不是今天或之后的日期；请写成 `/request 休假 至 2026-12-10 代理 bob`。"),
+    "away.err.self": (
+        "Name someone else as your delegate.", "请指定其他人作为代理审批人。"),
+    "away.err.not_away": (
+        "You are not marked away; nothing changed.", "您没有休假记录，未做任何更改。"),
+    "away.note.delegate": (
+        "{away} is away until {until}: you approve for them meanwhile. Handed to you now: "
+        "{refs}.",
+        "{away} 休假至 {until}，期间由您代为审批。现已转给您：{refs}。"),
+    "away.reply.set": (
+        "You are away until {until} (end of day): {delegate} approves for you. Handed over "
+        "now: {refs}. `/request back` ends it early.",
+        "您已设置休假至 {until}（当天结束）：由 {delegate} 代为审批。已转交：{refs}。"
+        "提前回来请输入 `/request 销假`。"),
+    "away.reply.back": (
+        "Welcome back: new approvals come to you again. Waiting for you: {refs}.",
+        "欢迎回来：新的审批将重新发给您。待您审批：{refs}。"),
+    "event.approval_requested": ("sent it for approval", "提交审批"),
+    "event.approval_step": ("asked for approval, step", "请求审批，步骤"),
+    "event.approved_step": ("approved step", "批准步骤"),
+    "event.approval_done": ("completed the approval", "完成审批"),
+    "event.rejected": ("rejected it", "驳回"),
+    "event.approval_delegated": ("handed an approval to a delegate", "转交代理审批"),
+    "event.approval_reminded": ("reminded the approver", "提醒审批人"),
+    "event.approval_escalated": ("escalated the approval", "升级审批提醒"),
+    "digest.approval_median": (
+        "Approval time (median, not counted against the desk): {items}",
+        "审批用时（中位数，不计入服务台时限）：{items}"),
+}

@@ -1,0 +1,381 @@
+"""A service's form fields: one typed value parsed, checked and shown; ``key=value`` pairs and
+recognisable values pulled out of free text; the required fields still missing.
+
+Dates: ``2026-11-20`` (also ``/``, ``.`` and ``2026年11月20日``), a month and day without a
+year (``11-20``, ``11/20``, ``11月20日``/``号``) and ``today``/``今天``,
+``yesterday``/``昨天``, ``tomorrow``/``明天``, relative to ``today`` (a date in the company's
+timezone). A month and day without a year is the nearest such day to ``today`` (this year,
+last year or next year): on 2026-12-05 ``11-20`` is 2026-11-20, ``12-20`` is 2026-12-20, and
+on 2027-01-03 ``12-28`` is 2026-12-28 — right for an expense last week and for leave next
+week alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from handlers.catalog import Catalog, Category, norm
+from handlers.i18n import join, t
+from handlers.service_spec import FieldSpec
+from storage.request_fields import FieldValue
+
+DEFAULT_CURRENCY = "CNY"
+REQUESTER = "@requester"  # a department field's default: the requester's department
+MAX_DIGITS = 16  # Numeric(18, 2): 16 digits before the point
+CURRENCY_MARKS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "rmb": "CNY", "$": "USD",
+                  "€": "EUR", "£": "GBP"}
+KNOWN_CURRENCIES = ("CNY", "RMB", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW")
+CANCEL_WORDS = ("cancel", "取消")  # stops a form being filled in chat
+ANSWERED_WORDS = ("answered", "已解答")  # the instructions answered the question
+CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS
+DAY_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": -1, "昨天": -1, "昨日": -1,
+             "tomorrow": 1, "明天": 1, "明日": 1}
+_NUM = r"-?(?:\d[\d,\s]*(?:\.\d+)?|\.\d+)"
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+_DATE_IN_TEXT = re.compile(r"(?<![\d./-])(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*"
+                           r"(?:[-/]\s*\d{1,2}(?![\d./-])|月\s*\d{1,2}\s*[日号]?)")
+_PAIR = re.compile(r"(?P<name>[^\s=＝:：\"“”'「」]+)[ \t\u3000]*(?P<sep>[=＝:：])[ \t\u3000]*"
+                   r"(?P<value>\"[^\"]*\"|“[^”]*”|「[^」]*」|'[^']*'|[^\s\"“”「」']+)?")
+_NAME_LIKE = re.compile(r"^[\w-]{1,30}$")  # "colour=red" looks like a field; "?x=1" does not
+_SPACES = " \t\u3000"
+QUOTES = ("\"\"", "“”", "「」", "''")
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """Why a value was refused: an i18n key (``form.err.*``) and its parameters. ``describe``
+    turns it into a sentence naming the field and giving an example."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
+    """``problem`` in ``locale``: the field's name, what is wrong, an example to type."""
+    return t(locale, f"form.err.{problem.key}", field=spec.label(locale),
+             example=example(spec, catalog=catalog, locale=locale), **problem.params)
+
+
+def example(spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
+    """A value the person could type for ``spec`` (its hint when it has one)."""
+    hint = spec.hint_for(locale)
+    if hint:
+        return hint
+    if spec.type == "choice":
+        return join(locale, [c.label(locale) for c in spec.choices])
+    if spec.type == "amount":
+        return f"86.50 {spec.currency or DEFAULT_CURRENCY}"
+    if spec.type == "person":
+        return catalog.people[0].id if catalog.people else "alice"
+    if spec.type == "department":
+        return join(locale, [d.label(locale) for d in catalog.departments[:3]])
+    return t(locale, f"form.example.{spec.type}")
+
+
+def parse_value(spec: FieldSpec, raw: str, *, catalog: Catalog, locale: str,
+                today: date) -> FieldValue | FieldProblem:
+    """One typed value for ``spec``, checked against its limits, or the problem with it."""
+    text = _unquote(raw.strip())
+    if not text:
+        return FieldProblem("empty")
+    if spec.type in ("number", "amount"):
+        return _parse_number(spec, text)
+    if spec.type == "date":
+        day = parse_date(text, today)
+        return FieldProblem("date") if day is None else FieldValue(spec.key, "date", day=day)
+    if spec.type == "choice":
+        wanted = norm(text)
+        for choice in spec.choices:
+            if any(w and norm(w) == wanted for w in choice.words()):
+                return FieldValue(spec.key, "choice", text=choice.key)
+        return FieldProblem("choice", {"given": text})
+    if spec.type == "person":
+        person = find_person(catalog, text)
+        if person is None:
+            return FieldProblem("person", {"given": text})
+        return FieldValue(spec.key, "person", text=person)
+    if spec.type == "department":
+        dep = catalog.find_department(text)
+        if dep is None:
+            return FieldProblem("department", {"given": text})
+        return FieldValue(spec.key, "department", text=dep.key)
+    if spec.type == "file":
+        return FieldProblem("file")
+    return _parse_text(spec, text)
+
+
+def _unquote(text: str) -> str:
+    for pair in QUOTES:
+        if len(text) >= 2 and text[0] == pair[0] and text[-1] == pair[1]:
+            return text[1:-1].strip()
+    return text
+
+
+def _parse_text(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
+    if spec.type == "text":
+        text = " ".join(text.split())  # one line
+    if spec.max_length is not None and len(text) > spec.max_length:
+        return FieldProblem("too_long", {"length": len(text), "limit": spec.max_length})
+    if spec.pattern and re.fullmatch(spec.pattern, text) is None:
+        return FieldProblem("pattern")
+    return FieldValue(spec.key, spec.type, text=text)
+
+
+def split_amount(text: str) -> tuple[str, str | None] | None:
+    """``"¥1,200.5"`` → ``("1,200.5", "CNY")``; the number's text and the currency it names
+    (None when it names none); None when ``text`` is no number."""
+    folded = norm(text)
+    currency: str | None = None
+    for mark, code in CURRENCY_MARKS.items():
+        if folded.startswith(mark) or folded.endswith(mark):
+            currency = code
+            folded = folded.removeprefix(mark).removesuffix(mark).strip()
+            break
+    else:
+        code_match = re.fullmatch(r"([a-z]{3})\s*(.+)|(.+?)\s*([a-z]{3})", folded)
+        if code_match:
+            currency = (code_match.group(1) or code_match.group(4)).upper()
+            folded = (code_match.group(2) or code_match.group(3)).strip()
+    if currency == "RMB":
+        currency = "CNY"
+    if not re.fullmatch(_NUM, folded):
+        return None
+    return folded, currency
+
+
+def _parse_number(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
+    split = split_amount(text)
+    if split is None:
+        return FieldProblem("number", {"given": text})
+    digits, currency = split
+    if currency is not None and spec.type == "number":
+        return FieldProblem("number", {"given": text})
+    try:
+        number = Decimal(re.sub(r"[,\s]", "", digits))
+    except InvalidOperation:
+        return FieldProblem("number", {"given": text})
+    if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        return FieldProblem("decimals")
+    if abs(number) >= Decimal(10) ** MAX_DIGITS:
+        return FieldProblem("max", {"max": f"{Decimal(10) ** MAX_DIGITS - 1}"})
+    if spec.minimum is not None and number < spec.minimum:
+        return FieldProblem("min", {"min": _plain(spec.minimum)})
+    if spec.maximum is not None and number > spec.maximum:
+        return FieldProblem("max", {"max": _plain(spec.maximum)})
+    if spec.type == "number":
+        return FieldValue(spec.key, "number", number=number)
+    return FieldValue(spec.key, "amount", number=number.quantize(Decimal("0.01")),
+                      currency=currency or spec.currency or DEFAULT_CURRENCY)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """``text`` as a date (see the module's docstring for the forms), or None."""
+    folded = norm(text)
+    if folded in DAY_WORDS:
+        return today + timedelta(days=DAY_WORDS[folded])
+    full = _FULL_DATE.match(folded)
+    if full:
+        return _date(int(full.group(1)), int(full.group(2)), int(full.group(3)))
+    month_day = _MONTH_DAY.match(folded)
+    if month_day:
+        month, day = int(month_day.group(1)), int(month_day.group(2))
+        candidates = [d for y in (today.year - 1, today.year, today.year + 1)
+                      if (d := _date(y, month, day)) is not None]
+        return min(candidates, key=lambda d: abs(d - today)) if candidates else None
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_person(catalog: Catalog, text: str) -> str | None:
+    """The id of the configured person named ``text``: id, platform id, full name or one
+    word of it when only one person has that word."""
+    wanted = norm(text.lstrip("@＠"))
+    for person in catalog.people:
+        if wanted in (norm(person.id), norm(person.name), norm(person.wecom or ""),
+                      norm(person.slack or "")):
+            return person.id
+    by_word = [p.id for p in catalog.people if wanted in norm(p.name).split()]
+    return by_word[0] if len(by_word) == 1 else None
+
+
+def format_value(spec: FieldSpec | None, value: FieldValue, *, catalog: Catalog,
+                 locale: str) -> str:
+    """``value`` for people to read: ``86.00 CNY``, ``2026-11-20``, the choice's label, the
+    person's name, the department's name. ``spec`` may be None (the field left the config)."""
+    if value.type == "amount" and value.number is not None:
+        return f"{value.number:,.2f} {value.currency or DEFAULT_CURRENCY}"
+    if value.type == "number" and value.number is not None:
+        return _plain(value.number)
+    if value.type == "date" and value.day is not None:
+        return value.day.isoformat()
+    text = value.text or ""
+    if value.type == "choice" and spec is not None:
+        choice = next((c for c in spec.choices if c.key == text), None)
+        return choice.label(locale) if choice else text
+    if value.type == "person":
+        person = catalog.person_spec(text)
+        return person.name if person else text
+    if value.type == "department":
+        return catalog.department(text).label(locale) if text else text
+    return text
+
+
+def to_raw(value: FieldValue) -> str:
+    """A text that ``parse_value`` reads back as ``value`` (a chat form keeps these)."""
+    if value.type == "amount" and value.number is not None:
+        return f"{value.number} {value.currency or DEFAULT_CURRENCY}"
+    if value.type == "number" and value.number is not None:
+        return str(value.number)
+    if value.type == "date" and value.day is not None:
+        return value.day.isoformat()
+    return value.text or ""
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def field_named(category: Category, word: str) -> FieldSpec | None:
+    """The field of ``category`` that ``word`` names (key, name, name_zh or alias)."""
+    wanted = norm(word)
+    return next((f for f in category.fields if any(w and norm(w) == wanted for w in f.words())),
+                None)
+
+
+def split_pairs(text: str, category: Category) -> tuple[dict[str, str], str, list[str]]:
+    """Pull ``key=value`` / ``名称：值`` pairs out of ``text``: (raw values by field key, the
+    free text left, names given with ``=`` that are no field). A value with spaces is quoted
+    (``原因="new hire"``); a ``name:`` that names no field stays text (``http://…``, ``10:30``);
+    a field name glued to Chinese text before it (``出租车金额=86``) still counts."""
+    if not category.fields:
+        return {}, text, []
+    values: dict[str, str] = {}
+    unknown: list[str] = []
+    kept: list[str] = []
+    pos = 0
+    for match in _PAIR.finditer(text):
+        name, value = match.group("name"), match.group("value") or ""
+        spec, prefix = _field_in(category, name)
+        if spec is None:
+            if match.group("sep") in "=＝" and _NAME_LIKE.match(name) and name not in unknown:
+                unknown.append(name)
+            continue
+        before = text[pos:match.start()] + prefix
+        pos = match.end()
+        while pos < len(text) and text[pos] in _SPACES:
+            pos += 1  # the pair goes with the spaces after it …
+        if pos == len(text) or text[pos] == "\n":
+            before = before.rstrip(_SPACES)  # … or, ending a line, with those before it
+        kept.append(before)
+        values[spec.key] = _unquote(value)
+    if not values:
+        return {}, text, unknown
+    kept.append(text[pos:])
+    return values, "".join(kept).strip(), unknown
+
+
+def _field_in(category: Category, name: str) -> tuple[FieldSpec | None, str]:
+    """The field ``name`` names, or that ends it after some text (``出租车金额``)."""
+    spec = field_named(category, name)
+    if spec is not None:
+        return spec, ""
+    for start in range(1, len(name)):
+        if name[start - 1].isascii() or name[start].isascii():
+            continue  # only split between non-ASCII characters: "bigamount" is no "amount"
+        spec = field_named(category, name[start:])
+        if spec is not None:
+            return spec, name[:start]
+    return None, ""
+
+
+def recognise(text: str, category: Category, *, given: Collection[str] = (),
+              loose: bool = False) -> dict[str, str]:
+    """Values readable in free text without ``key=``, for fields not in ``given``: an amount
+    with a currency mark (``86 CNY``, ``¥86``, ``86元``; with ``loose``, also the only bare
+    number) when the service has exactly one amount field, and a date written with digits
+    (``2026-11-20``, ``11-20``, ``11/20``, ``11月20日``) when it has exactly one date field.
+    Only when the text holds exactly one such value; nothing is taken out of the text."""
+    out: dict[str, str] = {}
+    amounts = [f for f in category.fields if f.type == "amount"]
+    if len(amounts) == 1 and amounts[0].key not in given:
+        found = _amounts_in(text, loose)
+        if len(found) == 1:
+            out[amounts[0].key] = found[0]
+    dates = [f for f in category.fields if f.type == "date"]
+    if len(dates) == 1 and dates[0].key not in given:
+        found = [m.group().strip() for m in _DATE_IN_TEXT.finditer(norm(text))]
+        found = [d for d in found if parse_date(d, date(2000, 1, 1)) is not None]
+        if len(found) == 1:
+            out[dates[0].key] = found[0]
+    return out
+
+
+_MARKED = re.compile(
+    r"(?:(?P<pre>[¥￥$€£]|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b)\s*)?"
+    r"(?<![\d.,/-])(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d/-]|\.\d)"
+    r"(?:\s*(?P<post>元|块|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b))?", re.IGNORECASE)
+
+
+def _amounts_in(text: str, loose: bool) -> list[str]:
+    folded = unicode_fold(text)
+    marked, bare = [], []
+    for m in _MARKED.finditer(folded):
+        if m.group("pre") or m.group("post"):
+            marked.append(m.group().strip())
+        else:
+            bare.append(m.group("num"))
+    if marked:
+        return marked
+    return bare if loose else []
+
+
+def unicode_fold(text: str) -> str:
+    """Width folded (``８６``→``86``), case kept."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def with_defaults(category: Category, values: Mapping[str, FieldValue], *, requester: str,
+                  catalog: Catalog, locale: str, today: date) -> dict[str, FieldValue]:
+    """``values`` plus each empty field's default (``today`` for a date; ``@requester`` for a
+    department: the first department the requester works in, none for others)."""
+    out = dict(values)
+    for spec in category.fields:
+        if spec.key in out or spec.default is None:
+            continue
+        if spec.default == REQUESTER:
+            own = catalog.departments_of(requester)
+            if own:
+                out[spec.key] = FieldValue(spec.key, spec.type, text=own[0].key)
+            continue
+        parsed = parse_value(spec, spec.default, catalog=catalog, locale=locale, today=today)
+        if isinstance(parsed, FieldValue):
+            out[spec.key] = parsed
+    return out
+
+
+def missing(category: Category, values: Mapping[str, object], has_file: bool) -> list[FieldSpec]:
+    """Required fields still empty, in the form's order: a field with a default (other than
+    ``@requester``, which may find nothing) is never missing, a ``file`` field is satisfied
+    by a file attached."""
+    out = []
+    for spec in category.fields:
+        if not spec.required or spec.key in values:
+            continue
+        if spec.default is not None and spec.default != REQUESTER:
+            continue
+        if spec.type == "file" and has_file:
+            continue
+        out.append(spec)
+    return out

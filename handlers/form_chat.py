@@ -1,0 +1,223 @@
+"""A service's form filled in chat (WeCom, the console), one question at a time.
+
+``/request 财务 报销 出租车`` without the required fields opens nothing: a ``FormDraft`` row
+keeps what was given (it survives a restart) and the bot asks for the first missing field,
+after the service's instructions. The person's next plain message answers it (before the
+conversation path: it is no comment on another request); a wrong value is explained and
+asked again; ``cancel``/``取消`` stops; ``answered``/``已解答`` says the instructions were
+enough (a deflection); a file sent while a ``file`` field is asked fills it and is attached
+when the request opens. While a form asks, only explicit commands (``/request …``, ``提单 …``)
+and commands naming a request (``ack FIN-3``, ``取消 FIN-3``) run as commands. When nothing
+is missing the request opens exactly as if typed whole. A form untouched for a day is
+dropped by the sweep, which tells its owner once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from handlers.catalog import Category, norm
+from handlers.context import Ctx
+from handlers.conversation import file_of_dict, file_to_dict
+from handlers.desk import Desk
+from handlers.fields import (
+    ANSWERED_WORDS,
+    CANCEL_WORDS,
+    FieldProblem,
+    describe,
+    example,
+    parse_value,
+    to_raw,
+)
+from handlers.forms import Filled, complete, today
+from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, parse
+from handlers.i18n import join, normalize_locale, t
+from handlers.inbound import Inbound
+from handlers.messages import Button, Message, Reply, person
+from handlers.requests import open_request
+from handlers.service_spec import FieldSpec
+from storage import deflections, form_drafts, outbox, people
+from storage.models import FormDraft
+from storage.request_fields import FieldValue
+
+EXPIRES = timedelta(days=1)
+MAX_CHOICE_BUTTONS = 5  # WeCom's card holds six buttons: the choices and "cancel"
+
+
+def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
+    """Keep the half-filled form and ask its first missing field (nothing is opened)."""
+    assert cmd.department
+    draft = FormDraft(
+        person_id=ctx.actor.id, department=cmd.department, category=category.key,
+        values={k: to_raw(v) for k, v in filled.values.items()}, details=filled.details,
+        asking=filled.missing[0].key, priority=cmd.priority,
+        raise_priority=cmd.raise_priority, files=[], started_at=ctx.now,
+        expires_at=ctx.now + EXPIRES)
+    form_drafts.save(ctx.session, draft)
+    dep = ctx.department(cmd.department)
+    parts = [ctx.say("form.start", service=category.label(ctx.locale),
+                     department=dep.label(ctx.locale))]
+    instructions = category.instructions_for(ctx.locale)
+    buttons: tuple[Button, ...] = ()
+    if instructions:
+        parts.append(ctx.say("form.instructions_first", department=dep.label(ctx.locale),
+                             text=instructions))
+        buttons = (Button(ctx.say("form.button.answered"), ANSWERED_WORDS[0], "answered"),)
+    return _asking(ctx, filled.missing[0], parts, buttons)
+
+
+def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
+            buttons: tuple[Button, ...] = ()) -> Reply:
+    """The question for ``spec`` (after ``before``), with a button per choice and Cancel."""
+    locale = ctx.locale
+    shown = example(spec, catalog=ctx.desk.catalog, locale=locale)
+    if spec.type == "choice":
+        question = ctx.say("form.ask.choice", field=spec.label(locale), choices=shown)
+        buttons += tuple(Button(c.label(locale), c.key, "choose")
+                         for c in spec.choices[:MAX_CHOICE_BUTTONS])
+    elif spec.type == "file":
+        question = ctx.say("form.ask.file", field=spec.label(locale), example=shown)
+    else:
+        question = ctx.say("form.ask", field=spec.label(locale), example=shown)
+    buttons += (Button(ctx.say("button.cancel"), CANCEL_WORDS[0], "cancel"),)
+    text = "\n\n".join([*before, question])
+    return Reply((Message(text=text, locale=locale, buttons=buttons, kind="form",
+                          extra={"asking": spec.key}),), queued=ctx.queued)
+
+
+def applies(inbound: Inbound) -> bool:
+    """Whether ``inbound`` could answer a form: a message to the bot, not in a desk's thread
+    or help channel, nor about a request's DM thread."""
+    return not (inbound.not_text or inbound.thread_of or inbound.reply_about or inbound.intake)
+
+
+def might_answer(inbound: Inbound) -> bool:
+    """Whether ``inbound`` could answer a form, judged without the database: a typed
+    ``/request …`` (or ``提单 …``) always runs as a command."""
+    return applies(inbound) and not _starts_as_command(inbound.text.strip())
+
+
+def _starts_as_command(text: str) -> bool:
+    first = text.split()[0].lower() if text.split() else ""
+    return first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES
+
+
+def _is_command(text: str, ctx: Ctx) -> bool:
+    if _starts_as_command(text):
+        return True
+    parsed = parse(text, ctx.desk.catalog)
+    return isinstance(parsed, Command) and parsed.ref is not None
+
+
+def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
+    """The person's message as the answer to their form's question; None when they have no
+    form, or the message is a command (it runs as one)."""
+    if not might_answer(inbound):
+        return None
+    draft = form_drafts.get(ctx.session, ctx.actor.id, lock=True)
+    if draft is None:
+        return None
+    text = inbound.text.strip()
+    if text and _is_command(text, ctx):
+        return None
+    category = ctx.department(draft.department).category(draft.category)
+    service = category.label(ctx.locale) if category else draft.category
+    if draft.expires_at <= ctx.now:
+        form_drafts.drop(ctx.session, ctx.actor.id)
+        return _said(ctx, "form.expired", service=service,
+                     command=_restart(draft, ctx.department(draft.department).key))
+    if norm(text) in {norm(w) for w in CANCEL_WORDS}:
+        form_drafts.drop(ctx.session, ctx.actor.id)
+        return _said(ctx, "form.cancelled", service=service)
+    if norm(text) in {norm(w) for w in ANSWERED_WORDS}:
+        form_drafts.drop(ctx.session, ctx.actor.id)
+        deflections.record(ctx.session, draft.department, draft.category, ctx.actor.id, ctx.now)
+        return _said(ctx, "form.answered", service=service)
+    spec = category.field(draft.asking or "") if category else None
+    if category is None or spec is None:
+        form_drafts.drop(ctx.session, ctx.actor.id)
+        return _said(ctx, "form.gone", service=service)
+    return _take(ctx, draft, category, spec, inbound)
+
+
+def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
+          inbound: Inbound) -> Reply:
+    """Store the answer to ``spec`` and ask the next field, or open the request."""
+    text = inbound.text.strip()
+    kept = [file_to_dict(f) for f in inbound.files]
+    before: list[str] = []
+    values = dict(draft.values)
+    if spec.type == "file" and inbound.files:
+        values[spec.key] = inbound.files[0].name
+    elif inbound.files and not text:
+        before.append(ctx.say("form.file_kept", files=join(
+            ctx.locale, [f.name for f in inbound.files])))
+    else:
+        got = parse_value(spec, text, catalog=ctx.desk.catalog, locale=ctx.locale,
+                          today=today(ctx))
+        if isinstance(got, FieldProblem):
+            draft.files = [*draft.files, *kept]
+            form_drafts.save(ctx.session, draft)
+            before.append(describe(got, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
+            return _asking(ctx, spec, before)
+        values[spec.key] = to_raw(got)
+    draft.values = values
+    draft.files = [*draft.files, *kept]
+    draft.expires_at = ctx.now + EXPIRES
+    filled = complete(ctx, category, _parsed(ctx, category, values), draft.details,
+                      tuple(file_of_dict(f) for f in draft.files))
+    if filled.missing:
+        draft.asking = filled.missing[0].key
+        form_drafts.save(ctx.session, draft)
+        return _asking(ctx, filled.missing[0], before)
+    form_drafts.drop(ctx.session, ctx.actor.id)
+    cmd = Command("open", department=draft.department, category=draft.category,
+                  text=draft.details, priority=draft.priority,
+                  raise_priority=draft.raise_priority)
+    return open_request(ctx, cmd, filled)
+
+
+def _parsed(ctx: Ctx, category: Category, raw: dict[str, str]) -> dict[str, FieldValue]:
+    """The kept answers read back (one that no longer fits its field is asked again)."""
+    out: dict[str, FieldValue] = {}
+    for spec in category.fields:
+        value = raw.get(spec.key)
+        if value is None:
+            continue
+        if spec.type == "file":
+            out[spec.key] = FieldValue(spec.key, "file", text=value)
+            continue
+        got = parse_value(spec, value, catalog=ctx.desk.catalog, locale=ctx.locale,
+                          today=today(ctx))
+        if not isinstance(got, FieldProblem):
+            out[spec.key] = got
+    return out
+
+
+def _restart(draft: FormDraft, department: str) -> str:
+    return f"/request {department} {draft.category}"
+
+
+def _said(ctx: Ctx, key: str, **params: object) -> Reply:
+    return Reply((Message(text=ctx.say(key, **params), locale=ctx.locale, kind="form"),),
+                 queued=ctx.queued)
+
+
+def expire(desk: Desk, session: Session, now: datetime) -> int:
+    """Drop forms untouched for a day, telling each owner once; how many went."""
+    gone = form_drafts.expired(session, now)
+    for draft in gone:
+        row = people.get(session, draft.person_id)
+        locale = normalize_locale(row.locale if row else None, desk.policy.locale)
+        category = desk.catalog.department(draft.department).category(draft.category)
+        service = category.label(locale) if category else draft.category
+        text = t(locale, "form.expired", service=service,
+                 command=_restart(draft, draft.department))
+        message = Message(text=text, target=person(draft.person_id), locale=locale,
+                          kind="form")
+        outbox.enqueue(session, message.target, message.to_dict(), now,
+                       dedupe_key=f"form_expired:{draft.person_id}:{int(draft.started_at.timestamp())}")
+        form_drafts.drop(session, draft.person_id)
+    return len(gone)
+

@@ -1,0 +1,121 @@
+"""The form of a request being opened: its typed values read from the command
+(``key=value`` pairs and what the free text shows), checked, and stored with the request."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from handlers import attachments
+from handlers.catalog import Category, norm
+from handlers.context import Ctx, Refusal
+from handlers.fields import (
+    FieldProblem,
+    describe,
+    example,
+    missing,
+    parse_value,
+    recognise,
+    split_pairs,
+    with_defaults,
+)
+from handlers.i18n import join
+from handlers.inbound import IncomingFile
+from handlers.service_spec import FieldSpec
+from storage import request_fields
+from storage.models import Request
+from storage.request_fields import FieldValue
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What a request's form holds: typed values by key, the free text left as details, the
+    required fields still empty, and files given for ``file`` fields (attached on opening)."""
+
+    values: dict[str, FieldValue]
+    details: str
+    missing: tuple[FieldSpec, ...] = ()
+    files: tuple[IncomingFile, ...] = field(default=())
+
+
+def refuse_moving_into(ctx: Ctx, ref: str, department: str, category: Category) -> None:
+    """Refuse a change of service or a transfer into a service ``Category.opened_only_as_itself``,
+    saying how the requester opens it instead."""
+    if category.opened_only_as_itself():
+        raise Refusal("err.service_needs_opening", ref=ref, service=category.label(ctx.locale),
+                      command=f"/request {department} {category.key}")
+
+
+def today(ctx: Ctx) -> date:
+    """The date in the company's timezone."""
+    return ctx.now.astimezone(ctx.desk.policy.tz).date()
+
+
+def collect(ctx: Ctx, category: Category, text: str) -> Filled:
+    """The form in ``text``: ``key=value`` pairs, then what the free text shows (an amount
+    with a currency mark, a date), then the defaults. A name that is no field, or a value
+    its field refuses, is a Refusal listing every problem, and so is a name close to a
+    field's (``ammount=86``): nothing is opened. Other ``x=y`` stay in the text."""
+    if not category.fields:
+        return Filled(values={}, details=text)
+    pairs, free, unknown = split_pairs(text, category)
+    for word in unknown:
+        close = close_field(category, word)
+        if close is not None:  # "ammount=86": a field misspelt; "href=…", "x=1" are text
+            raise Refusal("form.err.unknown_name", word=word, close=close.label(ctx.locale),
+                          service=category.label(ctx.locale),
+                          fields=join(ctx.locale, [f.label(ctx.locale) for f in category.fields]),
+                          example=_pair_example(ctx, category))
+    raw = {**recognise(free, category, given=pairs), **pairs}
+    values: dict[str, FieldValue] = {}
+    problems: list[str] = []
+    for spec in category.fields:
+        if spec.key not in raw:
+            continue
+        got = parse_value(spec, raw[spec.key], catalog=ctx.desk.catalog, locale=ctx.locale,
+                          today=today(ctx))
+        if isinstance(got, FieldProblem):
+            problems.append(describe(got, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
+        else:
+            values[spec.key] = got
+    if problems:
+        raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
+    return complete(ctx, category, values, free)
+
+
+def complete(ctx: Ctx, category: Category, values: dict[str, FieldValue], details: str,
+             files: tuple[IncomingFile, ...] = ()) -> Filled:
+    """``values`` with the defaults applied, and what is still missing."""
+    filled = with_defaults(category, values, requester=ctx.actor.id, catalog=ctx.desk.catalog,
+                           locale=ctx.locale, today=today(ctx))
+    return Filled(values=filled, details=details, files=files,
+                  missing=tuple(missing(category, filled, has_file=False)))
+
+
+def close_field(category: Category, word: str) -> FieldSpec | None:
+    """The field whose name ``word`` is a near miss of (``ammount`` → amount)."""
+    names = {norm(w): f for f in category.fields for w in f.words() if w}
+    close = difflib.get_close_matches(norm(word), list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+def _pair_example(ctx: Ctx, category: Category) -> str:
+    spec = category.fields[0]
+    value = example(spec, catalog=ctx.desk.catalog, locale=ctx.locale).split("、")[0]
+    value = value.split(", ")[0]
+    return f"{spec.label(ctx.locale)}={value}" if " " not in value else \
+        f'{spec.label(ctx.locale)}="{value}"'
+
+
+def store(ctx: Ctx, request: Request, filled: Filled) -> list[str]:
+    """Write the form's values with the request (same transaction) and attach the files
+    given for its file fields; one line per file for the answer."""
+    assert request.id is not None
+    if filled.values:
+        request_fields.replace(ctx.session, request.id, filled.values.values())
+    if not filled.files:
+        return []
+    return attachments.attach(ctx, request, filled.files)
+
+

@@ -1,0 +1,49 @@
+"""The sweep's part in a negotiation: remind the requester of an unanswered desk proposal,
+then let it lapse (the old target stands; desk and requester are told)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers import lifecycle as lc
+from handlers import negotiation_notices as tell
+from handlers import negotiation_terms as terms
+from handlers.context import Ctx
+from handlers.negotiation_notices import Localized
+from handlers.sla import working_time
+from handlers.sweep_rules import Rule
+from storage import proposals
+from storage.models import Proposal, Request
+
+KINDS = ("proposal_remind", "proposal_lapse")
+SECOND = timedelta(seconds=1)
+
+
+def _the_one(ctx: Ctx, request: Request, rule: Rule) -> Proposal | None:
+    """The desk proposal the rule was made for, if it still waits for an answer."""
+    current = proposals.pending(ctx.session, request.id or 0)
+    if current is None or current.kind != "desk" or abs(current.created_at - rule.due) > SECOND:
+        return None
+    return current
+
+
+def act(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """A reminder (in the requester's working hours) or the lapse."""
+    proposal = _the_one(ctx, request, rule)
+    if proposal is None:
+        return
+    if rule.kind == "proposal_remind":
+        tell.proposal_to_requester(ctx, request, proposal, "neg.remind")
+        return
+    proposal.state = "lapsed"
+    proposal.decided_by = ctx.actor.id
+    proposal.decided_at = ctx.now
+    ctx.session.add(proposal)
+    terms.unpause(ctx, request)
+    lc.transition(ctx, request, None, "proposal_lapsed")
+    due = Localized(lambda loc: lc.due_text(ctx, request, request.resolution_due, loc))
+    lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
+    after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
+                                               ctx.desk.calendar.daily_length()))
+    tell.to_requester(ctx, request, "neg.lapsed", due=due)
+    tell.to_desk(ctx, request, "neg.lapsed_desk", due=due, after=after)

@@ -1,0 +1,48 @@
+"""The negotiation on WeCom: the proposal reaches the requester as a card with 接受 / 拒绝… /
+反提议…, typing `接受 FIN-1` in the app chat (an encrypted callback) agrees the new date, and
+a button whose command needs text asks for it."""
+
+from __future__ import annotations
+
+from tests.adapters.wecom.conftest import FINANCE_CHAT, request, trail
+from tests.conftest import local
+
+
+def proposed(wecom) -> dict:
+    wecom.say("lihua", "提单 财务 核算 展会的预算科目")
+    wecom.say("zhangwei", "受理 FIN-1")
+    wecom.clock.set(local("2026-11-23T10:00"))
+    wecom.say("zhangwei", "提议 FIN-1 2026-12-02 明年预算 1 号定稿，2 号开科目")
+    wecom.dispatch()
+    return next(c for c in wecom.cards_to("lihua")
+                if [b["text"] for b in c["button_list"]] == ["接受", "拒绝…", "反提议…"])
+
+
+def test_typing_accept_in_the_app_chat_agrees_the_new_date(wecom):
+    card = proposed(wecom)
+    assert card["main_title"]["title"].startswith("财务部的 张伟 Bob Zhang 就您的请求")
+    assert any("提出方案：新的完成时间 2026-12-02 18:00" in r for r in wecom.replies_to("lihua"))
+    assert any(r.startswith("已将 FIN-1 的方案发给 李华 Henry Li")
+               for r in wecom.replies_to("zhangwei"))
+    wecom.clock.set(local("2026-11-23T11:00"))
+    wecom.say("lihua", "接受 FIN-1")
+    assert any(r.startswith("已达成一致：FIN-1 的完成时间改为 2026-12-02 18:00")
+               for r in wecom.replies_to("lihua"))
+    row = request(wecom.app, "FIN-1")
+    assert row.resolution_due == local("2026-12-02T18:00") and row.agreements == 1
+    assert [kind for kind, *_ in trail(wecom.app, "FIN-1")][-2:] == ["proposed", "agreed"]
+    wecom.dispatch()
+    to_chat = [b for b in wecom.api.delivered("appchat/send") if b.get("chatid") == FINANCE_CHAT]
+    assert any("接受了 FIN-1" in str(b) for b in to_chat), "the desk's chat hears it"
+
+
+def test_the_decline_button_asks_for_the_reason_and_changes_nothing(wecom):
+    card = proposed(wecom)
+    key = next(b["key"] for b in card["button_list"] if b["text"] == "拒绝…")
+    assert key == "cmd:/request decline FIN-1 <why>"
+    wecom.click("lihua", key, card["task_id"], "rc-decline")
+    assert "请说明拒绝的原因" in wecom.replies_to("lihua")[-1]
+    assert request(wecom.app, "FIN-1").proposed_at is not None  # still waiting
+    wecom.say("lihua", "拒绝 FIN-1 会议在 1 号")
+    row = request(wecom.app, "FIN-1")
+    assert row.proposed_at is None and row.agreed_at is None
