@@ -112,7 +112,7 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
     still = approvals.current_approvers(ctx.session, request.id or 0)
     if step.mode == "all" and still:
         others = names_list(ctx, still, ctx.locale)
-        notes.to_requester(ctx, request, "approval.note.partial", by=by, step=number,
+        notices.to_requester(ctx, request, "approval.note.partial", by=by, step=number,
                            total=total, approvers=others)
         return _reply(ctx, "approval.reply.partial", request, approvers=others)
     step.state = "approved"
@@ -122,7 +122,7 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
     following = stepping.next_step(ctx, request, step.round, total)
     if following is not None:
         nxt = names_list(ctx, following.approvers, ctx.locale)
-        notes.to_requester(ctx, request, "approval.note.next", by=by, step=number, total=total,
+        notices.to_requester(ctx, request, "approval.note.next", by=by, step=number, total=total,
                            approvers=names_list(ctx, following.approvers,
                                                 ctx.locale_of(request.requester_id)))
         return _reply(ctx, "approval.reply.next", request, approvers=nxt)

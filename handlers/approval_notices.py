@@ -50,18 +50,6 @@ def ask(ctx: Ctx, request: Request, approver: str, step: int, total: int,
     ctx.notify_person(approver, render, request)
 
 
-def to_requester(ctx: Ctx, request: Request, key: str, **params: object) -> None:
-    """News of the approval, told to the requester (not when they did it themselves)."""
-    if request.requester_id == ctx.actor.id:
-        return
-
-    def render(locale: str) -> Message:
-        text = t(locale, key, ref=request.ref, title=request.title, **params)
-        return Message(text=text, locale=locale, kind="status")
-
-    ctx.notify_person(request.requester_id, render, request)
-
-
 def told(ctx: Ctx, request: Request, person_id: str, key: str, **params: object) -> None:
     """A plain notice about the request to one person."""
 
