@@ -110,8 +110,8 @@ def parse_value(spec: FieldSpec, raw: str, *, catalog: Catalog, locale: str,
 
 
 def _unquote(text: str) -> str:
-    for pair in QUOTES:
-        if len(text) >= 2 and text[0] == pair[0] and text[-1] == pair[1]:
+    for marks in QUOTES:
+        if len(text) >= 2 and text[0] == marks[0] and text[-1] == marks[1]:
             return text[1:-1].strip()
     return text
 
@@ -284,6 +284,24 @@ def split_pairs(text: str, category: Category) -> tuple[dict[str, str], str, lis
         return {}, text, unknown
     kept.append(text[pos:])
     return values, "".join(kept).strip(), unknown
+
+
+PLAIN_VALUE_STOP = set("\"“”「」'=＝:：")  # a value holding one of these is quoted
+
+
+def pair(key: str, value: str) -> str:
+    """``key=value`` as ``split_pairs`` reads it back, quoted when needed."""
+    if value and not any(c.isspace() or c in PLAIN_VALUE_STOP for c in value):
+        return f"{key}={value}"
+    for marks in QUOTES:
+        if marks[0] not in value and marks[1] not in value:
+            return f"{key}={marks[0]}{value}{marks[1]}"
+    return f'{key}="{value.replace(chr(34), "”")}"'  # every kind of quote inside: rare
+
+
+def pairs_line(values: Mapping[str, str]) -> str:
+    """The fields as one ``key=value …`` line (empty when there are none)."""
+    return " ".join(pair(k, v) for k, v in values.items())
 
 
 def _field_in(category: Category, name: str) -> tuple[FieldSpec | None, str]:

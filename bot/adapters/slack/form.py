@@ -17,6 +17,7 @@ from bot.adapters.slack import form_options as opts
 from bot.adapters.slack import form_values as fv
 from bot.adapters.slack.blocks import plain, text_sections
 from handlers.catalog import PRIORITIES, Catalog, Category, Department
+from handlers.fields import pairs_line
 from handlers.i18n import t
 from handlers.inbound import IncomingFile
 
@@ -227,7 +228,7 @@ def command_text(form: Form, locale: str, values: dict[str, str] | None = None) 
     if form.priority in PRIORITIES:
         lines.append(f"!{form.priority}")
     if values:
-        lines.append(fv.pairs_line(values))
+        lines.append(pairs_line(values))
     return f"/request {form.department} {form.category} " + "\n".join(lines)
 
 

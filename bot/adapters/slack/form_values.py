@@ -1,6 +1,7 @@
 """A form's field values between Slack's elements and ``handlers.fields``: what a typed command
 gave or a default is as an element shows it, a submission checked by the product's rules
-(refusals by block id), and the valid values as ``key=value`` pairs for the command."""
+(refusals by block id); ``handlers.fields.pairs_line`` writes the valid values for the
+command."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from handlers.catalog import Catalog, Category
 from handlers.i18n import t
 
 ERROR_LIMIT = 300
-QUOTES = (("\"", "\""), ("“", "”"), ("「", "」"), ("'", "'"))  # split_pairs' quotes
-PLAIN_VALUE_STOP = set("\"“”「」'=＝:：")
 
 
 def _shown(value: fields.FieldValue, slack_id_of: Callable[[str], str | None]) -> str | None:
@@ -44,7 +43,7 @@ def initial(category: Category, raw: Mapping[str, str], *, catalog: Catalog, loc
         parsed = fields.parse_value(spec, text, catalog=catalog, locale=locale, today=today)
         value = _shown(parsed, slack_id_of) if isinstance(parsed, fields.FieldValue) else None
         if value is None:
-            left.append(pair(spec.key, text))
+            left.append(fields.pair(spec.key, text))
         else:
             shown[spec.key] = value
     return shown, left
@@ -107,18 +106,3 @@ def check(category: Category | None, typed: Mapping[str, str], *, catalog: Catal
     for spec in fields.missing(category, {**typed, **values}, has_file):
         errors[block_id(spec)] = t(locale, "slack.err.required")
     return Checked(errors, values)
-
-
-def pair(key: str, value: str) -> str:
-    """``key=value`` as ``handlers.fields.split_pairs`` reads it, quoted when needed."""
-    if value and not any(c.isspace() or c in PLAIN_VALUE_STOP for c in value):
-        return f"{key}={value}"
-    for opening, closing in QUOTES:
-        if opening not in value and closing not in value:
-            return f"{key}={opening}{value}{closing}"
-    return f'{key}="{value.replace(chr(34), "”")}"'  # every kind of quote inside: rare
-
-
-def pairs_line(values: Mapping[str, str]) -> str:
-    """The fields as one ``key=value …`` line (empty when there are none)."""
-    return " ".join(pair(k, v) for k, v in values.items())
