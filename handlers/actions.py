@@ -8,6 +8,20 @@ from handlers.messages import Button
 from handlers.negotiation_notices import answer_buttons, desk_buttons
 
 OPEN = ("open", "acknowledged", "in_progress", "waiting")
+# The desk's actions on a request: action → the command its button runs (``<slot>``: text the
+# person gives first). Slack's reactions run them too (``[slack] reactions``).
+STAFF_COMMANDS = {
+    "ack": "/request ack {ref}",
+    "assign_me": "/request assign {ref} me",
+    "resume": "/request resume {ref}",
+    "wait": "/request wait {ref} <question>",
+    "resolve": "/request resolve {ref} <note>",
+}
+
+
+def staff_command(action: str, ref: str) -> str:
+    """The command behind the desk's ``action`` button on request ``ref``."""
+    return STAFF_COMMANDS[action].format(ref=ref)
 
 
 def staff_actions(ref: str, state: str, assignee: str | None, locale: str,
@@ -16,16 +30,16 @@ def staff_actions(ref: str, state: str, assignee: str | None, locale: str,
     allows (``viewer``: who looks, so that their own assignment is not offered again)."""
     out: list[Button] = []
     if state == "open":
-        out.append(Button(t(locale, "button.ack"), f"/request ack {ref}", "ack", "primary"))
+        out.append(Button(t(locale, "button.ack"), staff_command("ack", ref), "ack", "primary"))
     if state in OPEN and (viewer is None or assignee != viewer):
-        out.append(Button(t(locale, "button.assign_me"), f"/request assign {ref} me",
+        out.append(Button(t(locale, "button.assign_me"), staff_command("assign_me", ref),
                           "assign_me"))
     if state in ("open", "acknowledged", "in_progress"):
-        out.append(Button(t(locale, "button.wait"), f"/request wait {ref} <question>", "wait"))
+        out.append(Button(t(locale, "button.wait"), staff_command("wait", ref), "wait"))
     if state == "waiting":
-        out.append(Button(t(locale, "button.resume"), f"/request resume {ref}", "resume"))
+        out.append(Button(t(locale, "button.resume"), staff_command("resume", ref), "resume"))
     if state in OPEN:
-        out.append(Button(t(locale, "button.resolve") + "…", f"/request resolve {ref} <note>",
+        out.append(Button(t(locale, "button.resolve") + "…", staff_command("resolve", ref),
                           "resolve"))
     if pending == "desk" and state in OPEN:  # the requester countered: accept or propose
         out = [*desk_buttons(ref, locale), *out]

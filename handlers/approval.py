@@ -186,6 +186,7 @@ def reopen_rejected(ctx: Ctx, request: Request, text: str) -> Reply:
 
     changed = apply_changes(ctx, request, text) or "—"
     request.closed_at = None
+    request.purged_at = None  # retention looks at it again once it closes
     if start(ctx, request, "reopened", note=text):
         return _reply(ctx, "approval.reply.reopened", request,
                       approvers=waiting_for(ctx, request, ctx.locale), changed=changed)

@@ -105,6 +105,7 @@ def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
         fetch_until=ctx.now + VALIDITY.get(platform, GIVE_UP)))
     ctx.session.add(Event(request_id=request.id, actor_id=ctx.actor.id, at=ctx.now,
                           kind="file", note=name))
+    request.purged_at = None  # a file on a purged request: retention looks at it again
     if file.data is not None:
         _store(ctx, request, row, file.data)
         return ctx.say("file.attached", file=label(name, size), ref=request.ref)
@@ -248,5 +249,7 @@ def _entry(ctx: Ctx, row: Attachment) -> str:
     if row.state == files.FAILED:
         why = reason_text(ctx.locale, row.failed_reason)
         return f"📎 {row.name} ({ctx.say('file.state.failed', reason=why)})"
+    if row.state == files.PURGED:
+        return f"📎 {ctx.say('file.state.purged')}"
     return label(row.name, row.size)
 

@@ -47,8 +47,7 @@ class Ctx:
         if not person_id:
             return "—"
         if person_id not in self._names:
-            row = people.get(self.session, person_id)
-            self._names[person_id] = row.name if row else person_id
+            self._names[person_id] = people.name_of(self.session, person_id)
         return self._names[person_id]
 
     def prefetch_names(self, ids: Iterable[str | None]) -> None:

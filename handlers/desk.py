@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -34,6 +34,10 @@ class Policy:
     def tz(self) -> ZoneInfo:
         """The company's time zone."""
         return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime) -> date:
+        """The date ``now`` falls on in the company's time zone."""
+        return now.astimezone(self.tz).date()
 
 
 @dataclass

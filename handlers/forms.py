@@ -49,7 +49,7 @@ def refuse_moving_into(ctx: Ctx, ref: str, department: str, category: Category) 
 
 def today(ctx: Ctx) -> date:
     """The date in the company's timezone."""
-    return ctx.now.astimezone(ctx.desk.policy.tz).date()
+    return ctx.desk.policy.today(ctx.now)
 
 
 def collect(ctx: Ctx, category: Category, text: str) -> Filled:
@@ -114,6 +114,8 @@ def store(ctx: Ctx, request: Request, filled: Filled) -> list[str]:
     assert request.id is not None
     if filled.values:
         request_fields.replace(ctx.session, request.id, filled.values.values())
+    else:  # a new request: nothing to read back for its notices
+        request_fields.none_yet(ctx.session, request.id)
     if not filled.files:
         return []
     return attachments.attach(ctx, request, filled.files)

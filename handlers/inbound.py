@@ -21,6 +21,10 @@ class IncomingFile:
     data: bytes | None = None
 
 
+class Replayed(Exception):
+    """The delivery's ``nonce`` was used before: a replayed request, refused; nothing ran."""
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One delivery from a platform, ready for ``handlers.router.run``.
@@ -34,7 +38,9 @@ class Inbound:
     ``on_success`` are messages queued with the answer when the command succeeded (e.g.
     greying the clicked card). ``not_text`` names what arrived instead of text (``image``,
     ``voice``, ``video``, ``file``, ``location``): nothing runs, the answer says what to
-    type.
+    type. ``nonce`` is the single-use token of the request that carried the delivery
+    (WeCom's callback nonce): claimed in the same transaction; seen before, ``Replayed`` is
+    raised and nothing runs.
 
     The conversation (``handlers.conversation``): ``thread_of`` is the request whose desk
     thread this message was posted in; ``reply_about`` the request whose bot message (a DM
@@ -59,6 +65,7 @@ class Inbound:
     files: tuple[IncomingFile, ...] = ()
     intake: str | None = None
     intake_ref: str | None = None
+    nonce: str | None = None
 
     @property
     def claim_key(self) -> str | None:

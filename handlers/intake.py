@@ -117,8 +117,7 @@ def _open(ctx: Ctx, dep: Department, service: Category, text: str,
         updated_at=ctx.now, clock_started_at=ctx.now, next_sweep_at=ctx.now,
         thread_ref=thread[:200] if thread else None)
     lc.set_due_times(ctx, request, ctx.now)
-    ctx.session.add(request)
-    ctx.session.flush()
+    request_store.insert_new(ctx.session, request)
     request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "opened",
                             to_state="open", note=text)
     return request

@@ -193,6 +193,7 @@ def start_cycle(ctx: Ctx, request: Request) -> None:
     request.snoozed_until = None
     request.original_resolution_due = None  # an agreement held for the cycle before
     request.agreed_at = None
+    request.purged_at = None  # retention looks at it again once it closes
     if kept is None:
         set_due_times(ctx, request, ctx.now)
     else:

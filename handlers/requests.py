@@ -65,8 +65,7 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         next_sweep_at=ctx.now,
     )
     lc.set_due_times(ctx, request, ctx.now)
-    ctx.session.add(request)
-    ctx.session.flush()
+    request_store.insert_new(ctx.session, request)
     request_store.add_event(
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
     )

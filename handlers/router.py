@@ -14,7 +14,7 @@ from handlers.desk import Desk
 from handlers.excerpt import excerpts
 from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, Replayed
 from handlers.messages import Message, Reply
 from handlers.parse_errors import explain
 from handlers.text_input import clean_text
@@ -75,6 +75,8 @@ def not_run(locale: str, key: str) -> Reply:
 def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
     key = inbound.claim_key
     with transaction(desk.engine) as session:
+        if inbound.nonce is not None and not deliveries.claim_nonce(session, inbound.nonce, now):
+            raise Replayed(inbound.nonce)
         if key is not None and not deliveries.claim(session, key, now):
             shown = tuple(Message.from_dict(m) for m in deliveries.answer_of(session, key) or [])
             return Reply(shown, ok=all(m.kind != "error" for m in shown), repeat=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import approval_view, attachments, field_lines, negotiation_view, orphans
+from handlers import approval_view, attachments, field_lines, negotiation_view, orphans, retention
 from handlers import lifecycle as lc
 from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
@@ -208,6 +208,8 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
     lines = [f"{request.ref} · {request.title}"]
     if request.details and request.details != request.title:
         lines.append(request.details)
+    if retention.details_removed(request):
+        lines.append(ctx.say("show.purged"))
     lines += [f"{k}: {v}" for k, v in fields]
     lines += [f"{k}: {v}" for k, v in field_lines.of_request(ctx.session, ctx.desk.catalog,
                                                               request, loc)]

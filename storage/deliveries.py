@@ -14,6 +14,9 @@ from storage.models import Delivery
 
 MAX_KEY = 200
 _TABLE = SQLModel.metadata.tables["delivery"]
+_NONCES = SQLModel.metadata.tables["seen_nonce"]
+_NONCE_PG: Any = postgresql.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce)
+_NONCE_SQLITE: Any = sqlite.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce)
 _CLAIM_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
 _CLAIM_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
 # A Core statement: no ORM flush or bulk-update bookkeeping on every command's path.
@@ -38,6 +41,15 @@ def claim(session: Session, key: str, now: datetime) -> bool:
     return connection.execute(stmt, row).scalar_one_or_none() is not None
 
 
+def claim_nonce(session: Session, nonce: str, now: datetime) -> bool:
+    """Claim a request's single-use ``nonce`` in the session's transaction; False when it was
+    claimed before (a replay). ``prune`` forgets old ones."""
+    connection = session.connection()
+    stmt = _NONCE_PG if connection.dialect.name == "postgresql" else _NONCE_SQLITE
+    return connection.execute(stmt, {"nonce": nonce, "seen_at": now}).scalar_one_or_none() \
+        is not None
+
+
 def record_answer(session: Session, key: str, answer: list[dict[str, Any]]) -> None:
     """Keep what the delivery was answered, for a repeat of it."""
     session.connection().execute(_ANSWER, {"k": stored_key(key), "answer": answer})
@@ -50,6 +62,8 @@ def answer_of(session: Session, key: str) -> list[dict[str, Any]] | None:
 
 
 def prune(session: Session, seen_before: datetime) -> int:
-    """Forget deliveries seen before ``seen_before`` (past every platform's retry window)."""
+    """Forget deliveries and nonces seen before ``seen_before`` (past every platform's retry
+    and replay window); how many deliveries went."""
+    session.execute(delete(_NONCES).where(_NONCES.c.seen_at < seen_before))
     result = session.execute(delete(Delivery).where(col(Delivery.seen_at) < seen_before))
     return int(getattr(result, "rowcount", 0) or 0)

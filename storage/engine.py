@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -213,7 +214,16 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def _on_commit(conn: Any) -> None:
-        _let_go(conn.info)
+        # SQLAlchemy fires this before its own COMMIT: commit here first, so the next writer
+        # never finds the file still locked (SQLite's busy handler would sleep 1 ms or more
+        # while holding the queue); SQLAlchemy's COMMIT then finds no transaction and does
+        # nothing. A failure is left to that COMMIT, to meet again and report as usual.
+        try:
+            conn.connection.dbapi_connection.commit()
+        except Exception:  # noqa: BLE001, S110 - reported by SQLAlchemy's own COMMIT next
+            pass
+        finally:
+            _let_go(conn.info)
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn: Any) -> None:
@@ -224,7 +234,8 @@ def _tune_sqlite(engine: Engine) -> None:
         _let_go(record.info)  # a transaction that ended without commit or rollback
 
 
-_READERS: dict[int, Engine] = {}
+# One reader per engine, forgotten with it (an id could come back for another database).
+_READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def reader_for(engine: Engine) -> Engine:
@@ -232,11 +243,11 @@ def reader_for(engine: Engine) -> Engine:
     while a writer works); on PostgreSQL ``engine`` itself."""
     if engine.dialect.name != "sqlite":
         return engine
-    if id(engine) not in _READERS:
+    if engine not in _READERS:
         reader = create_engine(engine.url, connect_args={"check_same_thread": False,
                                                          "timeout": 30})
-        _READERS[id(engine)] = reader
-    return _READERS[id(engine)]
+        _READERS[engine] = reader
+    return _READERS[engine]
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -17,6 +17,7 @@ from storage.models import Attachment, FileBlob
 FETCHING = "fetching"
 STORED = "stored"
 FAILED = "failed"
+PURGED = "purged"  # retention removed its bytes and name (type, size, who, when stay)
 MAX_REASON = 300
 
 

@@ -59,6 +59,7 @@ class Request(SQLModel, table=True):
         Index("ix_request_first_response_at", "first_response_at"),
         Index("ix_request_closed_at", "closed_at"),
         Index("ix_request_thread_ref", "thread_ref"),  # a thread reply finds its request
+        Index("ix_request_purged_at", "purged_at"),  # retention: what is left to blank
         Index(
             "ix_request_open_queue", "department", text("coalesce(resolution_due, created_at)"),
             "priority", "id",
@@ -101,6 +102,7 @@ class Request(SQLModel, table=True):
     agreed_at: datetime | None = utc_column()
     agreements: int = 0  # agreements this cycle: each is a fresh set of desk nudges
     proposed_at: datetime | None = utc_column()  # a desk proposal waits for the requester
+    purged_at: datetime | None = utc_column()  # retention blanked its details (figures stay)
 
 
 class Event(SQLModel, table=True):
@@ -449,3 +451,17 @@ class Proposal(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=64)
     decided_at: datetime | None = utc_column()
     reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Erasure(SQLModel, table=True):
+    """A person erased on request: the pseudonym that replaced their name and ids, who erased
+    them and when, and the rows changed per table. Their old id is not kept."""
+
+    __tablename__ = "erasure"
+    __table_args__ = (UniqueConstraint("pseudonym", name="uq_erasure_pseudonym"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pseudonym: str = Field(max_length=64)
+    erased_by: str = Field(max_length=64)
+    at: datetime = utc_column(nullable=False)
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import Integer, bindparam, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage import redact
-from storage.models import Outbox
+from storage.models import Outbox, Request
 
 MAX_ERROR = 500
 MAX_REASON = 100
@@ -74,15 +74,22 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
     row is always in the batch before a newer one; on PostgreSQL claims are serialized by a
     transaction-scoped advisory lock, so two dispatchers never take one target's rows at once.
     """
-    stmt = _claim_statement(now, limit)
+    stmt = _CLAIM
     if session.get_bind().dialect.name == "postgresql":
         session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK})
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(session.exec(stmt))
+        stmt = _CLAIM_LOCKED
+    return list(session.exec(stmt, params={"now": now, "limit": limit}))
 
 
 def _claim_statement(now: datetime, limit: int) -> Any:
     """The due rows whose target has no older row on its way (``claim_due``)."""
+    return _CLAIM.params(now=now, limit=limit)
+
+
+def _build_claim() -> Any:
+    """``_claim_statement`` with the parameters ``now`` and ``limit``: built once, as every
+    dispatch pass runs it."""
+    now = bindparam("now", type_=_TABLE.c.due_at.type)
     older = _TABLE.alias("older")
     held_back = (select(older.c.id)
                  .where(older.c.target == _TABLE.c.target, older.c.id < _TABLE.c.id,
@@ -94,8 +101,12 @@ def _claim_statement(now: datetime, limit: int) -> Any:
         .where(col(Outbox.delivered_at).is_(None), col(Outbox.failed_at).is_(None),
                col(Outbox.due_at) <= now, ~held_back)
         .order_by(col(Outbox.id))
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer()))
     )
+
+
+_CLAIM = _build_claim()
+_CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
 
 
 def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbox]:
@@ -210,3 +221,23 @@ def refusals_by_reason(session: Session) -> dict[str, int]:
     stmt = (select(Outbox.failed_reason, func.count()).where(col(Outbox.failed_at).is_not(None))
             .group_by(Outbox.failed_reason))
     return {str(reason or "refused"): int(n) for reason, n in session.exec(stmt)}
+
+
+def delivered(session: Session, platform_ref: str,
+              request_id: int | None = None) -> dict[str, Any] | None:
+    """The payload of the message delivered as ``platform_ref`` (a Slack ts, a WeCom card's
+    task id), one about request ``request_id`` when given."""
+    stmt = select(Outbox).where(col(Outbox.platform_ref) == platform_ref)
+    if request_id is not None:
+        stmt = stmt.where(col(Outbox.request_id) == request_id)
+    row = session.exec(stmt.limit(1)).first()
+    return dict(row.payload) if row is not None else None
+
+
+def delivered_about(session: Session, target: str, platform_ref: str) -> str | None:
+    """The ref of the request that the message delivered to ``target`` as ``platform_ref``
+    was about."""
+    stmt = (select(Request.ref).join(Outbox, col(Outbox.request_id) == col(Request.id))
+            .where(col(Outbox.platform_ref) == platform_ref, col(Outbox.target) == target)
+            .limit(1))
+    return session.exec(stmt).first()

@@ -26,6 +26,12 @@ def get(session: Session, person_id: str) -> Person | None:
     return session.get(Person, person_id)
 
 
+def name_of(session: Session, person_id: str) -> str:
+    """The person's display name (the id when unknown)."""
+    row = get(session, person_id)
+    return row.name if row else person_id
+
+
 def by_platform_id(session: Session, platform: str, platform_id: str) -> Person | None:
     """The person known on ``platform`` ('slack' or 'wecom') by ``platform_id``."""
     column = Person.slack_id if platform == "slack" else Person.wecom_id

@@ -55,6 +55,12 @@ def replace(session: Session, request_id: int, values: Iterable[FieldValue]) -> 
     session.flush()
 
 
+def none_yet(session: Session, request_id: int) -> None:
+    """A request just inserted in this transaction without a form: its values are known to
+    be none, so rendering its notices asks the database nothing."""
+    _cache(session)[request_id] = {}
+
+
 def of_request(session: Session, request_id: int) -> dict[str, FieldValue]:
     """The request's values by field key (empty for a request without a form)."""
     cache = _cache(session)

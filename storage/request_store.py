@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import BindParameter, bindparam, case, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import DepartmentCounter, Event, Request
@@ -31,6 +32,20 @@ _NEXT_NUMBER = (update(_COUNTER).where(_COUNTER.c.department == bindparam("d"))
                 .returning(_COUNTER.c.last_number))
 
 
+_REQUEST = SQLModel.metadata.tables["request"]
+_INSERT_REQUEST = insert(_REQUEST).returning(_REQUEST.c.id)
+
+
+def insert_new(session: Session, request: Request) -> None:
+    """Store a new request with one Core insert and add it to the session as a stored row
+    (its id set; later changes to it flush as usual): no unit-of-work flush on every open."""
+    session.flush()  # what it refers to (a person registered on first contact); else a no-op
+    values = {c.key: getattr(request, c.key) for c in _REQUEST.columns if c.key != "id"}
+    request.id = int(session.connection().execute(_INSERT_REQUEST, values).scalar_one())
+    make_transient_to_detached(request)
+    session.add(request)
+
+
 def next_number(session: Session, department: str) -> int:
     """The next request number for ``department``; the row lock serialises concurrent opens."""
     connection = session.connection()  # Core: no ORM bookkeeping on every open
@@ -41,12 +56,15 @@ def next_number(session: Session, department: str) -> int:
     return int(number)
 
 
+_BY_REF = select(Request).where(Request.ref == bindparam("ref"))  # built once: every command
+_BY_REF_LOCKED = _BY_REF.with_for_update()
+
+
 def by_ref(session: Session, ref: str, *, lock: bool = False) -> Request | None:
     """The request with this id (e.g. FIN-12), optionally locked for update."""
-    stmt = select(Request).where(Request.ref == ref.upper())
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.exec(stmt).first()
+    locked = lock and session.get_bind().dialect.name == "postgresql"
+    stmt = _BY_REF_LOCKED if locked else _BY_REF
+    return session.exec(stmt, params={"ref": ref.upper()}).first()
 
 
 def add_event(
@@ -63,6 +81,8 @@ def add_event(
     """Append one row to the request's audit trail (a Core insert: every command writes one,
     and nothing reads it back as an object in the same transaction)."""
     assert request.id is not None
+    if note and request.purged_at is not None:
+        request.purged_at = None  # new words on a purged request: retention looks again
     session.connection().execute(_ADD_EVENT, {
         "request_id": request.id, "actor_id": actor_id, "at": at, "kind": kind,
         "from_state": from_state, "to_state": to_state, "note": note})

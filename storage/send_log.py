@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, delete, func, insert, text
+from sqlalchemy import bindparam, case, delete, func, insert, text
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -36,10 +38,18 @@ def counts_since(session: Session, key: str, starts: Sequence[datetime]) -> list
     """How many sends to ``key`` came after each of ``starts``, in one index range read."""
     if not starts:
         return []
-    stmt = sql_select(*[func.coalesce(func.sum(case((col(SendLog.sent_at) > start, 1),
-                                                    else_=0)), 0) for start in starts]
-                      ).where(col(SendLog.key) == key, col(SendLog.sent_at) > min(starts))
-    return [int(n) for n in session.connection().execute(stmt).one()]
+    values = {"key": key, "since": min(starts), **{f"s{i}": s for i, s in enumerate(starts)}}
+    return [int(n) for n in session.connection().execute(_counts(len(starts)), values).one()]
+
+
+@functools.cache
+def _counts(windows: int) -> Any:
+    """The statement ``counts_since`` runs for this many windows, built once (it runs for
+    every message sent)."""
+    sent_at = col(SendLog.sent_at)
+    return sql_select(*[func.coalesce(func.sum(case((sent_at > bindparam(f"s{i}"), 1),
+                                                    else_=0)), 0) for i in range(windows)]
+                      ).where(col(SendLog.key) == bindparam("key"), sent_at > bindparam("since"))
 
 
 def nth_since(session: Session, key: str, after: datetime, n: int) -> datetime | None:

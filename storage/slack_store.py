@@ -1,11 +1,12 @@
 """Slack's own rows: the channel id behind a configured channel name, shared by replicas and
-kept across restarts (Slack wants the id for chat.update and chat.getPermalink)."""
+kept across restarts (Slack wants the id for chat.update and chat.getPermalink); requests by
+their thread's ts."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from storage.models import PlatformToken
+from storage.models import PlatformToken, Request
 from storage.wecom_store import put_token
 
 _PREFIX = "slack:channel:"
@@ -35,3 +36,9 @@ def thread_channel(session: Session, ts: str) -> str | None:
 def remember_thread(session: Session, ts: str, channel: str) -> None:
     """Keep the channel a request thread (an intake message's) lives in."""
     put_token(session, _THREAD + ts, channel, None)
+
+
+def thread_request(session: Session, ts: str) -> Request | None:
+    """The request whose thread starts at the message ``ts`` (its root, or its requester's
+    message in a help channel)."""
+    return session.exec(select(Request).where(col(Request.thread_ref) == ts).limit(1)).first()

@@ -1,17 +1,17 @@
-"""WeCom's own rows: the shared access token, accepted callback nonces, sent cards, and
-people by userid (WeCom userids are unique ignoring case)."""
+"""WeCom's own rows: the shared access token, sent cards, and people by userid (WeCom
+userids are unique ignoring case)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage import request_store
-from storage.models import Outbox, Person, PlatformToken, SeenNonce
+from storage import outbox, request_store
+from storage.models import Outbox, Person, PlatformToken
 
 
 def _insert(session: Session) -> Any:
@@ -41,25 +41,13 @@ def delete_token(session: Session, key: str) -> None:
     session.execute(delete(PlatformToken).where(col(PlatformToken.key) == key))
 
 
-def claim_nonce(session: Session, nonce: str, now: datetime, keep: timedelta) -> bool:
-    """Record a callback nonce; False when it was seen before (a replay). Prunes old ones."""
-    session.execute(delete(SeenNonce).where(col(SeenNonce.seen_at) < now - keep))
-    stmt = _insert(session)(SeenNonce).values(nonce=nonce, seen_at=now).on_conflict_do_nothing()
-    return session.execute(stmt.returning(SeenNonce.nonce)).scalar_one_or_none() is not None
-
-
 def sent_payload(
     session: Session, platform_ref: str, request_ref: str | None
 ) -> dict[str, Any] | None:
     """The outbox payload delivered with ``platform_ref`` (a card's task id), if any."""
-    stmt = select(Outbox).where(col(Outbox.platform_ref) == platform_ref)
     request = request_store.by_ref(session, request_ref) if request_ref else None
-    if request is not None:
-        row = session.exec(stmt.where(col(Outbox.request_id) == request.id).limit(1)).first()
-        if row is not None:
-            return dict(row.payload)
-    row = session.exec(stmt.limit(1)).first()
-    return dict(row.payload) if row is not None else None
+    found = outbox.delivered(session, platform_ref, request.id) if request else None
+    return found if found is not None else outbox.delivered(session, platform_ref)
 
 
 def person_by_userid(session: Session, userid: str) -> Person | None:

@@ -1,5 +1,5 @@
 """`crossdesk …`: demo, chat, serve, tick, init, db upgrade, db check, check-config, digest,
-export, sync wecom, wecom create-chat; `--version`."""
+export, erase person, retention, sync wecom, wecom create-chat; `--version`."""
 
 from __future__ import annotations
 
@@ -250,8 +250,12 @@ def export(
         "--as).")] = False,
     as_person: Annotated[str | None, typer.Option(
         "--as", help="Your person id, for --reveal-anonymous: one of bot.admins.")] = None,
+    person: Annotated[str | None, typer.Option(
+        "--person", help="Everything stored about this person, as one JSON document (the "
+        "right of access).")] = None,
 ) -> None:
-    """Export requests, events, ratings or suggestions as CSV or JSON lines.
+    """Export requests, events, ratings or suggestions as CSV or JSON lines; or, with
+    --person ID, everything stored about one person as JSON.
 
     Anonymous suggestions are exported without their sender, unless an admin asks with
     --reveal-anonymous --as ADMIN.
@@ -262,6 +266,12 @@ def export(
         typer.echo("--format must be csv or jsonl", err=True)
         raise typer.Exit(2)
     settings = load_settings(config, database_url)
+    if person is not None:
+        if format == "csv":
+            typer.echo("--person writes one JSON document; leave out --format csv", err=True)
+            raise typer.Exit(2)
+        _export_person(settings, person, output, as_person)
+        return
     try:
         reveal = reveal_for(settings, what, reveal_anonymous, as_person)
         with _database(settings.database_url):
@@ -269,6 +279,62 @@ def export(
         if reveal:
             typer.echo(f"the senders of anonymous suggestions are shown, as {as_person} "
                        "(an admin) asked; keep this export to admins", err=True)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    except ExportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+erase_app = typer.Typer(help="The right to erasure.", no_args_is_help=True)
+app.add_typer(erase_app, name="erase")
+
+
+@erase_app.command("person")
+def erase_person(
+    person_id: Annotated[str, typer.Argument(metavar="ID", help="The person's id.")],
+    as_person: Annotated[str | None, typer.Option(
+        "--as", help="Your person id: one of bot.admins.")] = None,
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print the rows per table it would change; change nothing.")] = False,
+) -> None:
+    """Erase a person: a pseudonym replaces their name and ids everywhere (requests, events,
+    ratings, suggestions, outbox…), their files and drafts are deleted, the figures stay.
+    Remove them from the config first."""
+    from bot.cli import erase
+
+    settings = load_settings(config, database_url)
+    try:
+        erase.check_admin(settings, as_person, person_id)
+        erase.refuse_if_configured(settings, config_mod.find_config(config), person_id,
+                                   as_person or "ADMIN")
+        if not (yes or dry_run) and not typer.confirm(
+                f"Erase {person_id} for good (their name and ids become a pseudonym, their "
+                "files are deleted)?"):
+            typer.echo("nothing was changed")
+            raise typer.Exit(1)
+        with _database(settings.database_url):
+            done = erase.run(settings, person_id, as_person or "?", dry_run)
+    except erase.EraseError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for line in erase.report(done):
+        typer.echo(line)
+
+
+def _export_person(settings: config_mod.Settings, person: str, output: Path | None,
+                   as_person: str | None) -> None:
+    from bot.cli.export import ExportError
+    from bot.cli.export_person import check_admin, write_person
+
+    try:
+        check_admin(settings, as_person, person)
+        with _database(settings.database_url):
+            write_person(settings, person, output, as_person)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -293,6 +359,25 @@ def digest(
 
     settings = load_settings(config, database_url)
     run_digest(settings, department, week, post)
+
+
+@app.command()
+def retention(
+    config: ConfigOpt = None,
+    database_url: DbOpt = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only show what would be blanked; change nothing.")] = False,
+    recheck: Annotated[bool, typer.Option(
+        "--recheck", help="Look again at requests purged already (after adding a kind to "
+        "[retention]; the nightly job does not).")] = False,
+) -> None:
+    """Blank now the words [retention] says closed requests have kept long enough (the
+    nightly job's work); times, states, stars and amounts stay."""
+    from bot.cli.retention import run_retention
+
+    settings = load_settings(config, database_url)
+    with _database(settings.database_url):
+        run_retention(settings, dry_run, sys.stdout, recheck=recheck)
 
 
 @app.command()

@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.runtime import config_checks as checks
 from bot.runtime.config_approval import cross_check, parse_approval
 from bot.runtime.config_fields import parse_fields, parse_instructions
+from bot.runtime.config_retention import parse_retention
 from bot.runtime.config_service import parse_digest, parse_files, parse_service
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
 from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
 from handlers.grammar import SUBCOMMAND_WORDS
 from handlers.policy import FilePolicy, ServicePolicy
+from handlers.retention_rules import RetentionPolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
 
 DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
@@ -61,6 +63,7 @@ class Settings:
     service: ServicePolicy = field(default_factory=ServicePolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
     files: FilePolicy = field(default_factory=FilePolicy)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> BusinessCalendar:
@@ -167,6 +170,7 @@ class _Validator:
         )
         digest = parse_digest(self.raw, self.problem)
         files = parse_files(self.raw, self.problem)
+        retention = parse_retention(self.raw, self.problem)
         cross_check(((f"departments[{i}].categories[{j}]", c.approval)
                      for i, d in enumerate(departments) for j, c in enumerate(d.categories)),
                     ids, {d.key for d in departments}, self.problem)
@@ -179,7 +183,7 @@ class _Validator:
             path=Path(self.file), database_url=url, policy=policy,
             catalog=Catalog(departments=tuple(departments), people=tuple(people)),
             calendar_spec=calendar_spec, department_specs=dep_specs, service=service,
-            digest=digest, files=files,
+            digest=digest, files=files, retention=retention,
             raw=self.raw,
         )
 

@@ -14,7 +14,7 @@ Problem = Callable[[str, str], None]
 
 # top-level keys that must be tables, and those that must be arrays of tables
 TABLES = ("bot", "calendar", "priorities", "nudges", "feedback", "digest", "slack", "wecom",
-          "server", "logging", "files")
+          "server", "logging", "files", "retention")
 ARRAYS = ("people", "departments")
 DEPARTMENT_TABLES = ("nudges",)
 

@@ -80,6 +80,16 @@ class PacedSender(Sender, Protocol):
         ...
 
 
+class RecordingSender(Sender, Protocol):
+    """A sender with something of its own to store for a sent message (WeCom: a card's
+    response code), written in the transaction that marks the row delivered."""
+
+    def record_sent(self, session: Session, message: Message, ref: str | None,
+                    now: datetime) -> None:
+        """Store what sending ``message`` (reference ``ref``) left to keep."""
+        ...
+
+
 @dataclass
 class DispatchStats:
     """What one dispatch pass did."""
@@ -314,6 +324,17 @@ class Dispatcher:
             for outcome in outcomes:
                 if outcome.error is None and outcome.postpone_to is None:
                     self._store_thread(session, outcome)
+                    self._store_sent(session, outcome, now)
+
+    def _store_sent(self, session: Session, outcome: _Outcome, now: datetime) -> None:
+        """What a ``RecordingSender`` keeps of a sent message, with its delivered mark."""
+        message = outcome.leased.message
+        try:
+            sender = self.route(message)
+        except Exception:  # noqa: BLE001 - it was sent through it a moment ago
+            return
+        if callable(getattr(sender, "record_sent", None)):
+            cast(RecordingSender, sender).record_sent(session, message, outcome.ref, now)
 
     @staticmethod
     def _store_thread(session: Session, outcome: _Outcome) -> None:

@@ -6,7 +6,7 @@ to pass them on."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -43,6 +43,17 @@ class Stored:
 
 
 Download = Callable[[str, int], Downloaded]  # (the platform's id, the size limit)
+
+
+def read_capped(chunks: Iterable[bytes], limit: int) -> bytes:
+    """A download's bytes, read no further than ``limit`` + 1 (one byte past the limit is
+    enough to refuse the file by its size)."""
+    data = bytearray()
+    for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            break
+    return bytes(data[:limit + 1])
 
 
 class FileService:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -106,6 +106,10 @@ class _MeteredSender:
     def count(self, exc: DeliveryError) -> None:
         outcome = "refused" if exc.permanent else "paced" if exc.paced else "retried"
         self.metrics.notifications.labels(self.platform, outcome).inc()
+
+    def __getattr__(self, name: str) -> Any:
+        """The inner sender's other parts (e.g. ``record_sent``), as they are."""
+        return getattr(self.inner, name)
 
 
 class _MeteredPacedSender(_MeteredSender):

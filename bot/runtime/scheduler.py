@@ -1,4 +1,5 @@
-"""APScheduler with in-memory jobs only: the sweep every minute and the dispatcher's loop."""
+"""APScheduler with in-memory jobs only: the sweep every minute, the dispatcher's loop and
+the nightly retention job."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime.app import DeskApp
 from bot.runtime.dispatch import Dispatcher, DispatchStats
-from handlers import form_chat
+from handlers import form_chat, retention
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
 from storage import deliveries, send_log
@@ -22,7 +24,8 @@ from storage.engine import transaction
 log = logging.getLogger(__name__)
 KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and replay window
 KEEP_SENDS = timedelta(hours=1, minutes=5)  # past WeCom's longest pacing window (1 h)
-KICK_DELAY = timedelta(milliseconds=100)  # after a pass, kicks within this share the next one
+KICK_DELAY = timedelta(milliseconds=250)  # after a pass, kicks within this share the next one
+RETENTION_AT = {"hour": 3, "minute": 30}  # the calendar's local time: a quiet hour
 
 
 @dataclass
@@ -54,6 +57,11 @@ def forget_old_deliveries(app: DeskApp, now: datetime) -> int:
         return deliveries.prune(session, now - KEEP_DELIVERIES)
 
 
+def purge_expired(app: DeskApp, now: datetime) -> retention.Outcome:
+    """Blank what [retention] says has been kept long enough (nothing when it is unset)."""
+    return retention.run(app.desk, app.settings.retention, now)
+
+
 def expire_forms(app: DeskApp, now: datetime) -> int:
     """Drop chat forms left unfinished for a day, telling each owner once."""
     with transaction(app.desk.engine) as session:
@@ -78,6 +86,11 @@ class Scheduler:
         self.scheduler.add_job(self._dispatch, "interval", seconds=dispatch_seconds,
                                id="dispatch", replace_existing=True, coalesce=True,
                                max_instances=1, misfire_grace_time=dispatch_seconds)
+        if app.settings.retention.ages():
+            self.scheduler.add_job(
+                self._retention, CronTrigger(**RETENTION_AT, timezone=app.desk.policy.tz),
+                id="retention", replace_existing=True, coalesce=True, max_instances=1,
+                misfire_grace_time=3600)
         self._passing = threading.Lock()   # held while a dispatch pass (or its reruns) goes on
         self._kicked = threading.Event()   # rows were queued since the pass began
         self._scheduled = threading.Event()  # a kicked pass is already on APScheduler's list
@@ -97,6 +110,12 @@ class Scheduler:
         except Exception:  # noqa: BLE001 - a failed sweep is retried next minute
             log.exception("sweep failed")
         self._dispatch()
+
+    def _retention(self) -> None:
+        try:
+            purge_expired(self.app, self.app.clock())
+        except Exception:  # noqa: BLE001 - what is left is found again the next night
+            log.exception("retention failed")
 
     def _dispatch(self) -> None:
         """One dispatch pass, run again while kicks came in during it; a pass already going

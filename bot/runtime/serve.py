@@ -197,12 +197,14 @@ def schema_at_head(url: str, upgrade: bool, command: str = UPGRADE) -> Engine:
 def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform]:
     """Slack and WeCom, each when its config table enables it (ServeError names what is
     missing); ``api_base_url`` points a platform at a proxy or a test stand-in."""
-    from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
+    from bot.adapters.slack import SlackConfigError, slack_enabled
     from bot.adapters.wecom import WeComConfigError, build_wecom, enabled
 
     platforms: list[Platform] = []
     try:
         if slack_enabled(settings):
+            from bot.adapters.slack.platform import build_slack  # Bolt only when Slack is on
+
             base = settings.section("slack").get("api_base_url")
             platforms.append(build_slack(app, settings, client_base_url=base))
         if enabled(settings):

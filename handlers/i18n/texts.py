@@ -360,6 +360,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request 转交 {ref} {department} {example}`。",
     ),
     "show.history": ("History:", "处理记录："),
+    "show.purged": (
+        "The details, comments and files of this request were removed after the retention "
+        "period; its times, states and rating are kept.",
+        "此单已超过保留期限，其详情、评论和附件已删除；时间、状态和评分仍保留。"),
     "catalog.title": ("Departments and their services:", "各部门提供的服务："),
     "catalog.how": (
         "Open a request: `/request <department> <service> <details>`, "
@@ -712,6 +716,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{file} 未能添加到 {ref}：{reason}。请重新发送。"),
     "file.state.fetching": ("fetching…", "获取中…"),
     "file.state.failed": ("failed: {reason}", "失败：{reason}"),
+    "file.state.purged": ("removed after the retention period", "已超过保留期限，已删除"),
     "file.expired": (
         "it could not be fetched within the {days} days the platform keeps it ({error})",
         "平台只保留 {days} 天，期间未能获取（{error}）"),

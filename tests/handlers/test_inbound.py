@@ -7,15 +7,16 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from bot.runtime.app import DeskApp
 from bot.runtime.clock import ManualClock
 from bot.runtime.scheduler import forget_old_deliveries
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, Replayed
 from handlers.messages import Message, person
-from storage.models import Delivery, Outbox, Request
+from storage.models import Delivery, Outbox, Request, SeenNonce
 
 OPEN = "/request finance reimbursement taxi 86 CNY"
 
@@ -139,3 +140,20 @@ def test_old_claims_are_forgotten_by_the_sweep(desk_app: DeskApp, clock: ManualC
     assert forget_old_deliveries(desk_app, clock()) == 1
     with Session(desk_app.desk.engine) as session:
         assert [d.key for d in session.exec(select(Delivery))] == ["slack:new"]
+
+
+def test_a_replayed_nonce_is_refused_in_the_commands_transaction(desk_app: DeskApp) -> None:
+    assert desk_app.run(said("trig-n1", nonce="n-1")).request_ref == "FIN-1"
+    with pytest.raises(Replayed):  # the same request again, even as another delivery
+        desk_app.run(said("trig-n2", nonce="n-1"))
+    assert requests(desk_app) == ["FIN-1"]
+    assert desk_app.run(said("trig-n1", nonce="n-2")).repeat, "a retry: new nonce, same key"
+
+
+def test_old_nonces_are_forgotten_by_the_sweep(desk_app: DeskApp, clock: ManualClock) -> None:
+    desk_app.run(said("k-old", nonce="old"))
+    clock.set(clock() + timedelta(days=2))
+    desk_app.run(said("k-new", nonce="new"))
+    forget_old_deliveries(desk_app, clock())
+    with Session(desk_app.desk.engine) as session:
+        assert [n.nonce for n in session.exec(select(SeenNonce))] == ["new"]

@@ -9,11 +9,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form_values
 from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.entities import decode
+from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.form import Form, new_request_view, picked, with_defaults
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
@@ -36,7 +36,7 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
     user_id = str(body.get("user_id"))
     reply = deps.run(user_id, body.get("user_name"), text, body.get("trigger_id"), late)
     if reply is None:
-        locale = deps.people.locale_of(user_id, deps.app.settings.policy.locale)
+        locale = deps.people.locale_of(user_id)
         ack(text=t(locale, "slack.still_working"), response_type="ephemeral")
         return
     shown, blocks = reply_payload(reply)
@@ -50,7 +50,7 @@ def prefilled(deps: SlackDeps, draft: Draft, actor: Actor) -> Form:
     chosen = picked(deps.catalog, form)
     if chosen is None:
         return form
-    today = deps.app.clock().astimezone(deps.app.desk.policy.tz).date()
+    today = deps.today()
     shown, left = form_values.initial(chosen[1], dict(draft.values), catalog=deps.catalog,
                                       locale=actor.locale, today=today,
                                       slack_id_of=deps.people.slack_id_of)
@@ -76,7 +76,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
             try:
                 client.views_open(trigger_id=body["trigger_id"],
                                   view=new_request_view(deps.catalog, actor.locale, form))
-            except (SlackApiError, SlackClientError, OSError, KeyError) as exc:
+            except (*SLACK_ERRORS, KeyError) as exc:
                 log.warning("could not open the request form: %s", exc)
             else:
                 ack()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.runtime.config import Settings
+from handlers.actions import STAFF_COMMANDS
 from storage import redact
 
 MODES = ("socket", "http")
@@ -23,7 +24,12 @@ ENV_HELP = {
 
 # A reaction on a request's thread root runs the desk's action: emoji name → action.
 DEFAULT_REACTIONS = {"eyes": "ack", "white_check_mark": "resolve"}
-REACTION_ACTIONS = ("ack", "assign_me", "resume", "wait", "resolve")
+REACTION_ACTIONS = tuple(STAFF_COMMANDS)
+
+
+def slack_enabled(settings: Settings) -> bool:
+    """True when the config has a ``[slack]`` table without ``enabled = false``."""
+    return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
 
 
 class SlackConfigError(Exception):
@@ -77,7 +83,8 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         named=_named_channels(section.get("channels"), settings),
         reactions=_reactions(section.get("reactions"), settings),
         form_reaction=str(section.get("form_reaction", "ticket")).strip(":"),
-        intake=_intake_channels(settings.raw.get("departments", [])),
+        intake={d.intake_channel.strip().lstrip("#"): d.key
+                for d in settings.catalog.departments if d.intake_channel},
     )
 
 
@@ -91,15 +98,6 @@ def _reactions(raw: Any, settings: Settings) -> dict[str, str]:
                                f"{', '.join(REACTION_ACTIONS)}, e.g. "
                                "reactions = { eyes = \"ack\", white_check_mark = \"resolve\" }")
     return {str(k).strip(":"): str(v) for k, v in raw.items()}
-
-
-def _intake_channels(raw_departments: Any) -> dict[str, str]:
-    """Slack channel (id or name) → department key, from ``intake_channel = "…"``."""
-    out: dict[str, str] = {}
-    for raw in raw_departments if isinstance(raw_departments, list) else []:
-        if isinstance(raw, dict) and raw.get("intake_channel") and raw.get("key"):
-            out[str(raw["intake_channel"]).strip().lstrip("#")] = str(raw["key"])
-    return out
 
 
 def _named_channels(raw: Any, settings: Settings) -> dict[str, str]:

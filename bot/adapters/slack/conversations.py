@@ -16,22 +16,21 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.intake import intake_desk, remember_thread
 from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.people import profile_name
 from bot.adapters.slack.readable import readable
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.sender import CHANNEL_ID_RE
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
 from handlers.intake import is_request
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
-SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 # Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
 SPOKEN = frozenset({None, "file_share", "thread_broadcast", "me_message"})
 CHANNEL_KINDS = frozenset({"channel", "group"})
@@ -81,8 +80,7 @@ def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
         return None
     if lookups.thread_channel(root_ts) == channel:  # it started in the desk's help channel
         return info.ref
-    configured = config.channels.get(info.department, "")
-    known = configured if CHANNEL_ID_RE.match(configured) else lookups.channel_id(configured)
+    known = lookups.channel_id(config.channels.get(info.department, ""))
     return info.ref if known in (None, channel) else None
 
 
@@ -126,16 +124,13 @@ class Conversations:
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
-        name = self.lookups.slack_name(user_id)
-        if name:
-            return name
+        known = self.lookups.slack_person(user_id)
+        if known is not None:
+            return known.name
         try:
-            user = client.users_info(user=user_id).get("user") or {}
+            return profile_name(client.users_info(user=user_id).get("user") or {})
         except SLACK_ERRORS:
             return None
-        profile = user.get("profile") or {}
-        found = profile.get("real_name") or profile.get("display_name") or user.get("name")
-        return str(found) if found else None
 
     def handle(self, event: dict[str, Any], event_id: str | None, client: WebClient,
                bot_user: str | None) -> None:

@@ -1,6 +1,12 @@
-"""Which Slack Web API errors are worth retrying (from the chat.postMessage reference)."""
+"""What a Slack Web API call raises, and which of its errors are worth retrying (from the
+chat.postMessage reference)."""
 
 from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+# A call Slack refused, or could not be made (the network, a timeout).
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 
 # Retrying cannot help: the channel is gone or closed to us, the message itself is bad, or
 # the app lacks a scope. Source: docs.slack.dev/reference/methods/chat.postMessage ("Errors").

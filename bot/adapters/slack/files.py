@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.runtime.dispatch import DeliveryError
-from bot.runtime.file_fetch import Downloaded
+from bot.runtime.file_fetch import Downloaded, read_capped
 
 TIMEOUT = 30.0
 GONE = frozenset({"file_not_found", "file_deleted", "access_denied"})  # files.info: for good
@@ -71,12 +71,7 @@ class SlackFiles:
                     # Slack's sign-in page: the token was not accepted for this file
                     raise DeliveryError("slack: file download answered a sign-in page "
                                         "(is files:read granted?)")
-                data = bytearray()
-                for chunk in response.iter_bytes():
-                    data += chunk
-                    if len(data) > limit:
-                        break
-                return bytes(data[:limit + 1])
+                return read_capped(response.iter_bytes(), limit)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"slack: file download failed: {type(exc).__name__}") from exc
 

@@ -58,23 +58,9 @@ def picked(catalog: Catalog, form: Form) -> tuple[Department, Category] | None:
     return (dep, cat) if cat is not None else None
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return opts.option(text, value)
-
-
-def _select(fits: bool, action_id: str, placeholder: str) -> dict[str, Any]:
-    """A static select, or one searching our options (``external_select``) when the choices
-    would not fit."""
-    element: dict[str, Any] = {"type": "static_select" if fits else "external_select",
-                               "action_id": action_id, "placeholder": plain(placeholder)}
-    if not fits:
-        element["min_query_length"] = 0
-    return element
-
-
 def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
     fits = opts.services_fit(catalog, form.department)
-    element = _select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
+    element = opts.select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
     if fits:
         element.update(opts.search_services(catalog, locale, form.department, ""))
     if form.department and form.category:
@@ -82,18 +68,6 @@ def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, An
         cat = dep.category(form.category)
         if cat is not None:
             element["initial_option"] = opts.category_option(dep, cat, locale)
-    return element
-
-
-def department_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
-    """The department select (prefilled when the form names one)."""
-    fits = opts.departments_fit(catalog)
-    element = _select(fits, DEPARTMENT_ACTION, t(locale, "slack.form.department.placeholder"))
-    if fits:
-        element["options"] = opts.search_departments(catalog, locale, "")
-    if form.department:
-        element["initial_option"] = opts.department_option(
-            catalog.department(form.department), locale)
     return element
 
 
@@ -110,7 +84,7 @@ def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
 
 def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     """The modal, prefilled from ``form``; the service list follows the chosen department."""
-    dep_element = department_element(catalog, locale, form)
+    dep_element = opts.department_select(catalog, locale, form.department, DEPARTMENT_ACTION)
     details: dict[str, Any] = {"type": "plain_text_input", "action_id": "details",
                                "multiline": True, "max_length": DETAILS_LIMIT}
     if form.details:
@@ -118,11 +92,11 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     priority: dict[str, Any] = {
         "type": "static_select", "action_id": "priority",
         "placeholder": plain(t(locale, "slack.form.priority.placeholder")),
-        "options": [_option(t(locale, f"priority.{p}"), p) for p in PRIORITIES],
+        "options": [opts.option(t(locale, f"priority.{p}"), p) for p in PRIORITIES],
     }
     if form.priority in PRIORITIES:
-        priority["initial_option"] = _option(t(locale, f"priority.{form.priority}"),
-                                              form.priority or "")
+        priority["initial_option"] = opts.option(t(locale, f"priority.{form.priority}"),
+                                                  form.priority or "")
     attachment: dict[str, Any] = {"type": "plain_text_input", "action_id": "attachment",
                                   "max_length": 500}
     if form.attachment:

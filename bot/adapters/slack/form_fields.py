@@ -65,21 +65,6 @@ def _choice_element(spec: FieldSpec, locale: str, initial: str | None) -> Block:
     return element
 
 
-def _department_element(catalog: Catalog, locale: str, initial: str | None) -> Block:
-    fits = opts.departments_fit(catalog)
-    element: Block = {"type": "static_select" if fits else "external_select",
-                      "action_id": ACTION if fits else FIELD_DEPARTMENT_ACTION,
-                      "placeholder": plain(t(locale, "slack.form.department.placeholder"),
-                                           PLACEHOLDER_LIMIT)}
-    if fits:
-        element["options"] = opts.search_departments(catalog, locale, "")
-    else:
-        element["min_query_length"] = 0
-    if initial and catalog.has_department(initial):
-        element["initial_option"] = opts.department_option(catalog.department(initial), locale)
-    return element
-
-
 def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
     """The input element for ``spec``, showing ``initial`` (text as ``read`` gives it)."""
     kind = spec.type
@@ -107,7 +92,7 @@ def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None)
             out["initial_user"] = initial
         return out
     if kind == "department":
-        return _department_element(catalog, locale, initial)
+        return opts.department_select(catalog, locale, initial, ACTION, FIELD_DEPARTMENT_ACTION)
     if kind == "file":
         return {"type": "file_input", "action_id": ACTION, "max_files": MAX_FILES}
     limit = min(spec.max_length or TEXT_LIMIT, TEXT_LIMIT)

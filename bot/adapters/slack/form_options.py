@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.adapters.slack.blocks import plain
 from handlers.catalog import Catalog, Category, Department
+from handlers.i18n import t
 
 MAX_OPTIONS = 100
 MAX_VALUE = 150
@@ -33,6 +34,30 @@ def department_option(dep: Department, locale: str) -> Option:
 def category_option(dep: Department, cat: Category, locale: str) -> Option:
     """The option naming service ``cat`` of ``dep``."""
     return option(cat.label(locale), f"{dep.key}/{cat.key}")
+
+
+def select(fits: bool, action_id: str, placeholder: str) -> dict[str, Any]:
+    """A static select, or one searching our options (``external_select``) when the choices
+    would not fit."""
+    element: dict[str, Any] = {"type": "static_select" if fits else "external_select",
+                               "action_id": action_id, "placeholder": plain(placeholder)}
+    if not fits:
+        element["min_query_length"] = 0
+    return element
+
+
+def department_select(catalog: Catalog, locale: str, initial: str | None, action_id: str,
+                      searching_action: str | None = None) -> dict[str, Any]:
+    """The department select showing ``initial``: ``action_id`` when every department fits,
+    else searching as ``searching_action`` (default the same)."""
+    fits = departments_fit(catalog)
+    element = select(fits, action_id if fits else searching_action or action_id,
+                     t(locale, "slack.form.department.placeholder"))
+    if fits:
+        element["options"] = search_departments(catalog, locale, "")
+    if initial and catalog.has_department(initial):
+        element["initial_option"] = department_option(catalog.department(initial), locale)
+    return element
 
 
 def _matches(words: tuple[str, ...], typed: str) -> bool:

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.adapters.slack.form_fields import block_id
+from bot.adapters.slack.modals import short
 from handlers import fields
 from handlers.catalog import Catalog, Category
 from handlers.i18n import t
-
-ERROR_LIMIT = 300
 
 
 def _shown(value: fields.FieldValue, slack_id_of: Callable[[str], str | None]) -> str | None:
@@ -68,10 +67,6 @@ class Checked:
     values: dict[str, str]
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
-
-
 def check(category: Category | None, typed: Mapping[str, str], *, catalog: Catalog,
           locale: str, today: date, person_of: Callable[[str], str | None],
           has_file: bool = False) -> Checked:
@@ -99,7 +94,7 @@ def check(category: Category | None, typed: Mapping[str, str], *, catalog: Catal
                 errors[block_id(spec)] = t(locale, "slack.err.unknown_person",
                                            field=spec.label(locale))
             else:
-                errors[block_id(spec)] = _short(fields.describe(parsed, spec, catalog=catalog,
+                errors[block_id(spec)] = short(fields.describe(parsed, spec, catalog=catalog,
                                                                 locale=locale))
             continue
         values[spec.key] = fields.to_raw(parsed)

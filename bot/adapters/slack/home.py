@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.blocks import actions_block, plain
 from bot.adapters.slack.entities import cut_point, escape
+from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.i18n import t
@@ -79,7 +79,7 @@ def publish(client: WebClient, deps: SlackDeps, actor: Actor, user_id: str) -> N
     """views.publish the Home tab (failures are logged; Slack shows the last one)."""
     try:
         client.views_publish(user_id=user_id, view=home_view(deps, actor))
-    except (SlackApiError, SlackClientError, OSError) as exc:
+    except SLACK_ERRORS as exc:
         log.warning("could not publish App Home for %s: %s", user_id, exc)
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import Engine
 
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.lookups import Lookups
-from bot.adapters.slack.sender import CHANNEL_ID_RE
 from storage import slack_store
 from storage.engine import transaction
 
@@ -16,12 +15,9 @@ def intake_desk(config: SlackConfig, lookups: Lookups, channel_id: str) -> str |
     """The department whose ``intake_channel`` is ``channel_id``: configured as that id, or
     as a name that ``[slack] channels`` (or a message the bot posted there) maps to it."""
     for configured, department in config.intake.items():
-        if configured == channel_id:
+        if configured == channel_id or \
+                (config.named.get(configured) or lookups.channel_id(configured)) == channel_id:
             return department
-        if not CHANNEL_ID_RE.match(configured):
-            known = config.named.get(configured) or lookups.channel_id(configured)
-            if known == channel_id:
-                return department
     return None
 
 

@@ -6,25 +6,24 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import form_fields, form_values, home, modals
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
 from bot.adapters.slack.entities import decode
+from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.runtime import SlackDeps
 from handlers import drafts
 from handlers.i18n import t
 from handlers.messages import Reply
+from handlers.slots import fill, slots
 
 log = logging.getLogger(__name__)
 SHORTCUT = "crossdesk_request_from_message"
-SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 
 
 def _where(body: dict[str, Any]) -> str:
@@ -38,7 +37,7 @@ def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], respond
     """Tell only the clicker: on the click's response_url in a conversation (it works where
     the bot is no member), a modal from Home or a modal."""
     user_id = body["user"]["id"]
-    locale = deps.people.locale_of(user_id, deps.app.settings.policy.locale)
+    locale = deps.people.locale_of(user_id)
     where = _where(body)
     try:
         if where == "modal":
@@ -68,9 +67,26 @@ def tell_late(client: WebClient, user_id: str) -> Callable[[Reply], None]:
     return late
 
 
-def _today(deps: SlackDeps) -> date:
-    """Today in the company's timezone (a date field's "today")."""
-    return deps.app.clock().astimezone(deps.app.desk.policy.tz).date()
+def open_form(client: WebClient, deps: SlackDeps, trigger_id: str, locale: str,
+              form: form_mod.Form) -> None:
+    """Open the new-request form showing ``form`` (a failure is logged)."""
+    try:
+        client.views_open(trigger_id=trigger_id,
+                          view=form_mod.new_request_view(deps.catalog, locale, form))
+    except SLACK_ERRORS as exc:
+        log.warning("could not open the request form: %s", exc)
+
+
+def message_details(client: WebClient, channel: str, ts: str, text: str, limit: int) -> str:
+    """The details a request made from a message starts with: its text, cut so that a link
+    back to it fits below within ``limit``."""
+    link = ""
+    try:
+        link = str(client.chat_getPermalink(channel=channel, message_ts=ts)
+                   .get("permalink") or "")
+    except SLACK_ERRORS as exc:
+        log.info("no permalink for the message: %s", exc)
+    return f"{text[:max(0, limit - len(link) - 1)]}\n{link}".strip()
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
@@ -86,7 +102,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         for the command's text."""
         user = body["user"]
         command = str(body["actions"][0].get("value") or "")
-        if modals.placeholders(command):
+        if slots(command):
             ack()
             actor = deps.actor(user["id"], user.get("username") or user.get("name"))
             meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body)}
@@ -137,7 +153,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         form = form_mod.with_service(form_mod.read_form(view, deps.catalog), deps.catalog,
                                      chosen and str(chosen))
         form = form_mod.with_defaults(form, deps.catalog, actor.locale,
-                                      requester=actor.person_id, today=_today(deps),
+                                      requester=actor.person_id, today=deps.today(),
                                       slack_id_of=deps.people.slack_id_of)
         refresh(client, view, actor.locale, form)
 
@@ -176,13 +192,13 @@ def register(bolt: App, deps: SlackDeps) -> None:
         errors = form_mod.validate(form, deps.catalog, actor.locale)
         chosen = form_mod.picked(deps.catalog, form)
         checked = form_values.check(chosen[1] if chosen else None, form.values(),
-                                    catalog=deps.catalog, locale=actor.locale, today=_today(deps),
+                                    catalog=deps.catalog, locale=actor.locale, today=deps.today(),
                                     person_of=deps.people.person_of,
                                     has_file=bool(form.files))
         errors = {**checked.errors, **errors}
         if chosen and not form_fields.all_shown(view, chosen[1]):  # picked, never refreshed
             form = form_mod.with_defaults(form, deps.catalog, actor.locale,
-                                          requester=actor.person_id, today=_today(deps),
+                                          requester=actor.person_id, today=deps.today(),
                                           slack_id_of=deps.people.slack_id_of)
             ack(response_action="update",
                 view=form_mod.new_request_view(deps.catalog, actor.locale, form))
@@ -218,7 +234,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if empty:
             ack(response_action="errors", errors={empty: t(actor.locale, "slack.err.required")})
             return
-        reply = deps.run(user_id, None, modals.fill(command, values), body.get("trigger_id"),
+        reply = deps.run(user_id, None, fill(command, values), body.get("trigger_id"),
                          late=tell_late(client, user_id))
         if reply is None:  # still running: the modal closes, the answer follows as a DM
             ack()
@@ -238,27 +254,14 @@ def register(bolt: App, deps: SlackDeps) -> None:
         actor = deps.actor(body["user"]["id"])
         message = body.get("message") or {}
         channel = str((body.get("channel") or {}).get("id") or "")
-        link = ""
-        try:
-            link = str(client.chat_getPermalink(channel=channel, message_ts=message["ts"])
-                       .get("permalink") or "")
-        except (*SLACK_ERRORS, KeyError) as exc:
-            log.info("no permalink for the shortcut's message: %s", exc)
-        text = decode(str(message.get("text") or ""))[: form_mod.DETAILS_LIMIT - len(link) - 1]
-        details = f"{text}\n{link}".strip()
-        view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form(details=details))
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SLACK_ERRORS as exc:
-            log.warning("could not open the form from a message: %s", exc)
+        text = decode(str(message.get("text") or ""))
+        details = (message_details(client, channel, str(message["ts"]), text,
+                                   form_mod.DETAILS_LIMIT) if message.get("ts") else text)
+        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form(details=details))
 
     @bolt.action(home.NEW_REQUEST_ACTION)
     def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open an empty form from the Home tab."""
         ack()
         actor = deps.actor(body["user"]["id"])
-        view = form_mod.new_request_view(deps.catalog, actor.locale, form_mod.Form())
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SLACK_ERRORS as exc:
-            log.warning("could not open the form: %s", exc)
+        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form())

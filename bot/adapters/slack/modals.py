@@ -1,4 +1,5 @@
-"""Small modals: asking for the text a button's command needs, and showing a reply."""
+"""Small modals: asking for the text a button's command needs (its ``handlers.slots``), and
+showing a reply."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 from bot.adapters.slack.blocks import escape, message_blocks, plain
 from handlers.i18n import t
 from handlers.messages import Reply
+from handlers.slots import fill, slots
 
 CALLBACK = "crossdesk_command_input"
-PLACEHOLDER_RE = re.compile(r"<(\w+)>")
 REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
 OPTIONAL = {"comment"}
 LABELS = {"note", "reason", "question", "text", "comment", "stars", "person",
@@ -19,11 +20,6 @@ LABELS = {"note", "reason", "question", "text", "comment", "stars", "person",
 ERROR_LIMIT = 300
 
 View = dict[str, Any]
-
-
-def placeholders(command: str) -> list[str]:
-    """The ``<name>`` slots a command still needs filled, in order."""
-    return PLACEHOLDER_RE.findall(command)
 
 
 def _input(name: str, locale: str) -> dict[str, Any]:
@@ -44,11 +40,11 @@ def _input(name: str, locale: str) -> dict[str, Any]:
 def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
     """A modal asking for each ``<slot>`` of ``command``; submitting runs the command."""
     ref = REF_RE.search(command)
-    shown = PLACEHOLDER_RE.sub("…", command)
+    shown = fill(command, dict.fromkeys(slots(command), "…"))
     blocks: list[dict[str, Any]] = [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{escape(shown)}`"}]},
     ]
-    blocks += [_input(name, locale) for name in dict.fromkeys(placeholders(command))]
+    blocks += [_input(name, locale) for name in dict.fromkeys(slots(command))]
     return {
         "type": "modal", "callback_id": CALLBACK,
         "title": plain(ref.group(0).upper() if ref else "crossdesk", 24),
@@ -72,15 +68,9 @@ def read_input(view: View) -> tuple[str, dict[str, Any], dict[str, str]]:
     return str(meta.get("command", "")), meta, values
 
 
-def fill(command: str, values: dict[str, str]) -> str:
-    """The command with its slots replaced by what was typed (optional empty slots vanish)."""
-    filled = PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), "").strip(), command)
-    return filled.strip()
-
-
 def missing(command: str, values: dict[str, str]) -> str | None:
     """The first required slot left empty (its block id), if any."""
-    for name in placeholders(command):
+    for name in slots(command):
         if name not in OPTIONAL and not values.get(name, "").strip():
             return f"slot.{name}"
     return None
@@ -88,7 +78,7 @@ def missing(command: str, values: dict[str, str]) -> str | None:
 
 def error_block(command: str) -> str:
     """The block a refusal is shown on: the first required slot."""
-    names = placeholders(command)
+    names = slots(command)
     required = [n for n in names if n not in OPTIONAL]
     return f"slot.{(required or names or ['text'])[0]}"
 

@@ -9,16 +9,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
+from bot.adapters.newcomers import register_newcomer
+from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.lookups import Lookups
 from handlers.desk import Clock
 from handlers.i18n import normalize_locale
 from storage import people
-from storage.engine import transaction
 
 log = logging.getLogger(__name__)
+
+
+def profile_name(user: Mapping[str, Any]) -> str | None:
+    """The name users.info gives for ``user``: the real name, else the display name."""
+    profile: Mapping[str, Any] = user.get("profile") or {}
+    found = (profile.get("real_name") or user.get("real_name") or profile.get("display_name")
+             or user.get("name"))
+    return str(found) if found else None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class SlackPeople:
     def __init__(self, engine: Engine, client: WebClient, clock: Clock,
                  default_locale: str, configured: Mapping[str, str] | None = None) -> None:
         self.engine = engine
+        self.lookups = Lookups(engine)
         self.client = client
         self.clock = clock
         self.default_locale = default_locale
@@ -54,13 +63,13 @@ class SlackPeople:
             self._cache[user_id] = actor
         return actor
 
-    def locale_of(self, user_id: str, default: str) -> str:
+    def locale_of(self, user_id: str) -> str:
         """The language of a Slack user met before or configured (from memory only), else
-        ``default``."""
+        the desk's."""
         cached = self._cache.get(user_id)
         if cached is not None:
             return cached.locale
-        return normalize_locale(self.configured.get(user_id), default)
+        return normalize_locale(self.configured.get(user_id), self.default_locale)
 
     def person_of(self, user_id: str) -> str | None:
         """Our person id for a Slack user someone picked (a form's person field): only people
@@ -73,9 +82,7 @@ class SlackPeople:
 
     def slack_id_of(self, person_id: str) -> str | None:
         """The Slack user id of one of our people, if they have one."""
-        with transaction(self.engine) as session:
-            row = people.get(session, person_id)
-            return row.slack_id if row else None
+        return self.lookups.slack_id(person_id)
 
     def forget(self, user_id: str) -> None:
         """Drop a cached mapping (e.g. after the directory changed)."""
@@ -86,34 +93,23 @@ class SlackPeople:
         return Actor(person_id, normalize_locale(locale, self.default_locale))
 
     def _known(self, user_id: str) -> Actor | None:
-        with transaction(self.engine) as session:
-            row = people.by_platform_id(session, "slack", user_id)
-            return self._actor(row.id, row.locale) if row else None
+        row = self.lookups.slack_person(user_id)
+        return self._actor(row.id, row.locale) if row else None
 
     def _register(self, user_id: str, fallback_name: str | None) -> Actor:
         name, locale = self._profile(user_id, fallback_name)
-        person_id = f"slack-{user_id.lower()}"
-        try:
-            with transaction(self.engine) as session:
-                row = people.register(session, person_id, name, self.clock(), source="slack",
-                                      locale=locale, slack_id=user_id)
-                return self._actor(row.id, row.locale)
-        except IntegrityError:
-            known = self._known(user_id)  # registered concurrently by another request
-            if known is None:
-                raise
-            return known
+        row = register_newcomer(self.engine, "slack", user_id, name, self.clock(), locale,
+                                lambda session: people.by_platform_id(session, "slack", user_id))
+        return self._actor(row.id, row.locale)
 
     def _profile(self, user_id: str, fallback_name: str | None) -> tuple[str, str | None]:
         """(display name, locale) from users.info; the id itself if Slack cannot say."""
         try:
             response = self.client.users_info(user=user_id, include_locale=True)
-        except (SlackApiError, SlackClientError, OSError) as exc:
+        except SLACK_ERRORS as exc:
             log.warning("users.info failed for %s: %s", user_id, exc)
             return fallback_name or user_id, None
         user: dict[str, Any] = response.get("user") or {}
-        profile: dict[str, Any] = user.get("profile") or {}
-        name = (profile.get("real_name") or user.get("real_name")
-                or profile.get("display_name") or user.get("name") or fallback_name or user_id)
+        name = profile_name(user) or fallback_name or user_id
         locale = user.get("locale")
         return str(name)[:200], normalize_locale(locale, "") or None

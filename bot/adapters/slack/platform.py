@@ -118,11 +118,6 @@ def finish(executor: Executor, deadline: float, what: str) -> None:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def slack_enabled(settings: Settings) -> bool:
-    """True when the config has a ``[slack]`` table without ``enabled = false``."""
-    return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
-
-
 def build_deps(app: DeskApp, settings: Settings, client_base_url: str | None = None,
                environ: Mapping[str, str] | None = None,
                ) -> tuple[SlackConfig, WebClient, SlackDeps]:

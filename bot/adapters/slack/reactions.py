@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack.blocks import plain, reply_payload
@@ -22,19 +21,19 @@ from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.conversations import desk_thread
 from bot.adapters.slack.dedupe import claim_event
 from bot.adapters.slack.entities import decode
+from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.interactions import message_details, open_form
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
+from handlers.actions import staff_command
 from handlers.i18n import t
 from handlers.inbound import Inbound
 from handlers.messages import Message, Reply
+from handlers.slots import slots
 
 log = logging.getLogger(__name__)
-SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 FORM_ACTION = "crossdesk_form_from_message"
 VALUE_LIMIT = 2000  # a button's value
-# Actions run at once; the others ask for their text first (the request's own button).
-AT_ONCE = {"ack": "/request ack {ref}", "assign_me": "/request assign {ref} me",
-           "resume": "/request resume {ref}"}
 
 
 class Reactions:
@@ -73,9 +72,9 @@ class Reactions:
             if not reply.ok and not reply.repeat:
                 self._ephemeral(client, channel, user, reply)
 
-        if action in AT_ONCE:
-            reply = self.deps.run(user, None, AT_ONCE[action].format(ref=ref), event_id,
-                                  late=refused)
+        command = staff_command(action, ref)
+        if not slots(command):
+            reply = self.deps.run(user, None, command, event_id, late=refused)
             if reply is not None:
                 self.deps.later(lambda: refused(reply))
             return
@@ -88,7 +87,7 @@ class Reactions:
         """Offer the request's own button for ``action`` (it opens the modal for the text),
         when the reactor may press it now; else say that nothing changed."""
         shown = self.deps.app.run(self._inbound(user, f"/request show {ref}"))
-        locale = self.deps.people.locale_of(user, self.deps.app.settings.policy.locale)
+        locale = self.deps.people.locale_of(user)
         if not shown.ok:
             self._ephemeral(client, channel, user, shown)
             return
@@ -106,15 +105,8 @@ class Reactions:
     def offer_form(self, client: WebClient, user: str, channel: str, ts: str) -> None:
         """Offer the reactor a button that opens the request form from the message."""
         locale = self.deps.actor(user).locale
-        text = self._text_of(client, channel, ts)
-        link = ""
-        try:
-            link = str(client.chat_getPermalink(channel=channel, message_ts=ts)
-                       .get("permalink") or "")
-        except SLACK_ERRORS as exc:
-            log.info("no permalink for the reacted message: %s", exc)
-        room = min(form_mod.DETAILS_LIMIT, VALUE_LIMIT) - len(link) - 1
-        details = f"{text[:max(0, room)]}\n{link}".strip()
+        details = message_details(client, channel, ts, self._text_of(client, channel, ts),
+                                  min(form_mod.DETAILS_LIMIT, VALUE_LIMIT))
         button = {"type": "button", "action_id": FORM_ACTION, "style": "primary",
                   "text": plain(t(locale, "slack.reaction.form.button")), "value": details}
         prompt = t(locale, "slack.reaction.form")
@@ -163,14 +155,9 @@ def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) 
         reactions.handle(event, body.get("event_id"), client, context.bot_user_id)
 
     @bolt.action(FORM_ACTION)
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def form_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open the request form with the message's text and link."""
         ack()
         actor = deps.actor(body["user"]["id"])
         details = str(body["actions"][0].get("value") or "")
-        view = form_mod.new_request_view(deps.catalog, actor.locale,
-                                         form_mod.Form(details=details))
-        try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SLACK_ERRORS as exc:
-            log.warning("could not open the form from a reaction: %s", exc)
+        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form(details=details))

@@ -1,12 +1,11 @@
 """What every listener shares: the desk, the people map, the command threads, the after-ack pool.
 
 A command runs before its ack (it takes milliseconds), and the ack carries the answer. It runs
-in one of ``COMMAND_THREADS`` threads, which take commands in arrival order, so that the
-listener can keep Slack's 3-second promise: a command still running after
-``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on it", and its answer follows when
-it is done. A command that has not started after ``BUSY_WAIT_SECONDS`` is taken back and
-the person is told "busy, try again": nothing is stored. What only shows something after the
-ack (a click's answer, a modal, the Home tab) goes to ``later``.
+in the platforms' command threads (``bot.adapters.command_threads``: "busy" when none is
+free soon), so that the listener can keep Slack's 3-second promise: a command still running
+after ``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on it", and its answer
+follows when it is done. What only shows something after the ack (a click's answer, a modal,
+the Home tab) goes to ``later``.
 """
 
 from __future__ import annotations
@@ -17,8 +16,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from bot.adapters.command_threads import command_threads, start
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.runtime.app import DeskApp
 from handlers.catalog import Catalog
@@ -27,8 +28,6 @@ from handlers.messages import Reply
 from handlers.router import not_run
 
 log = logging.getLogger(__name__)
-COMMAND_THREADS = 4  # commands at once; more only queue on the database (SQLite: one writer)
-BUSY_WAIT_SECONDS = 1.0  # a command not started by then is taken back and answered "busy"
 ACK_BUDGET_SECONDS = 2.5  # a command still running then is acked "working on it"
 LATER_THREADS = 2
 
@@ -41,8 +40,7 @@ class SlackDeps:
 
     app: DeskApp
     people: SlackPeople
-    commands: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
-        COMMAND_THREADS, thread_name_prefix="crossdesk-slack-command"))
+    commands: ThreadPoolExecutor = field(default_factory=lambda: command_threads("slack"))
     work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         LATER_THREADS, thread_name_prefix="crossdesk-slack-later"))
 
@@ -50,6 +48,10 @@ class SlackDeps:
     def catalog(self) -> Catalog:
         """The service catalog."""
         return self.app.settings.catalog
+
+    def today(self) -> date:
+        """Today in the company's time zone (a date field's "today")."""
+        return self.app.desk.policy.today(self.app.clock())
 
     def actor(self, user_id: str, user_name: str | None = None) -> Actor:
         """The person behind a Slack user (registered on first contact)."""
@@ -69,19 +71,14 @@ class SlackDeps:
         when it is still running after the budget (``late`` gets the answer then).
         ``fields`` are further ``Inbound`` fields (a thread reply's ``thread_of``, …)."""
         started = time.monotonic()
-        locale = self.people.locale_of(user_id, self.app.settings.policy.locale)
+        locale = self.people.locale_of(user_id)
         try:
-            future = self.commands.submit(self._run, user_id, user_name, text, key,
-                                          dict(fields or {}))
+            future = start(self.commands, lambda: self._run(user_id, user_name, text, key,
+                                                            dict(fields or {})), locale, "slack")
         except RuntimeError:  # stopping
             return not_run(locale, "err.try_again")
-        try:
-            return future.result(timeout=BUSY_WAIT_SECONDS)
-        except FutureTimeout:
-            if future.cancel():  # still waiting for a thread: the desk is overloaded
-                log.warning("a Slack command waited %.1f s for a thread; refused",
-                            BUSY_WAIT_SECONDS)
-                return not_run(locale, "err.busy")
+        if not isinstance(future, Future):
+            return future  # busy
         budget = max(0.1, ACK_BUDGET_SECONDS - (time.monotonic() - started))
         try:
             return future.result(timeout=budget)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +15,9 @@ from sqlalchemy import Engine
 from bot.adapters.slack import errors
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.files import SlackFiles
-from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update
 from bot.adapters.slack.threads import Threads, is_ts
@@ -31,7 +31,6 @@ from storage import slack_store
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
-CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{6,}$")
 
 
 def _status(exc: SlackApiError) -> tuple[int | None, dict[str, Any]]:
@@ -165,7 +164,7 @@ class SlackSender:
         if not queue_root_update(self.engine, self.clock, reply, info.id):
             try:
                 self.threads.update_root(info.ref, channel_id, thread_ts, reply.locale)
-            except (SlackApiError, SlackClientError, OSError) as exc:
+            except SLACK_ERRORS as exc:
                 log.warning("could not update the thread root of %s: %s", info.ref, exc)
 
     def _update_root(self, message: Message) -> None:
@@ -214,7 +213,7 @@ class SlackSender:
         if known:
             return known
         configured = self.config.channels.get(department)
-        if not configured or CHANNEL_ID_RE.match(configured):
+        if not configured:
             return configured
         stored = self.lookups.channel_id(configured)
         if stored:
@@ -230,7 +229,7 @@ class SlackSender:
         try:
             self.client.files_upload_v2(channel=channel_id, file=path, title=title,
                                         thread_ts=str(ts) if ts else None)
-        except (SlackApiError, SlackClientError, OSError) as exc:
+        except SLACK_ERRORS as exc:
             log.warning("chart upload failed: %s", exc)
 
     def _call(self, key: str, now: Any, call: Callable[[], Any]) -> Any:
@@ -305,7 +304,7 @@ class SlackSender:
         if key not in self._permalinks:
             try:
                 response = self.client.chat_getPermalink(channel=channel, message_ts=thread)
-            except (SlackApiError, SlackClientError, OSError):
+            except SLACK_ERRORS:
                 return None
             self._permalinks[key] = str(response.get("permalink") or "")
         url = self._permalinks[key]

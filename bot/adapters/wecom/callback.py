@@ -1,5 +1,9 @@
 """GET and POST /wecom/callback: verify, decrypt, run and commit, answer 200, then deliver.
 
+The callback's nonce is claimed in the transaction of the command it runs (a replay: 403, and
+nothing ran); one that runs nothing claims it on its own. A message refused as busy or not
+stored claimed nothing, so the same callback again runs once, as WeCom's retry would.
+
 A message is run before the 200 (it takes milliseconds; WeCom waits 5 s): the change and the
 answer's outbox rows commit together, so what got a 200 is stored, and a redelivery of it
 (same ``MsgId``, new nonce) is answered 200 without running again. The answer is sent right
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +26,7 @@ from wechatpy.enterprise.replies import TextReply
 from bot.adapters.wecom.crypto_guard import CallbackGuard, Rejected
 from bot.adapters.wecom.inbound import Callback, from_xml
 from bot.runtime.server import read_limited
+from handlers.inbound import Replayed
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -57,9 +63,16 @@ def callback_route(guard: CallbackGuard, receive: Receive, deliver: Deliver,
         except Exception:  # authentic but unreadable: nothing to do, and no retry wanted
             log.exception("could not parse a WeCom callback")
             return PlainTextResponse("")
-        if callback is None or callback.agent_id not in (None, agent_id):
-            return PlainTextResponse("")
-        reply = await run_in_threadpool(receive, callback)
+        try:
+            if callback is None or callback.agent_id not in (None, agent_id):
+                await run_in_threadpool(guard.claim, params["nonce"])
+                return PlainTextResponse("")
+            reply = await run_in_threadpool(receive, replace(callback, nonce=params["nonce"]))
+            if reply is None:  # ran nothing: its nonce is claimed on its own
+                await run_in_threadpool(guard.claim, params["nonce"])
+        except (Rejected, Replayed) as exc:
+            log.warning("WeCom callback refused: %s", exc)
+            return PlainTextResponse("forbidden", status_code=403)
         if reply is None or reply.repeat:
             return PlainTextResponse("")
         if not reply.answer_rows:  # nothing was stored: say so in the reply itself

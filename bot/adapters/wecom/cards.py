@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.adapters.wecom.render import byte_len, command_lines
 from handlers.messages import Button, Message
+from handlers.slots import fill
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
 # 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters.
@@ -24,7 +25,6 @@ KEY_PREFIX = "cmd:"
 CHOICE = "choose_request"  # the kind of the message asking which request a message is about
 # WeCom documents styles 1-4 without naming colours; 1 is its default.
 STYLES = {"primary": 1, "danger": 2}
-PLACEHOLDER = re.compile(r"\s*<[^<>]*>")
 TASK_UNSAFE = re.compile(r"[^A-Za-z0-9_\-@]")
 
 
@@ -61,10 +61,10 @@ def button_key(button: Button) -> str:
 
 
 def command_of_key(key: str) -> str | None:
-    """The typed command a clicked button stands for (placeholders such as <reason> dropped)."""
+    """The typed command a clicked button stands for (slots such as <reason> dropped)."""
     if not key.startswith(KEY_PREFIX):
         return None
-    return PLACEHOLDER.sub("", key[len(KEY_PREFIX):]).strip() or None
+    return fill(key[len(KEY_PREFIX):], {}) or None
 
 
 def button_for(message: Message, key: str) -> Button | None:

@@ -1,4 +1,7 @@
-"""Callback checks beyond wechatpy: signature and corp id, a 5-minute window, no replayed nonce."""
+"""Callback checks beyond wechatpy: signature and corp id, a 5-minute window, no replayed nonce.
+
+A callback that runs a command claims its nonce in the command's own transaction
+(``Inbound.nonce``); the others (URL verification, callbacks that run nothing) here."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from handlers.desk import Clock
-from storage import wecom_store
+from storage import deliveries
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
@@ -41,15 +44,15 @@ class CallbackGuard:
         with _refusals():
             plain = self.crypto.check_signature(signature, timestamp, nonce,
                                                 params.get("echostr", ""))
-        self._claim(nonce)
+        self.claim(nonce)
         return str(plain)
 
     def open(self, params: Mapping[str, str], body: bytes) -> str:
-        """A message callback (POST): its decrypted XML."""
+        """A message callback (POST): its decrypted XML. Its nonce is not claimed yet: the
+        command it runs claims it (``Inbound.nonce``), else ``claim``."""
         signature, timestamp, nonce = self._fresh(params)
         with _refusals():
             xml = self.crypto.decrypt_message(body, signature, timestamp, nonce)
-        self._claim(nonce)
         return str(xml)
 
     def _fresh(self, params: Mapping[str, str]) -> tuple[str, str, str]:
@@ -63,9 +66,10 @@ class CallbackGuard:
             raise Rejected(f"timestamp {timestamp} is {skew:.0f} s away from our clock")
         return signature, timestamp, nonce
 
-    def _claim(self, nonce: str) -> None:
+    def claim(self, nonce: str) -> None:
+        """Claim a nonce in a transaction of its own; Rejected when it was used before."""
         with transaction(self.engine) as session:
-            fresh = wecom_store.claim_nonce(session, nonce, self.clock(), self.window * 2)
+            fresh = deliveries.claim_nonce(session, nonce, self.clock())
         if not fresh:
             raise Rejected(f"nonce {nonce!r} was already used (replay)")
 

@@ -24,7 +24,7 @@ from bot.adapters.wecom.client import (
     delivery_errors,
 )
 from bot.runtime.dispatch import DeliveryError
-from bot.runtime.file_fetch import Downloaded, Stored
+from bot.runtime.file_fetch import Downloaded, Stored, read_capped
 from handlers.inbound import IncomingFile
 
 MEDIA_KINDS = ("image", "voice", "video", "file")
@@ -95,16 +95,12 @@ def _error_of(response: requests.Response) -> dict[str, Any] | None:
 
 
 def _downloaded(response: requests.Response, limit: int) -> Downloaded:
-    data = bytearray()
     with delivery_errors("media/get"):
-        for chunk in response.iter_content(64 * 1024):
-            data += chunk
-            if len(data) > limit:
-                break
+        data = read_capped(response.iter_content(64 * 1024), limit)
     found = FILENAME_RE.search(response.headers.get("Content-Disposition", ""))
     mime = response.headers.get("Content-Type", "").split(";", 1)[0].strip() or None
     length = response.headers.get("Content-Length", "")
-    return Downloaded(bytes(data[:limit + 1]), mime, found.group(1) if found else None,
+    return Downloaded(data, mime, found.group(1) if found else None,
                       int(length) if length.isdigit() else None)
 
 

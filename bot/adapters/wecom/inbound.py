@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 class Callback:
     """What one callback says: ``userid`` typed ``text``, or clicked the card button
     ``event_key``. ``delivery_key`` is the same for WeCom's redeliveries of it: the
-    ``MsgId`` of a message, ``FromUserName`` + ``CreateTime`` + ``EventKey`` of an event."""
+    ``MsgId`` of a message, ``FromUserName`` + ``CreateTime`` + ``EventKey`` of an event.
+    ``nonce`` is the callback's, claimed with the command it runs."""
 
     userid: str
     delivery_key: str
@@ -38,6 +39,7 @@ class Callback:
     agent_id: int | None = None
     not_text: str | None = None
     file: IncomingFile | None = None
+    nonce: str | None = None
 
 
 NOT_TEXT = ("location",)  # answered with what to type
@@ -98,24 +100,27 @@ class Conversation:
 
     def run(self, callback: Callback) -> Reply | None:
         """The desk's reply (its answer rows written in the same transaction); None for a
-        click on a button this desk never sent."""
+        click on a button this desk never sent (its nonce unclaimed). ``Replayed`` when the
+        callback's nonce was used before."""
         actor = self.directory.actor_for(callback.userid)
         answer_to = person(actor)
         if callback.file is not None:  # goes to the person's open request, like words
             return self.app.run(Inbound(
                 platform="wecom", person_id=actor, text="", files=(callback.file,),
-                delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
-                chat=True, conversation=True))
+                delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
+                via="wecom", chat=True, conversation=True))
         if callback.not_text is not None:
             return self.app.run(Inbound(
                 platform="wecom", person_id=actor, text="", not_text=callback.not_text,
-                delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom"))
+                delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
+                via="wecom"))
         if callback.event_key is None:
             text = callback.text or ""
             return self.app.run(Inbound(  # plain words go to the person's open request
                 platform="wecom", person_id=actor, text=text,
-                delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
-                chat=True, conversation=True, on_success=self._cards_to_grey(actor, text)))
+                delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
+                via="wecom", chat=True, conversation=True,
+                on_success=self._cards_to_grey(actor, text)))
         command = cards.command_of_key(callback.event_key)
         if command is None:
             log.warning("card click with an unknown key", extra={"key": callback.event_key})
@@ -125,8 +130,8 @@ class Conversation:
                   if callback.task_id and callback.response_code else ())
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
-            delivery_key=callback.delivery_key, answer_to=answer_to, via="wecom",
-            on_success=greyed))
+            delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
+            via="wecom", on_success=greyed))
 
     def _cards_to_grey(self, actor: str, text: str) -> tuple[Message, ...]:
         """For a typed command that acts on a request (ack, resolve, …): greying of the

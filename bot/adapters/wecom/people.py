@@ -5,25 +5,23 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from wechatpy.exceptions import WeChatClientException
 
+from bot.adapters.newcomers import newcomer_id, register_newcomer
 from bot.adapters.wecom.client import WeComClient, describe
 from handlers.catalog import Catalog
 from handlers.desk import Clock
 from storage import people, wecom_store
-from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 DEFAULT_LOCALE = "zh-CN"
-ID_PREFIX = "wecom-"
 
 
 def person_id_for(userid: str) -> str:
     """The id we give someone first met on WeCom (userids ignore case, so the id is lower
     case: one person however WeCom spells them)."""
-    return (ID_PREFIX + userid.lower())[:64]
+    return newcomer_id("wecom", userid)
 
 
 class Directory:
@@ -55,19 +53,9 @@ class Directory:
             if row is not None:
                 return row.id
         name = self._name_from_wecom(userid)
-        try:
-            with transaction(self.engine) as session:
-                row = people.register(
-                    session, person_id_for(userid), name, self.clock(), source="wecom",
-                    locale=DEFAULT_LOCALE, wecom_id=userid,
-                )
-                return row.id
-        except IntegrityError:  # another replica registered them a moment ago
-            with Session(self.reader) as session:
-                found = wecom_store.person_by_userid(session, userid)
-            if found is None:
-                raise
-            return found.id
+        return register_newcomer(
+            self.engine, "wecom", userid, name, self.clock(), DEFAULT_LOCALE,
+            lambda session: wecom_store.person_by_userid(session, userid)).id
 
     def _name_from_wecom(self, userid: str) -> str:
         try:
@@ -98,5 +86,4 @@ class Directory:
     def name_of(self, person_id: str) -> str:
         """A person's display name."""
         with Session(self.reader) as session:
-            row = people.get(session, person_id)
-        return row.name if row else person_id
+            return people.name_of(session, person_id)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future
 
 from sqlalchemy import Engine
 from starlette.routing import BaseRoute
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+from bot.adapters.command_threads import command_threads, start
 from bot.adapters.wecom.callback import callback_route
 from bot.adapters.wecom.client import WeComClient
 from bot.adapters.wecom.config import CLIENT_SECRETS, WeComConfig, load_config, load_secrets
 from bot.adapters.wecom.crypto_guard import CallbackGuard
-from bot.adapters.wecom.db import reader_for
 from bot.adapters.wecom.inbound import Callback, Conversation
 from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
@@ -28,11 +27,9 @@ from bot.runtime.dispatch import Dispatcher
 from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from handlers.messages import Reply
-from handlers.router import not_run
+from storage.engine import reader_for
 
 log = logging.getLogger(__name__)
-COMMAND_THREADS = 4  # callbacks run at once, in arrival order; more only queue on the database
-BUSY_WAIT_SECONDS = 1.0  # one not started by then is taken back: "busy" (WeCom waits 5 s)
 
 
 class WeComPlatform:
@@ -62,22 +59,18 @@ class WeComPlatform:
                                   policy=app.desk.policy)
         crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
         self.guard = CallbackGuard(crypto, engine, app.clock)
-        self.commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="wecom-command")
+        self.commands = command_threads("wecom")
         self._delivering = 0
         self._idle = threading.Condition()
 
     def receive(self, callback: Callback) -> Reply | None:
-        """Run one callback (committed before the 200); "busy" when it could not start within
-        ``BUSY_WAIT_SECONDS`` (then it never runs)."""
-        future = self.commands.submit(self.conversation.run, callback)
-        try:
-            reply = future.result(timeout=BUSY_WAIT_SECONDS)
-        except FutureTimeout:
-            if future.cancel():
-                log.warning("a WeCom message waited %.1f s for a thread; refused",
-                            BUSY_WAIT_SECONDS)
-                return not_run(self.app.settings.policy.locale, "err.busy")
-            reply = future.result()  # running: the engine bounds how long it may take
+        """Run one callback (committed before the 200); "busy" when it could not start soon
+        (then it never runs: ``bot.adapters.command_threads``)."""
+        begun = start(self.commands, lambda: self.conversation.run(callback),
+                      self.app.settings.policy.locale, "wecom")
+        if not isinstance(begun, Future):
+            return begun  # busy
+        reply = begun.result()  # running: the engine bounds how long it may take
         if reply is not None and reply.answer_rows:
             with self._idle:
                 self._delivering += 1

@@ -36,10 +36,10 @@ from handlers.catalog import Catalog
 from handlers.i18n import t
 from handlers.messages import Message
 from storage import wecom_store
-from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 CARD_CODE_LIFE = timedelta(hours=72)  # message/send: a card's response_code, usable once
+MAX_UNRECORDED_CODES = 1000  # codes of sent cards whose rows are not yet marked delivered
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class WeComSender:
         self.admins = admins
         self.http = http or httpx.Client(timeout=client.timeout)
         self._progress: dict[str, tuple[int, str | None]] = {}
+        self._codes: dict[str, str] = {}  # card task id → response_code, until recorded
         self._lock = threading.Lock()
 
     def reaches_department(self, key: str) -> bool:
@@ -270,7 +271,10 @@ class WeComSender:
         with delivery_errors(f"message/send to {part.to}"):
             result = self.client.post("message/send", data=data)
         if part.task_id and result.get("response_code"):
-            self._remember_card(part.task_id, str(result["response_code"]))
+            with self._lock:
+                self._codes[part.task_id] = str(result["response_code"])
+                while len(self._codes) > MAX_UNRECORDED_CODES:  # rows that failed for good
+                    self._codes.pop(next(iter(self._codes)))
         invalid = {u for u in str(result.get("invaliduser") or "").split("|") if u}
         if invalid and invalid >= set(part.to.split("|")):
             raise DeliveryError(f"WeCom cannot reach {part.to}: not in the app's visible range",
@@ -279,11 +283,14 @@ class WeComSender:
             log.warning("WeCom skipped some recipients", extra={"invalid": sorted(invalid)})
         return str(result["msgid"]) if result.get("msgid") else None
 
-    def _remember_card(self, task_id: str, response_code: str) -> None:
-        """Keep a card's response_code (72 h, once): a typed command greys its buttons."""
-        with transaction(self.directory.engine) as session:
-            wecom_store.remember_card(session, task_id, response_code,
-                                      self.directory.clock() + CARD_CODE_LIFE)
+    def record_sent(self, session: Session, message: Message, ref: str | None,
+                    now: datetime) -> None:
+        """Keep the response_code of the card sent with ``message`` (72 h, once), in the
+        transaction that marks it delivered: a typed command greys its buttons."""
+        with self._lock:
+            code = self._codes.pop(ref, None) if ref else None
+        if ref and code:
+            wecom_store.remember_card(session, ref, code, now + CARD_CODE_LIFE)
 
     def _image(self, part: Part) -> None:
         """Send a chart after its message. The text is already out, so a chart that is missing

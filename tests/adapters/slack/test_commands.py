@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
+from bot.adapters import command_threads
 from bot.adapters.slack import runtime
 from storage import people
 from storage.models import Suggestion
@@ -128,9 +129,9 @@ def test_a_desk_with_every_thread_busy_answers_busy_and_stores_nothing(
     """Every command thread taken (other commands running) past the short wait: the person
     is told, in their language, to send it again; nothing is stored, so sending it again
     (even the same delivery) works."""
-    monkeypatch.setattr(runtime, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
     release = threading.Event()
-    for _ in range(runtime.COMMAND_THREADS):
+    for _ in range(command_threads.COMMAND_THREADS):
         slack.platform.deps.commands.submit(release.wait, 10)
     body = slack.command_body("U0HENRY", "finance reimbursement taxi 86 CNY")
     try:

@@ -109,3 +109,11 @@ def test_callbacks_for_another_app_are_ignored(wecom):
         "<AgentID>1000002</AgentID>", "<AgentID>1000099</AgentID>")
     assert wecom.post(xml).status_code == 200
     assert counts(wecom.app)["Request"] == 0
+
+
+def test_a_replayed_callback_that_ran_nothing_is_403_too(wecom):
+    xml = text_xml("lihua", OPEN, int(wecom.clock().timestamp())).replace(
+        "<AgentID>1000002</AgentID>", "<AgentID>1000099</AgentID>")
+    assert wecom.post(xml, nonce="other01").status_code == 200
+    assert wecom.post(xml, nonce="other01").status_code == 403
+    assert counts(wecom.app)["Request"] == 0

@@ -10,14 +10,13 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.adapters.wecom.client import WeComClient
-from bot.adapters.wecom.db import reader_for
 from bot.adapters.wecom.render import MARKDOWN_LIMIT, TEXT_LIMIT, byte_len
 from bot.adapters.wecom.token_store import DatabaseStorage
 from bot.runtime.dispatch import DeliveryError, Dispatcher
 from bot.runtime.routing import SenderRouter
 from handlers.messages import Message
 from storage import outbox
-from storage.engine import transaction
+from storage.engine import reader_for, transaction
 from storage.models import PlatformToken
 from tests.adapters.wecom.conftest import ADMIN_CHAT, CORP_ID, FINANCE_CHAT, outbox_rows
 

@@ -13,12 +13,11 @@ from sqlmodel import Session, select
 
 from bot.adapters.wecom import WeComPlatform, build_wecom
 from bot.adapters.wecom.client import WeComClient
-from bot.adapters.wecom.db import reader_for
 from bot.adapters.wecom.token_store import DatabaseStorage
 from bot.runtime.dispatch import Dispatcher, DispatchStats
 from handlers.messages import Message
 from storage import outbox
-from storage.engine import transaction
+from storage.engine import reader_for, transaction
 from storage.models import Outbox, PlatformToken
 from tests.adapters.wecom.conftest import AGENT_ID, CORP_ID, WeCom, outbox_rows
 

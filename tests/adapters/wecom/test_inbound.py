@@ -11,7 +11,7 @@ import pytest
 import xmltodict
 from sqlmodel import Session, select
 
-from bot.adapters.wecom import platform as platform_mod
+from bot.adapters import command_threads
 from storage.models import Request
 from tests.adapters.wecom.conftest import AGENT_ID, CORP_ID, WeCom, click_xml, counts
 
@@ -73,9 +73,9 @@ def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
 
 def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
         wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(platform_mod, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
     release = threading.Event()
-    for _ in range(platform_mod.COMMAND_THREADS):  # every thread busy with other messages
+    for _ in range(command_threads.COMMAND_THREADS):  # every thread busy with other messages
         wecom.platform.commands.submit(release.wait, 10)
     ts = int(wecom.clock().timestamp())
     body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7003)
@@ -120,3 +120,24 @@ def test_an_answer_whose_process_died_is_sent_by_the_dispatcher(wecom: WeCom) ->
     wecom.clock.set(wecom.clock() + timedelta(seconds=11))
     wecom.dispatch()
     assert len([r for r in wecom.replies_to("lihua") if r.startswith("已提交 FIN-1")]) == 1
+
+
+def test_a_callback_refused_as_busy_used_up_no_nonce_so_the_same_one_runs_once(
+        wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nonce is claimed with the command: a callback that stored nothing claimed nothing,
+    and the very same callback again (nonce and all) runs once, then is a replay."""
+    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
+    release = threading.Event()
+    for _ in range(command_threads.COMMAND_THREADS):
+        wecom.platform.commands.submit(release.wait, 10)
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7005)
+    try:
+        busy = wecom.post(body, nonce="same001")
+    finally:
+        release.set()
+    assert "繁忙" in passive_text(wecom, busy.text) and refs(wecom) == []
+    again = wecom.post(body, nonce="same001")
+    assert (again.status_code, again.text) == (200, "") and refs(wecom) == ["FIN-1"]
+    assert wecom.post(body, nonce="same001").status_code == 403
+    assert refs(wecom) == ["FIN-1"]

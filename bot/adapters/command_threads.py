@@ -1,0 +1,39 @@
+"""Commands from chat run in a few threads, in arrival order, whichever platform sent them.
+
+More threads would only queue on the database (SQLite has one writer). A command that has not
+started after ``BUSY_WAIT_SECONDS`` is taken back and answered "busy" in the person's
+language: it never runs, so nothing is stored, and sending it again works.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from typing import TypeVar
+
+from handlers.messages import Reply
+from handlers.router import not_run
+
+log = logging.getLogger(__name__)
+COMMAND_THREADS = 4  # commands at once; more only queue on the database (SQLite: one writer)
+BUSY_WAIT_SECONDS = 1.0  # a command not started by then is refused (Slack waits 3 s, WeCom 5 s)
+
+R = TypeVar("R")
+
+
+def command_threads(platform: str) -> ThreadPoolExecutor:
+    """The threads a platform runs its commands in."""
+    return ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix=f"crossdesk-{platform}-command")
+
+
+def start(threads: Executor, job: Callable[[], R], locale: str, platform: str) -> Future[R] | Reply:
+    """``job``'s future once it has started (or finished) within ``BUSY_WAIT_SECONDS``; else
+    "busy" in ``locale``, and it never runs. RuntimeError when ``threads`` are shut down."""
+    future = threads.submit(job)
+    done, _ = wait([future], timeout=BUSY_WAIT_SECONDS)
+    if not done and future.cancel():  # still waiting for a thread: the desk is overloaded
+        log.warning("a %s command waited %.1f s for a thread; refused", platform,
+                    BUSY_WAIT_SECONDS)
+        return not_run(locale, "err.busy")
+    return future
