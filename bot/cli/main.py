@@ -261,18 +261,21 @@ def export(
     --reveal-anonymous --as ADMIN.
     """
     from bot.cli.export import ExportError, reveal_for, write_export
+    from bot.cli.export_person import check_admin, write_person
 
     if format not in ("csv", "jsonl"):
         typer.echo("--format must be csv or jsonl", err=True)
         raise typer.Exit(2)
+    if person is not None and format == "csv":
+        typer.echo("--person writes one JSON document; leave out --format csv", err=True)
+        raise typer.Exit(2)
     settings = load_settings(config, database_url)
-    if person is not None:
-        if format == "csv":
-            typer.echo("--person writes one JSON document; leave out --format csv", err=True)
-            raise typer.Exit(2)
-        _export_person(settings, person, output, as_person)
-        return
     try:
+        if person is not None:
+            check_admin(settings, as_person, person)
+            with _database(settings.database_url):
+                write_person(settings, person, output, as_person)
+            return
         reveal = reveal_for(settings, what, reveal_anonymous, as_person)
         with _database(settings.database_url):
             write_export(settings, what, format, output, reveal=reveal, revealed_by=as_person)
@@ -324,23 +327,6 @@ def erase_person(
         raise typer.Exit(1) from None
     for line in erase.report(done):
         typer.echo(line)
-
-
-def _export_person(settings: config_mod.Settings, person: str, output: Path | None,
-                   as_person: str | None) -> None:
-    from bot.cli.export import ExportError
-    from bot.cli.export_person import check_admin, write_person
-
-    try:
-        check_admin(settings, as_person, person)
-        with _database(settings.database_url):
-            write_person(settings, person, output, as_person)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    except ExportError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
 
 
 @app.command()

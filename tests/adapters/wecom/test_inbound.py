@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import httpx
 import pytest
 import xmltodict
 from sqlmodel import Session, select
@@ -71,18 +72,24 @@ def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
     assert len(wecom.api.delivered("message/update_template_card")) == 1, "greyed once"
 
 
-def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
-        wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
+def post_while_busy(wecom: WeCom, monkeypatch: pytest.MonkeyPatch, body: str,
+                    nonce: str) -> httpx.Response:
+    """Post ``body`` while every command thread is busy with other messages."""
     monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
     release = threading.Event()
-    for _ in range(command_threads.COMMAND_THREADS):  # every thread busy with other messages
+    for _ in range(command_threads.COMMAND_THREADS):
         wecom.platform.commands.submit(release.wait, 10)
-    ts = int(wecom.clock().timestamp())
-    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7003)
     try:
-        response = wecom.post(body, nonce="busy001")
+        return wecom.post(body, nonce=nonce)
     finally:
         release.set()
+
+
+def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
+        wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7003)
+    response = post_while_busy(wecom, monkeypatch, body, "busy001")
     assert response.status_code == 200
     assert "繁忙" in passive_text(wecom, response.text)
     assert refs(wecom) == []
@@ -126,16 +133,9 @@ def test_a_callback_refused_as_busy_used_up_no_nonce_so_the_same_one_runs_once(
         wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
     """The nonce is claimed with the command: a callback that stored nothing claimed nothing,
     and the very same callback again (nonce and all) runs once, then is a replay."""
-    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
-    release = threading.Event()
-    for _ in range(command_threads.COMMAND_THREADS):
-        wecom.platform.commands.submit(release.wait, 10)
     ts = int(wecom.clock().timestamp())
     body = text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7005)
-    try:
-        busy = wecom.post(body, nonce="same001")
-    finally:
-        release.set()
+    busy = post_while_busy(wecom, monkeypatch, body, "same001")
     assert "繁忙" in passive_text(wecom, busy.text) and refs(wecom) == []
     again = wecom.post(body, nonce="same001")
     assert (again.status_code, again.text) == (200, "") and refs(wecom) == ["FIN-1"]
