@@ -16,8 +16,8 @@ from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import IncomingFile
 from handlers.messages import Message
-from storage import files, outbox, people
-from storage.models import Attachment, Event, Request
+from storage import files, outbox, people, request_store
+from storage.models import Attachment, Request
 
 FETCH = "file_fetch"  # outbox kind: bring a file's bytes over from its platform
 SHARED = "file"  # outbox kind: a stored file passed on (``extra["file"]`` is its id)
@@ -103,9 +103,7 @@ def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
         source=file.source[:300], state=files.FETCHING, internal=internal,
         share_to=_share_to(ctx, request, internal, in_thread), created_at=ctx.now,
         fetch_until=ctx.now + VALIDITY.get(platform, GIVE_UP)))
-    ctx.session.add(Event(request_id=request.id, actor_id=ctx.actor.id, at=ctx.now,
-                          kind="file", note=name))
-    request.purged_at = None  # a file on a purged request: retention looks at it again
+    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "file", note=name)
     if file.data is not None:
         _store(ctx, request, row, file.data)
         return ctx.say("file.attached", file=label(name, size), ref=request.ref)
