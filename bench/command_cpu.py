@@ -116,7 +116,7 @@ def build(url: str, api: str) -> Rig:
 
 
 def run(rig: Rig, commands: int, profile: str | None,
-        pass_every: int = PASS_EVERY) -> dict[str, float]:
+        pass_every: int = PASS_EVERY, profile_out: str | None = None) -> dict[str, float]:
     """CPU ms per command for each step, after a warm-up of every step."""
     refs: list[tuple[str, str, str]] = []  # (ref, department, requester)
 
@@ -175,6 +175,8 @@ def run(rig: Rig, commands: int, profile: str | None,
             do(n)
         figures[step] = (time.process_time() - started) * 1000 / commands
         rig.app.run, rig.dispatcher.run_once = plain_run, plain_pass  # type: ignore[method-assign]
+        if profiler and profile_out:
+            profiler.dump_stats(profile_out)
         if profiler:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(45)
@@ -194,6 +196,7 @@ def main() -> None:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--pg-only", action="store_true")
     parser.add_argument("--profile", choices=STEPS, help="print a cProfile of this step")
+    parser.add_argument("--profile-out", help="also write the profile's stats to this file")
     parser.add_argument("--pass-every", type=int, default=PASS_EVERY,
                         help="open+deliver: opens between two dispatch passes")
     args = parser.parse_args()
@@ -203,11 +206,13 @@ def main() -> None:
         if not args.pg_only:
             with tempfile.TemporaryDirectory() as tmp:
                 rig = build(f"sqlite:///{Path(tmp) / 'bench.db'}", slack.base)
-                rows.append(("SQLite", run(rig, args.commands, args.profile, args.pass_every)))
+                rows.append(("SQLite", run(rig, args.commands, args.profile, args.pass_every,
+                                  args.profile_out)))
         if not args.sqlite_only and ensure_database(args.pg_url):
             reset_schema(args.pg_url)
             rig = build(args.pg_url, slack.base)
-            rows.append(("PostgreSQL", run(rig, args.commands, args.profile, args.pass_every)))
+            rows.append(("PostgreSQL", run(rig, args.commands, args.profile, args.pass_every,
+                                  args.profile_out)))
         calls = slack.counts()
     finally:
         slack.close()

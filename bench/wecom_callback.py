@@ -6,7 +6,7 @@ Run from the repository root::
     python bench/wecom_callback.py --sqlite-only --requests 200 --clients 10
 
 What is measured. For SQLite (a temp file) and PostgreSQL (``--pg-url``, database
-``crossdesk_bench`` by default: created if missing, its schema dropped and rebuilt each round;
+``crossdesk_bench_wecom`` by default: created if missing, its schema dropped and rebuilt each round;
 ``test`` is refused) the script starts ``python -m bot serve`` as a child process with
 ``[wecom] enabled = true`` and ``api_base_url`` at a local WeCom API stand-in (a process of its
 own: gettoken, message/send answering errcode 0 with a msgid, user/get, …; it records every
@@ -32,6 +32,11 @@ sending the POST to that message/send (the text "已提交 FIN-n …") arriving 
   got exactly one answer (a text message/send to its sender naming that request; its card is
   counted apart).
 
+``--api-nodelay``: the stand-in answers each API call in one TCP segment. By default its
+``http.server`` writes the headers and the body apart, with Nagle's algorithm on, so each
+answer waits for serve's delayed ACK: about 40 ms per API call (serve's threads wait, and
+its CPU per message reads higher), a stall of this stand-in, not of WeCom.
+
 Targets: one person answer p99 <= 50 ms; burst answer p99 <= 1 s, nothing lost, nothing
 doubled, no busy answers; redeliveries not run again; serve RSS after the burst <= 150 MB.
 """
@@ -41,8 +46,10 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import multiprocessing as mp
 import os
 import re
+import socketserver
 import statistics
 import sys
 import tempfile
@@ -72,6 +79,7 @@ from serve_rig import (  # noqa: E402 - after the path set-up above
     rss_mb,
     run_load,
     sqlite_url,
+    standin_main,
     summarize_problems,
 )
 
@@ -84,6 +92,8 @@ TARGET_SINGLE_P99_MS = 50.0
 TARGET_BURST_P99_MS = 1000.0
 TARGET_RSS_MB = 150.0
 TITLE_MARK = re.compile(r"#(\d+)")
+# A database of its own: the other serve benches (slack_http.py, …) reset crossdesk_bench.
+PG_URL = DEFAULT_PG_URL.rsplit("/", 1)[0] + "/crossdesk_bench_wecom"
 
 
 def verdict(text: str) -> str:
@@ -150,6 +160,24 @@ class Messages:
             return str(self.crypto.decrypt_message(envelope, *parts))
         except Exception as exc:  # noqa: BLE001 - reported as an error answer
             return f"undecryptable passive reply: {exc}"
+
+
+def nodelay_standin_main(kind: str, conn: Any) -> None:
+    """``standin_main`` whose answers leave at once (TCP_NODELAY on its connections)."""
+    socketserver.StreamRequestHandler.disable_nagle_algorithm = True
+    standin_main(kind, conn)
+
+
+class NodelayStandIn(StandIn):
+    """The WeCom API stand-in, answering without Nagle's delay (``--api-nodelay``)."""
+
+    def __init__(self) -> None:  # StandIn's, with the child's entry point above
+        self.conn, child_end = mp.Pipe()
+        self.process = mp.get_context("spawn").Process(
+            target=nodelay_standin_main, args=("wecom", child_end), daemon=True)
+        self.process.start()
+        self.port = int(self.conn.recv())
+        self.base = f"http://127.0.0.1:{self.port}"
 
 
 # --------------------------------------------------------------------------- figures
@@ -263,7 +291,7 @@ def run_round(url: str, args: argparse.Namespace, tmp: Path, label: str) -> Roun
     env = {"WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID": str(AGENT_ID), "WECOM_SECRET": "s3cret",
            "WECOM_TOKEN": TOKEN, "WECOM_AES_KEY": aes_key}
     users = [f"wbench{i:03d}" for i in range(args.users)]
-    stand_in = StandIn("wecom")
+    stand_in = NodelayStandIn() if args.api_nodelay else StandIn("wecom")
     extra = f'\n[wecom]\nenabled = true\napi_base_url = "{stand_in.base}/cgi-bin/"\n'
     serve = Serve(tmp, url, extra, env, label)
     messages = Messages(aes_key, users)
@@ -428,7 +456,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="burst messages WeCom sends again (same MsgId, new nonce)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds per database; the table shows medians")
-    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--api-nodelay", action="store_true",
+                        help="the API stand-in answers without Nagle's ~40 ms stall")
+    parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--pg-only", action="store_true")
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +37,7 @@ class Ctx:
     locale: str
     queued: int = 0
     _names: dict[str, str] = field(default_factory=dict)
+    _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
 
     def say(self, key: str, **params: object) -> str:
         """A text in the actor's language."""
@@ -47,8 +48,16 @@ class Ctx:
         if not person_id:
             return "—"
         if person_id not in self._names:
-            self._names[person_id] = people.name_of(self.session, person_id)
+            self._names[person_id] = (self.actor.name if self._is_stored_actor(person_id)
+                                      else people.name_of(self.session, person_id))
         return self._names[person_id]
+
+    def once(self, key: Hashable, make: Callable[[], str]) -> str:
+        """``make()``, worked out once for this command (``now`` stays put: e.g. a due time's
+        text in one language, told to the requester and the channel alike)."""
+        if key not in self._texts:
+            self._texts[key] = make()
+        return self._texts[key]
 
     def prefetch_names(self, ids: Iterable[str | None]) -> None:
         """Load many display names in one query (for lists and queues)."""
@@ -57,8 +66,14 @@ class Ctx:
 
     def locale_of(self, person_id: str) -> str:
         """The language a person reads."""
-        row = people.get(self.session, person_id)
+        row = (self.actor if self._is_stored_actor(person_id)
+               else people.get(self.session, person_id))
         return normalize_locale(row.locale if row else None, self.desk.policy.locale)
+
+    def _is_stored_actor(self, person_id: str) -> bool:
+        """Whether ``person_id`` is the actor, as loaded in this session (what a lookup would
+        return; the sweep's stand-in actor is not stored, and is looked up as before)."""
+        return person_id == self.actor.id and self.actor in self.session
 
     def department(self, key: str) -> Department:
         """A department by key."""

@@ -218,11 +218,17 @@ def end_pause(ctx: Ctx, request: Request) -> timedelta:
 
 def due_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> str:
     """'2026-11-23 14:00 (in 2h 10m)' or '… (overdue 35m)' in business time."""
-    from handlers.sla import format_business_duration
-
     if due is None:
         return "—"
-    calendar = ctx.desk.calendar_for(request.department)
+    department = request.department
+    return ctx.once(("due", department, due, locale),
+                    lambda: _due_text(ctx, department, due, locale))
+
+
+def _due_text(ctx: Ctx, department: str, due: datetime, locale: str) -> str:
+    from handlers.sla import format_business_duration
+
+    calendar = ctx.desk.calendar_for(department)
     day = calendar.daily_length()
     local = due.astimezone(ctx.desk.policy.tz).strftime("%Y-%m-%d %H:%M")
     if due >= ctx.now:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import DataError, DBAPIError
@@ -72,7 +73,24 @@ def not_run(locale: str, key: str) -> Reply:
     return Reply((Message(text=t(locale, key), locale=locale, kind="error"),), ok=False)
 
 
+class _Undo(Exception):
+    """A handler refused in an attempt without savepoints: the delivery runs again, guarded."""
+
+
 def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
+    """Run the delivery with no savepoint around its handler: most commands succeed, and a
+    savepoint costs every command its statements and the ORM's nested transaction. A handler
+    that refuses may have written first, so that attempt is rolled back whole (the key with
+    it) and the delivery runs again guarded: each handler in a savepoint, a refusal rolls
+    back only the command's own changes, as if the first attempt never was."""
+    try:
+        return _attempt(desk, router, inbound, now, guarded=False)
+    except _Undo:
+        return _attempt(desk, router, inbound, now, guarded=True)
+
+
+def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
+             guarded: bool) -> Reply:
     key = inbound.claim_key
     with transaction(desk.engine) as session:
         if inbound.nonce is not None and not deliveries.claim_nonce(session, inbound.nonce, now):
@@ -86,20 +104,21 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
-        talk = _form(ctx, inbound)  # an answer to the form being filled comes first
+        guard = _Guard(guarded)
+        talk = _form(ctx, inbound, guard)  # an answer to the form being filled comes first
         if talk is None and not inbound.not_text:
-            talk = _converse(ctx, inbound)
+            talk = _converse(ctx, inbound, guard)
         if talk is not None:
             reply = talk
         elif inbound.not_text:
             reply = _error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
         else:
-            reply = _command(ctx, router, inbound.text)
+            reply = _command(ctx, router, inbound.text, guard)
         if inbound.files and talk is None and not inbound.not_text:
             reply = _with_files(ctx, inbound, reply)
         chat = inbound.chat or inbound.conversation
         if chat and talk is None and reply.command is None and _not_a_command(ctx, inbound.text):
-            reply = _with_help(ctx, router, reply)
+            reply = _with_help(ctx, router, reply, guard)
         if inbound.answer_to is not None:
             reply = replace(reply, answer_rows=_enqueue_answer(ctx, inbound, reply))
         if key is not None:
@@ -107,7 +126,26 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
         return reply
 
 
-def _command(ctx: Ctx, router: Router, text: str) -> Reply:
+@dataclass(frozen=True)
+class _Guard:
+    """How one attempt runs a handler: in a savepoint (``guarded``), or bare."""
+
+    guarded: bool
+
+    def savepoint(self, ctx: Ctx) -> AbstractContextManager[object]:
+        """The savepoint a guarded attempt runs the handler in; nothing otherwise."""
+        return ctx.session.begin_nested() if self.guarded else nullcontext()
+
+    def refused(self, ctx: Ctx, refusal: Refusal, command: str) -> Reply:
+        """A guarded attempt's answer to ``refusal`` (its savepoint rolled back); a bare
+        attempt ends, for the delivery to run again guarded."""
+        if not self.guarded:
+            raise _Undo from refusal
+        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
+                       command=command)
+
+
+def _command(ctx: Ctx, router: Router, text: str, guard: _Guard) -> Reply:
     """Parse and run one line inside the open transaction (a refusal rolls back only the
     command's own changes)."""
     parsed = parse(text, ctx.desk.catalog)
@@ -117,15 +155,14 @@ def _command(ctx: Ctx, router: Router, text: str) -> Reply:
     if handler is None:
         return _error(ctx, ctx.say("err.not_a_command"))
     try:
-        with ctx.session.begin_nested():
+        with guard.savepoint(ctx):
             reply = handler(ctx, parsed)
     except Refusal as refusal:
-        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
-                       command=parsed.name)
+        return guard.refused(ctx, refusal, parsed.name)
     return replace(reply, command=parsed.name)
 
 
-def _converse(ctx: Ctx, inbound: Inbound) -> Reply | None:
+def _converse(ctx: Ctx, inbound: Inbound, guard: _Guard) -> Reply | None:
     """A thread reply, a DM reply or a plain chat message (``handlers.conversation``); None
     when the delivery is a command, or a plain message with no open request to go to."""
     from handlers import conversation  # it builds on the commands, which import this module
@@ -133,15 +170,14 @@ def _converse(ctx: Ctx, inbound: Inbound) -> Reply | None:
     if not conversation.applies(inbound, ctx):
         return None
     try:
-        with ctx.session.begin_nested():
+        with guard.savepoint(ctx):
             reply = conversation.handle(ctx, inbound)
     except Refusal as refusal:
-        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
-                       command="comment")
+        return guard.refused(ctx, refusal, "comment")
     return replace(reply, command="comment") if reply is not None else None
 
 
-def _form(ctx: Ctx, inbound: Inbound) -> Reply | None:
+def _form(ctx: Ctx, inbound: Inbound, guard: _Guard) -> Reply | None:
     """The answer to a question of the person's form in chat (``handlers.form_chat``); None
     when they have none, or typed a command."""
     from handlers import form_chat  # it opens requests, whose module imports this one
@@ -149,11 +185,10 @@ def _form(ctx: Ctx, inbound: Inbound) -> Reply | None:
     if not form_chat.might_answer(inbound):
         return None  # a typed command: no savepoint, no query
     try:
-        with ctx.session.begin_nested():
+        with guard.savepoint(ctx):
             reply = form_chat.answer(ctx, inbound)
     except Refusal as refusal:
-        return replace(_error(ctx, ctx.say(refusal.key, **excerpts(refusal.params))),
-                       command="form")
+        return guard.refused(ctx, refusal, "form")
     return replace(reply, command="form") if reply is not None else None
 
 
@@ -169,9 +204,9 @@ def _not_a_command(ctx: Ctx, text: str) -> bool:
     return isinstance(parsed, Invalid) and parsed.key == "not_a_command"
 
 
-def _with_help(ctx: Ctx, router: Router, reply: Reply) -> Reply:
+def _with_help(ctx: Ctx, router: Router, reply: Reply, guard: _Guard) -> Reply:
     """A chat message that is no command: say so, then show the help, as one message."""
-    shown = (*reply.messages, *_command(ctx, router, HELP_COMMAND).messages)
+    shown = (*reply.messages, *_command(ctx, router, HELP_COMMAND, guard).messages)
     joined = "\n\n".join(m.text for m in shown)
     return replace(reply, messages=(Message(text=joined, locale=ctx.locale, kind="help"),))
 

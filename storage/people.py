@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from storage.models import Event, Outbox, Person, Rating, Request, Suggestion
@@ -21,9 +22,15 @@ PERSON_COLUMNS = (
 )
 
 
+_BY_ID = select(Person).where(col(Person.id) == bindparam("id"))  # built once: every command
+
+
 def get(session: Session, person_id: str) -> Person | None:
-    """The person with this id."""
-    return session.get(Person, person_id)
+    """The person with this id: the session's own copy when it has one, else one prepared
+    query (``Session.get`` builds its query anew on every miss, and every command has one)."""
+    if identity_key(Person, person_id) in session.identity_map:
+        return session.get(Person, person_id)
+    return session.exec(_BY_ID, params={"id": person_id}).first()
 
 
 def name_of(session: Session, person_id: str) -> str:

@@ -34,13 +34,14 @@ _NEXT_NUMBER = (update(_COUNTER).where(_COUNTER.c.department == bindparam("d"))
 
 _REQUEST = SQLModel.metadata.tables["request"]
 _INSERT_REQUEST = insert(_REQUEST).returning(_REQUEST.c.id)
+_REQUEST_KEYS = tuple(c.key for c in _REQUEST.columns if c.key != "id")
 
 
 def insert_new(session: Session, request: Request) -> None:
     """Store a new request with one Core insert and add it to the session as a stored row
     (its id set; later changes to it flush as usual): no unit-of-work flush on every open."""
     session.flush()  # what it refers to (a person registered on first contact); else a no-op
-    values = {c.key: getattr(request, c.key) for c in _REQUEST.columns if c.key != "id"}
+    values = {key: getattr(request, key) for key in _REQUEST_KEYS}
     request.id = int(session.connection().execute(_INSERT_REQUEST, values).scalar_one())
     make_transient_to_detached(request)
     session.add(request)

@@ -26,15 +26,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol, cast
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, bindparam, select, update
+from sqlmodel import Session, SQLModel
 
 from handlers import delivery
 from handlers.desk import Clock, Policy
 from handlers.messages import Message
 from storage import outbox, redact
 from storage.engine import transaction
-from storage.models import Outbox, Request
+from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -194,22 +194,21 @@ class Dispatcher:
         take their pacing slots in the same transaction (not for ``waiting`` targets: their
         rows are postponed unsent)."""
         ids = {r.request_id for r in rows if r.request_id is not None}
-        requests = {}
-        if ids:
-            stmt = select(Request).where(col(Request.id).in_(ids))
-            requests = {r.id: r for r in session.exec(stmt)}
+        requests: dict[int, tuple[str, str | None]] = {}
+        if ids:  # (two columns, not the whole request row)
+            found = session.connection().execute(_THREADS, {"ids": list(ids)})
+            requests = {r.id: (r.department, r.thread_ref) for r in found}
         outbox.lease(session, [row.id for row in rows if row.id is not None], now + LEASE, now)
         leased = []
         for row in rows:
             assert row.id is not None
-            request = requests.get(row.request_id)
+            department, thread = (requests.get(row.request_id, (None, None))
+                                  if row.request_id is not None else (None, None))
             message = Message.from_dict(row.payload)
             message = replace(message, extra={**message.extra, "outbox_id": row.id})
             leased.append(_Leased(
                 row_id=row.id, message=message, attempts=row.attempts,
-                request_id=row.request_id,
-                department=request.department if request else None,
-                thread=request.thread_ref if request else None,
+                request_id=row.request_id, department=department, thread=thread,
             ))
         self._pace(session, [item for item in leased if item.message.target not in waiting],
                    now)
@@ -317,14 +316,16 @@ class Dispatcher:
                 recorded.append(outbox.Recorded(item.row_id, item.attempts + 1,
                                                 delivered_at=now, platform_ref=outcome.ref))
                 stats.delivered += 1
+        sent = [o for o in outcomes if o.error is None and o.postpone_to is None]
         with transaction(self.engine) as session:
             outbox.record(session, recorded)
             for gone in refused:
                 delivery.tell_admins(session, gone, self.policy, now)
-            for outcome in outcomes:
-                if outcome.error is None and outcome.postpone_to is None:
-                    self._store_thread(session, outcome)
-                    self._store_sent(session, outcome, now)
+            roots = [root for root in map(_thread_root, sent) if root is not None]
+            if roots:
+                session.connection().execute(_STORE_THREAD, roots)
+            for outcome in sent:
+                self._store_sent(session, outcome, now)
 
     def _store_sent(self, session: Session, outcome: _Outcome, now: datetime) -> None:
         """What a ``RecordingSender`` keeps of a sent message, with its delivered mark."""
@@ -336,14 +337,22 @@ class Dispatcher:
         if callable(getattr(sender, "record_sent", None)):
             cast(RecordingSender, sender).record_sent(session, message, outcome.ref, now)
 
-    @staticmethod
-    def _store_thread(session: Session, outcome: _Outcome) -> None:
-        message, item = outcome.leased.message, outcome.leased
-        if not (message.thread_root and outcome.ref and item.request_id is not None):
-            return
-        if message.target != f"dept:{item.department}":
-            return
-        request = session.get(Request, item.request_id)
-        if request is not None and request.department == item.department:
-            request.thread_ref = outcome.ref
-            session.add(request)
+
+def _thread_root(outcome: _Outcome) -> dict[str, object] | None:
+    """The request thread a delivered root starts (its department's channel only), as the
+    parameters of ``_STORE_THREAD``; None for any other message."""
+    message, item = outcome.leased.message, outcome.leased
+    if not (message.thread_root and outcome.ref and item.request_id is not None):
+        return None
+    if message.target != f"dept:{item.department}":
+        return None
+    return {"i": item.request_id, "d": item.department, "root": outcome.ref}
+
+
+_REQUEST = SQLModel.metadata.tables["request"]
+_THREADS = (select(_REQUEST.c.id, _REQUEST.c.department, _REQUEST.c.thread_ref)
+            .where(_REQUEST.c.id.in_(bindparam("ids", expanding=True))))
+# the request is still in that department (not moved while its root was on its way)
+_STORE_THREAD = (update(_REQUEST)
+                 .where(_REQUEST.c.id == bindparam("i"), _REQUEST.c.department == bindparam("d"))
+                 .values(thread_ref=bindparam("root")))

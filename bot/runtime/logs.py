@@ -69,3 +69,7 @@ def setup(fmt: str = "text", level: int = logging.INFO, stream: TextIO | None = 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # APScheduler says "Running job …" and "… executed successfully" at INFO for every pass
+    # of the dispatcher (every few seconds, and after each command): noise, and CPU in a
+    # burst. Its warnings and errors still show; crossdesk logs what its jobs did itself.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))

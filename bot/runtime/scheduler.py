@@ -83,9 +83,12 @@ class Scheduler:
         self.scheduler.add_job(self._sweep, "interval", seconds=sweep_seconds, id="sweep",
                                replace_existing=True, coalesce=True, max_instances=1,
                                misfire_grace_time=sweep_seconds)
+        # Two instances: a run that comes round during a long pass (the interval's, a kick's)
+        # finds the pass going on and leaves it a kick (``_dispatch``), where APScheduler
+        # would skip it with a warning, and its turn would be lost.
         self.scheduler.add_job(self._dispatch, "interval", seconds=dispatch_seconds,
                                id="dispatch", replace_existing=True, coalesce=True,
-                               max_instances=1, misfire_grace_time=dispatch_seconds)
+                               max_instances=2, misfire_grace_time=dispatch_seconds)
         if app.settings.retention.ages():
             self.scheduler.add_job(
                 self._retention, CronTrigger(**RETENTION_AT, timezone=app.desk.policy.tz),
@@ -118,25 +121,24 @@ class Scheduler:
             log.exception("retention failed")
 
     def _dispatch(self) -> None:
-        """One dispatch pass, run again while kicks came in during it; a pass already going
-        on (the sweep's, the timer's) takes a kick over instead of a second pass."""
+        """One dispatch pass; kicks that came in during it get the next one, ``KICK_DELAY``
+        after it ends (a burst of commands is served by a few passes a second, not one pass
+        after another). A pass already going on (the sweep's, the timer's) takes a kick over
+        instead of a second pass."""
         self._scheduled.clear()
         if not self._passing.acquire(blocking=False):
             self._kicked.set()
             return
         try:
-            while True:
-                self._kicked.clear()
-                try:
-                    self.dispatcher.run_once()
-                except Exception:  # noqa: BLE001 - rows stay in the outbox for the next run
-                    log.exception("dispatch failed")
-                if not self._kicked.is_set():
-                    break
+            self._kicked.clear()
+            try:
+                self.dispatcher.run_once()
+            except Exception:  # noqa: BLE001 - rows stay in the outbox for the next run
+                log.exception("dispatch failed")
         finally:
             self._last_pass = time.monotonic()
             self._passing.release()
-        if self._kicked.is_set():  # came just as the pass ended
+        if self._kicked.is_set():  # rows were queued during the pass
             self.kick()
 
     def start(self) -> None:
@@ -145,10 +147,10 @@ class Scheduler:
         self.scheduler.modify_job("sweep", next_run_time=datetime.now(UTC))
 
     def kick(self) -> None:
-        """Deliver soon: a command just queued notifications. Kicks during a pass make it go
-        once more; a kick after a quiet spell runs a pass at once, and kicks within
-        ``KICK_DELAY`` of the last pass share the next one (a burst of commands does not start
-        a pass each, nor log APScheduler's "skipped" warning for each)."""
+        """Deliver soon: a command just queued notifications. A kick after a quiet spell runs
+        a pass at once; kicks during a pass or within ``KICK_DELAY`` of its end share the next
+        one, ``KICK_DELAY`` after it (a burst of commands does not start a pass each, nor log
+        APScheduler's "skipped" warning for each)."""
         self._kicked.set()
         if self._passing.locked() or self._scheduled.is_set() or not self.scheduler.running:
             return

@@ -223,7 +223,7 @@ def run(settings: Settings, options: ServeOptions | None = None, command: str = 
     http = build_server(runtime.routes, health=runtime.health,
                         metrics=runtime.metrics.body if runtime.metrics else None)
     config = uvicorn.Config(http, host=options.host, port=options.port, log_config=None,
-                            timeout_graceful_shutdown=10)
+                            access_log=options.access_log, timeout_graceful_shutdown=10)
     server = _Server(config)
     try:
         server.run()

@@ -1,6 +1,8 @@
 """Where `serve` listens and how it logs: a command-line flag (or its environment variable,
 e.g. CROSSDESK_PORT) wins over the config file (``[server] host``/``port``,
-``[logging] format``), which wins over the defaults."""
+``[logging] format``), which wins over the defaults. ``[logging] access_log`` (a line per
+HTTP request, off by default: every chat message is one, and crossdesk logs what matters)
+is read from the config file only."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class ServeOptions:
     port: int = 8080
     log_format: str = "text"
     upgrade: bool = False  # migrate first (behind the advisory lock) instead of refusing
+    access_log: bool = False  # uvicorn's line per HTTP request
 
 
 def resolve(settings: Settings, host: str | None = None, port: int | None = None,
@@ -36,8 +39,12 @@ def resolve(settings: Settings, host: str | None = None, port: int | None = None
     if chosen_format not in LOG_FORMATS:
         raise OptionError(f"{where}: logging.format: {chosen_format!r} is not a log format; "
                           "use \"text\" or \"json\"")
+    access_log = logging.get("access_log", False)
+    if not isinstance(access_log, bool):
+        raise OptionError(f"{where}: logging.access_log: {access_log!r} is not true or false; "
+                          "use access_log = true to log every HTTP request")
     return ServeOptions(host=host or str(server.get("host", "127.0.0.1")), port=chosen_port,
-                        log_format=chosen_format, upgrade=upgrade)
+                        log_format=chosen_format, upgrade=upgrade, access_log=access_log)
 
 
 def _port(value: object, where: object) -> int:

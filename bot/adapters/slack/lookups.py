@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, bindparam, select
+from sqlmodel import Session, SQLModel
 
 from handlers.messages import Message, person
-from storage import outbox, people, request_store, slack_store
+from storage import outbox, people, slack_store
 from storage.engine import reader_for
 from storage.models import Person, Request
 
@@ -52,9 +52,12 @@ class Lookups:
             return people.name_of(session, person_id)
 
     def request(self, ref: str) -> RequestInfo | None:
-        """A request's title, department, thread, state and owner as committed."""
-        with Session(self.engine) as session:
-            return _info(request_store.by_ref(session, ref))
+        """A request's title, department, thread, state and owner as committed (every post
+        about a request asks: seven columns, no ORM object)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(_REQUEST_INFO, {"ref": ref.upper()}).first()
+        return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
+                           row.state, row.assignee_id) if row is not None else None
 
     def posted(self, request_id: int, platform_ref: str) -> Message | None:
         """The message delivered as ``platform_ref`` (e.g. a thread root), from the outbox."""
@@ -93,6 +96,12 @@ class Lookups:
     def close(self) -> None:
         """Release the reader's connections."""
         self.engine.dispose()
+
+
+_TABLE = SQLModel.metadata.tables["request"]
+_REQUEST_INFO = select(_TABLE.c.id, _TABLE.c.ref, _TABLE.c.title, _TABLE.c.department,
+                       _TABLE.c.thread_ref, _TABLE.c.state, _TABLE.c.assignee_id
+                       ).where(_TABLE.c.ref == bindparam("ref"))
 
 
 def _info(row: Request | None) -> RequestInfo | None:

@@ -53,8 +53,12 @@ def callback_route(guard: CallbackGuard, receive: Receive, deliver: Deliver,
         body = await read_limited(request)
         if body is None:
             return PlainTextResponse("payload too large", status_code=413)
+        return await run_in_threadpool(answer, params, body)  # one thread hop for it all
+
+    def answer(params: dict[str, str], body: bytes) -> Response:
+        """Open, parse and run one message callback (in a worker thread): its response."""
         try:
-            xml = await run_in_threadpool(guard.open, params, body)
+            xml = guard.open(params, body)
         except Rejected as exc:
             log.warning("WeCom callback refused: %s", exc)
             return PlainTextResponse("forbidden", status_code=403)
@@ -65,11 +69,11 @@ def callback_route(guard: CallbackGuard, receive: Receive, deliver: Deliver,
             return PlainTextResponse("")
         try:
             if callback is None or callback.agent_id not in (None, agent_id):
-                await run_in_threadpool(guard.claim, params["nonce"])
+                guard.claim(params["nonce"])
                 return PlainTextResponse("")
-            reply = await run_in_threadpool(receive, replace(callback, nonce=params["nonce"]))
+            reply = receive(replace(callback, nonce=params["nonce"]))
             if reply is None:  # ran nothing: its nonce is claimed on its own
-                await run_in_threadpool(guard.claim, params["nonce"])
+                guard.claim(params["nonce"])
         except (Rejected, Replayed) as exc:
             log.warning("WeCom callback refused: %s", exc)
             return PlainTextResponse("forbidden", status_code=403)

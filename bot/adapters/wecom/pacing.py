@@ -61,25 +61,57 @@ class RecipientPacer:
                 now: datetime) -> DeliveryError | None:
         """In ``session``, take ``wanted`` slots per key now; or take none and return the
         DeliveryError (``paced``) saying how long the worst key must wait."""
+        slots = Slots(session, now)
+        refused = slots.reserve(wanted)
+        slots.write()
+        return refused
+
+
+class Slots:
+    """Slots taken for several messages in one transaction (a lease's): each key's sends
+    are counted once, and the slots taken are written together (``write``), as if each
+    message had written its own before the next one counted."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._counted: dict[str, list[int]] = {}  # key → sends per window when first asked
+        self._taken: Counter[str] = Counter()  # slots taken here since then
+        self._unwritten: list[str] = []
+
+    def reserve(self, wanted: Counter[str]) -> DeliveryError | None:
+        """Take ``wanted`` slots per key; or take none and return the DeliveryError
+        (``paced``) saying how long the worst key must wait."""
         if not wanted:
             return None
-        waits = [self._wait(session, key, count, now) for key, count in wanted.items()]
+        waits = [self._wait(key, count) for key, count in wanted.items()]
         worst = max(waits)
         if worst[0] > 0:
             return DeliveryError(f"pacing: {worst[1]} must wait", retry_after=worst[0],
                                  paced=True)
-        send_log.add(session, wanted.elements(), now)
+        self._taken.update(wanted)
+        self._unwritten += wanted.elements()
         return None
 
-    @staticmethod
-    def _wait(session: Session, key: str, count: int, now: datetime) -> tuple[float, str]:
+    def write(self) -> None:
+        """Count the slots taken so far in ``send_log``."""
+        if self._unwritten:
+            send_log.add(self.session, self._unwritten, self.now)
+            self._unwritten = []
+
+    def _wait(self, key: str, count: int) -> tuple[float, str]:
         """Seconds until ``count`` more sends to ``key`` fit every window (0: now)."""
+        now = self.now
         limits = LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
-        counts = send_log.counts_since(session, key, [now - window for _, window in limits])
-        for (limit, window), recent in zip(limits, counts, strict=True):
+        if key not in self._counted:
+            self._counted[key] = send_log.counts_since(self.session, key,
+                                                       [now - window for _, window in limits])
+        for (limit, window), counted in zip(limits, self._counted[key], strict=True):
+            recent = counted + self._taken[key]
             start = now - window
             if recent and recent + count > limit:  # an empty window takes any message
-                oldest = send_log.nth_since(session, key, start,
+                self.write()  # the oldest sends counted include this lease's own
+                oldest = send_log.nth_since(self.session, key, start,
                                             min(recent, recent + count - limit) - 1)
                 free_at = (oldest or now) + window
                 return max(1.0, (free_at - now).total_seconds()), f"{key} ({limit} per {window})"

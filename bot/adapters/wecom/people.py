@@ -79,9 +79,14 @@ class Directory:
     def staff_userids(self, department: str) -> list[str]:
         """WeCom userids of the department's members and leads (those who have one)."""
         staff = self.catalog.department(department).staff()
-        with Session(self.reader) as session:
-            rows = [people.get(session, pid) for pid in staff]
-        return [r.wecom_id for r in rows if r is not None and r.wecom_id]
+        unknown = [pid for pid in staff if pid not in self._userid_of]
+        if unknown:  # as ``userid_of``: those without one are asked again next time
+            with Session(self.reader) as session:
+                for pid in unknown:
+                    row = people.get(session, pid)
+                    if row is not None and row.wecom_id:
+                        self._userid_of[pid] = row.wecom_id
+        return [self._userid_of[pid] for pid in staff if pid in self._userid_of]
 
     def name_of(self, person_id: str) -> str:
         """A person's display name."""

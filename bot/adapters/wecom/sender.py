@@ -26,7 +26,7 @@ from bot.adapters.wecom.client import (
     WeComClient,
     delivery_errors,
 )
-from bot.adapters.wecom.pacing import RecipientPacer
+from bot.adapters.wecom.pacing import RecipientPacer, Slots
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import ROBOT_MARKDOWN_LIMIT, bodies
 from bot.runtime.dispatch import SLOTS_TAKEN, DeliveryError
@@ -148,15 +148,17 @@ class WeComSender:
                 wanted.append(DeliveryError(f"sender crashed: {exc}"))
         self.pacer.lock(session, {k for keys in wanted if isinstance(keys, Counter)
                                   for k in keys})
+        slots = Slots(session, now)  # each key counted once, the slots written together
         waiting: dict[str, DeliveryError] = {}
         verdicts: list[DeliveryError | None] = []
         for message, keys in zip(messages, wanted, strict=True):
             verdict = keys if isinstance(keys, DeliveryError) else waiting.get(message.target)
             if verdict is None and isinstance(keys, Counter):
-                verdict = self.pacer.reserve(session, keys, now)
+                verdict = slots.reserve(keys)
             if verdict is not None and not verdict.permanent:
                 waiting.setdefault(message.target, verdict)
             verdicts.append(verdict)
+        slots.write()
         return verdicts
 
     def _pace_keys(self, message: Message) -> Counter[str]:

@@ -92,6 +92,16 @@ def test_serve_options_flag_then_environment_then_file_then_default(tmp_path):
         "127.0.0.2", 9200, "text", True)
 
 
+def test_the_access_log_is_off_unless_the_file_turns_it_on(tmp_path):
+    assert resolve(config_mod.load(EXAMPLE)).access_log is False
+    on = config_mod.load(config_with(tmp_path, "[logging]\naccess_log = true\n"))
+    assert resolve(on).access_log is True
+    bad = config_mod.load(config_with(tmp_path, '[logging]\naccess_log = "yes"\n', "b.toml"))
+    with pytest.raises(OptionError, match=r"b\.toml: logging\.access_log: 'yes' is not true or "
+                                          r"false; use access_log = true"):
+        resolve(bad)
+
+
 def test_a_bad_file_setting_names_file_and_key(tmp_path):
     bad = config_mod.load(config_with(tmp_path, '[server]\nport = "eighty"\n'))
     with pytest.raises(OptionError, match=r"desk\.toml: server\.port: 'eighty' is not a TCP"):

@@ -101,6 +101,8 @@ def test_serve_takes_a_slash_command_posts_to_the_channel_and_stops_on_sigterm(s
     assert lines and all({"ts", "level", "msg"} <= set(line) for line in lines)
     assert SECRET not in logs and BOT_TOKEN not in logs
     assert "taxi 86" not in logs  # message bodies stay out of the logs
+    assert "/slack/events" not in logs and "/healthz" not in logs  # no line per request
+    assert "Running job" not in logs and "executed successfully" not in logs  # nor per pass
 
 
 def test_forged_request_is_refused_and_stores_nothing(served, fake_slack, engine):
