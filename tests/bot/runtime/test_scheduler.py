@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from bot.runtime.dispatch import Dispatcher
@@ -75,9 +77,10 @@ def queue(desk_app, clock, text: str) -> None:
         outbox.enqueue(session, "person:henry", Message(text=text).to_dict(), clock())
 
 
-def test_a_kick_delivers_soon_and_one_during_a_pass_makes_it_go_again(desk_app, clock):
-    """Commands wake the dispatcher (no waiting for its interval); many wake-ups share one
-    pass, and rows queued while a pass sends are delivered by a rerun, not an hour later."""
+@contextmanager
+def holding_pass(desk_app, clock) -> Iterator[tuple[Scheduler, Holding]]:
+    """A running scheduler whose pass is held sending "first"; "second" is queued meanwhile.
+    Leaving it releases the send and waits (5 s at most) for both to be delivered."""
     platform = Holding()
     scheduler = Scheduler(desk_app, Dispatcher(desk_app.desk.engine, lambda _m: platform, clock),
                           sweep_seconds=3600, dispatch_seconds=3600)
@@ -89,38 +92,30 @@ def test_a_kick_delivers_soon_and_one_during_a_pass_makes_it_go_again(desk_app, 
             scheduler.kick()
         assert platform.sending.wait(5), "a kick starts a pass at once"
         queue(desk_app, clock, "second")  # queued while the pass is busy sending
-        scheduler.kick()
+        yield scheduler, platform
         platform.release.set()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and len(platform.sent) < 2:
             time.sleep(0.02)
     finally:
         scheduler.shutdown()
+
+
+def test_a_kick_delivers_soon_and_one_during_a_pass_makes_it_go_again(desk_app, clock):
+    """Commands wake the dispatcher (no waiting for its interval); many wake-ups share one
+    pass, and rows queued while a pass sends are delivered by a rerun, not an hour later."""
+    with holding_pass(desk_app, clock) as (scheduler, platform):
+        scheduler.kick()
     assert [m.text for m in platform.sent] == ["first", "second"]
 
 
 def test_the_dispatch_job_firing_during_a_long_pass_is_no_warning(desk_app, clock, caplog):
     """In a burst a pass can outlast the next run APScheduler has on its list (the interval,
     or a kick's): that run gives its turn to the pass going on, and the log stays quiet."""
-    platform = Holding()
-    scheduler = Scheduler(desk_app, Dispatcher(desk_app.desk.engine, lambda _m: platform, clock),
-                          sweep_seconds=3600, dispatch_seconds=3600)
-    scheduler.start()
-    try:
-        time.sleep(0.5)  # the start-up sweep and its pass (nothing to send)
-        queue(desk_app, clock, "first")
-        scheduler.kick()
-        assert platform.sending.wait(5)
-        queue(desk_app, clock, "second")
-        with caplog.at_level("WARNING", logger="apscheduler"):
-            for _ in range(3):  # the job comes round while the pass still sends
-                scheduler.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC))
-                time.sleep(0.3)
-        platform.release.set()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and len(platform.sent) < 2:
-            time.sleep(0.02)
-    finally:
-        scheduler.shutdown()
+    with (holding_pass(desk_app, clock) as (scheduler, platform),
+          caplog.at_level("WARNING", logger="apscheduler")):
+        for _ in range(3):  # the job comes round while the pass still sends
+            scheduler.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC))
+            time.sleep(0.3)
     assert [m.text for m in platform.sent] == ["first", "second"]
     assert not [r for r in caplog.records if "skipped" in r.getMessage()]
