@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, case, func, insert, update
+from sqlalchemy import BindParameter, Connection, Row, bindparam, case, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
@@ -66,6 +68,18 @@ def by_ref(session: Session, ref: str, *, lock: bool = False) -> Request | None:
     locked = lock and session.get_bind().dialect.name == "postgresql"
     stmt = _BY_REF_LOCKED if locked else _BY_REF
     return session.exec(stmt, params={"ref": ref.upper()}).first()
+
+
+# what a chat adapter shows of a request beside a message (no ORM object: every post asks)
+_HEADLINE = sa_select(_REQUEST.c.id, _REQUEST.c.ref, _REQUEST.c.title, _REQUEST.c.department,
+                      _REQUEST.c.thread_ref, _REQUEST.c.state, _REQUEST.c.assignee_id
+                      ).where(_REQUEST.c.ref == bindparam("ref"))
+
+
+def headline_by_ref(connection: Connection, ref: str) -> Row[*tuple[Any, ...]] | None:
+    """Id, ref, title, department, thread, state and assignee of the request with this id
+    (e.g. FIN-12), as committed."""
+    return connection.execute(_HEADLINE, {"ref": ref.upper()}).first()
 
 
 def add_event(

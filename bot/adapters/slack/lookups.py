@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine, Row
+from sqlmodel import Session
 
 from handlers.messages import Message, person
-from storage import outbox, people, slack_store
+from storage import outbox, people, request_store, slack_store
 from storage.engine import reader_for
 from storage.models import Person, Request
 
@@ -55,9 +56,7 @@ class Lookups:
         """A request's title, department, thread, state and owner as committed (every post
         about a request asks: seven columns, no ORM object)."""
         with self.engine.connect() as connection:
-            row = connection.execute(_REQUEST_INFO, {"ref": ref.upper()}).first()
-        return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
-                           row.state, row.assignee_id) if row is not None else None
+            return _info(request_store.headline_by_ref(connection, ref))
 
     def posted(self, request_id: int, platform_ref: str) -> Message | None:
         """The message delivered as ``platform_ref`` (e.g. a thread root), from the outbox."""
@@ -98,14 +97,9 @@ class Lookups:
         self.engine.dispose()
 
 
-_TABLE = SQLModel.metadata.tables["request"]
-_REQUEST_INFO = select(_TABLE.c.id, _TABLE.c.ref, _TABLE.c.title, _TABLE.c.department,
-                       _TABLE.c.thread_ref, _TABLE.c.state, _TABLE.c.assignee_id
-                       ).where(_TABLE.c.ref == bindparam("ref"))
-
-
-def _info(row: Request | None) -> RequestInfo | None:
-    """What the adapter needs of a request row, read while its session is open."""
+def _info(row: Request | Row[*tuple[Any, ...]] | None) -> RequestInfo | None:
+    """What the adapter needs of a request (a row read while its session is open, or its
+    headline columns)."""
     if row is None:
         return None
     return RequestInfo(row.id or 0, row.ref, row.title, row.department, row.thread_ref,
