@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, insert, text, update
+from sqlalchemy import Integer, Row, bindparam, func, insert, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -19,6 +20,8 @@ MAX_REASON = 100
 CLAIM_LOCK = 0x6F7574626F78  # pg advisory lock key that serializes dispatchers' claims
 ANSWER_GRACE = timedelta(seconds=10)  # the answer's own path has it first; then the dispatcher
 _TABLE = SQLModel.metadata.tables["outbox"]
+# A claimed row as the dispatcher reads it (a Core row: read once, then updated by id).
+OutboxRow = Row[*tuple[Any, ...]]
 # Core statements compiled once and reused (the ORM insert path costs more per call).
 _PLAIN = insert(_TABLE)
 _RETURNING_ID = insert(_TABLE).returning(_TABLE.c.id)
@@ -64,7 +67,7 @@ def add_answer(session: Session, target: str, payload: dict[str, Any], now: date
     return int(session.connection().execute(_RETURNING_ID, values).scalar_one())
 
 
-def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
+def claim_due(session: Session, now: datetime, limit: int) -> list[OutboxRow]:
     """Undelivered rows due by ``now``, oldest first, locked against other dispatchers.
 
     Per target, a row is never taken while an older row to the same target is still on its
@@ -78,7 +81,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Outbox]:
     if session.get_bind().dialect.name == "postgresql":
         session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK})
         stmt = _CLAIM_LOCKED
-    return list(session.exec(stmt, params={"now": now, "limit": limit}))
+    return list(session.connection().execute(stmt, {"now": now, "limit": limit}))
 
 
 def _claim_statement(now: datetime, limit: int) -> Any:
@@ -105,10 +108,10 @@ def _build_claim() -> Any:
                         on_its_way.c.first < _TABLE.c.id)
                  .exists())
     return (
-        select(Outbox)
-        .where(col(Outbox.delivered_at).is_(None), col(Outbox.failed_at).is_(None),
-               col(Outbox.due_at) <= now, ~held_back)
-        .order_by(col(Outbox.id))
+        sa_select(_TABLE)
+        .where(_TABLE.c.delivered_at.is_(None), _TABLE.c.failed_at.is_(None),
+               _TABLE.c.due_at <= now, ~held_back)
+        .order_by(_TABLE.c.id)
         .limit(bindparam("limit", type_=Integer()))
     )
 
@@ -117,23 +120,30 @@ _CLAIM = _build_claim()
 _CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
 
 
-def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[Outbox]:
+def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[OutboxRow]:
     """These answers, unless delivered, tried, or leased by a dispatcher already."""
-    stmt = (select(Outbox)
-            .where(col(Outbox.id).in_(list(ids)), col(Outbox.delivered_at).is_(None),
-                   col(Outbox.attempts) == 0, col(Outbox.due_at) <= now + ANSWER_GRACE)
-            .order_by(col(Outbox.id)))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(session.exec(stmt))
+    stmt = _BY_IDS_LOCKED if session.get_bind().dialect.name == "postgresql" else _BY_IDS
+    return list(session.connection().execute(stmt, {"ids": list(ids),
+                                                    "until": now + ANSWER_GRACE}))
+
+
+# Core rows, not ORM objects: a dispatcher reads each row once and updates it by id.
+_BY_IDS = (sa_select(_TABLE)
+           .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)),
+                  _TABLE.c.delivered_at.is_(None), _TABLE.c.attempts == 0,
+                  _TABLE.c.due_at <= bindparam("until", type_=_TABLE.c.due_at.type))
+           .order_by(_TABLE.c.id))
+_BY_IDS_LOCKED = _BY_IDS.with_for_update(skip_locked=True)
+_LEASE = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+          .values(due_at=bindparam("until_at"), leased_at=bindparam("leased")))
 
 
 def lease(session: Session, ids: Sequence[int], until: datetime,
           now: datetime | None = None) -> None:
     """Hold these rows for one sender until ``until`` (then they are due again)."""
     if ids:
-        session.connection().execute(update(_TABLE).where(_TABLE.c.id.in_(list(ids)))
-                                     .values(due_at=until, leased_at=now or until))
+        session.connection().execute(_LEASE, {"ids": list(ids), "until_at": until,
+                                              "leased": now or until})
 
 
 def record(session: Session, rows: Sequence[Recorded]) -> None:

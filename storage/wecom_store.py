@@ -6,17 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage import outbox, request_store
 from storage.models import Outbox, Person, PlatformToken
-
-
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def get_token(session: Session, key: str, now: datetime) -> tuple[str, datetime | None] | None:
@@ -29,11 +24,20 @@ def get_token(session: Session, key: str, now: datetime) -> tuple[str, datetime 
 
 def put_token(session: Session, key: str, value: str, expires_at: datetime | None) -> None:
     """Store (or replace) the value for ``key``."""
-    stmt = _insert(session)(PlatformToken).values(key=key, value=value, expires_at=expires_at)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key"], set_={"value": value, "expires_at": expires_at}
-    )
-    session.execute(stmt)
+    connection = session.connection()
+    connection.execute(_PUT_TOKEN[connection.dialect.name],
+                       {"key": key, "value": value, "expires_at": expires_at})
+
+
+def _upsert(dialect: Any) -> Any:
+    stmt = dialect.insert(_TOKENS)
+    return stmt.on_conflict_do_update(index_elements=["key"], set_={
+        "value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at})
+
+
+# built once: every card sent stores its response code here
+_TOKENS = SQLModel.metadata.tables["platform_token"]
+_PUT_TOKEN = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
 def delete_token(session: Session, key: str) -> None:
@@ -53,11 +57,15 @@ def sent_payload(
 def person_by_userid(session: Session, userid: str) -> Person | None:
     """The person whose WeCom userid is ``userid`` ignoring case (``ZhangWei`` is
     ``zhangwei`` to WeCom); an exact match first."""
-    exact = session.exec(select(Person).where(col(Person.wecom_id) == userid)).first()
+    exact = session.exec(_BY_USERID, params={"u": userid}).first()
     if exact is not None:
         return exact
-    stmt = select(Person).where(func.lower(col(Person.wecom_id)) == userid.lower())
-    return session.exec(stmt.order_by(col(Person.id))).first()
+    return session.exec(_BY_USERID_ANY_CASE, params={"u": userid.lower()}).first()
+
+
+_BY_USERID = select(Person).where(col(Person.wecom_id) == bindparam("u"))  # built once
+_BY_USERID_ANY_CASE = (select(Person).where(func.lower(col(Person.wecom_id)) == bindparam("u"))
+                       .order_by(col(Person.id)))
 
 
 CARD_KEY = "wecom-card:"  # platform_token key of a sent card's response_code

@@ -34,7 +34,6 @@ from handlers.desk import Clock, Policy
 from handlers.messages import Message
 from storage import outbox, redact
 from storage.engine import transaction
-from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -188,7 +187,7 @@ class Dispatcher:
             return self._leased(session, outbox.claim_due(session, now, self.batch_size), now,
                                 frozenset(waiting))
 
-    def _leased(self, session: Session, rows: list[Outbox], now: datetime,
+    def _leased(self, session: Session, rows: list[outbox.OutboxRow], now: datetime,
                 waiting: frozenset[str] = frozenset()) -> list[_Leased]:
         """Lease ``rows`` (their due time moves out by ``LEASE``) with what sending needs, and
         take their pacing slots in the same transaction (not for ``waiting`` targets: their

@@ -129,7 +129,7 @@ def test_a_desk_with_every_thread_busy_answers_busy_and_stores_nothing(
     """Every command thread taken (other commands running) past the short wait: the person
     is told, in their language, to send it again; nothing is stored, so sending it again
     (even the same delivery) works."""
-    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setitem(command_threads.BUSY_WAIT_SECONDS, "slack", 0.2)
     release = threading.Event()
     for _ in range(command_threads.COMMAND_THREADS):
         slack.platform.deps.commands.submit(release.wait, 10)

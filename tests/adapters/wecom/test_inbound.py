@@ -75,7 +75,7 @@ def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
 def post_while_busy(wecom: WeCom, monkeypatch: pytest.MonkeyPatch, body: str,
                     nonce: str) -> httpx.Response:
     """Post ``body`` while every command thread is busy with other messages."""
-    monkeypatch.setattr(command_threads, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setitem(command_threads.BUSY_WAIT_SECONDS, "wecom", 0.2)
     release = threading.Event()
     for _ in range(command_threads.COMMAND_THREADS):
         wecom.platform.commands.submit(release.wait, 10)
@@ -95,6 +95,23 @@ def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
     assert refs(wecom) == []
     retried = wecom.post(body, nonce="busy002")  # the same message again runs now
     assert retried.text == "" and refs(wecom) == ["FIN-1"]
+
+
+def test_a_message_that_waits_past_slacks_patience_still_runs_on_wecom(wecom: WeCom) -> None:
+    """WeCom waits 5 s for the 200: a message that found every command thread taken for
+    longer than Slack may wait (1 s) still runs and is answered, not refused as busy."""
+    assert command_threads.BUSY_WAIT_SECONDS["slack"] < 1.3 < \
+        command_threads.BUSY_WAIT_SECONDS["wecom"]
+    release = threading.Event()
+    for _ in range(command_threads.COMMAND_THREADS):
+        wecom.platform.commands.submit(release.wait, 10)
+    threading.Timer(1.3, release.set).start()  # a burst's commands end after 1.3 s
+    ts = int(wecom.clock().timestamp())
+    response = wecom.post(text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7006),
+                          nonce="slow001")
+    assert response.status_code == 200 and response.text == ""  # no passive "busy"
+    assert refs(wecom) == ["FIN-1"]
+    assert any(r.startswith("已提交 FIN-1") for r in wecom.replies_to("lihua"))
 
 
 def test_a_database_that_refuses_is_answered_try_again_in_the_reply(wecom: WeCom) -> None:
