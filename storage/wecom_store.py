@@ -30,6 +30,7 @@ def put_token(session: Session, key: str, value: str, expires_at: datetime | Non
 
 
 def _upsert(dialect: Any) -> Any:
+    """The dialect's INSERT of a token that replaces the value and expiry of one stored."""
     stmt = dialect.insert(_TOKENS)
     return stmt.on_conflict_do_update(index_elements=["key"], set_={
         "value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at})

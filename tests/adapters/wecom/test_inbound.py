@@ -72,13 +72,19 @@ def test_a_redelivered_click_runs_once(wecom: WeCom) -> None:
     assert len(wecom.api.delivered("message/update_template_card")) == 1, "greyed once"
 
 
+def hold_every_command_thread(wecom: WeCom) -> threading.Event:
+    """Take every command thread with other work until the returned event is set."""
+    release = threading.Event()
+    for _ in range(command_threads.COMMAND_THREADS):
+        wecom.platform.commands.submit(release.wait, 10)
+    return release
+
+
 def post_while_busy(wecom: WeCom, monkeypatch: pytest.MonkeyPatch, body: str,
                     nonce: str) -> httpx.Response:
     """Post ``body`` while every command thread is busy with other messages."""
     monkeypatch.setitem(command_threads.BUSY_WAIT_SECONDS, "wecom", 0.2)
-    release = threading.Event()
-    for _ in range(command_threads.COMMAND_THREADS):
-        wecom.platform.commands.submit(release.wait, 10)
+    release = hold_every_command_thread(wecom)
     try:
         return wecom.post(body, nonce=nonce)
     finally:
@@ -102,9 +108,7 @@ def test_a_message_that_waits_past_slacks_patience_still_runs_on_wecom(wecom: We
     longer than Slack may wait (1 s) still runs and is answered, not refused as busy."""
     assert command_threads.BUSY_WAIT_SECONDS["slack"] < 1.3 < \
         command_threads.BUSY_WAIT_SECONDS["wecom"]
-    release = threading.Event()
-    for _ in range(command_threads.COMMAND_THREADS):
-        wecom.platform.commands.submit(release.wait, 10)
+    release = hold_every_command_thread(wecom)
     threading.Timer(1.3, release.set).start()  # a burst's commands end after 1.3 s
     ts = int(wecom.clock().timestamp())
     response = wecom.post(text_with_id("lihua", "提单 财务 报销 出租车 86元", ts, 7006),
