@@ -167,10 +167,12 @@ class Client:
 
 
 def _asks_to_retry(response: httpx.Response) -> bool:
-    """True when the ack's answer is the desk's polite "nothing was changed, try again"."""
+    """True when the ack's answer is the desk's polite "nothing was changed, try again" or
+    "busy, send it again" (no thread was free in time): neither ran the command."""
     reply = in_ack(response)
     text_ = str((reply or {}).get("text") or "")
-    return any(t(locale, "err.try_again") in text_ for locale in ("en", "zh-CN"))
+    return any(t(locale, key) in text_ for locale in ("en", "zh-CN")
+               for key in ("err.try_again", "err.busy"))
 
 
 def load_text(index: int) -> tuple[str, str, str]:
