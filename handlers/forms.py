@@ -113,7 +113,7 @@ def store(ctx: Ctx, request: Request, filled: Filled) -> list[str]:
     given for its file fields; one line per file for the answer."""
     assert request.id is not None
     if filled.values:
-        request_fields.replace(ctx.session, request.id, filled.values.values())
+        request_fields.first(ctx.session, request.id, filled.values.values())
     else:  # a new request: nothing to read back for its notices
         request_fields.none_yet(ctx.session, request.id)
     if not filled.files:

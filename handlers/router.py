@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlmodel import Session
 
 from handlers.context import Ctx, Refusal
 from handlers.desk import Desk
@@ -77,6 +78,11 @@ class _Undo(Exception):
     """A handler refused in an attempt without savepoints: the delivery runs again, guarded."""
 
 
+class _Seen(Exception):
+    """The delivery's key was claimed before (or by a run still going, which has committed
+    now): this attempt is rolled back whole, and the first answer is given."""
+
+
 def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
     """Run the delivery with no savepoint around its handler: most commands succeed, and a
     savepoint costs every command its statements and the ORM's nested transaction. A handler
@@ -84,20 +90,29 @@ def _run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
     it) and the delivery runs again guarded: each handler in a savepoint, a refusal rolls
     back only the command's own changes, as if the first attempt never was."""
     try:
-        return _attempt(desk, router, inbound, now, guarded=False)
-    except _Undo:
-        return _attempt(desk, router, inbound, now, guarded=True)
+        try:
+            return _attempt(desk, router, inbound, now, guarded=False)
+        except _Undo:
+            return _attempt(desk, router, inbound, now, guarded=True)
+    except _Seen:
+        return _repeat(desk, inbound, now)
+
+
+def _repeat(desk: Desk, inbound: Inbound, now: datetime) -> Reply:
+    """The first answer to a delivery seen before (``repeat``): nothing runs again, and the
+    request's nonce is used up all the same."""
+    assert inbound.claim_key is not None
+    with transaction(desk.engine) as session:
+        if inbound.nonce is not None and not deliveries.claim_nonce(session, inbound.nonce, now):
+            raise Replayed(inbound.nonce)
+        stored = deliveries.answer_of(session, inbound.claim_key) or []
+    shown = tuple(Message.from_dict(m) for m in stored)
+    return Reply(shown, ok=all(m.kind != "error" for m in shown), repeat=True)
 
 
 def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
              guarded: bool) -> Reply:
-    key = inbound.claim_key
     with transaction(desk.engine) as session:
-        if inbound.nonce is not None and not deliveries.claim_nonce(session, inbound.nonce, now):
-            raise Replayed(inbound.nonce)
-        if key is not None and not deliveries.claim(session, key, now):
-            shown = tuple(Message.from_dict(m) for m in deliveries.answer_of(session, key) or [])
-            return Reply(shown, ok=all(m.kind != "error" for m in shown), repeat=True)
         actor = people.get(session, inbound.person_id)
         if actor is None:
             actor = people.register(session, inbound.person_id, inbound.person_id, now,
@@ -121,9 +136,20 @@ def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
             reply = _with_help(ctx, router, reply, guard)
         if inbound.answer_to is not None:
             reply = replace(reply, answer_rows=_enqueue_answer(ctx, inbound, reply))
-        if key is not None:
-            deliveries.record_answer(session, key, [m.to_dict() for m in reply.messages])
+        _claim(session, inbound, reply, now)
         return reply
+
+
+def _claim(session: Session, inbound: Inbound, reply: Reply, now: datetime) -> None:
+    """Claim the delivery's nonce and key last, the key with its answer: one statement, not a
+    claim before and an answer after. A delivery seen before rolls the attempt back (on
+    PostgreSQL a run of it still going is waited for), so it never changes anything twice."""
+    if inbound.nonce is not None and not deliveries.claim_nonce(session, inbound.nonce, now):
+        raise Replayed(inbound.nonce)
+    key = inbound.claim_key
+    answer = [m.to_dict() for m in reply.messages]
+    if key is not None and not deliveries.claim(session, key, now, answer=answer):
+        raise _Seen(key)
 
 
 @dataclass(frozen=True)

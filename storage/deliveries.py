@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
@@ -19,8 +19,6 @@ _NONCE_PG: Any = postgresql.insert(_NONCES).on_conflict_do_nothing().returning(_
 _NONCE_SQLITE: Any = sqlite.insert(_NONCES).on_conflict_do_nothing().returning(_NONCES.c.nonce)
 _CLAIM_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
 _CLAIM_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key)
-# A Core statement: no ORM flush or bulk-update bookkeeping on every command's path.
-_ANSWER = update(_TABLE).where(_TABLE.c.key == bindparam("k"))
 
 
 def stored_key(key: str) -> str:
@@ -30,14 +28,16 @@ def stored_key(key: str) -> str:
     return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def claim(session: Session, key: str, now: datetime) -> bool:
-    """Claim ``key`` in the session's transaction; False when it was claimed before.
+def claim(session: Session, key: str, now: datetime,
+          answer: list[dict[str, Any]] | None = None) -> bool:
+    """Claim ``key`` in the session's transaction, keeping its ``answer`` for a repeat; False
+    when it was claimed before.
 
     On PostgreSQL a concurrent claim of the same key waits for the first transaction: it
     gets False once that one commits, and the claim once it rolls back."""
     connection = session.connection()
     stmt = _CLAIM_PG if connection.dialect.name == "postgresql" else _CLAIM_SQLITE
-    row = {"key": stored_key(key), "seen_at": now, "answer": None}
+    row = {"key": stored_key(key), "seen_at": now, "answer": answer}
     return connection.execute(stmt, row).scalar_one_or_none() is not None
 
 
@@ -48,11 +48,6 @@ def claim_nonce(session: Session, nonce: str, now: datetime) -> bool:
     stmt = _NONCE_PG if connection.dialect.name == "postgresql" else _NONCE_SQLITE
     return connection.execute(stmt, {"nonce": nonce, "seen_at": now}).scalar_one_or_none() \
         is not None
-
-
-def record_answer(session: Session, key: str, answer: list[dict[str, Any]]) -> None:
-    """Keep what the delivery was answered, for a repeat of it."""
-    session.connection().execute(_ANSWER, {"k": stored_key(key), "answer": answer})
 
 
 def answer_of(session: Session, key: str) -> list[dict[str, Any]] | None:

@@ -120,20 +120,24 @@ _CLAIM = _build_claim()
 _CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
 
 
-def claim_ids(session: Session, ids: Sequence[int], now: datetime) -> list[OutboxRow]:
-    """These answers, unless delivered, tried, or leased by a dispatcher already."""
-    stmt = _BY_IDS_LOCKED if session.get_bind().dialect.name == "postgresql" else _BY_IDS
-    return list(session.connection().execute(stmt, {"ids": list(ids),
-                                                    "until": now + ANSWER_GRACE}))
+def claim_ids(session: Session, ids: Sequence[int], now: datetime,
+              lease_until: datetime) -> list[OutboxRow]:
+    """These answers, leased until ``lease_until`` in the same statement (in id order),
+    unless delivered, tried, or leased by a dispatcher already. On PostgreSQL a row a
+    dispatcher is leasing at that moment is waited for, then left alone (its due time moved)."""
+    rows = session.connection().execute(_TAKE_IDS, {"ids": list(ids),
+                                                    "until": now + ANSWER_GRACE,
+                                                    "until_at": lease_until, "leased": now})
+    return sorted(rows, key=lambda row: row.id)
 
 
 # Core rows, not ORM objects: a dispatcher reads each row once and updates it by id.
-_BY_IDS = (sa_select(_TABLE)
-           .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)),
-                  _TABLE.c.delivered_at.is_(None), _TABLE.c.attempts == 0,
-                  _TABLE.c.due_at <= bindparam("until", type_=_TABLE.c.due_at.type))
-           .order_by(_TABLE.c.id))
-_BY_IDS_LOCKED = _BY_IDS.with_for_update(skip_locked=True)
+_TAKE_IDS = (update(_TABLE)
+             .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)),
+                    _TABLE.c.delivered_at.is_(None), _TABLE.c.attempts == 0,
+                    _TABLE.c.due_at <= bindparam("until", type_=_TABLE.c.due_at.type))
+             .values(due_at=bindparam("until_at"), leased_at=bindparam("leased"))
+             .returning(*_TABLE.c))
 _LEASE = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
           .values(due_at=bindparam("until_at"), leased_at=bindparam("leased")))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, insert
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import RequestField
 
@@ -53,6 +54,27 @@ def replace(session: Session, request_id: int, values: Iterable[FieldValue]) -> 
         session.add(RequestField(request_id=request_id, key=v.key, type=v.type, text=v.text,
                                  number=v.number, currency=v.currency, day=v.day))
     session.flush()
+
+
+_INSERT = insert(SQLModel.metadata.tables["request_field"])  # built once: every form's open
+CENT = Decimal("0.01")  # the column's scale (Numeric(18, 2))
+
+
+def first(session: Session, request_id: int, values: Iterable[FieldValue]) -> None:
+    """Store the form of a request just inserted in this transaction, in one statement; its
+    values are known, so rendering its notices asks the database nothing (numbers as the
+    column keeps them: two decimals, rounded half up)."""
+    stored = [_as_stored(v) for v in values]
+    session.connection().execute(_INSERT, [
+        {"request_id": request_id, "key": v.key, "type": v.type, "text": v.text,
+         "number": v.number, "currency": v.currency, "day": v.day} for v in stored])
+    _cache(session)[request_id] = {v.key: v for v in stored}
+
+
+def _as_stored(value: FieldValue) -> FieldValue:
+    if value.number is None:
+        return value
+    return dataclass_replace(value, number=Decimal(value.number).quantize(CENT, ROUND_HALF_UP))
 
 
 def none_yet(session: Session, request_id: int) -> None:

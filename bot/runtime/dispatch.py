@@ -146,7 +146,8 @@ class Dispatcher:
         if ids:
             with transaction(self.engine) as session:
                 now = self.clock()
-                leased = self._leased(session, outbox.claim_ids(session, ids, now), now)
+                rows = outbox.claim_ids(session, ids, now, now + LEASE)
+                leased = self._leased(session, rows, now, leased_already=True)
             if leased:
                 self._record_or_keep(self._send(leased), stats)
         return stats
@@ -188,16 +189,18 @@ class Dispatcher:
                                 frozenset(waiting))
 
     def _leased(self, session: Session, rows: list[outbox.OutboxRow], now: datetime,
-                waiting: frozenset[str] = frozenset()) -> list[_Leased]:
-        """Lease ``rows`` (their due time moves out by ``LEASE``) with what sending needs, and
-        take their pacing slots in the same transaction (not for ``waiting`` targets: their
-        rows are postponed unsent)."""
+                waiting: frozenset[str] = frozenset(), *,
+                leased_already: bool = False) -> list[_Leased]:
+        """Lease ``rows`` (their due time moves out by ``LEASE``; ``leased_already`` when
+        their claim did) with what sending needs, and take their pacing slots in the same
+        transaction (not for ``waiting`` targets: their rows are postponed unsent)."""
         ids = {r.request_id for r in rows if r.request_id is not None}
         requests: dict[int, tuple[str, str | None]] = {}
         if ids:  # (two columns, not the whole request row)
             found = session.connection().execute(_THREADS, {"ids": list(ids)})
             requests = {r.id: (r.department, r.thread_ref) for r in found}
-        outbox.lease(session, [row.id for row in rows if row.id is not None], now + LEASE, now)
+        if not leased_already:
+            outbox.lease(session, [row.id for row in rows], now + LEASE, now)
         leased = []
         for row in rows:
             assert row.id is not None

@@ -44,6 +44,19 @@ def test_a_delivery_seen_before_is_answered_as_before_and_runs_once(desk_app: De
     assert outbox_targets(desk_app).count("dept:finance") == 1, "notified once"
 
 
+def test_a_redelivered_ack_gets_its_first_answer_not_already_acknowledged(
+        desk_app: DeskApp) -> None:
+    """The key is claimed last: the redelivery runs into the state its first run left
+    (already acknowledged), is rolled back whole, and is given the first answer."""
+    desk_app.run(said("t-open"))
+    first = desk_app.run(said("t-ack", "/request ack FIN-1", who="bob"))
+    again = desk_app.run(said("t-ack", "/request ack FIN-1", who="bob"))
+    assert first.ok and again.ok and again.repeat and again.text == first.text
+    with Session(desk_app.desk.engine) as session:
+        kinds = session.exec(text("SELECT kind FROM event ORDER BY id")).scalars().all()
+    assert kinds.count("acknowledged") == 1, kinds
+
+
 def test_keys_are_per_platform_and_a_new_key_runs(desk_app: DeskApp) -> None:
     desk_app.run(said("same"))
     other_platform = Inbound(platform="wecom", person_id="henry", text=OPEN,

@@ -92,9 +92,8 @@ def build(tmp_path: Path, engine: Engine, clock: ManualClock,
     assert "[error]" not in out, out
     with Session(engine) as session:
         key = "wangli:1764057600:approve"
-        deliveries.claim(session, key, local("2026-11-26T09:00"))
-        deliveries.record_answer(session, key, [{"text": "Thanks 王丽 Alice Wang", "target":
-                                                 "person:alice"}])
+        deliveries.claim(session, key, local("2026-11-26T09:00"),
+                         answer=[{"text": "Thanks 王丽 Alice Wang", "target": "person:alice"}])
         send_log.add(session, ["user:wangli", "user:wangli", "chat:finance"],
                      local("2026-11-26T09:00"))
         session.commit()
