@@ -218,10 +218,6 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_pending", "delivered_at", "due_at", "id"),
-        # the waiting rows by target, from 0006; the claim no longer reads it (its "on its
-        # way" list goes through ix_outbox_pending), so a later migration may drop it
-        Index("ix_outbox_target_waiting", "target", "id", "due_at",
-              postgresql_where=text(OUTBOX_WAITING_SQL), sqlite_where=text(OUTBOX_WAITING_SQL)),
         # the claim walks the waiting rows in id order, never the delivered history
         Index("ix_outbox_waiting", "id", "due_at",
               postgresql_where=text(OUTBOX_WAITING_SQL), sqlite_where=text(OUTBOX_WAITING_SQL)),

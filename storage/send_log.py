@@ -34,22 +34,29 @@ def lock(session: Session, keys: Iterable[str]) -> None:
         session.connection().execute(_LOCK_ALL, {"ids": ids})
 
 
-def counts_since(session: Session, key: str, starts: Sequence[datetime]) -> list[int]:
-    """How many sends to ``key`` came after each of ``starts``, in one index range read."""
-    if not starts:
-        return []
-    values = {"key": key, "since": min(starts), **{f"s{i}": s for i, s in enumerate(starts)}}
-    return [int(n) for n in session.connection().execute(_counts(len(starts)), values).one()]
+def counts_for(session: Session, keys: Sequence[str],
+               starts: Sequence[datetime]) -> dict[str, list[int]]:
+    """How many sends to each of ``keys`` came after each of ``starts``, in one statement
+    (index range reads on ``ix_send_log_key``): key → a count per start."""
+    if not keys or not starts:
+        return {key: [0] * len(starts) for key in keys}
+    values = {"keys": list(keys), "since": min(starts),
+              **{f"s{i}": s for i, s in enumerate(starts)}}
+    found = {row[0]: [int(n) for n in row[1:]]
+             for row in session.connection().execute(_counts_by_key(len(starts)), values)}
+    return {key: found.get(key, [0] * len(starts)) for key in keys}
 
 
 @functools.cache
-def _counts(windows: int) -> Any:
-    """The statement ``counts_since`` runs for this many windows, built once (it runs for
-    every message sent)."""
-    sent_at = col(SendLog.sent_at)
-    return sql_select(*[func.coalesce(func.sum(case((sent_at > bindparam(f"s{i}"), 1),
-                                                    else_=0)), 0) for i in range(windows)]
-                      ).where(col(SendLog.key) == bindparam("key"), sent_at > bindparam("since"))
+def _counts_by_key(windows: int) -> Any:
+    """The statement ``counts_for`` runs for this many windows, built once (it runs for every
+    lease that sends)."""
+    sent_at, key = col(SendLog.sent_at), col(SendLog.key)
+    return (sql_select(key, *[func.coalesce(func.sum(case((sent_at > bindparam(f"s{i}"), 1),
+                                                          else_=0)), 0)
+                              for i in range(windows)])
+            .where(key.in_(bindparam("keys", expanding=True)), sent_at > bindparam("since"))
+            .group_by(key))
 
 
 def nth_since(session: Session, key: str, after: datetime, n: int) -> datetime | None:

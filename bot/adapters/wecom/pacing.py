@@ -79,6 +79,17 @@ class Slots:
         self._taken: Counter[str] = Counter()  # slots taken here since then
         self._unwritten: list[str] = []
 
+    def count(self, keys: Iterable[str]) -> None:
+        """Count the recent sends of ``keys`` now, one statement per set of windows (a lease
+        of a batch: not one per key when ``reserve`` first meets it)."""
+        by_windows: dict[tuple[timedelta, ...], set[str]] = {}
+        for key in keys:
+            if key not in self._counted:
+                by_windows.setdefault(_windows(key), set()).add(key)
+        for windows, group in by_windows.items():
+            starts = [self.now - window for window in windows]
+            self._counted.update(send_log.counts_for(self.session, sorted(group), starts))
+
     def reserve(self, wanted: Counter[str]) -> DeliveryError | None:
         """Take ``wanted`` slots per key; or take none and return the DeliveryError
         (``paced``) saying how long the worst key must wait."""
@@ -104,8 +115,7 @@ class Slots:
         now = self.now
         limits = LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
         if key not in self._counted:
-            self._counted[key] = send_log.counts_since(self.session, key,
-                                                       [now - window for _, window in limits])
+            self.count([key])
         for (limit, window), counted in zip(limits, self._counted[key], strict=True):
             recent = counted + self._taken[key]
             start = now - window
@@ -116,3 +126,8 @@ class Slots:
                 free_at = (oldest or now) + window
                 return max(1.0, (free_at - now).total_seconds()), f"{key} ({limit} per {window})"
         return 0.0, ""
+
+
+def _windows(key: str) -> tuple[timedelta, ...]:
+    """The windows ``key``'s limits count in (a kind not in ``LIMITS`` counts as a member)."""
+    return tuple(window for _, window in LIMITS.get(key.split(":", 1)[0], LIMITS["user"]))

@@ -149,6 +149,7 @@ class WeComSender:
         self.pacer.lock(session, {k for keys in wanted if isinstance(keys, Counter)
                                   for k in keys})
         slots = Slots(session, now)  # each key counted once, the slots written together
+        slots.count(k for keys in wanted if isinstance(keys, Counter) for k in keys)
         waiting: dict[str, DeliveryError] = {}
         verdicts: list[DeliveryError | None] = []
         for message, keys in zip(messages, wanted, strict=True):

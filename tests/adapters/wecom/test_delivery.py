@@ -76,6 +76,22 @@ def test_pacing_keeps_each_member_under_30_a_minute_and_drops_nothing(wecom):
     assert len(wecom.api.delivered("message/send")) == 31
 
 
+def test_one_batch_paces_each_member_by_their_own_recent_sends(wecom):
+    """The lease counts every member's sends of the last minute at once: each keeps their
+    own count (one at the limit waits; the others in the same batch go)."""
+    queue(wecom, Message(text="早", target="person:bob"), times=25)
+    assert wecom.dispatch().delivered == 25
+    wecom.clock.set(wecom.clock() + timedelta(seconds=20))
+    for who in ("bob", "carol", "bob", "dave", "bob", "carol", "bob", "bob"):
+        queue(wecom, Message(text=f"给 {who}", target=f"person:{who}"))
+    stats = wecom.dispatch()
+    sent = [b["text"]["content"][2:] for b in wecom.api.delivered("message/send")][25:]
+    assert sent == ["bob", "carol", "bob", "dave", "bob", "carol", "bob"], "bob's 30th waits"
+    assert (stats.delivered, stats.failed) == (7, 1)
+    wecom.clock.set(wecom.clock() + timedelta(seconds=41))
+    assert wecom.dispatch().delivered == 1
+
+
 def test_pacing_raises_with_the_wait(wecom):
     sender = wecom.platform.sender
     for _ in range(29):
