@@ -113,7 +113,7 @@ class Slots:
     def _wait(self, key: str, count: int) -> tuple[float, str]:
         """Seconds until ``count`` more sends to ``key`` fit every window (0: now)."""
         now = self.now
-        limits = LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
+        limits = _limits(key)
         if key not in self._counted:
             self.count([key])
         for (limit, window), counted in zip(limits, self._counted[key], strict=True):
@@ -128,6 +128,11 @@ class Slots:
         return 0.0, ""
 
 
+def _limits(key: str) -> tuple[tuple[int, timedelta], ...]:
+    """``key``'s limits, by its kind (a kind not in ``LIMITS`` counts as a member)."""
+    return LIMITS.get(key.split(":", 1)[0], LIMITS["user"])
+
+
 def _windows(key: str) -> tuple[timedelta, ...]:
-    """The windows ``key``'s limits count in (a kind not in ``LIMITS`` counts as a member)."""
-    return tuple(window for _, window in LIMITS.get(key.split(":", 1)[0], LIMITS["user"]))
+    """The windows ``key``'s limits count in."""
+    return tuple(window for _, window in _limits(key))
