@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
@@ -67,8 +66,10 @@ def make_engine(url: str, *, limits: PgLimits = DEFAULT_LIMITS, **kwargs: Any) -
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_timeout", limits.pool_timeout)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
-    if engine.dialect.driver == "psycopg" and _WAIT_TIMEOUT is not _NoWaitTimeout:
-        _bound_waits(engine, wait_limit)
+    if engine.dialect.driver == "psycopg":
+        from storage.pg_waits import bound_waits  # psycopg is loaded for PostgreSQL only
+
+        bound_waits(engine, wait_limit)
     return engine
 
 
@@ -114,45 +115,6 @@ def seconds_of(value: str) -> float:
     return float(found.group(1)) * _UNIT[found.group(2) or "ms"]
 
 
-class _NoWaitTimeout(Exception):
-    """Stands in (never raised) if psycopg stops offering a timeout on Connection.wait."""
-
-
-# psycopg (3.2+) raises this, an OperationalError, when Connection.wait's timeout expires
-_WAIT_TIMEOUT: type[Exception] = getattr(psycopg.errors, "_WaitTimeout", _NoWaitTimeout)
-
-
-class BoundedConnection(psycopg.Connection[Any]):
-    """A psycopg connection that stops waiting for the server after ``wait_limit`` seconds.
-
-    The server's own timeouts end slow statements cleanly; this catches a server (or a
-    network path) that does not answer at all. The connection is closed, because its
-    protocol state is unknown, and the OperationalError lets the pool replace it."""
-
-    wait_limit: float | None = None
-
-    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        limit = self.wait_limit
-        if timeout is not None or not limit:
-            return super().wait(gen, interval, timeout)
-        try:
-            return super().wait(gen, interval, limit)
-        except _WAIT_TIMEOUT:
-            self.pgconn.finish()
-            raise psycopg.OperationalError(
-                f"the database did not answer within {limit:g} s; connection closed") from None
-
-
-def _bound_waits(engine: Engine, wait_limit: float | None) -> None:
-    """Open every PostgreSQL connection of ``engine`` as a BoundedConnection."""
-
-    @event.listens_for(engine, "do_connect")
-    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        conn = BoundedConnection.connect(*cargs, **cparams)
-        conn.wait_limit = wait_limit
-        return conn
-
-
 @contextmanager
 def patient(connection: Connection, seconds: float) -> Iterator[None]:
     """Within the open transaction of ``connection``, let statements run (and wait for locks)
@@ -163,6 +125,8 @@ def patient(connection: Connection, seconds: float) -> Iterator[None]:
     ms = int(seconds * 1000)
     connection.execute(text(f"SET LOCAL statement_timeout = {ms}"))
     connection.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+    from storage.pg_waits import BoundedConnection
+
     raw = connection.connection.dbapi_connection
     if not isinstance(raw, BoundedConnection):
         yield

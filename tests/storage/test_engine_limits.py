@@ -13,7 +13,6 @@ from sqlalchemy.exc import OperationalError
 
 from storage.engine import (
     DEFAULT_LIMITS,
-    BoundedConnection,
     PgLimits,
     make_engine,
     patient,
@@ -21,6 +20,7 @@ from storage.engine import (
     seconds_of,
     server_settings,
 )
+from storage.pg_waits import BoundedConnection
 from tests.conftest import PG_SCHEMA_URL
 
 URL = "postgresql+psycopg://desk@db.internal:5432/desk"
