@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -38,6 +40,7 @@ class Ctx:
     queued: int = 0
     _names: dict[str, str] = field(default_factory=dict)
     _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
+    _batch: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
 
     def say(self, key: str, **params: object) -> str:
         """A text in the actor's language."""
@@ -122,6 +125,27 @@ class Ctx:
             message = confidential.for_channel(self.desk, request, message)  # the id only
         self._enqueue(dept(department), message, request, dedupe_key, due_at)
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Within the block, notifications without a dedupe key are written together in one
+        statement when it ends (in order; one with a key writes those before it first). An
+        exception drops them: the attempt or savepoint around it is rolled back anyway."""
+        if self._batch is not None:  # already batching: the outer block writes them
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+            self._flush()
+        finally:
+            self._batch = None
+
+    def _flush(self) -> None:
+        """Write the batched notifications (one statement)."""
+        if self._batch:
+            rows, self._batch = self._batch, []
+            outbox.enqueue_many(self.session, rows)
+
     def _enqueue(
         self,
         target: str,
@@ -142,6 +166,13 @@ class Ctx:
             thread_root=message.thread_root,
             extra=message.extra,
         ).to_dict()
+        if self._batch is not None and dedupe_key is None:
+            self._batch.append({"target": target, "payload": payload, "created_at": self.now,
+                                "due_at": due_at or self.now,
+                                "request_id": request.id if request else None})
+            self.queued += 1
+            return
+        self._flush()
         added = outbox.enqueue(
             self.session,
             target,

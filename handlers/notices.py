@@ -109,10 +109,11 @@ def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str,
         body = t(locale, key, ref=request.ref, by=by, title=request.title, text=text)
         return Message(text=body, locale=locale, kind="from_requester")
 
-    if request.assignee_id and request.assignee_id != ctx.actor.id:
-        ctx.notify_person(request.assignee_id, render, request)
-    if channel:
-        ctx.notify_channel(request.department, render, request)
+    with ctx.batched():
+        if request.assignee_id and request.assignee_id != ctx.actor.id:
+            ctx.notify_person(request.assignee_id, render, request)
+        if channel:
+            ctx.notify_channel(request.department, render, request)
 
 
 def assigned_to_person(ctx: Ctx, request: Request, who: str) -> None:

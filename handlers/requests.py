@@ -72,8 +72,9 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
     attached = forms.store(ctx, request, filled)  # the typed values, and files for the form
     if approval.start(ctx, request):  # after the form's values are stored: they set the steps
         return approval.opened_reply(ctx, request, attached)
-    notices.new_request(ctx, request)
-    notices.opened_to_requester(ctx, request)
+    with ctx.batched():  # the channel's and the requester's notices: one INSERT
+        notices.new_request(ctx, request)
+        notices.opened_to_requester(ctx, request)
     text = ctx.say(
         "reply.opened",
         ref=request.ref,
@@ -96,8 +97,9 @@ def ack(ctx: Ctx, cmd: Command) -> Reply:
     lc.take_if_unassigned(ctx, request)
     lc.first_response(ctx, request)
     lc.transition(ctx, request, "acknowledged", "acknowledged")
-    notices.to_requester(ctx, request, "note.acked", by=ctx.name(ctx.actor.id))
-    notices.to_thread(ctx, request, "thread.acked", by=ctx.name(ctx.actor.id))
+    with ctx.batched():
+        notices.to_requester(ctx, request, "note.acked", by=ctx.name(ctx.actor.id))
+        notices.to_thread(ctx, request, "thread.acked", by=ctx.name(ctx.actor.id))
     return _reply(ctx, "reply.acked", request)
 
 
@@ -119,10 +121,12 @@ def assign(ctx: Ctx, cmd: Command) -> Reply:
     request.assignee_id = who
     to_state = "in_progress" if request.state == "acknowledged" else None
     lc.transition(ctx, request, to_state, "assigned", note=who)
-    if who != ctx.actor.id:
-        notices.assigned_to_person(ctx, request, who)
-    notices.to_requester(ctx, request, "note.assigned", who=ctx.name(who))
-    notices.to_thread(ctx, request, "thread.assigned", who=ctx.name(who), by=ctx.name(ctx.actor.id))
+    with ctx.batched():
+        if who != ctx.actor.id:
+            notices.assigned_to_person(ctx, request, who)
+        notices.to_requester(ctx, request, "note.assigned", who=ctx.name(who))
+        notices.to_thread(ctx, request, "thread.assigned", who=ctx.name(who),
+                          by=ctx.name(ctx.actor.id))
     return _reply(ctx, "reply.assigned", request, who=ctx.name(who))
 
 
@@ -136,8 +140,10 @@ def wait(ctx: Ctx, cmd: Command) -> Reply:
     negotiation.withdraw(ctx, request)  # a proposal's pause ends: the question's starts
     request.paused_at = ctx.now
     lc.transition(ctx, request, "waiting", "waiting", note=cmd.text)
-    notices.question_to_requester(ctx, request, cmd.text)
-    notices.to_thread(ctx, request, "thread.waiting", by=ctx.name(ctx.actor.id), text=cmd.text)
+    with ctx.batched():
+        notices.question_to_requester(ctx, request, cmd.text)
+        notices.to_thread(ctx, request, "thread.waiting", by=ctx.name(ctx.actor.id),
+                          text=cmd.text)
     return _reply(ctx, "reply.waiting", request, requester=ctx.name(request.requester_id))
 
 
@@ -160,8 +166,9 @@ def _resume(ctx: Ctx, request: Request, note: str | None, in_thread: bool = True
         key = "note.resumed_by_requester" if note and note.strip() else "note.resumed_unanswered"
         notices.to_desk(ctx, request, key, by=by, text=note or "", channel=in_thread)
     else:
-        notices.to_requester(ctx, request, "note.resumed", by=by)
-        notices.to_thread(ctx, request, "thread.resumed", by=by)
+        with ctx.batched():
+            notices.to_requester(ctx, request, "note.resumed", by=by)
+            notices.to_thread(ctx, request, "thread.resumed", by=by)
 
 
 def resolve(ctx: Ctx, cmd: Command) -> Reply:
@@ -178,8 +185,10 @@ def resolve(ctx: Ctx, cmd: Command) -> Reply:
     request.resolution_note = cmd.text
     request.resolver_id = ctx.actor.id
     lc.transition(ctx, request, "resolved", "resolved", note=cmd.text)
-    notices.resolved_to_requester(ctx, request)
-    notices.to_thread(ctx, request, "thread.resolved", by=ctx.name(ctx.actor.id), text=cmd.text)
+    with ctx.batched():
+        notices.resolved_to_requester(ctx, request)
+        notices.to_thread(ctx, request, "thread.resolved", by=ctx.name(ctx.actor.id),
+                          text=cmd.text)
     return _reply(ctx, "reply.resolved", request, requester=ctx.name(request.requester_id))
 
 
@@ -262,10 +271,11 @@ def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", 
                             channel=in_thread)
     else:
         lc.first_response(ctx, request)
-        if tell:
-            notices.comment_to_requester(ctx, request, text)
-        if tell and in_thread:
-            notices.to_thread(ctx, request, "thread.comment", by=by, text=text)
+        with ctx.batched():
+            if tell:
+                notices.comment_to_requester(ctx, request, text)
+            if tell and in_thread:
+                notices.to_thread(ctx, request, "thread.comment", by=by, text=text)
 
 
 def transfer(ctx: Ctx, cmd: Command) -> Reply:

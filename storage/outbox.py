@@ -57,6 +57,16 @@ def enqueue(
     return connection.execute(stmt, values).scalar_one_or_none() is not None
 
 
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Queue several notifications without a ``dedupe_key`` in one statement, in order
+    (``rows``: ``enqueue``'s values; ``due_at`` given)."""
+    if rows:
+        session.connection().execute(_PLAIN, [
+            {"target": r["target"], "payload": r["payload"], "created_at": r["created_at"],
+             "due_at": r["due_at"], "attempts": 0, "dedupe_key": None,
+             "request_id": r["request_id"]} for r in rows])
+
+
 def add_answer(session: Session, target: str, payload: dict[str, Any], now: datetime) -> int:
     """Queue a person's answer, for the inbound path to send at once (``claim_ids``); the
     dispatcher leaves it alone for ``ANSWER_GRACE``, then sends it itself (the process that
