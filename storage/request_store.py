@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Row, bindparam, case, func, insert, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
@@ -37,6 +38,32 @@ _NEXT_NUMBER = (update(_COUNTER).where(_COUNTER.c.department == bindparam("d"))
 _REQUEST = SQLModel.metadata.tables["request"]
 _INSERT_REQUEST = insert(_REQUEST).returning(_REQUEST.c.id)
 _REQUEST_KEYS = tuple(c.key for c in _REQUEST.columns if c.key != "id")
+
+
+_NEW_INSTANCE = sa_inspect(Request).class_manager.new_instance
+_DEFAULTS = {name: field.get_default() for name, field in Request.model_fields.items()
+             if not field.is_required() and field.default_factory is None}
+_FACTORIES = {name: field.default_factory for name, field in Request.model_fields.items()
+              if field.default_factory is not None}
+_REQUIRED = frozenset(name for name, field in Request.model_fields.items()
+                      if field.is_required())
+_FIELDS = frozenset(Request.model_fields)
+
+
+def build(**values: Any) -> Request:
+    """A new Request, built as the ORM builds a row it loads: every attribute set at once,
+    not one instrumented set each as ``Request(...)`` does (about 3 µs instead of 70 µs on
+    every open). For ``insert_new``; the fields and their defaults are the model's."""
+    if missing := _REQUIRED - values.keys():
+        raise TypeError(f"a new request needs {', '.join(sorted(missing))}")
+    if unknown := values.keys() - _FIELDS:
+        raise TypeError(f"a request has no {', '.join(sorted(unknown))}")
+    request: Request = _NEW_INSTANCE()
+    request.__dict__.update(_DEFAULTS)
+    for name, make in _FACTORIES.items():  # none today; a list or dict field would have one
+        request.__dict__[name] = make()  # type: ignore[call-arg]
+    request.__dict__.update(values)
+    return request
 
 
 def insert_new(session: Session, request: Request) -> None:
