@@ -166,22 +166,15 @@ class Ctx:
             thread_root=message.thread_root,
             extra=message.extra,
         ).to_dict()
+        request_id = request.id if request else None
         if self._batch is not None and dedupe_key is None:
-            self._batch.append({"target": target, "payload": payload, "created_at": self.now,
-                                "due_at": due_at or self.now,
-                                "request_id": request.id if request else None})
+            self._batch.append(outbox.row(target, payload, self.now, due_at=due_at,
+                                          request_id=request_id))
             self.queued += 1
             return
         self._flush()
-        added = outbox.enqueue(
-            self.session,
-            target,
-            payload,
-            self.now,
-            due_at=due_at,
-            dedupe_key=dedupe_key,
-            request_id=request.id if request else None,
-        )
+        added = outbox.enqueue(self.session, target, payload, self.now, due_at=due_at,
+                               dedupe_key=dedupe_key, request_id=request_id)
         self.queued += int(added)
 
 

@@ -109,7 +109,7 @@ def _open(ctx: Ctx, dep: Department, service: Category, text: str,
     number = request_store.next_number(ctx.session, dep.key)
     homes = ctx.desk.catalog.departments_of(ctx.actor.id)
     first = next((line.strip() for line in text.splitlines() if line.strip()), service.name)
-    request = Request(
+    request = request_store.build(
         ref=f"{dep.prefix}-{number}", number=number, origin_department=dep.key,
         department=dep.key, category=service.key, requester_id=ctx.actor.id,
         requester_department=homes[0].key if homes else None, priority=service.priority,

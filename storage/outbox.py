@@ -29,6 +29,14 @@ _DEDUPE_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_
 _DEDUPE_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
 
 
+def row(target: str, payload: dict[str, Any], now: datetime, *,
+        due_at: datetime | None = None, dedupe_key: str | None = None,
+        request_id: int | None = None) -> dict[str, Any]:
+    """The values of one notification's row, due at ``due_at`` (default: now)."""
+    return {"target": target, "payload": payload, "created_at": now, "due_at": due_at or now,
+            "attempts": 0, "dedupe_key": dedupe_key, "request_id": request_id}
+
+
 def enqueue(
     session: Session,
     target: str,
@@ -40,15 +48,8 @@ def enqueue(
     request_id: int | None = None,
 ) -> bool:
     """Queue one notification; with a ``dedupe_key`` a second enqueue is a no-op (False)."""
-    values = {
-        "target": target,
-        "payload": payload,
-        "created_at": now,
-        "due_at": due_at or now,
-        "attempts": 0,
-        "dedupe_key": dedupe_key,
-        "request_id": request_id,
-    }
+    values = row(target, payload, now, due_at=due_at, dedupe_key=dedupe_key,
+                 request_id=request_id)
     connection = session.connection()
     if dedupe_key is None:
         connection.execute(_PLAIN, values)
@@ -58,22 +59,17 @@ def enqueue(
 
 
 def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Queue several notifications without a ``dedupe_key`` in one statement, in order
-    (``rows``: ``enqueue``'s values; ``due_at`` given)."""
+    """Queue several notifications without a dedupe key (``row``s) in one statement, in
+    order."""
     if rows:
-        session.connection().execute(_PLAIN, [
-            {"target": r["target"], "payload": r["payload"], "created_at": r["created_at"],
-             "due_at": r["due_at"], "attempts": 0, "dedupe_key": None,
-             "request_id": r["request_id"]} for r in rows])
+        session.connection().execute(_PLAIN, list(rows))
 
 
 def add_answer(session: Session, target: str, payload: dict[str, Any], now: datetime) -> int:
     """Queue a person's answer, for the inbound path to send at once (``claim_ids``); the
     dispatcher leaves it alone for ``ANSWER_GRACE``, then sends it itself (the process that
     took the message died before answering). Its row id."""
-    values = {"target": target, "payload": payload, "created_at": now,
-              "due_at": now + ANSWER_GRACE, "attempts": 0, "dedupe_key": None,
-              "request_id": None}
+    values = row(target, payload, now, due_at=now + ANSWER_GRACE)
     return int(session.connection().execute(_RETURNING_ID, values).scalar_one())
 
 
