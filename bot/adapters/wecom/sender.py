@@ -146,10 +146,10 @@ class WeComSender:
             except Exception as exc:  # noqa: BLE001 - as a crash in send: retried later
                 log.exception("could not plan a WeCom message")
                 wanted.append(DeliveryError(f"sender crashed: {exc}"))
-        self.pacer.lock(session, {k for keys in wanted if isinstance(keys, Counter)
-                                  for k in keys})
+        recipients = {k for keys in wanted if isinstance(keys, Counter) for k in keys}
+        self.pacer.lock(session, recipients)
         slots = Slots(session, now)  # each key counted once, the slots written together
-        slots.count(k for keys in wanted if isinstance(keys, Counter) for k in keys)
+        slots.count(recipients)
         waiting: dict[str, DeliveryError] = {}
         verdicts: list[DeliveryError | None] = []
         for message, keys in zip(messages, wanted, strict=True):
