@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
 from handlers.fields import split_pairs
@@ -97,15 +98,19 @@ class Invalid:
 Parsed = Command | Invalid
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """One word of the line and where it stands (a tuple: a line has a dozen of them)."""
+
     word: str
     start: int
     end: int
 
 
+_WORD = re.compile(r"\S+")
+
+
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    return [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _rest(text: str, tokens: list[_Token], index: int) -> str:

@@ -8,9 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import Event, Outbox, Person, Rating, Request, Suggestion
 
@@ -22,15 +25,27 @@ PERSON_COLUMNS = (
 )
 
 
-_BY_ID = select(Person).where(col(Person.id) == bindparam("id"))  # built once: every command
+_PERSON = SQLModel.metadata.tables["person"]
+_BY_ID = sa_select(_PERSON).where(_PERSON.c.id == bindparam("id"))  # built once: every command
+_NEW_PERSON = sa_inspect(Person).class_manager.new_instance
 
 
 def get(session: Session, person_id: str) -> Person | None:
     """The person with this id: the session's own copy when it has one, else one prepared
-    query (``Session.get`` builds its query anew on every miss, and every command has one)."""
+    Core query whose row joins the session as that person, as if the ORM had loaded it
+    (an ORM query sets up its loading machinery anew on each run; every command has one)."""
+    if session.new:
+        session.flush()  # as an ORM query would: a person added but not yet written counts
     if identity_key(Person, person_id) in session.identity_map:
         return session.get(Person, person_id)
-    return session.exec(_BY_ID, params={"id": person_id}).first()
+    row = session.connection().execute(_BY_ID, {"id": person_id}).first()
+    if row is None:
+        return None
+    person: Person = _NEW_PERSON()
+    person.__dict__.update(row._mapping)
+    make_transient_to_detached(person)
+    session.add(person)
+    return person
 
 
 def name_of(session: Session, person_id: str) -> str:

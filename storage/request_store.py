@@ -70,7 +70,8 @@ def insert_new(session: Session, request: Request) -> None:
     """Store a new request with one Core insert and add it to the session as a stored row
     (its id set; later changes to it flush as usual): no unit-of-work flush on every open."""
     session.flush()  # what it refers to (a person registered on first contact); else a no-op
-    values = {key: getattr(request, key) for key in _REQUEST_KEYS}
+    state = request.__dict__  # a new row's values, read without the ORM's descriptors
+    values = {key: state.get(key) for key in _REQUEST_KEYS}
     request.id = int(session.connection().execute(_INSERT_REQUEST, values).scalar_one())
     make_transient_to_detached(request)
     session.add(request)
