@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.adapters.slack import commands, conversations, home, interactions, reactions
@@ -17,6 +18,20 @@ from bot.adapters.slack.runtime import SlackDeps
 
 log = logging.getLogger(__name__)
 LISTENER_THREADS = 16
+
+
+class _TokenInClient(logging.Filter):
+    """Drops Bolt's "`token` will be unused" warning: Bolt reads SLACK_BOT_TOKEN whatever it
+    is given, and warns when a client comes too; our client carries that very token, so the
+    warning only puzzled whoever read the log at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.App")
+if not any(isinstance(f, _TokenInClient) for f in _BOLT_LOG.filters):
+    _BOLT_LOG.addFilter(_TokenInClient())
 
 
 def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,

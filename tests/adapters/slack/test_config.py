@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -46,6 +47,21 @@ def test_enabled(settings: Settings) -> None:
     assert not slack_enabled(settings)
     assert slack_enabled(with_slack(settings, mode="http"))
     assert not slack_enabled(with_slack(settings, mode="http", enabled=False))
+
+
+def test_starting_with_the_token_in_the_environment_logs_no_warning(
+        desk_app: DeskApp, settings: Settings, fake_slack: FakeSlack,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Bolt reads SLACK_BOT_TOKEN itself, as ``serve`` is run: no warning that it goes
+    unused (our client carries it) greets whoever reads the log; other warnings still show."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", ENV["SLACK_BOT_TOKEN"])
+    with caplog.at_level(logging.INFO):
+        platform = build_slack(desk_app, with_slack(settings, mode="http"),
+                               client_base_url=fake_slack.url, environ=ENV)
+        platform.stop()
+        logging.getLogger("slack_bolt.App").warning("another Bolt warning")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["another Bolt warning"]
 
 
 def test_socket_mode(desk_app: DeskApp, settings: Settings, fake_slack: FakeSlack) -> None:
