@@ -72,6 +72,19 @@ def refused(desk: Desk, file: IncomingFile) -> bool:
     return _check(desk, file)[3] is not None
 
 
+def sort_out(ctx: Ctx, incoming: Iterable[IncomingFile]) -> tuple[list[IncomingFile], list[str]]:
+    """The files ``attach`` would take, and a line saying why for each it would refuse
+    (for files kept to attach later: a refusal is said now, not when the request opens)."""
+    taken: list[IncomingFile] = []
+    lines: list[str] = []
+    for file in incoming:
+        if refused(ctx.desk, file):
+            lines.append(refusal_text(ctx, file))
+        else:
+            taken.append(file)
+    return taken, lines
+
+
 def refusal_text(ctx: Ctx, file: IncomingFile) -> str:
     """Why ``file`` is refused, in the actor's language (the limit, what to send instead)."""
     why = _check(ctx.desk, file)[3]

@@ -14,6 +14,7 @@ from handlers import confidential
 from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
+from handlers.inbound import IncomingFile
 from handlers.messages import Button, Message, dept, person
 from storage import outbox, people
 from storage.models import Person, Request
@@ -38,6 +39,9 @@ class Ctx:
     now: datetime
     locale: str
     queued: int = 0
+    # Files shared with the command and not yet kept: an open whose form takes them (its file
+    # fields) attaches them with the request and empties this; the rest go afterwards.
+    files: tuple[IncomingFile, ...] = ()
     _names: dict[str, str] = field(default_factory=dict)
     _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
     _batch: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)

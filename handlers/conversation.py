@@ -182,9 +182,12 @@ def command_files(ctx: Ctx, reply: Reply, files: tuple[IncomingFile, ...]) -> Re
     draft = (form_drafts.get(ctx.session, ctx.actor.id, lock=True)
              if reply.ok and reply.command == "open" and request is None else None)
     if draft is not None:  # the command started a form in chat: the files wait with it
-        draft.files = [*draft.files, *(file_to_dict(f) for f in files)]
+        kept, lines = attachments.sort_out(ctx, files)
+        draft.files = [*draft.files, *(file_to_dict(f) for f in kept)]
         form_drafts.save(ctx.session, draft)
-        lines = [ctx.say("form.file_kept", files=excerpt(names, 120))]
+        if kept:
+            lines.append(ctx.say("form.file_kept", files=excerpt(", ".join(
+                attachments.clean_name(f.name, f.mime) for f in kept), 120)))
     elif request is None:
         key = "conv.files_not_kept" if reply.ok else "conv.files_not_kept_failed"
         lines = [ctx.say(key, files=excerpt(names, 120))]

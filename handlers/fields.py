@@ -20,11 +20,10 @@ from decimal import Decimal, InvalidOperation
 
 from handlers.catalog import Catalog, Category, norm
 from handlers.i18n import join, t
-from handlers.service_spec import FieldSpec
+from handlers.service_spec import REQUESTER, FieldSpec
 from storage.request_fields import FieldValue
 
 DEFAULT_CURRENCY = "CNY"
-REQUESTER = "@requester"  # a department field's default: the requester's department
 MAX_DIGITS = 16  # Numeric(18, 2): 16 digits before the point
 CURRENCY_MARKS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "rmb": "CNY", "$": "USD",
                   "€": "EUR", "£": "GBP"}
@@ -389,9 +388,7 @@ def missing(category: Category, values: Mapping[str, object], has_file: bool) ->
     by a file attached."""
     out = []
     for spec in category.fields:
-        if not spec.required or spec.key in values:
-            continue
-        if spec.default is not None and spec.default != REQUESTER:
+        if spec.may_be_empty() or spec.key in values:
             continue
         if spec.type == "file" and has_file:
             continue

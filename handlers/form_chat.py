@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from handlers import attachments
 from handlers.catalog import Category, norm
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict, file_to_dict
@@ -145,14 +146,15 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
           inbound: Inbound) -> Reply:
     """Store the answer to ``spec`` and ask the next field, or open the request."""
     text = inbound.text.strip()
-    kept = [file_to_dict(f) for f in inbound.files]
-    before: list[str] = []
+    taken, before = attachments.sort_out(ctx, inbound.files)
+    kept = [file_to_dict(f) for f in taken]
     values = dict(draft.values)
-    if spec.type == "file" and inbound.files:
-        values[spec.key] = inbound.files[0].name
+    if spec.type == "file" and taken:
+        values[spec.key] = attachments.clean_name(taken[0].name, taken[0].mime)
     elif inbound.files and not text:
-        before.append(ctx.say("form.file_kept", files=join(
-            ctx.locale, [f.name for f in inbound.files])))
+        if taken:
+            before.append(ctx.say("form.file_kept", files=join(
+                ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken])))
     else:
         got = parse_value(spec, text, catalog=ctx.desk.catalog, locale=ctx.locale,
                           today=today(ctx))

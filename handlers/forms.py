@@ -81,7 +81,7 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
             values[spec.key] = got
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
-    return complete(ctx, category, values, free)
+    return complete(ctx, category, _with_files(ctx, category, values), free, ctx.files)
 
 
 def complete(ctx: Ctx, category: Category, values: dict[str, FieldValue], details: str,
@@ -91,6 +91,25 @@ def complete(ctx: Ctx, category: Category, values: dict[str, FieldValue], detail
                            locale=ctx.locale, today=today(ctx))
     return Filled(values=filled, details=details, files=files,
                   missing=tuple(missing(category, filled, has_file=False)))
+
+
+def _with_files(ctx: Ctx, category: Category,
+                values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """``values`` with the files sent with the command (``ctx.files``, those the desk takes)
+    in the form's empty ``file`` fields, in order: the photo sent with
+    ``/request finance reimbursement …`` is the invoice it asks for. (A file sent later,
+    while the chat asks another field, is kept for the request but answers no file field:
+    only a file sent when that field is asked does.)"""
+    taken, _refusals = attachments.sort_out(ctx, ctx.files)
+    names = iter([attachments.clean_name(f.name, f.mime) for f in taken])
+    out = dict(values)
+    for spec in category.fields:
+        if spec.type == "file" and spec.key not in out:
+            name = next(names, None)
+            if name is None:
+                break
+            out[spec.key] = FieldValue(spec.key, "file", text=name)
+    return out
 
 
 def close_field(category: Category, word: str) -> FieldSpec | None:

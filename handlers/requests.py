@@ -70,6 +70,8 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
     )
     attached = forms.store(ctx, request, filled)  # the typed values, and files for the form
+    if filled.files:
+        ctx.files = ()  # kept with the request: not attached again after the command
     if approval.start(ctx, request):  # after the form's values are stored: they set the steps
         return approval.opened_reply(ctx, request, attached)
     with ctx.batched():  # the channel's and the requester's notices: one INSERT

@@ -118,7 +118,8 @@ def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
             actor = people.register(session, inbound.person_id, inbound.person_id, now,
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
-        ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale)
+        ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale,
+                  files=inbound.files)
         guard = _Guard(guarded)
         talk = _form(ctx, inbound, guard)  # an answer to the form being filled comes first
         if talk is None and not inbound.not_text:
@@ -129,8 +130,8 @@ def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
             reply = _error(ctx, ctx.say("err.not_text", what=ctx.say(f"kind.{inbound.not_text}")))
         else:
             reply = _command(ctx, router, inbound.text, guard)
-        if inbound.files and talk is None and not inbound.not_text:
-            reply = _with_files(ctx, inbound, reply)
+        if ctx.files and talk is None and not inbound.not_text:
+            reply = _with_files(ctx, reply)
         chat = inbound.chat or inbound.conversation
         if chat and talk is None and reply.command is None and _not_a_command(ctx, inbound.text):
             reply = _with_help(ctx, router, reply, guard)
@@ -218,11 +219,12 @@ def _form(ctx: Ctx, inbound: Inbound, guard: _Guard) -> Reply | None:
     return replace(reply, command="form") if reply is not None else None
 
 
-def _with_files(ctx: Ctx, inbound: Inbound, reply: Reply) -> Reply:
-    """Files typed with a command go with the request it opened or named."""
+def _with_files(ctx: Ctx, reply: Reply) -> Reply:
+    """Files typed with a command (and not kept by the form it opened with) go with the
+    request it opened or named."""
     from handlers import conversation
 
-    return conversation.command_files(ctx, reply, inbound.files)
+    return conversation.command_files(ctx, reply, ctx.files)
 
 
 def _not_a_command(ctx: Ctx, text: str) -> bool:

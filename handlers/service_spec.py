@@ -10,6 +10,7 @@ FIELD_TYPES = ("text", "long_text", "number", "amount", "date", "choice", "perso
                "department", "file")
 APPROVER_KINDS = ("manager", "person", "leads")  # "manager", "<person id>", "leads:<department>"
 APPROVAL_MODES = ("any", "all")
+REQUESTER = "@requester"  # a department field's default: the requester's department
 
 
 def _zh(locale: str) -> bool:
@@ -69,6 +70,12 @@ class FieldSpec:
     def words(self) -> tuple[str, ...]:
         """Every spelling that names this field in ``key=value``."""
         return (self.key, self.name, self.name_zh, *self.aliases)
+
+    def may_be_empty(self) -> bool:
+        """Whether a form may be sent with this field empty: it is not required, or its
+        default fills it (``@requester`` may find nothing: it does not count). A ``file``
+        field is satisfied by a file sent with the form."""
+        return not self.required or (self.default is not None and self.default != REQUESTER)
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,68 @@ def test_a_file_answers_the_invoice_and_is_attached(settings, engine, clock) -> 
     assert "Invoice: invoice.jpg" in desk("alice> /request show FIN-1")
 
 
+def test_a_file_sent_with_the_command_is_the_invoice(settings, engine, clock) -> None:
+    desk = form_chat(settings, engine, clock, invoice_required=True)
+    out = desk("alice@dm> /request finance reimbursement taxi 86 CNY [file invoice.jpg]")
+    assert "Opened FIN-1" in out and "Please send the Invoice" not in out
+    assert "invoice.jpg (28 B) is attached to FIN-1." in out
+    assert "Invoice: invoice.jpg" in desk("alice> /request show FIN-1")
+    assert [a.name for a in rows(desk, Attachment)] == ["invoice.jpg"]  # kept once
+    assert rows(desk, FormDraft) == []
+
+
+def test_a_file_sent_with_an_unfinished_form_is_not_asked_for_again(settings, engine,
+                                                                    clock) -> None:
+    desk = form_chat(settings, engine, clock, invoice_required=True)
+    out = desk("alice@dm> /request finance reimbursement taxi [file invoice.jpg]")
+    assert "Please give the Amount, e.g. 86.50 CNY." in out
+    assert "Please send the Invoice" not in out
+    assert "invoice.jpg will be attached when the request opens." in out
+    out = desk("alice> 86")
+    assert "Opened FIN-1" in out and "invoice.jpg (28 B) is attached to FIN-1." in out
+    assert "Invoice: invoice.jpg" in desk("alice> /request show FIN-1")
+    assert [a.name for a in rows(desk, Attachment)] == ["invoice.jpg"]
+
+
+def test_of_two_files_sent_with_the_command_the_first_is_the_invoice(settings, engine,
+                                                                      clock) -> None:
+    desk = form_chat(settings, engine, clock, invoice_required=True)
+    out = desk("alice@dm> /request finance reimbursement taxi 86 CNY "
+               "[file invoice.jpg] [file route.png]")
+    assert "Opened FIN-1" in out
+    shown = desk("alice> /request show FIN-1")
+    assert "Invoice: invoice.jpg" in shown
+    assert sorted(a.name for a in rows(desk, Attachment)) == ["invoice.jpg", "route.png"]
+
+
+def test_a_file_sent_while_another_field_is_asked_is_no_invoice(settings, engine,
+                                                                  clock) -> None:
+    desk = form_chat(settings, engine, clock, invoice_required=True)
+    assert "Please give the Amount" in desk("alice> /request finance reimbursement taxi")
+    out = desk("alice@dm> [file voice.amr]")  # kept for the request, not the answer asked
+    assert "voice.amr will be attached when the request opens." in out
+    out = desk("alice> 86")
+    assert "Opened FIN-1" not in out and "Please send the Invoice" in out
+    out = desk("alice@dm> [file invoice.jpg]")
+    assert "Opened FIN-1" in out
+    assert "Invoice: invoice.jpg" in desk("alice> /request show FIN-1")
+    assert sorted(a.name for a in rows(desk, Attachment)) == ["invoice.jpg", "voice.amr"]
+
+
+def test_a_refused_file_is_no_invoice(settings, engine, clock) -> None:
+    desk = form_chat(settings, engine, clock, invoice_required=True)
+    out = desk("alice@dm> /request finance reimbursement taxi 86 CNY [file setup.exe]")
+    assert "Opened FIN-1" not in out and "Please send the Invoice" in out
+    assert "setup.exe was not attached: files of type application/x-msdos-program" in out
+    assert "will be attached when the request opens" not in out  # said now, not at opening
+    out = desk("alice@dm> [file setup.exe]")
+    assert "setup.exe was not attached" in out and "Please send the Invoice" in out
+    out = desk("alice@dm> [file invoice.jpg]")
+    assert "Opened FIN-1" in out and "setup.exe" not in out
+    assert [a.name for a in rows(desk, Attachment)] == ["invoice.jpg"]
+    assert "Invoice: invoice.jpg" in desk("alice> /request show FIN-1")
+
+
 def test_an_unfinished_form_expires_politely_once(desk: Transcript) -> None:
     desk("alice> /request finance reimbursement taxi")
     assert desk("@now 2026-11-24T08:59") == ""  # not yet a day

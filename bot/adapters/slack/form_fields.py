@@ -19,6 +19,7 @@ from bot.adapters.slack import form_options as opts
 from bot.adapters.slack.blocks import plain, text_sections
 from bot.adapters.slack.conversations import files_of
 from handlers.catalog import Catalog, Category, Department
+from handlers.fields import DEFAULT_CURRENCY
 from handlers.i18n import t
 from handlers.inbound import IncomingFile
 from handlers.service_spec import FieldSpec
@@ -49,7 +50,7 @@ def _number(value: Decimal) -> str:
 def _label(spec: FieldSpec, locale: str) -> str:
     label = spec.label(locale)
     if spec.type == "amount":
-        label = f"{label} ({spec.currency or 'CNY'})"
+        label = f"{label} ({spec.currency or DEFAULT_CURRENCY})"
     return label
 
 
@@ -104,11 +105,10 @@ def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None)
 
 
 def field_block(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
-    """One input block; optional unless the field is required and has no default to fall
-    back on."""
+    """One input block; optional when the desk may open the request without it."""
     block: Block = {"type": "input", "block_id": block_id(spec),
                     "label": plain(_label(spec, locale), LABEL_LIMIT),
-                    "optional": not spec.required or spec.default is not None,
+                    "optional": spec.may_be_empty(),
                     "element": element(spec, catalog, locale, initial)}
     hint = spec.hint_for(locale)
     if hint:

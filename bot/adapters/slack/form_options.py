@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack.blocks import plain
-from handlers.catalog import Catalog, Category, Department
+from handlers.catalog import Catalog, Category, Department, norm
 from handlers.i18n import t
 
 MAX_OPTIONS = 100
@@ -61,8 +61,10 @@ def department_select(catalog: Catalog, locale: str, initial: str | None, action
 
 
 def _matches(words: tuple[str, ...], typed: str) -> bool:
-    needle = typed.strip().casefold()
-    return not needle or any(needle in word.casefold() for word in words if word)
+    """Whether ``typed`` is part of one of ``words``, folded as the catalog folds names
+    (case, full-width letters, spacing: 'ＩＴ' finds IT)."""
+    needle = norm(typed)
+    return not needle or any(needle in norm(word) for word in words if word)
 
 
 def departments_fit(catalog: Catalog) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -206,21 +205,15 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        key = body.get("trigger_id")
         reply = deps.run(user_id, None, form_mod.command_text(form, actor.locale, checked.values),
-                         key, late=tell_late(client, user_id))
+                         body.get("trigger_id"), late=tell_late(client, user_id),
+                         fields={"files": form.files})  # the uploads open with the request
         if reply is None:  # still running: the modal closes, the answer follows as a DM
             ack()
             return
         if not reply.ok:
             ack(response_action="errors", errors={"details": modals.short(reply.text)})
             return
-        if form.files and reply.request_ref:  # the uploads join the request just opened
-            attached = deps.run(user_id, None, "", key and f"{key}:files",
-                                late=tell_late(client, user_id),
-                                fields={"reply_about": reply.request_ref, "files": form.files})
-            if attached is not None:
-                reply = replace(reply, messages=(*reply.messages, *attached.messages))
         ack(response_action="update", view=modals.reply_view(reply, actor.locale))
 
     @bolt.view(modals.CALLBACK)

@@ -117,9 +117,30 @@ def with_reimbursement_form(example: str) -> str:
 def desk(tmp_path: Path, engine: Engine, clock: ManualClock,
          fake_slack: FakeSlack) -> Iterator[SlackDesk]:
     """The sample company on Slack, its reimbursement with a form and instructions."""
+    yield from _desk(tmp_path, engine, clock, fake_slack)
+
+
+@pytest.fixture
+def invoice_desk(tmp_path: Path, engine: Engine, clock: ManualClock,
+                 fake_slack: FakeSlack) -> Iterator[SlackDesk]:
+    """As ``desk``, the reimbursement's invoice (a file) required."""
+    yield from _desk(tmp_path, engine, clock, fake_slack, required=("invoice",))
+
+
+@pytest.fixture
+def cost_centre_desk(tmp_path: Path, engine: Engine, clock: ManualClock,
+                     fake_slack: FakeSlack) -> Iterator[SlackDesk]:
+    """As ``desk``, the cost centre (default: the requester's department) required."""
+    yield from _desk(tmp_path, engine, clock, fake_slack, required=("cost_centre",))
+
+
+def _desk(tmp_path: Path, engine: Engine, clock: ManualClock, fake_slack: FakeSlack,
+          required: tuple[str, ...] = ()) -> Iterator[SlackDesk]:
     path = tmp_path / "forms.toml"
-    path.write_text(with_reimbursement_form(EXAMPLE.read_text(encoding="utf-8")),
-                    encoding="utf-8")
+    text = with_reimbursement_form(EXAMPLE.read_text(encoding="utf-8"))
+    for key in required:
+        text = text.replace(f'key = "{key}"\n', f'key = "{key}"\nrequired = true\n', 1)
+    path.write_text(text, encoding="utf-8")
     loaded = config_mod.load(path)
     assert [f.key for f in loaded.catalog.department("finance").category(
         "reimbursement").fields] == ["amount", "spent_on", "kind", "cost_centre", "witness",
@@ -397,6 +418,35 @@ def test_a_file_uploaded_in_the_form_is_attached_to_the_request(desk: SlackDesk)
     desk.drain()
     assert desk.fake.calls_to("files.download")[0]["_ok"]
     assert "📎 invoice.jpg" in show(desk, "U0ALICE", "FIN-1")
+
+
+def test_a_required_file_uploaded_in_the_form_opens_the_request(invoice_desk: SlackDesk) -> None:
+    desk = invoice_desk
+    view = reimbursement_form(desk)
+    assert block(view, "field.invoice")["optional"] is False
+    file = desk.fake.share_file("F0INVOICE9", "invoice.jpg", "image/jpeg",
+                                b"\xff\xd8\xff\xe0" + b"x" * 1000, "U0ALICE")
+    done = submit(desk, view, submitted(amount=number("86"), kind=option("taxi"),
+                                        invoice={"type": "file_input", "files": [file]}))
+    assert done["response_action"] == "update", done
+    assert "Opened FIN-1" in text_of(done["view"]) and "invoice.jpg" in text_of(done["view"])
+    desk.drain()
+    assert "📎 invoice.jpg" in show(desk, "U0ALICE", "FIN-1")
+
+
+def test_a_required_field_whose_default_may_find_nothing_is_not_shown_optional(
+        cost_centre_desk: SlackDesk) -> None:
+    desk = cost_centre_desk  # U0NEWBIE is in no department: @requester finds nothing
+    view = reimbursement_form(desk, "U0NEWBIE")
+    centre = block(view, "field.cost_centre")
+    assert centre["optional"] is False and "initial_option" not in centre["element"]
+    done = submit(desk, view, submitted(amount=number("86"), kind=option("taxi")),
+                  user="U0NEWBIE")
+    assert done == {"response_action": "errors",
+                    "errors": {"field.cost_centre": "请填写此项。"}}  # a newcomer: zh-CN
+    view = reimbursement_form(desk, "U0ALICE")  # Alice is in Sales: the default fills it
+    centre = block(view, "field.cost_centre")
+    assert centre["element"]["initial_option"]["value"] == "sales"
 
 
 def test_a_department_field_searches_when_there_are_too_many_departments(

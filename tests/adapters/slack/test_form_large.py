@@ -109,6 +109,10 @@ def test_every_department_can_be_found_and_asked(big: SlackDesk) -> None:
         ["desk119"]
     assert "procurement" in values(suggest(big, department["action_id"], "department",
                                            "strategic", view))
+    # typed as an input method gives it, full-width and with doubled spaces: as the
+    # catalog reads a typed command (``handlers.catalog.norm``)
+    assert values(suggest(big, department["action_id"], "department", "ｄｅｓｋ  １１９",
+                          view)) == ["desk119"]
     services = values(suggest(big, "category", "category.all", "Desk 119", view))
     assert services == ["desk119/svc000", "desk119/svc001", "desk119/svc002"]
 
