@@ -19,6 +19,10 @@ from storage import files
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
+# A platform's DeliveryError code for a shared "file" that is a link to another service
+# (Google Drive, Dropbox…): never fetched with the platform's token; the author is asked
+# for the file itself.
+EXTERNAL_FILE = "external_file"
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ class FileService:
             got = download(source.partition(":")[2], self.desk.files.max_bytes)
         except DeliveryError as exc:
             reason: attachments.Reason
-            if exc.permanent:
+            if exc.permanent and exc.code == EXTERNAL_FILE:
+                reason = "file.external", {}
+            elif exc.permanent:
                 reason = "file.gone", {"error": exc.code or str(exc)[:120]}
             elif until is not None and now >= until:
                 days = max(1, round((until - created).total_seconds() / 86400))

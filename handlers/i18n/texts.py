@@ -721,6 +721,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "it could not be fetched within the {days} days the platform keeps it ({error})",
         "平台只保留 {days} 天，期间未能获取（{error}）"),
     "file.gone": ("the platform no longer has it ({error})", "平台上已没有这个文件（{error}）"),
+    "file.external": ("it is a link to a file kept outside the chat (e.g. a cloud drive); "
+                      "upload the file itself instead",
+                      "它是存放在聊天工具之外的文件链接（如云盘）；请直接上传文件本身"),
     # --- service forms shown; instructions; deflections (field_lines, instructions, deflection)
     "button.answered": ("This answered my question", "已解决我的问题"),
     "instructions.title": ("Before you wait, the service's instructions:", "办理前请先阅读服务说明："),

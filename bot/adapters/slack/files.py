@@ -5,20 +5,22 @@ its ``url_private`` with the bot token; scope ``files:read``) and passing one on
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.runtime.dispatch import DeliveryError
-from bot.runtime.file_fetch import Downloaded, read_capped
+from bot.runtime.file_fetch import EXTERNAL_FILE, Downloaded, read_capped
 
 TIMEOUT = 30.0
 GONE = frozenset({"file_not_found", "file_deleted", "access_denied"})  # files.info: for good
 
 
 class SlackFiles:
-    """Downloads with the bot token (never sent anywhere but Slack's file host)."""
+    """Downloads with the bot token, which goes to Slack only: an ``https`` host under
+    ``slack.com``, or the Web API host the client is configured with (a stand-in)."""
 
     def __init__(self, client: WebClient, http: httpx.Client | None = None) -> None:
         self.client = client
@@ -33,6 +35,10 @@ class SlackFiles:
         if not url:
             raise DeliveryError(f"slack: file {file_id} has no download URL", permanent=True,
                                 code="slack:no_url")
+        if info.get("is_external") or not self._on_slack(url):  # a Drive link, say
+            raise DeliveryError(f"slack: file {file_id} is kept outside Slack "
+                                f"({info.get('external_type') or urlsplit(url).hostname})",
+                                permanent=True, code=EXTERNAL_FILE)
         size = info.get("size") if isinstance(info.get("size"), int) else None
         mime = str(info.get("mimetype") or "") or None
         name = str(info.get("name") or "") or None
@@ -40,6 +46,16 @@ class SlackFiles:
             return Downloaded(b"", mime, name, size)  # refused by its size, never fetched
         data = self._get(url, limit)
         return Downloaded(data, mime, name, size)
+
+    def _on_slack(self, url: str) -> bool:
+        """Whether ``url`` is Slack's: the bot token may be sent there."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
+            return True
+        api = urlsplit(self.client.base_url)
+        return (parts.scheme, host, parts.port) == (api.scheme, (api.hostname or "").lower(),
+                                                   api.port)
 
     def _info(self, file_id: str) -> dict[str, Any]:
         try:

@@ -155,3 +155,38 @@ def test_a_file_in_the_dm_with_no_open_request_is_kept_and_the_sender_told_how_t
     assert [a.name for a in attachments(slack)] == ["receipt.jpg"]
     (complete,) = slack.fake.calls_to("files.completeUploadExternal")
     assert (complete["channel_id"], complete["thread_ts"]) == (FINANCE, root)
+
+
+def test_a_file_kept_outside_slack_is_never_fetched_with_the_bot_token(
+        slack: SlackDesk) -> None:
+    opened(slack)
+    file = slack.fake.share_file("F0GDRIVE01", "budget.xlsx", "application/vnd.ms-excel",
+                                 PDF, "U0ALICE")
+    info, data = slack.fake.files["F0GDRIVE01"]
+    drive = "https://docs.google.com/spreadsheets/d/1abc/edit"
+    slack.fake.files["F0GDRIVE01"] = ({**info, "is_external": True, "external_type": "gdrive",
+                                       "mode": "external", "url_private": drive,
+                                       "url_private_download": drive}, data)
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    slack.drain()
+    assert slack.fake.calls_to("files.download") == [], "the token went nowhere"
+    (told,) = [p for p in slack.fake.posted(ALICE_DM) if "could not be attached" in p["text"]]
+    assert "could not be attached to FIN-1: it is a link to a file kept outside the chat" \
+        in told["text"] and "upload the file itself" in told["text"]
+    (row,) = attachments(slack)
+    assert row.state == "failed"
+
+
+def test_a_download_url_on_another_host_gets_no_token(slack: SlackDesk) -> None:
+    opened(slack)
+    file = slack.fake.share_file("F0ELSEWH01", "invoice.jpg", "image/jpeg", JPEG, "U0ALICE")
+    info, data = slack.fake.files["F0ELSEWH01"]
+    elsewhere = "https://files.example.com/files-pri/T0ACME-F0ELSEWH01/invoice.jpg"
+    slack.fake.files["F0ELSEWH01"] = ({**info, "url_private": elsewhere,
+                                       "url_private_download": elsewhere}, data)
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    slack.drain()
+    assert slack.fake.calls_to("files.download") == []
+    (told,) = [p for p in slack.fake.posted(ALICE_DM) if "could not be attached" in p["text"]]
+    assert "invoice.jpg (1 KB) could not be attached to FIN-1: it is a link to a file kept " \
+        "outside the chat" in told["text"]
