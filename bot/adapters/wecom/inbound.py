@@ -17,6 +17,7 @@ from bot.runtime.app import DeskApp
 from handlers.grammar import Command, parse
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Message, Reply, person
+from handlers.router import not_run
 from storage import wecom_store
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ def from_xml(xml: str) -> Callback | None:
         return Callback(userid=userid, delivery_key=key, corp_id=corp_id,
                         text=str(data.get("Content") or ""), agent_id=agent_id)
     kind = str(data.get("MsgType") or "").lower()  # wechatpy does not know "file"
+    if kind == "link":  # a shared web page: its title and address, as if typed
+        key = str(data.get("MsgId") or f"{userid}:{created}:link")
+        words = (str(data.get(k) or "").strip() for k in ("Title", "Url"))
+        return Callback(userid=userid, delivery_key=key, corp_id=corp_id,
+                        text="\n".join(w for w in words if w), agent_id=agent_id)
     shared = wecom_files.incoming(kind, data)
     if shared is not None:  # image, voice, video, file: fetched with media/get
         key = str(data.get("MsgId") or f"{userid}:{created}:{kind}")
@@ -102,7 +108,11 @@ class Conversation:
         """The desk's reply (its answer rows written in the same transaction); None for a
         click on a button this desk never sent (its nonce unclaimed). ``Replayed`` when the
         callback's nonce was used before."""
-        actor = self.directory.actor_for(callback.userid)
+        try:
+            actor = self.directory.actor_for(callback.userid)
+        except Exception:  # noqa: BLE001 - the database (or WeCom's user/get) is away
+            log.exception("could not tell who WeCom user %s is", callback.userid)
+            return not_run(self.directory.locale_of(callback.userid), "err.try_again")
         answer_to = person(actor)
         if callback.file is not None:  # goes to the person's open request, like words
             return self.app.run(Inbound(

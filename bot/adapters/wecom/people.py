@@ -12,6 +12,7 @@ from bot.adapters.newcomers import newcomer_id, register_newcomer
 from bot.adapters.wecom.client import WeComClient, describe
 from handlers.catalog import Catalog
 from handlers.desk import Clock
+from handlers.i18n import normalize_locale
 from storage import people, wecom_store
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ class Directory:
         self.clock = clock
         self._person_of: dict[str, str] = {}
         self._userid_of: dict[str, str] = {}
+        self._configured_locale = {p.wecom.lower(): p.locale for p in catalog.people
+                                   if p.wecom and p.locale}
+
+    def locale_of(self, userid: str) -> str:
+        """The language a WeCom user reads, from memory only (the config's, else Chinese): for
+        the answers given without the database (busy, try again)."""
+        return normalize_locale(self._configured_locale.get(userid.lower()), DEFAULT_LOCALE)
 
     def actor_for(self, userid: str) -> str:
         """Our person id for a WeCom user, registering them (Chinese by default) if new.

@@ -67,7 +67,7 @@ class WeComPlatform:
         """Run one callback (committed before the 200); "busy" when it could not start soon
         (then it never runs: ``bot.adapters.command_threads``)."""
         begun = start(self.commands, lambda: self.conversation.run(callback),
-                      self.app.settings.policy.locale, "wecom")
+                      self.directory.locale_of(callback.userid), "wecom")
         if not isinstance(begun, Future):
             return begun  # busy
         reply = begun.result()  # running: the engine bounds how long it may take

@@ -103,6 +103,34 @@ def test_a_busy_desk_says_so_in_the_reply_and_stores_nothing(
     assert retried.text == "" and refs(wecom) == ["FIN-1"]
 
 
+def test_busy_is_said_in_the_persons_own_language(
+        wecom: WeCom, monkeypatch: pytest.MonkeyPatch) -> None:
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("wangli", "/request list", ts, 7007)  # configured: English
+    said = passive_text(wecom, post_while_busy(wecom, monkeypatch, body, "busyen1").text)
+    assert said == ("Sorry, the desk is very busy right now. Nothing was changed; please send "
+                    "it again in a few seconds.")
+
+
+def test_a_database_away_while_finding_the_sender_is_a_polite_try_again(wecom: WeCom) -> None:
+    engine = wecom.app.desk.engine
+    ts = int(wecom.clock().timestamp())
+    body = text_with_id("newbie", "提单 财务 报销 出租车 86元", ts, 7008)  # not met yet
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE person RENAME TO person_away")
+    try:
+        response = wecom.post(body, nonce="away001")
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE person_away RENAME TO person")
+    assert response.status_code == 200
+    assert passive_text(wecom, response.text) == \
+        "抱歉，暂时无法保存（数据库繁忙或不可用）。未做任何更改，请稍后再试。"
+    assert refs(wecom) == []
+    again = wecom.post(body, nonce="away002")  # the same message once the database is back
+    assert (again.status_code, again.text) == (200, "") and refs(wecom) == ["FIN-1"]
+
+
 def test_a_message_that_waits_past_slacks_patience_still_runs_on_wecom(wecom: WeCom) -> None:
     """WeCom waits 5 s for the 200: a message that found every command thread taken for
     longer than Slack may wait (1 s) still runs and is answered, not refused as busy."""

@@ -1,6 +1,6 @@
 """A location is answered politely in the sender's language with what the desk reads
-(pictures, voice, video and files are attached: tests/adapters/wecom/test_files.py); a typed
-command greys the cards it makes obsolete."""
+(pictures, voice, video and files are attached: tests/adapters/wecom/test_files.py); a shared
+link is read as its title and address; a typed command greys the cards it makes obsolete."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ SHAPES = {  # the callback XML of each kind, as in wechatpy's tests and WeCom's 
     "file": "<MediaId><![CDATA[m4]]></MediaId><Title><![CDATA[发票.pdf]]></Title>",
     "location": "<Location_X>23.134521</Location_X><Location_Y>113.358803</Location_Y>"
                 "<Scale>20</Scale><Label><![CDATA[广州市海珠区]]></Label>",
+    "link": "<Title><![CDATA[VPN 连不上的报错]]></Title><Description><![CDATA[截图]]></Description>"
+            "<Url><![CDATA[https://wiki.acme.example/vpn-error]]></Url>"
+            "<PicUrl><![CDATA[http://p.qpic.cn/y]]></PicUrl>",
 }
 
 
@@ -61,3 +64,16 @@ def test_a_failed_typed_command_greys_nothing(wecom):
     wecom.dispatch()
     wecom.say("lihua", "受理 FIN-1")  # the requester may not acknowledge
     assert not wecom.api.delivered("message/update_template_card")
+
+
+def test_a_shared_link_is_read_as_its_title_and_address(wecom):
+    wecom.say("lihua", "提单 财务 报销 出租车 86元")
+    wecom.dispatch()
+    response = wecom.post(media_xml("lihua", "link", int(wecom.clock().timestamp())))
+    assert response.status_code == 200
+    wecom.dispatch()
+    assert wecom.replies_to("lihua")[-1] == "已在 FIN-1 添加评论。", "not silence"
+    wecom.say("zhangwei", "/request show FIN-1")
+    wecom.dispatch()
+    shown = wecom.replies_to("zhangwei")[-1]
+    assert "在私聊中回复: VPN 连不上的报错\nhttps://wiki.acme.example/vpn-error" in shown
