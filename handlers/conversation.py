@@ -19,7 +19,14 @@ from handlers import attachments, intake
 from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, Invalid, parse
+from handlers.grammar import (
+    REQUEST_PREFIXES,
+    SUGGEST_PREFIXES,
+    Command,
+    Invalid,
+    ignores_words,
+    parse,
+)
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
 from handlers.requests import add_comment
@@ -69,7 +76,7 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     first = text.split()[0].lower()
     if first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES:
         return False
-    if threaded:
+    if threaded or ignores_words(text, ctx.desk.catalog):  # "mine is still broken": words
         return True
     return isinstance(parsed, Invalid) and " " in text  # a lone "ack" gets its hint
 

@@ -142,6 +142,26 @@ def parse(text: str, catalog: Catalog) -> Parsed:
     return _parse_sub(sub, body, tokens, tokens_start + 1, catalog)
 
 
+def ignores_words(text: str, catalog: Catalog) -> bool:
+    """Whether ``parse`` reads ``text`` as a command that takes none of its further words:
+    ``mine is still broken``, ``back from lunch, any news?``, ``home office today``. In a
+    chat such a message is words to the desk, not ``list``, ``back`` or ``home``."""
+    tokens = _tokens(text.strip())
+    index = 1 if tokens and norm(tokens[0].word) in REQUEST_PREFIXES else 0
+    if index + 1 >= len(tokens):
+        return False  # the command word alone
+    sub = SUBCOMMAND_WORDS.get(norm(tokens[index].word).lstrip("/"))
+    rest = tokens[index + 1:]
+    if sub in ("scorecard", "home", "back"):
+        return True
+    if sub in ("help", "catalog"):  # a department may follow
+        dep, after = _match_words(tokens, index + 1, catalog.find_department)
+        return not isinstance(dep, Department) or after < len(tokens)
+    if sub == "list":  # a page number may follow
+        return len(rest) > 1 or _small_int(rest[0].word) is None
+    return False
+
+
 def _match_words(
     tokens: list[_Token], index: int, find: object
 ) -> tuple[Department | Category | None, int]:

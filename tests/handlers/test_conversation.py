@@ -4,6 +4,7 @@ thread about a request (``henry@dm:FIN-1>``) and a shared file (``[file x.pdf]``
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from handlers.digest import bounds, compute, parse_week
@@ -144,6 +145,25 @@ def test_a_plain_dm_that_is_a_command_runs_as_one(chat):
     out = chat("henry@dm> 查看 FIN-1")
     assert "FIN-1 · taxi 86" in out
     assert [k for k, *_ in kinds(chat)] == ["opened"]
+
+
+@pytest.mark.parametrize("said", ["mine is still broken, please check",
+                                  "back from lunch - any news on the refund?",
+                                  "home office today, call me on my mobile",
+                                  "help me please, the taxi was 86", "list 2 receipts are late"])
+def test_a_plain_dm_that_merely_begins_with_a_command_word_is_words(chat, said):
+    chat("@now 2026-11-23T09:05", OPEN)
+    out = chat(f"henry@dm> {said}")
+    assert ("dm_reply", "henry", said) in kinds(chat)
+    assert f"[to #finance-requests] 李华 Henry Li 评论了 FIN-1（taxi 86）：{said}" in out
+
+
+@pytest.mark.parametrize("said,shown", [("list", "FIN-1"), ("mine 1", "FIN-1"),
+                                        ("help", "crossdesk"), ("catalog finance", "财务部提供以下服务")])
+def test_a_plain_dm_that_is_only_a_command_still_runs(chat, said, shown):
+    chat("@now 2026-11-23T09:05", OPEN)
+    out = chat(f"henry@dm> {said}")
+    assert shown in out and "dm_reply" not in [k for k, *_ in kinds(chat)]
 
 
 def test_a_file_shared_in_the_dm_is_attached_and_is_the_comment(chat, tmp_path):
