@@ -105,7 +105,7 @@ def handle(ctx: Ctx, inbound: Inbound) -> Reply | None:
 def _route(ctx: Ctx, inbound: Inbound, text: str,
            files: tuple[IncomingFile, ...]) -> Reply | None:
     if inbound.thread_of:
-        return thread_reply(ctx, inbound.thread_of, text, files)
+        return thread_reply(ctx, inbound.thread_of, text, files, left=inbound.thread_left)
     if inbound.reply_about:
         return dm_reply(ctx, lc.load(ctx, inbound.reply_about), text, files)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
@@ -116,8 +116,10 @@ def _route(ctx: Ctx, inbound: Inbound, text: str,
     return _ask(ctx, inbound, rows, total)
 
 
-def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...]) -> Reply:
-    """A message in the request's desk thread."""
+def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...], *,
+                 left: bool = False) -> Reply:
+    """A message in the request's desk thread (``left``: one it left when transferred, so
+    what its requester says there is posted to the desk's thread now)."""
     request = request_store.by_ref(ctx.session, ref, lock=True)
     if request is None:
         raise Refusal("err.not_found", ref=ref)
@@ -132,7 +134,7 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...])
         lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
         return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
                      department=department)
-    add_comment(ctx, request, _body(text, files), "thread_reply", in_thread=False,
+    add_comment(ctx, request, _body(text, files), "thread_reply", in_thread=left,
                 tell=bool(text))
     lines = _attach(ctx, request, files)
     if requester:

@@ -43,7 +43,8 @@ class Inbound:
     raised and nothing runs.
 
     The conversation (``handlers.conversation``): ``thread_of`` is the request whose desk
-    thread this message was posted in; ``reply_about`` the request whose bot message (a DM
+    thread this message was posted in (``thread_left``: a thread it left when transferred,
+    so the desk's new thread does not show it); ``reply_about`` the request whose bot message (a DM
     thread) it answers; ``conversation`` marks a plain message in the person's DM or app chat
     (its request is found, or asked for); ``files`` are files shared with it. ``intake`` is
     the department whose help channel a new top-level message was posted in
@@ -66,6 +67,7 @@ class Inbound:
     intake: str | None = None
     intake_ref: str | None = None
     nonce: str | None = None
+    thread_left: bool = False
 
     @property
     def claim_key(self) -> str | None:

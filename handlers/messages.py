@@ -16,6 +16,11 @@ class Button:
     style: str | None = None
 
 
+# A channel message's ``extra`` key naming the thread it goes in when that is not its
+# request's current one (a transfer's notice, in the thread the request left).
+IN_THREAD = "in_thread"
+
+
 @dataclass(frozen=True)
 class Message:
     """What the bot says to one target: ``person:<id>``, ``dept:<key>`` (its channel) or

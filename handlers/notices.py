@@ -6,7 +6,7 @@ from handlers import field_lines, instructions
 from handlers import lifecycle as lc
 from handlers.context import Ctx, button
 from handlers.i18n import t
-from handlers.messages import Button, Message
+from handlers.messages import IN_THREAD, Button, Message
 from storage.models import Request
 
 
@@ -172,14 +172,17 @@ def resolved_to_requester(ctx: Ctx, request: Request) -> None:
         ctx.notify_person(request.requester_id, render, request)
 
 
-def transferred(ctx: Ctx, request: Request, old_department: str) -> None:
-    """The new department gets a fresh thread; the old one and the requester are told."""
+def transferred(ctx: Ctx, request: Request, old_department: str,
+                former_thread: str | None = None) -> None:
+    """The new department gets a fresh thread; the old one (in the thread the request left,
+    ``former_thread``, when it had one) and the requester are told."""
     new_request(ctx, request)
 
     def render_old(locale: str) -> Message:
         text = t(locale, "thread.transferred", ref=request.ref, by=ctx.name(ctx.actor.id),
                  department=ctx.dept_label(request.department, locale))
-        return Message(text=text, locale=locale, kind="thread")
+        return Message(text=text, locale=locale, kind="thread",
+                       extra={IN_THREAD: former_thread} if former_thread else {})
 
     ctx.notify_channel(old_department, render_old, None)
     loc = ctx.locale_of(request.requester_id)

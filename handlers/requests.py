@@ -303,14 +303,14 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     request.department = new.key
     request.category = category.key
     request.assignee_id = None
-    request.thread_ref = None
+    former_thread, request.thread_ref = request.thread_ref, None
     request.first_response_at = None
     request.snoozed_until = None
     request.paused_seconds = 0
     request.clock_started_at = ctx.now
     lc.set_due_times(ctx, request, ctx.now)
     lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
-    notices.transferred(ctx, request, old)
+    notices.transferred(ctx, request, old, former_thread)
     return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale),
                   priority=ctx.say(f"priority.{request.priority}"),
                   first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),

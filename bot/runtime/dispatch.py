@@ -31,7 +31,7 @@ from sqlmodel import Session, SQLModel
 
 from handlers import delivery
 from handlers.desk import Clock, Policy
-from handlers.messages import Message
+from handlers.messages import IN_THREAD, Message
 from storage import outbox, redact
 from storage.engine import transaction
 
@@ -255,7 +255,7 @@ class Dispatcher:
                 outcomes.append(_Outcome(item, postpone_to=until))
                 continue
             same_dept = item.department is not None and message.target == f"dept:{item.department}"
-            thread = None
+            thread = message.extra.get(IN_THREAD)  # one the request left (transferred)
             if same_dept and not message.thread_root and item.request_id is not None:
                 thread = roots.get(item.request_id, item.thread)
             try:

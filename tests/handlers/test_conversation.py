@@ -158,8 +158,9 @@ def test_a_plain_dm_that_merely_begins_with_a_command_word_is_words(chat, said):
     assert f"[to #finance-requests] 李华 Henry Li 评论了 FIN-1（taxi 86）：{said}" in out
 
 
-@pytest.mark.parametrize("said,shown", [("list", "FIN-1"), ("mine 1", "FIN-1"),
-                                        ("help", "crossdesk"), ("catalog finance", "财务部提供以下服务")])
+@pytest.mark.parametrize("said,shown", [
+    ("list", "FIN-1"), ("mine 1", "FIN-1"), ("help", "crossdesk"),
+    ("catalog finance", "财务部提供以下服务")])
 def test_a_plain_dm_that_is_only_a_command_still_runs(chat, said, shown):
     chat("@now 2026-11-23T09:05", OPEN)
     out = chat(f"henry@dm> {said}")

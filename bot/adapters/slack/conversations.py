@@ -84,6 +84,15 @@ def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
     return info.ref if known in (None, channel) else None
 
 
+def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
+                root_ts: str) -> str | None:
+    """The request whose root the bot posted at ``root_ts`` in ``channel`` (a desk's) and
+    that has left that thread since (a transfer starts a new one in the new desk)."""
+    return next((lookups.rooted(department, root_ts)
+                 for department, name in config.channels.items()
+                 if lookups.channel_id(name) == channel), None)
+
+
 class Conversations:
     """Turns message events into deliveries on the inbound path, and shows the answers."""
 
@@ -108,9 +117,12 @@ class Conversations:
             fields = {"reply_about": about} if about else {"conversation": True}
         elif kind in CHANNEL_KINDS and thread_ts:
             ref = desk_thread(self.lookups, self.config, channel, thread_ts)
-            if ref is None:
-                return None
             fields = {"thread_of": ref}
+            if ref is None:  # a thread its request left: what is said there still reaches it
+                ref = thread_left(self.lookups, self.config, channel, thread_ts)
+                if ref is None:
+                    return None
+                fields = {"thread_of": ref, "thread_left": True}
         elif kind in CHANNEL_KINDS and ts:  # a new message: a request in a help channel
             desk = intake_desk(self.config, self.lookups, channel)
             if desk is None:

@@ -201,3 +201,29 @@ def test_slack_markup_becomes_readable_text() -> None:
                     names.get) == (
         "hi @张伟 Bob Zhang and @pat in #general @here a@b.cn https://x.cn/a?b=1&c=2 "
         "site (https://x.cn) @finance 1 < 2 && 3 > 2")
+
+
+def test_a_transferred_requests_old_thread_is_told_and_still_reaches_it(
+        slack: SlackDesk) -> None:
+    root = opened(slack)
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.drain()
+    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.drain()
+    request = slack.request("FIN-1")
+    assert request is not None and request.department == "it" and request.thread_ref != root
+    told = [p for p in with_text(slack.fake.posted(FINANCE), "FIN-1")
+            if "IT" in p["text"] or "信息" in p["text"]]
+    assert told and told[-1].get("thread_ts") == root, "in the thread the request left"
+    before = len(events_of(slack))
+    slack.event(message("U0ALICE", "thanks, the rest is still missing", FINANCE,
+                        thread_ts=root))
+    slack.event(message("U0BOB", "I had paid half of it already", FINANCE, thread_ts=root))
+    slack.drain()
+    said = [(e.kind, e.actor_id, e.note) for e in events_of(slack)[before:]]
+    assert ("thread_reply", "alice", "thanks, the rest is still missing") in said
+    assert ("thread_reply", "bob", "I had paid half of it already") in said, "recorded"
+    new_thread = [p for p in slack.fake.posted() if p.get("thread_ts") == request.thread_ref]
+    assert [p for p in new_thread if "thanks, the rest is still missing" in p["text"]], \
+        "the requester's words reach the new desk's thread"
+    assert not [p for p in new_thread if "I had paid half" in p["text"]]
