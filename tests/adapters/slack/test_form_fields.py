@@ -406,14 +406,19 @@ def test_the_manifest_grants_what_file_inputs_need() -> None:
     assert re.search(r"^\s*- files:read\b", manifest, re.MULTILINE)
 
 
-def test_a_file_uploaded_in_the_form_is_attached_to_the_request(desk: SlackDesk) -> None:
-    view = reimbursement_form(desk)
+def with_invoice(desk: SlackDesk, view: dict[str, Any]) -> dict[str, Any]:
+    """Submit the reimbursement form with an invoice photo uploaded in it; the answer."""
     file = desk.fake.share_file("F0INVOICE9", "invoice.jpg", "image/jpeg",
                                 b"\xff\xd8\xff\xe0" + b"x" * 1000, "U0ALICE")
     done = submit(desk, view, submitted(amount=number("86"), kind=option("taxi"),
                                         invoice={"type": "file_input", "files": [file]}))
     assert done["response_action"] == "update", done
     assert "Opened FIN-1" in text_of(done["view"]) and "invoice.jpg" in text_of(done["view"])
+    return done
+
+
+def test_a_file_uploaded_in_the_form_is_attached_to_the_request(desk: SlackDesk) -> None:
+    with_invoice(desk, reimbursement_form(desk))
     assert "invoice.jpg (fetching…)" in show(desk, "U0ALICE", "FIN-1")
     desk.drain()
     assert desk.fake.calls_to("files.download")[0]["_ok"]
@@ -421,17 +426,12 @@ def test_a_file_uploaded_in_the_form_is_attached_to_the_request(desk: SlackDesk)
 
 
 def test_a_required_file_uploaded_in_the_form_opens_the_request(invoice_desk: SlackDesk) -> None:
-    desk = invoice_desk
-    view = reimbursement_form(desk)
+    view = reimbursement_form(invoice_desk)
     assert block(view, "field.invoice")["optional"] is False
-    file = desk.fake.share_file("F0INVOICE9", "invoice.jpg", "image/jpeg",
-                                b"\xff\xd8\xff\xe0" + b"x" * 1000, "U0ALICE")
-    done = submit(desk, view, submitted(amount=number("86"), kind=option("taxi"),
-                                        invoice={"type": "file_input", "files": [file]}))
-    assert done["response_action"] == "update", done
-    assert "Opened FIN-1" in text_of(done["view"]) and "invoice.jpg" in text_of(done["view"])
-    desk.drain()
-    assert "📎 invoice.jpg" in show(desk, "U0ALICE", "FIN-1")
+    with_invoice(invoice_desk, view)
+    invoice_desk.drain()
+    shown = show(invoice_desk, "U0ALICE", "FIN-1")
+    assert "📎 invoice.jpg" in shown and "Invoice: invoice.jpg" in shown
 
 
 def test_a_required_field_whose_default_may_find_nothing_is_not_shown_optional(
