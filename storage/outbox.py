@@ -262,6 +262,18 @@ def delivered(session: Session, platform_ref: str,
     return dict(row.payload) if row is not None else None
 
 
+def delivered_to_channel(session: Session, platform_ref: str) -> tuple[str, str] | None:
+    """(department key, request ref) of the message about a request delivered to a
+    department's channel as ``platform_ref`` (a thread root, say); None when there is none."""
+    stmt = (select(Outbox.target, Request.ref)
+            .join(Request, col(Outbox.request_id) == col(Request.id))
+            .where(col(Outbox.platform_ref) == platform_ref,
+                   col(Outbox.target).startswith("dept:"))
+            .limit(1))
+    row = session.exec(stmt).first()
+    return (row[0].removeprefix("dept:"), row[1]) if row is not None else None
+
+
 def delivered_about(session: Session, target: str, platform_ref: str) -> str | None:
     """The ref of the request that the message delivered to ``target`` as ``platform_ref``
     was about."""

@@ -88,9 +88,11 @@ def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
                 root_ts: str) -> str | None:
     """The request whose root the bot posted at ``root_ts`` in ``channel`` (a desk's) and
     that has left that thread since (a transfer starts a new one in the new desk)."""
-    return next((lookups.rooted(department, root_ts)
-                 for department, name in config.channels.items()
-                 if lookups.channel_id(name) == channel), None)
+    rooted = lookups.rooted(root_ts)
+    if rooted is None:
+        return None
+    department, ref = rooted
+    return ref if lookups.channel_id(config.channels.get(department, "")) == channel else None
 
 
 class Conversations:

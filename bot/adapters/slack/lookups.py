@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, Row
 from sqlmodel import Session
 
-from handlers.messages import Message, dept, person
+from handlers.messages import Message, person
 from storage import outbox, people, request_store, slack_store
 from storage.engine import reader_for
 from storage.models import Person, Request
@@ -69,11 +69,12 @@ class Lookups:
         with Session(self.engine) as session:
             return _info(slack_store.thread_request(session, thread_ts))
 
-    def rooted(self, department: str, ts: str) -> str | None:
-        """The request whose thread root the bot posted to ``department``'s channel as ``ts``
-        (a root it may have left since: a transfer starts a new one)."""
+    def rooted(self, ts: str) -> tuple[str, str] | None:
+        """(department, request ref) of the thread root the bot posted to a department's
+        channel as ``ts`` (a root its request may have left since: a transfer starts a new
+        one); one query, whatever the number of departments."""
         with Session(self.engine) as session:
-            return outbox.delivered_about(session, dept(department), ts)
+            return outbox.delivered_to_channel(session, ts)
 
     def dm_request(self, person_id: str, ts: str) -> str | None:
         """The request a direct message to ``person_id`` delivered as ``ts`` was about."""
