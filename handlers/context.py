@@ -42,6 +42,9 @@ class Ctx:
     # Files shared with the command and not yet kept: an open whose form takes them (its file
     # fields) attaches them with the request and empties this; the rest go afterwards.
     files: tuple[IncomingFile, ...] = ()
+    # Where the answer is delivered as a message (WeCom: the speaker's chat with the app);
+    # None when the platform shows it in place (a Slack ack, the console).
+    answer_to: str | None = None
     _names: dict[str, str] = field(default_factory=dict)
     _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
     _batch: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
@@ -81,6 +84,11 @@ class Ctx:
         """Whether ``person_id`` is the actor, as loaded in this session (what a lookup would
         return; the sweep's stand-in actor is not stored, and is looked up as before)."""
         return person_id == self.actor.id and self.actor in self.session
+
+    def answers_in_chat_of(self, person_id: str) -> bool:
+        """Whether the answer reaches ``person_id`` as a message in their own chat, where a
+        notice to them would arrive beside it: then one message says both."""
+        return self.answer_to is not None and self.answer_to == person(person_id)
 
     def department(self, key: str) -> Department:
         """A department by key."""

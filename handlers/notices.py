@@ -67,14 +67,21 @@ def opened_to_requester(ctx: Ctx, request: Request) -> None:
             department=ctx.dept_label(request.department, locale), title=request.title,
             first_due=lc.due_text(ctx, request, request.first_response_due, locale),
         )
-        cancel = button(locale, "button.cancel", f"/request cancel {request.ref}", "cancel",
-                        "danger")
-        form = field_lines.of_request(ctx.session, ctx.desk.catalog, request, locale)
-        text, answered = instructions.offer(ctx, request, locale, text)
-        return Message(text=text, locale=locale, fields=form, buttons=(*answered, cancel),
-                       kind="opened", extra=field_lines.marker(form))
+        return opened(ctx, request, locale, text)
 
     ctx.notify_person(request.requester_id, render, request)
+
+
+def opened(ctx: Ctx, request: Request, locale: str, text: str) -> Message:
+    """``text`` confirming a new request, with its form's values, the service's instructions
+    and the requester's buttons (This answered my question, Cancel): the requester's notice,
+    or the answer itself where the answer arrives in the requester's chat (WeCom)."""
+    cancel = button(locale, "button.cancel", f"/request cancel {request.ref}", "cancel",
+                    "danger")
+    form = field_lines.of_request(ctx.session, ctx.desk.catalog, request, locale)
+    text, answered = instructions.offer(ctx, request, locale, text)
+    return Message(text=text, locale=locale, fields=form, buttons=(*answered, cancel),
+                   kind="opened", request_ref=request.ref, extra=field_lines.marker(form))
 
 
 def to_requester(ctx: Ctx, request: Request, key: str, **params: object) -> None:

@@ -74,9 +74,11 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         ctx.files = ()  # kept with the request: not attached again after the command
     if approval.start(ctx, request):  # after the form's values are stored: they set the steps
         return approval.opened_reply(ctx, request, attached)
+    in_chat = ctx.answers_in_chat_of(request.requester_id)  # the answer is the notice
     with ctx.batched():  # the channel's and the requester's notices: one INSERT
         notices.new_request(ctx, request)
-        notices.opened_to_requester(ctx, request)
+        if not in_chat:
+            notices.opened_to_requester(ctx, request)
     text = ctx.say(
         "reply.opened",
         ref=request.ref,
@@ -87,8 +89,9 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale),
     )
     text = "\n".join([text, *attached])  # the form and instructions: in the notice
-    return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
-                 queued=ctx.queued, request_ref=request.ref)
+    message = (notices.opened(ctx, request, ctx.locale, text) if in_chat
+               else Message(text=text, locale=ctx.locale, request_ref=request.ref))
+    return Reply((message,), queued=ctx.queued, request_ref=request.ref)
 
 
 def ack(ctx: Ctx, cmd: Command) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from bot.adapters.wecom.render import byte_len, command_lines
@@ -92,7 +93,17 @@ def _sub_title(body: str, commands: list[str]) -> str:
 def _choices(message: Message) -> list[str]:
     """A choice card (``choose_request``) lists each button's whole label ("FIN-12 taxi 86")
     in its text; its buttons show the request ids, within ``BUTTON_CHARS``."""
-    return [f"▸ {clip(b.label, VALUE_CHARS)}" for b in message.buttons[:MAX_BUTTONS]]
+    return [f"▸ {clip(b.label, VALUE_CHARS)}" for b in shown_buttons(message)]
+
+
+def shown_buttons(message: Message) -> tuple[Button, ...]:
+    """The buttons a card has room for (``MAX_BUTTONS``): with more, the first ones and
+    always Cancel, last, so a way out stays one click away (every command is listed to type)."""
+    if len(message.buttons) <= MAX_BUTTONS:
+        return message.buttons
+    cancel = tuple(b for b in message.buttons if b.action == "cancel")[:1]
+    rest = tuple(b for b in message.buttons if b not in cancel)
+    return rest[:MAX_BUTTONS - len(cancel)] + cancel
 
 
 def _tail(message: Message) -> list[str]:
@@ -106,13 +117,21 @@ def _button_text(message: Message, button: Button) -> str:
 
 
 def clipped(message: Message) -> bool:
-    """True when the card cannot show the whole text (send the text on its own as well)."""
+    """True when the card cannot show the whole text (send the text on its own as well). A
+    first line too long for the title is not lost: the card's text then holds all of it."""
     title, body = _title_and_body(message)
     commands = _tail(message)
     full = "\n".join(filter(None, [body, *commands]))
     values = [v for _, v in message.fields]
-    return (len(title) > TITLE_CHARS or _sub_title(body, commands) != full
+    return (len(message.title or "") > TITLE_CHARS or _sub_title(body, commands) != full
             or len(message.fields) > MAX_FIELDS or any(len(v) > VALUE_CHARS for v in values))
+
+
+def after_text(message: Message) -> Message:
+    """What a card says when the whole text went just before it (``clipped``): its first
+    line as the title, then the commands, fields and buttons; not the text cut short again."""
+    lines = message.text.strip().splitlines() or [""]
+    return replace(message, text=message.title or lines[0], title=None)
 
 
 def card_fields(message: Message) -> tuple[tuple[str, str], ...]:
@@ -136,7 +155,7 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
         "button_list": [
             {"text": _button_text(message, b), "style": STYLES.get(b.style or "", 3),
              "key": button_key(b)}
-            for b in message.buttons[:MAX_BUTTONS]
+            for b in shown_buttons(message)
         ],
     }
     if sub:

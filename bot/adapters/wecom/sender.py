@@ -231,6 +231,7 @@ class WeComSender:
         if with_text and cards.clipped(message):
             plain = replace(message, buttons=())
             parts += [Part("app", to, body, keys) for body in bodies(plain)]
+            message = cards.after_text(message)
         task_id = cards.new_task_id(message.request_ref)
         return [*parts, Part("app", to, cards.card_body(message, task_id), keys, task_id)]
 

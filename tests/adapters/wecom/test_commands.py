@@ -163,3 +163,46 @@ def test_rating_card_records_the_stars_clicked_and_shows_them(wecom):
         assert s.exec(select(Rating)).one().stars == 4
     (update,) = wecom.api.delivered("message/update_template_card")
     assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 4 星"
+
+
+def test_the_requester_gets_one_confirmation_with_cancel_not_an_answer_and_a_notice(wecom):
+    """The answer and the "registered" notice would both land in the requester's chat with
+    the app: one card says both, with the Cancel button."""
+    wecom.say("lihua", "提单 财务 借支 出差预支 2000元")
+    wecom.dispatch()
+    assert wecom.replies_to("lihua") == [], "no text beside the card"
+    (card,) = wecom.cards_to("lihua")
+    assert card["main_title"]["title"].startswith("已提交 FIN-1：财务部")
+    assert "解决时限" in card["sub_title_text"]
+    assert [b["text"] for b in card["button_list"]] == ["取消"]
+    wecom.click("lihua", key_of(card, "取消"), card["task_id"], "code-1")
+    assert request(wecom.app, "FIN-1").state == "cancelled"
+
+
+def test_a_long_confirmation_is_sent_whole_and_its_card_does_not_repeat_it(wecom):
+    """With the service's instructions the text outgrows a card: the whole text goes first
+    (instructions, form values), then a card with the buttons and the commands only."""
+    wecom.say("lihua", "提单 财务 报销 出租车去客户现场 86元")
+    wecom.dispatch()
+    (text,) = [b["markdown"]["content"] for b in wecom.api.delivered("message/send")
+               if b["touser"] == "lihua" and b["msgtype"] == "markdown"]
+    assert text.startswith("已提交 FIN-1") and "超过 90 天的票据不予报销。" in text
+    assert "86.00 CNY" in text
+    (card,) = wecom.cards_to("lihua")
+    assert "超过 90" not in card["sub_title_text"]
+    assert [b["text"] for b in card["button_list"]] == ["已解决我的问题", "取消"]
+    assert "/request cancel FIN-1" in card["sub_title_text"]
+
+
+def test_a_notice_whose_first_line_is_long_arrives_as_one_card(wecom):
+    """A first line too long for a card's title is in the card's text whole: nothing is
+    lost, so no copy of it comes as a text message as well."""
+    wecom.say("lihua", "提单 财务 借支 出差预支 2000元")
+    wecom.say("zhangwei", "受理 FIN-1")
+    wecom.say("zhangwei", "解决 FIN-1 已打款")
+    wecom.dispatch()
+    resolved = [c for c in wecom.cards_to("lihua") if "确认已解决" in
+                [b["text"] for b in c["button_list"]]]
+    assert len(resolved) == 1
+    assert "已解决您的请求 FIN-1（出差预支 2000元）：\n已打款" in resolved[0]["sub_title_text"]
+    assert not any("已解决您的请求" in r for r in wecom.replies_to("lihua"))
