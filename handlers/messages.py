@@ -19,6 +19,9 @@ class Button:
 # A channel message's ``extra`` key naming the thread it goes in when that is not its
 # request's current one (a transfer's notice, in the thread the request left).
 IN_THREAD = "in_thread"
+# With ``IN_THREAD``: the state line that thread's root shows from now on (the request has
+# gone on elsewhere: its buttons there no longer apply).
+LEFT_STATUS = "left_status"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from handlers import field_lines, instructions
 from handlers import lifecycle as lc
 from handlers.context import Ctx, button
 from handlers.i18n import t
-from handlers.messages import IN_THREAD, Button, Message
+from handlers.messages import IN_THREAD, LEFT_STATUS, Button, Message
 from storage.models import Request
 
 
@@ -186,10 +186,14 @@ def transferred(ctx: Ctx, request: Request, old_department: str,
     new_request(ctx, request)
 
     def render_old(locale: str) -> Message:
+        department = ctx.dept_label(request.department, locale)
         text = t(locale, "thread.transferred", ref=request.ref, by=ctx.name(ctx.actor.id),
-                 department=ctx.dept_label(request.department, locale))
-        return Message(text=text, locale=locale, kind="thread",
-                       extra={IN_THREAD: former_thread} if former_thread else {})
+                 department=department)
+        if not former_thread:
+            return Message(text=text, locale=locale, kind="thread")
+        left = t(locale, "thread.left_status", department=department)
+        return Message(text=text, locale=locale, kind="thread", request_ref=request.ref,
+                       extra={IN_THREAD: former_thread, LEFT_STATUS: left})
 
     ctx.notify_channel(old_department, render_old, None)
     loc = ctx.locale_of(request.requester_id)

@@ -277,6 +277,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "thread.resumed": ("{by} resumed {ref}.", "{by} 恢复处理 {ref}。"),
     "thread.resolved": ("{by} resolved {ref}: {text}", "{by} 解决了 {ref}：{text}"),
     "thread.comment": ("{by}: {text}", "{by}：{text}"),
+    "thread.left_status": ("Transferred to {department}: it goes on in their channel.",
+                           "已转交{department}：在对方频道继续处理。"),
     "thread.transferred": ("{by} transferred {ref} to {department}.",
                            "{by} 将 {ref} 转交{department}。"),
     # --- the conversation: thread replies, DM replies, held messages (handlers/conversation)

@@ -21,14 +21,15 @@ from bot.adapters.slack.blocks import reply_payload
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.intake import intake_desk, remember_thread
-from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.lookups import Lookups, RequestInfo
 from bot.adapters.slack.people import profile_name
 from bot.adapters.slack.readable import readable
+from bot.adapters.slack.root_update import queue_root_update
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
 from handlers.intake import is_request
-from handlers.messages import Reply
+from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
 # Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
@@ -47,6 +48,7 @@ class Said:
     files: tuple[IncomingFile, ...]
     fields: dict[str, Any]  # the Inbound's thread_of / reply_about / conversation
     direct: bool  # in the person's DM with the bot
+    waiting: RequestInfo | None = None  # said in the thread of a request waiting for an answer
 
 
 def spoken(event: dict[str, Any], bot_user: str | None) -> bool:
@@ -73,15 +75,15 @@ def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
 
 
 def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
-                root_ts: str) -> str | None:
+                root_ts: str) -> RequestInfo | None:
     """The request whose desk thread starts at ``root_ts`` in ``channel`` (its desk's)."""
     info = lookups.thread_request(root_ts)
     if info is None:
         return None
     if lookups.thread_channel(root_ts) == channel:  # it started in the desk's help channel
-        return info.ref
+        return info
     known = lookups.channel_id(config.channels.get(info.department, ""))
-    return info.ref if known in (None, channel) else None
+    return info if known in (None, channel) else None
 
 
 def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
@@ -111,6 +113,7 @@ class Conversations:
         thread = event.get("thread_ts")
         thread_ts = str(thread) if is_ts(thread) and thread != ts else None
         fields: dict[str, Any]
+        waiting = None
         if kind == "im":
             about = None
             if thread_ts:
@@ -118,8 +121,10 @@ class Conversations:
                 about = self.lookups.dm_request(actor.person_id, thread_ts)
             fields = {"reply_about": about} if about else {"conversation": True}
         elif kind in CHANNEL_KINDS and thread_ts:
-            ref = desk_thread(self.lookups, self.config, channel, thread_ts)
+            info = desk_thread(self.lookups, self.config, channel, thread_ts)
+            ref = info.ref if info else None
             fields = {"thread_of": ref}
+            waiting = info if info and info.state == "waiting" else None
             if ref is None:  # a thread its request left: what is said there still reaches it
                 ref = thread_left(self.lookups, self.config, channel, thread_ts)
                 if ref is None:
@@ -134,7 +139,7 @@ class Conversations:
             return None
         text = readable(str(event.get("text") or ""), lambda uid: self._name(client, uid))
         return Said(str(event["user"]), text.strip(), channel, thread_ts, files_of(event),
-                    fields, kind == "im")
+                    fields, kind == "im", waiting)
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
@@ -172,8 +177,12 @@ class Conversations:
     def show(self, client: WebClient, said: Said, reply: Reply) -> None:
         """The answer: in the DM (in its thread) for a direct message; in a channel only a
         refusal or a refused file (its limit and what to do), to the speaker alone. A repeated
-        delivery shows nothing again."""
-        if reply.repeat or not reply.messages:
+        delivery shows nothing again. A thread reply to a waiting request refreshes its root."""
+        if reply.repeat:
+            return
+        if said.waiting is not None and reply.ok:
+            self.refresh_root(said.waiting)
+        if not reply.messages:
             return
         text, blocks = reply_payload(reply)
         try:
@@ -186,6 +195,16 @@ class Conversations:
                     thread_ts=said.thread_ts or said.fields.get("intake_ref"))
         except SLACK_ERRORS as exc:
             log.warning("could not answer a message of %s: %s", said.user, exc)
+
+
+    def refresh_root(self, info: RequestInfo) -> None:
+        """Bring the root of a request that was waiting up to date: the requester's answer
+        in its thread ends the wait, and the bot posts nothing there that would."""
+        app = self.deps.app
+        locale = app.desk.channel_locale(app.settings.catalog.department(info.department))
+        row = Message(text="", locale=locale, request_ref=info.ref)
+        if queue_root_update(app.desk.engine, app.clock, row, info.id) and app.wake_dispatcher:
+            app.wake_dispatcher()
 
 
 def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:

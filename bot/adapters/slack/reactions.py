@@ -61,9 +61,9 @@ class Reactions:
         action = self.config.reactions.get(name)
         if action is None:
             return
-        ref = desk_thread(self.lookups, self.config, channel, ts)
-        if ref is not None:
-            self.act(client, user, channel, ref, action, event_id)
+        info = desk_thread(self.lookups, self.config, channel, ts)
+        if info is not None:
+            self.act(client, user, channel, info.ref, action, event_id)
 
     def act(self, client: WebClient, user: str, channel: str, ref: str, action: str,
             event_id: str | None) -> None:

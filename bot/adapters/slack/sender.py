@@ -19,14 +19,14 @@ from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.files import SlackFiles
 from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups
 from bot.adapters.slack.pacing import ChannelPacer
-from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update
+from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update, root_update
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED
 from handlers.desk import Clock
 from handlers.i18n import t
-from handlers.messages import Message
+from handlers.messages import LEFT_STATUS, Message
 from storage import slack_store
 from storage.engine import transaction
 
@@ -161,9 +161,11 @@ class SlackSender:
         info = self.lookups.request(reply.request_ref)
         if info is None:
             return
-        if not queue_root_update(self.engine, self.clock, reply, info.id):
+        left = (channel_id, thread_ts) if reply.extra.get(LEFT_STATUS) else None
+        if not queue_root_update(self.engine, self.clock, reply, info.id, left):
+            row = root_update(reply, left)
             try:
-                self.threads.update_root(info.ref, channel_id, thread_ts, reply.locale)
+                self._root_call(row, info.ref, channel_id, thread_ts)()
             except SLACK_ERRORS as exc:
                 log.warning("could not update the thread root of %s: %s", info.ref, exc)
 
@@ -171,11 +173,17 @@ class SlackSender:
         """Send a ``root_update`` row: the root shows the request as it is now. A rate limit
         or an outage is retried through the outbox; a refusal (the root is gone) is logged."""
         info = self.lookups.request(message.request_ref or "")
-        if info is None or not is_ts(info.thread_ref):
+        if info is None:
+            return
+        left = message.extra.get("left_ts")
+        if left is not None:  # a thread the request left: its root, wherever it is
+            channel, thread = str(message.extra.get("left_channel") or ""), str(left)
+        elif not is_ts(info.thread_ref):
             return  # the request has no Slack thread (any more)
-        if self.lookups.thread_channel(str(info.thread_ref)):
+        elif self.lookups.thread_channel(str(info.thread_ref)):
             return  # its root is the requester's own message in a help channel
-        channel = self._dept_channel(info.department)
+        else:
+            channel, thread = self._dept_channel(info.department) or "", str(info.thread_ref)
         if not channel:
             return
         key = ROOT_UPDATE  # chat.update has its own rate limit, apart from posting
@@ -183,14 +191,21 @@ class SlackSender:
         wait = self.pacer.wait(key, now)
         if wait > 0:
             raise DeliveryError("slack: root updates back off", retry_after=wait, paced=True)
-        thread = str(info.thread_ref)
         try:
-            self._call(key, now, lambda: self.threads.update_root(
-                info.ref, channel, thread, message.locale))
+            self._call(key, now, self._root_call(message, info.ref, channel, thread))
         except DeliveryError as exc:
             if exc.retry_after is not None:
                 raise
             log.warning("could not update the thread root of %s: %s", info.ref, exc)
+
+    def _root_call(self, row: Message, ref: str, channel: str,
+                   thread: str) -> Callable[[], None]:
+        """The chat.update a root update row asks for: the request's state, or (a root it
+        left) the row's status with no buttons."""
+        if row.extra.get("left_ts") is not None:
+            status = str(row.extra.get("status") or "")
+            return lambda: self.threads.show_left(ref, channel, thread, row.locale, status)
+        return lambda: self.threads.update_root(ref, channel, thread, row.locale)
 
     def _remember_channel(self, department: str, channel_id: str) -> None:
         """Keep the id Slack reported for a department's channel, in memory and stored (a

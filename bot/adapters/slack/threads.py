@@ -76,6 +76,17 @@ class Threads:
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)
 
+    def show_left(self, ref: str, channel: str, thread_ts: str, locale: str,
+                  status: str) -> None:
+        """Rewrite the root of a thread request ``ref`` has left (a transfer): as posted,
+        with ``status`` saying where it went, and no buttons (they no longer apply here)."""
+        info = self.lookups.request(ref)
+        base = (self.lookups.posted(info.id, thread_ts) if info else None) \
+            or self._rebuilt(ref, info, locale)
+        blocks = message_blocks(base, status=escape(status), buttons=())
+        self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
+                                blocks=blocks)
+
     @staticmethod
     def _rebuilt(ref: str, info: RequestInfo | None, locale: str) -> Message:
         """A root to show when the posted one cannot be found (e.g. the outbox was pruned)."""

@@ -227,3 +227,49 @@ def test_a_transferred_requests_old_thread_is_told_and_still_reaches_it(
     assert [p for p in new_thread if "thanks, the rest is still missing" in p["text"]], \
         "the requester's words reach the new desk's thread"
     assert not [p for p in new_thread if "I had paid half" in p["text"]]
+
+
+def test_the_requesters_answer_in_the_thread_shows_on_the_root_as_back_in_progress(
+        slack: SlackDesk) -> None:
+    """The desk asked and waits; the requester answers in the desk thread: the request runs
+    again, and its root (the channel's view of it) stops showing "waiting"."""
+    root = opened(slack)
+    slack.ask("U0BOB", "wait FIN-1 which client was it?")
+    slack.drain()
+    updates = [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
+    assert updates, "the root shows the wait"
+    waiting = text_of(updates[-1]["blocks"])
+    slack.event(message("U0ALICE", "it was Acme, the Shanghai office", FINANCE,
+                        thread_ts=root))
+    slack.drain()
+    assert slack.request("FIN-1").state == "in_progress"  # type: ignore[union-attr]
+    updates = [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
+    now_shown = text_of(updates[-1]["blocks"])
+    assert now_shown != waiting, "the root was brought up to date"
+    assert "In progress" in now_shown or "处理中" in now_shown, now_shown
+
+
+def test_a_transferred_requests_old_root_says_where_it_went_and_loses_its_buttons(
+        slack: SlackDesk) -> None:
+    """Finance's root of a request now with IT would offer Finance buttons that only refuse:
+    after the transfer it says where the request went, with no buttons."""
+    root = opened(slack)
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.drain()
+    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.drain()
+    updates = [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
+    assert updates, "the old root is rewritten"
+    blocks = updates[-1]["blocks"]
+    assert not [b for b in blocks if b["type"] == "actions"], "no buttons left on it"
+    shown = text_of(blocks)
+    assert "FIN-1" in shown, "still the request as posted"
+    assert "信息" in shown or "IT" in shown, shown
+    assert "转交" in shown or "Transferred" in shown, shown
+    assert slack.request("FIN-1").thread_ref != root  # type: ignore[union-attr]
+    (new_root,) = [p for p in with_text(slack.fake.posted(), "新请求 FIN-1")
+                   if p["channel"] == "it-requests"]
+    assert [b for b in new_root["blocks"] if b["type"] == "actions"], \
+        "the new desk's root has its buttons"
+    assert all([b for b in u["blocks"] if b["type"] == "actions"]
+               for u in slack.fake.calls_to("chat.update") if u["ts"] != root)
