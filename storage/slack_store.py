@@ -38,6 +38,21 @@ def remember_thread(session: Session, ts: str, channel: str) -> None:
     put_token(session, _THREAD + ts, channel, None)
 
 
+_LEFT = "slack:left:"
+
+
+def remember_left(session: Session, ts: str, ref: str) -> None:
+    """Keep which request left the thread of the help-channel message ``ts`` (a transfer):
+    its requester keeps talking there."""
+    put_token(session, _LEFT + ts, ref, None)
+
+
+def left_request(session: Session, ts: str) -> str | None:
+    """The request that left the help-channel thread ``ts``, if one did."""
+    row = session.get(PlatformToken, _LEFT + ts)
+    return row.value if row else None
+
+
 def thread_request(session: Session, ts: str) -> Request | None:
     """The request whose thread starts at the message ``ts`` (its root, or its requester's
     message in a help channel)."""

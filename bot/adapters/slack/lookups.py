@@ -94,6 +94,11 @@ class Lookups:
         with Session(self.engine) as session:
             return slack_store.channel_id(session, configured)
 
+    def left_intake(self, ts: str) -> str | None:
+        """The request that left the help-channel thread ``ts`` (a transfer), if one did."""
+        with Session(self.engine) as session:
+            return slack_store.left_request(session, ts)
+
     def thread_channel(self, ts: str) -> str | None:
         """The channel of a request thread started in an intake channel (None: the desk's)."""
         with Session(self.engine) as session:

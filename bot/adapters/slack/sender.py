@@ -117,6 +117,8 @@ class SlackSender:
         image = message.extra.get("image")
         if image:
             self._upload(channel_id, str(image), message.title or "chart", ts)
+        if elsewhere and thread_ts and message.request_ref and message.extra.get(LEFT_STATUS):
+            self._remember_left(thread_ts, message.request_ref)
         if message.target_kind == "dept" and not elsewhere:
             self._remember_channel(message.target_id, channel_id)
             if message.thread_root and ts and message.request_ref:
@@ -197,6 +199,16 @@ class SlackSender:
             if exc.retry_after is not None:
                 raise
             log.warning("could not update the thread root of %s: %s", info.ref, exc)
+
+    def _remember_left(self, thread_ts: str, ref: str) -> None:
+        """Keep that ``ref`` left the help-channel thread ``thread_ts`` (its root is the
+        requester's message, no post of ours): what is said there still reaches it."""
+        try:
+            with transaction(self.engine) as session:
+                slack_store.remember_left(session, thread_ts, ref)
+        except Exception:  # noqa: BLE001 - the notice is out; replies there are then dropped
+            log.warning("could not keep the help thread %s that %s left", thread_ts, ref,
+                        exc_info=True)
 
     def _root_call(self, row: Message, ref: str, channel: str,
                    thread: str) -> Callable[[], None]:

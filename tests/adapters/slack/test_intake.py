@@ -185,3 +185,32 @@ def test_a_refused_file_with_a_help_channel_message_is_told_to_its_sender_alone(
     assert "setup.exe" in word["text"] and "application/x-msdownload" in word["text"]
     answers = [p for p in slack.fake.posted(HELP) if p.get("thread_ts") == said["ts"]]
     assert len(answers) == 1 and "setup.exe" not in answers[0]["text"]
+
+
+def test_a_transferred_help_channel_requests_thread_still_reaches_it(slack: SlackDesk) -> None:
+    """The requester's help-channel thread is where they keep talking after a transfer: what
+    they say there reaches the new desk's thread; the old desk's words are recorded only.
+    The requester's own message is never rewritten."""
+    said = message("U0ALICE", "my laptop screen is broken, need a loaner", HELP)
+    slack.event(said)
+    slack.drain()
+    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.drain()
+    request = slack.request("FIN-1")
+    assert request is not None and request.department == "it"
+    told = [p for p in slack.fake.posted(HELP) if p.get("thread_ts") == said["ts"]]
+    assert with_text(told, "FIN-1")[-1:], "the transfer is told in the help thread"
+    before = len(events_of(slack))
+    slack.event(message("U0ALICE", "any news? I have a demo at 3", HELP, thread_ts=said["ts"]))
+    slack.event(message("U0BOB", "IT has it now", HELP, thread_ts=said["ts"]))
+    slack.drain()
+    recorded = [(e.kind, e.actor_id, e.note) for e in events_of(slack)[before:]]
+    assert ("thread_reply", "alice", "any news? I have a demo at 3") in recorded
+    assert ("thread_reply", "bob", "IT has it now") in recorded
+    new_root = slack.request("FIN-1").thread_ref  # type: ignore[union-attr]
+    it_thread = [p for p in slack.fake.posted() if new_root and p.get("thread_ts") == new_root]
+    assert with_text(it_thread, "I have a demo at 3"), "the requester reaches the new desk"
+    assert not with_text(it_thread, "IT has it now")
+    assert not slack.fake.calls_to("chat.update") or all(
+        c["ts"] != said["ts"] for c in slack.fake.calls_to("chat.update")), \
+        "the requester's own message is never rewritten"
