@@ -75,8 +75,8 @@ def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
     shown = example(spec, catalog=ctx.desk.catalog, locale=locale)
     if spec.type == "choice":
         question = ctx.say("form.ask.choice", field=spec.label(locale), choices=shown)
-        buttons += tuple(Button(c.label(locale), c.key, "choose")
-                         for c in spec.choices[:MAX_CHOICE_BUTTONS])
+        buttons += tuple(Button(c.label(locale), f"{spec.key}={c.key}", "choose")
+                         for c in spec.choices[:MAX_CHOICE_BUTTONS])  # names its field
     elif spec.type == "file":
         question = ctx.say("form.ask.file", field=spec.label(locale), example=shown)
     else:
@@ -156,14 +156,15 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
             before.append(ctx.say("form.file_kept", files=join(
                 ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken])))
     else:
-        got = parse_value(spec, text, catalog=ctx.desk.catalog, locale=ctx.locale,
+        answered, text = _named_choice(category, text) or (spec, text)
+        got = parse_value(answered, text, catalog=ctx.desk.catalog, locale=ctx.locale,
                           today=today(ctx))
         if isinstance(got, FieldProblem):
             draft.files = [*draft.files, *kept]
             form_drafts.save(ctx.session, draft)
-            before.append(describe(got, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
+            before.append(describe(got, answered, catalog=ctx.desk.catalog, locale=ctx.locale))
             return _asking(ctx, spec, before)
-        values[spec.key] = to_raw(got)
+        values[answered.key] = to_raw(got)
     draft.values = values
     draft.files = [*draft.files, *kept]
     draft.expires_at = ctx.now + EXPIRES
@@ -178,6 +179,15 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
                   text=draft.details, priority=draft.priority,
                   raise_priority=draft.raise_priority)
     return open_request(ctx, cmd, filled)
+
+
+def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None:
+    """``key=value`` naming one of the form's choice fields (what a choice button sends):
+    the answer to that field, whichever question is asked now. A button of an earlier
+    question's card, clicked later, so changes what it says, never the current answer."""
+    key, sep, value = text.partition("=")
+    spec = category.field(key.strip()) if sep else None
+    return (spec, value.strip()) if spec is not None and spec.type == "choice" else None
 
 
 def _parsed(ctx: Ctx, category: Category, raw: dict[str, str]) -> dict[str, FieldValue]:
