@@ -8,6 +8,7 @@ from handlers import lifecycle as lc
 from handlers import notices, orphans
 from handlers.context import Ctx
 from handlers.grammar import Command
+from handlers.i18n import t
 from handlers.messages import Message, Reply
 from handlers.router import Router
 
@@ -34,7 +35,7 @@ def set_priority(ctx: Ctx, cmd: Command) -> Reply:
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(
         ctx, request, "note.priority", by=ctx.name(ctx.actor.id),
-        priority=ctx.say(f"priority.{cmd.priority}"),
+        priority=t(loc, f"priority.{cmd.priority}"),  # in the requester's language
         resolution_due=lc.due_text(ctx, request, request.resolution_due, loc),
     )
     text = ctx.say(

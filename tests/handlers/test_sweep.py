@@ -227,6 +227,15 @@ def test_priority_change_recomputes_targets(chat):
     assert "优先级为 P1" in chat("bob> /request priority FIN-1 P9")
 
 
+def test_the_requester_hears_the_new_priority_in_their_own_language(chat):
+    """Bob reads Chinese, Alice English: his change reaches her all in English."""
+    chat("alice> /request finance cash-advance trip to Shanghai 2000 CNY")
+    out = chat("bob> /request priority FIN-1 P1")
+    assert "优先级已改为 P1 紧急" in out, "Bob's answer in his language"
+    (told,) = [b for b in re.split(r"\n(?=\[)", out) if b.startswith("[to alice]")]
+    assert "to P1 critical;" in told and "紧急" not in told, told
+
+
 
 def test_one_sweeper_per_schema_on_postgresql(chat, engine):
     """While another replica sweeps this schema, a sweep stands aside; another schema's
