@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import IncomingFile
-from handlers.messages import Button, Message, dept, person
+from handlers.messages import TOLD, Button, Message, dept, person
 from storage import outbox, people
 from storage.models import Person, Request
 
@@ -48,6 +48,7 @@ class Ctx:
     _names: dict[str, str] = field(default_factory=dict)
     _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
     _batch: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
+    _told: set[str] = field(default_factory=set, init=False, repr=False)  # notified in person
 
     def say(self, key: str, **params: object) -> str:
         """A text in the actor's language."""
@@ -115,6 +116,7 @@ class Ctx:
     ) -> None:
         """Queue a message to a person, written in their language."""
         message = render(self.locale_of(person_id))
+        self._told.add(person_id)
         self._enqueue(person(person_id), message, request, dedupe_key, due_at)
 
     def notify_channel(
@@ -135,6 +137,8 @@ class Ctx:
         message = render(locale)
         if request is not None and confidential.of(self.desk, request):
             message = confidential.for_channel(self.desk, request, message)  # the id only
+        told = sorted({self.actor.id, *self._told})  # they need no copy of a desk's message
+        message = replace(message, extra={**message.extra, TOLD: told})
         self._enqueue(dept(department), message, request, dedupe_key, due_at)
 
     @contextmanager

@@ -34,7 +34,7 @@ from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
 from handlers.i18n import t
-from handlers.messages import Message
+from handlers.messages import TOLD, Message
 from storage import wecom_store
 
 log = logging.getLogger(__name__)
@@ -247,11 +247,22 @@ class WeComSender:
                       for b in bodies(message, ROBOT_MARKDOWN_LIMIT)]
         staff = self.directory.staff_userids(dep.key)
         if staff and (message.buttons or not parts):
-            parts += self._app_parts(message, staff, with_text=not parts)
+            members = [u for u in staff if u not in self._told(message)]
+            if not members:
+                return []  # each member heard it already (did it, or was told in person)
+            parts += self._app_parts(message, members, with_text=not parts)
         if not parts:
             raise DeliveryError(f"department {dep.key} has no WeCom chat, robot or members "
                                 "with WeCom ids")
         return parts
+
+    def _told(self, message: Message) -> set[str]:
+        """The userids a desk's message need not be copied to: who heard it already from
+        the command that wrote it (``TOLD``). A card's buttons are for every member."""
+        if message.buttons:
+            return set()
+        told = message.extra.get(TOLD) or ()
+        return {u for u in map(self.directory.userid_of, told) if u}
 
     def _channel_parts(self, message: Message) -> list[Part]:
         """A named channel (e.g. the admin channel): its group chat, else the admins."""

@@ -211,3 +211,24 @@ def test_a_real_wecom_host_is_refused_by_the_no_network_fixture():
             caught.value, OSError)
     finally:
         client.close()
+
+
+def test_a_desk_with_no_group_chat_tells_each_member_once(wecom):
+    """HR has no group chat nor robot: its messages go to each member's app chat. Whoever
+    heard it already (the assignee, told in person; the one who did it, in the answer) gets
+    no second copy; the other members get it once."""
+    wecom.say("lihua", "提单 人事 培训 下周的安全培训报名")
+    wecom.dispatch()
+    before = len(wecom.api.delivered("message/send"))
+    wecom.say("linna", "受理 HR-1")
+    wecom.dispatch()
+    ack = [b for b in wecom.api.delivered("message/send")[before:] if b["msgtype"] != "template_card"]
+    to = {b["touser"]: b[b["msgtype"]]["content"] for b in ack}
+    assert to.get("linna", "").startswith("您已受理 HR-1"), "the answer, and only that"
+    assert [b["touser"] for b in ack].count("linna") == 1
+    assert "hetao" in to and "受理" in to["hetao"], "the other member hears it once"
+    wecom.say("lihua", "我下周三有空")
+    wecom.dispatch()
+    linna = [r for r in wecom.replies_to("linna") if "我下周三有空" in r]
+    hetao = [r for r in wecom.replies_to("hetao") if "我下周三有空" in r]
+    assert len(linna) == 1 and len(hetao) == 1, (linna, hetao)
