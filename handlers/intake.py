@@ -37,6 +37,7 @@ SMALL_TALK_ZH = ("大家好", "你们好", "您好", "你好", "谢谢", "多谢
                  "好的", "收到", "明白", "知道了", "在吗", "哈喽", "大家", "早上好", "早安", "晚安",
                  "嗯", "好", "哈", "啦", "了", "啊", "呀", "哦", "喔", "的", "们", "您", "你")
 SHORTCODE_RE = re.compile(r":[a-z0-9_+\-']+:")
+INTAKE_ANSWER = "intake"  # the kind of the answer under a help-channel message
 
 
 def is_request(text: str, files: tuple[IncomingFile, ...] = ()) -> bool:
@@ -148,7 +149,7 @@ def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
             text += "\n" + t(locale, "intake.pick", ref=request.ref, example=others[0])
         buttons = (*service_buttons(dep, request, locale),
                    *notices.staff_buttons(request, locale))
-        return Message(text=text, locale=locale, buttons=buttons, kind="intake")
+        return Message(text=text, locale=locale, buttons=buttons, kind=INTAKE_ANSWER)
 
     ctx.notify_channel(dep.key, render, request)
 

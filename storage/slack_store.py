@@ -38,6 +38,21 @@ def remember_thread(session: Session, ts: str, channel: str) -> None:
     put_token(session, _THREAD + ts, channel, None)
 
 
+_ANSWER = "slack:answer:"
+
+
+def remember_answer(session: Session, thread_ts: str, ts: str) -> None:
+    """Keep the ts of the bot's answer under the help-channel message ``thread_ts`` (it
+    carries the desk's buttons, as a thread root does)."""
+    put_token(session, _ANSWER + thread_ts, ts, None)
+
+
+def answer_of(session: Session, thread_ts: str) -> str | None:
+    """The ts of the bot's answer under the help-channel message ``thread_ts``, if any."""
+    row = session.get(PlatformToken, _ANSWER + thread_ts)
+    return row.value if row else None
+
+
 _LEFT = "slack:left:"
 
 

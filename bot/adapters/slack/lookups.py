@@ -94,6 +94,11 @@ class Lookups:
         with Session(self.engine) as session:
             return slack_store.channel_id(session, configured)
 
+    def intake_answer(self, thread_ts: str) -> str | None:
+        """The ts of the bot's answer (with the desk's buttons) under a help-channel message."""
+        with Session(self.engine) as session:
+            return slack_store.answer_of(session, thread_ts)
+
     def left_intake(self, ts: str) -> str | None:
         """The request that left the help-channel thread ``ts`` (a transfer), if one did."""
         with Session(self.engine) as session:

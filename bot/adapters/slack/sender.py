@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.adapters.slack import errors
 from bot.adapters.slack.blocks import fallback_text, message_blocks
@@ -26,6 +27,7 @@ from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED
 from handlers.desk import Clock
 from handlers.i18n import t
+from handlers.intake import INTAKE_ANSWER
 from handlers.messages import LEFT_STATUS, Message
 from storage import slack_store
 from storage.engine import transaction
@@ -117,8 +119,13 @@ class SlackSender:
         image = message.extra.get("image")
         if image:
             self._upload(channel_id, str(image), message.title or "chart", ts)
-        if elsewhere and thread_ts and message.request_ref and message.extra.get(LEFT_STATUS):
-            self._remember_left(thread_ts, message.request_ref)
+        if elsewhere and thread_ts and message.request_ref:  # a help channel's thread
+            if message.extra.get(LEFT_STATUS):
+                self._remember_left(thread_ts, message.request_ref)
+            elif message.kind == INTAKE_ANSWER and ts:
+                self._keep(lambda s: slack_store.remember_answer(s, thread_ts, str(ts)))
+            else:  # the answer with the desk's buttons stands in for the root
+                self._root_changed(message, channel_id, thread_ts, now_if_not_queued=False)
         if message.target_kind == "dept" and not elsewhere:
             self._remember_channel(message.target_id, channel_id)
             if message.thread_root and ts and message.request_ref:
@@ -156,15 +163,18 @@ class SlackSender:
             self._shared.pop(row, None)
         return ts
 
-    def _root_changed(self, reply: Message, channel_id: str, thread_ts: str) -> None:
+    def _root_changed(self, reply: Message, channel_id: str, thread_ts: str, *,
+                      now_if_not_queued: bool = True) -> None:
         """After a thread reply, queue the root's update (retried through the outbox); if
-        the database will not take the row, update the root now, once."""
+        the database will not take the row, update the root now, once (not for a help
+        thread, whose root is the requester's message: its answer is found when sent)."""
         assert reply.request_ref is not None
         info = self.lookups.request(reply.request_ref)
         if info is None:
             return
         left = (channel_id, thread_ts) if reply.extra.get(LEFT_STATUS) else None
-        if not queue_root_update(self.engine, self.clock, reply, info.id, left):
+        if not queue_root_update(self.engine, self.clock, reply, info.id, left) \
+                and now_if_not_queued:
             row = root_update(reply, left)
             try:
                 self._root_call(row, info.ref, channel_id, thread_ts)()
@@ -182,8 +192,12 @@ class SlackSender:
             channel, thread = str(message.extra.get("left_channel") or ""), str(left)
         elif not is_ts(info.thread_ref):
             return  # the request has no Slack thread (any more)
-        elif self.lookups.thread_channel(str(info.thread_ref)):
-            return  # its root is the requester's own message in a help channel
+        elif help_channel := self.lookups.thread_channel(str(info.thread_ref)):
+            # its root is the requester's own message: the bot's answer under it stands in
+            thread = self.lookups.intake_answer(str(info.thread_ref)) or ""
+            channel = help_channel
+            if not thread:
+                return
         else:
             channel, thread = self._dept_channel(info.department) or "", str(info.thread_ref)
         if not channel:
@@ -203,12 +217,15 @@ class SlackSender:
     def _remember_left(self, thread_ts: str, ref: str) -> None:
         """Keep that ``ref`` left the help-channel thread ``thread_ts`` (its root is the
         requester's message, no post of ours): what is said there still reaches it."""
+        self._keep(lambda session: slack_store.remember_left(session, thread_ts, ref))
+
+    def _keep(self, write: Callable[[Session], None]) -> None:
+        """Store what a help thread's post taught us; the post is out whatever happens."""
         try:
             with transaction(self.engine) as session:
-                slack_store.remember_left(session, thread_ts, ref)
-        except Exception:  # noqa: BLE001 - the notice is out; replies there are then dropped
-            log.warning("could not keep the help thread %s that %s left", thread_ts, ref,
-                        exc_info=True)
+                write(session)
+        except Exception:  # noqa: BLE001 - without it, that thread is as before
+            log.warning("could not keep what a help-thread post taught", exc_info=True)
 
     def _root_call(self, row: Message, ref: str, channel: str,
                    thread: str) -> Callable[[], None]:

@@ -13,6 +13,7 @@ from bot.adapters.slack.blocks import escape, fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from handlers.actions import staff_actions
 from handlers.i18n import t
+from handlers.lifecycle import OPEN_STATES
 from handlers.messages import Message
 
 TS_RE = re.compile(r"^\d+\.\d+$")
@@ -56,8 +57,9 @@ class Threads:
             return self._roots.get(ref)
 
     def update_root(self, ref: str, channel: str, thread_ts: str, locale: str) -> None:
-        """Rewrite the root to show the request's current state and owner, with fitting
-        buttons. Slack's errors propagate (the caller decides what is worth a retry)."""
+        """Rewrite the root (in a help channel: the bot's answer under the requester's
+        message) to show the request's current state and owner, with fitting buttons.
+        Slack's errors propagate (the caller decides what is worth a retry)."""
         info = self.lookups.request(ref)
         if info is None:
             return
@@ -72,6 +74,8 @@ class Threads:
         status = t(locale, "slack.status.line", state=t(locale, f"state.{info.state}"),
                    owner=owner)
         buttons = staff_actions(ref, info.state, info.assignee_id, locale)
+        if info.state in OPEN_STATES:  # a help thread's answer: its services, while open
+            buttons = (*(b for b in base.buttons if b.action == "service"), *buttons)
         blocks = message_blocks(base, status=status, buttons=buttons)
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)

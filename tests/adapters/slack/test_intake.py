@@ -214,3 +214,28 @@ def test_a_transferred_help_channel_requests_thread_still_reaches_it(slack: Slac
     assert not slack.fake.calls_to("chat.update") or all(
         c["ts"] != said["ts"] for c in slack.fake.calls_to("chat.update")), \
         "the requester's own message is never rewritten"
+
+
+def test_the_bots_answer_in_a_help_thread_keeps_up_with_the_request(slack: SlackDesk) -> None:
+    """The answer under a help-channel message carries the desk's buttons, as a thread root
+    does: after Acknowledge it shows the state and owner and no longer offers Acknowledge;
+    the service buttons stay while the request is open. The requester's own message is
+    never rewritten."""
+    said = message("U0ALICE", "need a taxi refund, 86 CNY", HELP)
+    slack.event(said)
+    slack.drain()
+    (answer,) = [p for p in slack.fake.posted(HELP) if p.get("thread_ts") == said["ts"]]
+    assert "/request ack FIN-1" in values(answer)
+    slack.click("U0BOB", "/request ack FIN-1", "ack", channel=HELP)
+    slack.drain()
+    updates = [c for c in slack.fake.calls_to("chat.update") if c["_ok"]]
+    assert updates and all(c["ts"] != said["ts"] for c in updates)
+    latest = updates[-1]
+    assert "/request ack FIN-1" not in values(latest), "acknowledged: no Acknowledge"
+    assert "/request service FIN-1 cash-advance" in values(latest), "still open"
+    assert "张伟 Bob Zhang" in text_of(latest["blocks"]), "the owner shows"
+    slack.ask("U0BOB", "resolve FIN-1 refunded")
+    slack.drain()
+    latest = [c for c in slack.fake.calls_to("chat.update") if c["_ok"]][-1]
+    assert not [v for v in values(latest) if v.startswith("/request service")], \
+        "resolved: no service to pick any more"

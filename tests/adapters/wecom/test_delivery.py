@@ -222,7 +222,8 @@ def test_a_desk_with_no_group_chat_tells_each_member_once(wecom):
     before = len(wecom.api.delivered("message/send"))
     wecom.say("linna", "受理 HR-1")
     wecom.dispatch()
-    ack = [b for b in wecom.api.delivered("message/send")[before:] if b["msgtype"] != "template_card"]
+    ack = [b for b in wecom.api.delivered("message/send")[before:]
+           if b["msgtype"] != "template_card"]
     to = {b["touser"]: b[b["msgtype"]]["content"] for b in ack}
     assert to.get("linna", "").startswith("您已受理 HR-1"), "the answer, and only that"
     assert [b["touser"] for b in ack].count("linna") == 1
