@@ -110,6 +110,7 @@ class Reply:
     command: str | None = None
     repeat: bool = False                 # a delivery seen before: its first answer, not rerun
     answer_rows: tuple[int, ...] = ()    # outbox ids of the answer, when it went there
+    request_id: int | None = None        # the request_ref's row, when the answer has its buttons
 
     @property
     def text(self) -> str:

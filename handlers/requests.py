@@ -91,7 +91,8 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
     text = "\n".join([text, *attached])  # the form and instructions: in the notice
     message = (notices.opened(ctx, request, ctx.locale, text) if in_chat
                else Message(text=text, locale=ctx.locale, request_ref=request.ref))
-    return Reply((message,), queued=ctx.queued, request_ref=request.ref)
+    return Reply((message,), queued=ctx.queued, request_ref=request.ref,
+                 request_id=request.id if in_chat else None)  # its card, greyed with the rest
 
 
 def ack(ctx: Ctx, cmd: Command) -> Reply:

@@ -247,7 +247,10 @@ def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]
              for m in reply.messages]
     if reply.ok:
         shown += list(inbound.on_success)
-    return tuple(outbox.add_answer(ctx.session, m.target, m.to_dict(), ctx.now) for m in shown)
+    return tuple(outbox.add_answer(ctx.session, m.target, m.to_dict(), ctx.now,
+                                   request_id=reply.request_id if m.request_ref
+                                   and m.request_ref == reply.request_ref else None)
+                 for m in shown)
 
 
 def _error(ctx: Ctx, text: str) -> Reply:

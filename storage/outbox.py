@@ -65,11 +65,13 @@ def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.connection().execute(_PLAIN, list(rows))
 
 
-def add_answer(session: Session, target: str, payload: dict[str, Any], now: datetime) -> int:
+def add_answer(session: Session, target: str, payload: dict[str, Any], now: datetime, *,
+               request_id: int | None = None) -> int:
     """Queue a person's answer, for the inbound path to send at once (``claim_ids``); the
     dispatcher leaves it alone for ``ANSWER_GRACE``, then sends it itself (the process that
-    took the message died before answering). Its row id."""
-    values = row(target, payload, now, due_at=now + ANSWER_GRACE)
+    took the message died before answering). Its row id. ``request_id``: the request it is
+    about (its card is then among the request's, e.g. to grey)."""
+    values = row(target, payload, now, due_at=now + ANSWER_GRACE, request_id=request_id)
     return int(session.connection().execute(_RETURNING_ID, values).scalar_one())
 
 

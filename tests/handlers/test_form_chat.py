@@ -268,9 +268,9 @@ def test_a_choice_is_asked_with_a_button_per_option(settings, engine, clock) -> 
     assert out.endswith(
         "Please choose the Model: MacBook Pro 14, ThinkPad X1 Carbon.\n"
         "  (button) This answered my question -> answered\n"
-        "  (button) MacBook Pro 14 -> mbp14\n"
-        "  (button) ThinkPad X1 Carbon -> x1\n"
+        "  (button) MacBook Pro 14 -> model=mbp14\n"
+        "  (button) ThinkPad X1 Carbon -> model=x1\n"
         "  (button) Cancel -> cancel\n")
     assert "“dell” is not an option" in desk("alice> dell")
-    assert "Opened IT-1" in desk("alice> x1")  # the button's command
+    assert "Opened IT-1" in desk("alice> model=x1")  # the button's command
     assert "Model: ThinkPad X1 Carbon" in desk("alice> /request show IT-1")

@@ -45,7 +45,9 @@ class Callback:
 
 NOT_TEXT = ("location",)  # answered with what to type
 GREYING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
-                     "cancel", "transfer", "rate"})  # typed, they grey the request's cards
+                     "cancel", "transfer", "rate", "answered", "approve", "reject",
+                     "accept", "decline", "counter"})  # they grey the request's cards
+ENDING = frozenset({"cancel", "answered", "transfer"})  # every card of the request: moot
 
 
 def from_xml(xml: str) -> Callback | None:
@@ -135,18 +137,24 @@ class Conversation:
         if command is None:
             log.warning("card click with an unknown key", extra={"key": callback.event_key})
             return None
-        greyed = ((card_update(actor, callback.task_id, callback.response_code,
-                               callback.event_key, command),)
-                  if callback.task_id and callback.response_code else ())
+        greyed: tuple[Message, ...] = ((card_update(actor, callback.task_id,
+                                                    callback.response_code, callback.event_key,
+                                                    command),)
+                                       if callback.task_id and callback.response_code else ())
+        greyed += tuple(u for u in self._cards_to_grey(actor, command, clicked=True)
+                        if u.extra[CARD_UPDATE]["task_id"] != callback.task_id)
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
             delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
             via="wecom", on_success=greyed))
 
-    def _cards_to_grey(self, actor: str, text: str) -> tuple[Message, ...]:
-        """For a typed command that acts on a request (ack, resolve, …): greying of the
-        cards for that request this person received, so their buttons can't be pressed
-        again (queued only if the command succeeds)."""
+    def _cards_to_grey(self, actor: str, text: str,
+                       clicked: bool = False) -> tuple[Message, ...]:
+        """For a command that acts on a request (ack, resolve, …): greying of the cards for
+        that request this person received (every card of it, for one that ends it there:
+        cancel, transfer), so their buttons can't be pressed again (queued only if the
+        command succeeds). ``clicked``: the other cards with that same button (a reminder's
+        受理 after the new-request card's), besides the one clicked."""
         parsed = parse(text, self.app.settings.catalog)
         if not isinstance(parsed, Command) or parsed.name not in GREYING or not parsed.ref:
             return ()
@@ -155,9 +163,11 @@ class Conversation:
         updates = []
         for task_id, code, payload in sent:
             message = Message.from_dict(payload)
-            if not self._reached(actor, message.target):
+            if parsed.name not in ENDING and not self._reached(actor, message.target):
                 continue
             button = next((b for b in message.buttons if b.action == parsed.name), None)
+            if clicked and button is None and parsed.name not in ENDING:
+                continue
             key = cards.KEY_PREFIX + button.command if button else ""
             updates.append(card_update(actor, task_id, code, key, text.strip()))
         return tuple(updates)

@@ -8,8 +8,11 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from handlers.i18n import t
+from handlers.messages import Message
+from handlers.notices import staff_buttons
 from handlers.sweep import sweep
-from storage import people
+from storage import outbox, people
+from storage.engine import transaction
 from storage.models import Rating
 from tests.adapters.wecom.conftest import FINANCE_CHAT, request, trail
 
@@ -161,7 +164,7 @@ def test_rating_card_records_the_stars_clicked_and_shows_them(wecom):
     wecom.click("lihua", key_of(card, "4 星"), card["task_id"], "rc-rate")
     with Session(wecom.app.desk.engine) as s:
         assert s.exec(select(Rating)).one().stars == 4
-    (update,) = wecom.api.delivered("message/update_template_card")
+    (update,) = greyed(wecom, card["task_id"])
     assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 4 星"
 
 
@@ -206,3 +209,47 @@ def test_a_notice_whose_first_line_is_long_arrives_as_one_card(wecom):
     assert len(resolved) == 1
     assert "已解决您的请求 FIN-1（出差预支 2000元）：\n已打款" in resolved[0]["sub_title_text"]
     assert not any("已解决您的请求" in r for r in wecom.replies_to("lihua"))
+
+
+def greyed(wecom, task_id: str) -> list[dict]:
+    return [u for u in wecom.api.delivered("message/update_template_card")
+            if u["template_card"]["task_id"] == task_id]
+
+
+def test_a_request_cancelled_by_its_requester_greys_the_desks_card(wecom):
+    """The desk's new-request card (受理, 指派给我) is moot once the requester cancels: its
+    buttons are greyed with who did what, instead of refusing when pressed."""
+    open_and_dispatch(wecom)
+    card = staff_card(wecom, "FIN-1")
+    wecom.say("lihua", "取消 FIN-1")
+    wecom.dispatch()
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"].startswith("✓ 李华 Henry Li")
+
+
+def test_a_click_greys_the_other_cards_of_that_request_the_clicker_got(wecom):
+    """Bob acknowledges FIN-1 with the button of one card: another card of his for FIN-1
+    (here a second new-request card, as a reminder would carry) is greyed too."""
+    open_and_dispatch(wecom)
+    first = staff_card(wecom, "FIN-1")
+    again = Message(text="FIN-1 等待受理", target="dept:finance", request_ref="FIN-1",
+                    buttons=staff_buttons(request(wecom.app, "FIN-1"), "zh-CN"))
+    with transaction(wecom.app.desk.engine) as s:  # about FIN-1, as a reminder is
+        outbox.enqueue(s, again.target, again.to_dict(), wecom.clock(),
+                       request_id=request(wecom.app, "FIN-1").id)
+    wecom.dispatch()
+    second = [c for c in wecom.cards_to("zhangwei") if c["task_id"] != first["task_id"]][-1]
+    wecom.click("zhangwei", key_of(first, "受理"), first["task_id"], "code-1")
+    wecom.dispatch()
+    assert request(wecom.app, "FIN-1").state == "acknowledged"
+    assert greyed(wecom, first["task_id"]) and greyed(wecom, second["task_id"])
+
+
+def test_the_requesters_confirmation_card_is_greyed_when_they_cancel_by_typing(wecom):
+    wecom.say("lihua", "提单 财务 借支 出差预支 2000元")
+    wecom.dispatch()
+    (card,) = wecom.cards_to("lihua")
+    wecom.say("lihua", "取消 FIN-1")
+    wecom.dispatch()
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 取消"
