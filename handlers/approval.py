@@ -111,10 +111,11 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
     by = ctx.name(ctx.actor.id)
     still = approvals.current_approvers(ctx.session, request.id or 0)
     if step.mode == "all" and still:
-        others = names_list(ctx, still, ctx.locale)
         notices.to_requester(ctx, request, "approval.note.partial", by=by, step=number,
-                           total=total, approvers=others)
-        return _reply(ctx, "approval.reply.partial", request, approvers=others)
+                           total=total, approvers=names_list(
+                               ctx, still, ctx.locale_of(request.requester_id)))
+        return _reply(ctx, "approval.reply.partial", request,
+                      approvers=names_list(ctx, still, ctx.locale))
     step.state = "approved"
     step.decided_by = ctx.actor.id
     step.decided_at = ctx.now

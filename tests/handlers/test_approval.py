@@ -112,6 +112,18 @@ def test_an_all_step_waits_for_every_approver(tmp_path, engine, clock):
     assert len(messages_to(done, "#finance-requests")) == 1
 
 
+def test_who_is_still_awaited_is_listed_in_the_requesters_language(tmp_path, engine, clock):
+    """Grace reads Chinese, Alice English: the two approvers still awaited reach Alice as an
+    English list."""
+    three = company(tmp_path, engine, clock, lambda text: text.replace(
+        'approvers = ["frank"], mode = "all"',
+        'approvers = ["frank", "grace", "emma"], mode = "all"'))
+    three("alice> /request finance reimbursement 金额=9000 fair", "henry> approve FIN-1",
+          "carol> approve FIN-1")
+    told = messages_to(three("grace> approve FIN-1"), "alice")
+    assert len(told) == 1 and "赵峰 Frank Zhao, 周敏 Emma Zhou" in told[0], told
+
+
 def test_the_desk_clock_starts_at_the_last_approval(desk, clock):
     desk("alice> /request finance reimbursement 金额=86 taxi")
     clock.set(local("2026-11-25T15:00"))  # two and a half days later
