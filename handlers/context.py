@@ -137,7 +137,8 @@ class Ctx:
         message = render(locale)
         if request is not None and confidential.of(self.desk, request):
             message = confidential.for_channel(self.desk, request, message)  # the id only
-        told = sorted({self.actor.id, *self._told})  # they need no copy of a desk's message
+        actor = {self.actor.id} if self._is_stored_actor(self.actor.id) else set()  # a person
+        told = sorted(actor | self._told)  # they need no copy of a desk's message
         message = replace(message, extra={**message.extra, TOLD: told})
         self._enqueue(dept(department), message, request, dedupe_key, due_at)
 

@@ -92,8 +92,8 @@ def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
     that has left that thread since (a transfer starts a new one in the new desk)."""
     rooted = lookups.rooted(root_ts)
     if rooted is None:  # the root may be the requester's own message in a help channel
-        return lookups.left_intake(root_ts) if lookups.thread_channel(root_ts) == channel \
-            else None
+        ref = lookups.left_intake(root_ts)  # one query for any other thread, as before
+        return ref if ref and lookups.thread_channel(root_ts) == channel else None
     department, ref = rooted
     return ref if lookups.channel_id(config.channels.get(department, "")) == channel else None
 
