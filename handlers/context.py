@@ -89,7 +89,7 @@ class Ctx:
     def answers_in_chat_of(self, person_id: str) -> bool:
         """Whether the answer reaches ``person_id`` as a message in their own chat, where a
         notice to them would arrive beside it: then one message says both."""
-        return self.answer_to is not None and self.answer_to == person(person_id)
+        return self.answer_to == person(person_id)
 
     def department(self, key: str) -> Department:
         """A department by key."""

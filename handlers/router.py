@@ -248,8 +248,8 @@ def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]
     if reply.ok:
         shown += list(inbound.on_success)
     return tuple(outbox.add_answer(ctx.session, m.target, m.to_dict(), ctx.now,
-                                   request_id=reply.request_id if m.request_ref
-                                   and m.request_ref == reply.request_ref else None)
+                                   request_id=reply.request_id
+                                   if m.request_ref == reply.request_ref else None)
                  for m in shown)
 
 

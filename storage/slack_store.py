@@ -12,10 +12,15 @@ from storage.wecom_store import put_token
 _PREFIX = "slack:channel:"
 
 
+def _value(session: Session, key: str) -> str | None:
+    """The stored value under ``key``, if any."""
+    row = session.get(PlatformToken, key)
+    return row.value if row else None
+
+
 def channel_id(session: Session, name: str) -> str | None:
     """The id Slack reported for the channel configured as ``name``, if it ever did."""
-    row = session.get(PlatformToken, _PREFIX + name)
-    return row.value if row else None
+    return _value(session, _PREFIX + name)
 
 
 def remember_channel(session: Session, name: str, channel: str) -> None:
@@ -29,8 +34,7 @@ _THREAD = "slack:thread:"
 def thread_channel(session: Session, ts: str) -> str | None:
     """The channel of a request thread that started outside its desk's channel (a message
     in an intake channel), if ``ts`` is one."""
-    row = session.get(PlatformToken, _THREAD + ts)
-    return row.value if row else None
+    return _value(session, _THREAD + ts)
 
 
 def remember_thread(session: Session, ts: str, channel: str) -> None:
@@ -49,8 +53,7 @@ def remember_answer(session: Session, thread_ts: str, ts: str) -> None:
 
 def answer_of(session: Session, thread_ts: str) -> str | None:
     """The ts of the bot's answer under the help-channel message ``thread_ts``, if any."""
-    row = session.get(PlatformToken, _ANSWER + thread_ts)
-    return row.value if row else None
+    return _value(session, _ANSWER + thread_ts)
 
 
 _LEFT = "slack:left:"
@@ -64,8 +67,7 @@ def remember_left(session: Session, ts: str, ref: str) -> None:
 
 def left_request(session: Session, ts: str) -> str | None:
     """The request that left the help-channel thread ``ts``, if one did."""
-    row = session.get(PlatformToken, _LEFT + ts)
-    return row.value if row else None
+    return _value(session, _LEFT + ts)
 
 
 def thread_request(session: Session, ts: str) -> Request | None:
