@@ -16,6 +16,12 @@ class Button:
     style: str | None = None
 
 
+# Commands on a request that make the buttons a person was shown for it moot: once one of
+# them is done, WeCom greys those cards and Slack takes them off the clicked message.
+SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
+                      "cancel", "transfer", "rate", "answered", "approve", "reject",
+                      "accept", "decline", "counter"})
+
 # A channel message's ``extra`` key naming the thread it goes in when that is not its
 # request's current one (a transfer's notice, in the thread the request left).
 IN_THREAD = "in_thread"

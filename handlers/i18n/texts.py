@@ -563,6 +563,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.form.field.date": ('Pick a date', '选择日期'),
     "slack.form.field.person": ('Pick someone', '选择人员'),
     "slack.form.field.files": ('Files', '附件'),
+    "slack.clicked": ('✓ You chose “{label}”', '✓ 你已选择「{label}」'),
     "slack.err.unknown_person": (
         "{field}: this person is not in the desk's directory; pick someone else, or ask an "
         "admin to add them.",

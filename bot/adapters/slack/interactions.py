@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import form_fields, form_values, home, modals
+from bot.adapters.slack import settled as settled_mod
 from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import SLACK_ERRORS
@@ -50,6 +51,12 @@ def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], respond
         elif body.get("response_url"):
             text, blocks = reply_payload(reply)
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            settled = (reply.ok and settled_mod.only_clicker_sees(body)
+                       and settled_mod.without_buttons_of((body.get("message") or {}).get(
+                           "blocks"), settled_mod.clicked(body), locale))
+            if settled:  # their own copy: the buttons just used leave it
+                respond(text=str(body["message"].get("text") or ""), blocks=settled,
+                        replace_original=True)
         else:
             text, blocks = reply_payload(reply)
             client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
@@ -104,7 +111,8 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if slots(command):
             ack()
             actor = deps.actor(user["id"], user.get("username") or user.get("name"))
-            meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body)}
+            meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body),
+                    "settle": settled_mod.for_later(body)}
             view = modals.input_view(command, actor.locale, meta)
             try:
                 if meta["where"] == "modal":
@@ -237,6 +245,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
                 errors={modals.error_block(command): modals.short(reply.text)})
             return
         ack(response_action="update", view=modals.reply_view(reply, actor.locale))
+        if meta.get("settle"):  # the DM message whose button asked: its buttons leave it
+            deps.later(lambda: settled_mod.after_modal(client, **meta["settle"],
+                                                       locale=actor.locale))
         if meta.get("where") == "home":
             deps.later(lambda: home.publish(client, deps, actor, user_id))
 

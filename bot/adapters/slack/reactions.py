@@ -22,6 +22,7 @@ from bot.adapters.slack.conversations import desk_thread
 from bot.adapters.slack.dedupe import claim_event
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.history import message_at
 from bot.adapters.slack.interactions import message_details, open_form
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
@@ -122,15 +123,11 @@ class Reactions:
     def _text_of(client: WebClient, channel: str, ts: str) -> str:
         """The reacted message's text as typed (top level, else in a thread)."""
         try:
-            found = client.conversations_history(channel=channel, latest=ts, inclusive=True,
-                                                 limit=1).get("messages") or []
-            found = [m for m in found if m.get("ts") == ts] or [
-                m for m in client.conversations_replies(channel=channel, ts=ts)
-                .get("messages") or [] if m.get("ts") == ts]
+            found = message_at(client, channel, ts, threads=True)
         except SLACK_ERRORS as exc:
             log.info("could not read the reacted message: %s", exc)
             return ""
-        return decode(str(found[0].get("text") or "")) if found else ""
+        return decode(str(found.get("text") or "")) if found else ""
 
     def _inbound(self, user: str, text: str) -> Inbound:
         return Inbound(platform="slack", person_id=self.deps.actor(user).person_id, text=text)

@@ -16,7 +16,7 @@ from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
 from handlers.grammar import Command, parse
 from handlers.inbound import Inbound, IncomingFile
-from handlers.messages import Message, Reply, person
+from handlers.messages import SETTLING, Message, Reply, person
 from handlers.router import not_run
 from storage import wecom_store
 
@@ -44,9 +44,6 @@ class Callback:
 
 
 NOT_TEXT = ("location",)  # answered with what to type
-GREYING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
-                     "cancel", "transfer", "rate", "answered", "approve", "reject",
-                     "accept", "decline", "counter"})  # they grey the request's cards
 ENDING = frozenset({"cancel", "answered", "transfer"})  # every card of the request: moot
 
 
@@ -156,7 +153,7 @@ class Conversation:
         command succeeds). ``clicked``: the other cards with that same button (a reminder's
         受理 after the new-request card's), besides the one clicked."""
         parsed = parse(text, self.app.settings.catalog)
-        if not isinstance(parsed, Command) or parsed.name not in GREYING or not parsed.ref:
+        if not isinstance(parsed, Command) or parsed.name not in SETTLING or not parsed.ref:
             return ()
         with Session(self.directory.reader) as session:
             sent = wecom_store.open_cards(session, parsed.ref, self.app.clock())

@@ -140,6 +140,28 @@ class SlackDesk:
             payload["response_url"] = f"{self.fake.response_url()}?probe={probe}"
         return self.dispatch(self.payload_body(payload))
 
+    def click_posted(self, user: str, channel: str, ts: str, command: str) -> BoltResponse:
+        """Click the button running ``command`` on the message the bot posted at ``(channel,
+        ts)``, with the payload Slack sends for it (the message as stored, block ids
+        included)."""
+        message = self.fake.messages[(channel, ts)]
+        block, element = next((b, e) for b in message["blocks"] if b["type"] == "actions"
+                              for e in b["elements"] if e["value"] == command)
+        probe = f"click.{channel}.{user}.{uuid.uuid4().hex}"
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM}, "api_app_id": "A0DESK",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "trigger_id": uuid.uuid4().hex,
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel,
+                          "is_ephemeral": False},
+            "channel": {"id": channel, "name": "directmessage" if channel[0] == "D" else "x"},
+            "message": message, "response_url": f"{self.fake.response_url()}?probe={probe}",
+            "actions": [{"type": "button", "action_id": element["action_id"],
+                         "block_id": block["block_id"], "text": element["text"],
+                         "value": element["value"], "action_ts": "1790000002.1"}],
+        }
+        return self.dispatch(self.payload_body(payload))
+
     def submit(self, user: str, view: dict[str, Any],
                values: dict[str, dict[str, Any]]) -> BoltResponse:
         """Submit ``view`` (as opened) with ``values``: block id → {action id: state}."""
@@ -203,7 +225,8 @@ class SlackDesk:
         with the ``channel`` and ``user`` of the click; waits for ``count`` of them."""
         def clicks() -> list[dict[str, Any]]:
             return [c for c in self.fake.calls_to("response_url")
-                    if str(c.get("probe", "")).startswith("click.")]
+                    if str(c.get("probe", "")).startswith("click.")
+                    and c.get("replace_original") is not True]
 
         wait_until(lambda: len(clicks()) >= count, 5.0, f"{count} click answers")
         out = []
@@ -212,6 +235,11 @@ class SlackDesk:
             assert call["response_type"] == "ephemeral" and call["replace_original"] is False
             out.append({**call, "channel": channel, "user": user})
         return out
+
+
+def replaced(fake: FakeSlack) -> list[dict[str, Any]]:
+    """Clicked messages rewritten on their response_url (``replace_original``)."""
+    return [c for c in fake.calls_to("response_url") if c.get("replace_original") is True]
 
 
 def answer_posted(fake: FakeSlack, probe: str, timeout: float = 10.0) -> dict[str, Any]:

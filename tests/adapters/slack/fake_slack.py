@@ -341,8 +341,24 @@ class FakeSlack:
             self._ts += 1
             ts = f"{1790000000 + self._ts}.{self._ts:06d}"
             if method == "chat.postMessage":
-                self._issued.add((self.channel_id(str(args.get("channel"))), ts))
+                channel = self.channel_id(str(args.get("channel")))
+                self._issued.add((channel, ts))
+                self.messages[(channel, ts)] = self._as_stored(args, ts)
+            if method == "chat.update":
+                key = (str(args.get("channel")), str(args.get("ts")))
+                self.messages[key] = {**self.messages.get(key, {}),
+                                      **self._as_stored(args, key[1])}
         return 200, {}, self._ok(method, args, ts)
+
+    @staticmethod
+    def _as_stored(args: dict[str, Any], ts: str) -> dict[str, Any]:
+        """A message the bot posted, as conversations.history returns it: Slack gives every
+        block without a block_id one of its own."""
+        blocks = [{"block_id": f"b{ts[-6:]}.{i}", **b}
+                  for i, b in enumerate(args.get("blocks") or [])]
+        stored = {"type": "message", "ts": ts, "text": args.get("text") or "", "blocks": blocks,
+                  "bot_id": "B0BOT", "user": "U0BOT"}
+        return {**stored, "thread_ts": args["thread_ts"]} if args.get("thread_ts") else stored
 
     def _refusal(self, method: str, args: dict[str, Any]) -> str | None:
         """The error Slack answers a call it refuses (checked under the lock)."""

@@ -1,0 +1,99 @@
+"""A clicked message only its clicker sees (the bot's DM with them, an ephemeral answer):
+once the click is done, that request's buttons leave it and a line says what was chosen.
+
+Thread roots follow their request through the outbox; a person's own copy has no such
+record. A click that ran at once rewrites it on the click's ``response_url``; one that first
+asked for text in a modal rewrites the DM message with ``chat.update`` after the submission."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.adapters.slack.blocks import Block
+from bot.adapters.slack.entities import escape
+from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.history import message_at
+from handlers.grammar import REF_RE
+from handlers.i18n import t
+from handlers.messages import SETTLING
+
+log = logging.getLogger(__name__)
+MAX_BLOCKS = 50
+MAX_KEPT_COMMAND = 300  # a modal's private_metadata holds 3,000 characters
+
+
+def only_clicker_sees(body: dict[str, Any]) -> bool:
+    """True for a click in the bot's DM with the clicker, or on an ephemeral message."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    return bool(container.get("is_ephemeral")) or channel.startswith("D")
+
+
+def settled_ref(command: str) -> str | None:
+    """The request a button's command settles something on (our buttons all read
+    ``/request <command> <ref> …``), or None."""
+    words = command.split()
+    if len(words) >= 3 and words[1] in SETTLING and REF_RE.match(words[2]):
+        return words[2].upper()
+    return None
+
+
+def clicked(body: dict[str, Any]) -> dict[str, Any]:
+    """What a click's later settling needs: the button's command, block and label."""
+    action = (body.get("actions") or [{}])[0]
+    return {"value": str(action.get("value") or ""), "block_id": action.get("block_id"),
+            "label": str((action.get("text") or {}).get("text") or "")}
+
+
+def for_later(body: dict[str, Any]) -> dict[str, Any] | None:
+    """For a click that first asks for text: where its DM message is and which button it
+    was (kept in the modal's metadata), or None outside the bot's DM."""
+    container = body.get("container") or {}
+    channel, ts = str(container.get("channel_id") or ""), container.get("message_ts")
+    button = clicked(body)
+    if (not channel.startswith("D") or not ts or container.get("is_ephemeral")
+            or len(button["value"]) > MAX_KEPT_COMMAND):
+        return None
+    return {"channel": channel, "ts": str(ts), "button": button}
+
+
+def without_buttons_of(blocks: list[Block] | None, button: dict[str, Any],
+                       locale: str) -> list[Block] | None:
+    """``blocks`` without the buttons for the clicked ``button``'s request, and a "✓ you
+    chose …" line where they were; None when it settles nothing or there are no blocks
+    (Slack leaves an ephemeral message's out of the click)."""
+    ref = settled_ref(button["value"])
+    if not blocks or ref is None:
+        return None
+    chosen: Block = {"type": "context", "elements": [
+        {"type": "mrkdwn", "text": escape(t(locale, "slack.clicked", label=button["label"]))}]}
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") != "actions":
+            out.append(block)
+            continue
+        kept = [e for e in block.get("elements") or []
+                if settled_ref(str(e.get("value") or "")) != ref]
+        if kept:
+            out.append({**block, "elements": kept})
+        if block.get("block_id") == button["block_id"]:
+            out.append(chosen)
+    if chosen not in out:  # the clicked block was not found: the line goes last
+        out.append(chosen)
+    return out if len(out) <= MAX_BLOCKS else [*out[:MAX_BLOCKS - 1], chosen]
+
+
+def after_modal(client: WebClient, channel: str, ts: str, button: dict[str, Any],
+                locale: str) -> None:
+    """Settle the DM message at ``ts`` whose ``button`` first asked for text in a modal."""
+    try:
+        message = message_at(client, channel, ts)
+        blocks = without_buttons_of((message or {}).get("blocks"), button, locale)
+        if message and blocks:
+            client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or ""),
+                               blocks=blocks)
+    except SLACK_ERRORS as exc:  # display only: the command is stored and answered
+        log.info("could not settle the clicked message: %s", exc)
