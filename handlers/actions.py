@@ -6,8 +6,8 @@ from __future__ import annotations
 from handlers.i18n import t
 from handlers.messages import Button
 from handlers.negotiation_notices import answer_buttons, desk_buttons
+from storage.request_store import OPEN_STATES as OPEN
 
-OPEN = ("open", "acknowledged", "in_progress", "waiting")
 # The desk's actions on a request: action → the command its button runs (``<slot>``: text the
 # person gives first). Slack's reactions run them too (``[slack] reactions``).
 STAFF_COMMANDS = {

@@ -36,13 +36,6 @@ def _named_service(words: list[str], catalog: Catalog) -> Category | None:
     return department.find_category(words[1]) if department is not None else None
 
 
-def names_a_service(words: list[str], catalog: Catalog) -> bool:
-    """True for ``<department> <category> …`` spelled exactly (the usual command): it runs as
-    typed unless the service has a form (``draft_for``), and the listener need not parse a
-    service without one before the ack."""
-    return _named_service(words, catalog) is not None
-
-
 def _form_draft(cmd: Command, catalog: Catalog) -> Draft | None:
     """The form for an ``open`` whose service still needs required fields, read as opening
     reads them (``handlers.forms.collect``); None when nothing required is missing (it runs

@@ -41,7 +41,6 @@ class SlackConfig:
     """Everything the Slack adapter needs besides the desk itself."""
 
     mode: str
-    enabled: bool
     bot_token: str
     signing_secret: str | None
     app_token: str | None
@@ -77,7 +76,7 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
     }
     return SlackConfig(
-        mode=mode, enabled=bool(section.get("enabled", True)), bot_token=bot_token,
+        mode=mode, bot_token=bot_token,
         signing_secret=signing_secret, app_token=app_token, channels=channels,
         usergroups=_usergroups(settings.raw.get("departments", [])),
         named=_named_channels(section.get("channels"), settings),

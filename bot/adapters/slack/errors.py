@@ -10,6 +10,8 @@ SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 
 # Retrying cannot help: the channel is gone or closed to us, the message itself is bad, or
 # the app lacks a scope. Source: docs.slack.dev/reference/methods/chat.postMessage ("Errors").
+# Anything else (``ratelimited``, ``internal_error``, ``fatal_error``, ``service_unavailable``,
+# ``request_timeout``, auth errors an admin can fix, codes we do not know) is retried.
 PERMANENT = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text",
     "invalid_blocks", "invalid_blocks_format", "too_many_attachments", "missing_scope",
@@ -20,10 +22,3 @@ PERMANENT = frozenset({
     "team_access_not_granted", "not_allowed_token_type", "messages_tab_disabled",
     "user_not_in_channel", "channel_is_archived",
 })
-
-
-def permanent(error: str | None) -> bool:
-    """True when Slack's ``error`` code means the same call will never succeed. Anything
-    else (``ratelimited``, ``internal_error``, ``fatal_error``, ``service_unavailable``,
-    ``request_timeout``, auth errors an admin can fix, codes we do not know) is retried."""
-    return error in PERMANENT

@@ -63,11 +63,9 @@ def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, An
     element = opts.select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
     if fits:
         element.update(opts.search_services(catalog, locale, form.department, ""))
-    if form.department and form.category:
-        dep = catalog.department(form.department)
-        cat = dep.category(form.category)
-        if cat is not None:
-            element["initial_option"] = opts.category_option(dep, cat, locale)
+    chosen = picked(catalog, form)
+    if chosen is not None:
+        element["initial_option"] = opts.category_option(*chosen, locale)
     return element
 
 

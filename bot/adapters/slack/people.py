@@ -84,11 +84,6 @@ class SlackPeople:
         """The Slack user id of one of our people, if they have one."""
         return self.lookups.slack_id(person_id)
 
-    def forget(self, user_id: str) -> None:
-        """Drop a cached mapping (e.g. after the directory changed)."""
-        with self._lock:
-            self._cache.pop(user_id, None)
-
     def _actor(self, person_id: str, locale: str | None) -> Actor:
         return Actor(person_id, normalize_locale(locale, self.default_locale))
 

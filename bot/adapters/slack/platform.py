@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.slack.bolt_app import build_bolt
-from bot.adapters.slack.config import SlackConfig, SlackConfigError, load_config
+from bot.adapters.slack.config import SlackConfig, load_config
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
@@ -78,9 +78,6 @@ class SlackPlatform:
         """In Socket Mode, connect in background threads (returns at once)."""
         if self.config.mode != "socket":
             return
-        if not self.config.app_token:
-            raise SlackConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level "
-                                   "token (xapp-…) with connections:write")
         handler = SocketModeHandler(self.bolt, app_token=self.config.app_token)
         try:
             handler.connect()
@@ -118,10 +115,9 @@ def finish(executor: Executor, deadline: float, what: str) -> None:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
-def build_deps(app: DeskApp, settings: Settings, client_base_url: str | None = None,
-               environ: Mapping[str, str] | None = None,
-               ) -> tuple[SlackConfig, WebClient, SlackDeps]:
-    """The config, Web API client and listener helpers (SlackConfigError without secrets)."""
+def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = None,
+                environ: Mapping[str, str] | None = None) -> SlackPlatform:
+    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
     config = load_config(settings, environ)
     base_url = client_base_url or SLACK_API
     client = WebClient(token=config.bot_token, base_url=base_url.rstrip("/") + "/",
@@ -129,15 +125,9 @@ def build_deps(app: DeskApp, settings: Settings, client_base_url: str | None = N
     people = SlackPeople(app.desk.engine, client, app.clock, settings.policy.locale,
                          {p.slack: p.locale for p in settings.catalog.people
                           if p.slack and p.locale})
-    return config, client, SlackDeps(app=app, people=people)
-
-
-def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = None,
-                environ: Mapping[str, str] | None = None) -> SlackPlatform:
-    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
-    config, client, deps = build_deps(app, settings, client_base_url, environ)
+    deps = SlackDeps(app=app, people=people)
     sender = SlackSender(client, config, app.desk.engine, app.clock,
-                         files=FileService(app.desk, app.clock))
+                         FileService(app.desk, app.clock))
     bolt = build_bolt(deps, client, config, sender.lookups)
     log.info("slack platform ready (%s mode)", config.mode)
     return SlackPlatform(bolt, sender, config, deps)

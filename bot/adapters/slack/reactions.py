@@ -87,7 +87,8 @@ class Reactions:
     def ask(self, client: WebClient, user: str, channel: str, ref: str, action: str) -> None:
         """Offer the request's own button for ``action`` (it opens the modal for the text),
         when the reactor may press it now; else say that nothing changed."""
-        shown = self.deps.app.run(self._inbound(user, f"/request show {ref}"))
+        shown = self.deps.app.run(Inbound(platform="slack", text=f"/request show {ref}",
+                                          person_id=self.deps.actor(user).person_id))
         locale = self.deps.people.locale_of(user)
         if not shown.ok:
             self._ephemeral(client, channel, user, shown)
@@ -128,9 +129,6 @@ class Reactions:
             log.info("could not read the reacted message: %s", exc)
             return ""
         return decode(str(found.get("text") or "")) if found else ""
-
-    def _inbound(self, user: str, text: str) -> Inbound:
-        return Inbound(platform="slack", person_id=self.deps.actor(user).person_id, text=text)
 
     @staticmethod
     def _ephemeral(client: WebClient, channel: str, user: str, reply: Reply) -> None:

@@ -101,11 +101,6 @@ class SlackDeps:
             log.exception("command failed: %r", text[:80])
             return not_run(actor.locale, "err.try_again")
 
-    def close(self) -> None:
-        """Let running commands finish; drop display work not started."""
-        self.commands.shutdown(wait=True)
-        self.work.shutdown(wait=False, cancel_futures=True)
-
 
 def _logged(job: Callable[[], None]) -> Callable[[], None]:
     def guarded() -> None:

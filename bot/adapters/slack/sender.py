@@ -35,30 +35,20 @@ from storage.engine import transaction
 log = logging.getLogger(__name__)
 
 
-def _status(exc: SlackApiError) -> tuple[int | None, dict[str, Any]]:
-    """(HTTP status, headers) of a failed call, whichever shape slack_sdk gave."""
-    response: Any = exc.response
-    if isinstance(response, dict):
-        return response.get("status"), dict(response.get("headers") or {})
-    return getattr(response, "status_code", None), dict(getattr(response, "headers", {}) or {})
-
-
 def _retry_after(headers: dict[str, Any]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return float(raw)
-            except (TypeError, ValueError):
-                return None
-    return None
+    """The seconds a 429's ``Retry-After`` asks for, if it says."""
+    raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return float(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 class SlackSender:
     """The Sender for Slack: DMs to people, thread roots and replies to department channels."""
 
     def __init__(self, client: WebClient, config: SlackConfig, engine: Engine, clock: Clock,
-                 pacer: ChannelPacer | None = None, files: FileService | None = None) -> None:
+                 files: FileService) -> None:
         self.client = client
         self.files = files
         self.slack_files = SlackFiles(client)
@@ -68,7 +58,7 @@ class SlackSender:
         self.engine = engine
         self.lookups = Lookups(engine)
         self.clock = clock
-        self.pacer = pacer or ChannelPacer()
+        self.pacer = ChannelPacer()
         self.threads = Threads(client, self.lookups)
         self._slack_ids: dict[str, str] = {}
         self._channel_ids: dict[str, str] = {}
@@ -80,7 +70,7 @@ class SlackSender:
             self._update_root(message)
             return None
         if message.kind == FETCH:
-            self._file_service().fetch(message, self.slack_files.download)
+            self.files.fetch(message, self.slack_files.download)
             return None
         if message.kind == SHARED:
             return self._share(message, thread_ref)
@@ -106,13 +96,10 @@ class SlackSender:
             group = self.config.usergroups.get(message.target_id)
             mention = f"<!subteam^{group}>" if group else None
         link = self._thread_link(message) if message.target_kind == "person" else None
-        kwargs: dict[str, Any] = {
-            "channel": channel, "text": fallback_text(message), "unfurl_links": False,
-            "blocks": message_blocks(message, mention=mention, link=link),
-        }
-        if thread_ts:
-            kwargs["thread_ts"] = thread_ts
-        response = self._call(key, now, lambda: self.client.chat_postMessage(**kwargs))
+        blocks = message_blocks(message, mention=mention, link=link)
+        response = self._call(key, now, lambda: self.client.chat_postMessage(
+            channel=channel, text=fallback_text(message), unfurl_links=False, blocks=blocks,
+            thread_ts=thread_ts))
         self.pacer.sent(key, now)
         ts = response.get("ts")
         channel_id = str(response.get("channel") or channel)
@@ -134,11 +121,6 @@ class SlackSender:
                 self._root_changed(message, channel_id, thread_ts)
         return channel_id, str(ts) if ts else None, thread_ts
 
-    def _file_service(self) -> FileService:
-        if self.files is None:
-            raise DeliveryError("slack: this sender was built without a file service")
-        return self.files
-
     def _share(self, message: Message, thread_ref: str | None) -> str | None:
         """A file passed on: its notice, then the file itself under it (in the request's
         thread, or the DM). A failed upload is retried without posting the notice again."""
@@ -151,7 +133,7 @@ class SlackSender:
             with self._shared_lock:
                 self._shared[row] = posted
         channel_id, ts, thread_ts = posted
-        stored = self._file_service().content(int(message.extra["file"]))
+        stored = self.files.content(int(message.extra["file"]))
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", message.extra["file"])
         else:
@@ -281,15 +263,15 @@ class SlackSender:
         try:
             return call()
         except SlackApiError as exc:
-            status, headers = _status(exc)
+            status = exc.response.status_code
             if status == 429:
-                wait = self.pacer.failed(key, now, _retry_after(headers) or 1.0)
+                wait = self.pacer.failed(key, now, _retry_after(exc.response.headers) or 1.0)
                 raise DeliveryError("slack: rate limited (429)", retry_after=wait) from exc
             if status is not None and status >= 500:
                 wait = self.pacer.failed(key, now, None)
                 raise DeliveryError(f"slack: server error {status}", retry_after=wait) from exc
             error = exc.response.get("error") if hasattr(exc.response, "get") else None
-            if errors.permanent(error):  # the channel's later messages still go
+            if error in errors.PERMANENT:  # the channel's later messages still go
                 raise DeliveryError(f"slack refused the message for good: {error}",
                                     permanent=True, code=f"slack:{error}") from exc
             raise DeliveryError(f"slack refused the message: {error or exc}") from exc

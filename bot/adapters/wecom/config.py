@@ -42,7 +42,6 @@ class WeComSecrets:
 class WeComConfig:
     """Everything the WeCom adapter needs besides the desk itself."""
 
-    enabled: bool
     secrets: WeComSecrets
     robot_webhooks: dict[str, str] = field(default_factory=dict)
     chats: dict[str, str] = field(default_factory=dict)
@@ -118,5 +117,5 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         chats = {}
     if problems:
         raise WeComConfigError("WeCom is not configured:\n  " + "\n  ".join(problems))
-    return WeComConfig(enabled=enabled(settings), secrets=secrets, robot_webhooks=robots,
+    return WeComConfig(secrets=secrets, robot_webhooks=robots,
                        chats={str(k): str(v) for k, v in chats.items()})

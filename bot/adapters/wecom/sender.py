@@ -61,9 +61,9 @@ class WeComSender:
     """The Sender for WeCom; a message of several parts resumes where a failed try stopped."""
 
     def __init__(self, client: WeComClient, agent_id: int, catalog: Catalog,
-                 directory: Directory, pacer: RecipientPacer, robots: dict[str, str] | None = None,
-                 chats: dict[str, str] | None = None, admins: tuple[str, ...] = (),
-                 http: httpx.Client | None = None, files: FileService | None = None) -> None:
+                 directory: Directory, pacer: RecipientPacer, files: FileService,
+                 robots: dict[str, str] | None = None, chats: dict[str, str] | None = None,
+                 admins: tuple[str, ...] = (), http: httpx.Client | None = None) -> None:
         self.client = client
         self.files = files
         self.agent_id = agent_id
@@ -90,7 +90,7 @@ class WeComSender:
             update_clicked_card(self.client, self.directory, self.agent_id, message)
             return None
         if message.kind == FETCH:
-            self._file_service().fetch(
+            self.files.fetch(
                 message, lambda media_id, limit: wecom_files.download(self.client, media_id,
                                                                       limit))
             return None
@@ -191,18 +191,13 @@ class WeComSender:
                               file=int(message.extra["file"])))
         return parts
 
-    def _file_service(self) -> FileService:
-        if self.files is None:
-            raise DeliveryError("wecom: this sender was built without a file service")
-        return self.files
-
     def _file(self, part: Part) -> None:
         """Pass a stored file on after its notice: uploaded as temporary media, then an
         image or file message where the notice went. A group robot takes no app media: an
         image inline, or a file uploaded with its own key; one too big for it gets a line
         saying so and how to see the request's files (the part's body)."""
         assert part.file is not None
-        stored = self._file_service().content(part.file)
+        stored = self.files.content(part.file)
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", part.file)
             return
