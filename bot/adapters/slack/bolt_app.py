@@ -35,9 +35,10 @@ if not any(isinstance(f, _TokenInClient) for f in _BOLT_LOG.filters):
 
 
 def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
-               lookups: Lookups) -> App:
+               lookups: Lookups, deliver: conversations.Deliver) -> App:
     """A Bolt App wired to the desk (HTTP requests are signature-checked by Bolt);
-    ``lookups`` are the sender's read-only queries (threads, names)."""
+    ``lookups`` are the sender's read-only queries (threads, names); ``deliver`` sends a
+    DM's answer rows at once."""
     bolt = App(
         name="crossdesk",
         client=client,
@@ -54,7 +55,7 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
     commands.register(bolt, deps)
     interactions.register(bolt, deps)
     home.register(bolt, deps)
-    conversations.register(bolt, deps, lookups, config)
+    conversations.register(bolt, deps, lookups, config, deliver)
     reactions.register(bolt, deps, lookups, config)
 
     @bolt.error
