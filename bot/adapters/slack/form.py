@@ -111,7 +111,8 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
          "dispatch_action": True, "label": plain(t(locale, "slack.form.category")),
          "element": _category_element(catalog, locale, form)},
         *service,
-        {"type": "input", "block_id": "details", "label": plain(t(locale, "slack.form.details")),
+        {"type": "input", "block_id": "details", "optional": True,
+         "label": plain(t(locale, "slack.form.details")),
          "hint": plain(t(locale, "slack.form.details.hint"), 150), "element": details},
         {"type": "input", "block_id": "priority", "optional": True,
          "label": plain(t(locale, "slack.form.priority")), "element": priority},
@@ -186,15 +187,17 @@ def validate(form: Form, catalog: Catalog, locale: str) -> dict[str, str]:
         errors[form.category_block] = t(locale, "slack.err.no_category", department=label)
     elif dep.category(form.category) is None:
         errors[form.category_block] = t(locale, "slack.err.wrong_category", department=label)
-    if not form.details:
-        errors["details"] = t(locale, "slack.err.no_details")
     return errors
 
 
-def command_text(form: Form, locale: str, values: dict[str, str] | None = None) -> str:
+def command_text(form: Form, catalog: Catalog, locale: str,
+                 values: dict[str, str] | None = None) -> str:
     """The typed command the form stands for: ``/request <dept> <service> <details> …``, the
-    fields' values as ``key=value`` pairs on the last line."""
-    lines = [form.details]
+    fields' values as ``key=value`` pairs on the last line. Without details the service's
+    name is the title, as when the command is typed with none (said first when an
+    attachment follows, which would be the title otherwise)."""
+    chosen = picked(catalog, form)
+    lines = [form.details or (chosen[1].name if chosen and form.attachment else "")]
     if form.attachment:
         lines.append(f"{t(locale, 'slack.form.attachment.prefix')}: {form.attachment}")
     if form.priority in PRIORITIES:

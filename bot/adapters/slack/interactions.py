@@ -213,7 +213,8 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        reply = deps.run(user_id, None, form_mod.command_text(form, actor.locale, checked.values),
+        reply = deps.run(user_id, None, form_mod.command_text(form, deps.catalog, actor.locale,
+                                                         checked.values),
                          body.get("trigger_id"), late=tell_late(client, user_id),
                          fields={"files": form.files})  # the uploads open with the request
         if reply is None:  # still running: the modal closes, the answer follows as a DM

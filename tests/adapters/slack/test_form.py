@@ -84,9 +84,6 @@ def test_submit_errors_stay_on_the_field_then_success(slack: SlackDesk) -> None:
     body = json.loads(wrong.body)
     assert body["response_action"] == "errors"
     assert "Finance does not offer this service" in body["errors"]["category.finance"]
-    empty = json.loads(slack.submit("U0ALICE", view, form_values(
-        "finance", "finance/cash-advance", "   ")).body)
-    assert empty["errors"] == {"details": "Please say what you need."}
     assert slack.requests() == []
     done = json.loads(slack.submit("U0ALICE", view, form_values(
         "finance", "finance/cash-advance", "taxi to the client, 86 CNY\nreceipt attached",
@@ -134,3 +131,24 @@ def test_message_shortcut_prefills_the_form_with_a_link_back(slack: SlackDesk) -
     assert done["response_action"] == "update"
     request = slack.request("FIN-1")
     assert request is not None and "archives/C0SALES/p1790000123000200" in request.details
+
+
+def test_details_may_be_left_empty_as_in_chat(slack: SlackDesk) -> None:
+    slack.slash("U0ALICE", "")
+    view = slack.opened_view()
+    assert block(view, "details")["optional"] is True
+    bare = json.loads(slack.submit("U0ALICE", view, form_values(
+        "finance", "finance/cash-advance", "   ", priority="P1")).body)
+    assert bare["response_action"] == "update"
+    typed = slack.ask("U0ALICE", "finance cash-advance !P1")
+    assert "FIN-2" in text_of(typed)
+    first, second = slack.requests()
+    assert (first.title, first.details, first.priority) == (
+        second.title, second.details, second.priority) == ("Cash advance", "", "P1")
+
+    with_link = json.loads(slack.submit("U0ALICE", view, form_values(
+        "finance", "finance/cash-advance", "", attachment="https://drive.example/r.pdf")).body)
+    assert with_link["response_action"] == "update"
+    third = slack.request("FIN-3")
+    assert third is not None and third.title == "Cash advance"
+    assert "Attachment: https://drive.example/r.pdf" in third.details
