@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.grammar import REF_RE
+
 
 @dataclass(frozen=True)
 class Button:
@@ -21,6 +23,19 @@ class Button:
 SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
                       "cancel", "transfer", "rate", "answered", "approve", "reject",
                       "accept", "decline", "counter"})
+# Of those, the ones after which the request's other buttons still stand (it stays open, in
+# the same hands): typed, they settle only the cards offering that same command.
+KEEPS_OTHERS = frozenset({"assign", "wait", "resume", "accept", "decline", "counter"})
+
+
+def settled_by(command: str) -> tuple[str, str] | None:
+    """(command, request ref) a button's command settles, or None. Buttons are ours and all
+    read ``/request <command> <REF> …`` (whatever their label or action name)."""
+    words = command.split()
+    if len(words) >= 3 and words[0] == "/request" and words[1] in SETTLING and \
+            REF_RE.match(words[2]):
+        return words[1], words[2].upper()
+    return None
 
 # A channel message's ``extra`` key naming the thread it goes in when that is not its
 # request's current one (a transfer's notice, in the thread the request left).

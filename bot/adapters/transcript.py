@@ -15,10 +15,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from handlers.grammar import REF_RE
 from handlers.inbound import Inbound, IncomingFile
 
 FILE_RE = re.compile(r"\[file\s+([^\]]+?)\s*\]")
-REF_RE = re.compile(r"^[A-Za-z]{2,4}-\d{1,9}$")
 
 
 def shared_file(path: str) -> IncomingFile:

@@ -16,9 +16,8 @@ from bot.adapters.slack.blocks import Block
 from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.history import message_at
-from handlers.grammar import REF_RE
 from handlers.i18n import t
-from handlers.messages import SETTLING
+from handlers.messages import settled_by
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 50
@@ -33,12 +32,9 @@ def only_clicker_sees(body: dict[str, Any]) -> bool:
 
 
 def settled_ref(command: str) -> str | None:
-    """The request a button's command settles something on (our buttons all read
-    ``/request <command> <ref> …``), or None."""
-    words = command.split()
-    if len(words) >= 3 and words[1] in SETTLING and REF_RE.match(words[2]):
-        return words[2].upper()
-    return None
+    """The request a button's command settles something on, or None."""
+    settled = settled_by(command)
+    return settled[1] if settled else None
 
 
 def clicked(body: dict[str, Any]) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from bot.adapters.wecom import files as wecom_files
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
-from handlers.grammar import Command, parse
+from handlers.grammar import SUBCOMMANDS, Command, parse
 from handlers.inbound import Inbound, IncomingFile
-from handlers.messages import SETTLING, Message, Reply, person
+from handlers.messages import KEEPS_OTHERS, SETTLING, Message, Reply, person, settled_by
 from handlers.router import not_run
 from storage import wecom_store
 
@@ -88,10 +88,17 @@ def from_xml(xml: str) -> Callback | None:
     return None
 
 
+def _verb(command: str, locale: str) -> str:
+    """The command's own word in ``locale`` (a greyed card says what was done)."""
+    words = SUBCOMMANDS.get(command, (command, command))
+    return words[1] if locale.startswith("zh") else words[0]
+
+
 def card_update(actor: str, task_id: str | None, response_code: str | None, event_key: str,
-                command: str) -> Message:
-    """The outbox row that greys a card's buttons, saying who did what."""
-    return Message(text=command, target=person(actor), kind=CARD_UPDATE, extra={
+                label: str) -> Message:
+    """The outbox row that greys a card's buttons, saying who did what (``label``, when the
+    card has no button for ``event_key``)."""
+    return Message(text=label, target=person(actor), kind=CARD_UPDATE, extra={
         "via": "wecom", CARD_UPDATE: {"task_id": task_id, "response_code": response_code,
                                       "event_key": event_key}})
 
@@ -158,15 +165,18 @@ class Conversation:
         with Session(self.directory.reader) as session:
             sent = wecom_store.open_cards(session, parsed.ref, self.app.clock())
         updates = []
+        same = (parsed.name, parsed.ref.upper())
+        narrow = clicked or parsed.name in KEEPS_OTHERS  # only cards offering that command
         for task_id, code, payload in sent:
             message = Message.from_dict(payload)
             if parsed.name not in ENDING and not self._reached(actor, message.target):
                 continue
-            button = next((b for b in message.buttons if b.action == parsed.name), None)
-            if clicked and button is None and parsed.name not in ENDING:
+            button = next((b for b in message.buttons if settled_by(b.command) == same), None)
+            if narrow and button is None and parsed.name not in ENDING:
                 continue
             key = cards.KEY_PREFIX + button.command if button else ""
-            updates.append(card_update(actor, task_id, code, key, text.strip()))
+            label = button.label if button else _verb(parsed.name, message.locale)
+            updates.append(card_update(actor, task_id, code, key, label))
         return tuple(updates)
 
     def _reached(self, actor: str, target: str) -> bool:

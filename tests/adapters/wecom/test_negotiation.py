@@ -4,6 +4,10 @@ a button whose command needs text asks for it."""
 
 from __future__ import annotations
 
+from handlers.messages import Message
+from handlers.negotiation_notices import answer_buttons
+from storage import outbox
+from storage.engine import transaction
 from tests.adapters.wecom.conftest import FINANCE_CHAT, request, trail
 from tests.conftest import local
 
@@ -46,3 +50,46 @@ def test_the_decline_button_asks_for_the_reason_and_changes_nothing(wecom):
     wecom.say("lihua", "拒绝 FIN-1 会议在 1 号")
     row = request(wecom.app, "FIN-1")
     assert row.proposed_at is None and row.agreed_at is None
+
+
+def greyed(wecom, task_id: str) -> list[dict]:
+    return [u for u in wecom.api.delivered("message/update_template_card")
+            if u["template_card"]["task_id"] == task_id]
+
+
+def cancel_card(wecom) -> dict:
+    """The requester's confirmation card (its Cancel button)."""
+    return next(c for c in wecom.cards_to("lihua")
+                if "取消" in [b["text"] for b in c["button_list"]])
+
+
+def test_accepting_on_one_card_greys_every_copy_of_the_proposal_but_not_cancel(wecom):
+    card = proposed(wecom)
+    copy = Message(text="FIN-1 的方案还在等您答复", target="person:henry", request_ref="FIN-1",
+                   buttons=answer_buttons("FIN-1", "zh-CN"))  # as a reminder carries them
+    with transaction(wecom.app.desk.engine) as s:
+        outbox.enqueue(s, copy.target, copy.to_dict(), wecom.clock(),
+                       request_id=request(wecom.app, "FIN-1").id)
+    wecom.dispatch()
+    second = [c for c in wecom.cards_to("lihua") if "接受" in
+              [b["text"] for b in c["button_list"]] and c["task_id"] != card["task_id"]][-1]
+
+    wecom.click("lihua", next(b["key"] for b in second["button_list"] if b["text"] == "接受"),
+                second["task_id"], "rc-accept")
+    wecom.dispatch()
+
+    assert request(wecom.app, "FIN-1").agreed_at is not None
+    assert greyed(wecom, second["task_id"]) and greyed(wecom, card["task_id"])
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 接受"
+
+
+def test_a_typed_counter_greys_the_proposal_and_keeps_the_cancel_button(wecom):
+    card = proposed(wecom)
+    opened = cancel_card(wecom)
+    wecom.say("lihua", "反提议 FIN-1 2026-12-03 3 号才能定稿")
+    wecom.dispatch()
+    assert [kind for kind, *_ in trail(wecom.app, "FIN-1")][-1] == "countered"
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 反提议…"
+    assert greyed(wecom, opened["task_id"]) == []  # the request is open: Cancel still applies
