@@ -33,8 +33,7 @@ class Inbound:
     names the delivery (Slack's trigger id, WeCom's MsgId, …): the same key again is
     answered as before and never runs twice. With ``answer_to`` (a target such as
     ``person:zhangwei``) the answer is written to the outbox in the command's transaction,
-    for ``via`` to deliver, in the thread ``answer_thread`` when given (a Slack DM's); without
-    it the answer is only returned (an ack body, the console).
+    for ``via`` to deliver; without it the answer is only returned (an ack body, the console).
     ``chat`` marks a plain chat message: one that is no command is answered with the help.
     ``on_success`` are messages queued with the answer when the command succeeded (e.g.
     greying the clicked card). ``not_text`` names what arrived instead of text (``image``,
@@ -57,7 +56,6 @@ class Inbound:
     text: str
     delivery_key: str | None = None
     answer_to: str | None = None
-    answer_thread: str | None = None
     via: str | None = None
     chat: bool = False
     on_success: tuple[Message, ...] = ()

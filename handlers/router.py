@@ -17,7 +17,7 @@ from handlers.excerpt import excerpts
 from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
 from handlers.inbound import Inbound, Replayed
-from handlers.messages import IN_THREAD, Message, Reply
+from handlers.messages import Message, Reply
 from handlers.parse_errors import explain
 from handlers.text_input import clean_text
 from storage import deliveries, outbox, people
@@ -242,9 +242,7 @@ def _with_help(ctx: Ctx, router: Router, reply: Reply, guard: _Guard) -> Reply:
 def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]:
     """Write the answer (and, on success, ``on_success``) to the outbox for ``via``."""
     assert inbound.answer_to is not None
-    extra: dict[str, object] = {"answer": True, **({"via": inbound.via} if inbound.via else {}),
-                                **({IN_THREAD: inbound.answer_thread}
-                                   if inbound.answer_thread else {})}
+    extra: dict[str, object] = {"answer": True, **({"via": inbound.via} if inbound.via else {})}
     shown = [replace(m, target=inbound.answer_to, extra={**m.extra, **extra})
              for m in reply.messages]
     if reply.ok:

@@ -35,10 +35,9 @@ if not any(isinstance(f, _TokenInClient) for f in _BOLT_LOG.filters):
 
 
 def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
-               lookups: Lookups, deliver: conversations.Deliver) -> App:
+               lookups: Lookups) -> App:
     """A Bolt App wired to the desk (HTTP requests are signature-checked by Bolt);
-    ``lookups`` are the sender's read-only queries (threads, names); ``deliver`` sends a
-    DM's answer rows at once."""
+    ``lookups`` are the sender's read-only queries (threads, names)."""
     bolt = App(
         name="crossdesk",
         client=client,
@@ -55,7 +54,7 @@ def build_bolt(deps: SlackDeps, client: WebClient, config: SlackConfig,
     commands.register(bolt, deps)
     interactions.register(bolt, deps)
     home.register(bolt, deps)
-    conversations.register(bolt, deps, lookups, config, deliver)
+    conversations.register(bolt, deps, lookups, config)
     reactions.register(bolt, deps, lookups, config)
 
     @bolt.error

@@ -11,7 +11,6 @@ a request's thread, and group DMs. Retries are run once: the ``event_id`` is the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +29,9 @@ from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
 from handlers.intake import is_request
-from handlers.messages import Message, Reply, person
+from handlers.messages import Message, Reply
 
 log = logging.getLogger(__name__)
-Deliver = Callable[[Sequence[int]], object]  # send these outbox rows now (a DM's answer)
 # Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
 SPOKEN = frozenset({None, "file_share", "thread_broadcast", "me_message"})
 CHANNEL_KINDS = frozenset({"channel", "group"})
@@ -103,12 +101,10 @@ def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
 class Conversations:
     """Turns message events into deliveries on the inbound path, and shows the answers."""
 
-    def __init__(self, deps: SlackDeps, lookups: Lookups, config: SlackConfig,
-                 deliver: Deliver) -> None:
+    def __init__(self, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
         self.deps = deps
         self.lookups = lookups
         self.config = config
-        self.deliver = deliver
 
     def said(self, event: dict[str, Any], client: WebClient) -> Said | None:
         """What the message says to the desk, or None when it is none of its business."""
@@ -119,12 +115,12 @@ class Conversations:
         thread_ts = str(thread) if is_ts(thread) and thread != ts else None
         fields: dict[str, Any]
         waiting = None
-        if kind == "im":  # answered through the outbox, in the DM (in its thread)
-            actor = self.deps.actor(str(event["user"]))
-            about = self.lookups.dm_request(actor.person_id, thread_ts) if thread_ts else None
+        if kind == "im":
+            about = None
+            if thread_ts:
+                actor = self.deps.actor(str(event["user"]))
+                about = self.lookups.dm_request(actor.person_id, thread_ts)
             fields = {"reply_about": about} if about else {"conversation": True}
-            fields.update(answer_to=person(actor.person_id), answer_thread=thread_ts,
-                          via="slack")
         elif kind in CHANNEL_KINDS and thread_ts:
             info = desk_thread(self.lookups, self.config, channel, thread_ts)
             ref = info.ref if info else None
@@ -180,18 +176,13 @@ class Conversations:
             self.deps.later(lambda: show(reply))
 
     def show(self, client: WebClient, said: Said, reply: Reply) -> None:
-        """The answer: in the DM (in its thread) for a direct message, its outbox rows sent
-        now (posted directly only when nothing was stored: busy, an error); in a channel only
-        a refusal or a refused file (its limit and what to do), to the speaker alone. A
-        repeated delivery shows nothing again. A thread reply to a waiting request refreshes
-        its root."""
+        """The answer: in the DM (in its thread) for a direct message; in a channel only a
+        refusal or a refused file (its limit and what to do), to the speaker alone. A repeated
+        delivery shows nothing again. A thread reply to a waiting request refreshes its root."""
         if reply.repeat:
             return
         if said.waiting is not None and reply.ok:
             self.refresh_root(said.waiting)
-        if reply.answer_rows:
-            self.deliver(reply.answer_rows)
-            return
         if not reply.messages:
             return
         text, blocks = reply_payload(reply)
@@ -217,11 +208,10 @@ class Conversations:
             app.wake_dispatcher()
 
 
-def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig,
-             deliver: Deliver) -> None:
+def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) -> None:
     """Listen to every message event (channels, private channels, DMs): Bolt answers 200 to
     all of them, also those deliberately ignored."""
-    conversations = Conversations(deps, lookups, config, deliver)
+    conversations = Conversations(deps, lookups, config)
 
     @bolt.event("message")
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient,

@@ -24,7 +24,6 @@ from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
-from bot.runtime.dispatch import Dispatcher
 from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from bot.runtime.server import read_limited
@@ -129,7 +128,6 @@ def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = 
     deps = SlackDeps(app=app, people=people)
     sender = SlackSender(client, config, app.desk.engine, app.clock,
                          FileService(app.desk, app.clock))
-    answers = Dispatcher(app.desk.engine, lambda _m: sender, app.clock, policy=app.desk.policy)
-    bolt = build_bolt(deps, client, config, sender.lookups, answers.deliver)
+    bolt = build_bolt(deps, client, config, sender.lookups)
     log.info("slack platform ready (%s mode)", config.mode)
     return SlackPlatform(bolt, sender, config, deps)

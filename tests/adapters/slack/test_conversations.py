@@ -6,7 +6,6 @@ Payload shapes follow Slack's event docs and slack-bolt's test fixtures (``messa
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -14,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.adapters.slack.readable import readable
 from storage.models import Attachment, Event, Outbox
 from tests.adapters.slack.conftest import TEAM, SlackDesk, text_of
-from tests.adapters.slack.fake_slack import Failure, wait_until
+from tests.adapters.slack.fake_slack import wait_until
 
 FINANCE = "CFINANCEREQUE"
 ALICE_DM = "D0ALICE"
@@ -274,31 +273,3 @@ def test_a_transferred_requests_old_root_says_where_it_went_and_loses_its_button
         "the new desk's root has its buttons"
     assert all([b for b in u["blocks"] if b["type"] == "actions"]
                for u in slack.fake.calls_to("chat.update") if u["ts"] != root)
-
-
-def test_a_request_typed_in_the_dm_is_confirmed_in_one_message(slack: SlackDesk) -> None:
-    slack.event(message("U0ALICE", "提单 finance cash-advance taxi 86", ALICE_DM,
-                        channel_type="im"))
-    wait_until(lambda: slack.request("FIN-1"), 5.0, "the request")
-    slack.drain()
-    wait_until(lambda: with_text(slack.fake.posted(ALICE_DM), "FIN-1"), 5.0, "the answer")
-    slack.drain()  # and anything else queued for Alice
-    about = with_text(slack.fake.posted(ALICE_DM), "FIN-1")
-    assert len(about) == 1, [p["text"] for p in about]
-    buttons = [e["value"] for b in about[0]["blocks"] if b["type"] == "actions"
-               for e in b["elements"]]
-    assert "/request cancel FIN-1" in buttons
-
-
-def test_a_dm_answer_slack_refused_at_first_arrives_later_once(slack: SlackDesk) -> None:
-    opened(slack)
-    slack.clock.set(slack.clock() + timedelta(seconds=5))  # past the DM's pace
-    slack.fake.failures.append(Failure("chat.postMessage", 500, 1, channel=ALICE_DM))
-    slack.event(message("U0ALICE", "list", ALICE_DM, channel_type="im"))
-    wait_until(lambda: [c for c in slack.fake.calls_to("chat.postMessage")
-                        if c.get("channel") in ("U0ALICE", ALICE_DM) and not c["_ok"]], 5.0,
-               "the try")
-    assert not with_text(slack.fake.posted(ALICE_DM), "Your requests")
-    slack.drain()
-    answers = with_text(slack.fake.posted(ALICE_DM), "Your requests")
-    assert len(answers) == 1 and "FIN-1" in text_of(answers[0]["blocks"])
