@@ -86,7 +86,7 @@ def after_modal(client: WebClient, channel: str, ts: str, button: dict[str, Any]
                 locale: str) -> None:
     """Settle the DM message at ``ts`` whose ``button`` first asked for text in a modal."""
     try:
-        message = message_at(client, channel, ts)
+        message = message_at(client, channel, ts, threads=True)  # in a DM thread too
         blocks = without_buttons_of((message or {}).get("blocks"), button, locale)
         if message and blocks:
             client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or ""),

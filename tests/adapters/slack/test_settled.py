@@ -134,3 +134,21 @@ def test_buttons_that_settle_nothing_leave_the_message_alone() -> None:
         Button("More", "/request list 2", "list"),))
     assert without_buttons_of(message_blocks(listing), {
         "value": "/request list 2", "block_id": None, "label": "More"}, "en") is None
+
+
+def test_a_card_in_a_dm_thread_is_updated_after_its_modal_too(slack: SlackDesk) -> None:
+    resolved(slack)
+    under = dm_with(slack, "/request confirm FIN-1")
+    slack.event({"type": "message", "channel": DM, "channel_type": "im", "user": "U0HENRY",
+                 "text": "/request show FIN-1", "ts": "1790000900.000100", "thread_ts": under,
+                 "event_ts": "1790000900.000100", "team": "T0ACME"})
+    card = wait_until(lambda: next((ts for (c, ts), m in slack.fake.messages.items()
+                                    if c == DM and m.get("thread_ts") == under
+                                    and "/request confirm FIN-1" in actions_in(m["blocks"])),
+                                   None), 5.0, "the card in the thread")
+    slack.click_posted("U0HENRY", DM, card, "/request reopen FIN-1 <reason>")
+    slack.submit("U0HENRY", slack.opened_view(), {"slot.reason": {"value": {
+        "type": "plain_text_input", "value": "还没到账"}}})
+    update = wait_until(lambda: next((c for c in slack.fake.calls_to("chat.update")
+                                      if c["channel"] == DM), None))
+    assert update["ts"] == card and actions_in(update["blocks"]) == []
