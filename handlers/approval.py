@@ -213,13 +213,15 @@ def register(router: Router) -> None:
 
 
 def opened_reply(ctx: Ctx, request: Request, more: list[str]) -> Reply:
-    """The requester's answer when their new request went for approval (``more``: the
-    form's values and instructions, files attached)."""
+    """The requester's answer when their new request went for approval (``more``: the files
+    attached), with its form's values and Cancel, as any new request's confirmation."""
     category = ctx.department(request.department).category(request.category)
     text = ctx.say("approval.reply.opened", ref=request.ref,
                    department=ctx.dept_label(request.department),
                    category=category.label(ctx.locale) if category else request.category,
                    approvers=waiting_for(ctx, request, ctx.locale),
                    total=len(approvals.steps_of(ctx.session, request.id or 0)))
-    return Reply((Message(text="\n".join([text, *more]), locale=ctx.locale,
-                          request_ref=request.ref),), queued=ctx.queued, request_ref=request.ref)
+    in_chat = ctx.answers_in_chat_of(request.requester_id)  # a card there: greyed when moot
+    return Reply((notices.opened(ctx, request, ctx.locale, "\n".join([text, *more])),),
+                 queued=ctx.queued, request_ref=request.ref,
+                 request_id=request.id if in_chat else None)

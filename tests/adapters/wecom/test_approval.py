@@ -64,3 +64,20 @@ def test_card_reject_asks_for_a_reason_then_the_typed_reason_reaches_the_request
     wecom.dispatch()
     told = wecom.replies_to("wangli") + [str(c) for c in wecom.cards_to("wangli")]
     assert any("请附上发票" in text for text in told)
+
+
+def test_the_requesters_confirmation_shows_the_values_and_cancels_while_pending(wecom):
+    """Sent for approval, the request is confirmed as any other: its values and a Cancel
+    button, which works while the approvers have not decided; the approver's card greys."""
+    wecom.say("wangli", "提单 财务 报销 金额=86 出租车")
+    wecom.dispatch()
+    (mine,) = [c for c in wecom.cards_to("wangli") if "FIN-1" in str(c)]
+    assert "approval" in str(mine) and "86.00 CNY" in str(mine)  # wangli reads English
+    assert [b["text"] for b in mine["button_list"]] == ["Cancel"]
+
+    wecom.click("wangli", key_of(mine, "Cancel"), mine["task_id"], "rc-cancel")
+    wecom.dispatch()
+    assert request(wecom.app, "FIN-1").state == "cancelled"
+    approver = approval_card(wecom, "lihua", "FIN-1")
+    assert [u for u in wecom.api.delivered("message/update_template_card")
+            if u["template_card"]["task_id"] == approver["task_id"]], "moot: greyed"
