@@ -167,8 +167,8 @@ def decline(ctx: Ctx, cmd: Command) -> Reply:
     declined = sum(p.state == "declined"
                    for p in proposals.of_cycle(ctx.session, request.id or 0, request.cycle))
     if declined >= 2:
-        tell.to_leads(ctx, request, "neg.leads.declined", by=by, n=declined, text=cmd.text,
-                      due=due, department=Localized(
+        tell.to_leads(ctx, request, "neg.leads.declined", counter_waits=False, by=by,
+                      n=declined, text=cmd.text, due=due, department=Localized(
                           lambda loc: ctx.dept_label(request.department, loc)))
     return _reply(ctx, "neg.reply.declined", request, due=due(ctx.locale),
                   department=ctx.dept_label(request.department))
@@ -196,7 +196,8 @@ def counter(ctx: Ctx, cmd: Command) -> Reply:
     tell.to_desk(ctx, request, "neg.desk.countered", buttons=True, by=by, summary=summary)
     rounds = ctx.desk.service.nudges_for(request.department).proposal_rounds
     if current.round >= rounds:
-        tell.to_leads(ctx, request, "neg.leads.rounds", rounds=rounds, by=by, summary=summary)
+        tell.to_leads(ctx, request, "neg.leads.rounds", counter_waits=True, rounds=rounds,
+                      by=by, summary=summary)
     return _reply(ctx, "neg.reply.countered", request,
                   summary=tell.summary(ctx, request, proposal, ctx.locale),
                   department=ctx.dept_label(request.department))

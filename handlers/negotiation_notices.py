@@ -93,8 +93,10 @@ def to_requester(ctx: Ctx, request: Request, key: str, **params: object) -> None
     ctx.notify_person(request.requester_id, render, request)
 
 
-def to_leads(ctx: Ctx, request: Request, key: str, **params: object) -> None:
-    """Something the desk's leads decide or should see, to each of them in person."""
+def to_leads(ctx: Ctx, request: Request, key: str, *, counter_waits: bool,
+             **params: object) -> None:
+    """Something the desk's leads decide or should see, to each of them in person: Propose…,
+    and Accept when the requester's counter-proposal waits for an answer."""
     for lead in ctx.department(request.department).leads:
         if lead == ctx.actor.id:
             continue
@@ -102,8 +104,9 @@ def to_leads(ctx: Ctx, request: Request, key: str, **params: object) -> None:
         def render(locale: str) -> Message:
             text = t(locale, key, ref=request.ref, title=request.title,
                      **_localized(params, locale))
-            return Message(text=text, locale=locale,
-                           buttons=desk_buttons(request.ref, locale), kind="negotiation")
+            shown = desk_buttons(request.ref, locale)
+            return Message(text=text, locale=locale, kind="negotiation",
+                           buttons=shown if counter_waits else shown[1:])
 
         ctx.notify_person(lead, render, request)
 

@@ -129,6 +129,8 @@ def test_decline_twice_keeps_the_target_and_tells_the_leads(chat):
     assert "[to carol] FIN-1（codes for the trade fair）：王丽 Alice Wang 已拒绝财务部的 2 次方案" \
            in out
     assert "still too late" in out
+    assert "(button) 提议… -> /request propose FIN-1" in out
+    assert "/request accept FIN-1" not in out  # no counter-proposal waits: nothing to accept
     assert [(p.state, p.round, p.reason) for p in proposals(chat.app, "FIN-1")] == [
         ("declined", 1, "the conference is on the 1st"), ("declined", 2, "still too late")]
 
