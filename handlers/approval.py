@@ -58,6 +58,9 @@ def start(ctx: Ctx, request: Request, kind: str = "approval_requested",
     return True
 
 
+DECISIONS = ("approve", "reject")  # an approver's buttons
+
+
 def waiting_for(ctx: Ctx, request: Request, locale: str) -> str:
     """The names the request waits for now ("—" when none)."""
     return names_list(ctx, approvals.current_approvers(ctx.session, request.id or 0), locale)
@@ -120,6 +123,8 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
     step.decided_by = ctx.actor.id
     step.decided_at = ctx.now
     ctx.session.add(step)
+    for other in still:  # the step's other approvers ("any one of"): nothing left to decide
+        ctx.settle(other, request, DECISIONS, "settle.approved", by=by)
     following = stepping.next_step(ctx, request, step.round, total)
     if following is not None:
         nxt = names_list(ctx, following.approvers, ctx.locale)
@@ -151,6 +156,8 @@ def reject(ctx: Ctx, cmd: Command) -> Reply:
         raise Refusal("approval.err.need_reason", ref=cmd.ref)
     request, step, total = _load(ctx, cmd.ref)
     assert step.id is not None
+    others = [a for a in approvals.current_approvers(ctx.session, request.id or 0)
+              if a != ctx.actor.id]
     approvals.vote(ctx.session, step.id, ctx.actor.id, "rejected", ctx.now)
     step.state = "rejected"
     step.decided_by = ctx.actor.id
@@ -164,6 +171,8 @@ def reject(ctx: Ctx, cmd: Command) -> Reply:
     request.closed_at = ctx.now
     lc.transition(ctx, request, REJECTED, "rejected", note=cmd.text)
     notes.rejected(ctx, request, cmd.text, step.position + 1, total)
+    for other in others:
+        ctx.settle(other, request, DECISIONS, "settle.rejected", by=ctx.name(ctx.actor.id))
     return _reply(ctx, "approval.reply.rejected", request,
                   requester=ctx.name(request.requester_id))
 

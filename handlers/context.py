@@ -15,7 +15,7 @@ from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import IncomingFile
-from handlers.messages import TOLD, Button, Message, dept, person
+from handlers.messages import SETTLE, TOLD, Button, Message, dept, person
 from storage import outbox, people
 from storage.models import Person, Request
 
@@ -118,6 +118,16 @@ class Ctx:
         message = render(self.locale_of(person_id))
         self._told.add(person_id)
         self._enqueue(person(person_id), message, request, dedupe_key, due_at)
+
+    def settle(self, person_id: str, request: Request, commands: Iterable[str], key: str,
+               **params: object) -> None:
+        """Queue word that ``person_id``'s buttons for ``commands`` on ``request`` are moot
+        now (``key``: what happened, in their language). Not a notice: they are not counted
+        as told."""
+        locale = self.locale_of(person_id)
+        message = Message(text=t(locale, key, **params), locale=locale, kind=SETTLE,
+                          request_ref=request.ref, extra={SETTLE: sorted(commands)})
+        self._enqueue(person(person_id), message, request, None, None)
 
     def notify_channel(
         self,

@@ -28,6 +28,13 @@ SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "
 KEEPS_OTHERS = frozenset({"assign", "wait", "resume", "accept", "decline", "counter"})
 
 
+# A row's kind saying that a person's buttons on a request are moot through someone else's
+# act (another approver decided, a proposal was withdrawn or lapsed): ``extra[SETTLE]`` lists
+# the commands; a platform that keeps its cards greys the ones offering them, showing the
+# row's text. Others have nothing to do.
+SETTLE = "settle"
+
+
 def settled_by(command: str) -> tuple[str, str] | None:
     """(command, request ref) a button's command settles, or None. Buttons are ours and all
     read ``/request <command> <REF> …`` (whatever their label or action name)."""

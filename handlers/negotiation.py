@@ -220,6 +220,7 @@ def withdraw(ctx: Ctx, request: Request) -> None:
     _decide(ctx, current, "withdrawn")
     if current.kind == "desk":
         terms.unpause(ctx, request)
+        ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.withdrawn")
 
 
 def forget_agreement(request: Request) -> None:

@@ -12,6 +12,8 @@ from handlers.i18n import t
 from handlers.messages import Button, Message
 from storage.models import Proposal, Request
 
+ANSWERS = ("accept", "decline", "counter")  # the commands of answer_buttons
+
 
 def answer_buttons(ref: str, locale: str) -> tuple[Button, ...]:
     """Accept / Decline… / Counter… for the requester (each its typed command)."""

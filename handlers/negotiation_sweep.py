@@ -46,4 +46,5 @@ def act(ctx: Ctx, request: Request, rule: Rule) -> None:
     after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
                                                ctx.desk.calendar.daily_length()))
     tell.to_requester(ctx, request, "neg.lapsed", due=due)
+    ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
     tell.to_desk(ctx, request, "neg.lapsed_desk", due=due, after=after)

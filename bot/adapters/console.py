@@ -13,7 +13,7 @@ from bot.runtime.app import DeskApp
 from bot.runtime.clock import ManualClock
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.scheduler import tick
-from handlers.messages import Message
+from handlers.messages import SETTLE, Message
 
 
 def render(message: Message, label: str) -> str:
@@ -42,6 +42,8 @@ class ConsoleSender:
         return f"to {message.target_id}"
 
     def send(self, message: Message, thread_ref: str | None) -> str | None:
+        if message.kind == SETTLE:  # the console keeps no buttons to grey
+            return None
         print(render(message, self.target_label(message)), file=self.out)
         return message.request_ref and f"console:{message.request_ref}"
 

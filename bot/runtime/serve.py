@@ -35,7 +35,7 @@ from bot.runtime.schema import report as schema_report
 from bot.runtime.serve_options import ServeOptions, resolve
 from bot.runtime.server import build_server
 from bot.runtime.version import crossdesk_version
-from handlers.messages import Message
+from handlers.messages import SETTLE, Message
 from storage import migrate, outbox
 from storage.engine import make_engine, reader_for
 
@@ -50,6 +50,8 @@ class LogSender:
     """For targets no enabled platform reaches: log the message and mark it delivered."""
 
     def send(self, message: Message, thread_ref: str | None) -> str | None:
+        if message.kind == SETTLE:  # no card to grey where no platform reaches
+            return None
         log.warning("no platform reaches %s; message %s not sent",
                     message.target, message.extra.get("outbox_id"))
         return None

@@ -562,6 +562,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.form.field.date": ('Pick a date', '选择日期'),
     "slack.form.field.person": ('Pick someone', '选择人员'),
     "slack.form.field.files": ('Files', '附件'),
+    "settle.approved": ('{by} approved', '{by} 已批准'),
+    "settle.rejected": ('{by} rejected', '{by} 已驳回'),
+    "settle.withdrawn": ('The desk withdrew the proposal', '办理方已撤回方案'),
+    "settle.lapsed": ('The proposal lapsed', '方案已过期'),
     "slack.clicked": ('✓ You chose “{label}”', '✓ 你已选择「{label}」'),
     "slack.err.unknown_person": (
         "{field}: this person is not in the desk's directory; pick someone else, or ask an "

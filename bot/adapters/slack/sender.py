@@ -28,7 +28,7 @@ from handlers.attachments import FETCH, SHARED
 from handlers.desk import Clock
 from handlers.i18n import t
 from handlers.intake import INTAKE_ANSWER
-from handlers.messages import LEFT_STATUS, Message
+from handlers.messages import LEFT_STATUS, SETTLE, Message
 from storage import slack_store
 from storage.engine import transaction
 
@@ -68,6 +68,8 @@ class SlackSender:
         """Post ``message``; return its ts (a root's ts becomes the request's thread)."""
         if message.kind == ROOT_UPDATE:
             self._update_root(message)
+            return None
+        if message.kind == SETTLE:  # DM copies settle when clicked (settled.py); none kept
             return None
         if message.kind == FETCH:
             self.files.fetch(message, self.slack_files.download)

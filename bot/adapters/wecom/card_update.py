@@ -12,12 +12,46 @@ from bot.adapters.wecom import cards
 from bot.adapters.wecom.client import WeComClient, delivery_errors
 from bot.adapters.wecom.people import Directory
 from bot.runtime.dispatch import DeliveryError
-from handlers.messages import Message
+from handlers.messages import SETTLE, Message, settled_by
 from storage import wecom_store
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 CARD_UPDATE = "card_update"  # the kind of the outbox row that greys a clicked card
+
+
+def grey_settled(client: WeComClient, directory: Directory, agent_id: int,
+                 message: Message) -> None:
+    """A ``settle`` row: grey the cards of its request sent to its person that offer one of
+    its commands, showing its text (``✓ 周敏 已批准``). Each is greyed once; a rate limit is
+    retried through the outbox, where the cards not yet greyed are found again."""
+    commands = set(message.extra.get(SETTLE) or ())
+    with Session(directory.reader) as session:
+        sent = wecom_store.open_cards(session, message.request_ref or "", directory.clock())
+    for task_id, code, payload in sent:
+        card = Message.from_dict(payload)
+        if card.target != message.target or not any(
+                (settled_by(b.command) or ("",))[0] in commands for b in card.buttons):
+            continue
+        data = {"atall": 1, "agentid": agent_id, "response_code": code,
+                "template_card": cards.card(card, task_id, replace_text=f"✓ {message.text}")}
+        _post_update(client, directory, task_id, data)
+
+
+def _post_update(client: WeComClient, directory: Directory, task_id: str,
+                 data: dict[str, Any]) -> None:
+    """message/update_template_card, then the card's response_code is spent. A rate limit or
+    the network raises (the outbox tries again); any other refusal is logged: the change
+    itself is stored and told, only the card keeps its buttons."""
+    try:
+        with delivery_errors("message/update_template_card"):
+            client.post("message/update_template_card", data=data)
+    except DeliveryError as exc:
+        if exc.retry_after is not None or not isinstance(exc.__cause__, WeChatClientException):
+            raise
+        log.warning("could not update the card: %s", exc)
+    with transaction(directory.engine) as session:  # greyed (or never will be): done with it
+        wecom_store.forget_card(session, task_id)
 
 
 def update_clicked_card(client: WeComClient, directory: Directory, agent_id: int,
@@ -39,12 +73,4 @@ def update_clicked_card(client: WeComClient, directory: Directory, agent_id: int
         data["template_card"] = cards.card(original, task_id, replace_text=result)
     else:
         data["button"] = {"replace_name": result}
-    try:
-        with delivery_errors("message/update_template_card"):
-            client.post("message/update_template_card", data=data)
-    except DeliveryError as exc:
-        if exc.retry_after is not None or not isinstance(exc.__cause__, WeChatClientException):
-            raise  # a rate limit or the network: the outbox tries again
-        log.warning("could not update the clicked card: %s", exc)
-    with transaction(directory.engine) as session:  # greyed (or never will be): done with it
-        wecom_store.forget_card(session, task_id)
+    _post_update(client, directory, task_id, data)

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.adapters.wecom import cards, images
 from bot.adapters.wecom import files as wecom_files
-from bot.adapters.wecom.card_update import CARD_UPDATE, update_clicked_card
+from bot.adapters.wecom.card_update import CARD_UPDATE, grey_settled, update_clicked_card
 from bot.adapters.wecom.client import (
     PERMANENT,
     RATE_LIMIT_WAIT,
@@ -34,7 +34,7 @@ from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
 from handlers.i18n import t
-from handlers.messages import TOLD, Message
+from handlers.messages import SETTLE, TOLD, Message
 from storage import wecom_store
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,9 @@ class WeComSender:
         """Send every part not yet sent; return the card's task id (or the first msgid)."""
         if message.kind == CARD_UPDATE:
             update_clicked_card(self.client, self.directory, self.agent_id, message)
+            return None
+        if message.kind == SETTLE:
+            grey_settled(self.client, self.directory, self.agent_id, message)
             return None
         if message.kind == FETCH:
             self.files.fetch(
@@ -163,9 +166,9 @@ class WeComSender:
         return verdicts
 
     def _pace_keys(self, message: Message) -> Counter[str]:
-        """The pacing slots ``send`` would take for ``message`` (none for a card update or a
-        file fetch, which are not paced)."""
-        if message.kind in (CARD_UPDATE, FETCH):
+        """The pacing slots ``send`` would take for ``message`` (none for a card update, a
+        settle or a file fetch, which are not paced)."""
+        if message.kind in (CARD_UPDATE, SETTLE, FETCH):
             return Counter()
         parts = self.plan(message)
         done = self._resume(message, parts)[1]

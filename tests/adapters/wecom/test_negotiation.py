@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.messages import Message
 from handlers.negotiation_notices import answer_buttons
+from handlers.sweep import sweep
 from storage import outbox
 from storage.engine import transaction
 from tests.adapters.wecom.conftest import FINANCE_CHAT, request, trail
@@ -93,3 +94,23 @@ def test_a_typed_counter_greys_the_proposal_and_keeps_the_cancel_button(wecom):
     (update,) = greyed(wecom, card["task_id"])
     assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 反提议…"
     assert greyed(wecom, opened["task_id"]) == []  # the request is open: Cancel still applies
+
+
+def test_a_proposal_the_desk_withdraws_or_that_lapses_greys_its_cards(wecom):
+    card = proposed(wecom)
+    wecom.say("zhangwei", "等待 FIN-1 是哪个项目的预算？")  # the desk moves on: withdrawn
+    wecom.dispatch()
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"] == "✓ 办理方已撤回方案"
+
+    wecom.say("zhangwei", "提议 FIN-1 2026-12-03 等展会结束")
+    for day in ("2026-11-24", "2026-11-25", "2026-11-26"):  # a reminder, then it lapses
+        wecom.clock.set(local(f"{day}T10:01"))
+        sweep(wecom.app.desk, wecom.clock())
+        wecom.dispatch()
+    reminder = [c for c in wecom.cards_to("lihua")
+                if [b["text"] for b in c["button_list"]] == ["接受", "拒绝…", "反提议…"]][-1]
+    assert "提醒" in reminder["main_title"]["title"]
+    (lapsed,) = greyed(wecom, reminder["task_id"])
+    assert lapsed["template_card"]["replace_text"] == "✓ 方案已过期"
+    # the proposal's own card went out over 72 hours before: WeCom takes no update for it
