@@ -44,6 +44,7 @@ def settled_by(command: str) -> tuple[str, str] | None:
         return words[1], words[2].upper()
     return None
 
+
 # A channel message's ``extra`` key naming the thread it goes in when that is not its
 # request's current one (a transfer's notice, in the thread the request left).
 IN_THREAD = "in_thread"

@@ -30,8 +30,8 @@ def grey_settled(client: WeComClient, directory: Directory, agent_id: int,
         sent = wecom_store.open_cards(session, message.request_ref or "", directory.clock())
     for task_id, code, payload in sent:
         card = Message.from_dict(payload)
-        if card.target != message.target or not any(
-                (settled_by(b.command) or ("",))[0] in commands for b in card.buttons):
+        offered = {settled[0] for b in card.buttons if (settled := settled_by(b.command))}
+        if card.target != message.target or not offered & commands:
             continue
         data = {"atall": 1, "agentid": agent_id, "response_code": code,
                 "template_card": cards.card(card, task_id, replace_text=f"✓ {message.text}")}
