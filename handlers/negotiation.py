@@ -211,15 +211,18 @@ def _counter_waits(ctx: Ctx, request: Request) -> None:
     raise Refusal("err.neg_counter_answer", ref=request.ref)
 
 
-def withdraw(ctx: Ctx, request: Request) -> None:
+def withdraw(ctx: Ctx, request: Request, *, settle: bool = True) -> None:
     """The desk moved on (a question, a resolution, a transfer, a cancel): a pending
-    proposal is withdrawn, and a desk proposal's pause ends."""
+    proposal is withdrawn, and a desk proposal's pause ends; with ``settle``, the
+    requester's answer buttons are moot (not when they cancel, nor on a transfer: those end
+    every button of the request where they were shown)."""
     current = proposals.pending(ctx.session, request.id or 0) if request.id else None
     if current is None:
         return
     _decide(ctx, current, "withdrawn")
     if current.kind == "desk":
         terms.unpause(ctx, request)
+    if current.kind == "desk" and settle:
         ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.withdrawn")
 
 

@@ -231,7 +231,7 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
     request = lc.load(ctx, cmd.ref)
     lc.require_requester(ctx, request, "cancel")
     lc.require_state(ctx, request, (*lc.OPEN_STATES, approval.PENDING), "cancel")
-    negotiation.withdraw(ctx, request)
+    negotiation.withdraw(ctx, request, settle=False)
     request.paused_at = None
     request.closed_at = ctx.now
     was_pending = request.state == approval.PENDING
@@ -301,7 +301,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     forms.refuse_moving_into(ctx, request.ref, new.key, category)
     if not priority_chosen(ctx, request):
         request.priority = category.priority
-    negotiation.withdraw(ctx, request)
+    negotiation.withdraw(ctx, request, settle=False)
     negotiation.forget_agreement(request)  # the new desk's own targets
     lc.end_pause(ctx, request)
     request.department = new.key

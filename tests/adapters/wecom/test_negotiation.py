@@ -114,3 +114,12 @@ def test_a_proposal_the_desk_withdraws_or_that_lapses_greys_its_cards(wecom):
     (lapsed,) = greyed(wecom, reminder["task_id"])
     assert lapsed["template_card"]["replace_text"] == "✓ 方案已过期"
     # the proposal's own card went out over 72 hours before: WeCom takes no update for it
+
+
+def test_the_requester_cancelling_greys_the_proposal_as_their_own_act(wecom):
+    card = proposed(wecom)
+    wecom.say("lihua", "取消 FIN-1")
+    wecom.dispatch()
+    assert request(wecom.app, "FIN-1").state == "cancelled"
+    (update,) = greyed(wecom, card["task_id"])
+    assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 取消"
