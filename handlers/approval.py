@@ -22,6 +22,7 @@ from storage import approvals, request_fields, request_store
 from storage.models import ApprovalStepRow, Request
 
 PENDING = "pending_approval"
+DECISIONS = ("approve", "reject")  # an approver's buttons
 REJECTED = "rejected"
 
 
@@ -56,9 +57,6 @@ def start(ctx: Ctx, request: Request, kind: str = "approval_requested",
     lc.transition(ctx, request, PENDING, kind, note=note)
     stepping.start_step(ctx, request, rows[0], len(rows))
     return True
-
-
-DECISIONS = ("approve", "reject")  # an approver's buttons
 
 
 def waiting_for(ctx: Ctx, request: Request, locale: str) -> str:

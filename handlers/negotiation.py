@@ -222,8 +222,8 @@ def withdraw(ctx: Ctx, request: Request, *, settle: bool = True) -> None:
     _decide(ctx, current, "withdrawn")
     if current.kind == "desk":
         terms.unpause(ctx, request)
-    if current.kind == "desk" and settle:
-        ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.withdrawn")
+        if settle:
+            ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.withdrawn")
 
 
 def forget_agreement(request: Request) -> None:

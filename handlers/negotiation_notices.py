@@ -106,9 +106,9 @@ def to_leads(ctx: Ctx, request: Request, key: str, *, counter_waits: bool,
         def render(locale: str) -> Message:
             text = t(locale, key, ref=request.ref, title=request.title,
                      **_localized(params, locale))
-            shown = desk_buttons(request.ref, locale)
-            return Message(text=text, locale=locale, kind="negotiation",
-                           buttons=shown if counter_waits else shown[1:])
+            shown = tuple(b for b in desk_buttons(request.ref, locale)
+                          if counter_waits or b.action != "neg_accept")
+            return Message(text=text, locale=locale, kind="negotiation", buttons=shown)
 
         ctx.notify_person(lead, render, request)
 
