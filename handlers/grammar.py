@@ -52,6 +52,15 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
 }
 REPLY_WORDS = {"reply", "answer", "回复"}
 SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w in words}
+
+
+def word_for(name: str, locale: str) -> str:
+    """The subcommand ``name`` in the words of ``locale`` (``reject`` → ``驳回`` in zh-CN)."""
+    words = SUBCOMMANDS.get(name, (name,))
+    if locale.startswith("zh"):
+        return next((w for w in words if not w.isascii()), words[0])
+    return words[0]
+
 REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
 URGENT_MARKS = {"!urgent": -1, "!紧急": -1, "!p1": 0, "!p2": 1, "!p3": 2, "!p4": 3}
 # Phones turn "--" into an em dash; people type a hyphen, an en dash, a minus or fullwidth

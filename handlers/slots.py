@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from handlers.grammar import word_for
+from handlers.i18n import t
+from handlers.i18n.texts import TEXTS
+
 SLOT = re.compile(r"\s*<(\w+)>")
 
 
@@ -23,3 +27,18 @@ def fill(command: str, values: Mapping[str, str]) -> str:
         return f" {given}" if given else ""
 
     return SLOT.sub(value, command).strip()
+
+
+def as_typed(command: str, locale: str) -> str:
+    """``command`` as a person reading ``locale`` types it: the command's word and its slots
+    in that language (``/request reject FIN-3 <reason>`` → ``/request 驳回 FIN-3 <原因>``)."""
+    words = command.split(" ")
+    if len(words) >= 2 and words[0] == "/request":
+        words[1] = word_for(words[1], locale)
+        words[2:] = [t(locale, "slot.me") if w == "me" else w for w in words[2:]]
+
+    def slot(match: re.Match[str]) -> str:
+        key = f"slot.{match.group(1)}"
+        return " " + (t(locale, key) if key in TEXTS else f"<{match.group(1)}>")
+
+    return SLOT.sub(slot, " ".join(words))

@@ -14,7 +14,7 @@ from bot.adapters.wecom import files as wecom_files
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
-from handlers.grammar import SUBCOMMANDS, Command, parse
+from handlers.grammar import Command, parse, word_for
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import KEEPS_OTHERS, SETTLING, Message, Reply, person, settled_by
 from handlers.router import not_run
@@ -86,12 +86,6 @@ def from_xml(xml: str) -> Callback | None:
             response_code=str(data.get("ResponseCode") or "") or None, agent_id=agent_id,
         )
     return None
-
-
-def _verb(command: str, locale: str) -> str:
-    """The command's own word in ``locale`` (a greyed card says what was done)."""
-    words = SUBCOMMANDS.get(command, (command, command))
-    return words[1] if locale.startswith("zh") else words[0]
 
 
 def card_update(actor: str, task_id: str | None, response_code: str | None, event_key: str,
@@ -175,7 +169,7 @@ class Conversation:
             if narrow and button is None and parsed.name not in ENDING:
                 continue
             key = cards.KEY_PREFIX + button.command if button else ""
-            label = button.label if button else _verb(parsed.name, message.locale)
+            label = button.label if button else word_for(parsed.name, message.locale)
             updates.append(card_update(actor, task_id, code, key, label))
         return tuple(updates)
 

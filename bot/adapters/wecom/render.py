@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from handlers.messages import Message
+from handlers.slots import as_typed
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 2048
@@ -97,10 +98,12 @@ def split_utf8(text: str, limit: int) -> list[str]:
 
 
 def command_lines(message: Message, markdown: bool) -> list[str]:
-    """Each button as the command to type: every platform can do what a button does."""
+    """Each button as the command to type, in the message's language: every platform can do
+    what a button does."""
+    typed = [(b.label, as_typed(b.command, message.locale)) for b in message.buttons]
     if markdown:
-        return [f"> {b.label}: `{b.command}`" for b in message.buttons]
-    return [f"▸ {b.label}: {b.command}" for b in message.buttons]
+        return [f"> {label}: `{command}`" for label, command in typed]
+    return [f"▸ {label}: {command}" for label, command in typed]
 
 
 def wants_markdown(message: Message) -> bool:

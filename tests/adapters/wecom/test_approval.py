@@ -81,3 +81,20 @@ def test_the_requesters_confirmation_shows_the_values_and_cancels_while_pending(
     approver = approval_card(wecom, "lihua", "FIN-1")
     assert [u for u in wecom.api.delivered("message/update_template_card")
             if u["template_card"]["task_id"] == approver["task_id"]], "moot: greyed"
+
+
+def test_a_card_names_its_commands_in_the_readers_language_and_typing_one_works(wecom):
+    """The commands a card lists to type read in its reader's language, placeholders too
+    (李华 reads Chinese, 王丽 English), and typed as shown they do what the button does."""
+    wecom.say("wangli", "提单 财务 报销 金额=86 出租车")
+    wecom.dispatch()
+    lines = approval_card(wecom, "lihua", "FIN-1")["sub_title_text"].splitlines()
+    assert "▸ 驳回…: /request 驳回 FIN-1 <原因>" in lines, lines
+    assert not any("reject" in line or "<reason>" in line for line in lines)
+
+    typed = next(line for line in lines if line.startswith("▸ 驳回")).split(": ", 1)[1]
+    wecom.say("lihua", typed.replace("<原因>", "请附上发票"))
+    assert request(wecom.app, "FIN-1").state == "rejected"
+    wecom.dispatch()
+    told = [c for c in wecom.cards_to("wangli") if "请附上发票" in str(c)]
+    assert told and "/request reopen FIN-1 <field>=<value> …" in told[-1]["sub_title_text"]

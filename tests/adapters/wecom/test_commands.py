@@ -84,11 +84,11 @@ def test_new_request_goes_to_the_group_chat_and_as_a_card_to_each_member(wecom):
     (chat,) = wecom.api.delivered("appchat/send")
     assert chat["chatid"] == FINANCE_CHAT
     assert "新请求 FIN-1" in chat["markdown"]["content"]
-    assert "`/request ack FIN-1`" in chat["markdown"]["content"]
+    assert "`/request 受理 FIN-1`" in chat["markdown"]["content"], "in the desk's language"
     card = staff_card(wecom, "FIN-1")
     assert card["card_type"] == "button_interaction"
     assert [b["text"] for b in card["button_list"]] == ["受理", "指派给我"]
-    assert "/request ack FIN-1" in card["sub_title_text"], "the card names the command to type"
+    assert "/request 受理 FIN-1" in card["sub_title_text"], "the card names the command to type"
     assert {"keyname": "优先级", "value": "P3 普通"} in card["horizontal_content_list"]
 
 
@@ -194,7 +194,7 @@ def test_a_long_confirmation_is_sent_whole_and_its_card_does_not_repeat_it(wecom
     (card,) = wecom.cards_to("lihua")
     assert "超过 90" not in card["sub_title_text"]
     assert [b["text"] for b in card["button_list"]] == ["已解决我的问题", "取消"]
-    assert "/request cancel FIN-1" in card["sub_title_text"]
+    assert "/request 取消 FIN-1" in card["sub_title_text"]
 
 
 def test_a_notice_whose_first_line_is_long_arrives_as_one_card(wecom):
