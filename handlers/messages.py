@@ -49,8 +49,9 @@ def settled_by(command: str) -> tuple[str, str] | None:
 # request's current one (a transfer's notice, in the thread the request left).
 IN_THREAD = "in_thread"
 # A desk message's ``extra`` key: the person ids who heard it already from the command that
-# wrote it (its actor, who has the answer; anyone it told in person). A platform that copies
-# a desk's messages to each member (WeCom, with no group chat) skips them.
+# wrote it (its actor, who has the answer; anyone it told in person; of a card, only those
+# offered its buttons in person). A platform that copies a desk's messages to each member
+# (WeCom, with no group chat, or for a card's buttons) skips them.
 TOLD = "told"
 # With ``IN_THREAD``: the state line that thread's root shows from now on (the request has
 # gone on elsewhere: its buttons there no longer apply).

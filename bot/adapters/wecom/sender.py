@@ -246,8 +246,8 @@ class WeComSender:
         staff = self.directory.staff_userids(dep.key)
         if staff and (message.buttons or not parts):
             members = [u for u in staff if u not in self._told(message)]
-            if not members:
-                return []  # each member heard it already (did it, or was told in person)
+            if not members:  # each member heard it already (did it, or was told in person)
+                return parts
             parts += self._app_parts(message, members, with_text=not parts)
         if not parts:
             raise DeliveryError(f"department {dep.key} has no WeCom chat, robot or members "
@@ -256,9 +256,7 @@ class WeComSender:
 
     def _told(self, message: Message) -> set[str]:
         """The userids a desk's message need not be copied to: who heard it already from
-        the command that wrote it (``TOLD``). A card's buttons are for every member."""
-        if message.buttons:
-            return set()
+        the command that wrote it (``TOLD``; of a card, only those offered its buttons)."""
         told = message.extra.get(TOLD) or ()
         return {u for u in map(self.directory.userid_of, told) if u}
 

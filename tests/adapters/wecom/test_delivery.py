@@ -14,7 +14,8 @@ from bot.adapters.wecom.render import MARKDOWN_LIMIT, TEXT_LIMIT, byte_len
 from bot.adapters.wecom.token_store import DatabaseStorage
 from bot.runtime.dispatch import DeliveryError, Dispatcher
 from bot.runtime.routing import SenderRouter
-from handlers.messages import Message
+from handlers.messages import TOLD, Message
+from handlers.negotiation_notices import desk_buttons
 from storage import outbox
 from storage.engine import reader_for, transaction
 from storage.models import PlatformToken
@@ -233,3 +234,13 @@ def test_a_desk_with_no_group_chat_tells_each_member_once(wecom):
     linna = [r for r in wecom.replies_to("linna") if "我下周三有空" in r]
     hetao = [r for r in wecom.replies_to("hetao") if "我下周三有空" in r]
     assert len(linna) == 1 and len(hetao) == 1, (linna, hetao)
+
+
+def test_a_card_every_member_heard_in_person_still_reaches_the_desks_group_chat(wecom):
+    """The chat gets the text; the members, told with its buttons already, no card."""
+    card = Message(text="FIN-1 有新的反提议", target="dept:finance", request_ref="FIN-1",
+                   buttons=desk_buttons("FIN-1", "zh-CN"), extra={TOLD: ["bob", "carol"]})
+    queue(wecom, card)
+    assert wecom.dispatch().delivered == 1
+    assert [c["chatid"] for c in wecom.api.delivered("appchat/send")] == [FINANCE_CHAT]
+    assert wecom.api.delivered("message/send") == []

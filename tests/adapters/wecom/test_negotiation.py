@@ -123,3 +123,50 @@ def test_the_requester_cancelling_greys_the_proposal_as_their_own_act(wecom):
     assert request(wecom.app, "FIN-1").state == "cancelled"
     (update,) = greyed(wecom, card["task_id"])
     assert update["template_card"]["replace_text"] == "✓ 李华 Henry Li · 取消"
+
+
+def _counter_to(sent: list[dict], userid: str) -> tuple[list[dict], list[str]]:
+    """The cards and the plain texts about the counter-proposal ``userid`` was sent."""
+    mine = [b for b in sent if userid in b["touser"].split("|") and "提出反提议" in str(b)]
+    cards = [b["template_card"] for b in mine if b["msgtype"] == "template_card"]
+    return cards, [b[b["msgtype"]]["content"] for b in mine if b["msgtype"] != "template_card"]
+
+
+DESK_ANSWERS = ["接受对方日期", "提议…"]
+
+
+def test_the_assignee_hears_a_counter_proposal_once_with_the_buttons_to_answer_it(wecom):
+    """Told in person (a card with 接受对方日期 / 提议…), the assignee gets no copy of the
+    desk's card; the desk's other member gets that copy, its group chat the text."""
+    proposed(wecom)
+    before = len(wecom.api.delivered("message/send"))
+    chat_before = len(wecom.api.delivered("appchat/send"))
+    wecom.say("lihua", "反提议 FIN-1 2026-12-03 3 号才能定稿")
+    wecom.dispatch()
+    sent = wecom.api.delivered("message/send")[before:]
+
+    cards, texts = _counter_to(sent, "zhangwei")
+    assert [[b["text"] for b in c["button_list"]] for c in cards] == [DESK_ANSWERS], cards
+    assert len(texts) <= 1, texts  # the whole text just before the card, when it is clipped
+    others, _ = _counter_to(sent, "liufang")
+    assert [[b["text"] for b in c["button_list"]] for c in others] == [DESK_ANSWERS]
+    chat = wecom.api.delivered("appchat/send")[chat_before:]
+    assert [b["chatid"] for b in chat if "提出反提议" in str(b)] == [FINANCE_CHAT]
+
+
+def test_a_desk_without_a_group_chat_copies_a_counter_proposal_to_the_others_only(wecom):
+    """HR has no group chat: each member gets the desk's messages; the assignee, told in
+    person, once."""
+    wecom.say("lihua", "提单 人事 培训 下周的安全培训报名")
+    wecom.say("linna", "受理 HR-1")
+    wecom.say("linna", "提议 HR-1 2026-12-02 下月安排")
+    wecom.dispatch()
+    before = len(wecom.api.delivered("message/send"))
+    wecom.say("lihua", "反提议 HR-1 2026-11-30 30 号")
+    wecom.dispatch()
+    sent = wecom.api.delivered("message/send")[before:]
+
+    for userid in ("linna", "hetao"):  # the assignee; the other member
+        cards, texts = _counter_to(sent, userid)
+        assert [[b["text"] for b in c["button_list"]] for c in cards] == [DESK_ANSWERS], userid
+        assert len(texts) <= 1, (userid, texts)
