@@ -26,6 +26,10 @@ SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "
 # Of those, the ones after which the request's other buttons still stand (it stays open, in
 # the same hands): typed, they settle only the cards offering that same command.
 KEEPS_OTHERS = frozenset({"assign", "wait", "resume", "accept", "decline", "counter"})
+# Commands answering the one question their message asks (which request a held message goes
+# to), as a form's question in chat is answered by words (a choice's ``key=value``, ``cancel``,
+# ``answered``: no slash command): once one is done, every button of that message is moot.
+ANSWERS_ITS_MESSAGE = frozenset({"add"})
 
 
 # A row's kind saying that a person's buttons on a request are moot through someone else's
@@ -43,6 +47,14 @@ def settled_by(command: str) -> tuple[str, str] | None:
             REF_RE.match(words[2]):
         return words[1], words[2].upper()
     return None
+
+
+def settles_message(command: str) -> bool:
+    """True when a button running ``command`` settles the whole message it is on."""
+    words = command.split()
+    if words[:1] == ["/request"]:
+        return len(words) > 1 and words[1] in ANSWERS_ITS_MESSAGE
+    return bool(words) and not words[0].startswith("/")
 
 
 # A channel message's ``extra`` key naming the thread it goes in when that is not its

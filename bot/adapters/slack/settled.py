@@ -1,5 +1,5 @@
 """A clicked message only its clicker sees (the bot's DM with them, an ephemeral answer):
-once the click is done, that request's buttons leave it and a line says what was chosen.
+once the click is done, the buttons it settles leave it and a line says what was chosen.
 
 Thread roots follow their request through the outbox; a person's own copy has no such
 record. A click that ran at once rewrites it on the click's ``response_url``; one that first
@@ -17,7 +17,7 @@ from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.history import message_at
 from handlers.i18n import t
-from handlers.messages import settled_by
+from handlers.messages import settled_by, settles_message
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 50
@@ -58,11 +58,11 @@ def for_later(body: dict[str, Any]) -> dict[str, Any] | None:
 
 def without_buttons_of(blocks: list[Block] | None, button: dict[str, Any],
                        locale: str) -> list[Block] | None:
-    """``blocks`` without the buttons for the clicked ``button``'s request, and a "✓ you
-    chose …" line where they were; None when it settles nothing or there are no blocks
-    (Slack leaves an ephemeral message's out of the click)."""
-    ref = settled_ref(button["value"])
-    if not blocks or ref is None:
+    """``blocks`` without the buttons for the clicked ``button``'s request (all, for one that
+    settles its message) and a "✓ you chose …" line where they were; None when it settles
+    nothing or there are no blocks (Slack leaves an ephemeral message's out of the click)."""
+    ref, whole = settled_ref(button["value"]), settles_message(button["value"])
+    if not blocks or (ref is None and not whole):
         return None
     chosen: Block = {"type": "context", "elements": [
         {"type": "mrkdwn", "text": escape(t(locale, "slack.clicked", label=button["label"]))}]}
@@ -71,8 +71,8 @@ def without_buttons_of(blocks: list[Block] | None, button: dict[str, Any],
         if block.get("type") != "actions":
             out.append(block)
             continue
-        kept = [e for e in block.get("elements") or []
-                if settled_ref(str(e.get("value") or "")) != ref]
+        kept = [e for e in block.get("elements") or [] if not whole
+                and settled_ref(str(e.get("value") or "")) != ref]
         if kept:
             out.append({**block, "elements": kept})
         if block.get("block_id") == button["block_id"]:
