@@ -579,6 +579,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.input.comment": ('Comment (optional)', '评语（可选）'),
     "slack.input.stars": ('Stars', '星级'),
     "slack.input.person": ('Person id', '人员ID'),
+    "slack.input.changes": ('What to change, as field=value (e.g. amount=96)',
+                            '要修改的内容，写成 字段=值（例如 金额=96）'),
     # a button's command as a person types it (handlers.slots.as_typed): its <slots>
     "slot.question": ("<question>", "<问题>"),
     "slot.note": ("<note>", "<说明>"),

@@ -16,7 +16,7 @@ CALLBACK = "crossdesk_command_input"
 REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
 OPTIONAL = {"comment"}
 LABELS = {"note", "reason", "question", "text", "comment", "stars", "person",
-          "date", "why"}  # date, why: negotiation (counter, decline)
+          "date", "why", "changes"}  # date, why: negotiation; changes: a rejected request
 ERROR_LIMIT = 300
 
 View = dict[str, Any]

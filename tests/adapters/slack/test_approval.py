@@ -64,3 +64,24 @@ def test_reject_asks_for_the_reason_in_a_modal_and_tells_the_requester(
     told = [p["text"] for p in slack.fake.posted("D0ALICE")]
     assert any("please attach the receipt" in text for text in told)
     assert slack.fake.posted(FINANCE) == []
+
+
+def test_reopen_after_a_rejection_asks_for_the_changes_and_starts_the_approval_over(
+        slack: SlackDesk) -> None:
+    """The requester's Reopen… asks what to change, in the form the bot reads (field=value),
+    and the changed request goes back to its approver."""
+    slack.ask("U0ALICE", "finance reimbursement 金额=86 taxi")
+    slack.deliver()
+    slack.click("U0HENRY", "/request reject FIN-1 <reason>", "reject", channel="D0HENRY")
+    slack.submit("U0HENRY", slack.opened_view(), {"slot.reason": slot("the taxi was 96")})
+    slack.drain()
+    (note,) = [p for p in slack.fake.posted("D0ALICE") if "the taxi was 96" in p["text"]]
+    reopen = buttons(note["blocks"])["reopen"]
+    slack.click("U0ALICE", reopen, "reopen", channel="D0ALICE")
+    modal = slack.opened_view()
+    (field,) = [b for b in modal["blocks"] if b["type"] == "input"]
+    assert "field=value" in field["label"]["text"], field["label"]
+    slack.submit("U0ALICE", modal, {field["block_id"]: slot("金额=96")})
+    wait_until(lambda: (r := slack.request("FIN-1")) and r.state == "pending_approval")
+    slack.drain()
+    assert "96.00 CNY" in text_of(slack.fake.posted("D0HENRY")[-1]["blocks"])
