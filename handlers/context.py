@@ -48,8 +48,10 @@ class Ctx:
     _names: dict[str, str] = field(default_factory=dict)
     _texts: dict[Hashable, str] = field(default_factory=dict, init=False, repr=False)
     _batch: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
-    # Notified in person: each person, with the commands of the buttons they were offered
-    _told: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    # Notified in person, per request (a sweep tells of many): who, and the commands of the
+    # buttons they were offered
+    _told: dict[int | None, dict[str, set[str]]] = field(default_factory=dict, init=False,
+                                                         repr=False)
 
     def say(self, key: str, **params: object) -> str:
         """A text in the actor's language."""
@@ -117,7 +119,8 @@ class Ctx:
     ) -> None:
         """Queue a message to a person, written in their language."""
         message = render(self.locale_of(person_id))
-        self._told.setdefault(person_id, set()).update(b.command for b in message.buttons)
+        told = self._told.setdefault(request.id if request else None, {})
+        told.setdefault(person_id, set()).update(b.command for b in message.buttons)
         self._enqueue(person(person_id), message, request, dedupe_key, due_at)
 
     def settle(self, person_id: str, request: Request, commands: Iterable[str], key: str,
@@ -153,16 +156,17 @@ class Ctx:
 
     def _heard(self, message: Message, request: Request | None) -> list[str]:
         """Who needs no copy of a desk's message: its actor (who has the answer) and whoever
-        this command told in person. Of a card, only those offered all its buttons in person:
-        the others still need them (a card about several requests, such as a nudge, says more
-        than any one notice: everyone gets it)."""
+        this command told in person of the same request. Of a card, only those offered all
+        its buttons in person: the others still need them (a card about several requests,
+        such as a nudge, says more than any one notice: everyone gets it)."""
         offered = {b.command for b in message.buttons}
+        told = self._told.get(request.id if request else None, {})
         if not offered:
             actor = {self.actor.id} if self._is_stored_actor(self.actor.id) else set()
-            return sorted(actor | self._told.keys())
+            return sorted(actor | told.keys())
         if request is None:
             return []
-        return sorted(p for p, got in self._told.items() if offered <= got)
+        return sorted(p for p, got in told.items() if offered <= got)
 
     @contextmanager
     def batched(self) -> Iterator[None]:

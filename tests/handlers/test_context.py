@@ -43,3 +43,25 @@ def test_a_card_is_told_only_to_those_offered_its_buttons_in_person(
                             .order_by(col(Outbox.id))).all()
     assert [r.payload["extra"][TOLD] for r in rows[-3:]] == [
         ["kevin"], ["alice", "dave", "kevin"], []]
+
+
+def test_a_desk_message_skips_only_those_told_of_the_same_request(
+        chat: Transcript, clock: ManualClock) -> None:
+    """A sweep tells of many requests in one go: a member nudged in person about one request
+    still gets the desk's message about another."""
+    chat("alice> /request it laptop the screen flickers")
+    chat("alice> /request it laptop the keyboard sticks")
+    engine = chat.app.desk.engine
+    with transaction(engine) as session:
+        actor = people.get(session, "alice")
+        first = request_store.by_ref(session, "IT-1")
+        second = request_store.by_ref(session, "IT-2")
+        assert actor is not None and first is not None and second is not None
+        ctx = Ctx(desk=chat.app.desk, session=session, actor=actor, now=clock(), locale="en")
+        ctx.notify_person("dave", _card(), first)
+        ctx.notify_channel("it", _card(), second)
+        ctx.notify_channel("it", _card(), first)
+    with Session(engine) as session:
+        rows = session.exec(select(Outbox).where(col(Outbox.target) == "dept:it")
+                            .order_by(col(Outbox.id))).all()
+    assert [r.payload["extra"][TOLD] for r in rows[-2:]] == [["alice"], ["alice", "dave"]]
