@@ -21,6 +21,7 @@ from bot.adapters.slack.files import SlackFiles
 from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update, root_update
+from bot.adapters.slack.settled import settle_dm
 from bot.adapters.slack.threads import Threads, is_ts
 from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import FileService
@@ -69,7 +70,8 @@ class SlackSender:
         if message.kind == ROOT_UPDATE:
             self._update_root(message)
             return None
-        if message.kind == SETTLE:  # DM copies settle when clicked (settled.py); none kept
+        if message.kind == SETTLE:
+            self._settle(message)
             return None
         if message.kind == FETCH:
             self.files.fetch(message, self.slack_files.download)
@@ -115,8 +117,11 @@ class SlackSender:
                 self._keep(lambda s: slack_store.remember_answer(s, thread_ts, str(ts)))
             else:  # the answer with the desk's buttons stands in for the root
                 self._root_changed(message, channel_id, thread_ts, now_if_not_queued=False)
+        if message.target_kind == "person":  # a settle row reads this DM's history
+            self._remember_channel(channel, channel, channel_id)
         if message.target_kind == "dept" and not elsewhere:
-            self._remember_channel(message.target_id, channel_id)
+            self._remember_channel(message.target_id, self.config.channels.get(
+                message.target_id), channel_id)
             if message.thread_root and ts and message.request_ref:
                 self.threads.remember(message.request_ref, channel_id, str(ts), message)
             elif thread_ts and message.request_ref:
@@ -184,19 +189,33 @@ class SlackSender:
                 return
         else:
             channel, thread = self._dept_channel(info.department) or "", str(info.thread_ref)
-        if not channel:
-            return
-        key = ROOT_UPDATE  # chat.update has its own rate limit, apart from posting
+        if channel:  # chat.update has its own rate limit, apart from posting
+            self._display_only(ROOT_UPDATE, f"update the thread root of {info.ref}",
+                               self._root_call(message, info.ref, channel, thread))
+
+    def _settle(self, message: Message) -> None:
+        """Send a ``settle`` row: the person's DM messages offering its commands on its
+        request lose those buttons (``settled.settle_dm``); nothing in a DM never posted to."""
+        slack_id = self._slack_ids.get(message.target_id) or \
+            self.lookups.slack_id(message.target_id)
+        dm = slack_id and (self._channel_ids.get(slack_id) or self.lookups.channel_id(slack_id))
+        if dm:
+            self._display_only(SETTLE, f"settle {message.request_ref} in a DM",
+                               lambda: settle_dm(self.client, dm, message))
+
+    def _display_only(self, key: str, what: str, call: Callable[[], Any]) -> None:
+        """Run ``call``, which only changes messages already out: a rate limit or an outage
+        is retried through the outbox (``key`` backs off meanwhile); a refusal is logged."""
         now = self.clock()
         wait = self.pacer.wait(key, now)
         if wait > 0:
-            raise DeliveryError("slack: root updates back off", retry_after=wait, paced=True)
+            raise DeliveryError(f"slack: {key} backs off", retry_after=wait, paced=True)
         try:
-            self._call(key, now, self._root_call(message, info.ref, channel, thread))
+            self._call(key, now, call)
         except DeliveryError as exc:
             if exc.retry_after is not None:
                 raise
-            log.warning("could not update the thread root of %s: %s", info.ref, exc)
+            log.warning("could not %s: %s", what, exc)
 
     def _remember_left(self, thread_ts: str, ref: str) -> None:
         """Keep that ``ref`` left the help-channel thread ``thread_ts`` (its root is the
@@ -220,13 +239,13 @@ class SlackSender:
             return lambda: self.threads.show_left(ref, channel, thread, row.locale, status)
         return lambda: self.threads.update_root(ref, channel, thread, row.locale)
 
-    def _remember_channel(self, department: str, channel_id: str) -> None:
-        """Keep the id Slack reported for a department's channel, in memory and stored (a
-        restarted process or another replica needs it for chat.update and permalinks)."""
-        if self._channel_ids.get(department) == channel_id:
+    def _remember_channel(self, key: str, configured: str | None, channel_id: str) -> None:
+        """Keep the id Slack reported for a department's channel or a person's DM (``key``:
+        the department, or the user id posted to), in memory and stored: a restarted process
+        or another replica needs it for chat.update, permalinks and settle rows."""
+        if self._channel_ids.get(key) == channel_id:
             return
-        self._channel_ids[department] = channel_id
-        configured = self.config.channels.get(department)
+        self._channel_ids[key] = channel_id
         if not configured or configured == channel_id:
             return
         try:

@@ -3,11 +3,13 @@ once the click is done, the buttons it settles leave it and a line says what was
 
 Thread roots follow their request through the outbox; a person's own copy has no such
 record. A click that ran at once rewrites it on the click's ``response_url``; one that first
-asked for text in a modal rewrites the DM message with ``chat.update`` after the submission."""
+asked for text in a modal rewrites the DM message with ``chat.update`` after the submission.
+Buttons made moot by someone else (a ``settle`` row) leave the person's recent DM messages."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,11 +19,12 @@ from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
 from bot.adapters.slack.history import message_at
 from handlers.i18n import t
-from handlers.messages import settled_by, settles_message
+from handlers.messages import SETTLE, Message, settled_by, settles_message
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 50
 MAX_KEPT_COMMAND = 300  # a modal's private_metadata holds 3,000 characters
+RECENT = 100  # DM messages a settle row looks through: one conversations.history page
 
 
 def only_clicker_sees(body: dict[str, Any]) -> bool:
@@ -64,22 +67,48 @@ def without_buttons_of(blocks: list[Block] | None, button: dict[str, Any],
     ref, whole = settled_ref(button["value"]), settles_message(button["value"])
     if not blocks or (ref is None and not whole):
         return None
-    chosen: Block = {"type": "context", "elements": [
-        {"type": "mrkdwn", "text": escape(t(locale, "slack.clicked", label=button["label"]))}]}
+    return _without(blocks, lambda value: whole or settled_ref(value) == ref,
+                    t(locale, "slack.clicked", label=button["label"]), button["block_id"])
+
+
+def _without(blocks: list[Block], moot: Callable[[str], bool], said: str,
+             anchor: str | None = None) -> list[Block]:
+    """``blocks`` without the buttons whose command is ``moot``, and a line saying ``said``
+    after the block ``anchor`` (none given: the first that lost one; not found: last)."""
+    line: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(said)}]}
     out: list[Block] = []
     for block in blocks:
         if block.get("type") != "actions":
             out.append(block)
             continue
-        kept = [e for e in block.get("elements") or [] if not whole
-                and settled_ref(str(e.get("value") or "")) != ref]
+        elements = block.get("elements") or []
+        kept = [e for e in elements if not moot(str(e.get("value") or ""))]
         if kept:
             out.append({**block, "elements": kept})
-        if block.get("block_id") == button["block_id"]:
-            out.append(chosen)
-    if chosen not in out:  # the clicked block was not found: the line goes last
-        out.append(chosen)
-    return out if len(out) <= MAX_BLOCKS else [*out[:MAX_BLOCKS - 1], chosen]
+        here = block.get("block_id") == anchor if anchor else len(kept) < len(elements)
+        if here and line not in out:
+            out.append(line)
+    if line not in out:
+        out.append(line)
+    return out if len(out) <= MAX_BLOCKS else [*out[:MAX_BLOCKS - 1], line]
+
+
+def settle_dm(client: WebClient, channel: str, row: Message) -> None:
+    """A ``settle`` row: the recent messages in its person's DM ``channel`` offering one of
+    its commands on its request lose those buttons, its text standing where they were.
+    Slack's refusals raise (``SLACK_ERRORS``)."""
+    settled = {(command, row.request_ref) for command in row.extra.get(SETTLE) or ()}
+
+    def moot(command: str) -> bool:
+        return settled_by(command) in settled
+
+    recent = client.conversations_history(channel=channel, limit=RECENT).get("messages") or []
+    for message in recent:  # newest first, not in threads: one page is all we look at
+        blocks, ts = message.get("blocks") or [], message.get("ts")
+        if ts and any(moot(str(e.get("value") or "")) for b in blocks
+                      if b.get("type") == "actions" for e in b.get("elements") or []):
+            client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or ""),
+                               blocks=_without(blocks, moot, f"✓ {row.text}"))
 
 
 def after_modal(client: WebClient, channel: str, ts: str, button: dict[str, Any],

@@ -380,9 +380,12 @@ class FakeSlack:
                 return "not_in_channel"
             if not str(args.get("user") or "").startswith("U"):
                 return "user_not_in_channel"
-        if method in ("conversations.history", "conversations.replies") and str(
-                args.get("channel")) in self.outside:
-            return "not_in_channel"
+        if method in ("conversations.history", "conversations.replies"):
+            channel = str(args.get("channel"))
+            if not ID_RE.match(channel):  # a conversation's id: a user id or #name is none
+                return "channel_not_found"
+            if channel in self.outside:
+                return "not_in_channel"
         return None
 
     def _ok(self, method: str, args: dict[str, Any], ts: str) -> dict[str, Any]:
@@ -405,7 +408,10 @@ class FakeSlack:
             return {"ok": True, "view": {**view, "id": args.get("view_id") or f"V{ts[-6:]}",
                                          "hash": f"h{ts}"}}
         if method in ("conversations.history", "conversations.replies"):
-            return {"ok": True, "has_more": False, "messages": self._history(method, args)}
+            found = self._history(method, args)
+            limit = int(args.get("limit") or 100) if method == "conversations.history" \
+                else len(found)  # history's default page is 100 messages
+            return {"ok": True, "has_more": len(found) > limit, "messages": found[:limit]}
         if method == "files.info":
             shared = self.files.get(str(args.get("file")))
             return {"ok": True, "file": shared[0]} if shared else {
@@ -427,7 +433,7 @@ class FakeSlack:
 
     def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
         """conversations.history (top-level messages up to ``latest``, newest first) or
-        .replies (the thread of ``ts``, oldest first), from ``messages``."""
+        .replies (the thread of ``ts``, oldest first), from ``messages``; every page."""
         channel = str(args.get("channel"))
         here = sorted(((ts, m) for (c, ts), m in self.messages.items() if c == channel),
                       key=lambda item: float(item[0]))
@@ -439,7 +445,7 @@ class FakeSlack:
         inclusive = str(args.get("inclusive")).lower() in ("1", "true")
         top = [m for ts, m in here if m.get("thread_ts") in (None, ts)
                and (float(ts) < latest or (inclusive and float(ts) == latest))]
-        return list(reversed(top))[: int(args.get("limit") or 100)]
+        return list(reversed(top))
 
     @staticmethod
     def channel_id(channel: str) -> str:
