@@ -202,10 +202,12 @@ class Digest:
     approvals: dict[str, timedelta] = field(default_factory=dict)  # service → median approval
 
     def is_quiet(self) -> bool:
-        """Nothing happened and nothing is pending: no digest worth posting."""
+        """Nothing happened and nothing is pending: no digest worth posting (a target that
+        fell due is something, even of a request gone to another desk)."""
         f = self.week
         return not (f.received or f.closed or f.open_at_end or f.stars or self.overdue
-                    or self.suggestions or self.deflections)
+                    or self.suggestions or self.deflections or f.first_total
+                    or f.resolution_total)
 
 
 def average(weeks: list[Figures]) -> Figures:

@@ -11,7 +11,7 @@ from handlers import confidential
 from handlers.catalog import PRIORITIES, Category
 from handlers.context import Ctx, Refusal, names_list
 from handlers.i18n import t
-from storage import request_store
+from storage import breaches, request_store
 from storage.models import Breach, Event, Request
 
 OPEN_STATES = request_store.OPEN_STATES
@@ -153,6 +153,27 @@ def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None)
         .values(late_seconds=int(late.total_seconds()))
     )
     ctx.session.execute(stmt)
+
+
+def keep_misses(ctx: Ctx, request: Request) -> None:
+    """Before a transfer or a reopen moves the request's targets: the ones its desk missed
+    (past due unmet, or met late) are kept as the sweep keeps them, one breach row per desk
+    and cycle, so that the digest counts them whatever comes next. A resolution paused
+    while the desk waits on the requester is not missed."""
+    calendar = ctx.desk.calendar_for(request.department)
+    rows = []
+    for target, due, at in (("first", request.first_response_due, request.first_response_at),
+                            ("resolution", request.resolution_due, request.resolved_at)):
+        paused = target == "resolution" and at is None and (
+            request.state == "waiting" or request.paused_at is not None)
+        if due is None or paused or (at or ctx.now) <= due:
+            continue
+        late = calendar.business_time_between(due, at) if at else None
+        rows.append({"request_id": request.id, "department": request.department,
+                     "target": target, "cycle": request.cycle, "due_at": due,
+                     "detected_at": ctx.now,
+                     "late_seconds": int(late.total_seconds()) if late else None})
+    breaches.record(ctx.session, rows)
 
 
 def raise_one(priority: str) -> str:

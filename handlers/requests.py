@@ -217,6 +217,7 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     if request.state == approval.REJECTED:  # with changes: the approval starts again
         return approval.reopen_rejected(ctx, request, cmd.text)
     lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
+    lc.keep_misses(ctx, request)  # the cycle ending: a late resolution stays late
     request.resolved_at = None
     request.closed_at = None
     lc.start_cycle(ctx, request)  # a fresh resolution target from now, not the old one
@@ -232,7 +233,7 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_requester(ctx, request, "cancel")
     lc.require_state(ctx, request, (*lc.OPEN_STATES, approval.PENDING), "cancel")
     negotiation.withdraw(ctx, request, settle=False)
-    request.paused_at = None
+    lc.end_pause(ctx, request)  # a resolution paused until now was never missed
     request.closed_at = ctx.now
     was_pending = request.state == approval.PENDING
     lc.transition(ctx, request, "cancelled", "cancelled")
@@ -304,6 +305,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     negotiation.withdraw(ctx, request, settle=False)
     negotiation.forget_agreement(request)  # the new desk's own targets
     lc.end_pause(ctx, request)
+    lc.keep_misses(ctx, request)  # the old desk's, before its targets give way to the new
     request.department = new.key
     request.category = category.key
     request.assignee_id = None

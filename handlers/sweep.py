@@ -20,6 +20,7 @@ from handlers import sweep_notices as notes
 from handlers.context import Ctx
 from handlers.desk import Desk
 from handlers.sweep_rules import DESK_NUDGES, Rule, ladder, recipient_calendar, rules_for
+from storage import breaches as breaches_store
 from storage.engine import transaction
 from storage.models import Person, Rating, Request
 
@@ -29,7 +30,6 @@ SWEEP_LOCK = 0x7377_6565  # "swee": one sweeper at a time per schema on PostgreS
 STATE_CHANGES = ("auto_close", "auto_confirm", "proposal_lapse")
 EPSILON = timedelta(microseconds=1)
 RETRY_FAILED = timedelta(hours=1)  # a request whose rules could not be worked out
-BREACHES = SQLModel.metadata.tables["breach"]
 CLAIMS = SQLModel.metadata.tables["nudge_claim"]
 
 
@@ -195,12 +195,10 @@ def _dialect_insert(session: Session, table: Any) -> Any:
 def _record_breaches(session: Session, breaches: Missed, now: datetime) -> None:
     """Missed targets, each recorded once per desk and reopen cycle for the digest (one
     statement for all): a due time moved after the miss records nothing new."""
-    if not breaches:
-        return
-    values = [{"request_id": rid, "department": dep, "target": target, "due_at": due,
-               "cycle": cycle, "detected_at": now}
-              for (rid, target), (dep, cycle, due) in breaches.items()]
-    session.connection().execute(_dialect_insert(session, BREACHES), values)
+    breaches_store.record(session, [
+        {"request_id": rid, "department": dep, "target": target, "due_at": due,
+         "cycle": cycle, "detected_at": now}
+        for (rid, target), (dep, cycle, due) in breaches.items()])
 
 
 def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime
@@ -247,7 +245,7 @@ def _act_one(ctx: Ctx, request: Request, rule: Rule, rated: set[int]) -> None:
     """A state change or a single prompt for one request."""
     if rule.kind == "auto_close":
         request.closed_at = ctx.now
-        request.paused_at = None
+        lc.end_pause(ctx, request)  # the desk waited on the requester: no miss
         lc.transition(ctx, request, "closed", "auto_closed")
         notes.auto_closed(ctx, request, rule)
     elif rule.kind == "auto_confirm":

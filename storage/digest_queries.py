@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.models import Rating, Request, RequestField, Suggestion
+from storage.models import Breach, Rating, Request, RequestField, Suggestion
 from storage.request_store import OPEN_STATES
 
 
@@ -140,16 +140,30 @@ def _target_columns(target: str) -> tuple[Any, Any]:
 
 
 def _fell_due(target: str, start: datetime, end: datetime) -> Any:
-    """Targets whose deadline is in [start, end): every one counts, met or missed, except a
-    request withdrawn or closed unanswered before its deadline (cancelled, auto-closed)
-    and a resolution paused while the desk waits on the requester."""
-    r = Request
+    """A request's current target whose deadline is in [start, end): every one counts, met
+    or missed, except a request withdrawn or closed unanswered before its deadline
+    (cancelled, auto-closed), a resolution paused while the desk waits on the requester,
+    and one missed already (its breach row counts it: see ``_missed``)."""
+    r, b = Request, Breach
     due, at = _target_columns(target)
     withdrawn = and_(at.is_(None), col(r.closed_at).is_not(None), col(r.closed_at) <= due)
-    clause = and_(due >= start, due < end, ~withdrawn)
+    breached = select(col(b.id)).where(
+        col(b.request_id) == col(r.id), col(b.department) == col(r.department),
+        col(b.target) == target, col(b.cycle) == col(r.cycle)).exists()
+    clause = and_(due >= start, due < end, ~withdrawn, ~breached)
     if target == "resolution":  # paused: waiting on the requester, or a proposal waits
         clause = and_(clause, col(r.state) != "waiting", col(r.paused_at).is_(None))
     return clause
+
+
+def _missed(start: datetime, end: datetime) -> Any:
+    """Per desk and target, the misses kept in breach rows whose deadline is in [start,
+    end): whatever the request did since (moved to another desk, reopened, waiting on the
+    requester), its desk missed that one."""
+    b = Breach
+    return (select(col(b.department), col(b.target), func.count())
+            .where(col(b.due_at) >= start, col(b.due_at) < end)
+            .group_by(col(b.department), col(b.target)))
 
 
 def _met(target: str) -> Any:
@@ -164,6 +178,8 @@ def targets(session: Session, start: datetime, end: datetime) -> list[Target]:
         stmt = select(col(Request.department), case((_met(target), 1), else_=0)).where(
             _fell_due(target, start, end))
         out += [Target(d, target, bool(met)) for d, met in _rows(session, stmt)]
+    for d, target, n in _rows(session, _missed(start, end)):
+        out += [Target(d, target, False)] * int(n)
     return out
 
 
@@ -267,6 +283,11 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
                 of(d).first_total, of(d).first_met = int(n), int(met or 0)
             else:
                 of(d).resolution_total, of(d).resolution_met = int(n), int(met or 0)
+    for d, target, n in _rows(session, _missed(start, end)):
+        if target == "first":
+            of(d).first_total += int(n)
+        else:
+            of(d).resolution_total += int(n)
     closed = (
         select(col(r.department), func.count())
         .where(

@@ -11,7 +11,7 @@ from bot.cli import progress
 from bot.runtime import app as app_mod
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
-from handlers.digest import WEEK, Digest, build_all, parse_week, week_label, week_start
+from handlers.digest import WEEK, Digest, bounds, build_all, parse_week, week_label, week_start
 from handlers.digest_post import claim_post, queue_digest
 from handlers.digest_render import render
 from handlers.i18n import normalize_locale
@@ -43,6 +43,10 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
                                      param_hint="--department")
         keys = [found.key]
     label = week_label(monday)
+    if post and moment < bounds(desk, monday)[1]:
+        raise typer.BadParameter(
+            f"{label} is not over yet: its digest is posted once it is (run without --post "
+            "to see it so far)", param_hint="--week")
     lines: list[str] = []
     with progress.bar(f"Digests for {label}", len(keys) + 1) as steps:
         steps.describe(f"Figures for {label}")
@@ -51,7 +55,9 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
                 digests = build_all(session, desk, monday, moment)
                 for key in keys:
                     steps.advance(description=f"Posting {key}")
-                    if claim_post(session, f"digest:{key}:{label}", moment):
+                    if digests[key].is_quiet():  # as on Mondays: nothing to a quiet channel
+                        lines.append(f"nothing happened at {key} in {label}: no digest")
+                    elif claim_post(session, f"digest:{key}:{label}", moment):
                         queue_digest(session, desk, digests[key], moment, app.attach_chart)
                         lines.append(f"queued the {label} digest for {key}")
                     else:
