@@ -10,6 +10,7 @@ from handlers.digest import WEEK, Digest, Figures, percentile, week_label
 from handlers.i18n import join, t
 from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
+from handlers.rounding import half_up
 from handlers.sla import format_business_duration
 from storage.models import Request
 
@@ -17,7 +18,7 @@ MAX_LIST = 5
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)}%"
+    return "—" if value is None else f"{half_up(value, scale=100)}%"
 
 
 def _dur(value: timedelta | None, locale: str, day: timedelta | None = None) -> str:
@@ -52,7 +53,7 @@ def _stars(desk: Desk, f: Figures, locale: str) -> str:
         return t(locale, "digest.no_ratings")
     dist = " ".join(f"{s}★×{n}" for s, n in f.distribution().items())
     tags = join(locale, [f"#{_tag(desk, tag, locale)}×{n}" for tag, n in f.tags.most_common(3)])
-    text = t(locale, "digest.ratings", avg=f"{f.rating_avg:.1f}", n=len(f.stars),
+    text = t(locale, "digest.ratings", avg=half_up(f.rating_avg or 0, 1), n=len(f.stars),
              rate=_pct(f.response_rate), dist=dist)
     return text + (f" · {tags}" if tags else "")
 
@@ -173,8 +174,8 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
     rows.sort(key=lambda r: -r[0])
     lines = [t(locale, "scorecard.title", week=label)]
     for i, (s, dep, f, trend) in enumerate(rows, 1):
-        rating = f"{f.rating_avg:.1f}★" if f.rating_avg is not None else "—"
-        shown = f"{s:.1f}" if s >= 0 else "—"
+        rating = f"{half_up(f.rating_avg, 1)}★" if f.rating_avg is not None else "—"
+        shown = half_up(s, 1) if s >= 0 else "—"
         line = t(locale, "scorecard.line", rank=i, department=dep.label(locale),
                  n=f.received, first=_pct(f.first_attainment),
                  res=_pct(f.resolution_attainment), rating=rating, score=shown, trend=trend)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from handlers.desk import Desk
 from handlers.i18n import t
+from handlers.rounding import half_up
 from storage import proposals
 
 
@@ -53,7 +54,7 @@ def _sum(pairs: Iterable[tuple[int, int]]) -> tuple[int, int]:
 
 def _pct(pair: tuple[int, int]) -> str:
     met, total = pair
-    return f"{round(100 * met / total)}%" if total else "—"
+    return f"{half_up(met / total, scale=100)}%" if total else "—"
 
 
 def digest_lines(n: Negotiated | None, locale: str) -> list[str]:

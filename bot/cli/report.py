@@ -18,6 +18,7 @@ from handlers.desk import Desk
 from handlers.digest import Figures, compute, tally, week_start
 from handlers.digest_render import arrow, score
 from handlers.i18n import normalize_locale, t
+from handlers.rounding import half_up
 from storage import digest_queries as q
 
 OTHER = "other"  # the requesting "department" of people outside every department
@@ -146,7 +147,7 @@ def period(desk: Desk, first: date | None, last: date | None, today: date
 
 def _num(value: float | None, digits: int, scale: float = 1, unit: str = "", none: str = "—"
          ) -> str:
-    return none if value is None else f"{value * scale:.{digits}f}{unit}"
+    return none if value is None else f"{half_up(value, digits, scale)}{unit}"
 
 
 def _cells(report: Report, locale: str) -> list[list[str]]:
@@ -183,7 +184,7 @@ def write_text(report: Report, out: TextIO, locale: str = "en") -> None:
     lines += _notes(report, locale) + ["", _say(locale, "map")]
     lines += ["  " + _say(locale, "pair", src=report.label(src, locale), n=n,
                           dst=report.label(dst, locale), what="request" + "s" * (n != 1),
-                          stars="" if rating is None else f" ({rating:.1f}★)")
+                          stars="" if rating is None else f" ({half_up(rating, 1)}★)")
               for src, dst, n, rating, _ in report.service_map.pairs()]
     if not report.service_map.keys:
         lines.append("  " + _say(locale, "none"))
