@@ -83,19 +83,18 @@ def answered(session: Session, start: datetime, end: datetime) -> list[Answered]
         col(r.created_at),
         col(r.first_response_due),
         col(r.first_response_at),
-        col(r.cycle),
     ).where(col(r.first_response_at) >= start, col(r.first_response_at) < end)
     return [
-        Answered(d, _start(started, created, cycle), due, at)
-        for d, started, created, due, at, cycle in _rows(session, stmt)
+        Answered(d, _start(started, created), due, at)
+        for d, started, created, due, at in _rows(session, stmt)
     ]
 
 
-def _start(clock_started: datetime | None, created: datetime, cycle: int) -> datetime:
-    """Where a request's times are measured from: its clock's start (the opening, or the
-    transfer to the current desk); for a reopened request (whose clock restarted at the
-    reopen) its opening, so that time to first response and to resolution cover it all."""
-    return created if cycle or clock_started is None else clock_started
+def _start(clock_started: datetime | None, created: datetime) -> datetime:
+    """Where a request's times are measured from: its clock's start (the opening, the
+    approval, or the transfer to the current desk), which a reopen leaves as it was, so
+    that the times of a reopened request cover all its cycles at this desk."""
+    return clock_started or created
 
 
 def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
@@ -109,7 +108,6 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
         col(r.resolved_at),
         col(r.closed_at),
         col(r.paused_seconds),
-        col(r.cycle),
     ).where(
         col(r.closed_at) >= start,
         col(r.closed_at) < end,
@@ -117,8 +115,8 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
         col(r.resolved_at).is_not(None),
     )
     return [
-        Closed(d, _start(started, created, cycle), due, resolved, closed_at, paused)
-        for d, started, created, due, resolved, closed_at, paused, cycle in _rows(session, stmt)
+        Closed(d, _start(started, created), due, resolved, closed_at, paused)
+        for d, started, created, due, resolved, closed_at, paused in _rows(session, stmt)
     ]
 
 

@@ -79,3 +79,17 @@ def test_a_late_resolution_the_sweep_has_not_seen_is_kept_at_the_reopen(chat, cl
     chat("bob> /request resolve FIN-1 paid", "henry> /request reopen FIN-1 wrong amount")
     out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
     assert "resolution 0%" in _line(out, "Finance"), out
+
+
+def test_a_transferred_then_reopened_request_is_timed_from_the_transfer(chat):
+    """IT gets FIN-1 on Wednesday 09:00, answers at 10:00, and after a reopen resolves it
+    again at 12:00: IT's speeds run from the transfer, not from Finance's Monday."""
+    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement amount=86 taxi",
+         "@now 2026-11-25T09:00", "bob> /request transfer FIN-1 it software",
+         "@now 2026-11-25T10:00", "kevin> /request resolve FIN-1 installed",
+         "henry> /request confirm FIN-1",
+         "@now 2026-11-25T11:00", "henry> /request reopen FIN-1 still broken",
+         "@now 2026-11-25T12:00", "kevin> /request resolve FIN-1 fixed",
+         "henry> /request confirm FIN-1")
+    it = _digest(chat("@now 2026-11-30T09:31"), "#it-requests")
+    assert "首次响应中位数 1小时" in it and "解决中位数 3小时" in it, it
