@@ -177,7 +177,9 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
         rating = f"{half_up(f.rating_avg, 1)}★" if f.rating_avg is not None else "—"
         shown = half_up(s, 1) if s >= 0 else "—"
         line = t(locale, "scorecard.line", rank=i, department=dep.label(locale),
-                 n=f.received, first=_pct(f.first_attainment),
+                 requests=t(locale, "digest.count_request" if f.received == 1
+                            else "digest.count_requests", n=f.received),
+                 first=_pct(f.first_attainment),
                  res=_pct(f.resolution_attainment), rating=rating, score=shown, trend=trend)
         extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
         lines.append(line.rstrip() + extra if extra else line)

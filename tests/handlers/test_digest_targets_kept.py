@@ -22,7 +22,7 @@ def test_a_transfer_keeps_the_first_desks_missed_target(chat):
          "henry> /request confirm FIN-1")
     out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
     assert "first response 0%" in _line(out, "Finance"), out
-    assert "first response 100%" in _line(out, "IT"), out
+    assert ": 1 request · first response 100%" in _line(out, "IT"), "one request, not 1 requests"
     assert "首次响应 0%" in _digest(out, "#finance-requests")
 
 
