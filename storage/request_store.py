@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +19,25 @@ OPEN_STATES = ("open", "acknowledged", "in_progress", "waiting")
 DONE_STATES = ("resolved", "closed", "cancelled", "rejected")  # rejected: by an approver
 
 
-def ensure_counters(session: Session, departments: Sequence[str]) -> None:
-    """Create the numbering row for each department (idempotent, safe concurrently)."""
+def ensure_counters(session: Session, prefixes: Mapping[str, str | None]) -> None:
+    """Create the numbering row for each department (idempotent, safe concurrently), and put
+    it past every number its request id prefix has already used: a department whose key
+    changed, or a new one taking a removed desk's prefix, never hands out an id that exists
+    (``MKT-1`` again)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    for key in departments:
+    for key, prefix in prefixes.items():
         stmt = module.insert(DepartmentCounter).values(department=key, last_number=0)
         session.execute(stmt.on_conflict_do_nothing())
+        if not prefix:
+            continue
+        used = (select(func.max(col(Request.number)))  # ids are PREFIX-n: a range of refs
+                .where(col(Request.ref) >= f"{prefix}-", col(Request.ref) < f"{prefix}.")
+                .scalar_subquery())
+        session.execute(update(DepartmentCounter)
+                        .where(col(DepartmentCounter.department) == key,
+                               col(DepartmentCounter.last_number) < used)
+                        .values(last_number=used))
 
 
 _COUNTER = SQLModel.metadata.tables["department_counter"]
@@ -82,7 +94,7 @@ def next_number(session: Session, department: str) -> int:
     connection = session.connection()  # Core: no ORM bookkeeping on every open
     number = connection.execute(_NEXT_NUMBER, {"d": department}).scalar_one_or_none()
     if number is None:
-        ensure_counters(session, [department])
+        ensure_counters(session, {department: None})
         number = connection.execute(_NEXT_NUMBER, {"d": department}).scalar_one()
     return int(number)
 

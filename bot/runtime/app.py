@@ -103,4 +103,5 @@ def sync_directory(settings: Settings, engine: Engine, now: datetime) -> None:
             )
         for old_id, new_id in dict.fromkeys((m.holder, m.to) for m in moves if m.merge):
             people.merge(session, old_id, new_id)
-        request_store.ensure_counters(session, [d.key for d in settings.catalog.departments])
+        request_store.ensure_counters(session, {d.key: d.prefix
+                                                for d in settings.catalog.departments})

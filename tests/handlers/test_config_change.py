@@ -156,3 +156,14 @@ def test_orphan_texts_exist_in_both_languages(locale):
     for key in ("queue.orphans", "desk.gone", "service.gone", "err.desk_gone",
                 "err.service_gone"):
         assert t(locale, key, n=1, department="x", service="y", ref="A-1", example="z")
+
+
+def test_a_desk_whose_key_changed_goes_on_numbering_after_its_old_requests(
+        chat, engine, clock, tmp_path):
+    """Marketing becomes "brand" with the same MKT prefix: its next request is MKT-2, not a
+    second MKT-1 (which failed every open, for good)."""
+    chat("alice> /request marketing promotion spring campaign", "alice> /request cancel MKT-1")
+    desk = restart(tmp_path, engine, clock, ('key = "marketing"', 'key = "brand"'))
+    out = desk("alice> /request brand promotion autumn campaign")
+    assert "MKT-2" in out, out
+    assert "MKT-3" in desk("alice> /request brand promotion winter campaign")
