@@ -10,6 +10,7 @@ from datetime import timedelta
 from handlers.service_spec import ApprovalSpec, FieldSpec
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
+DEFAULT_TARGETS = {"first_response": "4h", "resolution": "3d"}  # a service that names none
 
 
 def norm(word: str) -> str:

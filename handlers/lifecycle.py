@@ -190,10 +190,13 @@ def scaled(ctx: Ctx, category: Category, priority: str, target: timedelta) -> ti
 
 
 def set_due_times(ctx: Ctx, request: Request, start: datetime) -> None:
-    """Compute both targets in the owning department's business time from ``start``."""
-    category = ctx.department(request.department).category(request.category)
-    assert category is not None
+    """Compute both targets in the owning department's business time from ``start``; a
+    request whose service left the config keeps the lengths it had (``orphans.stand_in``)."""
+    from handlers.orphans import stand_in
+
     calendar = ctx.desk.calendar_for(request.department)
+    category = ctx.department(request.department).category(request.category) or \
+        stand_in(request, calendar)
     fr = scaled(ctx, category, request.priority, category.first_response)
     res = scaled(ctx, category, request.priority, category.resolution)
     if request.first_response_at is None:
@@ -205,20 +208,12 @@ def start_cycle(ctx: Ctx, request: Request) -> None:
     """A reopen: a fresh resolution target from now in the desk's business time, a new cycle
     of nudges and breaches (the old cycle's stay as they were); the first response stays
     given."""
-    from handlers.orphans import stand_in
-
-    calendar = ctx.desk.calendar_for(request.department)
-    kept = (None if ctx.department(request.department).category(request.category)
-            else stand_in(request, calendar).resolution)  # a removed service: same length
     request.cycle += 1  # the request's clock start stays: the digest times it whole
     request.snoozed_until = None
     request.original_resolution_due = None  # an agreement held for the cycle before
     request.agreed_at = None
     request.purged_at = None  # retention looks at it again once it closes
-    if kept is None:
-        set_due_times(ctx, request, ctx.now)
-    else:
-        request.resolution_due = calendar.add_business_time(ctx.now, kept)
+    set_due_times(ctx, request, ctx.now)  # a removed service: the lengths it had
 
 
 def end_pause(ctx: Ctx, request: Request) -> timedelta:
