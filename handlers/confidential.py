@@ -14,9 +14,10 @@ KEEP_KINDS = ("new_request",)  # a new one's root keeps its buttons (ack, assign
 
 
 def is_confidential(desk: Desk, department: str, category: str) -> bool:
-    """Whether this department's service is marked ``confidential = true``."""
+    """Whether this department's service is marked ``confidential = true``; a service no
+    longer in the config may have been, so it is kept private too (when in doubt)."""
     found = desk.catalog.department(department).category(category)
-    return bool(found and found.confidential)
+    return found is None or found.confidential
 
 
 def of(desk: Desk, request: Request) -> bool:

@@ -12,7 +12,7 @@ from bot.runtime import app as app_mod
 from bot.runtime import config as config_mod
 from bot.runtime.clock import ManualClock
 from storage import request_store
-from tests.conftest import EXAMPLE, Transcript
+from tests.conftest import EXAMPLE, Transcript, local
 from tests.handlers.approval_company import with_approval
 
 
@@ -48,4 +48,8 @@ def test_reopening_a_rejected_request_whose_service_was_renamed_asks_again(
          "henry> /request reject FIN-1 the taxi was 96")
     out = _desk(tmp_path, engine, clock, RENAMED)("alice> /request reopen FIN-1 金额=96 taxi")
     assert "FIN-1 is reopened" in out and "Finance has it" in out, out
-    assert "剩余 4小时" in out, "the desk gets the targets of a service that names none"
+    with Session(engine) as session:
+        request = request_store.by_ref(session, "FIN-1")
+        assert request is not None and request.first_response_due is not None
+        assert request.first_response_due == local("2026-11-23T14:30"), \
+            "4 business hours (lunch apart): the targets of a service that names none"

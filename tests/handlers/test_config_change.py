@@ -167,3 +167,14 @@ def test_a_desk_whose_key_changed_goes_on_numbering_after_its_old_requests(
     out = desk("alice> /request brand promotion autumn campaign")
     assert "MKT-2" in out, out
     assert "MKT-3" in desk("alice> /request brand promotion winter campaign")
+
+
+def test_a_confidential_service_renamed_keeps_its_requests_private(
+        chat, engine, clock, tmp_path):
+    """HR's complaint service is renamed while HR-1 is open: the overdue nudge to the desk's
+    channel and the escalation still show the id only, never the complaint."""
+    chat("alice> /request hr complaint my manager shouts at Zhang San")
+    desk = restart(tmp_path, engine, clock, ('key = "complaint"', 'key = "grievance"'))
+    out = desk("@now 2026-11-23T17:00", "@now 2026-11-24T11:00", "@now 2026-11-25T11:00")
+    assert "HR-1" in out, out
+    assert "Zhang San" not in out, out
