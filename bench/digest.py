@@ -86,7 +86,7 @@ from handlers.sla import BusinessCalendar
 from storage import digest_queries as q
 from storage import migrate, people
 from storage.engine import make_engine, normalize_url
-from storage.models import Event, Person, Rating, Request, Suggestion
+from storage.models import Breach, Event, Person, Rating, Request, Suggestion
 from storage.types import UTCDateTime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ REQUEST_COLUMNS = (
     "details", "resolution_note", "created_at", "updated_at", "first_response_at",
     "resolved_at", "closed_at", "first_response_due", "resolution_due", "paused_at",
     "paused_seconds", "thread_ref", "clock_started_at", "snoozed_until", "next_sweep_at",
-    "swept_until",
+    "swept_until", "cycle", "agreements",
 )
 EVENT_COLUMNS = ("id", "request_id", "actor_id", "at", "kind", "from_state", "to_state", "note")
 RATING_COLUMNS = ("id", "request_id", "rater_id", "stars", "comment", "tags", "created_at",
@@ -152,10 +152,12 @@ SUGGESTION_COLUMNS = ("id", "department", "author_id", "anonymous", "text", "rep
                       "replied_by", "created_at")
 PERSON_COLUMNS = ("id", "name", "locale", "slack_id", "wecom_id", "manager_id", "source",
                   "created_at")
+BREACH_COLUMNS = ("id", "request_id", "department", "target", "due_at", "detected_at",
+                  "late_seconds", "cycle")
 TABLES = {
     "request": (Request, REQUEST_COLUMNS), "event": (Event, EVENT_COLUMNS),
     "rating": (Rating, RATING_COLUMNS), "suggestion": (Suggestion, SUGGESTION_COLUMNS),
-    "person": (Person, PERSON_COLUMNS),
+    "person": (Person, PERSON_COLUMNS), "breach": (Breach, BREACH_COLUMNS),
 }
 Row = tuple[Any, ...]
 
@@ -190,6 +192,7 @@ class Batch:
     requests: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     ratings: list[Row] = field(default_factory=list)
+    breaches: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -197,7 +200,7 @@ class Expected:
     """What the digest of the measured week must find for one department."""
 
     received: int = 0
-    answered: int = 0
+    first_due: int = 0  # first-response targets that fell due, met or missed
     closed: int = 0
     rated: int = 0
     open_at_end: int = 0
@@ -236,7 +239,7 @@ class Generator:
                 configured.append((p.id, deps[0].key if deps else None))
         self.configured = configured
         self.numbers = {k: 0 for k in keys}
-        self.request_id = self.event_id = self.rating_id = 0
+        self.request_id = self.event_id = self.rating_id = self.breach_id = 0
         self.states: Counter[str] = Counter()
         self.first_met = self.first_total = self.res_met = self.res_total = 0
         self.week_start, self.week_end = (
@@ -450,7 +453,11 @@ class Generator:
         if resolved is not None and state == "closed":
             self.res_total += 1
             self.res_met += resolved <= res_due
-        self._expect(dep.key, created, first_at, closed, resolved, state)
+        self._expect(dep.key, created, first_at, first_due, closed, resolved, state)
+        ended = closed or now
+        self._breach(batch, rid, dep.key, "first", first_due, first_at, ended)
+        if state != "waiting":  # a paused resolution is not missed
+            self._breach(batch, rid, dep.key, "resolution", res_due, resolved, ended)
         open_now = state in ("open", "acknowledged", "in_progress", "waiting")
         next_sweep = None
         if open_now and state != "waiting":
@@ -460,8 +467,18 @@ class Generator:
             home, assignee if first_at else None, assignee if resolved else None, priority,
             state, f"{category.name}: {details}", details, note, created, updated, first_at,
             resolved, closed, first_due, res_due, paused_at, paused, None, created, None,
-            next_sweep, None,
+            next_sweep, None, 0, 0,
         ))
+
+    def _breach(self, batch: Batch, rid: int, department: str, target: str, due: datetime,
+                met: datetime | None, ended: datetime) -> None:
+        """The breach row the sweep keeps for a target missed: met late, or still unmet past
+        its deadline while the request was open."""
+        if (met or ended) <= due or due >= self.now:
+            return
+        self.breach_id += 1
+        batch.breaches.append((self.breach_id, rid, department, target, due,
+                               due + timedelta(minutes=1), None, 0))
 
     def _rating(self, batch: Batch, rid: int, rater: str, closed: datetime, department: str,
                 on_time: bool) -> None:
@@ -485,11 +502,13 @@ class Generator:
             self.expected[department].rated += 1
 
     def _expect(self, department: str, created: datetime, first_at: datetime | None,
-                closed: datetime | None, resolved: datetime | None, state: str) -> None:
+                first_due: datetime, closed: datetime | None, resolved: datetime | None,
+                state: str) -> None:
         start, end = self.week_start, self.week_end
         e = self.expected[department]
         e.received += start <= created < end
-        e.answered += first_at is not None and start <= first_at < end
+        withdrawn = first_at is None and closed is not None and closed <= first_due
+        e.first_due += start <= first_due < end and not withdrawn
         e.closed += (state == "closed" and resolved is not None and closed is not None
                      and start <= closed < end)
         e.open_at_end += created < end and (closed is None or closed >= end)
@@ -667,9 +686,10 @@ def load(targets: list[Target], settings: config_mod.Settings, args: argparse.Na
             sink.write("request", batch.requests)
             sink.write("event", batch.events)
             sink.write("rating", batch.ratings)
+            sink.write("breach", batch.breaches)
             sink.commit()
         counts.update(request=len(batch.requests), event=len(batch.events),
-                      rating=len(batch.ratings))
+                      rating=len(batch.ratings), breach=len(batch.breaches))
         if counts["request"] >= next_report:
             next_report += report_every
             elapsed = time.perf_counter() - started
@@ -686,7 +706,8 @@ def load(targets: list[Target], settings: config_mod.Settings, args: argparse.Na
     cpu = time.process_time() - cpu0
     writes = sum(s.seconds for s in sinks)
     print(f"1. generation: {counts['request']:,} requests, {counts['event']:,} events, "
-          f"{counts['rating']:,} ratings, {counts['suggestion']:,} suggestions, "
+          f"{counts['rating']:,} ratings, {counts['breach']:,} missed targets, "
+          f"{counts['suggestion']:,} suggestions, "
           f"{counts['person']:,} chat employees in {elapsed:.1f} s "
           f"({counts['request'] / elapsed:,.0f} requests/s; cpu {cpu:.1f} s)")
     print(f"   rows made in Python: {elapsed - writes:.1f} s; written: "
@@ -854,7 +875,7 @@ def check_week(engine: Engine, desk: Any, monday: date, now: datetime,
     week: dict[str, dict[str, int]] = {}
     for key, d in digests.items():
         f, e = d.week, expected.get(key, Expected())
-        got = {"received": f.received, "answered": f.first_total, "closed": f.closed,
+        got = {"received": f.received, "first_due": f.first_total, "closed": f.closed,
                "rated": len(f.stars), "open_at_end": f.open_at_end,
                "suggestions": len(d.suggestions)}
         week[key] = got
