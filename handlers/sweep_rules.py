@@ -73,7 +73,9 @@ def desk_rules(
 ) -> Iterator[Rule]:
     """Warning, breach, repeats and the escalation ladder for one target; once the ladder is
     used up, a daily line to the leads at the desk's opening (up to ``now`` and the next)."""
-    owner = person(request.assignee_id) if request.assignee_id else dept(request.department)
+    assignee = request.assignee_id  # one who left the desk (the config): the desk hears it
+    owner = person(assignee) if assignee and desk.is_staff(assignee, request.department) \
+        else dept(request.department)
     snooze = request.snoozed_until
     day = calendar.daily_length()
 
@@ -88,7 +90,7 @@ def desk_rules(
 
     yield rule(later(warn_at), "warn", 0, owner)
     yield rule(later(due), "breach", 0, owner)
-    if request.assignee_id:
+    if owner != dept(request.department):
         yield rule(later(due), "breach", 0, dept(request.department))
     leads = levels[0] if levels else []
     if request.priority == "P1" and desk.catalog.department(request.department).after_hours_p1:

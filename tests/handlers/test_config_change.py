@@ -178,3 +178,14 @@ def test_a_confidential_service_renamed_keeps_its_requests_private(
     out = desk("@now 2026-11-23T17:00", "@now 2026-11-24T11:00", "@now 2026-11-25T11:00")
     assert "HR-1" in out, out
     assert "Zhang San" not in out, out
+
+
+def test_nudges_for_an_assignee_who_left_the_desk_go_to_its_channel(
+        chat, engine, clock, tmp_path):
+    """Bob took FIN-1 and then left Finance (the config no longer lists him): the reminders
+    go to the desk's channel, not to him."""
+    chat("henry> /request finance reimbursement amount=86 taxi", "bob> /request assign FIN-1 me")
+    desk = restart(tmp_path, engine, clock, (STAFF, 'members = ["carol"]'))
+    out = desk("@now 2026-11-24T10:00")
+    assert not messages_to(out, "bob"), out
+    assert any("FIN-1" in m for m in messages_to(out, "#finance-requests")), out
