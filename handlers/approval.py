@@ -66,7 +66,8 @@ def waiting_for(ctx: Ctx, request: Request, locale: str) -> str:
 
 def _load(ctx: Ctx, ref: str | None) -> tuple[Request, ApprovalStepRow, int]:
     """The request ``ref`` and its current step, if the actor is one of the step's approvers
-    who has not decided yet; otherwise a polite refusal."""
+    who has not decided yet, or an admin when none of them is in the config any more (see
+    ``_nobody_left``); otherwise a polite refusal."""
     assert ref is not None
     request = request_store.by_ref(ctx.session, ref, lock=True)
     if request is None:
@@ -78,7 +79,8 @@ def _load(ctx: Ctx, ref: str | None) -> tuple[Request, ApprovalStepRow, int]:
             raise Refusal("err.not_found", ref=ref)
         raise Refusal("approval.err.not_pending", ref=request.ref,
                       state=ctx.say(f"state.{request.state}"))
-    if ctx.actor.id not in approvals.current_approvers(ctx.session, request.id or 0):
+    waiting = approvals.current_approvers(ctx.session, request.id or 0)
+    if ctx.actor.id not in waiting and not _nobody_left(ctx, waiting):
         if ctx.actor.id in step.approvers:
             raise Refusal("approval.err.already", ref=request.ref,
                           approvers=waiting_for(ctx, request, ctx.locale))
@@ -88,6 +90,14 @@ def _load(ctx: Ctx, ref: str | None) -> tuple[Request, ApprovalStepRow, int]:
                       approvers=waiting_for(ctx, request, ctx.locale))
     total = len(approvals.steps_of(ctx.session, request.id or 0, step.round))
     return request, step, total
+
+
+def _nobody_left(ctx: Ctx, waiting: list[str]) -> bool:
+    """True for an admin when no one the step waits for is in the config any more (they
+    left, or a ``leads:<dept>`` named a desk since renamed): the admin decides the step, so
+    the request is not stuck."""
+    configured = {p.id for p in ctx.desk.catalog.people}
+    return ctx.desk.is_admin(ctx.actor.id) and not configured.intersection(waiting)
 
 
 def _was_approver(ctx: Ctx, request: Request) -> bool:
@@ -111,7 +121,7 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
                             note=note)
     by = ctx.name(ctx.actor.id)
     still = approvals.current_approvers(ctx.session, request.id or 0)
-    if step.mode == "all" and still:
+    if step.mode == "all" and still and not _nobody_left(ctx, still):
         notices.to_requester(ctx, request, "approval.note.partial", by=by, step=number,
                            total=total, approvers=names_list(
                                ctx, still, ctx.locale_of(request.requester_id)))

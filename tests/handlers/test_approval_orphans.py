@@ -53,3 +53,19 @@ def test_reopening_a_rejected_request_whose_service_was_renamed_asks_again(
         assert request is not None and request.first_response_due is not None
         assert request.first_response_due == local("2026-11-23T14:30"), \
             "4 business hours (lunch apart): the targets of a service that names none"
+
+
+def test_an_admin_decides_a_step_whose_approver_left_the_config(tmp_path, engine, clock):
+    """Henry, who was to approve FIN-1, is gone from the config (he is "henrik" now, a new
+    id): nobody the step waits for is left, so an admin may decide it; others still may not."""
+    _desk(tmp_path, engine, clock)("alice> /request finance reimbursement 金额=86 taxi")
+    text = with_approval(EXAMPLE.read_text(encoding="utf-8")).replace('"henry"', '"henrik"')
+    path = tmp_path / "renamed.toml"
+    path.write_text(text, encoding="utf-8")
+    desk = Transcript(app_mod.build(config_mod.load(path), clock, engine=engine,
+                                    upgrade=False), clock)
+    assert "只有审批人可以批准" in desk("bob> /request approve FIN-1"), "bob is no admin"
+    desk("root> /request approve FIN-1")
+    with Session(engine) as session:
+        request = request_store.by_ref(session, "FIN-1")
+        assert request is not None and request.state == "open"
