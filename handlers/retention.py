@@ -93,9 +93,10 @@ def _comments(session: Session, ids: list[int], refs: dict[str, int], folder: st
 def _files(session: Session, ids: list[int], refs: dict[str, int], folder: str | None,
            apply: bool) -> Blanked:
     out = retention_files.attachments(session, ids, folder, apply)
-    names = store.event_notes(session, ids, apply, kinds=("file",))
-    out.requests |= names.requests
-    out.rows += names.rows
+    for names in (store.event_notes(session, ids, apply, kinds=("file",)),
+                  retention_files.file_fields(session, ids, apply)):
+        out.requests |= names.requests
+        out.rows += names.rows
     return out
 
 
@@ -127,6 +128,7 @@ def run(desk: Desk, policy: RetentionPolicy, now: datetime, *, apply: bool = Tru
         if len(rows) < batch:
             break
         after = rows[-1]
+    _unlinked_copies(desk, first, batch, outcome)
     if apply:
         log.info("retention blanked %s", outcome.counts())
     return outcome
@@ -148,6 +150,18 @@ def _batch(session: Session, desk: Desk, rows: list[Due], cutoffs: dict[str, dat
     if outcome.applied:
         store.mark_purged(session, done, now)
     outcome.purged += len(done)
+
+
+def _unlinked_copies(desk: Desk, first: datetime, batch: int, outcome: Outcome) -> None:
+    """The sent messages with no request row (nudges, rating notices, digests), ``batch``
+    rows per transaction: they count as rows, not requests."""
+    after = 0
+    while True:
+        with transaction(desk.engine) as session:
+            found, after = store.unlinked_copies(session, first, after, batch, outcome.applied)
+        outcome.copies.add(found, {})
+        if found.rows < batch:
+            break
 
 
 def details_removed(request: Request) -> bool:

@@ -14,17 +14,21 @@ from typing import Any
 from sqlalchemy import Table, Text, cast, delete, func, or_, select, update
 from sqlmodel import Session, SQLModel, col
 
-from storage.models import Attachment, Erasure, FileBlob, Outbox, Person
+from storage import erasure_files
+from storage.erasure_files import ERASED
+from storage.models import Erasure, Outbox, Person
 from storage.personal_data import COLUMNS, DELETED_WITH_PERSON, Kind
 
 PREFIX = "erased-"
-ERASED = "erased"  # an erased person's attachment: no name, no bytes
 _WORD = r"A-Za-z0-9_"
 # an id is a whole word: not inside another id ("alice" in "alice-b", "malice")
 _BEFORE = rf"(?<![{_WORD}])(?<![{_WORD}][-.])"
 _AFTER = rf"(?![{_WORD}]|[-.][{_WORD}])"
 _ADDRESSED = r"(?:(?<=person:)|(?<=@)|(?<=:))"
 MIN_WORD = 3
+FILES_MARK = "📎"  # the bot writes a file's name as "📎 name (size)", a list as "📎 a, b"
+FILE_GONE = "—"  # in place of an erased person's file name
+_FILE_END = r"(?=$|[\s,;)）(（])"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Traces:
     name: str
     slack_id: str | None
     wecom_id: str | None
+    files: tuple[str, ...] = ()  # the names of the files they shared
 
     def needles(self) -> list[str]:
         """Every string to look for (lowercase, as stored and JSON-escaped)."""
@@ -42,8 +47,14 @@ class Traces:
         escaped = [json.dumps(v)[1:-1] for v in found]
         return sorted({v.lower() for v in found + escaped})
 
-    def replacer(self, pseudonym: str) -> Callable[[str], str]:
-        """A function that puts ``pseudonym`` wherever the person is named or mentioned."""
+    def replacer(self, pseudonym: str, files: bool = True) -> Callable[[str], str]:
+        """A function that puts ``pseudonym`` wherever the person is named or mentioned and,
+        with ``files``, a dash for the names of their files where the bot wrote them (after
+        a 📎, or as a whole value: a form's file field)."""
+        names = sorted(set(self.files), key=len, reverse=True) if files else []
+        either = "|".join(re.escape(n) for n in names)
+        labels = re.compile(f"{FILES_MARK} (?:{either})(?:, (?:{either}))*{_FILE_END}") \
+            if names else None
         patterns: list[re.Pattern[str]] = []
         if len(self.name.strip()) >= 2:
             patterns.append(re.compile(re.escape(self.name.strip())))
@@ -56,6 +67,10 @@ class Traces:
         patterns.append(re.compile(before + re.escape(self.person_id) + _AFTER))
 
         def replace(text: str) -> str:
+            if labels is not None:
+                if text in names:
+                    return FILE_GONE
+                text = labels.sub(f"{FILES_MARK} {FILE_GONE}", text)
             for pattern in patterns:
                 text = pattern.sub(pseudonym, text)
             return text
@@ -99,16 +114,21 @@ def erase(session: Session, person_id: str, erased_by: str, now: datetime,
     person = session.get(Person, person_id)
     if person is None:
         return None
-    traces = Traces(person_id, person.name, person.slack_id, person.wecom_id)
-    outcome = Outcome(pseudonym or new_pseudonym(session))
-    replace = traces.replacer(outcome.pseudonym)
+    files = erasure_files.of_person(session, person_id)
+    traces = Traces(person_id, person.name, person.slack_id, person.wecom_id, files.names)
+    outcome = Outcome(pseudonym or new_pseudonym(session), files=files.locations)
     _delete_own_rows(session, traces, outcome)
-    _erase_files(session, person_id, outcome)
+    for key, count in erasure_files.erase(session, files, person_id, now).items():
+        table, _, deleted = key.partition(":")
+        counts = outcome.deleted if deleted else outcome.changed
+        counts[table] = counts.get(table, 0) + count
     _stop_waiting_messages(session, person_id, now)
     session.execute(update(Person).where(col(Person.id) == person_id).values(
         id=outcome.pseudonym, name=outcome.pseudonym, slack_id=None, wecom_id=None))
     outcome.changed["person"] = 1
     for table, columns in COLUMNS.items():
+        # an attachment row's name is its own (another's file may be named as theirs was)
+        replace = traces.replacer(outcome.pseudonym, files=table != "attachment")
         changed = _rewrite(session, SQLModel.metadata.tables[table], columns, traces,
                            outcome.pseudonym, replace)
         outcome.changed[table] = outcome.changed.get(table, 0) + changed
@@ -128,22 +148,6 @@ def _delete_own_rows(session: Session, traces: Traces, outcome: Outcome) -> None
         key = f"user:{traces.wecom_id}".lower()
         result = session.execute(delete(table).where(func.lower(table.c.key) == key))
         outcome.deleted["send_log"] = result.rowcount or 0  # type: ignore[attr-defined]
-
-
-def _erase_files(session: Session, person_id: str, outcome: Outcome) -> None:
-    """Their attachments keep their row (size, request, time) without name, source or
-    bytes."""
-    stmt = select(col(Attachment.id), col(Attachment.location)).where(
-        col(Attachment.author_id) == person_id)
-    rows = session.execute(stmt).all()
-    ids = [row.id for row in rows]
-    outcome.files = [row.location for row in rows if row.location]
-    if not ids:
-        return
-    result = session.execute(delete(FileBlob).where(col(FileBlob.attachment_id).in_(ids)))
-    outcome.deleted["file_blob"] = result.rowcount or 0  # type: ignore[attr-defined]
-    session.execute(update(Attachment).where(col(Attachment.id).in_(ids)).values(
-        name="", source="", state=ERASED, location=None, sha256=None, failed_reason=None))
 
 
 def _stop_waiting_messages(session: Session, person_id: str, now: datetime) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, cast, delete, or_, tuple_, update
+from sqlalchemy import String, Text, and_, cast, delete, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -144,11 +144,13 @@ def held_messages(session: Session, refs: dict[str, int], apply: bool) -> Blanke
 
 def event_notes(session: Session, ids: Collection[int], apply: bool, *,
                 kinds: Sequence[str] = (), other_than: Sequence[str] = (),
-                keep: Sequence[str] = ()) -> Blanked:
+                keep: Sequence[str] = (), actors: Sequence[str] = ()) -> Blanked:
     """History notes of events of ``kinds`` (or of every kind but ``other_than``), except the
-    notes in ``keep`` (markers shown translated)."""
+    notes in ``keep`` (markers shown translated); with ``actors``, only theirs."""
     stmt = select(Event.id, Event.request_id).where(
         col(Event.request_id).in_(ids), col(Event.note).is_not(None))
+    if actors:
+        stmt = stmt.where(col(Event.actor_id).in_(actors))
     if kinds:
         stmt = stmt.where(col(Event.kind).in_(kinds))
     if other_than:
@@ -198,11 +200,38 @@ def sent_copies(session: Session, ids: Collection[int], apply: bool) -> Blanked:
         cast(col(Outbox.payload), String).not_like(f"%{PURGED_MARK}%"))
     rows = list(session.exec(stmt))
     if apply and rows:  # one UPDATE executed for many rows (by primary key)
-        session.execute(update(Outbox), [{"id": row_id, "payload": _blank(payload)}
+        session.execute(update(Outbox), [{"id": row_id, "payload": blank_payload(payload)}
                                          for row_id, _, payload in rows])
     return Blanked(requests={r[1] for r in rows if r[1] is not None}, rows=len(rows))
 
 
-def _blank(payload: Mapping[str, Any]) -> dict[str, Any]:
+def unlinked_copies(session: Session, first: datetime, after: int, limit: int,
+                    apply: bool) -> tuple[Blanked, int]:
+    """Up to ``limit`` sent (or given up) messages after outbox id ``after`` with no request
+    row (nudges listing several requests, rating notices, digests, answers): one naming a
+    request (``request_ref``) goes once that request closed at or before ``first``; one
+    naming none may quote any request, so it goes once it was written at or before
+    ``first`` (what it quoted goes the first kind's age after it was sent). Blanked as
+    ``sent_copies`` does; with the last id found (walk on while ``limit`` rows are found)."""
+    named = col(Outbox.payload)["request_ref"].as_string()
+    due_refs = select(Request.ref).where(
+        col(Request.closed_at) <= first, col(Request.state).in_(CLOSED_STATES))
+    stmt = (select(Outbox.id, Outbox.payload).where(
+        col(Outbox.id) > after, col(Outbox.request_id).is_(None),
+        or_(col(Outbox.delivered_at).is_not(None), col(Outbox.failed_at).is_not(None)),
+        or_(and_(named.is_(None), col(Outbox.created_at) <= first), named.in_(due_refs)),
+        cast(col(Outbox.payload), String).not_like(f"%{PURGED_MARK}%"))
+        .order_by(col(Outbox.id)).limit(limit))
+    rows = list(session.exec(stmt))
+    if apply and rows:
+        session.execute(update(Outbox), [{"id": row_id, "payload": blank_payload(payload)}
+                                         for row_id, payload in rows])
+    last = rows[-1][0] if rows else after
+    return Blanked(rows=len(rows)), last or after
+
+
+def blank_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A sent message without its words: where it went and what it was (target, kind, ref)
+    stay, for thread and card lookups."""
     kept = {k: payload.get(k) for k in ("target", "locale", "request_ref", "kind", "thread_root")}
     return {**kept, "text": "", "fields": [], "buttons": [], "extra": {}, "purged": True}

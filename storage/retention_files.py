@@ -10,8 +10,10 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from storage.files import PURGED, STORED
-from storage.models import Attachment, FileBlob
+from storage.models import Attachment, FileBlob, RequestField
 from storage.retention import Blanked
+
+FILE_FIELD = "file"  # a form's field answered by a file: its value is the file's name
 
 
 def attachments(session: Session, ids: Collection[int], folder: str | None,
@@ -35,3 +37,19 @@ def attachments(session: Session, ids: Collection[int], folder: str | None,
         name="", source="", location=None, sha256=None, share_to=None, failed_reason=None,
         state=PURGED))
     return found
+
+
+def file_fields(session: Session, ids: Collection[int], apply: bool,
+                names: Collection[str] | None = None) -> Blanked:
+    """Form values naming a shared file (a ``file`` field) on these requests, those naming
+    one of ``names`` when given: the value stays (the form was answered), its name goes."""
+    stmt = select(RequestField.id, RequestField.request_id).where(
+        col(RequestField.request_id).in_(ids), col(RequestField.type) == FILE_FIELD,
+        col(RequestField.text).is_not(None))
+    if names is not None:
+        stmt = stmt.where(col(RequestField.text).in_(names))
+    rows = list(session.exec(stmt))
+    if apply and rows:
+        session.execute(update(RequestField).where(col(RequestField.id).in_(
+            [r[0] for r in rows])).values(text=None))
+    return Blanked(requests={r[1] for r in rows}, rows=len(rows))

@@ -29,3 +29,14 @@ def test_a_short_id_only_where_it_addresses_someone():
 
 def test_json_escaped_forms_are_looked_for_too():
     assert "\\u738b\\u4e3d alice wang" in ALICE.needles()
+
+
+def test_her_file_names_go_where_the_bot_wrote_them():
+    replace = Traces("alice", "王丽 Alice Wang", None, None, ("doc.pdf", "a b.jpg")).replacer(
+        "erased-1")
+    assert replace("王丽 Alice Wang sent 📎 doc.pdf (30 B) on FIN-1") == \
+        "erased-1 sent 📎 — (30 B) on FIN-1"
+    assert replace("📎 a b.jpg, doc.pdf, bob.pdf") == "📎 —, bob.pdf"
+    assert replace("Files: 📎 bob.pdf, 📎 doc.pdf (1 KB)") == "Files: 📎 bob.pdf, 📎 — (1 KB)"
+    assert replace("doc.pdf") == "—", "a form's file field shows the bare name"
+    assert replace("see doc.pdf.bak and 📎 doc.pdfx") == "see doc.pdf.bak and 📎 doc.pdfx"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli.main import app
 from bot.runtime import config as config_mod
-from storage.models import Attachment, Event, Request
+from storage.models import Attachment, Event, Request, RequestField
 from tests.conftest import EXAMPLE
 
 RETENTION = """
@@ -113,3 +113,26 @@ def test_a_bad_age_says_what_to_type(tmp_path: Path) -> None:
 def test_the_sample_config_keeps_everything_and_shows_the_section() -> None:
     assert not config_mod.load(EXAMPLE).retention.ages()
     assert '# [retention]\n# details_after = "3y"' in EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_files_after_blanks_a_forms_file_field_too(config: Path, database_url: str,
+                                                   engine: Engine) -> None:
+    story = ("@now 2020-11-16T09:00\n"
+             "kevin> /request finance reimbursement 金额=86 taxi [file invoice-0042.pdf]\n"
+             "bob> /request resolve FIN-1 paid\nkevin> /request confirm FIN-1\n")
+    chat = CliRunner().invoke(app, ["chat", "--config", str(config), "--database-url",
+                                    database_url], input=story)
+    assert chat.exit_code == 0 and "[error]" not in chat.output, chat.output
+
+    def invoice() -> list[tuple[str, str | None]]:
+        with Session(engine) as s:
+            return [(f.type, f.text) for f in s.exec(select(RequestField).where(
+                RequestField.key == "invoice"))]
+
+    assert invoice() == [("file", "invoice-0042.pdf")]
+    dry = invoke("retention", "--dry-run", "--config", str(config), "--database-url",
+                 database_url)
+    assert "  files            1 requests, 3 rows, 1 stored files" in dry.output, dry.output
+    done = invoke("retention", "--config", str(config), "--database-url", database_url)
+    assert done.exit_code == 0, done.output
+    assert invoice() == [("file", None)], "the form was answered; the name is gone"
