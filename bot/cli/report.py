@@ -16,8 +16,8 @@ from bot.cli.report_forms import AmountRow, amount_rows
 from bot.runtime import charts
 from handlers.desk import Desk
 from handlers.digest import Figures, compute, tally, week_start
-from handlers.digest_render import arrow, score
-from handlers.i18n import normalize_locale, t
+from handlers.digest_render import arrow, idle, score
+from handlers.i18n import join, normalize_locale, t
 from handlers.rounding import half_up
 from storage import digest_queries as q
 
@@ -151,16 +151,21 @@ def _num(value: float | None, digits: int, scale: float = 1, unit: str = "", non
 
 
 def _cells(report: Report, locale: str) -> list[list[str]]:
+    """The ranked desks' rows; those with nothing to rank are named apart (``_notes``), as
+    the scorecard does."""
+    ranked = [r for r in report.rows if not idle(r.figures)]
     return [[str(rank), report.label(r.key, locale), str(r.figures.received),
              _num(r.figures.first_attainment, 0, 100, "%"),
              _num(r.figures.resolution_attainment, 0, 100, "%"),
              _num(r.figures.rating_avg, 1, unit="★"), _num(r.score, 1), r.trend]
-            for rank, r in enumerate(report.rows, 1)]
+            for rank, r in enumerate(ranked, 1)]
 
 
 def _notes(report: Report, locale: str) -> list[str]:
     first, last = report.days(previous=True)
-    return [t(locale, "scorecard.formula", w=round(report.weight * 100),
+    quiet = [report.label(r.key, locale) for r in report.rows if idle(r.figures)]
+    return [*([_say(locale, "idle", departments=join(locale, quiet))] if quiet else []),
+            t(locale, "scorecard.formula", w=round(report.weight * 100),
               s=round((1 - report.weight) * 100)),
             _say(locale, "trend", days=(report.end - report.start).days, first=first, last=last)]
 

@@ -611,6 +611,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.map": ('Internal service map: requests opened (average rating given), requesting → serving', '内部服务地图：新开请求数（给出的平均评分），提出部门 → 服务部门'),
     "report.pair": ('{src} → {dst}: {n} {what}{stars}', '{src} → {dst}：{n} 个请求{stars}'),
     "report.none": ('No requests in this period.', '本期没有请求。'),
+    "report.idle": ('No requests in this period: {departments}', '本期无请求：{departments}'),
     "report.corner": ('From ↓ to →', '提出 ↓ 服务 →'),
     "report.company": ('Company', '全公司'),
     "report.charts": ('Last 8 weeks, whole company', '全公司近 8 周'),

@@ -169,3 +169,12 @@ def test_period_defaults(desk_app):
     assert period(desk, None, date(2026, 11, 22), wednesday) == bounds(desk, W47)
     with pytest.raises(ValueError):
         period(desk, date(2026, 11, 30), date(2026, 11, 1), wednesday)
+
+
+def test_desks_with_nothing_in_the_period_are_named_apart_not_ranked(report):
+    """As the scorecard does: three desks ranked, the others on one line."""
+    text = _text(report)
+    ranked = [line for line in text.splitlines() if re.match(r"^\d+\s", line)]
+    assert len(ranked) == 3, ranked
+    assert "No requests in this period: Marketing, Production" in text
+    assert "本期无请求：市场部、生产部" in _text(report, "zh-CN")
