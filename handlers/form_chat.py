@@ -135,10 +135,12 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
         form_drafts.drop(ctx.session, ctx.actor.id)
         deflections.record(ctx.session, draft.department, draft.category, ctx.actor.id, ctx.now)
         return _said(ctx, "form.answered", service=service)
-    spec = category.field(draft.asking or "") if category else None
-    if category is None or spec is None:
+    if category is None:
         form_drafts.drop(ctx.session, ctx.actor.id)
         return _said(ctx, "form.gone", service=service)
+    spec = category.field(draft.asking or "")
+    if spec is None:  # the question asked left the form: go on with the answers it has
+        return _next(ctx, draft, category, [])
     return _take(ctx, draft, category, spec, inbound)
 
 
@@ -167,8 +169,13 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         values[answered.key] = to_raw(got)
     draft.values = values
     draft.files = [*draft.files, *kept]
+    return _next(ctx, draft, category, before)
+
+
+def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> Reply:
+    """Ask the form's next unanswered field, or open the request once none is left."""
     draft.expires_at = ctx.now + EXPIRES
-    filled = complete(ctx, category, _parsed(ctx, category, values), draft.details,
+    filled = complete(ctx, category, _parsed(ctx, category, draft.values), draft.details,
                       tuple(file_of_dict(f) for f in draft.files))
     if filled.missing:
         draft.asking = filled.missing[0].key

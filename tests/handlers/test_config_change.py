@@ -189,3 +189,24 @@ def test_nudges_for_an_assignee_who_left_the_desk_go_to_its_channel(
     out = desk("@now 2026-11-24T10:00")
     assert not messages_to(out, "bob"), out
     assert any("FIN-1" in m for m in messages_to(out, "#finance-requests")), out
+
+
+LAST_DAY = '''[[departments.categories.fields]]
+key = "last_day"
+name = "Last day"
+name_zh = "结束日期"
+aliases = ["to", "至"]
+type = "date"
+required = true
+'''
+
+
+def test_a_form_whose_asked_field_was_removed_goes_on_with_what_it_has(
+        chat, engine, clock, tmp_path):
+    """Alice gave the first day and is asked the last when the field leaves the config: her
+    next message completes the form (nothing else is asked) instead of throwing it away."""
+    chat("alice> /request hr leave-certificate for the visa office", "alice> 2026-12-21")
+    desk = restart(tmp_path, engine, clock, (LAST_DAY, ""))
+    out = desk("alice> 2026-12-24")
+    assert "HR-1" in out and "dropped" not in out, out
+    assert "2026-12-21" in desk("alice> /request show HR-1")
