@@ -1,4 +1,34 @@
-"""The demo story, told through the console transcript."""
+"""The demo story, told through the console transcript, and the check that keeps it off a
+database in use."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect
+from sqlmodel import Session, select
+
+from storage.engine import make_engine
+from storage.models import Person, Request
+
+
+def in_use(url: str) -> str | None:
+    """Why the demo may not tell its story on the database at ``url`` (it holds people or
+    requests: a desk's data, which the story's would mix with), or None when it is empty.
+    Reads only."""
+    engine = make_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        with Session(engine) as session:
+            found = [session.exec(select(func.count()).select_from(model)).one()
+                     if name in tables else 0
+                     for name, model in (("request", Request), ("person", Person))]
+        shown = engine.url.render_as_string(hide_password=True)
+    finally:
+        engine.dispose()
+    if not any(found):
+        return None
+    return (f"database {shown} already holds {found[0]} request(s) and {found[1]} person(s); "
+            "the demo tells its story only on an empty database, so nothing was written. "
+            "Leave out --database-url for a throwaway one, or give a new, empty database")
 
 DEMO_SCRIPT = """\
 # crossdesk demo — Monday 23 November 2026, Asia/Shanghai

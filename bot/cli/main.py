@@ -7,15 +7,13 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bot.cli import db_commands
+from bot.cli import db_commands, guards
 from bot.runtime import config as config_mod
 from bot.runtime.serve_options import LOG_FORMATS
 
@@ -29,7 +27,7 @@ app.add_typer(db_app, name="db")
 
 # A flag wins over its environment variable, which wins over the config file.
 CONFIG_ENV = "CROSSDESK_CONFIG"
-DATABASE_ENV = "CROSSDESK_DATABASE_URL"
+DATABASE_ENV = guards.DATABASE_ENV
 ConfigOpt = Annotated[str | None, typer.Option(
     "--config", envvar=CONFIG_ENV,
     help="Config file (default ./config.toml, else config.example.toml).")]
@@ -73,32 +71,26 @@ def _check_now(value: str | None) -> str | None:
     return value
 
 
-@contextmanager
-def _database(url: str, code: int = 1) -> Iterator[None]:
-    """Turn a database that cannot be opened into one line and exit ``code``, not a
-    traceback."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
-    try:
-        yield
-    except OperationalError as exc:
-        shown = make_url(url).render_as_string(hide_password=True)
-        typer.echo(f"cannot use database {shown}: {exc.orig or exc}; check --database-url "
-                   f"({DATABASE_ENV}) or bot.database_url", err=True)
-        raise typer.Exit(code) from None
+_database = guards.database
 
 
-def load_settings(config: str | None, database_url: str | None) -> config_mod.Settings:
-    """Load and validate the config, or print every problem and exit 1."""
+def load_settings(config: str | None, database_url: str | None,
+                  unusable_url: int = 1) -> config_mod.Settings:
+    """Load and validate the config, or print every problem and exit 1; a database URL
+    crossdesk cannot use is one line and exit ``unusable_url``."""
     path = config_mod.find_config(config)
     try:
-        return config_mod.load(path, database_url)
+        settings = config_mod.load(path, database_url)
     except config_mod.ConfigError as exc:
         typer.echo(f"{len(exc.problems)} problem(s) in {path}:", err=True)
         for problem in exc.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
+    refusal = guards.unusable_url(settings.database_url)
+    if refusal:
+        typer.echo(refusal, err=True)
+        raise typer.Exit(unusable_url)
+    return settings
 
 
 @app.command("check-config")
@@ -158,7 +150,7 @@ def db_upgrade(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
 def db_check(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Is the database at this version's schema? Exit 0 at head, 1 behind (prints the command
     to run), 2 ahead (a rollback: prints the version it needs), 3 when it cannot be reached."""
-    settings = load_settings(config, database_url)
+    settings = load_settings(config, database_url, unusable_url=3)
     with _database(settings.database_url, code=3):
         code = db_commands.check(settings.database_url, upgrade_command(config, database_url))
     raise typer.Exit(code)
@@ -208,7 +200,7 @@ def demo(
 ) -> None:
     """Tell the demo story on a throwaway SQLite database with the sample company."""
     from bot.cli.console import run_console
-    from bot.cli.demo import DEMO_SCRIPT
+    from bot.cli.demo import DEMO_SCRIPT, in_use
 
     path = config
     if path is None:
@@ -217,6 +209,10 @@ def demo(
         url = database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
         settings = load_settings(path, url)
         with _database(url):
+            refusal = in_use(url) if database_url else None
+            if refusal:
+                typer.echo(f"crossdesk demo: {refusal}", err=True)
+                raise typer.Exit(2)
             run_console(settings, DEMO_SCRIPT.splitlines(), echo=True)
 
 
@@ -243,7 +239,7 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
     = None,
     what: Annotated[str, typer.Option(
-        help="requests, events, ratings, suggestions or comments.")]
+        help="requests, events, ratings, suggestions, comments or attachments.")]
     = "requests",
     reveal_anonymous: Annotated[bool, typer.Option(
         "--reveal-anonymous", help="Show who sent anonymous suggestions (admins only; needs "
@@ -254,8 +250,8 @@ def export(
         "--person", help="Everything stored about this person, as one JSON document (the "
         "right of access).")] = None,
 ) -> None:
-    """Export requests, events, ratings or suggestions as CSV or JSON lines; or, with
-    --person ID, everything stored about one person as JSON.
+    """Export requests, events, ratings, suggestions, comments or attachments as CSV or JSON
+    lines; or, with --person ID, everything stored about one person as JSON.
 
     Anonymous suggestions are exported without their sender, unless an admin asks with
     --reveal-anonymous --as ADMIN.
@@ -269,6 +265,7 @@ def export(
     if person is not None and format == "csv":
         typer.echo("--person writes one JSON document; leave out --format csv", err=True)
         raise typer.Exit(2)
+    guards.check_output(output)
     settings = load_settings(config, database_url)
     try:
         if person is not None:
@@ -344,7 +341,8 @@ def digest(
     from bot.cli.digest import run_digest
 
     settings = load_settings(config, database_url)
-    run_digest(settings, department, week, post)
+    with _database(settings.database_url):
+        run_digest(settings, department, week, post)
 
 
 @app.command()
@@ -355,9 +353,9 @@ def retention(
         "--dry-run", help="Only show what would be blanked; change nothing.")] = False,
     recheck: Annotated[bool, typer.Option(
         "--recheck", help="Look again at requests purged already (after adding a kind to "
-        "[retention]; the nightly job does not).")] = False,
+        "\\[retention]; the nightly job does not).")] = False,
 ) -> None:
-    """Blank now the words [retention] says closed requests have kept long enough (the
+    """Blank now the words \\[retention] says closed requests have kept long enough (the
     nightly job's work); times, states, stars and amounts stay."""
     from bot.cli.retention import run_retention
 
@@ -392,6 +390,7 @@ def report(
     if format not in ("text", "csv", "html"):
         typer.echo("--format must be text, csv or html", err=True)
         raise typer.Exit(2)
+    guards.check_output(output)
     settings = load_settings(config, database_url)
     with _database(settings.database_url):
         clock = SystemClock()
@@ -434,14 +433,14 @@ def serve(
     config: ConfigOpt = None,
     database_url: DbOpt = None,
     host: Annotated[str | None, typer.Option(
-        "--host", envvar="CROSSDESK_HOST", help="Listen on this address (default [server] "
+        "--host", envvar="CROSSDESK_HOST", help="Listen on this address (default \\[server] "
         "host, else 127.0.0.1; 0.0.0.0 in a container).")] = None,
     port: Annotated[int | None, typer.Option(
         "--port", envvar="CROSSDESK_PORT", min=1, max=65535,
-        help="Listen on this port (default [server] port, else 8080).")] = None,
+        help="Listen on this port (default \\[server] port, else 8080).")] = None,
     log_format: Annotated[str | None, typer.Option(
         "--log-format", envvar="CROSSDESK_LOG_FORMAT", callback=_check_log_format,
-        help="text or json (default [logging] format, else text).")] = None,
+        help="text or json (default \\[logging] format, else text).")] = None,
     upgrade: Annotated[bool, typer.Option(
         "--upgrade", help="Apply pending migrations first (replicas take turns) instead of "
         "refusing to start on a database behind this version.")] = False,
@@ -480,19 +479,32 @@ def sync_wecom(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
 ) -> None:
     """Sync people and managers from WeCom's org chart (env WECOM_CORP_ID, WECOM_SECRET)."""
-    from bot.adapters.wecom import WeComConfigError, client_from_env, sync_org
+    from bot.adapters.wecom import (
+        WeComCommandError,
+        WeComConfigError,
+        client_from_env,
+        sync_org,
+    )
     from bot.runtime import app as app_mod
     from bot.runtime.clock import SystemClock
 
     settings = load_settings(config, database_url)
-    desk = app_mod.build(settings, SystemClock())
-    try:
-        base = settings.section("wecom").get("api_base_url")
-        client = client_from_env(desk, api_base_url=base)
-    except WeComConfigError as exc:
-        typer.echo(f"crossdesk sync wecom: {exc}", err=True)
-        raise typer.Exit(1) from None
-    for line in sync_org(desk, client, dry_run=dry_run):
+    with _database(settings.database_url):
+        desk = app_mod.build(settings, SystemClock())
+        try:
+            base = settings.section("wecom").get("api_base_url")
+            client = client_from_env(desk, api_base_url=base)
+        except WeComConfigError as exc:
+            typer.echo(f"crossdesk sync wecom: {exc}", err=True)
+            raise typer.Exit(1) from None
+        try:
+            lines = sync_org(desk, client, dry_run=dry_run)
+        except WeComCommandError as exc:
+            typer.echo(f"crossdesk sync wecom: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            client.close()
+    for line in lines:
         typer.echo(line)
 
 

@@ -27,24 +27,27 @@ def create_chat(
     from bot.adapters.wecom import WeComConfigError, client_from_env
     from bot.adapters.wecom.chats import ChatError
     from bot.adapters.wecom.chats import create_chat as create
+    from bot.cli import guards
     from bot.cli.main import load_settings
     from bot.runtime import app as app_mod
     from bot.runtime.clock import SystemClock
 
     settings = load_settings(config, database_url)
-    desk = app_mod.build(settings, SystemClock())
-    try:
-        client = client_from_env(desk, api_base_url=settings.section("wecom").get("api_base_url"))
-    except WeComConfigError as exc:
-        typer.echo(f"crossdesk wecom create-chat: {exc}", err=True)
-        raise typer.Exit(1) from None
-    try:
-        chat = create(client, settings.catalog, department, settings.policy.locale)
-    except ChatError as exc:
-        typer.echo(f"crossdesk wecom create-chat: {exc}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        client.close()
+    with guards.database(settings.database_url):
+        desk = app_mod.build(settings, SystemClock())
+        try:
+            client = client_from_env(desk,
+                                     api_base_url=settings.section("wecom").get("api_base_url"))
+        except WeComConfigError as exc:
+            typer.echo(f"crossdesk wecom create-chat: {exc}", err=True)
+            raise typer.Exit(1) from None
+        try:
+            chat = create(client, settings.catalog, department, settings.policy.locale)
+        except ChatError as exc:
+            typer.echo(f"crossdesk wecom create-chat: {exc}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            client.close()
     typer.echo(f"created WeCom group chat {chat.chatid} ({chat.name}, owner {chat.owner}, "
                f"{len(chat.userlist)} members)")
     typer.echo(f"add to [[departments]] key = \"{chat.department}\" in config.toml:")

@@ -36,10 +36,11 @@ from bot.runtime.serve_options import ServeOptions, resolve
 from bot.runtime.server import build_server
 from bot.runtime.version import crossdesk_version
 from handlers.messages import SETTLE, Message
-from storage import migrate, outbox
+from storage import migrate, outbox, redact
 from storage.engine import make_engine, reader_for
 
 log = logging.getLogger("crossdesk.serve")
+LABELS = {"slack": "Slack", "wecom": "WeCom"}
 
 
 class ServeError(Exception):
@@ -121,7 +122,10 @@ def sqlite_lock(url: str) -> IO[str] | None:
     if not url.startswith("sqlite"):
         return None
     path = Path(url.split("///", 1)[-1]).resolve()
-    handle = open(f"{path}.serve.lock", "a+", encoding="utf-8")  # noqa: SIM115
+    try:
+        handle = open(f"{path}.serve.lock", "a+", encoding="utf-8")  # noqa: SIM115
+    except FileNotFoundError:  # no such folder: no database, no other serve on it
+        return None  # opening the database fails next, and says so as every command does
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -167,10 +171,16 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
         for platform in platforms:
             platform.start()
             started.append(platform)
-    except Exception:
-        for platform in reversed(started):
+    except Exception as exc:
+        for done in reversed(started):
             with suppress(Exception):
-                platform.stop()
+                done.stop()
+        if isinstance(exc, OSError):  # e.g. Slack's Socket Mode: nothing answered
+            label = LABELS.get(platform.name, platform.name)
+            reason = redact.scrub(f"{type(exc).__name__}: {exc}")
+            raise ServeError(f"could not reach {label} ({reason}): check the network, the proxy "
+                             f"(HTTPS_PROXY) and [{platform.name}] api_base_url, then start "
+                             "again") from None
         raise
     scheduler.start()
     return Runtime(app=app, scheduler=scheduler, platforms=platforms, lock=lock,

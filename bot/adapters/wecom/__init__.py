@@ -14,11 +14,13 @@ and for ``crossdesk sync wecom [--dry-run]``::
         print(line)
 """
 
+from bot.adapters.wecom.client import WeComCommandError
 from bot.adapters.wecom.config import WeComConfigError, enabled
 from bot.adapters.wecom.platform import WeComPlatform, build_wecom, client_from_env
 from bot.adapters.wecom.sync import sync_org
 
 __all__ = [
+    "WeComCommandError",
     "WeComConfigError",
     "WeComPlatform",
     "build_wecom",

@@ -13,7 +13,7 @@ from typing import Any
 
 from wechatpy.exceptions import WeChatClientException
 
-from bot.adapters.wecom.client import describe
+from bot.adapters.wecom.client import describe, unreachable
 from handlers.catalog import Catalog
 
 MIN_MEMBERS = 2
@@ -68,7 +68,9 @@ def create_chat(client: Any, catalog: Catalog, word: str, locale: str) -> NewCha
     assert dep is not None
     try:
         result = client.post("appchat/create", data=body)
-    except (WeChatClientException, OSError) as exc:
+    except OSError as exc:  # requests' network errors too: nothing answered
+        raise ChatError(unreachable(exc)) from None
+    except WeChatClientException as exc:
         raise ChatError(f"WeCom refused appchat/create ({describe(exc)}); it needs a "
                         "self-built app whose visible range (可见范围) is the root "
                         "department") from None

@@ -137,6 +137,40 @@ def describe(exc: BaseException) -> str:
     return redact.scrub(f"{type(exc).__name__}: {exc}")
 
 
+class WeComCommandError(Exception):
+    """A one-shot command's call to WeCom failed; the message says what to check and holds
+    no secret."""
+
+
+def unreachable(exc: BaseException) -> str:
+    """One line for a network error: what happened (secrets masked) and what to check."""
+    return (f"could not reach WeCom ({describe(exc)}): check the network, the proxy "
+            "(HTTPS_PROXY) and [wecom] api_base_url, then try again")
+
+
+@contextmanager
+def command_errors(what: str) -> Iterator[None]:
+    """For commands such as `crossdesk sync wecom`: a refusal, a network error or an
+    unreadable answer becomes WeComCommandError, one line with every secret masked."""
+    try:
+        yield
+    except WeChatClientException as exc:
+        raise WeComCommandError(f"WeCom refused {what} ({describe(exc)}); check WECOM_CORP_ID "
+                                "and WECOM_SECRET, and that the app may read the org chart "
+                                "(通讯录)") from None
+    except requests.JSONDecodeError as exc:
+        raise WeComCommandError(_unreadable(what, exc)) from None
+    except (requests.RequestException, httpx.HTTPError, OSError) as exc:
+        raise WeComCommandError(unreachable(exc)) from None
+    except ValueError as exc:  # a reply that is not the JSON WeCom documents
+        raise WeComCommandError(_unreadable(what, exc)) from None
+
+
+def _unreadable(what: str, exc: BaseException) -> str:
+    return (f"WeCom's answer to {what} could not be read ({describe(exc)}); check [wecom] "
+            "api_base_url")
+
+
 @contextmanager
 def delivery_errors(what: str) -> Iterator[None]:
     """Turn rate limits, API errors and network errors into DeliveryError: rescheduled, or

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.adapters.wecom.client import command_errors
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
 from bot.runtime.app import DeskApp
 from storage import people, wecom_store
@@ -37,13 +38,15 @@ class Change:
 
 
 def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
-    """Compare WeCom's org chart with ours; write Person changes unless ``dry_run``."""
-    departments = list(client.department.get())
-    ids = {int(d["id"]) for d in departments}
-    users: dict[str, dict[str, Any]] = {}
-    for top in (d for d in departments if int(d.get("parentid") or 0) not in ids):
-        for user in client.user.list(int(top["id"]), fetch_child=True):
-            users[str(user["userid"])] = user
+    """Compare WeCom's org chart with ours; write Person changes unless ``dry_run``.
+    WeComCommandError (one line, no secret) when WeCom cannot be reached or refuses."""
+    with command_errors("the org chart (department/list, user/list)"):
+        departments = list(client.department.get())
+        ids = {int(d["id"]) for d in departments}
+        users: dict[str, dict[str, Any]] = {}
+        for top in (d for d in departments if int(d.get("parentid") or 0) not in ids):
+            for user in client.user.list(int(top["id"]), fetch_child=True):
+                users[str(user["userid"])] = user
     with Session(app.desk.engine) as session:
         known = {uid: row for uid in users  # userids ignore case, as WeCom's do
                  if (row := wecom_store.person_by_userid(session, uid)) is not None}

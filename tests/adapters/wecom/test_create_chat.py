@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -69,3 +70,17 @@ def test_a_refusal_by_wecom_says_what_to_fix(tmp_path, fake_api, wecom_env):
     result = create_chat(tmp_path, fake_api, wecom_env, "finance")
     assert result.exit_code == 1
     assert "60011" in result.output and "root department" in result.output
+
+
+def test_an_unreachable_wecom_is_named_as_such_without_the_secret(tmp_path, wecom_env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/cgi-bin/"
+    config = config_for(tmp_path, closed)
+    result = CliRunner().invoke(app, [
+        "wecom", "create-chat", "finance", "--config", str(config),
+        "--database-url", f"sqlite:///{tmp_path / 'desk.db'}"], env={**wecom_env, "COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    assert "crossdesk wecom create-chat: could not reach WeCom (" in result.output
+    assert "corpsecret=***" in result.output and wecom_env["WECOM_SECRET"] not in result.output
+    assert "visible range" not in result.output, "not a refusal: nothing answered"

@@ -3,12 +3,22 @@ speaks, and membership differences are reported, never written into config.toml.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session
 
 from bot.adapters.wecom import client_from_env, sync_org
 from bot.adapters.wecom.config import WeComConfigError
 from storage import people
+from tests.conftest import EXAMPLE
+
+CROSSDESK = Path(sys.executable).parent / "crossdesk"
+SECRET = "LeakCheckSecret42"
 
 
 @pytest.fixture
@@ -80,3 +90,29 @@ def test_missing_secrets_are_all_named_in_one_error(desk_app):
     with pytest.raises(WeComConfigError) as caught:
         client_from_env(desk_app, environ={})
     assert "WECOM_CORP_ID" in str(caught.value) and "WECOM_SECRET" in str(caught.value)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("dry_run", [["--dry-run"], []], ids=["dry-run", "apply"])
+def test_sync_wecom_says_wecom_cannot_be_reached_in_one_line_without_the_secret(tmp_path, dry_run):
+    config = tmp_path / "config.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n[wecom]\napi_base_url = '
+                      f'"http://127.0.0.1:{closed_port()}/cgi-bin/"\n', encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "200", "WECOM_CORP_ID": "ww1", "WECOM_AGENT_ID": "1",
+           "WECOM_SECRET": SECRET}
+    proc = subprocess.run([str(CROSSDESK), "sync", "wecom", *dry_run, "--config", str(config),
+                           "--database-url", f"sqlite:///{tmp_path / 'desk.db'}"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr
+    assert proc.stderr.startswith("crossdesk sync wecom: could not reach WeCom (")
+    assert "gettoken?corpid=ww1&corpsecret=***" in proc.stderr
+    assert "check the network" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stdout == ""

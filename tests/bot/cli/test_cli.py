@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
@@ -381,9 +382,46 @@ def test_every_command_has_help_with_config_and_database_url(command):
     assert "Usage: " in flat and " ".join(command) in flat
 
 
+def every_command(group=None, path=()):
+    """(path, click command) for the root and every command and subcommand."""
+    group = group or typer.main.get_command(app)
+    yield list(path), group
+    for name, sub in getattr(group, "commands", {}).items():
+        yield from every_command(sub, (*path, name))
+
+
+def bracketed(text: str | None) -> list[str]:
+    """The ``[section]`` names a help string means to show (``\\[`` escapes one for rich)."""
+    return [f"[{name}]" for name in re.findall(r"\\?\[([^\[\]]+)\]", text or "")]
+
+
 def test_database_url_help_is_not_eaten_by_markup():
     flat = " ".join(invoke(["chat", "--help"]).output.split())
     assert "bot.database_url" in flat
+
+
+@pytest.mark.parametrize("path,command", [pytest.param(p, c, id=" ".join(p) or "crossdesk")
+                                          for p, c in every_command()])
+def test_no_help_loses_its_bracketed_section_names_to_markup(path, command):
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    texts = [command.help, *(getattr(p, "help", None) for p in command.params)]
+    for sub in getattr(command, "commands", {}).values():  # the first line, as listed
+        texts.append((sub.help or "").split("\n\n")[0])
+    wanted = [name for text in texts for name in bracketed(text)]
+    for name in wanted:
+        assert name in flat, f"{name} eaten from `crossdesk {' '.join(path)} --help`"
+    assert "\\[" not in flat, "an escape shows"
+    assert "default host" not in flat and "words says" not in flat and " to ;" not in flat
+
+
+def test_export_help_names_every_table_it_exports():
+    from bot.cli.export import TABLES
+
+    help_text = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "300"}).output
+    flat = " ".join(help_text.split())
+    assert f"{', '.join(list(TABLES)[:-1])} or {list(TABLES)[-1]}." in flat
 
 
 def test_top_level_help_lists_every_command():
