@@ -14,8 +14,18 @@ from bot.runtime import config_checks as checks
 from bot.runtime.config_approval import cross_check, parse_approval
 from bot.runtime.config_fields import parse_fields, parse_instructions
 from bot.runtime.config_retention import parse_retention
+from bot.runtime.config_service import DEPARTMENT_KEYS as DEPARTMENT_SERVICE_KEYS
 from bot.runtime.config_service import parse_digest, parse_files, parse_service
-from handlers.catalog import PRIORITIES, Catalog, Category, Department, PersonSpec, norm
+from bot.runtime.serve_options import LOGGING_KEYS, SERVER_KEYS
+from handlers.catalog import (
+    DEFAULT_TARGETS,
+    PRIORITIES,
+    Catalog,
+    Category,
+    Department,
+    PersonSpec,
+    norm,
+)
 from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
 from handlers.grammar import SUBCOMMAND_WORDS
@@ -27,7 +37,20 @@ DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
 PREFIX_RE = re.compile(r"^[A-Z]{2,4}$")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED = set(SUBCOMMAND_WORDS) | {"/request", "/suggest", "提单", "请求"}
-SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "aes_key", "api_key", "private_key")
+# The keys each table may have (anything else is reported, with the key meant).
+BOT_KEYS = ("timezone", "locale", "database_url", "admins", "admin_channel")
+CALENDAR_KEYS = ("country", "workdays", "hours", "closed_dates", "open_dates")
+PERSON_KEYS = ("id", "name", "slack", "wecom", "locale", "manager")
+DEPARTMENT_KEYS = ("key", "prefix", "name", "name_zh", "aliases", "leads", "members", "channel",
+                   "locale", *CALENDAR_KEYS, "after_hours_p1", "slack_channel", "wecom_chat",
+                   "intake_channel", "intake_service", "categories", *DEPARTMENT_SERVICE_KEYS,
+                   "slack_usergroup")  # the last one read by the Slack adapter
+CATEGORY_KEYS = ("key", "name", "name_zh", "aliases", "priority", "first_response",
+                 "resolution", "confidential", "instructions", "instructions_zh", "fields",
+                 "approval")
+# tables only the server and the platforms read
+SECTION_KEYS = {"server": SERVER_KEYS, "logging": LOGGING_KEYS, "slack": checks.SLACK_KEYS,
+                "wecom": checks.WECOM_KEYS}
 
 
 @dataclass(frozen=True)
@@ -141,7 +164,9 @@ class _Validator:
 
     def settings(self) -> Settings:
         self.raw = checks.shapes(self.raw, self.problem)
+        checks.unknown_keys(self.raw, checks.TABLES + checks.ARRAYS, "", self.problem)
         bot = self._table(self.raw, "bot")
+        checks.unknown_keys(bot, BOT_KEYS, "bot", self.problem)
         self._secrets(self.raw, "")
         timezone = str(bot.get("timezone", "Asia/Shanghai"))
         try:
@@ -154,7 +179,9 @@ class _Validator:
         if locale not in ("zh-CN", "en"):
             self.problem("bot.locale", f"{locale!r} is not supported; use \"zh-CN\" or \"en\"")
             locale = "zh-CN"
-        calendar_spec = self._calendar(self._table(self.raw, "calendar"), "calendar", timezone)
+        company = self._table(self.raw, "calendar")
+        checks.unknown_keys(company, CALENDAR_KEYS, "calendar", self.problem)
+        calendar_spec = self._calendar(company, "calendar", timezone)
         day = _day_length(calendar_spec)
         people = self._people()
         ids = {p.id for p in people}
@@ -171,6 +198,8 @@ class _Validator:
         digest = parse_digest(self.raw, self.problem)
         files = parse_files(self.raw, self.problem)
         retention = parse_retention(self.raw, self.problem)
+        for name, known in SECTION_KEYS.items():
+            checks.unknown_keys(self._table(self.raw, name), known, name, self.problem)
         cross_check(((f"departments[{i}].categories[{j}]", c.approval)
                      for i, d in enumerate(departments) for j, c in enumerate(d.categories)),
                     ids, {d.key for d in departments}, self.problem)
@@ -195,7 +224,7 @@ class _Validator:
         elif isinstance(value, dict):
             for k, v in value.items():
                 where = f"{path}.{k}" if path else str(k)
-                if str(k).lower().replace("-", "_").endswith(SECRET_SUFFIXES):
+                if checks.secret_name(k):
                     self.problem(where, "secrets are read only from environment variables; "
                                  "remove it from the file and set it in the environment")
                 else:
@@ -281,6 +310,7 @@ class _Validator:
         seen: dict[str, str] = {}
         for i, p in enumerate(self.raw.get("people", [])):
             key = f"people[{i}]"
+            checks.unknown_keys(p, PERSON_KEYS, key, self.problem)
             pid = checks.text(p.get("id"), f"{key}.id", checks.PERSON_ID_MAX, self.problem,
                               example="alice") or ""
             if not pid and p.get("id"):
@@ -332,6 +362,7 @@ class _Validator:
             self.problem("departments", "no departments; add at least one [[departments]] table")
         for i, d in enumerate(raw_deps):
             key = f"departments[{i}]"
+            checks.unknown_keys(d, DEPARTMENT_KEYS, key, self.problem)
             dkey = str(d.get("key", ""))
             self._key(f"{key}.key", dkey, checks.KEY_MAX, dep_keys, "e.g. \"finance\"",
                       "department key")
@@ -371,7 +402,7 @@ class _Validator:
                              f"{channels[channel]!r}")
             channels.setdefault(channel, dkey)
             spec = company
-            if any(k in d for k in ("hours", "workdays", "closed_dates", "open_dates", "country")):
+            if any(k in d for k in CALENDAR_KEYS):
                 spec = self._calendar(d, key, timezone, company)
                 specs[dkey] = spec
             cats = self._categories(d, key, _day_length(spec) if spec is not company else day)
@@ -420,6 +451,7 @@ class _Validator:
             self.problem(f"{key}.categories", "no services; add [[departments.categories]]")
         for j, c in enumerate(cats):
             ckey = f"{key}.categories[{j}]"
+            checks.unknown_keys(c, CATEGORY_KEYS, ckey, self.problem)
             k = str(c.get("key", ""))
             self._key(f"{ckey}.key", k, checks.CATEGORY_MAX, cat_keys,
                       "e.g. \"reimbursement\"", "service key", " in this department")
@@ -439,7 +471,7 @@ class _Validator:
                 self.problem(f"{ckey}.priority", f"{priority!r} is not a priority; use P1-P4")
                 priority = "P3"
             targets = []
-            for name, default in (("first_response", "4h"), ("resolution", "3d")):
+            for name, default in DEFAULT_TARGETS.items():
                 try:
                     targets.append(parse_duration(str(c.get(name, default)), day))
                 except ValueError as exc:

@@ -1,10 +1,11 @@
-"""Config checks beyond parsing: shapes, lengths the database allows, manager cycles and
-secrets by value (a token or a URL with its credential pasted under any key)."""
+"""Config checks beyond parsing: shapes, unknown keys, lengths the database allows, manager
+cycles and secrets by value (a token or a URL with its credential pasted under any key)."""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -17,6 +18,13 @@ TABLES = ("bot", "calendar", "priorities", "nudges", "feedback", "digest", "slac
           "server", "logging", "files", "retention")
 ARRAYS = ("people", "departments")
 DEPARTMENT_TABLES = ("nudges",)
+# The platforms' tables, read by bot/adapters/slack/config.py, bot/adapters/wecom/config.py
+# and serve.enabled_platforms (``api_base_url``); kept here because loading the config must
+# not import the adapters (the WeCom package loads wechatpy). Their maps (channels,
+# reactions, robot_webhooks, chats) have keys of the people's choosing.
+SLACK_KEYS = ("enabled", "mode", "channels", "reactions", "form_reaction", "api_base_url")
+WECOM_KEYS = ("enabled", "robot_webhooks", "chats", "api_base_url")
+SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "aes_key", "api_key", "private_key")
 
 SECRET_PARAMS = {"key", "token", "secret", "password", "passwd", "pwd", "access_token",
                  "corpsecret", "signature", "sig", "sign", "apikey", "api_key", "auth",
@@ -62,6 +70,24 @@ def shapes(raw: dict[str, Any], problem: Problem) -> dict[str, Any]:
                         "its keys (id = …, name = …) on the lines below")
         clean[name] = kept
     return clean
+
+
+def unknown_keys(table: Mapping[str, Any], known: Iterable[str], where: str,
+                 problem: Problem) -> None:
+    """Report each key of ``table`` not in ``known`` with the one meant, else those there are:
+    a typo (``manger``) is never a setting silently ignored."""
+    known = tuple(known)
+    for name in table:
+        if name in known or secret_name(name):  # a secret has its own problem: remove it
+            continue
+        close = difflib.get_close_matches(str(name), known, n=1)
+        fix = f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(known)}"
+        problem(f"{where}.{name}" if where else str(name), f"unknown key; {fix}")
+
+
+def secret_name(key: object) -> bool:
+    """A key named like a secret (``token``, ``signing_secret``, ``aes_key`` …)."""
+    return str(key).lower().replace("-", "_").endswith(SECRET_SUFFIXES)
 
 
 def _department(dep: dict[str, Any], key: str, problem: Problem) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.runtime.config_checks import unknown_keys
 from handlers.catalog import Catalog, norm
 from handlers.fields import CONTROL_WORDS, REQUESTER, FieldProblem, describe, parse_value
 from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
@@ -102,8 +103,7 @@ def _text(f: dict[str, Any], name: str, key: str, problem: Report) -> str:
 
 def _field(f: dict[str, Any], key: str, problem: Report) -> FieldSpec | None:
     """One field table, or None when it cannot be used (each mistake reported)."""
-    for unknown in sorted(set(f) - set(FIELD_KEYS)):
-        problem(f"{key}.{unknown}", f"unknown key; use one of {', '.join(FIELD_KEYS)}")
+    unknown_keys(f, FIELD_KEYS, key, problem)
     ok = True
     fkey = _text(f, "key", key, problem)
     if not fkey:
@@ -245,8 +245,7 @@ def _choice(c: Any, key: str, problem: Report) -> Choice | None:
         problem(key, "must be a name in quotes or a table with key and name, e.g. "
                 "{ key = \"x1\", name = \"ThinkPad X1\" }")
         return None
-    for unknown in sorted(set(c) - set(CHOICE_KEYS)):
-        problem(f"{key}.{unknown}", f"unknown key; use one of {', '.join(CHOICE_KEYS)}")
+    unknown_keys(c, CHOICE_KEYS, key, problem)
     ckey = str(c.get("key", "")).strip()
     if not ckey:
         problem(f"{key}.key", "every choice needs a key; write e.g. key = \"x1\"")

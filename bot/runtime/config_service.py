@@ -7,6 +7,7 @@ from dataclasses import fields, replace
 from datetime import time, timedelta
 from typing import Any
 
+from bot.runtime.config_checks import unknown_keys
 from handlers.digest_post import DigestPolicy
 from handlers.policy import MB, FeedbackPolicy, FilePolicy, NudgePolicy, ServicePolicy
 from handlers.sla import WorkTime, parse_work_time
@@ -19,6 +20,10 @@ COUNT_LIMITS = {"repeat_max": 20, "escalation_depth": 10, "steps": 20,  # sweeps
                 "proposal_rounds": 10}
 DAY_DEFAULTS = {"remind_waiting": ["1d", "2d"], "auto_close_waiting": "5d",
                 "auto_confirm": "3d", "snooze_max": "1d"}
+FEEDBACK_KEYS = ("thanks_delay", "rating_reminder", "change_window", "low_rating", "tags")
+TAG_KEYS = ("key", "name", "name_zh")
+DIGEST_KEYS = ("day", "time", "timeliness_weight", "charts_dir")
+DEPARTMENT_KEYS = ("nudges", "digest_day", "digest_time")  # read here from [[departments]]
 
 
 def _duration(value: Any, key: str, day: timedelta, problem: Problem) -> WorkTime | None:
@@ -34,13 +39,14 @@ def _duration(value: Any, key: str, day: timedelta, problem: Problem) -> WorkTim
 def parse_nudges(table: dict[str, Any], key: str, day: timedelta, problem: Problem,
                  base: NudgePolicy) -> NudgePolicy:
     """A NudgePolicy from a [nudges] table; unknown or bad keys are reported."""
-    known = {f.name for f in fields(NudgePolicy)}
+    known = sorted(f.name for f in fields(NudgePolicy))
+    unknown_keys(table, known, key, problem)
     changes: dict[str, Any] = {}
     for name, value in table.items():
         where = f"{key}.{name}"
         if name not in known:
-            problem(where, f"unknown key; use one of {', '.join(sorted(known))}")
-        elif name in DURATIONS:
+            continue
+        if name in DURATIONS:
             parsed = _duration(value, where, day, problem)
             if parsed is not None:
                 changes[name] = parsed
@@ -71,6 +77,7 @@ def parse_nudges(table: dict[str, Any], key: str, day: timedelta, problem: Probl
 def parse_feedback(table: dict[str, Any], day: timedelta, problem: Problem) -> FeedbackPolicy:
     """A FeedbackPolicy from a [feedback] table."""
     policy = FeedbackPolicy()
+    unknown_keys(table, FEEDBACK_KEYS, "feedback", problem)
     changes: dict[str, Any] = {}
     for name in ("thanks_delay", "rating_reminder"):
         if name in table:
@@ -94,6 +101,7 @@ def parse_feedback(table: dict[str, Any], day: timedelta, problem: Problem) -> F
                 problem(f"feedback.tags[{i}]", "write {key = \"timely\", name = \"Timely\", "
                         "name_zh = \"及时\"}")
                 continue
+            unknown_keys(tag, TAG_KEYS, f"feedback.tags[{i}]", problem)
             tags.append((str(tag["key"]), str(tag.get("name", tag["key"])),
                          str(tag.get("name_zh", tag.get("name", tag["key"])))))
         changes["tags"] = tuple(tags)
@@ -132,6 +140,7 @@ def _slot(day: Any, at: Any, key: str, problem: Problem) -> tuple[int, time] | N
 def parse_digest(raw: dict[str, Any], problem: Problem) -> DigestPolicy:
     """[digest] day/time (default Monday 09:30), per-department digest_day/digest_time."""
     table = raw.get("digest", {}) or {}
+    unknown_keys(table, DIGEST_KEYS, "digest", problem)
     slot = _slot(table.get("day", "mon"), table.get("time", "09:30"), "digest", problem)
     day, at = slot or (0, time(9, 30))
     weight = table.get("timeliness_weight", 0.5)
@@ -175,9 +184,7 @@ def parse_files(raw: dict[str, Any], problem: Problem) -> FilePolicy:
     table = raw.get("files", {}) or {}
     policy = FilePolicy()
     changes: dict[str, Any] = {}
-    for name in table:
-        if name not in FILES_KEYS:
-            problem(f"files.{name}", f"unknown key; use one of {', '.join(FILES_KEYS)}")
+    unknown_keys(table, FILES_KEYS, "files", problem)
     if "dir" in table:
         folder = table["dir"]
         if not isinstance(folder, str) or not folder.strip():

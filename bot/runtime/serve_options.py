@@ -7,10 +7,15 @@ is read from the config file only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.runtime.config import Settings
+if TYPE_CHECKING:  # the config imports the keys below to check them
+    from bot.runtime.config import Settings
 
 LOG_FORMATS = ("text", "json")
+# [server] sweep_seconds and dispatch_seconds are read by serve.start (the scheduler's periods)
+SERVER_KEYS = ("host", "port", "sweep_seconds", "dispatch_seconds")
+LOGGING_KEYS = ("format", "access_log")
 
 
 class OptionError(ValueError):

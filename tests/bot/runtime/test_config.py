@@ -181,7 +181,9 @@ def test_check_config_prints_every_problem_with_file_key_and_fix(tmp_path):
     ((), '\n[slack]\nbot_token = "xoxb-1"\n', "slack.bot_token", "environment"),
     ((), '\n[wecom]\ncorp_secret = "s"\n', "wecom.corp_secret", "environment"),
     ((), '\n[wecom]\nencoding_aes_key = "k"\n', "wecom.encoding_aes_key", "environment"),
-    ((), '\n[wecom.agent]\nsecret = "s"\n', "wecom.agent.secret", "environment"),
+    # a nested table (an unknown one is reported too: test_config_keys.py)
+    ((), '\n[wecom.robot_webhooks]\nsecret = "s"\n', "wecom.robot_webhooks.secret",
+     "environment"),
     ((('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shangai"'),), "", "bot.timezone",
      "IANA"),
     ((('hours = ["09:00-12:00", "13:30-18:00"]', 'hours = ["09:00-25:00"]'),), "",
