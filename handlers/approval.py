@@ -18,7 +18,7 @@ from handlers.grammar import Command
 from handlers.messages import Message, Reply
 from handlers.router import Router
 from handlers.service_spec import ApprovalStep
-from storage import approvals, request_fields, request_store
+from storage import approvals, people, request_fields, request_store
 from storage.models import ApprovalStepRow, Request
 
 PENDING = "pending_approval"
@@ -96,8 +96,15 @@ def _nobody_left(ctx: Ctx, waiting: list[str]) -> bool:
     """True for an admin when no one the step waits for is in the config any more (they
     left, or a ``leads:<dept>`` named a desk since renamed): the admin decides the step, so
     the request is not stuck."""
+    if not ctx.desk.is_admin(ctx.actor.id):
+        return False
     configured = {p.id for p in ctx.desk.catalog.people}
-    return ctx.desk.is_admin(ctx.actor.id) and not configured.intersection(waiting)
+
+    def present(pid: str) -> bool:  # in the config, or known from a directory (a manager)
+        row = None if pid in configured else people.get(ctx.session, pid)
+        return pid in configured or (row is not None and row.source != "config")
+
+    return not any(present(pid) for pid in waiting)
 
 
 def _was_approver(ctx: Ctx, request: Request) -> bool:

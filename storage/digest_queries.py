@@ -145,9 +145,12 @@ def _fell_due(target: str, start: datetime, end: datetime) -> Any:
     r, b = Request, Breach
     due, at = _target_columns(target)
     withdrawn = and_(at.is_(None), col(r.closed_at).is_not(None), col(r.closed_at) <= due)
-    breached = select(col(b.id)).where(
+    kept = select(col(b.id)).where(
         col(b.request_id) == col(r.id), col(b.department) == col(r.department),
-        col(b.target) == target, col(b.cycle) == col(r.cycle)).exists()
+        col(b.target) == target)
+    if target == "resolution":  # a first response is due once, whatever the cycle
+        kept = kept.where(col(b.cycle) == col(r.cycle))
+    breached = kept.exists()
     clause = and_(due >= start, due < end, ~withdrawn, ~breached)
     if target == "resolution":  # paused: waiting on the requester, or a proposal waits
         clause = and_(clause, col(r.state) != "waiting", col(r.paused_at).is_(None))

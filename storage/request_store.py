@@ -27,13 +27,15 @@ def ensure_counters(session: Session, prefixes: Mapping[str, str | None]) -> Non
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     for key, prefix in prefixes.items():
-        stmt = module.insert(DepartmentCounter).values(department=key, last_number=0)
-        session.execute(stmt.on_conflict_do_nothing())
-        if not prefix:
-            continue
-        used = (select(func.max(col(Request.number)))  # ids are PREFIX-n: a range of refs
-                .where(col(Request.ref) >= f"{prefix}-", col(Request.ref) < f"{prefix}.")
-                .scalar_subquery())
+        stmt = (module.insert(DepartmentCounter).values(department=key, last_number=0)
+                .on_conflict_do_nothing().returning(col(DepartmentCounter.department)))
+        created = session.execute(stmt).first() is not None
+        if not (created and prefix):
+            continue  # a counter kept from before already counts past its own ids
+        # once, for a department new to the database: LIKE, not a range of refs, which a
+        # collation that skips punctuation (PostgreSQL's en_US) would leave empty
+        used = (select(func.max(col(Request.number)))
+                .where(col(Request.ref).like(f"{prefix}-%")).scalar_subquery())
         session.execute(update(DepartmentCounter)
                         .where(col(DepartmentCounter.department) == key,
                                col(DepartmentCounter.last_number) < used)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.runtime import app as app_mod
 from bot.runtime import config as config_mod
 from bot.runtime.clock import ManualClock
-from storage import request_store
+from storage import people, request_store
 from tests.conftest import EXAMPLE, Transcript, local
 from tests.handlers.approval_company import with_approval
 
@@ -69,3 +69,21 @@ def test_an_admin_decides_a_step_whose_approver_left_the_config(tmp_path, engine
     with Session(engine) as session:
         request = request_store.by_ref(session, "FIN-1")
         assert request is not None and request.state == "open"
+
+
+def test_an_admin_may_not_decide_for_an_approver_known_from_the_directory(
+        tmp_path, engine, clock):
+    """Zed and his manager came from the WeCom directory, not the config: the manager is
+    present, so the step is his to decide, not an admin's."""
+    chat = _desk(tmp_path, engine, clock)
+    with Session(engine) as session:
+        people.register(session, "mgr", "Mia Manager", clock(), source="wecom")
+        zed = people.register(session, "zed", "Zed Sales", clock(), source="wecom")
+        zed.manager_id = "mgr"
+        session.add(zed)
+        session.commit()
+    chat("zed> /request finance reimbursement 金额=86 taxi")
+    assert "only they can approve" in chat("root> /request approve FIN-1")
+    with Session(engine) as session:
+        request = request_store.by_ref(session, "FIN-1")
+        assert request is not None and request.state == "pending_approval"

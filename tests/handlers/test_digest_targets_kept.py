@@ -93,3 +93,15 @@ def test_a_transferred_then_reopened_request_is_timed_from_the_transfer(chat):
          "henry> /request confirm FIN-1")
     it = _digest(chat("@now 2026-11-30T09:31"), "#it-requests")
     assert "首次响应中位数 1小时" in it and "解决中位数 3小时" in it, it
+
+
+def test_a_late_first_response_counts_once_after_a_reopen(chat):
+    """FIN-1's first response came a day late; reopened, its first target is still one miss,
+    beside FIN-2's met one: 50 %, not 33 %."""
+    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement amount=86 taxi",
+         "henry> /request finance reimbursement amount=40 bus", "bob> /request ack FIN-2",
+         "@now 2026-11-24T10:00", "bob> /request resolve FIN-1 paid",
+         "henry> /request confirm FIN-1", "henry> /request reopen FIN-1 wrong amount",
+         "bob> /request resolve FIN-1 fixed", "henry> /request confirm FIN-1")
+    out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
+    assert "first response 50%" in _line(out, "Finance"), out
