@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-BREACHES = SQLModel.metadata.tables["breach"]
+from storage.models import Breach
+
+BREACHES = Breach.__table__  # type: ignore[attr-defined]
 
 
 def record(session: Session, rows: list[dict[str, Any]]) -> None:
