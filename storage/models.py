@@ -58,6 +58,8 @@ class Request(SQLModel, table=True):
         Index("ix_request_created_at", "created_at"),
         Index("ix_request_first_response_at", "first_response_at"),
         Index("ix_request_closed_at", "closed_at"),
+        Index("ix_request_first_response_due", "first_response_due"),  # targets that fell due
+        Index("ix_request_resolution_due", "resolution_due"),
         Index("ix_request_thread_ref", "thread_ref"),  # a thread reply finds its request
         Index("ix_request_purged_at", "purged_at"),  # retention: what is left to blank
         Index(
