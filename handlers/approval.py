@@ -101,8 +101,10 @@ def _nobody_left(ctx: Ctx, waiting: list[str]) -> bool:
     configured = {p.id for p in ctx.desk.catalog.people}
 
     def present(pid: str) -> bool:  # in the config, or known from a directory (a manager)
-        row = None if pid in configured else people.get(ctx.session, pid)
-        return pid in configured or (row is not None and row.source != "config")
+        if pid in configured:
+            return True
+        row = people.get(ctx.session, pid)
+        return row is not None and row.source != "config"
 
     return not any(present(pid) for pid in waiting)
 

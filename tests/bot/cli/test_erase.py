@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -29,21 +30,23 @@ def erase(company: Company, url: str, *args: str, config: str | None = None):
                    "--database-url", url])
 
 
-def traces(engine: Engine) -> list[tuple[str, str, str]]:
-    """(table, column, trace) for every column of every table (but bytes) that holds one of
-    alice's id, name, Slack id or WeCom id (any case)."""
-    found = []
+def stored_values(engine: Engine) -> Iterator[tuple[str, str, str]]:
+    """(table, column, value as JSON text) of every stored value but bytes."""
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
                 if isinstance(column.type, LargeBinary):
                     continue
                 for (value,) in conn.execute(select(column)):
-                    shown = json.dumps(value, ensure_ascii=False, default=str)
-                    for trace in ALICE:
-                        if trace.lower() in shown.lower():
-                            found.append((table.name, column.name, trace))
-    return found
+                    yield table.name, column.name, json.dumps(value, ensure_ascii=False,
+                                                              default=str)
+
+
+def traces(engine: Engine) -> list[tuple[str, str, str]]:
+    """(table, column, trace) for every column of every table (but bytes) that holds one of
+    alice's id, name, Slack id or WeCom id (any case)."""
+    return [(table, column, trace) for table, column, shown in stored_values(engine)
+            for trace in ALICE if trace.lower() in shown.lower()]
 
 
 def figures(company: Company, engine: Engine) -> dict[str, Any]:

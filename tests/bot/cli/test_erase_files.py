@@ -6,10 +6,9 @@ retention's ``files_after`` blanks them; another person's file on the same reque
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from sqlalchemy import Engine, LargeBinary, func, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session, SQLModel
 
 from bot.runtime import app as app_mod
@@ -20,6 +19,7 @@ from storage import outbox
 from storage.models import Erasure, Outbox
 from tests.bot.cli.person_story import configs
 from tests.bot.cli.test_cli import invoke
+from tests.bot.cli.test_erase import stored_values
 from tests.conftest import Transcript, local
 
 # alice shares doc.pdf as her reimbursement's invoice (a form's file field) and scan.pdf
@@ -36,16 +36,7 @@ HERS = ("doc.pdf", "scan.pdf")
 
 def where(engine: Engine, name: str) -> set[tuple[str, str]]:
     """(table, column) of every text or JSON value (not bytes) holding ``name``."""
-    found = set()
-    with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            for column in table.columns:
-                if isinstance(column.type, LargeBinary):
-                    continue
-                for (value,) in conn.execute(select(column)):
-                    if name in json.dumps(value, ensure_ascii=False, default=str):
-                        found.add((table.name, column.name))
-    return found
+    return {(table, column) for table, column, shown in stored_values(engine) if name in shown}
 
 
 def rows(engine: Engine) -> dict[str, int]:
