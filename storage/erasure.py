@@ -79,7 +79,7 @@ class Traces:
 
 
 @dataclass
-class Outcome:
+class Erased:
     """What an erasure changed (or would change): rows per table, files to remove."""
 
     pseudonym: str
@@ -106,17 +106,17 @@ def new_pseudonym(session: Session) -> str:
 
 
 def erase(session: Session, person_id: str, erased_by: str, now: datetime,
-          pseudonym: str | None = None) -> Outcome | None:
+          pseudonym: str | None = None) -> Erased | None:
     """Erase ``person_id`` in the session's transaction (None if there is no such person):
     pseudonym for their id and name everywhere, platform ids dropped, their drafts, away
     rows, held messages, pacing rows and files deleted, an ``erasure`` row recorded. The
-    caller removes ``Outcome.files`` from disk once committed, or rolls back for a dry run."""
+    caller removes ``Erased.files`` from disk once committed, or rolls back for a dry run."""
     person = session.get(Person, person_id)
     if person is None:
         return None
     files = erasure_files.of_person(session, person_id)
     traces = Traces(person_id, person.name, person.slack_id, person.wecom_id, files.names)
-    outcome = Outcome(pseudonym or new_pseudonym(session), files=files.locations)
+    outcome = Erased(pseudonym or new_pseudonym(session), files=files.locations)
     _delete_own_rows(session, traces, outcome)
     for key, count in erasure_files.erase(session, files, person_id, now).items():
         table, _, deleted = key.partition(":")
@@ -138,7 +138,7 @@ def erase(session: Session, person_id: str, erased_by: str, now: datetime,
     return outcome
 
 
-def _delete_own_rows(session: Session, traces: Traces, outcome: Outcome) -> None:
+def _delete_own_rows(session: Session, traces: Traces, outcome: Erased) -> None:
     for table_name, column in DELETED_WITH_PERSON.items():
         table = SQLModel.metadata.tables[table_name]
         result = session.execute(delete(table).where(table.c[column] == traces.person_id))
