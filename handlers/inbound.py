@@ -49,7 +49,8 @@ class Inbound:
     (its request is found, or asked for); ``files`` are files shared with it. ``intake`` is
     the department whose help channel a new top-level message was posted in
     (``handlers.intake``); ``intake_ref`` that message's platform reference: its thread
-    becomes the request's."""
+    becomes the request's. ``locale`` is the language the platform knows the person reads
+    without the database (its own memory, the config): the answer when the database fails."""
 
     platform: str
     person_id: str
@@ -68,6 +69,7 @@ class Inbound:
     intake_ref: str | None = None
     nonce: str | None = None
     thread_left: bool = False
+    locale: str | None = None
 
     @property
     def claim_key(self) -> str | None:

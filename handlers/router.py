@@ -64,7 +64,7 @@ def run(desk: Desk, router: Router, inbound: Inbound, now: datetime) -> Reply:
         cause = (str(exc.orig).strip().splitlines() or [""])[0][:200]
         log.warning("a command by %r failed in the database and was rolled back: %s: %s",
                     inbound.person_id, type(exc.orig).__name__, cause)
-        return not_run(desk.policy.locale,
+        return not_run(normalize_locale(inbound.locale, desk.policy.locale),
                        "err.unstorable" if isinstance(exc, DataError) else "err.try_again")
 
 

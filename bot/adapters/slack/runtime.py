@@ -93,10 +93,10 @@ class SlackDeps:
             actor = self.actor(user_id, user_name)
         except Exception:  # the database or Slack's users.info is away
             log.exception("could not tell who Slack user %s is", user_id)
-            return not_run(self.app.settings.policy.locale, "err.try_again")
+            return not_run(self.people.locale_of(user_id), "err.try_again")
         try:
             return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
-                                        delivery_key=key, **fields))
+                                        delivery_key=key, locale=actor.locale, **fields))
         except Exception:  # a bug: say so instead of staying silent
             log.exception("command failed: %r", text[:80])
             return not_run(actor.locale, "err.try_again")

@@ -113,23 +113,23 @@ class Conversation:
         except Exception:  # noqa: BLE001 - the database (or WeCom's user/get) is away
             log.exception("could not tell who WeCom user %s is", callback.userid)
             return not_run(self.directory.locale_of(callback.userid), "err.try_again")
-        answer_to = person(actor)
+        answer_to, locale = person(actor), self.directory.locale_of(callback.userid)
         if callback.file is not None:  # goes to the person's open request, like words
             return self.app.run(Inbound(
                 platform="wecom", person_id=actor, text="", files=(callback.file,),
                 delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
-                via="wecom", chat=True, conversation=True))
+                locale=locale, via="wecom", chat=True, conversation=True))
         if callback.not_text is not None:
             return self.app.run(Inbound(
                 platform="wecom", person_id=actor, text="", not_text=callback.not_text,
                 delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
-                via="wecom"))
+                locale=locale, via="wecom"))
         if callback.event_key is None:
             text = callback.text or ""
             return self.app.run(Inbound(  # plain words go to the person's open request
                 platform="wecom", person_id=actor, text=text,
                 delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
-                via="wecom", chat=True, conversation=True,
+                locale=locale, via="wecom", chat=True, conversation=True,
                 on_success=self._cards_to_grey(actor, text)))
         command = cards.command_of_key(callback.event_key)
         if command is None:
@@ -144,6 +144,7 @@ class Conversation:
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
             delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
+                locale=locale,
             via="wecom", on_success=greyed))
 
     def _cards_to_grey(self, actor: str, text: str,

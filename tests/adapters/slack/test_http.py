@@ -113,3 +113,15 @@ def test_a_store_the_database_refuses_is_acked_try_again_and_can_be_retried(
     again = post(live_server, body, retry)
     assert again.status_code == 200 and again.json()["text"].startswith("已提交 FIN-1")
     assert [r.ref for r in slack.requests()] == ["FIN-1"]
+
+
+def test_the_try_again_answer_is_in_the_typers_language_not_the_desks(
+        slack: SlackDesk, live_server: str) -> None:
+    """The desk writes Chinese; an English-speaking typer whose command the database refused
+    is told in English (the language Slack's user is known to read, without the database)."""
+    assert slack.platform.deps.app.settings.policy.locale == "zh-CN"
+    with desk_refusing(slack):
+        body = slack.command_body("U0ALICE", "it laptop my screen flickers", probe="refused")
+        answer = post(live_server, body, signed_headers(body, FORM)).json()
+    assert answer["text"] == t("en", "err.try_again")
+    assert slack.requests() == []

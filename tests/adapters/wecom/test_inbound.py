@@ -13,6 +13,7 @@ import xmltodict
 from sqlmodel import Session, select
 
 from bot.adapters import command_threads
+from handlers.i18n import t
 from storage.models import Request
 from tests.adapters.wecom.conftest import AGENT_ID, CORP_ID, WeCom, click_xml, counts
 
@@ -160,6 +161,21 @@ def test_a_database_that_refuses_is_answered_try_again_in_the_reply(wecom: WeCom
     assert response.status_code == 200 and "稍后再试" in passive_text(wecom, response.text)
     assert refs(wecom) == []
     assert wecom.post(body, nonce="down002").text == "" and refs(wecom) == ["FIN-1"]
+
+
+def test_a_refusing_database_is_answered_in_the_persons_own_language(wecom: WeCom) -> None:
+    """The desk writes Chinese; Wang Li reads English (the config says so): the try-again
+    answer, given without the database, is in English."""
+    engine = wecom.app.desk.engine
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE delivery RENAME TO delivery_away")
+    ts = int(wecom.clock().timestamp())
+    try:
+        response = wecom.post(text_with_id("wangli", "/request list", ts, 7009), nonce="down003")
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE delivery_away RENAME TO delivery")
+    assert passive_text(wecom, response.text) == t("en", "err.try_again")
 
 
 def test_an_answer_whose_process_died_is_sent_by_the_dispatcher(wecom: WeCom) -> None:
