@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.runtime import config_checks as checks
 from bot.runtime.config_approval import cross_check, parse_approval
+from bot.runtime.config_calendar import CALENDAR_KEYS, parse_calendar, parse_timezone
 from bot.runtime.config_fields import parse_fields, parse_instructions
 from bot.runtime.config_retention import parse_retention
 from bot.runtime.config_service import DEPARTMENT_KEYS as DEPARTMENT_SERVICE_KEYS
@@ -31,7 +31,7 @@ from handlers.digest_post import DigestPolicy
 from handlers.grammar import SUBCOMMAND_WORDS
 from handlers.policy import FilePolicy, ServicePolicy
 from handlers.retention_rules import RetentionPolicy
-from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration, parse_hours, parse_workdays
+from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration
 
 DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
 PREFIX_RE = re.compile(r"^[A-Z]{2,4}$")
@@ -39,7 +39,6 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED = set(SUBCOMMAND_WORDS) | {"/request", "/suggest", "提单", "请求"}
 # The keys each table may have (anything else is reported, with the key meant).
 BOT_KEYS = ("timezone", "locale", "database_url", "admins", "admin_channel")
-CALENDAR_KEYS = ("country", "workdays", "hours", "closed_dates", "open_dates")
 PERSON_KEYS = ("id", "name", "slack", "wecom", "locale", "manager")
 DEPARTMENT_KEYS = ("key", "prefix", "name", "name_zh", "aliases", "leads", "members", "channel",
                    "locale", *CALENDAR_KEYS, "after_hours_p1", "slack_channel", "wecom_chat",
@@ -168,20 +167,14 @@ class _Validator:
         bot = self._table(self.raw, "bot")
         checks.unknown_keys(bot, BOT_KEYS, "bot", self.problem)
         self._secrets(self.raw, "")
-        timezone = str(bot.get("timezone", "Asia/Shanghai"))
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            self.problem("bot.timezone", f"unknown time zone {timezone!r}; use an IANA name "
-                         "such as \"Asia/Shanghai\"")
-            timezone = "UTC"
+        timezone = parse_timezone(bot, self.problem)
         locale = str(bot.get("locale", "zh-CN"))
         if locale not in ("zh-CN", "en"):
             self.problem("bot.locale", f"{locale!r} is not supported; use \"zh-CN\" or \"en\"")
             locale = "zh-CN"
         company = self._table(self.raw, "calendar")
         checks.unknown_keys(company, CALENDAR_KEYS, "calendar", self.problem)
-        calendar_spec = self._calendar(company, "calendar", timezone)
+        calendar_spec = parse_calendar(company, "calendar", timezone, self.problem)
         day = _day_length(calendar_spec)
         people = self._people()
         ids = {p.id for p in people}
@@ -247,51 +240,6 @@ class _Validator:
             self.problem(key, "must be a table like [" + key + "]")
             return {}
         return value
-
-    def _calendar(self, cal: dict[str, Any], key: str, timezone: str,
-                  base: CalendarSpec | None = None) -> CalendarSpec:
-        try:
-            hours = parse_hours(cal["hours"]) if "hours" in cal else (
-                base.hours if base else parse_hours(["09:00-12:00", "13:30-18:00"]))
-        except ValueError as exc:
-            self.problem(f"{key}.hours", f"{exc}; write e.g. [\"09:00-12:00\", \"13:30-18:00\"]")
-            hours = parse_hours(["09:00-18:00"])
-        try:
-            workdays = parse_workdays(cal["workdays"]) if "workdays" in cal else (
-                base.workdays if base else (0, 1, 2, 3, 4))
-        except ValueError as exc:
-            self.problem(f"{key}.workdays", f"{exc}; write e.g. [\"mon\", \"tue\", \"wed\"]")
-            workdays = (0, 1, 2, 3, 4)
-        country = cal.get("country", base.country if base else "CN") or None
-        if country:
-            import holidays
-
-            try:
-                holidays.country_holidays(country)
-            except NotImplementedError:
-                self.problem(f"{key}.country", f"no holiday calendar for {country!r}; use an "
-                             "ISO code such as \"CN\", or \"\" for none")
-                country = None
-        closed = self._dates(cal, key, "closed_dates", base.closed_dates if base else frozenset())
-        opened = self._dates(cal, key, "open_dates", base.open_dates if base else frozenset())
-        return CalendarSpec(timezone=timezone, workdays=workdays, hours=hours, country=country,
-                            closed_dates=closed, open_dates=opened)
-
-    def _dates(self, cal: dict[str, Any], key: str, name: str,
-               default: frozenset[date]) -> frozenset[date]:
-        if name not in cal:
-            return default
-        out = set()
-        values = cal[name]
-        if not isinstance(values, list):
-            self.problem(f"{key}.{name}", "must be a list of dates such as [\"2026-12-31\"]")
-            return default
-        for value in values:
-            try:
-                out.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
-            except ValueError:
-                self.problem(f"{key}.{name}", f"{value!r} is not a date; write \"2026-12-31\"")
-        return frozenset(out)
 
     def _priorities(self) -> dict[str, float]:
         table = self._table(self.raw, "priorities")
@@ -403,7 +351,7 @@ class _Validator:
             channels.setdefault(channel, dkey)
             spec = company
             if any(k in d for k in CALENDAR_KEYS):
-                spec = self._calendar(d, key, timezone, company)
+                spec = parse_calendar(d, key, timezone, self.problem, company)
                 specs[dkey] = spec
             cats = self._categories(d, key, _day_length(spec) if spec is not company else day)
             after_hours_p1 = d.get("after_hours_p1", False)
