@@ -154,11 +154,13 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
                   department=ctx.dept_label(request.department))
 
 
-def _finish(ctx: Ctx, request: Request) -> None:
-    """The last approval: the request opens, its targets run from now, the desk is told."""
+def _finish(ctx: Ctx, request: Request, kind: str = "approval_done",
+            note: str | None = None) -> None:
+    """The last approval (or a reopen needing none now, ``kind`` and its ``note`` in the
+    history): the request opens, its targets run from now, the desk is told."""
     request.clock_started_at = ctx.now
     lc.set_due_times(ctx, request, ctx.now)
-    lc.transition(ctx, request, "open", "approval_done")
+    lc.transition(ctx, request, "open", kind, note=note)
     notices.new_request(ctx, request)
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(ctx, request, "approval.note.approved", by=ctx.name(ctx.actor.id),
@@ -211,13 +213,13 @@ def reopen_rejected(ctx: Ctx, request: Request, text: str) -> Reply:
     (``金额=80``): the values are replaced and the approval starts again as a new round."""
     from handlers.approval_values import apply_changes
 
-    changed = apply_changes(ctx, request, text) or "—"
+    changed = apply_changes(ctx, request, text) or ctx.say("approval.no_changes")
     request.closed_at = None
     request.purged_at = None  # retention looks at it again once it closes
     if start(ctx, request, "reopened", note=text):
         return _reply(ctx, "approval.reply.reopened", request,
                       approvers=waiting_for(ctx, request, ctx.locale), changed=changed)
-    _finish(ctx, request)  # the changes need no approval any more
+    _finish(ctx, request, "reopened", note=text)  # no approval needed any more
     return _reply(ctx, "approval.reply.reopened_open", request, changed=changed,
                   department=ctx.dept_label(request.department))
 

@@ -26,6 +26,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请说明驳回原因：`/request 驳回 {ref} <原因>`（提单人会看到）。"),
     "approval.err.bad_value": (
         "{ref} was not reopened: {problem}", "{ref} 未重开：{problem}"),
+    "approval.err.no_such_value": (
+        "{ref} was not reopened: it has no value called “{word}”. Its service changed since "
+        "it was opened, so write its values by the names it shows them with: {values}. "
+        "For example: `/request reopen {ref} {example}`.",
+        "{ref} 未重开：没有名为“{word}”的内容。该单提交后服务已变更，请按单中显示的名称填写："
+        "{values}。例如：`/request 重开 {ref} {example}`。"),
+    "approval.no_changes": ("no changes", "无"),
     "approval.button.approve": ("Approve", "批准"),
     "approval.button.reject": ("Reject", "驳回"),
     "approval.field.step": ("Approval", "审批"),

@@ -1,31 +1,55 @@
 """A rejected request reopened with changes: ``金额=80 …`` replaces those values before the
-approval starts again (a value that does not read is refused, nothing changed)."""
+approval starts again (a value that does not read is refused, nothing changed).
+
+A value whose field left the config (every value, when its service did) is still changeable:
+it goes by the key it is shown with (``amount=80``), read as it was stored. While such values
+exist, a ``name=value`` naming none of the request's values is refused, listing what can be
+changed: the name the person remembers may be the old field's, and must not go unheard."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from datetime import timedelta
+
 from handlers import fields
+from handlers.catalog import Category
 from handlers.context import Ctx, Refusal
+from handlers.field_lines import raw
 from handlers.i18n import join
+from handlers.service_spec import FieldSpec
 from storage import request_fields
 from storage.models import Request
+from storage.request_fields import FieldValue
+
+READ_AS = {"choice": "text"}  # a stored type read otherwise once its field is gone (no options)
 
 
 def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
     """Replace the values ``text`` names (``key=value`` pairs); the changed fields' names
     as a list (empty when nothing changed)."""
-    category = ctx.department(request.department).category(request.category)
-    if category is None or not category.fields or request.id is None:
+    if request.id is None:
         return ""
-    raw, _free, _unknown = fields.split_pairs(text, category)
-    if not raw:
+    values = dict(request_fields.of_request(ctx.session, request.id))
+    category = ctx.department(request.department).category(request.category)
+    kept = stand_ins(category, values)
+    form = _form(request, category, kept)
+    if not form.fields:
+        return ""
+    given, _free, unknown = fields.split_pairs(text, form)
+    if unknown and kept:
+        example = fields.pair(kept[0].key, raw(values[kept[0].key]))
+        raise Refusal("approval.err.no_such_value", ref=request.ref, word=unknown[0],
+                      values=join(ctx.locale, [f.label(ctx.locale) for f in form.fields]),
+                      example=example)
+    if not given:
         return ""
     today = ctx.now.astimezone(ctx.desk.policy.tz).date()
-    values = dict(request_fields.of_request(ctx.session, request.id))
     names = []
-    for key, given in raw.items():
-        spec = category.field(key)
+    for key, typed in given.items():
+        spec = form.field(key)
         assert spec is not None
-        parsed = fields.parse_value(spec, given, catalog=ctx.desk.catalog, locale=ctx.locale,
+        parsed = fields.parse_value(spec, typed, catalog=ctx.desk.catalog, locale=ctx.locale,
                                     today=today)
         if isinstance(parsed, fields.FieldProblem):
             raise Refusal("approval.err.bad_value", ref=request.ref, problem=fields.describe(
@@ -34,3 +58,22 @@ def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
         names.append(spec.label(ctx.locale))
     request_fields.replace(ctx.session, request.id, values.values())
     return join(ctx.locale, names)
+
+
+def stand_ins(category: Category | None,
+              values: Mapping[str, FieldValue]) -> tuple[FieldSpec, ...]:
+    """A field for each stored value whose own left the config (all, with no ``category``):
+    named by its key, of the type it was stored with."""
+    known = {spec.key for spec in category.fields} if category is not None else set()
+    return tuple(FieldSpec(key=key, name=key, type=READ_AS.get(value.type, value.type),
+                           currency=value.currency)
+                 for key, value in values.items() if key not in known)
+
+
+def _form(request: Request, category: Category | None,
+          kept: tuple[FieldSpec, ...]) -> Category:
+    """The service's fields and the stand-ins, as one form to read pairs with."""
+    base = category or Category(key=request.category, name=request.category, name_zh="",
+                                aliases=(), priority=request.priority,
+                                first_response=timedelta(0), resolution=timedelta(0))
+    return dataclasses.replace(base, fields=(*base.fields, *kept))

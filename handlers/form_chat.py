@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers import attachments
+from handlers import attachments, form_changes
 from handlers.catalog import Category, norm
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict, file_to_dict
@@ -139,8 +139,13 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
         form_drafts.drop(ctx.session, ctx.actor.id)
         return _said(ctx, "form.gone", service=service)
     spec = category.field(draft.asking or "")
-    if spec is None:  # the question asked left the form: go on with the answers it has
-        return _next(ctx, draft, category, [])
+    if spec is None:  # the question asked left the form: its answer is kept, the form goes on
+        named = _named_choice(category, text)  # a button of an earlier question's card
+        if named is not None:
+            return _take(ctx, draft, category, named[0], inbound)
+        kept = form_changes.keep(ctx, draft, inbound)
+        return form_changes.told(ctx, _next(ctx, draft, category, []), kept, service,
+                                 ctx.department(draft.department).label(ctx.locale))
     return _take(ctx, draft, category, spec, inbound)
 
 
@@ -198,8 +203,11 @@ def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None
 
 
 def _parsed(ctx: Ctx, category: Category, raw: dict[str, str]) -> dict[str, FieldValue]:
-    """The kept answers read back (one that no longer fits its field is asked again)."""
-    out: dict[str, FieldValue] = {}
+    """The kept answers read back (one that no longer fits its field is asked again; one
+    whose field left the config is kept as text, shown by its key)."""
+    known = {spec.key for spec in category.fields}
+    out = {key: FieldValue(key, "text", text=str(value)) for key, value in raw.items()
+           if key not in known and value}
     for spec in category.fields:
         value = raw.get(spec.key)
         if value is None:

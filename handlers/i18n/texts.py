@@ -701,6 +701,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "请在此发送{field}文件（{example}）。"),
     "form.file_kept": ("{files} will be attached when the request opens.",
                        "{files} 将在请求提交时一并添加。"),
+    "form.question_gone": (
+        "The {service} form changed while you were filling it in: the question I asked last "
+        "is no longer on it.",
+        "{service}表单在您填写期间有所调整：我上次问的问题已不再需要回答。"),
+    "form.answer_kept": (
+        "Nothing you sent is lost: your answer “{text}” stays with the request, so "
+        "{department} will see it.",
+        "您发送的内容不会丢失：您的回答“{text}”会随请求一并提交，{department}可以看到。"),
+    "form.answer_kept.opened": (
+        "Your answer “{text}” is kept with {ref}, so {department} will see it; to add or "
+        "correct anything, type `/request comment {ref} …`.",
+        "您的回答“{text}”已随 {ref} 保存，{department}可以看到；如需补充或更正，请输入 "
+        "`/request 评论 {ref} …`。"),
     "form.cancelled": ("Stopped: no {service} request was opened.",
                        "已停止：未提交{service}请求。"),
     "form.answered": ("Glad that helped: no {service} request was opened.",
