@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import timedelta
 
 from handlers import attachments, forms, notices
 from handlers import lifecycle as lc
@@ -22,6 +21,7 @@ from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
 from handlers.requests import TITLE_LIMIT, priority_chosen
 from handlers.router import Router
+from handlers.targets import first_text, resolution_text, retarget
 from storage import request_store
 from storage.models import Request
 
@@ -141,8 +141,8 @@ def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
         text = t(locale, "intake.opened", ref=request.ref, requester=ctx.name(
             request.requester_id), department=dep.label(locale),
                  service=service.label(locale) if service else request.category,
-                 first_due=lc.due_text(ctx, request, request.first_response_due, locale),
-                 resolution_due=lc.due_text(ctx, request, request.resolution_due, locale))
+                 first_due=first_text(ctx, request, locale),
+                 resolution_due=resolution_text(ctx, request, locale))
         others = [c.key for c in dep.categories
                   if c.key != request.category and not c.opened_only_as_itself()]
         if others:
@@ -157,7 +157,7 @@ def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
 def pick_service(ctx: Ctx, cmd: Command) -> Reply:
     """``/request service REF SERVICE``: the requester or the desk picks another service of
     the same desk; its priority (unless a person chose one) and targets apply, counted
-    from the request's start."""
+    from the start of the request's cycle."""
     request = lc.load(ctx, cmd.ref)
     if ctx.actor.id != request.requester_id:
         lc.require_staff(ctx, request, "service")
@@ -171,36 +171,19 @@ def pick_service(ctx: Ctx, cmd: Command) -> Reply:
     if wanted.key == request.category:
         return _said(ctx, request, "reply.service_same", service=wanted.label(ctx.locale))
     old = request.category
-    if not priority_chosen(ctx, request):
-        request.priority = wanted.priority
-    request.category = wanted.key
-    _retarget(ctx, request)
+    priority = request.priority if priority_chosen(ctx, request) else wanted.priority
+    retarget(ctx, request, priority=priority, category=wanted.key)
     lc.transition(ctx, request, None, "service_changed", note=f"{old} → {wanted.key}")
     by = ctx.name(ctx.actor.id)
-
-    def due(key: str, locale: str) -> str:
-        moment = request.first_response_due if key == "first" else request.resolution_due
-        return lc.due_text(ctx, request, moment, locale)
-
-    notices.to_thread(ctx, request, "thread.service", by=by,
-                      service=wanted.label(ctx.desk.channel_locale(dep)),
-                      first_due=due("first", ctx.desk.channel_locale(dep)),
-                      resolution_due=due("resolution", ctx.desk.channel_locale(dep)))
+    channel = ctx.desk.channel_locale(dep)
+    notices.to_thread(ctx, request, "thread.service", by=by, service=wanted.label(channel),
+                      first_due=first_text(ctx, request, channel),
+                      resolution_due=resolution_text(ctx, request, channel))
     notices.to_requester(ctx, request, "note.service", by=by,
                          service=wanted.label(ctx.locale_of(request.requester_id)))
     return _said(ctx, request, "reply.service", service=wanted.label(ctx.locale),
-                 first_due=due("first", ctx.locale),
-                 resolution_due=due("resolution", ctx.locale))
-
-
-def _retarget(ctx: Ctx, request: Request) -> None:
-    """Both targets from the request's start under its new service, moved out by the time
-    it already waited on the requester."""
-    lc.set_due_times(ctx, request, request.clock_started_at or request.created_at)
-    if request.paused_seconds and request.resolution_due is not None:
-        calendar = ctx.desk.calendar_for(request.department)
-        request.resolution_due = calendar.add_business_time(
-            request.resolution_due, timedelta(seconds=request.paused_seconds))
+                 first_due=first_text(ctx, request, ctx.locale),
+                 resolution_due=resolution_text(ctx, request, ctx.locale))
 
 
 def _said(ctx: Ctx, request: Request, key: str, **params: object) -> Reply:

@@ -10,6 +10,7 @@ from handlers.deflection import ANSWERED_NOTE
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
+from handlers.targets import first_text, resolution_text
 from storage import request_store
 from storage.models import Request
 
@@ -202,8 +203,8 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
         (ctx.say("field.requester"), ctx.name(request.requester_id)),
         (ctx.say("field.assignee"), ctx.name(request.assignee_id)),
         (ctx.say("field.opened"), ctx.local(request.created_at)),
-        (ctx.say("field.first_due"), _target(ctx, request, "first")),
-        (ctx.say("field.resolution_due"), _target(ctx, request, "resolution")),
+        (ctx.say("field.first_due"), first_text(ctx, request, loc)),
+        (ctx.say("field.resolution_due"), resolution_text(ctx, request, loc)),
     )
     lines = [f"{request.ref} · {request.title}"]
     if request.details and request.details != request.title:
@@ -247,20 +248,6 @@ def _note(ctx: Ctx, kind: str, note: str | None) -> str | None:
     if route:
         return " → ".join(ctx.dept_label(key) for key in route)
     return note
-
-
-def _target(ctx: Ctx, request: Request, which: str) -> str:
-    if which == "first":
-        if request.first_response_at is not None:
-            return ctx.say("due.met_at", when=ctx.local(request.first_response_at))
-        return lc.due_text(ctx, request, request.first_response_due, ctx.locale)
-    if request.state not in lc.OPEN_STATES:
-        return ctx.local(request.resolution_due)
-    if request.state == "waiting":
-        return ctx.say("due.paused", when=ctx.local(request.resolution_due))
-    if request.proposed_at is not None:  # a desk proposal waits for the requester
-        return ctx.say("due.paused_proposal", when=ctx.local(request.resolution_due))
-    return lc.due_text(ctx, request, request.resolution_due, ctx.locale)
 
 
 def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:

@@ -488,8 +488,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.snooze_too_long": ("You can snooze {ref} for at most {limit}.", "{ref} 最多只能推迟 {limit}。"),
     "err.bad_priority": ("Priority is P1 (critical) to P4 (low), e.g. `/request priority {ref} P2`.",
                          "优先级为 P1（紧急）到 P4（低），例如 `/request 优先级 {ref} P2`。"),
-    "reply.priority": ("{ref} is now {priority}; targets: first response {first_due}, resolution {resolution_due}.",
-                       "{ref} 优先级已改为 {priority}；首次响应 {first_due}，解决时限 {resolution_due}。"),
+    "reply.priority": ("{ref} is now {priority}; first response: {first_due}; resolution: {resolution_due}.",
+                       "{ref} 优先级已改为 {priority}；首次响应：{first_due}；解决时限：{resolution_due}。"),
     "note.priority": ("{by} changed the priority of {ref} ({title}) to {priority}; resolution by {resolution_due}.",
                       "{by} 将 {ref}（{title}）的优先级改为 {priority}；解决时限 {resolution_due}。"),
     "event.priority": ("changed priority", "修改优先级"),
@@ -824,14 +824,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref}'s desk has no service “{word}”. Pick one of: {services}.",
         "{ref} 所在部门没有“{word}”这项服务。可选：{services}。"),
     "reply.service": (
-        "{ref} is now {service}: first response by {first_due}, resolution by {resolution_due}.",
-        "{ref} 已改为{service}：首次响应截止 {first_due}，解决截止 {resolution_due}。"),
+        "{ref} is now {service}; first response: {first_due}; resolution: {resolution_due}.",
+        "{ref} 已改为{service}；首次响应：{first_due}；解决时限：{resolution_due}。"),
     "reply.service_same": ("{ref} already is {service}; nothing changed.",
                            "{ref} 已经是{service}，未做更改。"),
     "thread.service": (
-        "{by} set the service to {service}: first response by {first_due}, resolution by "
+        "{by} set the service to {service}; first response: {first_due}; resolution: "
         "{resolution_due}.",
-        "{by} 将服务改为{service}：首次响应截止 {first_due}，解决截止 {resolution_due}。"),
+        "{by} 将服务改为{service}；首次响应：{first_due}；解决时限：{resolution_due}。"),
     "note.service": ("{by} set the service of {ref} ({title}) to {service}.",
                      "{by} 将 {ref}（{title}）的服务改为{service}。"),
     "action.service": ("change the service of", "更改服务："),

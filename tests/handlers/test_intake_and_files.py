@@ -53,7 +53,7 @@ def test_picking_the_service_sets_its_targets_from_the_start_and_tells_both_side
     chat("@now 2026-11-23T09:00", "alice@#finance-help> need 2000 CNY for the trip")
     chat("@now 2026-11-23T10:00")
     out = chat("alice> /request service FIN-1 借支")
-    assert "[reply] FIN-1 is now Cash advance: first response by 2026-11-23 11:00" in out
+    assert "[reply] FIN-1 is now Cash advance; first response: 2026-11-23 11:00" in out
     assert "[to #finance-requests] 王丽 Alice Wang 将服务改为借支" in out
     request = row(chat)
     assert request is not None and request.category == "cash-advance"
