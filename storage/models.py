@@ -464,3 +464,14 @@ class Erasure(SQLModel, table=True):
     erased_by: str = Field(max_length=64)
     at: datetime = utc_column(nullable=False)
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ConfigFingerprint(SQLModel, table=True):
+    """The hash of the config a process last started with, per ``scope`` (``sweep``: the one
+    the stored next checks were worked out under). Never the config itself."""
+
+    __tablename__ = "config_fingerprint"
+
+    scope: str = Field(primary_key=True, max_length=32)
+    sha256: str = Field(max_length=64)
+    recorded_at: datetime = utc_column(nullable=False)

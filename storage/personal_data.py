@@ -62,6 +62,7 @@ COLUMNS: dict[str, dict[str, Kind]] = {
     "proposal": {"department": NO, "proposer_id": ID, "kind": NO, "text": TEXT, "state": NO,
                  "decided_by": ID, "reason": TEXT},
     "erasure": {"pseudonym": NO, "erased_by": ID, "counts": NO},
+    "config_fingerprint": {"scope": NO, "sha256": NO},
 }
 
 # Rows that are only the erased person's: deleted, not pseudonymised (table → its id column).

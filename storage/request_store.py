@@ -6,7 +6,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Row, bindparam, case, func, insert, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,6 +28,7 @@ from storage.models import DepartmentCounter, Event, Request
 
 OPEN_STATES = ("open", "acknowledged", "in_progress", "waiting")
 DONE_STATES = ("resolved", "closed", "cancelled", "rejected")  # rejected: by an approver
+FINAL_STATES = ("closed", "cancelled", "rejected")  # whatever is left is a scheduled prompt
 
 
 def ensure_counters(session: Session, prefixes: Mapping[str, str | None]) -> None:
@@ -110,6 +122,16 @@ def by_ref(session: Session, ref: str, *, lock: bool = False) -> Request | None:
     locked = lock and session.get_bind().dialect.name == "postgresql"
     stmt = _BY_REF_LOCKED if locked else _BY_REF
     return session.exec(stmt, params={"ref": ref.upper()}).first()
+
+
+def sweep_all_again(session: Session, now: datetime) -> int:
+    """Make every live request due for the sweep at ``now``: each not in a final state, and
+    each with a check still to come (a closed one's thanks); how many it changed."""
+    column = _REQUEST.c.next_sweep_at
+    live = or_(column > now, and_(column.is_(None), _REQUEST.c.state.not_in(FINAL_STATES)))
+    changed = session.connection().execute(update(_REQUEST).where(live).values(
+        next_sweep_at=now))
+    return int(changed.rowcount)
 
 
 # what a chat adapter shows of a request beside a message (no ORM object: every post asks)

@@ -15,7 +15,7 @@ from bot.runtime.clock import ManualClock, SystemClock
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher, Sender
 from bot.runtime.routing import SenderRouter
-from bot.runtime.scheduler import tick
+from bot.runtime.scheduler import reschedule_if_config_changed, tick
 from handlers.messages import Message
 
 
@@ -88,6 +88,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     else:
         console = ConsoleSender(app, sys.stdout)
         route = lambda _m: console  # noqa: E731 - the console platform prints everything
+    reschedule_if_config_changed(app, clock())
     result = tick(app, Dispatcher(app.desk.engine, route, clock, policy=app.desk.policy))
     print(f"swept {result.sweep.requests} request(s), claimed {result.sweep.claimed} "
           f"reminder(s); delivered {result.dispatch.delivered}, failed {result.dispatch.failed} "

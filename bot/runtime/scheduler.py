@@ -14,11 +14,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime.app import DeskApp
+from bot.runtime.config_fingerprint import fingerprint
 from bot.runtime.dispatch import Dispatcher, DispatchStats
 from handlers import form_chat, retention
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
-from storage import deliveries, send_log
+from storage import deliveries, fingerprints, request_store, send_log
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ KEEP_DELIVERIES = timedelta(days=1)  # far past every platform's retry and repla
 KEEP_SENDS = timedelta(hours=1, minutes=5)  # past WeCom's longest pacing window (1 h)
 KICK_DELAY = timedelta(milliseconds=250)  # after a pass, kicks within this share the next one
 RETENTION_AT = {"hour": 3, "minute": 30}  # the calendar's local time: a quiet hour
+SWEEP_SCOPE = "sweep"  # the config the stored next checks (next_sweep_at) were worked out under
 
 
 @dataclass
@@ -47,6 +49,21 @@ def tick(app: DeskApp, dispatcher: Dispatcher, now: datetime | None = None) -> T
     expire_forms(app, moment)
     delivered = dispatcher.run_once()
     return TickResult(swept, delivered, time.perf_counter() - started)
+
+
+def reschedule_if_config_changed(app: DeskApp, now: datetime) -> int | None:
+    """When the config is not the one the database last saw, make every live request due for
+    the sweep at ``now``, once, so its next checks follow the new config (a reminder moved
+    earlier, a rule added); what was already sent stays claimed. How many were rescheduled,
+    or None when the config is the one seen."""
+    with transaction(app.desk.engine) as session:
+        seen = fingerprints.record(session, SWEEP_SCOPE, fingerprint(app.settings), now)
+        if seen == "same":
+            return None
+        count = request_store.sweep_all_again(session, now)
+    what = "config changed" if seen == "changed" else "config first seen"
+    log.info("%s: %d open requests rescheduled", what, count)
+    return count
 
 
 def forget_old_deliveries(app: DeskApp, now: datetime) -> int:

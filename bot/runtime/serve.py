@@ -29,7 +29,7 @@ from bot.runtime.dispatch import Dispatcher
 from bot.runtime.holiday_check import holiday_gaps
 from bot.runtime.metrics import Metrics
 from bot.runtime.routing import SenderRouter
-from bot.runtime.scheduler import Scheduler
+from bot.runtime.scheduler import Scheduler, reschedule_if_config_changed
 from bot.runtime.schema import UPGRADE, SchemaMismatch, require_head
 from bot.runtime.schema import report as schema_report
 from bot.runtime.serve_options import ServeOptions, resolve
@@ -151,6 +151,7 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
         raise
     clock = SystemClock()
     app = app_mod.build(settings, clock, engine=engine, upgrade=False)
+    reschedule_if_config_changed(app, clock())  # before the first sweep
     for gap in holiday_gaps(settings, clock().astimezone(settings.policy.tz).date()):
         log.warning("%s", gap)
     platforms = enabled_platforms(app, settings)
