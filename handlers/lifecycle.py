@@ -155,23 +155,28 @@ def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None)
     ctx.session.execute(stmt)
 
 
-def keep_misses(ctx: Ctx, request: Request) -> None:
-    """Before a transfer or a reopen moves the request's targets: the ones its desk missed
-    (past due unmet, or met late) are kept as the sweep keeps them, one breach row per desk
-    and cycle, so that the digest counts them whatever comes next. A resolution paused
-    while the desk waits on the requester is not missed."""
+def keep_targets(ctx: Ctx, request: Request) -> None:
+    """Before a transfer or a reopen moves the request's targets: the ones that fell due at
+    its desk, or were met there, are kept as the sweep keeps a miss, one row per desk, target
+    and cycle, so that the digest counts them whatever comes next. Missed: past due unmet, or
+    met late; met: by the deadline. A target neither met nor due yet never fell due at this
+    desk; a resolution paused while the desk waits on the requester is not missed."""
     calendar = ctx.desk.calendar_for(request.department)
     rows = []
     for target, due, at in (("first", request.first_response_due, request.first_response_at),
                             ("resolution", request.resolution_due, request.resolved_at)):
         paused = target == "resolution" and at is None and (
             request.state == "waiting" or request.paused_at is not None)
-        if due is None or paused or (at or ctx.now) <= due:
+        if due is None or paused or (at is None and ctx.now <= due):
             continue
-        late = calendar.business_time_between(due, at) if at else None
+        if target == "first" and request.id is not None and \
+                breaches.kept(ctx.session, request.id, request.department, "first"):
+            continue  # kept already (an earlier cycle): a first response is due once
+        met = at is not None and at <= due
+        late = calendar.business_time_between(due, at) if at and not met else None
         rows.append({"request_id": request.id, "department": request.department,
                      "target": target, "cycle": request.cycle, "due_at": due,
-                     "detected_at": ctx.now,
+                     "detected_at": ctx.now, "met": met,
                      "late_seconds": int(late.total_seconds()) if late else None})
     breaches.record(ctx.session, rows)
 

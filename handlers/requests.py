@@ -217,7 +217,7 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     if request.state == approval.REJECTED:  # with changes: the approval starts again
         return approval.reopen_rejected(ctx, request, cmd.text)
     lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
-    lc.keep_misses(ctx, request)  # the cycle ending: a late resolution stays late
+    lc.keep_targets(ctx, request)  # the cycle ending: a late resolution stays late
     request.resolved_at = None
     request.closed_at = None
     lc.start_cycle(ctx, request)  # a fresh resolution target from now, not the old one
@@ -305,7 +305,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     negotiation.withdraw(ctx, request, settle=False)
     negotiation.forget_agreement(request)  # the new desk's own targets
     lc.end_pause(ctx, request)
-    lc.keep_misses(ctx, request)  # the old desk's, before its targets give way to the new
+    lc.keep_targets(ctx, request)  # the old desk's, before its targets give way to the new
     request.department = new.key
     request.category = category.key
     request.assignee_id = None

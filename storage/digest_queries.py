@@ -141,7 +141,7 @@ def _fell_due(target: str, start: datetime, end: datetime) -> Any:
     """A request's current target whose deadline is in [start, end): every one counts, met
     or missed, except a request withdrawn or closed unanswered before its deadline
     (cancelled, auto-closed), a resolution paused while the desk waits on the requester,
-    and one missed already (its breach row counts it: see ``_missed``)."""
+    and one kept already (its row counts it: see ``_kept``)."""
     r, b = Request, Breach
     due, at = _target_columns(target)
     withdrawn = and_(at.is_(None), col(r.closed_at).is_not(None), col(r.closed_at) <= due)
@@ -157,14 +157,14 @@ def _fell_due(target: str, start: datetime, end: datetime) -> Any:
     return clause
 
 
-def _missed(start: datetime, end: datetime) -> Any:
-    """Per desk and target, the misses kept in breach rows whose deadline is in [start,
-    end): whatever the request did since (moved to another desk, reopened, waiting on the
-    requester), its desk missed that one."""
+def _kept(start: datetime, end: datetime) -> Any:
+    """Per desk, target and outcome (met in time or not), the kept targets whose deadline is
+    in [start, end): whatever the request did since (moved to another desk, reopened,
+    waiting on the requester), its desk met or missed that one."""
     b = Breach
-    return (select(col(b.department), col(b.target), func.count())
+    return (select(col(b.department), col(b.target), col(b.met), func.count())
             .where(col(b.due_at) >= start, col(b.due_at) < end)
-            .group_by(col(b.department), col(b.target)))
+            .group_by(col(b.department), col(b.target), col(b.met)))
 
 
 def _met(target: str) -> Any:
@@ -179,8 +179,8 @@ def targets(session: Session, start: datetime, end: datetime) -> list[Target]:
         stmt = select(col(Request.department), case((_met(target), 1), else_=0)).where(
             _fell_due(target, start, end))
         out += [Target(d, target, bool(met)) for d, met in _rows(session, stmt)]
-    for d, target, n in _rows(session, _missed(start, end)):
-        out += [Target(d, target, False)] * int(n)
+    for d, target, met, n in _rows(session, _kept(start, end)):
+        out += [Target(d, target, bool(met))] * int(n)
     return out
 
 
@@ -284,11 +284,14 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
                 of(d).first_total, of(d).first_met = int(n), int(met or 0)
             else:
                 of(d).resolution_total, of(d).resolution_met = int(n), int(met or 0)
-    for d, target, n in _rows(session, _missed(start, end)):
+    for d, target, met, n in _rows(session, _kept(start, end)):
+        met_n = int(n) if met else 0
         if target == "first":
             of(d).first_total += int(n)
+            of(d).first_met += met_n
         else:
             of(d).resolution_total += int(n)
+            of(d).resolution_met += met_n
     closed = (
         select(col(r.department), func.count())
         .where(

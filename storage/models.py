@@ -123,8 +123,10 @@ class Event(SQLModel, table=True):
 
 
 class Breach(SQLModel, table=True):
-    """A missed target: which one (per desk and reopen cycle, whatever moved its due time),
-    when it was due, and (once met) by how much."""
+    """A target kept for the digest, per desk and reopen cycle, whatever later moves the
+    request's own: missed (the sweep saw it pass, or a transfer or reopen found it late), when
+    it was due and (once met) by how much; or ``met`` in time, kept when a transfer or a
+    reopen moved it."""
 
     __table_args__ = (UniqueConstraint("request_id", "department", "target", "cycle",
                                        name="uq_breach"),)
@@ -137,6 +139,7 @@ class Breach(SQLModel, table=True):
     detected_at: datetime = utc_column(nullable=False)
     late_seconds: int | None = None
     cycle: int = 0
+    met: bool = False
 
 
 class NudgeClaim(SQLModel, table=True):

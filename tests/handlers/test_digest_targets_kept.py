@@ -105,3 +105,42 @@ def test_a_late_first_response_counts_once_after_a_reopen(chat):
          "bob> /request resolve FIN-1 fixed", "henry> /request confirm FIN-1")
     out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
     assert "first response 50%" in _line(out, "Finance"), out
+
+
+def test_a_reopen_keeps_the_earlier_cycles_met_resolution(chat):
+    """FIN-1 was resolved on Monday, long before Wednesday's deadline, and its digest said so.
+    Reopened on Wednesday, the new resolution falls due the week after: the met one stays in
+    its own week's digest (before, that week showed "解决 —")."""
+    chat("@now 2026-11-23T09:00", "henry> /request finance cash advance trip",
+         "@now 2026-11-23T09:30", "bob> /request ack FIN-1",
+         "@now 2026-11-23T10:00", "bob> /request resolve FIN-1 paid",
+         "henry> /request confirm FIN-1",
+         "@now 2026-11-27T10:00", "henry> /request reopen FIN-1 wrong amount")
+    out = chat("@now 2026-11-30T09:31")
+    assert "解决 100%" in _digest(out, "#finance-requests"), out
+
+
+def test_a_transfer_keeps_the_first_desks_met_first_response(chat):
+    """Finance answers FIN-1 within the hour, then hands it to IT: Finance met its first
+    response (before, only IT's target counted and Finance showed none)."""
+    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement amount=86 taxi",
+         "@now 2026-11-23T09:30", "bob> /request ack FIN-1",
+         "@now 2026-11-23T10:00", "bob> /request transfer FIN-1 it software",
+         "@now 2026-11-23T11:00", "kevin> /request resolve FIN-1 done",
+         "henry> /request confirm FIN-1")
+    out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
+    assert "first response 100%" in _line(out, "Finance"), out
+    assert "first response 100%" in _line(out, "IT"), out
+
+
+def test_a_met_first_response_counts_once_after_two_reopens(chat):
+    """FIN-1 was answered in time and reopened twice; FIN-2's first response came late: one
+    met, one missed, 50 % (not 67 % with FIN-1 counted again per reopen)."""
+    chat("@now 2026-11-23T09:00", "henry> /request finance reimbursement amount=86 taxi",
+         "henry> /request finance reimbursement amount=40 bus", "bob> /request ack FIN-1",
+         "bob> /request resolve FIN-1 paid", "henry> /request confirm FIN-1",
+         "henry> /request reopen FIN-1 wrong amount", "bob> /request resolve FIN-1 fixed",
+         "henry> /request confirm FIN-1", "henry> /request reopen FIN-1 still wrong",
+         "@now 2026-11-24T10:00", "bob> /request ack FIN-2")
+    out = chat("@now 2026-11-30T10:00", "root> /request scorecard")
+    assert "first response 50%" in _line(out, "Finance"), out
