@@ -59,10 +59,12 @@ def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     return out
 
 
-def text_sections(text: str) -> list[Block]:
-    """mrkdwn sections for ``text`` (escaped), split to fit."""
+def text_sections(text: str, lead: str = "") -> list[Block]:
+    """mrkdwn sections for ``text`` (escaped), split to fit; ``lead`` (mrkdwn, e.g. a mention)
+    begins the first and counts toward its 3,000 characters."""
+    escaped = escape(text)
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-            for chunk in _chunks(escape(text))]
+            for chunk in _chunks(lead + escaped if escaped.strip() else "")]
 
 
 def actions_block(buttons: tuple[Button, ...], block_id: str | None = None) -> list[Block]:
@@ -83,10 +85,7 @@ def message_blocks(message: Message, *, mention: str | None = None, status: str 
     blocks: list[Block] = []
     if message.title:
         blocks.append({"type": "header", "text": plain(message.title, 150)})
-    sections = text_sections(message.text)
-    if mention and sections:
-        sections[0]["text"]["text"] = f"{mention} {sections[0]['text']['text']}"
-    blocks += sections
+    blocks += text_sections(message.text, f"{mention} " if mention else "")
     fields = [
         {"type": "mrkdwn", "text": clip(f"*{escape(name)}*\n{escape(value)}", FIELD_LIMIT)}
         for name, value in message.fields[:MAX_FIELDS * 3]

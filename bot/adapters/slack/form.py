@@ -61,8 +61,9 @@ def picked(catalog: Catalog, form: Form) -> tuple[Department, Category] | None:
 def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
     fits = opts.services_fit(catalog, form.department)
     element = opts.select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
-    if fits:
-        element.update(opts.search_services(catalog, locale, form.department, ""))
+    if fits:  # every service: up to 100 departments' groups of up to 100
+        element.update(opts.search_services(catalog, locale, form.department, "",
+                                            most=opts.MAX_OPTIONS ** 2))
     chosen = picked(catalog, form)
     if chosen is not None:
         element["initial_option"] = opts.category_option(*chosen, locale)
@@ -70,10 +71,19 @@ def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, An
 
 
 def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
-                typed: str) -> dict[str, Any]:
-    """What a searching select offers for ``typed`` (Bolt's ``ack`` arguments)."""
+                typed: str, view: View) -> dict[str, Any]:
+    """What a searching select of the form ``view`` offers for ``typed`` (Bolt's ``ack``
+    arguments)."""
     if action_id in (DEPARTMENT_ACTION, ff.FIELD_DEPARTMENT_ACTION):
         return {"options": opts.search_departments(catalog, locale, typed)}
+    if action_id == ff.FIELD_CHOICE_ACTION:  # a field of the service the view shows
+        shown = next(((b.get("element") or {}).get("initial_option") or {}
+                      for b in view.get("blocks") or []
+                      if str(b.get("block_id", "")).startswith("category.")), {})
+        chosen = picked(catalog, with_service(Form(), catalog, shown.get("value")))
+        spec = next((f for f in chosen[1].fields if ff.block_id(f) == block_id), None) \
+            if chosen else None
+        return {"options": opts.search_choices(spec, locale, typed) if spec else []}
     department = block_id.split(".", 1)[1] if block_id.startswith("category.") else "all"
     known = {d.key for d in catalog.departments}
     return opts.search_services(catalog, locale,

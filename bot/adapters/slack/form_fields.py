@@ -2,12 +2,13 @@
 
 Each field is one input block whose ``block_id`` is ``field.<key>`` (so an error points at the
 field) and whose element's ``action_id`` is ``value``: number and amount → ``number_input``,
-date → ``datepicker``, choice → ``static_select``, person → ``users_select``, department →
-a department select, text → ``plain_text_input``, long text → multiline, file →
-``file_input``. What a value may be is decided by ``handlers.fields``, never here; this
-module only reads what each element holds, as text (``read``), and builds the elements back
-from such text (``field_blocks``), so a rebuilt form keeps what was typed. Values between
-that text and ``handlers.fields`` are in ``form_values``."""
+date → ``datepicker``, choice → ``static_select`` (over 100 choices: searching them, as
+``FIELD_CHOICE_ACTION``), person → ``users_select``, department → a department select, text →
+``plain_text_input``, long text → multiline, file → ``file_input``. What a value may be is
+decided by ``handlers.fields``, never here; this module only reads what each element holds,
+as text (``read``), and builds the elements back from such text (``field_blocks``), so a
+rebuilt form keeps what was typed. Values between that text and ``handlers.fields`` are in
+``form_values``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ PREFIX = "field."
 ACTION = "value"
 ANSWERED_ACTION = "crossdesk_form_answered"
 FIELD_DEPARTMENT_ACTION = "crossdesk_form_field_department"
+FIELD_CHOICE_ACTION = "crossdesk_form_field_choice"  # a choice field searching its choices
 LABEL_LIMIT = 2000  # an input block's label and hint
 PLACEHOLDER_LIMIT = 150
 TEXT_LIMIT = 3000  # plain_text_input's max_length
@@ -55,14 +57,16 @@ def _label(spec: FieldSpec, locale: str) -> str:
 
 
 def _choice_element(spec: FieldSpec, locale: str, initial: str | None) -> Block:
-    fit = [c for c in spec.choices if len(c.key) <= opts.MAX_VALUE]  # Block Kit's limits
-    options = [opts.option(c.label(locale), c.key) for c in fit[:opts.MAX_OPTIONS]]
-    element: Block = {"type": "static_select", "action_id": ACTION, "options": options,
-                      "placeholder": plain(t(locale, "slack.form.field.choose"),
-                                           PLACEHOLDER_LIMIT)}
-    chosen = next((o for o in options if o["value"] == initial), None)
-    if chosen is not None:
-        element["initial_option"] = chosen
+    """A static select of the field's choices; over 100, one searching them all as typed
+    (``FIELD_CHOICE_ACTION``), ``initial`` shown either way."""
+    fits = len(spec.choices) <= opts.MAX_OPTIONS
+    element = opts.select(fits, ACTION if fits else FIELD_CHOICE_ACTION,
+                          t(locale, "slack.form.field.choose"))
+    if fits:
+        element["options"] = opts.search_choices(spec, locale, "")
+    chosen = next((c for c in spec.choices if c.key == initial), None)
+    if chosen is not None and len(chosen.key) <= opts.MAX_VALUE:
+        element["initial_option"] = opts.option(chosen.label(locale), chosen.key)
     return element
 
 

@@ -3,7 +3,8 @@
 A select shows at most ``MAX_OPTIONS`` options (or option groups); an option's text is cut to
 75 characters and its value is a short key (``finance`` or ``finance/reimbursement``). A catalog
 that does not fit is searched instead: the select loads its options from us
-(``external_select``), filtered by what the person types, so no department is ever cut off."""
+(``external_select``), filtered by what the person types, so no department is ever cut off;
+so is a choice field with more than 100 choices."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from bot.adapters.slack.blocks import plain
 from handlers.catalog import Catalog, Category, Department, norm
 from handlers.i18n import t
+from handlers.service_spec import FieldSpec
 
 MAX_OPTIONS = 100
 MAX_VALUE = 150
@@ -87,23 +89,31 @@ def search_departments(catalog: Catalog, locale: str, typed: str) -> list[Option
     return [department_option(d, locale) for d in found[:MAX_OPTIONS]]
 
 
-def search_services(catalog: Catalog, locale: str, department: str | None,
-                    typed: str) -> dict[str, Any]:
+def search_services(catalog: Catalog, locale: str, department: str | None, typed: str,
+                    most: int = MAX_OPTIONS) -> dict[str, Any]:
     """The services matching ``typed`` (by their words or their department's): a flat
-    ``options`` list for one department, else ``option_groups`` by department; at most 100
-    options in all."""
+    ``options`` list for one department, else ``option_groups`` by department (at most 100
+    groups of 100); at most ``most`` options in all (a search's answer: 100; a static select
+    that ``services_fit`` shows them all)."""
     deps = [d for d in catalog.departments if department in (None, d.key)]
-    left = MAX_OPTIONS
+    left = most
     groups: list[dict[str, Any]] = []
     for dep in deps:
         whole = not department and _matches(dep.words(), typed)
-        cats = [c for c in dep.categories if whole or _matches(c.words(), typed)][:left]
+        cats = [c for c in dep.categories if whole or _matches(c.words(), typed)]
+        cats = cats[:min(left, MAX_OPTIONS)]
         if cats:
             groups.append({"label": plain(dep.label(locale)),
                            "options": [category_option(dep, c, locale) for c in cats]})
             left -= len(cats)
-        if left <= 0:
+        if left <= 0 or len(groups) == MAX_OPTIONS:
             break
     if department:
         return {"options": groups[0]["options"] if groups else []}
     return {"option_groups": groups}
+
+
+def search_choices(spec: FieldSpec, locale: str, typed: str) -> list[Option]:
+    """A choice field's options whose key, name or alias contains ``typed`` (at most 100)."""
+    found = [c for c in spec.choices if len(c.key) <= MAX_VALUE and _matches(c.words(), typed)]
+    return [option(c.label(locale), c.key) for c in found[:MAX_OPTIONS]]

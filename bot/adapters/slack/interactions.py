@@ -182,12 +182,15 @@ def register(bolt: App, deps: SlackDeps) -> None:
 
     @bolt.options(re.compile(
         f"^({re.escape(form_mod.DEPARTMENT_ACTION)}|{re.escape(form_mod.CATEGORY_ACTION)}"
-        f"|{re.escape(form_fields.FIELD_DEPARTMENT_ACTION)})$"))
+        f"|{re.escape(form_fields.FIELD_DEPARTMENT_ACTION)}"
+        f"|{re.escape(form_fields.FIELD_CHOICE_ACTION)})$"))
     def form_suggestions(ack: Ack, body: dict[str, Any]) -> None:
-        """A large catalog's department or service select: what matches the typed text."""
+        """A large catalog's department or service select, or a choice field's over 100
+        choices: what matches the typed text."""
         actor = deps.actor(body["user"]["id"])
         ack(**form_mod.suggestions(deps.catalog, actor.locale, str(body.get("action_id")),
-                                   str(body.get("block_id") or ""), str(body.get("value") or "")))
+                                   str(body.get("block_id") or ""), str(body.get("value") or ""),
+                                   body.get("view") or {}))
 
     @bolt.view(form_mod.CALLBACK)
     def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],

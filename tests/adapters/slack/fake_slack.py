@@ -7,7 +7,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,9 +19,8 @@ ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
 MAX_OPTIONS = 100  # Block Kit: options in a select, option groups, options in a group
 MAX_OPTION_VALUE = 150
 MAX_OPTION_TEXT = 75
-BLOCK_KIT_METHODS = {"views.open", "views.update", "views.push", "views.publish",
-                     "chat.postMessage", "chat.update"}
 VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
+MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
 INPUT_ELEMENTS = {"plain_text_input", "number_input", "datepicker", "static_select",
                   "external_select", "users_select", "multi_static_select", "file_input",
                   "checkboxes", "radio_buttons", "email_text_input", "url_text_input"}
@@ -135,25 +134,30 @@ def _element_problems(element: dict[str, Any], scopes: tuple[str, ...]) -> list[
     return out
 
 
-def view_problems(view: dict[str, Any], scopes: tuple[str, ...] = ("files:read",)) -> list[str]:
-    """What Slack would refuse in a view (views.open/update/push, or a response_action
-    "update"): a modal's title, buttons and size, each block's limits, unique block ids, and
-    each input element's rules."""
+def _text_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every text object (``plain_text`` or ``mrkdwn``) in blocks, however deep."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _text_objects(item)
+    elif isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and "text" in node:
+            yield node
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                yield from _text_objects(value)
+
+
+def blocks_problems(blocks: list[dict[str, Any]], most: int = 50,
+                    scopes: tuple[str, ...] = ("files:read",)) -> list[str]:
+    """What Slack refuses in a surface's blocks (docs.slack.dev/reference/block-kit/blocks):
+    over ``most`` blocks (50 a message, 100 a modal or Home tab), block ids repeated or over
+    255, a section's text over 3000 or its fields over 10 (each at most 2000), a header over
+    150, a context over 10 elements, an actions block outside 1..25 elements (buttons: text
+    75, value 2000, action ids 255), any text object empty or over 3000, and each input
+    element's rules."""
     out: list[str] = []
-    blocks = view.get("blocks") or []
-    if view.get("type") == "modal":
-        for key in ("title", "submit", "close"):
-            if _text_over(view.get(key), 24):
-                out.append(f"modal {key} over 24")
-        if not isinstance(view.get("title"), dict):
-            out.append("modal without a title")
-        if len(str(view.get("private_metadata", ""))) > 3000:
-            out.append("private_metadata over 3000")
-        has_input = any(b.get("type") == "input" for b in blocks)
-        if has_input and not view.get("submit"):
-            out.append("a modal with inputs needs a submit button")
-    if len(blocks) > 100:
-        out.append("over 100 blocks")
+    if len(blocks) > most:
+        out.append(f"over {most} blocks")
     seen: set[str] = set()
     for block in blocks:
         block_id = block.get("block_id")
@@ -174,8 +178,16 @@ def view_problems(view: dict[str, Any], scopes: tuple[str, ...] = ("files:read",
             out += [f"input {block_id}: {p}"
                     for p in _element_problems(block.get("element") or {}, scopes)]
         elif kind == "section":
+            fields = block.get("fields") or []
+            if not block.get("text") and not fields:
+                out.append("section without text or fields")
             if _text_over(block.get("text"), 3000):
                 out.append("section text over 3000")
+            if len(fields) > 10 or any(_text_over(f, 2000) for f in fields):
+                out.append("section over 10 fields, or a field over 2000")
+        elif kind == "header":
+            if not isinstance(block.get("text"), dict) or _text_over(block["text"], 150):
+                out.append("header text missing or over 150")
         elif kind == "actions":
             elements = block.get("elements") or []
             if not 1 <= len(elements) <= 25:
@@ -183,16 +195,40 @@ def view_problems(view: dict[str, Any], scopes: tuple[str, ...] = ("files:read",
             ids = [e.get("action_id") for e in elements if e.get("action_id")]
             if len(ids) != len(set(ids)):
                 out.append("duplicate action_id in an actions block")
+            if any(len(str(i)) > 255 for i in ids):
+                out.append("action_id over 255")
             for e in elements:
                 if e.get("type") == "button" and (
                         _text_over(e.get("text"), 75) or len(str(e.get("value", ""))) > 2000):
                     out.append("button text over 75 or value over 2000")
-        elif kind == "context" and len(block.get("elements") or []) > 10:
-            out.append("context over 10 elements")
+        elif kind == "context" and not 1 <= len(block.get("elements") or []) <= 10:
+            out.append("context needs 1..10 elements")
         if any(e.get("type") == "file_input" for e in [block.get("element") or {}]) and \
                 kind != "input":
             out.append("file_input outside an input block")
+    out += [f"{t['type']} text of {len(str(t['text']))} characters (1..3000)"
+            for t in _text_objects(blocks) if not 1 <= len(str(t["text"])) <= 3000]
     return out
+
+
+def view_problems(view: dict[str, Any], scopes: tuple[str, ...] = ("files:read",)) -> list[str]:
+    """What Slack would refuse in a view (views.open/update/push, or a response_action
+    "update"): a modal's title, buttons and metadata, and its blocks (``blocks_problems``,
+    100 at most)."""
+    out: list[str] = []
+    blocks = view.get("blocks") or []
+    if view.get("type") == "modal":
+        for key in ("title", "submit", "close"):
+            if _text_over(view.get(key), 24):
+                out.append(f"modal {key} over 24")
+        if not isinstance(view.get("title"), dict):
+            out.append("modal without a title")
+        if len(str(view.get("private_metadata", ""))) > 3000:
+            out.append("private_metadata over 3000")
+        has_input = any(b.get("type") == "input" for b in blocks)
+        if has_input and not view.get("submit"):
+            out.append("a modal with inputs needs a submit button")
+    return out + blocks_problems(blocks, 100, scopes)
 
 
 def errors_problems(view: dict[str, Any], errors: dict[str, str]) -> list[str]:
@@ -368,10 +404,13 @@ class FakeSlack:
                 return "channel_not_found"
             if method == "chat.update" and (channel, str(args.get("ts"))) not in self._issued:
                 return "message_not_found"
-        if method in BLOCK_KIT_METHODS and _over_limits(args.get("view") or args.get("blocks")):
+        if method in VIEW_METHODS and (_over_limits(args.get("view")) or view_problems(
+                dict(args.get("view") or {}), self.scopes)):
             return "invalid_arguments"
-        if method in VIEW_METHODS and view_problems(dict(args.get("view") or {}), self.scopes):
-            return "invalid_arguments"
+        blocks = args.get("blocks")
+        if method in MESSAGE_METHODS and isinstance(blocks, list) and (
+                _over_limits(blocks) or blocks_problems(blocks)):
+            return "invalid_blocks"  # as Slack answers chat.postMessage (and response_url)
         if method == "chat.postEphemeral":  # only in a conversation the bot is a member of
             channel = str(args.get("channel"))
             if not ID_RE.match(channel):
