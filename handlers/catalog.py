@@ -77,7 +77,7 @@ class Department:
     locale: str | None = None
     slack_channel: str | None = None
     wecom_chat: str | None = None
-    after_hours_p1: bool = False  # a P1 breach reaches the leads at once, even out of hours
+    after_hours_p1: bool = False  # its P1s run round the clock; the leads hear at once
     gone: bool = False  # no longer in the config: a stand-in for its old requests
     intake_channel: str | None = None  # a help channel: a new message there is a request
     intake_service: str | None = None  # the service such a request opens with (else the first)

@@ -12,9 +12,12 @@ from sqlalchemy import Engine
 from handlers.catalog import Catalog, Department
 from handlers.i18n import normalize_locale
 from handlers.policy import FilePolicy, ServicePolicy
-from handlers.sla import BusinessCalendar
+from handlers.sla import BusinessCalendar, CalendarSpec, parse_hours, parse_workdays
+from storage.models import Request
 
 Clock = Callable[[], datetime]
+ROUND_THE_CLOCK_HOURS = parse_hours(["00:00-24:00"])  # as a 24×7 desk's config says it
+ALL_WEEK = parse_workdays(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,30 @@ class Desk:
     department_calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
     service: ServicePolicy = field(default_factory=ServicePolicy)
     files: FilePolicy = field(default_factory=FilePolicy)
+    _round_the_clock: dict[str, BusinessCalendar] = field(default_factory=dict, init=False,
+                                                          repr=False, compare=False)
 
     def calendar_for(self, department: str) -> BusinessCalendar:
         """The department's own calendar (24×7 desks) or the company's."""
         return self.department_calendars.get(department, self.calendar)
+
+    def clock_for(self, request: Request) -> BusinessCalendar:
+        """The calendar a request's targets count in: round the clock (24×7, holidays too)
+        for a P1 at a desk with ``after_hours_p1``, else its desk's calendar."""
+        calendar = self.calendar_for(request.department)
+        if not self.around_the_clock(request):
+            return calendar
+        zone = calendar.spec.timezone
+        if zone not in self._round_the_clock:
+            self._round_the_clock[zone] = BusinessCalendar(CalendarSpec(
+                timezone=zone, workdays=ALL_WEEK, hours=ROUND_THE_CLOCK_HOURS, country=None))
+        return self._round_the_clock[zone]
+
+    def around_the_clock(self, request: Request) -> bool:
+        """Whether the request's clock runs round the clock: a P1 at a desk that works its
+        P1s after hours (``after_hours_p1``)."""
+        return request.priority == "P1" and \
+            self.catalog.department(request.department).after_hours_p1
 
     def is_admin(self, person_id: str) -> bool:
         """Admins may do anything."""

@@ -65,7 +65,7 @@ def _comments(f: Figures) -> list[str]:
 
 
 def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
-    calendar = desk.calendar_for(r.department)
+    calendar = desk.clock_for(r)  # the request's own clock, as its nudges said it
     dues = [r.first_response_due if r.first_response_at is None else None,
             r.resolution_due if r.state != "waiting" else None]
     worst = min((due for due in dues if due is not None), default=None)

@@ -93,6 +93,7 @@ def handle(ctx: Ctx, inbound: Inbound) -> Reply:
     request = _open(ctx, dep, opening_service(dep), text, inbound.intake_ref)
     attachments.attach(ctx, request, taken, in_thread=True)  # in the thread already
     _answer_in_thread(ctx, request, dep)
+    notices.p1_after_hours(ctx, request)  # a P1 at night: the leads hear it at once
     return replace(_refused(ctx, refusals), queued=ctx.queued, request_ref=request.ref)
 
 

@@ -11,6 +11,7 @@ from handlers import confidential
 from handlers.catalog import PRIORITIES, Category
 from handlers.context import Ctx, Refusal, names_list
 from handlers.i18n import t
+from handlers.sla import BusinessCalendar
 from storage import breaches, request_store
 from storage.models import Breach, Event, Request
 
@@ -140,11 +141,11 @@ def first_response(ctx: Ctx, request: Request) -> None:
 
 
 def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None) -> None:
-    """A target met late: record by how much (business time) on its breach row (the one of
-    this desk and reopen cycle)."""
+    """A target met late: record by how much (in the request's clock) on its breach row (the
+    one of this desk and reopen cycle)."""
     if due is None or ctx.now <= due:
         return
-    late = ctx.desk.calendar_for(request.department).business_time_between(due, ctx.now)
+    late = ctx.desk.clock_for(request).business_time_between(due, ctx.now)
     stmt = (
         update(Breach)
         .where(col(Breach.request_id) == request.id, col(Breach.target) == target,
@@ -161,7 +162,7 @@ def keep_targets(ctx: Ctx, request: Request) -> None:
     and cycle, so that the digest counts them whatever comes next. Missed: past due unmet, or
     met late; met: by the deadline. A target neither met nor due yet never fell due at this
     desk; a resolution paused while the desk waits on the requester is not missed."""
-    calendar = ctx.desk.calendar_for(request.department)
+    calendar = ctx.desk.clock_for(request)
     rows = []
     for target, due, at in (("first", request.first_response_due, request.first_response_at),
                             ("resolution", request.resolution_due, request.resolved_at)):
@@ -195,11 +196,12 @@ def scaled(ctx: Ctx, category: Category, priority: str, target: timedelta) -> ti
 
 
 def set_due_times(ctx: Ctx, request: Request, start: datetime) -> None:
-    """Compute both targets in the owning department's business time from ``start``; a
-    request whose service left the config keeps the lengths it had (``orphans.stand_in``)."""
+    """Compute both targets in the request's clock (``Desk.clock_for``: the owning desk's
+    business time, or round the clock for an after-hours P1) from ``start``; a request whose
+    service left the config keeps the lengths it had (``orphans.stand_in``)."""
     from handlers.orphans import stand_in
 
-    calendar = ctx.desk.calendar_for(request.department)
+    calendar = ctx.desk.clock_for(request)
     category = ctx.department(request.department).category(request.category) or \
         stand_in(request, calendar)
     fr = scaled(ctx, category, request.priority, category.first_response)
@@ -222,10 +224,11 @@ def start_cycle(ctx: Ctx, request: Request) -> None:
 
 
 def end_pause(ctx: Ctx, request: Request) -> timedelta:
-    """Close a waiting period: push the resolution target out by the business time paused."""
+    """Close a waiting period: push the resolution target out by the time paused, counted in
+    the request's clock."""
     if request.paused_at is None:
         return timedelta(0)
-    calendar = ctx.desk.calendar_for(request.department)
+    calendar = ctx.desk.clock_for(request)
     paused = calendar.business_time_between(request.paused_at, ctx.now)
     request.paused_seconds += int(paused.total_seconds())
     if request.resolution_due is not None:
@@ -238,18 +241,17 @@ def end_pause(ctx: Ctx, request: Request) -> timedelta:
 
 
 def due_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> str:
-    """'2026-11-23 14:00 (in 2h 10m)' or '… (overdue 35m)' in business time."""
+    """'2026-11-23 14:00 (in 2h 10m)' or '… (overdue 35m)' in the request's clock."""
     if due is None:
         return "—"
-    department = request.department
-    return ctx.once(("due", department, due, locale),
-                    lambda: _due_text(ctx, department, due, locale))
+    calendar = ctx.desk.clock_for(request)
+    return ctx.once(("due", calendar.spec, due, locale),
+                    lambda: _due_text(ctx, calendar, due, locale))
 
 
-def _due_text(ctx: Ctx, department: str, due: datetime, locale: str) -> str:
+def _due_text(ctx: Ctx, calendar: BusinessCalendar, due: datetime, locale: str) -> str:
     from handlers.sla import format_business_duration
 
-    calendar = ctx.desk.calendar_for(department)
     day = calendar.daily_length()
     local = due.astimezone(ctx.desk.policy.tz).strftime("%Y-%m-%d %H:%M")
     if due >= ctx.now:

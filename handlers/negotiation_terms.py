@@ -49,8 +49,8 @@ def _day(word: str, today: date) -> date | None:
 
 def read_when(ctx: Ctx, request: Request, word: str) -> datetime | None:
     """``word`` as a target: a date (2026-12-10, 12-10, 12月10日) or business time from now
-    in the desk's calendar (3d, 4h, 3个工作日); None when it is neither."""
-    calendar = ctx.desk.calendar_for(request.department)
+    in the request's clock (3d, 4h, 3个工作日); None when it is neither."""
+    calendar = ctx.desk.clock_for(request)
     day = _day(word, calendar.local_date(ctx.now))
     if day is not None:
         return end_of_day(calendar, day)
@@ -83,7 +83,7 @@ def effective_due(ctx: Ctx, request: Request) -> datetime | None:
     due = request.resolution_due
     if due is None or request.paused_at is None:
         return due
-    calendar = ctx.desk.calendar_for(request.department)
+    calendar = ctx.desk.clock_for(request)
     return calendar.add_business_time(due, calendar.business_time_between(request.paused_at,
                                                                             ctx.now))
 

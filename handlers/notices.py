@@ -33,7 +33,8 @@ def staff_buttons(request: Request, locale: str) -> tuple[Button, ...]:
 
 
 def new_request(ctx: Ctx, request: Request) -> None:
-    """Tell the owning department's channel: this message roots the request's thread."""
+    """Tell the owning department's channel: this message roots the request's thread (and
+    the desk's leads, in person, of a P1 that arrives while the desk is closed)."""
 
     def render(locale: str) -> Message:
         text = t(
@@ -50,6 +51,30 @@ def new_request(ctx: Ctx, request: Request) -> None:
         )
 
     ctx.notify_channel(request.department, render, request)
+    p1_after_hours(ctx, request)
+
+
+def p1_after_hours(ctx: Ctx, request: Request) -> None:
+    """A P1 whose clock runs round the clock (``Desk.around_the_clock``) arrived while its
+    desk is closed: each lead (but the one who did it) hears it at once, once, in person,
+    so that someone picks it up within its target."""
+    desk = ctx.desk
+    if not desk.around_the_clock(request) or desk.calendar_for(request.department).is_open(
+            ctx.now):
+        return
+
+    def render(locale: str) -> Message:
+        text = t(locale, "note.p1_after_hours", ref=request.ref, title=request.title,
+                 department=ctx.dept_label(request.department, locale),
+                 requester=ctx.name(request.requester_id),
+                 first_due=lc.due_text(ctx, request, request.first_response_due, locale))
+        return Message(text=text, locale=locale, buttons=staff_buttons(request, locale),
+                       kind="nudge")
+
+    for lead in ctx.department(request.department).leads:
+        if lead != ctx.actor.id:
+            ctx.notify_person(lead, render, request, dedupe_key=(
+                f"p1_after_hours:{request.id}:{request.department}:{lead}"))
 
 
 def _home(ctx: Ctx, request: Request, locale: str) -> str:

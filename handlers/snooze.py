@@ -11,12 +11,12 @@ from handlers.sla import format_business_duration, parse_duration
 
 
 def snooze(ctx: Ctx, cmd: Command) -> Reply:
-    """Postpone nudges (not escalations) for a while of business time."""
+    """Postpone nudges (not escalations) for a while of the request's clock."""
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "snooze")
     lc.require_state(ctx, request, ("open", "acknowledged", "in_progress"), "snooze")
-    calendar = ctx.desk.calendar_for(request.department)
-    day = calendar.daily_length()  # the desk's own day: 24 h on a round-the-clock desk
+    calendar = ctx.desk.clock_for(request)
+    day = calendar.daily_length()  # the request's clock's day: 24 h when round the clock
     limit = ctx.desk.service.nudges_for(request.department).snooze_max.in_days_of(day)
     limit_text = format_business_duration(limit, ctx.locale, day)
     try:

@@ -21,7 +21,7 @@ MINUTE = timedelta(minutes=1)
 
 def _dur(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
     late = overdue(ctx.desk, request, rule.due, ctx.now)
-    day = ctx.desk.calendar_for(request.department).daily_length()
+    day = ctx.desk.clock_for(request).daily_length()
     return format_business_duration(abs(late), locale, day)
 
 

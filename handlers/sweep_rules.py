@@ -71,8 +71,10 @@ def desk_rules(
     levels: list[list[str]], policy: NudgePolicy, calendar: BusinessCalendar,
     now: datetime | None = None,
 ) -> Iterator[Rule]:
-    """Warning, breach, repeats and the escalation ladder for one target; once the ladder is
-    used up, a daily line to the leads at the desk's opening (up to ``now`` and the next)."""
+    """Warning, breach, repeats and the escalation ladder for one target, timed in the
+    request's clock (``calendar``); once the ladder is used up, a daily line to the leads at
+    the desk's opening (up to ``now`` and the next). An after-hours P1's breach reaches the
+    leads at once, whatever the hour."""
     assignee = request.assignee_id  # one who left the desk (the config): the desk hears it
     owner = person(assignee) if assignee and desk.is_staff(assignee, request.department) \
         else dept(request.department)
@@ -93,7 +95,7 @@ def desk_rules(
     if owner != dept(request.department):
         yield rule(later(due), "breach", 0, dept(request.department))
     leads = levels[0] if levels else []
-    if request.priority == "P1" and desk.catalog.department(request.department).after_hours_p1:
+    if desk.around_the_clock(request):
         for pid in leads:
             yield rule(due, "breach", 0, person(pid), urgent=True)
     last = due
@@ -109,8 +111,11 @@ def desk_rules(
         for pid in recipients:
             yield rule(when, "escalate", level + 1, person(pid))
     if now is not None and leads:
+        opens = desk.calendar_for(request.department)  # the desk's day, whatever the clock
+        if desk.around_the_clock(request):  # a last step at night is told at the opening
+            last = opens.next_opening(last)
         yield from (rule(when, "still_overdue", step, person(pid))
-                    for when, step in _daily_after(calendar, last, now) for pid in leads)
+                    for when, step in _daily_after(opens, last, now) for pid in leads)
 
 
 def _daily_after(calendar: BusinessCalendar, last: datetime, now: datetime
@@ -132,7 +137,7 @@ def rules_for(desk: Desk, request: Request, levels: list[list[str]],
     """Every rule that applies to the request in its current state (with ``now``, the
     after-the-ladder daily lines up to it)."""
     policy = desk.service.nudges_for(request.department)
-    calendar = desk.calendar_for(request.department)
+    calendar = desk.clock_for(request)  # round the clock for an after-hours P1
     company = desk.calendar
     dep = desk.catalog.department(request.department)
     # a removed service keeps the targets the request has; a removed desk has no one to nudge
@@ -192,6 +197,6 @@ def recipient_calendar(desk: Desk, request: Request, recipient: str) -> Business
 
 
 def overdue(desk: Desk, request: Request, due: datetime, now: datetime) -> timedelta:
-    """Business time past ``due`` (negative: time left)."""
-    return desk.calendar_for(request.department).business_time_between(due, now)
+    """Time past ``due`` in the request's clock (negative: time left)."""
+    return desk.clock_for(request).business_time_between(due, now)
 

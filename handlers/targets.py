@@ -26,15 +26,15 @@ def cycle_start(ctx: Ctx, request: Request) -> datetime:
 
 
 def cycle_paused(ctx: Ctx, request: Request, start: datetime) -> timedelta:
-    """Business time this cycle's resolution target was moved out by waits on the requester
-    (a wait still running is added when it ends). Since the clock's start that is
-    ``paused_seconds``; since a reopen, what the target holds beyond its length."""
+    """Time (in the request's clock) this cycle's resolution target was moved out by waits on
+    the requester (a wait still running is added when it ends). Since the clock's start that
+    is ``paused_seconds``; since a reopen, what the target holds beyond its length."""
     if start == (request.clock_started_at or request.created_at):
         return timedelta(seconds=request.paused_seconds)
     due = request.original_resolution_due if request.agreed_at else request.resolution_due
     if due is None:
         return timedelta(0)
-    calendar = ctx.desk.calendar_for(request.department)
+    calendar = ctx.desk.clock_for(request)
     category = ctx.department(request.department).category(request.category) or \
         stand_in(request, calendar)
     length = lc.scaled(ctx, category, request.priority, category.resolution)
@@ -43,15 +43,16 @@ def cycle_paused(ctx: Ctx, request: Request, start: datetime) -> timedelta:
 
 def retarget(ctx: Ctx, request: Request, *, priority: str, category: str) -> None:
     """Give the request ``priority`` and ``category``: both targets again from its cycle's
-    start under them, moved out by the time the cycle already waited; an agreed date stands
-    (the original it replaced moves)."""
+    start under them, in the clock they call for (``Desk.clock_for``: a change to or from P1
+    at an after-hours desk changes it), moved out by the time the cycle already waited; an
+    agreed date stands (the original it replaced moves)."""
     start = cycle_start(ctx, request)
     paused = cycle_paused(ctx, request, start)  # under the targets it had
     agreed = request.resolution_due if request.agreed_at else None
     request.priority, request.category = priority, category
     lc.set_due_times(ctx, request, start)
     if request.resolution_due is not None and paused:
-        calendar = ctx.desk.calendar_for(request.department)
+        calendar = ctx.desk.clock_for(request)
         request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
     if agreed is not None:
         request.original_resolution_due, request.resolution_due = request.resolution_due, agreed

@@ -221,6 +221,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- notifications
     "note.new_request": ("New request {ref} from {requester}{home}: {title}",
                          "新请求 {ref}，来自 {requester}{home}：{title}"),
+    "note.p1_after_hours": (
+        "🚨 New P1 for {department} outside working hours: {ref} {title}, from {requester}. "
+        "It runs round the clock: first response due {first_due}.",
+        "🚨 {department}在非工作时间收到 P1 紧急请求 {ref}：{title}（提单人 {requester}）。"
+        "该请求全天候计时：首次响应时限 {first_due}。"),
     "note.opened": (
         "Your request {ref} to {department} is registered: {title}\n"
         "You'll hear from them by {first_due}.",
