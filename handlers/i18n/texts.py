@@ -862,6 +862,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conv.files_not_kept_failed": (
         "{files} was not kept either: send it again with the corrected command.",
         "{files} 也未保存：请在修正命令后重新发送。"),
+    # --- WeCom: a reply too long for one member's minute, and buttons too narrow for a label
+    "wecom.left_out": (
+        "⋯ {chars} characters are left out here: in WeCom a reply is at most {parts} "
+        "messages. ⋯",
+        "⋯ 此处省略 {chars} 字：企业微信中一条回复最多分 {parts} 条消息发送。⋯"),
+    "button.short.ack": ("Ack", "受理"),
 }
 
 from handlers.approval_texts import TEXTS as _APPROVAL_TEXTS  # noqa: E402 - the approval flow's

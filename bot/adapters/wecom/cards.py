@@ -8,18 +8,22 @@ from dataclasses import replace
 from typing import Any
 
 from bot.adapters.wecom.render import byte_len, command_lines
+from handlers.grammar import REF_RE
+from handlers.i18n import t
+from handlers.i18n.texts import TEXTS
 from handlers.messages import Button, Message
 from handlers.slots import fill
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
-# 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters.
+# 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters (建议不超过
+# …个字: a recommendation, no errcode for more; the client may cut a longer text short).
 MAX_BUTTONS = 6
 MAX_FIELDS = 6
 TITLE_CHARS = 36      # main_title.title
 BODY_CHARS = 160      # sub_title_text (the text and the commands to type)
 KEYNAME_CHARS = 5     # horizontal_content_list.keyname
 VALUE_CHARS = 30      # horizontal_content_list.value
-BUTTON_CHARS = 10     # button_list.text
+BUTTON_CHARS = 10     # button_list.text (按钮文案，建议不超过10个字)
 KEY_BYTES = 1024
 TASK_ID_BYTES = 128
 KEY_PREFIX = "cmd:"
@@ -111,9 +115,73 @@ def _tail(message: Message) -> list[str]:
     return _choices(message) if message.kind == CHOICE else command_lines(message, False)
 
 
-def _button_text(message: Message, button: Button) -> str:
-    label = button.label.split()[0] if message.kind == CHOICE and button.label else button.label
-    return clip(label, BUTTON_CHARS)
+def button_texts(message: Message) -> list[str]:
+    """The text of each shown button, within ``BUTTON_CHARS``, keeping what tells the
+    buttons apart. A label naming a request ("Acknowledge MKT-1") becomes a short verb and the
+    id ("Ack MKT-1", ``button.short.<action>``), or the id alone when that is too long for
+    one of the buttons doing the same (the card's text lists each command); any other label
+    is clipped, and labels clipped alike keep the words that differ instead."""
+    buttons = shown_buttons(message)
+    if message.kind == CHOICE:  # "FIN-12 taxi 86": the id, the text lists the rest
+        return [clip(b.label.split()[0] if b.label else b.label, BUTTON_CHARS) for b in buttons]
+    texts: list[str | None] = [b.label if len(b.label) <= BUTTON_CHARS else None
+                               for b in buttons]
+    refs = [_ref_shown(b) for b in buttons]
+    by_action: dict[str, list[int]] = {}
+    for i, (button, ref) in enumerate(zip(buttons, refs, strict=True)):
+        if ref:
+            by_action.setdefault(button.action, []).append(i)
+    for group in by_action.values():
+        if all(texts[i] is not None for i in group):
+            continue  # every label of this kind fits whole
+        short = [f"{_verb(message.locale, buttons[i], refs[i] or '')} {refs[i]}" for i in group]
+        if not all(len(text) <= BUTTON_CHARS for text in short):
+            short = [_ref_text(refs[i] or "") for i in group]
+        for i, text in zip(group, short, strict=True):
+            texts[i] = text
+    shown = [text if text is not None else clip(b.label, BUTTON_CHARS)
+             for b, text in zip(buttons, texts, strict=True)]
+    return _told_apart(buttons, shown)
+
+
+def _ref_shown(button: Button) -> str | None:
+    """The request id a button acts on, when its label shows it (as the label spells it)."""
+    words = {w.upper() for w in button.command.split()}
+    return next((w for w in button.label.split() if REF_RE.match(w) and w.upper() in words),
+                None)
+
+
+def _verb(locale: str, button: Button, ref: str) -> str:
+    """What a button naming ``ref`` does, in few letters: ``button.short.<action>``, else its
+    label without the id."""
+    key = f"button.short.{button.action}"
+    if key in TEXTS:
+        return t(locale, key)
+    return " ".join(w for w in button.label.split() if w != ref)
+
+
+def _ref_text(ref: str) -> str:
+    """A request id as a button's whole text; a very long one keeps its number."""
+    return ref if len(ref) <= BUTTON_CHARS else "…" + ref[1 - BUTTON_CHARS:]
+
+
+def _told_apart(buttons: tuple[Button, ...], texts: list[str]) -> list[str]:
+    """``texts``, where different labels clipped to the same text show the words after
+    those they all begin with ("Laptop (14 inch)", "Laptop (16 inch)": "(14 inch)")."""
+    out = list(texts)
+    for text in set(texts):
+        alike = [i for i, seen in enumerate(texts) if seen == text]
+        labels = [buttons[i].label.split() for i in alike]
+        if len(alike) < 2 or len({tuple(words) for words in labels}) < 2:
+            continue
+        same = 0
+        while all(len(words) > same + 1 and words[same] == labels[0][same] for words in labels):
+            same += 1
+        rest = [clip(" ".join(words[same:]), BUTTON_CHARS) for words in labels]
+        if same and len(set(rest)) == len(rest):
+            for i, text_apart in zip(alike, rest, strict=True):
+                out[i] = text_apart
+    return out
 
 
 def clipped(message: Message) -> bool:
@@ -153,9 +221,8 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
         "main_title": {"title": clip(title, TITLE_CHARS)},
         "task_id": task_id,
         "button_list": [
-            {"text": _button_text(message, b), "style": STYLES.get(b.style or "", 3),
-             "key": button_key(b)}
-            for b in shown_buttons(message)
+            {"text": text, "style": STYLES.get(b.style or "", 3), "key": button_key(b)}
+            for b, text in zip(shown_buttons(message), button_texts(message), strict=True)
         ],
     }
     if sub:

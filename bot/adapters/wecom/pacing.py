@@ -30,7 +30,10 @@ class RecipientPacer:
     ``send_log``, in a sliding window.
 
     A message whose recipients are over a limit takes no slot and gets a DeliveryError
-    (``paced``) with the seconds to wait; the outbox tries it again then, in its order. The
+    (``paced``) with the seconds to wait; the outbox tries it again then, in its order. A
+    message needing more slots than a window holds never fits, not even an empty window (its
+    excess would be dropped unseen): it is refused for good, and the admins told; the sender
+    plans none such (``render.MAX_PARTS``). The
     dispatcher takes the slots in the transaction that leases the row (``lock`` + ``reserve``),
     so a slot is counted exactly when a send is allowed; ``take`` is the same in a transaction
     of its own.
@@ -91,10 +94,17 @@ class Slots:
             self._counted.update(send_log.counts_for(self.session, sorted(group), starts))
 
     def reserve(self, wanted: Counter[str]) -> DeliveryError | None:
-        """Take ``wanted`` slots per key; or take none and return the DeliveryError
-        (``paced``) saying how long the worst key must wait."""
+        """Take ``wanted`` slots per key; or take none and return the DeliveryError:
+        ``paced``, saying how long the worst key must wait, or ``permanent`` when a key wants
+        more than its window ever holds."""
         if not wanted:
             return None
+        for key, count in wanted.items():
+            for limit, window in _limits(key):
+                if count > limit:  # more than any window takes: WeCom would drop the rest
+                    return DeliveryError(
+                        f"pacing: {count} messages at once to {key} never fit {limit} per "
+                        f"{window}", permanent=True, code="wecom:over_rate")
         waits = [self._wait(key, count) for key, count in wanted.items()]
         worst = max(waits)
         if worst[0] > 0:
@@ -111,7 +121,8 @@ class Slots:
             self._unwritten = []
 
     def _wait(self, key: str, count: int) -> tuple[float, str]:
-        """Seconds until ``count`` more sends to ``key`` fit every window (0: now)."""
+        """Seconds until ``count`` more sends to ``key`` fit every window (0: now); ``count``
+        is at most each window's limit (``reserve``)."""
         now = self.now
         limits = _limits(key)
         if key not in self._counted:
@@ -119,10 +130,9 @@ class Slots:
         for (limit, window), counted in zip(limits, self._counted[key], strict=True):
             recent = counted + self._taken[key]
             start = now - window
-            if recent and recent + count > limit:  # an empty window takes any message
+            if recent + count > limit:  # the oldest of these must leave the window first
                 self.write()  # the oldest sends counted include this lease's own
-                oldest = send_log.nth_since(self.session, key, start,
-                                            min(recent, recent + count - limit) - 1)
+                oldest = send_log.nth_since(self.session, key, start, recent + count - limit - 1)
                 free_at = (oldest or now) + window
                 return max(1.0, (free_at - now).total_seconds()), f"{key} ({limit} per {window})"
         return 0.0, ""

@@ -4,19 +4,30 @@ WeCom counts UTF-8 bytes: text and markdown in app messages (message/send) and a
 chats (appchat/send) hold at most 2048 bytes; only a group robot's markdown holds 4096.
 Markdown over its limit is refused (errcode 40058), text over it is cut short: both are
 split here, at line ends where possible, else at a space, never inside a character, a
-markdown link, a ``<font>`` tag, inline code or bold text."""
+markdown link, a ``<font>`` tag, inline code or bold text.
+
+A message is at most ``MAX_PARTS`` pieces: WeCom drops, without an error, every app message
+past 30 a minute to one member (20 a minute a robot takes), so a longer text keeps its
+beginning and its end (a request's head, its newest history) with a line in between saying
+how much is left out; the card, when there is one, still follows."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from handlers.i18n import t
 from handlers.messages import Message
 from handlers.slots import as_typed
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 2048
 ROBOT_MARKDOWN_LIMIT = 4096
+# Pieces of one message's text at most: a message also takes a card, a chart and a file, and
+# all of it must fit one minute's window to a member (29) or a robot (19) with room to spare
+# (bot/adapters/wecom/pacing.py). 12 pieces hold the longest text a person can type
+# (MAX_DETAILS, 4,000 characters of Chinese) with the notice around it.
+MAX_PARTS = 12
 
 MENTION_ALL = re.compile(r"@(all|所有人)", re.IGNORECASE)
 # What must stay whole in one piece: a link, a <font> span, inline code, bold text.
@@ -26,6 +37,7 @@ SOFT_BREAK = re.compile(r"[\s，。；、！？,.;!?]")
 MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
 HTML_LINK = re.compile(r"<(/?\s*a\b)", re.IGNORECASE)
 HEADING = re.compile(r"(^|\n)(?=#)")
+ELLIPSIS = "…"
 
 
 def byte_len(text: str) -> int:
@@ -156,16 +168,58 @@ def as_markdown(message: Message) -> str:
     return "\n".join(lines)
 
 
+def _lines_within(lines: list[str], pieces: int, limit: int, from_end: bool = False) -> int:
+    """How many of ``lines``, from the first (``from_end``: the last), ``split_utf8`` into at
+    most ``pieces`` pieces."""
+    def taken(n: int) -> list[str]:
+        return lines[len(lines) - n:] if from_end else lines[:n]
+
+    order = lines[::-1] if from_end else lines
+    n, size = 0, 0
+    while n < len(order) and size + byte_len(order[n]) + 1 <= pieces * limit:
+        size += byte_len(order[n]) + 1
+        n += 1
+    while n and len(split_utf8("\n".join(taken(n)), limit)) > pieces:
+        n -= 1
+    return n
+
+
+def _beginning(line: str, pieces: int, limit: int) -> list[str]:
+    """The first ``pieces`` pieces of one line too long for them, ending in "…"."""
+    head = split_utf8(line, limit - byte_len(ELLIPSIS))[:pieces]
+    return head[:-1] + [head[-1] + ELLIPSIS]
+
+
+def within_parts(text: str, limit: int, locale: str, most: int = MAX_PARTS) -> list[str]:
+    """``text`` as ``split_utf8`` pieces, at most ``most``: a longer text keeps whole lines
+    from its beginning and from its end (a line too long for its half: its beginning, cut
+    with "…"), and between them one line saying how many characters are left out."""
+    pieces = split_utf8(text, limit)
+    if len(pieces) <= most:
+        return pieces
+    head_n = most // 2
+    tail_n = most - head_n - 1
+    lines = text.split("\n")
+    h = _lines_within(lines, head_n, limit)
+    head = split_utf8("\n".join(lines[:h]), limit) if h else _beginning(lines[0], head_n, limit)
+    rest = lines[max(h, 1):]
+    k = _lines_within(rest, tail_n, limit, from_end=True)
+    tail = (split_utf8("\n".join(rest[len(rest) - k:]), limit) if k
+            else _beginning(rest[-1], tail_n, limit) if rest else [])
+    cut = (0 if h else 1) + (1 if rest and not k else 0)  # the "…" added
+    shown = sum(len(p.replace("\n", "")) for p in head + tail) - cut
+    left_out = len(text.replace("\n", "")) - shown
+    if left_out <= 0:
+        return [*head, *tail]
+    return [*head, t(locale, "wecom.left_out", chars=left_out, parts=most), *tail]
+
+
 def bodies(message: Message, markdown_limit: int = MARKDOWN_LIMIT) -> list[dict[str, Any]]:
-    """The message as one or more WeCom ``msgtype`` bodies, each within its byte limit
-    (``markdown_limit``: 2048 for app messages and chats, ``ROBOT_MARKDOWN_LIMIT`` for a
-    group robot)."""
+    """The message as one or more WeCom ``msgtype`` bodies (at most ``MAX_PARTS``), each
+    within its byte limit (``markdown_limit``: 2048 for app messages and chats,
+    ``ROBOT_MARKDOWN_LIMIT`` for a group robot)."""
     if wants_markdown(message):
-        return [
-            {"msgtype": "markdown", "markdown": {"content": part}}
-            for part in split_utf8(as_markdown(message), markdown_limit)
-        ]
-    return [
-        {"msgtype": "text", "text": {"content": part}}
-        for part in split_utf8(as_text(message), TEXT_LIMIT)
-    ]
+        return [{"msgtype": "markdown", "markdown": {"content": part}}
+                for part in within_parts(as_markdown(message), markdown_limit, message.locale)]
+    return [{"msgtype": "text", "text": {"content": part}}
+            for part in within_parts(as_text(message), TEXT_LIMIT, message.locale)]

@@ -119,17 +119,15 @@ class WeCom:
         return Dispatcher(self.app.desk.engine, lambda _m: sender, self.clock).run_once()
 
     def replies_to(self, userid: str) -> list[str]:
-        """Texts of the app messages (not cards) delivered to ``userid``, oldest first."""
-        out = []
-        for body in self.api.delivered("message/send"):
-            if userid in body.get("touser", "").split("|") and body["msgtype"] != "template_card":
-                out.append(body[body["msgtype"]]["content"])
-        return out
+        """Texts of the app messages (not cards) that reached ``userid``, oldest first (not
+        those WeCom dropped: over their rate)."""
+        return [body[body["msgtype"]]["content"] for body in self.api.received(userid)
+                if body["msgtype"] != "template_card"]
 
     def cards_to(self, userid: str) -> list[dict[str, Any]]:
-        """Template cards delivered to ``userid``."""
-        return [b["template_card"] for b in self.api.delivered("message/send")
-                if userid in b.get("touser", "").split("|") and b["msgtype"] == "template_card"]
+        """Template cards that reached ``userid``."""
+        return [b["template_card"] for b in self.api.received(userid)
+                if b["msgtype"] == "template_card"]
 
 
 def text_xml(userid: str, content: str, ts: int) -> str:
@@ -178,6 +176,7 @@ def wecom(desk_app: DeskApp, settings: config_mod.Settings, clock: ManualClock, 
     """The WeCom platform served over HTTP, talking to the stand-in."""
     kicks: list[int] = []
     desk_app.wake_dispatcher = lambda: kicks.append(1)
+    fake_api.clock = clock  # WeCom's per-member rate counts in the test's time
     platform = build_wecom(desk_app, settings, api_base_url=fake_api.base_url, environ=wecom_env)
     server = ServerThread(build_server(platform.routes())).start()
     http = httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=10)

@@ -1,4 +1,5 @@
-"""A local stand-in for qyapi.weixin.qq.com: records every call and fails on demand."""
+"""A local stand-in for qyapi.weixin.qq.com: records every call and fails on demand; app
+messages beyond a member's rate are accepted and dropped, as WeCom does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,8 +24,9 @@ class Call:
     path: str
     query: dict[str, str]
     body: dict[str, Any] | None
-    ok: bool = False
+    ok: bool = False  # it reached someone (an app message dropped for all: False, errcode 0)
     files: dict[str, Upload] = field(default_factory=dict)
+    dropped: frozenset[str] = frozenset()  # members it never reached: over their rate
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ ROBOT_MARKDOWN_BYTES = 4096  # only the group robot's markdown may be this long
 ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message, before base64
 ROBOT_FILE_BYTES = 20 * 1024 * 1024  # webhook/upload_media
 ROBOT_FILE_MIN = 5
+# 发送应用消息 › 频率限制: 每应用对同一个成员不可超过30次/分钟，1000次/小时，超过部分会被丢弃不下发
+# (developer.work.weixin.qq.com/document/path/90236): no errcode, the excess never arrives.
+MEMBER_LIMITS = ((30, timedelta(minutes=1)), (1000, timedelta(hours=1)))
 
 
 def too_long(body: dict[str, Any] | None, markdown_limit: int = MARKDOWN_BYTES
@@ -126,6 +133,9 @@ class FakeWeCom:
     http_errors: dict[str, list[int]] = field(default_factory=dict)  # path → HTTP statuses
     served: dict[str, Upload] = field(default_factory=dict)  # media/get: MediaId → the file
     robot_media: dict[str, tuple[str, Media]] = field(default_factory=dict)  # id → (key, …)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # the test's
+    member_limits: tuple[tuple[int, timedelta], ...] = MEMBER_LIMITS
+    arrived: dict[str, list[datetime]] = field(default_factory=dict)  # member → app messages
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -230,9 +240,24 @@ class FakeWeCom:
             return [c for c in self.calls if c.path == path]
 
     def delivered(self, path: str) -> list[dict[str, Any]]:
-        """Bodies of the calls to ``path`` that succeeded."""
+        """Bodies of the calls to ``path`` that succeeded and reached someone."""
         with self._lock:
             return [c.body or {} for c in self.calls if c.path == path and c.ok]
+
+    def received(self, userid: str) -> list[dict[str, Any]]:
+        """Bodies of the app messages (message/send) that reached ``userid``, oldest first:
+        not the ones WeCom dropped for them (over their rate)."""
+        wanted = userid.lower()
+        with self._lock:
+            return [c.body or {} for c in self.calls if c.path == "message/send" and c.ok
+                    and wanted in _recipients(c.body) and wanted not in c.dropped]
+
+    def dropped_for(self, userid: str) -> list[dict[str, Any]]:
+        """Bodies of the app messages WeCom accepted (errcode 0) but dropped for ``userid``."""
+        wanted = userid.lower()
+        with self._lock:
+            return [c.body or {} for c in self.calls
+                    if c.path == "message/send" and wanted in c.dropped]
 
     def answer(self, call: Call) -> dict[str, Any]:
         """Record ``call`` and answer it as WeCom would (or with a queued failure)."""
@@ -244,8 +269,29 @@ class FakeWeCom:
                 return failure
             count = len(self.calls)
         reply = self._reply(call, count)
-        call.ok = reply["errcode"] == 0
+        if call.path == "message/send" and reply["errcode"] == 0:
+            self._arrive(call)
+        call.ok = reply["errcode"] == 0 and not (
+            call.dropped and call.dropped >= set(_recipients(call.body)))
         return reply
+
+    def _arrive(self, call: Call) -> None:
+        """Count an accepted app message for each member it goes to, now (``clock``); for a
+        member already at a limit (``member_limits``, counted in any sliding window) it is
+        dropped: WeCom still answers errcode 0."""
+        now = self.clock()
+        longest = max(window for _, window in self.member_limits)
+        dropped = set()
+        with self._lock:
+            for member in _recipients(call.body):
+                times = [t for t in self.arrived.get(member, []) if t > now - longest]
+                if any(sum(t > now - window for t in times) >= limit
+                       for limit, window in self.member_limits):
+                    dropped.add(member)
+                else:
+                    times.append(now)
+                self.arrived[member] = times
+            call.dropped = frozenset(dropped)
 
     def _reply(self, call: Call, count: int) -> dict[str, Any]:
         if call.path == "gettoken":
@@ -416,3 +462,9 @@ class FakeWeCom:
                 grew = not more <= wanted
                 wanted |= more
         return [u for u in self.users.values() if set(u.get("department", [])) & wanted]
+
+
+def _recipients(body: dict[str, Any] | None) -> list[str]:
+    """The members an app message (message/send) goes to, as WeCom matches userids (ignoring
+    case)."""
+    return [u.lower() for u in str((body or {}).get("touser", "")).split("|") if u]
