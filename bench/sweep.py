@@ -211,7 +211,8 @@ class Seeder:
             "resolution_due": calendar.add_business_time(created, category.resolution * scale),
             "paused_at": None, "paused_seconds": 0, "thread_ref": None,
             "clock_started_at": created, "snoozed_until": None, "next_sweep_at": None,
-            "swept_until": None, "cycle": 0,
+            "swept_until": None, "cycle": 0, "original_resolution_due": None,
+            "agreed_at": None, "agreements": 0, "proposed_at": None,
         }
 
     def rules(self, row: dict[str, Any]) -> list[Rule]:

@@ -1,5 +1,5 @@
 """`check-config` warnings: what a valid config would do to the database it points at, and
-holiday data that runs out next year."""
+holiday data missing for this year (or, from October, next year)."""
 
 from __future__ import annotations
 
