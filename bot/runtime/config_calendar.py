@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -14,6 +14,7 @@ import holidays
 from handlers.sla import CalendarSpec, Interval, parse_hours, parse_workdays
 
 Problem = Callable[[str, str], None]
+T = TypeVar("T")
 
 CALENDAR_KEYS = ("country", "workdays", "hours", "closed_dates", "open_dates")
 DEFAULT_HOURS = ("09:00-12:00", "13:30-18:00")
@@ -75,33 +76,30 @@ def _texts(value: Any) -> bool:
 
 def _hours(cal: dict[str, Any], key: str, problem: Problem,
            inherited: tuple[Interval, ...]) -> tuple[Interval, ...]:
-    if "hours" not in cal:
-        return inherited
-    value = cal["hours"]
-    if not _texts(value):
-        problem(f"{key}.hours", f"must be a list of \"HH:MM-HH:MM\" strings, not "
-                f"{shown(value)}; {HOURS_FIX}")
-        return inherited
-    try:
-        return parse_hours(value)
-    except ValueError as exc:
-        problem(f"{key}.hours", f"{exc}; {HOURS_FIX}")
-        return inherited
+    return _texts_key(cal, key, "hours", problem, inherited, parse_hours,
+                      'a list of "HH:MM-HH:MM" strings', HOURS_FIX)
 
 
 def _workdays(cal: dict[str, Any], key: str, problem: Problem,
               inherited: tuple[int, ...]) -> tuple[int, ...]:
-    if "workdays" not in cal:
+    return _texts_key(cal, key, "workdays", problem, inherited, parse_workdays,
+                      "a list of weekday names", WORKDAYS_FIX)
+
+
+def _texts_key(cal: dict[str, Any], key: str, name: str, problem: Problem, inherited: T,
+               parse: Callable[[Any], T], expected: str, fix: str) -> T:
+    """``cal[name]`` (text or a list of text) read by ``parse``; a value of another type or
+    one ``parse`` refuses is a problem saying what to write, and ``inherited`` stands."""
+    if name not in cal:
         return inherited
-    value = cal["workdays"]
+    value = cal[name]
     if not _texts(value):
-        problem(f"{key}.workdays", f"must be a list of weekday names, not {shown(value)}; "
-                f"{WORKDAYS_FIX}")
+        problem(f"{key}.{name}", f"must be {expected}, not {shown(value)}; {fix}")
         return inherited
     try:
-        return parse_workdays(value)
+        return parse(value)
     except ValueError as exc:
-        problem(f"{key}.workdays", f"{exc}; {WORKDAYS_FIX}")
+        problem(f"{key}.{name}", f"{exc}; {fix}")
         return inherited
 
 
