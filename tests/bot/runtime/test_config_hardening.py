@@ -138,7 +138,9 @@ def test_check_config_warns_when_next_years_make_up_workdays_are_missing(tmp_pat
                                       "2026-11-23T09:00").output
 
 
-def test_healthz_names_the_year_whose_make_up_workdays_are_missing(desk_app, clock):
+def healthz(desk_app: Any) -> dict[str, Any]:
+    """What ``/healthz`` answers for ``desk_app`` (its scheduler alive), now."""
+
     class Alive:
         def alive(self) -> bool:
             return True
@@ -153,6 +155,10 @@ def test_healthz_names_the_year_whose_make_up_workdays_are_missing(desk_app, clo
         assert response.status_code == 200
         return dict(response.json())
 
-    assert asyncio.run(get())["holidays_missing"] == ["CN 2027"]  # the clock is 2026-11-23
+    return asyncio.run(get())
+
+
+def test_healthz_names_the_year_whose_make_up_workdays_are_missing(desk_app, clock):
+    assert healthz(desk_app)["holidays_missing"] == ["CN 2027"]  # the clock is 2026-11-23
     clock.set(local("2025-11-24T09:00"))
-    assert asyncio.run(get())["holidays_missing"] == []
+    assert healthz(desk_app)["holidays_missing"] == []

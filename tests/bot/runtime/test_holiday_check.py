@@ -4,19 +4,15 @@ until the config's `open_dates` list a day of it."""
 
 from __future__ import annotations
 
-import asyncio
 from itertools import count
 from pathlib import Path
-from typing import Any
 
 import holidays
-import httpx
 
 from bot.runtime.clock import ManualClock
-from bot.runtime.serve import Runtime
-from bot.runtime.server import build_server
 from tests.bot.runtime.test_config import edited, write
 from tests.bot.runtime.test_config_calendar import IT_DESK, run
+from tests.bot.runtime.test_config_hardening import healthz
 from tests.conftest import local
 
 
@@ -78,22 +74,8 @@ def test_a_desk_with_a_country_of_its_own_is_named(tmp_path):
 
 def test_healthz_names_the_current_year_while_its_make_up_workdays_are_missing(
         desk_app, clock: ManualClock):
-    class Alive:
-        def alive(self) -> bool:
-            return True
-
-    runtime = Runtime(app=desk_app, scheduler=Alive(), platforms=[])  # type: ignore[arg-type]
-    http = build_server([], health=runtime.health)
-
-    async def get() -> dict[str, Any]:
-        transport = httpx.ASGITransport(app=http)
-        async with httpx.AsyncClient(transport=transport, base_url="http://desk") as client:
-            response = await client.get("/healthz")
-        assert response.status_code == 200
-        return dict(response.json())
-
     for day in (f"{GAP}-01-04", f"{GAP}-06-01"):
         clock.set(local(f"{day}T09:00"))
-        assert asyncio.run(get())["holidays_missing"] == [f"CN {GAP}"], day
+        assert healthz(desk_app)["holidays_missing"] == [f"CN {GAP}"], day
     clock.set(local(f"{GAP - 1}-06-01T09:00"))
-    assert asyncio.run(get())["holidays_missing"] == []
+    assert healthz(desk_app)["holidays_missing"] == []
