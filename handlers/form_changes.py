@@ -1,23 +1,32 @@
-"""A chat form whose asked field left the config while it waited: the answer is kept, not lost.
+"""A chat form whose fields changed in the config while it waited: no answer is lost.
 
-The person answered the question they were shown, so their text is kept as that field's raw
-value in the draft (the files' names when they sent only files) and the files the desk takes
-go with the draft's other files. The request stores it as a value whose field left the config
-(``handlers.field_lines`` shows it by its key), so the desk reads it beside the form; should the
-field come back before the form is done, the text is read as its answer. The person is told the
-form changed, then asked the next field, or shown the request opened and how to add to it."""
+When the asked field left the config, the person answered the question they were shown, so
+their text is kept as that field's raw value in the draft (the files' names when they sent only
+files) and the files the desk takes go with the draft's other files. The request stores it as a
+value whose field left the config (``handlers.field_lines`` shows it by its key), so the desk
+reads it beside the form; should the field come back before the form is done, the text is read
+as its answer. The person is told the form changed, then asked the next field, or shown the
+request opened and how to add to it.
+
+When a kept answer no longer fits its field (its type became a choice, its choice was removed,
+a limit changed), that field is asked again in the form's order, required or not, quoting the
+answer and saying why (``misfit``); an optional one may be skipped."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from handlers import attachments
+from handlers.catalog import Category
 from handlers.context import Ctx
 from handlers.conversation import file_to_dict
 from handlers.excerpt import excerpt
+from handlers.fields import FieldProblem, describe
 from handlers.i18n import join
 from handlers.inbound import Inbound
 from handlers.messages import Reply
+from handlers.service_spec import FieldSpec
 from storage.models import FormDraft
 
 QUOTED = 120  # characters of the answer quoted back
@@ -68,3 +77,21 @@ def told(ctx: Ctx, reply: Reply, kept: Kept, service: str, department: str) -> R
             lines.append(ctx.say("form.file_kept", files=join(ctx.locale, list(kept.files))))
         text = "\n".join(lines) + "\n\n" + first.text
     return replace(reply, messages=(replace(first, text=text), *reply.messages[1:]))
+
+
+def first_to_ask(category: Category, missing: Collection[FieldSpec],
+                 misfits: Collection[str]) -> FieldSpec | None:
+    """The form's next question: the first field, in the form's order, still missing or
+    whose kept answer no longer fits it (None: the form is complete)."""
+    wanted = {spec.key for spec in missing} | set(misfits)
+    return next((spec for spec in category.fields if spec.key in wanted), None)
+
+
+def misfit(ctx: Ctx, category: Category, spec: FieldSpec, raw: str,
+           problem: FieldProblem) -> str:
+    """Why ``spec``, answered before, is asked again: the form changed and the kept answer
+    ``raw`` no longer fits (quoted), then what the field takes now."""
+    said = ctx.say("form.answer_misfit", service=category.label(ctx.locale),
+                   field=spec.label(ctx.locale), text=excerpt(raw, QUOTED))
+    why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale)
+    return f"{said}\n{why}"

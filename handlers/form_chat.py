@@ -8,16 +8,20 @@ asked again; ``cancel``/``取消`` stops; ``answered``/``已解答`` says the in
 enough (a deflection); a file sent while a ``file`` field is asked fills it and is attached
 when the request opens. While a form asks, only explicit commands (``/request …``, ``提单 …``)
 and commands naming a request (``ack FIN-3``, ``取消 FIN-3``) run as commands. When nothing
-is missing the request opens exactly as if typed whole. A form untouched for a day is
-dropped by the sweep, which tells its owner once."""
+is missing the request opens exactly as if typed whole, saying what the last answer left out
+(a file refused). A form untouched for a day is dropped by the sweep, which tells its owner
+once. Config changes under a waiting form lose nothing: ``form_changes`` (a field removed, an
+answer that no longer fits: asked again, ``skip``/``跳过`` for an optional one) and
+``form_gone`` (the service or its department removed)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers import attachments, form_changes
+from handlers import attachments, form_changes, form_gone
 from handlers.catalog import Category, norm
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict, file_to_dict
@@ -44,6 +48,7 @@ from storage.request_fields import FieldValue
 
 EXPIRES = timedelta(days=1)
 MAX_CHOICE_BUTTONS = 5  # WeCom's card holds six buttons: the choices and "cancel"
+SKIP_WORDS = ("skip", "跳过")  # leaves out an optional field asked again (its answer no longer fit)
 
 
 def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
@@ -70,17 +75,23 @@ def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
 
 def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
             buttons: tuple[Button, ...] = ()) -> Reply:
-    """The question for ``spec`` (after ``before``), with a button per choice and Cancel."""
+    """The question for ``spec`` (after ``before``), with a button per choice, Skip for an
+    optional field (asked only when its kept answer no longer fits) and Cancel."""
     locale = ctx.locale
     shown = example(spec, catalog=ctx.desk.catalog, locale=locale)
+    optional = spec.may_be_empty()
     if spec.type == "choice":
         question = ctx.say("form.ask.choice", field=spec.label(locale), choices=shown)
+        offered = spec.choices[:MAX_CHOICE_BUTTONS - int(optional)]  # Skip takes a button
         buttons += tuple(Button(c.label(locale), f"{spec.key}={c.key}", "choose")
-                         for c in spec.choices[:MAX_CHOICE_BUTTONS])  # names its field
+                         for c in offered)  # names its field
     elif spec.type == "file":
         question = ctx.say("form.ask.file", field=spec.label(locale), example=shown)
     else:
         question = ctx.say("form.ask", field=spec.label(locale), example=shown)
+    if optional:
+        question += "\n" + ctx.say("form.ask.skip")
+        buttons += (Button(ctx.say("form.button.skip"), SKIP_WORDS[0], "skip"),)
     buttons += (Button(ctx.say("button.cancel"), CANCEL_WORDS[0], "cancel"),)
     text = "\n\n".join([*before, question])
     return Reply((Message(text=text, locale=locale, buttons=buttons, kind="form",
@@ -135,9 +146,8 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
         form_drafts.drop(ctx.session, ctx.actor.id)
         deflections.record(ctx.session, draft.department, draft.category, ctx.actor.id, ctx.now)
         return _said(ctx, "form.answered", service=service)
-    if category is None:
-        form_drafts.drop(ctx.session, ctx.actor.id)
-        return _said(ctx, "form.gone", service=service)
+    if category is None:  # the service or its department left the config: nothing is lost
+        return form_gone.answer(ctx, draft, inbound)
     spec = category.field(draft.asking or "")
     if spec is None:  # the question asked left the form: its answer is kept, the form goes on
         named = _named_choice(category, text)  # a button of an earlier question's card
@@ -162,6 +172,9 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         if taken:
             before.append(ctx.say("form.file_kept", files=join(
                 ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken])))
+    elif spec.may_be_empty() and norm(text) in {norm(w) for w in SKIP_WORDS}:
+        values.pop(spec.key, None)  # quoted back when it was asked again: not lost
+        before.append(ctx.say("form.skipped", field=spec.label(ctx.locale)))
     else:
         answered, text = _named_choice(category, text) or (spec, text)
         got = parse_value(answered, text, catalog=ctx.desk.catalog, locale=ctx.locale,
@@ -178,19 +191,25 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
 
 
 def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> Reply:
-    """Ask the form's next unanswered field, or open the request once none is left."""
+    """Ask the form's next unanswered field (or one whose answer no longer fits it, saying
+    why), or open the request once none is left, with ``before`` in its confirmation."""
     draft.expires_at = ctx.now + EXPIRES
-    filled = complete(ctx, category, _parsed(ctx, category, draft.values), draft.details,
+    values, misfits = _parsed(ctx, category, draft.values)
+    filled = complete(ctx, category, values, draft.details,
                       tuple(file_of_dict(f) for f in draft.files))
-    if filled.missing:
-        draft.asking = filled.missing[0].key
+    ask = form_changes.first_to_ask(category, filled.missing, misfits)
+    if ask is not None:
+        draft.asking = ask.key
         form_drafts.save(ctx.session, draft)
-        return _asking(ctx, filled.missing[0], before)
+        if ask.key in misfits:
+            before = [*before, form_changes.misfit(ctx, category, ask, draft.values[ask.key],
+                                                   misfits[ask.key])]
+        return _asking(ctx, ask, before)
     form_drafts.drop(ctx.session, ctx.actor.id)
     cmd = Command("open", department=draft.department, category=draft.category,
                   text=draft.details, priority=draft.priority,
                   raise_priority=draft.raise_priority)
-    return open_request(ctx, cmd, filled)
+    return open_request(ctx, cmd, replace(filled, said=tuple(before)))
 
 
 def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None:
@@ -202,24 +221,28 @@ def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None
     return (spec, value.strip()) if spec is not None and spec.type == "choice" else None
 
 
-def _parsed(ctx: Ctx, category: Category, raw: dict[str, str]) -> dict[str, FieldValue]:
-    """The kept answers read back (one that no longer fits its field is asked again; one
-    whose field left the config is kept as text, shown by its key)."""
+def _parsed(ctx: Ctx, category: Category,
+            raw: dict[str, str]) -> tuple[dict[str, FieldValue], dict[str, FieldProblem]]:
+    """The kept answers read back (one whose field left the config is kept as text, shown by
+    its key), and why each that no longer fits its field does not (it is asked again)."""
     known = {spec.key for spec in category.fields}
     out = {key: FieldValue(key, "text", text=str(value)) for key, value in raw.items()
            if key not in known and value}
+    misfits: dict[str, FieldProblem] = {}
     for spec in category.fields:
         value = raw.get(spec.key)
-        if value is None:
+        if not value:
             continue
         if spec.type == "file":
             out[spec.key] = FieldValue(spec.key, "file", text=value)
             continue
         got = parse_value(spec, value, catalog=ctx.desk.catalog, locale=ctx.locale,
                           today=today(ctx))
-        if not isinstance(got, FieldProblem):
+        if isinstance(got, FieldProblem):
+            misfits[spec.key] = got
+        else:
             out[spec.key] = got
-    return out
+    return out, misfits
 
 
 def _restart(draft: FormDraft, department: str) -> str:

@@ -31,12 +31,14 @@ from storage.request_fields import FieldValue
 @dataclass(frozen=True)
 class Filled:
     """What a request's form holds: typed values by key, the free text left as details, the
-    required fields still empty, and files given for ``file`` fields (attached on opening)."""
+    required fields still empty, files given for ``file`` fields (attached on opening), and
+    lines its filler is still to read (a file of the last answer refused), said on opening."""
 
     values: dict[str, FieldValue]
     details: str
     missing: tuple[FieldSpec, ...] = ()
     files: tuple[IncomingFile, ...] = field(default=())
+    said: tuple[str, ...] = field(default=())
 
 
 def refuse_moving_into(ctx: Ctx, ref: str, department: str, category: Category) -> None:
@@ -129,14 +131,13 @@ def _pair_example(ctx: Ctx, category: Category) -> str:
 
 def store(ctx: Ctx, request: Request, filled: Filled) -> list[str]:
     """Write the form's values with the request (same transaction) and attach the files
-    given for its file fields; one line per file for the answer."""
+    given for its file fields; one line per file for the answer, then ``filled.said``."""
     assert request.id is not None
     if filled.values:
         request_fields.first(ctx.session, request.id, filled.values.values())
     else:  # a new request: nothing to read back for its notices
         request_fields.none_yet(ctx.session, request.id)
-    if not filled.files:
-        return []
-    return attachments.attach(ctx, request, filled.files)
+    attached = attachments.attach(ctx, request, filled.files) if filled.files else []
+    return [*attached, *filled.said]
 
 

@@ -727,15 +727,57 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your {service} form was not finished within a day, so I dropped it; nothing was "
         "opened. Type `{command}` to start again.",
         "您的{service}表单一天内未填完，已作废，未提交任何请求。如需重新填写，请输入 `{command}`。"),
-    "form.gone": ("The {service} form has changed or is no longer offered, so I dropped it; "
-                  "nothing was opened. Type `/request` to see the services.",
-                  "{service}表单已变更或已停用，已作废，未提交任何请求。输入 `/request` 查看可选服务。"),
     "form.button.answered": ("This answered my question", "已解答我的问题"),
     "form.example.text": ("a few words", "几个字"),
     "form.example.long_text": ("a sentence or two", "一两句话"),
     "form.example.number": ("3", "3"),
     "form.example.date": ("2026-11-20, 11-20", "2026-11-20、11月20日"),
     "form.example.file": ("a photo or PDF", "照片或 PDF"),
+    # a chat form whose service or department left the config (handlers/form_gone.py), or
+    # whose kept answer no longer fits its changed field (handlers/form_changes.py)
+    "form.service_gone": (
+        "{department} no longer offers {service}: it was taken off the list while you were "
+        "filling in its form, so nothing was opened.",
+        "{department}已不再提供 {service}：您填写表单期间该服务已停用，因此未提交任何请求。"),
+    "form.desk_gone": (
+        "{department} is no longer a department here: it was taken off the list while you "
+        "were filling in its {service} form, so nothing was opened.",
+        "{department} 已不再是服务台的部门：您填写其 {service} 表单期间该部门已被移除，"
+        "因此未提交任何请求。"),
+    "form.gone.given": ("Nothing you sent is lost. What you gave, by question:",
+                        "您发送的内容不会丢失。您填写的内容如下："),
+    "form.gone.details": ("Details", "说明"),
+    "form.gone.kept": (
+        "I kept all of it as message {held}: once your new request is open, type "
+        "`/request add <ID> {held}` to add it there.",
+        "以上内容已保存为消息 {held}：新请求提交后，输入 `/request 加入 <单号> {held}` "
+        "即可添加到该单。"),
+    "form.gone.kept_files": (
+        "I kept all of it, with {files}, as message {held}: once your new request is open, "
+        "type `/request add <ID> {held}` to add it there.",
+        "以上内容连同 {files} 已保存为消息 {held}：新请求提交后，输入 "
+        "`/request 加入 <单号> {held}` 即可添加到该单。"),
+    "form.gone.nearest": (
+        "To ask {department} for {service} instead, send (change what you like): `{command}`",
+        "如需改为向{department}申请{service}，请发送（可按需修改）：`{command}`"),
+    "form.gone.services": (
+        "{department} now offers: {services}. To ask for one, send "
+        "`/request {dep} <service>{rest}` with that service in place of <service>.",
+        "{department}现有服务：{services}。如需申请，请发送 `/request {dep} <服务>{rest}`，"
+        "并把 <服务> 换成所需的服务。"),
+    "form.gone.departments": (
+        "The departments now: {departments}. To ask one of them, send "
+        "`/request <department> <service>{rest}`, naming the department and the service you "
+        "need (`/request <department>` lists a department's services).",
+        "现有部门：{departments}。如需申请，请发送 `/request <部门> <服务>{rest}`，并换成实际的"
+        "部门和服务（输入 `/request <部门>` 可查看其服务）。"),
+    "form.answer_misfit": (
+        "The {service} form changed after you answered it: your {field} “{text}” no longer "
+        "fits, so I ask again.",
+        "{service}表单在您填写后有所调整：您填写的{field}“{text}”已不再适用，请重新填写。"),
+    "form.ask.skip": ("Or type `skip` to leave it out.", "也可输入“跳过”，不填此项。"),
+    "form.button.skip": ("Skip", "跳过"),
+    "form.skipped": ("Left out: {field}.", "已跳过：{field}。"),
     # --- files shared on requests (handlers/attachments.py)
     "field.files": ("Files", "附件"),
     "event.file": ("attached a file", "添加了附件"),
