@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -140,15 +141,21 @@ def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]],
     ladders: dict[str, list[list[str]]] = {}
     due: list[tuple[Request, Rule]] = []
     breaches: Missed = {}
+    worked: list[tuple[Request, list[Rule]]] = []
     for request in rows:
         try:
-            rules = _rules(ctx, request, ladders)
+            worked.append((request, _rules(ctx, request, ladders)))
         except Exception:  # noqa: BLE001 - one bad request never stops the sweep for the rest
             log.exception("sweep: skipped request %s; looked at again in %s", request.ref,
                           RETRY_FAILED)
             request.next_sweep_at = now + RETRY_FAILED
             ctx.session.add(request)
-            continue
+    # looked at again (swept_until cleared by a transition or a config change): its rules in
+    # the past were mostly claimed before; those need no claiming, nor the writer, again
+    claimed = _claimed(ctx.session, [request.id for request, rules in worked
+                                     if request.swept_until is None
+                                     and any(rule.when <= now for rule in rules)])
+    for request, rules in worked:
         upcoming: list[datetime] = []
         deferred: list[datetime] = []
         seen_until = request.swept_until
@@ -158,10 +165,14 @@ def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]],
                 continue
             if seen_until is not None and rule.when <= seen_until:
                 continue  # acted on (or recorded) by an earlier sweep
+            if rule.kind == "warn" and rule.due <= now:
+                continue  # a warning before a target that has passed: the breach says it
 
             if rule.kind == "breach" and request.id is not None:
                 breaches[(request.id, rule.target)] = (request.department, request.cycle,
                                                        rule.due)
+            if seen_until is None and rule.key(request.id or 0) in claimed:
+                continue  # acted on before the request was looked at again
             if rule.kind not in STATE_CHANGES and not rule.urgent:
                 calendar = recipient_calendar(desk, request, rule.recipient)
                 if not calendar.is_open(now):
@@ -199,6 +210,15 @@ def _record_breaches(session: Session, breaches: Missed, now: datetime) -> None:
         {"request_id": rid, "department": dep, "target": target, "due_at": due,
          "cycle": cycle, "detected_at": now}
         for (rid, target), (dep, cycle, due) in breaches.items()])
+
+
+def _claimed(session: Session, ids: list[int | None]) -> set[str]:
+    """The claim keys of the requests ``ids`` (none asked: none)."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return set()
+    stmt = sa_select(CLAIMS.c.key).where(CLAIMS.c.request_id.in_(wanted))
+    return set(session.connection().execute(stmt).scalars())
 
 
 def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime

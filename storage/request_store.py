@@ -125,12 +125,18 @@ def by_ref(session: Session, ref: str, *, lock: bool = False) -> Request | None:
 
 
 def sweep_all_again(session: Session, now: datetime) -> int:
-    """Make every live request due for the sweep at ``now``: each not in a final state, and
-    each with a check still to come (a closed one's thanks); how many it changed."""
-    column = _REQUEST.c.next_sweep_at
-    live = or_(column > now, and_(column.is_(None), _REQUEST.c.state.not_in(FINAL_STATES)))
-    changed = session.connection().execute(update(_REQUEST).where(live).values(
-        next_sweep_at=now))
+    """Make every live request due for the sweep at ``now``, with every rule of it looked at
+    again, as after a transition (``swept_until`` cleared, also on those due already: a rule
+    now placed before a request's last sweep is not passed over; the claims keep what was
+    sent from going out again). Live: not in a final state, or with a check still to come
+    (a closed one's thanks). How many it made due (those due already are not counted)."""
+    column, seen = _REQUEST.c.next_sweep_at, _REQUEST.c.swept_until
+    connection = session.connection()
+    later = or_(column > now, and_(column.is_(None), _REQUEST.c.state.not_in(FINAL_STATES)))
+    changed = connection.execute(update(_REQUEST).where(later).values(
+        next_sweep_at=now, swept_until=None))
+    connection.execute(update(_REQUEST).where(column <= now, seen.is_not(None)).values(
+        swept_until=None))
     return int(changed.rowcount)
 
 

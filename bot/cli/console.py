@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import typer
@@ -26,6 +27,49 @@ def _start(settings: Settings, start: str | None) -> ManualClock:
             moment = moment.replace(tzinfo=ZoneInfo(settings.policy.timezone))
         return ManualClock(moment)
     return ManualClock(SystemClock()())
+
+
+class Console(ConsoleSession):
+    """The console platform, which reschedules live requests under a config the database has
+    not seen, as serve and tick do at start: at the transcript's first moment, the time its
+    first ``@now`` sets (before that sweep) or the clock's at its first typed line, since a
+    transcript may travel to a time before the one the console started at."""
+
+    def __init__(self, app: app_mod.DeskApp, clock: ManualClock, out: TextIO = sys.stdout,
+                 echo: bool = False) -> None:
+        super().__init__(app, clock, out, echo)
+        self.rescheduled = False
+
+    def line(self, raw: str) -> None:
+        """Run one transcript line, rescheduling first at the first one that acts."""
+        line = raw.strip()
+        if line and not line.startswith(("#", "@now")):
+            self._reschedule(self.clock())
+        super().line(raw)
+
+    def travel(self, when: str) -> None:
+        """Set the clock and sweep, rescheduling first at the first ``@now``."""
+        moment = _moment(when, self.app.settings) if not self.rescheduled else None
+        if moment is not None:
+            self._reschedule(moment)
+        super().travel(when)  # a time it cannot read: it says so
+
+    def _reschedule(self, now: datetime) -> None:
+        if self.rescheduled:
+            return
+        self.rescheduled = True
+        done = reschedule_if_config_changed(self.app, now)
+        if done is not None and done.worth_telling():
+            print(done, file=self.out)
+
+
+def _moment(when: str, settings: Settings) -> datetime | None:
+    """An ``@now`` time (local to ``bot.timezone`` unless it says otherwise), or None."""
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.policy.timezone))
 
 
 def platforms_on(settings: Settings) -> list[str]:
@@ -51,7 +95,7 @@ def run_console(settings: Settings, lines: Iterable[str] | None, *, start: str |
         raise typer.Exit(2)
     clock = _start(settings, start)
     app = app_mod.build(settings, clock)
-    session = ConsoleSession(app, clock, sys.stdout, echo=echo)
+    session = Console(app, clock, sys.stdout, echo=echo)
     if lines is not None:
         session.run(lines)
         return
@@ -88,7 +132,9 @@ def run_tick(settings: Settings, now: str | None) -> None:
     else:
         console = ConsoleSender(app, sys.stdout)
         route = lambda _m: console  # noqa: E731 - the console platform prints everything
-    reschedule_if_config_changed(app, clock())
+    rescheduled = reschedule_if_config_changed(app, clock())
+    if rescheduled is not None and rescheduled.worth_telling():
+        print(rescheduled)
     result = tick(app, Dispatcher(app.desk.engine, route, clock, policy=app.desk.policy))
     print(f"swept {result.sweep.requests} request(s), claimed {result.sweep.claimed} "
           f"reminder(s); delivered {result.dispatch.delivered}, failed {result.dispatch.failed} "

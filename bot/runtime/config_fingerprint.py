@@ -1,5 +1,6 @@
-"""A stable hash of the parsed settings: the same config gives the same fingerprint in every
-process, any change to what the desk works with gives another."""
+"""A stable hash of the parsed settings and of the code's schedule version: the same config
+under the same code gives the same fingerprint in every process, any change to what the desk
+works with (or to how this code schedules it) gives another."""
 
 from __future__ import annotations
 
@@ -20,12 +21,23 @@ from bot.runtime.config import Settings
 # platforms', read by them at start), and the database URL (it may hold a password).
 LEFT_OUT = frozenset({"path", "raw", "database_url"})
 
+SCHEDULE_VERSION = 1
+"""How this code works out when each reminder, escalation or prompt is due. Bump it in a
+change that moves a rule's time, adds or drops a rule, or changes which past rules the sweep
+sends (``handlers/sweep_rules.py``, ``approval_sweep``, ``negotiation_sweep``, ``sweep``,
+the calendar arithmetic of ``handlers/sla.py``): the first ``serve``, ``tick`` or ``chat``
+of the new code then has every live request looked at again, as after a config change, so
+no rule the new code places before a request's last sweep is passed over (what was sent
+stays claimed)."""
 
-def fingerprint(settings: Settings) -> str:
-    """The SHA-256 (hex) of the settings the desk is built from, in a canonical form."""
+
+def fingerprint(settings: Settings, schedule_version: int = SCHEDULE_VERSION) -> str:
+    """The SHA-256 (hex) of the settings the desk is built from, in a canonical form, and of
+    the code's ``schedule_version``."""
     parts = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)
              if f.name not in LEFT_OUT}
-    text = json.dumps(_plain(parts), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    whole = {"settings": parts, "schedule_version": schedule_version}
+    text = json.dumps(_plain(whole), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

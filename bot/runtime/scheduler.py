@@ -1,5 +1,5 @@
-"""APScheduler with in-memory jobs only: the sweep every minute, the dispatcher's loop and
-the nightly retention job."""
+"""APScheduler with in-memory jobs only: the sweep every minute (and, once a day, the check
+for missing holiday data), the dispatcher's loop and the nightly retention job."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -16,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.runtime.app import DeskApp
 from bot.runtime.config_fingerprint import fingerprint
 from bot.runtime.dispatch import Dispatcher, DispatchStats
+from bot.runtime.holiday_check import holiday_gaps
 from handlers import form_chat, retention
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
@@ -51,19 +53,36 @@ def tick(app: DeskApp, dispatcher: Dispatcher, now: datetime | None = None) -> T
     return TickResult(swept, delivered, time.perf_counter() - started)
 
 
-def reschedule_if_config_changed(app: DeskApp, now: datetime) -> int | None:
-    """When the config is not the one the database last saw, make every live request due for
-    the sweep at ``now``, once, so its next checks follow the new config (a reminder moved
-    earlier, a rule added); what was already sent stays claimed. How many were rescheduled,
-    or None when the config is the one seen."""
+@dataclass(frozen=True)
+class Rescheduled:
+    """What a config the database had not seen did: live requests made due for the sweep."""
+
+    seen: Literal["changed", "first"]  # another config was seen before, or none
+    count: int
+
+    def __str__(self) -> str:
+        what = "config changed" if self.seen == "changed" else "config first seen"
+        return f"{what}: {self.count} open requests rescheduled"
+
+    def worth_telling(self) -> bool:
+        """A person running a command would want to hear of it (not a new database's first
+        run, which had nothing to reschedule)."""
+        return self.seen == "changed" or self.count > 0
+
+
+def reschedule_if_config_changed(app: DeskApp, now: datetime) -> Rescheduled | None:
+    """When the config (or the code's ``SCHEDULE_VERSION``) is not the one the database last
+    saw, make every live request due for the sweep at ``now``, once, with every rule looked
+    at again, so its checks follow the new config (a reminder moved earlier, a rule added,
+    even before the request's last sweep); what was already sent stays claimed. What it did
+    (also logged), or None when the config is the one seen."""
     with transaction(app.desk.engine) as session:
         seen = fingerprints.record(session, SWEEP_SCOPE, fingerprint(app.settings), now)
         if seen == "same":
             return None
-        count = request_store.sweep_all_again(session, now)
-    what = "config changed" if seen == "changed" else "config first seen"
-    log.info("%s: %d open requests rescheduled", what, count)
-    return count
+        done = Rescheduled(seen, request_store.sweep_all_again(session, now))
+    log.info("%s", done)
+    return done
 
 
 def forget_old_deliveries(app: DeskApp, now: datetime) -> int:
@@ -115,8 +134,24 @@ class Scheduler:
         self._kicked = threading.Event()   # rows were queued since the pass began
         self._scheduled = threading.Event()  # a kicked pass is already on APScheduler's list
         self._last_pass = 0.0  # time.monotonic() when the last dispatch pass ended
+        self.holidays_checked: date | None = None  # the local day of the last holiday check
+
+    def check_holidays(self) -> None:
+        """Warn in the log of each year the desk counts in whose holiday data is missing
+        (``holiday_check``), once a local day at most: at start, then from the sweep (a desk
+        serving from September hears of next year's from 1 October on)."""
+        today = self.app.clock().astimezone(self.app.desk.policy.tz).date()
+        if today == self.holidays_checked:
+            return
+        self.holidays_checked = today  # also when it fails: tried again tomorrow, not nonstop
+        try:
+            for gap in holiday_gaps(self.app.settings, today):
+                log.warning("%s", gap)
+        except Exception:  # noqa: BLE001 - a warning that cannot be worked out stops nothing
+            log.exception("holiday data check failed")
 
     def _sweep(self) -> None:
+        self.check_holidays()
         try:
             now = self.app.clock()
             started = time.perf_counter()
@@ -159,7 +194,9 @@ class Scheduler:
             self.kick()
 
     def start(self) -> None:
-        """Start the jobs, sweeping once at once (a process that was down catches up)."""
+        """Start the jobs, sweeping once at once (a process that was down catches up); warn
+        of missing holiday data now."""
+        self.check_holidays()
         self.scheduler.start()
         self.scheduler.modify_job("sweep", next_run_time=datetime.now(UTC))
 

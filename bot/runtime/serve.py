@@ -152,8 +152,6 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
     clock = SystemClock()
     app = app_mod.build(settings, clock, engine=engine, upgrade=False)
     reschedule_if_config_changed(app, clock())  # before the first sweep
-    for gap in holiday_gaps(settings, clock().astimezone(settings.policy.tz).date()):
-        log.warning("%s", gap)
     platforms = enabled_platforms(app, settings)
     metrics = Metrics(app.desk.engine, clock)
     app.metrics = metrics
@@ -183,7 +181,7 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
                              f"(HTTPS_PROXY) and [{platform.name}] api_base_url, then start "
                              "again") from None
         raise
-    scheduler.start()
+    scheduler.start()  # warns of missing holiday data now, then once a day
     return Runtime(app=app, scheduler=scheduler, platforms=platforms, lock=lock,
                    metrics=metrics)
 

@@ -102,8 +102,8 @@ def test_a_reminder_sent_before_the_change_is_not_sent_again(
 def test_an_unchanged_config_reschedules_nothing(opened, engine, logged):
     invoke("tick", "--config", str(EXAMPLE), "--database-url", opened, "--now",
            "2026-11-23T10:00")
-    # the first tick keeps the fingerprint; FIN-1, opened at 09:00, was due for a check anyway
-    assert "config first seen: 0 open requests rescheduled" in logged.messages
+    # the console that opened FIN-1 kept the fingerprint (a new database: nothing to reschedule)
+    assert not [m for m in logged.messages if m.startswith("config")], logged.messages
     before = next_check(engine)
     assert before is not None and before > local("2026-11-23T11:00")
     logged.clear()
@@ -124,3 +124,97 @@ def next_check(engine: Engine):
         row = request_store.by_ref(s, "FIN-1")
         assert row is not None
         return row.next_sweep_at
+
+
+# --- a rule the new config places before a request's last sweep ---------------------------
+
+ESCALATED = "升级至您（第 2 级）"
+
+
+def config_with(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    """The sample config with each edit (one exact piece of text replaced)."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def to(out: str, target: str) -> list[str]:
+    """The messages to ``target`` (a person id, or ``#channel``) in ``out``."""
+    return [b for b in re.split(r"\n(?=\[)", out) if b.startswith(f"[to {target}]")]
+
+
+def test_a_reminder_moved_before_the_last_sweep_is_sent_once_at_the_next_one(
+        opened, tmp_path):
+    at_75 = config_warning_at(tmp_path, "0.75")
+    at_50 = config_warning_at(tmp_path, "0.5")
+    # 11:30: FIN-1 is at 60 % of its 4 hours; its warning is due at 75 % (12:00)
+    assert not to_finance(tick(at_75, opened, "2026-11-23T11:30"))
+    warned = to_finance(tick(at_50, opened, "2026-11-23T11:40"))  # now due at 50 % (11:00)
+    assert len(warned) == 1 and "FIN-1" in warned[0] and WARNING in warned[0], warned
+    out = tick(at_50, opened, "2026-11-23T11:50")  # the same config again: nothing new
+    out += tick(at_75, opened, "2026-11-23T13:31")  # changed back: 75 % has passed, sent
+    out += tick(at_50, opened, "2026-11-23T14:31")
+    finance = to_finance(out)
+    assert len(finance) == 1 and BREACH in finance[0], finance
+
+
+def test_a_request_overdue_for_its_check_when_the_config_changes_gets_the_moved_reminder(
+        opened, tmp_path):
+    """serve was down over the 75 % point (13:30, after lunch); it comes back with the
+    warning at 50 %, which FIN-1's last sweep (11:30) has passed."""
+    assert not to_finance(tick(config_warning_at(tmp_path, "0.75"), opened,
+                               "2026-11-23T11:30"))
+    warned = to_finance(tick(config_warning_at(tmp_path, "0.5"), opened, "2026-11-23T13:40"))
+    assert len(warned) == 1 and WARNING in warned[0], warned
+
+
+def test_a_new_escalation_step_already_due_reaches_its_recipient_once(opened, tmp_path):
+    """Finance's ladder climbs one level (Carol), then two (Carol, then her manager Grace,
+    4 working hours after the 14:30 breach: Tuesday 09:30) after FIN-1 was last swept."""
+    depth = "escalation_depth = 3"
+    one = config_with(tmp_path, "one-level", (depth, "escalation_depth = 1"))
+    two = config_with(tmp_path, "two-levels", (depth, "escalation_depth = 2"))
+    out = tick(one, opened, "2026-11-23T14:31") + tick(one, opened, "2026-11-23T15:31")
+    assert len(to(out, "carol")) == 1
+    assert not to(tick(one, opened, "2026-11-24T10:00"), "grace")
+    grace = to(tick(two, opened, "2026-11-24T10:10"), "grace")
+    assert len(grace) == 1 and ESCALATED in grace[0] and "FIN-1" in grace[0], grace
+    out = tick(two, opened, "2026-11-24T10:20") + tick(one, opened, "2026-11-24T10:30")
+    out += tick(two, opened, "2026-11-24T11:00")  # back to two levels: sent already
+    assert not to(out, "grace") and not to(out, "carol"), out
+
+
+def test_a_warning_is_not_sent_once_its_target_has_passed(engine, database_url, tmp_path):
+    """Bob had FIN-1 and was warned and told of the breach (and so was the desk); then he
+    leaves Finance in the config. Looked at again, FIN-1's nudges go to the desk's channel,
+    which hears nothing of a warning whose target has passed: the next repeat comes at
+    16:30."""
+    invoke("chat", "--config", str(EXAMPLE), "--database-url", database_url,
+           input=OPEN + "carol> /request assign FIN-1 bob\n")
+    out = tick(EXAMPLE, database_url, "2026-11-23T13:31")
+    assert len(to(out, "bob")) == 1 and WARNING in to(out, "bob")[0]
+    out = tick(EXAMPLE, database_url, "2026-11-23T14:31")
+    assert len(to(out, "bob")) == 1 and len(to_finance(out)) == 1
+    left = config_with(tmp_path, "bob-left", ('members = ["carol", "bob"]', 'members = ["carol"]'))
+    out = tick(left, database_url, "2026-11-23T14:40")
+    assert "config changed: 1 open requests rescheduled" in out
+    assert not to_finance(out) and not to(out, "bob"), out
+    repeat = to_finance(tick(left, database_url, "2026-11-23T16:31"))
+    assert len(repeat) == 1 and BREACH in repeat[0] and WARNING not in repeat[0], repeat
+
+
+# --- what tick says ---------------------------------------------------------------------
+
+def test_tick_says_how_many_requests_a_changed_config_rescheduled(opened, tmp_path):
+    first = tick(EXAMPLE, opened, "2026-11-23T10:00")
+    assert "config" not in first  # the console that opened FIN-1 saw this config first
+    out = tick(config_warning_at(tmp_path, "0.5"), opened, "2026-11-23T10:30")
+    lines = out.splitlines()
+    assert lines[0] == RESCHEDULED, out  # before what the sweep did
+    assert lines[1].startswith("swept 1 request(s)"), out
+    again = tick(config_warning_at(tmp_path, "0.5"), opened, "2026-11-23T10:45")
+    assert "config" not in again and again.startswith("swept"), again
