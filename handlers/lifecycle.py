@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from handlers import confidential
 from handlers.catalog import PRIORITIES, Category
 from handlers.context import Ctx, Refusal, names_list
+from handlers.desk import ALL_WEEK, ROUND_THE_CLOCK_HOURS
 from handlers.i18n import t
 from handlers.sla import BusinessCalendar
 from storage import breaches, request_store
@@ -142,7 +143,7 @@ def first_response(ctx: Ctx, request: Request) -> None:
 
 def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None) -> None:
     """A target met late: record by how much (in the request's clock) on its breach row (the
-    one of this desk and reopen cycle)."""
+    one of this desk and cycle)."""
     if due is None or ctx.now <= due:
         return
     late = ctx.desk.clock_for(request).business_time_between(due, ctx.now)
@@ -157,22 +158,31 @@ def settle_breach(ctx: Ctx, request: Request, target: str, due: datetime | None)
 
 
 def keep_targets(ctx: Ctx, request: Request) -> None:
-    """Before a transfer or a reopen moves the request's targets: the ones that fell due at
-    its desk, or were met there, are kept as the sweep keeps a miss, one row per desk, target
-    and cycle, so that the digest counts them whatever comes next. Missed: past due unmet, or
-    met late; met: by the deadline. A target neither met nor due yet never fell due at this
-    desk; a resolution paused while the desk waits on the requester is not missed."""
+    """Before a transfer or a reopen moves the request's targets (its priority still the
+    desk's: in the desk's clock): the ones that fell due at its desk, or were met there, are
+    kept as the sweep keeps a miss, one row per desk, target and cycle, so that the digest
+    counts them whatever comes next. Missed: past due unmet, or met late; met: by the
+    deadline. A target neither met nor due yet never fell due at this desk; a resolution
+    paused while the desk waits on the requester is not missed; a first response is kept
+    once per stay at a desk, however often it is reopened there."""
+    kept = request.id is not None and breaches.kept(
+        ctx.session, request.id, request.department, "first", since=request.stay_cycle)
+    _keep(ctx, request, ("resolution",) if kept else ("first", "resolution"))
+
+
+def _keep(ctx: Ctx, request: Request, targets: tuple[str, ...]) -> None:
+    """Keep those of ``targets`` (first, resolution) that fell due or were met (see
+    ``keep_targets``), in the request's clock; a row already there stays as it is."""
     calendar = ctx.desk.clock_for(request)
+    moments = {"first": (request.first_response_due, request.first_response_at),
+               "resolution": (request.resolution_due, request.resolved_at)}
     rows = []
-    for target, due, at in (("first", request.first_response_due, request.first_response_at),
-                            ("resolution", request.resolution_due, request.resolved_at)):
+    for target in targets:
+        due, at = moments[target]
         paused = target == "resolution" and at is None and (
             request.state == "waiting" or request.paused_at is not None)
         if due is None or paused or (at is None and ctx.now <= due):
             continue
-        if target == "first" and request.id is not None and \
-                breaches.kept(ctx.session, request.id, request.department, "first"):
-            continue  # kept already (an earlier cycle): a first response is due once
         met = at is not None and at <= due
         late = calendar.business_time_between(due, at) if at and not met else None
         rows.append({"request_id": request.id, "department": request.department,
@@ -195,20 +205,59 @@ def scaled(ctx: Ctx, category: Category, priority: str, target: timedelta) -> ti
     return target * (factors.get(priority, base) / base)
 
 
+def cycle_start(request: Request) -> datetime:
+    """Where the request's current targets run from: its cycle's start, stored when the
+    cycle began (the opening, the last approval, the transfer to its desk, or a reopen)."""
+    return request.cycle_started_at or request.clock_started_at or request.created_at
+
+
+def cycle_paused(request: Request, calendar: BusinessCalendar) -> timedelta:
+    """The time the current cycle waited on the requester (ended waits), as ``calendar``
+    counts it: wall time in a clock that never stops (an after-hours P1's), else the desk's
+    business time."""
+    spec = calendar.spec
+    never_stops = spec.hours == ROUND_THE_CLOCK_HOURS and set(spec.workdays) == set(ALL_WEEK) \
+        and spec.country is None and not spec.closed_dates
+    return timedelta(seconds=request.cycle_paused_wall_seconds if never_stops
+                     else request.cycle_paused_seconds)
+
+
 def set_due_times(ctx: Ctx, request: Request, start: datetime) -> None:
-    """Compute both targets in the request's clock (``Desk.clock_for``: the owning desk's
-    business time, or round the clock for an after-hours P1) from ``start``; a request whose
-    service left the config keeps the lengths it had (``orphans.stand_in``)."""
+    """A fresh cycle from ``start`` (an opening, the last approval, a transfer, a reopen):
+    stored as the cycle's start, nothing waited yet, both targets from it in the request's
+    clock (``Desk.clock_for``: the owning desk's business time, or round the clock for an
+    after-hours P1); a request whose service left the config keeps the lengths it had
+    (``orphans.stand_in``, measured on the cycle before)."""
+    category = _service(ctx, request)
+    request.cycle_started_at = start
+    request.cycle_paused_seconds = request.cycle_paused_wall_seconds = 0
+    _due_times(ctx, request, category)
+
+
+def due_times_again(ctx: Ctx, request: Request) -> None:
+    """Both targets again under the request's priority and service, from its cycle's start,
+    moved out by the time the cycle waited on the requester, counted in the clock they call
+    for (a change to or from an after-hours P1 changes it)."""
+    _due_times(ctx, request, _service(ctx, request))
+
+
+def _service(ctx: Ctx, request: Request) -> Category:
     from handlers.orphans import stand_in
 
+    return ctx.department(request.department).category(request.category) or \
+        stand_in(request, ctx.desk.clock_for(request))
+
+
+def _due_times(ctx: Ctx, request: Request, category: Category) -> None:
     calendar = ctx.desk.clock_for(request)
-    category = ctx.department(request.department).category(request.category) or \
-        stand_in(request, calendar)
+    start, paused = cycle_start(request), cycle_paused(request, calendar)
     fr = scaled(ctx, category, request.priority, category.first_response)
     res = scaled(ctx, category, request.priority, category.resolution)
     if request.first_response_at is None:
         request.first_response_due = calendar.add_business_time(start, fr)
     request.resolution_due = calendar.add_business_time(start, res)
+    if paused:
+        request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
 
 
 def start_cycle(ctx: Ctx, request: Request) -> None:
@@ -223,14 +272,28 @@ def start_cycle(ctx: Ctx, request: Request) -> None:
     set_due_times(ctx, request, ctx.now)  # a removed service: the lengths it had
 
 
+def start_stay(ctx: Ctx, request: Request) -> None:
+    """A transfer: the new desk's stay is a new cycle, with its own nudge and kept-target
+    keys (a request back at a desk it left is that desk's again, not its earlier stay's)."""
+    request.cycle += 1
+    request.stay_cycle = request.cycle
+    request.clock_started_at = ctx.now
+    request.paused_seconds = 0
+    set_due_times(ctx, request, ctx.now)
+
+
 def end_pause(ctx: Ctx, request: Request) -> timedelta:
     """Close a waiting period: push the resolution target out by the time paused, counted in
-    the request's clock."""
+    the request's clock (the cycle keeps it in both clocks a priority change may call for)."""
     if request.paused_at is None:
         return timedelta(0)
     calendar = ctx.desk.clock_for(request)
     paused = calendar.business_time_between(request.paused_at, ctx.now)
     request.paused_seconds += int(paused.total_seconds())
+    desk_time = ctx.desk.calendar_for(request.department).business_time_between(
+        request.paused_at, ctx.now)
+    request.cycle_paused_seconds += int(desk_time.total_seconds())
+    request.cycle_paused_wall_seconds += int((ctx.now - request.paused_at).total_seconds())
     if request.resolution_due is not None:
         request.resolution_due = calendar.add_business_time(request.resolution_due, paused)
     if request.original_resolution_due is not None:  # measured alike (negotiation)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from handlers import lifecycle as lc
 from handlers.catalog import DEFAULT_TARGETS, Catalog, Category
 from handlers.context import Ctx, Refusal
 from handlers.sla import BusinessCalendar, parse_duration
@@ -22,17 +23,19 @@ def is_orphaned(catalog: Catalog, request: Request) -> bool:
 
 def stand_in(request: Request, calendar: BusinessCalendar) -> Category:
     """A service for a request whose own was removed: its targets are the ones the request
-    already has (business time from the clock's start to each stored due time), else, as
-    while it waited for approval, those of a service that names none."""
-    start = request.clock_started_at or request.created_at
+    already has (business time in ``calendar`` from the clock's start at its desk to the
+    first response's due time, and from its cycle's start to the resolution's, less what the
+    cycle waited), else, as while it waited for approval, those of a service that names
+    none."""
     day = calendar.daily_length()
-    first = (calendar.business_time_between(start, request.first_response_due)
+    first = (calendar.business_time_between(request.clock_started_at or request.created_at,
+                                            request.first_response_due)
              if request.first_response_due
              else parse_duration(DEFAULT_TARGETS["first_response"], day))
-    resolution = (calendar.business_time_between(start, request.resolution_due)
-                  - timedelta(seconds=request.paused_seconds)
-                  if request.resolution_due
-                  else parse_duration(DEFAULT_TARGETS["resolution"], day))
+    due = request.original_resolution_due if request.agreed_at else request.resolution_due
+    resolution = (calendar.business_time_between(lc.cycle_start(request), due)
+                  - lc.cycle_paused(request, calendar)
+                  if due else parse_duration(DEFAULT_TARGETS["resolution"], day))
     return Category(key=request.category, name=request.category, name_zh="", aliases=(),
                     priority=request.priority, first_response=max(first, timedelta(0)),
                     resolution=max(resolution, timedelta(0)))

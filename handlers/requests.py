@@ -300,21 +300,21 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     category = (new.category(cmd.category) if cmd.category else None) or new.category(
         request.category) or new.categories[0]
     forms.refuse_moving_into(ctx, request.ref, new.key, category)
-    if not priority_chosen(ctx, request):
-        request.priority = category.priority
+    chosen = priority_chosen(ctx, request)
+    # the old desk's targets end in its own clock (its priority's): a pause, then what is kept
     negotiation.withdraw(ctx, request, settle=False)
     negotiation.forget_agreement(request)  # the new desk's own targets
     lc.end_pause(ctx, request)
     lc.keep_targets(ctx, request)  # the old desk's, before its targets give way to the new
+    if not chosen:
+        request.priority = category.priority
     request.department = new.key
     request.category = category.key
     request.assignee_id = None
     former_thread, request.thread_ref = request.thread_ref, None
     request.first_response_at = None
     request.snoozed_until = None
-    request.paused_seconds = 0
-    request.clock_started_at = ctx.now
-    lc.set_due_times(ctx, request, ctx.now)
+    lc.start_stay(ctx, request)  # a new cycle: targets from now, keys of its own
     lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
     notices.transferred(ctx, request, old, former_thread)
     return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale),

@@ -1,6 +1,6 @@
-"""Kept targets: one row per request, desk, target and reopen cycle, kept for the digest
-whatever later moves the request's own targets (a transfer, a reopen, a pause): every miss,
-and a target met in time that a transfer or a reopen moved."""
+"""Kept targets: one row per request, desk, target and cycle (a reopen or a transfer starts
+one), kept for the digest whatever later moves the request's own targets (a transfer, a
+reopen, a pause): every miss, and a target met in time that a transfer or a reopen moved."""
 
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ def record(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(module.insert(BREACHES).on_conflict_do_nothing(), rows)
 
 
-def kept(session: Session, request_id: int, department: str, target: str) -> bool:
-    """Whether ``department`` has a row for this request's ``target`` in any cycle (a first
-    response is due once per desk, whatever the cycle)."""
+def kept(session: Session, request_id: int, department: str, target: str, *,
+         since: int = 0) -> bool:
+    """Whether ``department`` has a row for this request's ``target`` in a cycle from
+    ``since`` (a first response is due once per stay at a desk, whatever the reopens:
+    ``since`` the stay's first cycle)."""
     return session.exec(select(col(Breach.id)).where(
         col(Breach.request_id) == request_id, col(Breach.department) == department,
-        col(Breach.target) == target).limit(1)).first() is not None
+        col(Breach.target) == target, col(Breach.cycle) >= since).limit(1)).first() is not None

@@ -148,8 +148,10 @@ def _fell_due(target: str, start: datetime, end: datetime) -> Any:
     kept = select(col(b.id)).where(
         col(b.request_id) == col(r.id), col(b.department) == col(r.department),
         col(b.target) == target)
-    if target == "resolution":  # a first response is due once, whatever the cycle
+    if target == "resolution":
         kept = kept.where(col(b.cycle) == col(r.cycle))
+    else:  # a first response is due once per stay at a desk, whatever the reopens
+        kept = kept.where(col(b.cycle) >= col(r.stay_cycle))
     breached = kept.exists()
     clause = and_(due >= start, due < end, ~withdrawn, ~breached)
     if target == "resolution":  # paused: waiting on the requester, or a proposal waits

@@ -98,7 +98,14 @@ class Request(SQLModel, table=True):
     snoozed_until: datetime | None = utc_column()
     next_sweep_at: datetime | None = utc_column()
     swept_until: datetime | None = utc_column()
-    cycle: int = 0  # reopens so far: each reopen is a fresh cycle of targets and nudges
+    cycle: int = 0  # reopens and transfers so far: each is a fresh cycle of targets and nudges
+    # the current cycle (handlers/lifecycle.py): where its targets run from (the clock's start
+    # at this desk, or the last reopen), and the time it waited on the requester so far, in
+    # the desk's business time and in wall time (the clock of an after-hours P1)
+    cycle_started_at: datetime | None = utc_column()
+    cycle_paused_seconds: int = 0
+    cycle_paused_wall_seconds: int = 0
+    stay_cycle: int = 0  # the cycle the request's stay at its current desk began with
     # negotiation (handlers/negotiation.py): the target the first agreement replaced, …
     original_resolution_due: datetime | None = utc_column()
     agreed_at: datetime | None = utc_column()
@@ -123,10 +130,11 @@ class Event(SQLModel, table=True):
 
 
 class Breach(SQLModel, table=True):
-    """A target kept for the digest, per desk and reopen cycle, whatever later moves the
-    request's own: missed (the sweep saw it pass, or a transfer or reopen found it late), when
-    it was due and (once met) by how much; or ``met`` in time, kept when a transfer or a
-    reopen moved it."""
+    """A target kept for the digest, per desk and cycle (a reopen or a transfer starts one),
+    whatever later moves the request's own: missed (the sweep saw it pass, or a transfer or
+    reopen found it late), when it was due and (once met) by how much; or ``met`` in time,
+    kept when a transfer or a reopen moved it, or when a desk the request came back to met
+    its first response."""
 
     __table_args__ = (UniqueConstraint("request_id", "department", "target", "cycle",
                                        name="uq_breach"),)

@@ -61,6 +61,26 @@ DOCUMENTED = (
 )
 
 
+@dataclass(frozen=True)
+class Fill:
+    """A column a migration adds and fills from each row, as its code says: ``value`` is what
+    a row written before the upgrade holds in it after (the others hold head's default)."""
+
+    revision: str
+    table: str
+    column: str
+    value: Callable[[Row], Any]
+
+
+# The story's requests were never reopened nor transferred: their cycle is the clock's.
+FILLED = (
+    Fill("0019", "request", "cycle_started_at", lambda row: row.get("clock_started_at")),
+    Fill("0019", "request", "cycle_paused_seconds", lambda row: row.get("paused_seconds", 0)),
+    Fill("0019", "request", "cycle_paused_wall_seconds",
+         lambda row: row.get("paused_seconds", 0)),
+)
+
+
 @pytest.fixture
 def old_engine(tmp_path: Path) -> Iterator[Engine]:
     """An empty database of its own: a SQLite file, or a fresh PostgreSQL schema (the
@@ -179,11 +199,16 @@ def test_upgrade_keeps_every_row_and_the_desk_works(revision, old_engine, settin
     for loss in losses:
         script = SCRIPTS.get_revision(loss.revision)
         assert script is not None and loss.table in Path(script.path).read_text()  # its code
+    fills = [fill for fill in FILLED if fill.revision in applied and fill.table in shapes]
+    for fill in fills:
+        script = SCRIPTS.get_revision(fill.revision)
+        assert script is not None and fill.column in Path(script.path).read_text()  # its code
     with old_engine.connect() as conn:
         for name, table in shapes.items():
             if name not in dropped:
                 _assert_kept(conn, table, before[name], written[name],
-                             [loss.keeps for loss in losses if loss.table == name and loss.keeps])
+                             [loss.keeps for loss in losses if loss.table == name and loss.keeps],
+                             {f.column: f.value for f in fills if f.table == name})
 
     requests = len(old_rows.requests_at({n: set(t.columns.keys()) for n, t in shapes.items()}))
     _assert_desk_works(app_mod.build(settings, clock, engine=old_engine, upgrade=False),
@@ -191,9 +216,11 @@ def test_upgrade_keeps_every_row_and_the_desk_works(revision, old_engine, settin
 
 
 def _assert_kept(conn: Connection, table: Table, before: Snapshot, written: list[Row],
-                 keeps: list[Callable[[Row], bool]]) -> None:
+                 keeps: list[Callable[[Row], bool]],
+                 filled: dict[str, Callable[[Row], Any]]) -> None:
     """The table holds the rows it held (but those a migration removes), with the values
-    written; the columns added since hold head's defaults."""
+    written; the columns added since hold head's defaults, or what a migration filled them
+    with (``filled``: the value for each row, by column)."""
     expected = {key: row for key, row in before.items() if all(k(row) for k in keeps)}
     after = _read(conn, table)
     assert after == expected, f"{table.name}: rows lost or changed by the upgrade"
@@ -204,6 +231,12 @@ def _assert_kept(conn: Connection, table: Table, before: Snapshot, written: list
             assert {c: after[key][c] for c in row} == row, f"{table.name} {key}"
     head = SQLModel.metadata.tables.get(table.name)
     for column in [c for c in head.columns if c.name not in table.c] if head is not None else []:
+        if column.name in filled:
+            got = {tuple(row[k] for k in keys): row[column.name]
+                   for row in conn.execute(select(head)).mappings()}
+            assert got == {key: filled[column.name](row) for key, row in expected.items()}, \
+                f"{table.name}.{column.name} after the upgrade"
+            continue
         values = set(conn.execute(select(column)).scalars())
         assert values == {_default(column)}, f"{table.name}.{column.name} after the upgrade"
 
