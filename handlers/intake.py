@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from handlers import attachments, forms, notices
+from handlers import attachments, forms, notices, thread_root
 from handlers import lifecycle as lc
 from handlers.catalog import Catalog, Category, Department
 from handlers.context import Ctx, Refusal
@@ -18,15 +18,13 @@ from handlers.excerpt import excerpt
 from handlers.grammar import Command
 from handlers.i18n import t
 from handlers.inbound import Inbound, IncomingFile
-from handlers.messages import Button, Message, Reply
+from handlers.messages import Message, Reply
 from handlers.requests import TITLE_LIMIT, priority_chosen
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text, retarget
 from storage import request_store
 from storage.models import Request
 
-MAX_SERVICE_BUTTONS = 10  # more services: the answer says how to type the pick
-SERVICE_LABEL = 30
 # Words that alone make no request (any mix of them: "hi all", "ok thanks", "谢谢大家").
 SMALL_TALK = frozenset(("hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening",
     "good", "all", "everyone", "everybody", "team", "folks", "guys", "there", "thanks",
@@ -125,14 +123,6 @@ def _open(ctx: Ctx, dep: Department, service: Category, text: str,
     return request
 
 
-def service_buttons(dep: Department, request: Request, locale: str) -> tuple[Button, ...]:
-    """One button per other service of the desk (the first ``MAX_SERVICE_BUTTONS``)."""
-    return tuple(Button(label=excerpt(c.label(locale), SERVICE_LABEL),
-                        command=f"/request service {request.ref} {c.key}", action="service")
-                 for c in dep.categories if c.key != request.category
-                 and not c.opened_only_as_itself())[:MAX_SERVICE_BUTTONS]
-
-
 def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
     """The bot's answer under the message: id, service, due times, the services to pick
     from and the desk's first buttons (Acknowledge, Assign to me)."""
@@ -144,13 +134,15 @@ def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
                  service=service.label(locale) if service else request.category,
                  first_due=first_text(ctx, request, locale),
                  resolution_due=resolution_text(ctx, request, locale))
-        others = [c.key for c in dep.categories
-                  if c.key != request.category and not c.opened_only_as_itself()]
+        choices = thread_root.service_choices(dep, locale)
+        others = [key for key, _label in choices if key != request.category]
         if others:
             text += "\n" + t(locale, "intake.pick", ref=request.ref, example=others[0])
-        buttons = (*service_buttons(dep, request, locale),
-                   *notices.staff_buttons(request, locale))
-        return Message(text=text, locale=locale, buttons=buttons, kind=INTAKE_ANSWER)
+        buttons = thread_root.buttons(
+            request.ref, request.state, request.assignee_id, locale, first=True,
+            services=thread_root.service_buttons(request.ref, request.category, choices))
+        return Message(text=text, locale=locale, buttons=buttons, kind=INTAKE_ANSWER,
+                       extra={thread_root.SERVICES: choices})
 
     ctx.notify_channel(dep.key, render, request)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "
 # Of those, the ones after which the request's other buttons still stand (it stays open, in
 # the same hands): typed, they settle only the cards offering that same command.
 KEEPS_OTHERS = frozenset({"assign", "wait", "resume", "accept", "decline", "counter"})
+# Of those, the ones that take the request from its desk (cancelled, answered by the service's
+# instructions, transferred): every button anyone was shown for it is moot, whoever holds it.
+ENDING = frozenset({"cancel", "answered", "transfer"})
 # Commands answering the one question their message asks (which request a held message goes
 # to), as a form's question in chat is answered by words (a choice's ``key=value``, ``cancel``,
 # ``answered``: no slash command): once one is done, every button of that message is moot.
@@ -55,6 +59,43 @@ def settles_message(command: str) -> bool:
     if words[:1] == ["/request"]:
         return len(words) > 1 and words[1] in ANSWERS_ITS_MESSAGE
     return bool(words) and not words[0].startswith("/")
+
+
+def settles(command: str) -> bool:
+    """True when using a button running ``command`` makes buttons moot (on its message)."""
+    return settles_message(command) or settled_by(command) is not None
+
+
+def moot_beside(clicked: str, command: str) -> bool:
+    """True when a button running ``command`` is moot once the button running ``clicked`` on
+    the same message was used: every one, for a button that settles its message; else those
+    settling something on the same request."""
+    if settles_message(clicked):
+        return True
+    done, other = settled_by(clicked), settled_by(command)
+    return done is not None and other is not None and other[1] == done[1]
+
+
+def moot_through(commands: Collection[str], ref: str | None, command: str) -> bool:
+    """True when a button running ``command`` is moot through someone else's act (a
+    ``SETTLE`` row): it runs one of ``commands`` on request ``ref``."""
+    settled = settled_by(command)
+    return settled is not None and settled[0] in commands and settled[1] == (ref or "").upper()
+
+
+def moot_after(done: tuple[str, str], offered: Iterable[str], *, reached: bool,
+               clicked: bool = False) -> bool:
+    """True when a message about request ``done[1]`` offering buttons that run ``offered`` is
+    moot once ``done`` (command, request) ran: every one, for a command that takes the
+    request from its desk (``ENDING``); else one that ``reached`` whoever did it, and only
+    one offering that same command after a click (the clicked message aside) or a command
+    that leaves the request's other buttons standing (``KEEPS_OTHERS``)."""
+    if done[0] in ENDING:
+        return True
+    if not reached:
+        return False
+    return not (clicked or done[0] in KEEPS_OTHERS) or any(
+        settled_by(command) == done for command in offered)
 
 
 # A channel message's ``extra`` key naming the thread it goes in when that is not its

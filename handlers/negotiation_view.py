@@ -1,23 +1,12 @@
-"""What `show` says of a negotiation: the proposal waiting for an answer, the agreement in
-force, and whose buttons answer it."""
+"""What `show` says of a negotiation: the proposal waiting for an answer and the agreement in
+force (whose buttons answer it: ``thread_root.pending_side``)."""
 
 from __future__ import annotations
 
-from handlers import lifecycle as lc
 from handlers import negotiation_notices as tell
 from handlers.context import Ctx
 from storage import proposals
 from storage.models import Request
-
-
-def pending_side(ctx: Ctx, request: Request) -> str | None:
-    """Who the pending proposal waits for: "requester" (a desk proposal), "desk" (a counter)."""
-    if request.id is None or request.state not in lc.OPEN_STATES:
-        return None
-    current = proposals.pending(ctx.session, request.id)
-    if current is None:
-        return None
-    return "requester" if current.kind == "desk" else "desk"
 
 
 def lines(ctx: Ctx, request: Request) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import field_lines, instructions
+from handlers import field_lines, instructions, thread_root
 from handlers import lifecycle as lc
 from handlers.context import Ctx, button
 from handlers.i18n import t
@@ -25,11 +25,10 @@ def _fields(ctx: Ctx, request: Request, locale: str) -> tuple[tuple[str, str], .
 
 
 def staff_buttons(request: Request, locale: str) -> tuple[Button, ...]:
-    """Acknowledge / Assign to me, for the department's new-request message."""
-    return (
-        button(locale, "button.ack", f"/request ack {request.ref}", "ack", "primary"),
-        button(locale, "button.assign_me", f"/request assign {request.ref} me", "assign_me"),
-    )
+    """Acknowledge / Assign to me, for the department's new-request message (the thread
+    root's buttons as first posted)."""
+    return thread_root.buttons(request.ref, request.state, request.assignee_id, locale,
+                               first=True)
 
 
 def new_request(ctx: Ctx, request: Request) -> None:

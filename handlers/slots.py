@@ -12,6 +12,7 @@ from handlers.i18n import t
 from handlers.i18n.texts import TEXTS
 
 SLOT = re.compile(r"\s*<(\w+)>")
+OPTIONAL = frozenset({"comment"})  # a slot a person may leave empty (a rating's, a counter's)
 
 
 def slots(command: str) -> list[str]:
@@ -42,3 +43,28 @@ def as_typed(command: str, locale: str) -> str:
         return " " + (t(locale, key) if key in TEXTS else f"<{match.group(1)}>")
 
     return SLOT.sub(slot, " ".join(words))
+
+
+def optional(name: str) -> bool:
+    """True for a slot a person may leave empty."""
+    return name in OPTIONAL
+
+
+def label(name: str, locale: str) -> str:
+    """What a field asking for slot ``name`` says (its ``slack.input.*`` text, else
+    "Text"): a modal's label."""
+    key = f"slack.input.{name}"
+    return t(locale, key if key in TEXTS else "slack.input.text")
+
+
+def missing(command: str, values: Mapping[str, str]) -> str | None:
+    """The first slot of ``command`` a person must fill and ``values`` leaves empty."""
+    return next((name for name in slots(command)
+                 if not optional(name) and not values.get(name, "").strip()), None)
+
+
+def refused_at(command: str) -> str:
+    """The slot a refusal of ``command`` is shown at: its first required one (else its
+    first, else ``text``)."""
+    names = slots(command)
+    return next((n for n in names if not optional(n)), names[0] if names else "text")

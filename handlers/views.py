@@ -11,6 +11,7 @@ from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text
+from handlers.thread_root import pending_side
 from storage import request_store
 from storage.models import Request
 
@@ -143,8 +144,9 @@ HOME_QUEUE = 40  # each of their desks' queue on it
 def home(ctx: Ctx, cmd: Command) -> Reply:
     """The person's overview (Slack's Home tab; ``/request home`` anywhere): their requests
     with their buttons, then each desk they serve, overdue first, with the desk's buttons.
-    One message each: kind ``home.section``, ``home.item`` (``request_ref``; ``extra``
-    says the section and whether it is overdue) or ``home.note``."""
+    One message each: kind ``home.section``, ``home.item`` (its id, summary and overdue
+    mark; ``request_ref``; ``extra`` says the section and whether it is overdue) or
+    ``home.note``."""
     mine, mine_total = request_store.of_requester(ctx.session, ctx.actor.id, 1, HOME_MINE)
     desks = ctx.desk.catalog.departments_of(ctx.actor.id)
     queues = [(d, *request_store.queue(ctx.session, [d.key], 1, HOME_QUEUE)) for d in desks]
@@ -181,10 +183,14 @@ def _home(ctx: Ctx, kind: str, text: str) -> Message:
 
 def _home_item(ctx: Ctx, request: Request, section: str,
                buttons: tuple[Button, ...]) -> Message:
-    return Message(text=_summary(ctx, request, with_requester=section == "queue"),
-                   locale=ctx.locale, kind="home.item", buttons=buttons,
-                   request_ref=request.ref,
-                   extra={"section": section, "overdue": _overdue(ctx, request)})
+    """``FIN-2 ⚠ overdue · [P1] title — state → owner · due``: one request of the overview
+    (the mark up front, where a card cut short still shows it)."""
+    overdue = _overdue(ctx, request)
+    summary = _summary(ctx, request, with_requester=section == "queue")
+    mark = f" ⚠ {ctx.say('home.overdue')} ·" if overdue else ""
+    text = f"{request.ref}{mark} {summary}"
+    return Message(text=text, locale=ctx.locale, kind="home.item", buttons=buttons,
+                   request_ref=request.ref, extra={"section": section, "overdue": overdue})
 
 
 def show(ctx: Ctx, cmd: Command) -> Reply:
@@ -255,7 +261,7 @@ def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:
                            viewer=ctx.actor.id,
                            staff=ctx.desk.is_staff(ctx.actor.id, request.department),
                            requester=ctx.actor.id == request.requester_id,
-                           pending=negotiation_view.pending_side(ctx, request))
+                           pending=pending_side(ctx.session, request))
 
 
 def register(router: Router) -> None:

@@ -41,9 +41,7 @@ def _blocks(message: Message, first_section: bool) -> list[Block]:
         title = _text(f"*{escape(message.text)}*")
         return [title] if first_section else [{"type": "divider"}, title]
     if message.kind == "home.item":
-        warning = (f" · :warning: *{t(message.locale, 'home.overdue')}*"
-                   if message.extra.get("overdue") else "")
-        line = _text(f"*{message.request_ref}* {escape(message.text)}{warning}")
+        line = _text(escape(message.text))
         block_id = f"{message.extra.get('section')}.{message.request_ref}"
         return [line, *actions_block(message.buttons, block_id)]
     return [_context(escape(message.text))]

@@ -10,20 +10,17 @@ from typing import Any
 from bot.adapters.slack.blocks import escape, message_blocks, plain
 from handlers.i18n import t
 from handlers.messages import Reply
-from handlers.slots import fill, slots
+from handlers.slots import fill, label, optional, refused_at, slots
+from handlers.slots import missing as first_empty
 
 CALLBACK = "crossdesk_command_input"
 REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
-OPTIONAL = {"comment"}
-LABELS = {"note", "reason", "question", "text", "comment", "stars", "person",
-          "date", "why", "changes"}  # date, why: negotiation; changes: a rejected request
 ERROR_LIMIT = 300
 
 View = dict[str, Any]
 
 
 def _input(name: str, locale: str) -> dict[str, Any]:
-    label = t(locale, f"slack.input.{name}" if name in LABELS else "slack.input.text")
     if name == "stars":
         element: dict[str, Any] = {
             "type": "static_select", "action_id": "value",
@@ -33,8 +30,8 @@ def _input(name: str, locale: str) -> dict[str, Any]:
     else:
         element = {"type": "plain_text_input", "action_id": "value",
                    "multiline": name not in ("person", "date"), "max_length": 3000}
-    return {"type": "input", "block_id": f"slot.{name}", "label": plain(label),
-            "optional": name in OPTIONAL, "element": element}
+    return {"type": "input", "block_id": f"slot.{name}", "label": plain(label(name, locale)),
+            "optional": optional(name), "element": element}
 
 
 def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
@@ -69,18 +66,14 @@ def read_input(view: View) -> tuple[str, dict[str, Any], dict[str, str]]:
 
 
 def missing(command: str, values: dict[str, str]) -> str | None:
-    """The first required slot left empty (its block id), if any."""
-    for name in slots(command):
-        if name not in OPTIONAL and not values.get(name, "").strip():
-            return f"slot.{name}"
-    return None
+    """The block of the first required slot left empty (``handlers.slots.missing``)."""
+    name = first_empty(command, values)
+    return f"slot.{name}" if name else None
 
 
 def error_block(command: str) -> str:
-    """The block a refusal is shown on: the first required slot."""
-    names = slots(command)
-    required = [n for n in names if n not in OPTIONAL]
-    return f"slot.{(required or names or ['text'])[0]}"
+    """The block a refusal is shown on (``handlers.slots.refused_at``)."""
+    return f"slot.{refused_at(command)}"
 
 
 def short(text: str) -> str:

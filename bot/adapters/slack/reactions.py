@@ -22,14 +22,15 @@ from bot.adapters.slack.conversations import desk_thread
 from bot.adapters.slack.dedupe import claim_event
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import SLACK_ERRORS
-from bot.adapters.slack.history import message_at
 from bot.adapters.slack.interactions import message_details, open_form
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
+from bot.adapters.slack.settled import message_at
 from handlers.actions import staff_command
 from handlers.i18n import t
 from handlers.inbound import Inbound
-from handlers.messages import Message, Reply
+from handlers.messages import Reply
+from handlers.offer import offer
 from handlers.slots import slots
 
 log = logging.getLogger(__name__)
@@ -85,24 +86,13 @@ class Reactions:
         self.deps.later(lambda: self.ask(client, user, channel, ref, action))
 
     def ask(self, client: WebClient, user: str, channel: str, ref: str, action: str) -> None:
-        """Offer the request's own button for ``action`` (it opens the modal for the text),
-        when the reactor may press it now; else say that nothing changed."""
-        shown = self.deps.app.run(Inbound(platform="slack", text=f"/request show {ref}",
-                                          person_id=self.deps.actor(user).person_id))
-        locale = self.deps.people.locale_of(user)
-        if not shown.ok:
-            self._ephemeral(client, channel, user, shown)
-            return
-        button = next((b for m in shown.messages for b in m.buttons if b.action == action),
-                      None)
-        if button is None:
-            text = t(locale, "slack.reaction.not_now", ref=ref,
-                     action=t(locale, f"button.{action}"))
-            message = Message(text=text, locale=locale, kind="error")
-        else:
-            message = Message(text=t(locale, "slack.reaction.ask", ref=ref, action=button.label),
-                              locale=locale, buttons=(button,))
-        self._ephemeral(client, channel, user, Reply((message,), ok=button is not None))
+        """Show the reactor ``handlers.offer``'s answer: the request's own button for
+        ``action`` (it opens the modal for the text), or why nothing changed."""
+        person = self.deps.actor(user).person_id
+        offered = offer(lambda text: self.deps.app.run(Inbound(
+            platform="slack", text=text, person_id=person)), ref, action,
+            self.deps.people.locale_of(user))
+        self._ephemeral(client, channel, user, offered)
 
     def offer_form(self, client: WebClient, user: str, channel: str, ts: str) -> None:
         """Offer the reactor a button that opens the request form from the message."""
@@ -124,7 +114,7 @@ class Reactions:
     def _text_of(client: WebClient, channel: str, ts: str) -> str:
         """The reacted message's text as typed (top level, else in a thread)."""
         try:
-            found = message_at(client, channel, ts, threads=True)
+            found = message_at(client, channel, ts)
         except SLACK_ERRORS as exc:
             log.info("could not read the reacted message: %s", exc)
             return ""

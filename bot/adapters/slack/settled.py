@@ -4,7 +4,8 @@ once the click is done, the buttons it settles leave it and a line says what was
 Thread roots follow their request through the outbox; a person's own copy has no such
 record. A click that ran at once rewrites it on the click's ``response_url``; one that first
 asked for text in a modal rewrites the DM message with ``chat.update`` after the submission.
-Buttons made moot by someone else (a ``settle`` row) leave the person's recent DM messages."""
+Buttons made moot by someone else (a ``settle`` row) leave the person's recent DM messages.
+Which buttons are moot is ``handlers.messages``' to say (``moot_beside``, ``moot_through``)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from slack_sdk import WebClient
 from bot.adapters.slack.blocks import Block
 from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
-from bot.adapters.slack.history import message_at
 from handlers.i18n import t
-from handlers.messages import SETTLE, Message, settled_by, settles_message
+from handlers.messages import SETTLE, Message, moot_beside, moot_through, settles
 
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 50
@@ -32,12 +32,6 @@ def only_clicker_sees(body: dict[str, Any]) -> bool:
     container = body.get("container") or {}
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
     return bool(container.get("is_ephemeral")) or channel.startswith("D")
-
-
-def settled_ref(command: str) -> str | None:
-    """The request a button's command settles something on, or None."""
-    settled = settled_by(command)
-    return settled[1] if settled else None
 
 
 def clicked(body: dict[str, Any]) -> dict[str, Any]:
@@ -64,10 +58,10 @@ def without_buttons_of(blocks: list[Block] | None, button: dict[str, Any],
     """``blocks`` without the buttons for the clicked ``button``'s request (all, for one that
     settles its message) and a "✓ you chose …" line where they were; None when it settles
     nothing or there are no blocks (Slack leaves an ephemeral message's out of the click)."""
-    ref, whole = settled_ref(button["value"]), settles_message(button["value"])
-    if not blocks or (ref is None and not whole):
+    value = button["value"]
+    if not blocks or not settles(value):
         return None
-    return _without(blocks, lambda value: whole or settled_ref(value) == ref,
+    return _without(blocks, lambda other: moot_beside(value, other),
                     t(locale, "slack.clicked", label=button["label"]), button["block_id"])
 
 
@@ -97,10 +91,10 @@ def settle_dm(client: WebClient, channel: str, row: Message) -> None:
     """A ``settle`` row: the recent messages in its person's DM ``channel`` offering one of
     its commands on its request lose those buttons, its text standing where they were.
     Slack's refusals raise (``SLACK_ERRORS``)."""
-    settled = {(command, row.request_ref) for command in row.extra.get(SETTLE) or ()}
+    commands = frozenset(row.extra.get(SETTLE) or ())
 
     def moot(command: str) -> bool:
-        return settled_by(command) in settled
+        return moot_through(commands, row.request_ref, command)
 
     recent = client.conversations_history(channel=channel, limit=RECENT).get("messages") or []
     for message in recent:  # newest first, not in threads: one page is all we look at
@@ -111,11 +105,21 @@ def settle_dm(client: WebClient, channel: str, row: Message) -> None:
                                blocks=_without(blocks, moot, f"✓ {row.text}"))
 
 
+def message_at(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
+    """The message at ``ts`` in ``channel`` as Slack holds it now (the bot's own posts
+    included; in a thread too), or None. Slack's refusals raise (``SLACK_ERRORS``)."""
+    found = client.conversations_history(channel=channel, latest=ts, inclusive=True,
+                                         limit=1).get("messages") or []
+    if not any(m.get("ts") == ts for m in found):
+        found = client.conversations_replies(channel=channel, ts=ts).get("messages") or []
+    return next((m for m in found if m.get("ts") == ts), None)
+
+
 def after_modal(client: WebClient, channel: str, ts: str, button: dict[str, Any],
                 locale: str) -> None:
     """Settle the DM message at ``ts`` whose ``button`` first asked for text in a modal."""
     try:
-        message = message_at(client, channel, ts, threads=True)  # in a DM thread too
+        message = message_at(client, channel, ts)  # in a DM thread too
         blocks = without_buttons_of((message or {}).get("blocks"), button, locale)
         if message and blocks:
             client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or ""),

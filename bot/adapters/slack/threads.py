@@ -8,12 +8,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.adapters.slack.blocks import escape, fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
-from handlers.actions import staff_actions
-from handlers.i18n import t
-from handlers.lifecycle import OPEN_STATES
+from handlers import thread_root
 from handlers.messages import Message
 
 TS_RE = re.compile(r"^\d+\.\d+$")
@@ -58,7 +57,7 @@ class Threads:
 
     def update_root(self, ref: str, channel: str, thread_ts: str, locale: str) -> None:
         """Rewrite the root (in a help channel: the bot's answer under the requester's
-        message) to show the request's current state and owner, with fitting buttons.
+        message) as ``handlers.thread_root`` says it shows now: state, owner, buttons.
         Slack's errors propagate (the caller decides what is worth a retry)."""
         info = self.lookups.request(ref)
         if info is None:
@@ -69,14 +68,11 @@ class Threads:
         else:
             base = self.lookups.posted(info.id, thread_ts) or self._rebuilt(ref, info, locale)
             self.remember(ref, channel, thread_ts, base)
-        locale = base.locale or locale
-        owner = escape(self.lookups.name(info.assignee_id)) if info.assignee_id else "—"
-        status = t(locale, "slack.status.line", state=t(locale, f"state.{info.state}"),
-                   owner=owner)
-        buttons = staff_actions(ref, info.state, info.assignee_id, locale)
-        if info.state in OPEN_STATES:  # a help thread's answer: its services, while open
-            buttons = (*(b for b in base.buttons if b.action == "service"), *buttons)
-        blocks = message_blocks(base, status=status, buttons=buttons)
+        with Session(self.lookups.engine) as session:  # the reader: inside a send
+            shown = thread_root.current(session, ref, base, base.locale or locale)
+        if shown is None:
+            return
+        blocks = message_blocks(base, status=escape(shown.status), buttons=shown.buttons)
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)
 

@@ -12,7 +12,7 @@ from bot.adapters.wecom import cards
 from bot.adapters.wecom.client import WeComClient, delivery_errors
 from bot.adapters.wecom.people import Directory
 from bot.runtime.dispatch import DeliveryError
-from handlers.messages import SETTLE, Message, settled_by
+from handlers.messages import SETTLE, Message, moot_through
 from storage import wecom_store
 from storage.engine import transaction
 
@@ -25,13 +25,13 @@ def grey_settled(client: WeComClient, directory: Directory, agent_id: int,
     """A ``settle`` row: grey the cards of its request sent to its person that offer one of
     its commands, showing its text (``✓ 周敏 已批准``). Each is greyed once; a rate limit is
     retried through the outbox, where the cards not yet greyed are found again."""
-    commands = set(message.extra.get(SETTLE) or ())
+    commands = frozenset(message.extra.get(SETTLE) or ())
     with Session(directory.reader) as session:
         sent = wecom_store.open_cards(session, message.request_ref or "", directory.clock())
     for task_id, code, payload in sent:
         card = Message.from_dict(payload)
-        offered = {settled[0] for b in card.buttons if (settled := settled_by(b.command))}
-        if card.target != message.target or not offered & commands:
+        if card.target != message.target or not any(
+                moot_through(commands, message.request_ref, b.command) for b in card.buttons):
             continue
         data = {"atall": 1, "agentid": agent_id, "response_code": code,
                 "template_card": cards.card(card, task_id, replace_text=f"✓ {message.text}")}

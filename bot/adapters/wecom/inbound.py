@@ -16,7 +16,7 @@ from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
 from handlers.grammar import Command, parse, word_for
 from handlers.inbound import Inbound, IncomingFile
-from handlers.messages import KEEPS_OTHERS, SETTLING, Message, Reply, person, settled_by
+from handlers.messages import SETTLING, Message, Reply, moot_after, person, settled_by
 from handlers.router import not_run
 from storage import wecom_store
 
@@ -44,7 +44,6 @@ class Callback:
 
 
 NOT_TEXT = ("location",)  # answered with what to type
-ENDING = frozenset({"cancel", "answered", "transfer"})  # every card of the request: moot
 
 
 def from_xml(xml: str) -> Callback | None:
@@ -150,10 +149,9 @@ class Conversation:
     def _cards_to_grey(self, actor: str, text: str,
                        clicked: bool = False) -> tuple[Message, ...]:
         """For a command that acts on a request (ack, resolve, …): greying of the cards for
-        that request this person received (every card of it, for one that ends it there:
-        cancel, transfer), so their buttons can't be pressed again (queued only if the
-        command succeeds). ``clicked``: the other cards with that same button (a reminder's
-        受理 after the new-request card's), besides the one clicked."""
+        that request that ``handlers.messages.moot_after`` finds moot, so their buttons can't
+        be pressed again (queued only if the command succeeds). ``clicked``: the clicked
+        card is greyed apart; these are the others."""
         parsed = parse(text, self.app.settings.catalog)
         if not isinstance(parsed, Command) or parsed.name not in SETTLING or not parsed.ref:
             return ()
@@ -161,14 +159,12 @@ class Conversation:
             sent = wecom_store.open_cards(session, parsed.ref, self.app.clock())
         updates = []
         same = (parsed.name, parsed.ref.upper())
-        narrow = clicked or parsed.name in KEEPS_OTHERS  # only cards offering that command
         for task_id, code, payload in sent:
             message = Message.from_dict(payload)
-            if parsed.name not in ENDING and not self._reached(actor, message.target):
+            if not moot_after(same, [b.command for b in message.buttons], clicked=clicked,
+                              reached=self._reached(actor, message.target)):
                 continue
             button = next((b for b in message.buttons if settled_by(b.command) == same), None)
-            if narrow and button is None and parsed.name not in ENDING:
-                continue
             key = cards.KEY_PREFIX + button.command if button else ""
             label = button.label if button else word_for(parsed.name, message.locale)
             updates.append(card_update(actor, task_id, code, key, label))

@@ -29,7 +29,7 @@ def test_requester_sees_their_requests_with_their_buttons(slack: SlackDesk) -> N
     assert view["type"] == "home"
     lines = sections(view)
     assert lines[0] == "*Your requests*"
-    assert any(line.startswith("*IT-1* [P3] screen flickers — resolved") for line in lines)
+    assert any(line.startswith("IT-1 [P3] screen flickers — resolved") for line in lines)
     it_actions = next(b for b in view["blocks"] if b.get("block_id") == "mine.IT-1")
     assert buttons([it_actions]) == {"confirm": "/request confirm IT-1",
                                      "reopen": "/request reopen IT-1 <reason>"}
@@ -46,9 +46,8 @@ def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -
     lines = sections(view)
     assert lines[0] == "*我提交的请求*"
     queue = lines.index("*财务部 —— 待处理请求（超时的在前）*")
-    assert lines[queue + 1].startswith("*FIN-2* [P1] urgent taxi — 待受理")
-    assert lines[queue + 1].endswith(":warning: *已超时*")
-    assert lines[queue + 2].startswith("*FIN-1* [P3] hotel 300 — 待受理")
+    assert lines[queue + 1].startswith("FIN-2 ⚠ 已超时 · [P1] urgent taxi — 待受理")
+    assert lines[queue + 2].startswith("FIN-1 [P3] hotel 300 — 待受理")
     assert "已超时" not in lines[queue + 2]
     row = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-2")
     assert buttons([row]) == {"ack": "/request ack FIN-2", "assign_me": "/request assign FIN-2 me",
@@ -94,7 +93,8 @@ def test_the_home_view_is_the_same_overview_the_console_shows(slack: SlackDesk) 
     assert [m.kind for m in typed.messages] == ["home.section", "home.note", "home.section",
                                                 "home.item"]
     item = typed.messages[-1]
-    assert item.request_ref == "FIN-1" and f"*FIN-1* {item.text}" in sections(view)
+    assert item.request_ref == "FIN-1" and item.text.startswith("FIN-1 [P3] ")
+    assert item.text in sections(view), "the same words, id included"
     shown = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-1")
     assert buttons([shown]) == {b.action: b.command for b in item.buttons}
 
