@@ -4,7 +4,7 @@ and owner with the buttons that apply as the request goes on (Slack rewrites the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -31,9 +31,20 @@ def pending_side(session: Session, request: Request) -> str | None:
     if request.id is None or request.state not in request_store.OPEN_STATES:
         return None
     current = proposals.pending(session, request.id)
-    if current is None:
-        return None
-    return "requester" if current.kind == "desk" else "desk"
+    return None if current is None else _waits_for(current.kind)
+
+
+def pending_sides(session: Session, requests: Iterable[Request]) -> dict[int, str]:
+    """``pending_side`` of many requests in one query: request id → "requester" or "desk",
+    for those a proposal waits on."""
+    ids = {r.id for r in requests if r.id is not None and r.state in request_store.OPEN_STATES}
+    return {rid: _waits_for(kind) for rid, kind in proposals.pending_kinds(session, ids).items()}
+
+
+def _waits_for(kind: str) -> str:
+    """Whom a pending proposal of ``kind`` waits for: a desk's, the requester; a counter, the
+    desk."""
+    return "requester" if kind == "desk" else "desk"
 
 
 def service_choices(dep: Department, locale: str) -> list[list[str]]:

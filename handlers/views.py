@@ -11,7 +11,7 @@ from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text
-from handlers.thread_root import pending_side
+from handlers.thread_root import pending_side, pending_sides
 from storage import request_store
 from storage.models import Request
 
@@ -143,7 +143,8 @@ HOME_QUEUE = 40  # each of their desks' queue on it
 
 def home(ctx: Ctx, cmd: Command) -> Reply:
     """The person's overview (Slack's Home tab; ``/request home`` anywhere): their requests
-    with their buttons, then each desk they serve, overdue first, with the desk's buttons.
+    with their buttons, then each desk they serve, overdue first, with the desk's buttons
+    (with a proposal's answers where it waits for them: ``show``'s buttons).
     One message each: kind ``home.section``, ``home.item`` (its id, summary and overdue
     mark; ``request_ref``; ``extra`` says the section and whether it is overdue) or
     ``home.note``."""
@@ -154,10 +155,13 @@ def home(ctx: Ctx, cmd: Command) -> Reply:
     for _dep, rows, _total in queues:
         ids += [r.requester_id for r in rows] + [r.assignee_id for r in rows]
     ctx.prefetch_names(ids)
-    out = [_home(ctx, "home.section", ctx.say("home.mine"))]
     shown = [r for r in mine if r.state != "cancelled"]
+    waits = pending_sides(ctx.session, shown + [r for _dep, rows, _total in queues
+                                                for r in rows])
+    out = [_home(ctx, "home.section", ctx.say("home.mine"))]
     for r in shown:
-        out.append(_home_item(ctx, r, "mine", requester_actions(r.ref, r.state, ctx.locale)))
+        out.append(_home_item(ctx, r, "mine", requester_actions(
+            r.ref, r.state, ctx.locale, pending=waits.get(r.id or 0))))
     if not shown:
         out.append(_home(ctx, "home.note", ctx.say("home.mine.empty")))
     elif mine_total > len(mine):
@@ -166,9 +170,9 @@ def home(ctx: Ctx, cmd: Command) -> Reply:
     for dep, rows, total in queues:
         out.append(_home(ctx, "home.section", ctx.say("home.queue",
                                                       department=dep.label(ctx.locale))))
-        out += [_home_item(ctx, r, "queue", staff_actions(r.ref, r.state, r.assignee_id,
-                                                          ctx.locale, ctx.actor.id))
-                for r in rows]
+        out += [_home_item(ctx, r, "queue", staff_actions(
+            r.ref, r.state, r.assignee_id, ctx.locale, ctx.actor.id,
+            pending=waits.get(r.id or 0))) for r in rows]
         if total == 0:
             out.append(_home(ctx, "home.note", ctx.say("home.queue.empty")))
         elif len(rows) < total:

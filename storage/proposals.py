@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,19 @@ def pending(session: Session, request_id: int) -> Proposal | None:
     stmt = (select(Proposal).where(Proposal.request_id == request_id, Proposal.state == PENDING)
             .order_by(col(Proposal.id).desc()).limit(1))
     return session.exec(stmt).first()
+
+
+def pending_kinds(session: Session, request_ids: Collection[int]) -> dict[int, str]:
+    """``pending`` of many requests in one query (none for no ids): request id → the kind of
+    the proposal waiting on it (desk, or requester for a counter; the latest, should there be
+    more); requests with none are left out."""
+    if not request_ids:
+        return {}
+    stmt = (select(col(Proposal.request_id), col(Proposal.kind))
+            .where(col(Proposal.request_id).in_(sorted(set(request_ids))),
+                   col(Proposal.state) == PENDING)
+            .order_by(col(Proposal.id)))
+    return {request_id: kind for request_id, kind in session.execute(stmt).all()}
 
 
 def of_cycle(session: Session, request_id: int, cycle: int) -> list[Proposal]:

@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from tests.adapters.slack.conftest import SlackDesk, text_of
+from tests.adapters.slack.fake_slack import wait_until
 from tests.adapters.slack.test_buttons import buttons
+from tests.conftest import local
 
 
 def home_of(slack: SlackDesk, user: str, count: int = 1) -> dict[str, Any]:
@@ -107,3 +109,55 @@ def test_a_redelivered_event_publishes_once(slack: SlackDesk) -> None:
                                 "x-slack-retry-reason": "http_timeout"}).status == 200
     slack.fake.wait_for("views.publish")
     assert len(slack.fake.calls_to("views.publish")) == 1
+
+
+def test_home_offers_the_answers_to_a_proposal_and_the_desk_its_counter(
+        slack: SlackDesk) -> None:
+    """While Bob's proposal waits for Henry, Henry's Home has Accept / Decline / Counter (as
+    the DM with the proposal); while Henry's counter waits for Finance, its queue on Bob's and
+    Carol's Home has Accept / Propose…."""
+    slack.ask("U0HENRY", "finance cost accounting codes for the trade fair")
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.clock.set(local("2026-11-23T10:00"))
+    slack.ask("U0BOB", "propose FIN-1 2026-12-02 the budget reopens on the 1st")
+    published = len(slack.fake.calls_to("views.publish"))
+    mine = home_of(slack, "U0HENRY", published + 1)
+    row = next(b for b in mine["blocks"] if b.get("block_id") == "mine.FIN-1")
+    assert buttons([row]) == {"neg_accept": "/request accept FIN-1",
+                              "neg_decline": "/request decline FIN-1 <why>",
+                              "neg_counter": "/request counter FIN-1 <date> <comment>",
+                              "cancel": "/request cancel FIN-1"}
+    queue = home_of(slack, "U0BOB", published + 2)
+    row = next(b for b in queue["blocks"] if b.get("block_id") == "queue.FIN-1")
+    assert "neg_accept" not in buttons([row]), "the proposal waits for Henry, not the desk"
+
+    slack.ask("U0HENRY", "counter FIN-1 2026-12-01 I pay the fee on the 2nd")
+    for n, user in enumerate(("U0BOB", "U0CAROL"), start=published + 3):
+        queue = home_of(slack, user, n)
+        row = next(b for b in queue["blocks"] if b.get("block_id") == "queue.FIN-1")
+        shown = buttons([row])
+        assert (shown["neg_accept"], shown["neg_propose"]) == (
+            "/request accept FIN-1", "/request propose FIN-1 <date> <text>"), user
+        assert {"wait", "resolve"} <= set(shown), "the desk's usual buttons stay"
+    mine = home_of(slack, "U0HENRY", published + 5)
+    row = next(b for b in mine["blocks"] if b.get("block_id") == "mine.FIN-1")
+    assert buttons([row]) == {"cancel": "/request cancel FIN-1"}, "the counter waits for Finance"
+
+
+def test_accept_on_the_home_tab_agrees_the_new_date(slack: SlackDesk) -> None:
+    """The Home's Accept runs the accept through the real Bolt app, as the DM's does."""
+    slack.ask("U0HENRY", "finance cost accounting codes for the trade fair")
+    slack.ask("U0BOB", "ack FIN-1")
+    slack.clock.set(local("2026-11-23T10:00"))
+    slack.ask("U0BOB", "propose FIN-1 2026-12-02 the budget reopens on the 1st")
+    published = len(slack.fake.calls_to("views.publish")) + 1
+    view = home_of(slack, "U0HENRY", published)
+    row = next(b for b in view["blocks"] if b.get("block_id") == "mine.FIN-1")
+    slack.clock.set(local("2026-11-23T11:00"))
+    slack.click("U0HENRY", buttons([row])["neg_accept"], "neg_accept",
+                view={"type": "home", "id": "V0HOME"})
+    request = wait_until(lambda: (r := slack.request("FIN-1")) and r.agreed_at and r)
+    assert request.resolution_due == local("2026-12-02T18:00")
+    refreshed = slack.fake.wait_for("views.publish", published + 1)[-1]["view"]
+    row = next(b for b in refreshed["blocks"] if b.get("block_id") == "mine.FIN-1")
+    assert buttons([row]) == {"cancel": "/request cancel FIN-1"}, "nothing waits any more"
