@@ -30,7 +30,8 @@ CURRENCY_MARKS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "块": "CNY", "rmb": 
 KNOWN_CURRENCIES = ("CNY", "RMB", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW")
 CANCEL_WORDS = ("cancel", "取消")  # stops a form being filled in chat
 ANSWERED_WORDS = ("answered", "已解答")  # the instructions answered the question
-CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS
+SKIP_WORDS = ("skip", "跳过")  # leaves out the optional field asked (never a field's value)
+CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS + SKIP_WORDS  # no field or choice is named so
 DAY_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": -1, "昨天": -1, "昨日": -1,
              "tomorrow": 1, "明天": 1, "明日": 1}
 _NUM = r"-?(?:\d[\d,\s]*(?:\.\d+)?|\.\d+)"
@@ -52,6 +53,11 @@ class FieldProblem:
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
+
+
+def typed(text: str, words: Collection[str]) -> bool:
+    """Whether ``text`` is one of ``words`` (e.g. ``SKIP_WORDS``), in any case or width."""
+    return norm(text) in {norm(w) for w in words}
 
 
 def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:

@@ -8,21 +8,24 @@ reads it beside the form; should the field come back before the form is done, th
 as its answer. The person is told the form changed, then asked the next field, or shown the
 request opened and how to add to it.
 
-When a kept answer no longer fits its field (its type became a choice, its choice was removed,
-a limit changed), that field is asked again in the form's order, required or not, quoting the
-answer and saying why (``misfit``); an optional one may be skipped."""
+When a kept answer no longer fits its field (its type became a choice or a file, its choice
+was removed, a limit changed), that field is asked again in the form's order, required or not,
+quoting the answer and saying why (``misfit``); an optional one may be skipped. A ``file``
+field's answer fits when it names the form's files (``names_files``): typed text is no file.
+``skip`` answers no question: it leaves out the asked one, as for a field still there."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from handlers import attachments
 from handlers.catalog import Category
 from handlers.context import Ctx
 from handlers.conversation import file_to_dict
 from handlers.excerpt import excerpt
-from handlers.fields import FieldProblem, describe
+from handlers.fields import SKIP_WORDS, FieldProblem, describe, typed
 from handlers.i18n import join
 from handlers.inbound import Inbound
 from handlers.messages import Reply
@@ -44,8 +47,12 @@ class Kept:
 
 
 def keep(ctx: Ctx, draft: FormDraft, inbound: Inbound) -> Kept:
-    """Keep ``inbound``'s text under the asked field's key and its files with ``draft``."""
+    """Keep ``inbound``'s text under the asked field's key (``skip``: nothing, and the key's
+    earlier answer goes) and its files with ``draft``."""
     text = inbound.text.strip()
+    if typed(text, SKIP_WORDS):  # its Skip button: the question left out, not answered "skip"
+        text = ""
+        draft.values = {k: v for k, v in draft.values.items() if k != draft.asking}
     taken, refusals = attachments.sort_out(ctx, inbound.files)
     names = tuple(attachments.clean_name(f.name, f.mime) for f in taken)
     answer = text or ", ".join(names)
@@ -95,3 +102,11 @@ def misfit(ctx: Ctx, category: Category, spec: FieldSpec, raw: str,
                    field=spec.label(ctx.locale), text=excerpt(raw, QUOTED))
     why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale)
     return f"{said}\n{why}"
+
+
+def names_files(value: str, files: Collection[Mapping[str, Any]]) -> bool:
+    """Whether ``value``, kept for a ``file`` field, names files the form holds (one, or
+    those of one answer as ``keep`` joins them), not text typed before it became a file field."""
+    names = [attachments.clean_name(str(f["name"]), str(f["mime"])) for f in files]
+    return any(", ".join(names[i:j]) == value
+               for i in range(len(names)) for j in range(i + 1, len(names) + 1))

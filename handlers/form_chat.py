@@ -10,9 +10,11 @@ when the request opens. While a form asks, only explicit commands (``/request �
 and commands naming a request (``ack FIN-3``, ``取消 FIN-3``) run as commands. When nothing
 is missing the request opens exactly as if typed whole, saying what the last answer left out
 (a file refused). A form untouched for a day is dropped by the sweep, which tells its owner
-once. Config changes under a waiting form lose nothing: ``form_changes`` (a field removed, an
-answer that no longer fits: asked again, ``skip``/``跳过`` for an optional one) and
-``form_gone`` (the service or its department removed)."""
+once (what to type now, should its service have left the config meanwhile). Config changes
+under a waiting form lose nothing: ``form_changes`` (a field removed, an answer that no longer
+fits, a text kept for what became a ``file`` field: asked again, ``skip``/``跳过`` for an
+optional one) and ``form_gone`` (the service or its department removed). ``skip`` is never
+an answer: a required field asked is asked again."""
 
 from __future__ import annotations
 
@@ -22,18 +24,20 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers import attachments, form_changes, form_gone
-from handlers.catalog import Category, norm
+from handlers.catalog import Catalog, Category
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict, file_to_dict
 from handlers.desk import Desk
 from handlers.fields import (
     ANSWERED_WORDS,
     CANCEL_WORDS,
+    SKIP_WORDS,
     FieldProblem,
     describe,
     example,
     parse_value,
     to_raw,
+    typed,
 )
 from handlers.forms import Filled, complete, today
 from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, parse
@@ -48,7 +52,6 @@ from storage.request_fields import FieldValue
 
 EXPIRES = timedelta(days=1)
 MAX_CHOICE_BUTTONS = 5  # WeCom's card holds six buttons: the choices and "cancel"
-SKIP_WORDS = ("skip", "跳过")  # leaves out an optional field asked again (its answer no longer fit)
 
 
 def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
@@ -137,12 +140,12 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
     service = category.label(ctx.locale) if category else draft.category
     if draft.expires_at <= ctx.now:
         form_drafts.drop(ctx.session, ctx.actor.id)
-        return _said(ctx, "form.expired", service=service,
-                     command=_restart(draft, ctx.department(draft.department).key))
-    if norm(text) in {norm(w) for w in CANCEL_WORDS}:
+        return Reply((Message(text=_expired(ctx.desk.catalog, ctx.locale, draft),
+                              locale=ctx.locale, kind="form"),), queued=ctx.queued)
+    if typed(text, CANCEL_WORDS):
         form_drafts.drop(ctx.session, ctx.actor.id)
         return _said(ctx, "form.cancelled", service=service)
-    if norm(text) in {norm(w) for w in ANSWERED_WORDS}:
+    if typed(text, ANSWERED_WORDS):
         form_drafts.drop(ctx.session, ctx.actor.id)
         deflections.record(ctx.session, draft.department, draft.category, ctx.actor.id, ctx.now)
         return _said(ctx, "form.answered", service=service)
@@ -172,9 +175,14 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         if taken:
             before.append(ctx.say("form.file_kept", files=join(
                 ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken])))
-    elif spec.may_be_empty() and norm(text) in {norm(w) for w in SKIP_WORDS}:
+    elif typed(text, SKIP_WORDS) and spec.may_be_empty():
         values.pop(spec.key, None)  # quoted back when it was asked again: not lost
         before.append(ctx.say("form.skipped", field=spec.label(ctx.locale)))
+    elif typed(text, SKIP_WORDS):  # a control word, never the value of a required field
+        draft.files = [*draft.files, *kept]
+        form_drafts.save(ctx.session, draft)
+        before.append(ctx.say("form.skip_required", field=spec.label(ctx.locale)))
+        return _asking(ctx, spec, before)
     else:
         answered, text = _named_choice(category, text) or (spec, text)
         got = parse_value(answered, text, catalog=ctx.desk.catalog, locale=ctx.locale,
@@ -194,7 +202,7 @@ def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> 
     """Ask the form's next unanswered field (or one whose answer no longer fits it, saying
     why), or open the request once none is left, with ``before`` in its confirmation."""
     draft.expires_at = ctx.now + EXPIRES
-    values, misfits = _parsed(ctx, category, draft.values)
+    values, misfits = _parsed(ctx, category, draft)
     filled = complete(ctx, category, values, draft.details,
                       tuple(file_of_dict(f) for f in draft.files))
     ask = form_changes.first_to_ask(category, filled.missing, misfits)
@@ -222,9 +230,11 @@ def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None
 
 
 def _parsed(ctx: Ctx, category: Category,
-            raw: dict[str, str]) -> tuple[dict[str, FieldValue], dict[str, FieldProblem]]:
+            draft: FormDraft) -> tuple[dict[str, FieldValue], dict[str, FieldProblem]]:
     """The kept answers read back (one whose field left the config is kept as text, shown by
-    its key), and why each that no longer fits its field does not (it is asked again)."""
+    its key), and why each that no longer fits its field does not (it is asked again; so is
+    a ``file`` field whose kept answer names none of the form's files: text typed before)."""
+    raw = draft.values
     known = {spec.key for spec in category.fields}
     out = {key: FieldValue(key, "text", text=str(value)) for key, value in raw.items()
            if key not in known and value}
@@ -234,7 +244,10 @@ def _parsed(ctx: Ctx, category: Category,
         if not value:
             continue
         if spec.type == "file":
-            out[spec.key] = FieldValue(spec.key, "file", text=value)
+            if form_changes.names_files(value, draft.files):
+                out[spec.key] = FieldValue(spec.key, "file", text=value)
+            else:  # text kept before the field became a file field
+                misfits[spec.key] = FieldProblem("file")
             continue
         got = parse_value(spec, value, catalog=ctx.desk.catalog, locale=ctx.locale,
                           today=today(ctx))
@@ -245,8 +258,15 @@ def _parsed(ctx: Ctx, category: Category,
     return out, misfits
 
 
-def _restart(draft: FormDraft, department: str) -> str:
-    return f"/request {department} {draft.category}"
+def _expired(catalog: Catalog, locale: str, draft: FormDraft) -> str:
+    """What the owner of ``draft``, dropped unfinished, is told: the line to start again, or,
+    its service or department having left the config, what to type now (``form_gone``)."""
+    dep = catalog.department(draft.department)
+    category = dep.category(draft.category)
+    if category is None:
+        return form_gone.expired(catalog, locale, draft)
+    return t(locale, "form.expired", service=category.label(locale),
+             command=f"/request {dep.key} {category.key}")
 
 
 def _said(ctx: Ctx, key: str, **params: object) -> Reply:
@@ -260,11 +280,8 @@ def expire(desk: Desk, session: Session, now: datetime) -> int:
     for draft in gone:
         row = people.get(session, draft.person_id)
         locale = normalize_locale(row.locale if row else None, desk.policy.locale)
-        category = desk.catalog.department(draft.department).category(draft.category)
-        service = category.label(locale) if category else draft.category
-        text = t(locale, "form.expired", service=service,
-                 command=_restart(draft, draft.department))
-        message = Message(text=text, target=person(draft.person_id), locale=locale,
+        message = Message(text=_expired(desk.catalog, locale, draft),
+                          target=person(draft.person_id), locale=locale,
                           kind="form")
         outbox.enqueue(session, message.target, message.to_dict(), now,
                        dedupe_key=f"form_expired:{draft.person_id}:{int(draft.started_at.timestamp())}")

@@ -5,17 +5,18 @@ the whole of it (details, the values by question, the files) is held as one mess
 to the request they open instead (``/request add <ID> N``, ``handlers.conversation.add``), and
 the reply gives the values back by question with a ``/request …`` line that reuses them: for
 the nearest service still offered (the department's service with a close name, else one of
-that key elsewhere), else the department's services, else the departments there are now."""
+that key elsewhere), else the department's services, else the departments there are now. A
+form that expired meanwhile points the same way (``expired``: the sweep has no ``Ctx``)."""
 
 from __future__ import annotations
 
 from handlers import attachments, form_changes
-from handlers.catalog import Category, Department
+from handlers.catalog import Catalog, Category, Department
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict
 from handlers.excerpt import QUOTE_LIMIT, excerpt
 from handlers.fields import pair
-from handlers.i18n import join
+from handlers.i18n import join, t
 from handlers.inbound import Inbound
 from handlers.messages import Message, Reply
 from storage import form_drafts, held
@@ -44,7 +45,8 @@ def answer(ctx: Ctx, draft: FormDraft, inbound: Inbound) -> Reply:
         lines.append(ctx.say("form.gone.kept_files", files=join(ctx.locale, names), held=row.id)
                      if names else ctx.say("form.gone.kept", held=row.id))
     lines += kept.refusals
-    lines.append(_instead(ctx, dep, draft, _reused(draft, {*names, ", ".join(kept.files)})))
+    lines.append(instead(ctx.desk.catalog, ctx.locale, dep, draft.category,
+                         _reused(draft, {*names, ", ".join(kept.files)})))
     return Reply((Message(text="\n".join(lines), locale=ctx.locale, kind="form"),),
                  queued=ctx.queued)
 
@@ -70,25 +72,33 @@ def _reused(draft: FormDraft, files: set[str]) -> str:
     return excerpt(f" {rest}", QUOTE_LIMIT) if rest else ""
 
 
-def _instead(ctx: Ctx, dep: Department, draft: FormDraft, rest: str) -> str:
-    """What to type instead: the nearest service still offered, else the department's
-    services, else the departments there are now; each reusing ``rest``."""
-    near = nearest(ctx, dep, draft.category)
+def expired(catalog: Catalog, locale: str, draft: FormDraft) -> str:
+    """What the owner of ``draft``, dropped unfinished after its service or department left
+    the config, is told: it expired, what left, and what to type now (``instead``)."""
+    dep = catalog.department(draft.department)
+    head = "form.expired.desk_gone" if dep.gone else "form.expired.service_gone"
+    said = t(locale, head, service=draft.category, department=dep.label(locale))
+    return f"{said}\n{instead(catalog, locale, dep, draft.category)}"
+
+
+def instead(catalog: Catalog, locale: str, dep: Department, key: str, rest: str = "") -> str:
+    """What to type instead of ``dep``'s removed service ``key``: the nearest service still
+    offered, else the department's services, else the departments there are now; each
+    reusing ``rest`` (the rest of a ``/request`` line)."""
+    near = nearest(catalog, dep, key)
     if near is not None:
         there, service = near
-        return ctx.say("form.gone.nearest", department=there.label(ctx.locale),
-                       service=service.label(ctx.locale),
-                       command=f"/request {there.key} {service.key}{rest}")
+        return t(locale, "form.gone.nearest", department=there.label(locale),
+                 service=service.label(locale),
+                 command=f"/request {there.key} {service.key}{rest}")
     if not dep.gone and dep.categories:
-        return ctx.say("form.gone.services", department=dep.label(ctx.locale), dep=dep.key,
-                       services=join(ctx.locale, [c.label(ctx.locale) for c in dep.categories]),
-                       rest=rest)
-    deps = ctx.desk.catalog.departments
-    return ctx.say("form.gone.departments", rest=rest,
-                   departments=join(ctx.locale, [d.label(ctx.locale) for d in deps]))
+        return t(locale, "form.gone.services", department=dep.label(locale), dep=dep.key,
+                 services=join(locale, [c.label(locale) for c in dep.categories]), rest=rest)
+    return t(locale, "form.gone.departments", rest=rest,
+             departments=join(locale, [d.label(locale) for d in catalog.departments]))
 
 
-def nearest(ctx: Ctx, dep: Department, key: str) -> tuple[Department, Category] | None:
+def nearest(catalog: Catalog, dep: Department, key: str) -> tuple[Department, Category] | None:
     """The service still offered that is nearest to the removed ``key``: one of ``dep``'s
     with a close name (a key renamed), else one with that name in another department (a
     service moved); None when there is none."""
@@ -96,7 +106,7 @@ def nearest(ctx: Ctx, dep: Department, key: str) -> tuple[Department, Category] 
         close = dep.category_suggestions(key)
         if close:
             return dep, close[0]
-    for other in ctx.desk.catalog.departments:
+    for other in catalog.departments:
         found = other.find_category(key)
         if found is not None:
             return other, found

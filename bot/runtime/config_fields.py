@@ -32,7 +32,16 @@ from typing import Any
 
 from bot.runtime.config_checks import unknown_keys
 from handlers.catalog import Catalog, norm
-from handlers.fields import CONTROL_WORDS, REQUESTER, FieldProblem, describe, parse_value
+from handlers.fields import (
+    ANSWERED_WORDS,
+    CANCEL_WORDS,
+    CONTROL_WORDS,
+    REQUESTER,
+    SKIP_WORDS,
+    FieldProblem,
+    describe,
+    parse_value,
+)
 from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.service_spec import FIELD_TYPES, Choice, FieldSpec
 
@@ -43,8 +52,14 @@ CHOICE_KEYS = ("key", "name", "name_zh", "aliases")
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 KEY_MAX = 64  # request_field.key
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-# the words a chat form reads as "stop" or "answered", and those that start a command
+# the words a chat form reads as "stop", "answered" or "leave it out", and those that start
+# a command
 RESERVED = {norm(w) for w in (*CONTROL_WORDS, *REQUEST_PREFIXES, *SUGGEST_PREFIXES)}
+# what each of a chat form's words does there (a choice so named could never be typed)
+CONTROL_DOES = {norm(w): does for words, does in (
+    (CANCEL_WORDS, "stop the form"), (ANSWERED_WORDS, "say the instructions were enough"),
+    (SKIP_WORDS, "leave out the field asked"),
+) for w in words}
 _EMPTY_CATALOG = Catalog(departments=())
 _A_DAY = date(2026, 1, 15)  # defaults are checked against a fixed day ("today" is always fine)
 
@@ -224,9 +239,11 @@ def _choices(raw: Any, ftype: Any, key: str, problem: Report) -> tuple[Choice, .
             continue
         clash = False
         for word in dict.fromkeys(norm(w) for w in choice.words() if w):
-            if word in {norm(w) for w in CONTROL_WORDS}:
-                problem(ckey, f"{word!r} is a word that stops the form in chat; choose "
-                        "another name")
+            if word in CONTROL_DOES:
+                problem(ckey, f"{word!r} is what a person types in a chat form to "
+                        f"{CONTROL_DOES[word]}, so typing it could never pick this choice; "
+                        "please choose another key and name for it (not "
+                        f"{', '.join(CONTROL_WORDS[:-1])} or {CONTROL_WORDS[-1]})")
                 clash = True
             elif word in words:
                 problem(ckey, f"{word!r} already names choice {words[word]!r}; use another "

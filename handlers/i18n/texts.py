@@ -778,6 +778,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.ask.skip": ("Or type `skip` to leave it out.", "也可输入“跳过”，不填此项。"),
     "form.button.skip": ("Skip", "跳过"),
     "form.skipped": ("Left out: {field}.", "已跳过：{field}。"),
+    # a form that expired after its service or department left the config (form_gone.expired),
+    # and `skip` typed for a required field (form_chat)
+    "form.expired.service_gone": (
+        "Your {service} form was not finished within a day, so I dropped it; nothing was "
+        "opened. {department} no longer offers {service}: it was taken off the list meanwhile.",
+        "您的{service}表单一天内未填完，已作废，未提交任何请求。{department}已不再提供 "
+        "{service}：该服务已在此期间停用。"),
+    "form.expired.desk_gone": (
+        "Your {service} form was not finished within a day, so I dropped it; nothing was "
+        "opened. {department} is no longer a department here: it was taken off the list "
+        "meanwhile.",
+        "您的{service}表单一天内未填完，已作废，未提交任何请求。{department} 已不再是服务台的"
+        "部门：该部门已在此期间被移除。"),
+    "form.skip_required": (
+        "{field} is needed for this request, so it cannot be left out; please give it, or "
+        "type `cancel` to stop.",
+        "{field}是此请求的必填项，不能跳过；请填写，或输入“取消”停止填写。"),
     # --- files shared on requests (handlers/attachments.py)
     "field.files": ("Files", "附件"),
     "event.file": ("attached a file", "添加了附件"),
