@@ -44,7 +44,7 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
-from bot.adapters.slack import build_slack  # noqa: E402
+from bot.adapters.slack.platform import build_slack  # noqa: E402
 from bot.runtime import app as app_mod  # noqa: E402
 from bot.runtime import config as config_mod  # noqa: E402
 from bot.runtime.clock import SystemClock  # noqa: E402

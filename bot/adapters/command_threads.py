@@ -2,12 +2,15 @@
 
 More threads would only queue on the database (SQLite has one writer). A command that has not
 started within its platform's ``BUSY_WAIT_SECONDS`` is taken back and answered "busy" in the
-person's language: it never runs, so nothing is stored, and sending it again works.
+person's language: it never runs, so nothing is stored, and sending it again works. At a
+stop, ``finish`` lets a platform's threads (these, or its others) end within a deadline.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
@@ -42,3 +45,15 @@ def start(threads: Executor, job: Callable[[], R], locale: str, platform: str) -
         log.warning("a %s command waited %.1f s for a thread; refused", platform, patience)
         return not_run(locale, "err.busy")
     return future
+
+
+def finish(executor: Executor, deadline: float, what: str) -> None:
+    """Shut ``executor`` down letting its running and queued jobs finish until ``deadline``
+    (monotonic); after it, drop the jobs not started yet (running ones are never cancelled)."""
+    waiter = threading.Thread(target=executor.shutdown, kwargs={"wait": True},
+                              name=f"stop {what}", daemon=True)
+    waiter.start()
+    waiter.join(max(0.0, deadline - time.monotonic()))
+    if waiter.is_alive():
+        log.warning("%s still busy at shutdown; dropping what has not started", what)
+        executor.shutdown(wait=False, cancel_futures=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.adapters.slack.entities import clip, cut_point, escape
@@ -20,8 +21,7 @@ Block = dict[str, Any]
 
 def plain(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
     """A plain_text object cut to ``limit`` characters."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return {"type": "plain_text", "text": cut or " ", "emoji": True}
+    return {"type": "plain_text", "text": clip(text, limit, escaped=False) or " ", "emoji": True}
 
 
 def button_element(button: Button, index: int) -> Block:
@@ -118,3 +118,10 @@ def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
         blocks += message_blocks(message)
     text = "\n".join(fallback_text(m) for m in reply.messages)
     return text[: cut_point(text, FALLBACK_LIMIT)], blocks[:50]
+
+
+def send_reply(send: Callable[..., Any], reply: Reply, **where: Any) -> None:
+    """Post ``reply`` with ``send`` (an ack, a respond, chat.postMessage …): its fallback
+    text and blocks, and ``where`` (channel, thread, response type …)."""
+    text, blocks = reply_payload(reply)
+    send(text=text, blocks=blocks, **where)

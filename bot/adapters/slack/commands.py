@@ -3,7 +3,6 @@ one opens the form."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from typing import Any
 
@@ -11,17 +10,15 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.adapters.slack import form_values
-from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.blocks import send_reply
 from bot.adapters.slack.entities import decode
-from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.errors import logged
 from bot.adapters.slack.form import Form, new_request_view, picked, with_defaults
 from bot.adapters.slack.people import Actor
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.drafts import Draft, draft_for
 from handlers.i18n import t
 from handlers.messages import Reply
-
-log = logging.getLogger(__name__)
 
 
 def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
@@ -30,8 +27,7 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
     budget is acked "working on it"; its answer follows on the response_url."""
 
     def late(reply: Reply) -> None:
-        shown, blocks = reply_payload(reply)
-        respond(text=shown, blocks=blocks, response_type="ephemeral", replace_original=False)
+        send_reply(respond, reply, response_type="ephemeral", replace_original=False)
 
     user_id = str(body.get("user_id"))
     reply = deps.run(user_id, body.get("user_name"), text, body.get("trigger_id"), late)
@@ -39,8 +35,7 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
         locale = deps.people.locale_of(user_id)
         ack(text=t(locale, "slack.still_working"), response_type="ephemeral")
         return
-    shown, blocks = reply_payload(reply)
-    ack(text=shown, blocks=blocks, response_type="ephemeral")
+    send_reply(ack, reply, response_type="ephemeral")
 
 
 def prefilled(deps: SlackDeps, draft: Draft, actor: Actor) -> Form:
@@ -73,12 +68,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if draft is not None:
             actor = deps.actor(body["user_id"], body.get("user_name"))
             form = prefilled(deps, draft, actor)
-            try:
-                client.views_open(trigger_id=body["trigger_id"],
+            with logged("open the request form"):  # if not, the command runs as typed
+                client.views_open(trigger_id=body.get("trigger_id"),
                                   view=new_request_view(deps.catalog, actor.locale, form))
-            except (*SLACK_ERRORS, KeyError) as exc:
-                log.warning("could not open the request form: %s", exc)
-            else:
                 ack()
                 return
         answered(deps, ack, respond, body, f"/request {text}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.adapters.wiring import env_values, text_table
 from bot.runtime.config import Settings
 from handlers.actions import STAFF_COMMANDS
-from storage import redact
 
 MODES = ("socket", "http")
 DEFAULT_MODE = "http"  # what slack-manifest.yml ships: request URLs, socket_mode_enabled false
@@ -52,32 +51,26 @@ class SlackConfig:
     intake: dict[str, str] = field(default_factory=dict)  # intake channel → department key
 
 
-def require_env(name: str, environ: Mapping[str, str]) -> str:
-    """The variable's value, or SlackConfigError naming it and where to find it."""
-    value = environ.get(name, "").strip()
-    if not value:
-        raise SlackConfigError(f"{name} is not set: export {name} with {ENV_HELP[name]}")
-    redact.remember(value)
-    return value
-
-
 def load_config(settings: Settings, environ: Mapping[str, str] | None = None) -> SlackConfig:
-    """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``."""
-    env = os.environ if environ is None else environ
+    """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``
+    (SlackConfigError names the first one missing and where to find it)."""
     section = settings.section("slack")
     mode = str(section.get("mode", DEFAULT_MODE)).lower()
     if mode not in MODES:
         raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
                                "use \"socket\" or \"http\"")
-    bot_token = require_env("SLACK_BOT_TOKEN", env)
-    signing_secret = require_env("SLACK_SIGNING_SECRET", env) if mode == "http" else None
-    app_token = require_env("SLACK_APP_TOKEN", env) if mode == "socket" else None
+    needed = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN")
+    secrets = env_values(needed, environ)
+    for name in needed:
+        if not secrets[name]:
+            raise SlackConfigError(f"{name} is not set: export {name} with {ENV_HELP[name]}")
     channels = {
         d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
     }
     return SlackConfig(
-        mode=mode, bot_token=bot_token,
-        signing_secret=signing_secret, app_token=app_token, channels=channels,
+        mode=mode, bot_token=secrets["SLACK_BOT_TOKEN"],
+        signing_secret=secrets.get("SLACK_SIGNING_SECRET"),
+        app_token=secrets.get("SLACK_APP_TOKEN"), channels=channels,
         usergroups=_usergroups(settings.raw.get("departments", [])),
         named=_named_channels(section.get("channels"), settings),
         reactions=_reactions(section.get("reactions"), settings),
@@ -102,14 +95,12 @@ def _reactions(raw: Any, settings: Settings) -> dict[str, str]:
 def _named_channels(raw: Any, settings: Settings) -> dict[str, str]:
     """``[slack] channels = { service-office = "C0123ABCD" }``: the Slack channel (id or name)
     of a named channel such as ``bot.admin_channel``; a name not listed is its own channel."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-            isinstance(v, str) and v.strip().lstrip("#") for v in raw.values()):
+    table = text_table(raw)
+    if table is None or not all(v.strip().lstrip("#") for v in table.values()):
         raise SlackConfigError(f"{settings.path}: slack.channels: map each channel name to a "
                                "Slack channel id or name, e.g. "
                                "channels = { service-office = \"C0123ABCD\" }")
-    return {str(k).lstrip("#"): v.strip().lstrip("#") for k, v in raw.items()}
+    return {k.lstrip("#"): v.strip().lstrip("#") for k, v in table.items()}
 
 
 def _usergroups(raw_departments: Any) -> dict[str, str]:

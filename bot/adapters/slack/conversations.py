@@ -6,6 +6,9 @@ Ignored on purpose: the bot's own messages and any other bot's (``bot_id``: no l
 edits and deletions (``message_changed``, ``message_deleted``: what was said stands, as in
 the request's history), channel joins and other subtypes, other messages in channels outside
 a request's thread, and group DMs. Retries are run once: the ``event_id`` is the delivery key.
+
+A request thread that starts in a help channel lives there: its channel is kept before the
+request opens (the answer in the thread may be sent the moment the request is committed).
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.adapters.slack.blocks import reply_payload
+from bot.adapters.slack.blocks import send_reply
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.errors import SLACK_ERRORS
-from bot.adapters.slack.intake import intake_desk, remember_thread
+from bot.adapters.slack.errors import SLACK_ERRORS, logged
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from bot.adapters.slack.people import profile_name
 from bot.adapters.slack.readable import readable
@@ -29,7 +31,9 @@ from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
 from handlers.intake import is_request
-from handlers.messages import Message, Reply
+from handlers.messages import Message, Reply, person
+from storage import outbox, people, slack_store
+from storage.engine import transaction
 
 log = logging.getLogger(__name__)
 # Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
@@ -80,7 +84,7 @@ def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
     info = lookups.thread_request(root_ts)
     if info is None:
         return None
-    if lookups.thread_channel(root_ts) == channel:  # it started in the desk's help channel
+    if lookups.read(slack_store.thread_channel, root_ts) == channel:  # begun in a help channel
         return info
     known = lookups.channel_id(config.channels.get(info.department, ""))
     return info if known in (None, channel) else None
@@ -90,12 +94,23 @@ def thread_left(lookups: Lookups, config: SlackConfig, channel: str,
                 root_ts: str) -> str | None:
     """The request whose root the bot posted at ``root_ts`` in ``channel`` (a desk's) and
     that has left that thread since (a transfer starts a new one in the new desk)."""
-    rooted = lookups.rooted(root_ts)
+    rooted = lookups.read(outbox.delivered_to_channel, root_ts)
     if rooted is None:  # the root may be the requester's own message in a help channel
-        ref = lookups.left_intake(root_ts)  # one query for any other thread, as before
-        return ref if ref and lookups.thread_channel(root_ts) == channel else None
+        ref = lookups.read(slack_store.left_request, root_ts)  # one query for any other thread
+        in_channel = ref and lookups.read(slack_store.thread_channel, root_ts) == channel
+        return ref if in_channel else None
     department, ref = rooted
     return ref if lookups.channel_id(config.channels.get(department, "")) == channel else None
+
+
+def intake_desk(config: SlackConfig, lookups: Lookups, channel_id: str) -> str | None:
+    """The department whose ``intake_channel`` is ``channel_id``: configured as that id, or
+    as a name that ``[slack] channels`` (or a message the bot posted there) maps to it."""
+    for configured, department in config.intake.items():
+        if configured == channel_id or \
+                (config.named.get(configured) or lookups.channel_id(configured)) == channel_id:
+            return department
+    return None
 
 
 class Conversations:
@@ -119,7 +134,8 @@ class Conversations:
             about = None
             if thread_ts:
                 actor = self.deps.actor(str(event["user"]))
-                about = self.lookups.dm_request(actor.person_id, thread_ts)
+                about = self.lookups.read(outbox.delivered_about, person(actor.person_id),
+                                          thread_ts)
             fields = {"reply_about": about} if about else {"conversation": True}
         elif kind in CHANNEL_KINDS and thread_ts:
             info = desk_thread(self.lookups, self.config, channel, thread_ts)
@@ -144,7 +160,7 @@ class Conversations:
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
-        known = self.lookups.slack_person(user_id)
+        known = self.lookups.read(people.by_platform_id, "slack", user_id)
         if known is not None:
             return known.name
         try:
@@ -164,8 +180,8 @@ class Conversations:
             bare = readable(str(event.get("text") or ""), lambda _user: None)  # @U0… stays one word
             if not is_request(bare, said.files):
                 return  # small talk in a help channel: no request, no answer
-            remember_thread(self.deps.app.desk.engine, str(said.fields["intake_ref"]),
-                            said.channel)
+            with transaction(self.deps.app.desk.engine) as session:  # where its thread lives
+                slack_store.remember_thread(session, str(said.fields["intake_ref"]), said.channel)
         fields = {**said.fields, "files": said.files} if said.files else said.fields
 
         def show(reply: Reply) -> None:
@@ -185,18 +201,14 @@ class Conversations:
             self.refresh_root(said.waiting)
         if not reply.messages:
             return
-        text, blocks = reply_payload(reply)
-        try:
+        with logged(f"answer a message of {said.user}"):
             if said.direct:
-                client.chat_postMessage(channel=said.channel, text=text, blocks=blocks,
-                                        thread_ts=said.thread_ts, unfurl_links=False)
+                send_reply(client.chat_postMessage, reply, channel=said.channel,
+                           thread_ts=said.thread_ts, unfurl_links=False)
             elif not reply.ok or any(m.extra.get("refused_files") for m in reply.messages):
-                client.chat_postEphemeral(  # a help channel's message: in its new thread
-                    channel=said.channel, user=said.user, text=text, blocks=blocks,
-                    thread_ts=said.thread_ts or said.fields.get("intake_ref"))
-        except SLACK_ERRORS as exc:
-            log.warning("could not answer a message of %s: %s", said.user, exc)
-
+                send_reply(client.chat_postEphemeral, reply, channel=said.channel,
+                           user=said.user,  # a help channel's message: in its new thread
+                           thread_ts=said.thread_ts or said.fields.get("intake_ref"))
 
     def refresh_root(self, info: RequestInfo) -> None:
         """Bring the root of a request that was waiting up to date: the requester's answer

@@ -21,13 +21,14 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def cut_point(text: str, limit: int) -> int:
+def cut_point(text: str, limit: int, *, escaped: bool = True) -> int:
     """The longest prefix of ``text`` within ``limit`` characters that ends neither inside
-    an entity (``&am|p;``) nor between the halves of a surrogate pair."""
+    an entity (``&am|p;``; only in ``escaped`` text) nor between the halves of a surrogate
+    pair."""
     if len(text) <= limit:
         return len(text)
     end = max(0, limit)
-    amp = text.rfind("&", max(0, end - LONGEST_ENTITY + 1), end)
+    amp = text.rfind("&", max(0, end - LONGEST_ENTITY + 1), end) if escaped else -1
     if amp != -1:
         entity = ENTITY_RE.match(text, amp)
         if entity and entity.end() > end:
@@ -37,8 +38,9 @@ def cut_point(text: str, limit: int) -> int:
     return end
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis, at a safe point."""
+def clip(text: str, limit: int, *, escaped: bool = True) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, at a safe point (plain text,
+    not ``escaped``, has no entities to keep whole)."""
     if len(text) <= limit:
         return text
-    return text[: cut_point(text, limit - 1)] + "…"
+    return text[: cut_point(text, limit - 1, escaped=escaped)] + "…"

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.adapters.slack.errors import delivery_errors
 from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import EXTERNAL_FILE, Downloaded, read_capped
 
@@ -58,20 +58,8 @@ class SlackFiles:
                                                    api.port)
 
     def _info(self, file_id: str) -> dict[str, Any]:
-        try:
-            response = self.client.files_info(file=file_id)
-        except SlackApiError as exc:
-            error = exc.response.get("error") if hasattr(exc.response, "get") else None
-            status = getattr(exc.response, "status_code", None)
-            if error in GONE:
-                raise DeliveryError(f"slack: files.info {file_id}: {error}", permanent=True,
-                                    code=f"slack:{error}") from exc
-            wait = 60.0 if status == 429 else None
-            raise DeliveryError(f"slack: files.info {file_id}: {error or status}",
-                                retry_after=wait) from exc
-        except (SlackClientError, OSError) as exc:
-            raise DeliveryError(f"slack: files.info {file_id} unreachable: {exc}") from exc
-        file = response.get("file")
+        with delivery_errors(f"files.info {file_id}", permanent=GONE):
+            file = self.client.files_info(file=file_id).get("file")
         return dict(file) if isinstance(file, dict) else {}
 
     def _get(self, url: str, limit: int) -> bytes:

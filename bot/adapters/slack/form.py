@@ -25,8 +25,6 @@ CALLBACK = "crossdesk_new_request"
 DEPARTMENT_ACTION = "crossdesk_form_department"
 CATEGORY_ACTION = "category"
 DETAILS_LIMIT = 3000
-MAX_BLOCKS = 100  # a modal's blocks
-BASE_BLOCKS = 7  # department, service, instructions (2), details, priority, attachment
 
 View = dict[str, Any]
 
@@ -113,7 +111,7 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     chosen = picked(catalog, form)
     if chosen is not None:
         service = ff.instructions_blocks(*chosen, locale) + ff.field_blocks(
-            chosen[1], catalog, locale, form.values(), room=MAX_BLOCKS - BASE_BLOCKS)
+            chosen[1], catalog, locale, form.values())
     blocks = [
         {"type": "input", "block_id": "department", "dispatch_action": True,
          "label": plain(t(locale, "slack.form.department")), "element": dep_element},

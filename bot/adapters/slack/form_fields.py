@@ -35,7 +35,7 @@ PLACEHOLDER_LIMIT = 150
 TEXT_LIMIT = 3000  # plain_text_input's max_length
 MAX_FILES = 5
 INSTRUCTIONS_LIMIT = 2900  # one section, escaped
-MAX_FIELDS = 93  # a modal's 100 blocks less the form's own seven
+MAX_FIELDS = 93  # a modal's 100 blocks less the form's own 7 (instructions take 2)
 
 Block = dict[str, Any]
 
@@ -121,11 +121,12 @@ def field_block(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | N
 
 
 def field_blocks(category: Category, catalog: Catalog, locale: str,
-                 values: Mapping[str, str], *, room: int) -> list[Block]:
-    """The service's fields, in order, showing ``values``; at most ``room`` blocks. A ``file``
-    field is a ``file_input``: slack-manifest.yml grants ``files:read``, which it needs."""
+                 values: Mapping[str, str]) -> list[Block]:
+    """The service's fields, in order, showing ``values`` (the first ``MAX_FIELDS``). A
+    ``file`` field is a ``file_input``: slack-manifest.yml grants ``files:read``, which it
+    needs."""
     return [field_block(f, catalog, locale, values.get(f.key))
-            for f in category.fields[:min(room, MAX_FIELDS)]]
+            for f in category.fields[:MAX_FIELDS]]
 
 
 def all_shown(view: Mapping[str, Any], category: Category) -> bool:

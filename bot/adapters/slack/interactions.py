@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,16 +13,15 @@ from slack_sdk import WebClient
 from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import form_fields, form_values, home, modals
 from bot.adapters.slack import settled as settled_mod
-from bot.adapters.slack.blocks import ACTION_PREFIX, reply_payload
+from bot.adapters.slack.blocks import ACTION_PREFIX, send_reply
 from bot.adapters.slack.entities import decode
-from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.errors import logged
 from bot.adapters.slack.runtime import SlackDeps
 from handlers import drafts
 from handlers.i18n import t
 from handlers.messages import Reply
 from handlers.slots import fill, slots
 
-log = logging.getLogger(__name__)
 SHORTCUT = "crossdesk_request_from_message"
 
 
@@ -35,11 +34,12 @@ def _where(body: dict[str, Any]) -> str:
 def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], respond: Respond,
                reply: Reply) -> None:
     """Tell only the clicker: on the click's response_url in a conversation (it works where
-    the bot is no member), a modal from Home or a modal."""
+    the bot is no member; Slack sends one with every click on a message), a modal from Home
+    or a modal."""
     user_id = body["user"]["id"]
     locale = deps.people.locale_of(user_id)
     where = _where(body)
-    try:
+    with logged(f"show the reply to {user_id}"):
         if where == "modal":
             client.views_update(view_id=body["view"]["id"], view=modals.reply_view(reply, locale))
         elif where == "home":
@@ -48,50 +48,49 @@ def show_reply(client: WebClient, deps: SlackDeps, body: dict[str, Any], respond
                                   view=modals.reply_view(reply, locale))
             finally:
                 home.publish(client, deps, deps.actor(user_id), user_id)
-        elif body.get("response_url"):
-            text, blocks = reply_payload(reply)
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        else:
+            send_reply(respond, reply, response_type="ephemeral", replace_original=False)
             settled = (reply.ok and settled_mod.only_clicker_sees(body)
                        and settled_mod.without_buttons_of((body.get("message") or {}).get(
                            "blocks"), settled_mod.clicked(body), locale))
             if settled:  # their own copy: the buttons just used leave it
                 respond(text=str(body["message"].get("text") or ""), blocks=settled,
                         replace_original=True)
-        else:
-            text, blocks = reply_payload(reply)
-            client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-    except SLACK_ERRORS as exc:
-        log.warning("could not show the reply to %s: %s", user_id, exc)
 
 
-def tell_late(client: WebClient, user_id: str) -> Callable[[Reply], None]:
-    """For a submission acked before its command finished: the answer as a direct message."""
-
-    def late(reply: Reply) -> None:
-        text, blocks = reply_payload(reply)
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-    return late
+def submitted(deps: SlackDeps, ack: Ack, client: WebClient, body: dict[str, Any], locale: str,
+              text: str, error_block: str, fields: Mapping[str, Any] | None = None) -> bool:
+    """Run a modal's command as its submitter and ack with the answer: the modal shows it, or
+    keeps the refusal on ``error_block``; one still running closes the modal, its answer
+    following as a direct message. True when it ran and was accepted."""
+    user_id = body["user"]["id"]
+    reply = deps.run(user_id, None, text, body.get("trigger_id"), fields=fields,
+                     late=lambda answer: send_reply(client.chat_postMessage, answer,
+                                                    channel=user_id))
+    if reply is None:
+        ack()
+    elif not reply.ok:
+        ack(response_action="errors", errors={error_block: modals.short(reply.text)})
+    else:
+        ack(response_action="update", view=modals.reply_view(reply, locale))
+    return reply is not None and reply.ok
 
 
 def open_form(client: WebClient, deps: SlackDeps, trigger_id: str, locale: str,
               form: form_mod.Form) -> None:
     """Open the new-request form showing ``form`` (a failure is logged)."""
-    try:
+    with logged("open the request form"):
         client.views_open(trigger_id=trigger_id,
                           view=form_mod.new_request_view(deps.catalog, locale, form))
-    except SLACK_ERRORS as exc:
-        log.warning("could not open the request form: %s", exc)
 
 
 def message_details(client: WebClient, channel: str, ts: str, text: str, limit: int) -> str:
     """The details a request made from a message starts with: its text, cut so that a link
     back to it fits below within ``limit``."""
     link = ""
-    try:
+    with logged("link to the message", logging.INFO):
         link = str(client.chat_getPermalink(channel=channel, message_ts=ts)
                    .get("permalink") or "")
-    except SLACK_ERRORS as exc:
-        log.info("no permalink for the message: %s", exc)
     return f"{text[:max(0, limit - len(link) - 1)]}\n{link}".strip()
 
 
@@ -114,13 +113,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
             meta = {"channel": (body.get("channel") or {}).get("id"), "where": _where(body),
                     "settle": settled_mod.for_later(body)}
             view = modals.input_view(command, actor.locale, meta)
-            try:
+            with logged("open the input modal"):
                 if meta["where"] == "modal":
                     client.views_push(trigger_id=body["trigger_id"], view=view)
                 else:
                     client.views_open(trigger_id=body["trigger_id"], view=view)
-            except SLACK_ERRORS as exc:
-                log.warning("could not open the input modal: %s", exc)
             return
         def show(reply: Reply) -> None:
             show_reply(client, deps, body, respond, reply)
@@ -134,11 +131,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
     def refresh(client: WebClient, view: dict[str, Any], locale: str,
                 form: form_mod.Form) -> None:
         """Show ``form`` in place of ``view`` (unless a newer update came first)."""
-        try:
+        with logged("refresh the form", logging.INFO):  # a newer update won, or Slack is away
             client.views_update(view_id=view["id"], hash=view.get("hash"),
                                 view=form_mod.new_request_view(deps.catalog, locale, form))
-        except SLACK_ERRORS as exc:  # a newer update won the race, or Slack is away
-            log.info("form not refreshed: %s", exc)
 
     @bolt.action(form_mod.DEPARTMENT_ACTION)
     def department_changed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -175,10 +170,8 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if not drafts.answered(deps.app.desk, actor.person_id, department, category,
                                deps.app.clock(), f"slack:answered:{view['id']}"):
             return  # the service left the config meanwhile: the form stays as it is
-        try:
+        with logged("close the answered form", logging.INFO):
             client.views_update(view_id=view["id"], view=form_mod.answered_view(actor.locale))
-        except SLACK_ERRORS as exc:
-            log.info("could not close the answered form: %s", exc)
 
     @bolt.options(re.compile(
         f"^({re.escape(form_mod.DEPARTMENT_ACTION)}|{re.escape(form_mod.CATEGORY_ACTION)}"
@@ -196,8 +189,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
     def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient) -> None:
         """Open the request, or show what to fix on the fields."""
-        user_id = body["user"]["id"]
-        actor = deps.actor(user_id)
+        actor = deps.actor(body["user"]["id"])
         form = form_mod.read_form(view, deps.catalog)
         errors = form_mod.validate(form, deps.catalog, actor.locale)
         chosen = form_mod.picked(deps.catalog, form)
@@ -216,17 +208,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        reply = deps.run(user_id, None, form_mod.command_text(form, deps.catalog, actor.locale,
-                                                         checked.values),
-                         body.get("trigger_id"), late=tell_late(client, user_id),
-                         fields={"files": form.files})  # the uploads open with the request
-        if reply is None:  # still running: the modal closes, the answer follows as a DM
-            ack()
-            return
-        if not reply.ok:
-            ack(response_action="errors", errors={"details": modals.short(reply.text)})
-            return
-        ack(response_action="update", view=modals.reply_view(reply, actor.locale))
+        text = form_mod.command_text(form, deps.catalog, actor.locale, checked.values)
+        submitted(deps, ack, client, body, actor.locale, text, "details",
+                  fields={"files": form.files})  # the uploads open with the request
 
     @bolt.view(modals.CALLBACK)
     def input_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -239,16 +223,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if empty:
             ack(response_action="errors", errors={empty: t(actor.locale, "slack.err.required")})
             return
-        reply = deps.run(user_id, None, fill(command, values), body.get("trigger_id"),
-                         late=tell_late(client, user_id))
-        if reply is None:  # still running: the modal closes, the answer follows as a DM
-            ack()
+        if not submitted(deps, ack, client, body, actor.locale, fill(command, values),
+                         modals.error_block(command)):
             return
-        if not reply.ok:
-            ack(response_action="errors",
-                errors={modals.error_block(command): modals.short(reply.text)})
-            return
-        ack(response_action="update", view=modals.reply_view(reply, actor.locale))
         if meta.get("settle"):  # the DM message whose button asked: its buttons leave it
             deps.later(lambda: settled_mod.after_modal(client, **meta["settle"],
                                                        locale=actor.locale))

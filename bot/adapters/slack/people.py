@@ -82,13 +82,14 @@ class SlackPeople:
 
     def slack_id_of(self, person_id: str) -> str | None:
         """The Slack user id of one of our people, if they have one."""
-        return self.lookups.slack_id(person_id)
+        row = self.lookups.read(people.get, person_id)
+        return row.slack_id if row else None
 
     def _actor(self, person_id: str, locale: str | None) -> Actor:
         return Actor(person_id, normalize_locale(locale, self.default_locale))
 
     def _known(self, user_id: str) -> Actor | None:
-        row = self.lookups.slack_person(user_id)
+        row = self.lookups.read(people.by_platform_id, "slack", user_id)
         return self._actor(row.id, row.locale) if row else None
 
     def _register(self, user_id: str, fallback_name: str | None) -> Actor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -17,11 +16,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.adapters.command_threads import finish
 from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, load_config
 from bot.adapters.slack.people import SlackPeople
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.sender import SlackSender
+from bot.adapters.wiring import platform_route
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from bot.runtime.file_fetch import FileService
@@ -68,11 +69,7 @@ class SlackPlatform:
 
     def route(self) -> PlatformRoute:
         """The sender, reaching people with a Slack id and departments with a channel."""
-        return PlatformRoute(
-            name="slack", sender=self.sender,
-            reaches_person=lambda slack_id, _wecom_id: bool(slack_id),
-            reaches_department=self.sender.reaches_department,
-        )
+        return platform_route(self.name, self.sender)
 
     def start(self) -> None:
         """In Socket Mode, connect in background threads (returns at once)."""
@@ -101,18 +98,6 @@ class SlackPlatform:
         finish(self.deps.work, deadline, "slack follow-up work")
         self.sender.lookups.close()
         self.sender.slack_files.close()
-
-
-def finish(executor: Executor, deadline: float, what: str) -> None:
-    """Shut ``executor`` down letting its running and queued jobs finish until ``deadline``
-    (monotonic); after it, drop the jobs not started yet (running ones are never cancelled)."""
-    waiter = threading.Thread(target=executor.shutdown, kwargs={"wait": True},
-                              name=f"stop {what}", daemon=True)
-    waiter.start()
-    waiter.join(max(0.0, deadline - time.monotonic()))
-    if waiter.is_alive():
-        log.warning("%s still busy at shutdown; dropping what has not started", what)
-        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = None,

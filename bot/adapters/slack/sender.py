@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.adapters.slack import errors
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.errors import SLACK_ERRORS, delivery_errors, logged
 from bot.adapters.slack.files import SlackFiles
 from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups
 from bot.adapters.slack.pacing import ChannelPacer
@@ -30,19 +29,11 @@ from handlers.desk import Clock
 from handlers.i18n import t
 from handlers.intake import INTAKE_ANSWER
 from handlers.messages import LEFT_STATUS, SETTLE, Message
-from storage import slack_store
+from storage import people, slack_store
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
-
-
-def _retry_after(headers: dict[str, Any]) -> float | None:
-    """The seconds a 429's ``Retry-After`` asks for, if it says."""
-    raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    try:
-        return float(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
+T = TypeVar("T")
 
 
 class SlackSender:
@@ -92,8 +83,8 @@ class SlackSender:
                                 paced=True)
         thread_ts = thread_ref if is_ts(thread_ref) and not message.thread_root else None
         # a request thread begun in the desk's help channel: the desk's messages go there
-        elsewhere = self.lookups.thread_channel(thread_ts) if thread_ts and \
-            message.target_kind == "dept" else None
+        elsewhere = self.lookups.read(slack_store.thread_channel, thread_ts) \
+            if thread_ts and message.target_kind == "dept" else None
         channel = elsewhere or channel
         mention = None
         if message.thread_root and message.target_kind == "dept":
@@ -101,7 +92,7 @@ class SlackSender:
             mention = f"<!subteam^{group}>" if group else None
         link = self._thread_link(message) if message.target_kind == "person" else None
         blocks = message_blocks(message, mention=mention, link=link)
-        response = self._call(key, now, lambda: self.client.chat_postMessage(
+        response = self._call(key, now, "chat.postMessage", lambda: self.client.chat_postMessage(
             channel=channel, text=fallback_text(message), unfurl_links=False, blocks=blocks,
             thread_ts=thread_ts))
         self.pacer.sent(key, now)
@@ -110,11 +101,14 @@ class SlackSender:
         image = message.extra.get("image")
         if image:
             self._upload(channel_id, str(image), message.title or "chart", ts)
-        if elsewhere and thread_ts and message.request_ref:  # a help channel's thread
-            if message.extra.get(LEFT_STATUS):
-                self._remember_left(thread_ts, message.request_ref)
+        ref = message.request_ref
+        if elsewhere and thread_ts and ref:  # a help channel's thread: its root is not ours
+            if message.extra.get(LEFT_STATUS):  # what is said there still reaches the request
+                self._keep(f"that {ref} left a help thread",
+                           lambda s: slack_store.remember_left(s, thread_ts, ref))
             elif message.kind == INTAKE_ANSWER and ts:
-                self._keep(lambda s: slack_store.remember_answer(s, thread_ts, str(ts)))
+                self._keep(f"the answer to {ref}",
+                           lambda s: slack_store.remember_answer(s, thread_ts, str(ts)))
             else:  # the answer with the desk's buttons stands in for the root
                 self._root_changed(message, channel_id, thread_ts, now_if_not_queued=False)
         if message.target_kind == "person":  # a settle row reads this DM's history
@@ -122,9 +116,9 @@ class SlackSender:
         if message.target_kind == "dept" and not elsewhere:
             self._remember_channel(message.target_id, self.config.channels.get(
                 message.target_id), channel_id)
-            if message.thread_root and ts and message.request_ref:
-                self.threads.remember(message.request_ref, channel_id, str(ts), message)
-            elif thread_ts and message.request_ref:
+            if message.thread_root and ts and ref:
+                self.threads.remember(ref, channel_id, str(ts), message)
+            elif thread_ts and ref:
                 self._root_changed(message, channel_id, thread_ts)
         return channel_id, str(ts) if ts else None, thread_ts
 
@@ -144,10 +138,10 @@ class SlackSender:
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", message.extra["file"])
         else:
-            now = self.clock()
-            self._call(message.target, now, lambda: self.client.files_upload_v2(
-                channel=channel_id, file=stored.data, filename=stored.name, title=stored.name,
-                thread_ts=thread_ts))
+            self._call(message.target, self.clock(), "files.upload",
+                       lambda: self.client.files_upload_v2(
+                           channel=channel_id, file=stored.data, filename=stored.name,
+                           title=stored.name, thread_ts=thread_ts))
         with self._shared_lock:
             self._shared.pop(row, None)
         return ts
@@ -164,11 +158,8 @@ class SlackSender:
         left = (channel_id, thread_ts) if reply.extra.get(LEFT_STATUS) else None
         if not queue_root_update(self.engine, self.clock, reply, info.id, left) \
                 and now_if_not_queued:
-            row = root_update(reply, left)
-            try:
-                self._root_call(row, info.ref, channel_id, thread_ts)()
-            except SLACK_ERRORS as exc:
-                log.warning("could not update the thread root of %s: %s", info.ref, exc)
+            with logged(f"update the thread root of {info.ref}"):
+                self._rewrite_root(root_update(reply, left), info.ref, channel_id, thread_ts)
 
     def _update_root(self, message: Message) -> None:
         """Send a ``root_update`` row: the root shows the request as it is now. A rate limit
@@ -181,9 +172,9 @@ class SlackSender:
             channel, thread = str(message.extra.get("left_channel") or ""), str(left)
         elif not is_ts(info.thread_ref):
             return  # the request has no Slack thread (any more)
-        elif help_channel := self.lookups.thread_channel(str(info.thread_ref)):
+        elif help_channel := self.lookups.read(slack_store.thread_channel, str(info.thread_ref)):
             # its root is the requester's own message: the bot's answer under it stands in
-            thread = self.lookups.intake_answer(str(info.thread_ref)) or ""
+            thread = self.lookups.read(slack_store.answer_of, str(info.thread_ref)) or ""
             channel = help_channel
             if not thread:
                 return
@@ -191,13 +182,12 @@ class SlackSender:
             channel, thread = self._dept_channel(info.department) or "", str(info.thread_ref)
         if channel:  # chat.update has its own rate limit, apart from posting
             self._display_only(ROOT_UPDATE, f"update the thread root of {info.ref}",
-                               self._root_call(message, info.ref, channel, thread))
+                               lambda: self._rewrite_root(message, info.ref, channel, thread))
 
     def _settle(self, message: Message) -> None:
         """Send a ``settle`` row: the person's DM messages offering its commands on its
         request lose those buttons (``settled.settle_dm``); nothing in a DM never posted to."""
-        slack_id = self._slack_ids.get(message.target_id) or \
-            self.lookups.slack_id(message.target_id)
+        slack_id = self._slack_id(message.target_id)
         dm = slack_id and (self._channel_ids.get(slack_id) or self.lookups.channel_id(slack_id))
         if dm:
             self._display_only(SETTLE, f"settle {message.request_ref} in a DM",
@@ -211,33 +201,29 @@ class SlackSender:
         if wait > 0:
             raise DeliveryError(f"slack: {key} backs off", retry_after=wait, paced=True)
         try:
-            self._call(key, now, call)
+            self._call(key, now, key, call)
         except DeliveryError as exc:
             if exc.retry_after is not None:
                 raise
             log.warning("could not %s: %s", what, exc)
 
-    def _remember_left(self, thread_ts: str, ref: str) -> None:
-        """Keep that ``ref`` left the help-channel thread ``thread_ts`` (its root is the
-        requester's message, no post of ours): what is said there still reaches it."""
-        self._keep(lambda session: slack_store.remember_left(session, thread_ts, ref))
-
-    def _keep(self, write: Callable[[Session], None]) -> None:
-        """Store what a help thread's post taught us; the post is out whatever happens."""
+    def _keep(self, what: str, write: Callable[[Session], None]) -> None:
+        """Store what a post taught us; the post is out whatever happens (without it, only
+        what follows may lack ``what``: a later link, an update, a help thread's replies)."""
         try:
             with transaction(self.engine) as session:
                 write(session)
-        except Exception:  # noqa: BLE001 - without it, that thread is as before
-            log.warning("could not keep what a help-thread post taught", exc_info=True)
+        except Exception:  # noqa: BLE001 - the post's row must not fail for it
+            log.warning("could not store %s", what, exc_info=True)
 
-    def _root_call(self, row: Message, ref: str, channel: str,
-                   thread: str) -> Callable[[], None]:
+    def _rewrite_root(self, row: Message, ref: str, channel: str, thread: str) -> None:
         """The chat.update a root update row asks for: the request's state, or (a root it
         left) the row's status with no buttons."""
         if row.extra.get("left_ts") is not None:
             status = str(row.extra.get("status") or "")
-            return lambda: self.threads.show_left(ref, channel, thread, row.locale, status)
-        return lambda: self.threads.update_root(ref, channel, thread, row.locale)
+            self.threads.show_left(ref, channel, thread, row.locale, status)
+        else:
+            self.threads.update_root(ref, channel, thread, row.locale)
 
     def _remember_channel(self, key: str, configured: str | None, channel_id: str) -> None:
         """Keep the id Slack reported for a department's channel or a person's DM (``key``:
@@ -246,13 +232,9 @@ class SlackSender:
         if self._channel_ids.get(key) == channel_id:
             return
         self._channel_ids[key] = channel_id
-        if not configured or configured == channel_id:
-            return
-        try:
-            with transaction(self.engine) as session:
-                slack_store.remember_channel(session, configured, channel_id)
-        except Exception:  # noqa: BLE001 - the message is out; only a later link may lack it
-            log.warning("could not store the channel id of %s", configured, exc_info=True)
+        if configured and configured != channel_id:
+            self._keep(f"the channel id of {configured}",
+                       lambda s: slack_store.remember_channel(s, configured, channel_id))
 
     def _dept_channel(self, department: str) -> str | None:
         """A department's channel id when known (memory, then stored), else as configured."""
@@ -273,36 +255,16 @@ class SlackSender:
         if not Path(path).is_file():
             log.warning("chart %s is missing; the message went without it", path)
             return
-        try:
+        with logged(f"upload the chart {path}"):
             self.client.files_upload_v2(channel=channel_id, file=path, title=title,
                                         thread_ts=str(ts) if ts else None)
-        except SLACK_ERRORS as exc:
-            log.warning("chart upload failed: %s", exc)
 
-    def _call(self, key: str, now: Any, call: Callable[[], Any]) -> Any:
-        """Run one Web API call; 429, 5xx and network trouble raise DeliveryError."""
-        try:
+    def _call(self, key: str, now: datetime, what: str, call: Callable[[], T]) -> T:
+        """Run one Web API call (``what``); a failure raises DeliveryError, and a 429, a 5xx
+        or network trouble backs ``key`` off. Anything else is the dispatcher's to catch:
+        it keeps the row and retries it, holding the target's later rows behind it."""
+        with delivery_errors(what, back_off=lambda asked: self.pacer.failed(key, now, asked)):
             return call()
-        except SlackApiError as exc:
-            status = exc.response.status_code
-            if status == 429:
-                wait = self.pacer.failed(key, now, _retry_after(exc.response.headers) or 1.0)
-                raise DeliveryError("slack: rate limited (429)", retry_after=wait) from exc
-            if status is not None and status >= 500:
-                wait = self.pacer.failed(key, now, None)
-                raise DeliveryError(f"slack: server error {status}", retry_after=wait) from exc
-            error = exc.response.get("error") if hasattr(exc.response, "get") else None
-            if error in errors.PERMANENT:  # the channel's later messages still go
-                raise DeliveryError(f"slack refused the message for good: {error}",
-                                    permanent=True, code=f"slack:{error}") from exc
-            raise DeliveryError(f"slack refused the message: {error or exc}") from exc
-        except (SlackClientError, OSError) as exc:
-            wait = self.pacer.failed(key, now, None)
-            raise DeliveryError(f"slack unreachable: {exc}", retry_after=wait) from exc
-        except Exception as exc:  # never let one message roll back the dispatcher's batch
-            log.exception("unexpected error posting to Slack")
-            wait = self.pacer.failed(key, now, None)
-            raise DeliveryError(f"slack call failed: {exc}", retry_after=wait) from exc
 
     def _channel(self, message: Message) -> str:
         """A department's channel, a named channel (``channel:<name>``, e.g. the admin channel:
@@ -317,15 +279,18 @@ class SlackSender:
             if not channel:
                 raise DeliveryError(f"slack: no channel for department {message.target_id}")
             return channel
-        person_id = message.target_id
-        slack_id = self._slack_ids.get(person_id)
-        if slack_id is None:
-            slack_id = self.lookups.slack_id(person_id)
-            if slack_id:
-                self._slack_ids[person_id] = slack_id
+        slack_id = self._slack_id(message.target_id)
         if not slack_id:
-            raise DeliveryError(f"slack: {person_id} has no Slack user id")
+            raise DeliveryError(f"slack: {message.target_id} has no Slack user id")
         return slack_id
+
+    def _slack_id(self, person_id: str) -> str | None:
+        """The person's Slack user id (kept in memory once known)."""
+        if person_id not in self._slack_ids:
+            row = self.lookups.read(people.get, person_id)
+            if row is not None and row.slack_id:
+                self._slack_ids[person_id] = row.slack_id
+        return self._slack_ids.get(person_id)
 
     def reaches_department(self, key: str) -> bool:
         """True when the department has a Slack channel."""
@@ -343,7 +308,7 @@ class SlackSender:
             if request is None or not is_ts(request.thread_ref):
                 return None
             thread = str(request.thread_ref)
-            channel = self.lookups.thread_channel(thread) or \
+            channel = self.lookups.read(slack_store.thread_channel, thread) or \
                 self._dept_channel(request.department) or ""
             if not CHANNEL_ID_RE.match(channel):
                 return None

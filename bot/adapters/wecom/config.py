@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.adapters.wiring import env_values, text_table
 from bot.runtime.config import Settings
 from storage import redact
 
@@ -50,9 +51,7 @@ class WeComConfig:
 def load_secrets(environ: Mapping[str, str] | None = None,
                  names: tuple[str, ...] = ALL_SECRETS) -> WeComSecrets:
     """Read the secrets in ``names``; one error lists every missing or malformed one."""
-    env = os.environ if environ is None else environ
-    values = {n: env.get(n, "").strip() for n in names}
-    redact.remember(*(v for n, v in values.items() if n not in PUBLIC_IDS))
+    values = env_values(names, environ, public=PUBLIC_IDS)
     problems = [f"{n} is not set: export it with {ENV_HELP[n]}" for n, v in values.items() if not v]
     agent = values.get("WECOM_AGENT_ID", "")
     if agent and not agent.isdigit():
@@ -110,12 +109,11 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None) ->
         else:
             robots[dep] = env[str(var)].strip()
             redact.remember(robots[dep])  # the webhook URL and its key= are the credential
-    chats = section.get("chats", {})
-    if not isinstance(chats, dict) or not all(isinstance(v, str) for v in chats.values()):
+    chats = text_table(section.get("chats"))
+    if chats is None:
         problems.append(f"{settings.path}: wecom.chats must map channel names to group chat "
                         "ids, e.g. { service-office = \"wrkadmin01\" }")
         chats = {}
     if problems:
         raise WeComConfigError("WeCom is not configured:\n  " + "\n  ".join(problems))
-    return WeComConfig(secrets=secrets, robot_webhooks=robots,
-                       chats={str(k): str(v) for k, v in chats.items()})
+    return WeComConfig(secrets=secrets, robot_webhooks=robots, chats=chats)

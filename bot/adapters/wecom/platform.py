@@ -21,6 +21,7 @@ from bot.adapters.wecom.pacing import RecipientPacer
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.sender import WeComSender
 from bot.adapters.wecom.token_store import DatabaseStorage
+from bot.adapters.wiring import platform_route
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher
@@ -95,11 +96,7 @@ class WeComPlatform:
 
     def route(self) -> PlatformRoute:
         """Who WeCom reaches: people with a WeCom userid, departments with a chat or members."""
-        return PlatformRoute(
-            name="wecom", sender=self.sender,
-            reaches_person=lambda _slack_id, wecom_id: bool(wecom_id),
-            reaches_department=self.sender.reaches_department,
-        )
+        return platform_route(self.name, self.sender)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until the answers of accepted callbacks are sent (tests, shutdown)."""

@@ -21,7 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.adapters.slack import SlackPlatform, build_slack
+from bot.adapters.slack.platform import SlackPlatform, build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.clock import ManualClock
 from bot.runtime.config import Settings

@@ -7,7 +7,8 @@ import dataclasses
 
 import pytest
 
-from bot.adapters.slack import SlackConfigError, build_slack
+from bot.adapters.slack import SlackConfigError
+from bot.adapters.slack.platform import build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher

@@ -11,7 +11,8 @@ import pytest
 from slack_bolt import BoltRequest
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack import SlackConfigError, build_slack, slack_enabled
+from bot.adapters.slack import SlackConfigError, slack_enabled
+from bot.adapters.slack.platform import build_slack
 from bot.runtime import config as config_mod
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings

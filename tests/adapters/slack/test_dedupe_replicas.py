@@ -3,7 +3,7 @@ replica is answered as before and runs once; events are claimed once too."""
 
 from __future__ import annotations
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, reply_in

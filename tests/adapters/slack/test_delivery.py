@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk

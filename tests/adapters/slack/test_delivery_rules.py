@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.adapters.slack import SlackPlatform, build_slack
+from bot.adapters.slack.platform import SlackPlatform, build_slack
 from bot.runtime.dispatch import Dispatcher, DispatchStats
 from bot.runtime.metrics import Metrics
 from bot.runtime.routing import SenderRouter

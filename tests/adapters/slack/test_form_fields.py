@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime import app as app_mod
 from bot.runtime import config as config_mod
 from bot.runtime.clock import ManualClock

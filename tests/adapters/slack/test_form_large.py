@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime import app as app_mod
 from bot.runtime import config as config_mod
 from bot.runtime.clock import ManualClock

@@ -16,7 +16,8 @@ from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack import SlackConfigError, build_slack
+from bot.adapters.slack import SlackConfigError
+from bot.adapters.slack.platform import build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, signed_headers, text_of

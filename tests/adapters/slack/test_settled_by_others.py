@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime import config as config_mod
 from bot.runtime.app import DeskApp
 from handlers.sweep import sweep

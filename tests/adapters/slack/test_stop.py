@@ -9,7 +9,7 @@ from functools import partial
 
 import pytest
 
-from bot.adapters.slack import SlackPlatform, build_slack
+from bot.adapters.slack.platform import SlackPlatform, build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import timedelta
 from typing import Any
 
-from bot.adapters.slack import build_slack
+from bot.adapters.slack.platform import build_slack
 from bot.runtime.app import DeskApp
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import ENV, SlackDesk, text_of
