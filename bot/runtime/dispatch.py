@@ -274,7 +274,8 @@ class Dispatcher:
                     log.warning("delivery failed, retrying later: %s", exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row
-                log.exception("sender crashed; the message will be retried")
+                log.exception("sender crashed on a message to %s; it will be retried",
+                              message.target)
                 error = DeliveryError(f"sender crashed: {exc}")
                 outcomes.append(_Outcome(item, error=error))
                 self._hold(slots, message.target, item, error)

@@ -8,7 +8,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from sqlmodel import Session
 
 from bot.adapters.slack.blocks import escape, fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
@@ -68,8 +67,7 @@ class Threads:
         else:
             base = self.lookups.posted(info.id, thread_ts) or self._rebuilt(ref, info, locale)
             self.remember(ref, channel, thread_ts, base)
-        with Session(self.lookups.engine) as session:  # the reader: inside a send
-            shown = thread_root.current(session, ref, base, base.locale or locale)
+        shown = self.lookups.read(thread_root.current, ref, base, base.locale or locale)
         if shown is None:
             return
         blocks = message_blocks(base, status=escape(shown.status), buttons=shown.buttons)
