@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from handlers import approval_view, attachments, field_lines, negotiation_view, orphans, retention
+from handlers import (
+    approval_view,
+    attachments,
+    field_lines,
+    history,
+    negotiation_view,
+    orphans,
+    retention,
+)
 from handlers import lifecycle as lc
 from handlers.actions import request_actions, requester_actions, staff_actions
 from handlers.context import Ctx, Refusal
-from handlers.deflection import ANSWERED_NOTE
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
@@ -198,7 +205,8 @@ def _home_item(ctx: Ctx, request: Request, section: str,
 
 
 def show(ctx: Ctx, cmd: Command) -> Reply:
-    """One request with its targets and full history, in local time."""
+    """One request with its targets and full history, in local time; a platform with little
+    room shows its latest events (``handlers.history.within``)."""
     request = lc.load(ctx, cmd.ref)
     loc = ctx.locale
     dep = ctx.department(request.department)
@@ -232,32 +240,9 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
     if attached:
         lines.append(attached)
     lines.append(ctx.say("show.history"))
-    inside = ctx.desk.is_staff(ctx.actor.id, request.department)
-    for event in request_store.events(ctx.session, request.id or 0):
-        if event.kind == "internal_note" and not inside:
-            continue  # the desk's internal notes stay inside the desk
-        change = ""
-        if event.to_state and event.from_state != event.to_state:
-            before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"
-            change = f" ({before} → {ctx.say(f'state.{event.to_state}')})"
-        shown = _note(ctx, event.kind, event.note)
-        note = f": {shown}" if shown and event.kind != "opened" else ""
-        kind = ctx.say(f"event.{event.kind}")
-        lines.append(f"  {ctx.local(event.at)} {ctx.name(event.actor_id)} {kind}{change}{note}")
-    return _one(ctx, "\n".join(lines), buttons=_actions(ctx, request), kind="show",
-                request_ref=request.ref)
-
-
-def _note(ctx: Ctx, kind: str, note: str | None) -> str | None:
-    """An event's note as people read it: names, not ids or department keys."""
-    if kind == "assigned":
-        return ctx.name(note)
-    if kind == "cancelled" and note == ANSWERED_NOTE:
-        return ctx.say("event.answered_by_instructions")
-    route = lc.transfer_route(note) if kind == "transferred" else None
-    if route:
-        return " → ".join(ctx.dept_label(key) for key in route)
-    return note
+    shown = Message(text="\n".join(lines), locale=loc, buttons=_actions(ctx, request),
+                    kind="show", request_ref=request.ref)
+    return Reply((history.ending(shown, history.event_lines(ctx, request)),))
 
 
 def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.adapters.slack.entities import clip, cut_point, escape
+from handlers import history
 from handlers.messages import Button, Message, Reply
 
 SECTION_LIMIT = 3000
@@ -14,6 +15,7 @@ FIELD_LIMIT = 2000
 LABEL_LIMIT = 75
 MAX_FIELDS = 10
 MAX_BUTTONS = 25
+MAX_BLOCKS = 50  # in one message
 ACTION_PREFIX = "crossdesk:"
 
 Block = dict[str, Any]
@@ -110,14 +112,23 @@ def fallback_text(message: Message) -> str:
 
 
 def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
-    """A handler's reply to the speaker as (fallback text, blocks)."""
+    """A handler's reply to the speaker as (fallback text, blocks): a request's history longer
+    than the blocks left in the message keeps its latest events (``handlers.history.within``)."""
     blocks: list[Block] = []
+    shown: list[Message] = []
     for message in reply.messages:
         if blocks:
             blocks.append({"type": "divider"})
+        message = history.within(message, _room(MAX_BLOCKS - len(blocks)), platform="slack")
+        shown.append(message)
         blocks += message_blocks(message)
-    text = "\n".join(fallback_text(m) for m in reply.messages)
-    return text[: cut_point(text, FALLBACK_LIMIT)], blocks[:50]
+    text = "\n".join(fallback_text(m) for m in shown)
+    return text[: cut_point(text, FALLBACK_LIMIT)], blocks[:MAX_BLOCKS]
+
+
+def _room(blocks: int) -> Callable[[Message], bool]:
+    """Whether a message fits in ``blocks`` blocks."""
+    return lambda message: len(message_blocks(message)) <= blocks
 
 
 def send_reply(send: Callable[..., Any], reply: Reply, **where: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.adapters.wecom.render import byte_len, command_lines
@@ -12,7 +12,7 @@ from handlers.grammar import REF_RE
 from handlers.i18n import t
 from handlers.i18n.texts import TEXTS
 from handlers.messages import Button, Message
-from handlers.slots import fill
+from handlers.slots import as_typed, fill
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
 # 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters (建议不超过
@@ -24,6 +24,7 @@ BODY_CHARS = 160      # sub_title_text (the text and the commands to type)
 KEYNAME_CHARS = 5     # horizontal_content_list.keyname
 VALUE_CHARS = 30      # horizontal_content_list.value
 BUTTON_CHARS = 10     # button_list.text (按钮文案，建议不超过10个字)
+MIN_BODY = 12         # the least of the text worth keeping beside the commands
 KEY_BYTES = 1024
 TASK_ID_BYTES = 128
 KEY_PREFIX = "cmd:"
@@ -85,13 +86,51 @@ def _title_and_body(message: Message) -> tuple[str, str]:
     return title, "\n".join(lines[1:]).strip()
 
 
-def _sub_title(body: str, commands: list[str]) -> str:
-    """The text and the commands to type within ``BODY_CHARS``: the text gives way first."""
-    tail = "\n".join(commands)
-    room = BODY_CHARS - len(tail) - (1 if tail else 0)
-    if len(body) <= room or room < 12:
-        return clip("\n".join(filter(None, [body, tail])), BODY_CHARS)
-    return "\n".join(filter(None, [clip(body, room), tail]))
+@dataclass(frozen=True)
+class _SubTitle:
+    """A card's text: what it says, whether the message's text is in it whole, and whether
+    it lists every line of its tail (each command, or each choice)."""
+
+    text: str
+    body_whole: bool
+    every_line: bool
+
+
+def _fit(body: str, lines: list[str]) -> _SubTitle | None:
+    """``body`` and ``lines`` within ``BODY_CHARS``, the body cut to make room (keeping at
+    least ``MIN_BODY`` characters of it), or None when the lines leave too little."""
+    tail = "\n".join(lines)
+    room = BODY_CHARS - len(tail) - (1 if tail and body else 0)
+    if len(body) <= room:
+        return _SubTitle("\n".join(filter(None, [body, tail])), True, True)
+    if room >= MIN_BODY:
+        return _SubTitle(f"{clip(body, room)}\n{tail}", False, True)
+    return None
+
+
+def _sub_title(body: str, message: Message) -> _SubTitle:
+    """The text and the commands to type within ``BODY_CHARS``. The text gives way first,
+    then the labels (the buttons show them: ``▸ /request ack FIN-1``), then the text
+    altogether (it went just before the card, ``clipped``); when even the bare commands do
+    not fit, the first ones and a line saying how many more the text message lists."""
+    sets = [_choices(message)] if message.kind == CHOICE else [
+        command_lines(message, False), _bare_commands(message)]
+    for lines in sets:
+        if (fitted := _fit(body, lines)) is not None:
+            return fitted
+    last = sets[-1]
+    if (fitted := _fit("", last)) is not None:
+        return _SubTitle(fitted.text, not body, True)
+    for shown in range(len(last) - 1, -1, -1):
+        lines = [*last[:shown], t(message.locale, "wecom.card.more", n=len(last) - shown)]
+        if len("\n".join(lines)) <= BODY_CHARS:
+            break
+    return _SubTitle(clip("\n".join(lines), BODY_CHARS), not body, False)
+
+
+def _bare_commands(message: Message) -> list[str]:
+    """Each button's command to type, without its label (``▸ /request ack FIN-1``)."""
+    return [f"▸ {as_typed(b.command, message.locale)}" for b in message.buttons]
 
 
 def _choices(message: Message) -> list[str]:
@@ -108,11 +147,6 @@ def shown_buttons(message: Message) -> tuple[Button, ...]:
     cancel = tuple(b for b in message.buttons if b.action == "cancel")[:1]
     rest = tuple(b for b in message.buttons if b not in cancel)
     return rest[:MAX_BUTTONS - len(cancel)] + cancel
-
-
-def _tail(message: Message) -> list[str]:
-    """What the card's text ends with: the choices, or each button's command to type."""
-    return _choices(message) if message.kind == CHOICE else command_lines(message, False)
 
 
 def button_texts(message: Message) -> list[str]:
@@ -185,14 +219,27 @@ def _told_apart(buttons: tuple[Button, ...], texts: list[str]) -> list[str]:
 
 
 def clipped(message: Message) -> bool:
-    """True when the card cannot show the whole text (send the text on its own as well). A
-    first line too long for the title is not lost: the card's text then holds all of it."""
+    """True when the card cannot show the whole text, or cannot list every command (send
+    the text on its own as well: ``text_before``). A first line too long for the title is not
+    lost: the card's text then holds all of it."""
     title, body = _title_and_body(message)
-    commands = _tail(message)
-    full = "\n".join(filter(None, [body, *commands]))
+    sub = _sub_title(body, message)
     values = [v for _, v in message.fields]
-    return (len(message.title or "") > TITLE_CHARS or _sub_title(body, commands) != full
+    return (len(message.title or "") > TITLE_CHARS or not sub.body_whole or not sub.every_line
             or len(message.fields) > MAX_FIELDS or any(len(v) > VALUE_CHARS for v in values))
+
+
+def lists_every_command(message: Message) -> bool:
+    """True when the card's text lists every command to type (with or without its label)."""
+    return _sub_title(_title_and_body(message)[1], message).every_line
+
+
+def text_before(message: Message) -> Message:
+    """The text sent just before a ``clipped`` card: the whole text and fields, and the
+    commands to type when the card (``after_text``) has no room for all of them."""
+    if lists_every_command(after_text(message)):
+        return replace(message, buttons=())
+    return message
 
 
 def after_text(message: Message) -> Message:
@@ -215,7 +262,7 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
     """The ``template_card`` object, every text within WeCom's recommended length; with
     ``replace_text`` its buttons show that, greyed."""
     title, body = _title_and_body(message)
-    sub = _sub_title(body, _tail(message))
+    sub = _sub_title(body, message).text
     template: dict[str, Any] = {
         "card_type": "button_interaction",
         "main_title": {"title": clip(title, TITLE_CHARS)},

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers import history
 from handlers.i18n import t
 from handlers.messages import Message
 from handlers.slots import as_typed
@@ -214,12 +215,23 @@ def within_parts(text: str, limit: int, locale: str, most: int = MAX_PARTS) -> l
     return [*head, t(locale, "wecom.left_out", chars=left_out, parts=most), *tail]
 
 
+def _rendered(message: Message, markdown_limit: int) -> tuple[str, str, int]:
+    """The message's msgtype, its whole content and the byte limit of one piece."""
+    if wants_markdown(message):
+        return "markdown", as_markdown(message), markdown_limit
+    return "text", as_text(message), TEXT_LIMIT
+
+
 def bodies(message: Message, markdown_limit: int = MARKDOWN_LIMIT) -> list[dict[str, Any]]:
     """The message as one or more WeCom ``msgtype`` bodies (at most ``MAX_PARTS``), each
     within its byte limit (``markdown_limit``: 2048 for app messages and chats,
-    ``ROBOT_MARKDOWN_LIMIT`` for a group robot)."""
-    if wants_markdown(message):
-        return [{"msgtype": "markdown", "markdown": {"content": part}}
-                for part in within_parts(as_markdown(message), markdown_limit, message.locale)]
-    return [{"msgtype": "text", "text": {"content": part}}
-            for part in within_parts(as_text(message), TEXT_LIMIT, message.locale)]
+    ``ROBOT_MARKDOWN_LIMIT`` for a group robot). A request's history longer than that
+    keeps its latest events (``handlers.history.within``): the room is ``MAX_PARTS`` pieces."""
+    def fits(shown: Message) -> bool:
+        _kind, content, limit = _rendered(shown, markdown_limit)
+        return len(split_utf8(content, limit)) <= MAX_PARTS
+
+    message = history.within(message, fits, platform="wecom")
+    kind, content, limit = _rendered(message, markdown_limit)
+    return [{"msgtype": kind, kind: {"content": part}}
+            for part in within_parts(content, limit, message.locale)]

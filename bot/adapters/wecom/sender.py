@@ -227,8 +227,8 @@ class WeComSender:
             return [Part("app", to, body, keys) for body in bodies(message)]
         parts = []
         if with_text and cards.clipped(message):
-            plain = replace(message, buttons=())
-            parts += [Part("app", to, body, keys) for body in bodies(plain)]
+            before = cards.text_before(message)
+            parts += [Part("app", to, body, keys) for body in bodies(before)]
             message = cards.after_text(message)
         task_id = cards.new_task_id(message.request_ref)
         return [*parts, Part("app", to, cards.card_body(message, task_id), keys, task_id)]

@@ -96,15 +96,12 @@ def test_a_long_show_reaches_the_person_whole_in_one_minute_with_its_card_last(w
     assert all(b["msgtype"] in ("text", "markdown") for b in texts)
     assert len(texts) <= render.MAX_PARTS
     shown = [content(b) for b in texts]
-    (note,) = [s for s in shown if "此处省略" in s]  # what is left out is said, in place
-    chars = int(note.split("省略 ")[1].split(" ")[0])
-    assert note == t("zh-CN", "wecom.left_out", chars=chars, parts=render.MAX_PARTS)
-    head, tail = "".join(shown[:shown.index(note)]), "".join(shown[shown.index(note) + 1:])
-    assert head.startswith("FIN-1 · 差旅报销标准咨询"), "the request's head first"
-    assert tail.strip().startswith("2026-11-16 17:00") and "补充说明7" in tail, \
-        "… then the newest comment from its first word"
-    assert tail.endswith("…") and len(tail) > 3000, "as much of it as the minute allows"
-    assert not any(f"补充说明{k}" in head + tail for k in range(7)), f"{chars} left out"
+    assert not any("字：企业微信中一条回复最多分" in s for s in shown), "nothing cut blindly"
+    earlier = t("zh-CN", "show.earlier", n=8, ref="FIN-1")  # opened, comments 0-6
+    assert shown[0].startswith("FIN-1 · 差旅报销标准咨询"), "the request's head first"
+    assert shown[0].endswith(f"处理记录：\n  {earlier}"), "… then what is left out, said"
+    assert "".join(shown[1:]) == "  2026-11-16 17:00 李华 Henry Li 评论: 补充说明7：" + \
+        PARAGRAPH[:3900], "… then the newest comment, whole"
 
 
 def test_a_long_answer_that_finds_the_minute_nearly_full_waits_then_goes_whole(wecom):
@@ -126,7 +123,8 @@ def test_a_long_answer_that_finds_the_minute_nearly_full_waits_then_goes_whole(w
     got = wecom.api.received("lihua")[before:]
     assert wecom.api.dropped_for("lihua") == []
     assert got[-1]["msgtype"] == "template_card", "whole, in order, the card last"
-    assert content(got[0]).startswith("FIN-1 · ") and content(got[-2]).endswith("…")
+    assert content(got[0]).startswith("FIN-1 · ")
+    assert content(got[-2]).endswith(PARAGRAPH[:3900][-30:]), "the newest comment, whole"
     assert any("补充说明7" in content(b) for b in got)
     assert all(r.delivered_at is not None for r in outbox_rows(wecom.app))
 
