@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,6 +17,13 @@ DEFAULT_TARGETS = {"first_response": "4h", "resolution": "3d"}  # a service that
 def norm(word: str) -> str:
     """Fold case, width and spacing so '财务', 'FIN' and 'Fin ' compare equal."""
     return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
+
+
+def matches(words: Iterable[str], typed: str) -> bool:
+    """Whether ``typed`` is part of one of ``words``, folded as names are (case, full-width
+    letters, spacing: 'ＩＴ' finds IT); nothing typed matches everything."""
+    needle = norm(typed)
+    return not needle or any(needle in norm(word) for word in words if word)
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,23 @@ class Catalog:
         """Departments whose names are close to ``word``."""
         close = difflib.get_close_matches(norm(word), list(self._index), n=3, cutoff=0.6)
         return list(dict.fromkeys(self._index[c] for c in close))
+
+    def departments_matching(self, typed: str) -> list[Department]:
+        """The departments whose key, prefix, name or alias contains ``typed``, in order."""
+        return [d for d in self.departments if matches(d.words(), typed)]
+
+    def services_matching(self, typed: str, department: str | None = None,
+                          ) -> Iterator[tuple[Department, list[Category]]]:
+        """The services whose words contain ``typed`` (all of a department whose words do,
+        unless searching within ``department``), by department in order; a department with
+        none is left out."""
+        for dep in self.departments:
+            if department not in (None, dep.key):
+                continue
+            whole = not department and matches(dep.words(), typed)
+            found = [c for c in dep.categories if whole or matches(c.words(), typed)]
+            if found:
+                yield dep, found
 
     def by_prefix(self, prefix: str) -> Department | None:
         """The department whose request ids start with ``prefix``."""

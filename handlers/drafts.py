@@ -1,32 +1,138 @@
-"""A vague ``/request …`` on a platform with forms: what the form starts from; and a form
-closed because the service's instructions answered the question."""
+"""A vague ``/request …`` on a platform with forms: what the form starts from; the form's
+rules while it is filled in (which service it names, what a change of department or service
+keeps, what is still to choose, the command it stands for); and a form closed because the
+service's instructions answered the question. The platform only shows and reads it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from handlers import fields
-from handlers.catalog import Catalog, Category, norm
+from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
 from handlers.desk import Desk
+from handlers.forms import check_values
 from handlers.grammar import SUBCOMMAND_WORDS, Command, Invalid, parse
+from handlers.inbound import IncomingFile
 from storage import deflections, deliveries
 from storage.engine import transaction
+from storage.request_fields import FieldValue
+
+Show = Callable[[FieldValue], str | None]  # a valid value as a form's input shows it
 
 
 @dataclass(frozen=True)
 class Draft:
-    """The department (if it is clear) and the details typed so far; with a service whose
-    required fields are not all given, the service, the priority mark and the field values
-    found in the text (raw, as typed: ``handlers.fields.parse_value`` reads them)."""
+    """A request form: the department (if it is clear) and the details typed so far; with a
+    service whose required fields are not all given, the service, the priority mark and the
+    field values found in the text (raw, as typed: ``handlers.fields.parse_value`` reads
+    them). A platform's form holds the same, its field values as its inputs hold them, with
+    an attachment link and the files uploaded in the service's ``file`` fields."""
 
     department: str | None = None
     details: str = ""
     category: str | None = None
     priority: str | None = None
     values: tuple[tuple[str, str], ...] = ()
+    attachment: str = ""
+    files: tuple[IncomingFile, ...] = ()
+
+
+def picked(catalog: Catalog, draft: Draft) -> tuple[Department, Category] | None:
+    """The department and service the form names, when both exist."""
+    if not draft.department or not draft.category \
+            or not catalog.has_department(draft.department):
+        return None
+    dep = catalog.department(draft.department)
+    cat = dep.category(draft.category)
+    return (dep, cat) if cat is not None else None
+
+
+def with_department(draft: Draft, department: str | None) -> Draft:
+    """The form after the department changed (the old service is dropped if it does not fit)."""
+    keep = draft.category if department == draft.department else None
+    return replace(draft, department=department, category=keep,
+                   values=draft.values if keep else ())
+
+
+def with_service(draft: Draft, catalog: Catalog, department: str, category: str) -> Draft:
+    """The form after a service was picked: its department follows (none is picked when the
+    department is not in the config)."""
+    if not category or not catalog.has_department(department):
+        return replace(draft, category=None, values=())
+    return replace(draft, department=department, category=category)
+
+
+def unchosen(draft: Draft, catalog: Catalog) -> dict[str, str]:
+    """What keeps the form from being sent: ``department`` or ``category``, each ``missing``
+    or (a service its department does not offer) ``unknown``; empty when it can be sent."""
+    if not draft.department:
+        return {"department": "missing"}
+    if not draft.category:
+        return {"category": "missing"}
+    if catalog.department(draft.department).category(draft.category) is None:
+        return {"category": "unknown"}
+    return {}
+
+
+def with_defaults(draft: Draft, catalog: Catalog, *, requester: str, locale: str, today: date,
+                  show: Show) -> Draft:
+    """The form with each empty field of its service showing its default (a date's
+    ``today``, the requester's own department for ``@requester``)."""
+    chosen = picked(catalog, draft)
+    if chosen is None:
+        return draft
+    found = fields.with_defaults(chosen[1], {}, requester=requester, catalog=catalog,
+                                 locale=locale, today=today)
+    shown = {key: show(value) for key, value in found.items()}
+    defaults = {key: text for key, text in shown.items() if text is not None}
+    return replace(draft, values=tuple({**defaults, **dict(draft.values)}.items()))
+
+
+def prefilled(draft: Draft, catalog: Catalog, *, requester: str, locale: str, today: date,
+              show: Show) -> Draft:
+    """The form a vague command (or a service's missing fields) opens with: each value found
+    in the text in its field as the input shows it (one that is no valid value stays in the
+    details as ``key=value``, so nothing typed is lost), then the defaults."""
+    chosen = picked(catalog, draft)
+    if chosen is None:
+        return replace(draft, values=())
+    raw = dict(draft.values)
+    valid, _refused = check_values(chosen[1], raw, catalog=catalog, locale=locale, today=today)
+    shown: dict[str, str] = {}
+    left: list[str] = []
+    for spec in chosen[1].fields:
+        if spec.key not in raw:
+            continue
+        value = show(valid[spec.key]) if spec.key in valid else None
+        if value is None:
+            left.append(fields.pair(spec.key, raw[spec.key]))
+        else:
+            shown[spec.key] = value
+    details = "\n".join(x for x in (draft.details, " ".join(left)) if x)
+    draft = replace(draft, details=details, values=tuple(shown.items()))
+    return with_defaults(draft, catalog, requester=requester, locale=locale, today=today,
+                         show=show)
+
+
+def command_text(draft: Draft, catalog: Catalog, values: dict[str, str] | None = None, *,
+                 attachment_label: str) -> str:
+    """The typed command the form stands for: ``/request <dept> <service> <details> …``, the
+    attachment as ``<attachment_label>: <link>``, the priority mark, and the fields' values
+    as ``key=value`` pairs on the last line. Without details the service's name is the
+    title, as when the command is typed with none (said first when an attachment follows,
+    which would be the title otherwise)."""
+    chosen = picked(catalog, draft)
+    lines = [draft.details or (chosen[1].name if chosen and draft.attachment else "")]
+    if draft.attachment:
+        lines.append(f"{attachment_label}: {draft.attachment}")
+    if draft.priority in PRIORITIES:
+        lines.append(f"!{draft.priority}")
+    if values:
+        lines.append(fields.pairs_line(values))
+    return f"/request {draft.department} {draft.category} " + "\n".join(lines)
 
 
 def _named_service(words: list[str], catalog: Catalog) -> Category | None:

@@ -39,7 +39,7 @@ from handlers.fields import (
     to_raw,
     typed,
 )
-from handlers.forms import Filled, complete, today
+from handlers.forms import Filled, check_values, complete, today
 from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, parse
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import Inbound
@@ -238,23 +238,19 @@ def _parsed(ctx: Ctx, category: Category,
     known = {spec.key for spec in category.fields}
     out = {key: FieldValue(key, "text", text=str(value)) for key, value in raw.items()
            if key not in known and value}
-    misfits: dict[str, FieldProblem] = {}
+    answers = {spec.key: raw[spec.key] for spec in category.fields
+               if raw.get(spec.key) and spec.type != "file"}
+    checked, misfits = check_values(category, answers, catalog=ctx.desk.catalog,
+                                    locale=ctx.locale, today=today(ctx))
     for spec in category.fields:
         value = raw.get(spec.key)
-        if not value:
-            continue
-        if spec.type == "file":
+        if value and spec.type == "file":
             if form_changes.names_files(value, draft.files):
                 out[spec.key] = FieldValue(spec.key, "file", text=value)
             else:  # text kept before the field became a file field
                 misfits[spec.key] = FieldProblem("file")
-            continue
-        got = parse_value(spec, value, catalog=ctx.desk.catalog, locale=ctx.locale,
-                          today=today(ctx))
-        if isinstance(got, FieldProblem):
-            misfits[spec.key] = got
-        else:
-            out[spec.key] = got
+        elif spec.key in checked:
+            out[spec.key] = checked[spec.key]
     return out, misfits
 
 

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from handlers import attachments
-from handlers.catalog import Category, norm
+from handlers.catalog import Catalog, Category, norm
 from handlers.context import Ctx, Refusal
 from handlers.fields import (
     FieldProblem,
@@ -70,20 +71,31 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
                           fields=join(ctx.locale, [f.label(ctx.locale) for f in category.fields]),
                           example=_pair_example(ctx, category))
     raw = {**recognise(free, category, given=pairs), **pairs}
-    values: dict[str, FieldValue] = {}
-    problems: list[str] = []
-    for spec in category.fields:
-        if spec.key not in raw:
-            continue
-        got = parse_value(spec, raw[spec.key], catalog=ctx.desk.catalog, locale=ctx.locale,
-                          today=today(ctx))
-        if isinstance(got, FieldProblem):
-            problems.append(describe(got, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
-        else:
-            values[spec.key] = got
+    values, refused = check_values(category, raw, catalog=ctx.desk.catalog, locale=ctx.locale,
+                                   today=today(ctx))
+    problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale)
+                for spec in category.fields if spec.key in refused]
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
     return complete(ctx, category, _with_files(ctx, category, values), free, ctx.files)
+
+
+def check_values(category: Category, raw: Mapping[str, str], *, catalog: Catalog,
+                 locale: str, today: date) -> tuple[dict[str, FieldValue],
+                                                    dict[str, FieldProblem]]:
+    """Each of ``category``'s fields given in ``raw`` (text as typed) read by ``parse_value``:
+    the values, and why each refused one is refused, both by field key in the form's order."""
+    values: dict[str, FieldValue] = {}
+    problems: dict[str, FieldProblem] = {}
+    for spec in category.fields:
+        if spec.key not in raw:
+            continue
+        got = parse_value(spec, raw[spec.key], catalog=catalog, locale=locale, today=today)
+        if isinstance(got, FieldProblem):
+            problems[spec.key] = got
+        else:
+            values[spec.key] = got
+    return values, problems
 
 
 def complete(ctx: Ctx, category: Category, values: dict[str, FieldValue], details: str,

@@ -3,20 +3,18 @@ one opens the form."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.adapters.slack import form_values
 from bot.adapters.slack.blocks import send_reply
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import logged
-from bot.adapters.slack.form import Form, new_request_view, picked, with_defaults
-from bot.adapters.slack.people import Actor
+from bot.adapters.slack.form import new_request_view
+from bot.adapters.slack.form_values import shown_by
 from bot.adapters.slack.runtime import SlackDeps
-from handlers.drafts import Draft, draft_for
+from handlers.drafts import draft_for, prefilled
 from handlers.i18n import t
 from handlers.messages import Reply
 
@@ -38,23 +36,6 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
     send_reply(ack, reply, response_type="ephemeral")
 
 
-def prefilled(deps: SlackDeps, draft: Draft, actor: Actor) -> Form:
-    """The form a vague command (or a service's missing fields) opens with."""
-    form = Form(department=draft.department, category=draft.category, details=draft.details,
-                priority=draft.priority)
-    chosen = picked(deps.catalog, form)
-    if chosen is None:
-        return form
-    today = deps.today()
-    shown, left = form_values.initial(chosen[1], dict(draft.values), catalog=deps.catalog,
-                                      locale=actor.locale, today=today,
-                                      slack_id_of=deps.people.slack_id_of)
-    details = "\n".join(x for x in (draft.details, " ".join(left)) if x)
-    form = replace(form, details=details, fields=tuple(shown.items()))
-    return with_defaults(form, deps.catalog, actor.locale, requester=actor.person_id,
-                         today=today, slack_id_of=deps.people.slack_id_of)
-
-
 def register(bolt: App, deps: SlackDeps) -> None:
     """Wire ``/request`` and ``/suggest``: open the form, or run the command and ack with the
     answer (a 200 means the change is stored)."""
@@ -67,7 +48,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
         draft = draft_for(text, deps.catalog)
         if draft is not None:
             actor = deps.actor(body["user_id"], body.get("user_name"))
-            form = prefilled(deps, draft, actor)
+            form = prefilled(draft, deps.catalog, requester=actor.person_id,
+                             locale=actor.locale, today=deps.today(),
+                             show=shown_by(deps.people.slack_id_of))
             with logged("open the request form"):  # if not, the command runs as typed
                 client.views_open(trigger_id=body.get("trigger_id"),
                                   view=new_request_view(deps.catalog, actor.locale, form))

@@ -1,5 +1,6 @@
 """The new-request modal: department, service (filtered by department), the service's
-instructions and fields (``form_fields``), details, priority.
+instructions and fields (``form_fields``), details, priority. What the form holds and its rules
+are ``handlers.drafts``'s; here it is shown and read.
 
 A catalog too large for a select (over 100 departments or services) is searched instead:
 those selects load their options as the person types (``form_options``). Picking a department
@@ -7,19 +8,16 @@ or a service rebuilds the view (both selects dispatch their choice)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.adapters.slack import form_fields as ff
 from bot.adapters.slack import form_options as opts
-from bot.adapters.slack import form_values as fv
 from bot.adapters.slack.blocks import plain, text_sections
-from handlers.catalog import PRIORITIES, Catalog, Category, Department
-from handlers.fields import pairs_line
+from handlers.catalog import PRIORITIES, Catalog
+from handlers.drafts import Draft, picked, unchosen, with_service
 from handlers.i18n import t
-from handlers.inbound import IncomingFile
 
 CALLBACK = "crossdesk_new_request"
 DEPARTMENT_ACTION = "crossdesk_form_department"
@@ -27,36 +25,12 @@ CATEGORY_ACTION = "category"
 DETAILS_LIMIT = 3000
 
 View = dict[str, Any]
+UNCHOSEN = {("department", "missing"): "slack.err.no_department",
+            ("category", "missing"): "slack.err.no_category",
+            ("category", "unknown"): "slack.err.wrong_category"}
 
 
-@dataclass(frozen=True)
-class Form:
-    """What the form holds: prefilled values, or what the person submitted."""
-
-    department: str | None = None
-    category: str | None = None
-    details: str = ""
-    priority: str | None = None
-    attachment: str = ""
-    category_block: str = "category.all"
-    fields: tuple[tuple[str, str], ...] = ()  # field key → what its input holds, as text
-    files: tuple[IncomingFile, ...] = ()  # uploaded in the service's file fields
-
-    def values(self) -> dict[str, str]:
-        """The fields' values by key."""
-        return dict(self.fields)
-
-
-def picked(catalog: Catalog, form: Form) -> tuple[Department, Category] | None:
-    """The department and service the form names, when both exist."""
-    if not form.department or not form.category or not catalog.has_department(form.department):
-        return None
-    dep = catalog.department(form.department)
-    cat = dep.category(form.category)
-    return (dep, cat) if cat is not None else None
-
-
-def _category_element(catalog: Catalog, locale: str, form: Form) -> dict[str, Any]:
+def _category_element(catalog: Catalog, locale: str, form: Draft) -> dict[str, Any]:
     fits = opts.services_fit(catalog, form.department)
     element = opts.select(fits, CATEGORY_ACTION, t(locale, "slack.form.category.placeholder"))
     if fits:  # every service: up to 100 departments' groups of up to 100
@@ -78,7 +52,8 @@ def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
         shown = next(((b.get("element") or {}).get("initial_option") or {}
                       for b in view.get("blocks") or []
                       if str(b.get("block_id", "")).startswith("category.")), {})
-        chosen = picked(catalog, with_service(Form(), catalog, shown.get("value")))
+        department, _, category = str(shown.get("value") or "").partition("/")
+        chosen = picked(catalog, with_service(Draft(), catalog, department, category))
         spec = next((f for f in chosen[1].fields if ff.block_id(f) == block_id), None) \
             if chosen else None
         return {"options": opts.search_choices(spec, locale, typed) if spec else []}
@@ -88,7 +63,7 @@ def suggestions(catalog: Catalog, locale: str, action_id: str, block_id: str,
                                 department if department in known else None, typed)
 
 
-def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
+def new_request_view(catalog: Catalog, locale: str, form: Draft) -> View:
     """The modal, prefilled from ``form``; the service list follows the chosen department."""
     dep_element = opts.department_select(catalog, locale, form.department, DEPARTMENT_ACTION)
     details: dict[str, Any] = {"type": "plain_text_input", "action_id": "details",
@@ -111,7 +86,7 @@ def new_request_view(catalog: Catalog, locale: str, form: Form) -> View:
     chosen = picked(catalog, form)
     if chosen is not None:
         service = ff.instructions_blocks(*chosen, locale) + ff.field_blocks(
-            chosen[1], catalog, locale, form.values())
+            chosen[1], catalog, locale, dict(form.values))
     blocks = [
         {"type": "input", "block_id": "department", "dispatch_action": True,
          "label": plain(t(locale, "slack.form.department")), "element": dep_element},
@@ -150,10 +125,14 @@ def _typed(values: dict[str, Any]) -> str:
     return ""
 
 
-def read_form(view: View, catalog: Catalog) -> Form:
+def _category_block(values: Mapping[str, Any]) -> str:
+    return next((b for b in values if b.startswith("category.")), "category.all")
+
+
+def read_form(view: View, catalog: Catalog) -> Draft:
     """The values in a submitted (or changing) form view."""
     values: dict[str, Any] = view.get("state", {}).get("values", {})
-    category_block = next((b for b in values if b.startswith("category.")), "category.all")
+    category_block = _category_block(values)
     department = _selected(values.get("department", {}))
     category = _selected(values.get(category_block, {}))
     category_key = None
@@ -163,76 +142,26 @@ def read_form(view: View, catalog: Catalog) -> Form:
             department = cat_dep
         elif cat_dep != department:
             category_key = f"{cat_dep}/{category_key}"
-    form = Form(
+    form = Draft(
         department=department, category=category_key,
         details=_typed(values.get("details", {})).strip(),
         priority=_selected(values.get("priority", {})),
         attachment=_typed(values.get("attachment", {})).strip(),
-        category_block=category_block,
     )
     chosen = picked(catalog, form)
     if chosen is None:
         return form
-    return replace(form, fields=tuple(ff.read(chosen[1], values).items()),
+    return replace(form, values=tuple(ff.read(chosen[1], values).items()),
                    files=ff.read_files(chosen[1], values))
 
 
-def with_department(form: Form, department: str | None) -> Form:
-    """The form after the department changed (the old service is dropped if it does not fit)."""
-    keep = form.category if department == form.department else None
-    return replace(form, department=department, category=keep,
-                   fields=form.fields if keep else ())
-
-
-def validate(form: Form, catalog: Catalog, locale: str) -> dict[str, str]:
-    """Field errors by block id (empty when the form can be submitted)."""
-    if not form.department:
-        return {"department": t(locale, "slack.err.no_department")}
-    dep = catalog.department(form.department)
-    label = dep.label(locale)
-    errors: dict[str, str] = {}
-    if not form.category:
-        errors[form.category_block] = t(locale, "slack.err.no_category", department=label)
-    elif dep.category(form.category) is None:
-        errors[form.category_block] = t(locale, "slack.err.wrong_category", department=label)
-    return errors
-
-
-def command_text(form: Form, catalog: Catalog, locale: str,
-                 values: dict[str, str] | None = None) -> str:
-    """The typed command the form stands for: ``/request <dept> <service> <details> …``, the
-    fields' values as ``key=value`` pairs on the last line. Without details the service's
-    name is the title, as when the command is typed with none (said first when an
-    attachment follows, which would be the title otherwise)."""
-    chosen = picked(catalog, form)
-    lines = [form.details or (chosen[1].name if chosen and form.attachment else "")]
-    if form.attachment:
-        lines.append(f"{t(locale, 'slack.form.attachment.prefix')}: {form.attachment}")
-    if form.priority in PRIORITIES:
-        lines.append(f"!{form.priority}")
-    if values:
-        lines.append(pairs_line(values))
-    return f"/request {form.department} {form.category} " + "\n".join(lines)
-
-
-def with_service(form: Form, catalog: Catalog, chosen: str | None) -> Form:
-    """The form after a service was picked (``dep/service``): its department follows."""
-    department, _, category = (chosen or "").partition("/")
-    if not category or not catalog.has_department(department):
-        return replace(form, category=None, fields=())
-    return replace(form, department=department, category=category,
-                   category_block=f"category.{department}")
-
-
-def with_defaults(form: Form, catalog: Catalog, locale: str, *, requester: str, today: date,
-                  slack_id_of: Callable[[str], str | None]) -> Form:
-    """The form with each empty field of its service showing its default."""
-    chosen = picked(catalog, form)
-    if chosen is None:
-        return form
-    shown = fv.defaults(chosen[1], requester=requester, catalog=catalog, locale=locale,
-                        today=today, slack_id_of=slack_id_of)
-    return replace(form, fields=tuple({**shown, **form.values()}.items()))
+def choice_errors(view: View, form: Draft, catalog: Catalog, locale: str) -> dict[str, str]:
+    """What is still to choose (``handlers.drafts.unchosen``), as errors by block id."""
+    block = _category_block(view.get("state", {}).get("values", {}))
+    label = catalog.department(form.department or "").label(locale)
+    return {block if field == "category" else field: t(locale, UNCHOSEN[field, why],
+                                                       department=label)
+            for field, why in unchosen(form, catalog).items()}
 
 
 def answered_view(locale: str) -> View:

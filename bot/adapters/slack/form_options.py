@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack.blocks import plain
-from handlers.catalog import Catalog, Category, Department, norm
+from handlers.catalog import Catalog, Category, Department, matches
 from handlers.i18n import t
 from handlers.service_spec import FieldSpec
 
@@ -62,13 +62,6 @@ def department_select(catalog: Catalog, locale: str, initial: str | None, action
     return element
 
 
-def _matches(words: tuple[str, ...], typed: str) -> bool:
-    """Whether ``typed`` is part of one of ``words``, folded as the catalog folds names
-    (case, full-width letters, spacing: 'ＩＴ' finds IT)."""
-    needle = norm(typed)
-    return not needle or any(needle in norm(word) for word in words if word)
-
-
 def departments_fit(catalog: Catalog) -> bool:
     """True when every department fits one static select."""
     return len(catalog.departments) <= MAX_OPTIONS
@@ -77,16 +70,14 @@ def departments_fit(catalog: Catalog) -> bool:
 def services_fit(catalog: Catalog, department: str | None) -> bool:
     """True when the services offered (of one department, or grouped by department) fit a
     static select."""
-    if department:
-        return len(catalog.department(department).categories) <= MAX_OPTIONS
-    groups = [d for d in catalog.departments if d.categories]
-    return len(groups) <= MAX_OPTIONS and all(len(d.categories) <= MAX_OPTIONS for d in groups)
+    groups = list(catalog.services_matching("", department or None))
+    return len(groups) <= MAX_OPTIONS and all(len(cats) <= MAX_OPTIONS for _, cats in groups)
 
 
 def search_departments(catalog: Catalog, locale: str, typed: str) -> list[Option]:
     """The departments whose key, prefix, name or alias contains ``typed`` (at most 100)."""
-    found = [d for d in catalog.departments if _matches(d.words(), typed)]
-    return [department_option(d, locale) for d in found[:MAX_OPTIONS]]
+    found = catalog.departments_matching(typed)[:MAX_OPTIONS]
+    return [department_option(d, locale) for d in found]
 
 
 def search_services(catalog: Catalog, locale: str, department: str | None, typed: str,
@@ -95,12 +86,9 @@ def search_services(catalog: Catalog, locale: str, department: str | None, typed
     ``options`` list for one department, else ``option_groups`` by department (at most 100
     groups of 100); at most ``most`` options in all (a search's answer: 100; a static select
     that ``services_fit`` shows them all)."""
-    deps = [d for d in catalog.departments if department in (None, d.key)]
     left = most
     groups: list[dict[str, Any]] = []
-    for dep in deps:
-        whole = not department and _matches(dep.words(), typed)
-        cats = [c for c in dep.categories if whole or _matches(c.words(), typed)]
+    for dep, cats in catalog.services_matching(typed, department):
         cats = cats[:min(left, MAX_OPTIONS)]
         if cats:
             groups.append({"label": plain(dep.label(locale)),
@@ -115,5 +103,5 @@ def search_services(catalog: Catalog, locale: str, department: str | None, typed
 
 def search_choices(spec: FieldSpec, locale: str, typed: str) -> list[Option]:
     """A choice field's options whose key, name or alias contains ``typed`` (at most 100)."""
-    found = [c for c in spec.choices if len(c.key) <= MAX_VALUE and _matches(c.words(), typed)]
+    found = [c for c in spec.choices if len(c.key) <= MAX_VALUE and matches(c.words(), typed)]
     return [option(c.label(locale), c.key) for c in found[:MAX_OPTIONS]]

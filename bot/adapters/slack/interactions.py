@@ -11,13 +11,15 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.adapters.slack import form as form_mod
-from bot.adapters.slack import form_fields, form_values, home, modals
+from bot.adapters.slack import form_fields, home, modals
 from bot.adapters.slack import settled as settled_mod
 from bot.adapters.slack.blocks import ACTION_PREFIX, send_reply
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import logged
+from bot.adapters.slack.form_values import check, shown_by
 from bot.adapters.slack.runtime import SlackDeps
 from handlers import drafts
+from handlers.drafts import Draft
 from handlers.i18n import t
 from handlers.messages import Reply
 from handlers.slots import fill, slots
@@ -77,7 +79,7 @@ def submitted(deps: SlackDeps, ack: Ack, client: WebClient, body: dict[str, Any]
 
 
 def open_form(client: WebClient, deps: SlackDeps, trigger_id: str, locale: str,
-              form: form_mod.Form) -> None:
+              form: Draft) -> None:
     """Open the new-request form showing ``form`` (a failure is logged)."""
     with logged("open the request form"):
         client.views_open(trigger_id=trigger_id,
@@ -128,8 +130,12 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if reply is not None:  # showing it is display only: the change is stored already
             deps.later(lambda: show(reply))
 
-    def refresh(client: WebClient, view: dict[str, Any], locale: str,
-                form: form_mod.Form) -> None:
+    def with_defaults(form: Draft, requester: str, locale: str) -> Draft:
+        """``form`` with its service's defaults in its empty fields."""
+        return drafts.with_defaults(form, deps.catalog, requester=requester, locale=locale,
+                                    today=deps.today(), show=shown_by(deps.people.slack_id_of))
+
+    def refresh(client: WebClient, view: dict[str, Any], locale: str, form: Draft) -> None:
         """Show ``form`` in place of ``view`` (unless a newer update came first)."""
         with logged("refresh the form", logging.INFO):  # a newer update won, or Slack is away
             client.views_update(view_id=view["id"], hash=view.get("hash"),
@@ -142,7 +148,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         view = body["view"]
         actor = deps.actor(body["user"]["id"])
         chosen = (body["actions"][0].get("selected_option") or {}).get("value")
-        form = form_mod.with_department(form_mod.read_form(view, deps.catalog), chosen)
+        form = drafts.with_department(form_mod.read_form(view, deps.catalog), chosen)
         refresh(client, view, actor.locale, form)
 
     @bolt.action(form_mod.CATEGORY_ACTION)
@@ -152,12 +158,10 @@ def register(bolt: App, deps: SlackDeps) -> None:
         view = body["view"]
         actor = deps.actor(body["user"]["id"])
         chosen = (body["actions"][0].get("selected_option") or {}).get("value")
-        form = form_mod.with_service(form_mod.read_form(view, deps.catalog), deps.catalog,
-                                     chosen and str(chosen))
-        form = form_mod.with_defaults(form, deps.catalog, actor.locale,
-                                      requester=actor.person_id, today=deps.today(),
-                                      slack_id_of=deps.people.slack_id_of)
-        refresh(client, view, actor.locale, form)
+        department, _, category = str(chosen or "").partition("/")
+        form = drafts.with_service(form_mod.read_form(view, deps.catalog), deps.catalog,
+                                   department, category)
+        refresh(client, view, actor.locale, with_defaults(form, actor.person_id, actor.locale))
 
     @bolt.action(form_fields.ANSWERED_ACTION)
     def instructions_answered(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -191,24 +195,22 @@ def register(bolt: App, deps: SlackDeps) -> None:
         """Open the request, or show what to fix on the fields."""
         actor = deps.actor(body["user"]["id"])
         form = form_mod.read_form(view, deps.catalog)
-        errors = form_mod.validate(form, deps.catalog, actor.locale)
-        chosen = form_mod.picked(deps.catalog, form)
-        checked = form_values.check(chosen[1] if chosen else None, form.values(),
-                                    catalog=deps.catalog, locale=actor.locale, today=deps.today(),
-                                    person_of=deps.people.person_of,
-                                    has_file=bool(form.files))
-        errors = {**checked.errors, **errors}
+        chosen = drafts.picked(deps.catalog, form)
+        checked = check(chosen[1] if chosen else None, dict(form.values), catalog=deps.catalog,
+                        locale=actor.locale, today=deps.today(),
+                        person_of=deps.people.person_of, has_file=bool(form.files))
+        errors = {**checked.errors,
+                  **form_mod.choice_errors(view, form, deps.catalog, actor.locale)}
         if chosen and not form_fields.all_shown(view, chosen[1]):  # picked, never refreshed
-            form = form_mod.with_defaults(form, deps.catalog, actor.locale,
-                                          requester=actor.person_id, today=deps.today(),
-                                          slack_id_of=deps.people.slack_id_of)
+            form = with_defaults(form, actor.person_id, actor.locale)
             ack(response_action="update",
                 view=form_mod.new_request_view(deps.catalog, actor.locale, form))
             return
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        text = form_mod.command_text(form, deps.catalog, actor.locale, checked.values)
+        text = drafts.command_text(form, deps.catalog, checked.values, attachment_label=t(
+            actor.locale, "slack.form.attachment.prefix"))
         submitted(deps, ack, client, body, actor.locale, text, "details",
                   fields={"files": form.files})  # the uploads open with the request
 
@@ -242,11 +244,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
         text = decode(str(message.get("text") or ""))
         details = (message_details(client, channel, str(message["ts"]), text,
                                    form_mod.DETAILS_LIMIT) if message.get("ts") else text)
-        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form(details=details))
+        open_form(client, deps, body["trigger_id"], actor.locale, Draft(details=details))
 
     @bolt.action(home.NEW_REQUEST_ACTION)
     def new_request_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Open an empty form from the Home tab."""
         ack()
         actor = deps.actor(body["user"]["id"])
-        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form())
+        open_form(client, deps, body["trigger_id"], actor.locale, Draft())

@@ -27,6 +27,7 @@ from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.settled import message_at
 from handlers.actions import staff_command
+from handlers.drafts import Draft
 from handlers.i18n import t
 from handlers.inbound import Inbound
 from handlers.messages import Reply
@@ -145,4 +146,4 @@ def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) 
         ack()
         actor = deps.actor(body["user"]["id"])
         details = str(body["actions"][0].get("value") or "")
-        open_form(client, deps, body["trigger_id"], actor.locale, form_mod.Form(details=details))
+        open_form(client, deps, body["trigger_id"], actor.locale, Draft(details=details))
