@@ -14,7 +14,6 @@ from handlers import lifecycle as lc
 from handlers.context import Ctx
 from handlers.deflection import ANSWERED_NOTE
 from handlers.i18n import t
-from handlers.i18n.texts import TEXTS
 from handlers.messages import Message
 from storage import request_store
 from storage.models import Request
@@ -63,21 +62,20 @@ def ending(message: Message, events: list[str]) -> Message:
     return replace(message, text=text, extra={**message.extra, EVENTS: counts})
 
 
-def within(message: Message, fits: Callable[[Message], bool], platform: str = "") -> Message:
+def within(message: Message, fits: Callable[[Message], bool]) -> Message:
     """``message`` as ``fits`` has room for it: whole when it fits (or has no history); else
     its header, the latest events that fit and, before them, a line saying how many earlier
-    ones are left out and how to see them (``show.earlier.<platform>``, else
-    ``show.earlier``). With no room even for that, the header and that line alone."""
+    ones are left out and how to see them (an admin's export: every platform but the
+    console has less room). With no room even for that, the header and that line alone."""
     counts = [int(n) for n in message.extra.get(EVENTS) or ()]
     lines = message.text.split("\n")
     if not counts or sum(counts) > len(lines) or fits(message):
         return message
     head = lines[:len(lines) - sum(counts)]
-    key = f"show.earlier.{platform}" if f"show.earlier.{platform}" in TEXTS else "show.earlier"
     extra = {k: v for k, v in message.extra.items() if k != EVENTS}
 
     def latest(n: int) -> Message:
-        left_out = t(message.locale, key, n=len(counts) - n, ref=message.request_ref or "")
+        left_out = t(message.locale, "show.earlier", n=len(counts) - n)
         kept = lines[len(lines) - sum(counts[len(counts) - n:]):] if n else []
         return replace(message, text="\n".join([*head, INDENT + left_out, *kept]), extra=extra)
 

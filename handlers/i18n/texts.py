@@ -931,17 +931,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wecom.card.more": ("▸ … and {n} more: see the text message",
                         "▸ …另有 {n} 项，见文字消息"),
     "show.earlier": (
-        "… {n} earlier events are left out here, for want of room. To see them all: "
-        "/request show {ref} on Slack or in the console, or ask an admin for an export "
-        "(crossdesk export --what events).",
-        "⋯ 篇幅所限，此处省略了更早的 {n} 条记录。查看全部：在 Slack 或控制台输入 "
-        "/request 查看 {ref}，或请管理员导出（crossdesk export --what events）。"),
-    "show.earlier.slack": (
-        "… {n} earlier events are left out here, for want of room. To see them all: "
-        "/request show {ref} in the console, or ask an admin for an export "
-        "(crossdesk export --what events).",
-        "⋯ 篇幅所限，此处省略了更早的 {n} 条记录。查看全部：在控制台输入 /request 查看 "
-        "{ref}，或请管理员导出（crossdesk export --what events）。"),
+        "… {n} earlier events are left out here, for want of room; an admin can export them "
+        "all (crossdesk export --what events).",
+        "⋯ 篇幅所限，此处省略了更早的 {n} 条记录；如需查看全部，可请管理员导出"
+        "（crossdesk export --what events）。"),
 }
 
 from handlers.approval_texts import TEXTS as _APPROVAL_TEXTS  # noqa: E402 - the approval flow's

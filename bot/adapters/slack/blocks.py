@@ -119,7 +119,7 @@ def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
     for message in reply.messages:
         if blocks:
             blocks.append({"type": "divider"})
-        message = history.within(message, _room(MAX_BLOCKS - len(blocks)), platform="slack")
+        message = history.within(message, _room(MAX_BLOCKS - len(blocks)))
         shown.append(message)
         blocks += message_blocks(message)
     text = "\n".join(fallback_text(m) for m in shown)

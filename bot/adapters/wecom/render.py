@@ -231,7 +231,7 @@ def bodies(message: Message, markdown_limit: int = MARKDOWN_LIMIT) -> list[dict[
         _kind, content, limit = _rendered(shown, markdown_limit)
         return len(split_utf8(content, limit)) <= MAX_PARTS
 
-    message = history.within(message, fits, platform="wecom")
+    message = history.within(message, fits)
     kind, content, limit = _rendered(message, markdown_limit)
     return [{"msgtype": kind, kind: {"content": part}}
             for part in within_parts(content, limit, message.locale)]

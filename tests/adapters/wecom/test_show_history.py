@@ -63,9 +63,8 @@ def test_a_long_history_shows_its_header_latest_events_and_buttons(wecom):
     at = lines.index("处理记录：")
     earlier = lines[at + 1]
     left_out = int(earlier.split("省略了更早的 ")[1].split(" 条")[0])
-    assert earlier == (f"  ⋯ 篇幅所限，此处省略了更早的 {left_out} 条记录。查看全部：在 Slack "
-                       "或控制台输入 /request 查看 FIN-1，或请管理员导出（crossdesk export "
-                       "--what events）。")
+    assert earlier == (f"  ⋯ 篇幅所限，此处省略了更早的 {left_out} 条记录；如需查看全部，可请管理员"
+                       "导出（crossdesk export --what events）。")
     kept = lines[at + 2:]
     assert kept[0].startswith("  2026-11-23 "), "the history resumes at an event"
     assert kept[-1].endswith(f"评论: 好的，第{EVENTS - 1}张发票 (invoice {EVENTS - 1}) "
@@ -90,9 +89,8 @@ def test_an_english_requester_sees_the_latest_events_and_how_to_see_the_rest(wec
     at = lines.index("History:")
     earlier = lines[at + 1]
     left_out = int(earlier.split("… ")[1].split(" ")[0])
-    assert earlier == (f"  … {left_out} earlier events are left out here, for want of room. "
-                       "To see them all: /request show FIN-1 on Slack or in the console, or "
-                       "ask an admin for an export (crossdesk export --what events).")
+    assert earlier == (f"  … {left_out} earlier events are left out here, for want of room; "
+                       "an admin can export them all (crossdesk export --what events).")
     kept = lines[at + 2:]
     assert left_out + len(kept) == total and left_out > 0
     assert kept[-1].endswith(f"commented: 好的，第{EVENTS - 1}张发票 (invoice {EVENTS - 1}) "
