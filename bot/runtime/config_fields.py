@@ -51,6 +51,7 @@ FIELD_KEYS = ("key", "name", "name_zh", "aliases", "type", "required", "min", "m
 CHOICE_KEYS = ("key", "name", "name_zh", "aliases")
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 KEY_MAX = 64  # request_field.key
+CHOICE_KEY_MAX = 150  # a Slack menu option's value (Block Kit option object)
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 # the words a chat form reads as "stop", "answered" or "leave it out", and those that start
 # a command
@@ -256,7 +257,13 @@ def _choices(raw: Any, ftype: Any, key: str, problem: Report) -> tuple[Choice, .
 
 
 def _choice(c: Any, key: str, problem: Report) -> Choice | None:
+    """One choice (a name, or a table with key, names and aliases), or None when refused."""
     if isinstance(c, str) and c.strip():
+        if len(c.strip()) > CHOICE_KEY_MAX:
+            problem(key, f"a choice named by a text over {CHOICE_KEY_MAX} characters cannot be "
+                    "offered in Slack's menus; write it as a table with a short key, e.g. "
+                    "{ key = \"x1\", name = \"…\" }")
+            return None
         return Choice(key=c.strip(), name=c.strip())
     if not isinstance(c, dict):
         problem(key, "must be a name in quotes or a table with key and name, e.g. "
@@ -266,6 +273,11 @@ def _choice(c: Any, key: str, problem: Report) -> Choice | None:
     ckey = str(c.get("key", "")).strip()
     if not ckey:
         problem(f"{key}.key", "every choice needs a key; write e.g. key = \"x1\"")
+        return None
+    if len(ckey) > CHOICE_KEY_MAX:
+        problem(f"{key}.key", f"a choice key over {CHOICE_KEY_MAX} characters cannot be "
+                "offered in Slack's menus; write a short one, e.g. key = \"x1\" (the name "
+                "may be long)")
         return None
     aliases = c.get("aliases", [])
     if not isinstance(aliases, list):
