@@ -51,7 +51,7 @@ class SlackSender:
         self.lookups = Lookups(engine)
         self.clock = clock
         self.pacer = ChannelPacer()
-        self.threads = Threads(client, self.lookups)
+        self.threads = Threads(client, self.lookups, config.usergroups)
         self._slack_ids: dict[str, str] = {}
         self._channel_ids: dict[str, str] = {}
         self._permalinks: dict[tuple[str, str], str] = {}
@@ -86,10 +86,7 @@ class SlackSender:
         elsewhere = self.lookups.read(slack_store.thread_channel, thread_ts) \
             if thread_ts and message.target_kind == "dept" else None
         channel = elsewhere or channel
-        mention = None
-        if message.thread_root and message.target_kind == "dept":
-            group = self.config.usergroups.get(message.target_id)
-            mention = f"<!subteam^{group}>" if group else None
+        mention = self.threads.mention(message)
         link = self._thread_link(message) if message.target_kind == "person" else None
         blocks = message_blocks(message, mention=mention, link=link)
         response = self._call(key, now, "chat.postMessage", lambda: self.client.chat_postMessage(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -35,9 +36,11 @@ class Root:
 class Threads:
     """Roots by request id (in memory; read back from the outbox after a restart)."""
 
-    def __init__(self, client: WebClient, lookups: Lookups) -> None:
+    def __init__(self, client: WebClient, lookups: Lookups,
+                 usergroups: Mapping[str, str] | None = None) -> None:
         self.client = client
         self.lookups = lookups
+        self.usergroups = usergroups or {}  # department → user group mentioned on its roots
         self._roots: OrderedDict[str, Root] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -70,7 +73,8 @@ class Threads:
         shown = self.lookups.read(thread_root.current, ref, base, base.locale or locale)
         if shown is None:
             return
-        blocks = message_blocks(base, status=escape(shown.status), buttons=shown.buttons)
+        blocks = message_blocks(base, mention=self.mention(base), status=escape(shown.status),
+                                buttons=shown.buttons)
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)
 
@@ -81,9 +85,17 @@ class Threads:
         info = self.lookups.request(ref)
         base = (self.lookups.posted(info.id, thread_ts) if info else None) \
             or self._rebuilt(ref, info, locale)
-        blocks = message_blocks(base, status=escape(status), buttons=())
+        blocks = message_blocks(base, mention=self.mention(base), status=escape(status),
+                                buttons=())
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)
+
+    def mention(self, root: Message) -> str | None:
+        """The user group a department's thread root mentions (``[departments] slack_usergroup``),
+        kept when the root is rewritten; None for other messages."""
+        group = self.usergroups.get(root.target_id) if root.thread_root and \
+            root.target_kind == "dept" else None
+        return f"<!subteam^{group}>" if group else None
 
     @staticmethod
     def _rebuilt(ref: str, info: RequestInfo | None, locale: str) -> Message:

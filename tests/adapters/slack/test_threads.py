@@ -107,6 +107,25 @@ def test_a_usergroup_is_mentioned_on_new_requests(
     assert root["blocks"][0]["text"]["text"].startswith("<!subteam^S0FINANCE> 新请求 FIN-1")
 
 
+def test_the_root_keeps_its_usergroup_mention_when_it_is_rewritten(
+        slack: SlackDesk, desk_app: DeskApp, http_settings: Settings,
+        fake_slack: FakeSlack) -> None:
+    grouped = build_slack(desk_app, _with_usergroup(http_settings),
+                          client_base_url=fake_slack.url, environ=ENV)
+    try:
+        slack.router.routes[0] = grouped.route()
+        slack.ask("U0HENRY", "finance reimbursement taxi 86 CNY")
+        slack.drain()
+        slack.ask("U0BOB", "ack FIN-1")
+        slack.drain()
+    finally:
+        grouped.stop()
+    update = slack.fake.calls_to("chat.update")[-1]
+    assert "已受理" in text_of(update["blocks"])
+    first = update["blocks"][0]["text"]["text"]
+    assert first.startswith("<!subteam^S0FINANCE> 新请求 FIN-1"), "the root reads as posted"
+
+
 def _updates(slack: SlackDesk, ok: bool | None = None) -> list[dict[str, Any]]:
     return [u for u in slack.fake.calls_to("chat.update") if ok is None or u["_ok"] is ok]
 
