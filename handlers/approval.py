@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from handlers import approval_notices as notes
 from handlers import approval_steps as stepping
+from handlers import due_times, notices
 from handlers import lifecycle as lc
-from handlers import notices
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
@@ -159,13 +159,14 @@ def _finish(ctx: Ctx, request: Request, kind: str = "approval_done",
     """The last approval (or a reopen needing none now, ``kind`` and its ``note`` in the
     history): the request opens, its targets run from now, the desk is told."""
     request.clock_started_at = ctx.now
-    lc.set_due_times(ctx, request, ctx.now)
+    due_times.set_due_times(ctx, request, ctx.now)
     lc.transition(ctx, request, "open", kind, note=note)
     notices.new_request(ctx, request)
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(ctx, request, "approval.note.approved", by=ctx.name(ctx.actor.id),
                          department=ctx.dept_label(request.department, loc),
-                         first_due=lc.due_text(ctx, request, request.first_response_due, loc))
+                         first_due=due_times.due_text(ctx, request, request.first_response_due,
+                                                      loc))
 
 
 def reject(ctx: Ctx, cmd: Command) -> Reply:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from handlers import attachments, forms, notices, thread_root
+from handlers import attachments, due_times, forms, notices, thread_root
 from handlers import lifecycle as lc
 from handlers.catalog import Catalog, Category, Department
 from handlers.context import Ctx, Refusal
@@ -116,7 +116,7 @@ def _open(ctx: Ctx, dep: Department, service: Category, text: str,
         state="open", title=excerpt(first, TITLE_LIMIT), details=text, created_at=ctx.now,
         updated_at=ctx.now, clock_started_at=ctx.now, next_sweep_at=ctx.now,
         thread_ref=thread[:200] if thread else None)
-    lc.set_due_times(ctx, request, ctx.now)
+    due_times.set_due_times(ctx, request, ctx.now)
     request_store.insert_new(ctx.session, request)
     request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "opened",
                             to_state="open", note=text)

@@ -7,6 +7,7 @@ After ``proposal_rounds`` rounds only a lead of the desk proposes or accepts."""
 
 from __future__ import annotations
 
+from handlers import due_times
 from handlers import lifecycle as lc
 from handlers import negotiation_notices as tell
 from handlers import negotiation_terms as terms
@@ -28,7 +29,8 @@ def _reply(ctx: Ctx, key: str, request: Request, **params: object) -> Reply:
 
 
 def _due(ctx: Ctx, request: Request) -> Localized:
-    return Localized(lambda locale: lc.due_text(ctx, request, request.resolution_due, locale))
+    return Localized(
+        lambda locale: due_times.due_text(ctx, request, request.resolution_due, locale))
 
 
 def _note(ctx: Ctx, proposal: Proposal) -> str:

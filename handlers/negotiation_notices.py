@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers import lifecycle as lc
+from handlers import due_times
 from handlers.context import Ctx, button
 from handlers.i18n import t
 from handlers.messages import Button, Message
@@ -38,7 +38,7 @@ def desk_buttons(ref: str, locale: str) -> tuple[Button, ...]:
 
 def when_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> str:
     """A target as people read it: '2026-12-10 18:00 (in 3 working days)'."""
-    return lc.due_text(ctx, request, due, locale)
+    return due_times.due_text(ctx, request, due, locale)
 
 
 def summary(ctx: Ctx, request: Request, proposal: Proposal, locale: str) -> str:

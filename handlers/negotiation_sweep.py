@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import due_times
 from handlers import lifecycle as lc
 from handlers import negotiation_notices as tell
 from handlers import negotiation_terms as terms
@@ -41,7 +42,7 @@ def act(ctx: Ctx, request: Request, rule: Rule) -> None:
     ctx.session.add(proposal)
     terms.unpause(ctx, request)
     lc.transition(ctx, request, None, "proposal_lapsed")
-    due = Localized(lambda loc: lc.due_text(ctx, request, request.resolution_due, loc))
+    due = Localized(lambda loc: due_times.due_text(ctx, request, request.resolution_due, loc))
     lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
     after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
                                                ctx.desk.calendar.daily_length()))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers import lifecycle as lc
+from handlers import due_times
 from handlers.catalog import Department, norm
 from handlers.context import Ctx, Refusal, names_list
 from handlers.sla import BusinessCalendar, parse_work_time
@@ -105,7 +105,7 @@ def pause(request: Request, now: datetime) -> None:
 def unpause(ctx: Ctx, request: Request) -> None:
     """The requester answered (or the proposal lapsed or was withdrawn): the clock runs again,
     the target pushed out by the business time paused."""
-    lc.end_pause(ctx, request)
+    due_times.end_pause(ctx, request)
     request.proposed_at = None
 
 

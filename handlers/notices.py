@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import field_lines, instructions, thread_root
-from handlers import lifecycle as lc
+from handlers import due_times, field_lines, instructions, thread_root
 from handlers.context import Ctx, button
 from handlers.i18n import t
 from handlers.messages import IN_THREAD, LEFT_STATUS, Button, Message
@@ -17,9 +16,9 @@ def _fields(ctx: Ctx, request: Request, locale: str) -> tuple[tuple[str, str], .
         (t(locale, "field.requester"), ctx.name(request.requester_id)),
         (t(locale, "field.category"), category.label(locale) if category else request.category),
         (t(locale, "field.priority"), t(locale, f"priority.{request.priority}")),
-        (t(locale, "field.first_due"), lc.due_text(ctx, request, request.first_response_due,
+        (t(locale, "field.first_due"), due_times.due_text(ctx, request, request.first_response_due,
                                                    locale)),
-        (t(locale, "field.resolution_due"), lc.due_text(ctx, request, request.resolution_due,
+        (t(locale, "field.resolution_due"), due_times.due_text(ctx, request, request.resolution_due,
                                                         locale)),
     )
 
@@ -66,7 +65,7 @@ def p1_after_hours(ctx: Ctx, request: Request) -> None:
         text = t(locale, "note.p1_after_hours", ref=request.ref, title=request.title,
                  department=ctx.dept_label(request.department, locale),
                  requester=ctx.name(request.requester_id),
-                 first_due=lc.due_text(ctx, request, request.first_response_due, locale))
+                 first_due=due_times.due_text(ctx, request, request.first_response_due, locale))
         return Message(text=text, locale=locale, buttons=staff_buttons(request, locale),
                        kind="nudge")
 
@@ -89,7 +88,7 @@ def opened_to_requester(ctx: Ctx, request: Request) -> None:
         text = t(
             locale, "note.opened", ref=request.ref,
             department=ctx.dept_label(request.department, locale), title=request.title,
-            first_due=lc.due_text(ctx, request, request.first_response_due, locale),
+            first_due=due_times.due_text(ctx, request, request.first_response_due, locale),
         )
         return opened(ctx, request, locale, text)
 
@@ -224,5 +223,5 @@ def transferred(ctx: Ctx, request: Request, old_department: str,
     to_requester(ctx, request, "note.transferred", by=ctx.name(ctx.actor.id),
                  department=ctx.dept_label(request.department, loc),
                  priority=t(loc, f"priority.{request.priority}"),
-                 first_due=lc.due_text(ctx, request, request.first_response_due, loc),
-                 resolution_due=lc.due_text(ctx, request, request.resolution_due, loc))
+                 first_due=due_times.due_text(ctx, request, request.first_response_due, loc),
+                 resolution_due=due_times.due_text(ctx, request, request.resolution_due, loc))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from handlers import lifecycle as lc
+from handlers import due_times
 from handlers.catalog import DEFAULT_TARGETS, Catalog, Category
 from handlers.context import Ctx, Refusal
 from handlers.sla import BusinessCalendar, parse_duration
@@ -33,8 +33,8 @@ def stand_in(request: Request, calendar: BusinessCalendar) -> Category:
              if request.first_response_due
              else parse_duration(DEFAULT_TARGETS["first_response"], day))
     due = request.original_resolution_due if request.agreed_at else request.resolution_due
-    resolution = (calendar.business_time_between(lc.cycle_start(request), due)
-                  - lc.cycle_paused(request, calendar)
+    resolution = (calendar.business_time_between(due_times.cycle_start(request), due)
+                  - due_times.cycle_paused(request, calendar)
                   if due else parse_duration(DEFAULT_TARGETS["resolution"], day))
     return Category(key=request.category, name=request.category, name_zh="", aliases=(),
                     priority=request.priority, first_response=max(first, timedelta(0)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers import approval, forms, negotiation, notices, orphans
+from handlers import approval, due_times, forms, negotiation, notices, orphans
 from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
@@ -64,7 +64,7 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         clock_started_at=ctx.now,
         next_sweep_at=ctx.now,
     )
-    lc.set_due_times(ctx, request, ctx.now)
+    due_times.set_due_times(ctx, request, ctx.now)
     request_store.insert_new(ctx.session, request)
     request_store.add_event(
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
@@ -85,8 +85,8 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         department=dep.label(ctx.locale),
         category=category.label(ctx.locale),
         priority=ctx.say(f"priority.{priority}"),
-        first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),
-        resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale),
+        first_due=due_times.due_text(ctx, request, request.first_response_due, ctx.locale),
+        resolution_due=due_times.due_text(ctx, request, request.resolution_due, ctx.locale),
     )
     text = "\n".join([text, *attached])  # the form and instructions: in the notice
     message = (notices.opened(ctx, request, ctx.locale, text) if in_chat
@@ -165,7 +165,7 @@ def resume(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def _resume(ctx: Ctx, request: Request, note: str | None, in_thread: bool = True) -> None:
-    lc.end_pause(ctx, request)
+    due_times.end_pause(ctx, request)
     lc.transition(ctx, request, "in_progress", "resumed", note=note)
     by = ctx.name(ctx.actor.id)
     if ctx.actor.id == request.requester_id:
@@ -183,7 +183,7 @@ def resolve(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_staff(ctx, request, "resolve")
     lc.require_state(ctx, request, lc.OPEN_STATES, "resolve")
     negotiation.withdraw(ctx, request)
-    lc.end_pause(ctx, request)
+    due_times.end_pause(ctx, request)
     lc.first_response(ctx, request)
     lc.take_if_unassigned(ctx, request)
     lc.settle_breach(ctx, request, "resolution", request.resolution_due)
@@ -220,10 +220,10 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     lc.keep_targets(ctx, request)  # the cycle ending: a late resolution stays late
     request.resolved_at = None
     request.closed_at = None
-    lc.start_cycle(ctx, request)  # a fresh resolution target from now, not the old one
+    due_times.start_cycle(ctx, request)  # a fresh resolution target from now, not the old one
     lc.transition(ctx, request, "in_progress", "reopened", note=cmd.text)
     notices.to_desk(ctx, request, "note.reopened", by=ctx.name(ctx.actor.id), text=cmd.text)
-    return _reply(ctx, "reply.reopened", request, resolution_due=lc.due_text(
+    return _reply(ctx, "reply.reopened", request, resolution_due=due_times.due_text(
         ctx, request, request.resolution_due, ctx.locale))
 
 
@@ -233,7 +233,7 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_requester(ctx, request, "cancel")
     lc.require_state(ctx, request, (*lc.OPEN_STATES, approval.PENDING), "cancel")
     negotiation.withdraw(ctx, request, settle=False)
-    lc.end_pause(ctx, request)  # a resolution paused until now was never missed
+    due_times.end_pause(ctx, request)  # a resolution paused until now was never missed
     request.closed_at = ctx.now
     was_pending = request.state == approval.PENDING
     lc.transition(ctx, request, "cancelled", "cancelled")
@@ -304,7 +304,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     # the old desk's targets end in its own clock (its priority's): a pause, then what is kept
     negotiation.withdraw(ctx, request, settle=False)
     negotiation.forget_agreement(request)  # the new desk's own targets
-    lc.end_pause(ctx, request)
+    due_times.end_pause(ctx, request)
     lc.keep_targets(ctx, request)  # the old desk's, before its targets give way to the new
     if not chosen:
         request.priority = category.priority
@@ -314,13 +314,15 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     former_thread, request.thread_ref = request.thread_ref, None
     request.first_response_at = None
     request.snoozed_until = None
-    lc.start_stay(ctx, request)  # a new cycle: targets from now, keys of its own
+    due_times.start_stay(ctx, request)  # a new cycle: targets from now, keys of its own
     lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
     notices.transferred(ctx, request, old, former_thread)
     return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale),
                   priority=ctx.say(f"priority.{request.priority}"),
-                  first_due=lc.due_text(ctx, request, request.first_response_due, ctx.locale),
-                  resolution_due=lc.due_text(ctx, request, request.resolution_due, ctx.locale))
+                  first_due=due_times.due_text(ctx, request, request.first_response_due,
+                                               ctx.locale),
+                  resolution_due=due_times.due_text(ctx, request, request.resolution_due,
+                                                    ctx.locale))
 
 
 def priority_chosen(ctx: Ctx, request: Request) -> bool:

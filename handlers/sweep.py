@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
-from handlers import approval_sweep, negotiation_sweep
+from handlers import approval_sweep, due_times, negotiation_sweep
 from handlers import lifecycle as lc
 from handlers import sweep_notices as notes
 from handlers.context import Ctx
@@ -265,7 +265,7 @@ def _act_one(ctx: Ctx, request: Request, rule: Rule, rated: set[int]) -> None:
     """A state change or a single prompt for one request."""
     if rule.kind == "auto_close":
         request.closed_at = ctx.now
-        lc.end_pause(ctx, request)  # the desk waited on the requester: no miss
+        due_times.end_pause(ctx, request)  # the desk waited on the requester: no miss
         lc.transition(ctx, request, "closed", "auto_closed")
         notes.auto_closed(ctx, request, rule)
     elif rule.kind == "auto_confirm":

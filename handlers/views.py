@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import (
     approval_view,
     attachments,
+    due_times,
     field_lines,
     history,
     negotiation_view,
@@ -70,7 +71,7 @@ def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
     due = ""
     if request.state in lc.OPEN_STATES and request.state != "waiting" \
             and request.paused_at is None:  # nor while a proposal waits
-        due = " · " + lc.due_text(ctx, request, request.resolution_due, ctx.locale)
+        due = " · " + due_times.due_text(ctx, request, request.resolution_due, ctx.locale)
     who = f" · {ctx.name(request.requester_id)}" if with_requester else ""
     owner = f" → {ctx.name(request.assignee_id)}" if request.assignee_id else ""
     return f"[{request.priority}] {request.title} — {state}{owner}{who}{due}"
