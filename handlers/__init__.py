@@ -10,6 +10,7 @@ def build_router() -> Router:
         conversation,
         deflection,
         feedback,
+        home,
         intake,
         negotiation,
         priority,
@@ -23,6 +24,7 @@ def build_router() -> Router:
     router = Router()
     requests.register(router)
     views.register(router)
+    home.register(router)
     feedback.register(router)
     suggestions.register(router)
     snooze.register(router)

@@ -13,13 +13,13 @@ from handlers import (
     retention,
 )
 from handlers import lifecycle as lc
-from handlers.actions import request_actions, requester_actions, staff_actions
+from handlers.actions import request_actions
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text
-from handlers.thread_root import pending_side, pending_sides
+from handlers.thread_root import pending_side
 from storage import request_store
 from storage.models import Request
 
@@ -62,10 +62,10 @@ def catalog(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def _line(ctx: Ctx, request: Request, with_requester: bool) -> str:
-    return f"• {request.ref} {_summary(ctx, request, with_requester)}"
+    return f"• {request.ref} {summary(ctx, request, with_requester)}"
 
 
-def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
+def summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
     """``[P3] title — state → owner · requester · due``: one request in a list."""
     state = ctx.say(f"state.{request.state}")
     due = ""
@@ -77,7 +77,7 @@ def _summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
     return f"[{request.priority}] {request.title} — {state}{owner}{who}{due}"
 
 
-def _overdue(ctx: Ctx, request: Request) -> bool:
+def overdue(ctx: Ctx, request: Request) -> bool:
     return (request.state in lc.OPEN_STATES and request.state != "waiting"
             and request.paused_at is None
             and request.resolution_due is not None and request.resolution_due < ctx.now)
@@ -142,67 +142,7 @@ def _orphans(ctx: Ctx) -> list[str]:
         return []
     ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
     return [ctx.say("queue.orphans", n=len(rows))] + [
-        f"• {r.ref} ({r.department}/{r.category}) {_summary(ctx, r, True)}" for r in rows]
-
-
-HOME_MINE = 8    # a person's own requests on their overview
-HOME_QUEUE = 40  # each of their desks' queue on it
-
-
-def home(ctx: Ctx, cmd: Command) -> Reply:
-    """The person's overview (Slack's Home tab; ``/request home`` anywhere): their requests
-    with their buttons, then each desk they serve, overdue first, with the desk's buttons
-    (with a proposal's answers where it waits for them: ``show``'s buttons).
-    One message each: kind ``home.section``, ``home.item`` (its id, summary and overdue
-    mark; ``request_ref``; ``extra`` says the section and whether it is overdue) or
-    ``home.note``."""
-    mine, mine_total = request_store.of_requester(ctx.session, ctx.actor.id, 1, HOME_MINE)
-    desks = ctx.desk.catalog.departments_of(ctx.actor.id)
-    queues = [(d, *request_store.queue(ctx.session, [d.key], 1, HOME_QUEUE)) for d in desks]
-    ids = [r.assignee_id for r in mine]
-    for _dep, rows, _total in queues:
-        ids += [r.requester_id for r in rows] + [r.assignee_id for r in rows]
-    ctx.prefetch_names(ids)
-    shown = [r for r in mine if r.state != "cancelled"]
-    waits = pending_sides(ctx.session, shown + [r for _dep, rows, _total in queues
-                                                for r in rows])
-    out = [_home(ctx, "home.section", ctx.say("home.mine"))]
-    for r in shown:
-        out.append(_home_item(ctx, r, "mine", requester_actions(
-            r.ref, r.state, ctx.locale, pending=waits.get(r.id or 0))))
-    if not shown:
-        out.append(_home(ctx, "home.note", ctx.say("home.mine.empty")))
-    elif mine_total > len(mine):
-        out.append(_home(ctx, "home.note", ctx.say("home.more", shown=len(mine),
-                                                   total=mine_total, command="/request list")))
-    for dep, rows, total in queues:
-        out.append(_home(ctx, "home.section", ctx.say("home.queue",
-                                                      department=dep.label(ctx.locale))))
-        out += [_home_item(ctx, r, "queue", staff_actions(
-            r.ref, r.state, r.assignee_id, ctx.locale, ctx.actor.id,
-            pending=waits.get(r.id or 0))) for r in rows]
-        if total == 0:
-            out.append(_home(ctx, "home.note", ctx.say("home.queue.empty")))
-        elif len(rows) < total:
-            out.append(_home(ctx, "home.note", ctx.say(
-                "home.more", shown=len(rows), total=total, command=f"/request queue {dep.key}")))
-    return Reply(tuple(out))
-
-
-def _home(ctx: Ctx, kind: str, text: str) -> Message:
-    return Message(text=text, locale=ctx.locale, kind=kind)
-
-
-def _home_item(ctx: Ctx, request: Request, section: str,
-               buttons: tuple[Button, ...]) -> Message:
-    """``FIN-2 ⚠ overdue · [P1] title — state → owner · due``: one request of the overview
-    (the mark up front, where a card cut short still shows it)."""
-    overdue = _overdue(ctx, request)
-    summary = _summary(ctx, request, with_requester=section == "queue")
-    mark = f" ⚠ {ctx.say('home.overdue')} ·" if overdue else ""
-    text = f"{request.ref}{mark} {summary}"
-    return Message(text=text, locale=ctx.locale, kind="home.item", buttons=buttons,
-                   request_ref=request.ref, extra={"section": section, "overdue": overdue})
+        f"• {r.ref} ({r.department}/{r.category}) {summary(ctx, r, True)}" for r in rows]
 
 
 def show(ctx: Ctx, cmd: Command) -> Reply:
@@ -261,4 +201,3 @@ def register(router: Router) -> None:
     router.add("list", my_list)
     router.add("queue", queue)
     router.add("show", show)
-    router.add("home", home)

@@ -1,5 +1,5 @@
 """`/request home` in the console: each request of the overview names its id and, when
-overdue, says so up front, as Slack's Home tab and WeCom show it (``handlers.views.home``)."""
+overdue, says so up front, as Slack's Home tab and WeCom show it (``handlers.home.home``)."""
 
 from __future__ import annotations
 

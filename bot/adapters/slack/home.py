@@ -1,4 +1,4 @@
-"""The App Home tab: ``handlers.views.home`` (my requests, my desks' queues overdue first, with
+"""The App Home tab: ``handlers.home.home`` (my requests, my desks' queues overdue first, with
 the buttons each may press) rendered as Block Kit."""
 
 from __future__ import annotations

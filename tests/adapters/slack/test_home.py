@@ -88,7 +88,7 @@ def test_new_request_button_opens_the_form(slack: SlackDesk) -> None:
 
 
 def test_the_home_view_is_the_same_overview_the_console_shows(slack: SlackDesk) -> None:
-    """Home renders handlers.views.home: typed as `/request home` it answers the same."""
+    """Home renders handlers.home.home: typed as `/request home` it answers the same."""
     slack.ask("U0ALICE", "finance reimbursement taxi 86 CNY")
     typed = slack.platform.deps.app.handle("bob", "/request 主页")
     view = home_of(slack, "U0BOB")

@@ -1,5 +1,5 @@
 """`/request 主页` in the WeCom app chat: each request of the overview names its id and says
-when it is overdue, as Slack's Home tab and the console do (``handlers.views.home``)."""
+when it is overdue, as Slack's Home tab and the console do (``handlers.home.home``)."""
 
 from __future__ import annotations
 

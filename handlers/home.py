@@ -1,0 +1,78 @@
+"""A person's overview (Slack's Home tab, WeCom's 主页 cards, ``/request home`` anywhere):
+their own requests, then each desk they serve, overdue first, each with its buttons."""
+
+from __future__ import annotations
+
+from handlers import views
+from handlers.actions import requester_actions, staff_actions
+from handlers.context import Ctx
+from handlers.grammar import Command
+from handlers.messages import Button, Message, Reply
+from handlers.router import Router
+from handlers.thread_root import pending_sides
+from storage import request_store
+from storage.models import Request
+
+HOME_MINE = 8    # a person's own requests on their overview
+HOME_QUEUE = 40  # each of their desks' queue on it
+
+
+def home(ctx: Ctx, cmd: Command) -> Reply:
+    """The person's overview (Slack's Home tab; ``/request home`` anywhere): their requests
+    with their buttons, then each desk they serve, overdue first, with the desk's buttons
+    (with a proposal's answers where it waits for them: ``show``'s buttons).
+    One message each: kind ``home.section``, ``home.item`` (its id, summary and overdue
+    mark; ``request_ref``; ``extra`` says the section and whether it is overdue) or
+    ``home.note``."""
+    mine, mine_total = request_store.of_requester(ctx.session, ctx.actor.id, 1, HOME_MINE)
+    desks = ctx.desk.catalog.departments_of(ctx.actor.id)
+    queues = [(d, *request_store.queue(ctx.session, [d.key], 1, HOME_QUEUE)) for d in desks]
+    ids = [r.assignee_id for r in mine]
+    for _dep, rows, _total in queues:
+        ids += [r.requester_id for r in rows] + [r.assignee_id for r in rows]
+    ctx.prefetch_names(ids)
+    shown = [r for r in mine if r.state != "cancelled"]
+    waits = pending_sides(ctx.session, shown + [r for _dep, rows, _total in queues
+                                                for r in rows])
+    out = [_home(ctx, "home.section", ctx.say("home.mine"))]
+    for r in shown:
+        out.append(_home_item(ctx, r, "mine", requester_actions(
+            r.ref, r.state, ctx.locale, pending=waits.get(r.id or 0))))
+    if not shown:
+        out.append(_home(ctx, "home.note", ctx.say("home.mine.empty")))
+    elif mine_total > len(mine):
+        out.append(_home(ctx, "home.note", ctx.say("home.more", shown=len(mine),
+                                                   total=mine_total, command="/request list")))
+    for dep, rows, total in queues:
+        out.append(_home(ctx, "home.section", ctx.say("home.queue",
+                                                      department=dep.label(ctx.locale))))
+        out += [_home_item(ctx, r, "queue", staff_actions(
+            r.ref, r.state, r.assignee_id, ctx.locale, ctx.actor.id,
+            pending=waits.get(r.id or 0))) for r in rows]
+        if total == 0:
+            out.append(_home(ctx, "home.note", ctx.say("home.queue.empty")))
+        elif len(rows) < total:
+            out.append(_home(ctx, "home.note", ctx.say(
+                "home.more", shown=len(rows), total=total, command=f"/request queue {dep.key}")))
+    return Reply(tuple(out))
+
+
+def _home(ctx: Ctx, kind: str, text: str) -> Message:
+    return Message(text=text, locale=ctx.locale, kind=kind)
+
+
+def _home_item(ctx: Ctx, request: Request, section: str,
+               buttons: tuple[Button, ...]) -> Message:
+    """``FIN-2 ⚠ overdue · [P1] title — state → owner · due``: one request of the overview
+    (the mark up front, where a card cut short still shows it)."""
+    overdue = views.overdue(ctx, request)
+    summary = views.summary(ctx, request, with_requester=section == "queue")
+    mark = f" ⚠ {ctx.say('home.overdue')} ·" if overdue else ""
+    text = f"{request.ref}{mark} {summary}"
+    return Message(text=text, locale=ctx.locale, kind="home.item", buttons=buttons,
+                   request_ref=request.ref, extra={"section": section, "overdue": overdue})
+
+
+def register(router: Router) -> None:
+    """Wire ``/request home``."""
+    router.add("home", home)
