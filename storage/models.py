@@ -99,7 +99,7 @@ class Request(SQLModel, table=True):
     next_sweep_at: datetime | None = utc_column()
     swept_until: datetime | None = utc_column()
     cycle: int = 0  # reopens and transfers so far: each is a fresh cycle of targets and nudges
-    # the current cycle (handlers/lifecycle.py): where its targets run from (the clock's start
+    # the current cycle (handlers/due_times.py): where its targets run from (the clock's start
     # at this desk, or the last reopen), and the time it waited on the requester so far, in
     # the desk's business time and in wall time (the clock of an after-hours P1)
     cycle_started_at: datetime | None = utc_column()
@@ -226,7 +226,9 @@ class Outbox(SQLModel, table=True):
     """A notification waiting to be delivered, written with the change that caused it.
 
     ``leased_at``: when a dispatcher last took it (it is in the pipeline: later rows to its
-    target wait behind it); ``failed_at``/``failed_reason``: the platform refused it for good."""
+    target wait behind it); ``failed_at``/``failed_reason``: the platform refused it for good;
+    ``progress``: what earlier tries already sent of a message of several platform calls (the
+    sender's note, with a digest of the content it is about), so no try sends a part twice."""
 
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
@@ -252,6 +254,7 @@ class Outbox(SQLModel, table=True):
     leased_at: datetime | None = utc_column()
     failed_at: datetime | None = utc_column()
     failed_reason: str | None = Field(default=None, max_length=100)
+    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class PlatformToken(SQLModel, table=True):

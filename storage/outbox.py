@@ -181,6 +181,11 @@ def record(session: Session, rows: Sequence[Recorded]) -> None:
         connection.execute(_WAITING, waiting)
 
 
+def record_progress(session: Session, row_id: int, progress: dict[str, Any]) -> None:
+    """Keep with an undelivered row what its tries have sent so far (``Outbox.progress``)."""
+    session.connection().execute(_PROGRESS, {"i": row_id, "p": progress})
+
+
 @dataclass(frozen=True)
 class Recorded:
     """The outcome for one leased row: delivered (``delivered_at``), refused for good
@@ -203,6 +208,7 @@ _DELIVERED = update(_TABLE).where(_UNSENT).values(
     last_error=None)
 _WAITING = update(_TABLE).where(_UNSENT).values(
     due_at=bindparam("due"), last_error=bindparam("err"), attempts=bindparam("n"))
+_PROGRESS = update(_TABLE).where(_UNSENT).values(progress=bindparam("p"))
 _FAILED = update(_TABLE).where(_UNSENT).values(
     failed_at=bindparam("at"), failed_reason=bindparam("why"), last_error=bindparam("err"),
     attempts=bindparam("n"))

@@ -42,7 +42,8 @@ COLUMNS: dict[str, dict[str, Kind]] = {
     "held_message": {"person_id": ID, "platform": NO, "text": TEXT, "files": JSON,
                      "attached_ref": NO},
     "outbox": {"dedupe_key": TEXT, "target": TEXT, "payload": JSON, "last_error": TEXT,
-               "platform_ref": NO, "failed_reason": TEXT},
+               "platform_ref": NO, "failed_reason": TEXT,
+               "progress": NO},  # channel ids, message refs and a digest, as platform_ref
     "platform_token": {"key": NO, "value": NO},
     "seen_nonce": {"nonce": NO},
     "delivery": {"key": TEXT, "answer": JSON},  # key: "<wecom userid>:…", a Slack event id

@@ -15,7 +15,10 @@ A person's answer (``deliver``) is sent at once, beside the queue, never behind 
 A sender whose pacing is counted in the database (``PacedSender``: WeCom's ``send_log``,
 shared by replicas) takes a row's slots in the transaction that leases it: no transaction of
 its own per message, and no send without its slot (a lease rolled back leaves none; a
-process killed after it leaves a slot counted for a send that may have gone out)."""
+process killed after it leaves a slot counted for a send that may have gone out).
+
+A message that takes several platform calls keeps what is sent of it with its row
+(``bot.runtime.delivery_progress``); the dispatcher hands it to the row's next try."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from typing import Protocol, cast
 from sqlalchemy import Engine, bindparam, select, update
 from sqlmodel import Session, SQLModel
 
+from bot.runtime.delivery_progress import OUTBOX_ID, PROGRESS, SLOTS_TAKEN
 from handlers import delivery
 from handlers.desk import Clock, Policy
 from handlers.messages import IN_THREAD, Message
@@ -41,7 +45,6 @@ FIRST_BACKOFF = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
 PACE_SPACING = timedelta(seconds=1)  # between the slots of a target's rows that had to wait
 MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again within this
-SLOTS_TAKEN = "slots_taken"  # Message.extra: its pacing slots came with its lease
 
 
 class DeliveryError(Exception):
@@ -207,7 +210,10 @@ class Dispatcher:
             department, thread = (requests.get(row.request_id, (None, None))
                                   if row.request_id is not None else (None, None))
             message = Message.from_dict(row.payload)
-            message = replace(message, extra={**message.extra, "outbox_id": row.id})
+            extra = {**message.extra, OUTBOX_ID: row.id}
+            if row.progress is not None:  # an earlier try sent some of its parts
+                extra[PROGRESS] = row.progress
+            message = replace(message, extra=extra)
             leased.append(_Leased(
                 row_id=row.id, message=message, attempts=row.attempts,
                 request_id=row.request_id, department=department, thread=thread,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update, root_update
 from bot.adapters.slack.settled import settle_dm
 from bot.adapters.slack.threads import Threads, is_ts
+from bot.runtime.delivery_progress import keep_progress, resumed
 from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED
@@ -44,8 +44,6 @@ class SlackSender:
         self.client = client
         self.files = files
         self.slack_files = SlackFiles(client)
-        self._shared: dict[int, tuple[str, str | None, str | None]] = {}  # notices posted
-        self._shared_lock = threading.Lock()
         self.config = config
         self.engine = engine
         self.lookups = Lookups(engine)
@@ -121,16 +119,16 @@ class SlackSender:
 
     def _share(self, message: Message, thread_ref: str | None) -> str | None:
         """A file passed on: its notice, then the file itself under it (in the request's
-        thread, or the DM). A failed upload is retried without posting the notice again."""
-        row = int(message.extra.get("outbox_id") or 0)
-        with self._shared_lock:
-            posted = self._shared.get(row)
+        thread, or the DM). A failed upload is retried without posting the notice again: the
+        notice's place is kept with the outbox row, for whichever process tries it next."""
+        posted = resumed(message, "slack")
         if posted is None:
             channel_id, ts, thread_ts = self._post(message, thread_ref)
-            posted = (channel_id, ts, thread_ts)
-            with self._shared_lock:
-                self._shared[row] = posted
-        channel_id, ts, thread_ts = posted
+            keep_progress(self.engine, message, "slack",
+                          {"channel": channel_id, "ts": ts, "thread": thread_ts})
+        else:
+            channel_id, ts, thread_ts = (str(posted["channel"]), _text(posted.get("ts")),
+                                         _text(posted.get("thread")))
         stored = self.files.content(int(message.extra["file"]))
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", message.extra["file"])
@@ -139,8 +137,6 @@ class SlackSender:
                        lambda: self.client.files_upload_v2(
                            channel=channel_id, file=stored.data, filename=stored.name,
                            title=stored.name, thread_ts=thread_ts))
-        with self._shared_lock:
-            self._shared.pop(row, None)
         return ts
 
     def _root_changed(self, reply: Message, channel_id: str, thread_ts: str, *,
@@ -318,3 +314,8 @@ class SlackSender:
             self._permalinks[key] = str(response.get("permalink") or "")
         url = self._permalinks[key]
         return t(message.locale, "slack.thread.link", url=url) if url else None
+
+
+def _text(value: Any) -> str | None:
+    """A stored ts or thread, as ``_post`` gave it (None stays None)."""
+    return None if value is None else str(value)

@@ -3,8 +3,6 @@ a digest's chart follows its text as an image message."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
 from collections import Counter
@@ -29,7 +27,8 @@ from bot.adapters.wecom.client import (
 from bot.adapters.wecom.pacing import RecipientPacer, Slots
 from bot.adapters.wecom.people import Directory
 from bot.adapters.wecom.render import ROBOT_MARKDOWN_LIMIT, bodies
-from bot.runtime.dispatch import SLOTS_TAKEN, DeliveryError
+from bot.runtime.delivery_progress import SLOTS_TAKEN, keep_progress, resumed
+from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
@@ -58,7 +57,8 @@ class Part:
 
 
 class WeComSender:
-    """The Sender for WeCom; a message of several parts resumes where a failed try stopped."""
+    """The Sender for WeCom; a message of several parts resumes where an earlier try of its
+    outbox row stopped, whichever process made it (the row's ``progress``)."""
 
     def __init__(self, client: WeComClient, agent_id: int, catalog: Catalog,
                  directory: Directory, pacer: RecipientPacer, files: FileService,
@@ -70,11 +70,11 @@ class WeComSender:
         self.catalog = catalog
         self.directory = directory
         self.pacer = pacer
+        self.engine = pacer.engine  # the desk's database: send_log, and each row's progress
         self.robots = robots or {}
         self.chats = chats or {}
         self.admins = admins
         self.http = http or httpx.Client(timeout=client.timeout)
-        self._progress: dict[str, tuple[int, str | None]] = {}
         self._codes: dict[str, str] = {}  # card task id → response_code, until recorded
         self._lock = threading.Lock()
 
@@ -98,41 +98,30 @@ class WeComSender:
                                                                       limit))
             return None
         parts = self.plan(message)
-        digest, done, ref = self._resume(message, parts)
+        done, ref = self._resume(message, parts)
         if not message.extra.get(SLOTS_TAKEN):  # else taken with its lease (``pace``)
             self.pacer.take(k for part in parts[done:] for k in part.pace_keys)
         for index in range(done, len(parts)):
             part = parts[index]
-            try:
-                if part.image:
-                    self._image(part)  # rate limited: the next try sends the chart only
-                    continue
-                if part.file is not None:
-                    self._file(part)  # failed: the next try sends the file only
-                    continue
+            if part.image:
+                self._image(part)  # rate limited: the next try sends the chart only
+            elif part.file is not None:
+                self._file(part)  # failed: the next try sends the file only
+            else:
                 got = self._deliver(part)
-            except DeliveryError as exc:
-                with self._lock:
-                    if exc.permanent:  # the row fails for good: nothing to resume
-                        self._progress.pop(digest, None)
-                    elif digest:
-                        self._progress[digest] = (index, ref)
-                raise
-            ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
-        if digest:
-            with self._lock:
-                self._progress.pop(digest, None)
+                ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
+            if index + 1 < len(parts):  # stored before the next part is tried
+                keep_progress(self.engine, message, "wecom", {"next": index + 1, "ref": ref})
         return ref
 
-    def _resume(self, message: Message, parts: list[Part]) -> tuple[str, int, str | None]:
-        """Which message this is (none for one part: nothing to resume), the part a try
-        starts at, and the reference the earlier parts got."""
-        if len(parts) < 2:
-            return "", 0, None
-        digest = _digest(message)
-        with self._lock:
-            done, ref = self._progress.get(digest, (0, None))
-        return digest, done, ref
+    def _resume(self, message: Message, parts: list[Part]) -> tuple[int, str | None]:
+        """The part a try starts at and the reference the earlier parts got: after what the
+        earlier tries of its row sent (none to resume for a message of one part)."""
+        note = resumed(message, "wecom") if len(parts) > 1 else None
+        if note is None:
+            return 0, None
+        ref = note.get("ref")
+        return min(int(note.get("next") or 0), len(parts)), str(ref) if ref else None
 
     def pace(self, session: Session, messages: Sequence[Message],
              now: datetime) -> list[DeliveryError | None]:
@@ -171,7 +160,7 @@ class WeComSender:
         if message.kind in (CARD_UPDATE, SETTLE, FETCH):
             return Counter()
         parts = self.plan(message)
-        done = self._resume(message, parts)[1]
+        done = self._resume(message, parts)[0]
         return Counter(k for part in parts[done:] for k in part.pace_keys)
 
     def plan(self, message: Message) -> list[Part]:
@@ -341,11 +330,3 @@ class WeComSender:
     def close(self) -> None:
         """Close the robot HTTP client."""
         self.http.close()
-
-
-def _digest(message: Message) -> str:
-    """Which message a try resumes (its lease's ``SLOTS_TAKEN`` mark aside)."""
-    shown = message.to_dict()
-    shown["extra"] = {k: v for k, v in dict(shown.get("extra") or {}).items()
-                      if k != SLOTS_TAKEN}
-    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
