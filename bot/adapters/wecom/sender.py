@@ -167,6 +167,8 @@ class WeComSender:
         """The API calls that deliver ``message`` to its target (its chart last, where the
         first part went)."""
         parts = self._text_parts(message)
+        if not parts:  # a desk whose every member heard it already: nothing to send
+            return parts
         image = message.extra.get("image")
         if image:
             first = parts[0]
