@@ -16,7 +16,7 @@ from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.errors import SLACK_ERRORS, delivery_errors, logged
 from bot.adapters.slack.files import SlackFiles
-from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups
+from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups, RequestInfo
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.adapters.slack.root_update import ROOT_UPDATE, queue_root_update, root_update
 from bot.adapters.slack.settled import settle_dm
@@ -152,7 +152,7 @@ class SlackSender:
         if not queue_root_update(self.engine, self.clock, reply, info.id, left) \
                 and now_if_not_queued:
             with logged(f"update the thread root of {info.ref}"):
-                self._rewrite_root(root_update(reply, left), info.ref, channel_id, thread_ts)
+                self._rewrite_root(root_update(reply, left), info, channel_id, thread_ts)
 
     def _update_root(self, message: Message) -> None:
         """Send a ``root_update`` row: the root shows the request as it is now. A rate limit
@@ -175,7 +175,7 @@ class SlackSender:
             channel, thread = self._dept_channel(info.department) or "", str(info.thread_ref)
         if channel:  # chat.update has its own rate limit, apart from posting
             self._display_only(ROOT_UPDATE, f"update the thread root of {info.ref}",
-                               lambda: self._rewrite_root(message, info.ref, channel, thread))
+                               lambda: self._rewrite_root(message, info, channel, thread))
 
     def _settle(self, message: Message) -> None:
         """Send a ``settle`` row: the person's DM messages offering its commands on its
@@ -209,14 +209,15 @@ class SlackSender:
         except Exception:  # noqa: BLE001 - the post's row must not fail for it
             log.warning("could not store %s", what, exc_info=True)
 
-    def _rewrite_root(self, row: Message, ref: str, channel: str, thread: str) -> None:
+    def _rewrite_root(self, row: Message, info: RequestInfo, channel: str,
+                      thread: str) -> None:
         """The chat.update a root update row asks for: the request's state, or (a root it
         left) the row's status with no buttons."""
         if row.extra.get("left_ts") is not None:
             status = str(row.extra.get("status") or "")
-            self.threads.show_left(ref, channel, thread, row.locale, status)
+            self.threads.show_left(info, channel, thread, row.locale, status)
         else:
-            self.threads.update_root(ref, channel, thread, row.locale)
+            self.threads.update_root(info, channel, thread, row.locale)
 
     def _remember_channel(self, key: str, configured: str | None, channel_id: str) -> None:
         """Keep the id Slack reported for a department's channel or a person's DM (``key``:

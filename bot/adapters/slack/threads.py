@@ -57,13 +57,11 @@ class Threads:
         with self._lock:
             return self._roots.get(ref)
 
-    def update_root(self, ref: str, channel: str, thread_ts: str, locale: str) -> None:
-        """Rewrite the root (in a help channel: the bot's answer under the requester's
-        message) as ``handlers.thread_root`` says it shows now: state, owner, buttons.
-        Slack's errors propagate (the caller decides what is worth a retry)."""
-        info = self.lookups.request(ref)
-        if info is None:
-            return
+    def update_root(self, info: RequestInfo, channel: str, thread_ts: str, locale: str) -> None:
+        """Rewrite the root of ``info``'s request (in a help channel: the bot's answer under
+        the requester's message) as ``handlers.thread_root`` says it shows now: state, owner,
+        buttons. Slack's errors propagate (the caller decides what is worth a retry)."""
+        ref = info.ref
         root = self.root_of(ref)
         if root is not None and root.ts == thread_ts:
             base = root.message
@@ -78,13 +76,11 @@ class Threads:
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
                                 blocks=blocks)
 
-    def show_left(self, ref: str, channel: str, thread_ts: str, locale: str,
+    def show_left(self, info: RequestInfo, channel: str, thread_ts: str, locale: str,
                   status: str) -> None:
-        """Rewrite the root of a thread request ``ref`` has left (a transfer): as posted,
+        """Rewrite the root of a thread ``info``'s request has left (a transfer): as posted,
         with ``status`` saying where it went, and no buttons (they no longer apply here)."""
-        info = self.lookups.request(ref)
-        base = (self.lookups.posted(info.id, thread_ts) if info else None) \
-            or self._rebuilt(ref, info, locale)
+        base = self.lookups.posted(info.id, thread_ts) or self._rebuilt(info.ref, info, locale)
         blocks = message_blocks(base, mention=self.mention(base), status=escape(status),
                                 buttons=())
         self.client.chat_update(channel=channel, ts=thread_ts, text=fallback_text(base),
