@@ -4,10 +4,11 @@ or app chat, internal notes, and plain messages held until their author picks a 
 Rules (``handle``): a reply in a request's desk thread by a desk member is a comment to the
 requester (a first response) or, starting with an internal marker (``//``, ``(internal)``,
 ``（内部）``), an internal note the requester never sees; by the requester it is a comment to
-the desk (not posted back into the thread); by anyone else it is only recorded. A reply about
-a request in the DM is ``/request comment REF text``. A plain message goes to the author's one
-open request; with several the bot asks which (the message is held in the database until a
-button runs ``/request add REF N``); with none the caller shows the help."""
+the desk (not posted back into the thread: one resuming a wait marks the answer
+``root_stale``); by anyone else it is only recorded. A reply about a request in the DM is
+``/request comment REF text``. A plain message goes to the author's one open request; with
+several the bot asks which (the message is held in the database until a button runs
+``/request add REF N``); with none the caller shows the help."""
 
 from __future__ import annotations
 
@@ -134,11 +135,13 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
         lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
         return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
                      department=department)
+    before = request.state
     add_comment(ctx, request, _body(text, files), "thread_reply", in_thread=left,
                 tell=bool(text))
     lines = _attach(ctx, request, files)
-    if requester:
-        return _said(ctx, request, "conv.to_desk", lines, department=department)
+    if requester:  # an answer to a wait resumes it, unsaid in this thread (the words are)
+        reply = _said(ctx, request, "conv.to_desk", lines, department=department)
+        return replace(reply, root_stale=request.state != before and not left)
     return _said(ctx, request, "conv.sent_to_requester", lines,
                  requester=ctx.name(request.requester_id))
 

@@ -49,8 +49,10 @@ class Inbound:
     (its request is found, or asked for); ``files`` are files shared with it. ``intake`` is
     the department whose help channel a new top-level message was posted in
     (``handlers.intake``); ``intake_ref`` that message's platform reference: its thread
-    becomes the request's. ``locale`` is the language the platform knows the person reads
-    without the database (its own memory, the config): the answer when the database fails."""
+    becomes the request's. ``mentions`` are the people the text mentions, as they appear in
+    it (``@Bob Zhang``: a name may have spaces). ``locale`` is the language the platform knows
+    the person reads without the database (its own memory, the config): the answer when the
+    database fails."""
 
     platform: str
     person_id: str
@@ -70,6 +72,7 @@ class Inbound:
     nonce: str | None = None
     thread_left: bool = False
     locale: str | None = None
+    mentions: tuple[str, ...] = ()
 
     @property
     def claim_key(self) -> str | None:

@@ -2,7 +2,8 @@
 becomes a request to that desk, opened with its ``intake_service`` (else its first service)
 and answered in the message's thread with the id, the due times and a button per service;
 ``/request service REF SERVICE`` picks another service of the same desk. Greetings, thanks,
-"ok" and a lone emoji are no requests: nothing is stored and nothing is said."""
+"ok" and a lone emoji, with or without people mentioned, are no requests: nothing is stored
+and nothing is said."""
 
 from __future__ import annotations
 
@@ -38,10 +39,14 @@ SHORTCODE_RE = re.compile(r":[a-z0-9_+\-']+:")
 INTAKE_ANSWER = "intake"  # the kind of the answer under a help-channel message
 
 
-def is_request(text: str, files: tuple[IncomingFile, ...] = ()) -> bool:
-    """False for small talk: greetings, thanks, "ok", emoji only (and nothing at all)."""
+def is_request(text: str, files: tuple[IncomingFile, ...] = (),
+               mentions: tuple[str, ...] = ()) -> bool:
+    """False for small talk: greetings, thanks, "ok", emoji only (and nothing at all). A
+    mention is no content: each of ``mentions`` (``@Bob Zhang``) and any ``@word``."""
     if files:
         return True
+    for mention in sorted(mentions, key=len, reverse=True):  # "@Bob Zhang" before "@Bob"
+        text = text.replace(mention, " ")
     folded = SHORTCODE_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold())
     words = [w for w in folded.split() if not w.startswith("@")]  # a mention is no content
     kept = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in " ".join(words))
@@ -78,7 +83,7 @@ def handle(ctx: Ctx, inbound: Inbound) -> Reply:
     """A new message in a desk's intake channel: a request to that desk (answered in its
     thread), or nothing at all for small talk."""
     assert inbound.intake is not None
-    if not is_request(inbound.text, inbound.files):
+    if not is_request(inbound.text, inbound.files, inbound.mentions):
         return Reply(())
     dep = department_of(ctx.desk.catalog, inbound.intake)
     if dep is None or dep.gone or not dep.categories:

@@ -194,6 +194,8 @@ class Reply:
     repeat: bool = False                 # a delivery seen before: its first answer, not rerun
     answer_rows: tuple[int, ...] = ()    # outbox ids of the answer, when it went there
     request_id: int | None = None        # the request_ref's row, when the answer has its buttons
+    root_stale: bool = False             # its state changed, and nothing posted in its thread
+                                         # says so: a platform that rewrites roots does it now
 
     @property
     def text(self) -> str:

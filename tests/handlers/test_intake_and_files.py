@@ -163,3 +163,11 @@ def test_a_file_typed_with_a_command_that_starts_a_form_waits_for_the_request(ch
     out = chat("henry> 86")
     assert "FIN-1" in out
     assert files_of(chat) == ["receipt.jpg"]
+
+
+def test_a_mention_is_no_content_even_with_spaces_in_its_name() -> None:
+    carol = ("@刘芳 Carol Liu", "@Bob")
+    assert not is_request("@刘芳 Carol Liu thanks", mentions=carol)
+    assert not is_request("thanks @Bob, @刘芳 Carol Liu!", mentions=carol)
+    assert is_request("@刘芳 Carol Liu thanks", mentions=()), "unmarked: the name is words"
+    assert is_request("@刘芳 Carol Liu my laptop won't boot", mentions=carol)

@@ -25,12 +25,11 @@ from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.errors import SLACK_ERRORS, logged
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from bot.adapters.slack.people import profile_name
-from bot.adapters.slack.readable import readable
+from bot.adapters.slack.readable import with_mentions
 from bot.adapters.slack.root_update import queue_root_update
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.threads import is_ts
 from handlers.inbound import IncomingFile
-from handlers.intake import is_request
 from handlers.messages import Message, Reply, person
 from storage import outbox, people, slack_store
 from storage.engine import transaction
@@ -50,9 +49,8 @@ class Said:
     channel: str
     thread_ts: str | None  # the thread it was posted in (None: top level)
     files: tuple[IncomingFile, ...]
-    fields: dict[str, Any]  # the Inbound's thread_of / reply_about / conversation
+    fields: dict[str, Any]  # the Inbound's thread_of / reply_about / conversation / mentions
     direct: bool  # in the person's DM with the bot
-    waiting: RequestInfo | None = None  # said in the thread of a request waiting for an answer
 
 
 def spoken(event: dict[str, Any], bot_user: str | None) -> bool:
@@ -129,7 +127,6 @@ class Conversations:
         thread = event.get("thread_ts")
         thread_ts = str(thread) if is_ts(thread) and thread != ts else None
         fields: dict[str, Any]
-        waiting = None
         if kind == "im":
             about = None
             if thread_ts:
@@ -141,7 +138,6 @@ class Conversations:
             info = desk_thread(self.lookups, self.config, channel, thread_ts)
             ref = info.ref if info else None
             fields = {"thread_of": ref}
-            waiting = info if info and info.state == "waiting" else None
             if ref is None:  # a thread its request left: what is said there still reaches it
                 ref = thread_left(self.lookups, self.config, channel, thread_ts)
                 if ref is None:
@@ -154,9 +150,12 @@ class Conversations:
             fields = {"intake": desk, "intake_ref": ts}
         else:
             return None
-        text = readable(str(event.get("text") or ""), lambda uid: self._name(client, uid))
+        text, mentions = with_mentions(str(event.get("text") or ""),
+                                       lambda uid: self._name(client, uid))
+        if mentions:
+            fields = {**fields, "mentions": mentions}
         return Said(str(event["user"]), text.strip(), channel, thread_ts, files_of(event),
-                    fields, kind == "im", waiting)
+                    fields, kind == "im")
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
@@ -176,10 +175,7 @@ class Conversations:
         said = self.said(event, client)
         if said is None or not (said.text or said.files):
             return
-        if said.fields.get("intake"):
-            bare = readable(str(event.get("text") or ""), lambda _user: None)  # @U0… stays one word
-            if not is_request(bare, said.files):
-                return  # small talk in a help channel: no request, no answer
+        if said.fields.get("intake"):  # a request or small talk: handlers tell
             with transaction(self.deps.app.desk.engine) as session:  # where its thread lives
                 slack_store.remember_thread(session, str(said.fields["intake_ref"]), said.channel)
         fields = {**said.fields, "files": said.files} if said.files else said.fields
@@ -194,11 +190,14 @@ class Conversations:
     def show(self, client: WebClient, said: Said, reply: Reply) -> None:
         """The answer: in the DM (in its thread) for a direct message; in a channel only a
         refusal or a refused file (its limit and what to do), to the speaker alone. A repeated
-        delivery shows nothing again. A thread reply to a waiting request refreshes its root."""
+        delivery shows nothing again. A reply that left the request's thread root stale (its
+        state changed, nothing posted in its thread) refreshes the root."""
         if reply.repeat:
             return
-        if said.waiting is not None and reply.ok:
-            self.refresh_root(said.waiting)
+        if reply.ok and reply.root_stale and reply.request_ref:
+            info = self.lookups.request(reply.request_ref)
+            if info is not None:
+                self.refresh_root(info)
         if not reply.messages:
             return
         with logged(f"answer a message of {said.user}"):
@@ -211,8 +210,7 @@ class Conversations:
                            thread_ts=said.thread_ts or said.fields.get("intake_ref"))
 
     def refresh_root(self, info: RequestInfo) -> None:
-        """Bring the root of a request that was waiting up to date: the requester's answer
-        in its thread ends the wait, and the bot posts nothing there that would."""
+        """Bring the root of ``info``'s request up to date (through the outbox)."""
         app = self.deps.app
         locale = app.desk.channel_locale(app.settings.catalog.department(info.department))
         row = Message(text="", locale=locale, request_ref=info.ref)

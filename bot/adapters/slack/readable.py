@@ -17,7 +17,20 @@ NameOf = Callable[[str], str | None]
 def readable(text: str, name_of: NameOf) -> str:
     """``text`` as Slack delivered it → as people read it. ``name_of`` gives a Slack user's
     display name (None when unknown: the label Slack sent, else the id, is shown)."""
-    return decode(TOKEN_RE.sub(lambda m: _token(m.group(1), name_of), text))
+    return with_mentions(text, name_of)[0]
+
+
+def with_mentions(text: str, name_of: NameOf) -> tuple[str, tuple[str, ...]]:
+    """``readable(text)``, and the people it mentions as they appear in it (``@Bob Zhang``)."""
+    found: list[str] = []
+
+    def token(match: re.Match[str]) -> str:
+        shown = _token(match.group(1), name_of)
+        if match.group(1).startswith("@"):
+            found.append(decode(shown))
+        return shown
+
+    return decode(TOKEN_RE.sub(token, text)), tuple(dict.fromkeys(found))
 
 
 def _token(inner: str, name_of: NameOf) -> str:

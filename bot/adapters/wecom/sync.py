@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.adapters.wecom.client import command_errors
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
 from bot.runtime.app import DeskApp
+from handlers.managers import Unit, manager_of
 from storage import people, wecom_store
 from storage.engine import transaction
 
@@ -54,11 +55,11 @@ def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
     configured = {p.id: p for p in app.settings.catalog.people}
     changes: list[Change] = []
     notes: list[str] = []
-    leaders = _leaders(departments, users)
-    parents = {int(d["id"]): int(d.get("parentid") or 0) for d in departments}
+    units = _units(departments, users)
     for uid, user in sorted(users.items()):
         name = str(user.get("name") or uid)
-        boss_uid = _manager(uid, user, leaders, parents)
+        boss_uid = manager_of(uid, [str(x) for x in user.get("direct_leader") or []],
+                              _departments_of(user), units)
         boss = pid.get(boss_uid) if boss_uid else None
         if uid not in known:
             changes.append(Change(pid[uid], "new", None, name, uid))
@@ -82,34 +83,25 @@ def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
     return [*lines, tail]
 
 
-def _leaders(departments: list[dict[str, Any]],
-             users: dict[str, dict[str, Any]]) -> dict[int, list[str]]:
-    """Department id → its leaders (department_leader, else is_leader_in_dept)."""
-    out = {int(d["id"]): [str(u) for u in d.get("department_leader") or []] for d in departments}
+def _units(departments: list[dict[str, Any]], users: dict[str, dict[str, Any]]) -> dict[int, Unit]:
+    """WeCom's departments as the org chart: id → parent (``parentid`` 0: none) and leaders
+    (``department_leader``, then members flagged ``is_leader_in_dept``)."""
+    leaders = {int(d["id"]): [str(u) for u in d.get("department_leader") or []]
+               for d in departments}
     for uid, user in users.items():
         for dep, flag in zip(user.get("department") or [], user.get("is_leader_in_dept") or [],
                              strict=False):
-            if flag and uid not in out.setdefault(int(dep), []):
-                out[int(dep)].append(uid)
-    return out
+            if flag and uid not in leaders.setdefault(int(dep), []):
+                leaders[int(dep)].append(uid)
+    parents = {int(d["id"]): int(d.get("parentid") or 0) or None for d in departments}
+    return {dep: Unit(parents.get(dep), tuple(names)) for dep, names in leaders.items()}
 
 
-def _manager(uid: str, user: dict[str, Any], leaders: dict[int, list[str]],
-             parents: dict[int, int]) -> str | None:
-    """direct_leader where WeCom has it, else the leader of the user's department (or above)."""
-    direct = [str(x) for x in user.get("direct_leader") or [] if str(x) != uid]
-    if direct:
-        return direct[0]
-    deps = user.get("department") or []
-    dep = int(user.get("main_department") or (deps[0] if deps else 0))
-    seen: set[int] = set()
-    while dep and dep not in seen:
-        seen.add(dep)
-        found = [leader for leader in leaders.get(dep, []) if leader != uid]
-        if found:
-            return found[0]
-        dep = parents.get(dep, 0)
-    return None
+def _departments_of(user: dict[str, Any]) -> list[int]:
+    """A WeCom user's department ids, the main one (``main_department``) first."""
+    deps = [int(x) for x in user.get("department") or []]
+    main = int(user.get("main_department") or 0)
+    return [main, *(d for d in deps if d != main)] if main else deps
 
 
 def _membership(app: DeskApp, departments: list[dict[str, Any]], users: dict[str, dict[str, Any]],

@@ -273,3 +273,30 @@ def test_a_transferred_requests_old_root_says_where_it_went_and_loses_its_button
         "the new desk's root has its buttons"
     assert all([b for b in u["blocks"] if b["type"] == "actions"]
                for u in slack.fake.calls_to("chat.update") if u["ts"] != root)
+
+
+def test_a_desk_reply_in_a_waiting_requests_thread_leaves_its_root_alone(
+        slack: SlackDesk) -> None:
+    """Only the requester's answer ends a wait: a desk member's comment (or anyone else's
+    words) in the thread of a waiting request changes nothing the root shows, so the root is
+    not rewritten; the requester's answer then brings it back to "in progress"."""
+    root = opened(slack)
+    slack.ask("U0BOB", "wait FIN-1 which client was it?")
+    slack.drain()
+
+    def root_updates() -> list[dict[str, Any]]:
+        return [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
+
+    shown = len(root_updates())
+    slack.event(message("U0BOB", "and the date of the trip, please", FINANCE, thread_ts=root))
+    slack.event(message("U0NEWBIE", "same question here", FINANCE, thread_ts=root))
+    slack.drain()
+    assert slack.request("FIN-1").state == "waiting"  # type: ignore[union-attr]
+    assert with_text(slack.fake.posted(ALICE_DM), "and the date of the trip"), "told"
+    assert len(root_updates()) == shown, "nothing on the root changed: no chat.update"
+    slack.event(message("U0ALICE", "Acme, on 3 March", FINANCE, thread_ts=root))
+    slack.drain()
+    assert slack.request("FIN-1").state == "in_progress"  # type: ignore[union-attr]
+    assert len(root_updates()) == shown + 1
+    now_shown = text_of(root_updates()[-1]["blocks"])
+    assert "In progress" in now_shown or "处理中" in now_shown, now_shown

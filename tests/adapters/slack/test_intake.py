@@ -239,3 +239,21 @@ def test_the_bots_answer_in_a_help_thread_keeps_up_with_the_request(slack: Slack
     latest = [c for c in slack.fake.calls_to("chat.update") if c["_ok"]][-1]
     assert not [v for v in values(latest) if v.startswith("/request service")], \
         "resolved: no service to pick any more"
+
+
+@pytest.mark.parametrize("text", ["thanks <@U0CAROL>!", "<@U0CAROL> <@U0BOB> 谢谢",
+                                  "thank you <@U0NOBODY|pat lee>"])
+def test_a_thank_you_naming_people_in_the_help_channel_opens_nothing(
+        slack: SlackDesk, text: str) -> None:
+    """Mentions show as names with spaces ("@刘芳 Carol Liu"): still no content."""
+    assert slack.event(message("U0ALICE", text, HELP)).status == 200
+    slack.drain()
+    assert slack.requests() == [] and slack.fake.posted() == []
+    assert slack.fake.calls_to("chat.postEphemeral") == []
+
+
+def test_a_request_naming_a_person_in_the_help_channel_opens_one(slack: SlackDesk) -> None:
+    slack.event(message("U0ALICE", "<@U0CAROL> thanks, and my laptop won't boot", HELP))
+    slack.drain()
+    (request,) = slack.requests()
+    assert request.details == "@刘芳 Carol Liu thanks, and my laptop won't boot"
