@@ -2,8 +2,9 @@
 
 More threads would only queue on the database (SQLite has one writer). A command that has not
 started within its platform's ``BUSY_WAIT_SECONDS`` is taken back and answered "busy" in the
-person's language: it never runs, so nothing is stored, and sending it again works. At a
-stop, ``finish`` lets a platform's threads (these, or its others) end within a deadline.
+person's language: it never runs, so nothing is stored, and sending it again works. A command
+that fails with a bug is answered "try again" (``guarded``), never left unanswered. At a stop,
+``finish`` lets a platform's threads (these, or its others) end within a deadline.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 
+from handlers.inbound import Replayed
 from handlers.messages import Reply
 from handlers.router import not_run
 
@@ -45,6 +47,22 @@ def start(threads: Executor, job: Callable[[], R], locale: str, platform: str) -
         log.warning("a %s command waited %.1f s for a thread; refused", platform, patience)
         return not_run(locale, "err.busy")
     return future
+
+
+def guarded(job: Callable[[], R], locale: str, what: str) -> Callable[[], R | Reply]:
+    """``job``, answering "try again" in ``locale`` when it fails with a bug (logged, with
+    ``what`` it was): its transaction rolled back, so nothing is stored and sending it again
+    runs it. ``Replayed`` (a reused nonce) still raises, for the platform to refuse."""
+
+    def run() -> R | Reply:
+        try:
+            return job()
+        except Replayed:
+            raise
+        except Exception:  # a bug: say so instead of leaving the person unanswered
+            log.exception("command failed: %r", what[:80])
+            return not_run(locale, "err.try_again")
+    return run
 
 
 def finish(executor: Executor, deadline: float, what: str) -> None:

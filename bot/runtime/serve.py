@@ -104,7 +104,9 @@ class Runtime:
         return bool(detail["database"] and detail["scheduler"]), detail
 
     def stop(self) -> None:
-        """Stop taking work, finish deliveries, stop the scheduler, release the lock."""
+        """Stop taking work, finish deliveries, stop the scheduler, release the shared read
+        engine (once: every platform, the router and the metrics read through it) and the
+        lock."""
         for platform in reversed(self.platforms):
             try:
                 platform.stop()
@@ -113,6 +115,9 @@ class Runtime:
         self.scheduler.shutdown()
         with suppress(Exception):
             self.scheduler.dispatcher.run_once(max_batches=5)
+        reader = reader_for(self.app.desk.engine)
+        if reader is not self.app.desk.engine:  # SQLite's own read engine; else the desk's
+            reader.dispose()
         if self.lock is not None:
             self.lock.close()
 

@@ -22,9 +22,9 @@ class SlackFiles:
     """Downloads with the bot token, which goes to Slack only: an ``https`` host under
     ``slack.com``, or the Web API host the client is configured with (a stand-in)."""
 
-    def __init__(self, client: WebClient, http: httpx.Client | None = None) -> None:
+    def __init__(self, client: WebClient) -> None:
         self.client = client
-        self.http = http or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+        self.http = httpx.Client(timeout=TIMEOUT, follow_redirects=True)
 
     def download(self, file_id: str, limit: int) -> Downloaded:
         """The file's bytes (at most ``limit`` + 1: a larger one is refused by its size).

@@ -32,14 +32,12 @@ class RequestInfo(NamedTuple):
     department: str
     thread_ref: str | None
     state: str
-    assignee_id: str | None
 
 
 class Lookups:
     """Small read-only queries, each in its own short session."""
 
     def __init__(self, engine: Engine) -> None:
-        self.desk_engine = engine
         self.engine = reader_for(engine)
 
     def read(self, query: Callable[Concatenate[Session, P], R], *args: P.args,
@@ -50,8 +48,8 @@ class Lookups:
             return query(session, *args, **kwargs)
 
     def request(self, ref: str) -> RequestInfo | None:
-        """A request's title, department, thread, state and owner as committed (every post
-        about a request asks: seven columns, no ORM object)."""
+        """A request's title, department, thread and state as committed (every post about a
+        request asks: a few columns, no ORM object)."""
         with self.engine.connect() as connection:
             return _info(request_store.headline_by_ref(connection, ref))
 
@@ -70,13 +68,6 @@ class Lookups:
         if CHANNEL_ID_RE.match(configured):
             return configured
         return self.read(slack_store.channel_id, configured)
-
-    def close(self) -> None:
-        """Release the reader's connections when it is an engine of its own (SQLite). On
-        PostgreSQL the reader is the desk's engine, which WeCom, the dispatcher and the
-        scheduler go on using: disposing it would orphan the connections they hold."""
-        if self.engine is not self.desk_engine:
-            self.engine.dispose()
 
 
 def _info(row: Any) -> RequestInfo | None:

@@ -4,17 +4,16 @@ showing a reply."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from bot.adapters.slack.blocks import escape, message_blocks, plain
+from handlers.grammar import REF_RE
 from handlers.i18n import t
 from handlers.messages import Reply
 from handlers.slots import fill, label, optional, refused_at, slots
 from handlers.slots import missing as first_empty
 
 CALLBACK = "crossdesk_command_input"
-REF_RE = re.compile(r"\b[A-Za-z]{2,4}-\d+\b")
 ERROR_LIMIT = 300
 
 View = dict[str, Any]
@@ -36,7 +35,7 @@ def _input(name: str, locale: str) -> dict[str, Any]:
 
 def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
     """A modal asking for each ``<slot>`` of ``command``; submitting runs the command."""
-    ref = REF_RE.search(command)
+    ref = next((w for w in command.split() if REF_RE.match(w)), None)
     shown = fill(command, dict.fromkeys(slots(command), "…"))
     blocks: list[dict[str, Any]] = [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{escape(shown)}`"}]},
@@ -44,7 +43,7 @@ def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
     blocks += [_input(name, locale) for name in dict.fromkeys(slots(command))]
     return {
         "type": "modal", "callback_id": CALLBACK,
-        "title": plain(ref.group(0).upper() if ref else "crossdesk", 24),
+        "title": plain(ref.upper() if ref else "crossdesk", 24),
         "submit": plain(t(locale, "slack.modal.submit"), 24),
         "close": plain(t(locale, "slack.modal.cancel"), 24),
         "private_metadata": json.dumps({**meta, "command": command}),

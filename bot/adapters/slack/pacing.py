@@ -17,8 +17,7 @@ class ChannelPacer:
     moment, so the outbox (ordered by due time, then id) retries them in their old order.
     """
 
-    def __init__(self, interval: float = INTERVAL) -> None:
-        self.interval = interval
+    def __init__(self) -> None:
         self._next: dict[str, datetime] = {}
         self._streak: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -30,9 +29,9 @@ class ChannelPacer:
         return max(0.0, (ready - now).total_seconds()) if ready else 0.0
 
     def sent(self, channel: str, now: datetime) -> None:
-        """A post went through: the next one waits ``interval``."""
+        """A post went through: the next one waits ``INTERVAL``."""
         with self._lock:
-            self._next[channel] = now + timedelta(seconds=self.interval)
+            self._next[channel] = now + timedelta(seconds=INTERVAL)
             self._streak.pop(channel, None)
 
     def failed(self, channel: str, now: datetime, retry_after: float | None) -> float:
@@ -42,6 +41,6 @@ class ChannelPacer:
                 streak = self._streak.get(channel, 0) + 1
                 self._streak[channel] = streak
                 retry_after = min(FIRST_BACKOFF * 2 ** (streak - 1), MAX_BACKOFF)
-            retry_after = max(float(retry_after), self.interval)
+            retry_after = max(float(retry_after), INTERVAL)
             self._next[channel] = now + timedelta(seconds=retry_after)
             return retry_after

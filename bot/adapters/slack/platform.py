@@ -85,7 +85,8 @@ class SlackPlatform:
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Close the Socket Mode connection (if any), let requests and commands in flight
-        finish (within ``timeout`` seconds), drop display work not started, close lookups."""
+        finish (within ``timeout`` seconds), drop display work not started, close the file
+        client. The shared reader the lookups use is left to ``serve``."""
         if self._socket is not None:
             self._socket.close()
             self._socket = None
@@ -96,7 +97,6 @@ class SlackPlatform:
             finish(executor, deadline, "slack listeners")
         finish(self.deps.commands, deadline, "slack commands")
         finish(self.deps.work, deadline, "slack follow-up work")
-        self.sender.lookups.close()
         self.sender.slack_files.close()
 
 

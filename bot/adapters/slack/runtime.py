@@ -2,10 +2,10 @@
 
 A command runs before its ack (it takes milliseconds), and the ack carries the answer. It runs
 in the platforms' command threads (``bot.adapters.command_threads``: "busy" when none is
-free soon), so that the listener can keep Slack's 3-second promise: a command still running
-after ``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on it", and its answer
-follows when it is done. What only shows something after the ack (a click's answer, a modal,
-the Home tab) goes to ``later``.
+free soon, "try again" after a bug), so that the listener can keep Slack's 3-second promise:
+a command still running after ``ACK_BUDGET_SECONDS`` (a stuck database) is acked "working on
+it", and its answer follows when it is done. What only shows something after the ack (a
+click's answer, a modal, the Home tab) goes to ``later``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.adapters.command_threads import command_threads, start
+from bot.adapters.command_threads import command_threads, guarded, start
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.runtime.app import DeskApp
 from handlers.catalog import Catalog
@@ -72,9 +72,10 @@ class SlackDeps:
         ``fields`` are further ``Inbound`` fields (a thread reply's ``thread_of``, …)."""
         started = time.monotonic()
         locale = self.people.locale_of(user_id)
+        job = guarded(lambda: self._run(user_id, user_name, text, key, dict(fields or {})),
+                      locale, text)
         try:
-            future = start(self.commands, lambda: self._run(user_id, user_name, text, key,
-                                                            dict(fields or {})), locale, "slack")
+            future = start(self.commands, job, locale, "slack")
         except RuntimeError:  # stopping
             return not_run(locale, "err.try_again")
         if not isinstance(future, Future):
@@ -89,17 +90,9 @@ class SlackDeps:
 
     def _run(self, user_id: str, user_name: str | None, text: str, key: str | None,
              fields: dict[str, Any]) -> Reply:
-        try:
-            actor = self.actor(user_id, user_name)
-        except Exception:  # the database or Slack's users.info is away
-            log.exception("could not tell who Slack user %s is", user_id)
-            return not_run(self.people.locale_of(user_id), "err.try_again")
-        try:
-            return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
-                                        delivery_key=key, locale=actor.locale, **fields))
-        except Exception:  # a bug: say so instead of staying silent
-            log.exception("command failed: %r", text[:80])
-            return not_run(actor.locale, "err.try_again")
+        actor = self.actor(user_id, user_name)  # the database or Slack's users.info may fail
+        return self.app.run(Inbound(platform="slack", person_id=actor.person_id, text=text,
+                                    delivery_key=key, locale=actor.locale, **fields))
 
 
 def _logged(job: Callable[[], None]) -> Callable[[], None]:

@@ -15,14 +15,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.adapters.slack.blocks import Block
+from bot.adapters.slack.blocks import MAX_BLOCKS, Block
 from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
 from handlers.i18n import t
 from handlers.messages import SETTLE, Message, moot_beside, moot_through, settles
 
 log = logging.getLogger(__name__)
-MAX_BLOCKS = 50
 MAX_KEPT_COMMAND = 300  # a modal's private_metadata holds 3,000 characters
 RECENT = 100  # DM messages a settle row looks through: one conversations.history page
 

@@ -37,7 +37,7 @@ Deliver = Callable[[Sequence[int]], None]
 
 
 def callback_route(guard: CallbackGuard, receive: Receive, deliver: Deliver,
-                   agent_id: int, path: str = PATH) -> Route:
+                   agent_id: int) -> Route:
     """The Starlette route WeCom calls: ``receive`` runs a callback (in a thread) and
     ``deliver`` sends its answer rows after the response."""
 
@@ -84,7 +84,7 @@ def callback_route(guard: CallbackGuard, receive: Receive, deliver: Deliver,
                                                    agent_id))
         return PlainTextResponse("", background=BackgroundTask(deliver, reply.answer_rows))
 
-    return Route(path, endpoint, methods=["GET", "POST"])
+    return Route(PATH, endpoint, methods=["GET", "POST"])
 
 
 def passive_reply(guard: CallbackGuard, callback: Callback, text: str,

@@ -22,7 +22,6 @@ REAL_API = "https://qyapi.weixin.qq.com/cgi-bin/"
 TIMEOUT = 10.0
 # 45009 API call limit, 45011 too frequent, 45033 too many concurrent calls; -1 system busy.
 RATE_LIMITED = {45009, 45011, 45033}
-BUSY = {-1}
 # The token was refused: fetch a new one and try once more (wechatpy would loop forever).
 TOKEN_REFUSED = {40001, 40014, 42001}
 # Trying again cannot help (WeCom's global error codes, developer.work.weixin.qq.com

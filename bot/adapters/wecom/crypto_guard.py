@@ -31,12 +31,10 @@ class Rejected(Exception):
 class CallbackGuard:
     """Checks in order: timestamp window, signature and decryption (corp id), then the nonce."""
 
-    def __init__(self, crypto: WeChatCrypto, engine: Engine, clock: Clock,
-                 window: timedelta = WINDOW) -> None:
+    def __init__(self, crypto: WeChatCrypto, engine: Engine, clock: Clock) -> None:
         self.crypto = crypto
         self.engine = engine
         self.clock = clock
-        self.window = window
 
     def verify_url(self, params: Mapping[str, str]) -> str:
         """URL verification (GET): the decrypted echostr to send back."""
@@ -62,7 +60,7 @@ class CallbackGuard:
         if not (signature and timestamp.isdigit() and nonce) or len(nonce) > MAX_NONCE:
             raise Rejected("missing or malformed msg_signature, timestamp or nonce")
         skew = abs(self.clock().timestamp() - int(timestamp))
-        if skew > self.window.total_seconds():
+        if skew > WINDOW.total_seconds():
             raise Rejected(f"timestamp {timestamp} is {skew:.0f} s away from our clock")
         return signature, timestamp, nonce
 

@@ -17,7 +17,6 @@ from bot.runtime.app import DeskApp
 from handlers.grammar import Command, parse, word_for
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import SETTLING, Message, Reply, moot_after, person, settled_by
-from handlers.router import not_run
 from storage import wecom_store
 
 log = logging.getLogger(__name__)
@@ -106,12 +105,9 @@ class Conversation:
     def run(self, callback: Callback) -> Reply | None:
         """The desk's reply (its answer rows written in the same transaction); None for a
         click on a button this desk never sent (its nonce unclaimed). ``Replayed`` when the
-        callback's nonce was used before."""
-        try:
-            actor = self.directory.actor_for(callback.userid)
-        except Exception:  # noqa: BLE001 - the database (or WeCom's user/get) is away
-            log.exception("could not tell who WeCom user %s is", callback.userid)
-            return not_run(self.directory.locale_of(callback.userid), "err.try_again")
+        callback's nonce was used before. Anything else it raises (the database or WeCom's
+        user/get away, a bug) the platform answers "try again" (``command_threads.guarded``)."""
+        actor = self.directory.actor_for(callback.userid)
         answer_to, locale = person(actor), self.directory.locale_of(callback.userid)
         if callback.file is not None:  # goes to the person's open request, like words
             return self.app.run(Inbound(
@@ -143,8 +139,7 @@ class Conversation:
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
             delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
-                locale=locale,
-            via="wecom", on_success=greyed))
+            locale=locale, via="wecom", on_success=greyed))
 
     def _cards_to_grey(self, actor: str, text: str,
                        clicked: bool = False) -> tuple[Message, ...]:

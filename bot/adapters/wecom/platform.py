@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 
@@ -11,7 +12,7 @@ from sqlalchemy import Engine
 from starlette.routing import BaseRoute
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot.adapters.command_threads import command_threads, start
+from bot.adapters.command_threads import command_threads, finish, guarded, start
 from bot.adapters.wecom.callback import callback_route
 from bot.adapters.wecom.client import WeComClient
 from bot.adapters.wecom.config import CLIENT_SECRETS, WeComConfig, load_config, load_secrets
@@ -31,6 +32,7 @@ from handlers.messages import Reply
 from storage.engine import reader_for
 
 log = logging.getLogger(__name__)
+STOP_SECONDS = 10.0  # how long stop() lets callbacks in flight and their answers finish
 
 
 class WeComPlatform:
@@ -66,9 +68,11 @@ class WeComPlatform:
 
     def receive(self, callback: Callback) -> Reply | None:
         """Run one callback (committed before the 200); "busy" when it could not start soon
-        (then it never runs: ``bot.adapters.command_threads``)."""
-        begun = start(self.commands, lambda: self.conversation.run(callback),
-                      self.directory.locale_of(callback.userid), "wecom")
+        (then it never runs), "try again" when it failed (``bot.adapters.command_threads``)."""
+        locale = self.directory.locale_of(callback.userid)
+        job = guarded(lambda: self.conversation.run(callback), locale,
+                      callback.text or callback.event_key or callback.delivery_key)
+        begun = start(self.commands, job, locale, "wecom")
         if not isinstance(begun, Future):
             return begun  # busy
         reply = begun.result()  # running: the engine bounds how long it may take
@@ -106,17 +110,16 @@ class WeComPlatform:
     def start(self) -> None:
         """Nothing runs in the background: callbacks arrive over HTTP."""
 
-    def stop(self) -> None:
-        """Let running callbacks finish and their answers go out, then close connections."""
-        self.commands.shutdown(wait=True, cancel_futures=True)
-        self.wait_idle()
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """Let running callbacks finish and their answers go out (within ``timeout`` seconds),
+        then close connections. The shared reader is left to ``serve``, which owns the desk
+        engine: Slack, the router and the metrics read through it too."""
+        deadline = time.monotonic() + timeout
+        finish(self.commands, deadline, "wecom commands")
+        self.wait_idle(max(0.0, deadline - time.monotonic()))
         self.storage.close()
         self.sender.close()
         self.client.close()
-        if self.reader is not self.app.desk.engine:
-            self.reader.dispose()
-
-    close = stop
 
 
 def build_wecom(app: DeskApp, settings: Settings, api_base_url: str | None = None,

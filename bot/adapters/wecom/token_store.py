@@ -30,12 +30,10 @@ class DatabaseStorage(SessionStorage):  # type: ignore[misc]
     while a send fetches a new token, and the send must not wait for its own transaction.
     """
 
-    def __init__(self, engine: Engine, clock: Clock, reader: Engine | None = None,
-                 write_wait: float = WRITE_WAIT) -> None:
+    def __init__(self, engine: Engine, clock: Clock, reader: Engine | None = None) -> None:
         self.engine = engine
         self.reader = reader or engine
         self.clock = clock
-        self.write_wait = write_wait
         self._memory: dict[str, tuple[Any, datetime | None]] = {}
         self._lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wecom-token")
@@ -90,7 +88,7 @@ class DatabaseStorage(SessionStorage):  # type: ignore[misc]
         with self._lock:
             self._pending = [f for f in self._pending if not f.done()] + [future]
         try:
-            future.result(timeout=self.write_wait)
+            future.result(timeout=WRITE_WAIT)
         except TimeoutError:
             log.info("the shared WeCom token is being written in the background")
 
@@ -102,7 +100,6 @@ class DatabaseStorage(SessionStorage):  # type: ignore[misc]
             future.result(timeout=timeout)
 
     def close(self) -> None:
-        """Finish pending writes, stop the writer thread, release the reader's connections."""
+        """Finish pending writes and stop the writer thread. The reader is not this store's to
+        release: it is the desk's shared one (``serve`` disposes it)."""
         self._writer.shutdown(wait=True)
-        if self.reader is not self.engine:
-            self.reader.dispose()
