@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.adapters.chunks import pack_lines
 from bot.adapters.slack.entities import clip, cut_point, escape
 from handlers import history
 from handlers.messages import Button, Message, Reply
@@ -40,25 +41,18 @@ def button_element(button: Button, index: int) -> Block:
 
 
 def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Split (escaped) text at line breaks so each piece fits one section, in order; a longer
-    line is cut between entities and whole characters."""
-    out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        joined = f"{current}\n{line}" if current else line
-        if len(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            out.append(current)
-        while len(line) > limit:
-            cut = cut_point(line, limit) or limit
-            out.append(line[:cut])
-            line = line[cut:]
-        current = line
-    if current.strip():
-        out.append(current)
-    return out
+    """Split (escaped) text at line breaks so each piece fits one section, in order."""
+    return pack_lines(text.split("\n"), limit, _cut, sep="\n")
+
+
+def _cut(line: str, limit: int) -> list[str]:
+    """A line longer than ``limit`` cut between entities and whole characters."""
+    pieces: list[str] = []
+    while len(line) > limit:
+        end = cut_point(line, limit) or limit
+        pieces.append(line[:end])
+        line = line[end:]
+    return [*pieces, line]
 
 
 def text_sections(text: str, lead: str = "") -> list[Block]:

@@ -8,11 +8,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from wechatpy.exceptions import WeChatClientException
 
-from bot.adapters.newcomers import newcomer_id, register_newcomer
+from bot.adapters.newcomers import newcomer_id
+from bot.adapters.people import PlatformPeople, Profile
 from bot.adapters.wecom.client import WeComClient, describe
 from handlers.catalog import Catalog
 from handlers.desk import Clock
-from handlers.i18n import normalize_locale
 from storage import people, wecom_store
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,9 @@ def person_id_for(userid: str) -> str:
 
 
 class Directory:
-    """Looks people up by WeCom userid and registers newcomers (name from user/get). Who a
-    userid is, and a person's userid, are remembered for the process's life (as Slack's
-    people map does): they are asked on every message and every send."""
+    """Looks people up by WeCom userid and registers newcomers (name from user/get), the
+    shared way (``bot.adapters.people``). Who a userid is, and a person's userid, are
+    remembered for the process's life: they are asked on every message and every send."""
 
     def __init__(self, engine: Engine, reader: Engine, catalog: Catalog, client: WeComClient,
                  clock: Clock) -> None:
@@ -37,49 +37,37 @@ class Directory:
         self.catalog = catalog
         self.client = client
         self.clock = clock
-        self._person_of: dict[str, str] = {}
+        self.people = PlatformPeople(
+            engine, "wecom", wecom_store.person_by_userid, self._profile, clock, DEFAULT_LOCALE,
+            {p.wecom: p.locale for p in catalog.people if p.wecom and p.locale},
+            reader=reader, ignore_case=True)
+        self._person_of = self.people.cache  # userid (lower case) → Actor; cleared: forgotten
         self._userid_of: dict[str, str] = {}
-        self._configured_locale = {p.wecom.lower(): p.locale for p in catalog.people
-                                   if p.wecom and p.locale}
 
     def locale_of(self, userid: str) -> str:
         """The language a WeCom user reads, from memory only (the config's, else Chinese): for
         the answers given without the database (busy, try again)."""
-        return normalize_locale(self._configured_locale.get(userid.lower()), DEFAULT_LOCALE)
+        return self.people.configured_locale(userid)
 
     def actor_for(self, userid: str) -> str:
         """Our person id for a WeCom user, registering them (Chinese by default) if new.
         Userids are unique ignoring case: ``ZhangWei`` and ``zhangwei`` are one person."""
-        known = self._person_of.get(userid.lower())
-        if known is None:
-            known = self._person_of[userid.lower()] = self._actor_for(userid)
-        return known
+        return self.people.resolve(userid).person_id
 
-    def _actor_for(self, userid: str) -> str:
-        with Session(self.reader) as session:
-            row = wecom_store.person_by_userid(session, userid)
-            if row is not None:
-                return row.id
-        name = self._name_from_wecom(userid)
-        return register_newcomer(
-            self.engine, "wecom", userid, name, self.clock(), DEFAULT_LOCALE,
-            lambda session: wecom_store.person_by_userid(session, userid)).id
-
-    def _name_from_wecom(self, userid: str) -> str:
+    def _profile(self, userid: str, _fallback_name: str | None) -> Profile:
+        """A newcomer's name from user/get (the userid if WeCom cannot say), in Chinese."""
         try:
             info = self.client.user.get(userid)
         except (WeChatClientException, OSError) as exc:
             log.warning("user/get failed for a new WeCom user: %s", describe(exc))
-            return userid
-        return str(info.get("name") or userid)
+            return userid, DEFAULT_LOCALE
+        return str(info.get("name") or userid), DEFAULT_LOCALE
 
     def userid_of(self, person_id: str) -> str | None:
         """The person's WeCom userid, if they have one."""
         known = self._userid_of.get(person_id)
         if known is None:  # not met yet, or no userid then (sync may add one): ask again
-            with Session(self.reader) as session:
-                row = people.get(session, person_id)
-            known = row.wecom_id if row else None
+            known = self.people.platform_id_of(person_id)
             if known:
                 self._userid_of[person_id] = known
         return known

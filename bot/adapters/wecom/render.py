@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.adapters.chunks import pack_lines
 from handlers import history
 from handlers.i18n import t
 from handlers.messages import Message
@@ -92,21 +93,7 @@ def split_utf8(text: str, limit: int) -> list[str]:
     """Pieces of at most ``limit`` UTF-8 bytes, cut at line ends where possible."""
     if byte_len(text) <= limit:
         return [text]
-    pieces: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        if byte_len(current + line) <= limit:
-            current += line
-            continue
-        if current:
-            pieces.append(current)
-        current = ""
-        if byte_len(line) > limit:
-            *whole, line = _split_line(line, limit)
-            pieces += whole
-        current = line
-    if current:
-        pieces.append(current)
+    pieces = pack_lines(text.splitlines(keepends=True), limit, _split_line, byte_len)
     return [p.rstrip("\n") for p in pieces if p.strip()]
 
 
