@@ -83,3 +83,16 @@ def logged(what: str, level: int = logging.WARNING) -> Iterator[None]:
         yield
     except SLACK_ERRORS as exc:
         log.log(level, "could not %s: %s", what, exc)
+
+
+@contextmanager
+def refusal_logged(what: str) -> Iterator[None]:
+    """Around a call through ``delivery_errors`` that only adds to what is out already (a
+    chart, an update): a failure worth waiting for (a 429, a 5xx, the network: it has a
+    ``retry_after``) is raised, for the outbox to try the row again; a refusal is logged."""
+    try:
+        yield
+    except DeliveryError as exc:
+        if exc.retry_after is not None:
+            raise
+        log.warning("could not %s: %s", what, exc)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.adapters.slack.blocks import fallback_text, message_blocks
 from bot.adapters.slack.config import SlackConfig
-from bot.adapters.slack.errors import SLACK_ERRORS, delivery_errors, logged
+from bot.adapters.slack.errors import SLACK_ERRORS, delivery_errors, logged, refusal_logged
 from bot.adapters.slack.files import SlackFiles
 from bot.adapters.slack.lookups import CHANNEL_ID_RE, Lookups, RequestInfo
 from bot.adapters.slack.pacing import ChannelPacer
@@ -67,6 +67,8 @@ class SlackSender:
             return None
         if message.kind == SHARED:
             return self._share(message, thread_ref)
+        if message.extra.get("image"):
+            return self._chart(message, thread_ref)
         return self._post(message, thread_ref)[1]
 
     def _post(self, message: Message,
@@ -93,9 +95,6 @@ class SlackSender:
         self.pacer.sent(key, now)
         ts = response.get("ts")
         channel_id = str(response.get("channel") or channel)
-        image = message.extra.get("image")
-        if image:
-            self._upload(channel_id, str(image), message.title or "chart", ts)
         ref = message.request_ref
         if elsewhere and thread_ts and ref:  # a help channel's thread: its root is not ours
             if message.extra.get(LEFT_STATUS):  # what is said there still reaches the request
@@ -117,18 +116,22 @@ class SlackSender:
                 self._root_changed(message, channel_id, thread_ts)
         return channel_id, str(ts) if ts else None, thread_ts
 
+    def _posted(self, message: Message,
+                thread_ref: str | None) -> tuple[str, str | None, str | None]:
+        """``_post`` a message a file follows, once: where it went is kept with the outbox row,
+        for whichever process tries the row next to upload the file only."""
+        posted = resumed(message, "slack")
+        if posted is not None:  # as stored below: ts and thread are str or None
+            return str(posted["channel"]), posted.get("ts"), posted.get("thread")
+        channel_id, ts, thread_ts = self._post(message, thread_ref)
+        keep_progress(self.engine, message, "slack",
+                      {"channel": channel_id, "ts": ts, "thread": thread_ts})
+        return channel_id, ts, thread_ts
+
     def _share(self, message: Message, thread_ref: str | None) -> str | None:
         """A file passed on: its notice, then the file itself under it (in the request's
-        thread, or the DM). A failed upload is retried without posting the notice again: the
-        notice's place is kept with the outbox row, for whichever process tries it next."""
-        posted = resumed(message, "slack")
-        if posted is None:
-            channel_id, ts, thread_ts = self._post(message, thread_ref)
-            keep_progress(self.engine, message, "slack",
-                          {"channel": channel_id, "ts": ts, "thread": thread_ts})
-        else:
-            channel_id, ts, thread_ts = (str(posted["channel"]), _text(posted.get("ts")),
-                                         _text(posted.get("thread")))
+        thread, or the DM); a failed upload is retried, the notice is not (``_posted``)."""
+        channel_id, ts, thread_ts = self._posted(message, thread_ref)
         stored = self.files.content(int(message.extra["file"]))
         if stored is None:
             log.warning("file %s is not stored; its notice went alone", message.extra["file"])
@@ -137,6 +140,22 @@ class SlackSender:
                        lambda: self.client.files_upload_v2(
                            channel=channel_id, file=stored.data, filename=stored.name,
                            title=stored.name, thread_ts=thread_ts))
+        return ts
+
+    def _chart(self, message: Message, thread_ref: str | None) -> str | None:
+        """A digest's text, then its chart (``extra["image"]``, a PNG) under it. A 429, a 5xx
+        or the network is retried, the text is not (``_posted``); a refusal or a missing file
+        is logged: the digest reads fine without its picture."""
+        channel_id, ts, _ = self._posted(message, thread_ref)
+        path = str(message.extra["image"])
+        if not Path(path).is_file():
+            log.warning("chart %s is missing; the message went without it", path)
+            return ts
+        with refusal_logged(f"upload the chart {path}"):
+            self._call(message.target, self.clock(), "files.upload",
+                       lambda: self.client.files_upload_v2(
+                           channel=channel_id, file=path, title=message.title or "chart",
+                           thread_ts=ts))
         return ts
 
     def _root_changed(self, reply: Message, channel_id: str, thread_ts: str, *,
@@ -193,12 +212,8 @@ class SlackSender:
         wait = self.pacer.wait(key, now)
         if wait > 0:
             raise DeliveryError(f"slack: {key} backs off", retry_after=wait, paced=True)
-        try:
+        with refusal_logged(what):
             self._call(key, now, key, call)
-        except DeliveryError as exc:
-            if exc.retry_after is not None:
-                raise
-            log.warning("could not %s: %s", what, exc)
 
     def _keep(self, what: str, write: Callable[[Session], None]) -> None:
         """Store what a post taught us; the post is out whatever happens (without it, only
@@ -242,16 +257,6 @@ class SlackSender:
         if stored:
             self._channel_ids[department] = stored
         return stored or configured
-
-    def _upload(self, channel_id: str, path: str, title: str, ts: Any) -> None:
-        """Attach a chart under the message (files_upload_v2). The message is already out, so a
-        failed upload is logged, not retried: the digest reads fine without its picture."""
-        if not Path(path).is_file():
-            log.warning("chart %s is missing; the message went without it", path)
-            return
-        with logged(f"upload the chart {path}"):
-            self.client.files_upload_v2(channel=channel_id, file=path, title=title,
-                                        thread_ts=str(ts) if ts else None)
 
     def _call(self, key: str, now: datetime, what: str, call: Callable[[], T]) -> T:
         """Run one Web API call (``what``); a failure raises DeliveryError, and a 429, a 5xx
@@ -315,8 +320,3 @@ class SlackSender:
             self._permalinks[key] = str(response.get("permalink") or "")
         url = self._permalinks[key]
         return t(message.locale, "slack.thread.link", url=url) if url else None
-
-
-def _text(value: Any) -> str | None:
-    """A stored ts or thread, as ``_post`` gave it (None stays None)."""
-    return None if value is None else str(value)
