@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 from sqlmodel import Session
+from wechatpy.exceptions import WeChatClientException
 
 from bot.adapters.wecom import cards, images
 from bot.adapters.wecom import files as wecom_files
@@ -296,8 +297,9 @@ class WeComSender:
 
     def _image(self, part: Part) -> None:
         """Send a chart after its message. The text is already out, so a chart that is missing
-        or is refused is logged, not retried: the digest reads fine without it. A rate limit
-        is only a wait: DeliveryError, and the next try of the message sends the chart."""
+        or WeCom refuses is logged, not retried: the digest reads fine without it. A rate
+        limit or an outage (network, a gateway's 5xx) is only a wait: DeliveryError, and the
+        next try of the message sends the chart only (as Slack's sender does)."""
         assert part.image is not None
         try:
             if part.channel == "robot":
@@ -310,7 +312,7 @@ class WeComSender:
             log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             return
         except DeliveryError as exc:
-            if exc.retry_after:
+            if exc.retry_after or not _refused(exc):
                 raise
             log.warning("chart not sent to %s: %s; the message went without it", part.to, exc)
             return
@@ -332,3 +334,10 @@ class WeComSender:
     def close(self) -> None:
         """Close the robot HTTP client."""
         self.http.close()
+
+
+def _refused(exc: DeliveryError) -> bool:
+    """WeCom answered with an error code (a refusal), not a network or gateway failure (an
+    HTTP error reaches wechatpy's exception with no errcode)."""
+    cause = exc.__cause__
+    return isinstance(cause, WeChatClientException) and cause.errcode is not None

@@ -147,3 +147,16 @@ def test_a_rate_limited_chart_follows_later_and_the_text_is_not_sent_twice(wecom
     assert wecom.dispatch().delivered == 1
     kinds = [b["msgtype"] for b in wecom.api.delivered("appchat/send")]
     assert kinds == ["markdown", "image"], "the text once, then its chart"
+
+
+def test_a_chart_hit_by_an_outage_follows_its_text_on_the_next_try(wecom, png):
+    """A gateway's 502 on the upload is a wait, not a refusal: the next try sends the chart
+    only, under the digest already posted."""
+    queue(wecom, digest("dept:finance", str(png)))
+    wecom.api.fail_http("media/upload", 502)
+    assert wecom.dispatch().failed == 1, "the row waits for its chart"
+    wecom.clock.set(wecom.clock() + timedelta(minutes=10))
+    assert wecom.dispatch().delivered == 1
+    text, image = wecom.api.delivered("appchat/send")
+    assert text["msgtype"] == "markdown" and image["msgtype"] == "image"
+    assert len(wecom.api.to("appchat/send")) == 2, "the digest is not posted twice"
