@@ -97,26 +97,80 @@ def message_blocks(message: Message, *, mention: str | None = None, status: str 
     return blocks
 
 
-def fallback_text(message: Message) -> str:
-    """Plain text for notifications and clients that cannot show blocks."""
+def _plain(message: Message) -> str:
+    """The message's title, text and fields as lines of plain text."""
     lines = [message.title] if message.title else []
     lines.append(message.text)
     lines += [f"{name}: {value}" for name, value in message.fields]
-    return clip(escape("\n".join(lines)), FALLBACK_LIMIT)
+    return "\n".join(lines)
+
+
+def fallback_text(message: Message) -> str:
+    """Plain text for notifications and clients that cannot show blocks."""
+    return clip(escape(_plain(message)), FALLBACK_LIMIT)
 
 
 def reply_payload(reply: Reply) -> tuple[str, list[Block]]:
-    """A handler's reply to the speaker as (fallback text, blocks): a request's history longer
-    than the blocks left in the message keeps its latest events (``handlers.history.within``)."""
+    """A handler's reply to the speaker in one message (``reply_bodies``)."""
+    return reply_bodies(reply)[0]
+
+
+def reply_bodies(reply: Reply, most: int = 1) -> list[tuple[str, list[Block]]]:
+    """A handler's reply to the speaker as at most ``most`` Slack messages of (fallback text,
+    blocks), each within 50 blocks: its messages whole and in order, a divider between two;
+    a request's history longer than a message's room keeps its latest events
+    (``handlers.history.within``). What has no room in ``most`` ends the last as text, without
+    its buttons (each names what to type)."""
+    bodies = _packed(reply.messages)
+    if len(bodies) > most:
+        bodies = [*bodies[:most - 1], _with_rest([m for b in bodies[most - 1:] for m in b])]
+    return [_payload(body) for body in bodies]
+
+
+def _packed(messages: tuple[Message, ...]) -> list[list[Message]]:
+    """``messages`` gathered in order into messages of at most 50 blocks (a divider between
+    two); one that does not fit begins the next."""
+    bodies: list[list[Message]] = [[]]
+    used = 0
+    for message in messages:
+        if bodies[-1] and used + 1 + len(message_blocks(message)) > MAX_BLOCKS:
+            bodies.append([])
+            used = 0
+        used += 1 if bodies[-1] else 0
+        message = history.within(message, _room(MAX_BLOCKS - used))
+        bodies[-1].append(message)
+        if len(messages) > 1:  # one message: nothing follows it to make room for
+            used += len(message_blocks(message))
+    return bodies
+
+
+def _with_rest(messages: list[Message]) -> list[Message]:
+    """``messages`` in one Slack message: the first whole while the rest still fit after them
+    as one text."""
+    body = _as_text(messages)
+    for kept in range(1, len(messages) + 1):
+        more = [*messages[:kept], *_as_text(messages[kept:])]
+        if sum(len(message_blocks(m)) for m in more) + len(more) - 1 > MAX_BLOCKS:
+            break
+        body = more
+    return body
+
+
+def _as_text(messages: list[Message]) -> list[Message]:
+    """``messages`` as one text message (none if there are none)."""
+    if not messages:
+        return []
+    return [Message(text="\n".join(_plain(m) for m in messages), locale=messages[0].locale)]
+
+
+def _payload(body: list[Message]) -> tuple[str, list[Block]]:
+    """(fallback text, blocks) of one Slack message."""
     blocks: list[Block] = []
-    shown: list[Message] = []
-    for message in reply.messages:
+    for message in body:
         if blocks:
             blocks.append({"type": "divider"})
-        message = history.within(message, _room(MAX_BLOCKS - len(blocks)))
-        shown.append(message)
         blocks += message_blocks(message)
-    text = "\n".join(fallback_text(m) for m in shown)
+    text = "\n".join(fallback_text(m) for m in body)
     return text[: cut_point(text, FALLBACK_LIMIT)], blocks[:MAX_BLOCKS]
 
 
@@ -125,8 +179,14 @@ def _room(blocks: int) -> Callable[[Message], bool]:
     return lambda message: len(message_blocks(message)) <= blocks
 
 
-def send_reply(send: Callable[..., Any], reply: Reply, **where: Any) -> None:
-    """Post ``reply`` with ``send`` (an ack, a respond, chat.postMessage …): its fallback
-    text and blocks, and ``where`` (channel, thread, response type …)."""
-    text, blocks = reply_payload(reply)
-    send(text=text, blocks=blocks, **where)
+def send_reply(send: Callable[..., Any], reply: Reply, *, most: int = 1, **where: Any) -> None:
+    """Post ``reply`` with ``send`` (a respond, chat.postMessage …) in at most ``most``
+    messages (``reply_bodies``), with ``where`` (channel, thread, response type …)."""
+    send_bodies(send, reply_bodies(reply, most), **where)
+
+
+def send_bodies(send: Callable[..., Any], bodies: list[tuple[str, list[Block]]],
+                **where: Any) -> None:
+    """Post each (fallback text, blocks) with ``send``, in order, with ``where``."""
+    for text, blocks in bodies:
+        send(text=text, blocks=blocks, **where)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.adapters.slack.blocks import send_reply
+from bot.adapters.slack.blocks import reply_bodies, send_bodies, send_reply
 from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import logged
 from bot.adapters.slack.form import new_request_view
@@ -18,14 +18,18 @@ from handlers.drafts import draft_for, prefilled
 from handlers.i18n import t
 from handlers.messages import Reply
 
+POSTS = 5  # Slack takes at most five posts on a command's response_url (within 30 minutes)
+
 
 def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
              text: str) -> None:
-    """Run the command, then ack with its answer (ephemeral). One still running after the
+    """Run the command, then ack with its answer (ephemeral); an answer over one message's
+    50 blocks continues on the response_url after the ack. One still running after the
     budget is acked "working on it"; its answer follows on the response_url."""
+    where = {"response_type": "ephemeral", "replace_original": False}
 
     def late(reply: Reply) -> None:
-        send_reply(respond, reply, response_type="ephemeral", replace_original=False)
+        send_reply(respond, reply, most=POSTS, **where)
 
     user_id = str(body.get("user_id"))
     reply = deps.run(user_id, body.get("user_name"), text, body.get("trigger_id"), late)
@@ -33,7 +37,10 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
         locale = deps.people.locale_of(user_id)
         ack(text=t(locale, "slack.still_working"), response_type="ephemeral")
         return
-    send_reply(ack, reply, response_type="ephemeral")
+    (first, blocks), *rest = reply_bodies(reply, 1 + POSTS)
+    ack(text=first, blocks=blocks, response_type="ephemeral")
+    if rest:  # off the listener: Bolt sends the ack as it returns, a post takes a round trip
+        deps.later(lambda: send_bodies(respond, rest, **where))
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
