@@ -13,9 +13,25 @@ from sqlmodel import Session
 from handlers import confidential
 from handlers.catalog import Department
 from handlers.desk import Desk
+from handlers.grammar import word_for
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import IncomingFile
-from handlers.messages import SETTLE, TOLD, Button, Message, dept, person
+from handlers.messages import (
+    BY,
+    DONE,
+    ENDING,
+    EVERYONE,
+    REACH,
+    SETTLE,
+    SPARE,
+    TOLD,
+    Button,
+    Message,
+    dept,
+    moot_now,
+    person,
+    settled_by,
+)
 from storage import outbox, people
 from storage.models import Person, Request
 
@@ -52,6 +68,13 @@ class Ctx:
     # buttons they were offered
     _told: dict[int | None, dict[str, set[str]]] = field(default_factory=dict, init=False,
                                                          repr=False)
+    # Offered anew by this command, per request ref: target → the settling commands of the
+    # buttons it was sent; and the requests notified of, by ref
+    _offered: dict[str, dict[str, set[str]]] = field(default_factory=dict, init=False,
+                                                     repr=False)
+    _requests: dict[str, Request] = field(default_factory=dict, init=False, repr=False)
+    # Rows to write after the answer, when it goes to the outbox (``answer_to``)
+    after_answer: list[Message] = field(default_factory=list, init=False, repr=False)
 
     def say(self, key: str, **params: object) -> str:
         """A text in the actor's language."""
@@ -133,6 +156,34 @@ class Ctx:
                           request_ref=request.ref, extra={SETTLE: sorted(commands)})
         self._enqueue(person(person_id), message, request, None, None)
 
+    def settle_own(self, done: str, ref: str) -> None:
+        """The actor's own ``done`` on request ``ref`` succeeded: queue word that the buttons
+        it made moot (``moot_now``) are, in what reached them (in person or at their desks;
+        anyone's, for a command that takes the request from its desk), less those this
+        command offered anew. With ``answer_to`` it goes after the answer (a clicked card's
+        own update first), else with the command's notifications."""
+        ref = ref.upper()
+        commands, offered = set(moot_now(done)), self._offered.get(ref, {})
+        reach, spare = [person(self.actor.id)], []
+        if done in ENDING:
+            reach = [EVERYONE]
+            spare = sorted(target for target, got in offered.items() if got & commands)
+        else:
+            reach += [dept(d.key) for d in self.desk.catalog.departments_of(self.actor.id)]
+            for target in reach:
+                commands -= offered.get(target, set())
+        if not commands:
+            return
+        by = self.name(self.actor.id)
+        message = Message(text=f"{by} · {word_for(done, self.locale)}", locale=self.locale,
+                          target=person(self.actor.id), kind=SETTLE, request_ref=ref, extra={
+                              SETTLE: sorted(commands), REACH: reach, DONE: done, BY: by,
+                              **({SPARE: spare} if spare else {})})
+        if self.answer_to is not None:
+            self.after_answer.append(message)
+        else:
+            self._enqueue(message.target, message, self._requests.get(ref), None, None)
+
     def notify_channel(
         self,
         department: str,
@@ -210,6 +261,7 @@ class Ctx:
             extra=message.extra,
         ).to_dict()
         request_id = request.id if request else None
+        self.note_offered(target, message, request)
         if self._batch is not None and dedupe_key is None:
             self._batch.append(outbox.row(target, payload, self.now, due_at=due_at,
                                           request_id=request_id))
@@ -219,6 +271,17 @@ class Ctx:
         added = outbox.enqueue(self.session, target, payload, self.now, due_at=due_at,
                                dedupe_key=dedupe_key, request_id=request_id)
         self.queued += int(added)
+
+    def note_offered(self, target: str, message: Message, request: Request | None = None) -> None:
+        """Remember the request and the settling buttons ``target`` is offered anew by this
+        command (``settle_own`` spares them)."""
+        if request is not None:
+            self._requests[request.ref.upper()] = request
+        for b in message.buttons:
+            settled = settled_by(b.command)
+            if settled is not None:
+                self._offered.setdefault(settled[1], {}).setdefault(target, set()).add(
+                    settled[0])
 
 
 def button(locale: str, key: str, command: str, action: str, style: str | None = None) -> Button:

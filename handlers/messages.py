@@ -19,28 +19,53 @@ class Button:
     style: str | None = None
 
 
-# Commands on a request that make the buttons a person was shown for it moot: once one of
-# them is done, WeCom greys those cards and Slack takes them off the clicked message.
+# Commands on a request that make buttons moot: once one of them succeeds, the buttons its
+# actor was offered for it that would only be refused now go (``moot_now``; a ``SETTLE`` row).
 SETTLING = frozenset({"ack", "assign", "wait", "resume", "resolve", "confirm", "reopen",
                       "cancel", "transfer", "rate", "answered", "approve", "reject",
                       "accept", "decline", "counter"})
-# Of those, the ones after which the request's other buttons still stand (it stays open, in
-# the same hands): typed, they settle only the cards offering that same command.
-KEEPS_OTHERS = frozenset({"assign", "wait", "resume", "accept", "decline", "counter"})
 # Of those, the ones that take the request from its desk (cancelled, answered by the service's
 # instructions, transferred): every button anyone was shown for it is moot, whoever holds it.
 ENDING = frozenset({"cancel", "answered", "transfer"})
+_DECIDED = frozenset({"approve", "reject"})  # refused once the request is past its approval
+_ANSWERED = frozenset({"accept", "decline", "counter"})  # a proposal, once answered
+_SETTLED = frozenset({"confirm", "reopen", "rate"})  # a resolved or closed request's
+_DESK = frozenset({"ack", "assign", "wait", "resume", "resolve", "transfer"})
+_OPEN = _DESK | {"cancel", "answered"}  # refused once the request is resolved
+# What each command makes moot for whoever did it, as the state it leaves the request in
+# refuses (``handlers.requests``' ``require_state``): acknowledged, waiting, resumed, …
+MOOT_AFTER: dict[str, frozenset[str]] = {
+    "ack": frozenset({"ack", "resume"}) | _SETTLED | _DECIDED,
+    "assign": frozenset({"assign"}),
+    "wait": frozenset({"ack", "wait"}) | _SETTLED | _DECIDED,
+    "resume": frozenset({"ack", "resume"}) | _SETTLED | _DECIDED,
+    "resolve": _OPEN | _DECIDED,
+    "confirm": _OPEN | _DECIDED | {"confirm"},
+    "reopen": frozenset({"ack", "resume", "confirm", "reopen"}) | _DECIDED,
+    "rate": frozenset({"rate"}),
+    "approve": _DECIDED,
+    "reject": _DECIDED,
+    **{name: _ANSWERED for name in _ANSWERED},
+    **{name: SETTLING for name in ENDING},
+}
+
 # Commands answering the one question their message asks (which request a held message goes
 # to), as a form's question in chat is answered by words (a choice's ``key=value``, ``cancel``,
 # ``answered``: no slash command): once one is done, every button of that message is moot.
 ANSWERS_ITS_MESSAGE = frozenset({"add"})
 
 
-# A row's kind saying that a person's buttons on a request are moot through someone else's
-# act (another approver decided, a proposal was withdrawn or lapsed): ``extra[SETTLE]`` lists
-# the commands; a platform that keeps its cards greys the ones offering them, showing the
-# row's text. Others have nothing to do.
+# A row's kind saying that a person's buttons on a request are moot: through their own command
+# (``moot_now``) or someone else's act (another approver decided, a proposal was withdrawn or
+# lapsed). ``extra[SETTLE]`` lists the commands; a platform greys or drops the buttons offering
+# them in messages of that request sent to the targets it reaches (``settled_here``), showing
+# the row's text. Others have nothing to do.
 SETTLE = "settle"
+# A settle row's ``extra`` keys: the targets it reaches (its person and their desks; ``EVERYONE``
+# for a command that takes the request from its desk), when not only its person's; and the
+# targets it spares (offered those buttons anew by the same command). For one's own command:
+# which it was and who did it, so a message with its button names it by its label.
+REACH, SPARE, EVERYONE, DONE, BY = "reach", "spare", "*", "done", "by"
 
 
 def settled_by(command: str) -> tuple[str, str] | None:
@@ -83,19 +108,29 @@ def moot_through(commands: Collection[str], ref: str | None, command: str) -> bo
     return settled is not None and settled[0] in commands and settled[1] == (ref or "").upper()
 
 
-def moot_after(done: tuple[str, str], offered: Iterable[str], *, reached: bool,
-               clicked: bool = False) -> bool:
-    """True when a message about request ``done[1]`` offering buttons that run ``offered`` is
-    moot once ``done`` (command, request) ran: every one, for a command that takes the
-    request from its desk (``ENDING``); else one that ``reached`` whoever did it, and only
-    one offering that same command after a click (the clicked message aside) or a command
-    that leaves the request's other buttons standing (``KEEPS_OTHERS``)."""
-    if done[0] in ENDING:
-        return True
-    if not reached:
+def moot_now(done: str) -> frozenset[str]:
+    """The commands whose buttons on a request are moot for whoever just did ``done`` on it
+    (empty for a command that settles nothing)."""
+    return MOOT_AFTER.get(done, frozenset())
+
+
+def settled_here(row: Message, target: str, offered: Iterable[str]) -> bool:
+    """True when a message sent to ``target`` offering buttons that run ``offered`` is moot
+    through the ``SETTLE`` row ``row``: it went where the row reaches, and offers one of its
+    commands on its request."""
+    reach = row.extra.get(REACH) or [row.target]
+    if target in (row.extra.get(SPARE) or ()) or not (EVERYONE in reach or target in reach):
         return False
-    return not (clicked or done[0] in KEEPS_OTHERS) or any(
-        settled_by(command) == done for command in offered)
+    commands = frozenset(row.extra.get(SETTLE) or ())
+    return any(moot_through(commands, row.request_ref, command) for command in offered)
+
+
+def settled_text(row: Message, buttons: Iterable[Button]) -> str:
+    """What a message with ``buttons`` settled by ``row`` says instead: the row's text, or,
+    when it had the button of the command done, who did it and that button's label."""
+    done = (row.extra.get(DONE), (row.request_ref or "").upper())
+    used = next((b for b in buttons if settled_by(b.command) == done), None)
+    return f"{row.extra[BY]} · {used.label}" if used and row.extra.get(BY) else row.text
 
 
 # A channel message's ``extra`` key naming the thread it goes in when that is not its

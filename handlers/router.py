@@ -17,7 +17,7 @@ from handlers.excerpt import excerpts
 from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
 from handlers.inbound import Inbound, Replayed
-from handlers.messages import Message, Reply
+from handlers.messages import SETTLING, Message, Reply, person
 from handlers.parse_errors import explain
 from handlers.text_input import clean_text
 from storage import deliveries, outbox, people
@@ -181,12 +181,26 @@ def _command(ctx: Ctx, router: Router, text: str, guard: _Guard) -> Reply:
     handler = router.get(parsed.name)
     if handler is None:
         return _error(ctx, ctx.say("err.not_a_command"))
-    try:
-        with guard.savepoint(ctx):
+    settling = parsed.name in SETTLING and parsed.ref is not None
+    try:  # a settling command's notifications and its settle row: one INSERT
+        with guard.savepoint(ctx), ctx.batched() if settling else nullcontext():
             reply = handler(ctx, parsed)
+            if settling and reply.ok:
+                reply = _settle(ctx, parsed, reply)
     except Refusal as refusal:
         return guard.refused(ctx, refusal, parsed.name)
     return replace(reply, command=parsed.name)
+
+
+def _settle(ctx: Ctx, parsed: Command, reply: Reply) -> Reply:
+    """The actor's buttons that their command made moot on its request go
+    (``Ctx.settle_own``); the answer's own buttons are offered anew."""
+    assert parsed.ref is not None
+    for message in reply.messages:
+        ctx.note_offered(person(ctx.actor.id), message)
+    queued = ctx.queued
+    ctx.settle_own(parsed.name, parsed.ref)
+    return replace(reply, queued=reply.queued + ctx.queued - queued)
 
 
 def _converse(ctx: Ctx, inbound: Inbound, guard: _Guard) -> Reply | None:
@@ -246,7 +260,7 @@ def _enqueue_answer(ctx: Ctx, inbound: Inbound, reply: Reply) -> tuple[int, ...]
     shown = [replace(m, target=inbound.answer_to, extra={**m.extra, **extra})
              for m in reply.messages]
     if reply.ok:
-        shown += list(inbound.on_success)
+        shown += [*inbound.on_success, *ctx.after_answer]
     return tuple(outbox.add_answer(ctx.session, m.target, m.to_dict(), ctx.now,
                                    request_id=reply.request_id
                                    if m.request_ref == reply.request_ref else None)

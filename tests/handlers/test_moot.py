@@ -3,7 +3,18 @@ Slack's clicked and settled DM messages and WeCom's greyed cards."""
 
 from __future__ import annotations
 
-from handlers.messages import moot_after, moot_beside, moot_through, settles
+from handlers.messages import (
+    EVERYONE,
+    REACH,
+    SETTLE,
+    SPARE,
+    Message,
+    moot_beside,
+    moot_now,
+    moot_through,
+    settled_here,
+    settles,
+)
 
 ACK, RESOLVE = "/request ack FIN-1", "/request resolve FIN-1 <note>"
 CONFIRM, OTHER = "/request confirm FIN-1", "/request ack FIN-2"
@@ -28,17 +39,30 @@ def test_someone_elses_act_settles_the_buttons_offering_its_commands() -> None:
     assert not moot_through(approvals, None, "/request approve FIN-1")
 
 
-def test_a_command_settles_the_cards_it_makes_moot() -> None:
-    done = ("ack", "FIN-1")
-    assert moot_after(done, [ACK, RESOLVE], reached=True), "every card of it they got"
-    assert moot_after(done, [CONFIRM], reached=True)
-    assert not moot_after(done, [ACK], reached=False), "not one that went to someone else"
-    assert not moot_after(done, [CONFIRM], reached=True, clicked=True), \
-        "a click: only the other cards offering that same button"
-    assert moot_after(done, [RESOLVE, ACK], reached=True, clicked=True)
-    assert not moot_after(("assign", "FIN-1"), [ACK], reached=True), \
+def test_a_command_makes_moot_what_the_request_now_refuses() -> None:
+    assert "ack" in moot_now("ack") and "confirm" in moot_now("ack")
+    assert "resolve" not in moot_now("ack"), "an acknowledged request is still resolved"
+    assert moot_now("assign") == {"assign"}, \
         "an assignment leaves the request's other buttons standing"
-    assert moot_after(("assign", "FIN-1"), ["/request assign FIN-1 me"], reached=True)
+    assert {"ack", "resolve", "cancel"} <= moot_now("resolve")
+    assert not {"confirm", "reopen"} & moot_now("resolve"), "the requester's answer stays"
     for ending in ("cancel", "answered", "transfer"):
-        assert moot_after((ending, "FIN-1"), [CONFIRM], reached=False), \
-            "gone from its desk: every card of it, whoever got it"
+        assert {"ack", "confirm", "approve"} <= moot_now(ending), "gone from its desk"
+    assert moot_now("show") == frozenset()
+
+
+def test_a_settle_row_reaches_its_person_their_desks_or_everyone() -> None:
+    def row(**extra: object) -> Message:
+        return Message(text="✓", target="person:bob", request_ref="FIN-1", kind=SETTLE,
+                       extra={SETTLE: ["ack"], **extra})
+
+    assert settled_here(row(), "person:bob", [ACK, RESOLVE])
+    assert not settled_here(row(), "person:bob", [RESOLVE]), "only buttons it names"
+    assert not settled_here(row(), "person:bob", [OTHER]), "its request only"
+    assert not settled_here(row(), "dept:finance", [ACK]), "by default, its person only"
+    desks = row(**{REACH: ["person:bob", "dept:finance"]})
+    assert settled_here(desks, "dept:finance", [ACK])
+    assert not settled_here(desks, "person:carol", [ACK])
+    everyone = row(**{REACH: [EVERYONE], SPARE: ["dept:hr"]})
+    assert settled_here(everyone, "person:carol", [ACK])
+    assert not settled_here(everyone, "dept:hr", [ACK]), "offered anew by the same command"

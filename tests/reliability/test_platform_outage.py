@@ -84,7 +84,7 @@ def expected_by_channel(slack: SlackDesk) -> dict[str, list[tuple[int, str, str 
     out: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
     for row in rows:
         message = Message.from_dict(row.payload)
-        if message.kind == "root_update":  # a chat.update of a thread root, not a post
+        if message.kind in ("root_update", "settle"):  # chat.update of earlier posts, no post
             continue
         kind, who = message.target_kind, message.target_id
         channel = channels[who] if kind == "dept" else str(slack_ids[who])

@@ -4,8 +4,9 @@ once the click is done, the buttons it settles leave it and a line says what was
 Thread roots follow their request through the outbox; a person's own copy has no such
 record. A click that ran at once rewrites it on the click's ``response_url``; one that first
 asked for text in a modal rewrites the DM message with ``chat.update`` after the submission.
-Buttons made moot by someone else (a ``settle`` row) leave the person's recent DM messages.
-Which buttons are moot is ``handlers.messages``' to say (``moot_beside``, ``moot_through``)."""
+Buttons made moot by their own command elsewhere or by someone else (a ``settle`` row) leave
+the person's recent DM messages.
+Which buttons are moot is ``handlers.messages``' to say (``moot_beside``, ``settled_here``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from bot.adapters.slack.blocks import MAX_BLOCKS, Block
 from bot.adapters.slack.entities import escape
 from bot.adapters.slack.errors import SLACK_ERRORS
 from handlers.i18n import t
-from handlers.messages import SETTLE, Message, moot_beside, moot_through, settles
+from handlers.messages import Message, moot_beside, settled_here, settles
 
 log = logging.getLogger(__name__)
 MAX_KEPT_COMMAND = 300  # a modal's private_metadata holds 3,000 characters
@@ -88,12 +89,11 @@ def _without(blocks: list[Block], moot: Callable[[str], bool], said: str,
 
 def settle_dm(client: WebClient, channel: str, row: Message) -> None:
     """A ``settle`` row: the recent messages in its person's DM ``channel`` offering one of
-    its commands on its request lose those buttons, its text standing where they were.
-    Slack's refusals raise (``SLACK_ERRORS``)."""
-    commands = frozenset(row.extra.get(SETTLE) or ())
+    its commands on its request lose those buttons, its text standing where they were (the
+    one a click settled has none left). Slack's refusals raise (``SLACK_ERRORS``)."""
 
     def moot(command: str) -> bool:
-        return moot_through(commands, row.request_ref, command)
+        return settled_here(row, row.target, [command])
 
     recent = client.conversations_history(channel=channel, limit=RECENT).get("messages") or []
     for message in recent:  # newest first, not in threads: one page is all we look at

@@ -12,7 +12,7 @@ from bot.adapters.wecom import cards
 from bot.adapters.wecom.client import WeComClient, delivery_errors
 from bot.adapters.wecom.people import Directory
 from bot.runtime.dispatch import DeliveryError
-from handlers.messages import SETTLE, Message, moot_through
+from handlers.messages import Message, settled_here, settled_text
 from storage import wecom_store
 from storage.engine import transaction
 
@@ -22,19 +22,19 @@ CARD_UPDATE = "card_update"  # the kind of the outbox row that greys a clicked c
 
 def grey_settled(client: WeComClient, directory: Directory, agent_id: int,
                  message: Message) -> None:
-    """A ``settle`` row: grey the cards of its request sent to its person that offer one of
-    its commands, showing its text (``✓ 周敏 已批准``). Each is greyed once; a rate limit is
-    retried through the outbox, where the cards not yet greyed are found again."""
-    commands = frozenset(message.extra.get(SETTLE) or ())
+    """A ``settle`` row: grey the cards of its request that it settles (``settled_here``:
+    sent to its person or the desks it reaches, offering one of its commands), showing its
+    text (``✓ 周敏 已批准``). Each is greyed once; a rate limit is retried through the
+    outbox, where the cards not yet greyed are found again."""
     with Session(directory.reader) as session:
         sent = wecom_store.open_cards(session, message.request_ref or "", directory.clock())
     for task_id, code, payload in sent:
         card = Message.from_dict(payload)
-        if card.target != message.target or not any(
-                moot_through(commands, message.request_ref, b.command) for b in card.buttons):
+        if not settled_here(message, card.target, [b.command for b in card.buttons]):
             continue
+        said = f"✓ {settled_text(message, card.buttons)}"
         data = {"atall": 1, "agentid": agent_id, "response_code": code,
-                "template_card": cards.card(card, task_id, replace_text=f"✓ {message.text}")}
+                "template_card": cards.card(card, task_id, replace_text=said)}
         _post_update(client, directory, task_id, data)
 
 

@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
 from wechatpy.enterprise import parse_message
 
 from bot.adapters.wecom import cards
@@ -14,10 +13,8 @@ from bot.adapters.wecom import files as wecom_files
 from bot.adapters.wecom.card_update import CARD_UPDATE
 from bot.adapters.wecom.people import Directory
 from bot.runtime.app import DeskApp
-from handlers.grammar import Command, parse, word_for
 from handlers.inbound import Inbound, IncomingFile
-from handlers.messages import SETTLING, Message, Reply, moot_after, person, settled_by
-from storage import wecom_store
+from handlers.messages import Message, Reply, person
 
 log = logging.getLogger(__name__)
 
@@ -120,56 +117,20 @@ class Conversation:
                 delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
                 locale=locale, via="wecom"))
         if callback.event_key is None:
-            text = callback.text or ""
             return self.app.run(Inbound(  # plain words go to the person's open request
-                platform="wecom", person_id=actor, text=text,
+                platform="wecom", person_id=actor, text=callback.text or "",
                 delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
-                locale=locale, via="wecom", chat=True, conversation=True,
-                on_success=self._cards_to_grey(actor, text)))
+                locale=locale, via="wecom", chat=True, conversation=True))
         command = cards.command_of_key(callback.event_key)
         if command is None:
             log.warning("card click with an unknown key", extra={"key": callback.event_key})
             return None
-        greyed: tuple[Message, ...] = ((card_update(actor, callback.task_id,
-                                                    callback.response_code, callback.event_key,
-                                                    command),)
-                                       if callback.task_id and callback.response_code else ())
-        greyed += tuple(u for u in self._cards_to_grey(actor, command, clicked=True)
-                        if u.extra[CARD_UPDATE]["task_id"] != callback.task_id)
+        # the clicked card is greyed with the click's own code; the command's settle row
+        # greys the other cards it made moot (``handlers.context.Ctx.settle_own``)
+        greyed = ((card_update(actor, callback.task_id, callback.response_code,
+                               callback.event_key, command),)
+                  if callback.task_id and callback.response_code else ())
         return self.app.run(Inbound(
             platform="wecom", person_id=actor, text=command,
             delivery_key=callback.delivery_key, nonce=callback.nonce, answer_to=answer_to,
             locale=locale, via="wecom", on_success=greyed))
-
-    def _cards_to_grey(self, actor: str, text: str,
-                       clicked: bool = False) -> tuple[Message, ...]:
-        """For a command that acts on a request (ack, resolve, …): greying of the cards for
-        that request that ``handlers.messages.moot_after`` finds moot, so their buttons can't
-        be pressed again (queued only if the command succeeds). ``clicked``: the clicked
-        card is greyed apart; these are the others."""
-        parsed = parse(text, self.app.settings.catalog)
-        if not isinstance(parsed, Command) or parsed.name not in SETTLING or not parsed.ref:
-            return ()
-        with Session(self.directory.reader) as session:
-            sent = wecom_store.open_cards(session, parsed.ref, self.app.clock())
-        updates = []
-        same = (parsed.name, parsed.ref.upper())
-        for task_id, code, payload in sent:
-            message = Message.from_dict(payload)
-            if not moot_after(same, [b.command for b in message.buttons], clicked=clicked,
-                              reached=self._reached(actor, message.target)):
-                continue
-            button = next((b for b in message.buttons if settled_by(b.command) == same), None)
-            key = cards.KEY_PREFIX + button.command if button else ""
-            label = button.label if button else word_for(parsed.name, message.locale)
-            updates.append(card_update(actor, task_id, code, key, label))
-        return tuple(updates)
-
-    def _reached(self, actor: str, target: str) -> bool:
-        """True when a message to ``target`` reached ``actor`` (them, or their desk)."""
-        kind, _, name = target.partition(":")
-        if kind == "person":
-            return name == actor
-        if kind == "dept":
-            return actor in self.app.settings.catalog.department(name).staff()
-        return False

@@ -73,7 +73,9 @@ def test_dry_run_shows_what_would_go_and_the_run_then_does_exactly_that(
     assert "  comments         1 requests, 2 rows, closed 2020-11-16" in dry.output
     assert "  files            1 requests, 2 rows, 1 stored files, 2.0 KB, closed" in dry.output
     assert "  rating comments  kept forever (no rating_comments_after)" in dry.output
-    assert "  sent messages    1 requests, 9 rows" in dry.output
+    # sent messages: FIN-1's outbox rows, with the settle rows of Bob's resolve and Henry's
+    # confirm (their own buttons on FIN-1 made moot)
+    assert "  sent messages    1 requests, 11 rows" in dry.output
     assert "Requests would be purged (every configured kind blank): 1." in dry.output
     assert words(engine) == before == (["taxi to the airport 86", "hotel in Shanghai"],
                                        ["the Beijing trip"], ["stored"])
