@@ -241,7 +241,10 @@ def test_the_requesters_answer_in_the_thread_shows_on_the_root_as_back_in_progre
     waiting = text_of(updates[-1]["blocks"])
     slack.event(message("U0ALICE", "it was Acme, the Shanghai office", FINANCE,
                         thread_ts=root))
-    slack.drain()
+    before = len(updates)  # the root's update is queued after the event's ack
+    wait_until(lambda: slack.drain() is not None and len(
+        [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]) > before,
+        what="the root's update")
     assert slack.request("FIN-1").state == "in_progress"  # type: ignore[union-attr]
     updates = [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
     now_shown = text_of(updates[-1]["blocks"])
@@ -295,7 +298,9 @@ def test_a_desk_reply_in_a_waiting_requests_thread_leaves_its_root_alone(
     assert with_text(slack.fake.posted(ALICE_DM), "and the date of the trip"), "told"
     assert len(root_updates()) == shown, "nothing on the root changed: no chat.update"
     slack.event(message("U0ALICE", "Acme, on 3 March", FINANCE, thread_ts=root))
-    slack.drain()
+    # the root's update is queued after the event's ack: drain until it went out
+    wait_until(lambda: slack.drain() is not None and len(root_updates()) > shown,
+               what="the root's update")
     assert slack.request("FIN-1").state == "in_progress"  # type: ignore[union-attr]
     assert len(root_updates()) == shown + 1
     now_shown = text_of(root_updates()[-1]["blocks"])
