@@ -1,5 +1,6 @@
-"""Which buttons a request shows, to whom, in which state: one answer for every platform
-(Slack thread roots and App Home, WeCom cards, the console's ``show``)."""
+"""Which buttons a request shows, to whom, in which state, and which of them stay where a
+platform has room for fewer: one answer for every platform (Slack thread roots and App Home,
+WeCom cards, the console's ``show``)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,17 @@ def request_actions(ref: str, state: str, assignee: str | None, locale: str, *, 
     (``pending``: whom a proposal waits for, see handlers/negotiation_view.py)."""
     shown = staff_actions(ref, state, assignee, locale, viewer, pending) if staff else ()
     return shown + (requester_actions(ref, state, locale, pending) if requester else ())
+
+
+def within(buttons: tuple[Button, ...], room: int) -> tuple[Button, ...]:
+    """The buttons a platform with room for ``room`` shows: all when they fit, else the first
+    ones (buttons come most needed first: an answer a proposal waits for, then the state's
+    next steps, as above) and Cancel, last, so a way out stays one click away. Every button
+    left out can still be typed."""
+    if len(buttons) <= room:
+        return buttons
+    if room <= 0:
+        return ()
+    cancel = tuple(b for b in buttons if b.action == "cancel")[:1]
+    rest = tuple(b for b in buttons if b not in cancel)
+    return rest[:room - len(cancel)] + cancel

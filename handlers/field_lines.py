@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -75,6 +76,14 @@ FORM_FIELDS = "form_fields"  # Message.extra: how many of its last fields are th
 
 
 def marker(form: tuple[Line, ...]) -> dict[str, int]:
-    """The ``extra`` of a Message whose fields end with ``form``'s lines (a WeCom card shows
-    those first: they are what the request is about)."""
+    """The ``extra`` of a Message whose fields end with ``form``'s lines (``form_first``)."""
     return {FORM_FIELDS: len(form)} if form else {}
+
+
+def form_first(fields: tuple[Line, ...], extra: Mapping[str, Any]) -> tuple[Line, ...]:
+    """A Message's ``fields`` as a view with room for only a few shows them (a WeCom card): the
+    request's form values (``marker``) first, as they are what it is about; then the rest."""
+    n = int(extra.get(FORM_FIELDS) or 0)
+    if n <= 0 or n > len(fields):
+        return fields
+    return fields[-n:] + fields[:-n]

@@ -8,6 +8,7 @@ from typing import Any
 from bot.adapters.chunks import pack_lines
 from bot.adapters.slack.entities import clip, cut_point, escape
 from handlers import history
+from handlers.actions import within
 from handlers.messages import Button, Message, Reply
 
 SECTION_LIMIT = 3000
@@ -15,7 +16,7 @@ FALLBACK_LIMIT = 3900
 FIELD_LIMIT = 2000
 LABEL_LIMIT = 75
 MAX_FIELDS = 10
-MAX_BUTTONS = 25
+MAX_BUTTONS = 25  # elements in one actions block
 MAX_BLOCKS = 50  # in one message
 ACTION_PREFIX = "crossdesk:"
 
@@ -64,11 +65,12 @@ def text_sections(text: str, lead: str = "") -> list[Block]:
 
 
 def actions_block(buttons: tuple[Button, ...], block_id: str | None = None) -> list[Block]:
-    """One actions block (none if there are no buttons)."""
+    """One actions block (none if there are no buttons), with the buttons it has room for
+    (``MAX_BUTTONS``) as ``handlers.actions.within`` keeps them."""
     if not buttons:
         return []
     block: Block = {"type": "actions", "elements": [
-        button_element(b, i) for i, b in enumerate(buttons[:MAX_BUTTONS])]}
+        button_element(b, i) for i, b in enumerate(within(buttons, MAX_BUTTONS))]}
     if block_id:
         block["block_id"] = block_id
     return [block]

@@ -1,18 +1,25 @@
-"""A Message with buttons as a WeCom template card (button_interaction), and back again."""
+"""A Message with buttons as a WeCom template card (button_interaction), and back again
+(the EventKeys and task ids: ``card_keys``)."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.adapters.wecom.render import byte_len, command_lines
+# card_update, inbound and sender use these as cards.*
+from bot.adapters.wecom.card_keys import button_for as button_for
+from bot.adapters.wecom.card_keys import button_key
+from bot.adapters.wecom.card_keys import command_of_key as command_of_key
+from bot.adapters.wecom.card_keys import new_task_id as new_task_id
+from bot.adapters.wecom.card_keys import ref_of_task as ref_of_task
+from bot.adapters.wecom.render import command_lines
+from handlers import field_lines
+from handlers.actions import within
 from handlers.grammar import REF_RE
 from handlers.i18n import t
 from handlers.i18n.texts import TEXTS
 from handlers.messages import Button, Message
-from handlers.slots import as_typed, fill
+from handlers.slots import as_typed
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
 # 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters (建议不超过
@@ -25,13 +32,9 @@ KEYNAME_CHARS = 5     # horizontal_content_list.keyname
 VALUE_CHARS = 30      # horizontal_content_list.value
 BUTTON_CHARS = 10     # button_list.text (按钮文案，建议不超过10个字)
 MIN_BODY = 12         # the least of the text worth keeping beside the commands
-KEY_BYTES = 1024
-TASK_ID_BYTES = 128
-KEY_PREFIX = "cmd:"
 CHOICE = "choose_request"  # the kind of the message asking which request a message is about
 # WeCom documents styles 1-4 without naming colours; 1 is its default.
 STYLES = {"primary": 1, "danger": 2}
-TASK_UNSAFE = re.compile(r"[^A-Za-z0-9_\-@]")
 
 
 def clip(text: str, chars: int) -> str:
@@ -44,38 +47,6 @@ def clip(text: str, chars: int) -> str:
     if space >= chars // 2:
         head = head[:space]
     return head.rstrip(" ,;:，") + "…"
-
-
-def new_task_id(request_ref: str | None) -> str:
-    """A fresh task id (letters, digits, ``_-@``, at most 128 bytes) that names the request."""
-    ref = TASK_UNSAFE.sub("", request_ref or "")[:32] or "x"
-    return f"cd_{ref}_{uuid.uuid4().hex}"
-
-
-def ref_of_task(task_id: str) -> str | None:
-    """The request id a task id was made for, if any."""
-    parts = task_id.split("_")
-    return parts[1] if len(parts) == 3 and parts[0] == "cd" and parts[1] != "x" else None
-
-
-def button_key(button: Button) -> str:
-    """The EventKey WeCom sends back on a click: the command itself, within 1024 bytes."""
-    key = KEY_PREFIX + button.command
-    if byte_len(key) > KEY_BYTES:
-        raise ValueError(f"button command too long for a WeCom card: {button.command[:40]}…")
-    return key
-
-
-def command_of_key(key: str) -> str | None:
-    """The typed command a clicked button stands for (slots such as <reason> dropped)."""
-    if not key.startswith(KEY_PREFIX):
-        return None
-    return fill(key[len(KEY_PREFIX):], {}) or None
-
-
-def button_for(message: Message, key: str) -> Button | None:
-    """The message's button that produced ``key``."""
-    return next((b for b in message.buttons if KEY_PREFIX + b.command == key), None)
 
 
 def _title_and_body(message: Message) -> tuple[str, str]:
@@ -140,13 +111,9 @@ def _choices(message: Message) -> list[str]:
 
 
 def shown_buttons(message: Message) -> tuple[Button, ...]:
-    """The buttons a card has room for (``MAX_BUTTONS``): with more, the first ones and
-    always Cancel, last, so a way out stays one click away (every command is listed to type)."""
-    if len(message.buttons) <= MAX_BUTTONS:
-        return message.buttons
-    cancel = tuple(b for b in message.buttons if b.action == "cancel")[:1]
-    rest = tuple(b for b in message.buttons if b not in cancel)
-    return rest[:MAX_BUTTONS - len(cancel)] + cancel
+    """The buttons a card has room for (``MAX_BUTTONS``), as ``handlers.actions.within``
+    keeps them (every command is listed to type)."""
+    return within(message.buttons, MAX_BUTTONS)
 
 
 def button_texts(message: Message) -> list[str]:
@@ -249,15 +216,6 @@ def after_text(message: Message) -> Message:
     return replace(message, text=message.title or lines[0], title=None)
 
 
-def card_fields(message: Message) -> tuple[tuple[str, str], ...]:
-    """The fields in the card's order: a request's form values (the last ``form_fields`` of
-    them, see handlers/field_lines.py) first, as they are what it is about; then the rest."""
-    n = int(message.extra.get("form_fields") or 0)
-    if n <= 0 or n > len(message.fields):
-        return message.fields
-    return message.fields[-n:] + message.fields[:-n]
-
-
 def card(message: Message, task_id: str, replace_text: str | None = None) -> dict[str, Any]:
     """The ``template_card`` object, every text within WeCom's recommended length; with
     ``replace_text`` its buttons show that, greyed."""
@@ -274,10 +232,11 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
     }
     if sub:
         template["sub_title_text"] = sub
-    if message.fields:
+    if message.fields:  # the form's values first (what the request is about): field_lines
+        fields = field_lines.form_first(message.fields, message.extra)[:MAX_FIELDS]
         template["horizontal_content_list"] = [
             {"keyname": clip(name, KEYNAME_CHARS), "value": clip(value, VALUE_CHARS)}
-            for name, value in card_fields(message)[:MAX_FIELDS]
+            for name, value in fields
         ]
     if replace_text:
         template["replace_text"] = replace_text
