@@ -45,9 +45,10 @@ class Directory:
         self._userid_of: dict[str, str] = {}
 
     def locale_of(self, userid: str) -> str:
-        """The language a WeCom user reads, from memory only (the config's, else Chinese): for
-        the answers given without the database (busy, try again)."""
-        return self.people.configured_locale(userid)
+        """The language a WeCom user reads, from memory only (theirs once met in this process,
+        else the config's, else Chinese), as on Slack: for the answers given without the
+        database (busy, try again)."""
+        return self.people.locale_of(userid)
 
     def actor_for(self, userid: str) -> str:
         """Our person id for a WeCom user, registering them (Chinese by default) if new.
