@@ -142,12 +142,12 @@ def sweep_all_again(session: Session, now: datetime) -> int:
 
 # what a chat adapter shows of a request beside a message (no ORM object: every post asks)
 _HEADLINE = sa_select(_REQUEST.c.id, _REQUEST.c.ref, _REQUEST.c.title, _REQUEST.c.department,
-                      _REQUEST.c.thread_ref, _REQUEST.c.state, _REQUEST.c.assignee_id
+                      _REQUEST.c.thread_ref, _REQUEST.c.state
                       ).where(_REQUEST.c.ref == bindparam("ref"))
 
 
 def headline_by_ref(connection: Connection, ref: str) -> Row[*tuple[Any, ...]] | None:
-    """Id, ref, title, department, thread, state and assignee of the request with this id
+    """Id, ref, title, department, thread and state of the request with this id
     (e.g. FIN-12), as committed."""
     return connection.execute(_HEADLINE, {"ref": ref.upper()}).first()
 

@@ -41,7 +41,6 @@ class Directory:
             engine, "wecom", wecom_store.person_by_userid, self._profile, clock, DEFAULT_LOCALE,
             {p.wecom: p.locale for p in catalog.people if p.wecom and p.locale},
             reader=reader, ignore_case=True)
-        self._person_of = self.people.cache  # userid (lower case) → Actor; cleared: forgotten
         self._userid_of: dict[str, str] = {}
 
     def locale_of(self, userid: str) -> str:

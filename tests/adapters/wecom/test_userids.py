@@ -22,7 +22,7 @@ def test_a_differently_cased_userid_is_the_configured_person(wecom):
 def test_a_newcomer_is_registered_once_whatever_the_case(wecom):
     wecom.say("NewBie", "/request help")
     wecom.say("newbie", "/request list")
-    wecom.platform.directory._person_of.clear()  # e.g. another replica, or after a restart
+    wecom.platform.directory.people.cache.clear()  # e.g. another replica, or after a restart
     wecom.say("NEWBIE", "/request list")
     with Session(wecom.app.desk.engine) as s:
         rows = list(s.exec(select(Person).where(Person.source == "wecom")))
