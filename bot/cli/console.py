@@ -121,7 +121,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     clock = _start(settings, now) if now else SystemClock()
     app = app_mod.build(settings, clock)
     try:
-        platforms = enabled_platforms(app, settings)
+        platforms = enabled_platforms(app, settings, receive=False)  # tick only sends
     except ServeError as exc:
         typer.echo(f"crossdesk tick: {exc}", err=True)
         raise typer.Exit(1) from None

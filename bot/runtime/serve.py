@@ -210,9 +210,11 @@ def schema_at_head(url: str, upgrade: bool, command: str = UPGRADE) -> Engine:
     return engine
 
 
-def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform]:
+def enabled_platforms(app: app_mod.DeskApp, settings: Settings, *, receive: bool = True
+                      ) -> list[Platform]:
     """Slack and WeCom, each when its config table enables it (ServeError names what is
-    missing); ``api_base_url`` points a platform at a proxy or a test stand-in."""
+    missing); ``api_base_url`` points a platform at a proxy or a test stand-in. Without
+    ``receive`` they are built to send only, and need only the secrets that sending does."""
     from bot.adapters.slack import SlackConfigError, slack_enabled
     from bot.adapters.wecom import WeComConfigError, build_wecom, enabled
 
@@ -222,10 +224,10 @@ def enabled_platforms(app: app_mod.DeskApp, settings: Settings) -> list[Platform
             from bot.adapters.slack.platform import build_slack  # Bolt only when Slack is on
 
             base = settings.section("slack").get("api_base_url")
-            platforms.append(build_slack(app, settings, client_base_url=base))
+            platforms.append(build_slack(app, settings, client_base_url=base, receive=receive))
         if enabled(settings):
             base = settings.section("wecom").get("api_base_url")
-            platforms.append(build_wecom(app, settings, api_base_url=base))
+            platforms.append(build_wecom(app, settings, api_base_url=base, receive=receive))
     except (SlackConfigError, WeComConfigError) as exc:
         raise ServeError(str(exc)) from None
     return platforms

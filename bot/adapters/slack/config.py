@@ -51,15 +51,18 @@ class SlackConfig:
     intake: dict[str, str] = field(default_factory=dict)  # intake channel → department key
 
 
-def load_config(settings: Settings, environ: Mapping[str, str] | None = None) -> SlackConfig:
+def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
+                receive: bool = True) -> SlackConfig:
     """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``
-    (SlackConfigError names the first one missing and where to find it)."""
+    (SlackConfigError names the first one missing and where to find it). Without ``receive``
+    (``crossdesk tick``: it only sends) the bot token is the one secret needed."""
     section = settings.section("slack")
     mode = str(section.get("mode", DEFAULT_MODE)).lower()
     if mode not in MODES:
         raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
                                "use \"socket\" or \"http\"")
-    needed = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN")
+    inbound = "SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN"
+    needed = ("SLACK_BOT_TOKEN", inbound) if receive else ("SLACK_BOT_TOKEN",)
     secrets = env_values(needed, environ)
     for name in needed:
         if not secrets[name]:

@@ -101,9 +101,11 @@ class SlackPlatform:
 
 
 def build_slack(app: DeskApp, settings: Settings, client_base_url: str | None = None,
-                environ: Mapping[str, str] | None = None) -> SlackPlatform:
-    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not)."""
-    config = load_config(settings, environ)
+                environ: Mapping[str, str] | None = None, *, receive: bool = True
+                ) -> SlackPlatform:
+    """Wire Slack to the desk; secrets come only from the environment (SlackConfigError if not).
+    Without ``receive`` only the sender is meant to be used, and only the bot token is needed."""
+    config = load_config(settings, environ, receive=receive)
     base_url = client_base_url or SLACK_API
     client = WebClient(token=config.bot_token, base_url=base_url.rstrip("/") + "/",
                        timeout=TIMEOUT, retry_handlers=[])

@@ -21,6 +21,7 @@ ENV_HELP = {
 }
 ALL_SECRETS = tuple(ENV_HELP)
 CLIENT_SECRETS = ("WECOM_CORP_ID", "WECOM_SECRET")
+SEND_SECRETS = ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET")  # no callbacks: tick
 PUBLIC_IDS = ("WECOM_CORP_ID", "WECOM_AGENT_ID")  # identifiers, not credentials: not masked
 
 
@@ -82,13 +83,16 @@ def enabled(settings: Settings) -> bool:
     return bool(settings.section("wecom").get("enabled", False))
 
 
-def load_config(settings: Settings, environ: Mapping[str, str] | None = None) -> WeComConfig:
-    """Read ``[wecom]``; robot webhook URLs are secrets too, so config names their variables."""
+def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
+                receive: bool = True) -> WeComConfig:
+    """Read ``[wecom]``; robot webhook URLs are secrets too, so config names their variables.
+    Without ``receive`` (``crossdesk tick``: it only sends) the callback's Token and
+    EncodingAESKey are not needed."""
     env = os.environ if environ is None else environ
     section = settings.section("wecom")
     problems: list[str] = []
     try:
-        secrets = load_secrets(env)
+        secrets = load_secrets(env, ALL_SECRETS if receive else SEND_SECRETS)
     except WeComConfigError as exc:
         problems.append(str(exc).split("\n", 1)[1].strip())
         secrets = WeComSecrets(corp_id="", secret="")

@@ -60,8 +60,10 @@ class WeComPlatform:
         self.conversation = Conversation(app, self.directory)
         self.answers = Dispatcher(engine, lambda _m: self.sender, app.clock,
                                   policy=app.desk.policy)
-        crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
-        self.guard = CallbackGuard(crypto, engine, app.clock)
+        self.guard: CallbackGuard | None = None  # built to send only (tick): no callbacks
+        if secrets.aes_key:
+            crypto = WeChatCrypto(secrets.token, secrets.aes_key, secrets.corp_id)
+            self.guard = CallbackGuard(crypto, engine, app.clock)
         self.commands = command_threads("wecom")
         self._delivering = 0
         self._idle = threading.Condition()
@@ -94,7 +96,10 @@ class WeComPlatform:
                 self._idle.notify_all()
 
     def routes(self) -> list[BaseRoute]:
-        """GET + POST /wecom/callback, for bot.runtime.server.build_server."""
+        """GET + POST /wecom/callback, for bot.runtime.server.build_server (none when built
+        to send only)."""
+        if self.guard is None:
+            return []
         return [callback_route(self.guard, self.receive, self.deliver,
                                self.config.secrets.agent_id)]
 
@@ -123,9 +128,11 @@ class WeComPlatform:
 
 
 def build_wecom(app: DeskApp, settings: Settings, api_base_url: str | None = None,
-                environ: Mapping[str, str] | None = None) -> WeComPlatform:
-    """The WeCom platform for ``crossdesk serve``; WeComConfigError names what is missing."""
-    return WeComPlatform(app, load_config(settings, environ), api_base_url)
+                environ: Mapping[str, str] | None = None, *, receive: bool = True
+                ) -> WeComPlatform:
+    """The WeCom platform for ``crossdesk serve`` (without ``receive``: its sender only, for
+    ``crossdesk tick``); WeComConfigError names what is missing."""
+    return WeComPlatform(app, load_config(settings, environ, receive=receive), api_base_url)
 
 
 def client_from_env(app: DeskApp, api_base_url: str | None = None,

@@ -60,3 +60,28 @@ def test_chat_refuses_a_config_that_enables_wecom_and_takes_nothing(
     assert ended.value.exit_code == 2
     assert "enables WeCom" in capsys.readouterr().err
     assert _unsent(engine) == queued
+
+
+def test_tick_needs_no_callback_secrets_to_send(
+        on_wecom, desk_app: DeskApp, engine, fake_api: FakeWeCom,
+        monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """A cron job that only sends is not given the callback's Token and EncodingAESKey."""
+    monkeypatch.delenv("WECOM_TOKEN")
+    monkeypatch.delenv("WECOM_AES_KEY")
+    desk_app.run(Inbound(platform="wecom", person_id="lihua",
+                         text="/request finance reimbursement amount=86 taxi"))
+    run_tick(on_wecom, None)
+    assert "WECOM_" not in capsys.readouterr().err
+    assert any("FIN-1" in str(m) for m in fake_api.delivered("appchat/send")
+               if m["chatid"] == FINANCE_CHAT)
+    assert _unsent(engine) == 0
+
+
+def test_tick_still_names_a_missing_sending_secret(
+        on_wecom, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.delenv("WECOM_AGENT_ID")
+    with pytest.raises(typer.Exit) as ended:
+        run_tick(on_wecom, None)
+    assert ended.value.exit_code == 1
+    err = capsys.readouterr().err
+    assert "WECOM_AGENT_ID is not set" in err and "WECOM_TOKEN" not in err
