@@ -83,10 +83,23 @@ def overdue(ctx: Ctx, request: Request) -> bool:
             and request.resolution_due is not None and request.resolution_due < ctx.now)
 
 
+def _page_count(ctx: Ctx, total: int) -> int:
+    return max(1, -(-total // ctx.desk.policy.page_size))
+
+
 def _pages(ctx: Ctx, page: int, total: int) -> str:
-    size = ctx.desk.policy.page_size
-    pages = max(1, -(-total // size))
-    return ctx.say("list.page", page=page, pages=pages, total=total)
+    """"Page 1 of 3 (25 in all)", and how to see more unless this is the last page."""
+    pages = _page_count(ctx, total)
+    key = "list.page" if page < pages else "list.page_last"
+    return ctx.say(key, page=page, pages=pages, total=total)
+
+
+def _within_pages(ctx: Ctx, page: int, total: int, command: str) -> None:
+    """Refuse a page past the last one, saying how many there are and what to type."""
+    pages = _page_count(ctx, total)
+    if total and page > pages:
+        raise Refusal("err.page_past_end", page=page, pages=pages, total=total,
+                      command=f"{command} {pages}")
 
 
 def my_list(ctx: Ctx, cmd: Command) -> Reply:
@@ -97,6 +110,7 @@ def my_list(ctx: Ctx, cmd: Command) -> Reply:
     )
     if total == 0:
         return _one(ctx, ctx.say("list.empty"))
+    _within_pages(ctx, page, total, "/request list")
     ctx.prefetch_names([r.assignee_id for r in rows])
     lines = [ctx.say("list.title")] + [_line(ctx, r, False) for r in rows]
     lines.append(_pages(ctx, page, total))
@@ -123,6 +137,8 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     gone = (approval_view.coming_lines(ctx, keys) if page == 1 else []) + gone
     if total == 0 and not gone:
         return _one(ctx, ctx.say("queue.empty", department=label))
+    _within_pages(ctx, page, total,
+                  "/request queue" + (f" {cmd.department}" if cmd.department else ""))
     ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
     lines = [ctx.say("queue.title", department=label) if total
              else ctx.say("queue.empty", department=label)]

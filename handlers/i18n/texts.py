@@ -340,6 +340,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "list.page": ("Page {page} of {pages} ({total} in all). Add a page number for more.",
                   "第 {page}/{pages} 页（共 {total} 条），加页码查看更多。"),
+    "list.page_last": ("Page {page} of {pages} ({total} in all).",
+                       "第 {page}/{pages} 页（共 {total} 条）。"),
+    "err.page_past_end": (
+        "There is no page {page}: {total} in all fit on {pages}. Type `{command}` for the last.",
+        "没有第 {page} 页：共 {total} 条，{pages} 页。输入 `{command}` 查看最后一页。"),
     "list.sep": (", ", "、"),
     "queue.title": ("Open requests for {department}, most urgent first:",
                     "{department}待处理请求（最紧急的在前）："),

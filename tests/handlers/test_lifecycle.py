@@ -273,6 +273,17 @@ def test_queue_paginates(chat):
     second = chat("kevin> /request queue 2")
     assert "Page 1 of 2 (25 in all)" in first and "Page 2 of 2 (25 in all)" in second
     assert first.count("• IT-") == 20 and second.count("• IT-") == 5
+    assert "Add a page number" in first and "Add a page number" not in second
+
+
+def test_a_page_past_the_last_says_how_many_there_are(chat):
+    chat(*[f"henry> /request it software item {i}" for i in range(21)])
+    past = chat("kevin> /request queue 3")
+    assert "There is no page 3: 21 in all fit on 2. Type `/request queue 2`" in past
+    assert "• IT-" not in past
+    assert "没有第 5 页：共 21 条，2 页。输入 `/request list 2`" in chat("henry> /request list 5")
+    assert "no page 4" in chat("kevin> /request queue it 4") and "`/request queue it 2`" in \
+        chat("kevin> /request queue it 4")
 
 
 def test_suggestion_reaches_leads_anonymously(chat):
