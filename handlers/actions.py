@@ -48,9 +48,10 @@ def staff_actions(ref: str, state: str, assignee: str | None, locale: str,
 
 
 def requester_actions(ref: str, state: str, locale: str,
-                      pending: str | None = None) -> tuple[Button, ...]:
+                      pending: str | None = None, *, rate: bool = True) -> tuple[Button, ...]:
     """For the requester: Accept / Decline… / Counter… (a desk proposal waits for them),
-    Confirm, Reopen…, Rate…, Cancel as the state allows."""
+    Confirm, Reopen…, Rate… (unless ``rate`` is off: the rating is final), Cancel as the
+    state allows."""
     out: list[Button] = []
     if pending == "requester" and state in OPEN:
         out += answer_buttons(ref, locale)
@@ -60,7 +61,7 @@ def requester_actions(ref: str, state: str, locale: str,
     if state in ("resolved", "closed"):
         out.append(Button(t(locale, "button.reopen") + "…", f"/request reopen {ref} <reason>",
                           "reopen"))
-    if state == "closed":
+    if state == "closed" and rate:
         out.append(Button(t(locale, "button.rate_any"), f"/request rate {ref} <stars> <comment>",
                           "rate"))
     if state in OPEN:
@@ -71,11 +72,13 @@ def requester_actions(ref: str, state: str, locale: str,
 
 def request_actions(ref: str, state: str, assignee: str | None, locale: str, *, viewer: str,
                     staff: bool, requester: bool,
-                    pending: str | None = None) -> tuple[Button, ...]:
+                    pending: str | None = None, rate: bool = True) -> tuple[Button, ...]:
     """What ``viewer`` may press on a request: the desk's buttons, the requester's, or both
-    (``pending``: whom a proposal waits for, see handlers/negotiation_view.py)."""
+    (``pending``: whom a proposal waits for, see handlers/negotiation_view.py; ``rate``:
+    whether the requester may still rate it)."""
     shown = staff_actions(ref, state, assignee, locale, viewer, pending) if staff else ()
-    return shown + (requester_actions(ref, state, locale, pending) if requester else ())
+    return shown + (requester_actions(ref, state, locale, pending, rate=rate)
+                    if requester else ())
 
 
 def within(buttons: tuple[Button, ...], room: int) -> tuple[Button, ...]:

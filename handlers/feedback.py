@@ -68,6 +68,23 @@ def rate(ctx: Ctx, cmd: Command) -> Reply:
                  queued=ctx.queued, request_ref=request.ref)
 
 
+def rating_closed(ctx: Ctx, requests: list[Request]) -> set[int]:
+    """The ids among ``requests`` (closed ones are looked at) that their requester may no
+    longer rate, as ``rate`` would refuse: they resolved it themselves, or this cycle's
+    rating is older than the change window. One query, for a list of them."""
+    closed = {r.id: r for r in requests if r.state == "closed" and r.id is not None}
+    if not closed:
+        return set()
+    out = {i for i, r in closed.items() if r.resolver_id == r.requester_id}
+    window = ctx.desk.service.feedback.change_window
+    for rating in ctx.session.exec(select(Rating).where(
+            Rating.request_id.in_(list(closed)))):  # type: ignore[attr-defined]
+        request = closed[rating.request_id]
+        if rated_this_cycle(rating, request) and ctx.now - rating.created_at > window:
+            out.add(rating.request_id)
+    return out
+
+
 def rated_this_cycle(rating: Rating, request: Request) -> bool:
     """Whether ``rating`` was given after the request's latest resolution."""
     return request.resolved_at is None or rating.updated_at >= request.resolved_at

@@ -3,7 +3,7 @@ their own requests, then each desk they serve, overdue first, each with its butt
 
 from __future__ import annotations
 
-from handlers import views
+from handlers import feedback, views
 from handlers.actions import requester_actions, staff_actions
 from handlers.context import Ctx
 from handlers.grammar import Command
@@ -34,10 +34,11 @@ def home(ctx: Ctx, cmd: Command) -> Reply:
     shown = [r for r in mine if r.state != "cancelled"]
     waits = pending_sides(ctx.session, shown + [r for _dep, rows, _total in queues
                                                 for r in rows])
+    final = feedback.rating_closed(ctx, shown)
     out = [_home(ctx, "home.section", ctx.say("home.mine"))]
     for r in shown:
         out.append(_home_item(ctx, r, "mine", requester_actions(
-            r.ref, r.state, ctx.locale, pending=waits.get(r.id or 0))))
+            r.ref, r.state, ctx.locale, pending=waits.get(r.id or 0), rate=r.id not in final)))
     if not shown:
         out.append(_home(ctx, "home.note", ctx.say("home.mine.empty")))
     elif mine_total > len(mine):

@@ -6,6 +6,7 @@ from handlers import (
     approval_view,
     attachments,
     due_times,
+    feedback,
     field_lines,
     history,
     negotiation_view,
@@ -203,11 +204,13 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def _actions(ctx: Ctx, request: Request) -> tuple[Button, ...]:
+    requester = ctx.actor.id == request.requester_id
     return request_actions(request.ref, request.state, request.assignee_id, ctx.locale,
                            viewer=ctx.actor.id,
                            staff=ctx.desk.is_staff(ctx.actor.id, request.department),
-                           requester=ctx.actor.id == request.requester_id,
-                           pending=pending_side(ctx.session, request))
+                           requester=requester,
+                           pending=pending_side(ctx.session, request),
+                           rate=requester and not feedback.rating_closed(ctx, [request]))
 
 
 def register(router: Router) -> None:
