@@ -134,7 +134,7 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
     if not (staff or requester):
         lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
         return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
-                     department=department)
+                     department=department, open=f"/request {request.department}")
     before = request.state
     add_comment(ctx, request, _body(text, files), "thread_reply", in_thread=left,
                 tell=bool(text))

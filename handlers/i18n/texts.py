@@ -294,9 +294,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conv.to_desk": ("Added to {ref}; {department} hears it.", "已加入 {ref}，{department}会收到。"),
     "conv.recorded": (
         "Noted in {ref}'s history. Only the requester and {department} talk to each other "
-        "here; to reach them, ask the requester to add you, or type `/request show {ref}`.",
-        "已记入 {ref} 的处理记录。此处只有提单人与{department}互相对话；如需联系，请让提单人转达，"
-        "或输入 `/request 查看 {ref}`。"),
+        "here; to reach them, ask the requester to add you. For a need of your own, type "
+        "`{open}` and what you need.",
+        "已记入 {ref} 的处理记录。此处只有提单人与{department}互相对话；如需联系，请让提单人转达。"
+        "如您自己也有需要，请输入 `{open}` 加上您的需求。"),
     "conv.choose": (
         "You have {n} open requests. Which one is this about?\n“{text}”\n"
         "Tap one, or type `/request add <ID> {held}`.",

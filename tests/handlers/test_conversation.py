@@ -75,6 +75,8 @@ def test_anyone_elses_thread_reply_is_recorded_only(chat):
     out = chat("alice@FIN-1> I had the same problem")
     assert "[to " not in out
     assert "Noted in FIN-1's history" in out
+    assert "`/request finance` and what you need" in out, "how to ask for herself"
+    assert "/request show FIN-1" not in out, "not a command she may run: she is no party"
     assert ("thread_reply", "alice", "I had the same problem") in kinds(chat)
     assert row(chat).first_response_at is None
 
