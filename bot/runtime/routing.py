@@ -32,7 +32,7 @@ class SenderRouter:
     engine: Engine
     catalog: Catalog
     routes: list[PlatformRoute]
-    fallback: Sender
+    fallback: Sender  # for targets no route reaches (serve's ``Unreachable`` refuses them)
     _ids: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def platform_ids(self, person_id: str) -> tuple[str | None, str | None]:

@@ -25,7 +25,7 @@ from bot.adapters.platform import Platform
 from bot.runtime import app as app_mod
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
-from bot.runtime.dispatch import Dispatcher
+from bot.runtime.dispatch import DeliveryError, Dispatcher
 from bot.runtime.holiday_check import holiday_gaps
 from bot.runtime.metrics import Metrics
 from bot.runtime.routing import SenderRouter
@@ -41,21 +41,38 @@ from storage.engine import make_engine, reader_for
 
 log = logging.getLogger("crossdesk.serve")
 LABELS = {"slack": "Slack", "wecom": "WeCom"}
+UNREACHABLE = "none:unreachable"  # the reason of a row no enabled platform reaches
 
 
 class ServeError(Exception):
     """serve cannot start; the message says why and what to do."""
 
 
-class LogSender:
-    """For targets no enabled platform reaches: log the message and mark it delivered."""
+class Unreachable:
+    """The sender for targets no enabled platform reaches: a settle (nothing to grey there) is
+    done; any other message is refused for good, with the config change that would reach it
+    (the dispatcher marks the row failed and tells the admins, as for a platform's refusal)."""
 
     def send(self, message: Message, thread_ref: str | None) -> str | None:
-        if message.kind == SETTLE:  # no card to grey where no platform reaches
+        if message.kind == SETTLE:
             return None
-        log.warning("no platform reaches %s; message %s not sent",
-                    message.target, message.extra.get("outbox_id"))
-        return None
+        raise DeliveryError(unreachable_reason(message.target), permanent=True,
+                            code=UNREACHABLE)
+
+
+LogSender = Unreachable  # (its former name, which bot.cli.console and bench import)
+
+
+def unreachable_reason(target: str) -> str:
+    """Why no platform reaches ``target``, and what to add to the config."""
+    kind = target.split(":", 1)[0]
+    if kind == "person":
+        fix = "add their slack or wecom id under [[people]]"
+    elif kind == "dept":
+        fix = "give the department a slack_channel or wecom_chat under [[departments]]"
+    else:
+        fix = "enable Slack or WeCom with a [slack] or [wecom] table"
+    return f"no enabled platform reaches {target}: {fix} in the config"
 
 
 @dataclass
@@ -158,6 +175,7 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
     app = app_mod.build(settings, clock, engine=engine, upgrade=False)
     reschedule_if_config_changed(app, clock())  # before the first sweep
     platforms = enabled_platforms(app, settings)
+    announce(settings, platforms)
     metrics = Metrics(app.desk.engine, clock)
     app.metrics = metrics
     routes = [replace(p.route(), sender=metrics.metered(p.name, p.route().sender))
@@ -189,6 +207,20 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
     scheduler.start()  # warns of missing holiday data now, then once a day
     return Runtime(app=app, scheduler=scheduler, platforms=platforms, lock=lock,
                    metrics=metrics)
+
+
+def announce(settings: Settings, platforms: list[Platform]) -> None:
+    """Log which config serve runs with and its platforms; warn when none is enabled, as then
+    nothing reaches chat."""
+    path = settings.path.resolve()
+    sample = " (the sample company: `crossdesk init` writes a config.toml of your own)" \
+        if path.name == "config.example.toml" else ""
+    names = ", ".join(LABELS.get(p.name, p.name) for p in platforms) or "none"
+    log.info("config %s%s; platforms: %s", path, sample, names)
+    if not platforms:
+        log.warning("no chat platform is enabled in %s: nothing will be sent to chat (each "
+                    "message is logged and counted as failed in /healthz outbox_refused); "
+                    "add a [slack] or [wecom] table to that file to enable one", path)
 
 
 def schema_at_head(url: str, upgrade: bool, command: str = UPGRADE) -> Engine:

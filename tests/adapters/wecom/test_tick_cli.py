@@ -40,7 +40,7 @@ def _unsent(engine) -> int:
 
 def test_tick_sends_the_queued_messages_through_wecom(
         on_wecom, desk_app: DeskApp, engine, fake_api: FakeWeCom, capsys) -> None:
-    desk_app.run(Inbound(platform="wecom", person_id="lihua",
+    desk_app.run(Inbound(platform="wecom", person_id="henry",  # WeCom userid lihua
                          text="/request finance reimbursement amount=86 taxi"))
     assert _unsent(engine) > 0
     run_tick(on_wecom, None)
@@ -68,7 +68,7 @@ def test_tick_needs_no_callback_secrets_to_send(
     """A cron job that only sends is not given the callback's Token and EncodingAESKey."""
     monkeypatch.delenv("WECOM_TOKEN")
     monkeypatch.delenv("WECOM_AES_KEY")
-    desk_app.run(Inbound(platform="wecom", person_id="lihua",
+    desk_app.run(Inbound(platform="wecom", person_id="henry",  # WeCom userid lihua
                          text="/request finance reimbursement amount=86 taxi"))
     run_tick(on_wecom, None)
     assert "WECOM_" not in capsys.readouterr().err
