@@ -19,6 +19,26 @@ def norm(word: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
 
 
+def close_words(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Spellings among ``choices`` close to ``word`` (both folded by ``norm``): difflib's
+    near misses, and for a short Chinese word (2-4 characters) one character slipped
+    (``财物`` → ``财务``, ``报消`` → ``报销``), which difflib rates too far apart."""
+    typed = norm(word)
+    folded = [norm(c) for c in choices]
+    slips = [c for c in folded if _one_character_slip(typed, c)]
+    near = difflib.get_close_matches(typed, folded, n=n, cutoff=0.6)
+    return list(dict.fromkeys([*slips, *near]))[:n]
+
+
+def _one_character_slip(typed: str, choice: str) -> bool:
+    """Whether two short words without Latin letters or digits differ in one character."""
+    if not 2 <= len(typed) <= 4 or len(choice) != len(typed):
+        return False
+    if not all(not c.isascii() and c.isalpha() for c in typed + choice):
+        return False
+    return sum(a != b for a, b in zip(typed, choice, strict=True)) == 1
+
+
 def matches(words: Iterable[str], typed: str) -> bool:
     """Whether ``typed`` is part of one of ``words``, folded as names are (case, full-width
     letters, spacing: 'ＩＴ' finds IT); nothing typed matches everything."""
@@ -128,7 +148,7 @@ class Department:
     def category_suggestions(self, word: str) -> list[Category]:
         """Categories whose names are close to ``word``."""
         index = {norm(w): c for c in self.categories for w in c.words() if w}
-        close = difflib.get_close_matches(norm(word), list(index), n=3, cutoff=0.6)
+        close = close_words(word, index)
         return list(dict.fromkeys(index[c] for c in close))
 
 
@@ -176,7 +196,7 @@ class Catalog:
 
     def department_suggestions(self, word: str) -> list[Department]:
         """Departments whose names are close to ``word``."""
-        close = difflib.get_close_matches(norm(word), list(self._index), n=3, cutoff=0.6)
+        close = close_words(word, self._index)
         return list(dict.fromkeys(self._index[c] for c in close))
 
     def departments_matching(self, typed: str) -> list[Department]:

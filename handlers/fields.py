@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from handlers.catalog import Catalog, Category, norm
 from handlers.i18n import join, t
@@ -40,7 +41,8 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _DATE_IN_TEXT = re.compile(r"(?<![\d./-])(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*"
                            r"(?:[-/]\s*\d{1,2}(?![\d./-])|月\s*\d{1,2}\s*[日号]?)")
 _PAIR = re.compile(r"(?P<name>[^\s=＝:：\"“”'「」]+)[ \t\u3000]*(?P<sep>[=＝:：])[ \t\u3000]*"
-                   r"(?P<value>\"[^\"]*\"|“[^”]*”|「[^」]*」|'[^']*'|[^\s\"“”「」']+)?")
+                   r"(?P<value>\"[^\"]*\"|“[^”]*”|「[^」]*」|'[^']*'|[\"“「']|[^\s\"“”「」']+)?")
+OPENING_QUOTES = "\"“「'"  # a value that is only one of these: its quote is never closed
 _NAME_LIKE = re.compile(r"^[\w-]{1,30}$")  # "colour=red" looks like a field; "?x=1" does not
 _SPACES = " \t\u3000"
 QUOTES = ("\"\"", "“”", "「」", "''")
@@ -259,36 +261,82 @@ def field_named(category: Category, word: str) -> FieldSpec | None:
                 None)
 
 
-def split_pairs(text: str, category: Category) -> tuple[dict[str, str], str, list[str]]:
-    """Pull ``key=value`` / ``名称：值`` pairs out of ``text``: (raw values by field key, the
-    free text left, names given with ``=`` that are no field). A value with spaces is quoted
-    (``原因="new hire"``); a ``name:`` that names no field stays text (``http://…``, ``10:30``);
-    a field name glued to Chinese text before it (``出租车金额=86``) still counts."""
-    if not category.fields:
-        return {}, text, []
-    values: dict[str, str] = {}
-    unknown: list[str] = []
-    kept: list[str] = []
-    pos = 0
+class TypedPair(NamedTuple):
+    """One ``key=value`` naming a field: the field, its name as typed, the value unquoted, and
+    where the pair stands in the text (after any text glued before its name)."""
+
+    spec: FieldSpec
+    name: str
+    value: str
+    start: int
+    end: int
+
+
+def typed_pairs(text: str, category: Category) -> tuple[list[TypedPair], list[str]]:
+    """The pairs in ``text`` naming one of ``category``'s fields, in order, and the names
+    given with ``=`` that are no field. A value whose quote is never closed runs to the end
+    of its line or to the next pair, whichever comes first (``原因="屏幕坏了``)."""
+    found: list[TypedPair] = []
+    unknown: list[tuple[str, int]] = []
     for match in _PAIR.finditer(text):
         name, value = match.group("name"), match.group("value") or ""
         spec, prefix = _field_in(category, name)
         if spec is None:
-            if match.group("sep") in "=＝" and _NAME_LIKE.match(name) and name not in unknown:
-                unknown.append(name)
+            if match.group("sep") in "=＝" and _NAME_LIKE.match(name):
+                unknown.append((name, match.start()))
             continue
-        before = text[pos:match.start()] + prefix
-        pos = match.end()
+        found.append(TypedPair(spec, name[len(prefix):], value, match.start() + len(prefix),
+                               match.end()))
+    pairs = [_closed(text, pair, found[i + 1 :]) for i, pair in enumerate(found)]
+    inside = [(p.start, p.end) for p, q in zip(pairs, found, strict=True) if p.end != q.end]
+    names = [n for n, at in unknown if not any(s <= at < e for s, e in inside)]
+    return pairs, list(dict.fromkeys(names))
+
+
+def _closed(text: str, pair: TypedPair, later: list[TypedPair]) -> TypedPair:
+    """``pair`` with its value unquoted; an unclosed quote's value read on to the end of the
+    line or the next pair."""
+    if len(pair.value) != 1 or pair.value not in OPENING_QUOTES:
+        return pair._replace(value=_unquote(pair.value))
+    line_end = text.find("\n", pair.end)
+    end = min([p.start for p in later] + [len(text) if line_end < 0 else line_end])
+    return pair._replace(value=text[pair.end:end].strip(), end=end)
+
+
+def split_pairs(text: str, category: Category) -> tuple[dict[str, str], str, list[str]]:
+    """Pull ``key=value`` / ``名称：值`` pairs out of ``text``: (raw values by field key, the
+    free text left, names given with ``=`` that are no field). A value with spaces is quoted
+    (``原因="new hire"``); a ``name:`` that names no field stays text (``http://…``, ``10:30``);
+    a field name glued to Chinese text before it (``出租车金额=86``) still counts. A field
+    given twice keeps its last value (``repeated`` finds those)."""
+    if not category.fields:
+        return {}, text, []
+    pairs, unknown = typed_pairs(text, category)
+    values: dict[str, str] = {}
+    kept: list[str] = []
+    pos = 0
+    for found in pairs:
+        before = text[pos:found.start]
+        pos = found.end
         while pos < len(text) and text[pos] in _SPACES:
             pos += 1  # the pair goes with the spaces after it …
         if pos == len(text) or text[pos] == "\n":
             before = before.rstrip(_SPACES)  # … or, ending a line, with those before it
         kept.append(before)
-        values[spec.key] = _unquote(value)
+        values[found.spec.key] = found.value
     if not values:
         return {}, text, unknown
     kept.append(text[pos:])
     return values, "".join(kept).strip(), unknown
+
+
+def repeated(text: str, category: Category) -> list[list[TypedPair]]:
+    """The fields ``text`` gives more than one different value (compared as typed, folded):
+    for each, the first pair of each value, in the order typed."""
+    by_field: dict[str, dict[str, TypedPair]] = {}
+    for found in typed_pairs(text, category)[0]:
+        by_field.setdefault(found.spec.key, {}).setdefault(norm(found.value), found)
+    return [list(values.values()) for values in by_field.values() if len(values) > 1]
 
 
 PLAIN_VALUE_STOP = set("\"“”「」'=＝:：")  # a value holding one of these is quoted

@@ -16,8 +16,10 @@ from handlers.fields import (
     describe,
     example,
     missing,
+    pair,
     parse_value,
     recognise,
+    repeated,
     split_pairs,
     with_defaults,
 )
@@ -58,8 +60,9 @@ def today(ctx: Ctx) -> date:
 def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     """The form in ``text``: ``key=value`` pairs, then what the free text shows (an amount
     with a currency mark, a date), then the defaults. A name that is no field, or a value
-    its field refuses, is a Refusal listing every problem, and so is a name close to a
-    field's (``ammount=86``): nothing is opened. Other ``x=y`` stay in the text."""
+    its field refuses, or a field given two different values, is a Refusal listing every
+    problem, and so is a name close to a field's (``ammount=86``): nothing is opened. Other
+    ``x=y`` stay in the text."""
     if not category.fields:
         return Filled(values={}, details=text)
     pairs, free, unknown = split_pairs(text, category)
@@ -73,11 +76,28 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     raw = {**recognise(free, category, given=pairs), **pairs}
     values, refused = check_values(category, raw, catalog=ctx.desk.catalog, locale=ctx.locale,
                                    today=today(ctx))
+    refused.update(_given_twice(ctx, category, text))
     problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale)
                 for spec in category.fields if spec.key in refused]
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
     return complete(ctx, category, _with_files(ctx, category, values), free, ctx.files)
+
+
+def _given_twice(ctx: Ctx, category: Category, text: str) -> dict[str, FieldProblem]:
+    """The fields ``text`` gives different values (``amount=86 amount=90``), by key: which
+    one is meant is the person's to say. The same value twice (``86``, ``86.00``) is fine."""
+    out: dict[str, FieldProblem] = {}
+    for pairs in repeated(text, category):
+        spec = pairs[0].spec
+        read = [parse_value(spec, p.value, catalog=ctx.desk.catalog, locale=ctx.locale,
+                            today=today(ctx)) for p in pairs]
+        if all(value == read[0] for value in read):
+            continue
+        out[spec.key] = FieldProblem("twice", {
+            "values": join(ctx.locale, [f"“{p.value}”" for p in pairs]),
+            "retype": pair(pairs[0].name, pairs[0].value)})
+    return out
 
 
 def check_values(category: Category, raw: Mapping[str, str], *, catalog: Catalog,

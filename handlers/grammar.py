@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
+from handlers.catalog import PRIORITIES, Catalog, Category, Department, close_words, norm
 from handlers.fields import split_pairs
 
 MAX_DETAILS = 4000
@@ -63,6 +62,7 @@ def word_for(name: str, locale: str) -> str:
 
 REF_RE = re.compile(r"^([A-Za-z]{2,4})-(\d{1,9})$")
 URGENT_MARKS = {"!urgent": -1, "!紧急": -1, "!p1": 0, "!p2": 1, "!p3": 2, "!p4": 3}
+MARK_LIKE = re.compile(r"^!+(?:p\d+|urgent|紧急)!*$")  # "!P9", "!!urgent": a mark mistyped
 # Phones turn "--" into an em dash; people type a hyphen, an en dash, a minus or fullwidth
 # forms (NFKC folds "－－" to "--"); a Chinese mark may come in brackets.
 ANON_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -205,6 +205,9 @@ def _parse_open(body: str, tokens: list[_Token], index: int, catalog: Catalog) -
             "unknown_category", {"word": word, "department": dep.key, "suggestions": suggestions}
         )
     details = _rest(body, tokens, after_cat)
+    not_a_mark = _mistyped_mark(details)
+    if not_a_mark is not None:
+        return Invalid("bad_priority_mark", {"given": not_a_mark})
     priority, raise_priority, details = _priority_marks(details)
     free = split_pairs(details, cat)[1] if len(details) > MAX_DETAILS else details
     if len(free) > MAX_DETAILS:  # the form's `key=value` pairs are not the details
@@ -237,6 +240,16 @@ def _priority_marks(details: str) -> tuple[str | None, bool, str]:
                 priority = PRIORITIES[mark]
         kept.append(" ".join(w for w, mark in zip(words, marks, strict=True) if mark is None))
     return priority, raise_priority, "\n".join(kept).strip()
+
+
+def _mistyped_mark(details: str) -> str | None:
+    """The first word that looks like a priority mark but is none (``!P9``, ``!!urgent``);
+    text with an exclamation mark (``help!!``, ``wifi down!``, ``!urgently``) is none."""
+    for word in details.split():
+        folded = norm(word)
+        if folded not in URGENT_MARKS and MARK_LIKE.match(folded):
+            return word
+    return None
 
 
 def _ref(tokens: list[_Token], index: int) -> str | None:
@@ -415,5 +428,5 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
 
 
 def did_you_mean(word: str, choices: list[str]) -> list[str]:
-    """Close spellings of ``word`` among ``choices``."""
-    return difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    """Close spellings of ``word`` among ``choices`` (a one-character slip in Chinese too)."""
+    return close_words(word, choices)

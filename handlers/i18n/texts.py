@@ -499,6 +499,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.snooze_too_long": ("You can snooze {ref} for at most {limit}.", "{ref} 最多只能推迟 {limit}。"),
     "err.bad_priority": ("Priority is P1 (critical) to P4 (low), e.g. `/request priority {ref} P2`.",
                          "优先级为 P1（紧急）到 P4（低），例如 `/request 优先级 {ref} P2`。"),
+    "err.bad_priority_mark": (
+        "“{given}” is not a priority mark: priority is !P1 (critical), !P2 (high), "
+        "!P3 (normal) or !P4 (low), and `!urgent` raises the service's own one step. "
+        "Nothing was opened.",
+        "“{given}”不是优先级标记：优先级为 !P1（紧急）、!P2（高）、!P3（普通）或 !P4（低），"
+        "`!紧急` 把该服务的默认优先级提高一级。未提交任何请求。"),
     "reply.priority": ("{ref} is now {priority}; first response: {first_due}; resolution: {resolution_due}.",
                        "{ref} 优先级已改为 {priority}；首次响应：{first_due}；解决时限：{resolution_due}。"),
     "note.priority": ("{by} changed the priority of {ref} ({title}) to {priority}; resolution by {resolution_due}.",
@@ -690,6 +696,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "{field}格式不对，例如 {example}。"),
     "form.err.file": ("{field} is a file: please send it in this chat instead of typing.",
                       "{field}是文件：请直接在对话中发送文件，不要输入文字。"),
+    "form.err.twice": ("{field} is given more than once: {values}. Please type it once, "
+                       "e.g. `{retype}`.",
+                       "{field}填了不止一次：{values}。请只填一次，例如 `{retype}`。"),
     "form.err.unknown_name": (
         "{service} has no field called “{word}”: did you mean {close}? Its fields: {fields}. "
         "Write them as name=value, e.g. {example}. Nothing was opened.",
