@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
-from handlers.digest import WEEK, Digest, Figures, percentile, week_label
+from handlers.digest import WEEK, Digest, Figures, percentile, week_label, worst_due
 from handlers.i18n import join, t
 from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
@@ -66,10 +66,8 @@ def _comments(f: Figures) -> list[str]:
 
 def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
     calendar = desk.clock_for(r)  # the request's own clock, as its nudges said it
-    dues = [r.first_response_due if r.first_response_at is None else None,
-            r.resolution_due if r.state != "waiting" else None]
-    worst = min((due for due in dues if due is not None), default=None)
-    late = calendar.business_time_between(worst, d.now) if worst else timedelta(0)
+    worst = worst_due(r, d.as_of)
+    late = calendar.business_time_between(worst, d.as_of) if worst else timedelta(0)
     owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
     return t(locale, "digest.overdue_line", ref=r.ref,
              title=confidential.title(desk, r, locale)[:40],
@@ -85,7 +83,8 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
                start=d.monday.strftime("%m-%d"), end=end.strftime("%m-%d"))]
     change = f.received - prev.received
     day = desk.calendar_for(d.department).daily_length()
-    lines.append(t(locale, "digest.volume", received=f.received,
+    volume = "digest.volume_week_end" if d.over else "digest.volume"  # not over: so far
+    lines.append(t(locale, volume, received=f.received,
                    change=f"{'+' if change >= 0 else ''}{change}", closed=f.closed,
                    open=f.open_at_end, overdue=len(d.overdue)))
     lines.append(t(locale, "digest.speed",
@@ -113,7 +112,8 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
         who = [f"{_dept_name(desk, k, locale)} {n}" for k, n in f.customers.most_common(MAX_LIST)]
         lines.append(t(locale, "digest.customers", items=join(locale, who)))
     if d.overdue:
-        lines.append(t(locale, "digest.overdue_title"))
+        lines.append(t(locale, "digest.overdue_title_week_end" if d.over
+                       else "digest.overdue_title"))
         lines += [_overdue_line(desk, r, d, locale, names) for r in d.overdue[:MAX_LIST]]
     if d.suggestions:
         lines.append(t(locale, "digest.suggestions", n=len(d.suggestions)))

@@ -234,22 +234,18 @@ def _claim(session: Session, due: list[tuple[Request, Rule]], now: datetime
 
 
 def _act(ctx: Ctx, fresh: list[tuple[Request, Rule]]) -> None:
-    """Change states, then queue one batched nudge per recipient and the single prompts."""
+    """Change states, then queue the single prompts and one batched nudge per recipient
+    (a lead's daily "still overdue" line included)."""
     batches: dict[str, list[tuple[Request, Rule]]] = defaultdict(list)
-    daily: dict[str, list[tuple[Request, Rule]]] = defaultdict(list)
     rated = _rated(ctx.session, [r.id for r, rule in fresh
                                  if rule.kind in ("rate_reminder", "thanks")])
     for request, rule in fresh:
-        if rule.kind == "still_overdue":
-            daily[rule.recipient].append((request, rule))
-        elif rule.kind in DESK_NUDGES:
+        if rule.kind in DESK_NUDGES:
             batches[rule.recipient].append((request, rule))
         else:
             _guarded(ctx, request.ref, partial(_act_one, ctx, request, rule, rated))
     for recipient, items in batches.items():
         _guarded(ctx, recipient, partial(notes.batched_nudge, ctx, recipient, items))
-    for recipient, items in daily.items():
-        _guarded(ctx, recipient, partial(notes.still_overdue, ctx, recipient, items))
 
 
 def _guarded(ctx: Ctx, what: str, work: Callable[[], None]) -> None:

@@ -14,7 +14,7 @@ from handlers.sla import format_business_duration, working_time
 from handlers.sweep_rules import Rule, overdue, recipient_calendar
 from storage.models import Event, Request
 
-SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2, "still_overdue": 2}
+SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2}
 MAX_BUTTONS = 5
 MINUTE = timedelta(minutes=1)
 
@@ -40,29 +40,19 @@ def _line(ctx: Ctx, request: Request, rule: Rule, locale: str) -> str:
 
 
 def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -> None:
-    """One message per recipient listing every due item, worst first."""
-    worst: dict[str, tuple[Request, Rule]] = {}
-    for request, rule in items:
-        seen = worst.get(request.ref)
-        if seen is None or (SEVERITY[rule.kind], rule.target == "first") > (
-                SEVERITY[seen[1].kind], seen[1].target == "first"):
-            worst[request.ref] = (request, rule)
-    ordered = sorted(worst.values(), key=lambda item: (
-        -SEVERITY[item[1].kind], -overdue(ctx.desk, item[0], item[1].due, ctx.now)))
+    """One message per recipient listing every due item, worst first; a lead's daily
+    "still overdue" line joins it, without the requests the message already names."""
+    nudges = _worst_first(ctx, [item for item in items if item[1].kind != "still_overdue"])
+    named = {request.ref for request, _ in nudges}
+    daily = _still_overdue(ctx, [item for item in items if item[1].kind == "still_overdue"
+                                 and item[0].ref not in named])
+    if not nudges and not daily:
+        return
 
     def render(locale: str) -> Message:
-        kind, _, ident = recipient.partition(":")
-        header = (t(locale, "nudge.header.channel", n=len(ordered),
-                    department=ctx.dept_label(ident, locale))
-                  if kind == "dept" else t(locale, "nudge.header.person", n=len(ordered)))
-        lines = [header] + [_line(ctx, r, rule, locale) for r, rule in ordered]
-        buttons: list[Button] = []
-        for request, rule in ordered:
-            if request.state == "open" and rule.target == "first" and len(buttons) < MAX_BUTTONS:
-                buttons.append(Button(label=f"{t(locale, 'button.ack')} {request.ref}",
-                                      command=f"/request ack {request.ref}", action="ack"))
-        return Message(text="\n".join(lines), locale=locale, buttons=tuple(buttons), kind="nudge",
-                       extra={"refs": [r.ref for r, _ in ordered]})
+        lines = _nudge_lines(ctx, recipient, nudges, locale) + _daily_lines(ctx, daily, locale)
+        return Message(text="\n".join(lines), locale=locale, buttons=_ack_buttons(nudges, locale),
+                       kind="nudge", extra={"refs": [r.ref for r, _ in nudges + daily]})
 
     kind, _, ident = recipient.partition(":")
     if kind == "dept":
@@ -71,24 +61,56 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
         ctx.notify_person(ident, render)
 
 
-def still_overdue(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -> None:
-    """After the ladder: the lead's daily line of what is still overdue, worst first."""
+def _worst_first(ctx: Ctx, items: list[tuple[Request, Rule]]) -> list[tuple[Request, Rule]]:
+    """The most severe rule of each request, the most severe and most overdue first."""
+    worst: dict[str, tuple[Request, Rule]] = {}
+    for request, rule in items:
+        seen = worst.get(request.ref)
+        if seen is None or (SEVERITY[rule.kind], rule.target == "first") > (
+                SEVERITY[seen[1].kind], seen[1].target == "first"):
+            worst[request.ref] = (request, rule)
+    return sorted(worst.values(), key=lambda item: (
+        -SEVERITY[item[1].kind], -overdue(ctx.desk, item[0], item[1].due, ctx.now)))
+
+
+def _still_overdue(ctx: Ctx, items: list[tuple[Request, Rule]]) -> list[tuple[Request, Rule]]:
+    """Each request's target furthest past due, the furthest first."""
     worst: dict[str, tuple[Request, Rule]] = {}
     for request, rule in items:
         late = overdue(ctx.desk, request, rule.due, ctx.now)
         seen = worst.get(request.ref)
         if seen is None or late > overdue(ctx.desk, request, seen[1].due, ctx.now):
             worst[request.ref] = (request, rule)
-    ordered = sorted(worst.values(),
-                     key=lambda item: -overdue(ctx.desk, item[0], item[1].due, ctx.now))
+    return sorted(worst.values(),
+                  key=lambda item: -overdue(ctx.desk, item[0], item[1].due, ctx.now))
 
-    def render(locale: str) -> Message:
-        lines = [t(locale, "nudge.header.still_overdue", n=len(ordered))]
-        lines += [_line(ctx, r, rule, locale) for r, rule in ordered]
-        return Message(text="\n".join(lines), locale=locale, kind="nudge",
-                       extra={"refs": [r.ref for r, _ in ordered]})
 
-    ctx.notify_person(recipient.partition(":")[2], render)
+def _nudge_lines(ctx: Ctx, recipient: str, nudges: list[tuple[Request, Rule]],
+                 locale: str) -> list[str]:
+    """The header and lines of the nudges (none: nothing)."""
+    if not nudges:
+        return []
+    kind, _, ident = recipient.partition(":")
+    header = (t(locale, "nudge.header.channel", n=len(nudges),
+                department=ctx.dept_label(ident, locale))
+              if kind == "dept" else t(locale, "nudge.header.person", n=len(nudges)))
+    return [header] + [_line(ctx, r, rule, locale) for r, rule in nudges]
+
+
+def _daily_lines(ctx: Ctx, daily: list[tuple[Request, Rule]], locale: str) -> list[str]:
+    """The "still overdue" header and lines (none: nothing)."""
+    if not daily:
+        return []
+    return [t(locale, "nudge.header.still_overdue", n=len(daily))] + [
+        _line(ctx, r, rule, locale) for r, rule in daily]
+
+
+def _ack_buttons(nudges: list[tuple[Request, Rule]], locale: str) -> tuple[Button, ...]:
+    """Acknowledge buttons for the open requests whose first response is nudged."""
+    buttons = [Button(label=f"{t(locale, 'button.ack')} {request.ref}",
+                      command=f"/request ack {request.ref}", action="ack")
+               for request, rule in nudges if request.state == "open" and rule.target == "first"]
+    return tuple(buttons[:MAX_BUTTONS])
 
 
 def _question(ctx: Ctx, request: Request) -> str:

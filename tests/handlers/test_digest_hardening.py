@@ -64,7 +64,7 @@ def test_overdue_now_lists_the_request_furthest_past_a_deadline_first(chat):
         "@now 2026-11-23T09:31",
     )
     finance = _digest(out, "#finance-requests")
-    overdue = finance.split("当前超时（最严重的在前）：", 1)[1]
+    overdue = finance.split("本周结束时超时（最严重的在前）：", 1)[1]
     assert overdue.index("FIN-2") < overdue.index("FIN-1")
 
 
