@@ -151,6 +151,8 @@ def _form_draft(cmd: Command, catalog: Catalog) -> Draft | None:
     category = catalog.department(cmd.department).category(cmd.category)
     if category is None or not category.fields:
         return None
+    if fields.repeated(cmd.text, category):
+        return None  # a field given two values: runs as typed, to be refused by name
     given, free, _unknown = fields.split_pairs(cmd.text, category)
     strict = {**fields.recognise(free, category, given=given), **given}  # as opening reads it
     if not fields.missing(category, strict, has_file=False):

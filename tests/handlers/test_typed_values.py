@@ -101,3 +101,16 @@ def test_a_chinese_service_slip_gets_a_suggestion(chat: Transcript) -> None:
     # unrelated words get no suggestion
     assert "您是不是" not in chat("mia> /request 天气 很好")
     assert "您是不是" not in chat("mia> /request 财务 电脑坏了")
+
+
+def test_a_field_given_twice_is_not_prefilled_into_a_form(settings) -> None:
+    """Slack opens a prefilled form for a service still missing a required field; a field
+    given two values must not be prefilled with the last one: the command runs as typed, to
+    be refused by name."""
+    from handlers.drafts import draft_for
+
+    once = draft_for("hr leave-certificate from=2026-12-10 visa", settings.catalog)
+    assert once is not None and dict(once.values)["first_day"] == "2026-12-10", \
+        "the last day is missing: a form, with the first day in it"
+    assert draft_for("hr leave-certificate from=2026-12-10 from=2026-12-11 visa",
+                     settings.catalog) is None
