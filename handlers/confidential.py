@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from handlers.catalog import Category
 from handlers.desk import Desk
 from handlers.i18n import join, t
 from handlers.messages import Message
@@ -23,6 +24,16 @@ def is_confidential(desk: Desk, department: str, category: str) -> bool:
 def of(desk: Desk, request: Request) -> bool:
     """Whether ``request`` is for a confidential service."""
     return is_confidential(desk, request.department, request.category)
+
+
+def may_move_to(desk: Desk, request: Request, target: Category | None) -> bool:
+    """Whether ``request`` may move to the service ``target`` (None: not yet chosen) and stay
+    as private as it is: one for a confidential service only to another confidential one.
+    An orphan's former service is unknown: its desk or an admin moves it where it belongs."""
+    current = desk.catalog.department(request.department).category(request.category)
+    if current is None or not current.confidential:
+        return True
+    return target is not None and target.confidential
 
 
 def may_open(desk: Desk, person_id: str, request: Request) -> bool:

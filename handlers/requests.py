@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers import approval, due_times, forms, negotiation, notices, orphans
+from handlers import approval, confidential, due_times, forms, negotiation, notices
 from handlers import lifecycle as lc
+from handlers.catalog import Category, Department
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
@@ -57,7 +58,7 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         requester_department=homes[0].key if homes else None,
         priority=priority,
         state="open",
-        title=_title(filled.details, category.name),
+        title=_title(filled.details, category.label(ctx.locale_of(ctx.actor.id))),
         details=filled.details,
         created_at=ctx.now,
         updated_at=ctx.now,
@@ -286,19 +287,15 @@ def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", 
 
 
 def transfer(ctx: Ctx, cmd: Command) -> Reply:
-    """Hand the request to another department: new owner and targets, history kept."""
+    """Hand the request to another department, or another service of its own: new owner and
+    targets, history kept."""
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "transfer")
     lc.require_state(ctx, request, lc.OPEN_STATES, "transfer")
     assert cmd.department is not None
-    moves_service = cmd.category is not None and orphans.is_orphaned(ctx.desk.catalog, request)
-    if cmd.department == request.department and not moves_service:
-        raise Refusal("err.same_department", ref=request.ref,
-                      department=ctx.dept_label(cmd.department))
     old = request.department
     new = ctx.department(cmd.department)
-    category = (new.category(cmd.category) if cmd.category else None) or new.category(
-        request.category) or new.categories[0]
+    category = _transfer_service(ctx, request, new, cmd.category)
     forms.refuse_moving_into(ctx, request.ref, new.key, category)
     chosen = priority_chosen(ctx, request)
     # the old desk's targets end in its own clock (its priority's): a pause, then what is kept
@@ -317,7 +314,8 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     due_times.start_stay(ctx, request)  # a new cycle: targets from now, keys of its own
     lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
     notices.transferred(ctx, request, old, former_thread)
-    return _reply(ctx, "reply.transferred", request, department=new.label(ctx.locale),
+    return _reply(ctx, "reply.transferred_service", request, department=new.label(ctx.locale),
+                  service=category.label(ctx.locale),
                   priority=ctx.say(f"priority.{request.priority}"),
                   first_due=due_times.due_text(ctx, request, request.first_response_due,
                                                ctx.locale),
@@ -325,11 +323,56 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
                                                     ctx.locale))
 
 
+def _transfer_service(ctx: Ctx, request: Request, dep: Department,
+                      named: str | None) -> Category:
+    """The service of ``dep`` a transfer moves ``request`` to: the one named, else the one
+    with its service's key, else the department's only one. Refused when that leaves a
+    choice, when it would make a confidential request public, or when nothing would move."""
+    category = dep.category(named) if named else _implied_service(request, dep)
+    if category is not None and (dep.key, category.key) == (request.department,
+                                                            request.category):
+        choices = _choices(ctx, request, dep)
+        if not choices:
+            raise Refusal("err.same_department", ref=request.ref,
+                          department=dep.label(ctx.locale))
+        raise Refusal("err.same_service", ref=request.ref, department=dep.label(ctx.locale),
+                      service=category.label(ctx.locale), choices=choices)
+    if not confidential.may_move_to(ctx.desk, request, category):
+        choices = _choices(ctx, request, dep)
+        key = "err.transfer_confidential" if choices else "err.transfer_confidential_none"
+        raise Refusal(key, ref=request.ref, department=dep.label(ctx.locale), choices=choices)
+    if category is None:
+        raise Refusal("err.transfer_which_service", ref=request.ref,
+                      department=dep.label(ctx.locale),
+                      choices=_choices(ctx, request, dep))
+    return category
+
+
+def _implied_service(request: Request, dep: Department) -> Category | None:
+    """The service a transfer naming none means: the same key there, or its only service."""
+    same = dep.category(request.category)
+    if same is not None:
+        return same
+    return dep.categories[0] if len(dep.categories) == 1 else None
+
+
+def _choices(ctx: Ctx, request: Request, dep: Department) -> str:
+    """Ready transfer commands, one a line, to the services of ``dep`` the request may move
+    to: not its own, not one opened only as itself, a confidential one if it is."""
+    return "\n".join(
+        ctx.say("transfer.choice", ref=request.ref, department=dep.key, word=c.key,
+                service=c.label(ctx.locale))
+        for c in dep.categories
+        if (dep.key, c.key) != (request.department, request.category)
+        and not c.opened_only_as_itself() and confidential.may_move_to(ctx.desk, request, c))
+
+
 def priority_chosen(ctx: Ctx, request: Request) -> bool:
     """Whether a person set or raised the priority (at opening or with `priority`), rather
-    than it being the service's default: a transfer keeps a chosen priority only."""
+    than it being the service's default: a transfer keeps a chosen priority only. When the
+    service is gone its default is unknown: only a `priority` change counts as chosen."""
     current = ctx.department(request.department).category(request.category)
-    if current is None or request.priority != current.priority:
+    if current is not None and request.priority != current.priority:
         return True
     stmt = select(Event.id).where(Event.request_id == request.id, Event.kind == "priority")
     return ctx.session.exec(stmt.limit(1)).first() is not None

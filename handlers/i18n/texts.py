@@ -118,6 +118,30 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref} is already with {department}.",
         "{ref} 已在{department}。",
     ),
+    "err.same_service": (
+        "{ref} is already with {department} as {service}; nothing was changed. To move it to "
+        "another of its services, type one of:\n{choices}",
+        "{ref} 已在{department}（{service}），未做更改。如需改为其他服务，请输入以下之一：\n{choices}",
+    ),
+    "err.transfer_which_service": (
+        "{department} offers several services, so {ref} was not moved yet. Which one? Type one "
+        "of:\n{choices}",
+        "{department}有多项服务，{ref} 尚未转交。请指明服务，输入以下之一：\n{choices}",
+    ),
+    "err.transfer_confidential": (
+        "{ref} is confidential, so it can only move to a confidential service; nothing was "
+        "changed. {department}'s confidential services:\n{choices}",
+        "{ref} 是保密请求，只能转到保密服务，未做更改。{department}的保密服务：\n{choices}",
+    ),
+    "err.transfer_confidential_none": (
+        "{ref} is confidential, so it can only move to a confidential service, and "
+        "{department} has none to move it to; nothing was changed. An admin can mark a service "
+        "confidential in the config (`confidential = true`).",
+        "{ref} 是保密请求，只能转到保密服务，而{department}没有可转入的保密服务，未做更改。"
+        "管理员可在配置中将服务设为保密（`confidential = true`）。",
+    ),
+    "transfer.choice": ("• {service} — `/request transfer {ref} {department} {word}`",
+                        "• {service} — `/request 转交 {ref} {department} {word}`"),
     "err.not_member_queue": (
         "You are not a member of {department}, so you can't see its queue. "
         "Type `/request list` to see the requests you opened.",
@@ -206,6 +230,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref} was transferred to {department} ({priority}): first response {first_due}, "
         "resolution {resolution_due}.",
         "{ref} 已转交{department}（{priority}）：首次响应 {first_due}，解决 {resolution_due}。"),
+    "reply.transferred_service": (
+        "{ref} was transferred to {department} · {service} ({priority}): first response "
+        "{first_due}, resolution {resolution_due}.",
+        "{ref} 已转交{department} · {service}（{priority}）：首次响应 {first_due}，"
+        "解决 {resolution_due}。"),
     "reply.rated": ("Thank you for rating {ref} {stars}/5.", "感谢您为 {ref} 评 {stars} 分！"),
     "reply.rating_changed": ("Your rating of {ref} is now {stars}/5.",
                              "{ref} 的评分已改为 {stars} 分。"),

@@ -112,8 +112,8 @@ def test_the_leads_notice_is_sent_once_and_only_out_of_hours(chat):
     assert len(alerts(out)) == 1 and "PRD-2" in alerts(out)[0]
     chat("ivan> /request priority PRD-2 P1",  # chosen: a transfer keeps it
          "ivan> /request transfer PRD-2 maintenance")
-    back = chat("jack> /request transfer PRD-2 production")
-    assert "PRD-2 已转交生产部（P1 紧急）" in back and alerts(back) == []
+    back = chat("jack> /request transfer PRD-2 production schedule")
+    assert "PRD-2 已转交生产部 · 生产计划（P1 紧急）" in back and alerts(back) == []
 
 
 def test_the_notice_is_in_the_leads_language(tmp_path, engine, clock):

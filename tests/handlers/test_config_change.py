@@ -106,7 +106,7 @@ def test_removed_department_never_stops_the_sweep_and_stays_with_admins(
     assert "marketing (no longer in the config)" in out
     out = desk("alice> /request show MKT-1")
     assert "MKT-1" in out and "spring campaign" in out
-    out = desk("root> /request transfer MKT-1 sales", "@now 2026-11-23T14:01")
+    out = desk("root> /request transfer MKT-1 sales sales-figures", "@now 2026-11-23T14:01")
     assert "MKT-1" in "".join(messages_to(out, "#sales-requests"))
 
 

@@ -208,7 +208,7 @@ def test_transfer_moves_request_keeps_history_and_resets_targets(chat, clock):
 
 def test_transfer_to_same_department_is_refused(chat):
     chat("alice> /request finance reimbursement amount=86 x")
-    assert "FIN-1 已在财务部。" in chat("bob> /request transfer FIN-1 财务")
+    assert "FIN-1 已在财务部（报销），未做更改。" in chat("bob> /request transfer FIN-1 财务")
 
 
 def test_rating_after_close_and_change_within_24h(chat, clock):

@@ -46,7 +46,7 @@ def test_a_transfer_judges_the_first_desks_resolution_in_that_desks_clock(
     chat("jack> /request propose PRD-1 2026-12-02 a new pump")
     clock.set(local("2026-11-30T10:00"))
     out = chat("ivan> /request transfer PRD-1 quality inspection")
-    assert "已转交质量部（P2 高）" in out, out
+    assert "已转交质量部 · 检验（P2 高）" in out, out
     # In Production's clock the 52 h paused move 05:30 to Mon 09:30, past at 10:00: missed
     # there. Before, the pause was counted in the new P2's business time (Mon 09:00-10:00, 1
     # h), the target moved to Mon 10:00 exactly and was never kept: the miss was lost.
@@ -65,7 +65,7 @@ def test_a_request_back_at_a_desk_is_nudged_again_and_its_miss_is_kept_again(cha
     chat("@now 2026-11-23T09:00", "henry> /request finance question taxi")
     first = chat("@now 2026-11-23T14:31")
     assert "首次响应已超时 1分" in messages_to(first, "#finance-requests")[0], first
-    chat("@now 2026-11-24T09:00", "bob> /request transfer FIN-1 hr",
+    chat("@now 2026-11-24T09:00", "bob> /request transfer FIN-1 hr recruitment",
          "@now 2026-11-24T09:30", "mia> /request transfer FIN-1 finance question")
     # Back at Finance: 4 h from Tue 09:30 (2h30m to noon, 1h30m after lunch) is 15:00; the
     # warning at 75% (1 h before, 14:00), then the breach. Before, both were taken for the
@@ -90,7 +90,7 @@ def test_a_request_back_at_a_desk_counts_its_first_response_there_again(chat):
     # it is answered at 10:00, within the new 4 h: one missed, one met, 50 %.
     chat("@now 2026-11-23T09:00", "henry> /request finance question taxi",
          "@now 2026-11-23T14:31",
-         "@now 2026-11-24T09:00", "bob> /request transfer FIN-1 hr",
+         "@now 2026-11-24T09:00", "bob> /request transfer FIN-1 hr recruitment",
          "@now 2026-11-24T09:30", "mia> /request transfer FIN-1 finance question",
          "@now 2026-11-24T10:00", "bob> /request ack FIN-1")
     out = chat("@now 2026-11-30T10:00", "root> /request scorecard")

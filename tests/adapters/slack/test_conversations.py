@@ -208,7 +208,7 @@ def test_a_transferred_requests_old_thread_is_told_and_still_reaches_it(
     root = opened(slack)
     slack.ask("U0BOB", "ack FIN-1")
     slack.drain()
-    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.ask("U0BOB", "transfer FIN-1 it account-access")
     slack.drain()
     request = slack.request("FIN-1")
     assert request is not None and request.department == "it" and request.thread_ref != root
@@ -259,7 +259,7 @@ def test_a_transferred_requests_old_root_says_where_it_went_and_loses_its_button
     root = opened(slack)
     slack.ask("U0BOB", "ack FIN-1")
     slack.drain()
-    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.ask("U0BOB", "transfer FIN-1 it account-access")
     slack.drain()
     updates = [u for u in slack.fake.calls_to("chat.update") if u["ts"] == root]
     assert updates, "the old root is rewritten"

@@ -194,7 +194,7 @@ def test_a_transferred_help_channel_requests_thread_still_reaches_it(slack: Slac
     said = message("U0ALICE", "my laptop screen is broken, need a loaner", HELP)
     slack.event(said)
     slack.drain()
-    slack.ask("U0BOB", "transfer FIN-1 it")
+    slack.ask("U0BOB", "transfer FIN-1 it laptop")
     slack.drain()
     request = slack.request("FIN-1")
     assert request is not None and request.department == "it"
