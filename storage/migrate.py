@@ -1,5 +1,5 @@
 """Alembic migrations, run from code: `crossdesk db upgrade`, `db check`, `init`, `serve
---upgrade` and the tests.
+--upgrade`, the tables of a new, empty database (`chat`, `tick`) and the tests.
 
 On PostgreSQL an upgrade holds an advisory lock for its whole transaction, so replicas
 starting together take turns: the first migrates, the others then find the schema current.

@@ -1,4 +1,5 @@
-"""`crossdesk db upgrade` and `db check`: what the schema is, what will change, what did."""
+"""`crossdesk db upgrade` and `db check`: what the schema is, what will change, what did; and
+the check the other commands make first (a database behind or ahead is refused)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,28 @@ from bot.runtime.schema import UPGRADE, ahead_text, behind_text, describe
 from storage import migrate
 from storage.engine import make_engine
 
-BEHIND, AHEAD = 1, 2  # `db check` exit codes (0: at head)
+# `db check` exit codes (0: at head); the other commands refuse a database behind or ahead
+# with the first two as well.
+BEHIND, AHEAD, UNREACHABLE, BAD_CONFIG = 1, 2, 3, 4
+
+
+def exit_code(state: migrate.SchemaState) -> int:
+    """BEHIND or AHEAD, for a database not at this code's head."""
+    return AHEAD if state.status == "ahead" else BEHIND
+
+
+def require_schema(url: str, command: str = UPGRADE) -> None:
+    """Refuse a database behind or ahead of this code (SchemaMismatch naming ``command``),
+    changing nothing; an empty one, or a SQLite file not made yet, is left to the command
+    (chat and tick create the tables, the others say there are none)."""
+    from bot.runtime.app import ready_schema  # the desk's modules load only when needed
+
+    engine = make_engine(url)
+    try:
+        if not _new_file(engine):
+            ready_schema(engine, command, create=False)
+    finally:
+        engine.dispose()
 
 
 def upgrade(url: str) -> None:
@@ -52,7 +74,7 @@ def check(url: str, command: str = UPGRADE) -> int:
     engine = make_engine(url)
     shown = engine.url.render_as_string(hide_password=True)
     try:
-        state = (migrate.state_of(None) if _no_such_file(engine)
+        state = (migrate.state_of(None) if _new_file(engine)
                  else migrate.schema_state(engine))
     finally:
         engine.dispose()
@@ -68,8 +90,11 @@ def check(url: str, command: str = UPGRADE) -> int:
     return BEHIND
 
 
-def _no_such_file(engine: Engine) -> bool:
-    """A SQLite database whose file does not exist (checking it must not create it)."""
+def _new_file(engine: Engine) -> bool:
+    """A SQLite database whose file does not exist yet, in a folder that does (checking it
+    must not create it). In a missing folder it cannot be made: connecting says so."""
     name = engine.url.database
-    return (engine.dialect.name == "sqlite" and bool(name) and name != ":memory:"
-            and not Path(str(name)).exists())
+    if engine.dialect.name != "sqlite" or not name or name == ":memory:":
+        return False
+    path = Path(name)
+    return not path.exists() and path.parent.is_dir()

@@ -58,12 +58,17 @@ def database(url: str, code: int = 1) -> Iterator[None]:
     from alembic.util import CommandError
     from sqlalchemy.exc import OperationalError
 
+    from bot.runtime.schema import SchemaMismatch
+
     try:
         yield
     except OperationalError as exc:
         typer.echo(f"cannot use database {shown_url(url)}: {exc.orig or exc}; {WHERE_URL}",
                    err=True)
         raise typer.Exit(code) from None
+    except SchemaMismatch as exc:  # behind or ahead: what `db check` says, nothing changed
+        typer.echo(f"database {shown_url(url)}: {exc}", err=True)
+        raise typer.Exit(AHEAD if exc.state.status == "ahead" else 1) from None
     except CommandError:  # alembic's, on a revision this code does not ship
         ahead = _ahead(url)
         if ahead is None:

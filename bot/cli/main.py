@@ -7,6 +7,8 @@ import shlex
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -71,13 +73,37 @@ def _check_now(value: str | None) -> str | None:
     return value
 
 
-_database = guards.database
+@contextmanager
+def _database(url: str, code: int = 1, upgrade: str | None = None) -> Iterator[None]:
+    """A database that cannot be opened, or is not a database, is one line and exit ``code``
+    (``guards.database``). Given ``upgrade`` (the `db upgrade` command to name), the command
+    uses the schema as it is: one behind this code is refused first (exit 1), one ahead too
+    (exit 2), changing nothing; only `db upgrade`, `init`, `serve --upgrade` and `demo`
+    migrate, and `chat` and `tick` create the tables in an empty database."""
+    from sqlalchemy.exc import DatabaseError
+
+    from bot.runtime.schema import SchemaMismatch
+
+    try:
+        with guards.database(url, code):
+            if upgrade is not None:
+                db_commands.require_schema(url, upgrade)
+            yield
+    except SchemaMismatch as exc:
+        typer.echo(f"database {guards.shown_url(url)}: {exc}", err=True)
+        raise typer.Exit(db_commands.exit_code(exc.state)) from None
+    except DatabaseError as exc:
+        if type(exc) is not DatabaseError:  # a constraint or SQL error: a bug, not the file
+            raise
+        typer.echo(f"cannot use database {guards.shown_url(url)}: {exc.orig or exc}; "
+                   f"{guards.WHERE_URL}", err=True)
+        raise typer.Exit(code) from None
 
 
 def load_settings(config: str | None, database_url: str | None,
-                  unusable_url: int = 1) -> config_mod.Settings:
-    """Load and validate the config, or print every problem and exit 1; a database URL
-    crossdesk cannot use is one line and exit ``unusable_url``."""
+                  unusable_url: int = 1, bad_config: int = 1) -> config_mod.Settings:
+    """Load and validate the config, or print every problem and exit ``bad_config``; a
+    database URL crossdesk cannot use is one line and exit ``unusable_url``."""
     path = config_mod.find_config(config)
     try:
         settings = config_mod.load(path, database_url)
@@ -85,7 +111,7 @@ def load_settings(config: str | None, database_url: str | None,
         typer.echo(f"{len(exc.problems)} problem(s) in {path}:", err=True)
         for problem in exc.problems:
             typer.echo(f"  {problem}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(bad_config) from None
     refusal = guards.unusable_url(settings.database_url)
     if refusal:
         typer.echo(refusal, err=True)
@@ -149,9 +175,11 @@ def db_upgrade(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
 @db_app.command("check")
 def db_check(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     """Is the database at this version's schema? Exit 0 at head, 1 behind (prints the command
-    to run), 2 ahead (a rollback: prints the version it needs), 3 when it cannot be reached."""
-    settings = load_settings(config, database_url, unusable_url=3)
-    with _database(settings.database_url, code=3):
+    to run), 2 ahead (a rollback: prints the version it needs), 3 when it cannot be reached
+    or is not a database, 4 when the config has problems (printed)."""
+    settings = load_settings(config, database_url, unusable_url=db_commands.UNREACHABLE,
+                             bad_config=db_commands.BAD_CONFIG)
+    with _database(settings.database_url, code=db_commands.UNREACHABLE):
         code = db_commands.check(settings.database_url, upgrade_command(config, database_url))
     raise typer.Exit(code)
 
@@ -184,7 +212,7 @@ def chat(
 
     settings = load_settings(config, database_url)
     source = script.read_text(encoding="utf-8").splitlines() if script else None
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         run_console(settings, source, start=now,
                     interactive=script is None and sys.stdin.isatty())
 
@@ -227,7 +255,7 @@ def tick(
     from bot.cli.console import run_tick
 
     settings = load_settings(config, database_url)
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         run_tick(settings, now)
 
 
@@ -270,11 +298,11 @@ def export(
     try:
         if person is not None:
             check_admin(settings, as_person, person)
-            with _database(settings.database_url):
+            with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
                 write_person(settings, person, output, as_person)
             return
         reveal = reveal_for(settings, what, reveal_anonymous, as_person)
-        with _database(settings.database_url):
+        with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
             write_export(settings, what, format, output, reveal=reveal, revealed_by=as_person)
         if reveal:
             typer.echo(f"the senders of anonymous suggestions are shown, as {as_person} "
@@ -317,7 +345,7 @@ def erase_person(
                 "files are deleted)?"):
             typer.echo("nothing was changed")
             raise typer.Exit(1)
-        with _database(settings.database_url):
+        with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
             done = erase.run(settings, person_id, as_person or "?", dry_run)
     except erase.EraseError as exc:
         typer.echo(str(exc), err=True)
@@ -341,7 +369,7 @@ def digest(
     from bot.cli.digest import run_digest
 
     settings = load_settings(config, database_url)
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         run_digest(settings, department, week, post)
 
 
@@ -360,7 +388,7 @@ def retention(
     from bot.cli.retention import run_retention
 
     settings = load_settings(config, database_url)
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         run_retention(settings, dry_run, sys.stdout, recheck=recheck)
 
 
@@ -392,7 +420,7 @@ def report(
         raise typer.Exit(2)
     guards.check_output(output)
     settings = load_settings(config, database_url)
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         clock = SystemClock()
         engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
         desk = app_mod.build(settings, clock, engine=engine).desk
@@ -489,7 +517,7 @@ def sync_wecom(
     from bot.runtime.clock import SystemClock
 
     settings = load_settings(config, database_url)
-    with _database(settings.database_url):
+    with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
         desk = app_mod.build(settings, SystemClock())
         try:
             base = settings.section("wecom").get("api_base_url")

@@ -1,4 +1,4 @@
-"""Build a Desk from settings: engine, schema, people, counters, calendars and the router."""
+"""Build a Desk from settings: engine, schema check, people, counters, calendars, router."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.runtime.config import Settings
 from bot.runtime.metrics import ReplyObserver, timed
+from bot.runtime.schema import UPGRADE, require_head
 from handlers import build_router
 from handlers.desk import Clock, Desk
 from handlers.digest_post import Attach
@@ -55,10 +56,12 @@ class DeskApp:
 
 def build(settings: Settings, clock: Clock, engine: Engine | None = None,
           upgrade: bool = True) -> DeskApp:
-    """Wire everything; by default bring the schema up to date first."""
+    """Wire everything. With ``upgrade`` (the default) the schema is readied first as
+    ``ready_schema`` does: created in an empty database, never migrated from an older one
+    (SchemaMismatch says what to run); without it the caller has checked it (serve)."""
     engine = engine or make_engine(settings.database_url)
     if upgrade:
-        migrate.upgrade(engine)
+        ready_schema(engine)
     sync_directory(settings, engine, clock())
     desk = Desk(
         catalog=settings.catalog, engine=engine, policy=settings.policy,
@@ -75,6 +78,18 @@ def build(settings: Settings, clock: Clock, engine: Engine | None = None,
         attach = attach_chart(settings.path.parent / settings.digest.charts_dir)
     return DeskApp(settings=settings, desk=desk, router=build_router(), clock=clock,
                attach_chart=attach)
+
+
+def ready_schema(engine: Engine, command: str = UPGRADE, create: bool = True) -> None:
+    """The one schema check of the commands that do not migrate (all but `db upgrade`, `init`
+    and `serve --upgrade`): an empty database gets the tables when ``create`` (a first run;
+    else it is left to the caller), any other must be at this code's head and is never
+    migrated here: SchemaMismatch names ``command`` when behind, the release when ahead."""
+    if migrate.current_revision(engine) is None:
+        if create:
+            migrate.upgrade(engine)
+        return
+    require_head(engine, command)
 
 
 def files_policy(settings: Settings) -> FilePolicy:
