@@ -3,13 +3,18 @@ environment, tables of names in its config section, and its route for the dispat
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from bot.runtime.dispatch import Sender
 from bot.runtime.routing import PlatformRoute
 from storage import redact
+
+Problem = Callable[[str, str], None]  # (key, what is wrong and what to write)
+BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def env_values(names: tuple[str, ...], environ: Mapping[str, str] | None = None,
@@ -23,15 +28,32 @@ def env_values(names: tuple[str, ...], environ: Mapping[str, str] | None = None,
     return values
 
 
-def text_table(raw: object) -> dict[str, str] | None:
-    """A config table of names to texts (``channels = { service-office = "C0123ABCD" }``) as
-    a dict, empty when not given; None when it is something else (the caller says what to
-    write instead)."""
+def text_table(raw: object, key: str, what: str, sample: str, problem: Problem,
+               strip: str = "") -> dict[str, str]:
+    """A config table of names to texts (``channels = { service-office = "C0123ABCD" }``),
+    empty when not given. A value that is not a table, and each entry that is not ``what``
+    (text, non-empty once ``strip`` is taken off its start), is reported with what to write
+    (``sample``: a value to show) and left out."""
     if raw is None:
         return {}
-    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        return None
-    return {str(k): v for k, v in raw.items()}
+    name = key.rsplit(".", 1)[-1]
+    if not isinstance(raw, dict):
+        problem(key, f"must be a table, e.g. {name} = {{ service-office = \"{sample}\" }}")
+        return {}
+    out: dict[str, str] = {}
+    for entry, value in raw.items():
+        text = value.strip().lstrip(strip) if isinstance(value, str) else ""
+        if text:
+            out[str(entry).lstrip(strip)] = text
+        else:
+            problem(f"{key}.{entry}", f"{value!r} is not {what}; write it in quotes, e.g. "
+                    f"{name} = {{ {_toml_key(str(entry))} = \"{sample}\" }}")
+    return out
+
+
+def _toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it can be, else quoted."""
+    return name if BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
 
 
 class RoutedSender(Sender, Protocol):

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.runtime.config import Settings
 from bot.runtime.holiday_check import holiday_gaps
+
+if TYPE_CHECKING:
+    from storage.people import Move
 
 
 def _sqlite_file_missing(url: str) -> bool:
@@ -45,14 +49,7 @@ def database_warnings(settings: Settings) -> list[str]:
                 "or check --database-url"]
     finally:
         engine.dispose()
-    for move in moves:
-        if move.merge:
-            out.append(f"people: {move.holder!r} (who has {move.platform} id {move.handle}) will "
-                       f"be merged into {move.to!r}: their requests, ratings and comments move "
-                       "to them")
-        else:
-            out.append(f"people: {move.platform} id {move.handle} moves from {move.holder!r} "
-                       f"to {move.to!r}")
+    out.extend(_people_warnings(moves))
     for request in orphans:
         dep = settings.catalog.department(request.department)
         what = (f"department {request.department!r}" if dep.gone
@@ -61,6 +58,24 @@ def database_warnings(settings: Settings) -> list[str]:
                    "config removes; admins see it in `/request queue` and can transfer or "
                    "cancel it")
     return out
+
+
+def _people_warnings(moves: list[Move]) -> list[str]:
+    """One line per person merged (naming each platform id that brings it about), and one
+    per platform id that moves between two configured people."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    out: list[str] = []
+    for move in moves:
+        if move.merge:
+            merged.setdefault((move.holder, move.to), []).append(
+                f"{move.platform} id {move.handle}")
+        else:
+            out.append(f"people: {move.platform} id {move.handle} moves from {move.holder!r} "
+                       f"to {move.to!r}")
+    merges = [f"people: {holder!r} (who has {' and '.join(ids)}) will be merged into {to!r}: "
+              "their requests, ratings and comments move to them"
+              for (holder, to), ids in merged.items()]
+    return merges + out
 
 
 def warnings(settings: Settings, today: date) -> list[str]:

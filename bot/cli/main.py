@@ -132,8 +132,15 @@ def check_config(
     from bot.cli.config_report import warnings
     from bot.cli.summary import print_summary
     from bot.runtime.clock import SystemClock
+    from bot.runtime.config_checks import platform_problems
 
     settings = load_settings(config, database_url)
+    problems = platform_problems(settings)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {settings.path}:", err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
     print_summary(settings)
     moment = datetime.fromisoformat(now) if now else SystemClock()()
     if moment.tzinfo is not None:

@@ -193,6 +193,7 @@ class _Validator:
         retention = parse_retention(self.raw, self.problem)
         for name, known in SECTION_KEYS.items():
             checks.unknown_keys(self._table(self.raw, name), known, name, self.problem)
+        checks.platform_switches(self.raw, self.problem)
         cross_check(((f"departments[{i}].categories[{j}]", c.approval)
                      for i, d in enumerate(departments) for j, c in enumerate(d.categories)),
                     ids, {d.key for d in departments}, self.problem)
@@ -218,8 +219,7 @@ class _Validator:
             for k, v in value.items():
                 where = f"{path}.{k}" if path else str(k)
                 if checks.secret_name(k):
-                    self.problem(where, "secrets are read only from environment variables; "
-                                 "remove it from the file and set it in the environment")
+                    self.problem(where, checks.secret_in_file(where))
                 else:
                     self._secrets(v, where)
         else:

@@ -1,15 +1,21 @@
 """Config checks beyond parsing: shapes, unknown keys, lengths the database allows, manager
-cycles and secrets by value (a token or a URL with its credential pasted under any key)."""
+cycles, secrets by value (a token or a URL with its credential pasted under any key) and the
+platforms' tables as ``serve`` reads them."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.runtime.config_calendar import shown
 from storage.models import Person, Request
+
+if TYPE_CHECKING:
+    from bot.runtime.config import Problem as FileProblem
+    from bot.runtime.config import Settings
 
 Problem = Callable[[str, str], None]
 
@@ -22,9 +28,18 @@ DEPARTMENT_TABLES = ("nudges",)
 # and serve.enabled_platforms (``api_base_url``); kept here because loading the config must
 # not import the adapters (the WeCom package loads wechatpy). Their maps (channels,
 # reactions, robot_webhooks, chats) have keys of the people's choosing.
+PLATFORMS = ("slack", "wecom")
 SLACK_KEYS = ("enabled", "mode", "channels", "reactions", "form_reaction", "api_base_url")
 WECOM_KEYS = ("enabled", "robot_webhooks", "chats", "api_base_url")
 SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "aes_key", "api_key", "private_key")
+# A platform's secret written in its table → the variable serve reads it from instead.
+SECRET_VARIABLES = {
+    "slack": {"bot_token": "SLACK_BOT_TOKEN", "token": "SLACK_BOT_TOKEN",
+              "signing_secret": "SLACK_SIGNING_SECRET", "app_token": "SLACK_APP_TOKEN"},
+    "wecom": {"secret": "WECOM_SECRET", "corp_secret": "WECOM_SECRET",
+              "corpsecret": "WECOM_SECRET", "app_secret": "WECOM_SECRET", "token": "WECOM_TOKEN",
+              "aes_key": "WECOM_AES_KEY", "encoding_aes_key": "WECOM_AES_KEY"},
+}
 
 SECRET_PARAMS = {"key", "token", "secret", "password", "passwd", "pwd", "access_token",
                  "corpsecret", "signature", "sig", "sign", "apikey", "api_key", "auth",
@@ -88,6 +103,55 @@ def unknown_keys(table: Mapping[str, Any], known: Iterable[str], where: str,
 def secret_name(key: object) -> bool:
     """A key named like a secret (``token``, ``signing_secret``, ``aes_key`` …)."""
     return str(key).lower().replace("-", "_").endswith(SECRET_SUFFIXES)
+
+
+def secret_in_file(where: str) -> str:
+    """The fix for a secret written in the file at ``where``, naming the environment
+    variable it belongs in when the key is a platform's (``slack.bot_token``)."""
+    section, _, name = where.partition(".")
+    variables = SECRET_VARIABLES.get(section, {})
+    variable = variables.get(name.lower().replace("-", "_"))
+    if variable:
+        place = f"export it as {variable}"
+    elif variables:
+        names = sorted(set(variables.values()))
+        place = f"export it as whichever of {', '.join(names[:-1])} or {names[-1]} it is"
+    else:
+        place = "set it in the environment"
+    return ("secrets are read only from environment variables; remove it from the file and "
+            f"{place}")
+
+
+def platform_switches(raw: Mapping[str, Any], problem: Problem) -> None:
+    """``enabled`` in ``[slack]`` and ``[wecom]`` is true or false: ``"false"`` in quotes
+    is text, which the platform would read as on."""
+    for name in PLATFORMS:
+        table = raw.get(name)
+        value = table.get("enabled") if isinstance(table, dict) else None
+        if value is not None and not isinstance(value, bool):
+            problem(f"{name}.enabled", f"{shown(value)} is not true or false; use true or "
+                    "false, without quotes")
+
+
+def platform_problems(settings: Settings) -> list[FileProblem]:
+    """What ``serve`` would refuse in the ``[slack]`` and ``[wecom]`` tables the file has,
+    found by the adapters' own rules without reading any secret (``check-config``)."""
+    from bot.runtime.config import Problem as FileProblem
+
+    found: list[FileProblem] = []
+
+    def problem(key: str, message: str) -> None:
+        found.append(FileProblem(str(settings.path), key, message))
+
+    if "slack" in settings.raw:
+        from bot.adapters.slack.config import read_keys as slack_keys  # no Bolt
+
+        slack_keys(settings, problem)
+    if "wecom" in settings.raw:
+        from bot.adapters.wecom.config import read_keys as wecom_keys
+
+        wecom_keys(settings, problem)
+    return found
 
 
 def _department(dep: dict[str, Any], key: str, problem: Problem) -> dict[str, Any]:

@@ -35,7 +35,21 @@ def test_secrets_are_stripped_and_masked_but_public_ids() -> None:
 
 
 def test_a_table_of_names_to_texts() -> None:
-    assert text_table(None) == {}
-    assert text_table({"service-office": "C0123ABCD"}) == {"service-office": "C0123ABCD"}
-    assert text_table(["C0123ABCD"]) is None
-    assert text_table({"service-office": 7}) is None
+    problems: list[tuple[str, str]] = []
+
+    def table(raw: object) -> dict[str, str]:
+        return text_table(raw, "slack.channels", "a Slack channel id or name", "C0123ABCD",
+                          lambda key, message: problems.append((key, message)), strip="#")
+
+    assert table(None) == {}
+    assert table({"service-office": " #C0123ABCD"}) == {"service-office": "C0123ABCD"}
+    assert problems == []
+    assert table(["C0123ABCD"]) == {}
+    assert table({"ok": "C1", "service office": 7, "blank": "#"}) == {"ok": "C1"}
+    assert problems == [
+        ("slack.channels", "must be a table, e.g. channels = { service-office = \"C0123ABCD\" }"),
+        ("slack.channels.service office", "7 is not a Slack channel id or name; write it in "
+         "quotes, e.g. channels = { \"service office\" = \"C0123ABCD\" }"),
+        ("slack.channels.blank", "'#' is not a Slack channel id or name; write it in quotes, "
+         "e.g. channels = { blank = \"C0123ABCD\" }"),
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.wiring import env_values, text_table
+from bot.adapters.wiring import Problem, env_values, text_table
 from bot.runtime.config import Settings
 from handlers.actions import STAFF_COMMANDS
 
@@ -27,12 +27,23 @@ REACTION_ACTIONS = tuple(STAFF_COMMANDS)
 
 
 def slack_enabled(settings: Settings) -> bool:
-    """True when the config has a ``[slack]`` table without ``enabled = false``."""
-    return "slack" in settings.raw and bool(settings.section("slack").get("enabled", True))
+    """True when the config has a ``[slack]`` table without ``enabled = false`` (config
+    loading refuses an ``enabled`` that is not true or false)."""
+    return "slack" in settings.raw and settings.section("slack").get("enabled", True) is True
 
 
 class SlackConfigError(Exception):
     """The Slack platform cannot start: the message names the key or variable to fix."""
+
+
+@dataclass(frozen=True)
+class SlackKeys:
+    """What the ``[slack]`` table says: every key but the secrets, which it never holds."""
+
+    mode: str = DEFAULT_MODE
+    named: dict[str, str] = field(default_factory=dict)
+    reactions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REACTIONS))
+    form_reaction: str = "ticket"
 
 
 @dataclass(frozen=True)
@@ -51,17 +62,31 @@ class SlackConfig:
     intake: dict[str, str] = field(default_factory=dict)  # intake channel → department key
 
 
+def read_keys(settings: Settings, problem: Problem) -> SlackKeys:
+    """The ``[slack]`` keys; ``problem(key, message)`` for each one serve would refuse (no
+    secret is read: ``check-config`` calls this too). A refused key keeps its default."""
+    section = settings.section("slack")
+    return SlackKeys(
+        mode=_mode(section.get("mode", DEFAULT_MODE), problem),
+        named=text_table(section.get("channels"), "slack.channels", "a Slack channel id or name",
+                         "C0123ABCD", problem, strip="#"),
+        reactions=_reactions(section.get("reactions"), problem),
+        form_reaction=_form_reaction(section.get("form_reaction", "ticket"), problem),
+    )
+
+
 def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
                 receive: bool = True) -> SlackConfig:
     """Read ``[slack]`` and the departments' Slack keys; secrets only from ``environ``
-    (SlackConfigError names the first one missing and where to find it). Without ``receive``
-    (``crossdesk tick``: it only sends) the bot token is the one secret needed."""
-    section = settings.section("slack")
-    mode = str(section.get("mode", DEFAULT_MODE)).lower()
-    if mode not in MODES:
-        raise SlackConfigError(f"{settings.path}: slack.mode: {mode!r} is not a mode; "
-                               "use \"socket\" or \"http\"")
-    inbound = "SLACK_SIGNING_SECRET" if mode == "http" else "SLACK_APP_TOKEN"
+    (SlackConfigError names every key to fix, else the first secret missing and where to
+    find it). Without ``receive`` (``crossdesk tick``: it only sends) the bot token is the
+    one secret needed."""
+    problems: list[str] = []
+    keys = read_keys(settings, lambda key, message: problems.append(
+        f"{settings.path}: {key}: {message}"))
+    if problems:
+        raise SlackConfigError("\n".join(problems))
+    inbound = "SLACK_SIGNING_SECRET" if keys.mode == "http" else "SLACK_APP_TOKEN"
     needed = ("SLACK_BOT_TOKEN", inbound) if receive else ("SLACK_BOT_TOKEN",)
     secrets = env_values(needed, environ)
     for name in needed:
@@ -71,39 +96,50 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
         d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
     }
     return SlackConfig(
-        mode=mode, bot_token=secrets["SLACK_BOT_TOKEN"],
+        mode=keys.mode, bot_token=secrets["SLACK_BOT_TOKEN"],
         signing_secret=secrets.get("SLACK_SIGNING_SECRET"),
         app_token=secrets.get("SLACK_APP_TOKEN"), channels=channels,
         usergroups=_usergroups(settings.raw.get("departments", [])),
-        named=_named_channels(section.get("channels"), settings),
-        reactions=_reactions(section.get("reactions"), settings),
-        form_reaction=str(section.get("form_reaction", "ticket")).strip(":"),
+        named=keys.named, reactions=keys.reactions, form_reaction=keys.form_reaction,
         intake={d.intake_channel.strip().lstrip("#"): d.key
                 for d in settings.catalog.departments if d.intake_channel},
     )
 
 
-def _reactions(raw: Any, settings: Settings) -> dict[str, str]:
+def _mode(raw: Any, problem: Problem) -> str:
+    mode = str(raw).lower()
+    if mode in MODES:
+        return mode
+    problem("slack.mode", f"{raw!r} is not a mode; use \"socket\" or \"http\"")
+    return DEFAULT_MODE
+
+
+def _reactions(raw: Any, problem: Problem) -> dict[str, str]:
     """``[slack] reactions = { eyes = "ack", white_check_mark = "resolve" }`` (the default):
     an emoji name (without colons) → a desk action on the request whose root it is put on."""
     if raw is None:
         return dict(DEFAULT_REACTIONS)
-    if not isinstance(raw, dict) or not all(v in REACTION_ACTIONS for v in raw.values()):
-        raise SlackConfigError(f"{settings.path}: slack.reactions: map emoji names to one of "
-                               f"{', '.join(REACTION_ACTIONS)}, e.g. "
-                               "reactions = { eyes = \"ack\", white_check_mark = \"resolve\" }")
-    return {str(k).strip(":"): str(v) for k, v in raw.items()}
+    if not isinstance(raw, dict):
+        problem("slack.reactions", "must be a table of emoji names to actions, e.g. "
+                "reactions = { eyes = \"ack\", white_check_mark = \"resolve\" }")
+        return dict(DEFAULT_REACTIONS)
+    out: dict[str, str] = {}
+    for emoji, action in raw.items():
+        if action in REACTION_ACTIONS:
+            out[str(emoji).strip(":")] = str(action)
+        else:
+            problem(f"slack.reactions.{emoji}", f"{action!r} is not an action; use one of "
+                    f"{', '.join(REACTION_ACTIONS)}, e.g. reactions = {{ eyes = \"ack\" }}")
+    return out
 
 
-def _named_channels(raw: Any, settings: Settings) -> dict[str, str]:
-    """``[slack] channels = { service-office = "C0123ABCD" }``: the Slack channel (id or name)
-    of a named channel such as ``bot.admin_channel``; a name not listed is its own channel."""
-    table = text_table(raw)
-    if table is None or not all(v.strip().lstrip("#") for v in table.values()):
-        raise SlackConfigError(f"{settings.path}: slack.channels: map each channel name to a "
-                               "Slack channel id or name, e.g. "
-                               "channels = { service-office = \"C0123ABCD\" }")
-    return {k.lstrip("#"): v.strip().lstrip("#") for k, v in table.items()}
+def _form_reaction(raw: Any, problem: Problem) -> str:
+    """The emoji that offers the request form from any message (``ticket``)."""
+    name = raw.strip().strip(":") if isinstance(raw, str) else ""
+    if not name:
+        problem("slack.form_reaction", f"{raw!r} is not an emoji name; write one in quotes, "
+                "without colons, e.g. form_reaction = \"ticket\"")
+    return name or "ticket"
 
 
 def _usergroups(raw_departments: Any) -> dict[str, str]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from bot.adapters.wiring import env_values, text_table
+from bot.adapters.wiring import Problem, env_values, text_table
 from bot.runtime.config import Settings
 from storage import redact
 
@@ -23,6 +25,8 @@ ALL_SECRETS = tuple(ENV_HELP)
 CLIENT_SECRETS = ("WECOM_CORP_ID", "WECOM_SECRET")
 SEND_SECRETS = ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET")  # no callbacks: tick
 PUBLIC_IDS = ("WECOM_CORP_ID", "WECOM_AGENT_ID")  # identifiers, not credentials: not masked
+VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a name a shell can export
+NOT_IN_NAME = re.compile(r"[^A-Za-z0-9]+")  # what a variable name cannot hold
 
 
 class WeComConfigError(Exception):
@@ -79,8 +83,28 @@ def _valid_aes_key(key: str) -> bool:
 
 
 def enabled(settings: Settings) -> bool:
-    """True when config.toml has ``[wecom] enabled = true``."""
-    return bool(settings.section("wecom").get("enabled", False))
+    """True when config.toml has ``[wecom] enabled = true`` (config loading refuses an
+    ``enabled`` that is not true or false)."""
+    return settings.section("wecom").get("enabled", False) is True
+
+
+@dataclass(frozen=True)
+class WeComKeys:
+    """What the ``[wecom]`` table says: names of variables, never the secrets themselves."""
+
+    robot_variables: dict[str, str] = field(default_factory=dict)  # department → variable
+    chats: dict[str, str] = field(default_factory=dict)
+
+
+def read_keys(settings: Settings, problem: Problem) -> WeComKeys:
+    """The ``[wecom]`` keys; ``problem(key, message)`` for each one serve would refuse (no
+    secret is read: ``check-config`` calls this too). A refused entry is left out."""
+    section = settings.section("wecom")
+    return WeComKeys(
+        robot_variables=_robot_variables(section.get("robot_webhooks"), settings, problem),
+        chats=text_table(section.get("chats"), "wecom.chats", "a group chat id", "wrkadmin01",
+                         problem),
+    )
 
 
 def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
@@ -89,35 +113,47 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
     Without ``receive`` (``crossdesk tick``: it only sends) the callback's Token and
     EncodingAESKey are not needed."""
     env = os.environ if environ is None else environ
-    section = settings.section("wecom")
     problems: list[str] = []
+    keys = read_keys(settings, lambda key, message: problems.append(
+        f"{settings.path}: {key}: {message}"))
     try:
         secrets = load_secrets(env, ALL_SECRETS if receive else SEND_SECRETS)
     except WeComConfigError as exc:
-        problems.append(str(exc).split("\n", 1)[1].strip())
+        problems.insert(0, str(exc).split("\n", 1)[1].strip())
         secrets = WeComSecrets(corp_id="", secret="")
     robots: dict[str, str] = {}
-    raw = section.get("robot_webhooks", {})
-    if not isinstance(raw, dict):
-        problems.append(f"{settings.path}: wecom.robot_webhooks must be a table such as "
-                        "{ finance = \"WECOM_ROBOT_FINANCE\" }")
-        raw = {}
-    keys = {d.key for d in settings.catalog.departments}
-    for dep, var in raw.items():
-        if dep not in keys:
-            problems.append(f"{settings.path}: wecom.robot_webhooks.{dep}: no department "
-                            f"{dep!r}; use a department key such as {sorted(keys)[0]!r}")
-        elif not env.get(str(var), "").strip():
+    for dep, var in keys.robot_variables.items():
+        url = env.get(var, "").strip()
+        if not url:
             problems.append(f"{var} is not set: export it with the group robot's webhook URL "
                             f"for {dep} (wecom.robot_webhooks.{dep})")
-        else:
-            robots[dep] = env[str(var)].strip()
-            redact.remember(robots[dep])  # the webhook URL and its key= are the credential
-    chats = text_table(section.get("chats"))
-    if chats is None:
-        problems.append(f"{settings.path}: wecom.chats must map channel names to group chat "
-                        "ids, e.g. { service-office = \"wrkadmin01\" }")
-        chats = {}
+            continue
+        robots[dep] = url
+        redact.remember(url)  # the webhook URL and its key= are the credential
     if problems:
         raise WeComConfigError("WeCom is not configured:\n  " + "\n  ".join(problems))
-    return WeComConfig(secrets=secrets, robot_webhooks=robots, chats=chats)
+    return WeComConfig(secrets=secrets, robot_webhooks=robots, chats=keys.chats)
+
+
+def _robot_variables(raw: Any, settings: Settings, problem: Problem) -> dict[str, str]:
+    """``robot_webhooks = { finance = "WECOM_ROBOT_FINANCE" }``: department key → the
+    environment variable holding its group robot's webhook URL."""
+    if raw is None:
+        return {}
+    example = "robot_webhooks = { finance = \"WECOM_ROBOT_FINANCE\" }"
+    if not isinstance(raw, dict):
+        problem("wecom.robot_webhooks", f"must be a table, e.g. {example}")
+        return {}
+    keys = sorted(d.key for d in settings.catalog.departments)
+    out: dict[str, str] = {}
+    for dep, var in raw.items():
+        key = f"wecom.robot_webhooks.{dep}"
+        if dep not in keys:
+            problem(key, f"no department {dep!r}; use a department key such as {keys[0]!r}")
+        elif not isinstance(var, str) or not VARIABLE.match(var.strip()):
+            problem(key, f"{var!r} is not the name of an environment variable; write the "
+                    f"variable that holds the robot's webhook URL, e.g. {dep} = "
+                    f"\"WECOM_ROBOT_{NOT_IN_NAME.sub('_', dep).upper()}\"")
+        else:
+            out[dep] = var.strip()
+    return out
