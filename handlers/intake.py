@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from handlers import attachments, due_times, forms, notices, thread_root
+from handlers import attachments, confidential, due_times, forms, notices, thread_root
 from handlers import lifecycle as lc
 from handlers.catalog import Catalog, Category, Department
 from handlers.context import Ctx, Refusal
@@ -166,6 +166,8 @@ def pick_service(ctx: Ctx, cmd: Command) -> Reply:
         raise Refusal("err.unknown_service", ref=request.ref, word=cmd.text,
                       services=", ".join(c.key for c in dep.categories))
     forms.refuse_moving_into(ctx, request.ref, dep.key, wanted)
+    if wanted.key != request.category and not confidential.may_move_to(ctx.desk, request, wanted):
+        _refuse_making_public(ctx, request, dep)
     if wanted.key == request.category:
         return _said(ctx, request, "reply.service_same", service=wanted.label(ctx.locale))
     old = request.category
@@ -182,6 +184,16 @@ def pick_service(ctx: Ctx, cmd: Command) -> Reply:
     return _said(ctx, request, "reply.service", service=wanted.label(ctx.locale),
                  first_due=first_text(ctx, request, ctx.locale),
                  resolution_due=resolution_text(ctx, request, ctx.locale))
+
+
+def _refuse_making_public(ctx: Ctx, request: Request, dep: Department) -> None:
+    """A confidential request stays confidential: refused, naming the desk's other
+    confidential services as ready commands (or that it has none)."""
+    choices = "\n".join(
+        ctx.say("service.choice", ref=request.ref, word=c.key, service=c.label(ctx.locale))
+        for c in dep.categories if c.key != request.category and c.confidential)
+    key = "err.service_confidential" if choices else "err.service_confidential_none"
+    raise Refusal(key, ref=request.ref, department=dep.label(ctx.locale), choices=choices)
 
 
 def _said(ctx: Ctx, request: Request, key: str, **params: object) -> Reply:

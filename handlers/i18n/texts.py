@@ -937,6 +937,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reply.service": (
         "{ref} is now {service}; first response: {first_due}; resolution: {resolution_due}.",
         "{ref} 已改为{service}；首次响应：{first_due}；解决时限：{resolution_due}。"),
+    "err.service_confidential": (
+        "{ref} is confidential, so it can only move to another confidential service; nothing "
+        "was changed. {department}'s other confidential services:\n{choices}",
+        "{ref} 是保密请求，只能改为其他保密服务，未做更改。{department}的其他保密服务：\n{choices}"),
+    "err.service_confidential_none": (
+        "{ref} is confidential, and {department} has no other confidential service, so its "
+        "service stays as it is; nothing was changed.",
+        "{ref} 是保密请求，而{department}没有其他保密服务，因此服务保持不变，未做更改。"),
+    "service.choice": ("• {service} — `/request service {ref} {word}`",
+                       "• {service} — `/request 服务 {ref} {word}`"),
     "reply.service_same": ("{ref} already is {service}; nothing changed.",
                            "{ref} 已经是{service}，未做更改。"),
     "thread.service": (

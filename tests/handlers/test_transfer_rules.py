@@ -158,3 +158,27 @@ def test_a_request_without_details_is_titled_in_the_requesters_language(chat):
     assert req(chat.app, "FIN-1").title == "财务咨询"
     chat("alice> /request finance question")
     assert req(chat.app, "FIN-2").title == "Finance question"
+
+
+# --- the service command keeps confidentiality too -----------------------------------------
+
+def test_the_service_command_keeps_a_confidential_request_confidential(chat):
+    chat(*COMPLAINT)
+    out = chat("mia> /request service HR-1 training", "alice> /request service HR-1 training")
+    zh = "HR-1 是保密请求，而人力资源部没有其他保密服务，因此服务保持不变，未做更改。"
+    en = "HR-1 is confidential, and HR has no other confidential service"
+    assert out.count(zh) + out.count(en) == 2, "the desk and the requester alike"
+    assert "yells" not in to(out, "#hr-requests")
+    assert req(chat.app, "HR-1").category == "complaint"
+
+
+def test_the_service_command_lists_the_desks_other_confidential_services(
+        tmp_path, engine, clock):
+    training = 'key = "training"\nname = "Training"'
+    chat = company(tmp_path, engine, clock, (training, training + "\nconfidential = true"))
+    chat(*COMPLAINT)
+    refused = chat("mia> /request service HR-1 recruitment")
+    assert "人力资源部的其他保密服务：\n• 培训 — `/request 服务 HR-1 training`" in refused
+    assert req(chat.app, "HR-1").category == "complaint"
+    moved = chat("mia> /request service HR-1 training")
+    assert "未做更改" not in moved and req(chat.app, "HR-1").category == "training"
