@@ -50,7 +50,7 @@ from bot.runtime import config as config_mod  # noqa: E402
 from bot.runtime.clock import SystemClock  # noqa: E402
 from bot.runtime.dispatch import Dispatcher  # noqa: E402
 from bot.runtime.routing import SenderRouter  # noqa: E402
-from bot.runtime.serve import LogSender  # noqa: E402
+from bot.runtime.serve import Unreachable  # noqa: E402
 from storage.engine import make_engine  # noqa: E402
 from storage.models import Request  # noqa: E402
 
@@ -87,7 +87,7 @@ def build(url: str, api: str) -> Rig:
     platform = build_slack(app, settings, client_base_url=api + "/api/", environ=ENV)
     bolt = platform.bolt
     router = SenderRouter(engine=engine, catalog=settings.catalog, routes=[platform.route()],
-                          fallback=LogSender())
+                          fallback=Unreachable())
     dispatcher = Dispatcher(engine, router, app.clock, policy=app.desk.policy)
     verifier = SignatureVerifier(SECRET)
 

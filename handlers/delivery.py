@@ -13,6 +13,7 @@ from handlers.messages import Message, person
 from storage import outbox, people
 
 KIND = "delivery_refused"
+UNREACHABLE = "none:unreachable"  # the reason of a row no enabled platform reaches
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,25 @@ class Refused:
 
 
 def tell_admins(session: Session, refused: Refused, policy: Policy, now: datetime) -> int:
-    """Queue one notice per admin for this row (a repeat is a no-op); none when the refused
-    row was itself such a notice, so a refused notice never causes another. How many were
-    queued."""
+    """Queue one notice per admin for this row (a repeat is a no-op); for a target no
+    platform reaches, one a day per target, however many messages it misses. None when the
+    refused row was itself such a notice, so a refused notice never causes another. How many
+    were queued."""
     if refused.kind == KIND:
         return 0
+    unreachable = refused.reason == UNREACHABLE
+    key = "delivery.unreachable" if unreachable else "delivery.refused"
+    once = f"unreachable:{refused.target}:{now.date()}" if unreachable \
+        else f"refused:{refused.row_id}"
     queued = 0
     for admin in policy.admins:
         row = people.get(session, admin)
         locale = normalize_locale(row.locale if row else None, policy.locale)
-        text = t(locale, "delivery.refused", ref=refused.request_ref or "—",
-                 target=refused.target, reason=refused.reason)
+        text = t(locale, key, ref=refused.request_ref or "—", target=refused.target,
+                 reason=refused.reason)
         message = Message(text=text, target=person(admin), locale=locale, kind=KIND,
                           request_ref=refused.request_ref)
         if outbox.enqueue(session, message.target, message.to_dict(), now,
-                          dedupe_key=f"refused:{refused.row_id}:{admin}"):
+                          dedupe_key=f"{once}:{admin}"):
             queued += 1
     return queued

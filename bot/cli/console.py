@@ -116,7 +116,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     """One sweep and one dispatch at ``now`` (default: the real time), through the platforms
     the config enables as ``serve`` sends; with none, printed as the console does."""
     from bot.adapters.console import ConsoleSender
-    from bot.runtime.serve import LogSender, ServeError, enabled_platforms
+    from bot.runtime.serve import ServeError, Unreachable, enabled_platforms
 
     clock = _start(settings, now) if now else SystemClock()
     app = app_mod.build(settings, clock)
@@ -128,7 +128,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     route: Callable[[Message], Sender]
     if platforms:
         route = SenderRouter(engine=app.desk.engine, catalog=settings.catalog,
-                             routes=[p.route() for p in platforms], fallback=LogSender())
+                             routes=[p.route() for p in platforms], fallback=Unreachable())
     else:
         console = ConsoleSender(app, sys.stdout)
         route = lambda _m: console  # noqa: E731 - the console platform prints everything

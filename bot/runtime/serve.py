@@ -35,13 +35,13 @@ from bot.runtime.schema import report as schema_report
 from bot.runtime.serve_options import ServeOptions, resolve
 from bot.runtime.server import build_server
 from bot.runtime.version import crossdesk_version
+from handlers.delivery import UNREACHABLE
 from handlers.messages import SETTLE, Message
 from storage import migrate, outbox, redact
 from storage.engine import make_engine, reader_for
 
 log = logging.getLogger("crossdesk.serve")
 LABELS = {"slack": "Slack", "wecom": "WeCom"}
-UNREACHABLE = "none:unreachable"  # the reason of a row no enabled platform reaches
 
 
 class ServeError(Exception):
@@ -59,8 +59,6 @@ class Unreachable:
         raise DeliveryError(unreachable_reason(message.target), permanent=True,
                             code=UNREACHABLE)
 
-
-LogSender = Unreachable  # (its former name, which bot.cli.console and bench import)
 
 
 def unreachable_reason(target: str) -> str:
@@ -181,7 +179,7 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
     routes = [replace(p.route(), sender=metrics.metered(p.name, p.route().sender))
               for p in platforms]
     router = SenderRouter(engine=app.desk.engine, catalog=settings.catalog, routes=routes,
-                    fallback=metrics.metered("none", LogSender()))
+                    fallback=metrics.metered("none", Unreachable()))
     dispatcher = Dispatcher(app.desk.engine, router, clock, policy=app.desk.policy)
     server = settings.section("server")
     scheduler = Scheduler(app, dispatcher, sweep_seconds=int(server.get("sweep_seconds", 60)),

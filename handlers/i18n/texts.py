@@ -697,6 +697,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "recorded; as an admin you are told of every such export.",
         "🔓 {who} 于 {when} 导出了 {n} 条匿名建议（{ids}）的提交人。此操作已记录；"
         "每次这样的导出都会通知各位管理员。"),
+    "delivery.unreachable": (
+        "⚠️ Messages to {target} cannot be delivered and will not be retried (this one about "
+        "request {ref}): no enabled platform reaches them. Add their Slack or WeCom id (or the "
+        "desk's channel) to the config, and tell the people concerned another way. You hear "
+        "of each such target once a day.",
+        "⚠️ 发往 {target} 的消息无法送达，且不会再重试（本条关于单号 {ref}）：没有已启用的平台能送达。"
+        "请在配置中添加其 Slack 或企业微信 ID（或部门的群/频道），并用其他方式通知相关人员。"
+        "每个这样的目标每天只提醒一次。",
+    ),
     "delivery.refused": (
         "⚠️ A message could not be delivered and will not be retried: request {ref}, to "
         "{target}, refused by the platform ({reason}). Please fix the target (channel, "

@@ -89,7 +89,8 @@ def test_a_message_no_platform_reaches_fails_for_good_and_the_admins_hear_once(
     assert {r.failed_reason for r in henry} == {"none:unreachable"}
     assert all(HINT in (r.last_error or "") for r in henry)
     assert stats.failed == stats.refused == len(henry)
-    assert ("person:root", "delivery_refused") in slack.sent  # root is the admin, on Slack
+    assert slack.sent.count(("person:root", "delivery_refused")) == 1, \
+        "root, the admin on Slack, hears once of henry, whatever he missed"
     with Session(engine) as session:
         refused = outbox.refusals(session)  # what /healthz reports as outbox_refused
     assert refused.count == len(henry) and refused.newest_target == "person:henry"
@@ -111,7 +112,8 @@ def test_with_no_platform_every_message_fails_and_a_failed_notice_causes_no_othe
     assert stats.delivered == 0 and stats.failed == len(rows)
     assert all(r.failed_at is not None for r in rows)
     notices = [r for r in rows if r.payload.get("kind") == "delivery_refused"]
-    assert len(notices) == len(rows) - len(notices)  # one per refused row (one admin), no more
+    targets = {r.target for r in rows if r.payload.get("kind") != "delivery_refused"}
+    assert len(targets) > 1 and len(notices) == len(targets), "one a day per target, no more"
     assert dispatcher.run_once().failed == 0
 
 
@@ -155,3 +157,26 @@ def test_serve_names_its_config_and_warns_when_no_platform_is_enabled(
     assert warned and str(config.resolve()) in warned[0]
     assert "[slack]" in warned[0] and "[wecom]" in warned[0]
     assert ok and health["outbox_refused"] > 0
+
+
+def test_the_admins_hear_of_an_unreachable_person_once_a_day_not_per_message(
+        desk: app_mod.DeskApp, engine: Engine, clock: ManualClock) -> None:
+    slack = Recorder()
+    dispatcher = Dispatcher(engine, slack_only(desk, slack), clock, policy=desk.desk.policy)
+    assert desk.handle("henry", "/request finance reimbursement amount=86 taxi").ok
+    assert desk.handle("henry", "/request finance reimbursement amount=40 bus").ok
+    dispatcher.run_once()
+    assert desk.handle("bob", "/request ack FIN-1").ok  # henry is told: a third miss
+    dispatcher.run_once()
+    missed = rows_to(engine, "person:henry")
+    assert len(missed) >= 3 and all(r.failed_at is not None for r in missed)
+    notices = [r for r in rows_to(engine, "person:root")
+               if r.payload.get("kind") == "delivery_refused"]
+    assert len(notices) == 1, "one notice for henry today, however many messages he missed"
+    assert "Messages to person:henry cannot be delivered" in notices[0].payload["text"] or \
+        "发往 person:henry 的消息无法送达" in notices[0].payload["text"]
+    clock.set(clock() + timedelta(days=1))
+    assert desk.handle("bob", "/request resolve FIN-1 paid").ok
+    dispatcher.run_once()
+    assert len([r for r in rows_to(engine, "person:root")
+                if r.payload.get("kind") == "delivery_refused"]) == 2, "and again the next day"
