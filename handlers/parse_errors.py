@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.excerpt import excerpts
-from handlers.grammar import Invalid
+from handlers.grammar import Invalid, word_for
 from handlers.i18n import join
 
 
@@ -40,4 +40,6 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
         )
     if key == "need_suggestion":
         return ctx.say("err.need_suggestion")
+    if "command" in params:  # what to type, in the person's words (`/request 取消 <单号>`)
+        params = {**params, "command": word_for(str(params["command"]), ctx.locale)}
     return ctx.say(f"err.{key}", **params)
