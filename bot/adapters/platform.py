@@ -9,6 +9,11 @@ from starlette.routing import BaseRoute
 from bot.runtime.routing import PlatformRoute
 
 
+class PlatformStartError(Exception):
+    """A platform refused to start (e.g. its token was refused): the message says what to fix,
+    and ``serve`` stops with it."""
+
+
 class Platform(Protocol):
     """One platform: its HTTP routes, its outbox sender, and a start and a stop."""
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.routing import BaseRoute
 
-from bot.adapters.platform import Platform
+from bot.adapters.platform import Platform, PlatformStartError
 from bot.runtime import app as app_mod
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
@@ -195,6 +195,8 @@ def start(settings: Settings, upgrade: bool = False, command: str = UPGRADE) -> 
         for done in reversed(started):
             with suppress(Exception):
                 done.stop()
+        if isinstance(exc, PlatformStartError):  # e.g. a token the platform refused
+            raise ServeError(str(exc)) from None
         if isinstance(exc, OSError):  # e.g. Slack's Socket Mode: nothing answered
             label = LABELS.get(platform.name, platform.name)
             reason = redact.scrub(f"{type(exc).__name__}: {exc}")

@@ -12,11 +12,13 @@ from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.command_threads import finish
+from bot.adapters.platform import PlatformStartError
 from bot.adapters.slack.bolt_app import build_bolt
 from bot.adapters.slack.config import SlackConfig, load_config
 from bot.adapters.slack.people import SlackPeople
@@ -28,6 +30,7 @@ from bot.runtime.config import Settings
 from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from bot.runtime.server import read_limited
+from storage.redact import scrub
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -35,6 +38,8 @@ SLACK_API = "https://slack.com/api/"
 TIMEOUT = 10
 DISPATCH_THREADS = 32  # Slack requests in Bolt at once (each waits up to 1 s for a command)
 STOP_SECONDS = 10.0  # how long stop() lets requests and commands in flight finish
+TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                 "token_expired", "not_allowed_token_type"}  # auth.test: the token is no good
 
 
 class SlackPlatform:
@@ -72,16 +77,41 @@ class SlackPlatform:
         return platform_route(self.name, self.sender)
 
     def start(self) -> None:
-        """In Socket Mode, connect in background threads (returns at once)."""
+        """Check the bot token (auth.test); in Socket Mode, connect in background threads
+        (returns at once). A token Slack refuses is PlatformStartError saying what to fix."""
+        self._check_bot_token()
         if self.config.mode != "socket":
             return
         handler = SocketModeHandler(self.bolt, app_token=self.config.app_token)
         try:
             handler.connect()
-        except BaseException:
+        except SlackApiError as exc:
             handler.close()  # its message-processing thread started with it
+            raise PlatformStartError(
+                f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): export the "
+                "app-level token (xapp-…) with the connections:write scope, from Basic "
+                "Information › App-Level Tokens, then start again") from None
+        except BaseException:
+            handler.close()
             raise
         self._socket = handler
+
+    def _check_bot_token(self) -> None:
+        """Stop at once on a bot token Slack refuses (else every command would be answered
+        by Bolt's "installation no longer available" and every message refused); Slack out
+        of reach only warns: messages wait in the outbox until it answers."""
+        try:
+            self.bolt.client.auth_test()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in TOKEN_REFUSED:
+                raise PlatformStartError(
+                    f"Slack refused SLACK_BOT_TOKEN ({error}): export the Bot User OAuth "
+                    "Token (xoxb-…) from OAuth & Permissions, then start again") from None
+            log.warning("slack: auth.test answered %s; starting anyway", error)
+        except (SlackClientError, OSError) as exc:
+            log.warning("slack: could not check SLACK_BOT_TOKEN (%s); starting anyway: "
+                        "messages wait in the outbox until Slack answers", scrub(str(exc)))
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Close the Socket Mode connection (if any), let requests and commands in flight

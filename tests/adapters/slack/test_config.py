@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import BoltRequest
-from slack_sdk.errors import SlackApiError
 
+from bot.adapters.platform import PlatformStartError
 from bot.adapters.slack import SlackConfigError, slack_enabled
 from bot.adapters.slack.platform import build_slack
 from bot.runtime import config as config_mod
@@ -77,7 +77,7 @@ def test_socket_mode(desk_app: DeskApp, settings: Settings, fake_slack: FakeSlac
         response = platform.bolt.dispatch(BoltRequest(body=body, mode="socket_mode"))
         assert response.status == 200, "no signature needed over the app's own socket"
         assert reply_in(response.body)["text"].startswith("Opened IT-1"), "answered in the ack"
-        with pytest.raises(SlackApiError):
+        with pytest.raises(PlatformStartError, match="Slack refused SLACK_APP_TOKEN"):
             platform.start()  # the stand-in refuses apps.connections.open
         opened = fake_slack.calls_to("apps.connections.open")
         assert [c.token for c in fake_slack.calls if c.method == "apps.connections.open"] == \
@@ -111,3 +111,52 @@ def test_route_reaches_slack_people_and_channels(slack: SlackDesk) -> None:
     assert route.name == "slack"
     assert route.reaches_person("U0ALICE", None) and not route.reaches_person(None, "wangli")
     assert route.reaches_department("finance")
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked"])
+def test_a_bot_token_slack_refuses_stops_the_start(
+        error: str, desk_app: DeskApp, settings: Settings, fake_slack: FakeSlack) -> None:
+    """HTTP mode too: before, serve said "ready" and every command got Bolt's "installation
+    no longer available" while every message was refused."""
+    platform = build_slack(desk_app, with_slack(settings, mode="http"),
+                           client_base_url=fake_slack.url, environ=ENV)
+    fake_slack.refuse("auth.test", error)
+    try:
+        with pytest.raises(PlatformStartError) as refused:
+            platform.start()
+        assert f"Slack refused SLACK_BOT_TOKEN ({error})" in str(refused.value)
+        assert "xoxb-test-token" not in str(refused.value)
+    finally:
+        platform.stop()
+
+
+def test_slack_out_of_reach_at_start_only_warns(
+        desk_app: DeskApp, settings: Settings, fake_slack: FakeSlack,
+        caplog: pytest.LogCaptureFixture) -> None:
+    platform = build_slack(desk_app, with_slack(settings, mode="http"),
+                           client_base_url=fake_slack.url, environ=ENV)
+    fake_slack.fail("auth.test", 503)
+    try:
+        with caplog.at_level(logging.WARNING):
+            platform.start()  # HTTP mode: requests arrive whatever the Web API says now
+        assert any("starting anyway" in r.getMessage() for r in caplog.records)
+        platform.start()  # answered this time: nothing to say
+        assert [c.method for c in fake_slack.calls].count("auth.test") == 2
+    finally:
+        platform.stop()
+
+
+def test_serve_stops_in_one_line_on_a_refused_bot_token(
+        settings: Settings, fake_slack: FakeSlack, database_url: str, engine,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.runtime import serve
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    fake_slack.refuse("auth.test", "invalid_auth")
+    on_slack = dataclasses.replace(
+        with_slack(settings, mode="http", api_base_url=fake_slack.url),
+        database_url=database_url)
+    with pytest.raises(serve.ServeError) as stopped:
+        serve.start(on_slack)
+    assert str(stopped.value).startswith("Slack refused SLACK_BOT_TOKEN (invalid_auth)")
