@@ -220,8 +220,10 @@ def transferred(ctx: Ctx, request: Request, old_department: str,
 
     ctx.notify_channel(old_department, render_old, None)
     loc = ctx.locale_of(request.requester_id)
+    service = ctx.desk.catalog.department(request.department).category(request.category)
     to_requester(ctx, request, "note.transferred", by=ctx.name(ctx.actor.id),
                  department=ctx.dept_label(request.department, loc),
+                 service=service.label(loc) if service else request.category,
                  priority=t(loc, f"priority.{request.priority}"),
                  first_due=due_times.due_text(ctx, request, request.first_response_due, loc),
                  resolution_due=due_times.due_text(ctx, request, request.resolution_due, loc))

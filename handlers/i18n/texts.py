@@ -226,10 +226,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "{ref} 已重开，已通知处理部门。新的解决时限：{resolution_due}。"),
     "reply.cancelled": ("{ref} is cancelled.", "{ref} 已取消。"),
     "reply.commented": ("Comment added to {ref}.", "已在 {ref} 添加评论。"),
-    "reply.transferred": (
-        "{ref} was transferred to {department} ({priority}): first response {first_due}, "
-        "resolution {resolution_due}.",
-        "{ref} 已转交{department}（{priority}）：首次响应 {first_due}，解决 {resolution_due}。"),
     "reply.transferred_service": (
         "{ref} was transferred to {department} · {service} ({priority}): first response "
         "{first_due}, resolution {resolution_due}.",
@@ -292,9 +288,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{by} 回复了您的请求 {ref}（{title}）：{text}",
     ),
     "note.transferred": (
-        "{by} transferred your request {ref} ({title}) to {department} ({priority}). "
-        "New targets: first response {first_due}; resolution {resolution_due}.",
-        "{by} 已将您的请求 {ref}（{title}）转交{department}（{priority}）。"
+        "{by} transferred your request {ref} ({title}) to {department} · {service} "
+        "({priority}). New targets: first response {first_due}; resolution {resolution_due}.",
+        "{by} 已将您的请求 {ref}（{title}）转交{department} · {service}（{priority}）。"
         "新的时限：首次响应 {first_due}；解决 {resolution_due}。"),
     "note.rated": ("{by} rated {ref} {stars} {comment}", "{by} 为 {ref} 评分 {stars} {comment}"),
     "note.low_rating_lead": ("Low rating for {lead}: {by} gave {ref} {stars}/5. {comment}",

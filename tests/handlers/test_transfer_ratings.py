@@ -18,7 +18,7 @@ def test_transfer_takes_the_new_services_priority_and_tells_the_new_targets(chat
     # account access is a P2 service: first response in 1 h, resolution in 4 h
     assert "[reply] FIN-1 已转交信息技术部 · 账号权限（P2 高）" in out
     told = "".join(_to(out, "henry"))
-    assert "转交信息技术部（P2 高）" in told
+    assert "转交信息技术部 · 账号权限（P2 高）" in told, "the requester hears the service too"
     assert "首次响应 2026-11-23 11:00" in told and "解决 2026-11-23 15:30" in told
     shown = chat("dave> /request show FIN-1")
     assert "P2 高" in shown
