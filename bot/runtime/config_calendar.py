@@ -96,8 +96,18 @@ def _texts_key(cal: dict[str, Any], key: str, name: str, problem: Problem, inher
     if not _texts(value):
         problem(f"{key}.{name}", f"must be {expected}, not {shown(value)}; {fix}")
         return inherited
+    if isinstance(value, list) and len(value) > 1:  # every bad item said, not the first
+        bad = False
+        for i, item in enumerate(value):
+            try:
+                parse([item])
+            except ValueError as exc:
+                problem(f"{key}.{name}[{i}]", f"{exc}; {fix}")
+                bad = True
+        if bad:
+            return inherited
     try:
-        return parse(value)
+        return parse(value)  # the items together (e.g. hours that overlap)
     except ValueError as exc:
         problem(f"{key}.{name}", f"{exc}; {fix}")
         return inherited

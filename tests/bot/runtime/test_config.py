@@ -325,3 +325,14 @@ def test_check_config_finds_config_toml_in_the_cwd(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["check-config"])
     assert result.exit_code == 1
     assert "config.toml: bot.timezone:" in result.output
+
+
+def test_every_bad_item_of_a_list_is_reported_not_the_first_only(tmp_path):
+    path = write(tmp_path, edited(('hours = ["09:00-12:00", "13:30-18:00"]',
+                                   'hours = ["9-12", "25:00-26:00", "13:00-18:00"]')),
+                 "hours.toml")
+    result = check_config(path)
+    assert result.exit_code == 1
+    assert "calendar.hours[0]: bad time '9'" in result.output
+    assert "calendar.hours[1]: bad time '25:00'" in result.output
+    assert "calendar.hours[2]" not in result.output, "a good item is not blamed"
