@@ -248,7 +248,7 @@ def enabled_platforms(app: app_mod.DeskApp, settings: Settings, *, receive: bool
     missing); ``api_base_url`` points a platform at a proxy or a test stand-in. Without
     ``receive`` they are built to send only, and need only the secrets that sending does."""
     from bot.adapters.slack import SlackConfigError, slack_enabled
-    from bot.adapters.wecom import WeComConfigError, build_wecom, enabled
+    from bot.adapters.wecom import WeComConfigError, enabled
 
     platforms: list[Platform] = []
     try:
@@ -259,6 +259,8 @@ def enabled_platforms(app: app_mod.DeskApp, settings: Settings, *, receive: bool
             platforms.append(build_slack(app, settings, client_base_url=base, receive=receive))
         if enabled(settings):
             base = settings.section("wecom").get("api_base_url")
+            from bot.adapters.wecom.platform import build_wecom  # wechatpy only when on
+
             platforms.append(build_wecom(app, settings, api_base_url=base, receive=receive))
     except (SlackConfigError, WeComConfigError) as exc:
         raise ServeError(str(exc)) from None

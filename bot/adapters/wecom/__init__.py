@@ -14,10 +14,29 @@ and for ``crossdesk sync wecom [--dry-run]``::
         print(line)
 """
 
-from bot.adapters.wecom.client import WeComCommandError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bot.adapters.wecom.config import WeComConfigError, enabled
-from bot.adapters.wecom.platform import WeComPlatform, build_wecom, client_from_env
-from bot.adapters.wecom.sync import sync_org
+
+if TYPE_CHECKING:
+    from bot.adapters.wecom.client import WeComCommandError
+    from bot.adapters.wecom.platform import WeComPlatform, build_wecom, client_from_env
+    from bot.adapters.wecom.sync import sync_org
+
+# Loaded when first used: a serve or check-config without [wecom] never loads wechatpy and
+# the client (about 15 MB of memory), as Slack's package loads only its config.
+_LAZY = {"WeComCommandError": "client", "WeComPlatform": "platform", "build_wecom": "platform",
+         "client_from_env": "platform", "sync_org": "sync"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+
 
 __all__ = [
     "WeComCommandError",
