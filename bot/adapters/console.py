@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from bot.adapters import transcript
 from bot.runtime.app import DeskApp
-from bot.runtime.clock import ManualClock
+from bot.runtime.clock import MOMENT_HELP, ManualClock, parse_moment
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.scheduler import tick
 from handlers.messages import SETTLE, Message
@@ -92,13 +90,9 @@ class ConsoleSession:
 
     def travel(self, when: str) -> None:
         """Set the clock (local time of bot.timezone) and run the sweep and dispatch."""
-        try:
-            moment = datetime.fromisoformat(when)
-        except ValueError:
-            print(f"[error] @now needs an ISO time such as 2026-11-23T09:00, not {when!r}",
-                  file=self.out)
+        moment = parse_moment(when, self.app.settings.policy.timezone)
+        if moment is None:
+            print(f"[error] @now needs {MOMENT_HELP}, not {when!r}", file=self.out)
             return
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(self.app.settings.policy.timezone))
         self.clock.set(moment)
         tick(self.app, self.dispatcher)

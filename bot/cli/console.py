@@ -6,13 +6,12 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.adapters.console import ConsoleSession
 from bot.runtime import app as app_mod
-from bot.runtime.clock import ManualClock, SystemClock
+from bot.runtime.clock import ManualClock, SystemClock, parse_moment
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher, Sender
 from bot.runtime.routing import SenderRouter
@@ -21,12 +20,8 @@ from handlers.messages import Message
 
 
 def _start(settings: Settings, start: str | None) -> ManualClock:
-    if start:
-        moment = datetime.fromisoformat(start)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(settings.policy.timezone))
-        return ManualClock(moment)
-    return ManualClock(SystemClock()())
+    moment = parse_moment(start, settings.policy.timezone) if start else None  # --now: checked
+    return ManualClock(moment or SystemClock()())
 
 
 class Console(ConsoleSession):
@@ -65,11 +60,7 @@ class Console(ConsoleSession):
 
 def _moment(when: str, settings: Settings) -> datetime | None:
     """An ``@now`` time (local to ``bot.timezone`` unless it says otherwise), or None."""
-    try:
-        moment = datetime.fromisoformat(when)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.policy.timezone))
+    return parse_moment(when, settings.policy.timezone)
 
 
 def platforms_on(settings: Settings) -> list[str]:

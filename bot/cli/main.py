@@ -17,6 +17,7 @@ import typer
 
 from bot.cli import db_commands, guards
 from bot.runtime import config as config_mod
+from bot.runtime.clock import MOMENT_HELP, parse_moment
 from bot.runtime.serve_options import LOG_FORMATS
 
 if TYPE_CHECKING:
@@ -64,12 +65,8 @@ def _check_log_format(value: str | None) -> str | None:
 
 def _check_now(value: str | None) -> str | None:
     """``--now`` must be an ISO time such as 2026-11-23T09:00."""
-    if value is not None:
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            raise typer.BadParameter(f"{value!r} is not an ISO time such as 2026-11-23T09:00"
-                                     ) from None
+    if value is not None and parse_moment(value, "UTC") is None:
+        raise typer.BadParameter(f"{value!r} is not {MOMENT_HELP}")
     return value
 
 

@@ -210,6 +210,17 @@ def test_chat_rejects_a_missing_script_and_a_bad_now(tmp_path):
     assert bad_now.exit_code == 2 and "ISO" in bad_now.output
     bad_tick = invoke(["tick", "--config", str(EXAMPLE), "--database-url", url, "--now", "x"])
     assert bad_tick.exit_code == 2
+    far = invoke(["tick", "--config", str(EXAMPLE), "--database-url", url,
+                  "--now", "9999-12-31T23:00"])
+    assert far.exit_code == 2 and "year from 1970 to 2999" in " ".join(far.output.split()), \
+        far.output
+
+
+def test_a_time_too_far_to_travel_to_is_an_error_line_not_a_traceback(tmp_path):
+    out = chat_story(sqlite_url(tmp_path), "@now 9999-12-31T23:00\nalice> /request list\n")
+    assert "[error] @now needs an ISO time such as 2026-11-23T09:00 (a year from 1970 to " \
+        "2999), not '9999-12-31T23:00'" in out
+    assert "Traceback" not in out and "You have no requests yet" in out
 
 
 def test_chat_with_a_broken_config_lists_the_problems(tmp_path):
