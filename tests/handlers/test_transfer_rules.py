@@ -4,34 +4,18 @@ move a request to another service of its desk, and keeps a priority only a perso
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.runtime import app as app_mod
-from bot.runtime import config as config_mod
-from bot.runtime.clock import ManualClock
 from storage import request_store
 from storage.models import Request
-from tests.conftest import EXAMPLE, Transcript
+from tests.conftest import EXAMPLE
+from tests.handlers.test_config_change import restart as company
 
 COMPLAINT = ["@now 2026-11-23T09:00", "alice> /request hr complaint my manager yells at me"]
 PASSWORD = ["@now 2026-11-23T09:00", "alice> /request it password forgotten my password"]
 RECEPTION = 'key = "reception"\nname = "Reception"'
-
-
-def company(tmp_path: Path, engine: Engine, clock: ManualClock,
-            *edits: tuple[str, str]) -> Transcript:
-    """The sample company, its config edited (each edit replaces one exact piece of text)."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / f"config-{len(list(tmp_path.glob('config-*.toml')))}.toml"
-    path.write_text(text, encoding="utf-8")
-    app = app_mod.build(config_mod.load(path), clock, engine=engine, upgrade=False)
-    return Transcript(app, clock)
 
 
 def without_it() -> tuple[str, str]:

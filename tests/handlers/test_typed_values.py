@@ -7,25 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session, select
 
-from storage import request_fields
 from storage.models import Request
-from storage.request_fields import FieldValue
 from tests.conftest import Transcript
+from tests.handlers.test_form_chat import rows, values
 
 NOTHING_OPENED = "Please send the request again with that fixed."
 
 
 def requests(chat: Transcript) -> list[Request]:
-    with Session(chat.app.desk.engine) as session:
-        return list(session.exec(select(Request)))
-
-
-def values(chat: Transcript, ref: str) -> dict[str, FieldValue]:
-    with Session(chat.app.desk.engine) as session:
-        request = session.exec(select(Request).where(Request.ref == ref)).one()
-        return request_fields.of_request(session, request.id or 0)
+    return rows(chat, Request)
 
 
 # --- a field given twice
