@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers import due_times
 from handlers.catalog import Department, norm
 from handlers.context import Ctx, Refusal, names_list
-from handlers.sla import BusinessCalendar, parse_work_time
+from handlers.sla import BusinessCalendar, looks_like_work_time, parse_work_time
 from storage.models import Request
 
 DATE_RE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
@@ -70,11 +70,13 @@ def read_terms(ctx: Ctx, request: Request, text: str, command: str, *,
     first, _, rest = text.strip().partition(" ")
     due = read_when(ctx, request, first)
     if due is None:
-        if need_date or DATE_RE.match(norm(first)):  # 2026-13-40: say so, not text
+        word = norm(first)
+        if need_date or DATE_RE.match(word) or looks_like_work_time(word):  # 2026-13-40, 0d
             raise Refusal("err.neg_bad_when", given=first, command=command, ref=request.ref)
         return Terms(None, text.strip())
     if due <= ctx.now:
-        raise Refusal("err.neg_past", when=ctx.local(due), command=command, ref=request.ref)
+        raise Refusal("err.neg_past", given=first, when=ctx.local(due), command=command,
+                      ref=request.ref)
     return Terms(due, rest.strip())
 
 

@@ -120,9 +120,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "business time from now such as 3d or 4h: `/request {command} {ref} 2026-12-10 …`.",
         "无法把“{given}”识别为日期。请写日期，如 2026-12-10 或 12-10，或从现在起的工作时间，"
         "如 3d、4h：`/request {command} {ref} 2026-12-10 …`。"),
-    "err.neg_past": ("{when} has already passed; please give a later date: "
+    "err.neg_past": ("“{given}” (by {when}) has already passed; please give a later date: "
                      "`/request {command} {ref} <date> …`.",
-                     "{when} 已经过去，请给出更晚的日期：`/request {command} {ref} <日期> …`。"),
+                     "“{given}”（即 {when}）已经过去，请给出更晚的日期："
+                     "`/request {command} {ref} <日期> …`。"),
     "err.neg_none": ("No proposal on {ref} is waiting for an answer.{hint}",
                      "{ref} 没有待答复的方案。{hint}"),
     "err.neg_desk_turn": ("Your counter-proposal on {ref} is with {department}: they accept it "

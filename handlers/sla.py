@@ -44,6 +44,9 @@ _TOKEN = re.compile(
     + "|".join(re.escape(w) for w in sorted(_UNIT_OF, key=len, reverse=True))
     + r")?\s*"
 )
+_LENGTH_LIKE = re.compile(
+    r"(?:\s*\d+\s*(?:" + "|".join(re.escape(w) for w in sorted(_UNIT_OF, key=len, reverse=True))
+    + r"))+\s*$")
 _UNIT_NAME = {"h": "hours", "m": "minutes"}
 _EXAMPLES = "e.g. '30m', '4h', '1h30m', '3d', '30分钟', '4小时', '3个工作日'"
 
@@ -63,6 +66,12 @@ class WorkTime:
     def in_days_of(self, day: timedelta) -> timedelta:
         """Working time when a day is ``day`` long."""
         return day * self.days + self.time
+
+
+def looks_like_work_time(text: str) -> bool:
+    """Whether ``text`` is written as a length of business time (``3d``, ``1h30m``, ``0d``),
+    whether or not it is a valid one."""
+    return bool(_LENGTH_LIKE.match(text))
 
 
 def parse_work_time(text: str) -> WorkTime:

@@ -287,7 +287,11 @@ def test_bad_dates_are_refused_politely(chat):
     out = chat("bob> /request propose FIN-1 2026-13-40 soon")
     assert "无法把“2026-13-40”识别为日期" in out
     out = chat("bob> /request propose FIN-1 2026-11-20 yesterday")
-    assert "2026-11-20 18:00 已经过去" in out
+    assert "“2026-11-20”（即 2026-11-20 18:00）已经过去" in out
+    out = chat("bob> /request propose FIN-1 2026-11-22 on Sunday")  # by the Friday before
+    assert "“2026-11-22”（即 2026-11-20 18:00）已经过去" in out, "what was typed, then its close"
+    out = chat("bob> /request propose FIN-1 0d now")
+    assert "无法把“0d”识别为日期" in out, "a length mistyped is not taken as the solution"
     out = chat("bob> /request propose FIN-1")
     assert "请写明方案：`/request 提议 FIN-1 <日期或 3d> <方案>`" in out
     chat("bob> /request propose FIN-1 a cheaper laptop would do")  # a solution, same date
@@ -386,3 +390,9 @@ def test_a_reopen_starts_a_fresh_target_without_the_old_agreement(chat):
     row = req(chat.app, "FIN-1")
     assert (row.agreed_at, row.original_resolution_due, row.cycle) == (None, None, 1)
     assert row.resolution_due == local("2026-11-30T09:30")  # 5 business days from the reopen
+
+
+def test_a_solution_starting_with_a_number_stays_a_solution(chat):
+    opened(chat)
+    out = chat("bob> /request propose FIN-1 2nd option: pay by transfer")
+    assert "无法" not in out and "2nd option: pay by transfer" in out
