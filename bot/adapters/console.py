@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from bot.adapters import transcript
@@ -83,7 +84,9 @@ class ConsoleSession:
             print("[error] write `person> message` (or `person@FIN-1>`, `person@dm>`, "
                   "`person@dm:FIN-1>`), `@now 2026-11-23T09:00` or `# comment`", file=self.out)
             return
-        reply = self.app.run(said)
+        known = {p.id.casefold(): p.id for p in self.app.settings.catalog.people}
+        said = replace(said, person_id=known.get(said.person_id.casefold(), said.person_id))
+        reply = self.app.run(said)  # `Alice>` is alice, as a platform's id would map
         for message in reply.messages:
             print(render(message, "reply"), file=self.out)
         self.dispatcher.run_once()

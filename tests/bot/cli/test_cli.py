@@ -457,3 +457,10 @@ def test_python_dash_m_bot_help(tmp_path):
 def test_installed_script_help():
     proc = run(["db", "upgrade", "--help"])
     assert proc.returncode == 0 and "--database-url" in proc.stdout
+
+
+def test_a_configured_person_typed_in_another_case_is_that_person(tmp_path):
+    out = chat_story(sqlite_url(tmp_path), "@now 2026-11-23T09:00\n"
+                     "Alice> /request it laptop broken\nALICE> /request list\n")
+    assert "Opened IT-1" in out, "Alice speaks English, as alice does"
+    assert "IT-1" in out.split("Your requests:")[1], "her list holds the request"
