@@ -52,7 +52,8 @@ def reply(ctx: Ctx, cmd: Command) -> Reply:
     if ctx.actor.id not in department.leads and not ctx.desk.is_admin(ctx.actor.id):
         raise Refusal("err.suggestion_leads_only", id=row.id,
                       department=department.label(ctx.locale))
-    row.reply = cmd.text
+    # every reply is kept, in order (the author heard each); replied_by: the latest's lead
+    row.reply = f"{row.reply}\n\n{cmd.text}" if row.reply else cmd.text
     row.replied_by = ctx.actor.id
     ctx.session.add(row)
 

@@ -334,3 +334,16 @@ def test_outbox_rows_are_delivered_once(chat):
         assert rows and all(r.delivered_at is not None for r in rows)
     again = chat.session.dispatcher.run_once()
     assert again.delivered == 0
+
+
+def test_a_second_reply_to_a_suggestion_keeps_the_first(chat):
+    from sqlmodel import Session
+
+    from storage.models import Suggestion
+
+    chat("alice> /suggest finance please accept e-invoices")
+    out = chat("carol> /suggest reply 1 we will look", "carol> /suggest reply 1 from January on")
+    assert out.count("[to alice]") == 2, "alice hears each reply"
+    with Session(chat.app.desk.engine) as session:
+        row = session.get(Suggestion, 1)
+        assert row is not None and row.reply == "we will look\n\nfrom January on"
