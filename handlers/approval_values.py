@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import timedelta
 
-from handlers import fields
+from handlers import fields, forms
 from handlers.catalog import Category
 from handlers.context import Ctx, Refusal
 from handlers.field_lines import raw
@@ -44,6 +44,11 @@ def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
                       example=example)
     if not given:
         return ""
+    for key, twice in forms.given_twice(ctx, form, text).items():  # which one is meant?
+        spec = form.field(key)
+        assert spec is not None
+        raise Refusal("approval.err.bad_value", ref=request.ref, problem=fields.describe(
+            twice, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
     today = ctx.now.astimezone(ctx.desk.policy.tz).date()
     names = []
     for key, typed in given.items():

@@ -76,7 +76,7 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     raw = {**recognise(free, category, given=pairs), **pairs}
     values, refused = check_values(category, raw, catalog=ctx.desk.catalog, locale=ctx.locale,
                                    today=today(ctx))
-    refused.update(_given_twice(ctx, category, text))
+    refused.update(given_twice(ctx, category, text))
     problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale)
                 for spec in category.fields if spec.key in refused]
     if problems:
@@ -84,7 +84,7 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     return complete(ctx, category, _with_files(ctx, category, values), free, ctx.files)
 
 
-def _given_twice(ctx: Ctx, category: Category, text: str) -> dict[str, FieldProblem]:
+def given_twice(ctx: Ctx, category: Category, text: str) -> dict[str, FieldProblem]:
     """The fields ``text`` gives different values (``amount=86 amount=90``), by key: which
     one is meant is the person's to say. The same value twice (``86``, ``86.00``) is fine."""
     out: dict[str, FieldProblem] = {}

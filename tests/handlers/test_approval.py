@@ -260,3 +260,12 @@ def test_a_desk_may_set_its_own_approval_nudges(tmp_path, engine, clock):
     quick("alice> /request finance reimbursement 金额=86 taxi")
     reminded = messages_to(quick("@now 2026-11-23T10:01"), "henry")
     assert len(reminded) == 1 and "已等待您审批 1小时1分" in reminded[0]
+
+
+def test_a_reopen_giving_a_field_two_values_is_refused_naming_both(desk):
+    desk("alice> /request finance reimbursement 金额=860 team dinner", "henry> approve FIN-1",
+         "carol> 驳回 FIN-1 dinners over 500 need the GM's invitation list")
+    out = desk("alice> /request reopen FIN-1 金额=480 金额=450 without the drinks")
+    assert "“480”" in out and "“450”" in out, out
+    request = req(desk.app, "FIN-1")
+    assert request.state == "rejected", "nothing reopened: which amount is meant is hers to say"
