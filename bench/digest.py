@@ -906,7 +906,7 @@ def per_query(engine: Engine, start: datetime, end: datetime, say: Callable[[str
         ("closed", lambda s: q.closed(s, start, end)),
         ("rated", lambda s: q.rated(s, start, end)),
         ("open_counts", lambda s: q.open_counts(s, end)),
-        ("overdue(it)", lambda s: q.overdue(s, "it", NOW, 10)),
+        ("overdue(it)", lambda s: q.overdue_at(s, "it", NOW, 10)),
         ("suggestions", lambda s: q.suggestions(s, start, end)),
     ]
     parts = []

@@ -7,8 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers import approval_digest, confidential, negotiation_digest
 from handlers.desk import Desk
@@ -16,7 +15,6 @@ from handlers.negotiation_digest import Negotiated
 from storage import deflections
 from storage import digest_queries as q
 from storage.models import Request, Suggestion
-from storage.request_store import OPEN_STATES
 
 WEEK = timedelta(days=7)
 TREND_WEEKS = 4
@@ -245,7 +243,7 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
             department=dep.key, monday=monday, week=week[dep.key],
             previous=before[0][dep.key],
             average=average([w[dep.key] for w in before]),
-            overdue=overdue_at(session, dep.key, as_of, overdue_limit),
+            overdue=q.overdue_at(session, dep.key, as_of, overdue_limit),
             suggestions=[s for s in ideas if s.department == dep.key],
             now=now,
             as_of=as_of,
@@ -256,43 +254,6 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
             approvals=approved.get(dep.key, {}),
         )
     return out
-
-
-def worst_due(request: Request, at: datetime) -> datetime | None:
-    """The deadline the request was furthest past at ``at``: its first response while then
-    unanswered, or its resolution while then unresolved and not waiting on the requester
-    (None: neither had passed)."""
-    dues = []
-    first, answered = request.first_response_due, request.first_response_at
-    if first is not None and first < at and (answered is None or answered >= at):
-        dues.append(first)
-    due, resolved = request.resolution_due, request.resolved_at
-    if due is not None and due < at and (resolved is None or resolved >= at) \
-            and request.state != "waiting" and request.paused_at is None:
-        dues.append(due)
-    return min(dues, default=None)
-
-
-def overdue_at(session: Session, department: str, at: datetime, limit: int) -> list[Request]:
-    """The department's requests open and past a target at moment ``at``, the furthest past
-    first (see worst_due; judged by their times now, as open_counts is): those open or
-    resolved now, and those closed since ``at``."""
-    r = Request
-    first = and_(col(r.first_response_due) < at,
-                 or_(col(r.first_response_at).is_(None), col(r.first_response_at) >= at))
-    resolution = and_(col(r.resolution_due) < at,
-                      or_(col(r.resolved_at).is_(None), col(r.resolved_at) >= at),
-                      col(r.state) != "waiting", col(r.paused_at).is_(None))
-    earlier = and_(resolution, col(r.resolution_due) < col(r.first_response_due))
-    worst = case((first, case((earlier, col(r.resolution_due)), else_=col(r.first_response_due))),
-                 else_=col(r.resolution_due))
-    mine = (col(r.department) == department, col(r.created_at) < at, or_(first, resolution))
-    not_closed = (col(r.state).in_((*OPEN_STATES, "resolved")), col(r.closed_at).is_(None))
-    found: dict[int | None, Request] = {}
-    for where in (not_closed, (col(r.closed_at) >= at,)):
-        stmt = select(r).where(*mine, *where).order_by(worst, col(r.id)).limit(limit)
-        found.update((row.id, row) for row in session.exec(stmt))
-    return sorted(found.values(), key=lambda row: (worst_due(row, at) or at, row.id or 0))[:limit]
 
 
 def company(session: Session, desk: Desk, monday: date) -> tuple[dict[str, Figures],

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
-from handlers.digest import WEEK, Digest, Figures, percentile, week_label, worst_due
+from handlers.digest import WEEK, Digest, Figures, percentile, week_label
 from handlers.i18n import join, t
 from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
 from handlers.rounding import half_up
 from handlers.sla import format_business_duration
+from storage import digest_queries as q
 from storage.models import Request
 
 MAX_LIST = 5
@@ -66,7 +67,7 @@ def _comments(f: Figures) -> list[str]:
 
 def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
     calendar = desk.clock_for(r)  # the request's own clock, as its nudges said it
-    worst = worst_due(r, d.as_of)
+    worst = q.due_passed_at(r, d.as_of)
     late = calendar.business_time_between(worst, d.as_of) if worst else timedelta(0)
     owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
     return t(locale, "digest.overdue_line", ref=r.ref,

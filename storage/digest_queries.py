@@ -318,36 +318,42 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
     return counts
 
 
-def worst_due() -> Any:
-    """The deadline an open request is furthest past: its first response while unanswered,
-    or its resolution while the desk is not waiting on the requester, whichever is earlier."""
-    r = Request
-    first = case((col(r.first_response_at).is_(None), col(r.first_response_due)))
-    resolution = case((and_(col(r.state) != "waiting", col(r.paused_at).is_(None)),
-                       col(r.resolution_due)))
-    return case(
-        (and_(first.is_not(None), or_(resolution.is_(None), first < resolution)), first),
-        else_=resolution,
-    )
+def due_passed_at(request: Request, at: datetime) -> datetime | None:
+    """The deadline the request was furthest past at ``at``: its first response while then
+    unanswered, or its resolution while then unresolved and not waiting on the requester
+    (None: neither had passed)."""
+    dues = []
+    first, answered = request.first_response_due, request.first_response_at
+    if first is not None and first < at and (answered is None or answered >= at):
+        dues.append(first)
+    due, resolved = request.resolution_due, request.resolved_at
+    if due is not None and due < at and (resolved is None or resolved >= at) \
+            and request.state != "waiting" and request.paused_at is None:
+        dues.append(due)
+    return min(dues, default=None)
 
 
-def overdue(session: Session, department: str, now: datetime, limit: int) -> list[Request]:
-    """Open requests past a target now, the furthest past its deadline first."""
+def overdue_at(session: Session, department: str, at: datetime, limit: int) -> list[Request]:
+    """The department's requests open and past a target at moment ``at``, the furthest past
+    first (see due_passed_at; judged by their times now, as open_counts is): those open or
+    resolved now, and those closed since ``at``."""
     r = Request
-    late_first = and_(col(r.first_response_at).is_(None), col(r.first_response_due) < now)
-    late_resolution = and_(col(r.state) != "waiting", col(r.paused_at).is_(None),
-                           col(r.resolution_due) < now)
-    stmt = (
-        select(r)
-        .where(
-            col(r.department) == department,
-            col(r.state).in_(OPEN_STATES),
-            or_(late_first, late_resolution),
-        )
-        .order_by(worst_due(), col(r.id))
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
+    first = and_(col(r.first_response_due) < at,
+                 or_(col(r.first_response_at).is_(None), col(r.first_response_at) >= at))
+    resolution = and_(col(r.resolution_due) < at,
+                      or_(col(r.resolved_at).is_(None), col(r.resolved_at) >= at),
+                      col(r.state) != "waiting", col(r.paused_at).is_(None))
+    earlier = and_(resolution, col(r.resolution_due) < col(r.first_response_due))
+    worst = case((first, case((earlier, col(r.resolution_due)), else_=col(r.first_response_due))),
+                 else_=col(r.resolution_due))
+    mine = (col(r.department) == department, col(r.created_at) < at, or_(first, resolution))
+    not_closed = (col(r.state).in_((*OPEN_STATES, "resolved")), col(r.closed_at).is_(None))
+    found: dict[int | None, Request] = {}
+    for where in (not_closed, (col(r.closed_at) >= at,)):
+        stmt = select(r).where(*mine, *where).order_by(worst, col(r.id)).limit(limit)
+        found.update((row.id, row) for row in session.scalars(stmt))
+    ranked = sorted(found.values(), key=lambda row: (due_passed_at(row, at) or at, row.id or 0))
+    return ranked[:limit]
 
 
 def suggestions(session: Session, start: datetime, end: datetime) -> list[Suggestion]:

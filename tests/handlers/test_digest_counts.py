@@ -65,6 +65,6 @@ def test_overdue_ties_come_in_request_order(chat, desk_app):
     chat("@now 2026-11-16T09:00", *[f"henry> /request finance reimbursement amount=86 trip {n}"
                                     for n in range(1, 6)])
     with Session(desk_app.desk.engine) as s:
-        late = q.overdue(s, "finance", local("2026-11-16T09:00") + timedelta(days=7), 10)
+        late = q.overdue_at(s, "finance", local("2026-11-16T09:00") + timedelta(days=7), 10)
     assert len(late) == 5 and len({r.resolution_due for r in late}) == 1
     assert [r.id for r in late] == sorted(r.id for r in late)
