@@ -211,17 +211,21 @@ def write_csv(report: Report, out: TextIO) -> None:
     - ``scorecard,rank,department,name,requests,first_response_attainment,
       resolution_attainment,rating_avg,ratings,score,previous_score,trend``: attainments are
       shares 0–1, score 0–100 = weight × timeliness + (1 − weight) × (rating − 1) / 4, trend
-      up/down/same; an empty cell means no data;
+      up/down/same; an empty cell means no data (an empty rank: a desk with nothing to
+      rank in the period, as the text report lists apart);
     - ``service_map,requesting_department,serving_department,requests,rating_avg,ratings``:
       one row per pair with requests opened or ratings given in the period ('other' = no
       department), busiest first; both directions of a mutual relation are separate rows."""
     first, last = report.days()
     words = {"↑": "up", "↓": "down", "→": "same", "": ""}
-    scorecard = [["scorecard", rank, r.key, report.label(r.key, "en"), f.received,
-                  _num(f.first_attainment, 4, none=""), _num(f.resolution_attainment, 4, none=""),
-                  _num(f.rating_avg, 2, none=""), len(f.stars), _num(r.score, 1, none=""),
-                  _num(r.previous_score, 1, none=""), words[r.trend]]
-                 for rank, (r, f) in enumerate(((r, r.figures) for r in report.rows), 1)]
+    ranks = {r.key: rank for rank, r in enumerate(
+        (r for r in report.rows if not idle(r.figures)), 1)}  # as the text and HTML rank
+    scorecard = [["scorecard", ranks.get(r.key, ""), r.key, report.label(r.key, "en"),
+                  f.received, _num(f.first_attainment, 4, none=""),
+                  _num(f.resolution_attainment, 4, none=""), _num(f.rating_avg, 2, none=""),
+                  len(f.stars), _num(r.score, 1, none=""), _num(r.previous_score, 1, none=""),
+                  words[r.trend]]
+                 for r, f in ((r, r.figures) for r in report.rows)]
     service = [["service_map", src, dst, n, _num(rating, 2, none=""), rated]
                for src, dst, n, rating, rated in report.service_map.pairs()]
     tables = [[["period", first.isoformat(), last.isoformat(), report.timezone, report.weight]],

@@ -120,6 +120,8 @@ def test_csv_parses_into_three_tables(report):
     assert [float(d["score"]) for d in data[:3]] == [87.5, 62.5, 50.0]
     assert data[0]["trend"] == "down" and data[0]["previous_score"] == "100.0"
     assert data[2]["first_response_attainment"] == "0.0000" and data[3]["score"] == ""
+    assert [d["rank"] for d in data[:3]] == ["1", "2", "3"]
+    assert all(d["rank"] == "" for d in data[3:]), "a desk with nothing to rank has no rank"
     assert {tuple(r[:4]) for r in service[1:]} == {
         ("service_map", "sales", "finance", "1"), ("service_map", "finance", "sales", "1"),
         ("service_map", "other", "it", "1")}
