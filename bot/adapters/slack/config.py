@@ -89,9 +89,10 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
     inbound = "SLACK_SIGNING_SECRET" if keys.mode == "http" else "SLACK_APP_TOKEN"
     needed = ("SLACK_BOT_TOKEN", inbound) if receive else ("SLACK_BOT_TOKEN",)
     secrets = env_values(needed, environ)
-    for name in needed:
-        if not secrets[name]:
-            raise SlackConfigError(f"{name} is not set: export {name} with {ENV_HELP[name]}")
+    missing = [f"{name} is not set: export {name} with {ENV_HELP[name]}"
+               for name in needed if not secrets[name]]
+    if missing:  # every one at once, as WeCom's are
+        raise SlackConfigError("\n".join(missing))
     channels = {
         d.key: (d.slack_channel or d.channel).lstrip("#") for d in settings.catalog.departments
     }

@@ -160,3 +160,12 @@ def test_serve_stops_in_one_line_on_a_refused_bot_token(
     with pytest.raises(serve.ServeError) as stopped:
         serve.start(on_slack)
     assert str(stopped.value).startswith("Slack refused SLACK_BOT_TOKEN (invalid_auth)")
+
+
+def test_every_missing_secret_is_named_at_once(desk_app: DeskApp, settings: Settings,
+                                               fake_slack: FakeSlack) -> None:
+    with pytest.raises(SlackConfigError) as missing:
+        build_slack(desk_app, with_slack(settings, mode="http"), client_base_url=fake_slack.url,
+                    environ={})
+    said = str(missing.value)
+    assert "SLACK_BOT_TOKEN is not set" in said and "SLACK_SIGNING_SECRET is not set" in said
