@@ -16,7 +16,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, text
 
@@ -115,13 +115,14 @@ def steps_between(base: str | None, target: str) -> tuple[Step, ...]:
     """The migrations after ``base`` up to and including ``target``, oldest first."""
     scripts = _scripts()
     found = scripts.iterate_revisions(target, base or "base")
-    return tuple(Step(s.revision, _name(s.doc)) for s in reversed(list(found)))
+    return tuple(Step(s.revision, _name(s)) for s in reversed(list(found)))
 
 
-def _name(doc: str) -> str:
-    """A migration's short name: its docstring's words before the colon ("attachments")."""
-    first = " ".join((doc or "").split())
-    return first.split(":", 1)[0].strip() or first
+def _name(script: Script) -> str:
+    """A migration's short name, as its file is named (``0020_outbox_progress.py``:
+    "outbox_progress"); several migrations touch one table, so not the table's name."""
+    stem = Path(str(script.path)).stem
+    return stem.split("_", 1)[1] if "_" in stem else str(script.revision)
 
 
 def step(revision: str) -> Step | None:
@@ -130,7 +131,7 @@ def step(revision: str) -> Step | None:
         script = _scripts().get_revision(revision)
     except CommandError:
         return None
-    return Step(script.revision, _name(script.doc)) if script is not None else None
+    return Step(script.revision, _name(script)) if script is not None else None
 
 
 def is_known(revision: str | None) -> bool:

@@ -220,12 +220,12 @@ def write_csv(report: Report, out: TextIO) -> None:
     words = {"↑": "up", "↓": "down", "→": "same", "": ""}
     ranks = {r.key: rank for rank, r in enumerate(
         (r for r in report.rows if not idle(r.figures)), 1)}  # as the text and HTML rank
-    scorecard = [["scorecard", ranks.get(r.key, ""), r.key, report.label(r.key, "en"),
-                  f.received, _num(f.first_attainment, 4, none=""),
-                  _num(f.resolution_attainment, 4, none=""), _num(f.rating_avg, 2, none=""),
-                  len(f.stars), _num(r.score, 1, none=""), _num(r.previous_score, 1, none=""),
-                  words[r.trend]]
-                 for r, f in ((r, r.figures) for r in report.rows)]
+    scorecard: list[list[object]] = [
+        ["scorecard", ranks.get(r.key, ""), r.key, report.label(r.key, "en"), f.received,
+         _num(f.first_attainment, 4, none=""), _num(f.resolution_attainment, 4, none=""),
+         _num(f.rating_avg, 2, none=""), len(f.stars), _num(r.score, 1, none=""),
+         _num(r.previous_score, 1, none=""), words[r.trend]]
+        for r, f in ((r, r.figures) for r in report.rows)]
     service = [["service_map", src, dst, n, _num(rating, 2, none=""), rated]
                for src, dst, n, rating, rated in report.service_map.pairs()]
     tables = [[["period", first.isoformat(), last.isoformat(), report.timezone, report.weight]],
