@@ -202,3 +202,11 @@ def test_schema_state_compares_the_database_with_the_shipped_migrations(tmp_path
     assert found.status == state
     assert found.head == migrate.head_revision()
     assert bool(found.pending) == (state == "behind")
+
+
+def test_migrations_are_named_as_their_files():
+    from storage import migrate
+
+    names = [str(migrate.step(r)) for r in ("0015", "0016", "0019", "0020")]
+    assert names == ["0015 outbox_index", "0016 due_indexes", "0019 cycle_on_request",
+                     "0020 outbox_progress"], "each tells itself apart"
