@@ -72,18 +72,23 @@ def platforms_on(settings: Settings) -> list[str]:
                                   ("WeCom", enabled(settings))) if on]
 
 
+def refuse_platforms(settings: Settings, command: str = "chat") -> None:
+    """Exit 2 on a config that enables Slack or WeCom: the console would print (and count as
+    sent) the messages queued for them."""
+    on = platforms_on(settings)
+    if on:
+        typer.echo(f"crossdesk {command}: this config enables {' and '.join(on)}; the console "
+                   "would print (and count as sent) the messages queued for them. Use a copy "
+                   "of the config without them (enabled = false) and a database of its own.",
+                   err=True)
+        raise typer.Exit(2)
+
+
 def run_console(settings: Settings, lines: Iterable[str] | None, *, start: str | None = None,
                 interactive: bool = False, echo: bool = False) -> None:
     """Run transcript lines (or stdin) through the console platform: not on a config that
-    enables Slack or WeCom, whose queued messages the console would print instead of
-    sending."""
-    on = platforms_on(settings)
-    if on:
-        typer.echo(f"crossdesk chat: this config enables {' and '.join(on)}; the console would "
-                   "print (and count as sent) the messages queued for them. Use a copy of the "
-                   "config without them (enabled = false) and a database of its own.",
-                   err=True)
-        raise typer.Exit(2)
+    enables Slack or WeCom (``refuse_platforms``)."""
+    refuse_platforms(settings)
     clock = _start(settings, start)
     app = app_mod.build(settings, clock)
     session = Console(app, clock, sys.stdout, echo=echo)

@@ -231,7 +231,7 @@ def demo(
         "throwaway SQLite file that is deleted afterwards.")] = None,
 ) -> None:
     """Tell the demo story on a throwaway SQLite database with the sample company."""
-    from bot.cli.console import run_console
+    from bot.cli.console import refuse_platforms, run_console
     from bot.cli.demo import DEMO_SCRIPT, in_use
 
     path = config
@@ -240,6 +240,7 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="crossdesk-demo-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
         settings = load_settings(path, url)
+        refuse_platforms(settings, "demo")  # before the database is touched
         with _database(url):
             refusal = in_use(url) if database_url else None
             if refusal:

@@ -464,3 +464,14 @@ def test_a_configured_person_typed_in_another_case_is_that_person(tmp_path):
                      "Alice> /request it laptop broken\nALICE> /request list\n")
     assert "Opened IT-1" in out, "Alice speaks English, as alice does"
     assert "IT-1" in out.split("Your requests:")[1], "her list holds the request"
+
+
+def test_demo_refuses_a_config_with_a_platform_in_its_own_name_touching_nothing(tmp_path):
+    config = tmp_path / "slack.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n[slack]\nmode = "http"\n',
+                      encoding="utf-8")
+    db = tmp_path / "demo.db"
+    result = invoke(["demo", "--config", str(config), "--database-url", f"sqlite:///{db}"])
+    assert result.exit_code == 2
+    assert result.output.startswith("crossdesk demo: this config enables Slack"), result.output
+    assert not db.exists(), "no database file is left behind"
