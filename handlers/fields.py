@@ -63,9 +63,13 @@ def typed(text: str, words: Collection[str]) -> bool:
 
 
 def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
-    """``problem`` in ``locale``: the field's name, what is wrong, an example to type."""
+    """``problem`` in ``locale``: the field's name, what is wrong, an example to type (a
+    param ``x`` with an ``x_zh`` beside it is said in Chinese from the latter)."""
+    zh = locale.startswith("zh")
+    params = {k: problem.params.get(f"{k}_zh", v) if zh else v
+              for k, v in problem.params.items() if not k.endswith("_zh")}
     return t(locale, f"form.err.{problem.key}", field=spec.label(locale),
-             example=example(spec, catalog=catalog, locale=locale), **problem.params)
+             example=example(spec, catalog=catalog, locale=locale), **params)
 
 
 def example(spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:

@@ -97,10 +97,13 @@ def first_to_ask(category: Category, missing: Collection[FieldSpec],
 def misfit(ctx: Ctx, category: Category, spec: FieldSpec, raw: str,
            problem: FieldProblem) -> str:
     """Why ``spec``, answered before, is asked again: the form changed and the kept answer
-    ``raw`` no longer fits (quoted), then what the field takes now."""
+    ``raw`` no longer fits (quoted), then what the field takes now; or, a date before the
+    one it may not precede (``not_before``), just that."""
+    why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale)
+    if problem.key == "before":  # the answers disagree, not the form
+        return why
     said = ctx.say("form.answer_misfit", service=category.label(ctx.locale),
                    field=spec.label(ctx.locale), text=excerpt(raw, QUOTED))
-    why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale)
     return f"{said}\n{why}"
 
 

@@ -115,7 +115,26 @@ def check_values(category: Category, raw: Mapping[str, str], *, catalog: Catalog
             problems[spec.key] = got
         else:
             values[spec.key] = got
+    for key, problem in out_of_order(category, values).items():
+        problems[key] = problem
+        del values[key]
     return values, problems
+
+
+def out_of_order(category: Category, values: Mapping[str, FieldValue]) -> dict[str, FieldProblem]:
+    """The date fields whose value comes before the date their ``not_before`` names (a last
+    day before the first), by key: the later field is the one to type again."""
+    out: dict[str, FieldProblem] = {}
+    for spec in category.fields:
+        other = category.field(spec.not_before) if spec.not_before else None
+        mine, theirs = values.get(spec.key), values.get(spec.not_before or "")
+        if other is None or mine is None or theirs is None or mine.day is None \
+                or theirs.day is None or mine.day >= theirs.day:
+            continue
+        out[spec.key] = FieldProblem("before", {
+            "other": other.name, "other_zh": other.label("zh-CN"),
+            "day": theirs.day.isoformat(), "given": mine.day.isoformat()})
+    return out
 
 
 def complete(ctx: Ctx, category: Category, values: dict[str, FieldValue], details: str,

@@ -41,7 +41,9 @@ class FieldSpec:
 
     ``minimum``/``maximum`` bound a number or amount; ``max_length`` and ``pattern`` a text;
     ``currency`` is an amount's default currency; ``choices`` are a choice field's options;
-    a ``file`` field is satisfied by a file attached to the request."""
+    a ``file`` field is satisfied by a file attached to the request; a ``date`` field's
+    ``not_before`` names the date field of the same form it may not precede (a last day
+    after the first)."""
 
     key: str
     name: str
@@ -58,6 +60,7 @@ class FieldSpec:
     choices: tuple[Choice, ...] = ()
     hint: str = ""
     hint_zh: str = ""
+    not_before: str | None = None  # a date field: the key of the date it may not precede
 
     def label(self, locale: str) -> str:
         """The field's name in ``locale``."""

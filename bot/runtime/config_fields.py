@@ -20,12 +20,14 @@ Shape (one table per field, in the order the form asks them)::
                                      # "@requester" (the requester's own department)
     choices = ["MacBook Pro", { key = "x1", name = "ThinkPad X1", name_zh = "…" }]
     hint = "e.g. 86.50"              # shown when the field is asked
+    not_before = "first_day"         # date: not before this other date field of the service
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -47,7 +49,8 @@ from handlers.service_spec import FIELD_TYPES, Choice, FieldSpec
 
 Report = Callable[[str, str], None]  # (key, message)
 FIELD_KEYS = ("key", "name", "name_zh", "aliases", "type", "required", "min", "max",
-              "currency", "max_length", "pattern", "default", "choices", "hint", "hint_zh")
+              "currency", "max_length", "pattern", "default", "choices", "hint", "hint_zh",
+              "not_before")
 CHOICE_KEYS = ("key", "name", "name_zh", "aliases")
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 KEY_MAX = 64  # request_field.key
@@ -93,6 +96,27 @@ def parse_fields(raw: Any, where: str, problem: Report) -> tuple[FieldSpec, ...]
             words.setdefault(n, spec.key)
         if not clash:
             out.append(spec)
+    return _ordered_dates(tuple(out), raw, key, problem)
+
+
+def _ordered_dates(specs: tuple[FieldSpec, ...], raw: list[dict[str, Any]], key: str,
+                   problem: Report) -> tuple[FieldSpec, ...]:
+    """Each ``not_before`` names another date field of the same service (``last_day``'s
+    ``not_before = "first_day"``); one that does not is reported and left out."""
+    dates = [s.key for s in specs if s.type == "date"]
+    out: list[FieldSpec] = []
+    for spec in specs:
+        i = next(i for i, f in enumerate(raw) if f.get("key") == spec.key)
+        wanted = raw[i].get("not_before")
+        if wanted is not None and (spec.type != "date" or wanted == spec.key
+                                   or wanted not in dates):
+            others = [d for d in dates if d != spec.key]
+            problem(f"{key}[{i}].not_before",
+                    f"{wanted!r} is not another date field of this service; "
+                    + (f"use one of {', '.join(repr(d) for d in others)}" if spec.type == "date"
+                       and others else "remove it (it is for a date field, naming another)"))
+            wanted = None
+        out.append(spec if wanted is None else replace(spec, not_before=str(wanted)))
     return tuple(out)
 
 

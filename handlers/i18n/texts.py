@@ -718,6 +718,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "{field}最多保留两位小数，例如 {example}。"),
     "form.err.min": ("{field} must be at least {min}.", "{field}不能小于 {min}。"),
     "form.err.max": ("{field} must be at most {max}.", "{field}不能大于 {max}。"),
+    "form.err.before": ("{field} ({given}) is before {other} ({day}); type a date on or "
+                        "after it, e.g. {day}.",
+                        "{field}（{given}）早于{other}（{day}），请填写不早于它的日期，例如 {day}。"),
     "form.err.date": ("{field} must be a date, e.g. {example} (or today, yesterday).",
                       "{field}须为日期，例如 {example}（或 今天、昨天）。"),
     "form.err.choice": ("{field}: “{given}” is not an option; choose one of: {example}.",

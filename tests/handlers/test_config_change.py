@@ -191,6 +191,8 @@ def test_nudges_for_an_assignee_who_left_the_desk_go_to_its_channel(
     assert any("FIN-1" in m for m in messages_to(out, "#finance-requests")), out
 
 
+NOT_BEFORE = ('not_before = "first_day"           # a last day before the first is refused, '
+              'naming both\n')
 LAST_DAY = '''[[departments.categories.fields]]
 key = "last_day"
 name = "Last day"
@@ -198,7 +200,7 @@ name_zh = "结束日期"
 aliases = ["to", "至"]
 type = "date"
 required = true
-'''
+''' + NOT_BEFORE
 
 
 def test_a_form_whose_asked_field_was_removed_goes_on_with_what_it_has(

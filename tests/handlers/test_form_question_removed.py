@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 from storage import request_fields, request_store
 from storage.models import Attachment, FormDraft
 from tests.conftest import EXAMPLE, Transcript
-from tests.handlers.test_config_change import LAST_DAY, messages_to, restart
+from tests.handlers.test_config_change import LAST_DAY, NOT_BEFORE, messages_to, restart
 
 FIRST_DAY = LAST_DAY.replace("last_day", "first_day").replace("Last day", "First day") \
-    .replace("结束日期", "开始日期").replace('["to", "至"]', '["from", "自"]')
+    .replace("结束日期", "开始日期").replace('["to", "至"]', '["from", "自"]') \
+    .replace(NOT_BEFORE, "")
 FILE_TYPE = 'type = "file"                      # satisfied by a file sent with the form in chat'
 INVOICE_REQUIRED = (FILE_TYPE, FILE_TYPE + "\nrequired = true")
 
@@ -65,7 +66,7 @@ def test_the_answer_to_a_removed_question_goes_with_the_request_it_opens(
 def test_the_answer_to_a_removed_question_is_kept_and_the_next_one_asked(
         engine, clock, tmp_path):
     restart(tmp_path, engine, clock)("bob> /request hr leave-certificate 签证")
-    desk = restart(tmp_path, engine, clock, (FIRST_DAY, ""))
+    desk = restart(tmp_path, engine, clock, (FIRST_DAY, ""), (NOT_BEFORE, ""))
     out = desk("bob> 12月21日")
     assert out == (
         "[reply] 休假证明表单在您填写期间有所调整：我上次问的问题已不再需要回答。\n"

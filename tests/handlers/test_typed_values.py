@@ -105,3 +105,29 @@ def test_a_field_given_twice_is_not_prefilled_into_a_form(settings) -> None:
         "the last day is missing: a form, with the first day in it"
     assert draft_for("hr leave-certificate from=2026-12-10 from=2026-12-11 visa",
                      settings.catalog) is None
+
+
+# --- a date that may not come before another (not_before)
+
+
+def test_a_last_day_before_the_first_is_refused_naming_both(chat: Transcript) -> None:
+    out = chat("@now 2026-11-23T09:00",
+               "alice> /request hr leave-certificate from=2026-12-10 to=2026-12-05 visa",
+               "mia> /request hr 休假证明 自=2026-12-10 至=2026-12-05 签证")
+    assert "Last day (2026-12-05) is before First day (2026-12-10); type a date on or after " \
+        "it, e.g. 2026-12-10." in out
+    assert "结束日期（2026-12-05）早于开始日期（2026-12-10）" in out
+    assert requests(chat) == [], "nothing opened"
+    same_day = chat("alice> /request hr leave-certificate from=2026-12-10 to=2026-12-10 visa")
+    assert "Opened HR-1" in same_day, "a one-day leave is fine"
+
+
+def test_the_chat_form_asks_again_for_a_last_day_before_the_first(chat: Transcript) -> None:
+    chat("@now 2026-11-23T09:00", "alice> /request hr leave-certificate visa",
+         "alice> 2026-12-10")
+    again = chat("alice> 2026-12-05")
+    assert "Last day (2026-12-05) is before First day (2026-12-10)" in again
+    assert "form changed" not in again, "the answers disagree; the form did not change"
+    assert "Please give the Last day" in again and requests(chat) == []
+    assert "Opened HR-1" in chat("alice> 2026-12-12")
+    assert values(chat, "HR-1")["last_day"].day.isoformat() == "2026-12-12"

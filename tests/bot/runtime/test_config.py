@@ -336,3 +336,13 @@ def test_every_bad_item_of_a_list_is_reported_not_the_first_only(tmp_path):
     assert "calendar.hours[0]: bad time '9'" in result.output
     assert "calendar.hours[1]: bad time '25:00'" in result.output
     assert "calendar.hours[2]" not in result.output, "a good item is not blamed"
+
+
+def test_not_before_must_name_another_date_field_of_the_service(tmp_path):
+    path = write(tmp_path, edited(('not_before = "first_day"', 'not_before = "first"')),
+                 "order.toml")
+    result = check_config(path)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert ".not_before: 'first' is not another date field of this service; use one of " \
+        "'first_day'" in said

@@ -53,7 +53,8 @@ def test_every_mistake_names_its_key_and_a_fix() -> None:
     ])
     assert problems == {
         f"{WHERE}.fields[0].colour": "unknown key; use one of key, name, name_zh, aliases, "
-        "type, required, min, max, currency, max_length, pattern, default, choices, hint, hint_zh",
+        "type, required, min, max, currency, max_length, pattern, default, choices, hint, hint_zh, "
+        "not_before",
         f"{WHERE}.fields[0].type": "unknown type 'money'; use one of text, long_text, number, "
         "amount, date, choice, person, department, file",
         f"{WHERE}.fields[1].choices": "a choice field needs choices; write e.g. choices = "

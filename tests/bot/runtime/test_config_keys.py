@@ -273,6 +273,15 @@ key = "code"
 type = "text"
 max_length = 20
 pattern = "[A-Z]+"
+
+[[departments.categories.fields]]
+key = "from"
+type = "date"
+
+[[departments.categories.fields]]
+key = "until"
+type = "date"
+not_before = "from"
 """
 
 
