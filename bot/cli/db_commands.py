@@ -17,11 +17,6 @@ from storage.engine import make_engine
 BEHIND, AHEAD, UNREACHABLE, BAD_CONFIG = 1, 2, 3, 4
 
 
-def exit_code(state: migrate.SchemaState) -> int:
-    """BEHIND or AHEAD, for a database not at this code's head."""
-    return AHEAD if state.status == "ahead" else BEHIND
-
-
 def require_schema(url: str, command: str = UPGRADE) -> None:
     """Refuse a database behind or ahead of this code (SchemaMismatch naming ``command``),
     changing nothing; an empty one, or a SQLite file not made yet, is left to the command

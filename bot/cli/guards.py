@@ -52,17 +52,29 @@ def unusable_url(url: str) -> str | None:
 
 
 @contextmanager
-def database(url: str, code: int = 1) -> Iterator[None]:
-    """Turn a database that cannot be opened into one line and exit ``code``, and one a
-    newer crossdesk upgraded into what `db check` says and exit 2, not a traceback."""
+def database(url: str, code: int = 1, upgrade: str | None = None) -> Iterator[None]:
+    """Turn a database that cannot be opened, or is no database, into one line and exit
+    ``code``, and one a newer crossdesk upgraded into what `db check` says and exit 2, not a
+    traceback. Given ``upgrade`` (the `db upgrade` command to name) the command uses the
+    schema as it is: one behind this code is refused first (exit 1), one ahead too (exit 2),
+    changing nothing (only `db upgrade`, `init`, `serve --upgrade` and `demo` migrate)."""
     from alembic.util import CommandError
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
+    from bot.cli import db_commands
     from bot.runtime.schema import SchemaMismatch
 
     try:
+        if upgrade is not None:
+            db_commands.require_schema(url, upgrade)
         yield
     except OperationalError as exc:
+        typer.echo(f"cannot use database {shown_url(url)}: {exc.orig or exc}; {WHERE_URL}",
+                   err=True)
+        raise typer.Exit(code) from None
+    except DatabaseError as exc:
+        if type(exc) is not DatabaseError:  # a constraint or SQL error: a bug, not the file
+            raise
         typer.echo(f"cannot use database {shown_url(url)}: {exc.orig or exc}; {WHERE_URL}",
                    err=True)
         raise typer.Exit(code) from None

@@ -7,8 +7,6 @@ import shlex
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -70,31 +68,7 @@ def _check_now(value: str | None) -> str | None:
     return value
 
 
-@contextmanager
-def _database(url: str, code: int = 1, upgrade: str | None = None) -> Iterator[None]:
-    """A database that cannot be opened, or is not a database, is one line and exit ``code``
-    (``guards.database``). Given ``upgrade`` (the `db upgrade` command to name), the command
-    uses the schema as it is: one behind this code is refused first (exit 1), one ahead too
-    (exit 2), changing nothing; only `db upgrade`, `init`, `serve --upgrade` and `demo`
-    migrate, and `chat` and `tick` create the tables in an empty database."""
-    from sqlalchemy.exc import DatabaseError
-
-    from bot.runtime.schema import SchemaMismatch
-
-    try:
-        with guards.database(url, code):
-            if upgrade is not None:
-                db_commands.require_schema(url, upgrade)
-            yield
-    except SchemaMismatch as exc:
-        typer.echo(f"database {guards.shown_url(url)}: {exc}", err=True)
-        raise typer.Exit(db_commands.exit_code(exc.state)) from None
-    except DatabaseError as exc:
-        if type(exc) is not DatabaseError:  # a constraint or SQL error: a bug, not the file
-            raise
-        typer.echo(f"cannot use database {guards.shown_url(url)}: {exc.orig or exc}; "
-                   f"{guards.WHERE_URL}", err=True)
-        raise typer.Exit(code) from None
+_database = guards.database
 
 
 def load_settings(config: str | None, database_url: str | None,
