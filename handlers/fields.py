@@ -2,10 +2,10 @@
 recognisable values pulled out of free text; the required fields still missing.
 
 Dates: ``2026-11-20`` (also ``/``, ``.`` and ``2026年11月20日``), a month and day without a
-year (``11-20``, ``11/20``, ``11月20日``/``号``) and ``today``/``今天``,
-``yesterday``/``昨天``, ``tomorrow``/``明天``, relative to ``today`` (a date in the company's
-timezone). A month and day without a year is the nearest such day to ``today`` (this year,
-last year or next year): on 2026-12-05 ``11-20`` is 2026-11-20, ``12-20`` is 2026-12-20, and
+year (``11-20``, ``11/20``, ``11月20日``/``号``) and ``today``/``今天``, ``yesterday``/``昨天``,
+``tomorrow``/``明天``, ``前天``, ``后天``, relative to ``today`` (a date in the company's timezone).
+A month and day without a year is the nearest such day to ``today`` (this year, last year or
+next year): on 2026-12-05 ``11-20`` is 2026-11-20, ``12-20`` is 2026-12-20, and
 on 2027-01-03 ``12-28`` is 2026-12-28 — right for an expense last week and for leave next
 week alike."""
 
@@ -34,7 +34,7 @@ ANSWERED_WORDS = ("answered", "已解答")  # the instructions answered the ques
 SKIP_WORDS = ("skip", "跳过")  # leaves out the optional field asked (never a field's value)
 CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS + SKIP_WORDS  # no field or choice is named so
 DAY_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": -1, "昨天": -1, "昨日": -1,
-             "tomorrow": 1, "明天": 1, "明日": 1}
+             "tomorrow": 1, "明天": 1, "明日": 1, "前天": -2, "后天": 2}
 _NUM = r"-?(?:\d[\d,\s]*(?:\.\d+)?|\.\d+)"
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")

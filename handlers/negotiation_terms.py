@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers import due_times
 from handlers.catalog import Department, norm
 from handlers.context import Ctx, Refusal, names_list
+from handlers.fields import DAY_WORDS
 from handlers.sla import BusinessCalendar, looks_like_work_time, parse_work_time
 from storage.models import Request
 
@@ -34,6 +35,8 @@ def end_of_day(calendar: BusinessCalendar, day: date) -> datetime:
 
 
 def _day(word: str, today: date) -> date | None:
+    if norm(word) in DAY_WORDS:  # today, tomorrow, 明天 … (yesterday: refused as past)
+        return today + timedelta(days=DAY_WORDS[norm(word)])
     match = DATE_RE.match(norm(word))
     if not match:
         return None
@@ -48,8 +51,8 @@ def _day(word: str, today: date) -> date | None:
 
 
 def read_when(ctx: Ctx, request: Request, word: str) -> datetime | None:
-    """``word`` as a target: a date (2026-12-10, 12-10, 12月10日) or business time from now
-    in the request's clock (3d, 4h, 3个工作日); None when it is neither."""
+    """``word`` as a target: a date (2026-12-10, 12-10, 12月10日, tomorrow, 明天) or business
+    time from now in the request's clock (3d, 4h, 3个工作日); None when it is neither."""
     calendar = ctx.desk.clock_for(request)
     day = _day(word, calendar.local_date(ctx.now))
     if day is not None:

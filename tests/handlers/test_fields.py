@@ -85,6 +85,7 @@ def test_problems_read_in_chinese() -> None:
     ("11/20", date(2026, 11, 20)), ("11月20日", date(2026, 11, 20)),
     ("2026年11月20日", date(2026, 11, 20)), ("today", TODAY), ("今天", TODAY),
     ("yesterday", date(2026, 12, 4)), ("昨天", date(2026, 12, 4)),
+    ("前天", date(2026, 12, 3)), ("后天", date(2026, 12, 7)),
     ("12-20", date(2026, 12, 20)),  # the nearest 12-20, not last year's
 ])
 def test_dates(raw: str, expected: date) -> None:

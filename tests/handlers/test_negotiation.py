@@ -396,3 +396,16 @@ def test_a_solution_starting_with_a_number_stays_a_solution(chat):
     opened(chat)
     out = chat("bob> /request propose FIN-1 2nd option: pay by transfer")
     assert "无法" not in out and "2nd option: pay by transfer" in out
+
+
+def test_day_words_are_dates_in_a_proposal_and_a_counter(chat):
+    opened(chat)  # Monday 2026-11-23, 09:30
+    out = chat("bob> /request propose FIN-1 yesterday we could have done it")
+    assert "“yesterday”（即 2026-11-20 18:00）已经过去" in out, "a past day word is refused"
+    assert proposals(chat.app, "FIN-1") == []
+    chat("bob> /request propose FIN-1 tomorrow after the bank run")
+    (first,) = proposals(chat.app, "FIN-1")
+    assert (first.due_at, first.text) == (local("2026-11-24T18:00"), "after the bank run")
+    chat("alice> /request counter FIN-1 今天 I need it by tonight")
+    countered = proposals(chat.app, "FIN-1")[-1]
+    assert (countered.due_at, countered.text) == (local("2026-11-23T18:00"), "I need it by tonight")
