@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from handlers.catalog import Category
 from handlers.desk import Desk
-from handlers.i18n import join, t
+from handlers.i18n import join_all, t
 from handlers.messages import Message
 from storage.models import Request
 
@@ -43,10 +43,11 @@ def may_open(desk: Desk, person_id: str, request: Request) -> bool:
 
 def who_may_open(desk: Desk, request: Request, locale: str) -> str:
     """"the requester, HR's staff and the admins", in ``locale``."""
-    return join(locale, [t(locale, "confidential.requester"),
+    return join_all(locale, [t(locale, "confidential.requester"),
                          t(locale, "confidential.staff",
-                           department=desk.catalog.department(request.department).label(locale)),
-                         t(locale, "confidential.admins")])
+                               department=desk.catalog.department(request.department)
+                               .label(locale)),
+                             t(locale, "confidential.admins")])
 
 
 def for_channel(desk: Desk, request: Request, message: Message) -> Message:

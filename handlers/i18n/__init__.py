@@ -29,3 +29,11 @@ def t(locale: str, key: str, **params: object) -> str:
 def join(locale: str, items: list[str]) -> str:
     """A list in the locale's punctuation."""
     return "、".join(items) if normalize_locale(locale) == "zh-CN" else ", ".join(items)
+
+
+def join_all(locale: str, items: list[str]) -> str:
+    """A list of which each item counts, its last joined by "and": "a, b and c", "a、b和c"."""
+    if len(items) < 2:
+        return "".join(items)
+    zh = normalize_locale(locale) == "zh-CN"
+    return (join(locale, items[:-1]) + ("和" if zh else " and ") + items[-1])

@@ -675,12 +675,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.empty": ('No requests in this period', '本期没有请求'),
     # --- delivery refused for good (to the admins)
     "confidential.new": (
-        "New confidential request {ref}: its details are not shown here. {who} may open it "
-        "with `/request show {ref}`.",
-        "新的保密请求 {ref}：详情不在此显示。{who}可用 `/request show {ref}` 查看。"),
+        "New confidential request {ref}: its details are not shown here. Only {who} may open "
+        "it with `/request show {ref}`.",
+        "新的保密请求 {ref}：详情不在此显示。仅{who}可用 `/request show {ref}` 查看。"),
     "confidential.update": (
-        "{ref} (confidential) changed; {who} may open it with `/request show {ref}`.",
-        "{ref}（保密）有更新；{who}可用 `/request show {ref}` 查看。"),
+        "{ref} (confidential) changed; only {who} may open it with `/request show {ref}`.",
+        "{ref}（保密）有更新；仅{who}可用 `/request show {ref}` 查看。"),
     "confidential.requester": ("the requester", "提单人"),
     "confidential.staff": ("{department}'s staff", "{department}成员"),
     "confidential.admins": ("the admins", "管理员"),

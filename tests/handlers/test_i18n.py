@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from handlers.i18n import normalize_locale, t
+from handlers.i18n import join_all, normalize_locale, t
 from handlers.i18n.texts import TEXTS
 
 
@@ -43,3 +43,16 @@ def test_locale_names_from_platforms_map_to_our_two():
     assert normalize_locale("ja-JP", "en") == "en"
     assert t("en", "state.waiting") == "waiting on requester"
     assert t("zh-CN", "state.waiting") == "等待提单人"
+
+
+def test_who_may_open_a_confidential_request_reads_as_a_sentence_in_both_languages():
+    def notice(locale: str) -> str:
+        who = join_all(locale, [t(locale, "confidential.requester"),
+                                t(locale, "confidential.staff", department="People"),
+                                t(locale, "confidential.admins")])
+        return t(locale, "confidential.new", ref="PPL-1", who=who)
+
+    assert ("its details are not shown here. Only the requester, People's staff and the admins "
+            "may open it") in notice("en")
+    assert "仅提单人、People成员和管理员可用" in notice("zh-CN")
+    assert join_all("en", ["Carol"]) == "Carol" and join_all("en", ["a", "b"]) == "a and b"

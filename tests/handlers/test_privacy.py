@@ -60,7 +60,7 @@ def test_a_confidential_request_never_shows_its_details_in_a_channel(chat):
     opened = chat(*HR_STORY)
     [root] = blocks(opened, "#hr-requests")[:1]
     assert "新的保密请求 HR-1" in root and "/request show HR-1" in root
-    assert "提单人、人力资源部成员、管理员" in root, "it says who may open it"
+    assert "仅提单人、人力资源部成员和管理员可用" in root, "it says who may open it"
     assert "(button) 受理 -> /request ack HR-1" in root, "the desk can still take it"
     assert "[to alice] Your request HR-1 to HR is registered: my manager Tom" in opened
     later = chat("@now 2026-11-16T14:31", "@now 2026-11-16T15:31",  # HR-1 unanswered:
@@ -78,7 +78,7 @@ def test_a_confidential_request_never_shows_its_details_in_a_channel(chat):
 def test_only_the_requester_the_desk_and_admins_may_open_a_confidential_request(chat):
     chat(*HR_STORY[:2])
     refused = chat("bob> /request show HR-1")
-    assert "HR-1 为保密请求：仅提单人、人力资源部成员、管理员可以查看" in refused
+    assert "HR-1 为保密请求：仅提单人、人力资源部成员和管理员可以查看" in refused
     assert "shouts" not in refused
     assert "shouts" not in chat("bob> /request comment HR-1 what happened?")
     for reader in ("alice", "nick", "mia", "root"):
