@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -306,6 +306,31 @@ def _require_aware(t: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got naive {t.isoformat()}")
 
 
+# Where a holiday is announced as a span of days off, weekend days in it included (the State
+# Council's 春节 2026: "2月15日至23日放假调休"): a desk open on Saturdays is closed on those too.
+SPAN_COUNTRIES = frozenset({"CN"})
+
+
+def weekends_in_holiday_spans(holiday_dates: Collection[date],
+                              make_up_days: Collection[date]) -> set[date]:
+    """The Saturdays and Sundays (not make-up workdays) in a run of days off that holds a
+    public holiday: the whole of each announced span, which the holidays package lists only
+    by its weekdays (and by the holidays themselves)."""
+
+    def off(d: date) -> bool:
+        return d in holiday_dates or (d.weekday() >= 5 and d not in make_up_days)
+
+    found: set[date] = set()
+    for holiday in holiday_dates:
+        for step in (timedelta(days=-1), timedelta(days=1)):
+            d = holiday + step
+            while off(d):
+                if d not in holiday_dates:
+                    found.add(d)
+                d += step
+    return found
+
+
 class BusinessCalendar:
     """Working-time arithmetic for one CalendarSpec; results are aware UTC datetimes.
 
@@ -341,10 +366,13 @@ class BusinessCalendar:
             if self.spec.country is None:
                 cached = (frozenset(), frozenset())
             else:
-                h = holidays.country_holidays(self.spec.country, years=year)
-                extra: Iterable[date] = getattr(h, "weekend_workdays", ())
+                h = holidays.country_holidays(self.spec.country, years=(year - 1, year, year + 1))
+                extra = frozenset(getattr(h, "weekend_workdays", ()))
+                closed = set(h)
+                if self.spec.country in SPAN_COUNTRIES:
+                    closed |= weekends_in_holiday_spans(closed, extra)
                 cached = (
-                    frozenset(d for d in h if d.year == year),
+                    frozenset(d for d in closed if d.year == year),
                     frozenset(d for d in extra if d.year == year),
                 )
             self._years[year] = cached

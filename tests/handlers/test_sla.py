@@ -118,6 +118,22 @@ def test_mid_autumn_friday_is_skipped() -> None:
     assert CN.add_business_time(sh(2026, 9, 24, 17, 0), 2 * H) == sh(2026, 9, 28, 10, 0)
 
 
+def test_a_desk_open_on_saturdays_is_closed_on_the_saturdays_of_a_holiday_span() -> None:
+    # The State Council's 2026 notice: 春节 2月15日至23日, 端午 6月19日至21日, 国庆 10月1日至7日,
+    # 元旦 1月1日至3日 are days off, weekend days in them included; 2-14 and 2-28 are worked.
+    mon_sat = BusinessCalendar(cn_spec(workdays=parse_workdays(["mon-sat"])))
+    for day in (date(2026, 1, 3), date(2026, 2, 21), date(2026, 6, 20), date(2026, 9, 26)):
+        assert not mon_sat.is_workday(day), day
+    for day in (date(2026, 2, 14), date(2026, 2, 28), date(2026, 3, 7), date(2026, 10, 10)):
+        assert mon_sat.is_workday(day), day
+    # Fri 2026-02-13 17:00 + 3h: 1h Friday, Saturday 02-14 (make-up) 2h -> 02-14 11:00
+    assert mon_sat.add_business_time(sh(2026, 2, 13, 17, 0), 3 * H) == sh(2026, 2, 14, 11, 0)
+    # Thu 02-19 (holiday) 10:00 + 2h: nothing until Tuesday 02-24
+    assert mon_sat.add_business_time(sh(2026, 2, 19, 10, 0), 2 * H) == sh(2026, 2, 24, 11, 0)
+    # a span reaching back over the new year: 2027-01-01 (Fri) to 01-03
+    assert not mon_sat.is_workday(date(2027, 1, 2))
+
+
 def test_explicit_dates_override_weekdays_and_holidays() -> None:
     cal = BusinessCalendar(
         cn_spec(closed_dates=frozenset({date(2026, 9, 16)}), open_dates={date(2026, 10, 1)})
