@@ -220,10 +220,10 @@ def add(ctx: Ctx, cmd: Command) -> Reply:
     if row is None or row.person_id != ctx.actor.id:
         raise Refusal("err.held_not_found", held=cmd.number)
     if row.attached_ref is not None:
-        return _said(ctx, None, "conv.already_added", ref=row.attached_ref)
+        return _unchanged(ctx, row.attached_ref)
     request = lc.load(ctx, cmd.ref)
     if not held.claim(ctx.session, row.id or 0, request.ref, ctx.now):
-        return _said(ctx, None, "conv.already_added", ref=request.ref)
+        return _unchanged(ctx, request.ref)
     files = tuple(file_of_dict(f) for f in row.files)
     return dm_reply(ctx, request, row.text, files)
 
@@ -242,6 +242,12 @@ def _attach(ctx: Ctx, request: Request, files: tuple[IncomingFile, ...], *,
     if not files:
         return []
     return attachments.attach(ctx, request, files, internal=internal, in_thread=in_thread)
+
+
+def _unchanged(ctx: Ctx, ref: str) -> Reply:
+    """A second choice for a held message: where it went, as an answer that changed nothing
+    (not ``ok``), so no platform marks the clicked choice as chosen."""
+    return replace(_said(ctx, None, "conv.already_added", ref=ref), ok=False)
 
 
 def _said(ctx: Ctx, request: Request | None, key: str, lines: list[str] | None = None,

@@ -67,6 +67,11 @@ def test_picking_the_request_for_a_held_message_takes_every_choice_away(
         notes = [e.note for e in session.exec(select(Event).where(Event.kind == "dm_reply"))]
     assert notes == ["I am away on Friday"]
 
+    slack.click_posted("U0ALICE", ALICE_DM, ts, "/request add FIN-1 1")  # the stale copy
+    assert "IT-1" in slack.ephemeral()[0]["text"], "it says where the words went"
+    with pytest.raises(AssertionError, match="timed out"):  # a rewrite would come at once
+        wait_until(lambda: len(replaced(slack.fake)) > 1, 0.5, "a second rewrite")
+
 
 def test_cancel_on_a_chat_form_takes_its_buttons_away_a_stale_one_keeps_them(
         slack: SlackDesk) -> None:

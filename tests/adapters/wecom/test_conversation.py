@@ -72,6 +72,13 @@ def test_several_open_requests_ask_with_a_card_and_a_click_adds_the_words_once(w
     wecom.dispatch()
     assert t("zh-CN", "conv.already_added", ref="FIN-2") in wecom.replies_to("lihua")
     assert [k for k, *_ in trail(wecom.app, "FIN-2")].count("dm_reply") == 1, "added once"
+    other = next(b["key"] for b in card["button_list"] if b["text"] == "FIN-3")
+    wecom.click("lihua", other, card["task_id"], "rc-2")  # another choice on the same card
+    wecom.dispatch()
+    assert t("zh-CN", "conv.already_added", ref="FIN-2") in wecom.replies_to("lihua")
+    assert len(wecom.api.delivered("message/update_template_card")) == 1, \
+        "the card still says FIN-2, where the words went"
+    assert "dm_reply" not in [k for k, *_ in trail(wecom.app, "FIN-3")]
 
 
 def test_more_open_requests_than_a_card_holds_show_the_newest_six(wecom):
