@@ -116,7 +116,8 @@ def _one(ctx: Ctx, request: Request, file: IncomingFile, internal: bool,
         source=file.source[:300], state=files.FETCHING, internal=internal,
         share_to=_share_to(ctx, request, internal, in_thread), created_at=ctx.now,
         fetch_until=ctx.now + VALIDITY.get(platform, GIVE_UP)))
-    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "file", note=name)
+    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now,
+                            files.FILE_EVENTS[1] if internal else files.FILE_EVENTS[0], note=name)
     if file.data is not None:
         _store(ctx, request, row, file.data)
         return ctx.say("file.attached", file=label(name, size), ref=request.ref)

@@ -30,8 +30,8 @@ def event_lines(ctx: Ctx, request: Request) -> list[str]:
     inside = ctx.desk.is_staff(ctx.actor.id, request.department)
     out = []
     for event in request_store.events(ctx.session, request.id or 0):
-        if event.kind == "internal_note" and not inside:
-            continue  # the desk's internal notes stay inside the desk
+        if event.kind in ("internal_note", "internal_file") and not inside:
+            continue  # the desk's internal notes (and their files) stay inside the desk
         change = ""
         if event.to_state and event.from_state != event.to_state:
             before = ctx.say(f"state.{event.from_state}") if event.from_state else "—"

@@ -18,6 +18,7 @@ from handlers.retention_rules import KINDS, RetentionPolicy
 from storage import retention as store
 from storage import retention_files
 from storage.engine import transaction
+from storage.files import FILE_EVENTS
 from storage.models import Request
 from storage.retention import PURGED_TITLE, Blanked, Due
 
@@ -27,7 +28,7 @@ COPIES = "sent_messages"  # the words repeated in sent notifications: go with th
 # history notes that are figures, not words: a person id, department keys, a priority
 # change, a service change, a snooze length; the kinds after them have their own ages
 FIGURE_NOTES = ("assigned", "transferred", "priority", "service_changed", "snoozed")
-NOT_DETAILS = (*FIGURE_NOTES, *COMMENT_KINDS, "rated", "file")
+NOT_DETAILS = (*FIGURE_NOTES, *COMMENT_KINDS, "rated", *FILE_EVENTS)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _comments(session: Session, ids: list[int], refs: dict[str, int], folder: st
 def _files(session: Session, ids: list[int], refs: dict[str, int], folder: str | None,
            apply: bool) -> Blanked:
     out = retention_files.attachments(session, ids, folder, apply)
-    for names in (store.event_notes(session, ids, apply, kinds=("file",)),
+    for names in (store.event_notes(session, ids, apply, kinds=FILE_EVENTS),
                   retention_files.file_fields(session, ids, apply)):
         out.requests |= names.requests
         out.rows += names.rows

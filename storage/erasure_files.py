@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from storage import retention, retention_files
+from storage.files import FILE_EVENTS
 from storage.models import Attachment, FileBlob, Outbox
 
 ERASED = "erased"  # an erased person's attachment: no name, no bytes; a message not sent
@@ -50,7 +51,7 @@ def erase(session: Session, files: Files, person_id: str, now: datetime) -> dict
         files.ids)))
     session.execute(update(Attachment).where(col(Attachment.id).in_(files.ids)).values(
         name="", source="", state=ERASED, location=None, sha256=None, failed_reason=None))
-    retention.event_notes(session, files.requests, True, kinds=("file",), actors=(person_id,))
+    retention.event_notes(session, files.requests, True, kinds=FILE_EVENTS, actors=(person_id,))
     fields = retention_files.file_fields(session, files.requests, True, names=files.names)
     return {"file_blob:deleted": deleted.rowcount or 0,  # type: ignore[attr-defined]
             "request_field": fields.rows, "outbox": _messages(session, files, now)}

@@ -17,6 +17,8 @@ from storage.models import Attachment, FileBlob
 FETCHING = "fetching"
 STORED = "stored"
 FAILED = "failed"
+# history kinds of a file added: an internal note's shows only to the desk
+FILE_EVENTS = ("file", "internal_file")
 PURGED = "purged"  # retention removed its bytes and name (type, size, who, when stay)
 MAX_REASON = 300
 

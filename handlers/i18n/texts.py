@@ -853,6 +853,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- files shared on requests (handlers/attachments.py)
     "field.files": ("Files", "附件"),
     "event.file": ("attached a file", "添加了附件"),
+    "event.internal_file": ("attached a file to an internal note", "在内部备注中添加了附件"),
     "file.attached": ("{file} is attached to {ref}.", "{file} 已添加到 {ref}。"),
     "file.fetching": (
         "{file} is being fetched and will be attached to {ref} in a moment.",

@@ -54,8 +54,10 @@ def test_an_internal_notes_file_stays_with_the_desk(chat: Transcript, invoice: P
     chat(OPEN)
     out = chat(f"bob@FIN-1> // checked against the ledger [file {invoice}]")
     assert "[to henry]" not in out
-    assert "invoice.jpg" not in chat("henry> /request show FIN-1").split("处理记录")[0]
-    assert "附件: 📎 invoice.jpg" in chat("bob> /request show FIN-1")
+    assert "invoice.jpg" not in chat("henry> /request show FIN-1"), "not even in the history"
+    desk_view = chat("bob> /request show FIN-1")
+    assert "附件: 📎 invoice.jpg" in desk_view
+    assert "在内部备注中添加了附件: invoice.jpg" in desk_view
 
 
 def test_a_file_over_the_limit_is_refused_saying_the_limit(
