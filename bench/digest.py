@@ -143,7 +143,8 @@ REQUEST_COLUMNS = (
     "details", "resolution_note", "created_at", "updated_at", "first_response_at",
     "resolved_at", "closed_at", "first_response_due", "resolution_due", "paused_at",
     "paused_seconds", "thread_ref", "clock_started_at", "snoozed_until", "next_sweep_at",
-    "swept_until", "cycle", "agreements",
+    "swept_until", "cycle", "agreements", "cycle_started_at", "cycle_paused_seconds",
+    "cycle_paused_wall_seconds", "stay_cycle",
 )
 EVENT_COLUMNS = ("id", "request_id", "actor_id", "at", "kind", "from_state", "to_state", "note")
 RATING_COLUMNS = ("id", "request_id", "rater_id", "stars", "comment", "tags", "created_at",
@@ -153,7 +154,7 @@ SUGGESTION_COLUMNS = ("id", "department", "author_id", "anonymous", "text", "rep
 PERSON_COLUMNS = ("id", "name", "locale", "slack_id", "wecom_id", "manager_id", "source",
                   "created_at")
 BREACH_COLUMNS = ("id", "request_id", "department", "target", "due_at", "detected_at",
-                  "late_seconds", "cycle")
+                  "late_seconds", "cycle", "met")
 TABLES = {
     "request": (Request, REQUEST_COLUMNS), "event": (Event, EVENT_COLUMNS),
     "rating": (Rating, RATING_COLUMNS), "suggestion": (Suggestion, SUGGESTION_COLUMNS),
@@ -467,7 +468,7 @@ class Generator:
             home, assignee if first_at else None, assignee if resolved else None, priority,
             state, f"{category.name}: {details}", details, note, created, updated, first_at,
             resolved, closed, first_due, res_due, paused_at, paused, None, created, None,
-            next_sweep, None, 0, 0,
+            next_sweep, None, 0, 0, created, paused, paused, 0,
         ))
 
     def _breach(self, batch: Batch, rid: int, department: str, target: str, due: datetime,
@@ -478,7 +479,7 @@ class Generator:
             return
         self.breach_id += 1
         batch.breaches.append((self.breach_id, rid, department, target, due,
-                               due + timedelta(minutes=1), None, 0))
+                               due + timedelta(minutes=1), None, 0, False))
 
     def _rating(self, batch: Batch, rid: int, rater: str, closed: datetime, department: str,
                 on_time: bool) -> None:

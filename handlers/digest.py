@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from handlers import approval_digest, confidential, negotiation_digest
+from handlers import approval_digest, confidential, feedback, negotiation_digest
 from handlers.desk import Desk
 from handlers.negotiation_digest import Negotiated
 from storage import deflections
@@ -24,9 +24,10 @@ TREND_WEEKS = 4
 class Figures:
     """One department's (or the company's) week."""
 
-    received: int = 0
-    closed: int = 0
+    received: int = 0  # opened at the desk, or transferred to it (the company: opened)
+    closed: int = 0  # requests closed with a resolution (once each)
     open_at_end: int = 0
+    transferred_out: int = 0  # of those it had, passed on to another desk in the period
     first_times: list[timedelta] = field(default_factory=list)
     resolution_times: list[timedelta] = field(default_factory=list)
     first_met: int = 0
@@ -64,6 +65,7 @@ class Figures:
         open_at_end, a count at a moment)."""
         self.received += other.received
         self.closed += other.closed
+        self.transferred_out += other.transferred_out
         self.first_met += other.first_met
         self.first_total += other.first_total
         self.resolution_met += other.resolution_met
@@ -124,24 +126,32 @@ def _both(figures: dict[str, Figures], department: str) -> tuple[Figures, ...]:
 
 
 def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
-    """Every department's figures for [start, end), in business time; key '*' is the company."""
+    """Every department's figures for [start, end), in business time; key '*' is the company.
+    What happened in the period, as the history has it: a later reopen, rating or transfer
+    leaves a finished period's figures as they were."""
     figures = _blank(desk)
     for row in q.opened(session, start, end):
         for f in _both(figures, row.department):
-            f.received += 1
-            f.categories[f"{row.department}:{row.category}"] += 1
-            f.customers[row.requester_department or "-"] += 1
+            _received(f, row)
+    for row in q.transferred(session, start, end):
+        own, left = figures.get(row.department), figures.get(row.moved_from or "")
+        if own is not None:  # the desk received it; the company had it already
+            _received(own, row)
+        if left is not None:
+            left.transferred_out += 1
     for ans in q.answered(session, start, end):
         took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
         for f in _both(figures, ans.department):
             f.first_times.append(took)
+    done_by: dict[str, set[int]] = {}
     for done in q.closed(session, start, end):
-        calendar = desk.calendar_for(done.department)
-        took = calendar.business_time_between(done.started, done.resolved_at)
-        took = max(timedelta(0), took - timedelta(seconds=done.paused_seconds))
+        took = resolution_time(desk, done)
         for f in _both(figures, done.department):
-            f.closed += 1
             f.resolution_times.append(took)
+        done_by.setdefault(done.department, set()).add(done.request_id)
+    for department, ids in done_by.items():
+        for f in _both(figures, department):
+            f.closed += len(ids)
     for target in q.targets(session, start, end):
         for f in _both(figures, target.department):
             if target.target == "first":
@@ -151,14 +161,35 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
                 f.resolution_total += 1
                 f.resolution_met += int(target.met)
     for rating in q.rated(session, start, end):
+        tags, comment = list(rating.tags), rating.comment
+        if rating.typed:
+            tags, comment = feedback.tags_in(desk, comment or "")
         for f in _both(figures, rating.department):
             f.stars.append(rating.stars)
-            f.tags.update(rating.tags or [])
-            if rating.comment and not confidential.is_confidential(
+            f.tags.update(tags)
+            if comment and not confidential.is_confidential(
                     desk, rating.department, rating.category):  # counts only, no words
-                f.comments.append((rating.stars, rating.comment, rating.ref))
+                f.comments.append((rating.stars, comment, rating.ref))
     add_open(session, end, figures)
     return figures
+
+
+def _received(f: Figures, row: q.Opened) -> None:
+    f.received += 1
+    if row.category:
+        f.categories[f"{row.department}:{row.category}"] += 1
+    f.customers[row.requester_department or "-"] += 1
+
+
+def resolution_time(desk: Desk, done: q.Closed) -> timedelta:
+    """One cycle's time to resolution in its desk's business time: from the cycle's start (the
+    clock's start at the desk, or the reopen) to its resolution, less its waits on the
+    requester; never the days it sat closed before a reopen."""
+    calendar = desk.calendar_for(done.department)
+    took = calendar.business_time_between(done.started, done.resolved_at)
+    paused = timedelta(seconds=done.paused_seconds) + sum(
+        (calendar.business_time_between(a, b) for a, b in done.pauses), timedelta(0))
+    return max(timedelta(0), took - paused)
 
 
 def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
@@ -174,6 +205,10 @@ def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[
                           stars=sorted(c.stars.elements()))
         for f in _both(figures, department):
             f.add_counts(counted)
+        own = figures.get(department)
+        if own is not None:  # received by the desk, not by the company again
+            own.received += c.moved_in
+            own.transferred_out += c.moved_out
     return figures
 
 

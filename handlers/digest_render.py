@@ -85,7 +85,8 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     change = f.received - prev.received
     day = desk.calendar_for(d.department).daily_length()
     volume = "digest.volume_week_end" if d.over else "digest.volume"  # not over: so far
-    lines.append(t(locale, volume, received=f.received,
+    moved = t(locale, "digest.transferred_out", n=f.transferred_out) if f.transferred_out else ""
+    lines.append(t(locale, volume, received=f.received, moved=moved,
                    change=f"{'+' if change >= 0 else ''}{change}", closed=f.closed,
                    open=f.open_at_end, overdue=len(d.overdue)))
     lines.append(t(locale, "digest.speed",
@@ -139,16 +140,14 @@ def _dept_name(desk: Desk, key: str, locale: str) -> str:
 
 
 def score(f: Figures, timeliness_weight: float = 0.5) -> float | None:
-    """Combined score 0–100: weight × timeliness + (1 − weight) × satisfaction."""
+    """Combined score 0–100: weight × timeliness + (1 − weight) × satisfaction; None (no
+    score) unless the desk had both a target due and a rating: on one part alone a desk
+    nobody rated would outrank a well-rated one, or the reverse."""
     rates = [r for r in (f.first_attainment, f.resolution_attainment) if r is not None]
-    timeliness = sum(rates) / len(rates) if rates else None
-    satisfaction = (f.rating_avg - 1) / 4 if f.rating_avg is not None else None
-    if timeliness is None and satisfaction is None:
+    if not rates or f.rating_avg is None:
         return None
-    if timeliness is None:
-        return 100 * satisfaction  # type: ignore[operator]
-    if satisfaction is None:
-        return 100 * timeliness
+    timeliness = sum(rates) / len(rates)
+    satisfaction = (f.rating_avg - 1) / 4
     return 100 * (timeliness_weight * timeliness + (1 - timeliness_weight) * satisfaction)
 
 
@@ -161,9 +160,11 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
               label: str, locale: str, weight: float = 0.5,
               negotiated: dict[str, Negotiated] | None = None,
               approvals: approval_digest.Medians | None = None) -> Message:
-    """One line per department, best combined score first (one decimal); the desks with
-    nothing to rank are listed apart on one line."""
+    """One line per department, best combined score first (one decimal); then the desks with
+    no score (no rating, or no target due), with a line saying why, and those with nothing
+    to rank on one line."""
     rows = []
+    unscored = []
     quiet = []
     for dep in desk.catalog.departments:
         f, p = week[dep.key], previous[dep.key]
@@ -171,22 +172,37 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
             quiet.append(dep.label(locale))
             continue
         s, ps = score(f, weight), score(p, weight)
-        rows.append((s if s is not None else -1, dep, f, arrow(s, ps)))
+        if s is None:
+            unscored.append((dep, f))
+        else:
+            rows.append((s, dep, f, arrow(s, ps)))
     rows.sort(key=lambda r: -r[0])
     lines = [t(locale, "scorecard.title", week=label)]
-    for i, (s, dep, f, trend) in enumerate(rows, 1):
+
+    def figures(f: Figures) -> dict[str, str]:
         rating = f"{half_up(f.rating_avg, 1)}★" if f.rating_avg is not None else "—"
-        shown = half_up(s, 1) if s >= 0 else "—"
+        return {"requests": t(locale, "digest.count_request" if f.received == 1
+                              else "digest.count_requests", n=f.received),
+                "first": _pct(f.first_attainment), "res": _pct(f.resolution_attainment),
+                "rating": rating}
+
+    for i, (s, dep, f, trend) in enumerate(rows, 1):
         line = t(locale, "scorecard.line", rank=i, department=dep.label(locale),
-                 requests=t(locale, "digest.count_request" if f.received == 1
-                            else "digest.count_requests", n=f.received),
-                 first=_pct(f.first_attainment),
-                 res=_pct(f.resolution_attainment), rating=rating, score=shown, trend=trend)
+                 score=half_up(s, 1), trend=trend, **figures(f))
         extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
         lines.append(line.rstrip() + extra if extra else line)
+    for i, (dep, f) in enumerate(unscored, len(rows) + 1):
+        line = t(locale, "scorecard.line_unscored", rank=i, department=dep.label(locale),
+                 **figures(f))
+        extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
+        lines.append(line + extra)
+    if unscored:
+        lines.append(t(locale, "scorecard.unscored",
+                       departments=join(locale, [dep.label(locale) for dep, _ in unscored])))
     if quiet:
         lines.append(t(locale, "scorecard.idle", departments=join(locale, quiet)))
     lines += approval_digest.scorecard_lines(desk, approvals or {}, locale)
     lines.append(t(locale, "scorecard.formula", w=round(weight * 100),
                    s=round((1 - weight) * 100)))
+    lines.append(t(locale, "scorecard.formula_rule"))
     return Message(text="\n".join(lines), locale=locale, kind="scorecard", title=lines[0])

@@ -7,6 +7,7 @@ from sqlmodel import select
 from handlers import lifecycle as lc
 from handlers.catalog import norm
 from handlers.context import Ctx, Refusal
+from handlers.desk import Desk
 from handlers.grammar import Command
 from handlers.i18n import t
 from handlers.messages import Message, Reply
@@ -17,8 +18,14 @@ from storage.models import Rating, Request
 
 def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
     """Pull configured tags (`#timely`, `及时`, `#态度好` …) out of a rating comment."""
+    return tags_in(ctx.desk, comment)
+
+
+def tags_in(desk: Desk, comment: str) -> tuple[list[str], str]:
+    """A rating comment as typed → its configured tags and the rest of its words (also for
+    a rating the history keeps: the digest of an earlier week)."""
     index: dict[str, str] = {}
-    for key, en, zh in ctx.desk.service.feedback.tags:
+    for key, en, zh in desk.service.feedback.tags:
         for word in (key, en, zh):
             index[norm(word)] = key
     tags: list[str] = []

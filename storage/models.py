@@ -117,7 +117,11 @@ class Request(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """The audit trail: one row per change to a request."""
 
-    __table_args__ = (Index("ix_event_request", "request_id", "id"),)
+    __table_args__ = (
+        Index("ix_event_request", "request_id", "id"),
+        # digests: a week's closes, ratings and transfers by kind and moment
+        Index("ix_event_kind_at", "kind", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="request.id")

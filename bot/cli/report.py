@@ -150,23 +150,39 @@ def _num(value: float | None, digits: int, scale: float = 1, unit: str = "", non
     return none if value is None else f"{half_up(value, digits, scale)}{unit}"
 
 
+def _ranked(report: Report) -> list[ScoreRow]:
+    """The desks with a score, best first (as ``rows`` are ordered)."""
+    return [r for r in report.rows if not idle(r.figures) and r.score is not None]
+
+
+def _unscored(report: Report) -> list[ScoreRow]:
+    """The desks with something to show but no score (no rating, or no target due)."""
+    return [r for r in report.rows if not idle(r.figures) and r.score is None]
+
+
 def _cells(report: Report, locale: str) -> list[list[str]]:
-    """The ranked desks' rows; those with nothing to rank are named apart (``_notes``), as
-    the scorecard does."""
-    ranked = [r for r in report.rows if not idle(r.figures)]
-    return [[str(rank), report.label(r.key, locale), str(r.figures.received),
-             _num(r.figures.first_attainment, 0, 100, "%"),
-             _num(r.figures.resolution_attainment, 0, 100, "%"),
-             _num(r.figures.rating_avg, 1, unit="★"), _num(r.score, 1), r.trend]
-            for rank, r in enumerate(ranked, 1)]
+    """The ranked desks' rows, then the unscored desks' rows without a rank; those with
+    nothing to rank are named apart (``_notes``), as the scorecard does."""
+    def cells(rank: str, r: ScoreRow) -> list[str]:
+        return [rank, report.label(r.key, locale), str(r.figures.received),
+                _num(r.figures.first_attainment, 0, 100, "%"),
+                _num(r.figures.resolution_attainment, 0, 100, "%"),
+                _num(r.figures.rating_avg, 1, unit="★"), _num(r.score, 1), r.trend]
+    ranked = _ranked(report)
+    return ([cells(str(rank), r) for rank, r in enumerate(ranked, 1)]
+            + [cells("—", r) for r in _unscored(report)])
 
 
 def _notes(report: Report, locale: str) -> list[str]:
     first, last = report.days(previous=True)
     quiet = [report.label(r.key, locale) for r in report.rows if idle(r.figures)]
-    return [*([_say(locale, "idle", departments=join(locale, quiet))] if quiet else []),
+    unscored = [report.label(r.key, locale) for r in _unscored(report)]
+    return [*([_say(locale, "unscored", departments=join(locale, unscored))] if unscored
+              else []),
+            *([_say(locale, "idle", departments=join(locale, quiet))] if quiet else []),
             t(locale, "scorecard.formula", w=round(report.weight * 100),
               s=round((1 - report.weight) * 100)),
+            t(locale, "scorecard.formula_rule"),
             _say(locale, "trend", days=(report.end - report.start).days, first=first, last=last)]
 
 
@@ -210,16 +226,16 @@ def write_csv(report: Report, out: TextIO) -> None:
     - ``period,start,end,timezone,timeliness_weight``: one row (ISO local dates, inclusive);
     - ``scorecard,rank,department,name,requests,first_response_attainment,
       resolution_attainment,rating_avg,ratings,score,previous_score,trend``: attainments are
-      shares 0–1, score 0–100 = weight × timeliness + (1 − weight) × (rating − 1) / 4, trend
-      up/down/same; an empty cell means no data (an empty rank: a desk with nothing to
-      rank in the period, as the text report lists apart);
+      shares 0–1, score 0–100 = weight × timeliness + (1 − weight) × (rating − 1) / 4 (none
+      without both a rating and a target due), trend up/down/same; an empty cell means no
+      data (an empty rank: a desk with no score, or nothing to rank, in the period, as the
+      text report lists apart);
     - ``service_map,requesting_department,serving_department,requests,rating_avg,ratings``:
       one row per pair with requests opened or ratings given in the period ('other' = no
       department), busiest first; both directions of a mutual relation are separate rows."""
     first, last = report.days()
     words = {"↑": "up", "↓": "down", "→": "same", "": ""}
-    ranks = {r.key: rank for rank, r in enumerate(
-        (r for r in report.rows if not idle(r.figures)), 1)}  # as the text and HTML rank
+    ranks = {r.key: rank for rank, r in enumerate(_ranked(report), 1)}  # as text and HTML
     scorecard: list[list[object]] = [
         ["scorecard", ranks.get(r.key, ""), r.key, report.label(r.key, "en"), f.received,
          _num(f.first_attainment, 4, none=""), _num(f.resolution_attainment, 4, none=""),

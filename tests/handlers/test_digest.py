@@ -57,7 +57,7 @@ def week(chat, desk_app):
 
 def test_finance_figures_match_hand_computation(week):
     f = week["finance"]
-    assert f.received == 4  # FIN-1, FIN-2, FIN-3, FIN-5 (FIN-4 moved to IT)
+    assert f.received == 5 and f.transferred_out == 1  # FIN-1 … FIN-5; FIN-4 moved to IT
     assert f.closed == 3  # FIN-1, FIN-2 once despite the reopen, FIN-3
     assert f.open_at_end == 0
     # first responses: 1h, 1h (the resolve), 7h30 (a whole business day late)
@@ -65,14 +65,15 @@ def test_finance_figures_match_hand_computation(week):
     assert (f.first_met, f.first_total) == (2, 3)
     assert percentile(f.first_times, 0.5) == H
     assert percentile(f.first_times, 0.9) == 7 * H + 30 * M
-    # resolution: FIN-1 09:00→16:00 is 5h30 minus 1h waiting; FIN-2 2h; FIN-3 8h30
-    assert sorted(f.resolution_times) == [2 * H, 4 * H + 30 * M, 8 * H + 30 * M]
+    # resolution: FIN-1 09:00→16:00 is 5h30 minus 1h waiting; FIN-2 1h, then 30m from its
+    # reopen (never the half hour it sat closed); FIN-3 8h30
+    assert sorted(f.resolution_times) == [30 * M, H, 4 * H + 30 * M, 8 * H + 30 * M]
     assert f.resolution_attainment == 1.0
     assert f.stars == [5, 2] or sorted(f.stars) == [2, 5]
     assert f.rating_avg == 3.5
     assert f.response_rate == pytest.approx(2 / 3)
     assert f.tags["timely"] == 1
-    assert f.customers == {"sales": 4}
+    assert f.customers == {"sales": 4, "it": 1}  # FIN-4 came from IT's Dave
 
 
 def test_transferred_request_counts_for_the_owner_at_close_and_mutual_relations(week):
@@ -110,12 +111,12 @@ def test_render_in_both_languages(chat, desk_app):
     zh = render(desk_app.desk, digest, "zh-CN", {}).text
     en = render(desk_app.desk, digest, "en", {}).text
     assert "财务部周报 · 2026-W47（11-16 至 11-22）" in zh
-    assert "收到 4 个" in zh and "首次响应 67%" in zh and "解决 100%" in zh
+    assert "收到 5 个" in zh and "首次响应 67%" in zh and "解决 100%" in zh
     assert "3.5★，共 2 个评分" in zh and "#及时×1" in zh and "我们的内部客户：销售部 4" in zh
     assert "Finance — week 2026-W47" in en
-    assert "4 received" in en and "first response 67%" in en
+    assert "5 received" in en and "first response 67%" in en
     assert "first response median 1h, p90 1 working day" in en  # 7h30: one finance day
-    assert "resolution median 4h 30m, p90 1 working day 1h" in en
+    assert "resolution median 1h, p90 1 working day 1h" in en
     assert "“slow” (2★, FIN-3)" in en and "“great” (5★, FIN-1)" in en
     assert len(en.splitlines()) <= 15  # a 30-second read
 

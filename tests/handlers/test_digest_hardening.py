@@ -30,7 +30,7 @@ def test_ignored_request_counts_as_missed_and_ranks_below_a_late_answer(chat):
     finance = next(i for i, line in enumerate(lines) if ". Finance:" in line)
     assert it < finance  # ignoring a request is worse than answering it late
     assert "first response 0% · resolution 0%" in lines[finance]  # not "—"
-    assert "score 0.0" in lines[finance]
+    assert "not scored" in lines[finance]
     # timeliness (0% + 100%) / 2 = 0.5, satisfaction (4 − 1) / 4 = 0.75: 62.5, not 62
     assert "first response 0% · resolution 100%" in lines[it]
     assert "score 62.5" in lines[it]

@@ -78,7 +78,10 @@ def test_a_command_refuses_a_database_behind_it_and_leaves_it_as_it_was(tmp_path
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.output.count("\n") == 1, result.output  # one line, nothing else
     assert "the database is at revision 0019" in result.output
-    assert "1 migration(s) to apply. Run: crossdesk db upgrade --config" in result.output
+    later = [p for p in (Path(migrate.__file__).parent / "migrations" / "versions").glob("0*.py")
+             if p.name[:4] > EARLIER]
+    assert (f"{len(later)} migration(s) to apply. Run: crossdesk db upgrade --config"
+            in result.output)
     assert revision_of(behind) == EARLIER
 
 
