@@ -13,7 +13,8 @@ from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.i18n import t
 from handlers.messages import Message, Reply
-from storage import approvals, people, request_store
+from handlers.requests import one_person, people_called
+from storage import approvals, request_store
 from storage.models import Request
 
 LONGEST = timedelta(days=366)
@@ -26,14 +27,17 @@ def away(ctx: Ctx, cmd: Command) -> Reply:
     if day is None or day < today or day - today > LONGEST:
         raise Refusal("away.err.date", given=cmd.text)
     assert cmd.person is not None
-    delegate = fields.find_person(ctx.desk.catalog, cmd.person) or cmd.person
-    if people.get(ctx.session, delegate) is None:
+    until = day.isoformat()
+    found = people_called(ctx, cmd.person)
+    others = tuple(p for p in found if p != ctx.actor.id)  # a shared name: not oneself
+    delegate = one_person(ctx, cmd.person, others if len(found) > 1 else found,
+                          lambda pid: ctx.say("person.command.away", until=until, who=pid))
+    if delegate is None:
         raise Refusal("err.unknown_person", person=cmd.person)
     if delegate == ctx.actor.id:
         raise Refusal("away.err.self")
-    tz = ctx.desk.policy.tz
-    until = datetime.combine(day + timedelta(days=1), time(0), tz)
-    approvals.set_away(ctx.session, ctx.actor.id, delegate, ctx.now, until)
+    ends = datetime.combine(day + timedelta(days=1), time(0), ctx.desk.policy.tz)
+    approvals.set_away(ctx.session, ctx.actor.id, delegate, ctx.now, ends)
     moved = [_hand_over(ctx, request, step.id or 0, delegate)
              for step, request in approvals.pending_for(ctx.session, ctx.actor.id)
              if request.requester_id != delegate]

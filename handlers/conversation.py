@@ -21,6 +21,7 @@ from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
 from handlers.grammar import (
+    REF_RE,
     REQUEST_PREFIXES,
     SUGGEST_PREFIXES,
     Command,
@@ -30,37 +31,27 @@ from handlers.grammar import (
 )
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
-from handlers.requests import add_comment
+from handlers.requests import INTERNAL_MARKERS as INTERNAL_MARKERS
+from handlers.requests import add_comment, add_note, is_internal, without_marker, writes_note
 from handlers.router import Router
 from storage import form_drafts, held, request_store
 from storage.models import Request
 
-# A reply in the desk's thread that starts with one of these stays inside the desk.
-INTERNAL_MARKERS = ("//", "(internal)", "（内部）", "(内部)")
 MAX_CHOICES = 6        # WeCom's card holds six buttons; Slack shows them in one row
 CHOICE_LABEL = 40      # characters of "FIN-12 title" on a choice button
 FILES_MARK = "📎"
-
-
-def is_internal(text: str) -> bool:
-    """True when ``text`` starts with an internal-note marker."""
-    return text.lstrip().lower().startswith(INTERNAL_MARKERS)
-
-
-def without_marker(text: str) -> str:
-    """The note without its internal marker."""
-    body = text.lstrip()
-    for marker in INTERNAL_MARKERS:
-        if body.lower().startswith(marker):
-            return body[len(marker):].strip()
-    return body.strip()
 
 
 def applies(inbound: Inbound, ctx: Ctx) -> bool:
     """True when ``inbound`` is part of a conversation rather than a command: it came in a
     thread, a DM thread or a plain chat, and is no command. In a thread only an explicit
     command (``/request …``, ``提单 …``, ``/ack FIN-1``) runs as one; in a plain chat any
-    text that reads as a command does (``列表``, ``ack FIN-1``)."""
+    text that reads as a command does (``列表``, ``ack FIN-1``, ``受理FIN-1``). Small talk and
+    "solved" are words to the request too (with none to go to, the caller answers them
+    briefly); a button's label typed in a plain chat (``确认已解决``) is answered with its
+    command, never made a comment."""
+    from handlers.grammar import starts_as_command  # "提单：财务 …" is explicit too
+
     if inbound.intake:
         return True  # a message in a help channel: a request, or small talk
     if not (inbound.thread_of or inbound.reply_about or inbound.conversation):
@@ -72,10 +63,14 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     if threaded and is_internal(text):
         return True
     parsed = parse(text, ctx.desk.catalog)
-    if isinstance(parsed, Invalid) and parsed.key == "not_a_command":
+    if isinstance(parsed, Invalid) and parsed.key in ("not_a_command", "small_talk",
+                                                      "said_solved"):
         return True  # "/tmp/x is there" too: no command of ours
+    if isinstance(parsed, Invalid) and parsed.key == "typed_label":
+        return threaded
     first = text.split()[0].lower()
-    if first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES:
+    if first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES \
+            or starts_as_command(text, ctx.desk.catalog):
         return False
     if threaded or ignores_words(text, ctx.desk.catalog):  # "mine is still broken": words
         return True
@@ -109,6 +104,10 @@ def _route(ctx: Ctx, inbound: Inbound, text: str,
         return thread_reply(ctx, inbound.thread_of, text, files, left=inbound.thread_left)
     if inbound.reply_about:
         return dm_reply(ctx, lc.load(ctx, inbound.reply_about), text, files)
+    named = _noted_in_chat(ctx, text)
+    if named is not None:  # "// FIN-1 text": the desk's note, not words on one's own request
+        request, note = named
+        return _note(ctx, request, note, files, in_thread=True)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
     if total == 0:
         return _keep(ctx, inbound) if files else None
@@ -127,10 +126,8 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
     staff = ctx.desk.is_staff(ctx.actor.id, request.department)
     requester = ctx.actor.id == request.requester_id
     department = ctx.dept_label(request.department)
-    if staff and not requester and is_internal(text):
-        lc.transition(ctx, request, None, "internal_note", note=_body(without_marker(text), files))
-        lines = _attach(ctx, request, files, internal=True)
-        return _said(ctx, request, "conv.internal_noted", lines)
+    if writes_note(ctx, request, text):  # written in the thread: not posted there again
+        return _note(ctx, request, without_marker(text), files, in_thread=left)
     if not (staff or requester):
         lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
         return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
@@ -148,9 +145,35 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
 
 def dm_reply(ctx: Ctx, request: Request, text: str, files: tuple[IncomingFile, ...]) -> Reply:
     """A message in the person's DM or app chat about ``request``: a comment, as typed with
-    ``/request comment``."""
+    ``/request comment`` (the desk's, starting with an internal marker, an internal note that
+    its thread shows the desk)."""
+    if writes_note(ctx, request, text):
+        return _note(ctx, request, without_marker(text), files, in_thread=True)
     add_comment(ctx, request, _body(text, files), "dm_reply", tell=bool(text))
     return _said(ctx, request, "reply.commented", _attach(ctx, request, files, in_thread=False))
+
+
+def _note(ctx: Ctx, request: Request, note: str, files: tuple[IncomingFile, ...], *,
+          in_thread: bool) -> Reply:
+    """The desk's internal note (``requests.writes_note``; ``note`` without its marker), its
+    files the desk's only."""
+    add_note(ctx, request, _body(note, files), in_thread=in_thread)
+    return _said(ctx, request, "conv.internal_noted", _attach(ctx, request, files, internal=True))
+
+
+def _noted_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
+    """A plain chat message (no thread to write in) that is a marker, a request id and a
+    note (``// FIN-1 text``) by a member of that request's desk: the request and the note.
+    None for anything else (the requester's own words go to their request, as typed)."""
+    if not is_internal(text):
+        return None
+    words = without_marker(text).split(None, 1)
+    if not words or not REF_RE.match(words[0]):
+        return None
+    request = request_store.by_ref(ctx.session, words[0].upper())
+    if request is None or not writes_note(ctx, request, text):
+        return None
+    return lc.load(ctx, request.ref), words[1] if len(words) > 1 else ""
 
 
 def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -208,16 +208,61 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+ME_WORDS = ("me", "myself", "我", "自己", "本人")  # the speaker, in a command's person slot
+
+
+class Named(NamedTuple):
+    """One person as a name may find them: id, display name, Slack id, WeCom userid."""
+
+    id: str
+    name: str
+    slack: str | None = None
+    wecom: str | None = None
+
+
+def bare_name(text: str) -> str:
+    """``text`` as a name is compared: folded (``norm``), without a leading ``@``/``＠``."""
+    return norm(text).lstrip("@").strip()
+
+
+def name_parts(name: str) -> set[str]:
+    """The ways a display name is typed: whole, each word, its Chinese part and its latin
+    part (``徐凯 Kevin Xu``: ``徐凯``, ``kevin xu``, ``kevin``, ``xu``)."""
+    words = norm(name).split()
+    latin = [w for w in words if w.isascii()]
+    other = [w for w in words if not w.isascii()]
+    parts = {" ".join(words), *words}
+    if latin:
+        parts.add(" ".join(latin))
+    if other:
+        parts.update((" ".join(other), "".join(other)))
+    return parts
+
+
+def people_named(text: str, people: Iterable[Named]) -> tuple[str, ...]:
+    """The ids of those among ``people`` that ``text`` names, from the most exact way found:
+    their crossdesk id; a Slack id or WeCom userid (both ignoring case); their whole name;
+    a part of it (``name_parts``). Several ids: the name is shared."""
+    wanted = bare_name(text)
+    if not wanted:
+        return ()
+    rows = list(people)
+    tiers = (lambda p: norm(p.id) == wanted,
+             lambda p: wanted in (norm(p.slack or ""), norm(p.wecom or "")),
+             lambda p: norm(p.name) == wanted,
+             lambda p: wanted in name_parts(p.name))
+    for tier in tiers:
+        found = tuple(dict.fromkeys(p.id for p in rows if tier(p)))
+        if found:
+            return found
+    return ()
+
+
 def find_person(catalog: Catalog, text: str) -> str | None:
-    """The id of the configured person named ``text``: id, platform id, full name or one
-    word of it when only one person has that word."""
-    wanted = norm(text.lstrip("@＠"))
-    for person in catalog.people:
-        if wanted in (norm(person.id), norm(person.name), norm(person.wecom or ""),
-                      norm(person.slack or "")):
-            return person.id
-    by_word = [p.id for p in catalog.people if wanted in norm(p.name).split()]
-    return by_word[0] if len(by_word) == 1 else None
+    """The id of the configured person ``text`` names (``people_named``), when it names
+    exactly one."""
+    found = people_named(text, (Named(p.id, p.name, p.slack, p.wecom) for p in catalog.people))
+    return found[0] if len(found) == 1 else None
 
 
 def format_value(spec: FieldSpec | None, value: FieldValue, *, catalog: Catalog,
@@ -399,7 +444,7 @@ def recognise(text: str, category: Category, *, given: Collection[str] = (),
 
 _MARKED = re.compile(
     r"(?:(?P<pre>[¥￥$€£]|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b)\s*)?"
-    r"(?<![\d.,/-])(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d/-]|\.\d)"
+    r"(?<!\d[.,])(?<![\d/-])(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d/-]|\.\d)"
     r"(?:\s*(?P<post>元|块|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b))?", re.IGNORECASE)
 
 

@@ -40,7 +40,13 @@ from handlers.fields import (
     typed,
 )
 from handlers.forms import Filled, check_values, complete, today
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Command, parse
+from handlers.grammar import (
+    REQUEST_PREFIXES,
+    SUGGEST_PREFIXES,
+    Command,
+    parse,
+    starts_as_command,
+)
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import Inbound
 from handlers.messages import Button, Message, Reply, person
@@ -107,19 +113,21 @@ def applies(inbound: Inbound) -> bool:
     return not (inbound.not_text or inbound.thread_of or inbound.reply_about or inbound.intake)
 
 
-def might_answer(inbound: Inbound) -> bool:
+def might_answer(inbound: Inbound, catalog: Catalog) -> bool:
     """Whether ``inbound`` could answer a form, judged without the database: a typed
-    ``/request …`` (or ``提单 …``) always runs as a command."""
-    return applies(inbound) and not _starts_as_command(inbound.text.strip())
+    ``/request …`` (or ``提单 …``, ``提单：…``) always runs as a command."""
+    return applies(inbound) and not _starts_as_command(inbound.text.strip(), catalog)
 
 
-def _starts_as_command(text: str) -> bool:
+def _starts_as_command(text: str, catalog: Catalog) -> bool:
     first = text.split()[0].lower() if text.split() else ""
-    return first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES
+    if first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES:
+        return True  # the usual case, without looking further
+    return starts_as_command(text, catalog)  # glued as Chinese typists do: "提单：财务 …"
 
 
 def _is_command(text: str, ctx: Ctx) -> bool:
-    if _starts_as_command(text):
+    if _starts_as_command(text, ctx.desk.catalog):
         return True
     parsed = parse(text, ctx.desk.catalog)
     return isinstance(parsed, Command) and parsed.ref is not None
@@ -128,7 +136,7 @@ def _is_command(text: str, ctx: Ctx) -> bool:
 def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
     """The person's message as the answer to their form's question; None when they have no
     form, or the message is a command (it runs as one)."""
-    if not might_answer(inbound):
+    if not might_answer(inbound, ctx.desk.catalog):
         return None
     draft = form_drafts.get(ctx.session, ctx.actor.id, lock=True)
     if draft is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -127,9 +129,180 @@ def _rest(text: str, tokens: list[_Token], index: int) -> str:
     return text[tokens[index].start :].strip() if index < len(tokens) else ""
 
 
+# Marks Chinese typists put where a space would go: after 提单 and between the department,
+# the service and the details ("提单：财务，报销，出租车，86元").
+GLUE_MARKS = "：:，,、；;"
+# A request id at the start of a glued word ("FIN-1" in "受理FIN-1"), full-width forms too.
+_LETTER, _DIGIT = "A-Za-zＡ-Ｚａ-ｚ", "0-9０-９"
+_REF_START = re.compile(f"[{_LETTER}]{{2,4}}[-－][{_DIGIT}]{{1,9}}(?![{_DIGIT}{_LETTER}])")
+_REF_IN = re.compile(f"[{_LETTER}]{{2}}[-－][{_DIGIT}]")  # an id somewhere in a word
+_REF_TRAIL = ",.;:，。：；、"  # what may follow an id without being the text after it
+NO_REF = frozenset({"help", "catalog", "list", "home", "queue", "scorecard", "suggest",
+                    "away", "back"})
+_REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO_REF),
+                    key=len, reverse=True)  # "反提议" before "提议"
+_NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
+_DEPARTMENT_WORDS = ("部门", "部")  # "市场部门", "IT部": the department, said in full
+
+
+def unglue(body: str, catalog: Catalog) -> str:
+    """``body`` with a space where Chinese typing leaves none: after 提单 followed by a mark
+    or glued to a department (``提单：财务``, ``提单财务 报销``), between the department, the
+    service and the details (``财务，报销，出租车``, ``财务报销 打车``), and around a request
+    id after a command word (``受理FIN-1``, ``评论FIN-1，发票…``). The details keep their
+    marks; words that merely begin like a prefix (``提单号…``, ``请求您…``) stay words."""
+    prefix = _prefix_length(body)
+    pos = 0
+    if prefix:
+        glued = _after_prefix(body, prefix, catalog)
+        if glued is None:
+            return body
+        body, pos = glued
+    pos = _skip_spaces(body, pos)
+    end = _word_end(body, pos)
+    word = body[pos:end]
+    sub = _glued_subcommand(word)
+    if sub:
+        body = body[:pos + sub] + " " + body[pos + sub:]
+        return _after_ref(body, _skip_spaces(body, pos + sub))
+    if norm(word).lstrip("/") in SUBCOMMAND_WORDS:
+        if SUBCOMMAND_WORDS[norm(word).lstrip("/")] in NO_REF:
+            return body
+        return _after_ref(body, _skip_spaces(body, end))
+    if not prefix:
+        return body
+    body, dep, pos = _glue_name(body, pos, catalog.find_department, department=True)
+    if isinstance(dep, Department):
+        body = _glue_name(body, pos, dep.find_category)[0]
+    return body
+
+
+def starts_as_command(text: str, catalog: Catalog) -> bool:
+    """Whether ``text`` begins with a command prefix (``/…``, ``提单``, ``请求``,
+    ``/suggest``), also glued as Chinese typists do (``提单：财务 …``): in a thread, only
+    such a message runs as a command."""
+    words = unglue(text.strip(), catalog).split(maxsplit=1)
+    first = norm(words[0]) if words else ""
+    return first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES
+
+
+def _prefix_length(body: str) -> int:
+    for prefix in REQUEST_PREFIXES:
+        if norm(body[: len(prefix)]) == prefix:
+            return len(prefix)
+    return 0
+
+
+def _after_prefix(body: str, end: int, catalog: Catalog) -> tuple[str, int] | None:
+    """The body with a space after its prefix, and where the words after it start; None
+    when the prefix is only the start of a word (``提单号``, ``请求您帮忙``, ``/requests``)."""
+    if end >= len(body) or body[end].isspace():
+        return body, end
+    after = end
+    while after < len(body) and body[after] in GLUE_MARKS:
+        after += 1
+    spaced = body[:end] + " " + body[after:]
+    if after > end:  # "提单：财务 …", "提单，列表"
+        return spaced, end + 1
+    if not _splits(body, end):
+        return None
+    _, dep, pos = _glue_name(spaced, end + 1, catalog.find_department, department=True)
+    if not isinstance(dep, Department):
+        return None
+    if norm(body[:end]) == "请求":  # also an everyday word: only with a service after it
+        _, cat, _ = _glue_name(spaced, _skip_spaces(spaced, pos), dep.find_category)
+        if cat is None:
+            return None
+    return spaced, end + 1
+
+
+def _glue_name(body: str, pos: int, find: Callable[[str], object], *,
+               department: bool = False) -> tuple[str, object, int]:
+    """At ``pos``, the department or service ``find`` recognises: spaced already (up to
+    three words), or the longest name glued to what follows (``财务报销``, ``财务，报销``),
+    which gets a space after it instead of the marks. Returns the body, what was found (None
+    when nothing) and where the words after it start."""
+    pos = marks = _skip_spaces(body, pos)
+    while marks < len(body) and body[marks] in GLUE_MARKS:
+        marks += 1
+    body = body[:pos] + body[marks:]  # "提单 ，财务 …": the mark goes
+    tokens = _tokens(body[pos:])
+    if not tokens:
+        return body, None, pos
+    found, after = _match_words(tokens, 0, find)
+    if found is not None:
+        return body, found, pos + tokens[after - 1].end
+    end = pos + tokens[0].end
+    best, name, named = 0, 0, None
+    for length in range(1, min(end - pos, _NAME_SPAN) + 1):
+        piece = body[pos : pos + length]
+        if piece[-1] in GLUE_MARKS:
+            break
+        hit, size = find(piece), length
+        for suffix in _DEPARTMENT_WORDS if department and hit is None else ():
+            if piece.endswith(suffix) and length > len(suffix):
+                hit, size = find(piece[: -len(suffix)]), length - len(suffix)
+                break
+        if hit is not None and _splits(body, pos + length):
+            best, name, named = length, size, hit
+    if named is None:
+        return body, None, pos
+    after = pos + best
+    while after < len(body) and body[after] in GLUE_MARKS:
+        after += 1
+    return body[: pos + name] + " " + body[after:], named, pos + name + 1
+
+
+def _splits(body: str, at: int) -> bool:
+    """Whether a word may end at ``at``: not inside a run of Latin letters and digits."""
+    if at >= len(body) or body[at].isspace() or body[at] in GLUE_MARKS:
+        return True
+    before, after = body[at - 1], body[at]
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+
+
+def _glued_subcommand(word: str) -> int:
+    """The length of a command word that ``word`` starts with, glued to a request id
+    (``受理FIN-1``, ``/ackFIN-1``); 0 when it is no such word."""
+    if not _REF_IN.search(word):
+        return 0  # no id in it: the usual word, without trying every command word
+    slash = 1 if word[:1] in ("/", "／") else 0
+    for sub in _REF_WORDS:
+        size = slash + len(sub)
+        if norm(word[slash:size]) == sub and _REF_START.match(word, size):
+            return size
+    return 0
+
+
+def _after_ref(body: str, pos: int) -> str:
+    """A space between the request id at ``pos`` and text glued to it (``FIN-1发票…``,
+    ``FIN-1，发票…``), the marks between them dropped."""
+    found = _REF_START.match(body, pos)
+    if found is None:
+        return body
+    end = after = found.end()
+    while after < len(body) and body[after] in _REF_TRAIL:
+        after += 1
+    if after >= len(body) or body[after].isspace():
+        return body  # "FIN-1" or "FIN-1。": the id alone, as before
+    return body[:end] + " " + body[after:]
+
+
+def _skip_spaces(body: str, pos: int) -> int:
+    while pos < len(body) and body[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _word_end(body: str, pos: int) -> int:
+    while pos < len(body) and not body[pos].isspace():
+        pos += 1
+    return pos
+
+
 def parse(text: str, catalog: Catalog) -> Parsed:
     """Parse one chat message into a Command, or an Invalid that says what to type."""
-    body = text.strip()
+    body = unglue(text.strip(), catalog)
     if not body:
         return Command("help")
     tokens = _tokens(body)
@@ -141,7 +314,7 @@ def parse(text: str, catalog: Catalog) -> Parsed:
     elif head in SUBCOMMAND_WORDS or head.lstrip("/") in SUBCOMMAND_WORDS:
         tokens_start = 0
     else:
-        return Invalid("not_a_command")
+        return _not_a_command(body)
     if tokens_start >= len(tokens):
         return Command("catalog")
     word = norm(tokens[tokens_start].word).lstrip("/")
@@ -155,7 +328,7 @@ def ignores_words(text: str, catalog: Catalog) -> bool:
     """Whether ``parse`` reads ``text`` as a command that takes none of its further words:
     ``mine is still broken``, ``back from lunch, any news?``, ``home office today``. In a
     chat such a message is words to the desk, not ``list``, ``back`` or ``home``."""
-    tokens = _tokens(text.strip())
+    tokens = _tokens(unglue(text.strip(), catalog))
     index = 1 if tokens and norm(tokens[0].word) in REQUEST_PREFIXES else 0
     if index + 1 >= len(tokens):
         return False  # the command word alone
@@ -189,6 +362,7 @@ def _parse_open(body: str, tokens: list[_Token], index: int, catalog: Catalog) -
     dep, after = _match_words(tokens, index, catalog.find_department)
     if not isinstance(dep, Department):
         word = tokens[index].word
+        word = re.split(f"[{GLUE_MARKS}]", word)[0] or word  # "财物，报销，…": the first word
         suggestions = [d.key for d in catalog.department_suggestions(word)]
         commands = [SUBCOMMAND_WORDS[w] for w in did_you_mean(norm(word), list(SUBCOMMAND_WORDS))]
         return Invalid(
@@ -282,8 +456,8 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
     if sub in ("away", "back"):
         return _parse_away(sub, tokens, index)
     ref = _ref(tokens, index)
-    if ref is None:
-        given = tokens[index].word if index < len(tokens) else ""
+    if ref is None:  # what was typed after the command word, for the hint to keep ("评分 5")
+        given = _rest(body, tokens, index)
         return Invalid("need_ref", {"command": sub, "given": given})
     rest = _rest(body, tokens, index + 1)
     if sub in REF_ONLY:
@@ -303,7 +477,7 @@ def _parse_sub(sub: str, body: str, tokens: list[_Token], index: int, catalog: C
     if sub == "assign":
         if not rest:
             return Invalid("need_person", {"ref": ref})
-        return Command("assign", ref=ref, person=rest.split()[0])
+        return Command("assign", ref=ref, person=rest.split()[0], text=rest)
     if sub == "transfer":
         dep, after = _match_words(tokens, index + 1, catalog.find_department)
         if not isinstance(dep, Department):
@@ -409,6 +583,7 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
     dep, after = _match_words(tokens, index, catalog.find_department)
     if not isinstance(dep, Department):
         word = tokens[index].word
+        word = re.split(f"[{GLUE_MARKS}]", word)[0] or word  # "财物，报销，…": the first word
         suggestions = [d.key for d in catalog.department_suggestions(word)]
         return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
     # the anonymity mark may also follow the department or end the text
@@ -430,3 +605,77 @@ def _parse_suggest(body: str, tokens: list[_Token], index: int, catalog: Catalog
 def did_you_mean(word: str, choices: list[str]) -> list[str]:
     """Close spellings of ``word`` among ``choices`` (a one-character slip in Chinese too)."""
     return close_words(word, choices)
+
+
+# What people type that is no command but deserves a short answer rather than the help: a
+# greeting, thanks, a button's own label, "solved". Compared folded, marks and emoji dropped.
+GREETINGS = frozenset((
+    "hi", "hello", "hey", "hiya", "hi all", "hello all", "hi team", "hello team",
+    "good morning", "good afternoon", "good evening", "morning",
+    "你好", "您好", "你们好", "大家好", "哈喽", "嗨", "在吗", "在么", "在不在", "早",
+    "早上好", "上午好", "中午好", "下午好", "晚上好", "早安", "你好在吗", "您好在吗"))
+THANKS = frozenset((
+    "thanks", "thank you", "thx", "ty", "many thanks", "thanks a lot", "thank you very much",
+    "谢谢", "多谢", "感谢", "谢谢你", "谢谢您", "谢啦", "谢了", "辛苦了", "辛苦", "非常感谢",
+    "太感谢了", "谢谢啦"))
+SOLVED = frozenset((
+    "已解决", "解决了", "已经解决", "已经解决了", "问题已解决", "问题解决了", "问题已经解决了",
+    "搞定了", "已搞定", "solved", "it s solved", "its solved", "resolved", "problem solved",
+    "all solved"))
+# A button's label → the command it types (and what it adds after the id).
+LABEL_KEYS: dict[str, tuple[str, str]] = {
+    "button.ack": ("ack", ""), "button.short.ack": ("ack", ""),
+    "button.assign_me": ("assign", "me"), "button.resolve": ("resolve", ""),
+    "button.cancel": ("cancel", ""), "button.confirm": ("confirm", ""),
+    "button.reopen": ("reopen", ""), "button.show": ("show", ""),
+    "button.rate_any": ("rate", ""), "button.wait": ("wait", ""),
+    "button.resume": ("resume", ""), "button.answered": ("answered", ""),
+    "approval.button.approve": ("approve", ""), "approval.button.reject": ("reject", ""),
+    "button.neg_accept": ("accept", ""), "button.neg_accept_counter": ("accept", ""),
+    "button.neg_decline": ("decline", ""), "button.neg_counter": ("counter", ""),
+    "button.neg_propose": ("propose", ""),
+}
+_STARS = re.compile(r"^([1-5一二三四五])\s*(?:星|颗星|★|stars?)(?:好评)?[!！。.~～]*$|^(★{1,5})$")
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def plain_words(text: str) -> str:
+    """``text`` folded, with marks, symbols and emoji as spaces: "您好！" → "您好"."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join("".join(ch if unicodedata.category(ch)[0] in "LN" else " "
+                            for ch in folded).split())
+
+
+def _labels() -> dict[str, tuple[str, str]]:
+    from handlers.i18n.texts import TEXTS
+
+    return {plain_words(label): command for key, command in LABEL_KEYS.items()
+            if key in TEXTS for label in TEXTS[key]}
+
+
+_LABELS = _labels()
+
+
+def _not_a_command(body: str) -> Invalid:
+    """What a message that is no command is: a button's label typed (``确认已解决``, ``5星``),
+    "solved", small talk, or just words (``not_a_command``: a comment, or the help)."""
+    if len(body) > 40:
+        return Invalid("not_a_command")
+    stars = _STARS.match(norm(body))
+    if stars:
+        count = stars.group(1) or ""
+        given = str(_CHINESE_DIGITS.get(count, 0) or count or len(stars.group(2)))
+        return Invalid("typed_label", {"command": "rate", "given": given, "label": body})
+    said = plain_words(body)
+    if said in _LABELS:
+        command, given = _LABELS[said]
+        return Invalid("typed_label", {"command": command, "given": given, "label": body})
+    if said in SOLVED:
+        return Invalid("said_solved", {"command": "confirm", "given": "", "label": body})
+    words = said.split()
+    if said and (said in GREETINGS or said in THANKS
+                 or all(w in GREETINGS or w in THANKS for w in words)):
+        thanks = said in THANKS or any(w in THANKS for w in words)
+        return Invalid("small_talk", {"thanks": thanks})
+    return Invalid("not_a_command")
+

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.context import Ctx
-from handlers.excerpt import excerpts
-from handlers.grammar import Invalid, word_for
+from handlers.excerpt import excerpt, excerpts
+from handlers.grammar import REF_ONLY, Invalid, word_for
 from handlers.i18n import join
+from storage import request_store
+from storage.request_store import OPEN_STATES
 
 
 def _options(ctx: Ctx, options: list[str]) -> str:
@@ -40,6 +44,100 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
         )
     if key == "need_suggestion":
         return ctx.say("err.need_suggestion")
+    if key in ("need_ref", "typed_label", "said_solved"):
+        return _which_request(ctx, invalid)
+    if key == "small_talk":
+        return _small_talk(ctx, bool(invalid.params.get("thanks")))
     if "command" in params:  # what to type, in the person's words (`/request 取消 <单号>`)
         params = {**params, "command": word_for(str(params["command"]), ctx.locale)}
     return ctx.say(f"err.{key}", **params)
+
+
+# The requester's requests a command fits, by state (an empty tuple: any of them), so that a
+# hint names the one request it fits ("`/request 评分 FIN-1 5`").
+FITS: dict[str, tuple[str, ...]] = {
+    "confirm": ("resolved",), "reopen": ("resolved", "closed"),
+    "cancel": (*OPEN_STATES, "pending_approval"), "comment": (*OPEN_STATES, "resolved"),
+    "resume": ("waiting",), "answered": ("open",), "rate": ("closed",), "show": (),
+}
+LOOKED_AT = 50   # the person's newest requests looked at (open ones first)
+LISTED = 5       # requests named in a hint
+TAIL = 60        # characters of what was typed that a suggested command keeps
+TEXT_AFTER = {"comment", "wait", "resolve", "reopen", "reject", "decline"}
+# A word typed where the id belongs that was meant as one: "FIN3", "#3", "3", "FIN-", "-3"
+# (not "P1", "2h", "me": what the command takes after the id).
+REF_LIKE = re.compile(r"^(?:[#＃]?\d+|[-－]\d+|[A-Za-z]{2,6}\d+|[A-Za-z]{1,6}[-－][0-9A-Za-z]*)$")
+KEEPS_NUMBER = {"rate", "add"}  # "评分 5", "加入 7": the number is no id
+
+
+def _which_request(ctx: Ctx, invalid: Invalid) -> str:
+    """A command typed without its id, or a button's label typed: the command to type, with
+    what was typed kept after the id, and the id itself when exactly one of the person's
+    requests fits (else the ones that fit)."""
+    command = str(invalid.params["command"])
+    tail = _tail(ctx, command, str(invalid.params.get("given", "")),
+                 typed=invalid.key == "need_ref")
+    fitting = _fitting(ctx, command)
+    word = word_for(command, ctx.locale)
+    refs = (ctx.say("hint.fitting_refs", refs=join(ctx.locale, fitting[:LISTED]))
+            if len(fitting) > 1 else "")
+    only = fitting[0] if len(fitting) == 1 else None
+    typed = f"/request {word} {only or ctx.say('hint.ref_placeholder')}{tail}"
+    if invalid.key == "need_ref":
+        if only:
+            return ctx.say("err.need_ref.one", ref=only, command=typed)
+        return ctx.say("err.need_ref", command=word, rest=tail, refs=refs)
+    label = excerpt(str(invalid.params.get("label", "")).strip(), 40)
+    if invalid.key == "said_solved":
+        return ctx.say("err.said_solved", command=typed, refs=refs,
+                       button=ctx.say("button.confirm"))
+    return ctx.say("err.typed_label", label=label, command=typed, refs=refs)
+
+
+def _tail(ctx: Ctx, command: str, given: str, *, typed: bool) -> str:
+    """What a suggested command keeps after the id: what was ``typed`` (its first line, a
+    word meant as the id left out) or a label's own ("me"), else a placeholder for what the
+    command needs ("<1-5>")."""
+    if command in REF_ONLY:
+        return ""  # they take nothing after the id
+    words = given.split("\n")[0].replace("`", "").split()
+    if typed and words and REF_LIKE.match(words[0]) \
+            and not (command in KEEPS_NUMBER and words[0].isdigit()):
+        words = words[1:]
+    kept = excerpt(" ".join(words), TAIL)
+    if not kept and command == "rate":
+        kept = "<1-5>"
+    elif not kept and command in TEXT_AFTER:
+        kept = ctx.say("hint.text_placeholder")
+    return f" {kept}" if kept else ""
+
+
+def _fitting(ctx: Ctx, command: str) -> list[str]:
+    """The ids of the person's own requests that ``command`` fits now, newest first."""
+    states = FITS.get(command)
+    if states is None:
+        return []
+    rows, _ = request_store.of_requester(ctx.session, ctx.actor.id, 1, LOOKED_AT)
+    fit = [r for r in rows if not states or r.state in states]
+    if command == "answered":
+        fit = [r for r in fit if r.first_response_at is None]
+    if command == "rate":
+        from handlers.feedback import rating_closed  # it registers with the router
+
+        final = rating_closed(ctx, fit)
+        fit = [r for r in fit if r.id not in final and r.resolver_id != ctx.actor.id]
+    return [r.ref for r in fit]
+
+
+def _small_talk(ctx: Ctx, thanks: bool) -> str:
+    """A short answer to a greeting or to thanks, with how to start."""
+    if thanks:
+        return ctx.say("reply.thanks")
+    example = "/request"
+    for dep in ctx.desk.catalog.departments:
+        if dep.categories:
+            example = (f"/request {dep.label(ctx.locale)} "
+                       f"{dep.categories[0].label(ctx.locale)} …")
+            break
+    return ctx.say("reply.hello", example=example)
+

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from sqlmodel import select
 
-from handlers import approval, confidential, due_times, forms, negotiation, notices
+from handlers import approval, attachments, confidential, due_times, forms, negotiation, notices
 from handlers import lifecycle as lc
 from handlers.catalog import Category, Department
 from handlers.context import Ctx, Refusal, names_list
+from handlers.fields import ME_WORDS, Named, bare_name, people_named
 from handlers.grammar import Command
+from handlers.i18n import join
 from handlers.messages import Message, Reply
 from handlers.router import Router
+from handlers.targets import first_text, resolution_text
 from storage import people, request_store
 from storage.models import Event, Request
 
@@ -116,15 +122,24 @@ def assign(ctx: Ctx, cmd: Command) -> Reply:
     lc.require_staff(ctx, request, "assign")
     lc.require_state(ctx, request, lc.OPEN_STATES, "assign")
     assert cmd.person is not None
-    who = ctx.actor.id if cmd.person.lower() in ("me", "我", "myself") else cmd.person
-    if people.get(ctx.session, who) is None:
-        raise Refusal("err.unknown_person", person=cmd.person)
+    given = cmd.text or cmd.person  # the words after the id, when the grammar passes them
     dep = ctx.department(request.department)
-    if who not in dep.staff():
+    staff = dep.staff()
+    found = people_called(ctx, given)
+    if not found:
+        raise Refusal("err.assign_unknown", person=given, ref=request.ref,
+                      department=dep.label(ctx.locale),
+                      members=names_list(ctx, staff, ctx.locale))
+    members = tuple(p for p in found if p in staff)  # a shared name: the desk's one meant
+    if not members:
         raise Refusal(
-            "err.assign_not_member", person=ctx.name(who), department=dep.label(ctx.locale),
-            members=names_list(ctx, dep.staff(), ctx.locale),
+            "err.assign_not_member", department=dep.label(ctx.locale),
+            person=ctx.name(found[0]) if len(found) == 1 else given.strip(),
+            members=names_list(ctx, staff, ctx.locale),
         )
+    who = one_person(ctx, given, members, lambda pid: ctx.say(
+        "person.command.assign", ref=request.ref, who=pid))
+    assert who is not None
     request.assignee_id = who
     to_state = "in_progress" if request.state == "acknowledged" else None
     lc.transition(ctx, request, to_state, "assigned", note=who)
@@ -132,9 +147,42 @@ def assign(ctx: Ctx, cmd: Command) -> Reply:
         if who != ctx.actor.id:
             notices.assigned_to_person(ctx, request, who)
         notices.to_requester(ctx, request, "note.assigned", who=ctx.name(who))
-        notices.to_thread(ctx, request, "thread.assigned", who=ctx.name(who),
+        notices.to_thread(ctx, request, "thread.assigned" if who != ctx.actor.id
+                          else "thread.assigned_self", who=ctx.name(who),
                           by=ctx.name(ctx.actor.id))
     return _reply(ctx, "reply.assigned", request, who=ctx.name(who))
+
+
+def people_called(ctx: Ctx, given: str) -> tuple[str, ...]:
+    """The ids of those ``given`` names, as people name them on any platform: ``me``, their
+    crossdesk id, a Slack id or WeCom userid, their name or its Chinese or English part
+    (``fields.people_named``); several when the name is shared, none for nobody."""
+    if bare_name(given) in ME_WORDS:
+        return (ctx.actor.id,)
+    found = people_named(given, (Named(p.id, p.name, p.slack_id, p.wecom_id)
+                                 for p in people.named_like(ctx.session, bare_name(given))))
+    if not found and len(given.split()) > 1:  # "bob please": the first word names them
+        return people_called(ctx, given.split()[0])
+    return found
+
+
+def one_person(ctx: Ctx, given: str, found: tuple[str, ...],
+               typed: Callable[[str], str]) -> str | None:
+    """The one of ``found`` (None for none); with several, refused asking which, with the
+    command ``typed`` makes of each one's id."""
+    if len(found) > 1:
+        raise Refusal("err.person_ambiguous", person=given.strip(),
+                      choices="\n".join(_choice(ctx, pid, typed(pid)) for pid in found))
+    return found[0] if found else None
+
+
+def _choice(ctx: Ctx, person_id: str, command: str) -> str:
+    """One line of a "which one?": the name, their departments, what to type."""
+    where = [d.label(ctx.locale) for d in ctx.desk.catalog.departments_of(person_id)]
+    if where:
+        return ctx.say("person.choice_at", name=ctx.name(person_id),
+                       departments=join(ctx.locale, where), command=command)
+    return ctx.say("person.choice", name=ctx.name(person_id), command=command)
 
 
 def wait(ctx: Ctx, cmd: Command) -> Reply:
@@ -248,11 +296,57 @@ def cancel(ctx: Ctx, cmd: Command) -> Reply:
 # How a comment came: the command, a reply in the desk's thread, a reply in the person's
 # DM / app chat, or a desk member's internal note (never told to the requester).
 COMMENT_KINDS = ("commented", "thread_reply", "dm_reply", "internal_note")
+# Words of the desk that start with one of these stay inside the desk: an internal note,
+# however they came (``comment ID // text``, a reply in the desk's thread or in the DM).
+INTERNAL_MARKERS = ("//", "(internal)", "（内部）", "(内部)")
+
+
+def is_internal(text: str) -> bool:
+    """True when ``text`` starts with an internal-note marker."""
+    return text.lstrip().lower().startswith(INTERNAL_MARKERS)
+
+
+def without_marker(text: str) -> str:
+    """The note without its internal marker."""
+    body = text.lstrip()
+    for marker in INTERNAL_MARKERS:
+        if body.lower().startswith(marker):
+            return body[len(marker):].strip()
+    return body.strip()
+
+
+def writes_note(ctx: Ctx, request: Request, text: str) -> bool:
+    """Whether the actor's ``text`` on ``request`` is an internal note: it starts with a
+    marker and the actor works the request's desk without being its requester (the
+    requester's words, marker and all, go to the desk as a comment)."""
+    return (is_internal(text) and ctx.actor.id != request.requester_id
+            and ctx.desk.is_staff(ctx.actor.id, request.department))
+
+
+def add_note(ctx: Ctx, request: Request, note: str, *, in_thread: bool = True) -> None:
+    """The desk's internal note on ``request`` (marker taken off): kept in the history, shown
+    to the desk, never told to the requester and no first response. ``in_thread=False`` when
+    it was written in the desk's thread: not posted there again. Nothing to note is refused."""
+    if not note.strip():
+        raise Refusal("err.empty_note", ref=request.ref)
+    lc.transition(ctx, request, None, "internal_note", note=note)
+    if in_thread:
+        notices.to_thread(ctx, request, "thread.internal_note", by=ctx.name(ctx.actor.id),
+                          text=note)
 
 
 def comment(ctx: Ctx, cmd: Command) -> Reply:
-    """Add to the conversation; the other side hears it (a requester's answer resumes a wait)."""
+    """Add to the conversation; the other side hears it (a requester's answer resumes a wait).
+    The desk's ``comment ID // text`` is an internal note (files shared with it too)."""
     request = lc.load(ctx, cmd.ref)
+    if writes_note(ctx, request, cmd.text):
+        files, ctx.files = ctx.files, ()  # the note's: kept inside the desk, not passed on
+        note = without_marker(cmd.text) or " ".join(f"📎 {f.name}" for f in files)
+        add_note(ctx, request, note)
+        lines = attachments.attach(ctx, request, files, internal=True)
+        reply = _reply(ctx, "conv.internal_noted", request)
+        shown = replace(reply.messages[0], text="\n".join([reply.messages[0].text, *lines]))
+        return replace(reply, messages=(shown,), queued=ctx.queued)
     add_comment(ctx, request, cmd.text)
     return _reply(ctx, "reply.commented", request)
 
@@ -287,15 +381,19 @@ def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", 
 
 
 def transfer(ctx: Ctx, cmd: Command) -> Reply:
-    """Hand the request to another department, or another service of its own: new owner and
-    targets, history kept."""
+    """Hand the request to another department: new owner and targets, history kept. Another
+    service of its own department is a service change (``_within_desk``)."""
     request = lc.load(ctx, cmd.ref)
-    lc.require_staff(ctx, request, "transfer")
-    lc.require_state(ctx, request, lc.OPEN_STATES, "transfer")
     assert cmd.department is not None
     old = request.department
     new = ctx.department(cmd.department)
+    within = new.key == old
+    if not (within and ctx.actor.id == request.requester_id):  # `service`'s rule, within
+        lc.require_staff(ctx, request, "transfer")
+    lc.require_state(ctx, request, lc.OPEN_STATES, "transfer")
     category = _transfer_service(ctx, request, new, cmd.category)
+    if within:
+        return _within_desk(ctx, request, new, category)
     forms.refuse_moving_into(ctx, request.ref, new.key, category)
     chosen = priority_chosen(ctx, request)
     # the old desk's targets end in its own clock (its priority's): a pause, then what is kept
@@ -321,6 +419,20 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
                                                ctx.locale),
                   resolution_due=due_times.due_text(ctx, request, request.resolution_due,
                                                     ctx.locale))
+
+
+def _within_desk(ctx: Ctx, request: Request, dep: Department, category: Category) -> Reply:
+    """A transfer to another service of the request's own desk is ``/request service``: the
+    same checks, targets counted from the request's start (a breach stays one), the same
+    event and notices; the reply says it as the transfer that was asked for."""
+    from handlers import intake  # `service` lives there; it imports this module
+
+    intake.pick_service(ctx, Command("service", ref=request.ref, text=category.key))
+    return _reply(ctx, "reply.transferred_service", request, department=dep.label(ctx.locale),
+                  service=category.label(ctx.locale),
+                  priority=ctx.say(f"priority.{request.priority}"),
+                  first_due=first_text(ctx, request, ctx.locale),
+                  resolution_due=resolution_text(ctx, request, ctx.locale))
 
 
 def _transfer_service(ctx: Ctx, request: Request, dep: Department,

@@ -223,7 +223,7 @@ def _form(ctx: Ctx, inbound: Inbound, guard: _Guard) -> Reply | None:
     when they have none, or typed a command."""
     from handlers import form_chat  # it opens requests, whose module imports this one
 
-    if not form_chat.might_answer(inbound):
+    if not form_chat.might_answer(inbound, ctx.desk.catalog):
         return None  # a typed command: no savepoint, no query
     try:
         with guard.savepoint(ctx):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, func, or_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -58,6 +59,25 @@ def by_platform_id(session: Session, platform: str, platform_id: str) -> Person 
     """The person known on ``platform`` ('slack' or 'wecom') by ``platform_id``."""
     column = Person.slack_id if platform == "slack" else Person.wecom_id
     return session.exec(select(Person).where(column == platform_id)).first()
+
+
+MAX_NAME = 200  # longer than any id or name a person has: names no one
+
+
+def named_like(session: Session, text: str, most: int = 200) -> list[Person]:
+    """People ``text`` could name: by id, Slack id or WeCom userid (ignoring case), or whose
+    name holds it; at most ``most`` (the caller picks the one meant, ``handlers.fields``)."""
+    wanted = text.strip().lower()
+    if not wanted or len(wanted) > MAX_NAME:
+        return []  # no one is named so (and SQLite refuses a LIKE pattern of 50,000 bytes)
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", wanted) + "%"
+    stmt = select(Person).where(or_(
+        func.lower(col(Person.id)) == wanted,
+        func.lower(col(Person.slack_id)) == wanted,
+        func.lower(col(Person.wecom_id)) == wanted,
+        func.lower(col(Person.name)).like(pattern, escape="\\"),
+    )).order_by(col(Person.id)).limit(most)
+    return list(session.exec(stmt))
 
 
 def upsert(

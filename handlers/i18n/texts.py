@@ -66,16 +66,46 @@ TEXTS: dict[str, tuple[str, str]] = {
         "内容共 {length} 个字符，超过了 {limit} 字的上限。请精简后再发（长材料可放在文档里贴链接）。本次未保存任何内容。",
     ),
     "err.need_ref": (
-        "Which request? Type `/request {command} <ID>`, e.g. `/request {command} FIN-12`.",
-        "请指明哪一张单：输入 `/request {command} <单号>`，例如 `/request {command} FIN-12`。",
+        "Which request? Type `/request {command} <ID>{rest}`, e.g. "
+        "`/request {command} FIN-12{rest}`.{refs}",
+        "请指明哪一个请求：输入 `/request {command} <单号>{rest}`，例如 "
+        "`/request {command} FIN-12{rest}`。{refs}",
+    ),
+    "err.need_ref.one": (
+        "Which request? For {ref}, type `{command}`.",
+        "请指明哪一个请求。如果是 {ref}，请输入 `{command}`。",
+    ),
+    "hint.fitting_refs": (" Yours it fits: {refs}.", "可用的请求：{refs}。"),
+    "hint.ref_placeholder": ("<ID>", "<单号>"),
+    "hint.text_placeholder": ("<text>", "<内容>"),
+    "err.typed_label": (
+        "“{label}” is a button's label: click the button, or type `{command}`.{refs}",
+        "“{label}”是按钮上的文字：请点击该按钮，或输入 `{command}`。{refs}",
+    ),
+    "err.said_solved": (
+        "Glad it is solved! To confirm it, click “{button}” or type `{command}`.{refs}",
+        "很高兴问题已解决！如需确认，请点击“{button}”或输入 `{command}`。{refs}",
+    ),
+    "reply.hello": (
+        "Hello! I'm the service desk bot. To ask a department for something, type "
+        "`/request <department> <service> <details>`, e.g. `{example}`. `/request` lists "
+        "every department's services; `/request help` shows all I can do.",
+        "您好！我是服务台助手。需要哪个部门帮忙，请输入 `/request <部门> <服务> <说明>`，"
+        "例如 `{example}`。输入 `/request` 查看各部门的服务，`/request 帮助` 查看全部用法。",
+    ),
+    "reply.thanks": (
+        "You're welcome! When you need anything else, type `/request` to see every "
+        "department's services.",
+        "不客气！还需要帮忙时，输入 `/request` 查看各部门的服务。",
     ),
     "err.need_text": (
         "Please add a note: `/request {command} {ref} <text>`.",
         "请附上说明：`/request {command} {ref} <内容>`。",
     ),
     "err.need_person": (
-        "Assign to whom? `/request assign {ref} <person id>` (or `me`).",
-        "指派给谁？`/request 指派 {ref} <人员ID>`（或 `me` 表示自己）。",
+        "Assign to whom? Type `/request assign {ref} <name>`: their name, an @mention or their "
+        "WeCom account (or `me`).",
+        "指派给谁？请输入 `/request 指派 {ref} <姓名>`：姓名、@ 提及或企业微信账号均可（指派给自己用 `我`）。",
     ),
     "err.bad_rating": (
         "A rating is a whole number from 1 to 5, e.g. `/request rate {ref} 5 quick and kind`.",
@@ -102,14 +132,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only the requester and {department} may comment on {ref}. Nothing was changed.",
         "只有提单人和{department}可以评论 {ref}。未做任何更改。",
     ),
+    "err.empty_note": (
+        "The internal note for {ref} is empty: write it after the marker, e.g. "
+        "`/request comment {ref} // checked with the bank`. Nothing was changed.",
+        "{ref} 的内部备注是空的：请在标记后写上内容，例如 `/request 评论 {ref} // 已与银行核实`。未做任何更改。",
+    ),
     "err.bad_state": (
         "{ref} is {state}, so it can't be {action_past} now.{hint}",
         "{ref} 当前状态为“{state}”，现在不能{action}。{hint}",
     ),
     "err.unknown_person": (
-        "I don't know anyone called “{person}”. Use a person id from the directory, or `me`.",
-        "找不到“{person}”这个人。请使用通讯录里的人员ID，或 `me`。",
+        "I don't know anyone called “{person}”. Name a person as your chat shows them: "
+        "@mention them, or type their name (whole, or its Chinese or English part) or their "
+        "WeCom account.",
+        "找不到“{person}”这个人。请按聊天里显示的方式指明：@ 提及对方，或输入对方的姓名（全名、"
+        "中文名或英文名均可）或企业微信账号。",
     ),
+    "err.assign_unknown": (
+        "I don't know anyone called “{person}”. {ref} can go to a member of {department}: "
+        "@mention them, or type their name (whole, or its Chinese or English part) or their "
+        "WeCom account, or `me` for yourself. Its members: {members}.",
+        "找不到“{person}”这个人。{ref} 可指派给{department}的成员：@ 提及对方，或输入对方的姓名"
+        "（全名、中文名或英文名均可）或企业微信账号；指派给自己请输入 `我`。成员：{members}。",
+    ),
+    "err.person_ambiguous": (
+        "“{person}” could be several people. Which one? Type one of:\n{choices}",
+        "“{person}”对应多个人，请问是哪一位？请输入以下之一：\n{choices}",
+    ),
+    "person.choice": ("• {name} — `{command}`", "• {name}：`{command}`"),
+    "person.choice_at": ("• {name} ({departments}) — `{command}`",
+                         "• {name}（{departments}）：`{command}`"),
+    "person.command.assign": ("/request assign {ref} {who}", "/request 指派 {ref} {who}"),
+    "person.command.away": ("/request away until {until} delegate {who}",
+                            "/request 休假 至 {until} 代理 {who}"),
     "err.assign_not_member": (
         "{person} is not in {department}; requests can only be assigned to its members: {members}.",
         "{person} 不是{department}的成员；只能指派给本部门成员：{members}。",
@@ -303,10 +358,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- thread lines in the department channel
     "thread.acked": ("{by} acknowledged {ref}.", "{by} 受理了 {ref}。"),
     "thread.assigned": ("{by} assigned {ref} to {who}.", "{by} 把 {ref} 指派给了 {who}。"),
+    "thread.assigned_self": ("{by} took {ref}.", "{by} 认领了 {ref}。"),
     "thread.waiting": ("{by} asked the requester: {text}", "{by} 向提单人提问：{text}"),
     "thread.resumed": ("{by} resumed {ref}.", "{by} 恢复处理 {ref}。"),
     "thread.resolved": ("{by} resolved {ref}: {text}", "{by} 解决了 {ref}：{text}"),
     "thread.comment": ("{by}: {text}", "{by}：{text}"),
+    "thread.internal_note": ("{by} (internal note on {ref}): {text}",
+                             "{by}（{ref} 内部备注）：{text}"),
     "thread.left_status": ("Transferred to {department}: it goes on in their channel.",
                            "已转交{department}：在对方频道继续处理。"),
     "thread.transferred": ("{by} transferred {ref} to {department}.",
@@ -444,8 +502,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• For approvers: `approve ID`, `reject ID reason`; "
         "`away until 2026-12-10 delegate PERSON`, `back`\n"
         "• `/suggest <department> <idea>` — a suggestion (`--anon` for anonymous)\n"
-        "• Just talk: a reply in a request's thread or under my message about it is a comment; "
-        "in the thread, start with `//` or `(internal)` for a note only the department sees\n"
+        "• Just talk: a plain message to me goes to your open request (with several, I ask "
+        "which); on Slack a reply under my message about a request, or in its thread, is a "
+        "comment on it\n"
+        "• An internal note, only the department sees it: `comment ID // text` (`(internal)` "
+        "works as `//` does); in a Slack thread, a reply that starts with `//`\n"
+        "• In a Slack thread (slash commands don't work there) start a command with a mention "
+        "of me or the word `request`: `@crossdesk ack ID`, `request ack ID`\n"
         "• `/request add ID N` — add the message N I kept for you (I give N) to request ID · "
         "`/request service ID SERVICE` — pick another service of the same department",
         "crossdesk —— 向任何部门申请服务，并全程跟进。\n"
@@ -459,9 +522,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "答复方案：`接受 单号`、`拒绝 单号 原因`、`反提议 单号 日期`\n"
         "• 审批人：`批准 单号`、`驳回 单号 原因`；休假：`休假 至 2026-12-10 代理 人员`、`销假`\n"
         "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）\n"
-        "• 直接对话：在单的话题中或在我关于该单的消息下回复即为评论；在话题中以 `//` 或 `（内部）` "
-        "开头则为内部备注，仅本部门可见\n"
-        "• `加入 单号 N` —— 把我为您保存的消息 N（编号由我给出）加入该单 · "
+        "• 直接对话：发给我的普通消息会加入您进行中的请求（有多个时我会问是哪一个）；在 Slack 中，"
+        "在我关于某个请求的消息下或在该请求的话题中回复即为评论\n"
+        "• 内部备注（仅本部门可见）：`评论 单号 // 内容`（`（内部）` 与 `//` 作用相同）；"
+        "在 Slack 话题中，以 `//` 开头回复即可\n"
+        "• 在 Slack 话题中（那里不能用斜杠命令），命令以 @我 或 `请求` 开头："
+        "`@crossdesk 受理 单号`、`请求 受理 单号`\n"
+        "• `加入 单号 N` —— 把我为您保存的消息 N（编号由我给出）加入该请求 · "
         "`服务 单号 服务` —— 改为本部门的另一项服务",
     ),
     # --- sweep: nudges, reminders, thanks
@@ -630,7 +697,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.input.text": ('Text', '内容'),
     "slack.input.comment": ('Comment (optional)', '评语（可选）'),
     "slack.input.stars": ('Stars', '星级'),
-    "slack.input.person": ('Person id', '人员ID'),
+    "slack.input.person": ('Person', '人员'),
     "slack.input.changes": ('What to change, as field=value (e.g. amount=96)',
                             '要修改的内容，写成 字段=值（例如 金额=96）'),
     # a button's command as a person types it (handlers.slots.as_typed): its <slots>

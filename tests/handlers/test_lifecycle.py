@@ -347,3 +347,10 @@ def test_a_second_reply_to_a_suggestion_keeps_the_first(chat):
     with Session(chat.app.desk.engine) as session:
         row = session.get(Suggestion, 1)
         assert row is not None and row.reply == "we will look\n\nfrom January on"
+
+
+def test_taking_a_request_oneself_reads_as_taking_it_in_the_thread(chat):
+    chat("henry> /request finance reimbursement amount=86 taxi")
+    out = chat("bob> /request assign FIN-1 me")
+    assert "[to #finance-requests] 张伟 Bob Zhang 认领了 FIN-1。" in out
+    assert "张伟 Bob Zhang 把 FIN-1 指派给了 张伟 Bob Zhang" not in out

@@ -7,16 +7,19 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.slack.blocks import reply_bodies, send_bodies, send_reply
-from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import logged
 from bot.adapters.slack.form import new_request_view
 from bot.adapters.slack.form_values import shown_by
+from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.readable import NameOf, readable
 from bot.adapters.slack.runtime import SlackDeps
 from handlers.drafts import draft_for, prefilled
 from handlers.i18n import t
 from handlers.messages import Reply
+from storage import people
 
 POSTS = 5  # Slack takes at most five posts on a command's response_url (within 30 minutes)
 
@@ -43,6 +46,20 @@ def answered(deps: SlackDeps, ack: Ack, respond: Respond, body: dict[str, Any],
         deps.later(lambda: send_bodies(respond, rest, **where))
 
 
+def names(deps: SlackDeps) -> NameOf:
+    """A mentioned Slack user's name when they are one of our people (a mention then reads
+    as their name, which the desk resolves: ``assign IT-1 <@U0KEVIN>``); None otherwise."""
+
+    def name(user_id: str) -> str | None:  # only for a text with a mention: most have none
+        try:
+            known = Lookups(deps.app.desk.engine).read(people.by_platform_id, "slack", user_id)
+        except SQLAlchemyError:  # the command itself says what went wrong
+            return None
+        return known.name if known is not None else None
+
+    return name
+
+
 def register(bolt: App, deps: SlackDeps) -> None:
     """Wire ``/request`` and ``/suggest``: open the form, or run the command and ack with the
     answer (a 200 means the change is stored)."""
@@ -51,7 +68,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
     def request_command(ack: Ack, body: dict[str, Any], client: WebClient,
                         respond: Respond) -> None:
         """Open the form, or run the command as typed."""
-        text = decode(str(body.get("text") or "")).strip()
+        text = readable(str(body.get("text") or ""), names(deps)).strip()
         draft = draft_for(text, deps.catalog)
         if draft is not None:
             actor = deps.actor(body["user_id"], body.get("user_name"))
@@ -68,5 +85,5 @@ def register(bolt: App, deps: SlackDeps) -> None:
     @bolt.command("/suggest")
     def suggest_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Send the suggestion and ack with the answer."""
-        text = decode(str(body.get("text") or "")).strip()
+        text = readable(str(body.get("text") or ""), names(deps)).strip()
         answered(deps, ack, respond, body, f"/suggest {text}")

@@ -2,6 +2,12 @@
 bot's direct message about a request, a plain direct message to the bot, or a new message in
 a desk's help channel (``intake_channel``: a request, unless it is small talk).
 
+A message shared (forwarded) with it comes along: its words, readable, with their author, channel
+and link, after the person's own (``attachments[]`` with ``is_share`` or ``is_msg_unfurl``; a
+link's preview is no message), and its files. In a thread, where Slack runs no slash command,
+a message that starts by mentioning the bot (or with ``request`` and a valid command) is a
+command (``threads.thread_command``), answered to its writer alone in the thread.
+
 Ignored on purpose: the bot's own messages and any other bot's (``bot_id``: no loops),
 edits and deletions (``message_changed``, ``message_deleted``: what was said stands, as in
 the request's history), channel joins and other subtypes, other messages in channels outside
@@ -22,13 +28,15 @@ from slack_sdk import WebClient
 
 from bot.adapters.slack.blocks import send_reply
 from bot.adapters.slack.config import SlackConfig
+from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import SLACK_ERRORS, logged
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from bot.adapters.slack.people import profile_name
-from bot.adapters.slack.readable import with_mentions
+from bot.adapters.slack.readable import NameOf, readable, with_mentions
 from bot.adapters.slack.root_update import queue_root_update
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.threads import is_ts
+from bot.adapters.slack.threads import addressed, is_ts, thread_command
+from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.inbound import IncomingFile
 from handlers.messages import Message, Reply, person
 from storage import outbox, people, slack_store
@@ -38,6 +46,7 @@ log = logging.getLogger(__name__)
 # Subtypes that are a person speaking; every other one (edits, deletions, joins, bots) is not.
 SPOKEN = frozenset({None, "file_share", "thread_broadcast", "me_message"})
 CHANNEL_KINDS = frozenset({"channel", "group"})
+QUOTE = "» "  # a shared message's lines, after the person's own words
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class Said:
     files: tuple[IncomingFile, ...]
     fields: dict[str, Any]  # the Inbound's thread_of / reply_about / conversation / mentions
     direct: bool  # in the person's DM with the bot
+    command: bool = False  # typed as a command in a thread: its answer goes to its writer
 
 
 def spoken(event: dict[str, Any], bot_user: str | None) -> bool:
@@ -62,7 +72,8 @@ def spoken(event: dict[str, Any], bot_user: str | None) -> bool:
 
 
 def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
-    """The files shared with the message (``file_share``), as the neutral description."""
+    """The files shared with the message (``file_share``), or with a message it forwards, as
+    the neutral description."""
     out = []
     for item in event.get("files") or []:
         if not isinstance(item, dict) or not item.get("id") or item.get("mode") == "tombstone":
@@ -74,6 +85,30 @@ def files_of(event: dict[str, Any]) -> tuple[IncomingFile, ...]:
             size=int(size) if isinstance(size, int) else None,
             source=f"slack:{item['id']}"))
     return tuple(out)
+
+
+def forwarded(event: dict[str, Any], name_of: NameOf) -> tuple[str, tuple[IncomingFile, ...]]:
+    """The messages shared with ``event`` (forwarded, or a Slack message's link unfurled):
+    their words as people read them, quoted, after who wrote them and where, and the link to
+    the original; and their files. A link's preview (no ``is_share``/``is_msg_unfurl``) is
+    nothing the person said."""
+    lines: list[str] = []
+    files: list[IncomingFile] = []
+    for item in event.get("attachments") or []:
+        if not isinstance(item, dict) or not (item.get("is_share") or item.get("is_msg_unfurl")):
+            continue
+        body = readable(str(item.get("text") or item.get("fallback") or ""), name_of).strip()
+        author = decode(str(item.get("author_name") or item.get("author_subname") or "")) \
+            or (name_of(str(item["author_id"])) if item.get("author_id") else None)
+        where = f"#{decode(str(item['channel_name']))}" if item.get("channel_name") else ""
+        head = " · ".join(part for part in (author, where) if part)
+        quoted = body.splitlines() or [""]
+        quoted[0] = f"{head}: {quoted[0]}".strip(": ") if head else quoted[0]
+        if item.get("from_url"):
+            quoted.append(str(item["from_url"]))
+        lines.extend(QUOTE + line for line in quoted if line.strip())
+        files.extend(files_of(item))
+    return "\n".join(lines), tuple(files)
 
 
 def desk_thread(lookups: Lookups, config: SlackConfig, channel: str,
@@ -119,7 +154,8 @@ class Conversations:
         self.lookups = lookups
         self.config = config
 
-    def said(self, event: dict[str, Any], client: WebClient) -> Said | None:
+    def said(self, event: dict[str, Any], client: WebClient,
+             bot_user: str | None = None) -> Said | None:
         """What the message says to the desk, or None when it is none of its business."""
         kind = event.get("channel_type")
         channel = str(event.get("channel") or "")
@@ -150,12 +186,25 @@ class Conversations:
             fields = {"intake": desk, "intake_ref": ts}
         else:
             return None
-        text, mentions = with_mentions(str(event.get("text") or ""),
-                                       lambda uid: self._name(client, uid))
+        raw = str(event.get("text") or "")
+        to_bot = addressed(raw, bot_user)  # a leading mention of the bot is no content
+
+        def name_of(uid: str) -> str | None:
+            return self._name(client, uid)
+
+        text, mentions = with_mentions(raw if to_bot is None else to_bot, name_of)
+        text = text.strip()
         if mentions:
             fields = {**fields, "mentions": mentions}
-        return Said(str(event["user"]), text.strip(), channel, thread_ts, files_of(event),
-                    fields, kind == "im")
+        command = thread_command(text, self.deps.catalog, to_bot=to_bot is not None) \
+            if thread_ts else None
+        first = text.split(None, 1)[0].lower() if text else ""
+        typed = bool(thread_ts) and first in (*REQUEST_PREFIXES, *SUGGEST_PREFIXES)  # 请求 …
+        shared, shared_files = forwarded(event, name_of)
+        words = "\n".join(part for part in (command or text, shared) if part)
+        return Said(str(event["user"]), words, channel, thread_ts,
+                    files_of(event) + shared_files, fields, kind == "im",
+                    command=command is not None or typed)
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
@@ -172,7 +221,7 @@ class Conversations:
         """Run one message through the desk (once per ``event_id``) and show the answer."""
         if not spoken(event, bot_user):
             return
-        said = self.said(event, client)
+        said = self.said(event, client, bot_user)
         if said is None or not (said.text or said.files):
             return
         if said.fields.get("intake"):  # a request or small talk: handlers tell
@@ -188,10 +237,10 @@ class Conversations:
             self.deps.later(lambda: show(reply))
 
     def show(self, client: WebClient, said: Said, reply: Reply) -> None:
-        """The answer: in the DM (in its thread) for a direct message; in a channel only a
-        refusal or a refused file (its limit and what to do), to the speaker alone. A repeated
-        delivery shows nothing again. A reply that left the request's thread root stale (its
-        state changed, nothing posted in its thread) refreshes the root."""
+        """The answer: in the DM (in its thread) for a direct message; in a channel, to the
+        speaker alone, a command's answer, a refusal or a refused file (its limit and what to
+        do). A repeated delivery shows nothing again. A reply that left the request's thread
+        root stale (its state changed, nothing posted in its thread) refreshes the root."""
         if reply.repeat:
             return
         if reply.ok and reply.root_stale and reply.request_ref:
@@ -204,7 +253,8 @@ class Conversations:
             if said.direct:
                 send_reply(client.chat_postMessage, reply, channel=said.channel,
                            thread_ts=said.thread_ts, unfurl_links=False)
-            elif not reply.ok or any(m.extra.get("refused_files") for m in reply.messages):
+            elif said.command or not reply.ok or \
+                    any(m.extra.get("refused_files") for m in reply.messages):
                 send_reply(client.chat_postEphemeral, reply, channel=said.channel,
                            user=said.user,  # a help channel's message: in its new thread
                            thread_ts=said.thread_ts or said.fields.get("intake_ref"))

@@ -26,9 +26,12 @@ def _input(name: str, locale: str) -> dict[str, Any]:
             "options": [{"text": plain("★" * n + f" {n}"), "value": str(n)}
                         for n in range(5, 0, -1)],
         }
+    elif name == "person":  # Slack's own people picker: read back as the user's id
+        element = {"type": "users_select", "action_id": "value",
+                   "placeholder": plain(t(locale, "slack.form.field.person"))}
     else:
         element = {"type": "plain_text_input", "action_id": "value",
-                   "multiline": name not in ("person", "date"), "max_length": 3000}
+                   "multiline": name != "date", "max_length": 3000}
     return {"type": "input", "block_id": f"slot.{name}", "label": plain(label(name, locale)),
             "optional": optional(name), "element": element}
 
@@ -52,7 +55,8 @@ def input_view(command: str, locale: str, meta: dict[str, Any]) -> View:
 
 
 def read_input(view: View) -> tuple[str, dict[str, Any], dict[str, str]]:
-    """(command template, metadata, slot → typed value) from a submitted input modal."""
+    """(command template, metadata, slot → typed value) from a submitted input modal (a
+    person picked: their Slack user id, which the desk knows as theirs)."""
     meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
     values: dict[str, str] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
@@ -60,7 +64,8 @@ def read_input(view: View) -> tuple[str, dict[str, Any], dict[str, str]]:
             continue
         state = actions.get("value", {})
         option = state.get("selected_option")
-        values[block_id[5:]] = str(option["value"] if option else state.get("value") or "")
+        picked = option["value"] if option else state.get("selected_user")  # a person slot
+        values[block_id[5:]] = str(picked or state.get("value") or "")
     return str(meta.get("command", "")), meta, values
 
 

@@ -61,7 +61,7 @@ def test_bare_chinese_subcommands_work_like_everywhere_else(wecom):
 
 
 def test_a_message_that_is_not_a_command_gets_the_help(wecom):
-    wecom.say("lihua", "你好，在吗？")
+    wecom.say("lihua", "我的电脑又坏了怎么办")
     (answer,) = wecom.replies_to("lihua")
     # angle brackets people could use as tags arrive full-width in WeCom markdown
     shown = t("zh-CN", "err.not_a_command").replace("<", "＜").replace(">", "＞")
