@@ -30,7 +30,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref} was not reopened: it has no value called “{word}”. Its service changed since "
         "it was opened, so write its values by the names it shows them with: {values}. "
         "For example: `/request reopen {ref} {example}`.",
-        "{ref} 未重开：没有名为“{word}”的内容。该单提交后服务已变更，请按单中显示的名称填写："
+        "{ref} 未重开：没有名为“{word}”的内容。该请求提交后服务已变更，请按请求中显示的名称填写："
         "{values}。例如：`/request 重开 {ref} {example}`。"),
     "approval.no_changes": ("no changes", "无"),
     "approval.button.approve": ("Approve", "批准"),

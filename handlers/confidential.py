@@ -12,6 +12,8 @@ from handlers.messages import Message
 from storage.models import Request
 
 KEEP_KINDS = ("new_request",)  # a new one's root keeps its buttons (ack, assign to me)
+FILE = "file"  # extra key of a message passing a stored file on (``attachments.SHARED``)
+FILE_ADDED = "file_added"  # what such a message becomes for a channel: a notice, no file
 
 
 def is_confidential(desk: Desk, department: str, category: str) -> bool:
@@ -51,13 +53,18 @@ def who_may_open(desk: Desk, request: Request, locale: str) -> str:
 
 
 def for_channel(desk: Desk, request: Request, message: Message) -> Message:
-    """What a channel may hear of a confidential request: its id, and who may open it."""
-    key = "confidential.new" if message.kind in KEEP_KINDS else "confidential.update"
+    """What a channel may hear of a confidential request: its id, and who may open it. A file
+    passed on stays out: the channel hears that one was added, and the message is no longer
+    a file's (no sender looks for one)."""
+    shares_file = FILE in message.extra
+    key = "confidential.file" if shares_file else \
+        "confidential.new" if message.kind in KEEP_KINDS else "confidential.update"
     text = t(message.locale or "zh-CN", key, ref=request.ref,
              who=who_may_open(desk, request, message.locale or "zh-CN"))
     buttons = message.buttons if message.kind in KEEP_KINDS else ()
-    return replace(message, text=text, title=None, fields=(), buttons=buttons, extra={
-        k: v for k, v in message.extra.items() if k in ("state", "assignee")})
+    return replace(message, text=text, title=None, fields=(), buttons=buttons,
+                   kind=FILE_ADDED if shares_file else message.kind, extra={
+                       k: v for k, v in message.extra.items() if k in ("state", "assignee")})
 
 
 def title(desk: Desk, request: Request, locale: str) -> str:

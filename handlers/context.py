@@ -15,6 +15,7 @@ from handlers.catalog import Department
 from handlers.desk import Desk
 from handlers.grammar import word_for
 from handlers.i18n import join, normalize_locale, t
+from handlers.i18n.texts import TEXTS
 from handlers.inbound import IncomingFile
 from handlers.messages import (
     BY,
@@ -58,6 +59,8 @@ class Ctx:
     # Files shared with the command and not yet kept: an open whose form takes them (its file
     # fields) attaches them with the request and empties this; the rest go afterwards.
     files: tuple[IncomingFile, ...] = ()
+    # The details typed in a form's box (``Inbound.details``): an open takes them as typed
+    details: str | None = None
     # Where the answer is delivered as a message (WeCom: the speaker's chat with the app);
     # None when the platform shows it in place (a Slack ack, the console).
     answer_to: str | None = None
@@ -174,8 +177,9 @@ class Ctx:
                 commands -= offered.get(target, set())
         if not commands:
             return
-        by = self.name(self.actor.id)
-        message = Message(text=f"{by} · {word_for(done, self.locale)}", locale=self.locale,
+        by = self.name(self.actor.id)  # the text in the actor's words, for their own messages;
+        # a platform greying another reader's card says it in that card's (``settled_label``)
+        message = Message(text=f"{by} · {settled_label(done, self.locale)}", locale=self.locale,
                           target=person(self.actor.id), kind=SETTLE, request_ref=ref, extra={
                               SETTLE: sorted(commands), REACH: reach, DONE: done, BY: by,
                               **({SPARE: spare} if spare else {})})
@@ -282,6 +286,14 @@ class Ctx:
             if settled is not None:
                 self._offered.setdefault(settled[1], {}).setdefault(target, set()).add(
                     settled[0])
+
+
+def settled_label(done: str, locale: str) -> str:
+    """What a message says its ``done`` command was, in ``locale``: the label of the button
+    standing for it, as a click shows it (``settle.label.<done>``: "Cancel", "取消"), never
+    the bare command word."""
+    key = f"settle.label.{done}"
+    return t(locale, key) if key in TEXTS else word_for(done, locale)
 
 
 def button(locale: str, key: str, command: str, action: str, style: str | None = None) -> Button:

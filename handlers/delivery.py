@@ -13,6 +13,7 @@ from handlers.messages import Message, person
 from storage import outbox, people
 
 KIND = "delivery_refused"
+OURS = "crossdesk:"  # a reason of ours: the sender failed on the row, not the platform
 UNREACHABLE = "none:unreachable"  # the reason of a row no enabled platform reaches
 
 
@@ -35,7 +36,9 @@ def tell_admins(session: Session, refused: Refused, policy: Policy, now: datetim
     if refused.kind == KIND:
         return 0
     unreachable = refused.reason == UNREACHABLE
-    key = "delivery.unreachable" if unreachable else "delivery.refused"
+    ours = refused.reason.startswith(OURS)
+    key = ("delivery.unreachable" if unreachable else "delivery.crashed" if ours
+           else "delivery.refused")
     once = f"unreachable:{refused.target}:{now.date()}" if unreachable \
         else f"refused:{refused.row_id}"
     queued = 0

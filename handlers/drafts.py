@@ -117,17 +117,36 @@ def prefilled(draft: Draft, catalog: Catalog, *, requester: str, locale: str, to
                          show=show)
 
 
-def command_text(draft: Draft, catalog: Catalog, values: dict[str, str] | None = None, *,
-                 attachment_label: str) -> str:
-    """The typed command the form stands for: ``/request <dept> <service> <details> …``, the
-    attachment as ``<attachment_label>: <link>``, the priority mark, and the fields' values
-    as ``key=value`` pairs on the last line. Without details the service's name is the
+def form_details(draft: Draft, catalog: Catalog, *, attachment_label: str) -> str:
+    """The details a form's request opens with, as typed: the details box, then the
+    attachment as ``<attachment_label>: <link>``. Without details the service's name is the
     title, as when the command is typed with none (said first when an attachment follows,
     which would be the title otherwise)."""
     chosen = picked(catalog, draft)
     lines = [draft.details or (chosen[1].name if chosen and draft.attachment else "")]
     if draft.attachment:
         lines.append(f"{attachment_label}: {draft.attachment}")
+    return "\n".join(lines).strip()
+
+
+def form_command(draft: Draft, values: dict[str, str] | None = None) -> str:
+    """The command a form's choices stand for, its details apart (``Inbound.details``: what
+    was typed in the details box is never read as ``key=value`` or a priority mark):
+    ``/request <dept> <service>``, the priority mark, the fields as ``key=value`` pairs."""
+    lines = [f"/request {draft.department} {draft.category}"]
+    if draft.priority in PRIORITIES:
+        lines.append(f"!{draft.priority}")
+    if values:
+        lines.append(fields.pairs_line(values))
+    return "\n".join(lines)
+
+
+def command_text(draft: Draft, catalog: Catalog, values: dict[str, str] | None = None, *,
+                 attachment_label: str) -> str:
+    """The command the form stands for as one could type it: ``/request <dept> <service>
+    <details> …`` (``form_details``), the priority mark, and the fields' values as
+    ``key=value`` pairs on the last line."""
+    lines = [form_details(draft, catalog, attachment_label=attachment_label)]
     if draft.priority in PRIORITIES:
         lines.append(f"!{draft.priority}")
     if values:

@@ -23,6 +23,7 @@ from handlers.fields import (
     split_pairs,
     with_defaults,
 )
+from handlers.grammar import MAX_DETAILS
 from handlers.i18n import join
 from handlers.inbound import IncomingFile
 from handlers.service_spec import FieldSpec
@@ -62,9 +63,13 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     with a currency mark, a date), then the defaults. A name that is no field, or a value
     its field refuses, or a field given two different values, is a Refusal listing every
     problem, and so is a name close to a field's (``ammount=86``): nothing is opened. Other
-    ``x=y`` stay in the text."""
+    ``x=y`` stay in the text. The details typed in a form's box (``ctx.details``) are the
+    request's details as typed: nothing is read out of them."""
+    typed_apart = ctx.details
+    if typed_apart is not None and len(typed_apart) > MAX_DETAILS:
+        raise Refusal("err.too_long", length=len(typed_apart), limit=MAX_DETAILS)
     if not category.fields:
-        return Filled(values={}, details=text)
+        return Filled(values={}, details=text if typed_apart is None else typed_apart)
     pairs, free, unknown = split_pairs(text, category)
     for word in unknown:
         close = close_field(category, word)
@@ -81,7 +86,8 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
                 for spec in category.fields if spec.key in refused]
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
-    return complete(ctx, category, _with_files(ctx, category, values), free, ctx.files)
+    details = free if typed_apart is None else typed_apart
+    return complete(ctx, category, _with_files(ctx, category, values), details, ctx.files)
 
 
 def given_twice(ctx: Ctx, category: Category, text: str) -> dict[str, FieldProblem]:

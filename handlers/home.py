@@ -23,7 +23,8 @@ def home(ctx: Ctx, cmd: Command) -> Reply:
     (with a proposal's answers where it waits for them: ``show``'s buttons).
     One message each: kind ``home.section``, ``home.item`` (its id, summary and overdue
     mark; ``request_ref``; ``extra`` says the section and whether it is overdue) or
-    ``home.note``."""
+    ``home.note``. Where the answer goes as messages (``answer_to``: WeCom), the lines
+    between the cards are joined: a nearly empty overview is one message, not four."""
     mine, mine_total = request_store.of_requester(ctx.session, ctx.actor.id, 1, HOME_MINE)
     desks = ctx.desk.catalog.departments_of(ctx.actor.id)
     queues = [(d, *request_store.queue(ctx.session, [d.key], 1, HOME_QUEUE)) for d in desks]
@@ -55,7 +56,24 @@ def home(ctx: Ctx, cmd: Command) -> Reply:
         elif len(rows) < total:
             out.append(_home(ctx, "home.note", ctx.say(
                 "home.more", shown=len(rows), total=total, command=f"/request queue {dep.key}")))
-    return Reply(tuple(out))
+    return Reply(tuple(_joined(out) if ctx.answer_to is not None else out))
+
+
+def _joined(messages: list[Message]) -> list[Message]:
+    """The overview as few messages as it can be, where each is a message of its own (the
+    WeCom app chat, where each counts against the person's 30 a minute): the lines between
+    the cards (headings, notes, requests without buttons) as one message each run; the
+    platform splits a long one at its size limit."""
+    out: list[Message] = []
+    for message in messages:
+        last = out[-1] if out else None
+        if message.buttons or last is None or last.buttons:
+            out.append(message)
+            continue
+        gap = "\n\n" if message.kind == "home.section" else "\n"  # a blank line: a section
+        out[-1] = Message(text=f"{last.text}{gap}{message.text}", locale=last.locale,
+                          kind=last.kind, extra={**last.extra, "joined": True})
+    return out
 
 
 def _home(ctx: Ctx, kind: str, text: str) -> Message:

@@ -52,7 +52,9 @@ class Inbound:
     becomes the request's. ``mentions`` are the people the text mentions, as they appear in
     it (``@Bob Zhang``: a name may have spaces). ``locale`` is the language the platform knows
     the person reads without the database (its own memory, the config): the answer when the
-    database fails."""
+    database fails. ``details`` is what was typed in a platform form's details box (Slack's
+    request form): the request's details as typed, never read for ``key=value`` pairs,
+    priority marks or amounts; ``text`` is then the command the form's choices stand for."""
 
     platform: str
     person_id: str
@@ -73,6 +75,7 @@ class Inbound:
     thread_left: bool = False
     locale: str | None = None
     mentions: tuple[str, ...] = ()
+    details: str | None = None
 
     @property
     def claim_key(self) -> str | None:

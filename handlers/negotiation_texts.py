@@ -21,7 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{by} ({department}) proposes for your request {ref} ({title}): {summary}\n"
         "Accept it, decline it (please say why) or counter with another date: "
         "`/request accept {ref}`, `/request decline {ref} <reason>`, "
-        "`/request counter {ref} <date> [text]`. Unanswered, it lapses on {lapses}.",
+        "`/request counter {ref} <date> [note]`. Unanswered, it lapses on {lapses}.",
         "{department}的 {by} 就您的请求 {ref}（{title}）提出方案：{summary}\n"
         "您可以接受、拒绝（请说明原因）或提出另一个日期：`/request 接受 {ref}`、"
         "`/request 拒绝 {ref} <原因>`、`/request 反提议 {ref} <日期> [说明]`。"
@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "neg.remind": (
         "Reminder: {department} is waiting for your answer on {ref} ({title}): {summary}\n"
         "`/request accept {ref}`, `/request decline {ref} <reason>` or "
-        "`/request counter {ref} <date> [text]`. Unanswered, it lapses on {lapses}.",
+        "`/request counter {ref} <date> [note]`. Unanswered, it lapses on {lapses}.",
         "提醒：{department}正在等待您对 {ref}（{title}）方案的答复：{summary}\n"
         "`/request 接受 {ref}`、`/request 拒绝 {ref} <原因>` 或 "
         "`/request 反提议 {ref} <日期> [说明]`。如未答复，方案将于 {lapses} 失效。"),
@@ -85,7 +85,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "您的请求 {ref}（{title}）的方案未获答复，已失效；原定时限不变：{due}。"),
     "neg.lapsed_desk": ("{ref} ({title}): the requester did not answer the proposal within "
                         "{after}; it lapsed and the target stands: {due}.",
-                        "{ref}（{title}）：提单人 {after} 内未答复方案，方案已失效，"
+                        "{ref}（{title}）：提单人 {after}内未答复方案，方案已失效，"
                         "原定时限不变：{due}。"),
     "neg.show.pending": ("Proposal (round {round}, waiting for {who}): {summary}",
                          "方案（第 {round} 轮，等待 {who} 答复）：{summary}"),
@@ -111,7 +111,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request decline {ref} <reason>`.",
         "请说明拒绝的原因，方便对方找到可行的办法：`/request 拒绝 {ref} <原因>`。"),
     "err.need_counter": (
-        "Which date would work for you? `/request counter {ref} <date> [text]`, e.g. "
+        "Which date would work for you? `/request counter {ref} <date> [note]`, e.g. "
         "`/request counter {ref} 2026-12-12`.",
         "您希望哪天完成？`/request 反提议 {ref} <日期> [说明]`，例如 "
         "`/request 反提议 {ref} 2026-12-12`。"),

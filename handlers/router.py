@@ -119,7 +119,7 @@ def _attempt(desk: Desk, router: Router, inbound: Inbound, now: datetime, *,
                                     source=inbound.platform)
         locale = normalize_locale(actor.locale, desk.policy.locale)
         ctx = Ctx(desk=desk, session=session, actor=actor, now=now, locale=locale,
-                  files=inbound.files, answer_to=inbound.answer_to)
+                  files=inbound.files, details=inbound.details, answer_to=inbound.answer_to)
         guard = _Guard(guarded)
         talk = _form(ctx, inbound, guard)  # an answer to the form being filled comes first
         if talk is None and not inbound.not_text:

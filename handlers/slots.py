@@ -32,17 +32,28 @@ def fill(command: str, values: Mapping[str, str]) -> str:
 
 def as_typed(command: str, locale: str) -> str:
     """``command`` as a person reading ``locale`` types it: the command's word and its slots
-    in that language (``/request reject FIN-3 <reason>`` → ``/request 驳回 FIN-3 <原因>``)."""
+    in that language (``/request reject FIN-3 <reason>`` → ``/request 驳回 FIN-3 <原因>``; an
+    optional slot in brackets: ``/request 反提议 FIN-3 <日期> [说明]``)."""
     words = command.split(" ")
-    if len(words) >= 2 and words[0] == "/request":
+    name = words[1] if len(words) >= 2 and words[0] == "/request" else ""
+    if name:
         words[1] = word_for(words[1], locale)
         words[2:] = [t(locale, "slot.me") if w == "me" else w for w in words[2:]]
 
     def slot(match: re.Match[str]) -> str:
-        key = f"slot.{match.group(1)}"
-        return " " + (t(locale, key) if key in TEXTS else f"<{match.group(1)}>")
+        return " " + placeholder(match.group(1), locale, name)
 
     return SLOT.sub(slot, " ".join(words))
+
+
+def placeholder(name: str, locale: str, command: str = "") -> str:
+    """How slot ``name`` of subcommand ``command`` reads to a person typing it, as the texts
+    that say what to type write it: ``<date>`` / ``<日期>`` for words it needs, ``[note]`` /
+    ``[说明]`` for words it may leave out (``slot.<command>.<name>``, else ``slot.<name>``)."""
+    for key in (f"slot.{command}.{name}", f"slot.{name}"):
+        if key in TEXTS:
+            return t(locale, key)
+    return f"[{name}]" if optional(name) else f"<{name}>"
 
 
 def optional(name: str) -> bool:

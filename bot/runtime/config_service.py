@@ -8,9 +8,10 @@ from datetime import time, timedelta
 from typing import Any
 
 from bot.runtime.config_checks import unknown_keys
+from handlers.catalog import DEFAULT_TARGETS
 from handlers.digest_post import DigestPolicy
 from handlers.policy import MB, FeedbackPolicy, FilePolicy, NudgePolicy, ServicePolicy
-from handlers.sla import WorkTime, parse_work_time
+from handlers.sla import WorkTime, parse_duration, parse_work_time
 
 Problem = Callable[[str, str], None]
 DURATIONS = ("repeat_every", "snooze_max", "auto_close_waiting", "auto_confirm",
@@ -121,7 +122,36 @@ def parse_service(raw: dict[str, Any], day: timedelta, problem: Problem,
             dkey = str(dep.get("key", ""))
             overrides[dkey] = parse_nudges(table, f"departments[{i}].nudges",
                                            department_days.get(dkey, day), problem, nudges)
+    target_order(raw, day, problem, department_days)
     return ServicePolicy(nudges=nudges, feedback=feedback, department_nudges=overrides)
+
+
+def target_order(raw: dict[str, Any], day: timedelta, problem: Problem,
+                 department_days: dict[str, timedelta]) -> None:
+    """Refuse a service whose resolution target is shorter than its first response: its
+    requests would be due to be solved before they are due to be answered (a day counts the
+    department's working day; targets that do not parse are reported where they are read)."""
+    departments = raw.get("departments")
+    for i, dep in enumerate(departments if isinstance(departments, list) else []):
+        if not isinstance(dep, dict) or not isinstance(dep.get("categories"), list):
+            continue
+        dep_day = department_days.get(str(dep.get("key", "")), day)
+        for j, cat in enumerate(dep["categories"]):
+            if not isinstance(cat, dict):
+                continue
+            first_text = str(cat.get("first_response", DEFAULT_TARGETS["first_response"]))
+            resolution_text = str(cat.get("resolution", DEFAULT_TARGETS["resolution"]))
+            try:
+                first = parse_duration(first_text, dep_day)
+                resolution = parse_duration(resolution_text, dep_day)
+            except ValueError:
+                continue
+            if resolution < first:
+                problem(f"departments[{i}].categories[{j}].resolution",
+                        f"{resolution_text!r} is shorter than first_response {first_text!r} of "
+                        f"service {cat.get('key', '')!r}: its requests would be due to be "
+                        f"solved before they are due to be answered; write e.g. resolution = "
+                        f"\"{first_text}\" or longer (or a shorter first_response)")
 
 
 def _slot(day: Any, at: Any, key: str, problem: Problem) -> tuple[int, time] | None:

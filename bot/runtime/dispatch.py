@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, cast
 
 from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from bot.runtime.delivery_progress import OUTBOX_ID, PROGRESS, SLOTS_TAKEN
@@ -45,6 +46,9 @@ FIRST_BACKOFF = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
 PACE_SPACING = timedelta(seconds=1)  # between the slots of a target's rows that had to wait
 MAX_POSTPONE = timedelta(minutes=1)  # a long queue's tail is looked at again within this
+CRASH_TRIES = 3  # a row its sender crashes on this many times fails for good
+CRASHED = "crossdesk:sender_crashed"  # its reason (/healthz, /metrics, the admins' notice)
+UNREADABLE = "crossdesk:unreadable"  # a row whose payload is no Message: failed at its lease
 
 
 class DeliveryError(Exception):
@@ -209,7 +213,15 @@ class Dispatcher:
             assert row.id is not None
             department, thread = (requests.get(row.request_id, (None, None))
                                   if row.request_id is not None else (None, None))
-            message = Message.from_dict(row.payload)
+            unreadable = None
+            try:
+                message = Message.from_dict(row.payload)
+            except Exception as exc:  # noqa: BLE001 - one bad row must not stop every lease
+                log.exception("outbox row %s cannot be read; it fails for good", row.id)
+                message = Message(text="", target=row.target, kind=str(
+                    row.payload.get("kind", "info")) if isinstance(row.payload, dict) else "info")
+                unreadable = DeliveryError(f"unreadable message: {type(exc).__name__}: {exc}",
+                                           permanent=True, code=UNREADABLE)
             extra = {**message.extra, OUTBOX_ID: row.id}
             if row.progress is not None:  # an earlier try sent some of its parts
                 extra[PROGRESS] = row.progress
@@ -217,9 +229,10 @@ class Dispatcher:
             leased.append(_Leased(
                 row_id=row.id, message=message, attempts=row.attempts,
                 request_id=row.request_id, department=department, thread=thread,
+                early=unreadable,
             ))
-        self._pace(session, [item for item in leased if item.message.target not in waiting],
-                   now)
+        self._pace(session, [item for item in leased if item.message.target not in waiting
+                             and item.early is None], now)
         return leased
 
     def _pace(self, session: Session, leased: list[_Leased], now: datetime) -> None:
@@ -280,10 +293,14 @@ class Dispatcher:
                     log.warning("delivery failed, retrying later: %s", exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the row
+                error = _crashed(exc, item.attempts + 1)
+                outcomes.append(_Outcome(item, error=error))
+                if error.permanent:  # a row its sender cannot send: the target's next go
+                    log.exception("sender crashed on a message to %s %d times; it failed "
+                                  "for good", message.target, item.attempts + 1)
+                    continue
                 log.exception("sender crashed on a message to %s; it will be retried",
                               message.target)
-                error = DeliveryError(f"sender crashed: {exc}")
-                outcomes.append(_Outcome(item, error=error))
                 self._hold(slots, message.target, item, error)
                 continue
             if same_dept and message.thread_root and ref and item.request_id is not None:
@@ -345,6 +362,17 @@ class Dispatcher:
             return
         if callable(getattr(sender, "record_sent", None)):
             cast(RecordingSender, sender).record_sent(session, message, outcome.ref, now)
+
+
+def _crashed(exc: Exception, tries: int) -> DeliveryError:
+    """A sender's unexpected error on its ``tries``-th try of a row. The database or the
+    network away is passing: retried like any failure. Anything else is a bug meeting this
+    row (e.g. a malformed payload): retried ``CRASH_TRIES`` times, then failed for good
+    (``CRASHED``), so one row never holds its target's later rows back for ever."""
+    if isinstance(exc, (DBAPIError, OSError)) or tries < CRASH_TRIES:
+        return DeliveryError(f"sender crashed: {exc}")
+    return DeliveryError(f"sender crashed: {type(exc).__name__}: {exc} ({tries} tries; a bug "
+                         "or a malformed message: not retried)", permanent=True, code=CRASHED)
 
 
 def _thread_root(outcome: _Outcome) -> dict[str, object] | None:

@@ -118,7 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.not_found": (
         "I can't find request {ref} among the requests you can see. Type `/request list` "
         "for yours or `/request queue` for your department's.",
-        "在您可查看的单据中找不到 {ref}。输入 `/request 列表` 查看您提的单，或 `/request 队列` 查看本部门的单。",
+        "在您可查看的请求中找不到 {ref}。输入 `/request 列表` 查看您提交的请求，或 `/request 队列` 查看本部门的请求。",
     ),
     "err.forbidden_staff": (
         "Only members of {department} may {action} {ref} (ask {leads}). Nothing was changed.",
@@ -200,11 +200,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err.not_member_queue": (
         "You are not a member of {department}, so you can't see its queue. "
         "Type `/request list` to see the requests you opened.",
-        "您不是{department}的成员，无法查看其队列。输入 `/request 列表` 查看您提的单。",
+        "您不是{department}的成员，无法查看其队列。输入 `/request 列表` 查看您提交的请求。",
     ),
     "err.no_department": (
         "You are not a member of any department. Type `/request list` for your own requests.",
-        "您不属于任何部门。输入 `/request 列表` 查看您提的单。",
+        "您不属于任何部门。输入 `/request 列表` 查看您提交的请求。",
     ),
     "err.rating_final": (
         "The rating for {ref} was given more than 24 hours ago and is now final.",
@@ -384,10 +384,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conv.choose": (
         "You have {n} open requests. Which one is this about?\n“{text}”\n"
         "Tap one, or type `/request add <ID> {held}`.",
-        "您有 {n} 张进行中的单，这条消息是关于哪一张的？\n“{text}”\n"
+        "您有 {n} 个进行中的请求，这条消息是关于哪一个的？\n“{text}”\n"
         "请点选，或输入 `/request 加入 <单号> {held}`。"),
     "conv.choose.more": ("(the {shown} newest of {n}; `/request list` shows all)",
-                         "（共 {n} 张，显示最新的 {shown} 张；输入 `/request 列表` 查看全部）"),
+                         "（共 {n} 个，显示最新的 {shown} 个；输入 `/request 列表` 查看全部）"),
     "conv.already_added": ("That message was already added to {ref}; nothing changed.",
                            "这条消息已经加入 {ref}，未做更改。"),
     "err.held_not_found": (
@@ -459,7 +459,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show.purged": (
         "The details, comments and files of this request were removed after the retention "
         "period; its times, states and rating are kept.",
-        "此单已超过保留期限，其详情、评论和附件已删除；时间、状态和评分仍保留。"),
+        "此请求已超过保留期限，其详情、评论和附件已删除；时间、状态和评分仍保留。"),
     "catalog.title": ("Departments and their services:", "各部门提供的服务："),
     "catalog.how": (
         "Open a request: `/request <department> <service> <details>`, "
@@ -470,7 +470,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catalog.line": (
         "• {name} (`/request {dep} {cat} …`), {priority}: first response within {first}, "
         "resolution within {resolution}",
-        "• {name}（`/request {dep} {cat} …`），{priority}：{first} 内首次响应，{resolution} 内解决",
+        "• {name}（`/request {dep} {cat} …`），{priority}：{first}内首次响应，{resolution}内解决",
     ),
     # --- audit event names
     "event.opened": ("opened it", "提交"),
@@ -514,7 +514,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "crossdesk —— 向任何部门申请服务，并全程跟进。\n"
         "• `/request` —— 查看各部门的服务目录\n"
         "• `/request <部门> <服务> <说明>` —— 提单（加 `!紧急` 提高优先级）\n"
-        "• `列表` —— 我提的单 · `队列` —— 本部门待处理 · `主页` —— 一览\n"
+        "• `列表` —— 我提交的请求 · `队列` —— 本部门待处理 · `主页` —— 一览\n"
         "• `查看 单号` —— 详情和处理记录\n"
         "• 处理部门：`受理 单号`、`指派 单号 人员|me`、`等待 单号 问题`、`继续 单号`、"
         "`解决 单号 说明`、`转交 单号 部门`、`提议 单号 日期 方案`\n"
@@ -661,6 +661,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.form.category.placeholder": ('Choose a service', '选择服务'),
     "slack.form.details": ('What do you need?', '需要办理什么？'),
     "slack.form.details.hint": ("The first line becomes the title (left empty: the service's name).", '第一行将作为标题（留空则用服务名称）。'),
+    "slack.form.details.more": ('What do you need? (continued)', '需要办理什么？（续）'),
+    "slack.form.details.more.hint": (
+        'Your text is longer than one box holds ({limit} characters), so it continues here. '
+        'A request takes at most {most} characters of details.',
+        '内容超过一个输入框的上限（{limit} 个字符），余下部分在此继续。请求详情最多 {most} 个字符。'),
+    "slack.form.details.more.cut": (
+        'The text did not fit even here: its last {left} characters were left out. A request '
+        'takes at most {most} characters of details: shorten it, or put it in a document and '
+        'paste a link.',
+        '此处仍放不下全部内容，最后 {left} 个字符未能显示。请求详情最多 {most} 个字符：请精简，'
+        '或把长材料放在文档里贴链接。'),
     "slack.form.priority": ('Priority', '优先级'),
     "slack.form.priority.placeholder": ("The service's default", '按服务默认'),
     "slack.form.attachment": ('Attachment note', '附件说明'),
@@ -671,7 +682,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.err.wrong_category": ('{department} does not offer this service; choose one of its own.', '{department}不提供这项服务，请从该部门的服务中选择。'),
     "slack.err.required": ('Please fill this in.', '请填写此项。'),
     "slack.form.instructions": ("The service's instructions", '服务说明'),
-    "slack.form.answered": ('This answered my question', '已解决我的问题'),
+    "slack.form.answered": ('This answered my question', '已解答我的问题'),
     "slack.form.answered.title": ('Glad it helped', '很高兴帮到您'),
     "slack.form.answered.text": (
         'Glad the instructions answered your question: no request was opened. If you still '
@@ -681,10 +692,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.form.field.date": ('Pick a date', '选择日期'),
     "slack.form.field.person": ('Pick someone', '选择人员'),
     "slack.form.field.files": ('Files', '附件'),
+    "slack.form.field.amount.currency": (
+        'The amount with its currency, e.g. {example} (a number alone is {currency}).',
+        '金额及其币种，例如 {example}（只填数字则为 {currency}）。'),
     "settle.approved": ('{by} approved', '{by} 已批准'),
     "settle.rejected": ('{by} rejected', '{by} 已驳回'),
     "settle.withdrawn": ('The desk withdrew the proposal', '办理方已撤回方案'),
     "settle.lapsed": ('The proposal lapsed', '方案已过期'),
+    # a greyed card's "✓ <who> · <label>" for a command typed instead of clicked: the label
+    # of the button it stands for, as a click shows it (a verb for commands with no button)
+    "settle.label.ack": ('Acknowledge', '受理'),
+    "settle.label.assign": ('Assign', '指派'),
+    "settle.label.wait": ('Ask requester', '提问'),
+    "settle.label.resume": ('Resume', '继续处理'),
+    "settle.label.resolve": ('Resolve', '解决'),
+    "settle.label.confirm": ("Confirm, it's solved", '确认已解决'),
+    "settle.label.reopen": ('Reopen', '重开'),
+    "settle.label.cancel": ('Cancel', '取消'),
+    "settle.label.transfer": ('Transfer', '转交'),
+    "settle.label.rate": ('Rate', '评分'),
+    "settle.label.answered": ('This answered my question', '已解答我的问题'),
+    "settle.label.approve": ('Approve', '批准'),
+    "settle.label.reject": ('Reject', '驳回'),
+    "settle.label.accept": ('Accept', '接受'),
+    "settle.label.decline": ('Decline', '拒绝'),
+    "settle.label.counter": ('Counter', '反提议'),
     "slack.clicked": ('✓ You chose “{label}”', '✓ 你已选择「{label}」'),
     "slack.err.unknown_person": (
         "{field}: this person is not in the desk's directory; pick someone else, or ask an "
@@ -706,7 +738,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slot.reason": ("<reason>", "<原因>"),
     "slot.why": ("<reason>", "<原因>"),
     "slot.stars": ("<stars>", "<星级>"),
-    "slot.comment": ("<comment>", "<评语>"),
+    "slot.comment": ("[comment]", "[评语]"),  # optional: in brackets, as the texts write it
+    "slot.counter.comment": ("[note]", "[说明]"),  # a counter-proposal's words, not a rating's
     "slot.date": ("<date>", "<日期>"),
     "slot.text": ("<text>", "<方案>"),
     "slot.changes": ("<field>=<value> …", "<字段>=<值> …"),
@@ -720,7 +753,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.reaction.form.button": ('Make a request', '提交请求'),
     "slack.button.new": ('New request', '新建请求'),
     "slack.home.title": ('crossdesk — your service desk', 'crossdesk 服务台'),
-    "slack.status.line": ('*State:* {state} · *Owner:* {owner}', '*状态：*{state} · *处理人：*{owner}'),
+    "slack.status.line": ('*State:* {state} · *Owner:* {owner}', '*状态：* {state} · *处理人：* {owner}'),
     "slack.thread.link": ('<{url}|Open the request thread>', '<{url}|查看处理线程>'),
     # --- crossdesk report
     "report.title": ('Service report {first} – {last} ({tz})', '服务报告 {first} 至 {last}（{tz}）'),
@@ -752,10 +785,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "confidential.new": (
         "New confidential request {ref}: its details are not shown here. Only {who} may open "
         "it with `/request show {ref}`.",
-        "新的保密请求 {ref}：详情不在此显示。仅{who}可用 `/request show {ref}` 查看。"),
+        "新的保密请求 {ref}：详情不在此显示。仅{who}可用 `/request 查看 {ref}` 查看。"),
     "confidential.update": (
         "{ref} (confidential) changed; only {who} may open it with `/request show {ref}`.",
-        "{ref}（保密）有更新；仅{who}可用 `/request show {ref}` 查看。"),
+        "{ref}（保密）有更新；仅{who}可用 `/request 查看 {ref}` 查看。"),
+    "confidential.file": (
+        "{ref} (confidential): a file was added; only {who} may open the request with "
+        "`/request show {ref}`.",
+        "{ref}（保密）新增了一个文件；仅{who}可用 `/request 查看 {ref}` 查看该请求。"),
     "confidential.requester": ("the requester", "提单人"),
     "confidential.staff": ("{department}'s staff", "{department}成员"),
     "confidential.admins": ("the admins", "管理员"),
@@ -776,6 +813,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ 发往 {target} 的消息无法送达，且不会再重试（本条关于单号 {ref}）：没有已启用的平台能送达。"
         "请在配置中添加其 Slack 或企业微信 ID（或部门的群/频道），并用其他方式通知相关人员。"
         "每个这样的目标每天只提醒一次。",
+    ),
+    "delivery.crashed": (
+        "⚠️ A message could not be sent and will not be retried: request {ref}, to {target}. "
+        "crossdesk itself failed on it ({reason}; the log has the details), not the platform. "
+        "Please report it, and tell the people concerned another way.",
+        "⚠️ 有一条消息无法发送，且不会再重试：单号 {ref}，发往 {target}。是 crossdesk 自身处理"
+        "出错（{reason}，详情见日志），而非平台拒绝。请报告此问题，并用其他方式通知相关人员。",
     ),
     "delivery.refused": (
         "⚠️ A message could not be delivered and will not be retried: request {ref}, to "
@@ -881,12 +925,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I kept all of it as message {held}: once your new request is open, type "
         "`/request add <ID> {held}` to add it there.",
         "以上内容已保存为消息 {held}：新请求提交后，输入 `/request 加入 <单号> {held}` "
-        "即可添加到该单。"),
+        "即可添加到该请求。"),
     "form.gone.kept_files": (
         "I kept all of it, with {files}, as message {held}: once your new request is open, "
         "type `/request add <ID> {held}` to add it there.",
         "以上内容连同 {files} 已保存为消息 {held}：新请求提交后，输入 "
-        "`/request 加入 <单号> {held}` 即可添加到该单。"),
+        "`/request 加入 <单号> {held}` 即可添加到该请求。"),
     "form.gone.nearest": (
         "To ask {department} for {service} instead, send (change what you like): `{command}`",
         "如需改为向{department}申请{service}，请发送（可按需修改）：`{command}`"),
@@ -956,12 +1000,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "upload the file itself instead",
                       "它是存放在聊天工具之外的文件链接（如云盘）；请直接上传文件本身"),
     # --- service forms shown; instructions; deflections (field_lines, instructions, deflection)
-    "button.answered": ("This answered my question", "已解决我的问题"),
+    "button.answered": ("This answered my question", "已解答我的问题"),
     "instructions.title": ("Before you wait, the service's instructions:", "办理前请先阅读服务说明："),
     "instructions.hint": (
         "If they answer your question, press “This answered my question” or type "
         "`/request answered {ref}`: the request is withdrawn.",
-        "如果说明已解答您的问题，请点击“已解决我的问题”或输入 `/request 已解答 {ref}`，"
+        "如果说明已解答您的问题，请点击“已解答我的问题”或输入 `/request 已解答 {ref}`，"
         "请求将撤回。"),
     "reply.answered": ("Glad the instructions helped: {ref} is withdrawn.",
                        "很高兴服务说明帮到了您：{ref} 已撤回。"),
@@ -1000,7 +1044,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref} is open for {requester}: {department}, {service}. First response by "
         "{first_due}, resolution by {resolution_due}. Replies in this thread go to the request.",
         "已为 {requester} 创建 {ref}：{department}，{service}。首次响应截止 {first_due}，"
-        "解决截止 {resolution_due}。在本话题中的回复都会记入该单。"),
+        "解决截止 {resolution_due}。在本话题中的回复都会记入该请求。"),
     "intake.pick": (
         "Another service? Tap it, or type `/request service {ref} <service>` (e.g. {example}).",
         "不是这项服务？请点选，或输入 `/request 服务 {ref} <服务>`（例如 {example}）。"),
@@ -1047,12 +1091,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "only its notice is here: type `/request show {ref}` to the app to see the request's "
         "files, or ask the sender for a link.",
         "上面的文件超出本群机器人的上限（最多 {limit}），此处只有通知：请在应用中输入 "
-        "`/request 查看 {ref}` 查看该单的附件，或请发送人提供链接。"),
+        "`/request 查看 {ref}` 查看该请求的附件，或请发送人提供链接。"),
     "conv.kept_files": (
         "I kept {files} (message {held}) — you have no open request yet. To attach it, open "
         "one with `/request <department> <service> <details>`, then type "
         "`/request add <ID> {held}`.",
-        "已保存 {files}（消息 {held}）——您目前没有进行中的单。如需添加到单中，请先用 "
+        "已保存 {files}（消息 {held}）——您目前没有进行中的请求。如需添加到请求中，请先用 "
         "`/request <部门> <服务> <说明>` 提单，再输入 `/request 加入 <单号> {held}`。"),
     "conv.files_not_kept": (
         "{files} was not attached: this command takes no files. Send it with "
@@ -1063,11 +1107,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{files} was not kept either: send it again with the corrected command.",
         "{files} 也未保存：请在修正命令后重新发送。"),
     # --- WeCom: a reply too long for one member's minute, and buttons too narrow for a label
+    "wecom.still_working": (
+        "Still working on it (the desk is slow right now); the answer will follow in this "
+        "chat. If none comes within a minute, please send it again.",
+        "正在处理（服务台当前较慢），结果稍后会发到这里。如果一分钟内没有收到，请再发送一次。"),
     "wecom.left_out": (
         "⋯ {chars} characters are left out here: in WeCom a reply is at most {parts} "
         "messages. ⋯",
         "⋯ 此处省略 {chars} 字：企业微信中一条回复最多分 {parts} 条消息发送。⋯"),
     "button.short.ack": ("Ack", "受理"),
+    "button.short.assign_me": ("Assign me", "指派给我"),
+    "button.short.wait": ("Ask them", "提问"),
+    "button.short.confirm": ("Solved", "确认已解决"),
+    "button.short.answered": ("Answered", "已解答"),
+    "button.short.neg_accept": ("Accept", "接受"),
     # --- a card with no room for every command; a history with no room for every event
     "wecom.card.more": ("▸ … and {n} more: see the text message",
                         "▸ …另有 {n} 项，见文字消息"),

@@ -96,8 +96,9 @@ def test_an_old_field_name_is_refused_saying_what_to_type(tmp_path, engine, cloc
         "since it was opened, so write its values by the names it shows them with: amount, "
         "spent_on, cost_centre. For example: `/request reopen FIN-1 amount=\"86.00 CNY\"`.\n")
     assert desk("bob> /request 重开 FIN-2 金额=96") == (
-        "[reply] FIN-2 未重开：没有名为“金额”的内容。该单提交后服务已变更，请按单中显示的名称填写："
-        "amount、spent_on、cost_centre。例如：`/request 重开 FIN-2 amount=\"86.00 CNY\"`。\n")
+        "[reply] FIN-2 未重开：没有名为“金额”的内容。该请求提交后服务已变更，"
+        "请按请求中显示的名称填写：amount、spent_on、cost_centre。"
+        "例如：`/request 重开 FIN-2 amount=\"86.00 CNY\"`。\n")
     assert stored(engine, "FIN-1")[0] == stored(engine, "FIN-2")[0] == "rejected"
     assert "FIN-2 已重开（修改：amount）" in desk("bob> /request 重开 FIN-2 amount=96")
     assert stored(engine, "FIN-2")[1]["amount"] == "96.00 CNY"

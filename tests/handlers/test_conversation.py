@@ -119,7 +119,7 @@ def test_a_plain_dm_goes_to_the_one_open_request(chat):
 def test_several_open_requests_ask_which_and_the_text_is_added_once(chat):
     chat("@now 2026-11-23T09:05", OPEN, "henry> /request finance cash-advance hotel 300")
     out = chat("henry@dm> receipts are attached now")
-    assert "这条消息是关于哪一张的？" in out and "“receipts are attached now”" in out
+    assert "这条消息是关于哪一个的？" in out and "“receipts are attached now”" in out
     assert "  (button) FIN-2 hotel 300 -> /request add FIN-2 1" in out
     assert "  (button) FIN-1 taxi 86 -> /request add FIN-1 1" in out
     assert "[to #" not in out, "nothing sent before the choice"

@@ -102,7 +102,7 @@ def test_a_removed_department_lists_the_departments_there_are_now(engine, clock,
         "[reply] hr 已不再是服务台的部门：您填写其 leave-certificate 表单期间该部门已被移除，"
         "因此未提交任何请求。\n您发送的内容不会丢失。您填写的内容如下：\n"
         "• 说明: 签证\n• first_day: 2026-12-21\n• last_day: 12月24日\n"
-        "以上内容已保存为消息 1：新请求提交后，输入 `/request 加入 <单号> 1` 即可添加到该单。\n"
+        "以上内容已保存为消息 1：新请求提交后，输入 `/request 加入 <单号> 1` 即可添加到该请求。\n"
         "现有部门：财务部、"), out
     assert ("。如需申请，请发送 `/request <部门> <服务> 签证 first_day=2026-12-21 "
             "last_day=12月24日`，并换成实际的部门和服务") in out

@@ -208,7 +208,7 @@ def test_lapse_after_three_business_days_over_a_holiday(chat):
     out = chat("@now 2026-04-09T17:00")  # three business days after the proposal
     assert "[to alice] The proposal on your request FIN-1 (visa codes) lapsed without an " \
            "answer; the current target stands: 2026-04-15 18:00" in out
-    assert "[to #finance-requests] FIN-1（visa codes）：提单人 3 个工作日 内未答复方案" in out
+    assert "[to #finance-requests] FIN-1（visa codes）：提单人 3 个工作日内未答复方案" in out
     row = req(chat.app, "FIN-1")
     assert row.paused_seconds == int(timedelta(hours=22, minutes=30).total_seconds())
     assert row.resolution_due == local("2026-04-15T18:00") and row.agreed_at is None
@@ -300,7 +300,7 @@ def test_bad_dates_are_refused_politely(chat):
     out = chat("alice> /request counter FIN-1 whenever")
     assert "I could not read “whenever” as a date" in out
     out = chat("alice> /request counter FIN-1")
-    assert "Which date would work for you? `/request counter FIN-1 <date> [text]`" in out
+    assert "Which date would work for you? `/request counter FIN-1 <date> [note]`" in out
     out = chat("alice> /request accept FIN-1")
     assert "Agreed: FIN-1 is now due 2026-11-27 18:00" in out
 

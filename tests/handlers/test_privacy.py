@@ -59,7 +59,7 @@ HR_STORY = [
 def test_a_confidential_request_never_shows_its_details_in_a_channel(chat):
     opened = chat(*HR_STORY)
     [root] = blocks(opened, "#hr-requests")[:1]
-    assert "新的保密请求 HR-1" in root and "/request show HR-1" in root
+    assert "新的保密请求 HR-1" in root and "/request 查看 HR-1" in root
     assert "仅提单人、人力资源部成员和管理员可用" in root, "it says who may open it"
     assert "(button) 受理 -> /request ack HR-1" in root, "the desk can still take it"
     assert "[to alice] Your request HR-1 to HR is registered: my manager Tom" in opened

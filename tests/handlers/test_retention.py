@@ -216,7 +216,7 @@ def test_a_second_run_changes_nothing_and_a_dry_run_counts_what_the_run_does(sce
 def test_show_of_a_purged_request_says_its_details_were_removed(scene) -> None:
     run(scene, EVERYTHING, THEN)
     zh = scene("henry> /request show FIN-1")
-    assert "FIN-1 · —" in zh and "此单已超过保留期限，其详情、评论和附件已删除" in zh
+    assert "FIN-1 · —" in zh and "此请求已超过保留期限，其详情、评论和附件已删除" in zh
     assert "📎 已超过保留期限，已删除" in zh
     en = scene("root> /request show FIN-1")
     assert "The details, comments and files of this request were removed after the retention " \

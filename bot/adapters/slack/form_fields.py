@@ -1,7 +1,9 @@
 """A service's form fields as Block Kit inputs, and the service's instructions above them.
 
 Each field is one input block whose ``block_id`` is ``field.<key>`` (so an error points at the
-field) and whose element's ``action_id`` is ``value``: number and amount → ``number_input``,
+field) and whose element's ``action_id`` is ``value``: number and amount → ``number_input``
+(an amount in another currency than the field's, e.g. ``12.00 USD`` read from the command:
+a one-line text input showing it with its currency, so it is neither lost nor mislabelled),
 date → ``datepicker``, choice → ``static_select`` (over 100 choices: searching them, as
 ``FIELD_CHOICE_ACTION``), person → ``users_select``, department → a department select, text →
 ``plain_text_input``, long text → multiline, file → ``file_input``. What a value may be is
@@ -20,7 +22,7 @@ from bot.adapters.slack import form_options as opts
 from bot.adapters.slack.blocks import plain, text_sections
 from bot.adapters.slack.conversations import files_of
 from handlers.catalog import Catalog, Category, Department
-from handlers.fields import DEFAULT_CURRENCY
+from handlers.fields import DEFAULT_CURRENCY, split_amount
 from handlers.i18n import t
 from handlers.inbound import IncomingFile
 from handlers.service_spec import FieldSpec
@@ -36,6 +38,7 @@ TEXT_LIMIT = 3000  # plain_text_input's max_length
 MAX_FILES = 5
 INSTRUCTIONS_LIMIT = 2900  # one section, escaped
 MAX_FIELDS = 93  # a modal's 100 blocks less the form's own 7 (instructions take 2)
+AMOUNT_TEXT_LIMIT = 40  # an amount typed with its currency
 
 Block = dict[str, Any]
 
@@ -49,11 +52,34 @@ def _number(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _label(spec: FieldSpec, locale: str) -> str:
+def own_currency(spec: FieldSpec) -> str:
+    """The currency an amount field takes when none is typed."""
+    return spec.currency or DEFAULT_CURRENCY
+
+
+def foreign_amount(spec: FieldSpec, initial: str | None) -> bool:
+    """Whether ``initial`` is an amount in another currency than ``spec``'s own (``12.00
+    USD`` in a CNY field): a number box could not show it."""
+    if spec.type != "amount" or not initial:
+        return False
+    split = split_amount(initial)
+    return split is not None and split[1] not in (None, own_currency(spec))
+
+
+def _label(spec: FieldSpec, locale: str, initial: str | None) -> str:
     label = spec.label(locale)
-    if spec.type == "amount":
-        label = f"{label} ({spec.currency or DEFAULT_CURRENCY})"
+    if spec.type == "amount" and not foreign_amount(spec, initial):
+        label = f"{label} ({own_currency(spec)})"
     return label
+
+
+def _hint(spec: FieldSpec, locale: str, initial: str | None) -> str:
+    hint = spec.hint_for(locale) or ""
+    if foreign_amount(spec, initial):
+        hint = " ".join(x for x in (t(locale, "slack.form.field.amount.currency",
+                                           example=initial, currency=own_currency(spec)),
+                                    hint) if x)
+    return hint
 
 
 def _choice_element(spec: FieldSpec, locale: str, initial: str | None) -> Block:
@@ -73,14 +99,18 @@ def _choice_element(spec: FieldSpec, locale: str, initial: str | None) -> Block:
 def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
     """The input element for ``spec``, showing ``initial`` (text as ``read`` gives it)."""
     kind = spec.type
+    if foreign_amount(spec, initial):
+        return {"type": "plain_text_input", "action_id": ACTION, "multiline": False,
+                "max_length": AMOUNT_TEXT_LIMIT, "initial_value": initial}
     if kind in ("number", "amount"):
         out: Block = {"type": "number_input", "action_id": ACTION, "is_decimal_allowed": True}
         if spec.minimum is not None:
             out["min_value"] = _number(spec.minimum)
         if spec.maximum is not None:
             out["max_value"] = _number(spec.maximum)
-        if initial:
-            out["initial_value"] = initial
+        split = split_amount(initial) if initial else None
+        if split is not None:  # "86.00 CNY" in a CNY field: the number
+            out["initial_value"] = split[0]
         return out
     if kind == "date":
         out = {"type": "datepicker", "action_id": ACTION,
@@ -111,29 +141,30 @@ def element(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None)
 def field_block(spec: FieldSpec, catalog: Catalog, locale: str, initial: str | None) -> Block:
     """One input block; optional when the desk may open the request without it."""
     block: Block = {"type": "input", "block_id": block_id(spec),
-                    "label": plain(_label(spec, locale), LABEL_LIMIT),
+                    "label": plain(_label(spec, locale, initial), LABEL_LIMIT),
                     "optional": spec.may_be_empty(),
                     "element": element(spec, catalog, locale, initial)}
-    hint = spec.hint_for(locale)
+    hint = _hint(spec, locale, initial)
     if hint:
         block["hint"] = plain(hint, LABEL_LIMIT)
     return block
 
 
 def field_blocks(category: Category, catalog: Catalog, locale: str,
-                 values: Mapping[str, str]) -> list[Block]:
-    """The service's fields, in order, showing ``values`` (the first ``MAX_FIELDS``). A
+                 values: Mapping[str, str], most: int = MAX_FIELDS) -> list[Block]:
+    """The service's fields, in order, showing ``values`` (the first ``most``). A
     ``file`` field is a ``file_input``: slack-manifest.yml grants ``files:read``, which it
     needs."""
     return [field_block(f, catalog, locale, values.get(f.key))
-            for f in category.fields[:MAX_FIELDS]]
+            for f in category.fields[:most]]
 
 
-def all_shown(view: Mapping[str, Any], category: Category) -> bool:
-    """Whether ``view`` has an input for each of the service's fields (it may not when the
-    refresh after picking the service lost a race: the form is shown again, not refused)."""
+def all_shown(view: Mapping[str, Any], category: Category, most: int = MAX_FIELDS) -> bool:
+    """Whether ``view`` has an input for each of the service's fields it has room for
+    (``most``; it may not when the refresh after picking the service lost a race: the form
+    is shown again, not refused)."""
     shown = {b.get("block_id") for b in view.get("blocks") or []}
-    return all(block_id(f) in shown for f in category.fields[:MAX_FIELDS])
+    return all(block_id(f) in shown for f in category.fields[:most])
 
 
 def instructions_blocks(dep: Department, category: Category, locale: str) -> list[Block]:

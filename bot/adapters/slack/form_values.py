@@ -20,9 +20,12 @@ from handlers.i18n import t
 
 def shown_by(slack_id_of: Callable[[str], str | None]) -> Show:
     """What an element shows for a valid value (``form_fields.read`` gives the same text
-    back); None for a person with no Slack id."""
+    back): an amount with its currency (``12.00 USD``: the field shows a number box for its
+    own currency, else the amount as text); None for a person with no Slack id."""
 
     def shown(value: fields.FieldValue) -> str | None:
+        if value.type == "amount" and value.number is not None and value.currency:
+            return f"{format(value.number, 'f')} {value.currency}"
         if value.number is not None:
             return format(value.number, "f")
         if value.day is not None:

@@ -14,15 +14,18 @@ from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import form_fields, home, modals
 from bot.adapters.slack import settled as settled_mod
 from bot.adapters.slack.blocks import ACTION_PREFIX, send_reply
-from bot.adapters.slack.entities import decode
-from bot.adapters.slack.errors import logged
+from bot.adapters.slack.errors import SLACK_ERRORS, logged
 from bot.adapters.slack.form_values import check, shown_by
+from bot.adapters.slack.lookups import Lookups
+from bot.adapters.slack.people import profile_name
+from bot.adapters.slack.readable import NameOf, readable
 from bot.adapters.slack.runtime import SlackDeps
 from handlers import drafts
 from handlers.drafts import Draft
 from handlers.i18n import t
 from handlers.messages import Reply
 from handlers.slots import fill, slots
+from storage import people
 
 SHORTCUT = "crossdesk_request_from_message"
 
@@ -86,14 +89,37 @@ def open_form(client: WebClient, deps: SlackDeps, trigger_id: str, locale: str,
                           view=form_mod.new_request_view(deps.catalog, locale, form))
 
 
-def message_details(client: WebClient, channel: str, ts: str, text: str, limit: int) -> str:
-    """The details a request made from a message starts with: its text, cut so that a link
-    back to it fits below within ``limit``."""
+def names(deps: SlackDeps, client: WebClient) -> NameOf:
+    """A mentioned Slack user's name: the desk's person, else Slack's profile (None when
+    neither can say)."""
+    lookups = Lookups(deps.app.desk.engine)
+
+    def name(user_id: str) -> str | None:
+        known = lookups.read(people.by_platform_id, "slack", user_id)
+        if known is not None:
+            return known.name
+        try:
+            return profile_name(client.users_info(user=user_id).get("user") or {})
+        except SLACK_ERRORS:
+            return None
+
+    return name
+
+
+def message_text(deps: SlackDeps, client: WebClient, message: dict[str, Any]) -> str:
+    """A message's text as people read it (mentions as names, links with their labels, as a
+    message event's text is stored)."""
+    return readable(str(message.get("text") or ""), names(deps, client)).strip()
+
+
+def message_details(client: WebClient, channel: str, ts: str, text: str) -> str:
+    """The details a request made from a message starts with: its whole text, then a link
+    back to it (the form shows what one box cannot hold in a second one)."""
     link = ""
     with logged("link to the message", logging.INFO):
         link = str(client.chat_getPermalink(channel=channel, message_ts=ts)
                    .get("permalink") or "")
-    return f"{text[:max(0, limit - len(link) - 1)]}\n{link}".strip()
+    return f"{text}\n{link}".strip()
 
 
 def register(bolt: App, deps: SlackDeps) -> None:
@@ -201,7 +227,8 @@ def register(bolt: App, deps: SlackDeps) -> None:
                         person_of=deps.people.person_of, has_file=bool(form.files))
         errors = {**checked.errors,
                   **form_mod.choice_errors(view, form, deps.catalog, actor.locale)}
-        if chosen and not form_fields.all_shown(view, chosen[1]):  # picked, never refreshed
+        if chosen and not form_fields.all_shown(view, chosen[1],
+                                                form_mod.fields_room(view)):  # never refreshed
             form = with_defaults(form, actor.person_id, actor.locale)
             ack(response_action="update",
                 view=form_mod.new_request_view(deps.catalog, actor.locale, form))
@@ -209,10 +236,11 @@ def register(bolt: App, deps: SlackDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        text = drafts.command_text(form, deps.catalog, checked.values, attachment_label=t(
-            actor.locale, "slack.form.attachment.prefix"))
-        submitted(deps, ack, client, body, actor.locale, text, "details",
-                  fields={"files": form.files})  # the uploads open with the request
+        details = drafts.form_details(form, deps.catalog, attachment_label=t(
+            actor.locale, "slack.form.attachment.prefix"))  # as typed: never read for fields
+        submitted(deps, ack, client, body, actor.locale,
+                  drafts.form_command(form, checked.values), "details",
+                  fields={"files": form.files, "details": details})  # uploads open with it
 
     @bolt.view(modals.CALLBACK)
     def input_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -241,9 +269,9 @@ def register(bolt: App, deps: SlackDeps) -> None:
         actor = deps.actor(body["user"]["id"])
         message = body.get("message") or {}
         channel = str((body.get("channel") or {}).get("id") or "")
-        text = decode(str(message.get("text") or ""))
-        details = (message_details(client, channel, str(message["ts"]), text,
-                                   form_mod.DETAILS_LIMIT) if message.get("ts") else text)
+        text = message_text(deps, client, message)
+        details = (message_details(client, channel, str(message["ts"]), text)
+                   if message.get("ts") else text)
         open_form(client, deps, body["trigger_id"], actor.locale, Draft(details=details))
 
     @bolt.action(home.NEW_REQUEST_ACTION)

@@ -15,14 +15,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.adapters.slack import form as form_mod
 from bot.adapters.slack.blocks import plain, reply_payload
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.conversations import desk_thread
 from bot.adapters.slack.dedupe import claim_event
-from bot.adapters.slack.entities import decode
 from bot.adapters.slack.errors import SLACK_ERRORS
-from bot.adapters.slack.interactions import message_details, open_form
+from bot.adapters.slack.interactions import message_details, message_text, open_form
 from bot.adapters.slack.lookups import Lookups
 from bot.adapters.slack.runtime import SlackDeps
 from bot.adapters.slack.settled import message_at
@@ -35,7 +33,8 @@ from handlers.offer import offer
 from handlers.slots import slots
 
 log = logging.getLogger(__name__)
-FORM_ACTION = "crossdesk_form_from_message"
+FORM_ACTION = "crossdesk_form_from_message"  # its value: the form's details
+FORM_AT_ACTION = "crossdesk_form_from_message_at"  # its value: "<channel> <ts>", read on click
 VALUE_LIMIT = 2000  # a button's value
 
 
@@ -96,12 +95,15 @@ class Reactions:
         self._ephemeral(client, channel, user, offered)
 
     def offer_form(self, client: WebClient, user: str, channel: str, ts: str) -> None:
-        """Offer the reactor a button that opens the request form from the message."""
+        """Offer the reactor a button that opens the request form from the message: the
+        button holds the form's details, or, for a message longer than a button's value
+        holds, where the message is (read again, whole, when it is clicked)."""
         locale = self.deps.actor(user).locale
-        details = message_details(client, channel, ts, self._text_of(client, channel, ts),
-                                  min(form_mod.DETAILS_LIMIT, VALUE_LIMIT))
-        button = {"type": "button", "action_id": FORM_ACTION, "style": "primary",
-                  "text": plain(t(locale, "slack.reaction.form.button")), "value": details}
+        details = self.details_of(client, channel, ts)
+        action, value = ((FORM_ACTION, details) if len(details) <= VALUE_LIMIT
+                         else (FORM_AT_ACTION, f"{channel} {ts}"))
+        button = {"type": "button", "action_id": action, "style": "primary",
+                  "text": plain(t(locale, "slack.reaction.form.button")), "value": value}
         prompt = t(locale, "slack.reaction.form")
         blocks: list[dict[str, Any]] = [
             {"type": "section", "text": {"type": "plain_text", "text": prompt}},
@@ -111,15 +113,19 @@ class Reactions:
         except SLACK_ERRORS as exc:
             log.warning("could not offer the form to %s: %s", user, exc)
 
-    @staticmethod
-    def _text_of(client: WebClient, channel: str, ts: str) -> str:
-        """The reacted message's text as typed (top level, else in a thread)."""
+    def details_of(self, client: WebClient, channel: str, ts: str) -> str:
+        """What a form made from the message at ``ts`` starts with: its text as people read
+        it (top level, else in a thread), then a link back to it."""
+        return message_details(client, channel, ts, self._text_of(client, channel, ts))
+
+    def _text_of(self, client: WebClient, channel: str, ts: str) -> str:
+        """The reacted message's text as people read it (top level, else in a thread)."""
         try:
             found = message_at(client, channel, ts)
         except SLACK_ERRORS as exc:
             log.info("could not read the reacted message: %s", exc)
             return ""
-        return decode(str(found.get("text") or "")) if found else ""
+        return message_text(self.deps, client, found) if found else ""
 
     @staticmethod
     def _ephemeral(client: WebClient, channel: str, user: str, reply: Reply) -> None:
@@ -146,4 +152,13 @@ def register(bolt: App, deps: SlackDeps, lookups: Lookups, config: SlackConfig) 
         ack()
         actor = deps.actor(body["user"]["id"])
         details = str(body["actions"][0].get("value") or "")
+        open_form(client, deps, body["trigger_id"], actor.locale, Draft(details=details))
+
+    @bolt.action(FORM_AT_ACTION)
+    def form_at_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open the request form with a long message's whole text and link (read now)."""
+        ack()
+        actor = deps.actor(body["user"]["id"])
+        channel, _, ts = str(body["actions"][0].get("value") or "").partition(" ")
+        details = reactions.details_of(client, channel, ts)
         open_form(client, deps, body["trigger_id"], actor.locale, Draft(details=details))

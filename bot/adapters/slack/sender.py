@@ -130,11 +130,14 @@ class SlackSender:
 
     def _share(self, message: Message, thread_ref: str | None) -> str | None:
         """A file passed on: its notice, then the file itself under it (in the request's
-        thread, or the DM); a failed upload is retried, the notice is not (``_posted``)."""
+        thread, or the DM); a failed upload is retried, the notice is not (``_posted``). A row
+        with no file (a confidential request's notice, queued before such notices lost the
+        kind) is its notice alone."""
         channel_id, ts, thread_ts = self._posted(message, thread_ref)
-        stored = self.files.content(int(message.extra["file"]))
+        file_id = message.extra.get("file")
+        stored = self.files.content(int(file_id)) if file_id is not None else None
         if stored is None:
-            log.warning("file %s is not stored; its notice went alone", message.extra["file"])
+            log.warning("file %s is not stored; its notice went alone", file_id)
         else:
             self._call(message.target, self.clock(), "files.upload",
                        lambda: self.client.files_upload_v2(

@@ -8,7 +8,9 @@ A message is run before the 200 (it takes milliseconds; WeCom waits 5 s): the ch
 answer's outbox rows commit together, so what got a 200 is stored, and a redelivery of it
 (same ``MsgId``, new nonce) is answered 200 without running again. The answer is sent right
 after the response. When the desk could not store it (busy, database away) the person is
-told so in an encrypted passive reply, and nothing was stored."""
+told so in an encrypted passive reply, and nothing was stored. One still running when WeCom's
+5 s are nearly up is answered "still working" in a passive reply (``WeComPlatform.receive``):
+it runs on, and its answer follows once committed."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import re
 import uuid
 
 from bot.adapters.wecom.render import byte_len
+from handlers.i18n import LOCALES
 from handlers.messages import Button, Message
 from handlers.slots import fill
 
@@ -20,6 +21,21 @@ def new_task_id(request_ref: str | None) -> str:
     """A fresh task id (letters, digits, ``_-@``, at most 128 bytes) that names the request."""
     ref = TASK_UNSAFE.sub("", request_ref or "")[:32] or "x"
     return f"cd_{ref}_{uuid.uuid4().hex}"
+
+
+def in_locale(task_id: str, locale: str) -> str:
+    """The task id of the copy of card ``task_id`` sent to the readers of ``locale`` (a
+    desk's card goes once per language its members read; ``task_id`` is the desk's own)."""
+    return f"{task_id}-{locale}"
+
+
+def split_task(task_id: str) -> tuple[str, str | None]:
+    """(the desk's task id, the language of this copy) of a card's task id: the language is
+    None for the card sent in the message's own."""
+    for locale in LOCALES:
+        if task_id.endswith(f"-{locale}") and task_id.count("_") == 2:
+            return task_id[: -len(locale) - 1], locale
+    return task_id, None
 
 
 def ref_of_task(task_id: str) -> str | None:

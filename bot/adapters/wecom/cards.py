@@ -3,23 +3,28 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 # card_update, inbound and sender use these as cards.*
 from bot.adapters.wecom.card_keys import button_for as button_for
 from bot.adapters.wecom.card_keys import button_key
 from bot.adapters.wecom.card_keys import command_of_key as command_of_key
+from bot.adapters.wecom.card_keys import in_locale as in_locale
 from bot.adapters.wecom.card_keys import new_task_id as new_task_id
 from bot.adapters.wecom.card_keys import ref_of_task as ref_of_task
+from bot.adapters.wecom.card_keys import split_task as split_task
 from bot.adapters.wecom.render import command_lines
 from handlers import field_lines
 from handlers.actions import within
 from handlers.grammar import REF_RE
-from handlers.i18n import t
+from handlers.i18n import LOCALES, t
 from handlers.i18n.texts import TEXTS
 from handlers.messages import Button, Message
-from handlers.slots import as_typed
+from handlers.slots import as_typed, missing
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
 # 模板卡片消息): at most 6 buttons and 6 fields; recommended lengths in characters (建议不超过
@@ -28,13 +33,60 @@ MAX_BUTTONS = 6
 MAX_FIELDS = 6
 TITLE_CHARS = 36      # main_title.title
 BODY_CHARS = 160      # sub_title_text (the text and the commands to type)
-KEYNAME_CHARS = 5     # horizontal_content_list.keyname
+KEYNAME_CHARS = 5     # horizontal_content_list.keyname (字: a Latin letter is half as wide)
 VALUE_CHARS = 30      # horizontal_content_list.value
 BUTTON_CHARS = 10     # button_list.text (按钮文案，建议不超过10个字)
 MIN_BODY = 12         # the least of the text worth keeping beside the commands
 CHOICE = "choose_request"  # the kind of the message asking which request a message is about
+INLINE_CODE = re.compile(r"`([^`\n]+)`")  # markdown a card's plain text shows as typed
+# A desk message's ``extra`` key: the same message rendered in each other language its
+# members read ({locale: its outbox form}); a card to members goes once per language.
+IN_LOCALES = "in_locales"
 # WeCom documents styles 1-4 without naming colours; 1 is its default.
 STYLES = {"primary": 1, "danger": 2}
+
+
+def for_reader(message: Message, locale: str) -> Message:
+    """``message`` as a card to a reader of ``locale``: the message itself in its own
+    language; else its rendering in that one (``IN_LOCALES``), else with its buttons in that
+    language (a label the texts hold, "受理" → "Acknowledge") so its commands to type are
+    too; its words stay as written."""
+    if locale == message.locale:
+        return message
+    rendered = (message.extra.get(IN_LOCALES) or {}).get(locale)
+    if rendered:
+        other = Message.from_dict(rendered)
+        return replace(other, target=message.target, request_ref=message.request_ref,
+                       kind=message.kind, extra=message.extra)
+    return replace(message, locale=locale, buttons=tuple(
+        _label_in(b, message.locale, locale) for b in message.buttons))
+
+
+def _label_in(button: Button, source: str, locale: str) -> Button:
+    """``button`` with its label in ``locale``, when the texts hold its label in ``source``
+    (a trailing ``…``, asking for words, kept)."""
+    keys, label, ref = _button_keys(source), button.label, _ref_shown(button)
+    if ref and label.endswith(f" {ref}"):  # "受理 MKT-1": the words before the id
+        words = _label_in(replace(button, label=label[: -len(ref) - 1]), source, locale)
+        return replace(button, label=f"{words.label} {ref}")
+    bare = label.removesuffix("…")
+    if label in keys:
+        return replace(button, label=t(locale, keys[label]))
+    if bare in keys:
+        return replace(button, label=t(locale, keys[bare]) + label[len(bare):])
+    return button
+
+
+@cache
+def _button_keys(locale: str) -> dict[str, str]:
+    """Each button label of the texts in ``locale`` (those without placeholders) → its key."""
+    index = LOCALES.index(locale) if locale in LOCALES else 0
+    out: dict[str, str] = {}
+    for key, texts in TEXTS.items():
+        if ("button." in key and not key.startswith("button.short.")
+                and "{" not in texts[index]):
+            out.setdefault(texts[index], key)
+    return out
 
 
 def clip(text: str, chars: int) -> str:
@@ -49,11 +101,56 @@ def clip(text: str, chars: int) -> str:
     return head.rstrip(" ,;:，") + "…"
 
 
+def width(text: str) -> float:
+    """How many 字 ``text`` takes, as WeCom's recommendations count them: a Chinese (wide)
+    character is one, a Latin letter, digit or space half of one."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+# Words a cut field name does not end on ("Date of…" is "Date…")
+_TRAILING = frozenset({"of", "the", "for", "to", "a", "an", "and", "or", "in", "on", "by"})
+
+
+def keyname(name: str) -> str:
+    """A field's name as a card's key name: whole when it is at most ``KEYNAME_CHARS`` 字
+    wide (an English "Requester" is, as 提单人 is), else its first whole words that fit with
+    an ellipsis ("Date of expense": "Date…"), letters cut only when its first word is
+    too long."""
+    if width(name) <= KEYNAME_CHARS:
+        return name
+    words, kept = name.split(), list[str]()
+    for word in words:
+        if width(" ".join([*kept, word]) + "…") > KEYNAME_CHARS:
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _TRAILING:
+        kept.pop()
+    if kept:
+        return " ".join(kept).rstrip(" ,;:，") + "…"
+    head = ""
+    for c in name:
+        if width(head + c + "…") > KEYNAME_CHARS:
+            break
+        head += c
+    return head.rstrip() + "…"
+
+
+def plain(text: str, locale: str) -> str:
+    """A card's text is plain (no markdown): a command the text quotes as inline code reads
+    as typed, in the reader's words (`` `/request show HR-1` `` → ``/request 查看 HR-1``)."""
+    def typed(match: re.Match[str]) -> str:
+        quoted = match.group(1)
+        return as_typed(quoted, locale) if quoted.startswith("/request ") else quoted
+
+    return INLINE_CODE.sub(typed, text)
+
+
 def _title_and_body(message: Message) -> tuple[str, str]:
-    lines = message.text.strip().splitlines() or [""]
-    title = message.title or lines[0]
+    text = plain(message.text, message.locale).strip()
+    lines = text.splitlines() or [""]
+    title = plain(message.title, message.locale) if message.title else lines[0]
     if message.title or len(title) > TITLE_CHARS:
-        return title, message.text.strip()
+        return title, text
     return title, "\n".join(lines[1:]).strip()
 
 
@@ -140,9 +237,35 @@ def button_texts(message: Message) -> list[str]:
             short = [_ref_text(refs[i] or "") for i in group]
         for i, text in zip(group, short, strict=True):
             texts[i] = text
-    shown = [text if text is not None else clip(b.label, BUTTON_CHARS)
+    shown = [text if text is not None else _shortened(message.locale, b)
              for b, text in zip(buttons, texts, strict=True)]
-    return _told_apart(buttons, shown)
+    return [_marked(b, text) for b, text in zip(buttons, _told_apart(buttons, shown),
+                                                strict=True)]
+
+
+def needs_words(button: Button) -> bool:
+    """True when a button's command asks for words it cannot run without (a reopen's
+    reason): its text ends in ``…``, as on Slack, where a click asks for them first."""
+    return missing(button.command, {}) is not None
+
+
+def _marked(button: Button, text: str) -> str:
+    """``text`` ending in ``…`` exactly when its button needs words (a label cut short is
+    never marked as one asking for more)."""
+    bare = text.rstrip("…").rstrip()
+    if not needs_words(button):
+        return bare or text
+    return bare + "…" if len(bare) < BUTTON_CHARS else clip(bare, BUTTON_CHARS)
+
+
+def _shortened(locale: str, button: Button) -> str:
+    """A label too long for a button: the short form of what the button does when there is
+    one (``button.short.<action>``: "Confirm, it's solved" is "Solved", never "Confirm…",
+    which reads as asking for words), else the label cut at a word."""
+    key = f"button.short.{button.action}"
+    if key in TEXTS and len(t(locale, key)) <= BUTTON_CHARS:
+        return t(locale, key)
+    return clip(button.label, BUTTON_CHARS)
 
 
 def _ref_shown(button: Button) -> str | None:
@@ -235,7 +358,7 @@ def card(message: Message, task_id: str, replace_text: str | None = None) -> dic
     if message.fields:  # the form's values first (what the request is about): field_lines
         fields = field_lines.form_first(message.fields, message.extra)[:MAX_FIELDS]
         template["horizontal_content_list"] = [
-            {"keyname": clip(name, KEYNAME_CHARS), "value": clip(value, VALUE_CHARS)}
+            {"keyname": keyname(name), "value": clip(value, VALUE_CHARS)}
             for name, value in fields
         ]
     if replace_text:

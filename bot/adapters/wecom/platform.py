@@ -7,6 +7,8 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from starlette.routing import BaseRoute
@@ -29,10 +31,28 @@ from bot.runtime.dispatch import Dispatcher
 from bot.runtime.file_fetch import FileService
 from bot.runtime.routing import PlatformRoute
 from handlers.messages import Reply
+from handlers.router import not_run
 from storage.engine import reader_for
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 10.0  # how long stop() lets callbacks in flight and their answers finish
+# WeCom waits 5 s for a callback's answer, then sends the message again: one still running
+# after this long (a locked database) is answered "still working" (Slack's ack budget alike)
+ANSWER_SECONDS = 4.0
+
+
+@dataclass
+class _Run:
+    """A callback's command in its thread; ``late`` once its callback was answered "still
+    working" (its answer rows then go out when it ends)."""
+
+    future: Future[Reply | None]
+    late: bool = False
+
+
+def _left(started: float) -> float:
+    """What is left of ``ANSWER_SECONDS`` since ``started`` (monotonic)."""
+    return max(0.1, ANSWER_SECONDS - (time.monotonic() - started))
 
 
 class WeComPlatform:
@@ -67,21 +87,75 @@ class WeComPlatform:
         self.commands = command_threads("wecom")
         self._delivering = 0
         self._idle = threading.Condition()
+        self._lock = threading.Lock()
+        self._runs: dict[str, _Run] = {}  # delivery key → its run still going
 
     def receive(self, callback: Callback) -> Reply | None:
-        """Run one callback (committed before the 200); "busy" when it could not start soon
-        (then it never runs), "try again" when it failed (``bot.adapters.command_threads``)."""
+        """Run one callback and answer within WeCom's 5 s: its reply once committed; "busy"
+        when it could not start soon (then it never runs), "try again" when it failed
+        (``bot.adapters.command_threads``). One still running after ``ANSWER_SECONDS`` (a
+        locked database) is answered "still working": it runs on, and once committed its
+        answer rows go out at once (``late``). A redelivery of a message still running waits
+        for that run, never starts another."""
+        started = time.monotonic()
         locale = self.directory.locale_of(callback.userid)
+        key = callback.delivery_key
+        with self._lock:
+            run = self._runs.get(key)
+        if run is not None:  # WeCom sent it again while the first run goes on
+            return self._again(run, locale, started)
         job = guarded(lambda: self.conversation.run(callback), locale,
-                      callback.text or callback.event_key or callback.delivery_key)
+                      callback.text or callback.event_key or key)
         begun = start(self.commands, job, locale, "wecom")
         if not isinstance(begun, Future):
             return begun  # busy
-        reply = begun.result()  # running: the engine bounds how long it may take
+        run = _Run(begun)
+        with self._lock:
+            self._runs[key] = run
+        begun.add_done_callback(lambda done: self._finished(key, run))
+        try:  # the engine bounds how long it may run; WeCom how long we may wait
+            reply = begun.result(timeout=_left(started))
+        except FutureTimeout:
+            with self._lock:
+                run.late = not begun.done()
+            if run.late:
+                log.warning("a WeCom callback took over %.1f s; its answer follows",
+                            ANSWER_SECONDS)
+                return not_run(locale, "wecom.still_working")
+            reply = begun.result()
         if reply is not None and reply.answer_rows:
             with self._idle:
                 self._delivering += 1
         return reply
+
+    def _again(self, run: _Run, locale: str, started: float) -> Reply:
+        """A redelivery of a message still running: "still working" while it runs; once it
+        ended, the repeat's empty answer (the first run's answer is on its way), or what the
+        first run said when it stored nothing (send it again)."""
+        try:
+            first = run.future.result(timeout=_left(started))
+        except FutureTimeout:
+            return not_run(locale, "wecom.still_working")
+        except Exception:  # noqa: BLE001 - the first run refused its callback (a replay)
+            return not_run(locale, "err.try_again")
+        if first is not None and not first.ok and not first.answer_rows:
+            return first
+        return Reply((), repeat=True)
+
+    def _finished(self, key: str, run: _Run) -> None:
+        """A run ended: a redelivery runs as usual again (a repeat once committed); the
+        answer of a run whose callback was answered "still working" goes out now."""
+        with self._lock:
+            if self._runs.get(key) is run:
+                del self._runs[key]
+            late = run.late
+        if not late or run.future.cancelled() or run.future.exception() is not None:
+            return
+        reply = run.future.result()
+        if reply is not None and reply.answer_rows:
+            with self._idle:
+                self._delivering += 1
+            self.deliver(reply.answer_rows)
 
     def deliver(self, ids: Sequence[int]) -> None:
         """Send a callback's answer rows now (after its 200); what fails stays in the outbox

@@ -33,7 +33,7 @@ from bot.runtime.dispatch import DeliveryError
 from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
-from handlers.i18n import t
+from handlers.i18n import LOCALES, normalize_locale, t
 from handlers.messages import SETTLE, TOLD, Message
 from storage import wecom_store
 
@@ -55,6 +55,9 @@ class Part:
     task_id: str | None = None
     image: str | None = None
     file: int | None = None  # a stored attachment's id: uploaded, then sent the same way
+    # a card's copy in another language than its message's (``cards.in_locale``): its task
+    # id follows the desk's own, as the first try of its row gave it
+    locale: str | None = None
 
 
 class WeComSender:
@@ -109,8 +112,11 @@ class WeComSender:
             elif part.file is not None:
                 self._file(part)  # failed: the next try sends the file only
             else:
+                part = _following(part, ref)
                 got = self._deliver(part)
-                ref = part.task_id or ref or got  # a card's task id wins: clicks look it up
+                # a card's task id wins (the desk's own, for a copy in another language):
+                # clicks and typed commands look it up
+                ref = cards.split_task(part.task_id)[0] if part.task_id else ref or got
             if index + 1 < len(parts):  # stored before the next part is tried
                 keep_progress(self.engine, message, "wecom", {"next": index + 1, "ref": ref})
         return ref
@@ -212,7 +218,10 @@ class WeComSender:
             raise DeliveryError(f"{message.target_id} has no WeCom userid")
         return self._app_parts(message, [userid], with_text=True)
 
-    def _app_parts(self, message: Message, userids: list[str], with_text: bool) -> list[Part]:
+    def _app_parts(self, message: Message, userids: list[str], with_text: bool,
+                   task_id: str | None = None, locale: str | None = None) -> list[Part]:
+        """``message`` to ``userids`` in person: its text, its card (as task ``task_id``, a
+        copy in ``locale`` when that is not the message's own)."""
         to = "|".join(userids)
         keys = tuple(f"user:{u}" for u in userids)
         if not message.buttons:
@@ -222,8 +231,9 @@ class WeComSender:
             before = cards.text_before(message)
             parts += [Part("app", to, body, keys) for body in bodies(before)]
             message = cards.after_text(message)
-        task_id = cards.new_task_id(message.request_ref)
-        return [*parts, Part("app", to, cards.card_body(message, task_id), keys, task_id)]
+        task_id = task_id or cards.new_task_id(message.request_ref)
+        return [*parts, Part("app", to, cards.card_body(message, task_id), keys, task_id,
+                             locale=locale)]
 
     def _department_parts(self, message: Message) -> list[Part]:
         dep = self.catalog.department(message.target_id)
@@ -240,11 +250,38 @@ class WeComSender:
             members = [u for u in staff if u not in self._told(message)]
             if not members:  # each member heard it already (did it, or was told in person)
                 return parts
-            parts += self._app_parts(message, members, with_text=not parts)
+            parts += self._members_parts(message, members, with_text=not parts)
         if not parts:
             raise DeliveryError(f"department {dep.key} has no WeCom chat, robot or members "
                                 "with WeCom ids")
         return parts
+
+    def _members_parts(self, message: Message, members: list[str],
+                       with_text: bool) -> list[Part]:
+        """A desk's message to its members in person, in each one's language: one send per
+        language they read (the desk's own first), each with its card; each card's copy in
+        another language has the desk card's task id and that language
+        (``cards.in_locale``), so a click or a typed command greys it too."""
+        task_id = cards.new_task_id(message.request_ref) if message.buttons else None
+        parts: list[Part] = []
+        for locale, group in self._by_locale(message, members):
+            mine = locale == message.locale
+            parts += self._app_parts(
+                cards.for_reader(message, locale), group, with_text,
+                task_id if mine or task_id is None else cards.in_locale(task_id, locale),
+                None if mine else locale)
+        return parts
+
+    def _by_locale(self, message: Message, members: list[str]) -> list[tuple[str, list[str]]]:
+        """``members`` by the language each reads, the message's own first; all together for
+        a message that reads the same in each (no buttons, no rendering in another)."""
+        if not message.buttons and not message.extra.get(cards.IN_LOCALES):
+            return [(message.locale, members)]
+        groups: dict[str, list[str]] = {message.locale: []}
+        for userid in members:
+            locale = normalize_locale(self.directory.locale_of(userid), message.locale)
+            groups.setdefault(locale, []).append(userid)
+        return [(locale, group) for locale, group in groups.items() if group]
 
     def _told(self, message: Message) -> set[str]:
         """The userids a desk's message need not be copied to: who heard it already from
@@ -290,10 +327,14 @@ class WeComSender:
                     now: datetime) -> None:
         """Keep the response_code of the card sent with ``message`` (72 h, once), in the
         transaction that marks it delivered: a typed command greys its buttons."""
-        with self._lock:
-            code = self._codes.pop(ref, None) if ref else None
-        if ref and code:
-            wecom_store.remember_card(session, ref, code, now + CARD_CODE_LIFE)
+        if not ref:
+            return
+        with self._lock:  # the card, and its copies in other languages (``_members_parts``)
+            codes = [(task, self._codes.pop(task)) for task in
+                     (ref, *(cards.in_locale(ref, locale) for locale in LOCALES))
+                     if task in self._codes]
+        for task, code in codes:
+            wecom_store.remember_card(session, task, code, now + CARD_CODE_LIFE)
 
     def _image(self, part: Part) -> None:
         """Send a chart after its message. The text is already out, so a chart that is missing
@@ -334,6 +375,18 @@ class WeComSender:
     def close(self) -> None:
         """Close the robot HTTP client."""
         self.http.close()
+
+
+def _following(part: Part, ref: str | None) -> Part:
+    """A card's copy in another language, with the task id of the desk's card its row's
+    earlier try sent (``ref``), when this try resumes after it: one task id for them all."""
+    if part.locale is None or part.task_id is None or not ref or cards.ref_of_task(ref) is None:
+        return part
+    task_id = cards.in_locale(cards.split_task(ref)[0], part.locale)
+    if task_id == part.task_id:
+        return part
+    body = {**part.body, "template_card": {**part.body["template_card"], "task_id": task_id}}
+    return replace(part, body=body, task_id=task_id)
 
 
 def _refused(exc: DeliveryError) -> bool:

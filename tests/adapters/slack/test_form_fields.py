@@ -248,7 +248,7 @@ def test_the_fields_speak_the_readers_language(desk: SlackDesk) -> None:
         "出租车", "餐费"]
     assert "超过 90 天的票据不予报销。" in block(view, "instructions")["text"]["text"]
     button = block(view, "instructions.answered")["elements"][0]
-    assert button["text"]["text"] == "已解决我的问题"
+    assert button["text"]["text"] == "已解答我的问题"
 
 
 def test_a_bad_amount_is_refused_on_its_field_and_nothing_opens(desk: SlackDesk) -> None:

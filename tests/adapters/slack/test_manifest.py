@@ -269,6 +269,29 @@ def test_manifest_names_the_listeners_and_the_events_path(slack: SlackDesk) -> N
     assert all(u.startswith("https://") and u.endswith(EVENTS_PATH) for u in urls), urls
 
 
+def test_people_can_write_to_the_bot_in_its_messages_tab() -> None:
+    """The README's direct messages (a plain DM goes to the person's open request, files in
+    the DM, a form's answers) need a Messages tab people can type in: enabled, not read-only,
+    with the message.im event and its im:history scope."""
+    data = manifest()
+    app_home = data["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False
+    events = set(data["settings"]["event_subscriptions"]["bot_events"])
+    assert {"message.im", "message.channels", "message.groups", "reaction_added",
+            "app_home_opened"} <= events
+    granted = set(data["oauth_config"]["scopes"]["bot"])
+    assert {scope for event in events for scope in EVENT_SCOPES[event]} <= granted
+
+
+def test_the_readme_calls_the_shortcut_what_slack_shows() -> None:
+    """Operators and people look for the shortcut by the name the README gives it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (shortcut,) = manifest()["features"]["shortcuts"]
+    named = re.findall(r"message shortcut \*([^*]+)\*", readme)
+    assert named and set(named) == {shortcut["name"]}, named
+
+
 def test_options_url_only_when_the_app_answers_options(slack: SlackDesk) -> None:
     """Slack sends select menus' option requests to message_menu_options_url: the manifest
     names it exactly when the app has an options listener (an external_select)."""

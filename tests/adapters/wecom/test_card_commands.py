@@ -64,7 +64,7 @@ def test_an_english_requester_card_keeps_counter_and_cancel(wecom):
     check_card(card)
     typed = commands(card, "en")
     assert typed == ["/request accept FIN-1", "/request decline FIN-1 <reason>",
-                     "/request counter FIN-1 <date> <comment>", "/request cancel FIN-1"]
+                     "/request counter FIN-1 <date> [note]", "/request cancel FIN-1"]
     assert lists_each(card["sub_title_text"], typed), card["sub_title_text"]
     assert card["sub_title_text"].startswith("FIN-1 [P3] budget"), "the text, cut, comes first"
 

@@ -135,8 +135,8 @@ def test_confirm_button_closes_and_reopen_button_asks_for_a_reason(wecom):
     wecom.say("zhangwei", "解决 FIN-1 已报销")
     wecom.dispatch()
     card = wecom.cards_to("lihua")[-1]
-    assert [b["text"] for b in card["button_list"]] == ["确认已解决", "重开"]
-    wecom.click("lihua", key_of(card, "重开"), card["task_id"], "rc-reopen")
+    assert [b["text"] for b in card["button_list"]] == ["确认已解决", "重开…"]
+    wecom.click("lihua", key_of(card, "重开…"), card["task_id"], "rc-reopen")
     assert request(wecom.app, "FIN-1").state == "resolved"
 
     def updates():  # of lihua's card (the typed 解决 greyed the desk's card)
@@ -193,7 +193,7 @@ def test_a_long_confirmation_is_sent_whole_and_its_card_does_not_repeat_it(wecom
     assert "86.00 CNY" in text
     (card,) = wecom.cards_to("lihua")
     assert "超过 90" not in card["sub_title_text"]
-    assert [b["text"] for b in card["button_list"]] == ["已解决我的问题", "取消"]
+    assert [b["text"] for b in card["button_list"]] == ["已解答我的问题", "取消"]
     assert "/request 取消 FIN-1" in card["sub_title_text"]
 
 

@@ -87,7 +87,7 @@ def test_more_open_requests_than_a_card_holds_show_the_newest_six(wecom):
     wecom.say("lihua", "都是上周的")
     (card,) = [c for c in wecom.cards_to("lihua") if c["task_id"].startswith("cd_x_")]
     assert [b["text"] for b in card["button_list"]] == [f"FIN-{n}" for n in range(8, 2, -1)]
-    assert any("共 8 张" in r for r in wecom.replies_to("lihua")), "says how to see the rest"
+    assert any("共 8 个" in r for r in wecom.replies_to("lihua")), "says how to see the rest"
 
 
 def test_plain_words_with_no_open_request_get_the_help(wecom):

@@ -1,5 +1,5 @@
 """On WeCom the desk's card for a new request leads with the form's values, the group chat's
-message lists them all, and the requester's confirmation card has the "已解决我的问题" button
+message lists them all, and the requester's confirmation card has the "已解答我的问题" button
 that withdraws the request."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_the_requesters_card_button_withdraws_the_request(wecom) -> None:
     card = next(c for c in wecom.cards_to("lihua") if "FIN-1" in str(c))
     assert "超过 90 天的票据不予报销。" in str(card) or any(
         "超过 90 天的票据不予报销。" in r for r in wecom.replies_to("lihua"))
-    key = next(b["key"] for b in card["button_list"] if b["text"].startswith("已解决"))
+    key = next(b["key"] for b in card["button_list"] if b["text"].startswith("已解答"))
     wecom.click("lihua", key, card["task_id"], "rc-henry")
     assert request(wecom.app, "FIN-1").state == "cancelled"
     assert any("FIN-1 已撤回" in r for r in wecom.replies_to("lihua"))
