@@ -844,8 +844,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "{field}须为日期，例如 {example}（或 今天、昨天）。"),
     "form.err.choice": ("{field}: “{given}” is not an option; choose one of: {example}.",
                         "{field}：没有“{given}”这个选项，请从中选择：{example}。"),
-    "form.err.person": ("{field}: I know nobody called “{given}”; type their id, e.g. {example}.",
-                        "{field}：找不到“{given}”，请输入对方的 ID，例如 {example}。"),
+    "form.err.person": (
+        "{field}: I know nobody called “{given}”; type their name, an @mention or their id, "
+        "e.g. {example}.",
+        "{field}：找不到“{given}”，请输入对方的姓名、@ 提及或 ID，例如 {example}。"),
     "form.err.department": (
         "{field}: there is no department called “{given}”; e.g. {example}.",
         "{field}：没有叫“{given}”的部门，例如 {example}。"),

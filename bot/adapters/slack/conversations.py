@@ -29,9 +29,9 @@ from slack_sdk import WebClient
 from bot.adapters.slack.blocks import send_reply
 from bot.adapters.slack.config import SlackConfig
 from bot.adapters.slack.entities import decode
-from bot.adapters.slack.errors import SLACK_ERRORS, logged
+from bot.adapters.slack.errors import logged
 from bot.adapters.slack.lookups import Lookups, RequestInfo
-from bot.adapters.slack.people import profile_name
+from bot.adapters.slack.people import mention_name
 from bot.adapters.slack.readable import NameOf, readable, with_mentions
 from bot.adapters.slack.root_update import queue_root_update
 from bot.adapters.slack.runtime import SlackDeps
@@ -39,7 +39,7 @@ from bot.adapters.slack.threads import addressed, is_ts, thread_command
 from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.inbound import IncomingFile
 from handlers.messages import Message, Reply, person
-from storage import outbox, people, slack_store
+from storage import outbox, slack_store
 from storage.engine import transaction
 
 log = logging.getLogger(__name__)
@@ -208,13 +208,7 @@ class Conversations:
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""
-        known = self.lookups.read(people.by_platform_id, "slack", user_id)
-        if known is not None:
-            return known.name
-        try:
-            return profile_name(client.users_info(user=user_id).get("user") or {})
-        except SLACK_ERRORS:
-            return None
+        return mention_name(self.deps.app.desk.engine, client, user_id)
 
     def handle(self, event: dict[str, Any], event_id: str | None, client: WebClient,
                bot_user: str | None) -> None:

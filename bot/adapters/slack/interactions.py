@@ -14,10 +14,9 @@ from bot.adapters.slack import form as form_mod
 from bot.adapters.slack import form_fields, home, modals
 from bot.adapters.slack import settled as settled_mod
 from bot.adapters.slack.blocks import ACTION_PREFIX, send_reply
-from bot.adapters.slack.errors import SLACK_ERRORS, logged
+from bot.adapters.slack.errors import logged
 from bot.adapters.slack.form_values import check, shown_by
-from bot.adapters.slack.lookups import Lookups
-from bot.adapters.slack.people import profile_name
+from bot.adapters.slack.people import mention_name
 from bot.adapters.slack.readable import NameOf, readable
 from bot.adapters.slack.runtime import SlackDeps
 from handlers import drafts
@@ -25,7 +24,6 @@ from handlers.drafts import Draft
 from handlers.i18n import t
 from handlers.messages import Reply
 from handlers.slots import fill, slots
-from storage import people
 
 SHORTCUT = "crossdesk_request_from_message"
 
@@ -92,18 +90,7 @@ def open_form(client: WebClient, deps: SlackDeps, trigger_id: str, locale: str,
 def names(deps: SlackDeps, client: WebClient) -> NameOf:
     """A mentioned Slack user's name: the desk's person, else Slack's profile (None when
     neither can say)."""
-    lookups = Lookups(deps.app.desk.engine)
-
-    def name(user_id: str) -> str | None:
-        known = lookups.read(people.by_platform_id, "slack", user_id)
-        if known is not None:
-            return known.name
-        try:
-            return profile_name(client.users_info(user=user_id).get("user") or {})
-        except SLACK_ERRORS:
-            return None
-
-    return name
+    return lambda user_id: mention_name(deps.app.desk.engine, client, user_id)
 
 
 def message_text(deps: SlackDeps, client: WebClient, message: dict[str, Any]) -> str:

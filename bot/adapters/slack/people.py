@@ -13,14 +13,27 @@ from sqlmodel import Session
 
 from bot.adapters.people import Actor, PlatformPeople, Profile
 from bot.adapters.slack.errors import SLACK_ERRORS
+from bot.adapters.slack.lookups import Lookups
 from handlers.desk import Clock
 from handlers.i18n import normalize_locale
 from storage import people
 from storage.models import Person
 
-__all__ = ["Actor", "SlackPeople", "profile_name"]
+__all__ = ["Actor", "SlackPeople", "mention_name", "profile_name"]
 
 log = logging.getLogger(__name__)
+
+
+def mention_name(engine: Engine, client: WebClient, user_id: str) -> str | None:
+    """A mentioned Slack user's name: the desk's person (read without a write lock), else
+    Slack's profile; None when neither can say."""
+    known = Lookups(engine).read(people.by_platform_id, "slack", user_id)
+    if known is not None:
+        return known.name
+    try:
+        return profile_name(client.users_info(user=user_id).get("user") or {})
+    except SLACK_ERRORS:
+        return None
 
 
 def profile_name(user: Mapping[str, Any]) -> str | None:
