@@ -8,28 +8,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from handlers.i18n import t
-from storage import request_store
-from storage.models import Attachment, Request
-
-OPEN = "henry> /request finance cash-advance taxi 86"
-
-
-def row(chat, ref: str = "FIN-1") -> Request:
-    with Session(chat.app.desk.engine) as s:
-        found = request_store.by_ref(s, ref)
-        assert found is not None
-        return found
-
-
-def kinds(chat, ref: str = "FIN-1") -> list[tuple[str, str, str | None]]:
-    with Session(chat.app.desk.engine) as s:
-        request = request_store.by_ref(s, ref)
-        assert request is not None and request.id is not None
-        return [(e.kind, e.actor_id, e.note) for e in request_store.events(s, request.id)]
-
-
-def lines_to(printed: str, target: str) -> list[str]:
-    return [line for line in printed.splitlines() if line.startswith(f"[to {target}]")]
+from storage.models import Attachment
+from tests.handlers.test_conversation import OPEN, kinds, lines_to, row
 
 
 def test_the_comment_command_with_a_marker_is_an_internal_note_in_both_languages(chat):
