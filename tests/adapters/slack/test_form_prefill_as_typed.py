@@ -5,7 +5,6 @@ never cut unseen, and what is typed in the details box stays details."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from tests.adapters.slack.test_form_fields import (
     typed,
 )
 from tests.adapters.slack.test_form_fields import option as chosen
+from tests.adapters.slack.test_reactions import click_offer
 
 GENERAL = "C0GENERAL"
 MARKUP = ("<@U0KEVIN> the VPN &amp; wiki at <https://wiki.acme.com/vpn|wiki page> are down "
@@ -179,15 +179,8 @@ def test_a_long_message_behind_the_ticket_reaction_keeps_its_end(slack: SlackDes
     offer = slack.fake.wait_for("chat.postEphemeral")[0]
     button = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert len(button["value"]) <= 2000
-    payload = {"type": "block_actions", "user": {"id": "U0ALICE", "username": "alice"},
-               "trigger_id": "t-ticket-long",
-               "container": {"type": "message", "channel_id": GENERAL, "is_ephemeral": True},
-               "channel": {"id": GENERAL, "name": "general"},
-               "response_url": slack.fake.response_url(),
-               "actions": [{**button, "block_id": "b1", "action_ts": "1790000600.1"}]}
-    assert slack.dispatch(slack.payload_body(payload)).status == 200
+    assert click_offer(slack, button, "t-ticket-long").status == 200
     view = slack.opened_view()
-    time.sleep(0.05)
     whole = details_of(view) + " " + str(block(view, "details.more")["element"]["initial_value"])
     assert "END-OF-TEXT" in whole and f"archives/{GENERAL}/p1790000070000100" in whole
 

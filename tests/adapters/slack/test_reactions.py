@@ -107,6 +107,17 @@ def test_reactions_elsewhere_and_by_the_bot_do_nothing(slack: SlackDesk) -> None
     assert not slack.fake.calls_to("chat.postEphemeral")
 
 
+def click_offer(slack: SlackDesk, button: dict[str, Any], trigger_id: str) -> Any:
+    """Alice clicks ``button`` of the ephemeral 🎫 offer in #general, as Slack sends it."""
+    payload = {"type": "block_actions", "user": {"id": "U0ALICE", "username": "alice"},
+               "trigger_id": trigger_id,
+               "container": {"type": "message", "channel_id": GENERAL, "is_ephemeral": True},
+               "channel": {"id": GENERAL, "name": "general"},
+               "response_url": slack.fake.response_url(),
+               "actions": [{**button, "block_id": "b1", "action_ts": "1790000600.1"}]}
+    return slack.dispatch(slack.payload_body(payload))
+
+
 def test_ticket_on_a_message_offers_the_form_from_it(slack: SlackDesk) -> None:
     ts = "1790000500.000100"
     slack.fake.messages[(GENERAL, ts)] = {
@@ -121,13 +132,7 @@ def test_ticket_on_a_message_offers_the_form_from_it(slack: SlackDesk) -> None:
     assert button["value"].startswith("printer on 3F is jammed & smoking")
     assert f"archives/{GENERAL}/p" in button["value"]
 
-    payload = {"type": "block_actions", "user": {"id": "U0ALICE", "username": "alice"},
-               "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-               "container": {"type": "message", "channel_id": GENERAL, "is_ephemeral": True},
-               "channel": {"id": GENERAL, "name": "general"},
-               "response_url": slack.fake.response_url(),
-               "actions": [{**button, "block_id": "b1", "action_ts": "1790000600.1"}]}
-    assert slack.dispatch(slack.payload_body(payload)).status == 200
+    assert click_offer(slack, button, "13345224609.738474920.8088930838d88f008e0").status == 200
     view = slack.opened_view()
     assert "printer on 3F is jammed & smoking" in text_of(view)
     time.sleep(0.1)
