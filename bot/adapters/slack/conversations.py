@@ -5,8 +5,9 @@ a desk's help channel (``intake_channel``: a request, unless it is small talk).
 A message shared (forwarded) with it comes along: its words, readable, with their author, channel
 and link, after the person's own (``attachments[]`` with ``is_share`` or ``is_msg_unfurl``; a
 link's preview is no message), and its files. In a thread, where Slack runs no slash command,
-a message that starts by mentioning the bot (or with ``request`` and a valid command) is a
-command (``threads.thread_command``), answered to its writer alone in the thread.
+a message that starts by mentioning the bot (or with ``/request``, ``请求``, or ``request`` and
+a valid command) is a command (``handlers.thread_commands``), answered to its writer alone in
+the thread.
 
 Ignored on purpose: the bot's own messages and any other bot's (``bot_id``: no loops),
 edits and deletions (``message_changed``, ``message_deleted``: what was said stands, as in
@@ -35,10 +36,10 @@ from bot.adapters.slack.people import mention_name
 from bot.adapters.slack.readable import NameOf, readable, with_mentions
 from bot.adapters.slack.root_update import queue_root_update
 from bot.adapters.slack.runtime import SlackDeps
-from bot.adapters.slack.threads import addressed, is_ts, thread_command
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
+from bot.adapters.slack.threads import addressed, is_ts
 from handlers.inbound import IncomingFile
 from handlers.messages import Message, Reply, person
+from handlers.thread_commands import thread_command
 from storage import outbox, slack_store
 from storage.engine import transaction
 
@@ -196,15 +197,13 @@ class Conversations:
         text = text.strip()
         if mentions:
             fields = {**fields, "mentions": mentions}
-        command = thread_command(text, self.deps.catalog, to_bot=to_bot is not None) \
+        command = thread_command(text, self.deps.catalog, addressed=to_bot is not None) \
             if thread_ts else None
-        first = text.split(None, 1)[0].lower() if text else ""
-        typed = bool(thread_ts) and first in (*REQUEST_PREFIXES, *SUGGEST_PREFIXES)  # 请求 …
         shared, shared_files = forwarded(event, name_of)
         words = "\n".join(part for part in (command or text, shared) if part)
         return Said(str(event["user"]), words, channel, thread_ts,
                     files_of(event) + shared_files, fields, kind == "im",
-                    command=command is not None or typed)
+                    command=command is not None)
 
     def _name(self, client: WebClient, user_id: str) -> str | None:
         """A mentioned user's name: known to the desk, else Slack's profile."""

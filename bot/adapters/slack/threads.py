@@ -1,5 +1,5 @@
 """Request threads in department channels: remember each root, keep it showing the state, and
-tell a command typed in a thread (where Slack runs no slash command) from a reply."""
+spot a message addressed to the bot (``handlers.thread_commands`` tells a command from a reply)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ from slack_sdk import WebClient
 from bot.adapters.slack.blocks import escape, fallback_text, message_blocks
 from bot.adapters.slack.lookups import Lookups, RequestInfo
 from handlers import thread_root
-from handlers.catalog import Catalog
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Invalid, ignores_words, parse
 from handlers.messages import Message
 
 TS_RE = re.compile(r"^\d+\.\d+$")
 MAX_ROOTS = 5000
 # A leading mention (``<@U0BOT>``, ``<@U0BOT|crossdesk>``) and what separates it from the rest
 MENTION_RE = re.compile(r"^\s*<@([A-Z0-9]+)(?:\|[^>]*)?>[\s,:，：]*")
-COMMAND_WORD = "request"  # the English for the 请求 that starts a command typed in a thread
-# Commands the word ``request`` alone does not start in a thread ("request it from the
-# vendor" is words): opening a request, and the catalog
-NOT_BY_WORD = frozenset({"open", "catalog"})
 
 
 def is_ts(ref: str | None) -> bool:
@@ -40,32 +34,6 @@ def addressed(text: str, bot_user: str | None) -> str | None:
     if found is None or not bot_user or found.group(1) != bot_user:
         return None
     return text[found.end():].strip()
-
-
-def thread_command(text: str, catalog: Catalog, *, to_bot: bool) -> str | None:
-    """A message in a thread as the command it stands for, None when it is a reply. Slack
-    runs no slash command in a thread, so there a command is addressed to the bot (``to_bot``:
-    it started with a mention of the bot, and whatever follows is a command, a mistake
-    answered with its hint) or starts with the word ``request`` and reads as a valid command
-    (``request ack IT-1``; "Request received, checking" is a reply)."""
-    words = text.split(None, 1)
-    head = words[0].lower() if words else ""
-    if to_bot:
-        if not words:
-            return "/request help"
-        if head.startswith("/") or head in REQUEST_PREFIXES or head in SUGGEST_PREFIXES:
-            return text
-        if head == COMMAND_WORD:  # "@crossdesk request ack IT-1"
-            return f"/request {words[1]}" if len(words) > 1 else "/request help"
-        return f"/request {text}"
-    if head != COMMAND_WORD or len(words) < 2:
-        return None
-    command = f"/request {words[1]}"
-    parsed = parse(command, catalog)
-    if isinstance(parsed, Invalid) or parsed.name in NOT_BY_WORD \
-            or ignores_words(command, catalog):
-        return None
-    return command
 
 
 @dataclass(frozen=True)
