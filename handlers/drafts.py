@@ -15,6 +15,7 @@ from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
 from handlers.desk import Desk
 from handlers.forms import check_values
 from handlers.grammar import SUBCOMMAND_WORDS, Command, Invalid, parse
+from handlers.i18n import t
 from handlers.inbound import IncomingFile
 from storage import deflections, deliveries
 from storage.engine import transaction
@@ -75,6 +76,18 @@ def unchosen(draft: Draft, catalog: Catalog) -> dict[str, str]:
     if catalog.department(draft.department).category(draft.category) is None:
         return {"category": "unknown"}
     return {}
+
+
+UNCHOSEN = {("department", "missing"): "form.err.no_department",
+            ("category", "missing"): "form.err.no_category",
+            ("category", "unknown"): "form.err.wrong_category"}
+
+
+def unchosen_texts(draft: Draft, catalog: Catalog, locale: str) -> dict[str, str]:
+    """What is still to choose (``unchosen``), in words, by ``department`` or ``category``."""
+    label = catalog.department(draft.department or "").label(locale)
+    return {field: t(locale, UNCHOSEN[field, why], department=label)
+            for field, why in unchosen(draft, catalog).items()}
 
 
 def with_defaults(draft: Draft, catalog: Catalog, *, requester: str, locale: str, today: date,

@@ -80,7 +80,7 @@ def example(spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
     if spec.type == "choice":
         return join(locale, [c.label(locale) for c in spec.choices])
     if spec.type == "amount":
-        return f"86.50 {spec.currency or DEFAULT_CURRENCY}"
+        return f"86.50 {own_currency(spec)}"
     if spec.type == "person":
         return catalog.people[0].id if catalog.people else "alice"
     if spec.type == "department":
@@ -137,6 +137,20 @@ def _parse_text(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
     return FieldValue(spec.key, spec.type, text=text)
 
 
+def own_currency(spec: FieldSpec) -> str:
+    """The currency of an amount typed in ``spec`` without one."""
+    return spec.currency or DEFAULT_CURRENCY
+
+
+def foreign_amount(spec: FieldSpec, text: str | None) -> bool:
+    """Whether ``text`` is an amount in another currency than ``spec``'s own (``12.00 USD``
+    in a CNY field): a number alone would not say it."""
+    if spec.type != "amount" or not text:
+        return False
+    split = split_amount(text)
+    return split is not None and split[1] not in (None, own_currency(spec))
+
+
 def split_amount(text: str) -> tuple[str, str | None] | None:
     """``"¥1,200.5"`` → ``("1,200.5", "CNY")``; the number's text and the currency it names
     (None when it names none); None when ``text`` is no number."""
@@ -181,7 +195,7 @@ def _parse_number(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
     if spec.type == "number":
         return FieldValue(spec.key, "number", number=number)
     return FieldValue(spec.key, "amount", number=number.quantize(Decimal("0.01")),
-                      currency=currency or spec.currency or DEFAULT_CURRENCY)
+                      currency=currency or own_currency(spec))
 
 
 def parse_date(text: str, today: date) -> date | None:
@@ -288,11 +302,12 @@ def format_value(spec: FieldSpec | None, value: FieldValue, *, catalog: Catalog,
 
 
 def to_raw(value: FieldValue) -> str:
-    """A text that ``parse_value`` reads back as ``value`` (a chat form keeps these)."""
+    """A text that ``parse_value`` reads back as ``value`` (a chat form keeps these): a number
+    written out plainly (``100``, never ``1E+2``), an amount with its currency."""
     if value.type == "amount" and value.number is not None:
-        return f"{value.number} {value.currency or DEFAULT_CURRENCY}"
+        return f"{format(value.number, 'f')} {value.currency or DEFAULT_CURRENCY}"
     if value.type == "number" and value.number is not None:
-        return str(value.number)
+        return format(value.number, "f")
     if value.type == "date" and value.day is not None:
         return value.day.isoformat()
     return value.text or ""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,10 +21,11 @@ from handlers.fields import (
     recognise,
     repeated,
     split_pairs,
+    to_raw,
     with_defaults,
 )
 from handlers.grammar import MAX_DETAILS
-from handlers.i18n import join
+from handlers.i18n import join, t
 from handlers.inbound import IncomingFile
 from handlers.service_spec import FieldSpec
 from storage import request_fields
@@ -125,6 +126,47 @@ def check_values(category: Category, raw: Mapping[str, str], *, catalog: Catalog
         problems[key] = problem
         del values[key]
     return values, problems
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """A form's fields as submitted, checked: each valid value as the text its command carries
+    (``parse_value`` reads it back the same), and what is wrong with each other, in words, both
+    by field key in the form's order (refused values first, then required fields left empty)."""
+
+    values: dict[str, str]
+    problems: dict[str, str]
+
+
+def check_form(category: Category, typed: Mapping[str, str], *, catalog: Catalog, locale: str,
+               today: date, person_of: Callable[[str], str | None],
+               has_file: bool = False) -> FormCheck:
+    """Check a platform form's fields (``typed``: each as its input holds it) with
+    ``check_values``: a ``file`` field's text is left out (a file is uploaded, ``has_file``
+    says whether one was); a person picked is one of our people only as ``person_of`` (the
+    platform's user id → our person id) finds them; each refusal is worded by ``describe``;
+    a required field left empty is named too."""
+    raw: dict[str, str] = {}
+    for spec in category.fields:
+        text = typed.get(spec.key)
+        if text is not None and spec.type != "file":
+            value = person_of(text) if spec.type == "person" else text
+            if value is not None:
+                raw[spec.key] = value
+    valid, refused = check_values(category, raw, catalog=catalog, locale=locale, today=today)
+    problems: dict[str, str] = {}
+    for spec in category.fields:
+        problem = refused.get(spec.key)
+        not_ours = spec.type == "person" and spec.key in typed and (
+            spec.key not in raw or (problem is not None and problem.key == "person"))
+        if not_ours:
+            problems[spec.key] = t(locale, "form.err.unknown_person", field=spec.label(locale))
+        elif problem is not None:
+            problems[spec.key] = describe(problem, spec, catalog=catalog, locale=locale)
+    values = {key: to_raw(value) for key, value in valid.items()}
+    for spec in missing(category, {**typed, **values}, has_file):
+        problems[spec.key] = t(locale, "form.err.required")
+    return FormCheck(values, problems)
 
 
 def out_of_order(category: Category, values: Mapping[str, FieldValue]) -> dict[str, FieldProblem]:

@@ -677,10 +677,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.form.attachment": ('Attachment note', '附件说明'),
     "slack.form.attachment.hint": ('A link, or where to find the file.', '链接，或文件存放位置。'),
     "slack.form.attachment.prefix": ('Attachment', '附件'),
-    "slack.err.no_department": ('Choose a department.', '请选择部门。'),
-    "slack.err.no_category": ("Choose one of {department}'s services.", '请选择{department}的一项服务。'),
-    "slack.err.wrong_category": ('{department} does not offer this service; choose one of its own.', '{department}不提供这项服务，请从该部门的服务中选择。'),
-    "slack.err.required": ('Please fill this in.', '请填写此项。'),
     "slack.form.instructions": ("The service's instructions", '服务说明'),
     "slack.form.answered": ('This answered my question', '已解答我的问题'),
     "slack.form.answered.title": ('Glad it helped', '很高兴帮到您'),
@@ -718,10 +714,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settle.label.decline": ('Decline', '拒绝'),
     "settle.label.counter": ('Counter', '反提议'),
     "slack.clicked": ('✓ You chose “{label}”', '✓ 你已选择「{label}」'),
-    "slack.err.unknown_person": (
-        "{field}: this person is not in the desk's directory; pick someone else, or ask an "
-        "admin to add them.",
-        '{field}：此人不在服务台的人员名录中，请选择其他人，或请管理员添加。'),
     "slack.still_working": ('Still working on it (the desk is slow right now); the answer follows here shortly.', '正在处理（服务台当前较慢），结果稍后在此显示。'),
     "slack.input.note": ('Resolution note', '解决说明'),
     "slack.input.reason": ('Why reopen it?', '重开原因'),
@@ -865,6 +857,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Write them as name=value, e.g. {example}. Nothing was opened.",
         "{service}没有叫“{word}”的字段，您是想填{close}吗？可填字段：{fields}。请写成 名称=值，"
         "例如 {example}。未提交任何请求。"),
+    # a platform form: what is still to choose or fill in
+    "form.err.no_department": ('Choose a department.', '请选择部门。'),
+    "form.err.no_category": ("Choose one of {department}'s services.",
+                             '请选择{department}的一项服务。'),
+    "form.err.wrong_category": (
+        '{department} does not offer this service; choose one of its own.',
+        '{department}不提供这项服务，请从该部门的服务中选择。'),
+    "form.err.required": ('Please fill this in.', '请填写此项。'),
+    "form.err.unknown_person": (
+        "{field}: this person is not in the desk's directory; pick someone else, or ask an "
+        "admin to add them.",
+        '{field}：此人不在服务台的人员名录中，请选择其他人，或请管理员添加。'),
     "form.err.refused": ("Nothing was opened:\n{problems}\nPlease send the request again with "
                          "that fixed.",
                          "未提交任何请求：\n{problems}\n请修改后重新提交。"),

@@ -23,7 +23,7 @@ from bot.adapters.slack import form_options as opts
 from bot.adapters.slack.blocks import plain, text_sections
 from bot.adapters.slack.entities import cut_point
 from handlers.catalog import PRIORITIES, Catalog
-from handlers.drafts import Draft, picked, unchosen, with_service
+from handlers.drafts import Draft, picked, unchosen_texts, with_service
 from handlers.grammar import MAX_DETAILS
 from handlers.i18n import t
 
@@ -35,9 +35,6 @@ MORE_BLOCK = "details.more"  # the details' second box, shown for a longer text
 MORE_ACTION = "details_more"
 
 View = dict[str, Any]
-UNCHOSEN = {("department", "missing"): "slack.err.no_department",
-            ("category", "missing"): "slack.err.no_category",
-            ("category", "unknown"): "slack.err.wrong_category"}
 
 
 def _category_element(catalog: Catalog, locale: str, form: Draft) -> dict[str, Any]:
@@ -223,12 +220,10 @@ def read_form(view: View, catalog: Catalog) -> Draft:
 
 
 def choice_errors(view: View, form: Draft, catalog: Catalog, locale: str) -> dict[str, str]:
-    """What is still to choose (``handlers.drafts.unchosen``), as errors by block id."""
+    """What is still to choose (``handlers.drafts.unchosen_texts``), as errors by block id."""
     block = _category_block(view.get("state", {}).get("values", {}))
-    label = catalog.department(form.department or "").label(locale)
-    return {block if field == "category" else field: t(locale, UNCHOSEN[field, why],
-                                                       department=label)
-            for field, why in unchosen(form, catalog).items()}
+    return {block if field == "category" else field: text
+            for field, text in unchosen_texts(form, catalog, locale).items()}
 
 
 def answered_view(locale: str) -> View:

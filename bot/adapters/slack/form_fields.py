@@ -22,7 +22,7 @@ from bot.adapters.slack import form_options as opts
 from bot.adapters.slack.blocks import plain, text_sections
 from bot.adapters.slack.conversations import files_of
 from handlers.catalog import Catalog, Category, Department
-from handlers.fields import DEFAULT_CURRENCY, split_amount
+from handlers.fields import foreign_amount, own_currency, split_amount
 from handlers.i18n import t
 from handlers.inbound import IncomingFile
 from handlers.service_spec import FieldSpec
@@ -50,20 +50,6 @@ def block_id(spec: FieldSpec) -> str:
 
 def _number(value: Decimal) -> str:
     return format(value, "f")
-
-
-def own_currency(spec: FieldSpec) -> str:
-    """The currency an amount field takes when none is typed."""
-    return spec.currency or DEFAULT_CURRENCY
-
-
-def foreign_amount(spec: FieldSpec, initial: str | None) -> bool:
-    """Whether ``initial`` is an amount in another currency than ``spec``'s own (``12.00
-    USD`` in a CNY field): a number box could not show it."""
-    if spec.type != "amount" or not initial:
-        return False
-    split = split_amount(initial)
-    return split is not None and split[1] not in (None, own_currency(spec))
 
 
 def _label(spec: FieldSpec, locale: str, initial: str | None) -> str:

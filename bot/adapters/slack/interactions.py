@@ -238,7 +238,7 @@ def register(bolt: App, deps: SlackDeps) -> None:
         command, meta, values = modals.read_input(view)
         empty = modals.missing(command, values)
         if empty:
-            ack(response_action="errors", errors={empty: t(actor.locale, "slack.err.required")})
+            ack(response_action="errors", errors={empty: t(actor.locale, "form.err.required")})
             return
         if not submitted(deps, ack, client, body, actor.locale, fill(command, values),
                          modals.error_block(command)):
