@@ -125,12 +125,19 @@ def settled_here(row: Message, target: str, offered: Iterable[str]) -> bool:
     return any(moot_through(commands, row.request_ref, command) for command in offered)
 
 
-def settled_text(row: Message, buttons: Iterable[Button]) -> str:
-    """What a message with ``buttons`` settled by ``row`` says instead: the row's text, or,
-    when it had the button of the command done, who did it and that button's label."""
-    done = (row.extra.get(DONE), (row.request_ref or "").upper())
-    used = next((b for b in buttons if settled_by(b.command) == done), None)
-    return f"{row.extra[BY]} · {used.label}" if used and row.extra.get(BY) else row.text
+def settled_text(row: Message, buttons: Iterable[Button], locale: str) -> str:
+    """What a message in ``locale`` with ``buttons``, settled by the ``SETTLE`` row ``row``,
+    says instead: for one's own command, who did it and the label of its button for it (else
+    that command's label in ``locale``, ``settled_label``); otherwise the row's text (written
+    in its person's language, whose message it is)."""
+    from handlers.context import settled_label  # context imports this module
+
+    done, by = row.extra.get(DONE), row.extra.get(BY)
+    if not done or not by:
+        return row.text
+    ref = (row.request_ref or "").upper()
+    used = next((b for b in buttons if settled_by(b.command) == (str(done), ref)), None)
+    return f"{by} · {used.label if used else settled_label(str(done), locale)}"
 
 
 # A channel message's ``extra`` key naming the thread it goes in when that is not its

@@ -3,8 +3,9 @@
 More threads would only queue on the database (SQLite has one writer). A command that has not
 started within its platform's ``BUSY_WAIT_SECONDS`` is taken back and answered "busy" in the
 person's language: it never runs, so nothing is stored, and sending it again works. A command
-that fails with a bug is answered "try again" (``guarded``), never left unanswered. At a stop,
-``finish`` lets a platform's threads (these, or its others) end within a deadline.
+that fails with a bug, or arrives while they stop, is answered "try again" (``guarded``,
+``run_within``), never left unanswered. At a stop, ``finish`` lets a platform's threads (these,
+or its others) end within a deadline.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
 from handlers.inbound import Replayed
@@ -63,6 +65,27 @@ def guarded(job: Callable[[], R], locale: str, what: str) -> Callable[[], R | Re
             log.exception("command failed: %r", what[:80])
             return not_run(locale, "err.try_again")
     return run
+
+
+def run_within(threads: Executor, job: Callable[[], R], what: str, locale: str, platform: str,
+               deadline: float, late: Callable[[Future[R | Reply]], R | Reply | None],
+               begun: Callable[[Future[R | Reply]], None] | None = None) -> R | Reply | None:
+    """``job``'s answer (``guarded``; ``what`` names it in the log), waited for in ``threads``
+    until ``deadline`` (monotonic; 0.1 s at least): "busy" in ``locale`` when it could not
+    start (``start``), "try again" while ``threads`` stop. ``begun`` is told of its future once
+    it started; one still running at ``deadline`` is answered as ``late`` says."""
+    try:
+        future = start(threads, guarded(job, locale, what), locale, platform)
+    except RuntimeError:  # shut down: serve is stopping
+        return not_run(locale, "err.try_again")
+    if not isinstance(future, Future):
+        return future  # busy
+    if begun is not None:
+        begun(future)
+    try:
+        return future.result(timeout=max(0.1, deadline - time.monotonic()))
+    except FutureTimeout:
+        return late(future)
 
 
 def finish(executor: Executor, deadline: float, what: str) -> None:

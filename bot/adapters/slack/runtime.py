@@ -14,18 +14,16 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.adapters.command_threads import command_threads, guarded, start
+from bot.adapters.command_threads import command_threads, run_within
 from bot.adapters.slack.people import Actor, SlackPeople
 from bot.runtime.app import DeskApp
 from handlers.catalog import Catalog
 from handlers.inbound import Inbound
 from handlers.messages import Reply
-from handlers.router import not_run
 
 log = logging.getLogger(__name__)
 ACK_BUDGET_SECONDS = 2.5  # a command still running then is acked "working on it"
@@ -70,23 +68,11 @@ class SlackDeps:
         """Run ``text`` as the Slack user, once per delivery ``key``; the answer, or None
         when it is still running after the budget (``late`` gets the answer then).
         ``fields`` are further ``Inbound`` fields (a thread reply's ``thread_of``, …)."""
-        started = time.monotonic()
+        deadline = time.monotonic() + ACK_BUDGET_SECONDS
         locale = self.people.locale_of(user_id)
-        job = guarded(lambda: self._run(user_id, user_name, text, key, dict(fields or {})),
-                      locale, text)
-        try:
-            future = start(self.commands, job, locale, "slack")
-        except RuntimeError:  # stopping
-            return not_run(locale, "err.try_again")
-        if not isinstance(future, Future):
-            return future  # busy
-        budget = max(0.1, ACK_BUDGET_SECONDS - (time.monotonic() - started))
-        try:
-            return future.result(timeout=budget)
-        except FutureTimeout:
-            log.warning("a Slack command took over %.1f s; its answer follows", budget)
-            future.add_done_callback(_when_done(late))
-            return None
+        return run_within(self.commands,
+                          lambda: self._run(user_id, user_name, text, key, dict(fields or {})),
+                          text, locale, "slack", deadline, _answer_later(late))
 
     def _run(self, user_id: str, user_name: str | None, text: str, key: str | None,
              fields: dict[str, Any]) -> Reply:
@@ -104,8 +90,14 @@ def _logged(job: Callable[[], None]) -> Callable[[], None]:
     return guarded
 
 
-def _when_done(late: Late) -> Callable[[Future[Reply]], None]:
+def _answer_later(late: Late) -> Callable[[Future[Reply]], None]:
+    """Ack a command still running with nothing: ``late`` gets its answer once it ends."""
+
     def deliver(done: Future[Reply]) -> None:
         if not done.cancelled() and done.exception() is None:
             _logged(lambda: late(done.result()))()
-    return deliver
+
+    def follow(running: Future[Reply]) -> None:
+        log.warning("a Slack command took over %.1f s; its answer follows", ACK_BUDGET_SECONDS)
+        running.add_done_callback(deliver)
+    return follow

@@ -12,7 +12,6 @@ from handlers.messages import Button, Message
 from handlers.slots import fill
 
 KEY_BYTES = 1024
-TASK_ID_BYTES = 128
 KEY_PREFIX = "cmd:"
 TASK_UNSAFE = re.compile(r"[^A-Za-z0-9_\-@]")
 

@@ -13,9 +13,8 @@ from bot.adapters.wecom import cards
 from bot.adapters.wecom.client import WeComClient, delivery_errors
 from bot.adapters.wecom.people import Directory
 from bot.runtime.dispatch import DeliveryError
-from handlers.context import settled_label
 from handlers.i18n import LOCALES
-from handlers.messages import BY, DONE, Button, Message, settled_by, settled_here
+from handlers.messages import Message, settled_here, settled_text
 from storage import request_store, wecom_store
 from storage.engine import transaction
 from storage.models import Outbox
@@ -37,7 +36,7 @@ def grey_settled(client: WeComClient, directory: Directory, agent_id: int,
     for task_id, code, card in sent:
         if not settled_here(message, card.target, [b.command for b in card.buttons]):
             continue
-        said = f"✓ {_settled_text(message, card)}"
+        said = f"✓ {settled_text(message, card.buttons, card.locale)}"
         data = {"atall": 1, "agentid": agent_id, "response_code": code,
                 "template_card": cards.card(card, task_id, replace_text=said)}
         _post_update(client, directory, task_id, data)
@@ -65,23 +64,6 @@ def _open_cards(session: Session, request_ref: str,
                 out.append((task_id, found[0],
                             cards.for_reader(Message.from_dict(dict(row.payload)), locale)))
     return out
-
-
-def _settled_text(row: Message, card: Message) -> str:
-    """What ``card``, settled by the ``settle`` row ``row``, says instead, in the card's
-    language: for one's own command, who did it and the label of the card's button for it
-    (else that command's label, ``settled_label``); otherwise the row's text (written in its
-    person's language, whose card it is)."""
-    done, by = row.extra.get(DONE), row.extra.get(BY)
-    if not done or not by:
-        return row.text
-    used = _button_done(card.buttons, str(done), (row.request_ref or "").upper())
-    return f"{by} · {used.label if used else settled_label(str(done), card.locale)}"
-
-
-def _button_done(buttons: tuple[Button, ...], done: str, ref: str) -> Button | None:
-    """The button among ``buttons`` that runs ``done`` on request ``ref``, if any."""
-    return next((b for b in buttons if settled_by(b.command) == (done, ref)), None)
 
 
 def _post_update(client: WeComClient, directory: Directory, task_id: str,

@@ -8,13 +8,12 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from starlette.routing import BaseRoute
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot.adapters.command_threads import command_threads, finish, guarded, start
+from bot.adapters.command_threads import command_threads, finish, run_within
 from bot.adapters.wecom.callback import callback_route
 from bot.adapters.wecom.client import WeComClient
 from bot.adapters.wecom.config import CLIENT_SECRETS, WeComConfig, load_config, load_secrets
@@ -39,15 +38,6 @@ STOP_SECONDS = 10.0  # how long stop() lets callbacks in flight and their answer
 # WeCom waits 5 s for a callback's answer, then sends the message again: one still running
 # after this long (a locked database) is answered "still working" (Slack's ack budget alike)
 ANSWER_SECONDS = 4.0
-
-
-@dataclass
-class _Run:
-    """A callback's command in its thread; ``late`` once its callback was answered "still
-    working" (its answer rows then go out when it ends)."""
-
-    future: Future[Reply | None]
-    late: bool = False
 
 
 def _left(started: float) -> float:
@@ -88,15 +78,16 @@ class WeComPlatform:
         self._delivering = 0
         self._idle = threading.Condition()
         self._lock = threading.Lock()
-        self._runs: dict[str, _Run] = {}  # delivery key → its run still going
+        self._runs: dict[str, Future[Reply | None]] = {}  # delivery key → its run still going
+        self._late: set[Future[Reply | None]] = set()  # runs answered "still working"
 
     def receive(self, callback: Callback) -> Reply | None:
         """Run one callback and answer within WeCom's 5 s: its reply once committed; "busy"
-        when it could not start soon (then it never runs), "try again" when it failed
-        (``bot.adapters.command_threads``). One still running after ``ANSWER_SECONDS`` (a
-        locked database) is answered "still working": it runs on, and once committed its
-        answer rows go out at once (``late``). A redelivery of a message still running waits
-        for that run, never starts another."""
+        when it could not start soon (then it never runs), "try again" when it failed or serve
+        is stopping (``command_threads.run_within``). One still running after
+        ``ANSWER_SECONDS`` (a locked database) is answered "still working": it runs on, and
+        once committed its answer rows go out at once (``_overdue``). A redelivery of a
+        message still running waits for that run, never starts another."""
         started = time.monotonic()
         locale = self.directory.locale_of(callback.userid)
         key = callback.delivery_key
@@ -104,36 +95,39 @@ class WeComPlatform:
             run = self._runs.get(key)
         if run is not None:  # WeCom sent it again while the first run goes on
             return self._again(run, locale, started)
-        job = guarded(lambda: self.conversation.run(callback), locale,
-                      callback.text or callback.event_key or key)
-        begun = start(self.commands, job, locale, "wecom")
-        if not isinstance(begun, Future):
-            return begun  # busy
-        run = _Run(begun)
-        with self._lock:
-            self._runs[key] = run
-        begun.add_done_callback(lambda done: self._finished(key, run))
-        try:  # the engine bounds how long it may run; WeCom how long we may wait
-            reply = begun.result(timeout=_left(started))
-        except FutureTimeout:
-            with self._lock:
-                run.late = not begun.done()
-            if run.late:
-                log.warning("a WeCom callback took over %.1f s; its answer follows",
-                            ANSWER_SECONDS)
-                return not_run(locale, "wecom.still_working")
-            reply = begun.result()
+        reply = run_within(self.commands, lambda: self.conversation.run(callback),
+                           callback.text or callback.event_key or key, locale, "wecom",
+                           started + ANSWER_SECONDS, lambda going: self._overdue(going, locale),
+                           begun=lambda going: self._track(key, going))
         if reply is not None and reply.answer_rows:
             with self._idle:
                 self._delivering += 1
         return reply
 
-    def _again(self, run: _Run, locale: str, started: float) -> Reply:
+    def _track(self, key: str, run: Future[Reply | None]) -> None:
+        """A run started: a redelivery of its message waits for it until it ends."""
+        with self._lock:
+            self._runs[key] = run
+        run.add_done_callback(lambda done: self._finished(key, done))
+
+    def _overdue(self, run: Future[Reply | None], locale: str) -> Reply | None:
+        """A run past ``ANSWER_SECONDS``: "still working" (its answer goes out when it ends),
+        or its answer when it has just ended."""
+        with self._lock:
+            late = not run.done()
+            if late:
+                self._late.add(run)
+        if not late:
+            return run.result()
+        log.warning("a WeCom callback took over %.1f s; its answer follows", ANSWER_SECONDS)
+        return not_run(locale, "wecom.still_working")
+
+    def _again(self, run: Future[Reply | None], locale: str, started: float) -> Reply:
         """A redelivery of a message still running: "still working" while it runs; once it
         ended, the repeat's empty answer (the first run's answer is on its way), or what the
         first run said when it stored nothing (send it again)."""
         try:
-            first = run.future.result(timeout=_left(started))
+            first = run.result(timeout=_left(started))
         except FutureTimeout:
             return not_run(locale, "wecom.still_working")
         except Exception:  # noqa: BLE001 - the first run refused its callback (a replay)
@@ -142,16 +136,17 @@ class WeComPlatform:
             return first
         return Reply((), repeat=True)
 
-    def _finished(self, key: str, run: _Run) -> None:
+    def _finished(self, key: str, run: Future[Reply | None]) -> None:
         """A run ended: a redelivery runs as usual again (a repeat once committed); the
         answer of a run whose callback was answered "still working" goes out now."""
         with self._lock:
             if self._runs.get(key) is run:
                 del self._runs[key]
-            late = run.late
-        if not late or run.future.cancelled() or run.future.exception() is not None:
+            late = run in self._late
+            self._late.discard(run)
+        if not late or run.cancelled() or run.exception() is not None:
             return
-        reply = run.future.result()
+        reply = run.result()
         if reply is not None and reply.answer_rows:
             with self._idle:
                 self._delivering += 1
