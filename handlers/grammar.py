@@ -141,6 +141,8 @@ NO_REF = frozenset({"help", "catalog", "list", "home", "queue", "scorecard", "su
                     "away", "back"})
 _REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO_REF),
                     key=len, reverse=True)  # "反提议" before "提议"
+_REF_WORD_SET = frozenset(_REF_WORDS)
+_ID_FIRST_END = "。.!！"  # what may end "FIN-1 受理"
 _NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
 _DEPARTMENT_WORDS = ("部门", "部")  # "市场部门", "IT部": the department, said in full
 
@@ -149,8 +151,9 @@ def unglue(body: str, catalog: Catalog) -> str:
     """``body`` with a space where Chinese typing leaves none: after 提单 followed by a mark
     or glued to a department (``提单：财务``, ``提单财务 报销``), between the department, the
     service and the details (``财务，报销，出租车``, ``财务报销 打车``), and around a request
-    id after a command word (``受理FIN-1``, ``评论FIN-1，发票…``). The details keep their
-    marks; words that merely begin like a prefix (``提单号…``, ``请求您…``) stay words."""
+    id after a command word (``受理FIN-1``, ``评论FIN-1，发票…``); and an id typed before a
+    lone command word goes after it (``FIN-1 受理``). The details keep their marks; words
+    that merely begin like a prefix (``提单号…``, ``请求您…``) stay words."""
     prefix = _prefix_length(body)
     pos = 0
     if prefix:
@@ -159,6 +162,9 @@ def unglue(body: str, catalog: Catalog) -> str:
             return body
         body, pos = glued
     pos = _skip_spaces(body, pos)
+    swapped = _id_first(body, pos)
+    if swapped is not None:
+        return swapped
     end = _word_end(body, pos)
     word = body[pos:end]
     sub = _glued_subcommand(word)
@@ -272,6 +278,19 @@ def _glued_subcommand(word: str) -> int:
         if norm(word[slash:size]) == sub and _REF_START.match(word, size):
             return size
     return 0
+
+
+def _id_first(body: str, pos: int) -> str | None:
+    """The id typed before its command word, and nothing else after it (``FIN-1 受理``,
+    ``FIN-1受理``, ``fin-1 ack。``), as the command (``受理 FIN-1``); None otherwise: with
+    more words it is talk ("FIN-1 确认一下进度")."""
+    found = _REF_START.match(body, pos)
+    if found is None:
+        return None
+    word = body[found.end():].strip().rstrip(_ID_FIRST_END)
+    if norm(word).lstrip("/") not in _REF_WORD_SET:
+        return None
+    return f"{body[:pos]}{word} {found.group()}"
 
 
 def _after_ref(body: str, pos: int) -> str:

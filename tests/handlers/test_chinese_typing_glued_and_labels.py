@@ -59,11 +59,43 @@ def test_a_command_word_glued_to_an_id_is_that_command(catalog, typed, expected)
     assert parse(typed, catalog) == expected
 
 
-@pytest.mark.parametrize("typed", ["帮我看看FIN-1", "评论发票请补一下", "FIN-1受理",
-                                   "查看FIN-1x", "back FIN-1"])
+@pytest.mark.parametrize("typed", ["帮我看看FIN-1", "评论发票请补一下", "FIN-1受理一下吧",
+                                   "查看FIN-1x", "back FIN-1", "FIN-1 确认一下进度",
+                                   "FIN-1 受理 了吗"])
 def test_words_around_an_id_that_start_with_no_command_stay_words(catalog, typed):
     got = parse(typed, catalog)
     assert not (isinstance(got, Command) and got.ref == "FIN-1" and got.name != "show"), got
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("FIN-1 受理", Command("ack", ref="FIN-1")),
+    ("FIN-1受理", Command("ack", ref="FIN-1")),
+    ("fin-1 查看。", Command("show", ref="FIN-1")),
+    ("ＦＩＮ－１ 确认", Command("confirm", ref="FIN-1")),
+    ("FIN-1 ack", Command("ack", ref="FIN-1")),
+    ("/request FIN-1 cancel", Command("cancel", ref="FIN-1")),
+])
+def test_an_id_typed_before_its_command_word_is_that_command(catalog, typed, expected):
+    assert parse(typed, catalog) == expected
+
+
+def test_an_id_before_a_word_that_needs_more_asks_for_it(catalog):
+    assert parse("FIN-1 评论", catalog) == Invalid("need_text", {"command": "comment",
+                                                                 "ref": "FIN-1"})
+
+
+def test_an_id_first_runs_the_command_in_a_chat_and_talk_stays_talk(chat):
+    chat("@now 2026-11-23T09:05", "henry> 提单 财务 报销 出租车 86元")
+    out = chat("bob@dm> FIN-1 受理")
+    assert "您已受理 FIN-1" in out
+    assert NOT_UNDERSTOOD not in out and HELP not in out
+    assert row(chat, "FIN-1").state == "acknowledged"
+    out = chat("henry@dm> FIN-1 确认一下进度")
+    assert "已在 FIN-1 添加评论" in out
+    assert ("dm_reply", "henry", "FIN-1 确认一下进度") in kinds(chat, "FIN-1")
+    chat("bob@dm> 解决 FIN-1 已打款")
+    out = chat("henry@dm> FIN-1 确认")
+    assert row(chat, "FIN-1").state == "closed", out
 
 
 def test_a_glued_command_runs_on_the_named_request_not_as_a_comment_on_ones_own(chat):
