@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from handlers import confidential
 from handlers.context import Ctx
 from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
@@ -179,9 +180,21 @@ def _store(ctx: Ctx, request: Request, row: Attachment, data: bytes) -> None:
 
     kind, _, target = row.share_to.partition(":")
     if kind == "dept":
+        holder = _holder(ctx, request, row)
+        if holder is not None:  # first: the channel's notice then skips them
+            ctx.notify_person(holder, render, request)
         ctx.notify_channel(target, render, request)
     else:
         ctx.notify_person(target, render, request)
+
+
+def _holder(ctx: Ctx, request: Request, row: Attachment) -> str | None:
+    """Who at the desk gets a confidential request's file in person, since its channel hears
+    only that one was added: the request's assignee, when not the file's author."""
+    assignee = request.assignee_id
+    if assignee is None or assignee == row.author_id or not confidential.of(ctx.desk, request):
+        return None
+    return assignee if ctx.desk.is_staff(assignee, request.department) else None
 
 
 def _author_ctx(desk: Desk, session: Session, row: Attachment, now: datetime) -> Ctx | None:

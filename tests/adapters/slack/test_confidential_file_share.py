@@ -45,6 +45,20 @@ def test_a_confidential_requests_file_stays_out_of_the_channel_and_blocks_nothin
     assert not any("recording.m4a" in text for text in texts), "nor its name"
 
 
+def test_a_confidential_requests_file_reaches_its_assignee_in_person(slack: SlackDesk) -> None:
+    slack.ask("U0ALICE", "hr complaint my manager shouts at me daily")
+    slack.ask("U0NICK", "ack HR-1")
+    slack.drain()
+    file = slack.fake.share_file("F0VOICE002", "recording.m4a", "audio/mp4", AUDIO, "U0ALICE")
+    shared(slack, "U0ALICE", ALICE_DM, file)
+    slack.drain(120)
+    uploads = {c["channel_id"] for c in slack.fake.calls_to("files.completeUploadExternal")}
+    assert uploads == {"D0NICK"}, "the assignee gets the file itself, no one else"
+    assert [p for p in slack.fake.posted("D0NICK") if "recording.m4a" in p["text"]]
+    assert not [p for p in slack.fake.posted("D0MIA") if "recording.m4a" in p["text"]]
+    assert not [p for p in slack.fake.posted(HR) if "recording.m4a" in p["text"]]
+
+
 def test_a_file_row_without_its_file_goes_as_a_notice_alone(slack: SlackDesk) -> None:
     """A row queued before this fix (kind "file", no file id) no longer stalls the desk."""
     with Session(slack.engine) as session:
