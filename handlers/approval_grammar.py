@@ -4,24 +4,39 @@
 from __future__ import annotations
 
 from handlers.catalog import norm
+from handlers.fields import DAY_WORDS
 
 UNTIL_WORDS = {"until", "till", "to", "至", "到", "直到"}
 DELEGATE_WORDS = {"delegate", "delegate:", "by", "代理", "委托", "交给"}
 
 
 def parse_away(words: list[str]) -> tuple[str, str] | None:
-    """(date text, delegate) from the words after ``away``; None when either is missing."""
-    day = delegate = ""
-    pending_delegate = False
+    """(date text, delegate) from the words after ``away``; None when either is missing. The
+    delegate is every word after ``delegate`` up to ``until`` (a whole name: ``代理 张伟
+    Bob Zhang``); with no day before it, a last word that holds a digit or is a day word is
+    the day (``delegate Bob Zhang 12-10``)."""
+    day = ""
+    delegate: list[str] = []
+    naming = False
     for word in words:
         folded = norm(word)
         if folded in UNTIL_WORDS:
+            naming = False
             continue
         if folded in DELEGATE_WORDS:
-            pending_delegate = True
+            naming = not delegate
             continue
-        if pending_delegate and not delegate:
-            delegate, pending_delegate = word.lstrip("@＠"), False
+        if naming:
+            delegate.append(word)
         elif not day:
             day = word
-    return (day, delegate) if day and delegate else None
+    if not day and len(delegate) > 1 and _day_like(delegate[-1]):
+        day = delegate.pop()
+    name = " ".join(delegate).lstrip("@＠")
+    return (day, name) if day and name else None
+
+
+def _day_like(word: str) -> bool:
+    """Whether ``word`` reads as a day rather than part of a name: it holds a digit, or it is
+    a day word (``tomorrow``, ``明天``)."""
+    return any(c.isdigit() for c in word) or norm(word) in DAY_WORDS

@@ -101,3 +101,19 @@ def test_a_whole_name_tells_namesakes_apart_and_ids_come_first():
     assert people_named("zhang", people) == ("zhang",)  # an id before a word of a name
     assert people_named("Bob Zhang", people) == ("bob",)
     assert people_named("nobody", people) == ()
+
+
+@pytest.mark.parametrize("typed", ["休假 至 2026-12-10 代理 张伟 Bob Zhang",
+                                   "away until 2026-12-10 delegate Bob Zhang",
+                                   "away delegate Bob Zhang until 2026-12-10",
+                                   "away delegate @Bob Zhang 2026-12-10"])
+def test_away_takes_a_whole_name_of_several_words(chat, typed):
+    out = chat(f"carol> /request {typed}")
+    assert "张伟 Bob Zhang" in out and "找不到" not in out and "哪一位" not in out, out
+    assert messages_to(out, "bob"), "the delegate is told"
+
+
+def test_away_with_the_full_name_tells_namesakes_apart(tmp_path, engine, clock):
+    chat = company(tmp_path, engine, clock, (BOB, NAMESAKE))
+    out = chat("carol> /request 休假 至 2026-12-10 代理 张伟 Wei Zhang")
+    assert messages_to(out, "weizhang") and not messages_to(out, "bob"), out
