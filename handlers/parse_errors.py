@@ -8,6 +8,7 @@ from handlers.context import Ctx
 from handlers.excerpt import excerpt, excerpts
 from handlers.grammar import REF_ONLY, Invalid, word_for
 from handlers.i18n import join
+from handlers.slots import placeholder
 from storage import request_store
 from storage.request_store import OPEN_STATES
 
@@ -48,6 +49,8 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
         return _which_request(ctx, invalid)
     if key == "small_talk":
         return _small_talk(ctx, bool(invalid.params.get("thanks")))
+    if key == "need_text":  # the words the command takes, as its button asks for them
+        params = {**params, "text": _words_of(ctx, str(params["command"]))}
     if "command" in params:  # what to type, in the person's words (`/request 取消 <单号>`)
         params = {**params, "command": word_for(str(params["command"]), ctx.locale)}
     return ctx.say(f"err.{key}", **params)
@@ -64,6 +67,9 @@ LOOKED_AT = 50   # the person's newest requests looked at (open ones first)
 LISTED = 5       # requests named in a hint
 TAIL = 60        # characters of what was typed that a suggested command keeps
 TEXT_AFTER = {"comment", "wait", "resolve", "reopen", "reject", "decline"}
+# the slot of a command's button that holds those words (``handlers.actions``, ``notices``)
+TEXT_SLOT = {"wait": "question", "resolve": "note", "reopen": "reason", "reject": "reason",
+             "decline": "why"}
 # A word typed where the id belongs that was meant as one: "FIN3", "#3", "3", "FIN-", "-3"
 # (not "P1", "2h", "me": what the command takes after the id).
 REF_LIKE = re.compile(r"^(?:[#＃]?\d+|[-－]\d+|[A-Za-z]{2,6}\d+|[A-Za-z]{1,6}[-－][0-9A-Za-z]*)$")
@@ -108,8 +114,15 @@ def _tail(ctx: Ctx, command: str, given: str, *, typed: bool) -> str:
     if not kept and command == "rate":
         kept = "<1-5>"
     elif not kept and command in TEXT_AFTER:
-        kept = ctx.say("hint.text_placeholder")
+        kept = _words_of(ctx, command)
     return f" {kept}" if kept else ""
+
+
+def _words_of(ctx: Ctx, command: str) -> str:
+    """The placeholder for the words ``command`` takes after the id, the one its button's
+    box shows (``<问题>`` for wait, ``<原因>`` for reopen), else ``<内容>``."""
+    slot = TEXT_SLOT.get(command)
+    return placeholder(slot, ctx.locale, command) if slot else ctx.say("hint.text_placeholder")
 
 
 def _fitting(ctx: Ctx, command: str) -> list[str]:

@@ -128,17 +128,17 @@ def _parse_parts(text: str) -> tuple[int, timedelta]:
 
 def format_business_duration(td: timedelta, locale: str, day: timedelta | None = None) -> str:
     """Render as "2h 10m" (en) or "2小时10分" (zh*), truncated to whole minutes; with ``day``
-    (the working day's length) one day and more read "3 working days" / "3 个工作日"."""
+    (the working day's length) one day and more read "3 working days" / "3个工作日"."""
     sign = "-" if td < timedelta(0) else ""
     zh = locale.lower().replace("_", "-").startswith("zh")
     rest = abs(td)
     prefix = ""
     if day is not None and day > timedelta(0) and rest >= day:
         days, rest = divmod(rest, day)
-        prefix = f"{days} 个工作日" if zh else f"{days} working day{'s' if days != 1 else ''}"
+        prefix = f"{days}个工作日" if zh else f"{days} working day{'s' if days != 1 else ''}"
         if rest < timedelta(minutes=1):
             return sign + prefix
-        prefix += " "
+        prefix += "" if zh else " "
     minutes = int(rest.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     if zh:
@@ -154,7 +154,7 @@ def format_business_duration(td: timedelta, locale: str, day: timedelta | None =
 
 
 def working_time(td: timedelta, locale: str, day: timedelta) -> str:
-    """A configured wait as people read it: "3 working days" / "3 个工作日" from one day up,
+    """A configured wait as people read it: "3 working days" / "3个工作日" from one day up,
     else "7h 30m of working time" / "7小时30分工作时间"."""
     text = format_business_duration(td, locale, day)
     if td >= day:

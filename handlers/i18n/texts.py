@@ -99,8 +99,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "不客气！还需要帮忙时，输入 `/request` 查看各部门的服务。",
     ),
     "err.need_text": (
-        "Please add a note: `/request {command} {ref} <text>`.",
-        "请附上说明：`/request {command} {ref} <内容>`。",
+        "Please add a note: `/request {command} {ref} {text}`.",
+        "请附上说明：`/request {command} {ref} {text}`。",
     ),
     "err.need_person": (
         "Assign to whom? Type `/request assign {ref} <name>`: their name, an @mention or their "

@@ -47,7 +47,7 @@ def test_reopen_weeks_later_starts_a_fresh_resolution_target_and_keeps_the_old_m
 
     out = chat("@now 2026-12-14T10:00", "henry> /request reopen FIN-1 amount is wrong")
     # 3 business days from the reopen: Mon 6.5h + Tue + Wed + 1h on Thu
-    assert "新的解决时限：2026-12-17 10:00（剩余 3 个工作日）" in out
+    assert "新的解决时限：2026-12-17 10:00（剩余 3个工作日）" in out
     later = chat("@now 2026-12-14T10:01", "@now 2026-12-14T15:00", "@now 2026-12-15T17:00")
     assert overdue_lines(later) == []  # no instant "overdue", no escalation burst
     assert messages_to(later, "carol") == [] and messages_to(later, "grace") == []
@@ -144,7 +144,7 @@ def test_24x7_desk_counts_snooze_days_with_its_own_day(chat):
     chat("@now 2026-11-23T22:00", "henry> /request maintenance equipment repair line 3 down")
     out = chat("jack> /request snooze MNT-1 1d")
     assert "推迟到 2026-11-24 22:00" in out
-    assert "MNT-1 最多只能推迟 1 个工作日" in chat("jack> /request snooze MNT-1 2d")
+    assert "MNT-1 最多只能推迟 1个工作日" in chat("jack> /request snooze MNT-1 2d")
 
 
 # --- 6. defaults follow the calendar; durations read in working days ------------------------
@@ -166,11 +166,11 @@ def test_default_rating_reminder_is_one_business_day_of_the_company(tmp_path, en
 
 def test_durations_of_a_day_and_more_read_in_working_days(chat):
     out = chat("henry> /request finance reimbursement taxi 86 CNY")
-    assert "2026-11-25 18:00（剩余 3 个工作日）" in out
-    assert "3 个工作日" in chat("henry> /request finance")
+    assert "2026-11-25 18:00（剩余 3个工作日）" in out
+    assert "3个工作日" in chat("henry> /request finance")
     chat("bob> /request resolve FIN-1 paid")
     closing = messages_to(chat("@now 2026-11-26T09:05"), "henry")[0]
-    assert "已解决超过 3 个工作日，现已自动关闭" in closing and "工作时间" not in closing
+    assert "已解决超过 3个工作日，现已自动关闭" in closing and "工作时间" not in closing
     chat("henry> /request finance cash advance trip", "@now 2026-11-27T10:00")
     late = messages_to(chat("@now 2026-11-30T11:00"), "#finance-requests")
-    assert any("已超时 1 个工作日" in m for m in late), late
+    assert any("已超时 1个工作日" in m for m in late), late

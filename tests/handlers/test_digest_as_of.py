@@ -22,7 +22,7 @@ def test_overdue_is_counted_and_timed_at_the_weeks_end(chat):
     it = _digest(chat("@now 2026-11-30T09:31"), "#it-requests")
     assert "2026-W48" in it and W48_AT_END in it
     listed = it.split("本周结束时超时（最严重的在前）：", 1)[1]
-    assert "IT-1 s1 —— 已超时 2 个工作日 3小时30分" in listed  # Wed 14:30 to Sat 00:00
+    assert "IT-1 s1 —— 已超时 2个工作日3小时30分" in listed  # Wed 14:30 to Sat 00:00
     assert "IT-2" not in listed
 
 

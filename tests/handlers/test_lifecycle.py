@@ -149,7 +149,7 @@ def test_reopen_with_reason_goes_back_to_in_progress(chat):
 def test_reopen_without_reason_asks_for_one(chat):
     chat("alice> /request it software x", "kevin> /request resolve IT-1 done")
     out = chat("alice> /request reopen IT-1")
-    assert "Please add a note: `/request reopen IT-1 <text>`." in out
+    assert "Please add a note: `/request reopen IT-1 <reason>`." in out
     assert req(chat.app, "IT-1").state == "resolved"
 
 

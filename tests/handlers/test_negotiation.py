@@ -208,7 +208,7 @@ def test_lapse_after_three_business_days_over_a_holiday(chat):
     out = chat("@now 2026-04-09T17:00")  # three business days after the proposal
     assert "[to alice] The proposal on your request FIN-1 (visa codes) lapsed without an " \
            "answer; the current target stands: 2026-04-15 18:00" in out
-    assert "[to #finance-requests] FIN-1（visa codes）：提单人 3 个工作日内未答复方案" in out
+    assert "[to #finance-requests] FIN-1（visa codes）：提单人 3个工作日内未答复方案" in out
     row = req(chat.app, "FIN-1")
     assert row.paused_seconds == int(timedelta(hours=22, minutes=30).total_seconds())
     assert row.resolution_due == local("2026-04-15T18:00") and row.agreed_at is None

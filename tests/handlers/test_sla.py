@@ -481,7 +481,7 @@ def test_add_after_subtract_comes_back(minutes, length):
 
 def test_durations_from_one_working_day_up_read_in_days():
     day = 7 * H + 30 * M
-    assert format_business_duration(3 * day, "zh-CN", day) == "3 个工作日"
+    assert format_business_duration(3 * day, "zh-CN", day) == "3个工作日"
     assert format_business_duration(3 * day, "en", day) == "3 working days"
     assert format_business_duration(day + 2 * H, "en", day) == "1 working day 2h"
     assert format_business_duration(2 * H, "zh-CN", day) == "2小时"

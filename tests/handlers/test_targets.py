@@ -28,7 +28,7 @@ def test_a_priority_change_after_a_reopen_counts_from_the_reopen(chat):
     out = chat("@now 2026-11-25T10:05", "bob> /request priority FIN-1 P2")
     # 11h15m from Wed 10:00: 6h30m that day, 4h45m on Thursday
     assert ("[reply] FIN-1 优先级已改为 P2 高；首次响应：已于 2026-11-23 09:10 响应；"
-            "解决时限：2026-11-26 15:15（剩余 1 个工作日 3小时40分）。") in out
+            "解决时限：2026-11-26 15:15（剩余 1个工作日3小时40分）。") in out
     assert ("[to alice] 张伟 Bob Zhang changed the priority of FIN-1 (card declined) to P2 "
             "high; resolution by 2026-11-26 15:15 (in 1 working day 3h 40m).") in out
     assert req(chat.app, "FIN-1").resolution_due == local("2026-11-26T15:15")
@@ -50,7 +50,7 @@ def test_a_service_change_after_a_reopen_counts_from_the_reopen(chat):
     assert ("[reply] FIN-1 is now Cost accounting; first response: answered 2026-11-23 09:10; "
             "resolution: 2026-12-02 10:00 (in 4 working days 7h 25m).") in out
     assert ("[to #finance-requests] 王丽 Alice Wang 将服务改为核算；首次响应：已于 2026-11-23 "
-            "09:10 响应；解决时限：2026-12-02 10:00（剩余 4 个工作日 7小时25分）。") in out
+            "09:10 响应；解决时限：2026-12-02 10:00（剩余 4个工作日7小时25分）。") in out
     later = chat("@now 2026-11-25T10:10", "@now 2026-11-27T18:00", "@now 2026-11-30T10:00",
                  "@now 2026-11-30T17:00")
     assert overdue_lines(later) == [], later
@@ -65,7 +65,7 @@ def test_waits_in_the_reopened_cycle_still_count_and_earlier_ones_do_not(chat):
          "@now 2026-11-26T09:00", "alice> /request comment FIN-1 the canteen")
     out = chat("@now 2026-11-26T09:05", "bob> /request priority FIN-1 P2")
     # 11h15m + 6h30m = 17h45m from Wed 10:00: 6h30m, 7h30m on Thursday, 3h45m on Friday
-    assert "解决时限：2026-11-27 14:15（剩余 1 个工作日 3小时40分）" in out
+    assert "解决时限：2026-11-27 14:15（剩余 1个工作日3小时40分）" in out
     assert req(chat.app, "FIN-1").resolution_due == local("2026-11-27T14:15")
     later = chat("@now 2026-11-26T09:10", "@now 2026-11-26T17:00")
     assert overdue_lines(later) == [] and messages_to(later, "carol") == []

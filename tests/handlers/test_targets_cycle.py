@@ -50,7 +50,7 @@ def test_a_reopened_request_whose_service_left_keeps_its_length_from_the_reopen(
     desk = restart(tmp_path, engine, clock, (text[start:end], ""))  # the service is gone
     out = desk("@now 2026-12-14T10:00", "henry> /request reopen FIN-1 wrong amount")
     # the 15 h it had, from the reopen: Mon 12-14 6h30m, Tue 7h30m, Wed 1 h: Wed 10:00
-    assert "新的解决时限：2026-12-16 10:00（剩余 2 个工作日）" in out, out
+    assert "新的解决时限：2026-12-16 10:00（剩余 2个工作日）" in out, out
     # The warning comes at 75% of those 15 h (3h45m before the due time: Tue 12-15 15:15),
     # not at the first sweep: before, the stand-in service measured its length from the
     # opening three weeks earlier (128h30m), so the warning was long past at the reopen.
@@ -63,7 +63,7 @@ def test_a_reopened_request_whose_service_left_keeps_its_length_from_the_reopen(
     # 16:30; before, the length was measured from the opening to the last target (17 days).
     out = desk("bob> /request resolve FIN-1 paid again", "henry> /request confirm FIN-1",
                "@now 2026-12-15T16:30", "henry> /request reopen FIN-1 still wrong")
-    assert "新的解决时限：2026-12-17 16:30（剩余 2 个工作日）" in out, out
+    assert "新的解决时限：2026-12-17 16:30（剩余 2个工作日）" in out, out
     assert req(desk.app, "FIN-1").resolution_due == local("2026-12-17T16:30")
 
 
