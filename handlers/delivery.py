@@ -30,16 +30,16 @@ class Refused:
 
 def tell_admins(session: Session, refused: Refused, policy: Policy, now: datetime) -> int:
     """Queue one notice per admin for this row (a repeat is a no-op); for a target no
-    platform reaches, one a day per target, however many messages it misses. None when the
-    refused row was itself such a notice, so a refused notice never causes another. How many
-    were queued."""
+    platform reaches, one a day (the company's) per target, however many messages it misses.
+    None when the refused row was itself such a notice, so a refused notice never causes
+    another. How many were queued."""
     if refused.kind == KIND:
         return 0
     unreachable = refused.reason == UNREACHABLE
     ours = refused.reason.startswith(OURS)
     key = ("delivery.unreachable" if unreachable else "delivery.crashed" if ours
            else "delivery.refused")
-    once = f"unreachable:{refused.target}:{now.date()}" if unreachable \
+    once = f"unreachable:{refused.target}:{policy.today(now)}" if unreachable \
         else f"refused:{refused.row_id}"
     queued = 0
     for admin in policy.admins:

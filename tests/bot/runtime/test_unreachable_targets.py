@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,3 +180,26 @@ def test_the_admins_hear_of_an_unreachable_person_once_a_day_not_per_message(
     dispatcher.run_once()
     assert len([r for r in rows_to(engine, "person:root")
                 if r.payload.get("kind") == "delivery_refused"]) == 2, "and again the next day"
+
+
+def test_the_admins_hear_of_an_unreachable_person_once_a_local_day(
+        desk: app_mod.DeskApp, engine: Engine, clock: ManualClock) -> None:
+    slack = Recorder()
+    dispatcher = Dispatcher(engine, slack_only(desk, slack), clock, policy=desk.desk.policy)
+    shanghai = desk.desk.policy.tz
+
+    def notices() -> int:
+        return slack.sent.count(("person:root", "delivery_refused"))
+
+    clock.set(datetime(2026, 11, 24, 7, 30, tzinfo=shanghai))  # 23:30 UTC the day before
+    assert desk.handle("henry", "/request finance reimbursement amount=86 taxi").ok
+    dispatcher.run_once()
+    assert notices() == 1
+    clock.set(datetime(2026, 11, 24, 8, 30, tzinfo=shanghai))  # 00:30 UTC: a new UTC day
+    assert desk.handle("henry", "/request it laptop screen flickers").ok
+    dispatcher.run_once()
+    assert notices() == 1, "the same day in Shanghai: no second notice"
+    clock.set(datetime(2026, 11, 25, 7, 30, tzinfo=shanghai))
+    assert desk.handle("henry", "/request it laptop keyboard sticks").ok
+    dispatcher.run_once()
+    assert notices() == 2, "the next day in Shanghai: told again"
