@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -21,6 +22,7 @@ from storage import people, request_store
 from storage.models import Event, Request
 
 TITLE_LIMIT = 80
+TWIN_WINDOW = timedelta(minutes=10)  # the same words again within it: sent twice?
 
 
 def _title(details: str, fallback: str) -> str:
@@ -72,6 +74,8 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         next_sweep_at=ctx.now,
     )
     due_times.set_due_times(ctx, request, ctx.now)
+    twin = request_store.twin(ctx.session, ctx.actor.id, dep.key, category.key,
+                              filled.details, ctx.now - TWIN_WINDOW)
     request_store.insert_new(ctx.session, request)
     request_store.add_event(
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
@@ -95,6 +99,8 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
         first_due=due_times.due_text(ctx, request, request.first_response_due, ctx.locale),
         resolution_due=due_times.due_text(ctx, request, request.resolution_due, ctx.locale),
     )
+    if twin is not None:  # a double send, or meant: the requester may cancel this one
+        attached = [*attached, ctx.say("reply.opened_twin", twin=twin, ref=request.ref)]
     text = "\n".join([text, *attached])  # the form and instructions: in the notice
     message = (notices.opened(ctx, request, ctx.locale, text) if in_chat
                else Message(text=text, locale=ctx.locale, request_ref=request.ref))

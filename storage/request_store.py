@@ -146,6 +146,23 @@ _HEADLINE = sa_select(_REQUEST.c.id, _REQUEST.c.ref, _REQUEST.c.title, _REQUEST.
                       ).where(_REQUEST.c.ref == bindparam("ref"))
 
 
+# the requester's open request with the very same words, at the same desk and service
+_TWIN = sa_select(_REQUEST.c.ref).where(
+    _REQUEST.c.requester_id == bindparam("who"), _REQUEST.c.created_at >= bindparam("since"),
+    _REQUEST.c.department == bindparam("department"),
+    _REQUEST.c.category == bindparam("category"), _REQUEST.c.details == bindparam("details"),
+    _REQUEST.c.state.in_(OPEN_STATES)).order_by(_REQUEST.c.created_at.desc()).limit(1)
+
+
+def twin(session: Session, requester_id: str, department: str, category: str, details: str,
+         since: datetime) -> str | None:
+    """The id of the requester's open request for this service with these very words, opened
+    since ``since`` (sent twice?); None when there is none."""
+    return session.connection().execute(_TWIN, {
+        "who": requester_id, "since": since, "department": department, "category": category,
+        "details": details}).scalar_one_or_none()
+
+
 def headline_by_ref(connection: Connection, ref: str) -> Row[*tuple[Any, ...]] | None:
     """Id, ref, title, department, thread and state of the request with this id
     (e.g. FIN-12), as committed."""

@@ -268,6 +268,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已提交 {ref}：{department} · {category}，{priority}。\n"
         "首次响应时限 {first_due}；解决时限 {resolution_due}。",
     ),
+    "reply.opened_twin": (
+        "You opened {twin} with the same words a few minutes ago. If {ref} is a double, "
+        "cancel it: `/request cancel {ref}`.",
+        "您几分钟前已用相同内容提交了 {twin}。如果 {ref} 是重复提交，请取消：`/request 取消 {ref}`。"),
     "reply.acked": ("You acknowledged {ref}. The requester has been told.",
                     "您已受理 {ref}，已通知提单人。"),
     "reply.assigned": ("{ref} is now assigned to {who}.", "{ref} 已指派给 {who}。"),
