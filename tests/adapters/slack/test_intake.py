@@ -18,7 +18,7 @@ from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.routing import SenderRouter
 from tests.adapters.slack.conftest import ENV, Elsewhere, SlackDesk, text_of
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.fake_slack import FakeSlack, wait_until
 from tests.adapters.slack.test_conversations import (
     ALICE_DM,
     FINANCE,
@@ -180,7 +180,8 @@ def test_a_refused_file_with_a_help_channel_message_is_told_to_its_sender_alone(
     slack.event(said)
     slack.drain()
     assert [r.ref for r in slack.requests()] == ["FIN-1"], "the words still make the request"
-    (word,) = slack.fake.calls_to("chat.postEphemeral")
+    (word,) = wait_until(lambda: slack.fake.calls_to("chat.postEphemeral"), 5.0,
+                         "the refusal, answered after the ack")
     assert (word["channel"], word["user"], word["thread_ts"]) == (HELP, "U0ALICE", said["ts"])
     assert "setup.exe" in word["text"] and "application/x-msdownload" in word["text"]
     answers = [p for p in slack.fake.posted(HELP) if p.get("thread_ts") == said["ts"]]
