@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from handlers import confidential
 from handlers.catalog import Department
+from handlers.command_words import word_for
 from handlers.desk import Desk
-from handlers.grammar import word_for
 from handlers.i18n import join, normalize_locale, t
 from handlers.i18n.texts import TEXTS
 from handlers.inbound import IncomingFile

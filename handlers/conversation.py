@@ -18,17 +18,10 @@ from typing import Any
 
 from handlers import attachments, intake
 from handlers import lifecycle as lc
+from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
-from handlers.grammar import (
-    REF_RE,
-    REQUEST_PREFIXES,
-    SUGGEST_PREFIXES,
-    Command,
-    Invalid,
-    ignores_words,
-    parse,
-)
+from handlers.grammar import REF_RE, Command, Invalid, ignores_words, parse
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
 from handlers.requests import INTERNAL_MARKERS as INTERNAL_MARKERS
@@ -50,7 +43,7 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     "solved" are words to the request too (with none to go to, the caller answers them
     briefly); a button's label typed in a plain chat (``确认已解决``) is answered with its
     command, never made a comment."""
-    from handlers.grammar import starts_as_command  # "提单：财务 …" is explicit too
+    from handlers.typing_glue import starts_as_command  # "提单：财务 …" is explicit too
 
     if inbound.intake:
         return True  # a message in a help channel: a request, or small talk

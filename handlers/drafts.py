@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from handlers import fields
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, norm
+from handlers.command_words import SUBCOMMAND_WORDS
 from handlers.desk import Desk
 from handlers.forms import check_values
-from handlers.grammar import SUBCOMMAND_WORDS, Command, Invalid, parse
+from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import t
 from handlers.inbound import IncomingFile
 from storage import deflections, deliveries

@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from handlers import attachments, form_changes, form_gone
 from handlers.catalog import Catalog, Category
+from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.context import Ctx
 from handlers.conversation import file_of_dict, file_to_dict
 from handlers.desk import Desk
@@ -40,18 +41,13 @@ from handlers.fields import (
     typed,
 )
 from handlers.forms import Filled, check_values, complete, today
-from handlers.grammar import (
-    REQUEST_PREFIXES,
-    SUGGEST_PREFIXES,
-    Command,
-    parse,
-    starts_as_command,
-)
+from handlers.grammar import Command, parse
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import Inbound
 from handlers.messages import Button, Message, Reply, person
 from handlers.requests import open_request
 from handlers.service_spec import FieldSpec
+from handlers.typing_glue import starts_as_command
 from storage import deflections, form_drafts, outbox, people
 from storage.models import FormDraft
 from storage.request_fields import FieldValue

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from handlers.command_words import word_for
 from handlers.context import Ctx
 from handlers.excerpt import excerpt, excerpts
-from handlers.grammar import REF_ONLY, Invalid, word_for
+from handlers.grammar import REF_ONLY, Invalid
 from handlers.i18n import join
 from handlers.slots import placeholder
 from storage import request_store

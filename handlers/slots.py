@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from handlers.grammar import word_for
+from handlers.command_words import word_for
 from handlers.i18n import t
 from handlers.i18n.texts import TEXTS
 

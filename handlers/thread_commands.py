@@ -4,7 +4,8 @@ no slash command in a thread (Slack), a command there is addressed to the bot or
 from __future__ import annotations
 
 from handlers.catalog import Catalog
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES, Invalid, ignores_words, parse
+from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
+from handlers.grammar import Invalid, ignores_words, parse
 
 COMMAND_WORD = "request"  # the English for the 请求 that starts a command typed in a thread
 # Commands the word ``request`` alone does not start in a thread ("request it from the

@@ -26,9 +26,9 @@ from handlers.catalog import (
     PersonSpec,
     norm,
 )
+from handlers.command_words import SUBCOMMAND_WORDS
 from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
-from handlers.grammar import SUBCOMMAND_WORDS
 from handlers.policy import FilePolicy, ServicePolicy
 from handlers.retention_rules import RetentionPolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration

@@ -34,6 +34,7 @@ from typing import Any
 
 from bot.runtime.config_checks import unknown_keys
 from handlers.catalog import Catalog, norm
+from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.fields import (
     ANSWERED_WORDS,
     CANCEL_WORDS,
@@ -44,7 +45,6 @@ from handlers.fields import (
     describe,
     parse_value,
 )
-from handlers.grammar import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.service_spec import FIELD_TYPES, Choice, FieldSpec
 
 Report = Callable[[str, str], None]  # (key, message)

@@ -6,7 +6,8 @@ import pytest
 
 from bot.runtime.config import load
 from handlers.actions import staff_command
-from handlers.grammar import SUBCOMMANDS, Command, parse
+from handlers.command_words import SUBCOMMANDS
+from handlers.grammar import Command, parse
 from handlers.slots import as_typed, fill, slots
 from tests.conftest import EXAMPLE
 

@@ -1,0 +1,204 @@
+"""How people really type a command: Chinese glued to its words, marks for spaces, the id
+first. ``unglue`` puts the spaces back so the grammar reads one shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from handlers.catalog import Catalog, Department, norm
+from handlers.command_words import (
+    NO_REF,
+    REQUEST_PREFIXES,
+    SUBCOMMAND_WORDS,
+    SUGGEST_PREFIXES,
+    match_words,
+    words_of,
+)
+
+# Marks Chinese typists put where a space would go: after 提单 and between the department,
+# the service and the details ("提单：财务，报销，出租车，86元").
+GLUE_MARKS = "：:，,、；;"
+# A request id at the start of a glued word ("FIN-1" in "受理FIN-1"), full-width forms too.
+_LETTER, _DIGIT = "A-Za-zＡ-Ｚａ-ｚ", "0-9０-９"
+_REF_START = re.compile(f"[{_LETTER}]{{2,4}}[-－][{_DIGIT}]{{1,9}}(?![{_DIGIT}{_LETTER}])")
+_REF_IN = re.compile(f"[{_LETTER}]{{2}}[-－][{_DIGIT}]")  # an id somewhere in a word
+_REF_TRAIL = ",.;:，。：；、"  # what may follow an id without being the text after it
+_REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO_REF),
+                    key=len, reverse=True)  # "反提议" before "提议"
+_REF_WORD_SET = frozenset(_REF_WORDS)
+_ID_FIRST_END = "。.!！"  # what may end "FIN-1 受理"
+_NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
+_DEPARTMENT_WORDS = ("部门", "部")  # "市场部门", "IT部": the department, said in full
+
+
+def unglue(body: str, catalog: Catalog) -> str:
+    """``body`` with a space where Chinese typing leaves none: after 提单 followed by a mark
+    or glued to a department (``提单：财务``, ``提单财务 报销``), between the department, the
+    service and the details (``财务，报销，出租车``, ``财务报销 打车``), and around a request
+    id after a command word (``受理FIN-1``, ``评论FIN-1，发票…``); and an id typed before a
+    lone command word goes after it (``FIN-1 受理``). The details keep their marks; words
+    that merely begin like a prefix (``提单号…``, ``请求您…``) stay words."""
+    prefix = _prefix_length(body)
+    pos = 0
+    if prefix:
+        glued = _after_prefix(body, prefix, catalog)
+        if glued is None:
+            return body
+        body, pos = glued
+    pos = _skip_spaces(body, pos)
+    swapped = _id_first(body, pos)
+    if swapped is not None:
+        return swapped
+    end = _word_end(body, pos)
+    word = body[pos:end]
+    sub = _glued_subcommand(word)
+    if sub:
+        body = body[:pos + sub] + " " + body[pos + sub:]
+        return _after_ref(body, _skip_spaces(body, pos + sub))
+    if norm(word).lstrip("/") in SUBCOMMAND_WORDS:
+        if SUBCOMMAND_WORDS[norm(word).lstrip("/")] in NO_REF:
+            return body
+        return _after_ref(body, _skip_spaces(body, end))
+    if not prefix:
+        return body
+    body, dep, pos = _glue_name(body, pos, catalog.find_department, department=True)
+    if isinstance(dep, Department):
+        body = _glue_name(body, pos, dep.find_category)[0]
+    return body
+
+
+def starts_as_command(text: str, catalog: Catalog) -> bool:
+    """Whether ``text`` begins with a command prefix (``/…``, ``提单``, ``请求``,
+    ``/suggest``), also glued as Chinese typists do (``提单：财务 …``): in a thread, only
+    such a message runs as a command."""
+    words = unglue(text.strip(), catalog).split(maxsplit=1)
+    first = norm(words[0]) if words else ""
+    return first.startswith("/") or first in REQUEST_PREFIXES or first in SUGGEST_PREFIXES
+
+
+def _prefix_length(body: str) -> int:
+    for prefix in REQUEST_PREFIXES:
+        if norm(body[: len(prefix)]) == prefix:
+            return len(prefix)
+    return 0
+
+
+def _after_prefix(body: str, end: int, catalog: Catalog) -> tuple[str, int] | None:
+    """The body with a space after its prefix, and where the words after it start; None
+    when the prefix is only the start of a word (``提单号``, ``请求您帮忙``, ``/requests``)."""
+    if end >= len(body) or body[end].isspace():
+        return body, end
+    after = end
+    while after < len(body) and body[after] in GLUE_MARKS:
+        after += 1
+    spaced = body[:end] + " " + body[after:]
+    if after > end:  # "提单：财务 …", "提单，列表"
+        return spaced, end + 1
+    if not _splits(body, end):
+        return None
+    _, dep, pos = _glue_name(spaced, end + 1, catalog.find_department, department=True)
+    if not isinstance(dep, Department):
+        return None
+    if norm(body[:end]) == "请求":  # also an everyday word: only with a service after it
+        _, cat, _ = _glue_name(spaced, _skip_spaces(spaced, pos), dep.find_category)
+        if cat is None:
+            return None
+    return spaced, end + 1
+
+
+def _glue_name(body: str, pos: int, find: Callable[[str], object], *,
+               department: bool = False) -> tuple[str, object, int]:
+    """At ``pos``, the department or service ``find`` recognises: spaced already (up to
+    three words), or the longest name glued to what follows (``财务报销``, ``财务，报销``),
+    which gets a space after it instead of the marks. Returns the body, what was found (None
+    when nothing) and where the words after it start."""
+    pos = marks = _skip_spaces(body, pos)
+    while marks < len(body) and body[marks] in GLUE_MARKS:
+        marks += 1
+    body = body[:pos] + body[marks:]  # "提单 ，财务 …": the mark goes
+    tokens = words_of(body[pos:])
+    if not tokens:
+        return body, None, pos
+    found, after = match_words(tokens, 0, find)
+    if found is not None:
+        return body, found, pos + tokens[after - 1].end
+    end = pos + tokens[0].end
+    best, name, named = 0, 0, None
+    for length in range(1, min(end - pos, _NAME_SPAN) + 1):
+        piece = body[pos : pos + length]
+        if piece[-1] in GLUE_MARKS:
+            break
+        hit, size = find(piece), length
+        for suffix in _DEPARTMENT_WORDS if department and hit is None else ():
+            if piece.endswith(suffix) and length > len(suffix):
+                hit, size = find(piece[: -len(suffix)]), length - len(suffix)
+                break
+        if hit is not None and _splits(body, pos + length):
+            best, name, named = length, size, hit
+    if named is None:
+        return body, None, pos
+    after = pos + best
+    while after < len(body) and body[after] in GLUE_MARKS:
+        after += 1
+    return body[: pos + name] + " " + body[after:], named, pos + name + 1
+
+
+def _splits(body: str, at: int) -> bool:
+    """Whether a word may end at ``at``: not inside a run of Latin letters and digits."""
+    if at >= len(body) or body[at].isspace() or body[at] in GLUE_MARKS:
+        return True
+    before, after = body[at - 1], body[at]
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+
+
+def _glued_subcommand(word: str) -> int:
+    """The length of a command word that ``word`` starts with, glued to a request id
+    (``受理FIN-1``, ``/ackFIN-1``); 0 when it is no such word."""
+    if not _REF_IN.search(word):
+        return 0  # no id in it: the usual word, without trying every command word
+    slash = 1 if word[:1] in ("/", "／") else 0
+    for sub in _REF_WORDS:
+        size = slash + len(sub)
+        if norm(word[slash:size]) == sub and _REF_START.match(word, size):
+            return size
+    return 0
+
+
+def _id_first(body: str, pos: int) -> str | None:
+    """The id typed before its command word, and nothing else after it (``FIN-1 受理``,
+    ``FIN-1受理``, ``fin-1 ack。``), as the command (``受理 FIN-1``); None otherwise: with
+    more words it is talk ("FIN-1 确认一下进度")."""
+    found = _REF_START.match(body, pos)
+    if found is None:
+        return None
+    word = body[found.end():].strip().rstrip(_ID_FIRST_END)
+    if norm(word).lstrip("/") not in _REF_WORD_SET:
+        return None
+    return f"{body[:pos]}{word} {found.group()}"
+
+
+def _after_ref(body: str, pos: int) -> str:
+    """A space between the request id at ``pos`` and text glued to it (``FIN-1发票…``,
+    ``FIN-1，发票…``), the marks between them dropped."""
+    found = _REF_START.match(body, pos)
+    if found is None:
+        return body
+    end = after = found.end()
+    while after < len(body) and body[after] in _REF_TRAIL:
+        after += 1
+    if after >= len(body) or body[after].isspace():
+        return body  # "FIN-1" or "FIN-1。": the id alone, as before
+    return body[:end] + " " + body[after:]
+
+
+def _skip_spaces(body: str, pos: int) -> int:
+    while pos < len(body) and body[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _word_end(body: str, pos: int) -> int:
+    while pos < len(body) and not body[pos].isspace():
+        pos += 1
+    return pos
