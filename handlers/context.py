@@ -22,6 +22,7 @@ from handlers.messages import (
     DONE,
     ENDING,
     EVERYONE,
+    IN_LOCALES,
     REACH,
     SETTLE,
     SPARE,
@@ -197,17 +198,27 @@ class Ctx:
         dedupe_key: str | None = None,
         due_at: datetime | None = None,
     ) -> None:
-        """Queue a message to a department's channel, in the channel's language (none for a
-        department no longer in the config: it has no channel)."""
+        """Queue a message to a department's channel, in the channel's language, with its
+        rendering in each other language its staff read (``IN_LOCALES``: a platform copying it
+        to each member in person gives each theirs); none for a department no longer in the
+        config: it has no channel."""
         dep = self.department(department)
         if dep.gone:
             return
-        locale = self.desk.channel_locale(dep)
-        message = render(locale)
-        if request is not None and confidential.of(self.desk, request):
-            message = confidential.for_channel(self.desk, request, message)  # the id only
-        message = replace(message, extra={**message.extra, TOLD: self._heard(message, request)})
-        self._enqueue(dept(department), message, request, dedupe_key, due_at)
+        secret = request if request is not None and confidential.of(self.desk, request) else None
+
+        def channel_form(locale: str) -> Message:  # of a confidential request, the id only
+            message = render(locale)
+            return message if secret is None else confidential.for_channel(self.desk, secret,
+                                                                           message)
+
+        message = channel_form(self.desk.channel_locale(dep))
+        extra = {**message.extra, TOLD: self._heard(message, request)}
+        others = self.desk.other_staff_locales(dep)
+        if others:
+            extra[IN_LOCALES] = {locale: _words(channel_form(locale)) for locale in others}
+        self._enqueue(dept(department), replace(message, extra=extra), request, dedupe_key,
+                      due_at)
 
     def _heard(self, message: Message, request: Request | None) -> list[str]:
         """Who needs no copy of a desk's message: its actor (who has the answer) and whoever
@@ -286,6 +297,13 @@ class Ctx:
             if settled is not None:
                 self._offered.setdefault(settled[1], {}).setdefault(target, set()).add(
                     settled[0])
+
+
+def _words(message: Message) -> dict[str, Any]:
+    """What ``IN_LOCALES`` keeps of a desk message in another language: its words and
+    buttons (where it goes, what it is about and its marks are the desk message's)."""
+    form = message.to_dict()
+    return {key: form[key] for key in ("text", "locale", "title", "fields", "buttons")}
 
 
 def settled_label(done: str, locale: str) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from handlers.catalog import Catalog, Department
-from handlers.i18n import normalize_locale
+from handlers.i18n import LOCALES, normalize_locale
 from handlers.policy import FilePolicy, ServicePolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_hours, parse_workdays
 from storage.models import Request
@@ -56,6 +56,8 @@ class Desk:
     files: FilePolicy = field(default_factory=FilePolicy)
     _round_the_clock: dict[str, BusinessCalendar] = field(default_factory=dict, init=False,
                                                           repr=False, compare=False)
+    _staff_locales: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False,
+                                                       repr=False, compare=False)
 
     def calendar_for(self, department: str) -> BusinessCalendar:
         """The department's own calendar (24×7 desks) or the company's."""
@@ -92,3 +94,15 @@ class Desk:
     def channel_locale(self, department: Department) -> str:
         """The language a department's channel is written in."""
         return normalize_locale(department.locale, self.policy.locale)
+
+    def other_staff_locales(self, department: Department) -> tuple[str, ...]:
+        """The languages a department's staff read besides its channel's (as the config says:
+        staff are configured people), worked out once per department."""
+        found = self._staff_locales.get(department.key)
+        if found is None:
+            channel = self.channel_locale(department)
+            read = {normalize_locale(spec.locale if spec else None, self.policy.locale)
+                    for spec in map(self.catalog.person_spec, department.staff())}
+            found = self._staff_locales[department.key] = tuple(
+                locale for locale in LOCALES if locale in read and locale != channel)
+        return found

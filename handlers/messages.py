@@ -148,6 +148,10 @@ IN_THREAD = "in_thread"
 # offered its buttons in person). A platform that copies a desk's messages to each member
 # (WeCom, with no group chat, or for a card's buttons) skips them.
 TOLD = "told"
+# A desk message's ``extra`` key: the same message rendered in each other language its staff
+# read ({locale: its words' outbox form}). A platform that copies a desk's messages to each
+# member in person (WeCom) gives each reader theirs; one posting in the channel ignores it.
+IN_LOCALES = "in_locales"
 # With ``IN_THREAD``: the state line that thread's root shows from now on (the request has
 # gone on elsewhere: its buttons there no longer apply).
 LEFT_STATUS = "left_status"

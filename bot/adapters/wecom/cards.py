@@ -23,7 +23,7 @@ from handlers.actions import within
 from handlers.grammar import REF_RE
 from handlers.i18n import LOCALES, t
 from handlers.i18n.texts import TEXTS
-from handlers.messages import Button, Message
+from handlers.messages import IN_LOCALES, Button, Message
 from handlers.slots import as_typed, missing
 
 # WeCom's limits for a button_interaction card sent with message/send (发送应用消息 ›
@@ -39,9 +39,6 @@ BUTTON_CHARS = 10     # button_list.text (按钮文案，建议不超过10个字
 MIN_BODY = 12         # the least of the text worth keeping beside the commands
 CHOICE = "choose_request"  # the kind of the message asking which request a message is about
 INLINE_CODE = re.compile(r"`([^`\n]+)`")  # markdown a card's plain text shows as typed
-# A desk message's ``extra`` key: the same message rendered in each other language its
-# members read ({locale: its outbox form}); a card to members goes once per language.
-IN_LOCALES = "in_locales"
 # WeCom documents styles 1-4 without naming colours; 1 is its default.
 STYLES = {"primary": 1, "danger": 2}
 
@@ -57,7 +54,7 @@ def for_reader(message: Message, locale: str) -> Message:
     if rendered:
         other = Message.from_dict(rendered)
         return replace(other, target=message.target, request_ref=message.request_ref,
-                       kind=message.kind, extra=message.extra)
+                       kind=message.kind, thread_root=message.thread_root, extra=message.extra)
     return replace(message, locale=locale, buttons=tuple(
         _label_in(b, message.locale, locale) for b in message.buttons))
 

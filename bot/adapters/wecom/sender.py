@@ -34,7 +34,7 @@ from bot.runtime.file_fetch import FileService
 from handlers.attachments import FETCH, SHARED, size_text
 from handlers.catalog import Catalog
 from handlers.i18n import LOCALES, normalize_locale, t
-from handlers.messages import SETTLE, TOLD, Message
+from handlers.messages import IN_LOCALES, SETTLE, TOLD, Message
 from storage import wecom_store
 
 log = logging.getLogger(__name__)
@@ -171,25 +171,25 @@ class WeComSender:
         return Counter(k for part in parts[done:] for k in part.pace_keys)
 
     def plan(self, message: Message) -> list[Part]:
-        """The API calls that deliver ``message`` to its target (its chart last, where the
-        first part went)."""
+        """The API calls that deliver ``message`` to its target (its chart or file last,
+        where the first part went: to a desk's members, to those of each language)."""
         parts = self._text_parts(message)
         if not parts:  # a desk whose every member heard it already: nothing to send
             return parts
         image = message.extra.get("image")
-        if image:
-            first = parts[0]
-            parts.append(Part(first.channel, first.to, {"msgtype": "image"}, first.pace_keys,
-                              image=str(image)))
-        if message.kind == SHARED and message.extra.get("file") is not None:
-            first = parts[0]
-            body = {"msgtype": "file"}
-            if first.channel == "robot":  # what the robot says when the file is too big
-                note = t(message.locale, "file.robot_too_big", ref=message.request_ref or "",
-                         limit=size_text(wecom_files.ROBOT_FILE_LIMIT))
-                body = bodies(replace(message, text=note), ROBOT_MARKDOWN_LIMIT)[0]
-            parts.append(Part(first.channel, first.to, body, first.pace_keys,
-                              file=int(message.extra["file"])))
+        shared = message.kind == SHARED and message.extra.get("file") is not None
+        for first in _first_to_each(parts) if image or shared else ():
+            if image:
+                parts.append(Part(first.channel, first.to, {"msgtype": "image"},
+                                  first.pace_keys, image=str(image)))
+            if shared:
+                body = {"msgtype": "file"}
+                if first.channel == "robot":  # what the robot says when the file is too big
+                    note = t(message.locale, "file.robot_too_big", ref=message.request_ref or "",
+                             limit=size_text(wecom_files.ROBOT_FILE_LIMIT))
+                    body = bodies(replace(message, text=note), ROBOT_MARKDOWN_LIMIT)[0]
+                parts.append(Part(first.channel, first.to, body, first.pace_keys,
+                                  file=int(message.extra["file"])))
         return parts
 
     def _file(self, part: Part) -> None:
@@ -275,7 +275,7 @@ class WeComSender:
     def _by_locale(self, message: Message, members: list[str]) -> list[tuple[str, list[str]]]:
         """``members`` by the language each reads, the message's own first; all together for
         a message that reads the same in each (no buttons, no rendering in another)."""
-        if not message.buttons and not message.extra.get(cards.IN_LOCALES):
+        if not message.buttons and not message.extra.get(IN_LOCALES):
             return [(message.locale, members)]
         groups: dict[str, list[str]] = {message.locale: []}
         for userid in members:
@@ -375,6 +375,16 @@ class WeComSender:
     def close(self) -> None:
         """Close the robot HTTP client."""
         self.http.close()
+
+
+def _first_to_each(parts: list[Part]) -> list[Part]:
+    """The first part to each recipient reached the way the first part went: a chat or a
+    robot, or a desk's members (one send per language they read), not those beside it."""
+    firsts: dict[str, Part] = {}
+    for part in parts:
+        if part.channel == parts[0].channel:
+            firsts.setdefault(part.to, part)
+    return list(firsts.values())
 
 
 def _following(part: Part, ref: str | None) -> Part:

@@ -4,7 +4,7 @@ one send per language among the members, each card greyed in its own words."""
 from __future__ import annotations
 
 from bot.adapters.wecom import cards
-from handlers.messages import Button, Message
+from handlers.messages import IN_LOCALES, Button, Message
 from tests.adapters.wecom.conftest import WeCom
 
 
@@ -55,12 +55,12 @@ def test_a_click_on_the_english_copy_greys_it_in_english(wecom: WeCom) -> None:
 
 
 def test_a_card_rendered_in_each_language_uses_that_rendering() -> None:
-    """Where the message carries its rendering in another language (``cards.IN_LOCALES``),
+    """Where the message carries its rendering in another language (``IN_LOCALES``),
     a reader of that language gets all of it: title and text too."""
     en = Message(text="New request IT-1 from Alice", locale="en", buttons=(
         Button("Acknowledge", "/request ack IT-1", "ack"),))
     zh = Message(text="新请求 IT-1，来自 王丽", locale="zh-CN", target="dept:it", buttons=(
-        Button("受理", "/request ack IT-1", "ack"),), extra={cards.IN_LOCALES: {
+        Button("受理", "/request ack IT-1", "ack"),), extra={IN_LOCALES: {
             "en": en.to_dict()}})
     assert cards.for_reader(zh, "en").text == "New request IT-1 from Alice"
     assert cards.for_reader(zh, "en").target == "dept:it"
