@@ -83,8 +83,7 @@ from handlers.digest import WEEK, Figures, bounds, build_all, company, week_labe
 from handlers.digest_render import render, scorecard
 from handlers.i18n import normalize_locale
 from handlers.sla import BusinessCalendar
-from storage import digest_queries as q
-from storage import migrate, people
+from storage import digest_counts, digest_flow, digest_ratings, digest_targets, migrate, people
 from storage.engine import make_engine, normalize_url
 from storage.models import Breach, Event, Person, Rating, Request, Suggestion
 from storage.types import UTCDateTime
@@ -902,13 +901,13 @@ def per_query(engine: Engine, start: datetime, end: datetime, say: Callable[[str
               ) -> None:
     """Each digest query once for the measured week: where build_all's database time goes."""
     calls: list[tuple[str, Callable[[Session], Any]]] = [
-        ("opened", lambda s: q.opened(s, start, end)),
-        ("answered", lambda s: q.answered(s, start, end)),
-        ("closed", lambda s: q.closed(s, start, end)),
-        ("rated", lambda s: q.rated(s, start, end)),
-        ("open_counts", lambda s: q.open_counts(s, end)),
-        ("overdue(it)", lambda s: q.overdue_at(s, "it", NOW, 10)),
-        ("suggestions", lambda s: q.suggestions(s, start, end)),
+        ("opened", lambda s: digest_flow.opened(s, start, end)),
+        ("answered", lambda s: digest_flow.answered(s, start, end)),
+        ("closed", lambda s: digest_flow.closed(s, start, end)),
+        ("rated", lambda s: digest_ratings.rated(s, start, end)),
+        ("open_counts", lambda s: digest_counts.open_counts(s, end)),
+        ("overdue(it)", lambda s: digest_targets.overdue_at(s, "it", NOW, 10)),
+        ("suggestions", lambda s: digest_flow.suggestions(s, start, end)),
     ]
     parts = []
     with Session(engine) as session:

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from handlers import approval_digest, confidential, feedback, negotiation_digest
 from handlers.desk import Desk
 from handlers.negotiation_digest import Negotiated
-from storage import deflections
-from storage import digest_queries as q
+from storage import deflections, digest_counts, digest_flow, digest_ratings, digest_targets
+from storage.digest_amounts import AmountSum, amount_sums
 from storage.models import Request, Suggestion
 
 WEEK = timedelta(days=7)
@@ -130,21 +130,21 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     What happened in the period, as the history has it: a later reopen, rating or transfer
     leaves a finished period's figures as they were."""
     figures = _blank(desk)
-    for row in q.opened(session, start, end):
+    for row in digest_flow.opened(session, start, end):
         for f in _both(figures, row.department):
             _received(f, row)
-    for row in q.transferred(session, start, end):
+    for row in digest_flow.transferred(session, start, end):
         own, left = figures.get(row.department), figures.get(row.moved_from or "")
         if own is not None:  # the desk received it; the company had it already
             _received(own, row)
         if left is not None:
             left.transferred_out += 1
-    for ans in q.answered(session, start, end):
+    for ans in digest_flow.answered(session, start, end):
         took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
         for f in _both(figures, ans.department):
             f.first_times.append(took)
     done_by: dict[str, set[int]] = {}
-    for done in q.closed(session, start, end):
+    for done in digest_flow.closed(session, start, end):
         took = resolution_time(desk, done)
         for f in _both(figures, done.department):
             f.resolution_times.append(took)
@@ -152,7 +152,7 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     for department, ids in done_by.items():
         for f in _both(figures, department):
             f.closed += len(ids)
-    for target in q.targets(session, start, end):
+    for target in digest_targets.targets(session, start, end):
         for f in _both(figures, target.department):
             if target.target == "first":
                 f.first_total += 1
@@ -160,7 +160,7 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
             else:
                 f.resolution_total += 1
                 f.resolution_met += int(target.met)
-    for rating in q.rated(session, start, end):
+    for rating in digest_ratings.rated(session, start, end):
         tags, comment = list(rating.tags), rating.comment
         if rating.typed:
             tags, comment = feedback.tags_in(desk, comment or "")
@@ -174,14 +174,14 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     return figures
 
 
-def _received(f: Figures, row: q.Opened) -> None:
+def _received(f: Figures, row: digest_flow.Opened) -> None:
     f.received += 1
     if row.category:
         f.categories[f"{row.department}:{row.category}"] += 1
     f.customers[row.requester_department or "-"] += 1
 
 
-def resolution_time(desk: Desk, done: q.Closed) -> timedelta:
+def resolution_time(desk: Desk, done: digest_flow.Closed) -> timedelta:
     """One cycle's time to resolution in its desk's business time: from the cycle's start (the
     clock's start at the desk, or the reopen) to its resolution, less its waits on the
     requester; never the days it sat closed before a reopen."""
@@ -198,7 +198,7 @@ def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[
     lists (times, tags, comments, categories, customers) stay empty, and so does open_at_end,
     a count at a moment rather than over the period (see add_open)."""
     figures = _blank(desk)
-    for department, c in q.week_counts(session, start, end).items():
+    for department, c in digest_counts.week_counts(session, start, end).items():
         counted = Figures(received=c.received, closed=c.closed,
                           first_met=c.first_met, first_total=c.first_total,
                           resolution_met=c.resolution_met, resolution_total=c.resolution_total,
@@ -214,7 +214,7 @@ def tally(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[
 
 def add_open(session: Session, at: datetime, figures: dict[str, Figures]) -> None:
     """Add the requests open at moment ``at`` to ``figures``' open_at_end, per department."""
-    for department, count in q.open_counts(session, at).items():
+    for department, count in digest_counts.open_counts(session, at).items():
         for f in _both(figures, department):
             f.open_at_end += count
 
@@ -233,7 +233,7 @@ class Digest:
     now: datetime
     as_of: datetime  # the week's end, or now for a week not over yet: what figures count to
     over: bool  # the week has ended (as_of is its end)
-    amounts: list[q.AmountSum] = field(default_factory=list)  # this desk's services' sums
+    amounts: list[AmountSum] = field(default_factory=list)  # this desk's services' sums
     deflections: dict[str, int] = field(default_factory=dict)  # service → questions answered
     negotiated: Negotiated | None = None  # renegotiated, agreed dates met, both attainments
     approvals: dict[str, timedelta] = field(default_factory=dict)  # service → median approval
@@ -266,8 +266,8 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
     week = compute(session, desk, start, end)
     before = [tally(session, desk, *bounds(desk, monday - WEEK * k))
               for k in range(1, TREND_WEEKS + 1)]
-    ideas = q.suggestions(session, start, end)
-    sums = q.amount_sums(session, start, end)
+    ideas = digest_flow.suggestions(session, start, end)
+    sums = amount_sums(session, start, end)
     keys = [d.key for d in desk.catalog.departments]
     answered = deflections.counts(session, keys, start, end)
     agreed = negotiation_digest.figures(session, desk, start, end)
@@ -278,7 +278,7 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
             department=dep.key, monday=monday, week=week[dep.key],
             previous=before[0][dep.key],
             average=average([w[dep.key] for w in before]),
-            overdue=q.overdue_at(session, dep.key, as_of, overdue_limit),
+            overdue=digest_targets.overdue_at(session, dep.key, as_of, overdue_limit),
             suggestions=[s for s in ideas if s.department == dep.key],
             now=now,
             as_of=as_of,

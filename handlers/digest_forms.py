@@ -12,7 +12,7 @@ from handlers import confidential
 from handlers.desk import Desk
 from handlers.digest import Digest
 from handlers.i18n import join, t
-from storage.digest_queries import AmountSum
+from storage.digest_amounts import AmountSum
 
 
 def money(total: object, currency: str) -> str:

@@ -12,7 +12,7 @@ from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
 from handlers.rounding import half_up
 from handlers.sla import format_business_duration
-from storage import digest_queries as q
+from storage import digest_targets
 from storage.models import Request
 
 MAX_LIST = 5
@@ -67,7 +67,7 @@ def _comments(f: Figures) -> list[str]:
 
 def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
     calendar = desk.clock_for(r)  # the request's own clock, as its nudges said it
-    worst = q.due_passed_at(r, d.as_of)
+    worst = digest_targets.due_passed_at(r, d.as_of)
     late = calendar.business_time_between(worst, d.as_of) if worst else timedelta(0)
     owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
     return t(locale, "digest.overdue_line", ref=r.ref,

@@ -19,7 +19,7 @@ from handlers.digest import Figures, compute, tally, week_start
 from handlers.digest_render import arrow, idle, score
 from handlers.i18n import join, normalize_locale, t
 from handlers.rounding import half_up
-from storage import digest_queries as q
+from storage import digest_ratings
 
 OTHER = "other"  # the requesting "department" of people outside every department
 DAY = timedelta(days=1)
@@ -117,7 +117,7 @@ def _service_map(session: Session, catalog: list[str], start: datetime, end: dat
     counts: Counter[tuple[str, str]] = Counter()
     rated: Counter[tuple[str, str]] = Counter()
     stars: Counter[tuple[str, str]] = Counter()
-    for src, dst, requests, ratings, total in q.pair_counts(session, start, end):
+    for src, dst, requests, ratings, total in digest_ratings.pair_counts(session, start, end):
         pair = (src or OTHER, dst)
         counts[pair] += requests
         rated[pair] += ratings

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from handlers import confidential
 from handlers.desk import Desk
 from handlers.digest_forms import money
-from storage import digest_queries as q
+from storage import digest_amounts
 
 Names = tuple[str, str]  # (English, 中文)
 
@@ -39,7 +39,7 @@ def amount_rows(session: Session, desk: Desk, start: datetime, end: datetime
                 ) -> list[AmountRow]:
     """The rows for [start, end), in catalog order."""
     out = []
-    for s in q.amount_sums(session, start, end):
+    for s in digest_amounts.amount_sums(session, start, end):
         if confidential.is_confidential(desk, s.department, s.category):
             continue
         dep = desk.catalog.department(s.department)

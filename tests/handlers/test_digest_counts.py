@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from handlers.digest import WEEK, bounds, company, compute, tally
-from storage import digest_queries as q
+from storage.digest_counts import open_counts
+from storage.digest_targets import overdue_at
 from storage.models import Request
 from tests.bot.runtime.test_charts import WEEKS
 from tests.conftest import local
@@ -58,13 +59,13 @@ def test_open_counts_match_a_count_of_every_request(chat, desk_app):
             moment = local(at)
             expected = Counter(r.department for r in requests if r.created_at < moment
                                and (r.closed_at is None or r.closed_at >= moment))
-            assert q.open_counts(s, moment) == dict(expected)
+            assert open_counts(s, moment) == dict(expected)
 
 
 def test_overdue_ties_come_in_request_order(chat, desk_app):
     chat("@now 2026-11-16T09:00", *[f"henry> /request finance reimbursement amount=86 trip {n}"
                                     for n in range(1, 6)])
     with Session(desk_app.desk.engine) as s:
-        late = q.overdue_at(s, "finance", local("2026-11-16T09:00") + timedelta(days=7), 10)
+        late = overdue_at(s, "finance", local("2026-11-16T09:00") + timedelta(days=7), 10)
     assert len(late) == 5 and len({r.resolution_due for r in late}) == 1
     assert [r.id for r in late] == sorted(r.id for r in late)
