@@ -133,12 +133,21 @@ def init(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
         if not example.exists():
             example = config_mod.EXAMPLE_CONFIG
         shutil.copyfile(example, target)
-        typer.echo(f"wrote {target} from {example.name}; edit it, then run crossdesk check-config")
+        typer.echo(f"wrote {target} from {example.name}; edit it, then run "
+                   f"{check_command(target)}")
     else:
         typer.echo(f"{target} exists; left as it is")
     settings = load_settings(str(target), database_url)
     with _database(settings.database_url):
         db_commands.upgrade(settings.database_url)
+
+
+def check_command(target: Path) -> str:
+    """`crossdesk check-config`, with ``--config`` unless ``target`` is ./config.toml (the file
+    it reads without one)."""
+    if target == Path("config.toml"):
+        return "crossdesk check-config"
+    return f"crossdesk check-config --config {shlex.quote(str(target))}"
 
 
 @db_app.command("upgrade")

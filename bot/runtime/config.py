@@ -194,8 +194,9 @@ class _Validator:
         for name, known in SECTION_KEYS.items():
             checks.unknown_keys(self._table(self.raw, name), known, name, self.problem)
         checks.platform_switches(self.raw, self.problem)
-        cross_check(((f"departments[{i}].categories[{j}]", c.approval)
-                     for i, d in enumerate(departments) for j, c in enumerate(d.categories)),
+        cross_check(((f"departments[{i}].categories[{j}]", c.get("approval"))
+                     for i, d in enumerate(self.raw.get("departments", []))
+                     for j, c in enumerate(d.get("categories", []))),
                     ids, {d.key for d in departments}, self.problem)
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
@@ -261,11 +262,8 @@ class _Validator:
             checks.unknown_keys(p, PERSON_KEYS, key, self.problem)
             pid = checks.text(p.get("id"), f"{key}.id", checks.PERSON_ID_MAX, self.problem,
                               example="alice") or ""
-            if not pid and p.get("id"):
-                continue  # too long, or not text: reported
-            if not pid:
+            if not pid and not p.get("id"):
                 self.problem(f"{key}.id", "missing; every person needs an id such as \"alice\"")
-                continue
             fields = {name: checks.text(p.get(name), f"{key}.{name}", limit, self.problem,
                                         example=example)
                       for name, limit, example in (
@@ -274,6 +272,12 @@ class _Validator:
                           ("wecom", checks.PLATFORM_ID_MAX, "wangli"),
                           ("manager", checks.PERSON_ID_MAX, "carol"),
                           ("locale", 10, "en"))}
+            loc = fields["locale"]
+            if loc is not None and loc not in ("zh-CN", "en"):
+                self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
+                loc = None
+            if not pid:
+                continue  # reported; the person's other keys are checked all the same
             if pid in {x.id for x in out}:
                 self.problem(f"{key}.id", f"duplicate person id {pid!r}; ids must be unique")
             for platform in ("slack", "wecom"):
@@ -284,10 +288,6 @@ class _Validator:
                                  f"{seen[f'{platform}:{same}']!r}")
                 elif same:
                     seen[f"{platform}:{same}"] = pid
-            loc = fields["locale"]
-            if loc is not None and loc not in ("zh-CN", "en"):
-                self.problem(f"{key}.locale", f"{loc!r} is not supported; use \"zh-CN\" or \"en\"")
-                loc = None
             out.append(PersonSpec(id=pid, name=fields["name"] or pid, slack=fields["slack"],
                                   wecom=fields["wecom"], locale=loc, manager=fields["manager"]))
         ids = {x.id for x in out}
@@ -345,7 +345,13 @@ class _Validator:
             if not roles["leads"] and isinstance(d.get("leads", []), list):
                 self.problem(f"{key}.leads", "every department needs at least one lead")
             channel = str(d.get("channel", f"{dkey}-requests"))
-            if channel in channels:
+            if not channel.strip():
+                self.problem(f"{key}.channel", f"is empty: the messages of department {dkey!r} "
+                             "would go to a channel with no name; write the channel, e.g. "
+                             f"channel = \"{dkey}-requests\", or remove the key to use that "
+                             "default (a WeCom desk needs none: it posts to wecom_chat or its "
+                             "robot)")
+            elif channel in channels:
                 self.problem(f"{key}.channel", f"channel {channel!r} is already used by "
                              f"{channels[channel]!r}")
             channels.setdefault(channel, dkey)

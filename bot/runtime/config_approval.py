@@ -12,11 +12,12 @@ Shapes: ``approval = "manager"`` (one step: the requester's manager), a list of 
 
 Approvers are ``"manager"`` (the requester's, from [[people]] manager), person ids, or
 ``"leads:<department>"``. Person and department references are checked by
-``cross_check`` once every department is known."""
+``cross_check`` once every department is known, in the approval as written: a step refused
+for its mode or threshold still has its approvers checked, so one pass lists every mistake."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -47,11 +48,12 @@ def parse_approval(raw: Any, where: str, fields: tuple[FieldSpec, ...],
     if not isinstance(raw_steps, list) or not raw_steps:
         problem(f"{key}.steps", f"needs at least one step; {EXAMPLE}")
         return None
-    steps = [_step(s, f"{key}.steps[{i}]", amount_field, problem)
-             for i, s in enumerate(raw_steps)]
+    # a misspelled amount_field is reported once, not again at every step `above` an amount
+    named = amount_field is not None or raw.get("amount_field") is not None
+    steps = [_step(s, f"{key}.steps[{i}]", named, problem) for i, s in enumerate(raw_steps)]
+    _in_order(steps, f"{key}.steps", problem)
     kept = tuple(s for s in steps if s is not None)
-    _in_order(kept, f"{key}.steps", problem)
-    if len(kept) != len(steps):
+    if len(kept) != len(steps) or (named and amount_field is None):
         return None
     return ApprovalSpec(steps=kept, amount_field=amount_field)
 
@@ -74,7 +76,7 @@ def _amount_field(value: Any, key: str, fields: tuple[FieldSpec, ...],
     return name
 
 
-def _step(raw: Any, key: str, amount_field: str | None, problem: Report) -> ApprovalStep | None:
+def _step(raw: Any, key: str, amount_named: bool, problem: Report) -> ApprovalStep | None:
     if not isinstance(raw, dict):
         problem(key, 'must be a table such as { approvers = ["manager"] }')
         return None
@@ -96,7 +98,7 @@ def _step(raw: Any, key: str, amount_field: str | None, problem: Report) -> Appr
         problem(f"{key}.mode", f"{mode!r} is not a mode; use \"any\" (one approval is enough) "
                 "or \"all\" (every approver)")
         ok = False
-    above = _above(raw.get("above"), key, amount_field, problem)
+    above = _above(raw.get("above"), key, amount_named, problem)
     if raw.get("above") is not None and above is None:
         ok = False
     if not ok:
@@ -104,12 +106,10 @@ def _step(raw: Any, key: str, amount_field: str | None, problem: Report) -> Appr
     return ApprovalStep(approvers=tuple(names), mode=mode, above=above)
 
 
-def _above(value: Any, key: str, amount_field: str | None, problem: Report) -> Decimal | None:
+def _above(value: Any, key: str, amount_named: bool, problem: Report) -> Decimal | None:
+    """The step's threshold; None (reported) when it is no amount or nothing names the
+    amount it is compared with."""
     if value is None:
-        return None
-    if amount_field is None:
-        problem(f"{key}.above", "needs the approval's amount_field: name the amount field "
-                "that decides the step, e.g. amount_field = \"amount\"")
         return None
     try:
         above = Decimal(str(value))
@@ -118,13 +118,20 @@ def _above(value: Any, key: str, amount_field: str | None, problem: Report) -> D
     if isinstance(value, bool) or not above.is_finite() or above < 0:
         problem(f"{key}.above", f"{value!r} is not an amount; write a number such as 500")
         return None
+    if not amount_named:
+        problem(f"{key}.above", "needs the approval's amount_field: name the amount field "
+                "that decides the step, e.g. amount_field = \"amount\"")
+        return None
     return above
 
 
-def _in_order(steps: tuple[ApprovalStep, ...], key: str, problem: Report) -> None:
-    """Thresholds must not go down: a step ``above = 500`` after one ``above = 5000``."""
+def _in_order(steps: list[ApprovalStep | None], key: str, problem: Report) -> None:
+    """Thresholds must not go down: a step ``above = 500`` after one ``above = 5000`` (steps
+    refused for another reason are passed over)."""
     highest = Decimal(-1)
     for i, step in enumerate(steps):
+        if step is None:
+            continue
         level = step.above if step.above is not None else Decimal(-1)
         if level < highest:
             problem(f"{key}[{i}].above", f"{level} comes after a step above {highest}; list "
@@ -132,22 +139,37 @@ def _in_order(steps: tuple[ApprovalStep, ...], key: str, problem: Report) -> Non
         highest = max(highest, level)
 
 
-def cross_check(services: Iterable[tuple[str, ApprovalSpec | None]], people: set[str],
+def approvers(raw: Any) -> Iterator[tuple[int, str]]:
+    """(step index, approver) for every approver an ``approval`` value names, whatever else is
+    wrong with it (shapes as ``parse_approval`` reads them; other values name none)."""
+    if isinstance(raw, str) and raw != "none":
+        raw = {"steps": [{"approvers": [raw]}]}
+    elif isinstance(raw, list):
+        raw = {"steps": [{"approvers": raw}]}
+    steps = raw.get("steps") if isinstance(raw, dict) else None
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        names = step.get("approvers") if isinstance(step, dict) else None
+        if isinstance(names, str):
+            names = [names]
+        for name in names if isinstance(names, list) else []:
+            if isinstance(name, str) and name.strip():
+                yield i, name.strip()
+
+
+def cross_check(services: Iterable[tuple[str, Any]], people: set[str],
                 departments: set[str], problem: Report) -> None:
-    """Every approver names a known person or department (``services``: (key, approval))."""
-    for where, spec in services:
-        if spec is None:
-            continue
-        for i, step in enumerate(spec.steps):
+    """Every approver names a known person or department (``services``: (key, the
+    ``approval`` value as written), so a step refused for another reason is checked too)."""
+    for where, raw in services:
+        for i, approver in approvers(raw):
             key = f"{where}.approval.steps[{i}].approvers"
-            for approver in step.approvers:
-                kind, _, ident = approver.partition(":")
-                if approver == "manager":
-                    continue
-                if kind == "leads" and ident:
-                    if ident not in departments:
-                        problem(key, f"unknown department {ident!r} in {approver!r}; use a "
-                                "department key such as \"leads:finance\"")
-                elif approver not in people:
-                    problem(key, f"unknown person {approver!r}; use \"manager\", a person id "
-                            "from [[people]] or \"leads:<department>\"")
+            kind, _, ident = approver.partition(":")
+            if approver == "manager":
+                continue
+            if kind == "leads" and ident:
+                if ident not in departments:
+                    problem(key, f"unknown department {ident!r} in {approver!r}; use a "
+                            "department key such as \"leads:finance\"")
+            elif approver not in people:
+                problem(key, f"unknown person {approver!r}; use \"manager\", a person id "
+                        "from [[people]] or \"leads:<department>\"")

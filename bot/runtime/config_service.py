@@ -98,11 +98,12 @@ def parse_feedback(table: dict[str, Any], day: timedelta, problem: Problem) -> F
     if "tags" in table:
         tags = []
         for i, tag in enumerate(table["tags"]):
+            if isinstance(tag, dict):  # a tag without its key still has its keys checked
+                unknown_keys(tag, TAG_KEYS, f"feedback.tags[{i}]", problem)
             if not isinstance(tag, dict) or not tag.get("key"):
                 problem(f"feedback.tags[{i}]", "write {key = \"timely\", name = \"Timely\", "
                         "name_zh = \"及时\"}")
                 continue
-            unknown_keys(tag, TAG_KEYS, f"feedback.tags[{i}]", problem)
             tags.append((str(tag["key"]), str(tag.get("name", tag["key"])),
                          str(tag.get("name_zh", tag.get("name", tag["key"])))))
         changes["tags"] = tuple(tags)
@@ -158,11 +159,12 @@ def _slot(day: Any, at: Any, key: str, problem: Problem) -> tuple[int, time] | N
     name = str(day).lower()[:3]
     if name not in DAYS_NAMES:
         problem(f"{key}.day", f"{day!r} is not a weekday; write \"mon\" … \"sun\"")
-        return None
     try:
-        moment = time.fromisoformat(str(at))
+        moment: time | None = time.fromisoformat(str(at))
     except ValueError:
         problem(f"{key}.time", f"{at!r} is not a time; write \"09:30\"")
+        moment = None
+    if name not in DAYS_NAMES or moment is None:
         return None
     return DAYS_NAMES.index(name), moment
 

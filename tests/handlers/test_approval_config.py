@@ -102,3 +102,40 @@ steps = [ { above = 5000, approvers = ["frank"] }, { above = 500, approvers = ["
 ''')
     assert f"{WHERE}.steps[1].above: 500 comes after a step above 5000; list the steps in " \
         "order of `above`, smallest first (steps without it first)" in found
+
+
+def test_a_bad_mode_does_not_hide_unknown_approvers(tmp_path):
+    found = problems(tmp_path, '''
+[departments.categories.approval]
+amount_field = "amount"
+steps = [ { approvers = ["manager"] },
+          { above = 500, approvers = ["leads:finanse", "zoe"], mode = "most" } ]
+''')
+    keys = [line.split(": ")[0] for line in found]
+    assert f"{WHERE}.steps[1].mode" in keys
+    assert any("unknown department 'finanse'" in line for line in found)
+    assert any("unknown person 'zoe'" in line for line in found)
+
+
+def test_a_misspelled_amount_field_does_not_hide_unknown_approvers(tmp_path):
+    found = problems(tmp_path, '''
+[departments.categories.approval]
+amount_field = "amout"
+steps = [ { approvers = ["manager"] },
+          { above = 500, approvers = ["leads:finanse", "zoe"] } ]
+''')
+    assert [line.split(": ")[0] for line in found] == [
+        f"{WHERE}.amount_field", f"{WHERE}.steps[1].approvers", f"{WHERE}.steps[1].approvers"]
+    assert "unknown person 'zoe'" in found[2]
+
+
+def test_steps_out_of_order_name_the_step_written_after_a_refused_one(tmp_path):
+    found = problems(tmp_path, '''
+[departments.categories.approval]
+amount_field = "amount"
+steps = [ { approvers = [] },
+          { above = 5000, approvers = ["manager"] },
+          { above = 500, approvers = ["manager"] } ]
+''')
+    keys = [line.split(": ")[0] for line in found]
+    assert f"{WHERE}.steps[2].above" in keys and f"{WHERE}.steps[1].above" not in keys
