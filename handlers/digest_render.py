@@ -191,9 +191,8 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
                  score=half_up(s, 1), trend=trend, **figures(f))
         extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
         lines.append(line.rstrip() + extra if extra else line)
-    for i, (dep, f) in enumerate(unscored, len(rows) + 1):
-        line = t(locale, "scorecard.line_unscored", rank=i, department=dep.label(locale),
-                 **figures(f))
+    for dep, f in unscored:  # no rank: a dash, as `crossdesk report` shows them
+        line = t(locale, "scorecard.line_unscored", department=dep.label(locale), **figures(f))
         extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
         lines.append(line + extra)
     if unscored:

@@ -84,7 +84,7 @@ class Report:
     amounts: list[AmountRow] = field(default_factory=list)
 
     def label(self, key: str, locale: str) -> str:
-        """A department's name (or Other) in ``locale``."""
+        """A department's name (or the label of those outside every department) in ``locale``."""
         return self.names.get(key, (key, key))[_zh(locale)]
 
     def days(self, previous: bool = False) -> tuple[date, date]:
@@ -105,8 +105,9 @@ def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0), keys.index(r.key)))
     names = {d.key: (d.name, d.name_zh or d.name) for d in desk.catalog.departments}
     last_day = (end - timedelta(microseconds=1)).astimezone(desk.policy.tz).date()
+    outside = (t("en", "digest.outside"), t("zh-CN", "digest.outside"))  # as digests say
     return Report(start=start, end=end, timezone=desk.policy.timezone, weight=weight,
-                  names={**names, OTHER: ("Other", "其他")}, rows=rows,
+                  names={**names, OTHER: outside}, rows=rows,
                   service_map=_service_map(session, keys, start, end),
                   trend=charts.weekly(session, desk, week_start(last_day)),
                   amounts=amount_rows(session, desk, start, end))

@@ -27,7 +27,7 @@ def test_ignored_request_counts_as_missed_and_ranks_below_a_late_answer(chat):
     out = chat("root> /request scorecard")
     lines = out.splitlines()
     it = next(i for i, line in enumerate(lines) if ". IT:" in line)
-    finance = next(i for i, line in enumerate(lines) if ". Finance:" in line)
+    finance = next(i for i, line in enumerate(lines) if line.startswith("— Finance:"))
     assert it < finance  # ignoring a request is worse than answering it late
     assert "first response 0% · resolution 0%" in lines[finance]  # not "—"
     assert "not scored" in lines[finance]
@@ -46,8 +46,8 @@ def test_digest_of_a_desk_that_answered_nothing_shows_zero(chat):
 def test_desks_with_nothing_this_week_are_listed_apart_not_ranked(chat):
     chat(*IGNORED_AND_LATE)
     out = chat("root> /request scorecard")
-    ranked = [line for line in out.splitlines() if line[:1].isdigit()]
-    assert len(ranked) == 2  # Finance and IT
+    listed = [line for line in out.splitlines() if line[:1].isdigit() or line[:2] == "— "]
+    assert len(listed) == 2  # IT ranked, Finance unscored
     assert "No requests this week: Sales, Marketing, Production, Maintenance" in out
     zh = chat("henry> /request scorecard")
     assert "本周无请求：销售部、市场部、生产部、设备部" in zh

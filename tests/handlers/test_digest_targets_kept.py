@@ -8,8 +8,9 @@ from tests.handlers.test_digest_hardening import _digest
 
 
 def _line(out: str, desk: str) -> str:
-    """The scorecard's line of ``desk`` (its English name)."""
-    return next(line for line in out.splitlines() if f". {desk}:" in line)
+    """The scorecard's line of ``desk`` (its English name), ranked or unscored (a dash)."""
+    return next(line for line in out.splitlines()
+                if f". {desk}:" in line or line.startswith(f"— {desk}:"))
 
 
 def test_a_transfer_keeps_the_first_desks_missed_target(chat):

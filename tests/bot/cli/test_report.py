@@ -93,7 +93,7 @@ def test_text_states_the_formula_and_both_directions(report):
             "((stars − 1) / 4).") in en
     assert "Sales → Finance: 1 request (4.0★)" in en
     assert "Finance → Sales: 1 request (2.0★)" in en
-    assert "Other → IT: 1 request (5.0★)" in en
+    assert "Outside any department → IT: 1 request (5.0★)" in en  # as the digests say
     ranked = re.findall(r"^(\d+) +(\w+) +1 +\S+ +\S+ +\S+ +([\d.]+)", en, re.M)
     assert ranked == [("1", "Finance", "87.5"), ("2", "Sales", "62.5"), ("3", "IT", "50.0")]
     zh = _text(report, "zh-CN")
