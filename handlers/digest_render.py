@@ -135,8 +135,9 @@ def _service(desk: Desk, key: str, locale: str) -> str:
 
 
 def _dept_name(desk: Desk, key: str, locale: str) -> str:
-    dep = desk.catalog.department(key)
-    return t(locale, "digest.outside") if dep.gone else dep.label(locale)
+    """A customer department's name: "Outside any department" for requesters in none (``-``),
+    the key of one no longer in the config (as ``crossdesk report`` names it)."""
+    return t(locale, "digest.outside") if key == "-" else desk.catalog.department(key).label(locale)
 
 
 def score(f: Figures, timeliness_weight: float = 0.5) -> float | None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, update
 
 from bot.cli.report import build_report, write_text
 from bot.cli.report_html import write_html
 from handlers.digest import bounds, build_all
 from handlers.digest_render import render
+from storage.models import Request
 from tests.conftest import local
 from tests.handlers.test_digest_hardening import _digest
 
@@ -43,3 +44,14 @@ def test_the_digest_and_the_report_name_an_outsider_alike(chat):
     assert "Our internal customers: Outside any department 1" in en_digest.text, en_digest.text
     en = _report(chat, "en")
     assert "Outside any department → HR: 1 request" in en and "Other" not in en, en
+
+
+def test_a_removed_department_is_named_by_its_key_not_as_outsiders(chat):
+    chat(*OUTSIDER_ASKS_HR)
+    desk = chat.app.desk
+    with Session(desk.engine) as s:  # grace's department since removed from the config
+        s.exec(update(Request).values(requester_department="legal"))
+        s.commit()
+        digest = render(desk, build_all(s, desk, W47, local("2026-11-23T09:31"))["hr"], "en", {})
+    assert "Our internal customers: legal 1" in digest.text, digest.text
+    assert "legal → HR: 1 request" in _report(chat, "en")
