@@ -123,7 +123,8 @@ def ack(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def assign(ctx: Ctx, cmd: Command) -> Reply:
-    """Give the request to a member of the owning department."""
+    """Give the request to a member of the owning department (to its assignee again: said,
+    nothing changed)."""
     request = lc.load(ctx, cmd.ref)
     lc.require_staff(ctx, request, "assign")
     lc.require_state(ctx, request, lc.OPEN_STATES, "assign")
@@ -146,6 +147,8 @@ def assign(ctx: Ctx, cmd: Command) -> Reply:
     who = one_person(ctx, given, members, lambda pid: ctx.say(
         "person.command.assign", ref=request.ref, who=pid))
     assert who is not None
+    if who == request.assignee_id:  # again, by any name: nothing to change, no one to tell
+        return _reply(ctx, "reply.assigned_same", request, who=ctx.name(who))
     request.assignee_id = who
     to_state = "in_progress" if request.state == "acknowledged" else None
     lc.transition(ctx, request, to_state, "assigned", note=who)

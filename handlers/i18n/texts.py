@@ -275,6 +275,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reply.acked": ("You acknowledged {ref}. The requester has been told.",
                     "您已受理 {ref}，已通知提单人。"),
     "reply.assigned": ("{ref} is now assigned to {who}.", "{ref} 已指派给 {who}。"),
+    "reply.assigned_same": ("{ref} is already assigned to {who}; nothing changed.",
+                            "{ref} 已经指派给 {who}，未做更改。"),
     "reply.waiting": ("Your question on {ref} was sent to {requester}; the clock is paused.",
                       "已将 {ref} 的问题发给 {requester}，解决时限暂停计时。"),
     "reply.resumed": ("{ref} is back in progress.", "{ref} 已恢复处理。"),
