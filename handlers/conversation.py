@@ -6,9 +6,11 @@ requester (a first response) or, starting with an internal marker (``//``, ``(in
 ``（内部）``), an internal note the requester never sees; by the requester it is a comment to
 the desk (not posted back into the thread: one resuming a wait marks the answer
 ``root_stale``); by anyone else it is only recorded. A reply about a request in the DM is
-``/request comment REF text``. A plain message goes to the author's one open request; with
-several the bot asks which (the message is held in the database until a button runs
-``/request add REF N``); with none the caller shows the help."""
+``/request comment REF text``. A plain message that starts with the id of a request its
+author may comment on (its requester, its desk) is a DM reply to it, the id left out (the
+notices and the history name the request already). Any other plain message goes to the
+author's one open request; with several the bot asks which (the message is held in the
+database until a button runs ``/request add REF N``); with none the caller shows the help."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ import base64
 from dataclasses import asdict, replace
 from typing import Any
 
-from handlers import attachments, intake
+from handlers import attachments, confidential, intake
 from handlers import lifecycle as lc
+from handlers.catalog import norm
 from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
@@ -27,6 +30,7 @@ from handlers.messages import Button, Message, Reply
 from handlers.requests import INTERNAL_MARKERS as INTERNAL_MARKERS
 from handlers.requests import add_comment, add_note, is_internal, without_marker, writes_note
 from handlers.router import Router
+from handlers.typing_glue import REF_START, REF_TRAIL
 from storage import form_drafts, held, request_store
 from storage.models import Request
 
@@ -101,6 +105,9 @@ def _route(ctx: Ctx, inbound: Inbound, text: str,
     if named is not None:  # "// FIN-1 text": the desk's note, not words on one's own request
         request, note = named
         return _note(ctx, request, note, files, in_thread=True)
+    about = _named_in_chat(ctx, text)
+    if about is not None and (about[1] or files):  # "FIN-1 确认一下进度": FIN-1's
+        return dm_reply(ctx, lc.load(ctx, about[0].ref), about[1], files)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
     if total == 0:
         return _keep(ctx, inbound) if files else None
@@ -167,6 +174,23 @@ def _noted_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
     if request is None or not writes_note(ctx, request, text):
         return None
     return lc.load(ctx, request.ref), words[1] if len(words) > 1 else ""
+
+
+def _named_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
+    """A plain chat message that starts with the id of a request the actor may comment on
+    (its requester, a member of its desk): the request and the words after the id. None for
+    anything else, a request the actor may not see too (its id tells them nothing)."""
+    found = REF_START.match(text)
+    if found is None:
+        return None
+    request = request_store.by_ref(ctx.session, norm(found.group()).upper())
+    if request is None or not (ctx.actor.id == request.requester_id
+                               or ctx.desk.is_staff(ctx.actor.id, request.department)):
+        return None
+    if confidential.of(ctx.desk, request) and \
+            not confidential.may_open(ctx.desk, ctx.actor.id, request):
+        return None
+    return request, text[found.end():].lstrip(REF_TRAIL + " \t\n").strip()
 
 
 def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:

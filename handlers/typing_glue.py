@@ -21,9 +21,9 @@ from handlers.command_words import (
 GLUE_MARKS = "：:，,、；;"
 # A request id at the start of a glued word ("FIN-1" in "受理FIN-1"), full-width forms too.
 _LETTER, _DIGIT = "A-Za-zＡ-Ｚａ-ｚ", "0-9０-９"
-_REF_START = re.compile(f"[{_LETTER}]{{2,4}}[-－][{_DIGIT}]{{1,9}}(?![{_DIGIT}{_LETTER}])")
+REF_START = re.compile(f"[{_LETTER}]{{2,4}}[-－][{_DIGIT}]{{1,9}}(?![{_DIGIT}{_LETTER}])")
 _REF_IN = re.compile(f"[{_LETTER}]{{2}}[-－][{_DIGIT}]")  # an id somewhere in a word
-_REF_TRAIL = ",.;:，。：；、"  # what may follow an id without being the text after it
+REF_TRAIL = ",.;:，。：；、"  # what may follow an id without being the text after it
 _REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO_REF),
                     key=len, reverse=True)  # "反提议" before "提议"
 _REF_WORD_SET = frozenset(_REF_WORDS)
@@ -160,7 +160,7 @@ def _glued_subcommand(word: str) -> int:
     slash = 1 if word[:1] in ("/", "／") else 0
     for sub in _REF_WORDS:
         size = slash + len(sub)
-        if norm(word[slash:size]) == sub and _REF_START.match(word, size):
+        if norm(word[slash:size]) == sub and REF_START.match(word, size):
             return size
     return 0
 
@@ -169,7 +169,7 @@ def _id_first(body: str, pos: int) -> str | None:
     """The id typed before its command word, and nothing else after it (``FIN-1 受理``,
     ``FIN-1受理``, ``fin-1 ack。``), as the command (``受理 FIN-1``); None otherwise: with
     more words it is talk ("FIN-1 确认一下进度")."""
-    found = _REF_START.match(body, pos)
+    found = REF_START.match(body, pos)
     if found is None:
         return None
     word = body[found.end():].strip().rstrip(_ID_FIRST_END)
@@ -181,11 +181,11 @@ def _id_first(body: str, pos: int) -> str | None:
 def _after_ref(body: str, pos: int) -> str:
     """A space between the request id at ``pos`` and text glued to it (``FIN-1发票…``,
     ``FIN-1，发票…``), the marks between them dropped."""
-    found = _REF_START.match(body, pos)
+    found = REF_START.match(body, pos)
     if found is None:
         return body
     end = after = found.end()
-    while after < len(body) and body[after] in _REF_TRAIL:
+    while after < len(body) and body[after] in REF_TRAIL:
         after += 1
     if after >= len(body) or body[after].isspace():
         return body  # "FIN-1" or "FIN-1。": the id alone, as before

@@ -92,7 +92,7 @@ def test_an_id_first_runs_the_command_in_a_chat_and_talk_stays_talk(chat):
     assert row(chat, "FIN-1").state == "acknowledged"
     out = chat("henry@dm> FIN-1 确认一下进度")
     assert "已在 FIN-1 添加评论" in out
-    assert ("dm_reply", "henry", "FIN-1 确认一下进度") in kinds(chat, "FIN-1")
+    assert ("dm_reply", "henry", "确认一下进度") in kinds(chat, "FIN-1"), "its id said once"
     chat("bob@dm> 解决 FIN-1 已打款")
     out = chat("henry@dm> FIN-1 确认")
     assert row(chat, "FIN-1").state == "closed", out
