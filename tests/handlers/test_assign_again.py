@@ -6,17 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from storage import request_store
-from storage.models import Request
+from tests.handlers.test_chat_names_its_request import TWO, row
 
-OPEN = ("@now 2026-11-23T09:05", "henry> /request finance cash-advance taxi 86",
-        "henry> /request finance cash-advance hotel 300")
-
-
-def row(chat, ref: str) -> Request:
-    with Session(chat.app.desk.engine) as s:
-        found = request_store.by_ref(s, ref)
-        assert found is not None
-        return found
+OPEN = TWO
 
 
 def assigned(chat, ref: str) -> int:

@@ -4,32 +4,19 @@ writer has no part in is read as it was, and a reply in a thread stays the threa
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
-
-from storage import request_store
-from storage.models import HeldMessage, Request
+from storage.models import Request
+from tests.handlers.test_chinese_typing_glued_and_labels import held_rows as held
+from tests.handlers.test_chinese_typing_glued_and_labels import kinds
+from tests.handlers.test_chinese_typing_glued_and_labels import row as stored
 
 TWO = ("@now 2026-11-23T09:05", "henry> /request finance cash-advance taxi 86",
        "henry> /request finance cash-advance hotel 300")
 
 
 def row(chat, ref: str) -> Request:
-    with Session(chat.app.desk.engine) as s:
-        found = request_store.by_ref(s, ref)
-        assert found is not None
-        return found
-
-
-def kinds(chat, ref: str) -> list[tuple[str, str, str | None]]:
-    with Session(chat.app.desk.engine) as s:
-        request = request_store.by_ref(s, ref)
-        assert request is not None and request.id is not None
-        return [(e.kind, e.actor_id, e.note) for e in request_store.events(s, request.id)]
-
-
-def held(chat) -> list[HeldMessage]:
-    with Session(chat.app.desk.engine) as s:
-        return list(s.exec(select(HeldMessage)).all())
+    found = stored(chat, ref)
+    assert found is not None
+    return found
 
 
 def test_the_requester_naming_one_of_two_requests_is_not_asked_which(chat):
@@ -69,7 +56,7 @@ def test_an_id_the_writer_has_no_part_in_reveals_nothing(chat):
     chat(*TWO)
     theirs = chat("alice@dm> FIN-1 is mine fixed?")
     nobodys = chat("alice@dm> FIN-99 is mine fixed?")
-    assert theirs.replace("FIN-1", "FIN-99") == nobodys
+    assert theirs == nobodys, "the same answer as for an id that does not exist"
     assert "[to " not in theirs
     assert [k for k in kinds(chat, "FIN-1") if k[1] == "alice"] == []
 
