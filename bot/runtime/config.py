@@ -31,6 +31,7 @@ from handlers.desk import Policy
 from handlers.digest_post import DigestPolicy
 from handlers.policy import FilePolicy, ServicePolicy
 from handlers.retention_rules import RetentionPolicy
+from handlers.service_spec import FieldSpec
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_duration
 
 DEFAULT_DATABASE_URL = "sqlite:///crossdesk.db"
@@ -443,9 +444,18 @@ class _Validator:
                 aliases=tuple(aliases), priority=priority,
                 first_response=targets[0], resolution=targets[1], confidential=confidential,
                 fields=fields, instructions=instructions, instructions_zh=instructions_zh,
-                approval=parse_approval(c.get("approval"), ckey, fields, self.problem),
+                approval=parse_approval(c.get("approval"), ckey, fields, self.problem,
+                                        _refused_fields(c.get("fields"), fields)),
             ))
         return out
+
+
+def _refused_fields(raw: Any, kept: tuple[FieldSpec, ...]) -> frozenset[str]:
+    """The keys of a service's fields as written that ``parse_fields`` refused (reported)."""
+    if not isinstance(raw, list):
+        return frozenset()
+    written = {str(f["key"]) for f in raw if isinstance(f, dict) and f.get("key") is not None}
+    return frozenset(written - {f.key for f in kept})
 
 
 def _day_length(spec: CalendarSpec) -> timedelta:

@@ -17,7 +17,7 @@ for its mode or threshold still has its approvers checked, so one pass lists eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,8 +29,10 @@ EXAMPLE = 'write approval = "manager", or steps = [ { approvers = ["manager"] } 
 
 
 def parse_approval(raw: Any, where: str, fields: tuple[FieldSpec, ...],
-                   problem: Report) -> ApprovalSpec | None:
-    """The ``approval`` of the service at ``where``; None when it needs none."""
+                   problem: Report, refused: Collection[str] = ()) -> ApprovalSpec | None:
+    """The ``approval`` of the service at ``where``; None when it needs none. ``refused``:
+    the keys of the service's fields refused for problems reported already (an
+    ``amount_field`` naming one is not called unknown)."""
     key = f"{where}.approval"
     if raw is None or raw is False or raw == "none":
         return None
@@ -43,7 +45,7 @@ def parse_approval(raw: Any, where: str, fields: tuple[FieldSpec, ...],
         return None
     for unknown in sorted(set(raw) - {"amount_field", "steps"}):
         problem(f"{key}.{unknown}", "unknown key; an approval has `amount_field` and `steps`")
-    amount_field = _amount_field(raw.get("amount_field"), key, fields, problem)
+    amount_field = _amount_field(raw.get("amount_field"), key, fields, refused, problem)
     raw_steps = raw.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         problem(f"{key}.steps", f"needs at least one step; {EXAMPLE}")
@@ -58,12 +60,14 @@ def parse_approval(raw: Any, where: str, fields: tuple[FieldSpec, ...],
     return ApprovalSpec(steps=kept, amount_field=amount_field)
 
 
-def _amount_field(value: Any, key: str, fields: tuple[FieldSpec, ...],
+def _amount_field(value: Any, key: str, fields: tuple[FieldSpec, ...], refused: Collection[str],
                   problem: Report) -> str | None:
     if value is None:
         return None
     name = str(value)
     spec = next((f for f in fields if f.key == name), None)
+    if spec is None and name in refused:
+        return None  # the field's own problem is reported: fixing it fixes this
     if spec is None:
         known = ", ".join(f.key for f in fields if f.type in AMOUNT_TYPES) or "none yet"
         problem(f"{key}.amount_field", f"{name!r} is not a field of this service; name one of "

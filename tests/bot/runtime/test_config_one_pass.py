@@ -76,3 +76,16 @@ def test_init_with_the_default_config_keeps_the_short_hint(tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     assert "edit it, then run crossdesk check-config\n" in result.output
     assert Path("config.toml").exists()
+
+
+def test_an_amount_field_refused_for_its_type_is_not_called_unknown_by_the_approval(tmp_path):
+    text = edited(('instructions_zh = "超过 90 天的票据不予报销。"\n',
+                   'instructions_zh = "超过 90 天的票据不予报销。"\n'
+                   'approval = { amount_field = "amount", steps = [ { approvers = ["manager"] } '
+                   "] }\n"),
+                  ('type = "amount"\ncurrency = "CNY"', 'type = "amout"\ncurrency = "CNY"'))
+    result = check_config(write(tmp_path, text))
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "amout" in said, "the field's own problem is reported"
+    assert "is not a field of this service" not in said, said
