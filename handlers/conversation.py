@@ -18,7 +18,7 @@ import base64
 from dataclasses import asdict, replace
 from typing import Any
 
-from handlers import attachments, confidential, intake
+from handlers import attachments, intake
 from handlers import lifecycle as lc
 from handlers.catalog import norm
 from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
@@ -107,7 +107,7 @@ def _route(ctx: Ctx, inbound: Inbound, text: str,
         return _note(ctx, request, note, files, in_thread=True)
     about = _named_in_chat(ctx, text)
     if about is not None and (about[1] or files):  # "FIN-1 确认一下进度": FIN-1's
-        return dm_reply(ctx, lc.load(ctx, about[0].ref), about[1], files)
+        return dm_reply(ctx, about[0], about[1], files)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
     if total == 0:
         return _keep(ctx, inbound) if files else None
@@ -183,13 +183,10 @@ def _named_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
     found = REF_START.match(text)
     if found is None:
         return None
-    request = request_store.by_ref(ctx.session, norm(found.group()).upper())
+    request = request_store.by_ref(ctx.session, norm(found.group()).upper(), lock=True)
     if request is None or not (ctx.actor.id == request.requester_id
                                or ctx.desk.is_staff(ctx.actor.id, request.department)):
-        return None
-    if confidential.of(ctx.desk, request) and \
-            not confidential.may_open(ctx.desk, ctx.actor.id, request):
-        return None
+        return None  # (of a confidential one, these are all who may open it)
     return request, text[found.end():].lstrip(REF_TRAIL + " \t\n").strip()
 
 
