@@ -61,6 +61,12 @@ def _check_log_format(value: str | None) -> str | None:
     return value
 
 
+def _print_problems(path: Path, problems: list[config_mod.Problem]) -> None:
+    typer.echo(f"{len(problems)} problem(s) in {path}:", err=True)
+    for problem in problems:
+        typer.echo(f"  {problem}", err=True)
+
+
 def _check_now(value: str | None) -> str | None:
     """``--now`` must be an ISO time such as 2026-11-23T09:00."""
     if value is not None and parse_moment(value, "UTC") is None:
@@ -79,9 +85,7 @@ def load_settings(config: str | None, database_url: str | None,
     try:
         settings = config_mod.load(path, database_url)
     except config_mod.ConfigError as exc:
-        typer.echo(f"{len(exc.problems)} problem(s) in {path}:", err=True)
-        for problem in exc.problems:
-            typer.echo(f"  {problem}", err=True)
+        _print_problems(path, exc.problems)
         raise typer.Exit(bad_config) from None
     refusal = guards.unusable_url(settings.database_url)
     if refusal:
@@ -105,12 +109,20 @@ def check_config(
     from bot.runtime.clock import SystemClock
     from bot.runtime.config_checks import platform_problems
 
-    settings = load_settings(config, database_url)
-    problems = platform_problems(settings)
+    path = config_mod.find_config(config)
+    try:
+        settings = config_mod.load(path, database_url)
+        problems = platform_problems(str(settings.path), settings.raw)
+    except config_mod.ConfigError as exc:
+        problems = exc.problems
+        if exc.raw is not None:
+            problems = problems + platform_problems(str(path), exc.raw)
     if problems:
-        typer.echo(f"{len(problems)} problem(s) in {settings.path}:", err=True)
-        for problem in problems:
-            typer.echo(f"  {problem}", err=True)
+        _print_problems(path, problems)
+        raise typer.Exit(1)
+    refusal = guards.unusable_url(settings.database_url)
+    if refusal:
+        typer.echo(refusal, err=True)
         raise typer.Exit(1)
     print_summary(settings)
     moment = datetime.fromisoformat(now) if now else SystemClock()()

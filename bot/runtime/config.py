@@ -66,11 +66,13 @@ class Problem:
 
 
 class ConfigError(Exception):
-    """The config file has problems; ``problems`` lists them all."""
+    """The config file has problems; ``problems`` lists them all. ``raw`` is the file as
+    read, when it could be read (``check-config`` checks its platform tables too)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], raw: dict[str, Any] | None = None) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        self.raw = raw
 
 
 @dataclass
@@ -202,7 +204,7 @@ class _Validator:
         policy = Policy(timezone=timezone, locale=locale, admins=admins,
                         priority_factors=factors, admin_channel=bot.get("admin_channel"))
         if self.problems:
-            raise ConfigError(self.problems)
+            raise ConfigError(self.problems, self.raw)
         url = self.database_url or str(bot.get("database_url", DEFAULT_DATABASE_URL))
         return Settings(
             path=Path(self.file), database_url=url, policy=policy,

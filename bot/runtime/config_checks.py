@@ -15,7 +15,6 @@ from storage.models import Person, Request
 
 if TYPE_CHECKING:
     from bot.runtime.config import Problem as FileProblem
-    from bot.runtime.config import Settings
 
 Problem = Callable[[str, str], None]
 
@@ -133,24 +132,32 @@ def platform_switches(raw: Mapping[str, Any], problem: Problem) -> None:
                     "false, without quotes")
 
 
-def platform_problems(settings: Settings) -> list[FileProblem]:
-    """What ``serve`` would refuse in the ``[slack]`` and ``[wecom]`` tables the file has,
-    found by the adapters' own rules without reading any secret (``check-config``)."""
+def platform_problems(file: str, raw: Mapping[str, Any]) -> list[FileProblem]:
+    """What ``serve`` would refuse in the ``[slack]`` and ``[wecom]`` tables of ``raw`` (the
+    file as read), found by the adapters' own rules without reading any secret: for
+    ``check-config``, also when the rest of the file has problems of its own."""
     from bot.runtime.config import Problem as FileProblem
 
     found: list[FileProblem] = []
 
     def problem(key: str, message: str) -> None:
-        found.append(FileProblem(str(settings.path), key, message))
+        found.append(FileProblem(file, key, message))
 
-    if "slack" in settings.raw:
+    def table(name: str) -> dict[str, Any]:
+        value = raw.get(name)
+        return value if isinstance(value, dict) else {}
+
+    if "slack" in raw:
         from bot.adapters.slack.config import read_keys as slack_keys  # no Bolt
 
-        slack_keys(settings, problem)
-    if "wecom" in settings.raw:
+        slack_keys(table("slack"), problem)
+    if "wecom" in raw:
         from bot.adapters.wecom.config import read_keys as wecom_keys
 
-        wecom_keys(settings, problem)
+        departments = raw.get("departments")
+        keys = [d["key"] for d in departments if isinstance(d, dict)
+                and isinstance(d.get("key"), str)] if isinstance(departments, list) else []
+        wecom_keys(table("wecom"), keys, problem)
     return found
 
 

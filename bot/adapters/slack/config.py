@@ -62,10 +62,9 @@ class SlackConfig:
     intake: dict[str, str] = field(default_factory=dict)  # intake channel → department key
 
 
-def read_keys(settings: Settings, problem: Problem) -> SlackKeys:
+def read_keys(section: Mapping[str, Any], problem: Problem) -> SlackKeys:
     """The ``[slack]`` keys; ``problem(key, message)`` for each one serve would refuse (no
     secret is read: ``check-config`` calls this too). A refused key keeps its default."""
-    section = settings.section("slack")
     return SlackKeys(
         mode=_mode(section.get("mode", DEFAULT_MODE), problem),
         named=text_table(section.get("channels"), "slack.channels", "a Slack channel id or name",
@@ -82,7 +81,7 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
     find it). Without ``receive`` (``crossdesk tick``: it only sends) the bot token is the
     one secret needed."""
     problems: list[str] = []
-    keys = read_keys(settings, lambda key, message: problems.append(
+    keys = read_keys(settings.section("slack"), lambda key, message: problems.append(
         f"{settings.path}: {key}: {message}"))
     if problems:
         raise SlackConfigError("\n".join(problems))

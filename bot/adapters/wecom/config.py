@@ -6,7 +6,7 @@ import base64
 import binascii
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,12 +96,13 @@ class WeComKeys:
     chats: dict[str, str] = field(default_factory=dict)
 
 
-def read_keys(settings: Settings, problem: Problem) -> WeComKeys:
-    """The ``[wecom]`` keys; ``problem(key, message)`` for each one serve would refuse (no
-    secret is read: ``check-config`` calls this too). A refused entry is left out."""
-    section = settings.section("wecom")
+def read_keys(section: Mapping[str, Any], departments: Iterable[str],
+              problem: Problem) -> WeComKeys:
+    """The ``[wecom]`` keys, ``departments`` being the config's department keys;
+    ``problem(key, message)`` for each one serve would refuse (no secret is read:
+    ``check-config`` calls this too). A refused entry is left out."""
     return WeComKeys(
-        robot_variables=_robot_variables(section.get("robot_webhooks"), settings, problem),
+        robot_variables=_robot_variables(section.get("robot_webhooks"), departments, problem),
         chats=text_table(section.get("chats"), "wecom.chats", "a group chat id", "wrkadmin01",
                          problem),
     )
@@ -114,7 +115,8 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
     EncodingAESKey are not needed."""
     env = os.environ if environ is None else environ
     problems: list[str] = []
-    keys = read_keys(settings, lambda key, message: problems.append(
+    keys = read_keys(settings.section("wecom"), (d.key for d in settings.catalog.departments),
+                     lambda key, message: problems.append(
         f"{settings.path}: {key}: {message}"))
     try:
         secrets = load_secrets(env, ALL_SECRETS if receive else SEND_SECRETS)
@@ -135,7 +137,8 @@ def load_config(settings: Settings, environ: Mapping[str, str] | None = None, *,
     return WeComConfig(secrets=secrets, robot_webhooks=robots, chats=keys.chats)
 
 
-def _robot_variables(raw: Any, settings: Settings, problem: Problem) -> dict[str, str]:
+def _robot_variables(raw: Any, departments: Iterable[str], problem: Problem
+                     ) -> dict[str, str]:
     """``robot_webhooks = { finance = "WECOM_ROBOT_FINANCE" }``: department key → the
     environment variable holding its group robot's webhook URL."""
     if raw is None:
@@ -144,12 +147,13 @@ def _robot_variables(raw: Any, settings: Settings, problem: Problem) -> dict[str
     if not isinstance(raw, dict):
         problem("wecom.robot_webhooks", f"must be a table, e.g. {example}")
         return {}
-    keys = sorted(d.key for d in settings.catalog.departments)
+    keys = sorted(departments)
     out: dict[str, str] = {}
     for dep, var in raw.items():
         key = f"wecom.robot_webhooks.{dep}"
         if dep not in keys:
-            problem(key, f"no department {dep!r}; use a department key such as {keys[0]!r}")
+            such = f" such as {keys[0]!r}" if keys else " from [[departments]]"
+            problem(key, f"no department {dep!r}; use a department key{such}")
         elif not isinstance(var, str) or not VARIABLE.match(var.strip()):
             problem(key, f"{var!r} is not the name of an environment variable; write the "
                     f"variable that holds the robot's webhook URL, e.g. {dep} = "

@@ -97,6 +97,26 @@ def test_every_problem_of_the_platform_tables_is_reported_at_once(tmp_path: Path
         assert f": {key}: " in result.output
 
 
+def test_platform_problems_are_listed_with_the_rest_of_the_file(tmp_path: Path) -> None:
+    """A mistake elsewhere in the file does not hide those of [slack] and [wecom]: the
+    operator fixes everything after one run."""
+    tables = ('\n[slack]\nmode = "websocket"\n\n[wecom]\nenabled = true\n'
+              'robot_webhooks = { nodept = "WECOM_ROBOT_X" }\n')
+    path = write(tmp_path, edited(('locale = "en"', 'locale = "fr"'), extra=tables))
+    result = run_check(path)
+    assert result.exit_code == 1 and "3 problem(s)" in result.output, result.output
+    for key in (".locale", "slack.mode", "wecom.robot_webhooks.nodept"):
+        assert f"{key}: " in result.output
+
+
+def test_a_file_that_is_not_toml_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[slack]\nmode = "socket\n', encoding="utf-8")
+    result = run_check(path)
+    assert result.exit_code == 1 and "1 problem(s)" in result.output
+    assert "not valid TOML" in result.output
+
+
 @pytest.mark.parametrize(("table", "value"), [("slack", '"false"'), ("wecom", '"true"'),
                                               ("slack", "0")])
 def test_enabled_is_true_or_false(tmp_path: Path, table: str, value: str) -> None:
