@@ -260,6 +260,7 @@ class _Validator:
     def _people(self) -> list[PersonSpec]:
         out: list[PersonSpec] = []
         seen: dict[str, str] = {}
+        places: list[int] = []  # where each accepted person stands in the file
         for i, p in enumerate(self.raw.get("people", [])):
             key = f"people[{i}]"
             checks.unknown_keys(p, PERSON_KEYS, key, self.problem)
@@ -293,10 +294,12 @@ class _Validator:
                     seen[f"{platform}:{same}"] = pid
             out.append(PersonSpec(id=pid, name=fields["name"] or pid, slack=fields["slack"],
                                   wecom=fields["wecom"], locale=loc, manager=fields["manager"]))
+            places.append(i)
         ids = {x.id for x in out}
-        for i, p in enumerate(out):
+        for i, p in zip(places, out, strict=True):
             if p.manager and p.manager not in ids:
-                self.problem(f"people[{i}].manager", f"unknown person {p.manager!r}")
+                self.problem(f"people[{i}].manager", f"unknown person {p.manager!r}; use the id "
+                             "of someone in [[people]]")
         checks.manager_cycles({p.id: p.manager for p in out}, self.problem)
         return out
 

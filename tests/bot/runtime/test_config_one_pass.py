@@ -89,3 +89,14 @@ def test_an_amount_field_refused_for_its_type_is_not_called_unknown_by_the_appro
     said = " ".join(result.output.split())
     assert "amout" in said, "the field's own problem is reported"
     assert "is not a field of this service" not in said, said
+
+
+def test_an_unknown_manager_names_the_persons_place_in_the_file(tmp_path):
+    """people[3] is carol whatever happened to the people before her (here root's id is
+    missing, so root is not accepted)."""
+    path = write(tmp_path, edited(('id = "root"\n', ''),
+                                  ('manager = "grace"\n\n[[people]]\nid = "bob"',
+                                   'manager = "gracie"\n\n[[people]]\nid = "bob"')))
+    found = {p.key: p.message for p in problems_of(path)}
+    assert found["people[3].manager"] == ("unknown person 'gracie'; use the id of someone in "
+                                          "[[people]]")
