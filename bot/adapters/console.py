@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -57,6 +58,8 @@ class ConsoleSession:
         self.clock = clock
         self.out = out
         self.echo = echo
+        self.strangers: set[str] = set()  # speakers not in [[people]], noted once
+        self.acted = False  # whether a line has run or the clock been set (going back notes)
         sender = ConsoleSender(app, out)
         self.dispatcher = Dispatcher(app.desk.engine, lambda _m: sender, clock,
                                      policy=app.desk.policy)
@@ -85,7 +88,11 @@ class ConsoleSession:
                   "`person@dm:FIN-1>`), `@now 2026-11-23T09:00` or `# comment`", file=self.out)
             return
         known = {p.id.casefold(): p.id for p in self.app.settings.catalog.people}
-        said = replace(said, person_id=known.get(said.person_id.casefold(), said.person_id))
+        person = known.get(said.person_id.casefold())
+        if person is None:
+            self._note_stranger(said.person_id, list(known.values()))
+        said = replace(said, person_id=person or said.person_id)
+        self.acted = True
         reply = self.app.run(said)  # `Alice>` is alice, as a platform's id would map
         for message in reply.messages:
             print(render(message, "reply"), file=self.out)
@@ -97,5 +104,21 @@ class ConsoleSession:
         if moment is None:
             print(f"[error] @now needs {MOMENT_HELP}, not {when!r}", file=self.out)
             return
+        if self.acted and moment < self.clock():
+            shown = self.clock().astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M")
+            print(f"[note] the clock goes back from {shown}; what happened since then stays "
+                  "as it is", file=self.out)
+        self.acted = True
         self.clock.set(moment)
         tick(self.app, self.dispatcher)
+
+    def _note_stranger(self, speaker: str, people: list[str]) -> None:
+        """Say once that a speaker not in [[people]] talks as a new person (a typo in the
+        name would otherwise quietly open requests as someone else)."""
+        if speaker.casefold() in self.strangers:
+            return
+        self.strangers.add(speaker.casefold())
+        close = difflib.get_close_matches(speaker.casefold(), people, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        print(f"[note] {speaker!r} is not in the config's [[people]]; they talk as a person of "
+              f"their own, in no department{hint}", file=self.out)
