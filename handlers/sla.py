@@ -128,14 +128,19 @@ def _parse_parts(text: str) -> tuple[int, timedelta]:
 
 def format_business_duration(td: timedelta, locale: str, day: timedelta | None = None) -> str:
     """Render as "2h 10m" (en) or "2小时10分" (zh*), truncated to whole minutes; with ``day``
-    (the working day's length) one day and more read "3 working days" / "3个工作日"."""
+    (the working day's length) one day and more read "3 working days" / "3个工作日", or
+    "3 days" / "3天" on a clock that never stops (a 24-hour day: a P1 after hours)."""
     sign = "-" if td < timedelta(0) else ""
     zh = locale.lower().replace("_", "-").startswith("zh")
     rest = abs(td)
     prefix = ""
     if day is not None and day > timedelta(0) and rest >= day:
         days, rest = divmod(rest, day)
-        prefix = f"{days}个工作日" if zh else f"{days} working day{'s' if days != 1 else ''}"
+        plural = "s" if days != 1 else ""
+        if day >= timedelta(hours=24):
+            prefix = f"{days}天" if zh else f"{days} day{plural}"
+        else:
+            prefix = f"{days}个工作日" if zh else f"{days} working day{plural}"
         if rest < timedelta(minutes=1):
             return sign + prefix
         prefix += "" if zh else " "

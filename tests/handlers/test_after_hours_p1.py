@@ -53,7 +53,8 @@ def test_the_breach_at_night_reaches_the_lead_at_once_and_the_channel_on_monday(
     late = chat("@now 2026-11-28T01:46")  # the resolution too, in the small hours
     assert "PRD-1 line stopped —— 解决已超时 1分" in messages_to(late, "ivan")[0]
     monday = chat("@now 2026-11-30T09:00")
-    assert "PRD-1 line stopped —— 首次响应已超时 2个工作日10小时" in messages_to(
+    # its clock never stopped: 58 hours late are days of the calendar, not working days
+    assert "PRD-1 line stopped —— 首次响应已超时 2天10小时" in messages_to(
         monday, "#production-requests")[0]
 
 

@@ -144,7 +144,7 @@ def test_24x7_desk_counts_snooze_days_with_its_own_day(chat):
     chat("@now 2026-11-23T22:00", "henry> /request maintenance equipment repair line 3 down")
     out = chat("jack> /request snooze MNT-1 1d")
     assert "推迟到 2026-11-24 22:00" in out
-    assert "MNT-1 最多只能推迟 1个工作日" in chat("jack> /request snooze MNT-1 2d")
+    assert "MNT-1 最多只能推迟 1天" in chat("jack> /request snooze MNT-1 2d")  # 24×7: a day
 
 
 # --- 6. defaults follow the calendar; durations read in working days ------------------------

@@ -487,3 +487,11 @@ def test_durations_from_one_working_day_up_read_in_days():
     assert format_business_duration(2 * H, "zh-CN", day) == "2小时"
     assert parse_work_time("1d").in_days_of(24 * H) == 24 * H
     assert parse_work_time("2d 3h").on(CN) == 2 * CN.daily_length() + 3 * H
+
+
+def test_durations_on_a_clock_that_never_stops_read_in_days_of_the_calendar():
+    """A P1 round the clock: 58 hours late over a weekend is not "2 working days"."""
+    day = 24 * H
+    assert format_business_duration(58 * H, "zh-CN", day) == "2天10小时"
+    assert format_business_duration(58 * H, "en", day) == "2 days 10h"
+    assert format_business_duration(day, "en", day) == "1 day"
