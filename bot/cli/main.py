@@ -78,15 +78,25 @@ _database = guards.database
 
 
 def load_settings(config: str | None, database_url: str | None,
-                  unusable_url: int = 1, bad_config: int = 1) -> config_mod.Settings:
+                  unusable_url: int = 1, bad_config: int = 1, *,
+                  platforms: bool = False) -> config_mod.Settings:
     """Load and validate the config, or print every problem and exit ``bad_config``; a
-    database URL crossdesk cannot use is one line and exit ``unusable_url``."""
+    database URL crossdesk cannot use is one line and exit ``unusable_url``. With
+    ``platforms`` (check-config, db check) the ``[slack]`` and ``[wecom]`` tables are checked
+    by the adapters' rules too, in the same list."""
+    from bot.runtime.config_checks import platform_problems
+
     path = config_mod.find_config(config)
     try:
         settings = config_mod.load(path, database_url)
+        problems = platform_problems(str(path), settings.raw) if platforms else []
     except config_mod.ConfigError as exc:
-        _print_problems(path, exc.problems)
-        raise typer.Exit(bad_config) from None
+        problems = exc.problems
+        if platforms and exc.raw is not None:
+            problems = problems + platform_problems(str(path), exc.raw)
+    if problems:
+        _print_problems(path, problems)
+        raise typer.Exit(bad_config)
     refusal = guards.unusable_url(settings.database_url)
     if refusal:
         typer.echo(refusal, err=True)
@@ -107,23 +117,8 @@ def check_config(
     from bot.cli.config_report import warnings
     from bot.cli.summary import print_summary
     from bot.runtime.clock import SystemClock
-    from bot.runtime.config_checks import platform_problems
 
-    path = config_mod.find_config(config)
-    try:
-        settings = config_mod.load(path, database_url)
-        problems = platform_problems(str(settings.path), settings.raw)
-    except config_mod.ConfigError as exc:
-        problems = exc.problems
-        if exc.raw is not None:
-            problems = problems + platform_problems(str(path), exc.raw)
-    if problems:
-        _print_problems(path, problems)
-        raise typer.Exit(1)
-    refusal = guards.unusable_url(settings.database_url)
-    if refusal:
-        typer.echo(refusal, err=True)
-        raise typer.Exit(1)
+    settings = load_settings(config, database_url, platforms=True)
     print_summary(settings)
     moment = datetime.fromisoformat(now) if now else SystemClock()()
     if moment.tzinfo is not None:
@@ -177,7 +172,7 @@ def db_check(config: ConfigOpt = None, database_url: DbOpt = None) -> None:
     to run), 2 ahead (a rollback: prints the version it needs), 3 when it cannot be reached
     or is not a database, 4 when the config has problems (printed)."""
     settings = load_settings(config, database_url, unusable_url=db_commands.UNREACHABLE,
-                             bad_config=db_commands.BAD_CONFIG)
+                             bad_config=db_commands.BAD_CONFIG, platforms=True)
     with _database(settings.database_url, code=db_commands.UNREACHABLE):
         code = db_commands.check(settings.database_url, upgrade_command(config, database_url))
     raise typer.Exit(code)

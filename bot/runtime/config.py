@@ -16,7 +16,7 @@ from bot.runtime.config_fields import parse_fields, parse_instructions
 from bot.runtime.config_retention import parse_retention
 from bot.runtime.config_service import DEPARTMENT_KEYS as DEPARTMENT_SERVICE_KEYS
 from bot.runtime.config_service import parse_digest, parse_files, parse_service
-from bot.runtime.serve_options import LOGGING_KEYS, SERVER_KEYS
+from bot.runtime.serve_options import LOGGING_KEYS, SERVER_KEYS, option_problems
 from handlers.catalog import (
     DEFAULT_TARGETS,
     PRIORITIES,
@@ -196,6 +196,8 @@ class _Validator:
         retention = parse_retention(self.raw, self.problem)
         for name, known in SECTION_KEYS.items():
             checks.unknown_keys(self._table(self.raw, name), known, name, self.problem)
+        option_problems(self._table(self.raw, "server"), self._table(self.raw, "logging"),
+                        self.problem)
         checks.platform_switches(self.raw, self.problem)
         cross_check(((f"departments[{i}].categories[{j}]", c.get("approval"))
                      for i, d in enumerate(self.raw.get("departments", []))
@@ -317,6 +319,8 @@ class _Validator:
         for i, d in enumerate(raw_deps):
             key = f"departments[{i}]"
             checks.unknown_keys(d, DEPARTMENT_KEYS, key, self.problem)
+            checks.names(d, key, self.problem)
+            checks.platform_names(d, key, self.problem)
             dkey = str(d.get("key", ""))
             self._key(f"{key}.key", dkey, checks.KEY_MAX, dep_keys, "e.g. \"finance\"",
                       "department key")
@@ -412,6 +416,7 @@ class _Validator:
         for j, c in enumerate(cats):
             ckey = f"{key}.categories[{j}]"
             checks.unknown_keys(c, CATEGORY_KEYS, ckey, self.problem)
+            checks.names(c, ckey, self.problem)
             k = str(c.get("key", ""))
             self._key(f"{ckey}.key", k, checks.CATEGORY_MAX, cat_keys,
                       "e.g. \"reimbursement\"", "service key", " in this department")

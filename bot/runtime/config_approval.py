@@ -17,6 +17,7 @@ for its mode or threshold still has its approvers checked, so one pass lists eve
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -172,8 +173,10 @@ def cross_check(services: Iterable[tuple[str, Any]], people: set[str],
                 continue
             if kind == "leads" and ident:
                 if ident not in departments:
+                    close = difflib.get_close_matches(ident, sorted(departments), n=1)
+                    such = (close or sorted(departments) or ["finance"])[0]
                     problem(key, f"unknown department {ident!r} in {approver!r}; use a "
-                            "department key such as \"leads:finance\"")
+                            f"department key, e.g. \"leads:{such}\"")
             elif approver not in people:
                 problem(key, f"unknown person {approver!r}; use \"manager\", a person id "
                         "from [[people]] or \"leads:<department>\"")

@@ -161,6 +161,42 @@ def platform_problems(file: str, raw: Mapping[str, Any]) -> list[FileProblem]:
     return found
 
 
+USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+# A department's names on the platforms: (key, what it is, an example)
+PLATFORM_NAMES = (("slack_channel", "a Slack channel id or name", "C0123ABCD"),
+                  ("wecom_chat", "a WeCom group chat id", "wrkFINANCE01"),
+                  ("intake_channel", "a channel id or name", "finance-help"))
+
+
+def names(table: Mapping[str, Any], where: str, problem: Problem) -> None:
+    """``name`` and ``name_zh``, when given, are words people read: not blank."""
+    for key in ("name", "name_zh"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problem(f"{where}.{key}", f"{shown(value)} is not a name; write the name people "
+                    f"read, e.g. {key} = \"{'财务部' if key == 'name_zh' else 'Finance'}\", "
+                    "or remove the key")
+
+
+def platform_names(dep: Mapping[str, Any], where: str, problem: Problem) -> None:
+    """A department's channel and group ids on Slack and WeCom, when given: one word each
+    (an empty one, or one with a space, reaches no channel), and its Slack user group an id
+    (``S0123ABCD``: a name such as ``finance-team`` cannot be mentioned)."""
+    for key, what, sample in PLATFORM_NAMES:
+        value = dep.get(key)
+        if value is None:
+            continue
+        text = value.strip().lstrip("#") if isinstance(value, str) else ""
+        if not text or any(c.isspace() for c in text):
+            problem(f"{where}.{key}", f"{shown(value)} is not {what}; write it as one word, "
+                    f"e.g. {key} = \"{sample}\", or remove the key")
+    group = dep.get("slack_usergroup")
+    if group is not None and not (isinstance(group, str) and USERGROUP_ID.match(group.strip())):
+        problem(f"{where}.slack_usergroup", f"{shown(group)} is not a Slack user group id; "
+                "write the group's id (Slack: the group's page › ⋯ › Copy group ID), e.g. "
+                "slack_usergroup = \"S0123ABCD\"")
+
+
 def _department(dep: dict[str, Any], key: str, problem: Problem) -> dict[str, Any]:
     dep = dict(dep)
     for name in DEPARTMENT_TABLES:

@@ -6,8 +6,9 @@ is read from the config file only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the config imports the keys below to check them
     from bot.runtime.config import Settings
@@ -50,6 +51,34 @@ def resolve(settings: Settings, host: str | None = None, port: int | None = None
                           "use access_log = true to log every HTTP request")
     return ServeOptions(host=host or str(server.get("host", "127.0.0.1")), port=chosen_port,
                         log_format=chosen_format, upgrade=upgrade, access_log=access_log)
+
+
+def option_problems(server: Mapping[str, Any], logging: Mapping[str, Any],
+                    problem: Callable[[str, str], None]) -> None:
+    """Every ``[server]`` and ``[logging]`` value serve would refuse, for the config's one
+    pass (``check-config`` lists them with the rest; a flag given to serve still wins)."""
+    if "port" in server:
+        try:
+            _port(server["port"], "")
+        except OptionError as exc:
+            problem("server.port", str(exc).split("server.port: ", 1)[1])
+    host = server.get("host")
+    if host is not None and (not isinstance(host, str) or not host.strip()):
+        problem("server.host", f"{host!r} is not a host to listen on; use an address such as "
+                "\"127.0.0.1\" (this machine) or \"0.0.0.0\" (every interface)")
+    for key, default in (("sweep_seconds", 60), ("dispatch_seconds", 5)):
+        value = server.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 1):
+            problem(f"server.{key}", f"{value!r} is not a number of seconds; use a whole "
+                    f"number of 1 or more, e.g. {key} = {default}")
+    fmt = logging.get("format")
+    if fmt is not None and fmt not in LOG_FORMATS:
+        problem("logging.format", f"{fmt!r} is not a log format; use \"text\" or \"json\"")
+    access_log = logging.get("access_log")
+    if access_log is not None and not isinstance(access_log, bool):
+        problem("logging.access_log", f"{access_log!r} is not true or false; use access_log "
+                "= true to log every HTTP request")
 
 
 def _port(value: object, where: object) -> int:

@@ -55,7 +55,13 @@ def test_unknown_person_and_department(tmp_path):
     assert f"{WHERE}.steps[0].approvers: unknown person 'fred'; use \"manager\", a person id " \
         "from [[people]] or \"leads:<department>\"" in found
     assert f"{WHERE}.steps[0].approvers: unknown department 'legal' in 'leads:legal'; use a " \
-        "department key such as \"leads:finance\"" in found
+        "department key, e.g. \"leads:admin\"" in found  # none is close: the first key
+
+
+def test_an_unknown_department_is_given_the_closest_key(tmp_path):
+    found = problems(tmp_path, 'approval = ["leads:financ"]\n')
+    assert f"{WHERE}.steps[0].approvers: unknown department 'financ' in 'leads:financ'; use " \
+        "a department key, e.g. \"leads:finance\"" in found
 
 
 def test_above_without_amount_field_bad_mode_and_empty_approvers(tmp_path):

@@ -125,8 +125,13 @@ def _reactions(raw: Any, problem: Problem) -> dict[str, str]:
         return dict(DEFAULT_REACTIONS)
     out: dict[str, str] = {}
     for emoji, action in raw.items():
-        if action in REACTION_ACTIONS:
-            out[str(emoji).strip(":")] = str(action)
+        name = str(emoji).strip(":")
+        if not name or any(c.isspace() for c in name):
+            problem(f"slack.reactions.{emoji}", "is not an emoji name; write the name Slack "
+                    "shows between colons, with underscores, e.g. reactions = "
+                    "{ white_check_mark = \"resolve\" }")
+        elif action in REACTION_ACTIONS:
+            out[name] = str(action)
         else:
             problem(f"slack.reactions.{emoji}", f"{action!r} is not an action; use one of "
                     f"{', '.join(REACTION_ACTIONS)}, e.g. reactions = {{ eyes = \"ack\" }}")
