@@ -1,13 +1,14 @@
-"""`crossdesk export`: requests, events, ratings or suggestions as CSV or JSON lines; the
-senders of anonymous suggestions stay hidden unless an admin asks to see them; no CSV cell
-starts a spreadsheet formula."""
+"""`crossdesk export`: requests, events, ratings or suggestions as CSV or JSON lines; a
+request's rows (events, comments, ratings, attachments) name it by ``ref`` too; the senders of
+anonymous suggestions stay hidden unless an admin asks to see them; no CSV cell starts a
+spreadsheet formula."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,7 @@ TABLES: dict[str, type[SQLModel]] = {
 # type, size, who, state; their bytes stay in the store).
 WHERE: dict[str, Any] = {"comments": col(Event.kind).in_(COMMENT_KINDS)}
 BATCH = 1000
+REF = "ref"  # a request's row: its request's ref (FIN-12) right after request_id
 # A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,12 +93,30 @@ def _number(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
+def columns(what: str) -> list[str]:
+    """A table's export columns: a request's rows carry its ``ref`` right after request_id."""
+    names = list(TABLES[what].model_fields)
+    if "request_id" in names:
+        names.insert(names.index("request_id") + 1, REF)
+    return names
+
+
+def _refs(session: Session, chunk: Sequence[Any]) -> dict[int, str]:
+    """The refs of these rows' requests (one query), as the requests export writes them: a
+    transferred request keeps its ref, and a purged one too."""
+    request_ids = {item.request_id for item in chunk}
+    stmt = select(col(Request.id), col(Request.ref)).where(col(Request.id).in_(request_ids))
+    return {i: ref for i, ref in session.exec(stmt) if i is not None}
+
+
 def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False,
          form: FormColumns | None = None) -> Iterator[dict[str, Any]]:
     """Rows of one table as plain dicts, in id order, read in batches; anonymous suggestions
-    without their author unless ``reveal``; requests with their ``form`` columns (one query
-    per batch)."""
+    without their author unless ``reveal``; requests with their ``form`` columns, a request's
+    rows with its ``ref`` (one query per batch each)."""
     model = TABLES[what]
+    names = columns(what)
+    with_ref = "request_id" in model.model_fields
     last = 0
     while True:
         id_col = col(model.id)  # type: ignore[attr-defined]
@@ -106,11 +126,14 @@ def rows(session: Session, what: str, batch: int = BATCH, reveal: bool = False,
             return
         ids = [item.id for item in chunk]  # type: ignore[attr-defined]
         values = request_fields.of_requests(session, ids) if form else {}
+        refs = _refs(session, chunk) if with_ref else {}
         for item in chunk:
             data = item.model_dump()
             if what == "suggestions" and data.get("anonymous") and not reveal:
                 data["author_id"] = None
-            row = {k: _plain(data.get(k)) for k in model.model_fields}
+            if with_ref:
+                data[REF] = refs.get(data["request_id"])
+            row = {k: _plain(data.get(k)) for k in names}
             if form is not None:
                 row.update(form.cells(values.get(data["id"], {}).values()))
             yield row
@@ -149,7 +172,7 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
             total = session.exec(select(func.count()).select_from(TABLES[what])
                                  .where(*_where(what))).one()
             form = export_fields.plan(session, settings.catalog) if what == "requests" else None
-            fields = list(TABLES[what].model_fields) + (form.columns if form else [])
+            fields = columns(what) + (form.columns if form else [])
             writer = csv.DictWriter(out, fieldnames=fields) if fmt == "csv" else None
             if writer:
                 writer.writeheader()
