@@ -270,6 +270,11 @@ class _Validator:
                               example="alice") or ""
             if not pid and not p.get("id"):
                 self.problem(f"{key}.id", "missing; every person needs an id such as \"alice\"")
+            elif pid and UNTYPABLE_ID.search(pid):
+                self.problem(f"{key}.id", f"{pid!r} cannot be typed as one word in a command "
+                             "(`assign FIN-1 <id>`, `<id>>` on the console); use lowercase "
+                             "letters, digits, dots, dashes or underscores, e.g. "
+                             f"\"{_typable(pid)}\"")
             fields = {name: checks.text(p.get(name), f"{key}.{name}", limit, self.problem,
                                         example=example)
                       for name, limit, example in (
@@ -458,6 +463,15 @@ class _Validator:
                                         _refused_fields(c.get("fields"), fields)),
             ))
         return out
+
+
+# What ends a word in a command or a console line: a person id must not hold any of it.
+UNTYPABLE_ID = re.compile(r"[\s>＞@:：,，]")
+
+
+def _typable(pid: str) -> str:
+    """An id like ``pid`` that can be typed: 'Zoe Zhao' → 'zoe.zhao'."""
+    return ".".join(w for w in UNTYPABLE_ID.split(pid.lower()) if w) or "alice"
 
 
 def _refused_fields(raw: Any, kept: tuple[FieldSpec, ...]) -> frozenset[str]:

@@ -79,3 +79,13 @@ def test_db_check_lists_the_platform_tables_problems_too(tmp_path):
                                       f"sqlite:///{tmp_path / 'x.db'}"], env={"COLUMNS": "200"})
     assert result.exit_code == 4 and "2 problem(s)" in result.output, result.output
     assert "slack.mode: 'sockets' is not a mode" in result.output
+
+
+@pytest.mark.parametrize(("pid", "fix"), [("Zoe Zhao", "zoe.zhao"), ("max>", "max"),
+                                          ("li@hr", "li.hr")])
+def test_a_person_id_that_cannot_be_typed_is_refused(tmp_path, pid, fix):
+    found = {p.key: p.message for p in problems_of(write(tmp_path, edited(
+        ('id = "root"', f'id = "{pid}"'), ('admins = ["root"]', f'admins = ["{pid}"]'))))}
+    assert list(found) == ["people[0].id"], found
+    assert found["people[0].id"].startswith(f"{pid!r} cannot be typed as one word")
+    assert found["people[0].id"].endswith(f'e.g. "{fix}"')
