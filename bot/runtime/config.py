@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -124,13 +125,16 @@ def find_config(explicit: str | None) -> Path:
 def load(path: Path, database_url: str | None = None) -> Settings:
     """Read and validate ``path``; raise ConfigError listing every problem."""
     name = str(path)
+    text = ""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         fix = "run `crossdesk init` to create one from config.example.toml"
         raise ConfigError([Problem(name, "-", f"file not found; {fix}")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(name, "-", f"not valid TOML: {exc}")]) from None
+        headers = [Problem(name, f"line {n}", message) for n, message in _unknown_headers(text)]
+        raise ConfigError([Problem(name, "-", f"not valid TOML: {exc}"), *headers]) from None
     except UnicodeDecodeError:
         raise ConfigError([Problem(name, "-", "not UTF-8 text; save the file as UTF-8")]) from None
     except OSError as exc:
@@ -463,6 +467,30 @@ class _Validator:
                                         _refused_fields(c.get("fields"), fields)),
             ))
         return out
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?")
+_HEADERS = (*checks.TABLES, *checks.ARRAYS, "departments.categories", "departments.nudges",
+            "departments.categories.approval", "departments.categories.fields",
+            "wecom.robot_webhooks", "slack.channels", "slack.reactions", "wecom.chats")
+
+
+def _unknown_headers(text: str) -> list[tuple[int, str]]:
+    """Table headers of no known table, with the closest one: a misspelled ``[[departmentz]]``
+    makes TOML fail lines later (at the next ``[[departments.categories]]``), naming only
+    that line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _HEADER.match(line)
+        if match is None or match.group(2) in _HEADERS:
+            continue
+        name = match.group(2)
+        close = difflib.get_close_matches(name, _HEADERS, n=1)
+        found.append((number, f"[{match.group(1)[1:]}{name}{']' * len(match.group(1))} "
+                      "is not a table crossdesk reads" + (
+                          f"; did you mean {match.group(1)}{close[0]}"
+                          f"{']' * len(match.group(1))}?" if close else "")))
+    return found
 
 
 # What ends a word in a command or a console line: a person id must not hold any of it.

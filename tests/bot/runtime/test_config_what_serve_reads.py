@@ -89,3 +89,16 @@ def test_a_person_id_that_cannot_be_typed_is_refused(tmp_path, pid, fix):
     assert list(found) == ["people[0].id"], found
     assert found["people[0].id"].startswith(f"{pid!r} cannot be typed as one word")
     assert found["people[0].id"].endswith(f'e.g. "{fix}"')
+
+
+def test_a_misspelled_table_header_is_named_with_the_toml_error(tmp_path):
+    """TOML fails lines later, at the next [[departments.categories]]; the header is named."""
+    text = edited(("[[departments]]\n", "[[departmentz]]\n"), ("[digest]", "[digets]"))
+    found = [(p.key, p.message) for p in problems_of(write(tmp_path, text))]
+    assert found[0][1].startswith("not valid TOML")
+    lines = text.splitlines()
+    where = lines.index("[[departmentz]]") + 1
+    assert (f"line {where}", "[[departmentz]] is not a table crossdesk reads; did you mean "
+            "[[departments]]?") in found
+    assert any(m == "[digets] is not a table crossdesk reads; did you mean [digest]?"
+               for _, m in found)
