@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
-from handlers.catalog import Category, Department, norm
+from handlers.catalog import Catalog, Category, Department, norm
 
 REQUEST_PREFIXES = ("/request", "提单", "请求")
 SUGGEST_PREFIXES = ("/suggest",)
@@ -50,6 +51,29 @@ SUBCOMMAND_WORDS = {norm(w): name for name, words in SUBCOMMANDS.items() for w i
 # The subcommands that take no request id.
 NO_REF = frozenset({"help", "catalog", "list", "home", "queue", "scorecard", "suggest",
                     "away", "back"})
+
+
+# What may follow a department's name or alias ("市场部门", "IT部"); its own name may also be
+# said without it ("信息技术" for 信息技术部).
+DEPARTMENT_WORDS = ("部门", "部")
+
+
+def department_named(catalog: Catalog, word: str) -> Department | None:
+    """The department ``word`` names: as the catalog knows it, with 部门 or 部 after a name
+    or alias (``市场部门``, ``IT部``), or a name said without its 部 (``信息技术``)."""
+    folded = norm(word)
+    bases = [folded] + [folded[: -len(s)] for s in DEPARTMENT_WORDS
+                        if folded.endswith(s) and len(folded) > len(s)]
+    for base in bases:
+        found = catalog.find_department(base) or catalog.find_department(base + "部")
+        if found is not None:
+            return found
+    return None
+
+
+def department_finder(catalog: Catalog) -> Callable[[str], Department | None]:
+    """``department_named`` in ``catalog``, as ``match_words`` and the glue look names up."""
+    return lambda word: department_named(catalog, word)
 
 
 def word_for(name: str, locale: str) -> str:

@@ -12,6 +12,7 @@ from handlers.command_words import (
     SUBCOMMAND_WORDS,
     SUGGEST_PREFIXES,
     Token,
+    department_finder,
     match_words,
     words_of,
 )
@@ -110,7 +111,7 @@ def ignores_words(text: str, catalog: Catalog) -> bool:
     if sub in ("scorecard", "home", "back"):
         return True
     if sub in ("help", "catalog"):  # a department may follow
-        dep, after = match_words(tokens, index + 1, catalog.find_department)
+        dep, after = match_words(tokens, index + 1, department_finder(catalog))
         return not isinstance(dep, Department) or after < len(tokens)
     if sub == "list":  # a page number may follow
         return len(rest) > 1 or _small_int(rest[0].word) is None
@@ -118,7 +119,7 @@ def ignores_words(text: str, catalog: Catalog) -> bool:
 
 
 def _parse_open(body: str, tokens: list[Token], index: int, catalog: Catalog) -> Parsed:
-    dep, after = match_words(tokens, index, catalog.find_department)
+    dep, after = match_words(tokens, index, department_finder(catalog))
     if not isinstance(dep, Department):
         word = tokens[index].word
         word = re.split(f"[{GLUE_MARKS}]", word)[0] or word  # "财物，报销，…": the first word
@@ -200,7 +201,7 @@ NEGOTIATE_TEXT = {"propose", "decline", "counter"}
 def _parse_sub(sub: str, body: str, tokens: list[Token], index: int, catalog: Catalog) -> Parsed:
     if sub in ("help", "catalog"):
         if index < len(tokens):
-            dep, _ = match_words(tokens, index, catalog.find_department)
+            dep, _ = match_words(tokens, index, department_finder(catalog))
             if isinstance(dep, Department):
                 return Command("catalog", department=dep.key)
         return Command(sub)
@@ -238,7 +239,7 @@ def _parse_sub(sub: str, body: str, tokens: list[Token], index: int, catalog: Ca
             return Invalid("need_person", {"ref": ref})
         return Command("assign", ref=ref, person=rest.split()[0], text=rest)
     if sub == "transfer":
-        dep, after = match_words(tokens, index + 1, catalog.find_department)
+        dep, after = match_words(tokens, index + 1, department_finder(catalog))
         if not isinstance(dep, Department):
             word = rest.split()[0] if rest else ""
             suggestions = [d.key for d in catalog.department_suggestions(word)] if word else []
@@ -317,7 +318,7 @@ def _page(tokens: list[Token], index: int) -> int:
 def _parse_queue(tokens: list[Token], index: int, catalog: Catalog) -> Parsed:
     department = None
     if index < len(tokens) and not tokens[index].word.isdecimal():
-        dep, _ = match_words(tokens, index, catalog.find_department)
+        dep, _ = match_words(tokens, index, department_finder(catalog))
         if not isinstance(dep, Department):
             word = tokens[index].word
             suggestions = [d.key for d in catalog.department_suggestions(word)]
@@ -339,7 +340,7 @@ def _parse_suggest(body: str, tokens: list[Token], index: int, catalog: Catalog)
         index += 1
     if index >= len(tokens):
         return Invalid("need_suggestion", {})
-    dep, after = match_words(tokens, index, catalog.find_department)
+    dep, after = match_words(tokens, index, department_finder(catalog))
     if not isinstance(dep, Department):
         word = tokens[index].word
         word = re.split(f"[{GLUE_MARKS}]", word)[0] or word  # "财物，报销，…": the first word

@@ -49,6 +49,8 @@ def _note(ctx: Ctx, kind: str, note: str | None) -> str | None:
         return ctx.name(note)
     if kind == "cancelled" and note == ANSWERED_NOTE:
         return ctx.say("event.answered_by_instructions")
+    if kind == "priority" and note:
+        return note.replace("->", " → ")  # stored "P2->P1", read as the other changes
     route = lc.transfer_route(note) if kind == "transferred" else None
     if route:
         return " → ".join(ctx.dept_label(key) for key in route)

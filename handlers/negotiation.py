@@ -101,11 +101,9 @@ def propose(ctx: Ctx, cmd: Command) -> Reply:
     tell.proposal_to_requester(ctx, request, proposal)
     tell.to_desk(ctx, request, "neg.thread.proposed", by=ctx.name(ctx.actor.id),
                  summary=Localized(lambda loc: tell.summary(ctx, request, proposal, loc)))
-    lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
-    lapses = ctx.desk.calendar.add_business_time(ctx.now, lapse.on(ctx.desk.calendar))
     return _reply(ctx, "neg.reply.proposed", request, requester=ctx.name(request.requester_id),
                   summary=tell.summary(ctx, request, proposal, ctx.locale),
-                  lapses=ctx.local(lapses))
+                  lapses=ctx.local(terms.lapses_at(ctx, request, proposal)))
 
 
 def accept(ctx: Ctx, cmd: Command) -> Reply:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from handlers import due_times
+from handlers import negotiation_terms as terms
 from handlers.context import Ctx, button
 from handlers.i18n import t
 from handlers.messages import Button, Message
@@ -54,10 +55,9 @@ def summary(ctx: Ctx, request: Request, proposal: Proposal, locale: str) -> str:
 
 def proposal_to_requester(ctx: Ctx, request: Request, proposal: Proposal,
                           key: str = "neg.proposal", due_at: datetime | None = None) -> None:
-    """The desk's proposal (or a reminder of it) with Accept / Decline / Counter."""
-    lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
-    lapses = ctx.desk.calendar.add_business_time(proposal.created_at,
-                                                 lapse.on(ctx.desk.calendar))
+    """The desk's proposal (or a reminder of it) with Accept / Decline / Counter, and when
+    it lapses unanswered (at its proposed date, if that comes first)."""
+    lapses = terms.lapses_at(ctx, request, proposal)
 
     def render(locale: str) -> Message:
         text = t(locale, key, by=ctx.name(proposal.proposer_id), ref=request.ref,

@@ -1,8 +1,11 @@
 """The sweep's part in a negotiation: remind the requester of an unanswered desk proposal,
-then let it lapse (the old target stands; desk and requester are told)."""
+then let it lapse (the old target stands; desk and requester are told). A proposal lapses at
+its proposed date when that comes before the policy's lapse: a date that has passed can no
+longer be accepted, and its pause must not run on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from handlers import due_times
@@ -28,14 +31,40 @@ def _the_one(ctx: Ctx, request: Request, rule: Rule) -> Proposal | None:
     return current
 
 
+def timed(ctx: Ctx, request: Request, rules: list[Rule]) -> list[Rule]:
+    """``rules`` with a desk proposal's lapse at its proposed date when that comes first, and
+    no reminder due at or after that date (it would ask to accept a date that has passed)."""
+    if request.proposed_at is None or not any(rule.kind in KINDS for rule in rules):
+        return rules
+    current = proposals.pending(ctx.session, request.id or 0)
+    if current is None or current.kind != "desk" or current.due_at is None:
+        return rules
+    date = current.due_at
+    out: list[Rule] = []
+    for rule in rules:
+        if rule.kind == "proposal_remind" and rule.when >= date:
+            continue
+        out.append(replace(rule, when=date) if rule.kind == "proposal_lapse"
+                   and date < rule.when else rule)
+    return out
+
+
 def act(ctx: Ctx, request: Request, rule: Rule) -> None:
-    """A reminder (in the requester's working hours) or the lapse."""
+    """A reminder (in the requester's working hours, while its date has not passed) or the
+    lapse."""
     proposal = _the_one(ctx, request, rule)
     if proposal is None:
         return
     if rule.kind == "proposal_remind":
-        tell.proposal_to_requester(ctx, request, proposal, "neg.remind")
+        if proposal.due_at is None or proposal.due_at > ctx.now:
+            tell.proposal_to_requester(ctx, request, proposal, "neg.remind")
         return
+    _lapse(ctx, request, proposal)
+
+
+def _lapse(ctx: Ctx, request: Request, proposal: Proposal) -> None:
+    """No answer in time: the pause ends (the time paused does not count, as after any
+    answer), the old target stands, requester and desk are told."""
     proposal.state = "lapsed"
     proposal.decided_by = ctx.actor.id
     proposal.decided_at = ctx.now
@@ -43,6 +72,12 @@ def act(ctx: Ctx, request: Request, rule: Rule) -> None:
     terms.unpause(ctx, request)
     lc.transition(ctx, request, None, "proposal_lapsed")
     due = Localized(lambda loc: due_times.due_text(ctx, request, request.resolution_due, loc))
+    if terms.by_its_date(ctx, request, proposal):
+        when = ctx.local(proposal.due_at)
+        tell.to_requester(ctx, request, "neg.lapsed_date", due=due, when=when)
+        ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
+        tell.to_desk(ctx, request, "neg.lapsed_desk_date", due=due, when=when)
+        return
     lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
     after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
                                                ctx.desk.calendar.daily_length()))

@@ -13,7 +13,7 @@ from handlers.catalog import Department, norm
 from handlers.context import Ctx, Refusal, names_list
 from handlers.fields import DAY_WORDS
 from handlers.sla import BusinessCalendar, looks_like_work_time, parse_work_time
-from storage.models import Request
+from storage.models import Proposal, Request
 
 DATE_RE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
 ONE_US = timedelta(microseconds=1)
@@ -97,6 +97,28 @@ def overdue_since(ctx: Ctx, request: Request) -> datetime | None:
     """When the target in force passed, if it has."""
     due = effective_due(ctx, request)
     return due if due is not None and due < ctx.now else None
+
+
+def normal_lapse(ctx: Ctx, request: Request, proposal: Proposal) -> datetime:
+    """When an unanswered desk proposal lapses by the policy: ``proposal_lapse`` business
+    time after it was made."""
+    lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
+    return ctx.desk.calendar.add_business_time(proposal.created_at,
+                                               lapse.on(ctx.desk.calendar))
+
+
+def by_its_date(ctx: Ctx, request: Request, proposal: Proposal) -> bool:
+    """The proposed date comes before the policy's lapse: the proposal lapses at that date
+    (a date that has passed can no longer be accepted)."""
+    return proposal.due_at is not None and proposal.due_at < normal_lapse(ctx, request,
+                                                                          proposal)
+
+
+def lapses_at(ctx: Ctx, request: Request, proposal: Proposal) -> datetime:
+    """When an unanswered desk proposal lapses: by the policy, or at its proposed date if
+    that comes first."""
+    normal = normal_lapse(ctx, request, proposal)
+    return min(normal, proposal.due_at) if proposal.due_at is not None else normal
 
 
 def pause(request: Request, now: datetime) -> None:

@@ -87,6 +87,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "{after}; it lapsed and the target stands: {due}.",
                         "{ref}（{title}）：提单人 {after}内未答复方案，方案已失效，"
                         "原定时限不变：{due}。"),
+    "neg.lapsed_date": ("The proposal on your request {ref} ({title}) lapsed: its date, {when}, "
+                        "passed without an answer. The current target stands: {due}.",
+                        "您的请求 {ref}（{title}）的方案未获答复，方案中的日期 {when} 已过，"
+                        "方案已失效；原定时限不变：{due}。"),
+    "neg.lapsed_desk_date": ("{ref} ({title}): the proposed date, {when}, passed without an "
+                             "answer from the requester; the proposal lapsed and the target "
+                             "stands: {due}.",
+                             "{ref}（{title}）：方案中的日期 {when} 已过，提单人未答复，"
+                             "方案已失效，原定时限不变：{due}。"),
     "neg.show.pending": ("Proposal (round {round}, waiting for {who}): {summary}",
                          "方案（第 {round} 轮，等待 {who} 答复）：{summary}"),
     "neg.show.agreed": ("Agreed {when} ({who}): resolution due {due}; the original target was "

@@ -23,13 +23,7 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
     params = excerpts(invalid.params)  # a reply quotes at most an excerpt of the input
     key = invalid.key
     if key == "unknown_department":
-        options = [
-            ctx.department(k).label(ctx.locale) + f" ({k})"
-            for k in params.get("suggestions", [])  # type: ignore[attr-defined]
-        ]
-        options += [f"/request {c}" for c in params.get("commands", [])]  # type: ignore[attr-defined]
-        hint = ctx.say("hint.did_you_mean", options=join(ctx.locale, options)) if options else ""
-        return ctx.say("err.unknown_department", word=params["word"], hint=hint)
+        return _unknown_department(ctx, params)
     if key == "unknown_category":
         dep = ctx.department(str(params["department"]))
         names = [dep.category(str(k)) for k in params.get("suggestions", [])]  # type: ignore[attr-defined]
@@ -55,6 +49,19 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
     if "command" in params:  # what to type, in the person's words (`/request 取消 <单号>`)
         params = {**params, "command": word_for(str(params["command"]), ctx.locale)}
     return ctx.say(f"err.{key}", **params)
+
+
+def _unknown_department(ctx: Ctx, params: dict[str, object]) -> str:
+    """No such department: the departments close to the word, and apart from them a command
+    close to it (``finace`` → Finance; ``ackk`` → the command `/request ack`)."""
+    options = [ctx.department(k).label(ctx.locale) + f" ({k})"
+               for k in params.get("suggestions", [])]  # type: ignore[attr-defined]
+    commands = [f"`/request {c}`" for c in params.get("commands", [])]  # type: ignore[attr-defined]
+    hint = ctx.say("hint.did_you_mean", options=join(ctx.locale, options)) if options else ""
+    if commands:
+        hint += ctx.say("hint.or_command" if options else "hint.did_you_mean_command",
+                        commands=join(ctx.locale, commands))
+    return ctx.say("err.unknown_department", word=params["word"], hint=hint)
 
 
 # The requester's requests a command fits, by state (an empty tuple: any of them), so that a

@@ -20,7 +20,14 @@ from handlers import lifecycle as lc
 from handlers import sweep_notices as notes
 from handlers.context import Ctx
 from handlers.desk import Desk
-from handlers.sweep_rules import DESK_NUDGES, Rule, ladder, recipient_calendar, rules_for
+from handlers.sweep_rules import (
+    DESK_NUDGES,
+    Rule,
+    ladder,
+    prompt_key,
+    recipient_calendar,
+    rules_for,
+)
 from storage import breaches as breaches_store
 from storage.engine import transaction
 from storage.models import Person, Rating, Request
@@ -142,9 +149,10 @@ def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]],
     due: list[tuple[Request, Rule]] = []
     breaches: Missed = {}
     worked: list[tuple[Request, list[Rule]]] = []
+    prompted = _prompted(ctx.session, rows)
     for request in rows:
         try:
-            worked.append((request, _rules(ctx, request, ladders)))
+            worked.append((request, _rules(ctx, request, ladders, prompted.get(request.id))))
         except Exception:  # noqa: BLE001 - one bad request never stops the sweep for the rest
             log.exception("sweep: skipped request %s; looked at again in %s", request.ref,
                           RETRY_FAILED)
@@ -187,15 +195,30 @@ def _collect(ctx: Ctx, rows: list[Request]) -> tuple[list[tuple[Request, Rule]],
     return due, breaches
 
 
-def _rules(ctx: Ctx, request: Request, ladders: dict[str, list[list[str]]]) -> list[Rule]:
-    """Every rule of one request (the department's ladder computed once per sweep)."""
+def _prompted(session: Session, rows: list[Request]) -> dict[int | None, datetime]:
+    """When the rating prompt after their latest close was sent, for the closed requests of
+    ``rows`` it was (its claim's time: its reminder is timed from it)."""
+    keys = {prompt_key(r, r.closed_at): r.id for r in rows
+            if r.state == "closed" and r.closed_at is not None}
+    if not keys:
+        return {}
+    stmt = sa_select(CLAIMS.c.key, CLAIMS.c.claimed_at).where(CLAIMS.c.key.in_(list(keys)))
+    return {keys[key]: at for key, at in session.connection().execute(stmt)}
+
+
+def _rules(ctx: Ctx, request: Request, ladders: dict[str, list[list[str]]],
+           prompted: datetime | None = None) -> list[Rule]:
+    """Every rule of one request (the department's ladder computed once per sweep;
+    ``prompted``: when its rating prompt was sent)."""
     if request.state == "pending_approval":  # the approvers are nudged, not the desk
         return list(approval_sweep.rules(ctx, request))
     policy = ctx.desk.service.nudges_for(request.department)
     if request.department not in ladders:
         ladders[request.department] = ladder(
             ctx.session, ctx.desk, request.department, policy.escalation_depth)
-    return list(rules_for(ctx.desk, request, ladders[request.department], ctx.now))
+    rules = list(rules_for(ctx.desk, request, ladders[request.department], ctx.now,
+                           prompted))
+    return negotiation_sweep.timed(ctx, request, rules)  # a proposal lapses by its date
 
 
 def _dialect_insert(session: Session, table: Any) -> Any:

@@ -133,9 +133,9 @@ def _daily_after(calendar: BusinessCalendar, last: datetime, now: datetime
 
 
 def rules_for(desk: Desk, request: Request, levels: list[list[str]],
-              now: datetime | None = None) -> Iterator[Rule]:
+              now: datetime | None = None, prompted: datetime | None = None) -> Iterator[Rule]:
     """Every rule that applies to the request in its current state (with ``now``, the
-    after-the-ladder daily lines up to it)."""
+    after-the-ladder daily lines up to it; ``prompted``: when the rating prompt was sent)."""
     policy = desk.service.nudges_for(request.department)
     calendar = desk.clock_for(request)  # round the clock for an after-hours P1
     company = desk.calendar
@@ -182,8 +182,28 @@ def rules_for(desk: Desk, request: Request, levels: list[list[str]],
         helper = request.resolver_id or request.assignee_id
         if helper and helper != request.requester_id:
             yield Rule(thanks, "thanks_helper", "", 0, person(helper), request.closed_at)
-            reminder = company.add_business_time(thanks, feedback.rating_reminder.on(company))
+            sent = prompt_sent(request, thanks, now, prompted)
+            reminder = company.add_business_time(sent, feedback.rating_reminder.on(company))
             yield Rule(reminder, "rate_reminder", "", 0, requester, request.closed_at)
+
+
+def prompt_key(request: Request, closed: datetime) -> str:
+    """The claim key of the rating prompt (``thanks``) after the request's close at ``closed``."""
+    return Rule(closed, "thanks", "", 0, person(request.requester_id), closed).key(
+        request.id or 0)
+
+
+def prompt_sent(request: Request, thanks: datetime, now: datetime | None,
+                prompted: datetime | None) -> datetime:
+    """When the rating prompt went out (``prompted``: its claim), or the earliest it can: not
+    before ``now``, so a sweep that catches up after downtime sends the prompt alone and its
+    reminder comes the configured time after. A prompt an earlier sweep dealt with whose
+    claim is gone counts from its due time (``thanks``)."""
+    if prompted is not None:
+        return prompted
+    if now is None or (request.swept_until is not None and thanks <= request.swept_until):
+        return thanks
+    return max(thanks, now)
 
 
 def recipient_calendar(desk: Desk, request: Request, recipient: str) -> BusinessCalendar:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from handlers.approval_grammar import glued_away
 from handlers.catalog import Catalog, Department, norm
 from handlers.command_words import (
     NO_REF,
     REQUEST_PREFIXES,
     SUBCOMMAND_WORDS,
     SUGGEST_PREFIXES,
+    department_finder,
     match_words,
     words_of,
 )
@@ -29,7 +31,6 @@ _REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO
 _REF_WORD_SET = frozenset(_REF_WORDS)
 _ID_FIRST_END = "。.!！"  # what may end "FIN-1 受理"
 _NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
-_DEPARTMENT_WORDS = ("部门", "部")  # "市场部门", "IT部": the department, said in full
 
 
 def unglue(body: str, catalog: Catalog) -> str:
@@ -50,6 +51,9 @@ def unglue(body: str, catalog: Catalog) -> str:
     swapped = _id_first(body, pos)
     if swapped is not None:
         return swapped
+    away = glued_away(body[pos:])
+    if away:  # "休假至12月10日 代理 @刘芳": the away word, then its words
+        return body[: pos + away] + " " + body[pos + away :]
     end = _word_end(body, pos)
     word = body[pos:end]
     sub = _glued_subcommand(word)
@@ -62,7 +66,7 @@ def unglue(body: str, catalog: Catalog) -> str:
         return _after_ref(body, _skip_spaces(body, end))
     if not prefix:
         return body
-    body, dep, pos = _glue_name(body, pos, catalog.find_department, department=True)
+    body, dep, pos = _glue_name(body, pos, department_finder(catalog))
     if isinstance(dep, Department):
         body = _glue_name(body, pos, dep.find_category)[0]
     return body
@@ -97,7 +101,7 @@ def _after_prefix(body: str, end: int, catalog: Catalog) -> tuple[str, int] | No
         return spaced, end + 1
     if not _splits(body, end):
         return None
-    _, dep, pos = _glue_name(spaced, end + 1, catalog.find_department, department=True)
+    _, dep, pos = _glue_name(spaced, end + 1, department_finder(catalog))
     if not isinstance(dep, Department):
         return None
     if norm(body[:end]) == "请求":  # also an everyday word: only with a service after it
@@ -107,12 +111,11 @@ def _after_prefix(body: str, end: int, catalog: Catalog) -> tuple[str, int] | No
     return spaced, end + 1
 
 
-def _glue_name(body: str, pos: int, find: Callable[[str], object], *,
-               department: bool = False) -> tuple[str, object, int]:
+def _glue_name(body: str, pos: int, find: Callable[[str], object]) -> tuple[str, object, int]:
     """At ``pos``, the department or service ``find`` recognises: spaced already (up to
-    three words), or the longest name glued to what follows (``财务报销``, ``财务，报销``),
-    which gets a space after it instead of the marks. Returns the body, what was found (None
-    when nothing) and where the words after it start."""
+    three words), or the longest name glued to what follows (``财务报销``, ``信息技术软件``:
+    信息技术 rather than its alias 信息), which gets a space after it instead of the marks.
+    Returns the body, what was found (None when nothing) and where the words after it start."""
     pos = marks = _skip_spaces(body, pos)
     while marks < len(body) and body[marks] in GLUE_MARKS:
         marks += 1
@@ -124,24 +127,20 @@ def _glue_name(body: str, pos: int, find: Callable[[str], object], *,
     if found is not None:
         return body, found, pos + tokens[after - 1].end
     end = pos + tokens[0].end
-    best, name, named = 0, 0, None
+    best, named = 0, None
     for length in range(1, min(end - pos, _NAME_SPAN) + 1):
         piece = body[pos : pos + length]
         if piece[-1] in GLUE_MARKS:
             break
-        hit, size = find(piece), length
-        for suffix in _DEPARTMENT_WORDS if department and hit is None else ():
-            if piece.endswith(suffix) and length > len(suffix):
-                hit, size = find(piece[: -len(suffix)]), length - len(suffix)
-                break
+        hit = find(piece)
         if hit is not None and _splits(body, pos + length):
-            best, name, named = length, size, hit
+            best, named = length, hit
     if named is None:
         return body, None, pos
     after = pos + best
     while after < len(body) and body[after] in GLUE_MARKS:
         after += 1
-    return body[: pos + name] + " " + body[after:], named, pos + name + 1
+    return body[: pos + best] + " " + body[after:], named, pos + best + 1
 
 
 def _splits(body: str, at: int) -> bool:

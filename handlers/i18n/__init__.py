@@ -20,10 +20,17 @@ def normalize_locale(locale: str | None, default: str = "zh-CN") -> str:
 
 
 def t(locale: str, key: str, **params: object) -> str:
-    """The text for ``key`` in ``locale``, with ``params`` filled in."""
+    """The text for ``key`` in ``locale``, with ``params`` filled in: ``key.one`` instead
+    when it exists and the count ``n`` is 1 ("1 request needs" beside "2 requests need"). A
+    text ending in a parameter that is empty (a comment, a trend) ends without a space."""
+    if params.get("n") == 1 and f"{key}.one" in TEXTS:
+        key = f"{key}.one"
     en, zh = TEXTS[key]
     template = zh if normalize_locale(locale) == "zh-CN" else en
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    text = template.format(**params)
+    return text.rstrip(" ") if template.endswith("}") else text
 
 
 def join(locale: str, items: list[str]) -> str:

@@ -60,6 +60,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{department}没有“{word}”这项服务。{hint}可选服务：\n{services}",
     ),
     "hint.did_you_mean": (" Did you mean {options}?", "您是不是想输入 {options}？"),
+    "hint.did_you_mean_command": (" Did you mean a command: {commands}?",
+                                  "您是不是想输入命令：{commands}？"),
+    "hint.or_command": (" Or, if you meant a command: {commands}.",
+                        "如果您想输入的是命令：{commands}。"),
     "err.too_long": (
         "That text is {length} characters long; the limit is {limit}. Please shorten it "
         "(put long material in a document and paste a link). Nothing was saved.",
@@ -359,7 +363,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
                         "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
     "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",
-                        "{by}给{department}的建议 #{id}：\n{text}"),
+                        "{department}收到 {by} 的建议 #{id}：\n{text}"),
     "suggest.anonymous": ("an anonymous colleague", "匿名同事"),
     # --- thread lines in the department channel
     "thread.acked": ("{by} acknowledged {ref}.", "{by} 受理了 {ref}。"),
@@ -544,10 +548,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "target.first": ("first response", "首次响应"),
     "target.resolution": ("resolution", "解决"),
     "nudge.nobody": ("unassigned", "未指派"),
-    "nudge.header.person": ("Reminder: {n} request(s) need your attention, worst first:",
+    "nudge.header.person": ("Reminder: {n} requests need your attention, worst first:",
                             "提醒：有 {n} 个请求需要您处理（最紧急的在前）："),
-    "nudge.header.channel": ("Reminder for {department}: {n} request(s) need attention, worst first:",
+    "nudge.header.person.one": ("Reminder: 1 request needs your attention:",
+                                "提醒：有 1 个请求需要您处理："),
+    "nudge.header.channel": ("Reminder for {department}: {n} requests need attention, worst first:",
                              "{department}提醒：有 {n} 个请求需要处理（最紧急的在前）："),
+    "nudge.header.channel.one": ("Reminder for {department}: 1 request needs attention:",
+                                 "{department}提醒：有 1 个请求需要处理："),
     "nudge.line.warn": ("• {ref} {title} — {target} due in {time} · {owner} · requester {requester}",
                         "• {ref} {title} —— {target}剩余 {time} · {owner} · 提单人 {requester}"),
     "nudge.line.breach": ("• {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
@@ -611,7 +619,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.priority": ("{by} changed the priority of {ref} ({title}) to {priority}; resolution by {resolution_due}.",
                       "{by} 将 {ref}（{title}）的优先级改为 {priority}；解决时限 {resolution_due}。"),
     "event.priority": ("changed priority", "修改优先级"),
-    "action.priority": ("change the priority of", "修改优先级："),
+    "action.priority": ("change the priority of", "修改优先级"),
     "past.priority": ("re-prioritised", "修改优先级"),
     # --- digests and scorecard
     "digest.title": ("📊 {department} — week {week} ({start} to {end})", "📊 {department}周报 · {week}（{start} 至 {end}）"),
@@ -624,8 +632,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "digest.sla": ("SLA met: first response {first}{ft}; resolution {res}{rt}",
                    "时限达成率：首次响应 {first}{ft}；解决 {res}{rt}"),
     "digest.trend": (" ({prev} vs last week, {avg} vs 4-week average)", "（较上周 {prev}，较四周均值 {avg}）"),
-    "digest.ratings": ("Satisfaction: {avg}★ from {n} rating(s), {rate} of closed requests rated · {dist}",
+    "digest.ratings": ("Satisfaction: {avg}★ from {n} ratings, {rate} of closed requests rated · {dist}",
                        "满意度：{avg}★，共 {n} 个评分，评分率 {rate} · {dist}"),
+    "digest.ratings.one": ("Satisfaction: {avg}★ from 1 rating, {rate} of closed requests rated · {dist}",
+                           "满意度：{avg}★，共 1 个评分，评分率 {rate} · {dist}"),
     "digest.no_ratings": ("Satisfaction: no ratings this week", "满意度：本周暂无评分"),
     "digest.top_services": ("Top services: {items}", "热门服务：{items}"),
     "digest.customers": ("Our internal customers: {items}", "我们的内部客户：{items}"),
@@ -795,16 +805,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request show {ref}`.",
         "{ref}（保密）新增了一个文件；仅{who}可用 `/request 查看 {ref}` 查看该请求。"),
     "confidential.requester": ("the requester", "提单人"),
-    "confidential.staff": ("{department}'s staff", "{department}成员"),
+    "confidential.staff": ("the staff of {department}", "{department}成员"),
     "confidential.admins": ("the admins", "管理员"),
     "confidential.title": ("(confidential)", "（保密）"),
     "err.confidential": (
         "{ref} is confidential: only {who} may open it. Please ask them if you need to know.",
         "{ref} 为保密请求：仅{who}可以查看。如需了解，请向他们询问。"),
     "note.reveal_anonymous": (
-        "🔓 {who} exported who sent {n} anonymous suggestion(s) ({ids}) on {when}. This is "
+        "🔓 {who} exported who sent {n} anonymous suggestions ({ids}) on {when}. This is "
         "recorded; as an admin you are told of every such export.",
         "🔓 {who} 于 {when} 导出了 {n} 条匿名建议（{ids}）的提交人。此操作已记录；"
+        "每次这样的导出都会通知各位管理员。"),
+    "note.reveal_anonymous.one": (
+        "🔓 {who} exported who sent 1 anonymous suggestion ({ids}) on {when}. This is "
+        "recorded; as an admin you are told of every such export.",
+        "🔓 {who} 于 {when} 导出了 1 条匿名建议（{ids}）的提交人。此操作已记录；"
         "每次这样的导出都会通知各位管理员。"),
     "delivery.unreachable": (
         "⚠️ Messages to {target} cannot be delivered and will not be retried (this one about "
@@ -1098,7 +1113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{by} 将服务改为{service}；首次响应：{first_due}；解决时限：{resolution_due}。"),
     "note.service": ("{by} set the service of {ref} ({title}) to {service}.",
                      "{by} 将 {ref}（{title}）的服务改为{service}。"),
-    "action.service": ("change the service of", "更改服务："),
+    "action.service": ("change the service of", "更改服务"),
     "past.service": ("given a new service", "更改服务"),
     "event.service_changed": ("changed the service", "更改了服务"),
     "file.robot_too_big": (

@@ -84,7 +84,7 @@ def test_a_rejected_request_whose_service_left_is_reopened_with_its_values_chang
     assert stored(engine, "FIN-1") == ("open", {
         "amount": "96.00 CNY", "spent_on": "2026-11-23", "cost_centre": "sales"})
     shown = desk("alice> /request show FIN-1")
-    assert "amount: 96.00 CNY" in shown
+    assert "Amount: 96.00 CNY" in shown  # labelled as its renamed service labels it
     assert "reopened (rejected → open): amount=96 the taxi was 96" in shown
 
 

@@ -52,7 +52,7 @@ def test_who_may_open_a_confidential_request_reads_as_a_sentence_in_both_languag
                                 t(locale, "confidential.admins")])
         return t(locale, "confidential.new", ref="PPL-1", who=who)
 
-    assert ("its details are not shown here. Only the requester, People's staff and the admins "
-            "may open it") in notice("en")
+    assert ("its details are not shown here. Only the requester, the staff of People and the "
+            "admins may open it") in notice("en")
     assert "仅提单人、People成员和管理员可用" in notice("zh-CN")
     assert join_all("en", ["Carol"]) == "Carol" and join_all("en", ["a", "b"]) == "a and b"

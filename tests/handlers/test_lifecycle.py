@@ -289,7 +289,7 @@ def test_a_page_past_the_last_says_how_many_there_are(chat):
 def test_suggestion_reaches_leads_anonymously(chat):
     out = chat("alice> /suggest --anon finance please accept e-invoices")
     assert "without your name" in out
-    assert "[to carol] 匿名同事给财务部的建议 #1：" in out
+    assert "[to carol] 财务部收到 匿名同事 的建议 #1：" in out
     assert "Alice" not in out.split("[to carol]")[1]
 
 
