@@ -311,7 +311,8 @@ class _Validator:
             if p.manager and p.manager not in ids:
                 self.problem(f"people[{i}].manager", f"unknown person {p.manager!r}; use the id "
                              "of someone in [[people]]")
-        checks.manager_cycles({p.id: p.manager for p in out}, self.problem)
+        checks.manager_cycles({p.id: p.manager for p in out},
+                              {p.id: i for i, p in zip(places, out, strict=True)}, self.problem)
         return out
 
     def _departments(self, ids: set[str], timezone: str, company: CalendarSpec,

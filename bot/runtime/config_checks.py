@@ -232,8 +232,10 @@ def text(value: Any, key: str, limit: int, problem: Problem, *,
     return value
 
 
-def manager_cycles(managers: Mapping[str, str | None], problem: Problem) -> None:
-    """Report each loop in the ``manager`` chain (a breach would escalate in circles)."""
+def manager_cycles(managers: Mapping[str, str | None], places: Mapping[str, int],
+                   problem: Problem) -> None:
+    """Report each loop in the ``manager`` chain (a breach would escalate in circles), at
+    the place in ``[[people]]`` (``places``: id → index) of the person it comes back to."""
     reported: set[str] = set()
     for start in managers:
         chain: list[str] = []
@@ -245,7 +247,7 @@ def manager_cycles(managers: Mapping[str, str | None], problem: Problem) -> None
             loop = chain[chain.index(current):]
             reported.update(loop)
             people = " → ".join([*loop, current])
-            problem(f"people[id={current}].manager", f"the manager chain loops ({people}); "
+            problem(f"people[{places[current]}].manager", f"the manager chain loops ({people}); "
                     "remove the manager of whoever is at the top")
 
 

@@ -79,6 +79,7 @@ def test_values_that_break_the_desk_are_refused(tmp_path):
     assert "100000000" in problems["nudges.repeat_max"]
     cycle = [m for k, m in problems.items() if "loops" in m]
     assert cycle and "grace" in cycle[0] and "frank" in cycle[0]
+    assert "loops" in problems["people[1].manager"]  # grace's place in the file
     assert "environment variable" in problems["wecom.robot_webhooks.finance"]
     assert "PGPASSWORD" in problems["bot.database_url"]
     for message in problems.values():
