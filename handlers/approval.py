@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from handlers import approval_notices as notes
+from handlers import approval_reopen as reopen
 from handlers import approval_steps as stepping
 from handlers import due_times, notices
 from handlers import lifecycle as lc
@@ -161,7 +162,7 @@ def _finish(ctx: Ctx, request: Request, kind: str = "approval_done",
     request.clock_started_at = ctx.now
     due_times.set_due_times(ctx, request, ctx.now)
     lc.transition(ctx, request, "open", kind, note=note)
-    notices.new_request(ctx, request)
+    notices.new_request(ctx, request, lambda locale: reopen.lines(ctx, request, locale))
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(ctx, request, "approval.note.approved", by=ctx.name(ctx.actor.id),
                          department=ctx.dept_label(request.department, loc),
@@ -197,24 +198,29 @@ def reject(ctx: Ctx, cmd: Command) -> Reply:
                   requester=ctx.name(request.requester_id))
 
 
-def withdrawn(ctx: Ctx, request: Request) -> None:
-    """The requester cancelled while it awaited approval: the steps left end, and whoever
-    was asked is told there is nothing to decide."""
+def withdrawn(ctx: Ctx, request: Request, key: str = "approval.note.withdrawn") -> None:
+    """The requester cancelled while it awaited approval (or the instructions answered them:
+    ``key`` says which): the steps left end, and whoever was asked is told there is nothing
+    to decide."""
     waiting = approvals.current_approvers(ctx.session, request.id or 0)
     for step in approvals.steps_of(ctx.session, request.id or 0):
         if step.state in ("pending", "waiting"):
             step.state = "skipped"
             ctx.session.add(step)
     for pid in waiting:
-        notes.told(ctx, request, pid, "approval.note.withdrawn", by=ctx.name(ctx.actor.id))
+        notes.told(ctx, request, pid, key, by=ctx.name(ctx.actor.id))
 
 
 def reopen_rejected(ctx: Ctx, request: Request, text: str) -> Reply:
     """The requester reopens a rejected request, usually with changed values
-    (``金额=80``): the values are replaced and the approval starts again as a new round."""
+    (``金额=80``): the values are replaced and the approval starts again as a new round, its
+    steps as the new values need them; its approvers, and the desk once it opens, read what
+    changed and why (``approval_reopen``)."""
     from handlers.approval_values import apply_changes
 
-    changed = apply_changes(ctx, request, text) or ctx.say("approval.no_changes")
+    before = apply_changes(ctx, request, text)
+    changed = reopen.changed_names(ctx, request, before, ctx.locale) or ctx.say(
+        "approval.no_changes")
     request.closed_at = None
     request.purged_at = None  # retention looks at it again once it closes
     if start(ctx, request, "reopened", note=text):

@@ -3,9 +3,11 @@ Reject), the requester's news of each step, a handover to a delegate, a rejectio
 
 from __future__ import annotations
 
+from handlers import approval_reopen as reopen
 from handlers import field_lines
 from handlers.approval_route import Handover
 from handlers.context import Ctx
+from handlers.details_text import below_title
 from handlers.i18n import t
 from handlers.messages import Button, Message
 from storage import request_store
@@ -36,14 +38,16 @@ def _fields(ctx: Ctx, request: Request, locale: str, step: int,
 
 def ask(ctx: Ctx, request: Request, approver: str, step: int, total: int,
         key: str = "approval.note.ask", **params: object) -> None:
-    """Ask ``approver`` to decide, with the request's values and Approve / Reject."""
+    """Ask ``approver`` to decide, with the request's values and Approve / Reject; after a
+    reopen, what was rejected and what changed (``approval_reopen``)."""
 
     def render(locale: str) -> Message:
         text = t(locale, key, ref=request.ref, title=request.title,
                  requester=ctx.name(request.requester_id), step=step, total=total, **params)
-        details = request.details if request.details and request.details != request.title \
-            else ""
-        return Message(text=text + (f"\n{details}" if details else ""), locale=locale,
+        details = below_title(request.title, request.details)
+        more = [details] if details else []
+        return Message(text="\n".join([text, *reopen.lines(ctx, request, locale), *more]),
+                       locale=locale,
                        fields=_fields(ctx, request, locale, step, total),
                        buttons=decision_buttons(request.ref, locale), kind="approval")
 

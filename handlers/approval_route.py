@@ -27,6 +27,18 @@ class Handover:
 
 def resolve(ctx: Ctx, request: Request, spec: list[str]) -> tuple[list[str], list[Handover]]:
     """The people who approve a step of ``request`` now, and the handovers made on the way."""
+    handovers: list[Handover] = []
+    out: list[str] = []
+    for pid in owners(ctx, request, spec):
+        final = delegate_of(ctx, pid, request.requester_id, handovers)
+        if final not in out:
+            out.append(final)
+    return out, handovers
+
+
+def owners(ctx: Ctx, request: Request, spec: list[str]) -> list[str]:
+    """The people a step of ``request`` configured as ``spec`` names, before any handover to
+    a delegate (the requester replaced by whoever approves instead)."""
     wanted: list[str] = []
     for approver in spec:
         kind, _, ident = approver.partition(":")
@@ -39,13 +51,7 @@ def resolve(ctx: Ctx, request: Request, spec: list[str]) -> tuple[list[str], lis
     resolved = [pid if pid and pid != request.requester_id else "" for pid in wanted]
     if "" in resolved:
         resolved = [p for p in resolved if p] + _instead_of(ctx, request)
-    handovers: list[Handover] = []
-    out: list[str] = []
-    for pid in resolved:
-        final = delegate_of(ctx, pid, request.requester_id, handovers)
-        if final not in out:
-            out.append(final)
-    return out, handovers
+    return resolved
 
 
 def _manager(ctx: Ctx, person_id: str) -> str | None:
@@ -76,3 +82,29 @@ def delegate_of(ctx: Ctx, person_id: str, requester: str, handovers: list[Handov
         handovers.append(Handover(current, away.delegate_id))
         current = away.delegate_id
     return current
+
+
+def may_approve(ctx: Ctx, person_id: str) -> bool:
+    """Whether ``person_id`` could be asked to approve anything as the config stands: named
+    in a step (or a lead of a desk a step names), a lead of a desk whose service needs
+    approval or an admin (both stand in for a requester without a manager), someone's
+    manager, or the delegate of someone away."""
+    specs = [(dep, cat.approval) for dep in ctx.desk.catalog.departments
+             for cat in dep.categories if cat.approval is not None]
+    if not specs:
+        return False
+    if ctx.desk.is_admin(person_id) or approvals.manages_someone(ctx.session, person_id) \
+            or approvals.covers_for(ctx.session, person_id, ctx.now):
+        return True
+    return any(person_id in dep.leads or any(_names(ctx, a, person_id) for step in spec.steps
+                                             for a in step.approvers)
+               for dep, spec in specs)
+
+
+def _names(ctx: Ctx, approver: str, person_id: str) -> bool:
+    """Whether a step's configured ``approver`` is ``person_id`` or a desk they lead."""
+    kind, _, ident = approver.partition(":")
+    if kind == "leads" and ident:
+        return person_id in ctx.desk.catalog.department(ident).leads
+    return approver == person_id
+

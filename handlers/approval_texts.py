@@ -10,8 +10,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please say why: `/request reject {ref} <reason>` (the requester reads it).",
         "请说明驳回原因：`/request 驳回 {ref} <原因>`（提单人会看到）。"),
     "err.need_away": (
-        "Say until when and who approves for you: `/request away until 2026-12-10 delegate bob`.",
-        "请写明休假到哪天、由谁代为审批：`/request 休假 至 2026-12-10 代理 bob`。"),
+        "Say until when and who approves for you: "
+        "`/request away until {ex_date} delegate {ex_person}`.",
+        "请写明休假到哪天、由谁代为审批：`/request 休假 至 {ex_date} 代理 {ex_person}`。"),
     "approval.err.not_pending": (
         "{ref} is not awaiting approval (it is {state}).",
         "{ref} 不在审批中（当前状态：{state}）。"),
@@ -33,6 +34,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ref} 未重开：没有名为“{word}”的内容。该请求提交后服务已变更，请按请求中显示的名称填写："
         "{values}。例如：`/request 重开 {ref} {example}`。"),
     "approval.no_changes": ("no changes", "无"),
+    "approval.reopen.rejected": (
+        "Reopened after {by} rejected it: {reason}", "此前 {by} 驳回：{reason}"),
+    "approval.reopen.changed": (
+        "Changed since: {changes}.", "重开时修改：{changes}。"),
+    "approval.reopen.unchanged": (
+        "Reopened without changing its values.", "重开时未修改内容。"),
+    "approval.reopen.words": ("{requester} adds: {words}", "{requester} 说明：{words}"),
     "approval.button.approve": ("Approve", "批准"),
     "approval.button.reject": ("Reject", "驳回"),
     "approval.field.step": ("Approval", "审批"),
@@ -69,6 +77,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "approval.note.withdrawn": (
         "{by} withdrew {ref} {title}: there is nothing to approve any more.",
         "{by} 撤回了 {ref} {title}，无需再审批。"),
+    "approval.note.answered": (
+        "{by} withdrew {ref} {title}: the service's instructions answered it, so there is "
+        "nothing to approve any more.",
+        "{by} 撤回了 {ref} {title}：服务说明已解答其问题，无需再审批。"),
     "approval.note.delegated_away": (
         "You are away: {delegate} decides on {ref} {title} for you.",
         "您在休假中：{ref} {title} 由 {delegate} 代为审批。"),
@@ -118,8 +130,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请跟进。"),
     "away.err.date": (
         "“{given}” is not a day from today on; write e.g. "
-        "`/request away until 2026-12-10 delegate bob`.",
-        "“{given}”不是今天或之后的日期；请写成 `/request 休假 至 2026-12-10 代理 bob`。"),
+        "`/request away until {ex_date} delegate {ex_person}`.",
+        "“{given}”不是今天或之后的日期；请写成 `/request 休假 至 {ex_date} 代理 {ex_person}`。"),
+    "away.err.not_a_date": (
+        "“{given}” is not a date. Write the last day of your absence as year-month-day "
+        "(e.g. {ex_date}) or month-day: `/request away until {ex_date} delegate {ex_person}`.",
+        "“{given}”不是有效的日期。请按 年-月-日（如 {ex_date}）或 月-日 写明休假的最后一天："
+        "`/request 休假 至 {ex_date} 代理 {ex_person}`。"),
+    "away.err.too_far": (
+        "“{given}” is more than a year from today; an absence lasts a year at most. Write "
+        "e.g. `/request away until {ex_date} delegate {ex_person}`.",
+        "“{given}”距今超过一年，休假最长一年；"
+        "请写成 `/request 休假 至 {ex_date} 代理 {ex_person}`。"),
     "away.err.self": (
         "Name someone else as your delegate.", "请指定其他人作为代理审批人。"),
     "away.err.not_away": (
@@ -128,19 +150,61 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{away} is away until {until}: you approve for them meanwhile. Handed to you now: "
         "{refs}.",
         "{away} 休假至 {until}，期间由您代为审批。现已转给您：{refs}。"),
+    "away.note.delegate_none": (
+        "{away} is away until {until}: you approve for them meanwhile. Nothing is waiting for "
+        "their approval now; you are asked as approvals come.",
+        "{away} 休假至 {until}，期间由您代为审批。目前暂无待审批的请求，有新的审批时会通知您。"),
+    "away.nothing": ("nothing pending", "暂无待审批"),
+    "away.note.replaced": (
+        "{away} has named {delegate} to approve for them instead of you (away until "
+        "{until}): you no longer approve for them. No longer waiting for you: {refs}.",
+        "{away} 已改由 {delegate} 代为审批（休假至 {until}），您不再代其审批。"
+        "以下审批不再等待您：{refs}。"),
+    "away.note.replaced_none": (
+        "{away} has named {delegate} to approve for them instead of you (away until "
+        "{until}): you no longer approve for them. Nothing of theirs was waiting for you.",
+        "{away} 已改由 {delegate} 代为审批（休假至 {until}），您不再代其审批。"
+        "目前没有待您代其审批的请求。"),
+    "away.reply.kept": (
+        "{refs} stays with you: {requester} requested it, and nobody approves their own "
+        "request.",
+        "{refs} 仍由您审批：它由 {requester} 提交，代理人不能审批自己的请求。"),
+    "away.reply.kept_many": (
+        "{refs} stay with you: {requester} requested them, and nobody approves their own "
+        "request.",
+        "{refs} 仍由您审批：它们由 {requester} 提交，代理人不能审批自己的请求。"),
+    "away.reply.replaced": (
+        "{old} is told they no longer approve for you.", "已告知 {old} 不再代您审批。"),
+    "settle.handed_on": ("Handed to {to}", "已转交 {to}"),
+    "away.note.delegate_idle": (
+        "{away} is away until {until} and named you to approve for them. They approve "
+        "nothing at the moment, so nothing is pending now; should an approval come to them "
+        "before then, you are asked.",
+        "{away} 休假至 {until}，指定您代为审批。对方目前没有需要审批的事项，现在没有待审批的请求；"
+        "在此期间如有审批发给对方，会转给您。"),
+    "away.reply.no_approvals": (
+        "You are marked away until {until} (end of day). You approve nothing at the moment, "
+        "so nothing was handed to {delegate}; should an approval come to you before then, it "
+        "goes to them.{more} `/request back` ends it early.",
+        "已记录您休假至 {until}（当天结束）。您目前没有需要审批的事项，因此没有转交给 {delegate} "
+        "的审批；在此期间如有审批发给您，将转给对方。{more}提前回来请输入 `/request 销假`。"),
     "away.reply.set": (
         "You are away until {until} (end of day): {delegate} approves for you. Handed over "
-        "now: {refs}. `/request back` ends it early.",
+        "now: {refs}.{more} `/request back` ends it early.",
         "您已设置休假至 {until}（当天结束）：由 {delegate} 代为审批。已转交：{refs}。"
-        "提前回来请输入 `/request 销假`。"),
+        "{more}提前回来请输入 `/request 销假`。"),
     "away.reply.back": (
         "Welcome back: new approvals come to you again. Waiting for you: {refs}.",
         "欢迎回来：新的审批将重新发给您。待您审批：{refs}。"),
+    "away.reply.back_none": (
+        "Welcome back: new approvals come to you again. Nothing is waiting for you.",
+        "欢迎回来：新的审批将重新发给您。目前没有待您审批的请求。"),
     "event.approval_requested": ("sent it for approval", "提交审批"),
     "event.approval_step": ("asked for approval, step", "请求审批，步骤"),
     "event.approved_step": ("approved step", "批准步骤"),
     "event.approval_done": ("completed the approval", "完成审批"),
     "event.rejected": ("rejected it", "驳回"),
+    "event.values_changed": ("changed values, previously", "修改内容，原为"),
     "event.approval_delegated": ("handed an approval to a delegate", "转交代理审批"),
     "event.approval_reminded": ("reminded the approver", "提醒审批人"),
     "event.approval_escalated": ("escalated the approval", "升级审批提醒"),

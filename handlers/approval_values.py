@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import timedelta
 
-from handlers import fields, forms
+from handlers import approval_reopen, fields, forms
 from handlers.catalog import Category
 from handlers.context import Ctx, Refusal
 from handlers.field_lines import raw
@@ -25,17 +25,17 @@ from storage.request_fields import FieldValue
 READ_AS = {"choice": "text"}  # a stored type read otherwise once its field is gone (no options)
 
 
-def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
-    """Replace the values ``text`` names (``key=value`` pairs); the changed fields' names
-    as a list (empty when nothing changed)."""
+def apply_changes(ctx: Ctx, request: Request, text: str) -> dict[str, FieldValue | None]:
+    """Replace the values ``text`` names (``key=value`` pairs); those it changed, as they
+    were (None: not set), kept in the history (``approval_reopen``); empty: none changed."""
     if request.id is None:
-        return ""
+        return {}
     values = dict(request_fields.of_request(ctx.session, request.id))
     category = ctx.department(request.department).category(request.category)
     kept = stand_ins(category, values)
     form = _form(request, category, kept)
     if not form.fields:
-        return ""
+        return {}
     given, _free, unknown = fields.split_pairs(text, form)
     if unknown and kept:
         example = fields.pair(kept[0].key, raw(values[kept[0].key]))
@@ -43,14 +43,15 @@ def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
                       values=join(ctx.locale, [f.label(ctx.locale) for f in form.fields]),
                       example=example)
     if not given:
-        return ""
+        return {}
     for key, twice in forms.given_twice(ctx, form, text).items():  # which one is meant?
         spec = form.field(key)
         assert spec is not None
         raise Refusal("approval.err.bad_value", ref=request.ref, problem=fields.describe(
-            twice, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
+            twice, spec, catalog=ctx.desk.catalog, locale=ctx.locale,
+            today=ctx.desk.policy.today(ctx.now), reader=ctx.actor.id))
     today = ctx.now.astimezone(ctx.desk.policy.tz).date()
-    names = []
+    before: dict[str, FieldValue | None] = {}
     for key, typed in given.items():
         spec = form.field(key)
         assert spec is not None
@@ -58,11 +59,23 @@ def apply_changes(ctx: Ctx, request: Request, text: str) -> str:
                                     today=today)
         if isinstance(parsed, fields.FieldProblem):
             raise Refusal("approval.err.bad_value", ref=request.ref, problem=fields.describe(
-                parsed, spec, catalog=ctx.desk.catalog, locale=ctx.locale))
+                parsed, spec, catalog=ctx.desk.catalog, locale=ctx.locale, today=today,
+                reader=ctx.actor.id))
+        if values.get(key) != parsed:
+            before[key] = values.get(key)
         values[key] = parsed
-        names.append(spec.label(ctx.locale))
-    request_fields.replace(ctx.session, request.id, values.values())
-    return join(ctx.locale, names)
+    if before:
+        approval_reopen.record(ctx, request, before)
+        request_fields.replace(ctx.session, request.id, values.values())
+    return before
+
+
+def form_of(ctx: Ctx, request: Request) -> Category:
+    """The fields ``request``'s values can be named by: its service's, and a stand-in for
+    each value whose field left the config."""
+    values = request_fields.of_request(ctx.session, request.id or 0)
+    category = ctx.department(request.department).category(request.category)
+    return _form(request, category, stand_ins(category, values))
 
 
 def stand_ins(category: Category | None,

@@ -47,6 +47,7 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     "solved" are words to the request too (with none to go to, the caller answers them
     briefly); a button's label typed in a plain chat (``确认已解决``) is answered with its
     command, never made a comment."""
+    from handlers.parse_errors import suggestion
     from handlers.typing_glue import starts_as_command  # "提单：财务 …" is explicit too
 
     if inbound.intake:
@@ -63,6 +64,8 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     if isinstance(parsed, Invalid) and parsed.key in ("not_a_command", "small_talk",
                                                       "said_solved"):
         return True  # "/tmp/x is there" too: no command of ours
+    if isinstance(parsed, Invalid) and parsed.key == "mistyped_command":
+        return threaded or not suggestion(ctx, parsed)  # "受里 FIN-1": its command suggested
     if isinstance(parsed, Invalid) and parsed.key == "typed_label":
         return threaded
     first = text.split()[0].lower()

@@ -1,9 +1,10 @@
 """``/request answered REF``: the service's instructions answered the requester's question, so
-the request is withdrawn before the desk acts and a deflection is counted for the digest."""
+the request is withdrawn before the desk acts (while it awaits approval, too: its approvers
+are told there is nothing to decide) and a deflection is counted for the digest."""
 
 from __future__ import annotations
 
-from handlers import instructions, notices
+from handlers import approval, instructions, notices
 from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal
 from handlers.grammar import Command
@@ -31,10 +32,14 @@ def answered(ctx: Ctx, cmd: Command) -> Reply:
                       state=ctx.say(f"state.{request.state}"))
     request.paused_at = None
     request.closed_at = ctx.now
+    was_pending = request.state == approval.PENDING
     lc.transition(ctx, request, "cancelled", "cancelled", note=ANSWERED_NOTE)
     deflections.record(ctx.session, request.department, request.category, ctx.actor.id,
                        ctx.now)
-    notices.to_desk(ctx, request, "note.answered", by=ctx.name(ctx.actor.id), text="")
+    if was_pending:  # the desk never had it: its approvers are told instead
+        approval.withdrawn(ctx, request, "approval.note.answered")
+    else:
+        notices.to_desk(ctx, request, "note.answered", by=ctx.name(ctx.actor.id), text="")
     text = ctx.say("reply.answered", ref=request.ref)
     return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
                  queued=ctx.queued, request_ref=request.ref)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from handlers.catalog import Catalog, Department
+from handlers.examples import Examples
 from handlers.i18n import LOCALES, normalize_locale
 from handlers.policy import FilePolicy, ServicePolicy
 from handlers.sla import BusinessCalendar, CalendarSpec, parse_hours, parse_workdays
@@ -58,6 +60,11 @@ class Desk:
                                                           repr=False, compare=False)
     _staff_locales: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False,
                                                        repr=False, compare=False)
+
+    @cached_property
+    def examples(self) -> Examples:
+        """The examples hints give, from this desk's catalog (worked out once)."""
+        return Examples(self.catalog)
 
     def calendar_for(self, department: str) -> BusinessCalendar:
         """The department's own calendar (24×7 desks) or the company's."""

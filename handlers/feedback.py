@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from handlers import confidential
 from handlers import lifecycle as lc
 from handlers.catalog import norm
 from handlers.context import Ctx, Refusal
@@ -129,9 +130,17 @@ def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str) -> None:
             told.add(manager)
             lead = ctx.name(helper)
 
-            def render_manager(locale: str, lead: str = lead) -> Message:
-                text = t(locale, "note.low_rating_lead", ref=ref, by=by, stars=stars,
-                         lead=lead, comment=comment)
+            private = confidential.is_confidential(ctx.desk, request.department,
+                                                   request.category) and \
+                not confidential.may_open(ctx.desk, manager, request)
+
+            def render_manager(locale: str, lead: str = lead, private: bool = private) -> Message:
+                if private:  # a confidential request: who rated it, and their words, stay
+                    text = t(locale, "note.low_rating_lead_confidential", ref=ref,  # at the desk
+                             stars=stars, lead=lead)
+                else:
+                    text = t(locale, "note.low_rating_lead", ref=ref, by=by, stars=stars,
+                             lead=lead, comment=comment)
                 return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
 
             ctx.notify_person(manager, render_manager)

@@ -7,7 +7,11 @@ year (``11-20``, ``11/20``, ``11月20日``/``号``) and ``today``/``今天``, ``
 A month and day without a year is the nearest such day to ``today`` (this year, last year or
 next year): on 2026-12-05 ``11-20`` is 2026-11-20, ``12-20`` is 2026-12-20, and
 on 2027-01-03 ``12-28`` is 2026-12-28 — right for an expense last week and for leave next
-week alike."""
+week alike.
+
+Amounts and numbers: a comma or a single space only between groups of three digits (``1,200``,
+``8 600``, ``12,345,678.50``), a point before the decimals. Any other comma or space (``86,5``,
+``1 200,50``, ``86 5元``) may mean two things: refused (``separator``) with what to type."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from handlers.catalog import Catalog, Category, norm
+from handlers.examples import Examples, form_day
 from handlers.i18n import join, t
 from handlers.service_spec import REQUESTER, FieldSpec
 from storage.request_fields import FieldValue
@@ -36,6 +41,15 @@ CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS + SKIP_WORDS  # no field or choice
 DAY_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": -1, "昨天": -1, "昨日": -1,
              "tomorrow": 1, "明天": 1, "明日": 1, "前天": -2, "后天": 2}
 _NUM = r"-?(?:\d[\d,\s]*(?:\.\d+)?|\.\d+)"
+# how a number is written for sure: commas or single spaces only between groups of three digits
+_GROUPED = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+)(?:\.\d+)?|-?\.\d+")
+_NUMBER_SPACES = " \u3000\u00a0\u202f"  # a space between digit groups, as NFKC folds them
+# what after ``amount=8`` still belongs to it: groups of three digits (``amount=8 600元``) and,
+# for an amount, a currency (``amount=12 USD``); after ``amount=USD``, its number
+_CODE = r"(?:" + "|".join(KNOWN_CURRENCIES) + r")\b"
+_MORE_GROUPS = re.compile(rf"(?:[{_NUMBER_SPACES}]\d{{3}}(?!\d))+[^\s\"“”「」']*")
+_CODE_AFTER = re.compile(rf"[{_NUMBER_SPACES}]+(?:{_CODE}|[元块])", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(rf"[{_NUMBER_SPACES}]+\d[^\s\"“”「」']*")
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _DATE_IN_TEXT = re.compile(r"(?<![\d./-])(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*"
@@ -62,18 +76,23 @@ def typed(text: str, words: Collection[str]) -> bool:
     return norm(text) in {norm(w) for w in words}
 
 
-def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
+def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str,
+             today: date | None = None, reader: str = "") -> str:
     """``problem`` in ``locale``: the field's name, what is wrong, an example to type (a
-    param ``x`` with an ``x_zh`` beside it is said in Chinese from the latter)."""
+    param ``x`` with an ``x_zh`` beside it is said in Chinese from the latter); the example
+    date is near ``today`` and the example person someone other than ``reader``."""
     zh = locale.startswith("zh")
     params = {k: problem.params.get(f"{k}_zh", v) if zh else v
               for k, v in problem.params.items() if not k.endswith("_zh")}
     return t(locale, f"form.err.{problem.key}", field=spec.label(locale),
-             example=example(spec, catalog=catalog, locale=locale), **params)
+             example=example(spec, catalog=catalog, locale=locale, today=today, reader=reader),
+             **params)
 
 
-def example(spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
-    """A value the person could type for ``spec`` (its hint when it has one)."""
+def example(spec: FieldSpec, *, catalog: Catalog, locale: str, today: date | None = None,
+            reader: str = "") -> str:
+    """A value ``reader`` could type for ``spec`` (its hint when it has one), from the
+    company's catalog and a date near ``today``."""
     hint = spec.hint_for(locale)
     if hint:
         return hint
@@ -82,9 +101,11 @@ def example(spec: FieldSpec, *, catalog: Catalog, locale: str) -> str:
     if spec.type == "amount":
         return f"86.50 {own_currency(spec)}"
     if spec.type == "person":
-        return catalog.people[0].id if catalog.people else "alice"
+        return Examples(catalog).person(reader)
     if spec.type == "department":
         return join(locale, [d.label(locale) for d in catalog.departments[:3]])
+    if spec.type == "date":
+        return form_day(spec, catalog, locale, today)
     return t(locale, f"form.example.{spec.type}")
 
 
@@ -181,9 +202,11 @@ def _parse_number(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
     if currency is not None and spec.type == "number":
         return FieldProblem("number", {"given": text})
     try:
-        number = Decimal(re.sub(r"[,\s]", "", digits))
+        number = _run_together(digits)
     except InvalidOperation:
         return FieldProblem("number", {"given": text})
+    if not _GROUPED.fullmatch(digits.rstrip(", ")):  # "86,5", "1 200,50", "86 5"
+        return FieldProblem("separator", {"given": text, **_readings(digits)})
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
         return FieldProblem("decimals")
     if abs(number) >= Decimal(10) ** MAX_DIGITS:
@@ -196,6 +219,33 @@ def _parse_number(spec: FieldSpec, text: str) -> FieldValue | FieldProblem:
         return FieldValue(spec.key, "number", number=number)
     return FieldValue(spec.key, "amount", number=number.quantize(Decimal("0.01")),
                       currency=currency or own_currency(spec))
+
+
+def _readings(digits: str) -> dict[str, str]:
+    """What a number with stray separators may mean, as ``suggest``/``suggest_zh``: its last
+    comma or space a decimal point (``86,5`` → ``86.50``) when one or two digits follow it,
+    its digits run together (``865``), and after a space, the last number alone (``2 86``:
+    two of ``86``)."""
+    digits = digits.rstrip(", ")
+    readings = [f"{_run_together(digits):,}"]
+    point = re.fullmatch(r"(-?[\d,\s]*\d)[,\s](\d{1,2})", digits)
+    if point and _GROUPED.fullmatch(point.group(1)):
+        cents = _run_together(f"{point.group(1)}.{point.group(2)}")
+        readings.insert(0, f"{cents:,.2f}")
+    last = digits.rsplit(" ", 1)[-1]
+    if " " in digits and _GROUPED.fullmatch(last):
+        readings.append(f"{Decimal(last.replace(',', '')):,}")
+    readings = list(dict.fromkeys(readings))
+    return {"suggest": _either(readings, ", ", " or "),
+            "suggest_zh": _either(readings, "、", " 或 ")}
+
+
+def _run_together(digits: str) -> Decimal:
+    return Decimal(re.sub(r"[,\s]", "", digits))
+
+
+def _either(items: list[str], comma: str, last: str) -> str:
+    return last.join([comma.join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 
 
 def parse_date(text: str, today: date) -> date | None:
@@ -349,12 +399,34 @@ def typed_pairs(text: str, category: Category) -> tuple[list[TypedPair], list[st
             if match.group("sep") in "=＝" and _NAME_LIKE.match(name):
                 unknown.append((name, match.start()))
             continue
+        value, end = _whole_number(text, spec, value, match.end())
         found.append(TypedPair(spec, name[len(prefix):], value, match.start() + len(prefix),
-                               match.end()))
+                               end))
     pairs = [_closed(text, pair, found[i + 1 :]) for i, pair in enumerate(found)]
     inside = [(p.start, p.end) for p, q in zip(pairs, found, strict=True) if p.end != q.end]
     names = [n for n, at in unknown if not any(s <= at < e for s, e in inside)]
     return pairs, list(dict.fromkeys(names))
+
+
+def _whole_number(text: str, spec: FieldSpec, value: str, end: int) -> tuple[str, int]:
+    """A number's value read on past the space that ends other values, and where it ends
+    then: its groups of three digits (``8 600``); an amount's currency (``12 USD``) or, after
+    a currency alone, its number (``USD 12``, ``USD 8 600``)."""
+    if spec.type not in ("number", "amount") or not value:
+        return value, end
+    amount = spec.type == "amount"
+    if amount and re.fullmatch(_CODE + "|[¥￥$€£]", value, re.IGNORECASE):
+        number = _NUMBER_AFTER.match(text, end)
+        if number is None:
+            return value, end
+        value, end = value + number.group(), number.end()
+    if not value[-1].isdigit():
+        return value, end
+    for more in (_MORE_GROUPS, _CODE_AFTER) if amount else (_MORE_GROUPS,):
+        found = more.match(text, end)
+        if found:
+            value, end = value + found.group(), found.end()
+    return value, end
 
 
 def _closed(text: str, pair: TypedPair, later: list[TypedPair]) -> TypedPair:
@@ -396,11 +468,29 @@ def split_pairs(text: str, category: Category) -> tuple[dict[str, str], str, lis
 
 def repeated(text: str, category: Category) -> list[list[TypedPair]]:
     """The fields ``text`` gives more than one different value (compared as typed, folded):
-    for each, the first pair of each value, in the order typed."""
+    for each, the first pair of each value, in the order typed, then an amount its free text
+    shows (``USD 12 amount=90``) when it reads otherwise than the pair (named as it)."""
     by_field: dict[str, dict[str, TypedPair]] = {}
-    for found in typed_pairs(text, category)[0]:
+    pairs = typed_pairs(text, category)[0]
+    for found in pairs:
         by_field.setdefault(found.spec.key, {}).setdefault(norm(found.value), found)
+    for found in _amount_beside(text, category, pairs):
+        by_field[found.spec.key].setdefault(norm(found.value), found)
     return [list(values.values()) for values in by_field.values() if len(values) > 1]
+
+
+def _amount_beside(text: str, category: Category, pairs: list[TypedPair]) -> list[TypedPair]:
+    """The amount the free text left by ``pairs`` shows (as ``recognise`` finds it) for an
+    amount field a pair gives, as a pair of that field, when the two read differently."""
+    given = [p for p in pairs if p.spec.type == "amount"]
+    if not given:
+        return []
+    spec = given[0].spec
+    shown = recognise(split_pairs(text, category)[1], category).get(spec.key)
+    if shown is None or all(_parse_number(spec, p.value) == _parse_number(spec, shown)
+                            for p in given):
+        return []
+    return [given[0]._replace(value=shown, start=-1, end=-1)]
 
 
 PLAIN_VALUE_STOP = set("\"“”「」'=＝:：")  # a value holding one of these is quoted
@@ -438,9 +528,10 @@ def _field_in(category: Category, name: str) -> tuple[FieldSpec | None, str]:
 def recognise(text: str, category: Category, *, given: Collection[str] = (),
               loose: bool = False) -> dict[str, str]:
     """Values readable in free text without ``key=``, for fields not in ``given``: an amount
-    with a currency mark (``86 CNY``, ``¥86``, ``86元``; with ``loose``, also the only bare
-    number) when the service has exactly one amount field, and a date written with digits
-    (``2026-11-20``, ``11-20``, ``11/20``, ``11月20日``) when it has exactly one date field.
+    with a currency mark (``86 CNY``, ``¥86``, ``8 600元``; ``86 5元`` whole, for its field to
+    refuse; with ``loose``, also the only bare number) when the service has exactly one amount
+    field, and a date written with digits (``2026-11-20``, ``11-20``, ``11/20``, ``11月20日``)
+    when it has exactly one date field.
     Only when the text holds exactly one such value; nothing is taken out of the text."""
     out: dict[str, str] = {}
     amounts = [f for f in category.fields if f.type == "amount"]
@@ -459,8 +550,12 @@ def recognise(text: str, category: Category, *, given: Collection[str] = (),
 
 _MARKED = re.compile(
     r"(?:(?P<pre>[¥￥$€£]|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b)\s*)?"
-    r"(?<!\d[.,])(?<![\d/-])(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d/-]|\.\d)"
+    r"(?<!\d[.,])(?<![\d/-])(?P<num>(?<![A-Za-z:_#])\d{1,3}(?: \d{3}(?!\d))+(?:,\d+)*(?:\.\d+)?"
+    r"|\d+(?:,\d+)*(?:\.\d+)?)(?![\d/-]|\.\d)"
     r"(?:\s*(?P<post>元|块|\b(?:" + "|".join(KNOWN_CURRENCIES) + r")\b))?", re.IGNORECASE)
+# a short number and one space just before an amount with its mark after it ("86 5元"): one
+# amount mistyped, or a count before it; which is the person's to say
+_NUMBER_BEFORE = re.compile(r"(?<![A-Za-z0-9:.,/_#-])\d{1,3} $")
 
 
 def _amounts_in(text: str, loose: bool) -> list[str]:
@@ -468,7 +563,8 @@ def _amounts_in(text: str, loose: bool) -> list[str]:
     marked, bare = [], []
     for m in _MARKED.finditer(folded):
         if m.group("pre") or m.group("post"):
-            marked.append(m.group().strip())
+            before = None if m.group("pre") else _NUMBER_BEFORE.search(folded[:m.start()])
+            marked.append(folded[before.start() if before else m.start():m.end()].strip())
         else:
             bare.append(m.group("num"))
     if marked:

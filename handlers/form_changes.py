@@ -99,7 +99,8 @@ def misfit(ctx: Ctx, category: Category, spec: FieldSpec, raw: str,
     """Why ``spec``, answered before, is asked again: the form changed and the kept answer
     ``raw`` no longer fits (quoted), then what the field takes now; or, a date before the
     one it may not precede (``not_before``), just that."""
-    why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale)
+    why = describe(problem, spec, catalog=ctx.desk.catalog, locale=ctx.locale,
+                   today=ctx.desk.policy.today(ctx.now), reader=ctx.actor.id)
     if problem.key == "before":  # the answers disagree, not the form
         return why
     said = ctx.say("form.answer_misfit", service=category.label(ctx.locale),

@@ -83,7 +83,8 @@ def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
     """The question for ``spec`` (after ``before``), with a button per choice, Skip for an
     optional field (asked only when its kept answer no longer fits) and Cancel."""
     locale = ctx.locale
-    shown = example(spec, catalog=ctx.desk.catalog, locale=locale)
+    shown = example(spec, catalog=ctx.desk.catalog, locale=locale, today=today(ctx),
+                    reader=ctx.actor.id)
     optional = spec.may_be_empty()
     if spec.type == "choice":
         question = ctx.say("form.ask.choice", field=spec.label(locale), choices=shown)
@@ -194,7 +195,8 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         if isinstance(got, FieldProblem):
             draft.files = [*draft.files, *kept]
             form_drafts.save(ctx.session, draft)
-            before.append(describe(got, answered, catalog=ctx.desk.catalog, locale=ctx.locale))
+            before.append(describe(got, answered, catalog=ctx.desk.catalog, locale=ctx.locale,
+                                   today=today(ctx), reader=ctx.actor.id))
             return _asking(ctx, spec, before)
         values[answered.key] = to_raw(got)
     draft.values = values

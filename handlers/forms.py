@@ -83,7 +83,8 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
     values, refused = check_values(category, raw, catalog=ctx.desk.catalog, locale=ctx.locale,
                                    today=today(ctx))
     refused.update(given_twice(ctx, category, text))
-    problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale)
+    problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale,
+                         today=today(ctx), reader=ctx.actor.id)
                 for spec in category.fields if spec.key in refused]
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
@@ -162,7 +163,8 @@ def check_form(category: Category, typed: Mapping[str, str], *, catalog: Catalog
         if not_ours:
             problems[spec.key] = t(locale, "form.err.unknown_person", field=spec.label(locale))
         elif problem is not None:
-            problems[spec.key] = describe(problem, spec, catalog=catalog, locale=locale)
+            problems[spec.key] = describe(problem, spec, catalog=catalog, locale=locale,
+                                          today=today)
     values = {key: to_raw(value) for key, value in valid.items()}
     for spec in missing(category, {**typed, **values}, has_file):
         problems[spec.key] = t(locale, "form.err.required")
@@ -222,7 +224,8 @@ def close_field(category: Category, word: str) -> FieldSpec | None:
 
 def _pair_example(ctx: Ctx, category: Category) -> str:
     spec = category.fields[0]
-    value = example(spec, catalog=ctx.desk.catalog, locale=ctx.locale).split("、")[0]
+    value = example(spec, catalog=ctx.desk.catalog, locale=ctx.locale, today=today(ctx),
+                    reader=ctx.actor.id).split("、")[0]
     value = value.split(", ")[0]
     return f"{spec.label(ctx.locale)}={value}" if " " not in value else \
         f'{spec.label(ctx.locale)}="{value}"'

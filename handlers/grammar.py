@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from handlers.catalog import PRIORITIES, Catalog, Category, Department, close_words, norm
 from handlers.command_words import (
+    NO_REF,
     REQUEST_PREFIXES,
     SUBCOMMAND_WORDS,
     SUGGEST_PREFIXES,
@@ -124,11 +125,9 @@ def _parse_open(body: str, tokens: list[Token], index: int, catalog: Catalog) ->
         word = tokens[index].word
         word = re.split(f"[{GLUE_MARKS}]", word)[0] or word  # "财物，报销，…": the first word
         suggestions = [d.key for d in catalog.department_suggestions(word)]
-        commands = [SUBCOMMAND_WORDS[w] for w in did_you_mean(norm(word), list(SUBCOMMAND_WORDS))]
-        return Invalid(
-            "unknown_department",
-            {"word": word, "suggestions": suggestions, "commands": list(dict.fromkeys(commands))},
-        )
+        params: dict[str, object] = {"word": word, "suggestions": suggestions,
+                                     "commands": near_commands(word)}
+        return Invalid("unknown_department", {**params, **_mistyped(body, tokens, index)})
     if after >= len(tokens):
         return Command("catalog", department=dep.key)
     cat, after_cat = match_words(tokens, after, dep.find_category)
@@ -416,9 +415,49 @@ def _labels() -> dict[str, tuple[str, str]]:
 _LABELS = _labels()
 
 
+def near_commands(word: str, *, with_ref: bool = False) -> list[str]:
+    """The subcommands ``word`` is a near miss of (``受里`` → ack, ``akc`` → ack), those that
+    take a request id only when ``with_ref``; a transposition (``akc``) leaves the others."""
+    typed = norm(word).lstrip("/")
+    choices = [w for w, name in SUBCOMMAND_WORDS.items() if not (with_ref and name in NO_REF)]
+    close = did_you_mean(typed, choices)
+    swapped = [w for w in close if sorted(w) == sorted(typed)]
+    return list(dict.fromkeys(SUBCOMMAND_WORDS[w] for w in swapped or close))
+
+
+def _mistyped(body: str, tokens: list[Token], index: int) -> dict[str, object]:
+    """A near miss of a command word at ``index`` followed by a request id (``受里 FIN-1``,
+    ``akc FIN-1``): the commands it may be, the id and what was typed after it; else {}."""
+    ref = _ref(tokens, index + 1)
+    commands = near_commands(tokens[index].word, with_ref=True) if ref else []
+    if not commands:
+        return {}
+    return {"ref_commands": commands, "ref": ref, "given": _rest(body, tokens, index + 2)}
+
+
+def _mistyped_in_chat(body: str) -> Invalid | None:
+    """A plain message that starts with a near miss of a command word and a request id: the
+    command to suggest, not run. One that takes only the id, with more words after it, is
+    talk ("确定 FIN-1 已经报销了吗"); a word after a slash (``/ackk FIN-3``) is left as it was."""
+    tokens = words_of(body)
+    if len(tokens) < 2 or body[:1] in ("/", "／"):
+        return None
+    params = _mistyped(body, tokens, 0)
+    fits = [c for c in params.get("ref_commands", [])  # type: ignore[attr-defined]
+            if not (params["given"] and c in REF_ONLY)]
+    if not fits:
+        return None
+    return Invalid("mistyped_command", {**params, "ref_commands": fits,
+                                        "word": tokens[0].word})
+
+
 def _not_a_command(body: str) -> Invalid:
-    """What a message that is no command is: a button's label typed (``确认已解决``, ``5星``),
-    "solved", small talk, or just words (``not_a_command``: a comment, or the help)."""
+    """What a message that is no command is: a command word mistyped before a request id
+    (``受里 FIN-1``), a button's label typed (``确认已解决``, ``5星``), "solved", small talk,
+    or just words (``not_a_command``: a comment, or the help)."""
+    mistyped = _mistyped_in_chat(body)
+    if mistyped is not None:
+        return mistyped
     if len(body) > 40:
         return Invalid("not_a_command")
     stars = _STARS.match(norm(body))

@@ -8,12 +8,13 @@ from handlers.i18n import t
 from handlers.messages import Button
 from storage.models import Request
 
-ANSWERED_STATES = ("open",)  # the desk has not acted yet (and no first response: see may_answer)
+# the desk has not acted yet: awaiting approval, or open with no first response (may_answer)
+ANSWERED_STATES = ("open", "pending_approval")
 
 
 def may_answer(request: Request) -> bool:
     """Whether the requester may still say the instructions answered them: the desk has not
-    acted (still open, no first response)."""
+    acted (awaiting approval, or still open with no first response)."""
     return request.state in ANSWERED_STATES and request.first_response_at is None
 
 

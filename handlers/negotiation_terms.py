@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers import due_times
+from handlers import due_times, examples
 from handlers.catalog import Department, norm
 from handlers.context import Ctx, Refusal, names_list
 from handlers.fields import DAY_WORDS
@@ -75,7 +75,8 @@ def read_terms(ctx: Ctx, request: Request, text: str, command: str, *,
     if due is None:
         word = norm(first)
         if need_date or DATE_RE.match(word) or looks_like_work_time(word):  # 2026-13-40, 0d
-            raise Refusal("err.neg_bad_when", given=first, command=command, ref=request.ref)
+            raise Refusal("err.neg_bad_when", given=first, command=command, ref=request.ref,
+                          **examples.day_to_come(ctx))
         return Terms(None, text.strip())
     if due <= ctx.now:
         raise Refusal("err.neg_past", given=first, when=ctx.local(due), command=command,

@@ -112,23 +112,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "可输入 `/request 提议 {ref} <日期> <方案>` 提出方案。"),
     "err.need_propose": (
         "What do you propose? Type `/request propose {ref} <date or 3d> <solution>`, e.g. "
-        "`/request propose {ref} 2026-12-10 the budget reopens on the 10th`.",
+        "`/request propose {ref} {ex_date} <solution>`.",
         "请写明方案：`/request 提议 {ref} <日期或 3d> <方案>`，例如 "
-        "`/request 提议 {ref} 2026-12-10 预算 10 日重新开放，届时付款`。"),
+        "`/request 提议 {ref} {ex_date} <方案>`。"),
     "err.need_decline": (
         "Please say why you decline, so the desk can find something that works: "
         "`/request decline {ref} <reason>`.",
         "请说明拒绝的原因，方便对方找到可行的办法：`/request 拒绝 {ref} <原因>`。"),
     "err.need_counter": (
         "Which date would work for you? `/request counter {ref} <date> [note]`, e.g. "
-        "`/request counter {ref} 2026-12-12`.",
+        "`/request counter {ref} {ex_date}`.",
         "您希望哪天完成？`/request 反提议 {ref} <日期> [说明]`，例如 "
-        "`/request 反提议 {ref} 2026-12-12`。"),
+        "`/request 反提议 {ref} {ex_date}`。"),
     "err.neg_bad_when": (
-        "I could not read “{given}” as a date. Write a date such as 2026-12-10 or 12-10, or "
-        "business time from now such as 3d or 4h: `/request {command} {ref} 2026-12-10 …`.",
-        "无法把“{given}”识别为日期。请写日期，如 2026-12-10 或 12-10，或从现在起的工作时间，"
-        "如 3d、4h：`/request {command} {ref} 2026-12-10 …`。"),
+        "I could not read “{given}” as a date. Write a date such as {ex_date} or "
+        "{ex_month_day}, or business time from now such as 3d or 4h: "
+        "`/request {command} {ref} {ex_date} …`.",
+        "无法把“{given}”识别为日期。请写日期，如 {ex_date} 或 {ex_month_day}，"
+        "或从现在起的工作时间，如 3d、4h：`/request {command} {ref} {ex_date} …`。"),
     "err.neg_past": ("“{given}” (by {when}) has already passed; please give a later date: "
                      "`/request {command} {ref} <date> …`.",
                      "“{given}”（即 {when}）已经过去，请给出更晚的日期："
@@ -159,8 +160,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "Nothing was changed.",
                                 "提单人为 {ref} 提出的日期 {when} 已经过去，请提出新的日期："
                                 "`/request 提议 {ref} <日期> <方案>`。未做任何更改。"),
-    "slack.input.date": ("Date (2026-12-10) or business time (3d)",
-                         "日期（2026-12-10）或工作时间（3d）"),
+    "slack.input.date": ("Date (YYYY-MM-DD) or business time (3d)",
+                         "日期（年-月-日）或工作时间（3d）"),
     "slack.input.why": ("Why decline? (the desk is told)", "拒绝原因（会告知对方）"),
     "digest.negotiated": (
         "Renegotiated: {n} request(s) · agreed dates met {met} of {total} · resolution "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers import due_times, field_lines, instructions, thread_root
 from handlers.context import Ctx, button
+from handlers.details_text import below_title
 from handlers.i18n import t
 from handlers.messages import IN_THREAD, LEFT_STATUS, Button, Message
 from storage.models import Request
@@ -30,9 +33,11 @@ def staff_buttons(request: Request, locale: str) -> tuple[Button, ...]:
                                first=True)
 
 
-def new_request(ctx: Ctx, request: Request) -> None:
+def new_request(ctx: Ctx, request: Request,
+                more: Callable[[str], list[str]] | None = None) -> None:
     """Tell the owning department's channel: this message roots the request's thread (and
-    the desk's leads, in person, of a P1 that arrives while the desk is closed)."""
+    the desk's leads, in person, of a P1 that arrives while the desk is closed). ``more``:
+    lines under the title in a locale (what a reopen after a rejection changed)."""
 
     def render(locale: str) -> Message:
         text = t(
@@ -40,7 +45,8 @@ def new_request(ctx: Ctx, request: Request) -> None:
             requester=ctx.name(request.requester_id),
             home=_home(ctx, request, locale),
         )
-        details = request.details if request.details != request.title else ""
+        text = "\n".join([text, *(more(locale) if more else [])])
+        details = below_title(request.title, request.details)
         form = field_lines.of_request(ctx.session, ctx.desk.catalog, request, locale)
         return Message(
             text=text + (f"\n{details}" if details else ""), locale=locale,

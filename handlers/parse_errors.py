@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from handlers import examples
 from handlers.command_words import word_for
 from handlers.context import Ctx
 from handlers.excerpt import excerpt, excerpts
 from handlers.grammar import REF_ONLY, Invalid
 from handlers.i18n import join
+from handlers.lifecycle import can_see
 from handlers.slots import placeholder
 from storage import request_store
+from storage.models import Request
 from storage.request_store import OPEN_STATES
 
 
@@ -22,7 +25,12 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
     """The reply for input the grammar could not read."""
     params = excerpts(invalid.params)  # a reply quotes at most an excerpt of the input
     key = invalid.key
-    if key == "unknown_department":
+    if key in ("unknown_department", "mistyped_command"):
+        suggested = suggestion(ctx, invalid)
+        if suggested:
+            return ctx.say("err.mistyped_command", word=params["word"], commands=suggested)
+        if key == "mistyped_command":
+            return ctx.say("err.not_a_command")
         return _unknown_department(ctx, params)
     if key == "unknown_category":
         dep = ctx.department(str(params["department"]))
@@ -48,7 +56,16 @@ def explain(ctx: Ctx, invalid: Invalid) -> str:
         params = {**params, "text": _words_of(ctx, str(params["command"]))}
     if "command" in params:  # what to type, in the person's words (`/request 取消 <单号>`)
         params = {**params, "command": word_for(str(params["command"]), ctx.locale)}
-    return ctx.say(f"err.{key}", **params)
+    return ctx.say(f"err.{key}", **_examples(ctx, key), **params)
+
+
+def _examples(ctx: Ctx, key: str) -> dict[str, str]:
+    """The company's example words a hint shows (a day to come, a colleague)."""
+    if key == "need_away":
+        return examples.away(ctx)
+    if key in ("need_propose", "need_counter"):
+        return examples.day_to_come(ctx)
+    return {}
 
 
 def _unknown_department(ctx: Ctx, params: dict[str, object]) -> str:
@@ -56,12 +73,55 @@ def _unknown_department(ctx: Ctx, params: dict[str, object]) -> str:
     close to it (``finace`` → Finance; ``ackk`` → the command `/request ack`)."""
     options = [ctx.department(k).label(ctx.locale) + f" ({k})"
                for k in params.get("suggestions", [])]  # type: ignore[attr-defined]
-    commands = [f"`/request {c}`" for c in params.get("commands", [])]  # type: ignore[attr-defined]
+    typed = _typed_locale(str(params["word"]))
+    commands = [f"`/request {word_for(c, typed)}`"
+                for c in params.get("commands", [])]  # type: ignore[attr-defined]
     hint = ctx.say("hint.did_you_mean", options=join(ctx.locale, options)) if options else ""
     if commands:
         hint += ctx.say("hint.or_command" if options else "hint.did_you_mean_command",
                         commands=join(ctx.locale, commands))
     return ctx.say("err.unknown_department", word=params["word"], hint=hint)
+
+
+def _typed_locale(word: str) -> str:
+    """The language ``word`` was typed in, for a suggested command's word (``受里`` → 受理,
+    ``akc`` → ack, whatever the person's language)."""
+    return "en" if word.isascii() else "zh-CN"
+
+
+# Commands only the request's desk runs, and those only its requester runs: of the commands a
+# mistyped word may be, the ones that fit the person on that request (``解绝 FIN-1``: the
+# desk's 解决, not the requester's 拒绝).
+DESK_ONLY = frozenset({"ack", "assign", "wait", "resolve", "transfer", "priority", "snooze",
+                       "service", "propose"})
+REQUESTER_ONLY = frozenset({"confirm", "reopen", "cancel", "rate", "answered", "decline",
+                            "counter"})
+
+
+def suggestion(ctx: Ctx, invalid: Invalid) -> str:
+    """For a command word mistyped before a request id the person can see (``受里 FIN-1``),
+    the command it may be, as they would type it (``/request 受理 FIN-1``, what came after
+    the id kept); "" for any other input."""
+    commands = [str(c) for c in invalid.params.get("ref_commands", [])]  # type: ignore[attr-defined]
+    ref = str(invalid.params.get("ref", ""))
+    request = request_store.by_ref(ctx.session, ref) if commands and ref else None
+    if request is None or not can_see(ctx, request):
+        return ""
+    fit = [c for c in commands if _fits(ctx, request, c)]
+    typed = _typed_locale(str(invalid.params["word"]))
+    given = str(invalid.params.get("given", ""))
+    return join(ctx.locale, [
+        f"`/request {word_for(c, typed)} {request.ref}{_tail(ctx, c, given, typed=False)}`"
+        for c in fit or commands])
+
+
+def _fits(ctx: Ctx, request: Request, command: str) -> bool:
+    """Whether the actor may run ``command`` on ``request`` as its desk or its requester."""
+    if command in DESK_ONLY:
+        return ctx.desk.is_staff(ctx.actor.id, request.department)
+    if command in REQUESTER_ONLY:
+        return ctx.actor.id == request.requester_id
+    return True
 
 
 # The requester's requests a command fits, by state (an empty tuple: any of them), so that a
@@ -91,7 +151,7 @@ def _which_request(ctx: Ctx, invalid: Invalid) -> str:
     command = str(invalid.params["command"])
     tail = _tail(ctx, command, str(invalid.params.get("given", "")),
                  typed=invalid.key == "need_ref")
-    fitting = _fitting(ctx, command)
+    fitting, theirs = _fitting(ctx, command)
     word = word_for(command, ctx.locale)
     refs = (ctx.say("hint.fitting_refs", refs=join(ctx.locale, fitting[:LISTED]))
             if len(fitting) > 1 else "")
@@ -100,7 +160,9 @@ def _which_request(ctx: Ctx, invalid: Invalid) -> str:
     if invalid.key == "need_ref":
         if only:
             return ctx.say("err.need_ref.one", ref=only, command=typed)
-        return ctx.say("err.need_ref", command=word, rest=tail, refs=refs)
+        ex_ref = fitting[0] if fitting else \
+            ctx.desk.examples.ref(theirs or examples.own_desk(ctx))
+        return ctx.say("err.need_ref", command=word, rest=tail, refs=refs, ex_ref=ex_ref)
     label = excerpt(str(invalid.params.get("label", "")).strip(), 40)
     if invalid.key == "said_solved":
         return ctx.say("err.said_solved", command=typed, refs=refs,
@@ -133,12 +195,14 @@ def _words_of(ctx: Ctx, command: str) -> str:
     return placeholder(slot, ctx.locale, command) if slot else ctx.say("hint.text_placeholder")
 
 
-def _fitting(ctx: Ctx, command: str) -> list[str]:
-    """The ids of the person's own requests that ``command`` fits now, newest first."""
+def _fitting(ctx: Ctx, command: str) -> tuple[list[str], str | None]:
+    """The ids of the person's own requests that ``command`` fits now, newest first, and
+    the department of the first of their requests looked at (None: none looked at)."""
     states = FITS.get(command)
     if states is None:
-        return []
+        return [], None
     rows, _ = request_store.of_requester(ctx.session, ctx.actor.id, 1, LOOKED_AT)
+    theirs = rows[0].department if rows else None
     fit = [r for r in rows if not states or r.state in states]
     if command == "answered":
         fit = [r for r in fit if r.first_response_at is None]
@@ -147,7 +211,7 @@ def _fitting(ctx: Ctx, command: str) -> list[str]:
 
         final = rating_closed(ctx, fit)
         fit = [r for r in fit if r.id not in final and r.resolver_id != ctx.actor.id]
-    return [r.ref for r in fit]
+    return [r.ref for r in fit], theirs
 
 
 def _small_talk(ctx: Ctx, thanks: bool) -> str:

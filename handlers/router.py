@@ -18,7 +18,7 @@ from handlers.grammar import Command, Invalid, parse
 from handlers.i18n import normalize_locale, t
 from handlers.inbound import Inbound, Replayed
 from handlers.messages import SETTLING, Message, Reply, person
-from handlers.parse_errors import explain
+from handlers.parse_errors import explain, suggestion
 from handlers.text_input import clean_text
 from storage import deliveries, outbox, people
 from storage.engine import transaction
@@ -243,6 +243,8 @@ def _with_files(ctx: Ctx, reply: Reply) -> Reply:
 
 def _not_a_command(ctx: Ctx, text: str) -> bool:
     parsed = parse(text, ctx.desk.catalog)
+    if isinstance(parsed, Invalid) and parsed.key == "mistyped_command":  # "受里 FIN-9"
+        return not suggestion(ctx, parsed)
     return isinstance(parsed, Invalid) and parsed.key == "not_a_command"
 
 

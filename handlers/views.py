@@ -6,6 +6,7 @@ from handlers import (
     approval_view,
     attachments,
     due_times,
+    examples,
     feedback,
     field_lines,
     history,
@@ -16,6 +17,7 @@ from handlers import (
 from handlers import lifecycle as lc
 from handlers.actions import request_actions
 from handlers.context import Ctx, Refusal
+from handlers.details_text import below_title
 from handlers.grammar import Command
 from handlers.messages import Button, Message, Reply
 from handlers.router import Router
@@ -31,7 +33,9 @@ def _one(ctx: Ctx, text: str, buttons: tuple[Button, ...] = (), **kw: object) ->
 
 def help_(ctx: Ctx, cmd: Command) -> Reply:
     """How to use the bot."""
-    return _one(ctx, ctx.say("help.text"), kind="help")
+    ex_ref = ctx.desk.examples.ref(examples.own_desk(ctx))  # their desk's ids, else the first
+    return _one(ctx, ctx.say("help.text", ex_ref=ex_ref, **examples.day_to_come(ctx)),
+                kind="help")
 
 
 def catalog(ctx: Ctx, cmd: Command) -> Reply:
@@ -45,7 +49,7 @@ def catalog(ctx: Ctx, cmd: Command) -> Reply:
             services = "、" if ctx.locale == "zh-CN" else ", "
             names = services.join(c.label(ctx.locale) for c in dep.categories)
             lines.append(f"• {dep.label(ctx.locale)} (`{dep.key}`, {dep.prefix}): {names}")
-        lines.append(ctx.say("catalog.how"))
+        lines.append(ctx.say("catalog.how", example=ctx.desk.examples.request_line(ctx.locale)))
         return _one(ctx, "\n".join(lines), kind="catalog")
     dep = ctx.department(cmd.department)
     day = ctx.desk.calendar_for(dep.key).daily_length()
@@ -183,8 +187,9 @@ def show(ctx: Ctx, cmd: Command) -> Reply:
         (ctx.say("field.resolution_due"), resolution_text(ctx, request, loc)),
     )
     lines = [f"{request.ref} · {request.title}"]
-    if request.details and request.details != request.title:
-        lines.append(request.details)
+    details = below_title(request.title, request.details)
+    if details:
+        lines.append(details)
     if retention.details_removed(request):
         lines.append(ctx.say("show.purged"))
     lines += [f"{k}: {v}" for k, v in fields]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from storage.models import ApprovalStepRow, ApprovalVote, Away, Request
+from storage.models import ApprovalStepRow, ApprovalVote, Away, Person, Request
 
 
 def add_round(session: Session, request_id: int, round_: int,
@@ -98,6 +98,19 @@ def away_of(session: Session, person_id: str, now: datetime) -> Away | None:
     """The person's absence if it covers ``now``."""
     row = session.get(Away, person_id)
     return row if row is not None and row.since <= now < row.until else None
+
+
+def manages_someone(session: Session, person_id: str) -> bool:
+    """Whether anyone has ``person_id`` as their manager (who approves for a requester)."""
+    stmt = select(Person.id).where(col(Person.manager_id) == person_id).limit(1)
+    return session.exec(stmt).first() is not None
+
+
+def covers_for(session: Session, person_id: str, now: datetime) -> bool:
+    """Whether ``person_id`` is the delegate of someone away at ``now``."""
+    stmt = select(Away.person_id).where(col(Away.delegate_id) == person_id,
+                                        col(Away.since) <= now, col(Away.until) > now).limit(1)
+    return session.exec(stmt).first() is not None
 
 
 def set_away(session: Session, person_id: str, delegate_id: str, since: datetime,

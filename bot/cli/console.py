@@ -96,8 +96,7 @@ def run_console(settings: Settings, lines: Iterable[str] | None, *, start: str |
         session.run(lines)
         return
     if interactive:
-        print("crossdesk chat — type `alice> /request help`, `@now 2026-11-23T09:00`; "
-              "Ctrl-D ends")
+        print(banner(settings, clock()))
         while True:
             try:
                 line = input("> ")
@@ -106,6 +105,16 @@ def run_console(settings: Settings, lines: Iterable[str] | None, *, start: str |
                 return
             session.line(line)
     session.run(sys.stdin)
+
+
+def banner(settings: Settings, now: datetime) -> str:
+    """The interactive console's first line: how to type, with a person and a time of this
+    company (the sample's ``alice`` means nothing in another)."""
+    people = [p.id for p in settings.catalog.people]
+    who = next((p for p in people if p not in settings.policy.admins), None) or \
+        (people[0] if people else "someone")
+    when = now.astimezone(settings.policy.tz).strftime("%Y-%m-%dT09:00")
+    return f"crossdesk chat — type `{who}> /request help`, `@now {when}`; Ctrl-D ends"
 
 
 def run_tick(settings: Settings, now: str | None) -> None:

@@ -64,6 +64,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "您是不是想输入命令：{commands}？"),
     "hint.or_command": (" Or, if you meant a command: {commands}.",
                         "如果您想输入的是命令：{commands}。"),
+    "err.mistyped_command": ("There is no command “{word}”. Did you mean {commands}?",
+                             "没有“{word}”这个命令。您是不是想输入 {commands}？"),
     "err.too_long": (
         "That text is {length} characters long; the limit is {limit}. Please shorten it "
         "(put long material in a document and paste a link). Nothing was saved.",
@@ -71,9 +73,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.need_ref": (
         "Which request? Type `/request {command} <ID>{rest}`, e.g. "
-        "`/request {command} FIN-12{rest}`.{refs}",
+        "`/request {command} {ex_ref}{rest}`.{refs}",
         "请指明哪一个请求：输入 `/request {command} <单号>{rest}`，例如 "
-        "`/request {command} FIN-12{rest}`。{refs}",
+        "`/request {command} {ex_ref}{rest}`。{refs}",
     ),
     "err.need_ref.one": (
         "Which request? For {ref}, type `{command}`.",
@@ -138,8 +140,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err.empty_note": (
         "The internal note for {ref} is empty: write it after the marker, e.g. "
-        "`/request comment {ref} // checked with the bank`. Nothing was changed.",
-        "{ref} 的内部备注是空的：请在标记后写上内容，例如 `/request 评论 {ref} // 已与银行核实`。未做任何更改。",
+        "`/request comment {ref} // <note>`. Nothing was changed.",
+        "{ref} 的内部备注是空的：请在标记后写上内容，例如 `/request 评论 {ref} // <内容>`。未做任何更改。",
     ),
     "err.bad_state": (
         "{ref} is {state}, so it can't be {action_past} now.{hint}",
@@ -360,6 +362,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.rated": ("{by} rated {ref} {stars} {comment}", "{by} 为 {ref} 评分 {stars} {comment}"),
     "note.low_rating_lead": ("Low rating for {lead}: {by} gave {ref} {stars}/5. {comment}",
                              "低分提醒：{by} 给 {lead} 处理的 {ref} 评了 {stars} 分。{comment}"),
+    "note.low_rating_lead_confidential": (
+        "Low rating for {lead}: {ref} (confidential) was rated {stars}/5. Who rated it and "
+        "what they wrote stay with the desk.",
+        "低分提醒：{lead} 处理的 {ref}（保密）被评了 {stars} 分。评分人和评语仅限该部门查看。"),
     "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
                         "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
     "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",
@@ -473,8 +479,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catalog.title": ("Departments and their services:", "各部门提供的服务："),
     "catalog.how": (
         "Open a request: `/request <department> <service> <details>`, "
-        "e.g. `/request finance reimbursement taxi to client, 86 CNY`.",
-        "提单：`/request <部门> <服务> <说明>`，例如 `/request 财务 报销 出租车 86元`。",
+        "e.g. `{example}`.",
+        "提单：`/request <部门> <服务> <说明>`，例如 `{example}`。",
     ),
     "catalog.department": ("{department} offers:", "{department}提供以下服务："),
     "catalog.line": (
@@ -505,17 +511,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• `/request show ID` — details and history\n"
         "• For the department: `ack ID`, `assign ID PERSON|me`, `wait ID question`, "
         "`resume ID`, `resolve ID note`, `transfer ID DEPARTMENT`, "
-        "`propose ID 2026-12-10 solution` (a new date or solution), `priority ID P1-P4`, "
+        "`propose ID {ex_date} solution` (a new date or solution), `priority ID P1-P4`, "
         "`snooze ID 2h`\n"
         "• For the requester: `comment ID text`, `confirm ID`, `reopen ID reason`, "
         "`cancel ID`, `rate ID 1-5 comment`, `answered ID` (the instructions answered it); "
         "a proposal: `accept ID`, `decline ID reason`, "
         "`counter ID date`\n"
         "• For approvers: `approve ID`, `reject ID reason`; "
-        "`away until 2026-12-10 delegate PERSON`, `back`\n"
+        "`away until {ex_date} delegate PERSON`, `back`\n"
         "• `/suggest <department> <idea>` — a suggestion (`--anon` for anonymous)\n"
         "• Just talk: a plain message to me goes to your open request (with several, I ask "
-        "which, or start it with the ID: `FIN-1 …`); on Slack a reply under my message about a request, or in its thread, is a "
+        "which, or start it with the ID: `{ex_ref} …`); on Slack a reply under my message about a request, or in its thread, is a "
         "comment on it\n"
         "• An internal note, only the department sees it: `comment ID // text` (`(internal)` "
         "works as `//` does); in a Slack thread, a reply that starts with `//`\n"
@@ -533,9 +539,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• 提单人：`评论 单号 内容`、`确认 单号`、`重开 单号 原因`、`取消 单号`、`评分 单号 1-5 评语`、"
         "`已解答 单号`（服务说明已解答）；"
         "答复方案：`接受 单号`、`拒绝 单号 原因`、`反提议 单号 日期`\n"
-        "• 审批人：`批准 单号`、`驳回 单号 原因`；休假：`休假 至 2026-12-10 代理 人员`、`销假`\n"
+        "• 审批人：`批准 单号`、`驳回 单号 原因`；休假：`休假 至 {ex_date} 代理 人员`、`销假`\n"
         "• `/suggest <部门> <建议>` 或 `建议 <部门> <内容>` —— 提建议（加 `匿名` 可匿名）\n"
-        "• 直接对话：发给我的普通消息会加入您进行中的请求（有多个时我会问是哪一个，或以单号开头：`FIN-1 …`）；在 Slack 中，"
+        "• 直接对话：发给我的普通消息会加入您进行中的请求（有多个时我会问是哪一个，或以单号开头：`{ex_ref} …`）；在 Slack 中，"
         "在我关于某个请求的消息下或在该请求的话题中回复即为评论\n"
         "• 内部备注（仅本部门可见）：`评论 单号 // 内容`（`（内部）` 与 `//` 作用相同）；"
         "在 Slack 话题中，以 `//` 开头回复即可\n"
@@ -741,8 +747,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slack.input.comment": ('Comment (optional)', '评语（可选）'),
     "slack.input.stars": ('Stars', '星级'),
     "slack.input.person": ('Person', '人员'),
-    "slack.input.changes": ('What to change, as field=value (e.g. amount=96)',
-                            '要修改的内容，写成 字段=值（例如 金额=96）'),
+    "slack.input.changes": ('What to change, as field=value',
+                            '要修改的内容，写成 字段=值'),
     # a button's command as a person types it (handlers.slots.as_typed): its <slots>
     "slot.question": ("<question>", "<问题>"),
     "slot.note": ("<note>", "<说明>"),
@@ -752,6 +758,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "slot.comment": ("[comment]", "[评语]"),  # optional: in brackets, as the texts write it
     "slot.counter.comment": ("[note]", "[说明]"),  # a counter-proposal's words, not a rating's
     "slot.date": ("<date>", "<日期>"),
+    "slot.details": ("<details>", "<说明>"),  # what a new request is about
     "slot.text": ("<text>", "<方案>"),
     "slot.changes": ("<field>=<value> …", "<字段>=<值> …"),
     "slot.field": ("<field>", "<字段>"),
@@ -851,6 +858,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "{field}须为数字，例如 {example}。"),
     "form.err.decimals": ("{field} takes at most two decimals, e.g. {example}.",
                           "{field}最多保留两位小数，例如 {example}。"),
+    "form.err.separator": (
+        "{field}: “{given}” can be read more than one way (commas and spaces go only between "
+        "groups of three digits, a point before the decimals); please write {suggest}.",
+        "{field}：“{given}”有歧义（逗号或空格只用于每三位数字分隔，小数请用点号），"
+        "请写成 {suggest}。"),
     "form.err.min": ("{field} must be at least {min}.", "{field}不能小于 {min}。"),
     "form.err.max": ("{field} must be at most {max}.", "{field}不能大于 {max}。"),
     "form.err.before": ("{field} ({given}) is before {other} ({day}); type a date on or "
@@ -935,7 +947,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.example.text": ("a few words", "几个字"),
     "form.example.long_text": ("a sentence or two", "一两句话"),
     "form.example.number": ("3", "3"),
-    "form.example.date": ("2026-11-20, 11-20", "2026-11-20、11月20日"),
+    "form.example.date": ("{day}, {month_day}", "{day}、{month_day}"),
     "form.example.file": ("a photo or PDF", "照片或 PDF"),
     # a chat form whose service or department left the config (handlers/form_gone.py), or
     # whose kept answer no longer fits its changed field (handlers/form_changes.py)

@@ -192,7 +192,8 @@ def test_an_away_approver_hands_over_to_the_delegate(desk, clock):
 
 
 def test_away_needs_a_day_and_a_delegate(desk):
-    assert "`/request 休假 至 2026-12-10 代理 bob`" in desk("henry> /request away bob")
+    # three days from today (2026-11-23), and a colleague of henry's at Sales
+    assert "`/request 休假 至 2026-11-26 代理 alice`" in desk("henry> /request away bob")
     assert "不是今天或之后的日期" in desk("henry> /request away until 2020-01-01 delegate bob")
     assert "请指定其他人" in desk("henry> /request away until 12-10 delegate henry")
 

@@ -71,7 +71,7 @@ def test_the_answer_to_a_removed_question_is_kept_and_the_next_one_asked(
     assert out == (
         "[reply] 休假证明表单在您填写期间有所调整：我上次问的问题已不再需要回答。\n"
         "您发送的内容不会丢失：您的回答“12月21日”会随请求一并提交，人力资源部可以看到。\n\n"
-        "请填写结束日期，例如 2026-11-20、11月20日。\n"
+        "请填写结束日期，例如 2026-11-21、11月21日。\n"
         "  (button) 取消 -> cancel\n")
     assert draft(desk, "bob").values == {"first_day": "12月21日"}
     out = desk("bob> 12-24")

@@ -7,8 +7,8 @@ from __future__ import annotations
 def test_what_to_type_uses_the_persons_words(chat):
     out = chat("@now 2026-11-23T09:00", "henry> /request 取消", "alice> /request cancel",
                "henry> /request 评论 FIN-1")
-    assert "请指明哪一个请求：输入 `/request 取消 <单号>`，例如 `/request 取消 FIN-12`。" in out
-    assert "Which request? Type `/request cancel <ID>`, e.g. `/request cancel FIN-12`." in out
+    assert "请指明哪一个请求：输入 `/request 取消 <单号>`，例如 `/request 取消 SAL-12`。" in out
+    assert "Which request? Type `/request cancel <ID>`, e.g. `/request cancel SAL-12`." in out
     assert "`/request 评论 FIN-1 <内容>`" in out
     assert "`/request cancel <单号>`" not in out
 

@@ -40,3 +40,19 @@ def test_a_rating_without_a_comment_ends_with_its_stars(chat):
     out = chat("henry> /request rate FIN-1 4")
     told = messages_to(out, "bob")
     assert told and told[0].rstrip("\n").endswith("为 FIN-1 评分 ★★★★"), told
+
+
+def test_the_first_line_of_the_details_is_not_shown_twice(chat):
+    out = chat("@now 2026-11-23T09:00",
+               "alice> /request it software need figma license\\nfor the new designer")
+    desk = messages_to(out, "#it-requests")[0]
+    assert "：need figma license\nfor the new designer\n" in desk
+    assert desk.count("need figma license") == 1
+    shown = chat("alice> /request show IT-1")
+    assert shown.startswith("[reply] IT-1 · need figma license\nfor the new designer\nState:")
+
+
+def test_details_under_a_title_cut_short_are_shown_whole(chat):
+    long = "x" * 120
+    out = chat("@now 2026-11-23T09:00", f"alice> /request it software {long}")
+    assert long in messages_to(out, "#it-requests")[0]

@@ -20,7 +20,7 @@ from tests.adapters.slack.conftest import SlackDesk, desk_held, reply_in, text_o
 from tests.adapters.slack.fake_slack import blocks_problems, wait_until
 
 # a service of each desk, and what henry asks of it
-ASKS = {"FIN": "/request finance reimbursement taxi {n} 86 CNY",
+ASKS = {"FIN": "/request finance reimbursement taxi ride {n}, 86 CNY",
         "PRD": "/request production schedule line {n} plan",
         "MNT": "/request mnt repair press {n} down",
         "QA": "/request qa inspection incoming lot {n}"}

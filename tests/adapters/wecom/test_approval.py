@@ -67,13 +67,14 @@ def test_card_reject_asks_for_a_reason_then_the_typed_reason_reaches_the_request
 
 
 def test_the_requesters_confirmation_shows_the_values_and_cancels_while_pending(wecom):
-    """Sent for approval, the request is confirmed as any other: its values and a Cancel
-    button, which works while the approvers have not decided; the approver's card greys."""
+    """Sent for approval, the request is confirmed as any other: its values, the service's
+    instructions with "This answered my question" and a Cancel button, which works while the
+    approvers have not decided; the approver's card greys."""
     wecom.say("wangli", "提单 财务 报销 金额=86 出租车")
     wecom.dispatch()
     (mine,) = [c for c in wecom.cards_to("wangli") if "FIN-1" in str(c)]
     assert "approval" in str(mine) and "86.00 CNY" in str(mine)  # wangli reads English
-    assert [b["text"] for b in mine["button_list"]] == ["Cancel"]
+    assert [b["text"] for b in mine["button_list"]] == ["Answered", "Cancel"]
 
     wecom.click("wangli", key_of(mine, "Cancel"), mine["task_id"], "rc-cancel")
     wecom.dispatch()

@@ -37,3 +37,12 @@ def test_turning_the_clock_back_is_noted_and_forward_is_not(chat):
     assert back.splitlines()[0] == ("[note] the clock goes back from 2026-11-24 09:00; what "
                                     "happened since then stays as it is")
     assert "[note]" not in chat("@now 2026-11-23T16:00")
+
+
+def test_the_interactive_banner_names_a_person_of_this_company(settings):
+    from bot.cli.console import banner
+    from tests.conftest import local
+
+    line = banner(settings, local("2026-12-07T22:00"))
+    assert line == ("crossdesk chat — type `grace> /request help`, `@now 2026-12-07T09:00`; "
+                    "Ctrl-D ends")  # root, the first person, is an admin
