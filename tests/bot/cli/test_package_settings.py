@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bot.cli.main import app
 from bot.runtime import config as config_mod
-from bot.runtime.serve_options import OptionError, resolve
+from bot.runtime.serve_options import resolve
 from tests.bot.cli.serving import wait_health
 from tests.conftest import EXAMPLE
 
@@ -96,20 +96,22 @@ def test_the_access_log_is_off_unless_the_file_turns_it_on(tmp_path):
     assert resolve(config_mod.load(EXAMPLE)).access_log is False
     on = config_mod.load(config_with(tmp_path, "[logging]\naccess_log = true\n"))
     assert resolve(on).access_log is True
-    bad = config_mod.load(config_with(tmp_path, '[logging]\naccess_log = "yes"\n', "b.toml"))
-    with pytest.raises(OptionError, match=r"b\.toml: logging\.access_log: 'yes' is not true or "
-                                          r"false; use access_log = true"):
-        resolve(bad)
+    with pytest.raises(config_mod.ConfigError, match=r"b\.toml: logging\.access_log: 'yes' is "
+                                                     r"not true or false; use access_log = true"):
+        config_mod.load(config_with(tmp_path, '[logging]\naccess_log = "yes"\n', "b.toml"))
 
 
 def test_a_bad_file_setting_names_file_and_key(tmp_path):
-    bad = config_mod.load(config_with(tmp_path, '[server]\nport = "eighty"\n'))
-    with pytest.raises(OptionError, match=r"desk\.toml: server\.port: 'eighty' is not a TCP"):
-        resolve(bad)
-    assert resolve(bad, port=8081).port == 8081  # the flag or variable wins, the file is unread
-    xml = config_mod.load(config_with(tmp_path, '[logging]\nformat = "xml"\n', "x.toml"))
-    with pytest.raises(OptionError, match=r"logging\.format: 'xml' is not a log format"):
-        resolve(xml)
+    """Refused with the rest of the file (check-config lists it too), even when a flag would
+    give serve another value: the file is wrong either way."""
+    with pytest.raises(config_mod.ConfigError, match=r"desk\.toml: server\.port: 'eighty' is "
+                                                     r"not a TCP"):
+        config_mod.load(config_with(tmp_path, '[server]\nport = "eighty"\n'))
+    with pytest.raises(config_mod.ConfigError, match=r"logging\.format: 'xml' is not a log "
+                                                     r"format"):
+        config_mod.load(config_with(tmp_path, '[logging]\nformat = "xml"\n', "x.toml"))
+    good = config_mod.load(config_with(tmp_path, "[server]\nport = 9000\n", "g.toml"))
+    assert resolve(good).port == 9000 and resolve(good, port=8081).port == 8081  # flag wins
 
 
 def test_a_bad_log_format_from_the_environment_is_refused_before_anything_starts(tmp_path):
