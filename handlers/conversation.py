@@ -8,9 +8,11 @@ the desk (not posted back into the thread: one resuming a wait marks the answer
 ``root_stale``); by anyone else it is only recorded. A reply about a request in the DM is
 ``/request comment REF text``. A plain message that starts with the id of a request its
 author may comment on (its requester, its desk) is a DM reply to it, the id left out (the
-notices and the history name the request already). Any other plain message goes to the
-author's one open request; with several the bot asks which (the message is held in the
-database until a button runs ``/request add REF N``); with none the caller shows the help."""
+notices and the history name the request already); an id alone answers "which one?"
+(``conversation_talk``). Small talk and "solved" get a short answer, posted nowhere. Any
+other plain message goes to the author's one open request; with several the bot asks which
+(the message is held in the database until a button runs ``/request add REF N``); with none
+the caller shows the help. Words longer than ``MAX_DETAILS`` are refused, nothing kept."""
 
 from __future__ import annotations
 
@@ -19,12 +21,13 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from handlers import attachments, intake
+from handlers import conversation_talk as talk
 from handlers import lifecycle as lc
 from handlers.catalog import norm
 from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
-from handlers.grammar import REF_RE, Command, Invalid, ignores_words, parse
+from handlers.grammar import MAX_DETAILS, REF_RE, Command, Invalid, ignores_words, parse
 from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply
 from handlers.requests import INTERNAL_MARKERS as INTERNAL_MARKERS
@@ -32,7 +35,7 @@ from handlers.requests import add_comment, add_note, is_internal, without_marker
 from handlers.router import Router
 from handlers.typing_glue import REF_START, REF_TRAIL
 from storage import form_drafts, held, request_store
-from storage.models import Request
+from storage.models import HeldMessage, Request
 
 MAX_CHOICES = 6        # WeCom's card holds six buttons; Slack shows them in one row
 CHOICE_LABEL = 40      # characters of "FIN-12 title" on a choice button
@@ -44,9 +47,8 @@ def applies(inbound: Inbound, ctx: Ctx) -> bool:
     thread, a DM thread or a plain chat, and is no command. In a thread only an explicit
     command (``/request …``, ``提单 …``, ``/ack FIN-1``) runs as one; in a plain chat any
     text that reads as a command does (``列表``, ``ack FIN-1``, ``受理FIN-1``). Small talk and
-    "solved" are words to the request too (with none to go to, the caller answers them
-    briefly); a button's label typed in a plain chat (``确认已解决``) is answered with its
-    command, never made a comment."""
+    "solved" are conversation too (answered briefly, never a comment in a plain chat); a
+    button's label typed in a plain chat (``确认已解决``) is answered with its command."""
     from handlers.parse_errors import suggestion
     from handlers.typing_glue import starts_as_command  # "提单：财务 …" is explicit too
 
@@ -108,10 +110,17 @@ def _route(ctx: Ctx, inbound: Inbound, text: str,
     if named is not None:  # "// FIN-1 text": the desk's note, not words on one's own request
         request, note = named
         return _note(ctx, request, note, files, in_thread=True)
+    chosen = None if files else talk.lone_ref(text)
+    if chosen is not None:  # "IT-1", "是IT-1": the answer to "which one?", else the request
+        row = held.unanswered(ctx.session, ctx.actor.id, ctx.now - talk.ANSWER_WINDOW)
+        return _add_held(ctx, row, chosen) if row is not None else talk.show(ctx, chosen)
     about = _named_in_chat(ctx, text)
     if about is not None and (about[1] or files):  # "FIN-1 确认一下进度": FIN-1's
         return dm_reply(ctx, about[0], about[1], files)
     rows, total = held.open_requests_of(ctx.session, ctx.actor.id, MAX_CHOICES)
+    brief = None if files else talk.brief(ctx, text, rows, total)
+    if brief is not None:  # "谢谢", "好的👍", "已解决": answered here, no desk pinged
+        return brief
     if total == 0:
         return _keep(ctx, inbound) if files else None
     if total == 1:
@@ -131,6 +140,7 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
     department = ctx.dept_label(request.department)
     if writes_note(ctx, request, text):  # written in the thread: not posted there again
         return _note(ctx, request, without_marker(text), files, in_thread=left)
+    _within_limit(text)
     if not (staff or requester):
         lc.transition(ctx, request, None, "thread_reply", note=_body(text, files))
         return _said(ctx, request, "conv.recorded", _attach(ctx, request, files),
@@ -152,6 +162,7 @@ def dm_reply(ctx: Ctx, request: Request, text: str, files: tuple[IncomingFile, .
     its thread shows the desk)."""
     if writes_note(ctx, request, text):
         return _note(ctx, request, without_marker(text), files, in_thread=True)
+    _within_limit(text)
     add_comment(ctx, request, _body(text, files), "dm_reply", tell=bool(text))
     return _said(ctx, request, "reply.commented", _attach(ctx, request, files, in_thread=False))
 
@@ -160,6 +171,7 @@ def _note(ctx: Ctx, request: Request, note: str, files: tuple[IncomingFile, ...]
           in_thread: bool) -> Reply:
     """The desk's internal note (``requests.writes_note``; ``note`` without its marker), its
     files the desk's only."""
+    _within_limit(note)
     add_note(ctx, request, _body(note, files), in_thread=in_thread)
     return _said(ctx, request, "conv.internal_noted", _attach(ctx, request, files, internal=True))
 
@@ -180,21 +192,25 @@ def _noted_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
 
 
 def _named_in_chat(ctx: Ctx, text: str) -> tuple[Request, str] | None:
-    """A plain chat message that starts with the id of a request the actor may comment on
-    (its requester, a member of its desk): the request and the words after the id. None for
-    anything else, a request the actor may not see too (its id tells them nothing)."""
+    """A plain chat message that starts with a request id: the request and the words after
+    the id. An id of a desk's that the actor may not see is refused as ``show`` refuses it
+    (the same answer whether it exists or not); None for anything else (``AB-12 坏了``)."""
     found = REF_START.match(text)
     if found is None:
         return None
-    request = request_store.by_ref(ctx.session, norm(found.group()).upper(), lock=True)
+    ref = norm(found.group()).upper()
+    request = request_store.by_ref(ctx.session, ref, lock=True)
+    if request is None and ctx.desk.catalog.by_prefix(ref.split("-")[0]) is None:
+        return None  # no desk's id: words
     if request is None or not (ctx.actor.id == request.requester_id
                                or ctx.desk.is_staff(ctx.actor.id, request.department)):
-        return None  # (of a confidential one, these are all who may open it)
+        request = lc.load(ctx, ref)  # not theirs to see: refused; seen: ``comment``'s answer
     return request, text[found.end():].lstrip(REF_TRAIL + " \t\n").strip()
 
 
 def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:
     """Hold the message and ask which request it is about, one button per open request."""
+    _within_limit(inbound.text.strip())
     row = held.hold(ctx.session, ctx.actor.id, inbound.platform, inbound.text.strip(),
                     [file_to_dict(f) for f in inbound.files], ctx.now)
     shown = excerpt(_body(row.text, inbound.files), 120)
@@ -211,6 +227,7 @@ def _ask(ctx: Ctx, inbound: Inbound, rows: list[Request], total: int) -> Reply:
 def _keep(ctx: Ctx, inbound: Inbound) -> Reply:
     """Files sent with no open request to go to: held (with the text) until their author
     opens one and adds them with ``/request add REF N``."""
+    _within_limit(inbound.text.strip())
     row = held.hold(ctx.session, ctx.actor.id, inbound.platform, inbound.text.strip(),
                     [file_to_dict(f) for f in inbound.files], ctx.now)
     names = ", ".join(attachments.clean_name(f.name, f.mime) for f in inbound.files)
@@ -261,11 +278,24 @@ def add(ctx: Ctx, cmd: Command) -> Reply:
         raise Refusal("err.held_not_found", held=cmd.number)
     if row.attached_ref is not None:
         return _unchanged(ctx, row.attached_ref)
-    request = lc.load(ctx, cmd.ref)
+    assert cmd.ref is not None
+    return _add_held(ctx, row, cmd.ref)
+
+
+def _add_held(ctx: Ctx, row: HeldMessage, ref: str) -> Reply:
+    """The held message ``row`` as a comment on ``ref``, once."""
+    request = lc.load(ctx, ref)
     if not held.claim(ctx.session, row.id or 0, request.ref, ctx.now):
         return _unchanged(ctx, request.ref)
     files = tuple(file_of_dict(f) for f in row.files)
     return dm_reply(ctx, request, row.text, files)
+
+
+def _within_limit(text: str) -> None:
+    """Refuse words longer than a command's (``grammar.MAX_DETAILS``) before anything is
+    kept or posted: the answer ``/request comment`` gives."""
+    if len(text) > MAX_DETAILS:
+        raise Refusal("err.too_long", length=len(text), limit=MAX_DETAILS)
 
 
 def _body(text: str, files: tuple[IncomingFile, ...]) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sqlmodel import select
 
 from handlers import confidential
@@ -16,28 +19,50 @@ from handlers.router import Router
 from storage import people
 from storage.models import Rating, Request
 
+HASHES = "#＃"  # a tag's mark, typed half or full width
+TAG = re.compile(r"[#＃](\w[\w-]*)")  # the word runs to a space, a mark or punctuation
+
 
 def split_tags(ctx: Ctx, comment: str) -> tuple[list[str], str]:
-    """Pull configured tags (`#timely`, `及时`, `#态度好` …) out of a rating comment."""
+    """Pull configured tags (`#timely`, `#态度好`, `＃及时` …) out of a rating comment."""
     return tags_in(ctx.desk, comment)
 
 
 def tags_in(desk: Desk, comment: str) -> tuple[list[str], str]:
     """A rating comment as typed → its configured tags and the rest of its words (also for
-    a rating the history keeps: the digest of an earlier week)."""
+    a rating the history keeps: the digest of an earlier week). A tag is marked ``#`` or
+    ``＃``, spaced, glued (``#timely#solved``) or followed by punctuation (``#及时，#专业``,
+    which goes with it); a word without the mark is the rater's words, never a tag."""
     index: dict[str, str] = {}
     for key, en, zh in desk.service.feedback.tags:
         for word in (key, en, zh):
             index[norm(word)] = key
     tags: list[str] = []
     kept: list[str] = []
-    for word in comment.split():
-        tag = index.get(norm(word.lstrip("#")))
-        if tag is None:
-            kept.append(word)
-        elif tag not in tags:
+    start = 0
+    for match in TAG.finditer(comment):
+        tag = index.get(norm(match.group(1).rstrip("-")))
+        if tag is None:  # not one of ours: the rater's words
+            continue
+        kept.append(comment[start:match.start()])
+        start = _after_punctuation(comment, match.end())
+        if tag not in tags:
             tags.append(tag)
-    return tags, " ".join(kept)
+    rest = " ".join(" ".join([*kept, comment[start:]]).split())
+    return tags, rest if any(_worded(ch) for ch in rest) else ""
+
+
+def _after_punctuation(text: str, at: int) -> int:
+    """Where the punctuation right after ``at`` ends (a tag's ``，`` or ``!``; not a mark)."""
+    while at < len(text) and text[at] not in HASHES and \
+            unicodedata.category(text[at]).startswith("P"):
+        at += 1
+    return at
+
+
+def _worded(ch: str) -> bool:
+    """Whether ``ch`` says something: not punctuation, not a space."""
+    return not unicodedata.category(ch).startswith(("P", "Z")) and not ch.isspace()
 
 
 def rate(ctx: Ctx, cmd: Command) -> Reply:

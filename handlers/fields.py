@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from handlers.catalog import Catalog, Category, norm
-from handlers.examples import Examples, form_day
+from handlers.examples import DAYS_AHEAD, Examples, form_day
 from handlers.i18n import join, t
 from handlers.service_spec import REQUESTER, FieldSpec
 from storage.request_fields import FieldValue
@@ -40,6 +40,7 @@ SKIP_WORDS = ("skip", "跳过")  # leaves out the optional field asked (never a 
 CONTROL_WORDS = CANCEL_WORDS + ANSWERED_WORDS + SKIP_WORDS  # no field or choice is named so
 DAY_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": -1, "昨天": -1, "昨日": -1,
              "tomorrow": 1, "明天": 1, "明日": 1, "前天": -2, "后天": 2}
+_AHEAD = DAYS_AHEAD + 2  # how far ahead ``form_day`` puts a range's last day
 _NUM = r"-?(?:\d[\d,\s]*(?:\.\d+)?|\.\d+)"
 # how a number is written for sure: commas or single spaces only between groups of three digits
 _GROUPED = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+)(?:\.\d+)?|-?\.\d+")
@@ -72,27 +73,55 @@ class FieldProblem:
 
 
 def typed(text: str, words: Collection[str]) -> bool:
-    """Whether ``text`` is one of ``words`` (e.g. ``SKIP_WORDS``), in any case or width."""
-    return norm(text) in {norm(w) for w in words}
+    """Whether ``text`` is one of ``words`` (e.g. ``SKIP_WORDS``), in any case or width, with
+    any punctuation after it (``取消。``, ``Cancel!``, ``已解答！``)."""
+    return _bare_word(text) in {norm(w) for w in words}
+
+
+def _bare_word(text: str) -> str:
+    """``text`` folded (``norm``) without the punctuation and spaces that end it."""
+    folded = norm(text)
+    while folded and (unicodedata.category(folded[-1]).startswith("P") or folded[-1].isspace()):
+        folded = folded[:-1]
+    return folded
+
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s\"“”「」'<>]+", re.IGNORECASE)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a link (``http://…``, ``https://…``, ``www.…``): nothing inside
+    one is a ``name=value`` or a value recognised (``?date=11-20``, ``?amount=86``)."""
+    return [m.span() for m in _URL.finditer(text)]
+
+
+def without_urls(text: str) -> str:
+    """``text`` with each link blanked out by as many spaces (positions kept)."""
+    for start, end in url_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def describe(problem: FieldProblem, spec: FieldSpec, *, catalog: Catalog, locale: str,
-             today: date | None = None, reader: str = "") -> str:
+             today: date | None = None, reader: str = "", earliest: date | None = None) -> str:
     """``problem`` in ``locale``: the field's name, what is wrong, an example to type (a
     param ``x`` with an ``x_zh`` beside it is said in Chinese from the latter); the example
-    date is near ``today`` and the example person someone other than ``reader``."""
+    date is near ``today`` (never before ``earliest``) and the example person someone other
+    than ``reader``."""
     zh = locale.startswith("zh")
     params = {k: problem.params.get(f"{k}_zh", v) if zh else v
               for k, v in problem.params.items() if not k.endswith("_zh")}
     return t(locale, f"form.err.{problem.key}", field=spec.label(locale),
-             example=example(spec, catalog=catalog, locale=locale, today=today, reader=reader),
+             example=example(spec, catalog=catalog, locale=locale, today=today, reader=reader,
+                             earliest=earliest),
              **params)
 
 
 def example(spec: FieldSpec, *, catalog: Catalog, locale: str, today: date | None = None,
-            reader: str = "") -> str:
+            reader: str = "", earliest: date | None = None) -> str:
     """A value ``reader`` could type for ``spec`` (its hint when it has one), from the
-    company's catalog and a date near ``today``."""
+    company's catalog and a date near ``today``: for a date that may not precede another
+    (``not_before``) already given, ``earliest``, that one at the soonest."""
     hint = spec.hint_for(locale)
     if hint:
         return hint
@@ -104,14 +133,17 @@ def example(spec: FieldSpec, *, catalog: Catalog, locale: str, today: date | Non
         return Examples(catalog).person(reader)
     if spec.type == "department":
         return join(locale, [d.label(locale) for d in catalog.departments[:3]])
+    if spec.type == "date" and earliest is not None and today is not None:
+        return form_day(spec, catalog, locale, max(today, earliest - timedelta(days=_AHEAD)))
     if spec.type == "date":
         return form_day(spec, catalog, locale, today)
     return t(locale, f"form.example.{spec.type}")
 
 
 def parse_value(spec: FieldSpec, raw: str, *, catalog: Catalog, locale: str,
-                today: date) -> FieldValue | FieldProblem:
-    """One typed value for ``spec``, checked against its limits, or the problem with it."""
+                today: date, me: str = "") -> FieldValue | FieldProblem:
+    """One typed value for ``spec``, checked against its limits, or the problem with it; in a
+    person field ``me``/``我`` is ``me`` (the person typing, when given)."""
     text = _unquote(raw.strip())
     if not text:
         return FieldProblem("empty")
@@ -127,10 +159,7 @@ def parse_value(spec: FieldSpec, raw: str, *, catalog: Catalog, locale: str,
                 return FieldValue(spec.key, "choice", text=choice.key)
         return FieldProblem("choice", {"given": text})
     if spec.type == "person":
-        person = find_person(catalog, text)
-        if person is None:
-            return FieldProblem("person", {"given": text})
-        return FieldValue(spec.key, "person", text=person)
+        return _parse_person(spec, text, catalog, me)
     if spec.type == "department":
         dep = catalog.find_department(text)
         if dep is None:
@@ -139,6 +168,35 @@ def parse_value(spec: FieldSpec, raw: str, *, catalog: Catalog, locale: str,
     if spec.type == "file":
         return FieldProblem("file")
     return _parse_text(spec, text)
+
+
+def _parse_person(spec: FieldSpec, text: str, catalog: Catalog,
+                  me: str) -> FieldValue | FieldProblem:
+    """The person ``text`` names: ``me``/``我`` the one typing; a name several share is
+    refused listing them, each with what to type (their id)."""
+    if me and bare_name(text) in ME_WORDS:
+        return FieldValue(spec.key, "person", text=me)
+    found = people_named(text, (Named(p.id, p.name, p.slack, p.wecom) for p in catalog.people))
+    if len(found) == 1:
+        return FieldValue(spec.key, "person", text=found[0])
+    if not found:
+        return FieldProblem("person", {"given": text})
+    return FieldProblem("person_ambiguous", {
+        "given": text, "choices": _which(catalog, found, "en"),
+        "choices_zh": _which(catalog, found, "zh-CN")})
+
+
+def _which(catalog: Catalog, found: Iterable[str], locale: str) -> str:
+    """One line per person of a shared name: their name, departments and id to type."""
+    lines = []
+    for pid in found:
+        spec = catalog.person_spec(pid)
+        name = spec.name if spec else pid
+        where = [d.label(locale) for d in catalog.departments_of(pid)]
+        lines.append(t(locale, "person.choice_at", name=name, departments=join(locale, where),
+                       command=pid) if where else
+                     t(locale, "person.choice", name=name, command=pid))
+    return "\n".join(lines)
 
 
 def _unquote(text: str) -> str:
@@ -389,10 +447,14 @@ class TypedPair(NamedTuple):
 def typed_pairs(text: str, category: Category) -> tuple[list[TypedPair], list[str]]:
     """The pairs in ``text`` naming one of ``category``'s fields, in order, and the names
     given with ``=`` that are no field. A value whose quote is never closed runs to the end
-    of its line or to the next pair, whichever comes first (``原因="屏幕坏了``)."""
+    of its line or to the next pair, whichever comes first (``原因="屏幕坏了``). Nothing inside
+    a link is a pair (``https://…?date=11-20``)."""
     found: list[TypedPair] = []
     unknown: list[tuple[str, int]] = []
+    links = url_spans(text)
     for match in _PAIR.finditer(text):
+        if any(start < match.end("name") <= end for start, end in links):
+            continue  # "?date=11-20" in a link: a name inside it, or the link's "https:"
         name, value = match.group("name"), match.group("value") or ""
         spec, prefix = _field_in(category, name)
         if spec is None:
@@ -532,7 +594,9 @@ def recognise(text: str, category: Category, *, given: Collection[str] = (),
     refuse; with ``loose``, also the only bare number) when the service has exactly one amount
     field, and a date written with digits (``2026-11-20``, ``11-20``, ``11/20``, ``11月20日``)
     when it has exactly one date field.
-    Only when the text holds exactly one such value; nothing is taken out of the text."""
+    Only when the text holds exactly one such value, outside any link (``…?date=11-20``);
+    nothing is taken out of the text."""
+    text = without_urls(text)
     out: dict[str, str] = {}
     amounts = [f for f in category.fields if f.type == "amount"]
     if len(amounts) == 1 and amounts[0].key not in given:

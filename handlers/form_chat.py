@@ -18,8 +18,9 @@ an answer: a required field asked is asked again."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -36,14 +37,17 @@ from handlers.fields import (
     FieldProblem,
     describe,
     example,
+    field_named,
+    format_value,
+    pairs_line,
     parse_value,
     to_raw,
     typed,
 )
-from handlers.forms import Filled, check_values, complete, today
+from handlers.forms import Filled, check_values, complete, earliest, out_of_order, today
 from handlers.grammar import Command, parse
 from handlers.i18n import join, normalize_locale, t
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, IncomingFile
 from handlers.messages import Button, Message, Reply, person
 from handlers.requests import open_request
 from handlers.service_spec import FieldSpec
@@ -53,12 +57,16 @@ from storage.models import FormDraft
 from storage.request_fields import FieldValue
 
 EXPIRES = timedelta(days=1)
+_NAMED = re.compile(r"([^=＝:：\n]+?)\s*[=＝:：]\s*(.*)", re.DOTALL)
 MAX_CHOICE_BUTTONS = 5  # WeCom's card holds six buttons: the choices and "cancel"
 
 
 def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
-    """Keep the half-filled form and ask its first missing field (nothing is opened)."""
+    """Keep the half-filled form and ask its first missing field (nothing is opened); a form
+    the person was filling is set aside (one at a time), saying how to start it again."""
     assert cmd.department
+    earlier = form_drafts.get(ctx.session, ctx.actor.id, lock=True)
+    parts = [] if earlier is None else [_set_aside(ctx, earlier)]  # before it is replaced
     draft = FormDraft(
         person_id=ctx.actor.id, department=cmd.department, category=category.key,
         values={k: to_raw(v) for k, v in filled.values.items()}, details=filled.details,
@@ -67,24 +75,42 @@ def start(ctx: Ctx, cmd: Command, category: Category, filled: Filled) -> Reply:
         expires_at=ctx.now + EXPIRES)
     form_drafts.save(ctx.session, draft)
     dep = ctx.department(cmd.department)
-    parts = [ctx.say("form.start", service=category.label(ctx.locale),
-                     department=dep.label(ctx.locale))]
+    parts.append(ctx.say("form.start", service=category.label(ctx.locale),
+                         department=dep.label(ctx.locale)))
     instructions = category.instructions_for(ctx.locale)
     buttons: tuple[Button, ...] = ()
     if instructions:
         parts.append(ctx.say("form.instructions_first", department=dep.label(ctx.locale),
                              text=instructions))
         buttons = (Button(ctx.say("form.button.answered"), ANSWERED_WORDS[0], "answered"),)
-    return _asking(ctx, filled.missing[0], parts, buttons)
+    return _asking(ctx, filled.missing[0], parts, buttons,
+                   earliest=earliest(filled.missing[0], filled.values))
+
+
+def _set_aside(ctx: Ctx, draft: FormDraft) -> str:
+    """What the person is told of the form ``draft`` a new one replaces: its service, and the
+    command that starts it again with what it held (files are sent again)."""
+    dep = ctx.desk.catalog.department(draft.department)
+    category = dep.category(draft.category)
+    if category is None:  # its service left the config meanwhile: what to type now
+        return form_gone.expired(ctx.desk.catalog, ctx.locale, draft)
+    files = {f.key for f in category.fields if f.type == "file"}
+    defaults = {k: to_raw(v) for k, v in complete(ctx, category, {}, "").values.items()}
+    typed_in = {k: v for k, v in draft.values.items()
+                if k not in files and v and defaults.get(k) != v}  # the defaults come again
+    command = " ".join(w for w in (f"/request {dep.key} {category.key}", draft.details,
+                                   pairs_line(typed_in)) if w)
+    return ctx.say("form.set_aside", service=category.label(ctx.locale), command=command)
 
 
 def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
-            buttons: tuple[Button, ...] = ()) -> Reply:
+            buttons: tuple[Button, ...] = (), earliest: date | None = None) -> Reply:
     """The question for ``spec`` (after ``before``), with a button per choice, Skip for an
-    optional field (asked only when its kept answer no longer fits) and Cancel."""
+    optional field (asked only when its kept answer no longer fits) and Cancel; a date's
+    example is on or after ``earliest`` (the day it may not precede)."""
     locale = ctx.locale
     shown = example(spec, catalog=ctx.desk.catalog, locale=locale, today=today(ctx),
-                    reader=ctx.actor.id)
+                    reader=ctx.actor.id, earliest=earliest)
     optional = spec.may_be_empty()
     if spec.type == "choice":
         question = ctx.say("form.ask.choice", field=spec.label(locale), choices=shown)
@@ -158,7 +184,7 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
         return form_gone.answer(ctx, draft, inbound)
     spec = category.field(draft.asking or "")
     if spec is None:  # the question asked left the form: its answer is kept, the form goes on
-        named = _named_choice(category, text)  # a button of an earlier question's card
+        named = _named_field(category, text)  # a button of an earlier question's card
         if named is not None:
             return _take(ctx, draft, category, named[0], inbound)
         kept = form_changes.keep(ctx, draft, inbound)
@@ -169,7 +195,9 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
 
 def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
           inbound: Inbound) -> Reply:
-    """Store the answer to ``spec`` and ask the next field, or open the request."""
+    """Store the answer to ``spec`` (or, typed ``field=value``, to the field it names: a
+    change of an earlier answer) and ask the next field, or open the request. A file sent
+    meanwhile fills the form's first empty ``file`` field (a voice message none)."""
     text = inbound.text.strip()
     taken, before = attachments.sort_out(ctx, inbound.files)
     kept = [file_to_dict(f) for f in taken]
@@ -178,8 +206,7 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         values[spec.key] = attachments.clean_name(taken[0].name, taken[0].mime)
     elif inbound.files and not text:
         if taken:
-            before.append(ctx.say("form.file_kept", files=join(
-                ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken])))
+            before.append(_file_fills(ctx, category, values, taken) or _kept(ctx, taken))
     elif typed(text, SKIP_WORDS) and spec.may_be_empty():
         values.pop(spec.key, None)  # quoted back when it was asked again: not lost
         before.append(ctx.say("form.skipped", field=spec.label(ctx.locale)))
@@ -187,21 +214,72 @@ def _take(ctx: Ctx, draft: FormDraft, category: Category, spec: FieldSpec,
         draft.files = [*draft.files, *kept]
         form_drafts.save(ctx.session, draft)
         before.append(ctx.say("form.skip_required", field=spec.label(ctx.locale)))
-        return _asking(ctx, spec, before)
+        return _asking(ctx, spec, before, earliest=_floor(ctx, category, spec, values))
     else:
-        answered, text = _named_choice(category, text) or (spec, text)
-        got = parse_value(answered, text, catalog=ctx.desk.catalog, locale=ctx.locale,
-                          today=today(ctx))
+        answered, text = _named_field(category, text) or (spec, text)
+        got = _read(ctx, category, answered, text, values)
         if isinstance(got, FieldProblem):
             draft.files = [*draft.files, *kept]
             form_drafts.save(ctx.session, draft)
             before.append(describe(got, answered, catalog=ctx.desk.catalog, locale=ctx.locale,
-                                   today=today(ctx), reader=ctx.actor.id))
-            return _asking(ctx, spec, before)
+                                   today=today(ctx), reader=ctx.actor.id,
+                                   earliest=_floor(ctx, category, answered, values)))
+            return _asking(ctx, spec, before, earliest=_floor(ctx, category, spec, values))
         values[answered.key] = to_raw(got)
+        if answered is not spec:  # an earlier answer changed: said, then the question again
+            before.append(ctx.say("form.changed", field=answered.label(ctx.locale),
+                                  value=format_value(answered, got, catalog=ctx.desk.catalog,
+                                                     locale=ctx.locale)))
+        filled = _file_fills(ctx, category, values, taken)  # a file with a caption
+        if filled:
+            before.append(filled)
     draft.values = values
     draft.files = [*draft.files, *kept]
     return _next(ctx, draft, category, before)
+
+
+def _read(ctx: Ctx, category: Category, spec: FieldSpec, text: str,
+          values: dict[str, str]) -> FieldValue | FieldProblem:
+    """``text`` as ``spec``'s answer, refused too when it precedes the day it may not
+    (``not_before``): never kept, so a later change of that day cannot make it count."""
+    got = parse_value(spec, text, catalog=ctx.desk.catalog, locale=ctx.locale,
+                      today=today(ctx), me=ctx.actor.id)
+    floor = _floor(ctx, category, spec, values)
+    if isinstance(got, FieldProblem) or floor is None or spec.not_before is None:
+        return got
+    other = FieldValue(spec.not_before, "date", day=floor)
+    return out_of_order(category, {spec.key: got, spec.not_before: other}).get(spec.key, got)
+
+
+def _file_fills(ctx: Ctx, category: Category, values: dict[str, str],
+                taken: list[IncomingFile]) -> str | None:
+    """Put the first of ``taken`` (no voice message) in the form's first empty ``file``
+    field, in ``values``, and say so (None: no field to fill, or no file for one)."""
+    empty = next((f for f in category.fields if f.type == "file" and not values.get(f.key)),
+                 None)
+    fitting = next((f for f in taken if not f.mime.startswith("audio/")), None)
+    if empty is None or fitting is None:
+        return None
+    name = attachments.clean_name(fitting.name, fitting.mime)
+    values[empty.key] = name
+    return ctx.say("form.file_fills", files=name, field=empty.label(ctx.locale)) + (
+        "" if len(taken) == 1 else " " + _kept(ctx, [f for f in taken if f is not fitting]))
+
+
+def _kept(ctx: Ctx, taken: list[IncomingFile]) -> str:
+    return ctx.say("form.file_kept", files=join(
+        ctx.locale, [attachments.clean_name(f.name, f.mime) for f in taken]))
+
+
+def _floor(ctx: Ctx, category: Category, spec: FieldSpec, raw: dict[str, str]) -> date | None:
+    """The day ``spec`` may not precede, from the form's kept answers (``raw``)."""
+    other = category.field(spec.not_before) if spec.not_before else None
+    given = raw.get(other.key) if other is not None else None
+    if other is None or not given:
+        return None
+    got = parse_value(other, given, catalog=ctx.desk.catalog, locale=ctx.locale,
+                      today=today(ctx))
+    return got.day if isinstance(got, FieldValue) else None
 
 
 def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> Reply:
@@ -218,7 +296,7 @@ def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> 
         if ask.key in misfits:
             before = [*before, form_changes.misfit(ctx, category, ask, draft.values[ask.key],
                                                    misfits[ask.key])]
-        return _asking(ctx, ask, before)
+        return _asking(ctx, ask, before, earliest=earliest(ask, values))
     form_drafts.drop(ctx.session, ctx.actor.id)
     cmd = Command("open", department=draft.department, category=draft.category,
                   text=draft.details, priority=draft.priority,
@@ -226,13 +304,14 @@ def _next(ctx: Ctx, draft: FormDraft, category: Category, before: list[str]) -> 
     return open_request(ctx, cmd, replace(filled, said=tuple(before)))
 
 
-def _named_choice(category: Category, text: str) -> tuple[FieldSpec, str] | None:
-    """``key=value`` naming one of the form's choice fields (what a choice button sends):
-    the answer to that field, whichever question is asked now. A button of an earlier
-    question's card, clicked later, so changes what it says, never the current answer."""
-    key, sep, value = text.partition("=")
-    spec = category.field(key.strip()) if sep else None
-    return (spec, value.strip()) if spec is not None and spec.type == "choice" else None
+def _named_field(category: Category, text: str) -> tuple[FieldSpec, str] | None:
+    """``name=value`` (or ``name：value``) naming one of the form's fields by key, name or
+    alias: the answer to that field, whichever question is asked now. So a choice button
+    of an earlier question's card, clicked later, changes what it chose, and
+    ``开始日期=11-26`` a first day given before, never the current answer."""
+    named = _NAMED.match(text)
+    spec = field_named(category, named.group(1)) if named else None
+    return (spec, named.group(2).strip()) if spec is not None and named else None
 
 
 def _parsed(ctx: Ctx, category: Category,

@@ -81,10 +81,11 @@ def collect(ctx: Ctx, category: Category, text: str) -> Filled:
                           example=_pair_example(ctx, category))
     raw = {**recognise(free, category, given=pairs), **pairs}
     values, refused = check_values(category, raw, catalog=ctx.desk.catalog, locale=ctx.locale,
-                                   today=today(ctx))
+                                   today=today(ctx), me=ctx.actor.id)
     refused.update(given_twice(ctx, category, text))
     problems = [describe(refused[spec.key], spec, catalog=ctx.desk.catalog, locale=ctx.locale,
-                         today=today(ctx), reader=ctx.actor.id)
+                         today=today(ctx), reader=ctx.actor.id,
+                         earliest=earliest(spec, values))
                 for spec in category.fields if spec.key in refused]
     if problems:
         raise Refusal("form.err.refused", problems="\n".join(f"• {p}" for p in problems))
@@ -108,17 +109,25 @@ def given_twice(ctx: Ctx, category: Category, text: str) -> dict[str, FieldProbl
     return out
 
 
+def earliest(spec: FieldSpec, values: Mapping[str, FieldValue]) -> date | None:
+    """The day ``spec`` may not precede (its ``not_before`` field's value), when given."""
+    other = values.get(spec.not_before) if spec.not_before else None
+    return other.day if other is not None else None
+
+
 def check_values(category: Category, raw: Mapping[str, str], *, catalog: Catalog,
-                 locale: str, today: date) -> tuple[dict[str, FieldValue],
-                                                    dict[str, FieldProblem]]:
-    """Each of ``category``'s fields given in ``raw`` (text as typed) read by ``parse_value``:
-    the values, and why each refused one is refused, both by field key in the form's order."""
+                 locale: str, today: date, me: str = "") -> tuple[dict[str, FieldValue],
+                                                                  dict[str, FieldProblem]]:
+    """Each of ``category``'s fields given in ``raw`` (text as typed) read by ``parse_value``
+    (``me``: who ``me``/``我`` is): the values, and why each refused one is refused, both by
+    field key in the form's order."""
     values: dict[str, FieldValue] = {}
     problems: dict[str, FieldProblem] = {}
     for spec in category.fields:
         if spec.key not in raw:
             continue
-        got = parse_value(spec, raw[spec.key], catalog=catalog, locale=locale, today=today)
+        got = parse_value(spec, raw[spec.key], catalog=catalog, locale=locale, today=today,
+                          me=me)
         if isinstance(got, FieldProblem):
             problems[spec.key] = got
         else:
@@ -200,9 +209,8 @@ def _with_files(ctx: Ctx, category: Category,
                 values: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """``values`` with the files sent with the command (``ctx.files``, those the desk takes)
     in the form's empty ``file`` fields, in order: the photo sent with
-    ``/request finance reimbursement …`` is the invoice it asks for. (A file sent later,
-    while the chat asks another field, is kept for the request but answers no file field:
-    only a file sent when that field is asked does.)"""
+    ``/request finance reimbursement …`` is the invoice it asks for (so is one sent later,
+    while the chat asks another field: ``form_chat``)."""
     taken, _refusals = attachments.sort_out(ctx, ctx.files)
     names = iter([attachments.clean_name(f.name, f.mime) for f in taken])
     out = dict(values)

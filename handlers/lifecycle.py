@@ -12,7 +12,7 @@ from handlers import confidential
 from handlers.catalog import PRIORITIES
 from handlers.context import Ctx, Refusal, names_list
 from storage import breaches, request_store
-from storage.models import Breach, Event, Request
+from storage.models import Breach, Event, NudgeClaim, Request
 
 OPEN_STATES = request_store.OPEN_STATES
 
@@ -32,13 +32,22 @@ def load(ctx: Ctx, ref: str | None) -> Request:
 
 def can_see(ctx: Ctx, request: Request) -> bool:
     """Requesters see their own requests; staff see their department's and those their
-    department transferred elsewhere; admins see all."""
+    department transferred elsewhere; those it was escalated to see it; admins see all."""
     actor = ctx.actor.id
     if actor == request.requester_id or ctx.desk.is_staff(actor, request.department):
         return True
-    if confidential.of(ctx.desk, request):  # not the desks it passed through
+    if confidential.of(ctx.desk, request):  # not the desks it passed through, nor managers
         return False
-    return any(ctx.desk.is_staff(actor, old) for old in past_departments(ctx, request))
+    return (any(ctx.desk.is_staff(actor, old) for old in past_departments(ctx, request))
+            or escalated_to(ctx, request, actor))
+
+
+def escalated_to(ctx: Ctx, request: Request, person_id: str) -> bool:
+    """Whether an escalation of ``request`` reached ``person_id`` (its sweep claim, keyed
+    ``…:escalate:<target>:<level>:person:<id>``, names them)."""
+    stmt = select(NudgeClaim.key).where(col(NudgeClaim.request_id) == request.id,
+                                        col(NudgeClaim.key).contains(":escalate:"))
+    return any(key.endswith(f":person:{person_id}") for key in ctx.session.exec(stmt))
 
 
 def transfer_note(old: str, new: str) -> str:

@@ -80,16 +80,17 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
     request_store.add_event(
         ctx.session, request, ctx.actor.id, ctx.now, "opened", to_state="open", note=cmd.text
     )
-    attached = forms.store(ctx, request, filled)  # the typed values, and files for the form
+    said = forms.store(ctx, request, replace(filled, files=()))  # the typed values
     if filled.files:
         ctx.files = ()  # kept with the request: not attached again after the command
     if approval.start(ctx, request):  # after the form's values are stored: they set the steps
-        return approval.opened_reply(ctx, request, attached)
+        return approval.opened_reply(ctx, request, [*_attach(ctx, request, filled), *said])
     in_chat = ctx.answers_in_chat_of(request.requester_id)  # the answer is the notice
     with ctx.batched():  # the channel's and the requester's notices: one INSERT
         notices.new_request(ctx, request)
         if not in_chat:
             notices.opened_to_requester(ctx, request)
+    attached = [*_attach(ctx, request, filled), *said]  # after the root: in its thread
     text = ctx.say(
         "reply.opened",
         ref=request.ref,
@@ -106,6 +107,12 @@ def open_request(ctx: Ctx, cmd: Command, filled: forms.Filled | None = None) -> 
                else Message(text=text, locale=ctx.locale, request_ref=request.ref))
     return Reply((message,), queued=ctx.queued, request_ref=request.ref,
                  request_id=request.id if in_chat else None)  # its card, greyed with the rest
+
+
+def _attach(ctx: Ctx, request: Request, filled: forms.Filled) -> list[str]:
+    """Attach the files given for the form's file fields; a line each for the answer. Called
+    once the request's root is queued: the desk hears of a file in the request's thread."""
+    return attachments.attach(ctx, request, filled.files) if filled.files else []
 
 
 def ack(ctx: Ctx, cmd: Command) -> Reply:

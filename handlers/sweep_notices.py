@@ -51,7 +51,8 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
 
     def render(locale: str) -> Message:
         lines = _nudge_lines(ctx, recipient, nudges, locale) + _daily_lines(ctx, daily, locale)
-        return Message(text="\n".join(lines), locale=locale, buttons=_ack_buttons(nudges, locale),
+        return Message(text="\n".join(lines), locale=locale,
+                       buttons=_buttons(ctx, recipient, nudges, locale),
                        kind="nudge", extra={"refs": [r.ref for r, _ in nudges + daily]})
 
     kind, _, ident = recipient.partition(":")
@@ -105,12 +106,24 @@ def _daily_lines(ctx: Ctx, daily: list[tuple[Request, Rule]], locale: str) -> li
         _line(ctx, r, rule, locale) for r, rule in daily]
 
 
-def _ack_buttons(nudges: list[tuple[Request, Rule]], locale: str) -> tuple[Button, ...]:
-    """Acknowledge buttons for the open requests whose first response is nudged."""
-    buttons = [Button(label=f"{t(locale, 'button.ack')} {request.ref}",
-                      command=f"/request ack {request.ref}", action="ack")
-               for request, rule in nudges if request.state == "open" and rule.target == "first"]
+def _buttons(ctx: Ctx, recipient: str, nudges: list[tuple[Request, Rule]],
+             locale: str) -> tuple[Button, ...]:
+    """A button per nudged request the recipient may act on (``_action``), up to five."""
+    buttons = [Button(label=f"{t(locale, f'button.{action}')} {request.ref}",
+                      command=f"/request {action} {request.ref}", action=action)
+               for request, rule in nudges
+               if (action := _action(ctx, recipient, request, rule)) is not None]
     return tuple(buttons[:MAX_BUTTONS])
+
+
+def _action(ctx: Ctx, recipient: str, request: Request, rule: Rule) -> str | None:
+    """At the desk (its channel, a member or lead): acknowledge an open request whose first
+    response is nudged. Anyone else an escalation reached (a lead's manager) may not act at
+    the desk: they see the details, of a request not confidential (its nudge: the id only)."""
+    kind, _, ident = recipient.partition(":")
+    if kind == "dept" or ctx.desk.is_staff(ident, request.department):
+        return "ack" if request.state == "open" and rule.target == "first" else None
+    return None if confidential.of(ctx.desk, request) else "show"
 
 
 def _question(ctx: Ctx, request: Request) -> str:

@@ -12,6 +12,7 @@ from handlers.command_words import (
     NO_REF,
     REQUEST_PREFIXES,
     SUBCOMMAND_WORDS,
+    SUBCOMMANDS,
     SUGGEST_PREFIXES,
     department_finder,
     match_words,
@@ -31,6 +32,9 @@ _REF_WORDS = sorted((w for w, name in SUBCOMMAND_WORDS.items() if name not in NO
 _REF_WORD_SET = frozenset(_REF_WORDS)
 _ID_FIRST_END = "。.!！"  # what may end "FIN-1 受理"
 _NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
+_SUGGEST_ZH = tuple(w for w in SUBCOMMANDS["suggest"] if not w.isascii())  # 建议
+_WORD_APART = re.compile(f"[\\s{re.escape(GLUE_MARKS)}]+")
+_ANON_ZH = "匿名"  # the anonymity mark, as glued to what follows ("建议匿名财务 …")
 
 
 def unglue(body: str, catalog: Catalog) -> str:
@@ -54,6 +58,9 @@ def unglue(body: str, catalog: Catalog) -> str:
     away = glued_away(body[pos:])
     if away:  # "休假至12月10日 代理 @刘芳": the away word, then its words
         return body[: pos + away] + " " + body[pos + away :]
+    suggestion = _glued_suggestion(body, pos, catalog)
+    if suggestion is not None:
+        return suggestion
     end = _word_end(body, pos)
     word = body[pos:end]
     sub = _glued_subcommand(word)
@@ -141,6 +148,32 @@ def _glue_name(body: str, pos: int, find: Callable[[str], object]) -> tuple[str,
     while after < len(body) and body[after] in GLUE_MARKS:
         after += 1
     return body[: pos + best] + " " + body[after:], named, pos + best + 1
+
+
+def _glued_suggestion(body: str, pos: int, catalog: Catalog) -> str | None:
+    """``建议`` at ``pos`` glued to the anonymity mark or to a department, spaced for the
+    grammar (``建议匿名财务 …``, ``建议：财务，…``, ``建议财务 …``); None when no department
+    follows, or one glued to more words with neither mark (``建议财务部尽快…`` is talk)."""
+    word = next((w for w in _SUGGEST_ZH if norm(body[pos:pos + len(w)]) == w), None)
+    if word is None:
+        return None
+    at = pos + len(word)
+    marked = at < len(body) and body[at] in GLUE_MARKS
+    body, at = body[:at] + " " + body[at:], at + 1
+    start = _skip_spaces(body, at)
+    while start < len(body) and body[start] in GLUE_MARKS:
+        start += 1
+    anonymous = body.startswith(_ANON_ZH, start)
+    if anonymous:
+        at = start + len(_ANON_ZH)
+        body, at = body[:at] + " " + body[at:], at + 1
+    find = department_finder(catalog)
+    first = _WORD_APART.split(body[at:].lstrip().lstrip(GLUE_MARKS), maxsplit=1)[0]
+    whole = bool(first) and find(first) is not None  # the department, a word of its own
+    spaced, dep, _ = _glue_name(body, at, find)
+    if not isinstance(dep, Department) or not (anonymous or marked or whole):
+        return None
+    return spaced
 
 
 def _splits(body: str, at: int) -> bool:

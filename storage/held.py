@@ -49,3 +49,16 @@ def open_requests_of(session: Session, person_id: str, limit: int) -> tuple[list
         return rows, len(rows)
     total = len(list(session.exec(select(Request.id).where(*where))))
     return rows[:limit], total
+
+
+def unanswered(session: Session, person_id: str, since: datetime) -> HeldMessage | None:
+    """The person's newest held message while it still waits for its request and was held at
+    ``since`` or later; None otherwise (added already, older, or none)."""
+    stmt = (select(HeldMessage).where(col(HeldMessage.person_id) == person_id)
+            .order_by(col(HeldMessage.id).desc()).limit(1))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None or row.attached_ref is not None or row.created_at < since:
+        return None
+    return row

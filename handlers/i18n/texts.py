@@ -404,6 +404,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请点选，或输入 `/request 加入 <单号> {held}`。"),
     "conv.choose.more": ("(the {shown} newest of {n}; `/request list` shows all)",
                          "（共 {n} 个，显示最新的 {shown} 个；输入 `/request 列表` 查看全部）"),
+    "conv.small_talk.thanks": ("You're welcome!", "不客气！"),
+    "conv.small_talk.hello": ("Hello!", "您好！"),
+    "conv.small_talk.ok": ("Noted.", "好的。"),
+    "conv.small_talk.one": (
+        "{lead} I haven't passed this on to the desk. To add something to {ref}, just write "
+        "it here.",
+        "{lead}这条消息没有转给处理人员。如需补充 {ref}，直接在这里写明内容即可。"),
+    "conv.small_talk.several": (
+        "{lead} I haven't passed this on to any desk. To add something to one of your {n} "
+        "open requests, start with its id, e.g. `{ref} …`.",
+        "{lead}这条消息没有转给处理人员。如需补充您的 {n} 个进行中的请求之一，请以单号开头，"
+        "例如 `{ref} …`。"),
+    "conv.small_talk.none": (
+        "{lead} When you need anything, type `/request` to see every department's services.",
+        "{lead}需要帮忙时，输入 `/request` 查看各部门的服务。"),
+    "conv.solved_open": (
+        "Glad it's solved! I haven't passed this on to the desk: {refs} is still open. If "
+        "you no longer need it, type:\n{commands}",
+        "很高兴问题已解决！这条消息没有转给处理人员：{refs} 仍在处理中。如不再需要，请输入：\n"
+        "{commands}"),
+    "conv.solved_open.answered": (" (the service's instructions answered it)",
+                                  "（服务说明已解答您的问题）"),
     "conv.already_added": ("That message was already added to {ref}; nothing changed.",
                            "这条消息已经加入 {ref}，未做更改。"),
     "err.held_not_found": (
@@ -868,14 +890,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.err.before": ("{field} ({given}) is before {other} ({day}); type a date on or "
                         "after it, e.g. {day}.",
                         "{field}（{given}）早于{other}（{day}），请填写不早于它的日期，例如 {day}。"),
-    "form.err.date": ("{field} must be a date, e.g. {example} (or today, yesterday).",
-                      "{field}须为日期，例如 {example}（或 今天、昨天）。"),
+    "form.err.date": ("{field} must be a date, e.g. {example} (or today, yesterday, "
+                      "tomorrow).",
+                      "{field}须为日期，例如 {example}（或 今天、昨天、明天）。"),
     "form.err.choice": ("{field}: “{given}” is not an option; choose one of: {example}.",
                         "{field}：没有“{given}”这个选项，请从中选择：{example}。"),
     "form.err.person": (
         "{field}: I know nobody called “{given}”; type their name, an @mention or their id, "
         "e.g. {example}.",
         "{field}：找不到“{given}”，请输入对方的姓名、@ 提及或 ID，例如 {example}。"),
+    "form.err.person_ambiguous": (
+        "{field}: “{given}” could be several people. Which one? Type one of:\n{choices}",
+        "{field}：“{given}”对应多个人，请问是哪一位？请输入以下之一：\n{choices}"),
     "form.err.department": (
         "{field}: there is no department called “{given}”; e.g. {example}.",
         "{field}：没有叫“{given}”的部门，例如 {example}。"),
@@ -922,6 +948,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "请在此发送{field}文件（{example}）。"),
     "form.file_kept": ("{files} will be attached when the request opens.",
                        "{files} 将在请求提交时一并添加。"),
+    "form.file_fills": ("{files} is your {field}: it will be attached when the request opens.",
+                        "{files} 已作为{field}，将在请求提交时一并添加。"),
+    "form.changed": ("{field} is now {value}.", "{field}已改为 {value}。"),
+    "form.set_aside": (
+        "Your unfinished {service} form was set aside: one form is filled at a time. To "
+        "start it again later, type `{command}`.",
+        "您未填完的{service}表单已放下（每次只能填写一份表单）。如需稍后重新填写，请输入 "
+        "`{command}`。"),
     "form.question_gone": (
         "The {service} form changed while you were filling it in: the question I asked last "
         "is no longer on it.",

@@ -280,10 +280,10 @@ def test_saying_it_is_solved_with_no_open_request_points_to_confirm(chat):
     assert NOT_UNDERSTOOD not in out and HELP not in out
 
 
-def test_saying_it_is_solved_with_an_open_request_still_reaches_the_desk(chat):
+def test_saying_it_is_solved_with_an_open_request_points_to_cancel(chat):
     chat("@now 2026-11-23T09:05", "henry> 提单 财务 借支 差旅 500元")
     out = chat("henry@dm> 已解决")
-    assert "[reply] 已在 FIN-1 添加评论。" in out
+    assert "`/request 取消 FIN-1`" in out and "添加评论" not in out and "[to " not in out
 
 
 @pytest.mark.parametrize("typed", ["你好", "您好！", "hi", "Hello", "在吗？", "你好，在吗"])

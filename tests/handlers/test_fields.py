@@ -100,8 +100,9 @@ def test_a_month_day_near_new_year_is_last_years() -> None:
 def test_no_such_date() -> None:
     problem = value(DAY, "2-30")
     assert isinstance(problem, FieldProblem)
-    assert describe(problem, DAY, catalog=CATALOG, locale="en", today=date(2026, 11, 23)) == \
-        "Date of expense must be a date, e.g. 2026-11-21, 11-21 (or today, yesterday)."
+    assert describe(problem, DAY, catalog=CATALOG, locale="en", today=date(2026, 11, 23)) == (
+        "Date of expense must be a date, e.g. 2026-11-21, 11-21 (or today, yesterday, "
+        "tomorrow).")
 
 
 def test_choice_by_key_name_alias_and_explained() -> None:

@@ -63,7 +63,7 @@ def test_bad_values_are_explained_and_nothing_opens(desk: Transcript) -> None:
     assert out == ("[reply] Nothing was opened:\n"
                    "• Amount must be a number, e.g. 86.50 CNY.\n"
                    "• Date of expense must be a date, e.g. 2026-11-21, 11-21 "
-                   "(or today, yesterday).\n"
+                   "(or today, yesterday, tomorrow).\n"
                    "Please send the request again with that fixed.\n")
     out = desk("alice> /request finance reimbursement taxi sum=200000")
     assert "Amount must be at most 100000." in out

@@ -178,7 +178,7 @@ def test_rating_by_button_and_tags(chat):
     button = next(line for line in out.splitlines() if "(button) 5 ★" in line)
     command = button.split("->", 1)[1].strip()
     assert "Thank you for rating IT-1 5/5." in chat(f"alice> {command}")
-    chat("alice> /request rate IT-1 4 #timely courteous but slow")
+    chat("alice> /request rate IT-1 4 #timely #courteous but slow")  # a tag has its mark
     from storage.models import Rating
 
     with Session(chat.app.desk.engine) as s:

@@ -64,8 +64,8 @@ def test_every_mistake_names_its_key_and_a_fix() -> None:
         f"{WHERE}.fields[3].max_length": "0 is no length; use a whole number above 0, e.g. "
         "max_length = 200",
         f"{WHERE}.fields[4].default": "'someday' fails the field's own check (Date must be a "
-        "date, e.g. YYYY-MM-DD, MM-DD (or today, yesterday).); use a valid value or remove "
-        "the default",
+        "date, e.g. YYYY-MM-DD, MM-DD (or today, yesterday, tomorrow).); use a valid value or "
+        "remove the default",
         f"{WHERE}.fields[5].currency": "'yuan' is not a currency; use a 3-letter code in "
         "capitals, e.g. \"CNY\" or \"USD\"",
         f"{WHERE}.fields[6].aliases": "'Sum' already names field 'sum' of this service; use "
