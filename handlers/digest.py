@@ -11,10 +11,12 @@ from sqlmodel import Session
 
 from handlers import approval_digest, confidential, feedback, negotiation_digest
 from handlers.desk import Desk
+from handlers.digest_clock import clock, round_the_clock
+from handlers.digest_overdue import Overdue, overdue_at
 from handlers.negotiation_digest import Negotiated
 from storage import deflections, digest_counts, digest_flow, digest_ratings, digest_targets
 from storage.digest_amounts import AmountSum, amount_sums
-from storage.models import Request, Suggestion
+from storage.models import Suggestion
 
 WEEK = timedelta(days=7)
 TREND_WEEKS = 4
@@ -39,6 +41,7 @@ class Figures:
     comments: list[tuple[int, str, str]] = field(default_factory=list)
     categories: Counter[str] = field(default_factory=Counter)
     customers: Counter[str] = field(default_factory=Counter)
+    wall_timed: bool = False  # some times ran round the clock (an after-hours P1's)
 
     @property
     def first_attainment(self) -> float | None:
@@ -140,14 +143,19 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
         if left is not None:
             left.transferred_out += 1
     for ans in digest_flow.answered(session, start, end):
-        took = desk.calendar_for(ans.department).business_time_between(ans.started, ans.at)
+        took = clock(desk, ans.department, ans.priority).business_time_between(
+            ans.started, ans.at)
+        wall = round_the_clock(desk, ans.department, ans.priority)
         for f in _both(figures, ans.department):
             f.first_times.append(took)
+            f.wall_timed |= wall
     done_by: dict[str, set[int]] = {}
     for done in digest_flow.closed(session, start, end):
         took = resolution_time(desk, done)
+        wall = round_the_clock(desk, done.department, done.priority)
         for f in _both(figures, done.department):
             f.resolution_times.append(took)
+            f.wall_timed |= wall
         done_by.setdefault(done.department, set()).add(done.request_id)
     for department, ids in done_by.items():
         for f in _both(figures, department):
@@ -182,12 +190,15 @@ def _received(f: Figures, row: digest_flow.Opened) -> None:
 
 
 def resolution_time(desk: Desk, done: digest_flow.Closed) -> timedelta:
-    """One cycle's time to resolution in its desk's business time: from the cycle's start (the
-    clock's start at the desk, or the reopen) to its resolution, less its waits on the
-    requester; never the days it sat closed before a reopen."""
-    calendar = desk.calendar_for(done.department)
+    """One cycle's time to resolution in the clock its targets used (the desk's business
+    time, or round the clock for an after-hours P1): from the cycle's start (the clock's
+    start at the desk, or the reopen) to its resolution, less its waits on the requester;
+    never the days it sat closed before a reopen."""
+    calendar = clock(desk, done.department, done.priority)
     took = calendar.business_time_between(done.started, done.resolved_at)
-    paused = timedelta(seconds=done.paused_seconds) + sum(
+    current = done.paused_wall_seconds if round_the_clock(desk, done.department, done.priority) \
+        else done.paused_seconds
+    paused = timedelta(seconds=current) + sum(
         (calendar.business_time_between(a, b) for a, b in done.pauses), timedelta(0))
     return max(timedelta(0), took - paused)
 
@@ -228,7 +239,7 @@ class Digest:
     week: Figures
     previous: Figures  # counts only (see tally)
     average: Figures  # counts per week over the TREND_WEEKS weeks before
-    overdue: list[Request]  # overdue at ``as_of``, worst first
+    overdue: list[Overdue]  # overdue at ``as_of`` as they stood then, worst first
     suggestions: list[Suggestion]
     now: datetime
     as_of: datetime  # the week's end, or now for a week not over yet: what figures count to
@@ -278,7 +289,7 @@ def build_all(session: Session, desk: Desk, monday: date, now: datetime,
             department=dep.key, monday=monday, week=week[dep.key],
             previous=before[0][dep.key],
             average=average([w[dep.key] for w in before]),
-            overdue=digest_targets.overdue_at(session, dep.key, as_of, overdue_limit),
+            overdue=overdue_at(session, desk, dep.key, as_of, overdue_limit),
             suggestions=[s for s in ideas if s.department == dep.key],
             now=now,
             as_of=as_of,

@@ -7,13 +7,12 @@ from datetime import timedelta
 from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
 from handlers.digest import WEEK, Digest, Figures, percentile, week_label
+from handlers.digest_overdue import Overdue
 from handlers.i18n import join, t
 from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
 from handlers.rounding import half_up
 from handlers.sla import format_business_duration
-from storage import digest_targets
-from storage.models import Request
 
 MAX_LIST = 5
 
@@ -65,14 +64,14 @@ def _comments(f: Figures) -> list[str]:
     return [f"  “{c[:80]}” ({s}★, {ref})" for s, c, ref in dict.fromkeys(picked)]
 
 
-def _overdue_line(desk: Desk, r: Request, d: Digest, locale: str, names: dict[str, str]) -> str:
-    calendar = desk.clock_for(r)  # the request's own clock, as its nudges said it
-    worst = digest_targets.due_passed_at(r, d.as_of)
-    late = calendar.business_time_between(worst, d.as_of) if worst else timedelta(0)
-    owner = names.get(r.assignee_id or "", t(locale, "nudge.nobody"))
-    return t(locale, "digest.overdue_line", ref=r.ref,
-             title=confidential.title(desk, r, locale)[:40],
-             late=_dur(late, locale, calendar.daily_length()), owner=owner)
+def _overdue_line(desk: Desk, o: Overdue, d: Digest, locale: str, names: dict[str, str]
+                  ) -> str:
+    """One request overdue at the digest's moment, as it stood then: how late in the clock
+    its targets ran in (as its nudges said it), and its owner then."""
+    owner = names.get(o.assignee_id or "", t(locale, "nudge.nobody"))
+    return t(locale, "digest.overdue_line", ref=o.request.ref,
+             title=confidential.title(desk, o.request, locale)[:40],
+             late=_dur(o.late(d.as_of), locale, o.clock.daily_length()), owner=owner)
 
 
 def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message:
@@ -83,7 +82,8 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     lines = [t(locale, "digest.title", department=dep.label(locale), week=week_label(d.monday),
                start=d.monday.strftime("%m-%d"), end=end.strftime("%m-%d"))]
     change = f.received - prev.received
-    day = desk.calendar_for(d.department).daily_length()
+    # in working days from one up; in hours when some ran round the clock (no working days)
+    day = None if f.wall_timed else desk.calendar_for(d.department).daily_length()
     volume = "digest.volume_week_end" if d.over else "digest.volume"  # not over: so far
     moved = t(locale, "digest.transferred_out", n=f.transferred_out) if f.transferred_out else ""
     lines.append(t(locale, volume, received=f.received, moved=moved,
@@ -116,7 +116,7 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     if d.overdue:
         lines.append(t(locale, "digest.overdue_title_week_end" if d.over
                        else "digest.overdue_title"))
-        lines += [_overdue_line(desk, r, d, locale, names) for r in d.overdue[:MAX_LIST]]
+        lines += [_overdue_line(desk, o, d, locale, names) for o in d.overdue[:MAX_LIST]]
     if d.suggestions:
         lines.append(t(locale, "digest.suggestions", n=len(d.suggestions)))
         for idea in d.suggestions[:MAX_LIST]:

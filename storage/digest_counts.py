@@ -11,7 +11,14 @@ from sqlalchemy import case, func, or_, select
 from sqlmodel import Session, col
 
 from storage.digest_flow import transferred
-from storage.digest_history import CLOSE_KINDS, all_rows, department_at, history
+from storage.digest_history import (
+    CLOSE_KINDS,
+    OPEN_ENDS,
+    all_rows,
+    department_at,
+    history,
+    open_then,
+)
 from storage.digest_ratings import rated_counts
 from storage.digest_targets import fell_due, is_met, kept_counts
 from storage.models import Event, Request
@@ -31,24 +38,27 @@ def open_counts(session: Session, at: datetime) -> dict[str, int]:
     counts: Counter[str] = Counter({d: int(n) for d, n in all_rows(session, still_open)})
     closed_later = select(col(r.department)).where(col(r.closed_at) >= at, col(r.created_at) < at)
     counts.update(d for (d,) in all_rows(session, closed_later))
-    counts.subtract(_closed_then_reopened(session, at))
-    return {d: n for d, n in counts.items() if n}
+    counts.update(_changed_since(session, at))
+    return {d: n for d, n in counts.items() if n > 0}
 
 
-def _closed_then_reopened(session: Session, at: datetime) -> Counter[str]:
-    """Per desk then, the requests closed at moment ``at`` and reopened since (counted open
-    above by their times now)."""
+def _changed_since(session: Session, at: datetime) -> Counter[str]:
+    """Per desk, what the history changes in the counts above (by times and desks now) of
+    the requests reopened or transferred since moment ``at``: one fewer at the desk now, one
+    more at the desk it was at then when it was open then (not closed, to be reopened)."""
     r, e = Request, Event
     stmt = (select(col(e.request_id), col(r.department)).join(r, col(r.id) == col(e.request_id))
-            .where(col(e.kind) == "reopened", col(e.at) >= at, col(r.created_at) < at,
+            .where(col(e.kind).in_(("reopened", "transferred")), col(e.at) >= at,
+                   col(r.created_at) < at,
                    or_(col(r.closed_at).is_(None), col(r.closed_at) >= at)).distinct())
     now = dict(all_rows(session, stmt))
     out: Counter[str] = Counter()
-    ends = ("reopened", "auto_closed", "cancelled", *CLOSE_KINDS)
-    for rid, steps in history(session, now, (*ends, "transferred")).items():
-        before = [s for s in steps if s.at < at and s.kind in ends]
-        if before and before[-1].kind != "reopened":
-            out[department_at(steps, now[rid], at)] += 1
+    steps_of = history(session, now, (*OPEN_ENDS, "transferred"))
+    for rid, department in now.items():
+        steps = steps_of.get(rid, [])
+        out[department] -= 1
+        if open_then(steps, at):
+            out[department_at(steps, department, at)] += 1
     return out
 
 

@@ -41,6 +41,7 @@ class Answered:
     started: datetime
     due: datetime | None
     at: datetime
+    priority: str = ""  # the request's: its clock (a P1 may run round the clock)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class Closed:
     """One resolution cycle closed (confirmed, or confirmed by itself) in the period: the
     desk that owned it then, when the cycle began (the clock's start at that desk, or the
     reopen), its resolution, and its waits on the requester: ``paused_seconds`` in the desk's
-    business time (the request's current cycle), or ``pauses`` to count (an earlier one)."""
+    business time (the request's current cycle; ``paused_wall_seconds`` in wall time), or
+    ``pauses`` to count (an earlier one); ``priority`` the request's, for its clock."""
 
     department: str
     started: datetime
@@ -58,6 +60,8 @@ class Closed:
     paused_seconds: int
     request_id: int = 0
     pauses: tuple[tuple[datetime, datetime], ...] = ()
+    priority: str = ""
+    paused_wall_seconds: int = 0
 
 
 def opened(session: Session, start: datetime, end: datetime) -> list[Opened]:
@@ -97,10 +101,11 @@ def answered(session: Session, start: datetime, end: datetime) -> list[Answered]
         col(r.created_at),
         col(r.first_response_due),
         col(r.first_response_at),
+        col(r.priority),
     ).where(col(r.first_response_at) >= start, col(r.first_response_at) < end)
     return [
-        Answered(d, _start(started, created), due, at)
-        for d, started, created, due, at in all_rows(session, stmt)
+        Answered(d, _start(started, created), due, at, priority)
+        for d, started, created, due, at, priority in all_rows(session, stmt)
     ]
 
 
@@ -147,6 +152,8 @@ class _Close:
     clock_started_at: datetime | None
     created_at: datetime
     paused_seconds: int  # the current cycle's waits, in the desk's business time
+    paused_wall_seconds: int  # the same waits in wall time
+    priority: str
 
     @property
     def is_current(self) -> bool:
@@ -162,7 +169,8 @@ def _closes(session: Session, start: datetime, end: datetime) -> list[_Close]:
     stmt = (select(col(e.request_id), col(e.at), col(r.department), col(r.cycle), col(r.state),
                    col(r.closed_at), col(r.resolved_at), col(r.resolution_due),
                    col(r.cycle_started_at), col(r.clock_started_at), col(r.created_at),
-                   col(r.cycle_paused_seconds))
+                   col(r.cycle_paused_seconds), col(r.cycle_paused_wall_seconds),
+                   col(r.priority))
             .join(r, col(r.id) == col(e.request_id))
             .where(col(e.kind).in_(CLOSE_KINDS), col(e.at) >= start, col(e.at) < end))
     return [_Close(*row) for row in all_rows(session, stmt)]
@@ -181,7 +189,8 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
             assert c.resolved_at is not None
             began = c.began or c.clock_started_at or c.created_at
             out.append(Closed(c.department, began, c.resolution_due, c.resolved_at, c.at,
-                              c.paused_seconds, c.request_id))
+                              c.paused_seconds, c.request_id, priority=c.priority,
+                              paused_wall_seconds=c.paused_wall_seconds))
             continue
         mine = steps.get(c.request_id, [])
         resolved = [s.at for s in mine if s.kind == "resolved" and s.at <= c.at]
@@ -193,7 +202,7 @@ def closed(session: Session, start: datetime, end: datetime) -> list[Closed]:
         began = starts[-1] if starts else (
             c.created_at if moved else c.clock_started_at or c.created_at)
         out.append(Closed(department_at(mine, c.department, c.at), began, None, done, c.at,
-                          0, c.request_id, _pauses(mine, began, done)))
+                          0, c.request_id, _pauses(mine, began, done), c.priority))
     return out
 
 

@@ -19,6 +19,7 @@ PAUSE_ENDS = ("resumed", "agreed", "proposal_declined", "countered", "proposal_l
               "resolved", "transferred", "cancelled", "auto_closed")
 HISTORY_KINDS = ("resolved", "reopened", "transferred", "rated", "auto_closed", *CLOSE_KINDS,
                  *PAUSE_STARTS, *PAUSE_ENDS)
+OPEN_ENDS = ("reopened", "auto_closed", "cancelled", *CLOSE_KINDS)  # a close, or its undoing
 CHUNK = 5000  # ids per IN list
 
 
@@ -30,6 +31,7 @@ class HistoryStep:
     kind: str
     to_state: str | None
     note: str | None
+    actor: str = ""
 
 
 def all_rows(session: Session, stmt: Any) -> list[Any]:
@@ -52,11 +54,12 @@ def history(session: Session, ids: Collection[int], kinds: tuple[str, ...] = HIS
     e = Event
     wanted = set(kinds)
     for part in chunks(ids):
-        stmt = (select(col(e.request_id), col(e.at), col(e.kind), col(e.to_state), col(e.note))
+        stmt = (select(col(e.request_id), col(e.at), col(e.kind), col(e.to_state), col(e.note),
+                       col(e.actor_id))
                 .where(col(e.request_id).in_(part)).order_by(col(e.request_id), col(e.id)))
-        for rid, at, kind, to_state, note in all_rows(session, stmt):
+        for rid, at, kind, to_state, note, actor in all_rows(session, stmt):
             if kind in wanted:
-                out[rid].append(HistoryStep(at, kind, to_state, note))
+                out[rid].append(HistoryStep(at, kind, to_state, note, actor))
     return out
 
 
@@ -69,3 +72,10 @@ def department_at(steps: list[HistoryStep], current: str, at: datetime) -> str:
             if sep:
                 return old
     return current
+
+
+def open_then(steps: list[HistoryStep], at: datetime) -> bool:
+    """Whether a request opened before ``at`` was open then: not closed (confirmed,
+    cancelled, auto-closed) before it, or reopened since."""
+    before = [step for step in steps if step.at < at and step.kind in OPEN_ENDS]
+    return not before or before[-1].kind == "reopened"

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.digest_history import all_rows
-from storage.models import Breach, Request
+from storage.digest_history import all_rows, chunks
+from storage.models import Breach, Event, Request
 from storage.request_store import OPEN_STATES
 
 
@@ -98,9 +98,10 @@ def due_passed_at(request: Request, at: datetime) -> datetime | None:
 
 
 def overdue_at(session: Session, department: str, at: datetime, limit: int) -> list[Request]:
-    """The department's requests open and past a target at moment ``at``, the furthest past
-    first (see due_passed_at; judged by their times now, as open_counts is): those open or
-    resolved now, and those closed since ``at``."""
+    """The department's requests open and past a target at moment ``at`` by their times now
+    (see due_passed_at), the furthest past first: those open or resolved now, and those
+    closed since ``at``. A request moved to another desk since has other targets now: see
+    ``moved_since``."""
     r = Request
     first = and_(col(r.first_response_due) < at,
                  or_(col(r.first_response_at).is_(None), col(r.first_response_at) >= at))
@@ -118,3 +119,40 @@ def overdue_at(session: Session, department: str, at: datetime, limit: int) -> l
         found.update((row.id, row) for row in session.scalars(stmt))
     ranked = sorted(found.values(), key=lambda row: (due_passed_at(row, at) or at, row.id or 0))
     return ranked[:limit]
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A request at a desk at a moment and transferred to another since: the targets that
+    desk kept at the transfer (deadline, and how late they were met in its clock: None,
+    unmet then) that were past due at the moment."""
+
+    request: Request
+    kept: tuple[tuple[datetime, int | None], ...]
+
+
+def moved_since(session: Session, department: str, at: datetime) -> list[Moved]:
+    """The requests open at ``department`` at moment ``at`` and transferred since, with its
+    targets past due at ``at`` as it kept them (two queries: the transfers since ``at``,
+    then those requests with their kept targets)."""
+    r, e, b = Request, Event, Breach
+    stmt = (select(col(e.request_id), col(e.note)).join(r, col(r.id) == col(e.request_id))
+            .where(col(e.kind) == "transferred", col(e.at) >= at, col(r.created_at) < at,
+                   or_(col(r.closed_at).is_(None), col(r.closed_at) >= at))
+            .order_by(col(e.request_id), col(e.at), col(e.id)))
+    left: dict[int, str] = {}
+    for rid, note in all_rows(session, stmt):
+        left.setdefault(rid, (note or "").partition("->")[0])  # the first transfer since
+    ids = [rid for rid, old in left.items() if old == department]
+    out = []
+    for part in chunks(ids):
+        rows = (select(r, col(b.due_at), col(b.late_seconds))
+                .join(b, col(b.request_id) == col(r.id))
+                .where(col(r.id).in_(part), col(b.department) == department,
+                       col(b.due_at) < at, col(b.met).is_(False))
+                .order_by(col(r.id), col(b.due_at)))
+        kept: dict[int, tuple[Request, list[tuple[datetime, int | None]]]] = {}
+        for request, due, late in all_rows(session, rows):
+            kept.setdefault(request.id, (request, []))[1].append((due, late))
+        out += [Moved(request, tuple(dues)) for request, dues in kept.values()]
+    return out

@@ -21,7 +21,8 @@ from storage.engine import BATCH_LIMITS, make_engine, transaction
 
 def run_digest(settings: Settings, department: str | None, week: str | None, post: bool,
                now: datetime | None = None) -> None:
-    """Print each department's digest for ``week`` (default: last week), or queue it."""
+    """Print each department's digest for ``week`` (default: last week), or queue it; a
+    department with nothing to report gets one line saying so, printed or posted."""
     clock = SystemClock()
     moment = now or clock()
     engine = make_engine(settings.database_url, limits=BATCH_LIMITS)
@@ -67,7 +68,10 @@ def run_digest(settings: Settings, department: str | None, week: str | None, pos
                 digests = build_all(session, desk, monday, moment)
                 for key in keys:
                     steps.advance(description=f"Writing {key}")
-                    lines.append(_text(session, app, digests[key]))
+                    if digests[key].is_quiet():  # a preview of what would be posted: nothing
+                        lines.append(f"nothing happened at {key} in {label}: no digest")
+                    else:
+                        lines.append(_text(session, app, digests[key]))
         steps.advance()
     for line in lines:  # after the bar: it never mixes with what is printed
         typer.echo(line)

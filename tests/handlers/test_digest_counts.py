@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handlers.digest import WEEK, bounds, company, compute, tally
 from storage.digest_counts import open_counts
 from storage.digest_targets import overdue_at
-from storage.models import Request
+from storage.models import Event, Request
 from tests.bot.runtime.test_charts import WEEKS
 from tests.conftest import local
 from tests.handlers.test_digest import STORY, W47
@@ -54,10 +54,17 @@ def test_open_counts_match_a_count_of_every_request(chat, desk_app):
     chat(*STORY)
     with Session(desk_app.desk.engine) as s:
         requests = list(s.exec(select(Request)))
+        moves = list(s.exec(select(Event).where(Event.kind == "transferred")
+                            .order_by(col(Event.id))))
         for at in ("2026-11-09T09:30", "2026-11-16T09:00", "2026-11-17T15:00",
                    "2026-11-18T10:30", "2026-11-23T00:00"):
             moment = local(at)
-            expected = Counter(r.department for r in requests if r.created_at < moment
+
+            def then(r: Request, moment=moment) -> str:  # the desk it was at (a later move)
+                later = [m.note or "" for m in moves if m.request_id == r.id and m.at > moment]
+                return later[0].partition("->")[0] if later else r.department
+
+            expected = Counter(then(r) for r in requests if r.created_at < moment
                                and (r.closed_at is None or r.closed_at >= moment))
             assert open_counts(s, moment) == dict(expected)
 
