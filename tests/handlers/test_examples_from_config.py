@@ -234,7 +234,7 @@ def test_form_examples_are_dates_near_today_and_people_of_the_company(desk):
     leave = desk("zoe> /request hr leave-letter visa")
     assert "Please give the First day, e.g. 2026-11-26, 11-26." in leave  # a range: to come
     last = desk("zoe> 11-30")
-    assert "Please give the Last day, e.g. 2026-11-28, 11-28." in last
+    assert "Please give the Last day, e.g. 2026-11-30, 11-30." in last  # not before the first
     paid = desk("max> /request legal expense court fee 86元")
     assert "请填写付款日期，例如 2026-11-21、11月21日。" in paid  # a day gone by
     user = desk("zoe> /request it access vpn", "max> /request it access vpn")
