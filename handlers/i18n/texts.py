@@ -321,7 +321,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.opened": (
         "Your request {ref} to {department} is registered: {title}\n"
         "You'll hear from them by {first_due}.",
-        "您的请求 {ref} 已提交给{department}：{title}\n对方将在 {first_due} 前回复您。",
+        "您的请求 {ref} 已提交给{department}：{title}\n对方将在 {first_due}前回复您。",
     ),
     "note.acked": ("{by} acknowledged your request {ref} ({title}) and is on it.",
                    "{by} 已受理您的请求 {ref}（{title}），正在处理。"),
