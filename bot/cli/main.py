@@ -474,14 +474,10 @@ def serve(
     --upgrade) or ahead of it (a rollback: run the newer crossdesk)."""
     from bot.runtime import logs
     from bot.runtime.serve import ServeError, run
-    from bot.runtime.serve_options import OptionError, resolve
+    from bot.runtime.serve_options import resolve
 
-    settings = load_settings(config, database_url)
-    try:
-        options = resolve(settings, host, port, log_format, upgrade)
-    except OptionError as exc:
-        typer.echo(f"crossdesk serve: {exc}", err=True)
-        raise typer.Exit(1) from None
+    settings = load_settings(config, database_url)  # [server] and [logging] checked too
+    options = resolve(settings, host, port, log_format, upgrade)
     logs.setup(options.log_format)
     try:
         with _database(settings.database_url):

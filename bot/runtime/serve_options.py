@@ -19,10 +19,6 @@ SERVER_KEYS = ("host", "port", "sweep_seconds", "dispatch_seconds")
 LOGGING_KEYS = ("format", "access_log")
 
 
-class OptionError(ValueError):
-    """A setting in the config file that serve cannot use; the message names file and key."""
-
-
 @dataclass(frozen=True)
 class ServeOptions:
     """How one `crossdesk serve` runs."""
@@ -36,32 +32,24 @@ class ServeOptions:
 
 def resolve(settings: Settings, host: str | None = None, port: int | None = None,
             log_format: str | None = None, upgrade: bool = False) -> ServeOptions:
-    """Flags and environment (given here, None when unset) over the config file."""
+    """Flags and environment (given here, None when unset; checked by the command line) over
+    the config file (checked when it loads: ``option_problems``)."""
     server = settings.section("server")
     logging = settings.section("logging")
-    where = settings.path
-    chosen_port = port if port is not None else _port(server.get("port", 8080), where)
-    chosen_format = log_format or str(logging.get("format", "text"))
-    if chosen_format not in LOG_FORMATS:
-        raise OptionError(f"{where}: logging.format: {chosen_format!r} is not a log format; "
-                          "use \"text\" or \"json\"")
-    access_log = logging.get("access_log", False)
-    if not isinstance(access_log, bool):
-        raise OptionError(f"{where}: logging.access_log: {access_log!r} is not true or false; "
-                          "use access_log = true to log every HTTP request")
-    return ServeOptions(host=host or str(server.get("host", "127.0.0.1")), port=chosen_port,
-                        log_format=chosen_format, upgrade=upgrade, access_log=access_log)
+    return ServeOptions(host=host or str(server.get("host", "127.0.0.1")),
+                        port=port if port is not None else int(server.get("port", 8080)),
+                        log_format=log_format or str(logging.get("format", "text")),
+                        upgrade=upgrade, access_log=bool(logging.get("access_log", False)))
 
 
 def option_problems(server: Mapping[str, Any], logging: Mapping[str, Any],
                     problem: Callable[[str, str], None]) -> None:
     """Every ``[server]`` and ``[logging]`` value serve would refuse, for the config's one
     pass (``check-config`` lists them with the rest; a flag given to serve still wins)."""
-    if "port" in server:
-        try:
-            _port(server["port"], "")
-        except OptionError as exc:
-            problem("server.port", str(exc).split("server.port: ", 1)[1])
+    port = server.get("port")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int)
+                             or not 0 < port < 65536):
+        problem("server.port", f"{port!r} is not a TCP port; use a number such as 8080")
     host = server.get("host")
     if host is not None and (not isinstance(host, str) or not host.strip()):
         problem("server.host", f"{host!r} is not a host to listen on; use an address such as "
@@ -79,11 +67,3 @@ def option_problems(server: Mapping[str, Any], logging: Mapping[str, Any],
     if access_log is not None and not isinstance(access_log, bool):
         problem("logging.access_log", f"{access_log!r} is not true or false; use access_log "
                 "= true to log every HTTP request")
-
-
-def _port(value: object, where: object) -> int:
-    """``[server] port`` as a TCP port number."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
-        return value
-    raise OptionError(f"{where}: server.port: {value!r} is not a TCP port; use a number "
-                      "such as 8080")
