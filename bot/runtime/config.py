@@ -470,7 +470,9 @@ class _Validator:
         return out
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?")
+# A table header of bare keys, as a whole line: `[a.b]` or `[[a]]`, an optional comment after.
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_BARE_KEY}(?:\s*\.\s*{_BARE_KEY})*)\s*(\]\]?)\s*(?:#.*)?$")
 _HEADERS = (*checks.TABLES, *checks.ARRAYS, "departments.categories", "departments.nudges",
             "departments.categories.approval", "departments.categories.fields",
             "wecom.robot_webhooks", "slack.channels", "slack.reactions", "wecom.chats")
@@ -481,17 +483,71 @@ def _unknown_headers(text: str) -> list[tuple[int, str]]:
     makes TOML fail lines later (at the next ``[[departments.categories]]``), naming only
     that line."""
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in _top_level_lines(text):
         match = _HEADER.match(line)
-        if match is None or match.group(2) in _HEADERS:
+        if match is None or len(match.group(1)) != len(match.group(3)):
             continue
-        name = match.group(2)
+        name = re.sub(r"\s+", "", match.group(2))
+        if name in _HEADERS:
+            continue
         close = difflib.get_close_matches(name, _HEADERS, n=1)
         found.append((number, f"[{match.group(1)[1:]}{name}{']' * len(match.group(1))} "
                       "is not a table crossdesk reads" + (
                           f"; did you mean {match.group(1)}{close[0]}"
                           f"{']' * len(match.group(1))}?" if close else "")))
     return found
+
+
+def _top_level_lines(text: str) -> list[tuple[int, str]]:
+    """The numbered lines that start outside any multi-line array or string: where a table
+    header can be."""
+    lines: list[tuple[int, str]] = []
+    depth, quote = 0, ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if depth == 0 and not quote:
+            lines.append((number, line))
+            if line.lstrip().startswith("["):
+                continue  # a header, or a broken one: it opens nothing
+        depth, quote = _scan(line, depth, quote)
+    return lines
+
+
+def _scan(line: str, depth: int, quote: str) -> tuple[int, str]:
+    """The open arrays' depth and the open multi-line string's delimiter ("" if none) after
+    ``line``, given them before it; brackets in strings and comments do not count."""
+    i = 0
+    while i < len(line):
+        if quote:
+            i = _string_end(line, i, quote)
+            if i < 0:
+                return depth, quote
+            quote = ""
+        elif line[i] == "#":
+            break
+        elif line.startswith(('"""', "'''"), i):
+            quote, i = line[i:i + 3], i + 3
+        elif line[i] in "\"'":
+            i = _string_end(line, i + 1, line[i])
+            if i < 0:
+                break  # unclosed: a one-line string ends with its line
+        else:
+            depth = max(0, depth + {"[": 1, "]": -1}.get(line[i], 0))
+            i += 1
+    return depth, quote
+
+
+def _string_end(line: str, start: int, quote: str) -> int:
+    """The index just past the delimiter ``quote`` that closes a string at ``start``, or -1."""
+    i = start
+    while i < len(line):
+        if line[i] == "\\" and quote[0] == '"':
+            i += 2
+        elif line.startswith(quote, i):
+            run = len(line[i:]) - len(line[i:].lstrip(quote[0]))
+            return i + (min(run, 5) if len(quote) == 3 else 1)  # `""""` ends with a quote
+        else:
+            i += 1
+    return -1
 
 
 # What ends a word in a command or a console line: a person id must not hold any of it.
