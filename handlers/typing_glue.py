@@ -34,6 +34,7 @@ _ID_FIRST_END = "。.!！"  # what may end "FIN-1 受理"
 _NAME_SPAN = 24  # the longest department or service name looked for glued to what follows
 _SUGGEST_ZH = tuple(w for w in SUBCOMMANDS["suggest"] if not w.isascii())  # 建议
 _WORD_APART = re.compile(f"[\\s{re.escape(GLUE_MARKS)}]+")
+_GLUED_WORD_MOST = 4  # the longest word looked for glued before an id ("受里FIN-1")
 _ANON_ZH = "匿名"  # the anonymity mark, as glued to what follows ("建议匿名财务 …")
 
 
@@ -52,7 +53,7 @@ def unglue(body: str, catalog: Catalog) -> str:
             return body
         body, pos = glued
     pos = _skip_spaces(body, pos)
-    swapped = _id_first(body, pos)
+    swapped = _id_first(body, pos, explicit=bool(prefix))
     if swapped is not None:
         return swapped
     away = glued_away(body[pos:])
@@ -71,6 +72,9 @@ def unglue(body: str, catalog: Catalog) -> str:
         if SUBCOMMAND_WORDS[norm(word).lstrip("/")] in NO_REF:
             return body
         return _after_ref(body, _skip_spaces(body, end))
+    slip = _glued_before_ref(word)
+    if slip:  # "受里FIN-1": the word apart, for the grammar to suggest 受理
+        return body[:pos + slip] + " " + body[pos + slip:]
     if not prefix:
         return body
     body, dep, pos = _glue_name(body, pos, department_finder(catalog))
@@ -197,17 +201,40 @@ def _glued_subcommand(word: str) -> int:
     return 0
 
 
-def _id_first(body: str, pos: int) -> str | None:
-    """The id typed before its command word, and nothing else after it (``FIN-1 受理``,
-    ``FIN-1受理``, ``fin-1 ack。``), as the command (``受理 FIN-1``); None otherwise: with
-    more words it is talk ("FIN-1 确认一下进度")."""
+def _glued_before_ref(word: str) -> int:
+    """The length of a Chinese word glued to a request id that is no command word of ours
+    (``受里FIN-1``, a slip for 受理); 0 when ``word`` is no such thing."""
+    slash = 1 if word[:1] in ("/", "／") else 0
+    for at in range(slash + 1, min(len(word), slash + _GLUED_WORD_MOST + 1)):
+        if not (word[at - 1].isalpha() and not word[at - 1].isascii()):
+            return 0
+        if REF_START.match(word, at):
+            return at
+    return 0
+
+
+def _id_first(body: str, pos: int, *, explicit: bool = False) -> str | None:
+    """The id typed before its command word (``FIN-1 受理``, ``FIN-1受理``, ``fin-1 ack。``)
+    as the command (``受理 FIN-1``). After a command prefix the id may also stand alone or
+    before words: ``/request FIN-1`` shows it, ``/request FIN-1 评论 发票已补`` is that command,
+    and ``/request FIN-1 确认一下进度`` comments. None otherwise: without a prefix, more words
+    are talk ("FIN-1 确认一下进度" in a chat)."""
     found = REF_START.match(body, pos)
     if found is None:
         return None
-    word = body[found.end():].strip().rstrip(_ID_FIRST_END)
-    if norm(word).lstrip("/") not in _REF_WORD_SET:
+    ref, rest = found.group(), body[found.end():].strip()
+    word = rest.rstrip(_ID_FIRST_END)
+    if norm(word).lstrip("/") in _REF_WORD_SET:
+        return f"{body[:pos]}{word} {ref}"
+    if not explicit:
         return None
-    return f"{body[:pos]}{word} {found.group()}"
+    rest = rest.lstrip(REF_TRAIL).strip()
+    if not rest.rstrip(_ID_FIRST_END):
+        return f"{body[:pos]}show {ref}"
+    first, _, tail = rest.partition(" ")
+    if norm(first).lstrip("/") in _REF_WORD_SET:
+        return f"{body[:pos]}{first} {ref} {tail}".rstrip()
+    return f"{body[:pos]}comment {ref} {rest}"
 
 
 def _after_ref(body: str, pos: int) -> str:
