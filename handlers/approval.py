@@ -255,7 +255,7 @@ def opened_reply(ctx: Ctx, request: Request, more: list[str]) -> Reply:
                    department=ctx.dept_label(request.department),
                    category=category.label(ctx.locale) if category else request.category,
                    approvers=waiting_for(ctx, request, ctx.locale),
-                   total=len(approvals.steps_of(ctx.session, request.id or 0)))
+                   n=len(approvals.steps_of(ctx.session, request.id or 0)))
     in_chat = ctx.answers_in_chat_of(request.requester_id)  # a card there: greyed when moot
     return Reply((notices.opened(ctx, request, ctx.locale, "\n".join([text, *more])),),
                  queued=ctx.queued, request_ref=request.ref,

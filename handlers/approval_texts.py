@@ -86,8 +86,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "您在休假中：{ref} {title} 由 {delegate} 代为审批。"),
     "approval.reply.opened": (
         "{ref} ({department} · {category}) is sent for approval to {approvers} "
-        "({total} step(s)). {department} gets it once approved; its targets start then.",
-        "{ref}（{department} · {category}）已提交审批：{approvers}（共 {total} 步）。"
+        "({n} steps). {department} gets it once approved; its targets start then.",
+        "{ref}（{department} · {category}）已提交审批：{approvers}（共 {n} 步）。"
+        "审批通过后交给{department}处理，时限从那时开始计算。"),
+    "approval.reply.opened.one": (
+        "{ref} ({department} · {category}) is sent for approval to {approvers} "
+        "(1 step). {department} gets it once approved; its targets start then.",
+        "{ref}（{department} · {category}）已提交审批：{approvers}（共 1 步）。"
         "审批通过后交给{department}处理，时限从那时开始计算。"),
     "approval.reply.partial": (
         "You approved {ref}; it still waits for {approvers}.",

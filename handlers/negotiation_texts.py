@@ -164,9 +164,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "日期（年-月-日）或工作时间（3d）"),
     "slack.input.why": ("Why decline? (the desk is told)", "拒绝原因（会告知对方）"),
     "digest.negotiated": (
-        "Renegotiated: {n} request(s) · agreed dates met {met} of {total} · resolution "
+        "Renegotiated: {n} requests · agreed dates met {met} of {total} · resolution "
         "on time {original} against the original targets, {agreed} against the agreed ones",
         "重新协商：{n} 个请求 · 约定日期达成 {met}/{total} · 解决按时率：按原定时限 {original}，"
+        "按约定时限 {agreed}"),
+    "digest.negotiated.one": (
+        "Renegotiated: 1 request · agreed dates met {met} of {total} · resolution "
+        "on time {original} against the original targets, {agreed} against the agreed ones",
+        "重新协商：1 个请求 · 约定日期达成 {met}/{total} · 解决按时率：按原定时限 {original}，"
         "按约定时限 {agreed}"),
     "scorecard.negotiated": (" · renegotiated {n}, resolution {original} vs original targets",
                              " · 重新协商 {n} 个，按原定时限解决率 {original}"),

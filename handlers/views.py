@@ -23,7 +23,7 @@ from handlers.messages import Button, Message, Reply
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text
 from handlers.thread_root import pending_side
-from storage import request_store
+from storage import form_drafts, request_store
 from storage.models import Request
 
 
@@ -108,18 +108,36 @@ def _within_pages(ctx: Ctx, page: int, total: int, command: str) -> None:
 
 
 def my_list(ctx: Ctx, cmd: Command) -> Reply:
-    """The requests the actor opened, open ones first."""
+    """The requests the actor opened, open ones first; on the first page, the form they left
+    unfinished in chat, if any."""
     page = cmd.number or 1
     rows, total = request_store.of_requester(
         ctx.session, ctx.actor.id, page, ctx.desk.policy.page_size
     )
+    form = _unfinished_form(ctx) if page == 1 else []
     if total == 0:
-        return _one(ctx, ctx.say("list.empty"))
+        return _one(ctx, "\n".join([ctx.say("list.empty"), *form]))
     _within_pages(ctx, page, total, "/request list")
     ctx.prefetch_names([r.assignee_id for r in rows])
     lines = [ctx.say("list.title")] + [_line(ctx, r, False) for r in rows]
     lines.append(_pages(ctx, page, total))
-    return _one(ctx, "\n".join(lines), kind="list")
+    return _one(ctx, "\n".join([*lines, *form]), kind="list")
+
+
+def _unfinished_form(ctx: Ctx) -> list[str]:
+    """The actor's form being filled in chat, not yet expired: its service and department,
+    and what to type to go on (the field it asks) or to drop it."""
+    draft = form_drafts.get(ctx.session, ctx.actor.id)
+    if draft is None or draft.expires_at <= ctx.now:
+        return []
+    dep = ctx.department(draft.department)  # a stand-in when it left the config
+    category = dep.category(draft.category)
+    spec = category.field(draft.asking or "") if category else None
+    where = {"service": category.label(ctx.locale) if category else draft.category,
+             "department": dep.label(ctx.locale)}
+    if spec is None:  # its service or the question asked left the config
+        return [ctx.say("list.form.reply", **where)]
+    return [ctx.say("list.form", field=spec.label(ctx.locale), **where)]
 
 
 def queue(ctx: Ctx, cmd: Command) -> Reply:

@@ -14,6 +14,7 @@ from bot.runtime import app as app_mod
 from bot.runtime.clock import ManualClock, SystemClock, parse_moment
 from bot.runtime.config import Settings
 from bot.runtime.dispatch import Dispatcher, Sender
+from bot.runtime.plural import count
 from bot.runtime.routing import SenderRouter
 from bot.runtime.scheduler import reschedule_if_config_changed, tick
 from handlers.messages import Message
@@ -141,6 +142,7 @@ def run_tick(settings: Settings, now: str | None) -> None:
     if rescheduled is not None and rescheduled.worth_telling():
         print(rescheduled)
     result = tick(app, Dispatcher(app.desk.engine, route, clock, policy=app.desk.policy))
-    print(f"swept {result.sweep.requests} request(s), claimed {result.sweep.claimed} "
-          f"reminder(s); delivered {result.dispatch.delivered}, failed {result.dispatch.failed} "
-          f"({result.seconds * 1000:.0f} ms)")
+    swept = count(result.sweep.requests, "request", "requests")
+    claimed = count(result.sweep.claimed, "reminder", "reminders")
+    print(f"swept {swept}, claimed {claimed}; delivered {result.dispatch.delivered}, "
+          f"failed {result.dispatch.failed} ({result.seconds * 1000:.0f} ms)")

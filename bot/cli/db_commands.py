@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from sqlalchemy import Engine
 
+from bot.runtime.plural import count
 from bot.runtime.schema import UPGRADE, ahead_text, behind_text, describe
 from storage import migrate
 from storage.engine import make_engine
@@ -46,8 +47,8 @@ def upgrade(url: str) -> None:
                        "up to date, nothing to apply")
             return
         start = f"at revision {describe(state.current)}" if state.current else "empty"
-        typer.echo(f"database {shown} is {start}; applying {len(state.pending)} migration(s) "
-                   f"up to {state.head}:")
+        pending = count(len(state.pending), "migration", "migrations")
+        typer.echo(f"database {shown} is {start}; applying {pending} up to {state.head}:")
         for step in state.pending:
             typer.echo(f"  {step}")
         try:
@@ -57,7 +58,8 @@ def upgrade(url: str) -> None:
             raise typer.Exit(1) from None
         after = migrate.current_revision(engine)
         applied = migrate.steps_between(state.current, after) if after else ()
-        typer.echo(f"applied {len(applied)} migration(s): database {shown} upgraded from "
+        done = count(len(applied), "migration", "migrations")
+        typer.echo(f"applied {done}: database {shown} upgraded from "
                    f"{state.current or 'empty'} to {after}")
     finally:
         engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect
 from sqlmodel import Session, select
 
+from bot.runtime.plural import count
 from storage.engine import make_engine
 from storage.models import Person, Request
 
@@ -26,7 +27,8 @@ def in_use(url: str) -> str | None:
         engine.dispose()
     if not any(found):
         return None
-    return (f"database {shown} already holds {found[0]} request(s) and {found[1]} person(s); "
+    held = f"{count(found[0], 'request', 'requests')} and {count(found[1], 'person', 'people')}"
+    return (f"database {shown} already holds {held}; "
             "the demo tells its story only on an empty database, so nothing was written. "
             "Leave out --database-url for a throwaway one, or give a new, empty database")
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.runtime.app import files_policy
 from bot.runtime.clock import SystemClock
 from bot.runtime.config import Settings
+from bot.runtime.plural import count
 from storage import erasure, migrate
 from storage.engine import make_engine
 
@@ -115,7 +116,7 @@ def _remove(settings: Settings, locations: list[str]) -> int:
 
 def report(done: Done) -> list[str]:
     """What changed per table, as lines for the terminal."""
-    lines = [f"{table.removesuffix(':deleted')}: {n} row(s) "
+    lines = [f"{table.removesuffix(':deleted')}: {count(n, 'row', 'rows')} "
              f"{'deleted' if table.endswith(':deleted') else 'pseudonymised'}"
              for table, n in done.counts.items()]
     head = ("dry run: nothing was changed; erasing would change:" if done.dry_run

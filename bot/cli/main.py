@@ -16,6 +16,7 @@ import typer
 from bot.cli import db_commands, guards
 from bot.runtime import config as config_mod
 from bot.runtime.clock import MOMENT_HELP, parse_moment
+from bot.runtime.plural import count
 from bot.runtime.serve_options import LOG_FORMATS
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def _check_log_format(value: str | None) -> str | None:
 
 
 def _print_problems(path: Path, problems: list[config_mod.Problem]) -> None:
-    typer.echo(f"{len(problems)} problem(s) in {path}:", err=True)
+    typer.echo(f"{count(len(problems), 'problem', 'problems')} in {path}:", err=True)
     for problem in problems:
         typer.echo(f"  {problem}", err=True)
 
@@ -125,7 +126,7 @@ def check_config(
         moment = moment.astimezone(settings.policy.tz)
     found = warnings(settings, moment.date())
     if found:
-        typer.echo(f"{len(found)} warning(s):")
+        typer.echo(f"{count(len(found), 'warning', 'warnings')}:")
         for line in found:
             typer.echo(f"  {line}")
 

@@ -18,6 +18,7 @@ from bot.runtime.app import DeskApp
 from bot.runtime.config_fingerprint import fingerprint
 from bot.runtime.dispatch import Dispatcher, DispatchStats
 from bot.runtime.holiday_check import holiday_gaps
+from bot.runtime.plural import count
 from handlers import form_chat, retention
 from handlers.digest_post import post_due
 from handlers.sweep import SweepStats, sweep
@@ -62,7 +63,7 @@ class Rescheduled:
 
     def __str__(self) -> str:
         what = "config changed" if self.seen == "changed" else "config first seen"
-        return f"{what}: {self.count} open requests rescheduled"
+        return f"{what}: {count(self.count, 'open request', 'open requests')} rescheduled"
 
     def worth_telling(self) -> bool:
         """A person running a command would want to hear of it (not a new database's first

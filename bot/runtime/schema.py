@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from bot.runtime.plural import count
 from bot.runtime.version import crossdesk_version
 from storage import migrate
 
@@ -32,10 +33,12 @@ def describe(revision: str | None) -> str:
 
 def behind_text(state: migrate.SchemaState, command: str = UPGRADE) -> str:
     """What a database behind the code needs: the migrations and the command to run."""
+
     where = ("has no crossdesk tables yet" if state.current is None
              else f"is at revision {describe(state.current)}")
+    pending = count(len(state.pending), "migration", "migrations")
     return (f"the database {where}; crossdesk {crossdesk_version()} needs revision "
-            f"{describe(state.head)}: {len(state.pending)} migration(s) to apply. Run: {command}")
+            f"{describe(state.head)}: {pending} to apply. Run: {command}")
 
 
 def ahead_text(state: migrate.SchemaState) -> str:

@@ -464,6 +464,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "第 {page}/{pages} 页（共 {total} 条），加页码查看更多。"),
     "list.page_last": ("Page {page} of {pages} ({total} in all).",
                        "第 {page}/{pages} 页（共 {total} 条）。"),
+    "list.form": ("You have an unfinished {service} form ({department}). To go on, type the "
+                  "{field}; to drop it, type `cancel`.",
+                  "您有一份未填完的{service}表单（{department}）。继续填写请直接输入{field}；"
+                  "放弃请输入“取消”。"),
+    "list.form.reply": ("You have an unfinished {service} form ({department}). To go on, "
+                        "answer my last question; to drop it, type `cancel`.",
+                        "您有一份未填完的{service}表单（{department}）。继续填写请回答我上一个"
+                        "问题；放弃请输入“取消”。"),
     "err.page_past_end": (
         "There is no page {page}: {total} in all fit on {pages}. Type `{command}` for the last.",
         "没有第 {page} 页：共 {total} 条，{pages} 页。输入 `{command}` 查看最后一页。"),

@@ -41,7 +41,7 @@ def steps(chat: Transcript, ref: str) -> list[tuple[list[str], str, str]]:
 
 def test_86_goes_to_the_manager_only_and_the_desk_waits(desk):
     out = desk("alice> /request finance reimbursement 金额=86 taxi to the client")
-    assert "FIN-1 (Finance · Reimbursement) is sent for approval to 李华 Henry Li (1 step(s))" \
+    assert "FIN-1 (Finance · Reimbursement) is sent for approval to 李华 Henry Li (1 step)" \
         in out
     asked = messages_to(out, "henry")
     assert len(asked) == 1 and "请您审批 FIN-1" in asked[0] and "86.00 CNY" in asked[0]

@@ -113,7 +113,9 @@ def test_a_missing_amount_is_asked_for_then_the_request_opens(desk: Transcript) 
 def test_commands_still_run_while_a_form_asks(desk: Transcript) -> None:
     desk("alice> /request finance reimbursement taxi")
     assert desk("alice> /request list") == (
-        "[reply] You have no requests yet. Type `/request` to see what you can ask for.\n")
+        "[reply] You have no requests yet. Type `/request` to see what you can ask for.\n"
+        "You have an unfinished Reimbursement form (Finance). To go on, type the Amount; to "
+        "drop it, type `cancel`.\n")
     assert "I can't find request FIN-9" in desk("alice> ack FIN-9")  # it names a request
     assert len(rows(desk, FormDraft)) == 1  # still waiting for the amount
     assert "Opened FIN-1" in desk("alice> 86")

@@ -49,7 +49,7 @@ def test_the_digest_counts_renegotiated_requests_and_both_attainments(chat, desk
                                            in_force=(3, 4))
     assert (digest.week.resolution_met, digest.week.resolution_total) == (3, 4)
     text = render(desk_app.desk, digest, "en", {}).text
-    assert ("Renegotiated: 2 request(s) · agreed dates met 1 of 2 · resolution on time 50% "
+    assert ("Renegotiated: 2 requests · agreed dates met 1 of 2 · resolution on time 50% "
             "against the original targets, 75% against the agreed ones") in text
     assert "resolution 75%" in text
     zh = render(desk_app.desk, digest, "zh-CN", {}).text

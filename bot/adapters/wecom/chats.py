@@ -14,6 +14,7 @@ from typing import Any
 from wechatpy.exceptions import WeChatClientException
 
 from bot.adapters.wecom.client import describe, unreachable
+from bot.runtime.plural import count
 from handlers.catalog import Catalog
 
 MIN_MEMBERS = 2
@@ -52,7 +53,8 @@ def chat_request(catalog: Catalog, word: str, locale: str) -> dict[str, Any]:
                 u.lower() for u in userids.values()}:
             userids[pid] = spec.wecom
     if len(userids) < MIN_MEMBERS:
-        raise ChatError(f"{dep.key} has {len(userids)} member(s) with a WeCom userid; a WeCom "
+        members = count(len(userids), "member", "members")
+        raise ChatError(f"{dep.key} has {members} with a WeCom userid; a WeCom "
                         f"group chat needs at least {MIN_MEMBERS}: add `wecom = \"…\"` to "
                         "its people in [[people]]")
     owner = next((userids[p] for p in dep.leads if p in userids), next(iter(userids.values())))

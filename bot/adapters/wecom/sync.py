@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.adapters.wecom.client import command_errors
 from bot.adapters.wecom.people import DEFAULT_LOCALE, person_id_for
 from bot.runtime.app import DeskApp
+from bot.runtime.plural import count
 from handlers.managers import Unit, manager_of
 from storage import people, wecom_store
 from storage.engine import transaction
@@ -78,8 +79,9 @@ def sync_org(app: DeskApp, client: Any, dry_run: bool = True) -> list[str]:
     if not dry_run and changes:
         _apply(app, changes)
     lines = [c.line() for c in changes] + notes
-    tail = (f"dry run: {len(changes)} change(s) to write; nothing written" if dry_run
-            else f"wrote {len(changes)} change(s)")
+    written = count(len(changes), "change", "changes")
+    tail = (f"dry run: {written} to write; nothing written" if dry_run
+            else f"wrote {written}")
     return [*lines, tail]
 
 

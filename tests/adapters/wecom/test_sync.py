@@ -65,13 +65,13 @@ EXPECTED = [
 
 def test_dry_run_lists_the_changes_and_writes_nothing(desk_app, org, client):
     lines = sync_org(desk_app, client, dry_run=True)
-    assert lines == [*EXPECTED, "dry run: 4 change(s) to write; nothing written"]
+    assert lines == [*EXPECTED, "dry run: 4 changes to write; nothing written"]
     with Session(desk_app.desk.engine) as s:
         assert people.by_platform_id(s, "wecom", "wangwu") is None
 
 
 def test_apply_writes_people_and_managers_and_is_idempotent(desk_app, org, client):
-    assert sync_org(desk_app, client, dry_run=False)[-1] == "wrote 4 change(s)"
+    assert sync_org(desk_app, client, dry_run=False)[-1] == "wrote 4 changes"
     with Session(desk_app.desk.engine) as s:
         wangwu = people.by_platform_id(s, "wecom", "wangwu")
         zhaoliu = people.by_platform_id(s, "wecom", "zhaoliu")
@@ -82,7 +82,7 @@ def test_apply_writes_people_and_managers_and_is_idempotent(desk_app, org, clien
     assert zhaoliu.manager_id == "wecom-wangwu"
     assert bob.manager_id == "carol", "config.toml stays the source for configured people"
     again = sync_org(desk_app, client, dry_run=False)
-    assert again[-1] == "wrote 0 change(s)"
+    assert again[-1] == "wrote 0 changes"
     assert not [line for line in again if line.startswith(("+", "~"))]
 
 

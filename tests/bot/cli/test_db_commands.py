@@ -70,10 +70,10 @@ def test_db_upgrade_names_the_migrations_it_will_apply_then_what_it_did(tmp_path
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (f"database {url} is at revision 0009 (conversations); applying "
-                        f"{len(pending)} migration(s) up to {head}:")
+                        f"{len(pending)} migrations up to {head}:")
     assert lines[1:1 + len(pending)] == [f"  {step}" for step in pending]
     assert lines[1] == "  0010 attachments"
-    assert lines[-1] == (f"applied {len(pending)} migration(s): database {url} upgraded from "
+    assert lines[-1] == (f"applied {len(pending)} migrations: database {url} upgraded from "
                          f"0009 to {head}")
     assert revision_of(url) == head
 

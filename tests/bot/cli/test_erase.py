@@ -107,7 +107,7 @@ def test_erasure_leaves_no_trace_and_keeps_the_figures(company, engine, database
     assert count(engine, "file_blob") == 0
     assert not company.files.exists() or list(company.files.glob("*")) == []
     assert f"erased: the person is now {erased.pseudonym}" in result.output
-    assert "  held_message: 1 row(s) deleted" in result.output
+    assert "  held_message: 1 row deleted" in result.output
     shown = company.chat("bob> /request show FIN-1")
     assert erased.pseudonym in shown and "Alice" not in shown, "the desk still reads it"
 
@@ -117,7 +117,7 @@ def test_a_dry_run_counts_and_changes_nothing(company, engine, database_url):
     result = erase(company, database_url, "alice", "--as", "root", "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("dry run: nothing was changed; erasing would change:")
-    assert "  request: " in result.output and "  form_draft: 1 row(s) deleted" in result.output
+    assert "  request: " in result.output and "  form_draft: 1 row deleted" in result.output
     assert traces(engine) == found and count(engine, "erasure") == 0
 
 

@@ -215,8 +215,8 @@ def test_demo_refuses_a_database_that_holds_requests_and_writes_nothing(tmp_path
     result = invoke(["demo", "--database-url", url])
     assert result.exit_code == 2, result.output
     assert ended_politely(result), repr(result.exception)
-    assert (f"crossdesk demo: database {url} already holds 1 request(s) and {before[1]} "
-            "person(s)") in result.output
+    assert (f"crossdesk demo: database {url} already holds 1 request and {before[1]} "
+            "people") in result.output
     assert "nothing was written" in result.output
     assert "[reply]" not in result.output
     assert counts(url) == before
@@ -227,7 +227,7 @@ def test_demo_refuses_a_database_with_people_but_no_requests(tmp_path):
     tick = invoke(["tick", "--config", str(EXAMPLE), "--database-url", url])
     assert tick.exit_code == 0, tick.output  # the config's people are in the database now
     result = invoke(["demo", "--database-url", url])
-    assert result.exit_code == 2 and "already holds 0 request(s)" in result.output
+    assert result.exit_code == 2 and "already holds 0 requests" in result.output
     assert counts(url)[0] == 0
 
 

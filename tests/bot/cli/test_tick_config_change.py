@@ -28,7 +28,7 @@ from tests.conftest import EXAMPLE, local
 OPEN = "@now 2026-11-23T09:00\nhenry> /request finance reimbursement taxi 86 CNY\n"
 WARNING = "首次响应剩余"
 BREACH = "首次响应已超时"
-RESCHEDULED = "config changed: 1 open requests rescheduled"
+RESCHEDULED = "config changed: 1 open request rescheduled"
 
 
 def config_warning_at(tmp_path: Path, share: str) -> Path:
@@ -201,7 +201,7 @@ def test_a_warning_is_not_sent_once_its_target_has_passed(engine, database_url, 
     assert len(to(out, "bob")) == 1 and len(to_finance(out)) == 1
     left = config_with(tmp_path, "bob-left", ('members = ["carol", "bob"]', 'members = ["carol"]'))
     out = tick(left, database_url, "2026-11-23T14:40")
-    assert "config changed: 1 open requests rescheduled" in out
+    assert "config changed: 1 open request rescheduled" in out
     assert not to_finance(out) and not to(out, "bob"), out
     repeat = to_finance(tick(left, database_url, "2026-11-23T16:31"))
     assert len(repeat) == 1 and BREACH in repeat[0] and WARNING not in repeat[0], repeat
@@ -215,6 +215,6 @@ def test_tick_says_how_many_requests_a_changed_config_rescheduled(opened, tmp_pa
     out = tick(config_warning_at(tmp_path, "0.5"), opened, "2026-11-23T10:30")
     lines = out.splitlines()
     assert lines[0] == RESCHEDULED, out  # before what the sweep did
-    assert lines[1].startswith("swept 1 request(s)"), out
+    assert lines[1].startswith("swept 1 request,"), out
     again = tick(config_warning_at(tmp_path, "0.5"), opened, "2026-11-23T10:45")
     assert "config" not in again and again.startswith("swept"), again

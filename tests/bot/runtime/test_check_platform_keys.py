@@ -75,7 +75,7 @@ def test_check_config_refuses_what_serve_refuses(tmp_path: Path, case: str) -> N
     line = f"{path}: {key}: {message}"
     result = run_check(path)
     assert result.exit_code == 1, result.output
-    assert f"1 problem(s) in {path}:" in result.output
+    assert f"1 problem in {path}:" in result.output
     assert line in result.output
     load = load_slack if key.startswith("slack") else load_wecom
     with pytest.raises((SlackConfigError, WeComConfigError)) as refused:
@@ -91,7 +91,7 @@ def test_every_problem_of_the_platform_tables_is_reported_at_once(tmp_path: Path
               'form_reaction = 3\n\n[wecom]\nenabled = true\nchats = "wrk1"\n'
               'robot_webhooks = { nodept = "WECOM_ROBOT_X", finance = "WECOM_ROBOT_FINANCE" }\n')
     result = run_check(write(tmp_path, edited(extra=tables)))
-    assert result.exit_code == 1 and "5 problem(s)" in result.output
+    assert result.exit_code == 1 and "5 problems" in result.output
     for key in ("slack.channels.nochan", "slack.reactions.eyes", "slack.form_reaction",
                 "wecom.chats", "wecom.robot_webhooks.nodept"):
         assert f": {key}: " in result.output
@@ -104,7 +104,7 @@ def test_platform_problems_are_listed_with_the_rest_of_the_file(tmp_path: Path) 
               'robot_webhooks = { nodept = "WECOM_ROBOT_X" }\n')
     path = write(tmp_path, edited(('locale = "en"', 'locale = "fr"'), extra=tables))
     result = run_check(path)
-    assert result.exit_code == 1 and "3 problem(s)" in result.output, result.output
+    assert result.exit_code == 1 and "3 problems" in result.output, result.output
     for key in (".locale", "slack.mode", "wecom.robot_webhooks.nodept"):
         assert f"{key}: " in result.output
 
@@ -113,7 +113,7 @@ def test_a_file_that_is_not_toml_is_one_problem(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[slack]\nmode = "socket\n', encoding="utf-8")
     result = run_check(path)
-    assert result.exit_code == 1 and "1 problem(s)" in result.output
+    assert result.exit_code == 1 and "1 problem" in result.output
     assert "not valid TOML" in result.output
 
 

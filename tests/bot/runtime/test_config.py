@@ -150,7 +150,7 @@ def test_check_config_prints_every_problem_with_file_key_and_fix(tmp_path):
     path = write(tmp_path, edited(*ALL_MISTAKES, extra=SECRET_TABLE), "broken.toml")
     result = check_config(path)
     assert result.exit_code == 1
-    assert f"{len(EXPECTED_KEYS)} problem(s) in {path}" in result.output
+    assert f"{len(EXPECTED_KEYS)} problems in {path}" in result.output
     lines = [m for m in map(PROBLEM_LINE.match, result.output.splitlines()) if m]
     assert {m["key"] for m in lines} == EXPECTED_KEYS
     assert {m["file"] for m in lines} == {str(path)}

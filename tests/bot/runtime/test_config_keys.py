@@ -99,7 +99,7 @@ def test_check_config_lists_every_typo_with_file_key_and_fix(tmp_path: Path) -> 
     path = write(tmp_path, edited(*edits, extra=extra), "typos.toml")
     result = check_config(path)
     assert result.exit_code == 1, result.output
-    assert f"{len(wanted)} problem(s) in {path}" in result.output
+    assert f"{len(wanted)} problems in {path}" in result.output
     lines = {m["key"]: m["message"]
              for m in map(PROBLEM_LINE.match, result.output.splitlines()) if m}
     assert lines == {TYPOS[case][2]: TYPOS[case][3] for case in wanted}

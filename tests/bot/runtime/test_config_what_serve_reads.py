@@ -68,7 +68,7 @@ def test_an_emoji_name_with_spaces_is_refused(tmp_path):
                                         '"resolve", eyes = "ack" }\n'))
     result = CliRunner().invoke(app, ["check-config", "--config", str(path)],
                                 env={"COLUMNS": "200"})
-    assert result.exit_code == 1 and "1 problem(s)" in result.output
+    assert result.exit_code == 1 and "1 problem" in result.output
     assert "slack.reactions.white check mark: is not an emoji name" in result.output
 
 
@@ -77,7 +77,7 @@ def test_db_check_lists_the_platform_tables_problems_too(tmp_path):
                                   extra='\n[slack]\nmode = "sockets"\n'))
     result = CliRunner().invoke(app, ["db", "check", "--config", str(path), "--database-url",
                                       f"sqlite:///{tmp_path / 'x.db'}"], env={"COLUMNS": "200"})
-    assert result.exit_code == 4 and "2 problem(s)" in result.output, result.output
+    assert result.exit_code == 4 and "2 problems" in result.output, result.output
     assert "slack.mode: 'sockets' is not a mode" in result.output
 
 
