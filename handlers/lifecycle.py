@@ -118,9 +118,11 @@ def require_state(
 
 
 def transition(
-    ctx: Ctx, request: Request, to_state: str | None, kind: str, note: str | None = None
+    ctx: Ctx, request: Request, to_state: str | None, kind: str, note: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Change state (or not), stamp the time and write the audit event."""
+    """Change state (or not), stamp the time and write the audit event (dated ``at``: when
+    it took effect, for a timed change a late sweep carries out; by default now)."""
     from_state = request.state
     if to_state is not None:
         request.state = to_state
@@ -130,7 +132,7 @@ def transition(
     ctx.session.add(request)
     ctx.session.flush()
     request_store.add_event(
-        ctx.session, request, ctx.actor.id, ctx.now, kind,
+        ctx.session, request, ctx.actor.id, at or ctx.now, kind,
         from_state=from_state, to_state=request.state if to_state else None, note=note,
     )
 

@@ -6,7 +6,7 @@ longer be accepted, and its pause must not run on."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from handlers import due_times
 from handlers import lifecycle as lc
@@ -21,6 +21,7 @@ from storage.models import Proposal, Request
 
 KINDS = ("proposal_remind", "proposal_lapse")
 SECOND = timedelta(seconds=1)
+LATE = timedelta(minutes=5)  # a lapse told this much after it fell due says when it did
 
 
 def _the_one(ctx: Ctx, request: Request, rule: Rule) -> Proposal | None:
@@ -50,29 +51,30 @@ def timed(ctx: Ctx, request: Request, rules: list[Rule]) -> list[Rule]:
 
 
 def act(ctx: Ctx, request: Request, rule: Rule) -> None:
-    """A reminder (in the requester's working hours, while its date has not passed) or the
-    lapse."""
+    """A reminder (in the requester's working hours, while the proposal has not lapsed: a
+    sweep catching up after downtime lapses it without one) or the lapse."""
     proposal = _the_one(ctx, request, rule)
     if proposal is None:
         return
     if rule.kind == "proposal_remind":
-        if proposal.due_at is None or proposal.due_at > ctx.now:
+        if terms.lapses_at(ctx, request, proposal) > ctx.now:
             tell.proposal_to_requester(ctx, request, proposal, "neg.remind")
         return
-    _lapse(ctx, request, proposal)
+    _lapse(ctx, request, proposal, min(max(rule.when, proposal.created_at), ctx.now))
 
 
-def _lapse(ctx: Ctx, request: Request, proposal: Proposal) -> None:
-    """No answer in time: the pause ends (the time paused does not count, as after any
-    answer), the old target stands, requester and desk are told."""
+def _lapse(ctx: Ctx, request: Request, proposal: Proposal, at: datetime) -> None:
+    """No answer in time: the pause ends at ``at``, when the proposal lapsed (however late
+    the sweep: the time paused does not count, as after any answer), the old target stands,
+    requester and desk are told (when it lapsed, if that is a while ago)."""
     proposal.state = "lapsed"
     proposal.decided_by = ctx.actor.id
-    proposal.decided_at = ctx.now
+    proposal.decided_at = at
     ctx.session.add(proposal)
-    terms.unpause(ctx, request)
-    lc.transition(ctx, request, None, "proposal_lapsed")
+    terms.unpause(ctx, request, at)
+    lc.transition(ctx, request, None, "proposal_lapsed", at=at)
     due = Localized(lambda loc: due_times.due_text(ctx, request, request.resolution_due, loc))
-    if terms.by_its_date(ctx, request, proposal):
+    if terms.by_its_date(ctx, request, proposal):  # the texts say its date: when it lapsed
         when = ctx.local(proposal.due_at)
         tell.to_requester(ctx, request, "neg.lapsed_date", due=due, when=when)
         ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
@@ -81,6 +83,8 @@ def _lapse(ctx: Ctx, request: Request, proposal: Proposal) -> None:
     lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
     after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
                                                ctx.desk.calendar.daily_length()))
-    tell.to_requester(ctx, request, "neg.lapsed", due=due)
+    late = "_late" if ctx.now - at > LATE else ""
+    tell.to_requester(ctx, request, f"neg.lapsed{late}", due=due, when=ctx.local(at))
     ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
-    tell.to_desk(ctx, request, "neg.lapsed_desk", due=due, after=after)
+    tell.to_desk(ctx, request, f"neg.lapsed_desk{late}", due=due, after=after,
+                 when=ctx.local(at))

@@ -4,7 +4,7 @@ holds on the resolution clock; who may answer in which round."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,10 +130,11 @@ def pause(request: Request, now: datetime) -> None:
     request.proposed_at = now
 
 
-def unpause(ctx: Ctx, request: Request) -> None:
-    """The requester answered (or the proposal lapsed or was withdrawn): the clock runs again,
-    the target pushed out by the business time paused."""
-    due_times.end_pause(ctx, request)
+def unpause(ctx: Ctx, request: Request, at: datetime | None = None) -> None:
+    """The requester answered (or the proposal lapsed or was withdrawn): the clock runs again
+    from ``at`` (by default now; a lapse a late sweep carries out: its due moment), the target
+    pushed out by the business time paused."""
+    due_times.end_pause(ctx if at is None else replace(ctx, now=at), request)
     request.proposed_at = None
 
 

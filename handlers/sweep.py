@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -282,10 +282,11 @@ def _guarded(ctx: Ctx, what: str, work: Callable[[], None]) -> None:
 
 def _act_one(ctx: Ctx, request: Request, rule: Rule, rated: set[int]) -> None:
     """A state change or a single prompt for one request."""
-    if rule.kind == "auto_close":
-        request.closed_at = ctx.now
-        due_times.end_pause(ctx, request)  # the desk waited on the requester: no miss
-        lc.transition(ctx, request, "closed", "auto_closed")
+    if rule.kind == "auto_close":  # at its due moment, however late the sweep (downtime)
+        at = min(max(rule.when, rule.due), ctx.now)
+        request.closed_at = at
+        due_times.end_pause(replace(ctx, now=at), request)  # the desk waited: no miss
+        lc.transition(ctx, request, "closed", "auto_closed", at=at)
         notes.auto_closed(ctx, request, rule)
     elif rule.kind == "auto_confirm":
         request.closed_at = ctx.now

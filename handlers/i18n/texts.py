@@ -750,6 +750,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settle.rejected": ('{by} rejected', '{by} 已驳回'),
     "settle.withdrawn": ('The desk withdrew the proposal', '办理方已撤回方案'),
     "settle.lapsed": ('The proposal lapsed', '方案已过期'),
+    # a desk proposal's lapse told late (the sweep caught up after downtime): when it lapsed
+    "neg.lapsed_late": (
+        "The proposal on your request {ref} ({title}) lapsed without an answer on {when}; "
+        "the current target stands: {due}.",
+        "您的请求 {ref}（{title}）的方案未获答复，已于 {when} 失效；原定时限不变：{due}。"),
+    "neg.lapsed_desk_late": (
+        "{ref} ({title}): the requester did not answer the proposal within {after}; it "
+        "lapsed on {when} and the target stands: {due}.",
+        "{ref}（{title}）：提单人 {after}内未答复方案，方案已于 {when} 失效，"
+        "原定时限不变：{due}。"),
     # a greyed card's "✓ <who> · <label>" for a command typed instead of clicked: the label
     # of the button it stands for, as a click shows it (a verb for commands with no button)
     "settle.label.ack": ('Acknowledge', '受理'),
