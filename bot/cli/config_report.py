@@ -12,6 +12,7 @@ from bot.runtime.holiday_check import holiday_gaps
 
 if TYPE_CHECKING:
     from storage.people import Move
+    from storage.unlisted import Unlisted
 
 
 def _sqlite_file_missing(url: str) -> bool:
@@ -26,12 +27,13 @@ def _sqlite_file_missing(url: str) -> bool:
 
 
 def database_warnings(settings: Settings) -> list[str]:
-    """Open requests the config would orphan and people it would merge; never raises."""
+    """Open requests the config would orphan, people it would merge and people it drops
+    who have open requests; never raises."""
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
     from handlers.orphans import open_orphans
-    from storage import people
+    from storage import people, unlisted
     from storage.engine import make_engine
 
     if _sqlite_file_missing(settings.database_url):
@@ -43,6 +45,8 @@ def database_warnings(settings: Settings) -> list[str]:
             moves = people.plan_moves(
                 session, [(p.id, p.slack, p.wecom) for p in settings.catalog.people])
             orphans = open_orphans(session, settings.catalog)
+            dropped = unlisted.with_open_requests(
+                session, [p.id for p in settings.catalog.people])
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
         return [f"could not compare with the database ({reason}); run `crossdesk db upgrade` "
@@ -50,6 +54,8 @@ def database_warnings(settings: Settings) -> list[str]:
     finally:
         engine.dispose()
     out.extend(_people_warnings(moves))
+    merged = {move.holder for move in moves if move.merge}
+    out.extend(_dropped_warning(person) for person in dropped if person.id not in merged)
     for request in orphans:
         dep = settings.catalog.department(request.department)
         what = (f"department {request.department!r}" if dep.gone
@@ -76,6 +82,27 @@ def _people_warnings(moves: list[Move]) -> list[str]:
               "their requests, ratings and comments move to them"
               for (holder, to), ids in merged.items()]
     return merges + out
+
+
+def _dropped_warning(person: Unlisted) -> str:
+    """A person the config no longer lists who still has open requests, and the ways out:
+    a new id takes a person's history over only through the slack or wecom id they have."""
+    roles = ", ".join(f"{n} as {role}" for n, role in (
+        (person.requested, "requester"), (person.assigned, "assignee"),
+        (person.approving, "approver")) if n)
+    handles = [f'{key} = "{value}"' for key, value in (("slack", person.slack_id),
+                                                       ("wecom", person.wecom_id)) if value]
+    merge = (f", or give the new entry {' or '.join(handles)} so their history is merged "
+             "into it" if handles else "")
+    left = [what for n, what in (
+        (person.assigned, "`/request assign` the requests assigned to them to someone else"),
+        (person.requested, "resolve or `/request cancel` those they asked for")) if n]
+    if_left = f"; if they left, first {' and '.join(left)}" if left else ""
+    steps = ("; an approval step with none of its approvers left in the config is decided by "
+             "an admin" if person.approving else "")
+    return (f"people: {person.id!r} ({person.name}) is no longer in [[people]] but has open "
+            f"requests ({roles}): if they were renamed, keep the old id (id = "
+            f"\"{person.id}\"){merge}{if_left}{steps}")
 
 
 def warnings(settings: Settings, today: date) -> list[str]:

@@ -1,6 +1,8 @@
-"""A stable hash of the parsed settings and of the code's schedule version: the same config
-under the same code gives the same fingerprint in every process, any change to what the desk
-works with (or to how this code schedules it) gives another."""
+"""A stable hash of the settings the sweep works out due times from, and of the code's
+schedule version: the same config under the same code gives the same fingerprint in every
+process, any change to what the sweep works with (or to how this code schedules it) gives
+another, and a change only to what it never reads (``[retention]``, ``[files]``,
+``[digest]``, the server's and the platforms' tables) none."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from zoneinfo import ZoneInfo
 
 from bot.runtime.config import Settings
 
-# Not what the desk works with: where the file is, the raw tables (the server's, the
-# platforms', read by them at start), and the database URL (it may hold a password).
-LEFT_OUT = frozenset({"path", "raw", "database_url"})
+# Not what the sweep works with: where the file is, the raw tables (the server's, the
+# platforms', read by them at start), the database URL (it may hold a password), and the
+# policies of jobs that keep no due time on a request (the nightly retention, the files
+# taken, the digests, whose slots are worked out from the clock each time).
+LEFT_OUT = frozenset({"path", "raw", "database_url", "retention", "files", "digest"})
 
 SCHEDULE_VERSION = 1
 """How this code works out when each reminder, escalation or prompt is due. Bump it in a
@@ -32,7 +36,7 @@ stays claimed)."""
 
 
 def fingerprint(settings: Settings, schedule_version: int = SCHEDULE_VERSION) -> str:
-    """The SHA-256 (hex) of the settings the desk is built from, in a canonical form, and of
+    """The SHA-256 (hex) of the settings the sweep works with, in a canonical form, and of
     the code's ``schedule_version``."""
     parts = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)
              if f.name not in LEFT_OUT}

@@ -62,8 +62,11 @@ class Rescheduled:
     count: int
 
     def __str__(self) -> str:
+        """What it did, not what the sweep will find: a changed config may move no due time
+        (a person's id, a desk's name), so the line says the requests will be looked at."""
         what = "config changed" if self.seen == "changed" else "config first seen"
-        return f"{what}: {count(self.count, 'open request', 'open requests')} rescheduled"
+        requests = count(self.count, "open request", "open requests")
+        return f"{what}: {requests} will be looked at again by the next sweep"
 
     def worth_telling(self) -> bool:
         """A person running a command would want to hear of it (not a new database's first

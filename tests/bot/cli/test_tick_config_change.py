@@ -28,7 +28,7 @@ from tests.conftest import EXAMPLE, local
 OPEN = "@now 2026-11-23T09:00\nhenry> /request finance reimbursement taxi 86 CNY\n"
 WARNING = "首次响应剩余"
 BREACH = "首次响应已超时"
-RESCHEDULED = "config changed: 1 open request rescheduled"
+RESCHEDULED = "config changed: 1 open request will be looked at again by the next sweep"
 
 
 def config_warning_at(tmp_path: Path, share: str) -> Path:
@@ -201,7 +201,7 @@ def test_a_warning_is_not_sent_once_its_target_has_passed(engine, database_url, 
     assert len(to(out, "bob")) == 1 and len(to_finance(out)) == 1
     left = config_with(tmp_path, "bob-left", ('members = ["carol", "bob"]', 'members = ["carol"]'))
     out = tick(left, database_url, "2026-11-23T14:40")
-    assert "config changed: 1 open request rescheduled" in out
+    assert RESCHEDULED in out
     assert not to_finance(out) and not to(out, "bob"), out
     repeat = to_finance(tick(left, database_url, "2026-11-23T16:31"))
     assert len(repeat) == 1 and BREACH in repeat[0] and WARNING not in repeat[0], repeat

@@ -43,4 +43,5 @@ def test_serve_reschedules_open_requests_when_it_starts_with_a_changed_config(
     runtime = serve.start(config_mod.load(changed, database_url))
     runtime.stop()
     assert next_check(engine) < at_75  # now, or the warning at 50 % if the sweep ran
-    assert "config changed: 1 open request rescheduled" in caplog.messages
+    assert ("config changed: 1 open request will be looked at again by the next sweep"
+            in caplog.messages)
