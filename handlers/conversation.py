@@ -20,11 +20,11 @@ import base64
 from dataclasses import asdict, replace
 from typing import Any
 
-from handlers import attachments, intake
+from handlers import attachments, intake, thread_root
 from handlers import conversation_talk as talk
 from handlers import lifecycle as lc
 from handlers.catalog import norm
-from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES
+from handlers.command_words import REQUEST_PREFIXES, SUGGEST_PREFIXES, word_for
 from handlers.context import Ctx, Refusal
 from handlers.excerpt import excerpt
 from handlers.grammar import MAX_DETAILS, REF_RE, Command, Invalid, ignores_words, parse
@@ -159,12 +159,18 @@ def thread_reply(ctx: Ctx, ref: str, text: str, files: tuple[IncomingFile, ...],
 def dm_reply(ctx: Ctx, request: Request, text: str, files: tuple[IncomingFile, ...]) -> Reply:
     """A message in the person's DM or app chat about ``request``: a comment, as typed with
     ``/request comment`` (the desk's, starting with an internal marker, an internal note that
-    its thread shows the desk)."""
+    its thread shows the desk). A requester whom a proposal waits for is reminded how to
+    accept it (words are no answer to it)."""
     if writes_note(ctx, request, text):
         return _note(ctx, request, without_marker(text), files, in_thread=True)
     _within_limit(text)
     add_comment(ctx, request, _body(text, files), "dm_reply", tell=bool(text))
-    return _said(ctx, request, "reply.commented", _attach(ctx, request, files, in_thread=False))
+    lines = _attach(ctx, request, files, in_thread=False)
+    if ctx.actor.id == request.requester_id \
+            and thread_root.pending_side(ctx.session, request) == "requester":
+        lines.append(ctx.say("conv.proposal_waits", ref=request.ref,
+                             command=f"/request {word_for('accept', ctx.locale)} {request.ref}"))
+    return _said(ctx, request, "reply.commented", lines)
 
 
 def _note(ctx: Ctx, request: Request, note: str, files: tuple[IncomingFile, ...], *,

@@ -1,6 +1,7 @@
 """Intake channels: a new top-level message in a desk's help channel (``intake_channel``)
 becomes a request to that desk, opened with its ``intake_service`` (else its first service)
-and answered in the message's thread with the id, the due times and a button per service;
+and answered in the message's thread (in the requester's language first, when the desk's is
+another) with the id, the due times and a button per service;
 ``/request service REF SERVICE`` picks another service of the same desk. Greetings, thanks,
 "ok" and a lone emoji, with or without people mentioned, are no requests: nothing is stored
 and nothing is said."""
@@ -130,19 +131,16 @@ def _open(ctx: Ctx, dep: Department, service: Category, text: str,
 
 def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
     """The bot's answer under the message: id, service, due times, the services to pick
-    from and the desk's first buttons (Acknowledge, Assign to me)."""
+    from and the desk's first buttons (Acknowledge, Assign to me). The thread is the
+    requester's too: one who reads another language than the desk's reads it first in
+    theirs, then the desk's words follow."""
+    asked = ctx.locale_of(request.requester_id)
 
     def render(locale: str) -> Message:
-        service = dep.category(request.category)
-        text = t(locale, "intake.opened", ref=request.ref, requester=ctx.name(
-            request.requester_id), department=dep.label(locale),
-                 service=service.label(locale) if service else request.category,
-                 first_due=first_text(ctx, request, locale),
-                 resolution_due=resolution_text(ctx, request, locale))
         choices = thread_root.service_choices(dep, locale)
-        others = [key for key, _label in choices if key != request.category]
-        if others:
-            text += "\n" + t(locale, "intake.pick", ref=request.ref, example=others[0])
+        text = _answer_text(ctx, request, dep, locale)
+        if asked != locale:
+            text = _answer_text(ctx, request, dep, asked) + "\n\n" + text
         buttons = thread_root.buttons(
             request.ref, request.state, request.assignee_id, locale, first=True,
             services=thread_root.service_buttons(request.ref, request.category, choices))
@@ -150,6 +148,22 @@ def _answer_in_thread(ctx: Ctx, request: Request, dep: Department) -> None:
                        extra={thread_root.SERVICES: choices})
 
     ctx.notify_channel(dep.key, render, request)
+
+
+def _answer_text(ctx: Ctx, request: Request, dep: Department, locale: str) -> str:
+    """The answer's words in ``locale``: what was opened, its due times, how to pick another
+    service."""
+    service = dep.category(request.category)
+    text = t(locale, "intake.opened", ref=request.ref, requester=ctx.name(request.requester_id),
+             department=dep.label(locale),
+             service=service.label(locale) if service else request.category,
+             first_due=first_text(ctx, request, locale),
+             resolution_due=resolution_text(ctx, request, locale))
+    others = [key for key, _label in thread_root.service_choices(dep, locale)
+              if key != request.category]
+    if others:
+        text += "\n" + t(locale, "intake.pick", ref=request.ref, example=others[0])
+    return text
 
 
 def pick_service(ctx: Ctx, cmd: Command) -> Reply:

@@ -19,6 +19,7 @@ from handlers.i18n import normalize_locale, t
 from handlers.inbound import Inbound, Replayed
 from handlers.messages import SETTLING, Message, Reply, person
 from handlers.parse_errors import explain, suggestion
+from handlers.proposal_answers import PROPOSAL_ANSWERS, proposal_answered
 from handlers.text_input import clean_text
 from storage import deliveries, outbox, people
 from storage.engine import transaction
@@ -176,6 +177,12 @@ def _command(ctx: Ctx, router: Router, text: str, guard: _Guard) -> Reply:
     """Parse and run one line inside the open transaction (a refusal rolls back only the
     command's own changes)."""
     parsed = parse(text, ctx.desk.catalog)
+    if isinstance(parsed, Invalid) and parsed.key == "need_ref" \
+            and parsed.params.get("command") in PROPOSAL_ANSWERS:
+        found = proposal_answered(ctx, parsed)
+        if isinstance(found, str):
+            return _error(ctx, found)
+        parsed = found
     if isinstance(parsed, Invalid):
         return _error(ctx, explain(ctx, parsed))
     handler = router.get(parsed.name)

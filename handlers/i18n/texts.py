@@ -82,6 +82,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请指明哪一个请求。如果是 {ref}，请输入 `{command}`。",
     ),
     "hint.fitting_refs": (" Yours it fits: {refs}.", "可用的请求：{refs}。"),
+    "conv.proposal_waits": (
+        "A proposal on {ref} still waits for your answer: to accept it, type `{command}` "
+        "(or use the buttons on its message to decline or counter it).",
+        "{ref} 的方案仍在等您答复：接受请输入 `{command}`（拒绝或反提议请点该方案消息上的按钮）。"),
+    # accept / decline / counter typed without the id (handlers/proposal_answers.py)
+    "err.need_ref.proposals": (
+        "Proposals on {refs} wait for your answer. Which one? Type:\n{commands}",
+        "{refs} 都有方案在等您答复，请指明哪一个，输入：\n{commands}"),
+    "err.need_ref.no_proposal": (
+        "No proposal is waiting for your answer. When one comes (a new date or solution), "
+        "answer it with the buttons on its message, or type `{command}`.",
+        "目前没有等待您答复的方案。收到方案（新日期或新方案）后，请点该消息上的按钮，"
+        "或输入 `{command}`。"),
     "hint.ref_placeholder": ("<ID>", "<单号>"),
     "hint.text_placeholder": ("<text>", "<内容>"),
     "err.typed_label": (

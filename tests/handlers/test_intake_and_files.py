@@ -42,7 +42,10 @@ def test_a_help_channel_message_opens_a_request_answered_with_id_due_times_and_s
     assert request is not None and (request.department, request.category) == (
         "finance", "question"), "the desk's intake_service"
     assert request.details == "taxi to the airport, 86 CNY"
-    assert "[to #finance-requests] 已为 王丽 Alice Wang 创建 FIN-1：财务部，财务咨询。" in out
+    # alice reads English: her words first, then the desk's
+    assert "[to #finance-requests] FIN-1 is open for 王丽 Alice Wang: Finance, Finance " \
+           "question. First response by 2026-11-23 14:30" in out
+    assert "\n\n已为 王丽 Alice Wang 创建 FIN-1：财务部，财务咨询。" in out
     assert "首次响应截止 2026-11-23 14:30" in out and "解决截止 2026-11-25 18:00" in out
     assert "(button) 借支 -> /request service FIN-1 cash-advance" in out
     assert "(button) 受理 -> /request ack FIN-1" in out
