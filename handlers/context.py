@@ -263,6 +263,8 @@ class Ctx:
         dedupe_key: str | None,
         due_at: datetime | None,
     ) -> None:
+        if outbox.unreachable(self.session, target):  # an erased person: never sent
+            return
         payload = Message(
             text=message.text,
             target=target,

@@ -108,9 +108,10 @@ def new_pseudonym(session: Session) -> str:
 def erase(session: Session, person_id: str, erased_by: str, now: datetime,
           pseudonym: str | None = None) -> Erased | None:
     """Erase ``person_id`` in the session's transaction (None if there is no such person):
-    pseudonym for their id and name everywhere, platform ids dropped, their drafts, away
-    rows, held messages, pacing rows and files deleted, an ``erasure`` row recorded. The
-    caller removes ``Erased.files`` from disk once committed, or rolls back for a dry run."""
+    pseudonym for their id and name everywhere, platform ids, locale and manager dropped
+    (their reports left with no manager), their drafts, away rows, held messages, pacing
+    rows and files deleted, an ``erasure`` row recorded. The caller removes
+    ``Erased.files`` from disk once committed, or rolls back for a dry run."""
     person = session.get(Person, person_id)
     if person is None:
         return None
@@ -123,9 +124,11 @@ def erase(session: Session, person_id: str, erased_by: str, now: datetime,
         counts = outcome.deleted if deleted else outcome.changed
         counts[table] = counts.get(table, 0) + count
     _stop_waiting_messages(session, person_id, now)
+    # Who they reported to (and their language) would say who they were in a small company
     session.execute(update(Person).where(col(Person.id) == person_id).values(
-        id=outcome.pseudonym, name=outcome.pseudonym, slack_id=None, wecom_id=None))
-    outcome.changed["person"] = 1
+        id=outcome.pseudonym, name=outcome.pseudonym, slack_id=None, wecom_id=None,
+        manager_id=None, locale=None))
+    outcome.changed["person"] = 1 + _unlink_reports(session, person_id)
     for table, columns in COLUMNS.items():
         # an attachment row's name is its own (another's file may be named as theirs was)
         replace = traces.replacer(outcome.pseudonym, files=table != "attachment")
@@ -148,6 +151,15 @@ def _delete_own_rows(session: Session, traces: Traces, outcome: Erased) -> None:
         key = f"user:{traces.wecom_id}".lower()
         result = session.execute(delete(table).where(func.lower(table.c.key) == key))
         outcome.deleted["send_log"] = result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def _unlink_reports(session: Session, person_id: str) -> int:
+    """Those who had the person as manager have none now (rows changed): approvals for a
+    manager go to the desk's leads instead of to an unreachable pseudonym; a config or
+    directory sync gives them their new manager."""
+    result = session.execute(update(Person).where(col(Person.manager_id) == person_id)
+                             .values(manager_id=None))
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def _stop_waiting_messages(session: Session, person_id: str, now: datetime) -> None:

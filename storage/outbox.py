@@ -13,7 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage import redact
-from storage.models import Outbox, Request
+from storage.erasure import PREFIX as ERASED_PREFIX
+from storage.models import Erasure, Outbox, Request
 
 MAX_ERROR = 500
 MAX_REASON = 100
@@ -27,6 +28,17 @@ _PLAIN = insert(_TABLE)
 _RETURNING_ID = insert(_TABLE).returning(_TABLE.c.id)
 _DEDUPE_PG: Any = postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
 _DEDUPE_SQLITE: Any = sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
+_ERASED_TARGET = "person:" + ERASED_PREFIX
+_IS_ERASED = sa_select(col(Erasure.id)).where(col(Erasure.pseudonym) == bindparam("p")).limit(1)
+
+
+def unreachable(session: Session, target: str) -> bool:
+    """Whether ``target`` is an erased person (their pseudonym): nothing is ever sent to them,
+    so nothing is queued. A query only for a target that looks like a pseudonym."""
+    if not target.startswith(_ERASED_TARGET):
+        return False
+    found = session.connection().execute(_IS_ERASED, {"p": target.removeprefix("person:")})
+    return found.first() is not None
 
 
 def row(target: str, payload: dict[str, Any], now: datetime, *,
@@ -47,7 +59,10 @@ def enqueue(
     dedupe_key: str | None = None,
     request_id: int | None = None,
 ) -> bool:
-    """Queue one notification; with a ``dedupe_key`` a second enqueue is a no-op (False)."""
+    """Queue one notification; with a ``dedupe_key`` a second enqueue is a no-op (False), and
+    so is one to an erased person."""
+    if unreachable(session, target):
+        return False
     values = row(target, payload, now, due_at=due_at, dedupe_key=dedupe_key,
                  request_id=request_id)
     connection = session.connection()
@@ -60,7 +75,8 @@ def enqueue(
 
 def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Queue several notifications without a dedupe key (``row``s) in one statement, in
-    order."""
+    order; none to an erased person."""
+    rows = [r for r in rows if not unreachable(session, r["target"])]
     if rows:
         session.connection().execute(_PLAIN, list(rows))
 

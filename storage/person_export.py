@@ -21,6 +21,7 @@ from storage.models import (
     Event,
     FormDraft,
     HeldMessage,
+    Outbox,
     Person,
     Proposal,
     Rating,
@@ -92,8 +93,20 @@ def collect(session: Session, person_id: str) -> dict[str, Any] | None:
         "form_draft": _rows(session, FormDraft, col(FormDraft.person_id) == pid),
         "deflections": _rows(session, Deflection, col(Deflection.person_id) == pid),
         "attachments": files,
+        "messages": _messages(session, pid),
         "disclosures": _rows(session, Disclosure, col(Disclosure.actor_id) == pid),
     }
+
+
+def _messages(session: Session, pid: str) -> list[dict[str, Any]]:
+    """The messages the bot sent (or queued) to them in person: when, about which request,
+    what they said, and whether they were delivered or failed."""
+    stmt = select(Outbox).where(col(Outbox.target) == f"person:{pid}").order_by(col(Outbox.id))
+    return [{"id": m.id, "created_at": plain(m.created_at), "request_id": m.request_id,
+             "ref": m.payload.get("request_ref"), "kind": m.payload.get("kind"),
+             "title": m.payload.get("title"), "text": m.payload.get("text"),
+             "delivered_at": plain(m.delivered_at), "failed_at": plain(m.failed_at),
+             "failed_reason": m.failed_reason} for m in session.exec(stmt)]
 
 
 def _add_refs(session: Session, *lists: list[dict[str, Any]]) -> None:

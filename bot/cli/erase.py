@@ -19,6 +19,7 @@ from bot.runtime.config import Settings
 from bot.runtime.plural import count
 from storage import erasure, migrate
 from storage.engine import make_engine
+from storage.models import Person
 
 
 class EraseError(Exception):
@@ -79,6 +80,30 @@ def refuse_if_configured(settings: Settings, path: Path, person_id: str, as_pers
         f"check-config` and `crossdesk erase person {person_id} --as {as_person}` again.")
 
 
+def _no_tables(shown: str) -> EraseError:
+    return EraseError(f"database {shown} has no crossdesk tables; check --database-url")
+
+
+def _no_person(shown: str, person_id: str) -> EraseError:
+    return EraseError(f"no person {person_id} in {shown} (an erased person is not found by "
+                      "their old id); check the id")
+
+
+def check_person(settings: Settings, person_id: str) -> None:
+    """EraseError when the database has no crossdesk tables or no such person: checked before
+    asking for confirmation."""
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    engine = make_engine(settings.database_url)
+    try:
+        if migrate.current_revision(engine) is None:
+            raise _no_tables(shown)
+        with Session(engine) as session:
+            if session.get(Person, person_id) is None:
+                raise _no_person(shown, person_id)
+    finally:
+        engine.dispose()
+
+
 def run(settings: Settings, person_id: str, erased_by: str, dry_run: bool,
         clock: Callable[[], datetime] | None = None) -> Done:
     """Erase ``person_id`` in one transaction, or count what would change (a dry run)."""
@@ -86,13 +111,12 @@ def run(settings: Settings, person_id: str, erased_by: str, dry_run: bool,
     engine = make_engine(settings.database_url)
     try:
         if migrate.current_revision(engine) is None:
-            raise EraseError(f"database {shown} has no crossdesk tables; check --database-url")
+            raise _no_tables(shown)
         now = (clock or SystemClock())()
         with Session(engine) as session:
             outcome = erasure.erase(session, person_id, erased_by, now)
             if outcome is None:
-                raise EraseError(f"no person {person_id} in {shown} (an erased person is not "
-                                 "found by their old id); check the id")
+                raise _no_person(shown, person_id)
             if dry_run:
                 session.rollback()
                 return Done(outcome.pseudonym, outcome.counts(), 0, True)

@@ -46,6 +46,12 @@ REF = "ref"  # a request's row: its request's ref (FIN-12) right after request_i
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def format_for(output: Path | None) -> str:
+    """The format an export without --format is written in: CSV for a ``.csv`` file, else
+    JSON lines."""
+    return "csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl"
+
+
 def safe_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as text: user text that would start a formula gets a
     leading single quote; numbers, dates and other text are unchanged."""
@@ -79,11 +85,18 @@ def reveal_for(settings: Settings, what: str, reveal: bool, as_person: str | Non
 
 
 def _plain(value: Any) -> Any:
+    """A value as the export gives it: datetimes ISO; lists and dicts (a rating's tags) stay
+    JSON arrays and objects (CSV writes them as JSON text, ``_cell``)."""
     if isinstance(value, datetime):
         return value.isoformat()
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: lists and dicts as JSON text, nothing a spreadsheet runs as a formula."""
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
-    return value
+    return safe_cell(value)
 
 
 def _number(value: Any) -> Any:
@@ -181,7 +194,7 @@ def write_export(settings: Settings, what: str, fmt: str, output: Path | None,
                     if reveal and row.get("anonymous"):
                         shown_ids.append(int(row["id"]))
                     if writer:
-                        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+                        writer.writerow({k: _cell(v) for k, v in row.items()})
                     else:
                         out.write(json.dumps(row, ensure_ascii=False, default=_number) + "\n")
                     count += 1

@@ -1,4 +1,4 @@
-"""`crossdesk export --person ID [--as ADMIN]`: the right of access. Everything stored about
+"""`crossdesk export --person ID --as ADMIN`: the right of access. Everything stored about
 one person as one JSON document; the export itself is recorded (a ``person_export``
 disclosure: who and when; the person is not named there, so an erasure has nothing to
 find)."""
@@ -22,21 +22,23 @@ from storage.engine import make_engine, transaction
 from storage.models import Disclosure
 
 KIND = "person_export"
-NO_ADMIN = "cli"  # recorded as the actor when the export was run without --as
 
 
-def check_admin(settings: Settings, as_person: str | None, person_id: str) -> None:
-    """``--as`` (optional) must name an admin; ValueError (exit 2) says what to type."""
-    if as_person is None or as_person in settings.policy.admins:
-        return
+def check_admin(settings: Settings, as_person: str | None, person_id: str) -> str:
+    """``--as`` must name an admin (the export records who ran it): the admin's id, or
+    ValueError (exit 2) saying what to type."""
     admins = settings.policy.admins
-    raise ValueError(f"--as {as_person}: only an admin (bot.admins) exports a person's data; "
-                     f"ask an admin to run crossdesk export --person {person_id} --as "
-                     f"{admins[0] if admins else 'ADMIN'}")
+    example = f"crossdesk export --person {person_id} --as {admins[0] if admins else 'ADMIN'}"
+    if as_person is None:
+        raise ValueError(f"--person needs --as ADMIN: only an admin (bot.admins) exports a "
+                         f"person's data, and the export records who did; type {example}")
+    if as_person not in admins:
+        raise ValueError(f"--as {as_person}: only an admin (bot.admins) exports a person's "
+                         f"data; ask an admin to run {example}")
+    return as_person
 
 
-def write_person(settings: Settings, person_id: str, output: Path | None,
-                 as_person: str | None = None,
+def write_person(settings: Settings, person_id: str, output: Path | None, as_person: str,
                  clock: Callable[[], datetime] | None = None) -> None:
     """Write the person's data as JSON (stdout, or ``output``) and record the export;
     ExportError when there is no such person or no database."""
@@ -57,7 +59,7 @@ def write_person(settings: Settings, person_id: str, output: Path | None,
         else:
             sys.stdout.write(text)
         with transaction(engine) as session:
-            session.add(Disclosure(actor_id=as_person or NO_ADMIN, kind=KIND,
+            session.add(Disclosure(actor_id=as_person, kind=KIND,
                                    created_at=(clock or SystemClock())()))
     finally:
         engine.dispose()

@@ -114,7 +114,8 @@ def check_config(
         callback=_check_now)] = None,
 ) -> None:
     """Validate a config file; print every problem (exit 1) or a summary of the catalog, then
-    warnings: requests it would orphan, people it would merge, holiday data running out."""
+    warnings: requests it would orphan, people it would merge or drop while they have open
+    requests, holiday data running out."""
     from bot.cli.config_report import warnings
     from bot.cli.summary import print_summary
     from bot.runtime.clock import SystemClock
@@ -259,7 +260,8 @@ def tick(
 def export(
     config: ConfigOpt = None,
     database_url: DbOpt = None,
-    format: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
+    format: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: csv "
+                                               "for an -o FILE.csv, else jsonl).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
     = None,
     what: Annotated[str, typer.Option(
@@ -269,21 +271,23 @@ def export(
         "--reveal-anonymous", help="Show who sent anonymous suggestions (admins only; needs "
         "--as).")] = False,
     as_person: Annotated[str | None, typer.Option(
-        "--as", help="Your person id, for --reveal-anonymous: one of bot.admins.")] = None,
+        "--as", help="Your person id, for --person and --reveal-anonymous: one of "
+        "bot.admins.")] = None,
     person: Annotated[str | None, typer.Option(
         "--person", help="Everything stored about this person, as one JSON document (the "
-        "right of access).")] = None,
+        "right of access; admins only, needs --as).")] = None,
 ) -> None:
     """Export requests, events, ratings, suggestions, comments or attachments as CSV or JSON
-    lines; or, with --person ID, everything stored about one person as JSON.
+    lines (CSV for an -o FILE.csv unless --format says otherwise); or, with --person ID --as
+    ADMIN, everything stored about one person as JSON.
 
     Anonymous suggestions are exported without their sender, unless an admin asks with
     --reveal-anonymous --as ADMIN.
     """
-    from bot.cli.export import ExportError, reveal_for, write_export
+    from bot.cli.export import ExportError, format_for, reveal_for, write_export
     from bot.cli.export_person import check_admin, write_person
 
-    if format not in ("csv", "jsonl"):
+    if format not in (None, "csv", "jsonl"):
         typer.echo("--format must be csv or jsonl", err=True)
         raise typer.Exit(2)
     if person is not None and format == "csv":
@@ -293,13 +297,14 @@ def export(
     settings = load_settings(config, database_url)
     try:
         if person is not None:
-            check_admin(settings, as_person, person)
+            admin = check_admin(settings, as_person, person)
             with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
-                write_person(settings, person, output, as_person)
+                write_person(settings, person, output, admin)
             return
         reveal = reveal_for(settings, what, reveal_anonymous, as_person)
         with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
-            write_export(settings, what, format, output, reveal=reveal, revealed_by=as_person)
+            write_export(settings, what, format or format_for(output), output, reveal=reveal,
+                         revealed_by=as_person)
         if reveal:
             typer.echo(f"the senders of anonymous suggestions are shown, as {as_person} "
                        "(an admin) asked; keep this export to admins", err=True)
@@ -336,12 +341,13 @@ def erase_person(
         erase.check_admin(settings, as_person, person_id)
         erase.refuse_if_configured(settings, config_mod.find_config(config), person_id,
                                    as_person or "ADMIN")
-        if not (yes or dry_run) and not typer.confirm(
-                f"Erase {person_id} for good (their name and ids become a pseudonym, their "
-                "files are deleted)?"):
-            typer.echo("nothing was changed")
-            raise typer.Exit(1)
         with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):
+            erase.check_person(settings, person_id)  # the schema first, then the person
+            if not (yes or dry_run) and not typer.confirm(
+                    f"Erase {person_id} for good (their name and ids become a pseudonym, their "
+                    "files are deleted)?"):
+                typer.echo("nothing was changed")
+                raise typer.Exit(1)
             done = erase.run(settings, person_id, as_person or "?", dry_run)
     except erase.EraseError as exc:
         typer.echo(str(exc), err=True)
@@ -398,7 +404,9 @@ def report(
     to: Annotated[datetime | None, typer.Option(
         "--to", formats=["%Y-%m-%d"], help="Last local day, inclusive (default: last week's "
         "Sunday; yesterday when --from is given).")] = None,
-    format: Annotated[str, typer.Option("--format", help="text, csv or html.")] = "text",
+    format: Annotated[str | None, typer.Option("--format", help="text, csv or html (default: "
+                                               "from -o FILE's .csv or .html, else text).")]
+    = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
     = None,
 ) -> None:
@@ -406,14 +414,15 @@ def report(
     from sqlmodel import Session
 
     from bot.cli import progress
-    from bot.cli.report import build_report, period
+    from bot.cli.report import build_report, format_for, period
     from bot.runtime import app as app_mod
     from bot.runtime.clock import SystemClock
     from storage.engine import BATCH_LIMITS, make_engine
 
-    if format not in ("text", "csv", "html"):
+    if format not in (None, "text", "csv", "html"):
         typer.echo("--format must be text, csv or html", err=True)
         raise typer.Exit(2)
+    format = format or format_for(output)
     guards.check_output(output)
     settings = load_settings(config, database_url)
     with _database(settings.database_url, upgrade=upgrade_command(config, database_url)):

@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,13 @@ CSV_HEADS = ("start,end,timezone,timeliness_weight",
              "rank,department,name,requests,first_response_attainment,resolution_attainment,"
              "rating_avg,ratings,score,previous_score,trend",
              "requesting_department,serving_department,requests,rating_avg,ratings")
+
+
+def format_for(output: Path | None) -> str:
+    """The format a report without --format is written in: from the file's extension
+    (``.csv``, ``.html``/``.htm``), else text."""
+    suffix = output.suffix.lower() if output is not None else ""
+    return {".csv": "csv", ".html": "html", ".htm": "html"}.get(suffix, "text")
 
 
 def _zh(locale: str) -> bool:

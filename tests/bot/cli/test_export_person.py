@@ -1,6 +1,6 @@
-"""`crossdesk export --person ID` (the right of access): one JSON document with every kind of
-row stored about the person, datetimes in UTC, recorded as a disclosure; an erased person's
-old id is not found (SQLite and PostgreSQL)."""
+"""`crossdesk export --person ID --as ADMIN` (the right of access): one JSON document with
+every kind of row stored about the person, datetimes in UTC, recorded as a disclosure; an
+erased person's old id is not found (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ def test_everything_about_her_in_one_json_document(company, engine, database_url
     assert (recorded.actor_id, recorded.kind) == ("root", "person_export")
 
 
-def test_on_stdout_without_as(company, database_url):
-    result = export(company, database_url, "--person", "alice")
+def test_on_stdout_without_o(company, database_url):
+    result = export(company, database_url, "--person", "alice", "--as", "root")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["person"]["id"] == "alice"
 
@@ -76,7 +76,7 @@ def test_an_erased_person_is_not_found(company, database_url):
     erased = invoke(["erase", "person", "alice", "--as", "root", "--yes", "--config",
                      str(company.after), "--database-url", database_url])
     assert erased.exit_code == 0, erased.output
-    result = export(company, database_url, "--person", "alice")
+    result = export(company, database_url, "--person", "alice", "--as", "root")
     assert result.exit_code == 1
     assert "no person alice" in result.output and "{" not in result.stdout
 

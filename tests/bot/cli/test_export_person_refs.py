@@ -19,7 +19,7 @@ def company(tmp_path, engine, clock) -> Company:
 
 def test_her_rows_name_their_request_by_ref(company, database_url):
     result = invoke(["export", "--config", str(company.after), "--database-url", database_url,
-                     "--person", "alice"])
+                     "--person", "alice", "--as", "root"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for kind in ("events", "ratings", "proposals", "attachments"):

@@ -61,7 +61,7 @@ USES_THE_SCHEMA = {
     "chat": ["chat"],
     "retention": ["retention"],
     "export": ["export"],
-    "export --person": ["export", "--person", "alice"],
+    "export --person": ["export", "--person", "alice", "--as", "root"],
     "erase person": ["erase", "person", "nobody", "--as", "root", "--dry-run"],
     "sync wecom": ["sync", "wecom", "--dry-run"],
 }
