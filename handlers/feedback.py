@@ -20,6 +20,9 @@ from storage import people
 from storage.models import Rating, Request
 
 HASHES = "#＃"  # a tag's mark, typed half or full width
+# Marks after a tag that say something of the words before it ("太慢了＃及时？？"): they stay
+# with those words; a comma or a full stop after a tag goes with it.
+SAYING = "?？!！…"
 TAG = re.compile(r"[#＃](\w[\w-]*)")  # the word runs to a space, a mark or punctuation
 
 
@@ -32,7 +35,9 @@ def tags_in(desk: Desk, comment: str) -> tuple[list[str], str]:
     """A rating comment as typed → its configured tags and the rest of its words (also for
     a rating the history keeps: the digest of an earlier week). A tag is marked ``#`` or
     ``＃``, spaced, glued (``#timely#solved``) or followed by punctuation (``#及时，#专业``,
-    which goes with it); a word without the mark is the rater's words, never a tag."""
+    which goes with it, unless it is a ``？`` or ``！`` after the rater's words:
+    ``太慢了＃及时？？`` keeps ``太慢了？？``); a word without the mark is the rater's words,
+    never a tag."""
     index: dict[str, str] = {}
     for key, en, zh in desk.service.feedback.tags:
         for word in (key, en, zh):
@@ -45,19 +50,30 @@ def tags_in(desk: Desk, comment: str) -> tuple[list[str], str]:
         if tag is None:  # not one of ours: the rater's words
             continue
         kept.append(comment[start:match.start()])
-        start = _after_punctuation(comment, match.end())
+        said = any(_worded(ch) for piece in kept for ch in piece)
+        start = _after_punctuation(comment, match.end(), keep=SAYING if said else "")
         if tag not in tags:
             tags.append(tag)
-    rest = " ".join(" ".join([*kept, comment[start:]]).split())
+    rest = " ".join(_joined([*kept, comment[start:]]).split())
     return tags, rest if any(_worded(ch) for ch in rest) else ""
 
 
-def _after_punctuation(text: str, at: int) -> int:
-    """Where the punctuation right after ``at`` ends (a tag's ``，`` or ``!``; not a mark)."""
-    while at < len(text) and text[at] not in HASHES and \
+def _after_punctuation(text: str, at: int, keep: str = "") -> int:
+    """Where the punctuation right after ``at`` ends (a tag's ``，`` or ``!``; not a mark,
+    nor one of ``keep``)."""
+    while at < len(text) and text[at] not in HASHES and text[at] not in keep and \
             unicodedata.category(text[at]).startswith("P"):
         at += 1
     return at
+
+
+def _joined(pieces: list[str]) -> str:
+    """The words around the tags taken out, a space where a tag was, none before a
+    ``？`` or ``！`` that stays (``太慢了？？``)."""
+    out = ""
+    for piece in pieces:
+        out = out.rstrip() + piece if piece[:1] in SAYING else f"{out} {piece}"
+    return out
 
 
 def _worded(ch: str) -> bool:

@@ -238,20 +238,14 @@ def _parse_sub(sub: str, body: str, tokens: list[Token], index: int, catalog: Ca
             return Invalid("need_person", {"ref": ref})
         return Command("assign", ref=ref, person=rest.split()[0], text=rest)
     if sub == "transfer":
-        dep, after = match_words(tokens, index + 1, department_finder(catalog))
-        if not isinstance(dep, Department):
-            word = rest.split()[0] if rest else ""
-            suggestions = [d.key for d in catalog.department_suggestions(word)] if word else []
-            return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
-        cat, _ = match_words(tokens, after, dep.find_category)
-        category = cat.key if isinstance(cat, Category) else None
-        return Command("transfer", ref=ref, department=dep.key, category=category)
+        return _parse_transfer(ref, rest, catalog)
     if sub == "rate":
         return _parse_rate(ref, rest)
     if sub == "priority":
-        wanted = rest.split()[0].upper() if rest else ""
+        typed = rest.split()[0] if rest else ""
+        wanted = norm(typed).lstrip("!").upper()  # "P2", "!p2", "！Ｐ２" as a request's mark
         if wanted not in PRIORITIES:
-            return Invalid("bad_priority", {"ref": ref, "given": wanted})
+            return Invalid("bad_priority", {"ref": ref, "given": typed})
         return Command("priority", ref=ref, priority=wanted)
     if sub == "snooze":
         return Command("snooze", ref=ref, text=rest or "1h")
@@ -273,6 +267,20 @@ def _parse_sub(sub: str, body: str, tokens: list[Token], index: int, catalog: Ca
             return Invalid("need_held", {"ref": ref})
         return Command("add", ref=ref, number=held)
     raise AssertionError(sub)  # pragma: no cover - every subcommand is handled above
+
+
+def _parse_transfer(ref: str, rest: str, catalog: Catalog) -> Parsed:
+    """``transfer ID department [service]``, the two apart by a space or by the marks
+    ``提单`` takes between them (``信息技术部，软件``, ``财务、报销``)."""
+    words = words_of(re.sub(f"[{GLUE_MARKS}]+", " ", rest))
+    dep, after = match_words(words, 0, department_finder(catalog))
+    if not isinstance(dep, Department):
+        word = words[0].word if words else ""
+        suggestions = [d.key for d in catalog.department_suggestions(word)] if word else []
+        return Invalid("unknown_department", {"word": word, "suggestions": suggestions})
+    cat, _ = match_words(words, after, dep.find_category)
+    category = cat.key if isinstance(cat, Category) else None
+    return Command("transfer", ref=ref, department=dep.key, category=category)
 
 
 def _parse_away(sub: str, tokens: list[Token], index: int) -> Parsed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from handlers import examples
 from handlers.command_words import word_for
@@ -158,6 +159,9 @@ def _which_request(ctx: Ctx, invalid: Invalid) -> str:
     only = fitting[0] if len(fitting) == 1 else None
     typed = f"/request {word} {only or ctx.say('hint.ref_placeholder')}{tail}"
     if invalid.key == "need_ref":
+        meant = _meant_ref(ctx, command, str(invalid.params.get("given", "")))
+        if meant:
+            return meant
         if only:
             return ctx.say("err.need_ref.one", ref=only, command=typed)
         ex_ref = fitting[0] if fitting else \
@@ -168,6 +172,29 @@ def _which_request(ctx: Ctx, invalid: Invalid) -> str:
         return ctx.say("err.said_solved", command=typed, refs=refs,
                        button=ctx.say("button.confirm"))
     return ctx.say("err.typed_label", label=label, command=typed, refs=refs)
+
+
+# An id typed without its hyphen: "fin1", "FIN1", "fin 1", "ＦＩＮ１" (folded by NFKC).
+MISSING_HYPHEN = re.compile(r"([A-Za-z]{2,4}) ?(\d{1,9})")
+
+
+def _meant_ref(ctx: Ctx, command: str, given: str) -> str:
+    """For an id typed without its hyphen (``ack fin1``), "did you mean FIN-1?" with the
+    command to type, when that request is one the person may run ``command`` on; else ""."""
+    words = given.split("\n")[0].split()
+    for size in (1, 2):  # "fin1", "fin 1"
+        typed = " ".join(words[:size])
+        found = MISSING_HYPHEN.fullmatch(unicodedata.normalize("NFKC", typed))
+        if found:
+            break
+    else:
+        return ""
+    request = request_store.by_ref(ctx.session, f"{found.group(1)}-{int(found.group(2))}")
+    if request is None or not can_see(ctx, request) or not _fits(ctx, request, command):
+        return ""
+    tail = _tail(ctx, command, " ".join(words[size:]), typed=False)
+    return ctx.say("err.meant_ref", typed=typed, ref=request.ref,
+                   command=f"/request {word_for(command, ctx.locale)} {request.ref}{tail}")
 
 
 def _tail(ctx: Ctx, command: str, given: str, *, typed: bool) -> str:

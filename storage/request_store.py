@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -156,13 +157,19 @@ _LATEST = sa_select(_REQUEST.c.ref, _REQUEST.c.department, _REQUEST.c.category,
 def twin(session: Session, requester_id: str, department: str, category: str, details: str,
          since: datetime) -> str | None:
     """The id of the requester's latest request, opened since ``since``, when it is still open
-    and for this service with these very words (sent twice?); None otherwise. Only the latest
+    and for this service with the same words (sent twice?), compared as typed again: width,
+    case and runs of spaces aside (``８６元`` is ``86元``); None otherwise. Only the latest
     is read: a double send comes right after what it repeats, and one row is read however
     many the requester opens."""
     row = session.connection().execute(_LATEST, {"who": requester_id, "since": since}).first()
     if row is None or row.state not in OPEN_STATES:
         return None
-    same = (row.department, row.category, row.details) == (department, category, details)
+
+    def fold(words: str) -> str:  # as handlers.catalog.norm, which storage does not import
+        return " ".join(unicodedata.normalize("NFKC", words).casefold().split())
+
+    same = (row.department, row.category, fold(row.details)) == (
+        department, category, fold(details))
     return str(row.ref) if same else None
 
 

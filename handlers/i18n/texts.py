@@ -81,6 +81,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Which request? For {ref}, type `{command}`.",
         "请指明哪一个请求。如果是 {ref}，请输入 `{command}`。",
     ),
+    "err.meant_ref": ("“{typed}” is not a request id. Did you mean {ref}? Type `{command}`.",
+                      "“{typed}”不是单号。您是不是想输入 {ref}？请输入 `{command}`。"),
     "hint.fitting_refs": (" Yours it fits: {refs}.", "可用的请求：{refs}。"),
     "conv.proposal_waits": (
         "A proposal on {ref} still waits for your answer: to accept it, type `{command}` "
@@ -652,8 +654,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.snoozed": ("snoozed reminders", "推迟提醒"),
     "reply.snoozed": ("Reminders for {ref} are paused until {until}.", "{ref} 的提醒已推迟到 {until}。"),
     "err.bad_snooze": (
-        "Snooze for how long? e.g. `/request snooze {ref} 2h` (at most {limit}).",
-        "请写明推迟多久，例如 `/request 稍后 {ref} 2h`（最多 {limit}）。"),
+        "Snooze for how long? e.g. `/request snooze {ref} 2h`; also `30m`, `1.5h`, `1d` "
+        "(at most {limit}).",
+        "请写明推迟多久，例如 `/request 稍后 {ref} 2h`，也可写 `30分钟`、`半小时`、`1.5小时`、"
+        "`1天`（最多 {limit}）。"),
     "err.snooze_too_long": ("You can snooze {ref} for at most {limit}.", "{ref} 最多只能推迟 {limit}。"),
     "err.bad_priority": ("Priority is P1 (critical) to P4 (low), e.g. `/request priority {ref} P2`.",
                          "优先级为 P1（紧急）到 P4（低），例如 `/request 优先级 {ref} P2`。"),
