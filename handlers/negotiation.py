@@ -152,25 +152,28 @@ def _agree(ctx: Ctx, request: Request, proposal: Proposal) -> None:
 
 
 def decline(ctx: Ctx, cmd: Command) -> Reply:
-    """The requester declines the desk's proposal, saying why: the old target stands."""
+    """The requester declines the desk's proposal, saying why: the old target stands, moved
+    by the time the proposal waited for the answer."""
     request = lc.load(ctx, cmd.ref)
     current = _pending(ctx, request)
     if current.kind != "desk":
         _counter_waits(ctx, request)
     _require_requester(ctx, request, "decline")
     _decide(ctx, current, "declined", cmd.text)
+    was = request.resolution_due
     terms.unpause(ctx, request)
     lc.transition(ctx, request, None, "proposal_declined", note=cmd.text)
     by = ctx.name(ctx.actor.id)
-    due = _due(ctx, request)
-    tell.to_desk(ctx, request, "neg.desk.declined", by=by, text=cmd.text, due=due)
+    target = tell.target(ctx, request, was, desk=True)
+    tell.to_desk(ctx, request, "neg.desk.declined", by=by, text=cmd.text, target=target)
     declined = sum(p.state == "declined"
                    for p in proposals.of_cycle(ctx.session, request.id or 0, request.cycle))
     if declined >= 2:
         tell.to_leads(ctx, request, "neg.leads.declined", counter_waits=False, by=by,
-                      n=declined, text=cmd.text, due=due, department=Localized(
+                      n=declined, text=cmd.text, target=target, department=Localized(
                           lambda loc: ctx.dept_label(request.department, loc)))
-    return _reply(ctx, "neg.reply.declined", request, due=due(ctx.locale),
+    return _reply(ctx, "neg.reply.declined", request,
+                  target=tell.target(ctx, request, was, desk=False)(ctx.locale),
                   department=ctx.dept_label(request.department))
 
 

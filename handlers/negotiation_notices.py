@@ -53,6 +53,21 @@ def summary(ctx: Ctx, request: Request, proposal: Proposal, locale: str) -> str:
     return head + (f" — {proposal.text}" if proposal.text else "")
 
 
+def target(ctx: Ctx, request: Request, was: datetime | None, *, desk: bool) -> Localized:
+    """The resolution target once a desk proposal's pause has ended: as it stood, or moved
+    by the time the proposal waited for an answer, from ``was``; told to the requester
+    ("your answer") or to the desk ("the requester's answer")."""
+
+    def render(locale: str) -> str:
+        due = when_text(ctx, request, request.resolution_due, locale)
+        if was is None or request.resolution_due == was:
+            return t(locale, "neg.target.kept", due=due)
+        key = "neg.target.moved_desk" if desk else "neg.target.moved"
+        return t(locale, key, due=due, was=ctx.local(was))
+
+    return Localized(render)
+
+
 def proposal_to_requester(ctx: Ctx, request: Request, proposal: Proposal,
                           key: str = "neg.proposal", due_at: datetime | None = None) -> None:
     """The desk's proposal (or a reminder of it) with Accept / Decline / Counter, and when

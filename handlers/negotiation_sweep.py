@@ -1,14 +1,13 @@
 """The sweep's part in a negotiation: remind the requester of an unanswered desk proposal,
-then let it lapse (the old target stands; desk and requester are told). A proposal lapses at
-its proposed date when that comes before the policy's lapse: a date that has passed can no
-longer be accepted, and its pause must not run on."""
+then let it lapse (the old target stands, moved by the time it waited; both sides are told).
+A proposal lapses at its proposed date when that comes before the policy's lapse: a date
+that has passed can no longer be accepted, and its pause must not run on."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from handlers import due_times
 from handlers import lifecycle as lc
 from handlers import negotiation_notices as tell
 from handlers import negotiation_terms as terms
@@ -71,20 +70,22 @@ def _lapse(ctx: Ctx, request: Request, proposal: Proposal, at: datetime) -> None
     proposal.decided_by = ctx.actor.id
     proposal.decided_at = at
     ctx.session.add(proposal)
+    was = request.resolution_due
     terms.unpause(ctx, request, at)
     lc.transition(ctx, request, None, "proposal_lapsed", at=at)
-    due = Localized(lambda loc: due_times.due_text(ctx, request, request.resolution_due, loc))
+    due = tell.target(ctx, request, was, desk=False)
+    desk_due = tell.target(ctx, request, was, desk=True)
     if terms.by_its_date(ctx, request, proposal):  # the texts say its date: when it lapsed
         when = ctx.local(proposal.due_at)
-        tell.to_requester(ctx, request, "neg.lapsed_date", due=due, when=when)
+        tell.to_requester(ctx, request, "neg.lapsed_date", target=due, when=when)
         ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
-        tell.to_desk(ctx, request, "neg.lapsed_desk_date", due=due, when=when)
+        tell.to_desk(ctx, request, "neg.lapsed_desk_date", target=desk_due, when=when)
         return
     lapse = ctx.desk.service.nudges_for(request.department).proposal_lapse
     after = Localized(lambda loc: working_time(lapse.on(ctx.desk.calendar), loc,
                                                ctx.desk.calendar.daily_length()))
     late = "_late" if ctx.now - at > LATE else ""
-    tell.to_requester(ctx, request, f"neg.lapsed{late}", due=due, when=ctx.local(at))
+    tell.to_requester(ctx, request, f"neg.lapsed{late}", target=due, when=ctx.local(at))
     ctx.settle(request.requester_id, request, tell.ANSWERS, "settle.lapsed")
-    tell.to_desk(ctx, request, f"neg.lapsed_desk{late}", due=due, after=after,
+    tell.to_desk(ctx, request, f"neg.lapsed_desk{late}", target=desk_due, after=after,
                  when=ctx.local(at))

@@ -51,18 +51,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "{by} 接受了您为 {ref}（{title}）提出的日期：完成时间 {due}。"),
     "neg.thread.counter_accepted": ("{by} accepted the requester's date: {ref} is due {due}.",
                                     "{by} 接受了提单人的日期：{ref} 完成时间 {due}。"),
+    # the target after a proposal's pause: as it stood, or moved by the time it waited
+    "neg.target.kept": ("The target stands: {due}", "原定时限不变：{due}"),
+    "neg.target.moved": ("The target moved by the time it waited for your answer, from {was} "
+                         "to {due}",
+                         "时限按等待您答复的时间顺延，由 {was} 改为 {due}"),
+    "neg.target.moved_desk": ("The target moved by the time it waited for the requester's "
+                              "answer, from {was} to {due}",
+                              "时限按等待提单人答复的时间顺延，由 {was} 改为 {due}"),
     "neg.reply.declined": (
-        "You declined the proposal on {ref}; the current target stands: {due}. {department} "
-        "has been told why.",
-        "您已拒绝 {ref} 的方案，原定时限不变：{due}。已将原因告知{department}。"),
-    "neg.desk.declined": ("{by} declined the proposal on {ref} ({title}): {text}\n"
-                          "The target stands: {due}.",
-                          "{by} 拒绝了 {ref}（{title}）的方案：{text}\n原定时限不变：{due}。"),
+        "You declined the proposal on {ref}. {target}. {department} has been told why.",
+        "您已拒绝 {ref} 的方案。{target}。已将原因告知{department}。"),
+    "neg.desk.declined": ("{by} declined the proposal on {ref} ({title}): {text}\n{target}.",
+                          "{by} 拒绝了 {ref}（{title}）的方案：{text}\n{target}。"),
     "neg.leads.declined": (
         "{ref} ({title}): {by} has now declined {n} proposals from {department}; the latest "
-        "because: {text}. The target stands: {due}.",
+        "because: {text}. {target}.",
         "{ref}（{title}）：{by} 已拒绝{department}的 {n} 次方案，最近一次的原因：{text}。"
-        "原定时限不变：{due}。"),
+        "{target}。"),
     "neg.reply.countered": ("Your counter-proposal on {ref} ({summary}) was sent to "
                             "{department}.",
                             "您对 {ref} 的反提议（{summary}）已发给{department}。"),
@@ -80,22 +86,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "（{summary}）请输入 `/request 接受 {ref}`，"
         "或提出最终方案：`/request 提议 {ref} <日期> <方案>`。"
         "其他成员已不能再提议或接受。"),
-    "neg.lapsed": ("The proposal on your request {ref} ({title}) lapsed without an answer; the "
-                   "current target stands: {due}.",
-                   "您的请求 {ref}（{title}）的方案未获答复，已失效；原定时限不变：{due}。"),
+    "neg.lapsed": ("The proposal on your request {ref} ({title}) lapsed without an answer. "
+                   "{target}.",
+                   "您的请求 {ref}（{title}）的方案未获答复，已失效。{target}。"),
     "neg.lapsed_desk": ("{ref} ({title}): the requester did not answer the proposal within "
-                        "{after}; it lapsed and the target stands: {due}.",
-                        "{ref}（{title}）：提单人 {after}内未答复方案，方案已失效，"
-                        "原定时限不变：{due}。"),
+                        "{after}; it lapsed. {target}.",
+                        "{ref}（{title}）：提单人 {after}内未答复方案，方案已失效。{target}。"),
     "neg.lapsed_date": ("The proposal on your request {ref} ({title}) lapsed: its date, {when}, "
-                        "passed without an answer. The current target stands: {due}.",
+                        "passed without an answer. {target}.",
                         "您的请求 {ref}（{title}）的方案未获答复，方案中的日期 {when} 已过，"
-                        "方案已失效；原定时限不变：{due}。"),
+                        "方案已失效。{target}。"),
     "neg.lapsed_desk_date": ("{ref} ({title}): the proposed date, {when}, passed without an "
-                             "answer from the requester; the proposal lapsed and the target "
-                             "stands: {due}.",
+                             "answer from the requester; the proposal lapsed. {target}.",
                              "{ref}（{title}）：方案中的日期 {when} 已过，提单人未答复，"
-                             "方案已失效，原定时限不变：{due}。"),
+                             "方案已失效。{target}。"),
     "neg.show.pending": ("Proposal (round {round}, waiting for {who}): {summary}",
                          "方案（第 {round} 轮，等待 {who} 答复）：{summary}"),
     "neg.show.agreed": ("Agreed {when} ({who}): resolution due {due}; the original target was "
@@ -126,10 +130,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request 反提议 {ref} {ex_date}`。"),
     "err.neg_bad_when": (
         "I could not read “{given}” as a date. Write a date such as {ex_date} or "
-        "{ex_month_day}, or business time from now such as 3d or 4h: "
-        "`/request {command} {ref} {ex_date} …`.",
-        "无法把“{given}”识别为日期。请写日期，如 {ex_date} 或 {ex_month_day}，"
-        "或从现在起的工作时间，如 3d、4h：`/request {command} {ref} {ex_date} …`。"),
+        "{ex_month_day} (a time may follow: {ex_date} 15:00), or business time from now "
+        "such as 3d or 4h: `/request {command} {ref} {ex_date} …`. Nothing was changed.",
+        "无法把“{given}”识别为日期。请写日期，如 {ex_date} 或 {ex_month_day}"
+        "（可加时间：{ex_month_day}15点），或从现在起的工作时间，如 3d、4h："
+        "`/request {command} {ref} {ex_date} …`。未做任何更改。"),
+    "err.neg_slashed": (
+        "“{given}” could be day/month or month/day. Write the year first, such as {ex_date}, "
+        "or {ex_month_day}: `/request {command} {ref} {ex_date} …`. Nothing was changed.",
+        "“{given}”既可理解为日/月，也可理解为月/日。请按年-月-日写，如 {ex_date}，"
+        "或写 {ex_month_day}：`/request {command} {ref} {ex_date} …`。未做任何更改。"),
+    "err.neg_bad_time": (
+        "I could not read “{given}” as a time of day. Write it as 15:00 or 3pm after the "
+        "date, or give a day only: `/request {command} {ref} {ex_date} 15:00 …` or "
+        "`/request {command} {ref} {ex_date} …`. Nothing was changed.",
+        "无法把“{given}”识别为时间。请在日期后写 15:00、15点或下午3点，或只写日期："
+        "`/request {command} {ref} {ex_date} 15:00 …` 或 `/request {command} {ref} "
+        "{ex_date} …`。未做任何更改。"),
+    "err.neg_off_hours": (
+        "{when} is outside {department}'s working hours ({hours}, on working days). Give a "
+        "time within them, or a day only (by its close): `/request {command} {ref} "
+        "{ex_date} …`. Nothing was changed.",
+        "{when} 不在{department}的工作时间内（工作日 {hours}）。请给出工作时间内的时间，"
+        "或只写日期（当天下班前）：`/request {command} {ref} {ex_date} …`。未做任何更改。"),
+    "err.neg_far": (
+        "“{given}” (by {when}) is more than a year away; please check the date: "
+        "`/request {command} {ref} {ex_date} …`. Nothing was changed.",
+        "“{given}”（即 {when}）在一年以后，请核对日期：`/request {command} {ref} {ex_date} …`。"
+        "未做任何更改。"),
     "err.neg_past": ("“{given}” (by {when}) has already passed; please give a later date: "
                      "`/request {command} {ref} <date> …`.",
                      "“{given}”（即 {when}）已经过去，请给出更晚的日期："

@@ -769,14 +769,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settle.lapsed": ('The proposal lapsed', '方案已过期'),
     # a desk proposal's lapse told late (the sweep caught up after downtime): when it lapsed
     "neg.lapsed_late": (
-        "The proposal on your request {ref} ({title}) lapsed without an answer on {when}; "
-        "the current target stands: {due}.",
-        "您的请求 {ref}（{title}）的方案未获答复，已于 {when} 失效；原定时限不变：{due}。"),
+        "The proposal on your request {ref} ({title}) lapsed without an answer on {when}. "
+        "{target}.",
+        "您的请求 {ref}（{title}）的方案未获答复，已于 {when} 失效。{target}。"),
     "neg.lapsed_desk_late": (
         "{ref} ({title}): the requester did not answer the proposal within {after}; it "
-        "lapsed on {when} and the target stands: {due}.",
-        "{ref}（{title}）：提单人 {after}内未答复方案，方案已于 {when} 失效，"
-        "原定时限不变：{due}。"),
+        "lapsed on {when}. {target}.",
+        "{ref}（{title}）：提单人 {after}内未答复方案，方案已于 {when} 失效。{target}。"),
     # a greyed card's "✓ <who> · <label>" for a command typed instead of clicked: the label
     # of the button it stands for, as a click shows it (a verb for commands with no button)
     "settle.label.ack": ('Acknowledge', '受理'),

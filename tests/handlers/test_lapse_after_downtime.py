@@ -33,7 +33,8 @@ def test_a_lapse_swept_on_time(chat):
     proposed(chat)
     chat("@now 2026-11-24T10:00")  # the reminder
     out = chat("@now 2026-11-26T10:00")
-    assert "lapsed without an answer; the current target stands: 2026-12-02 18:00" in out
+    assert ("lapsed without an answer. The target moved by the time it waited for your "
+            "answer, from 2026-11-27 18:00 to 2026-12-02 18:00") in out
     assert req(chat.app, "FIN-1").resolution_due == local("2026-12-02T18:00")
     assert lapse_event_at(chat.app, "FIN-1") == local("2026-11-26T10:00")
 
@@ -54,10 +55,11 @@ def test_a_lapse_after_three_business_days_of_downtime_counts_from_its_due_momen
     # told now, saying when it lapsed; no reminder to answer a proposal that has lapsed
     assert "Reminder" not in out and "Accept -> /request accept FIN-1" not in out
     assert ("[to alice] The proposal on your request FIN-1 (codes for the trade fair) lapsed "
-            "without an answer on 2026-11-26 10:00; the current target stands: "
-            "2026-12-02 18:00") in out
+            "without an answer on 2026-11-26 10:00. The target moved by the time it waited "
+            "for your answer, from 2026-11-27 18:00 to 2026-12-02 18:00") in out
     assert ("[to #finance-requests] FIN-1（codes for the trade fair）：提单人 3个工作日内未答复"
-            "方案，方案已于 2026-11-26 10:00 失效，原定时限不变：2026-12-02 18:00") in out
+            "方案，方案已于 2026-11-26 10:00 失效。时限按等待提单人答复的时间顺延，"
+            "由 2026-11-27 18:00 改为 2026-12-02 18:00") in out
     out = chat("alice> /request show FIN-1")
     assert "Resolution: 2026-12-02 18:00 (in " in out and "paused" not in out
 

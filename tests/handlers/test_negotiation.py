@@ -114,8 +114,9 @@ def test_decline_twice_keeps_the_target_and_tells_the_leads(chat):
     assert "[reply] Please say why you decline" in out
     assert proposals(chat.app, "FIN-1")[0].state == "pending"
     out = chat("alice> /request decline FIN-1 the conference is on the 1st")
-    assert "[reply] You declined the proposal on FIN-1; the current target stands: " \
-           "2026-11-30 09:30" in out  # Friday 18:00 + the half hour the proposal waited
+    # Friday 18:00 + the half hour the proposal waited
+    assert "[reply] You declined the proposal on FIN-1. The target moved by the time it " \
+           "waited for your answer, from 2026-11-27 18:00 to 2026-11-30 09:30" in out
     assert "[to bob] 王丽 Alice Wang 拒绝了 FIN-1（codes for the trade fair）的方案：the " \
            "conference is on the 1st" in out
     assert "[to #finance-requests] 王丽 Alice Wang 拒绝了 FIN-1" in out
@@ -207,7 +208,8 @@ def test_lapse_after_three_business_days_over_a_holiday(chat):
     assert "FIN-1" not in chat("@now 2026-04-08T10:00", "@now 2026-04-09T16:50")
     out = chat("@now 2026-04-09T17:00")  # three business days after the proposal
     assert "[to alice] The proposal on your request FIN-1 (visa codes) lapsed without an " \
-           "answer; the current target stands: 2026-04-15 18:00" in out
+           "answer. The target moved by the time it waited for your answer, from " \
+           "2026-04-10 18:00 to 2026-04-15 18:00" in out
     assert "[to #finance-requests] FIN-1（visa codes）：提单人 3个工作日内未答复方案" in out
     row = req(chat.app, "FIN-1")
     assert row.paused_seconds == int(timedelta(hours=22, minutes=30).total_seconds())

@@ -27,11 +27,12 @@ def test_a_proposal_lapses_at_its_date_when_that_comes_before_its_lapse_time(cha
     assert "FIN-1" not in chat("@now 2026-11-24T17:59")
     out = chat("@now 2026-11-24T18:00")
     assert ("[to alice] The proposal on your request FIN-1 (deposit for the expo booth) "
-            "lapsed: its date, 2026-11-24 18:00, passed without an answer. The current target "
-            "stands: 2026-11-27 18:00") in out
+            "lapsed: its date, 2026-11-24 18:00, passed without an answer. The target moved "
+            "by the time it waited for your answer, from 2026-11-25 18:00 to 2026-11-27 18:00"
+            ) in out
     assert ("[to #finance-requests] FIN-1（deposit for the expo booth）：方案中的日期 "
-            "2026-11-24 18:00 已过，提单人未答复，方案已失效，"
-            "原定时限不变：2026-11-27 18:00") in out
+            "2026-11-24 18:00 已过，提单人未答复，方案已失效。"
+            "时限按等待提单人答复的时间顺延，由 2026-11-25 18:00 改为 2026-11-27 18:00") in out
     row = req(chat.app, "FIN-1")
     # the two days paused do not count, as after any lapse; from 18:00 the clock runs
     assert row.paused_at is None and row.proposed_at is None
