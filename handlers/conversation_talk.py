@@ -12,7 +12,7 @@ from handlers.catalog import norm
 from handlers.command_words import word_for
 from handlers.context import Ctx
 from handlers.grammar import Command, Invalid, parse
-from handlers.i18n import join
+from handlers.i18n import join_all
 from handlers.messages import Message, Reply
 from handlers.typing_glue import REF_START
 from storage import request_store
@@ -74,8 +74,9 @@ def _solved(ctx: Ctx, parsed: Invalid, rows: list[Request]) -> Reply:
              + (f" · {_typed(ctx, 'answered', r.ref)}{ctx.say('conv.solved_open.answered')}"
                 if r.state == "open" and r.first_response_at is None else "")
              for r in rows]
-    refs = join(ctx.locale, [r.ref for r in rows])
-    return _answer(ctx, ctx.say("conv.solved_open", refs=refs, commands="\n".join(lines)))
+    refs = join_all(ctx.locale, [r.ref for r in rows])  # "FIN-2 and FIN-1 are still open"
+    return _answer(ctx, ctx.say("conv.solved_open", refs=refs, n=len(rows),
+                                commands="\n".join(lines)))
 
 
 def _typed(ctx: Ctx, command: str, ref: str) -> str:

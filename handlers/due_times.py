@@ -11,6 +11,7 @@ from handlers.desk import ALL_WEEK, ROUND_THE_CLOCK_HOURS
 from handlers.i18n import t
 from handlers.sla import BusinessCalendar, format_business_duration
 from storage.models import Request
+from storage.request_store import OPEN_STATES
 
 
 def scaled(ctx: Ctx, category: Category, priority: str, target: timedelta) -> timedelta:
@@ -138,3 +139,30 @@ def _due_text(ctx: Ctx, calendar: BusinessCalendar, due: datetime, locale: str) 
         return t(locale, "due.now", when=local)
     return t(locale, "due.overdue", when=local,
              late=format_business_duration(late, locale, day))
+
+
+def next_due(request: Request) -> tuple[str, datetime] | None:
+    """The target a list measures an open request by, and its due time: the first response
+    while the desk owes one (``open`` and not yet answered, as the sweep escalates it), or the
+    resolution, whichever falls due sooner; None while its clock stands (waiting on the
+    requester, or a proposal), for a request no longer open and one with no due time."""
+    if request.state not in OPEN_STATES or request.state == "waiting" \
+            or request.paused_at is not None:
+        return None
+    targets = [("resolution", request.resolution_due)]
+    if request.state == "open" and request.first_response_at is None:
+        targets.insert(0, ("first", request.first_response_due))
+    dated = [(target, due) for target, due in targets if due is not None]
+    return min(dated, key=lambda item: item[1]) if dated else None
+
+
+def next_due_text(ctx: Ctx, request: Request, locale: str) -> str:
+    """``next_due`` as a list says it: the resolution's bare (``2026-11-23 14:00 (in 2h)``),
+    the first response's named (``first response 2026-11-23 11:10 (overdue 35m)``); empty
+    when there is none."""
+    found = next_due(request)
+    if found is None:
+        return ""
+    target, due = found
+    text = due_text(ctx, request, due, locale)
+    return t(locale, "due.first", due=text) if target == "first" else text

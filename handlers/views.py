@@ -71,21 +71,31 @@ def _line(ctx: Ctx, request: Request, with_requester: bool) -> str:
 
 
 def summary(ctx: Ctx, request: Request, with_requester: bool) -> str:
-    """``[P3] title — state → owner · requester · due``: one request in a list."""
+    """``[P3] title — state → owner · requester · due``: one request in a list; the due time
+    is the next one it is measured by (``due_times.next_due``: a first response still owed,
+    else the resolution; none while its clock stands)."""
     state = ctx.say(f"state.{request.state}")
-    due = ""
-    if request.state in lc.OPEN_STATES and request.state != "waiting" \
-            and request.paused_at is None:  # nor while a proposal waits
-        due = " · " + due_times.due_text(ctx, request, request.resolution_due, ctx.locale)
+    due = due_times.next_due_text(ctx, request, ctx.locale)
+    due = f" · {due}" if due else ""
     who = f" · {ctx.name(request.requester_id)}" if with_requester else ""
     owner = f" → {ctx.name(request.assignee_id)}" if request.assignee_id else ""
     return f"[{request.priority}] {request.title} — {state}{owner}{who}{due}"
 
 
 def overdue(ctx: Ctx, request: Request) -> bool:
-    return (request.state in lc.OPEN_STATES and request.state != "waiting"
-            and request.paused_at is None
-            and request.resolution_due is not None and request.resolution_due < ctx.now)
+    """Whether the request missed the target it is measured by: a first response still owed,
+    or its resolution (``due_times.next_due``)."""
+    found = due_times.next_due(request)
+    return found is not None and found[1] < ctx.now
+
+
+def overdue_first(ctx: Ctx, rows: list[Request]) -> list[Request]:
+    """``rows`` with the overdue ones first, longest overdue first; the others as they came
+    (the store orders a queue by resolution due, which a missed first response precedes)."""
+    late = sorted((found[1], i) for i, r in enumerate(rows)
+                  if (found := due_times.next_due(r)) is not None and found[1] < ctx.now)
+    first = [i for _due, i in late]
+    return [rows[i] for i in first] + [r for i, r in enumerate(rows) if i not in first]
 
 
 def _page_count(ctx: Ctx, total: int) -> int:
@@ -165,7 +175,7 @@ def queue(ctx: Ctx, cmd: Command) -> Reply:
     ctx.prefetch_names([r.assignee_id for r in rows] + [r.requester_id for r in rows])
     lines = [ctx.say("queue.title", department=label) if total
              else ctx.say("queue.empty", department=label)]
-    lines += [_line(ctx, r, True) for r in rows]
+    lines += [_line(ctx, r, True) for r in overdue_first(ctx, rows)]
     if total:
         lines.append(_pages(ctx, page, total))
     lines += gone

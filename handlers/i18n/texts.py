@@ -32,6 +32,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.more": ("Showing {shown} of {total}. Type `{command}` for the rest.",
                   "显示 {shown}/{total} 条，输入 `{command}` 查看其余。"),
     "home.overdue": ("overdue", "已超时"),
+    "home.escalated": ("Escalated to you — open requests, overdue first",
+                       "升级至您的请求 —— 未完成（超时的在前）"),
     "button.wait": ("Ask requester…", "提问…"),
     "button.resume": ("Resume", "继续处理"),
     # --- parse errors
@@ -435,6 +437,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{lead} When you need anything, type `/request` to see every department's services.",
         "{lead}需要帮忙时，输入 `/request` 查看各部门的服务。"),
     "conv.solved_open": (
+        "Glad it's solved! I haven't passed this on to the desk: {refs} are still open. If "
+        "you no longer need them, type:\n{commands}",
+        "很高兴问题已解决！这条消息没有转给处理人员：{refs} 仍在处理中。如不再需要，请输入：\n"
+        "{commands}"),
+    "conv.solved_open.one": (
         "Glad it's solved! I haven't passed this on to the desk: {refs} is still open. If "
         "you no longer need it, type:\n{commands}",
         "很高兴问题已解决！这条消息没有转给处理人员：{refs} 仍在处理中。如不再需要，请输入：\n"
@@ -469,6 +476,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "due.now": ("{when} (due now)", "{when}（现在到期）"),
     "due.met_at": ("answered {when}", "已于 {when} 响应"),
     "due.paused": ("{when} (paused while waiting)", "{when}（等待中，暂停计时）"),
+    "due.first": ("first response {due}", "首次响应 {due}"),
     # --- lists
     "list.title": ("Your requests:", "您提交的请求："),
     "list.empty": (

@@ -9,12 +9,13 @@ from tests.handlers.test_open_statements import statements
 def test_the_overview_names_each_request_and_marks_the_overdue_one(chat) -> None:
     chat("alice> /request finance reimbursement amount=86 hotel 300",
          "alice> /request finance reimbursement amount=86 urgent taxi !P1",
+         "bob> /request ack FIN-1",  # answered: its resolution is days away
          "@now 2026-11-24T09:00")
     home = chat("bob> /request home").splitlines()
     urgent = next(line for line in home if "urgent taxi" in line)
     hotel = next(line for line in home if "hotel 300" in line)
     assert urgent.startswith("[reply] FIN-2 ⚠ 已超时 · [P1] urgent taxi — 待受理"), urgent
-    assert hotel.startswith("[reply] FIN-1 [P3] hotel 300 — 待受理"), hotel
+    assert hotel.startswith("[reply] FIN-1 [P3] hotel 300 — 已受理"), hotel
     assert "已超时" not in hotel
     mine = chat("alice> /request home").splitlines()
     assert any(line.startswith("[reply] FIN-2 ⚠ overdue · [P1] urgent taxi — open")

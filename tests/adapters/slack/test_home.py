@@ -43,13 +43,14 @@ def test_requester_sees_their_requests_with_their_buttons(slack: SlackDesk) -> N
 def test_staff_see_the_queue_overdue_first_in_their_language(slack: SlackDesk) -> None:
     slack.ask("U0ALICE", "finance reimbursement amount=86 hotel 300")  # due in 3 business days
     slack.ask("U0ALICE", "finance reimbursement amount=86 urgent taxi !P1")  # 6 business hours
+    slack.ask("U0BOB", "ack FIN-1")  # answered: no first response left to miss
     slack.clock.set(slack.clock() + timedelta(days=1))
     view = home_of(slack, "U0BOB")
     lines = sections(view)
     assert lines[0] == "*我提交的请求*"
     queue = lines.index("*财务部 —— 待处理请求（超时的在前）*")
     assert lines[queue + 1].startswith("FIN-2 ⚠ 已超时 · [P1] urgent taxi — 待受理")
-    assert lines[queue + 2].startswith("FIN-1 [P3] hotel 300 — 待受理")
+    assert lines[queue + 2].startswith("FIN-1 [P3] hotel 300 — 已受理")
     assert "已超时" not in lines[queue + 2]
     row = next(b for b in view["blocks"] if b.get("block_id") == "queue.FIN-2")
     assert buttons([row]) == {"ack": "/request ack FIN-2", "assign_me": "/request assign FIN-2 me",
