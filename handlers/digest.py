@@ -9,7 +9,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from handlers import approval_digest, confidential, feedback, negotiation_digest
+from handlers import (
+    approval_digest,
+    confidential,
+    digest_services,
+    feedback,
+    negotiation_digest,
+)
 from handlers.desk import Desk
 from handlers.digest_clock import clock, round_the_clock
 from handlers.digest_overdue import Overdue, overdue_at
@@ -130,8 +136,8 @@ def _both(figures: dict[str, Figures], department: str) -> tuple[Figures, ...]:
 
 def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dict[str, Figures]:
     """Every department's figures for [start, end), in business time; key '*' is the company.
-    What happened in the period, as the history has it: a later reopen, rating or transfer
-    leaves a finished period's figures as they were."""
+    What happened in the period, as the history has it: a later reopen, rating, transfer or
+    change of service leaves a finished period's figures as they were."""
     figures = _blank(desk)
     for row in digest_flow.opened(session, start, end):
         for f in _both(figures, row.department):
@@ -178,14 +184,15 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
             if comment and not confidential.is_confidential(
                     desk, rating.department, rating.category):  # counts only, no words
                 f.comments.append((rating.stars, comment, rating.ref))
+    for key, services in digest_services.top_services(session, desk, start, end).items():
+        if key in figures:
+            figures[key].categories.update(services)
     add_open(session, end, figures)
     return figures
 
 
 def _received(f: Figures, row: digest_flow.Opened) -> None:
     f.received += 1
-    if row.category:
-        f.categories[f"{row.department}:{row.category}"] += 1
     f.customers[row.requester_department or "-"] += 1
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers import digest_clock
+from handlers import lifecycle as lc
 from handlers.desk import Desk
 from handlers.sla import BusinessCalendar
 from storage import digest_targets
@@ -72,7 +73,8 @@ def _owner(desk: Desk, request: Request, steps: list[HistoryStep], at: datetime)
         if step.kind == "assigned":
             owner = step.note
         elif step.kind == "transferred":
-            owner, department = None, (step.note or "").partition("->")[2] or department
+            route = lc.transfer_route(step.note)
+            owner, department = None, route[1] if route and route[1] else department
         elif step.kind in TAKES and owner is None and \
                 step.actor in desk.catalog.department(department).staff():
             owner = step.actor

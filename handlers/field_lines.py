@@ -134,7 +134,7 @@ def _history(session: Session, request: Request) -> Iterator[tuple[str, str]]:
     department = request.origin_department
     for kind, note in session.exec(stmt):
         if kind == "transferred":
-            old, sep, new = (note or "").partition("->")
+            old, sep, new = (note or "").partition(" ")[0].partition("->")  # then services
             if sep:
                 yield old, ""
                 department = new

@@ -50,15 +50,26 @@ def escalated_to(ctx: Ctx, request: Request, person_id: str) -> bool:
     return any(key.endswith(f":person:{person_id}") for key in ctx.session.exec(stmt))
 
 
-def transfer_note(old: str, new: str) -> str:
-    """How a transfer is recorded in the history: department keys, stable across renames."""
-    return f"{old}->{new}"
+def transfer_note(old: str, new: str, left: str = "", to: str = "") -> str:
+    """How a transfer is recorded in the history: department keys, stable across renames,
+    then the keys of the service it left and the one it went to (``finance->hr
+    reimbursement->payroll``), so that a finished week's figures know the service it had."""
+    route = f"{old}->{new}"
+    return f"{route} {left}->{to}" if left and to else route
 
 
 def transfer_route(note: str | None) -> tuple[str, str] | None:
     """(from, to) department keys of a transfer's history note."""
-    old, sep, new = (note or "").partition("->")
+    old, sep, new = (note or "").partition(" ")[0].partition("->")
     return (old, new) if sep else None
+
+
+def transfer_services(note: str | None) -> tuple[str, str] | None:
+    """(left, went to) service keys of a transfer's history note; None for a transfer
+    recorded before the note named them."""
+    _route, space, services = (note or "").partition(" ")
+    left, sep, to = services.partition("->")
+    return (left, to) if space and sep else None
 
 
 def past_departments(ctx: Ctx, request: Request) -> list[str]:

@@ -401,7 +401,7 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     service of its own department is a service change (``_within_desk``)."""
     request = lc.load(ctx, cmd.ref)
     assert cmd.department is not None
-    old = request.department
+    old, left = request.department, request.category
     new = ctx.department(cmd.department)
     within = new.key == old
     if not (within and ctx.actor.id == request.requester_id):  # `service`'s rule, within
@@ -426,7 +426,8 @@ def transfer(ctx: Ctx, cmd: Command) -> Reply:
     request.first_response_at = None
     request.snoozed_until = None
     due_times.start_stay(ctx, request)  # a new cycle: targets from now, keys of its own
-    lc.transition(ctx, request, "open", "transferred", note=lc.transfer_note(old, new.key))
+    lc.transition(ctx, request, "open", "transferred",
+                  note=lc.transfer_note(old, new.key, left, category.key))
     notices.transferred(ctx, request, old, former_thread)
     return _reply(ctx, "reply.transferred_service", request, department=new.label(ctx.locale),
                   service=category.label(ctx.locale),

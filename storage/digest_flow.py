@@ -86,7 +86,7 @@ def transferred(session: Session, start: datetime, end: datetime) -> list[Opened
             .where(col(e.kind) == "transferred", col(e.at) >= start, col(e.at) < end))
     out = []
     for note, at, now, category, requester in all_rows(session, stmt):
-        old, sep, new = (note or "").partition("->")
+        old, sep, new = (note or "").partition(" ")[0].partition("->")  # then its services
         if sep and old != new:  # another service of the same desk is no transfer between desks
             out.append(Opened(new, category if new == now else "", requester, at, old))
     return out
