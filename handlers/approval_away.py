@@ -93,8 +93,9 @@ def _tell_delegate(ctx: Ctx, delegate: str, until: str, moved: list[str], idle: 
 
 
 def _more(ctx: Ctx, delegate: str, kept: list[Request], replaced: str | None) -> str:
-    """The answer's further sentences: what stays with the person and why, and that the
-    replaced delegate is told (in the actor's language, spaced as it writes)."""
+    """The answer's further sentences: what stays with the person and why, that the
+    replaced delegate is told, and that a lead's or manager's escalations go to the delegate
+    (in the actor's language, spaced as it writes)."""
     said = []
     if kept:
         key = "away.reply.kept" if len(kept) == 1 else "away.reply.kept_many"
@@ -102,6 +103,9 @@ def _more(ctx: Ctx, delegate: str, kept: list[Request], replaced: str | None) ->
                             requester=ctx.name(delegate)))
     if replaced is not None:
         said.append(ctx.say("away.reply.replaced", old=ctx.name(replaced)))
+    leads = any(ctx.actor.id in d.leads for d in ctx.desk.catalog.departments)
+    if leads or approvals.manages_someone(ctx.session, ctx.actor.id):
+        said.append(ctx.say("away.reply.escalations", delegate=ctx.name(delegate)))
     if not said:
         return ""
     if ctx.locale.startswith("zh"):

@@ -193,6 +193,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "goes to them.{more} `/request back` ends it early.",
         "已记录您休假至 {until}（当天结束）。您目前没有需要审批的事项，因此没有转交给 {delegate} "
         "的审批；在此期间如有审批发给您，将转给对方。{more}提前回来请输入 `/request 销假`。"),
+    # a lead or manager away: the escalations that would reach them go to the delegate
+    "away.reply.escalations": (
+        "Escalations that would reach you go to {delegate} meanwhile.",
+        "在此期间，本应升级给您的提醒将发给 {delegate}。"),
     "away.reply.set": (
         "You are away until {until} (end of day): {delegate} approves for you. Handed over "
         "now: {refs}.{more} `/request back` ends it early.",

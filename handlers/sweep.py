@@ -23,6 +23,7 @@ from handlers.desk import Desk
 from handlers.sweep_rules import (
     DESK_NUDGES,
     Rule,
+    covered,
     ladder,
     prompt_key,
     recipient_calendar,
@@ -214,8 +215,8 @@ def _rules(ctx: Ctx, request: Request, ladders: dict[str, list[list[str]]],
         return list(approval_sweep.rules(ctx, request))
     policy = ctx.desk.service.nudges_for(request.department)
     if request.department not in ladders:
-        ladders[request.department] = ladder(
-            ctx.session, ctx.desk, request.department, policy.escalation_depth)
+        ladders[request.department] = covered(ctx.session, ladder(
+            ctx.session, ctx.desk, request.department, policy.escalation_depth), ctx.now)
     rules = list(rules_for(ctx.desk, request, ladders[request.department], ctx.now,
                            prompted))
     return negotiation_sweep.timed(ctx, request, rules)  # a proposal lapses by its date

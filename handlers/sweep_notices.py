@@ -12,6 +12,7 @@ from handlers.i18n import join, t
 from handlers.messages import Button, Message
 from handlers.sla import format_business_duration, working_time
 from handlers.sweep_rules import Rule, overdue, recipient_calendar
+from storage import approvals
 from storage.models import Event, Request
 
 SEVERITY = {"warn": 0, "breach": 1, "repeat": 1, "escalate": 2}
@@ -49,8 +50,14 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
     if not nudges and not daily:
         return
 
+    covering = _covering(ctx, recipient, nudges + daily)
+
     def render(locale: str) -> Message:
         lines = _nudge_lines(ctx, recipient, nudges, locale) + _daily_lines(ctx, daily, locale)
+        if covering:
+            lines.insert(0, t(locale, "nudge.covering", who=join(locale, [
+                t(locale, "nudge.covering.one", name=ctx.name(pid), until=last_day)
+                for pid, last_day in covering])))
         return Message(text="\n".join(lines), locale=locale,
                        buttons=_buttons(ctx, recipient, nudges, locale),
                        kind="nudge", extra={"refs": [r.ref for r, _ in nudges + daily]})
@@ -60,6 +67,22 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
         ctx.notify_channel(ident, render)
     else:
         ctx.notify_person(ident, render)
+
+
+LEADS_RULES = ("escalate", "still_overdue")  # what reaches a lead (or manager) as such
+
+
+def _covering(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]
+              ) -> list[tuple[str, str]]:
+    """Whom a person's escalations come for, with their last day away, when they cover for
+    someone (``away … delegate``) and the message holds what the leads are told; else none."""
+    kind, _, ident = recipient.partition(":")
+    if kind != "person" or not any(rule.kind in LEADS_RULES or rule.urgent
+                                   for _, rule in items):
+        return []
+    tz = ctx.desk.policy.tz
+    return [(away.person_id, (away.until.astimezone(tz) - timedelta(days=1)).date().isoformat())
+            for away in approvals.covered_by(ctx.session, ident, ctx.now)]
 
 
 def _worst_first(ctx: Ctx, items: list[tuple[Request, Rule]]) -> list[tuple[Request, Rule]]:

@@ -13,7 +13,7 @@ from handlers.messages import dept, person
 from handlers.orphans import stand_in
 from handlers.policy import NudgePolicy
 from handlers.sla import BusinessCalendar
-from storage import people
+from storage import approvals, people
 from storage.models import Request
 
 DESK_NUDGES = ("warn", "breach", "repeat", "escalate", "still_overdue")
@@ -64,6 +64,16 @@ def ladder(session: Session, desk: Desk, department: str, depth: int) -> list[li
                 managers.append(manager)
         current = managers
     return levels
+
+
+def covered(session: Session, levels: list[list[str]], now: datetime) -> list[list[str]]:
+    """The ladder with each person away at ``now`` (``away … delegate``) replaced by their
+    delegate, once per level: escalations, a P1's breach and the leads' daily line reach
+    whoever covers for them. The managers above stay those of the people away."""
+    delegates = approvals.delegates_at(session, [p for level in levels for p in level], now)
+    if not delegates:
+        return levels
+    return [list(dict.fromkeys(delegates.get(pid, pid) for pid in level)) for level in levels]
 
 
 def desk_rules(

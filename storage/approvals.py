@@ -100,6 +100,23 @@ def away_of(session: Session, person_id: str, now: datetime) -> Away | None:
     return row if row is not None and row.since <= now < row.until else None
 
 
+def delegates_at(session: Session, person_ids: Sequence[str], now: datetime) -> dict[str, str]:
+    """Each of ``person_ids`` away at ``now``, with their delegate (one query)."""
+    if not person_ids:
+        return {}
+    stmt = select(Away.person_id, Away.delegate_id).where(
+        col(Away.person_id).in_(list(set(person_ids))), col(Away.since) <= now,
+        col(Away.until) > now)
+    return {pid: delegate for pid, delegate in session.exec(stmt)}
+
+
+def covered_by(session: Session, delegate_id: str, now: datetime) -> list[Away]:
+    """The absences ``delegate_id`` covers at ``now``, the soonest back first."""
+    stmt = select(Away).where(col(Away.delegate_id) == delegate_id, col(Away.since) <= now,
+                              col(Away.until) > now).order_by(col(Away.until))
+    return list(session.exec(stmt))
+
+
 def manages_someone(session: Session, person_id: str) -> bool:
     """Whether anyone has ``person_id`` as their manager (who approves for a requester)."""
     stmt = select(Person.id).where(col(Person.manager_id) == person_id).limit(1)

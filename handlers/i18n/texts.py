@@ -623,6 +623,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "• {ref} {title} —— {target}现在到期 · {owner} · 提单人 {requester}"),
     "nudge.header.still_overdue": ("Still overdue: {n}, worst first:",
                                    "仍然超时：{n} 个（最严重的在前）："),
+    # the escalations of someone away reach their delegate (handlers/sweep_rules.covered)
+    "nudge.covering": ("You are covering for {who}:", "您正在代理{who}的工作："),
+    "nudge.covering.one": ("{name} (away until {until})", "{name}（休假至 {until}）"),
     "nudge.line.escalate": (
         "• ⚠ escalated to you (level {step}): {ref} {title} — {target} overdue {time} · {owner} · requester {requester}",
         "• ⚠ 升级至您（第 {step} 级）：{ref} {title} —— {target}已超时 {time} · {owner} · 提单人 {requester}"),
