@@ -13,6 +13,12 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime
 
 OPEN_STATES_SQL = "state IN ('open', 'acknowledged', 'in_progress', 'waiting')"
+# A queue's order: the next time the desk owes something, an open request's first response
+# when that comes before its resolution (a missed first response is overdue first), else the
+# resolution; the index below serves it (the same text in ``request_store.queue``)
+QUEUE_ORDER_SQL = ("COALESCE(\nCASE\n    WHEN state = 'open' AND first_response_at IS NULL AND "
+                   "first_response_due < resolution_due THEN first_response_due\n"
+                   "    ELSE resolution_due\nEND, created_at)")  # as PostgreSQL shows it back
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -63,7 +69,7 @@ class Request(SQLModel, table=True):
         Index("ix_request_thread_ref", "thread_ref"),  # a thread reply finds its request
         Index("ix_request_purged_at", "purged_at"),  # retention: what is left to blank
         Index(
-            "ix_request_open_queue", "department", text("coalesce(resolution_due, created_at)"),
+            "ix_request_open_queue", "department", text(QUEUE_ORDER_SQL),
             "priority", "id",
             postgresql_where=text(OPEN_STATES_SQL), sqlite_where=text(OPEN_STATES_SQL),
         ),

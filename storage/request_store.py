@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     insert,
     or_,
+    text,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -25,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.models import DepartmentCounter, Event, Request
+from storage.models import QUEUE_ORDER_SQL, DepartmentCounter, Event, Request
 
 OPEN_STATES = ("open", "acknowledged", "in_progress", "waiting")
 DONE_STATES = ("resolved", "closed", "cancelled", "rejected")  # rejected: by an approver
@@ -209,7 +210,8 @@ def events(session: Session, request_id: int) -> list[Event]:
 def queue(
     session: Session, departments: Sequence[str], page: int, page_size: int
 ) -> tuple[list[Request], int]:
-    """Open requests of ``departments``, most urgent first: one page and the total count."""
+    """Open requests of ``departments``, most urgent first (what the desk owes soonest, a
+    missed first response before a later resolution): one page and the total count."""
     # literal states let SQLite and PostgreSQL use the partial index ix_request_open_queue;
     # priorities P1..P4 sort as text in urgency order
     states: BindParameter[list[str]] = bindparam(
@@ -221,7 +223,7 @@ def queue(
         select(Request)
         .where(*where)
         .order_by(
-            func.coalesce(Request.resolution_due, Request.created_at),
+            text(QUEUE_ORDER_SQL),  # what is owed soonest: a missed first response first
             col(Request.priority),
             col(Request.id),
         )
