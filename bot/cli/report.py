@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -14,15 +14,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.cli.report_forms import AmountRow, amount_rows
+from bot.cli.report_map import CONFIDENTIAL, OTHER, ServiceMap, service_map
 from bot.runtime import charts
 from handlers.desk import Desk
 from handlers.digest import Figures, compute, tally, week_start
 from handlers.digest_render import arrow, idle, score
 from handlers.i18n import join, normalize_locale, t
 from handlers.rounding import half_up
-from storage import digest_ratings
 
-OTHER = "other"  # the requesting "department" of people outside every department
 DAY = timedelta(days=1)
 CSV_HEADS = ("start,end,timezone,timeliness_weight",
              "rank,department,name,requests,first_response_attainment,resolution_attainment,"
@@ -61,23 +60,6 @@ class ScoreRow:
 
 
 @dataclass(frozen=True)
-class ServiceMap:
-    """Requests opened, and the average rating given, per (requesting, serving) department."""
-
-    keys: list[str]
-    counts: list[list[int]]
-    ratings: list[list[float | None]]
-    rated: list[list[int]]
-
-    def pairs(self) -> list[tuple[str, str, int, float | None, int]]:
-        """Non-empty cells as (requesting, serving, requests, rating, ratings), busiest first."""
-        n = range(len(self.keys))
-        cells = [(self.keys[i], self.keys[j], self.counts[i][j], self.ratings[i][j],
-                  self.rated[i][j]) for i in n for j in n if self.counts[i][j] or self.rated[i][j]]
-        return sorted(cells, key=lambda c: -c[2])
-
-
-@dataclass(frozen=True)
 class Report:
     """Everything the company report shows for [start, end)."""
 
@@ -110,36 +92,18 @@ def build_report(session: Session, desk: Desk, start: datetime, end: datetime,
     before = tally(session, desk, start - (end - start), start)
     keys = [d.key for d in desk.catalog.departments]
     rows = [ScoreRow(k, now[k], score(now[k], weight), score(before[k], weight)) for k in keys]
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0), keys.index(r.key)))
+    # equal scores as shown by key, so every database lists them alike; no score: catalog order
+    rows.sort(key=lambda r: (r.score is None, -_shown(r.score),
+                             r.key if r.score is not None else "", keys.index(r.key)))
     names = {d.key: (d.name, d.name_zh or d.name) for d in desk.catalog.departments}
     last_day = (end - timedelta(microseconds=1)).astimezone(desk.policy.tz).date()
     outside = (t("en", "digest.outside"), t("zh-CN", "digest.outside"))  # as digests say
+    secret = (t("en", "report.confidential"), t("zh-CN", "report.confidential"))
     return Report(start=start, end=end, timezone=desk.policy.timezone, weight=weight,
-                  names={**names, OTHER: outside}, rows=rows,
-                  service_map=_service_map(session, keys, start, end),
+                  names={**names, OTHER: outside, CONFIDENTIAL: secret}, rows=rows,
+                  service_map=service_map(session, desk, start, end),
                   trend=charts.weekly(session, desk, week_start(last_day)),
                   amounts=amount_rows(session, desk, start, end))
-
-
-def _service_map(session: Session, catalog: list[str], start: datetime, end: datetime
-                 ) -> ServiceMap:
-    counts: Counter[tuple[str, str]] = Counter()
-    rated: Counter[tuple[str, str]] = Counter()
-    stars: Counter[tuple[str, str]] = Counter()
-    for src, dst, requests, ratings, total in digest_ratings.pair_counts(session, start, end):
-        pair = (src or OTHER, dst)
-        counts[pair] += requests
-        rated[pair] += ratings
-        stars[pair] += total
-    counts, rated = +counts, +rated  # no empty cells
-    seen = {k for pair in [*counts, *rated] for k in pair}
-    keys = ([k for k in catalog if k in seen] + sorted(seen - set(catalog) - {OTHER})
-            + [OTHER] * (OTHER in seen))
-    grid = [[(a, b) for b in keys] for a in keys]
-    return ServiceMap(keys=keys, counts=[[counts[c] for c in row] for row in grid],
-                      ratings=[[stars[c] / rated[c] if rated[c] else None for c in row]
-                               for row in grid],
-                      rated=[[rated[c] for c in row] for row in grid])
 
 
 def period(desk: Desk, first: date | None, last: date | None, today: date
@@ -159,9 +123,21 @@ def _num(value: float | None, digits: int, scale: float = 1, unit: str = "", non
     return none if value is None else f"{half_up(value, digits, scale)}{unit}"
 
 
+def _shown(value: float | None) -> Decimal:
+    """A score as shown (one decimal, half up): what ranks and ties are decided on, so
+    62.49999… and 62.5 from another database's arithmetic tie as they read."""
+    return Decimal(half_up(value, 1)) if value is not None else Decimal(0)
+
+
 def _ranked(report: Report) -> list[ScoreRow]:
     """The desks with a score, best first (as ``rows`` are ordered)."""
     return [r for r in report.rows if not idle(r.figures) and r.score is not None]
+
+
+def _ranks(report: Report) -> dict[str, int]:
+    """Each ranked desk's rank, shared by equal scores as shown (1, 1, 3)."""
+    ranked = _ranked(report)
+    return {r.key: 1 + sum(_shown(o.score) > _shown(r.score) for o in ranked) for r in ranked}
 
 
 def _unscored(report: Report) -> list[ScoreRow]:
@@ -177,8 +153,8 @@ def _cells(report: Report, locale: str) -> list[list[str]]:
                 _num(r.figures.first_attainment, 0, 100, "%"),
                 _num(r.figures.resolution_attainment, 0, 100, "%"),
                 _num(r.figures.rating_avg, 1, unit="★"), _num(r.score, 1), r.trend]
-    ranked = _ranked(report)
-    return ([cells(str(rank), r) for rank, r in enumerate(ranked, 1)]
+    ranks = _ranks(report)
+    return ([cells(str(ranks[r.key]), r) for r in _ranked(report)]
             + [cells("—", r) for r in _unscored(report)])
 
 
@@ -240,11 +216,13 @@ def write_csv(report: Report, out: TextIO) -> None:
       data (an empty rank: a desk with no score, or nothing to rank, in the period, as the
       text report lists apart);
     - ``service_map,requesting_department,serving_department,requests,rating_avg,ratings``:
-      one row per pair with requests opened or ratings given in the period ('other' = no
-      department), busiest first; both directions of a mutual relation are separate rows."""
+      one row per pair with requests opened in the period (each once, for the desk serving it
+      at the period's end) or ratings given in it ('other' = no department, 'confidential' =
+      a confidential request, its requesting department not shown), busiest first; both
+      directions of a mutual relation are separate rows."""
     first, last = report.days()
     words = {"↑": "up", "↓": "down", "→": "same", "": ""}
-    ranks = {r.key: rank for rank, r in enumerate(_ranked(report), 1)}  # as text and HTML
+    ranks = _ranks(report)  # as text and HTML: equal scores share a rank
     scorecard: list[list[object]] = [
         ["scorecard", ranks.get(r.key, ""), r.key, report.label(r.key, "en"), f.received,
          _num(f.first_attainment, 4, none=""), _num(f.resolution_attainment, 4, none=""),
