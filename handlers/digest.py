@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -33,7 +34,8 @@ class Figures:
     """One department's (or the company's) week."""
 
     received: int = 0  # opened at the desk, or transferred to it (the company: opened)
-    closed: int = 0  # requests closed with a resolution (once each)
+    closed: int = 0  # requests closed (once each): confirmed, by themselves, or unanswered
+    cancelled: int = 0  # requests the requester withdrew: no close of the desk's
     open_at_end: int = 0
     transferred_out: int = 0  # of those it had, passed on to another desk in the period
     first_times: list[timedelta] = field(default_factory=list)
@@ -74,6 +76,7 @@ class Figures:
         open_at_end, a count at a moment)."""
         self.received += other.received
         self.closed += other.closed
+        self.cancelled += other.cancelled
         self.transferred_out += other.transferred_out
         self.first_met += other.first_met
         self.first_total += other.first_total
@@ -87,8 +90,15 @@ class Figures:
         return {s: counts.get(s, 0) for s in (5, 4, 3, 2, 1)}
 
 
+def median(values: list[timedelta]) -> timedelta | None:
+    """The usual median: the middle value, or the mean of the two middle ones."""
+    if not values:
+        return None
+    return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+
+
 def percentile(values: list[timedelta], share: float) -> timedelta | None:
-    """Nearest-rank percentile (share 0.5 = median)."""
+    """Nearest-rank percentile (p90: the time 90% of the values are within, one of them)."""
     if not values:
         return None
     ordered = sorted(values)
@@ -141,11 +151,11 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     figures = _blank(desk)
     for row in digest_flow.opened(session, start, end):
         for f in _both(figures, row.department):
-            _received(f, row)
+            _received(desk, f, row)
     for row in digest_flow.transferred(session, start, end):
         own, left = figures.get(row.department), figures.get(row.moved_from or "")
         if own is not None:  # the desk received it; the company had it already
-            _received(own, row)
+            _received(desk, own, row)
         if left is not None:
             left.transferred_out += 1
     for ans in digest_flow.answered(session, start, end):
@@ -155,17 +165,19 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
         for f in _both(figures, ans.department):
             f.first_times.append(took)
             f.wall_timed |= wall
-    done_by: dict[str, set[int]] = {}
     for done in digest_flow.closed(session, start, end):
         took = resolution_time(desk, done)
         wall = round_the_clock(desk, done.department, done.priority)
         for f in _both(figures, done.department):
             f.resolution_times.append(took)
             f.wall_timed |= wall
-        done_by.setdefault(done.department, set()).add(done.request_id)
-    for department, ids in done_by.items():
+    for department, n in digest_counts.closed_requests(session, start, end).items():
         for f in _both(figures, department):
-            f.closed += len(ids)
+            f.closed += n
+    for department, n in digest_counts.closed_requests(
+            session, start, end, ("cancelled",)).items():
+        for f in _both(figures, department):
+            f.cancelled += n
     for target in digest_targets.targets(session, start, end):
         for f in _both(figures, target.department):
             if target.target == "first":
@@ -191,9 +203,16 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     return figures
 
 
-def _received(f: Figures, row: digest_flow.Opened) -> None:
+CONFIDENTIAL = "~"  # the customers' key of a confidential request: no department shown
+
+
+def _received(desk: Desk, f: Figures, row: digest_flow.Opened) -> None:
+    """Count a request received; its requester's department among the customers, or
+    CONFIDENTIAL for a confidential one (the id and counts only)."""
     f.received += 1
-    f.customers[row.requester_department or "-"] += 1
+    secret = any(category and confidential.is_confidential(desk, department, category)
+                 for department, category in ((row.department, row.category), row.now))
+    f.customers[CONFIDENTIAL if secret else row.requester_department or "-"] += 1
 
 
 def resolution_time(desk: Desk, done: digest_flow.Closed) -> timedelta:
@@ -257,12 +276,15 @@ class Digest:
     approvals: dict[str, timedelta] = field(default_factory=dict)  # service → median approval
 
     def is_quiet(self) -> bool:
-        """Nothing happened and nothing is pending: no digest worth posting (a target that
-        fell due is something, even of a request gone to another desk)."""
+        """Nothing happened and nothing is pending: no digest worth posting. A request
+        received, transferred away, cancelled, closed, resolved (open at the end) or rated, a
+        target that fell due (even of a request gone to another desk), a request still open
+        or overdue, a suggestion, an approval or a renegotiation is something."""
         f = self.week
-        return not (f.received or f.closed or f.open_at_end or f.stars or self.overdue
-                    or self.suggestions or self.deflections or f.first_total
-                    or f.resolution_total)
+        return not (f.received or f.closed or f.cancelled or f.transferred_out
+                    or f.open_at_end or f.stars or self.overdue or self.suggestions
+                    or self.deflections or f.first_total or f.resolution_total
+                    or self.approvals or (self.negotiated is not None and self.negotiated.shown))
 
 
 def average(weeks: list[Figures]) -> Figures:

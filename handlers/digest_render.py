@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
-from handlers.digest import WEEK, Digest, Figures, percentile, week_label
+from handlers.digest import CONFIDENTIAL, WEEK, Digest, Figures, median, percentile, week_label
 from handlers.digest_overdue import Overdue
+from handlers.excerpt import excerpt
 from handlers.i18n import join, t
 from handlers.messages import Message
 from handlers.negotiation_digest import Negotiated
@@ -15,6 +17,13 @@ from handlers.rounding import half_up
 from handlers.sla import format_business_duration
 
 MAX_LIST = 5
+TITLE_LIMIT = 40  # characters of a title in the overdue list
+
+
+def ranked(counts: Counter[str], n: int) -> list[tuple[str, int]]:
+    """The ``n`` most frequent keys, the most first and ties by key: the same order on every
+    database (Counter.most_common keeps the order rows came in)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
 def _pct(value: float | None) -> str:
@@ -52,7 +61,7 @@ def _stars(desk: Desk, f: Figures, locale: str) -> str:
     if not f.stars:
         return t(locale, "digest.no_ratings")
     dist = " ".join(f"{s}★×{n}" for s, n in f.distribution().items())
-    tags = join(locale, [f"#{_tag(desk, tag, locale)}×{n}" for tag, n in f.tags.most_common(3)])
+    tags = join(locale, [f"#{_tag(desk, tag, locale)}×{n}" for tag, n in ranked(f.tags, 3)])
     text = t(locale, "digest.ratings", avg=half_up(f.rating_avg or 0, 1), n=len(f.stars),
              rate=_pct(f.response_rate), dist=dist)
     return text + (f" · {tags}" if tags else "")
@@ -70,7 +79,7 @@ def _overdue_line(desk: Desk, o: Overdue, d: Digest, locale: str, names: dict[st
     its targets ran in (as its nudges said it), and its owner then."""
     owner = names.get(o.assignee_id or "", t(locale, "nudge.nobody"))
     return t(locale, "digest.overdue_line", ref=o.request.ref,
-             title=confidential.title(desk, o.request, locale)[:40],
+             title=excerpt(confidential.title(desk, o.request, locale), TITLE_LIMIT),
              late=_dur(o.late(d.as_of), locale, o.clock.daily_length()), owner=owner)
 
 
@@ -86,13 +95,14 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
     day = None if f.wall_timed else desk.calendar_for(d.department).daily_length()
     volume = "digest.volume_week_end" if d.over else "digest.volume"  # not over: so far
     moved = t(locale, "digest.transferred_out", n=f.transferred_out) if f.transferred_out else ""
-    lines.append(t(locale, volume, received=f.received, moved=moved,
+    cancelled = t(locale, "digest.cancelled", n=f.cancelled) if f.cancelled else ""
+    lines.append(t(locale, volume, received=f.received, moved=moved, cancelled=cancelled,
                    change=f"{'+' if change >= 0 else ''}{change}", closed=f.closed,
                    open=f.open_at_end, overdue=len(d.overdue)))
     lines.append(t(locale, "digest.speed",
-                   fm=_dur(percentile(f.first_times, 0.5), locale, day),
+                   fm=_dur(median(f.first_times), locale, day),
                    f90=_dur(percentile(f.first_times, 0.9), locale, day),
-                   rm=_dur(percentile(f.resolution_times, 0.5), locale, day),
+                   rm=_dur(median(f.resolution_times), locale, day),
                    r90=_dur(percentile(f.resolution_times, 0.9), locale, day)))
     lines.append(t(locale, "digest.sla",
                    first=_pct(f.first_attainment),
@@ -105,13 +115,13 @@ def render(desk: Desk, d: Digest, locale: str, names: dict[str, str]) -> Message
                                             avg.rating_avg))
     lines += _comments(f)
     if f.categories:
-        tops = [f"{_service(desk, k, locale)} {n}" for k, n in f.categories.most_common(3)]
+        tops = [f"{_service(desk, k, locale)} {n}" for k, n in ranked(f.categories, 3)]
         lines.append(t(locale, "digest.top_services", items=join(locale, tops)))
     lines += digest_forms.lines(desk, d, locale)
     lines += negotiation_digest.digest_lines(d.negotiated, locale)
     lines += approval_digest.digest_lines(desk, d.department, d.approvals, locale)
     if f.customers:
-        who = [f"{_dept_name(desk, k, locale)} {n}" for k, n in f.customers.most_common(MAX_LIST)]
+        who = [f"{_dept_name(desk, k, locale)} {n}" for k, n in ranked(f.customers, MAX_LIST)]
         lines.append(t(locale, "digest.customers", items=join(locale, who)))
     if d.overdue:
         lines.append(t(locale, "digest.overdue_title_week_end" if d.over
@@ -135,8 +145,11 @@ def _service(desk: Desk, key: str, locale: str) -> str:
 
 
 def _dept_name(desk: Desk, key: str, locale: str) -> str:
-    """A customer department's name: "Outside any department" for requesters in none (``-``),
+    """A customer department's name: "Confidential" for confidential requests (no department
+    shown), "Outside any department" for requesters in none (``-``),
     the key of one no longer in the config (as ``crossdesk report`` names it)."""
+    if key == CONFIDENTIAL:
+        return t(locale, "digest.confidential_customer")
     return t(locale, "digest.outside") if key == "-" else desk.catalog.department(key).label(locale)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from storage.digest_flow import transferred
 from storage.digest_history import (
-    CLOSE_KINDS,
+    CLOSED_KINDS,
     OPEN_ENDS,
     all_rows,
     department_at,
@@ -125,21 +125,23 @@ def week_counts(session: Session, start: datetime, end: datetime) -> dict[str, C
     return counts
 
 
-def closed_requests(session: Session, start: datetime, end: datetime) -> dict[str, int]:
-    """Per desk then, how many requests were closed with a resolution in [start, end) (once
-    each, however often they were closed in it): counted by the database for the requests
-    never reopened nor transferred (their desk now is the one they closed at), the others
-    from their history."""
+def closed_requests(session: Session, start: datetime, end: datetime,
+                    kinds: tuple[str, ...] = CLOSED_KINDS) -> dict[str, int]:
+    """Per desk then, how many requests were closed in [start, end) (once each, however
+    often they were closed in it): confirmed, confirmed by themselves, or closed for no answer
+    (auto-closed: a close the desk got no rating for); with ``kinds`` ("cancelled"), the
+    requests ended so. Counted by the database for the requests never reopened nor
+    transferred (their desk now is the one they closed at), the others from their history."""
     r, e = Request, Event
     closes = (select(col(r.department), func.count(func.distinct(col(e.request_id))))
               .join(r, col(r.id) == col(e.request_id))
-              .where(col(e.kind).in_(CLOSE_KINDS), col(e.at) >= start, col(e.at) < end,
+              .where(col(e.kind).in_(kinds), col(e.at) >= start, col(e.at) < end,
                      col(r.cycle) == 0)
               .group_by(col(r.department)))
     out: Counter[str] = Counter({d: int(n) for d, n in all_rows(session, closes)})
     moved = (select(col(e.request_id), col(e.at), col(r.department))
              .join(r, col(r.id) == col(e.request_id))
-             .where(col(e.kind).in_(CLOSE_KINDS), col(e.at) >= start, col(e.at) < end,
+             .where(col(e.kind).in_(kinds), col(e.at) >= start, col(e.at) < end,
                     col(r.cycle) > 0))
     rows = all_rows(session, moved)
     steps = history(session, {rid for rid, _, _ in rows}, ("transferred",))

@@ -31,6 +31,7 @@ class Opened:
     requester_department: str | None
     created_at: datetime
     moved_from: str | None = None
+    now: tuple[str, str] = ("", "")  # its desk and service now (is it confidential?)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def opened(session: Session, start: datetime, end: datetime) -> list[Opened]:
         col(r.origin_department), col(r.department), col(r.category),
         col(r.requester_department), col(r.created_at)
     ).where(col(r.created_at) >= start, col(r.created_at) < end)
-    return [Opened(origin, category if origin == now else "", requester, at)
+    return [Opened(origin, category if origin == now else "", requester, at, now=(now, category))
             for origin, now, category, requester, at in all_rows(session, stmt)]
 
 
@@ -88,7 +89,8 @@ def transferred(session: Session, start: datetime, end: datetime) -> list[Opened
     for note, at, now, category, requester in all_rows(session, stmt):
         old, sep, new = (note or "").partition(" ")[0].partition("->")  # then its services
         if sep and old != new:  # another service of the same desk is no transfer between desks
-            out.append(Opened(new, category if new == now else "", requester, at, old))
+            out.append(Opened(new, category if new == now else "", requester, at, old,
+                              (now, category)))
     return out
 
 

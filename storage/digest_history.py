@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from storage.models import Event
 
 CLOSE_KINDS = ("confirmed", "auto_confirmed")  # closed with a resolution
+CLOSED_KINDS = (*CLOSE_KINDS, "auto_closed")  # a close of the desk's: one unanswered too
 PAUSE_STARTS = ("waiting", "proposed")  # a question to the requester, a desk proposal
 PAUSE_ENDS = ("resumed", "agreed", "proposal_declined", "countered", "proposal_lapsed",
               "resolved", "transferred", "cancelled", "auto_closed")

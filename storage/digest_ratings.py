@@ -136,20 +136,3 @@ def _rated_from_history(session: Session, start: datetime, end: datetime, ids: s
                 out.append(Rated(owner, requester, ref, parsed[0], [], parsed[1] or None,
                                  first.at, category, typed=True))
     return out
-
-
-def pair_counts(session: Session, start: datetime, end: datetime
-                ) -> list[tuple[str | None, str, int, int, int]]:
-    """Per (requesting, serving) department: requests received in [start, end), and the
-    ratings given in it with their stars summed. Rows (requesting, serving, requests, ratings,
-    stars); requesting None is someone outside every department."""
-    r = Request
-    received = (
-        select(col(r.requester_department), col(r.department), func.count())
-        .where(col(r.created_at) >= start, col(r.created_at) < end)
-        .group_by(col(r.requester_department), col(r.department))
-    )
-    rows = [(src, dst, int(n), 0, 0) for src, dst, n in all_rows(session, received)]
-    rows += [(given.requester_department, given.department, 0, 1, given.stars)
-             for given in rated(session, start, end)]
-    return rows

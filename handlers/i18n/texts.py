@@ -687,10 +687,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "past.priority": ("re-prioritised", "修改优先级"),
     # --- digests and scorecard
     "digest.title": ("📊 {department} — week {week} ({start} to {end})", "📊 {department}周报 · {week}（{start} 至 {end}）"),
-    "digest.volume": ("Requests: {received} received ({change} vs last week){moved}, {closed} closed, {open} still open, {overdue} overdue now",
-                      "请求：收到 {received} 个（较上周 {change}）{moved}，关闭 {closed} 个，仍未完成 {open} 个，当前超时 {overdue} 个"),
-    "digest.volume_week_end": ("Requests: {received} received ({change} vs last week){moved}, {closed} closed; at the week's end {open} still open, {overdue} of them overdue",
-                               "请求：收到 {received} 个（较上周 {change}）{moved}，关闭 {closed} 个；本周结束时仍未完成 {open} 个，其中超时 {overdue} 个"),
+    "digest.volume": ("Requests: {received} received ({change} vs last week){moved}, {closed} closed{cancelled}, {open} still open, {overdue} overdue now",
+                      "请求：收到 {received} 个（较上周 {change}）{moved}，关闭 {closed} 个{cancelled}，仍未完成 {open} 个，当前超时 {overdue} 个"),
+    "digest.volume_week_end": ("Requests: {received} received ({change} vs last week){moved}, {closed} closed{cancelled}; at the week's end {open} still open, {overdue} of them overdue",
+                               "请求：收到 {received} 个（较上周 {change}）{moved}，关闭 {closed} 个{cancelled}；本周结束时仍未完成 {open} 个，其中超时 {overdue} 个"),
     "digest.speed": ("Speed (business time): first response median {fm}, p90 {f90}; resolution median {rm}, p90 {r90}",
                      "速度（工作时间）：首次响应中位数 {fm}，P90 {f90}；解决中位数 {rm}，P90 {r90}"),
     "digest.sla": ("SLA met: first response {first}{ft}; resolution {res}{rt}",
@@ -704,6 +704,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "digest.top_services": ("Top services: {items}", "热门服务：{items}"),
     "digest.customers": ("Our internal customers: {items}", "我们的内部客户：{items}"),
     "digest.outside": ("Outside any department", "部门外"),  # requesters in no department
+    "digest.confidential_customer": ("confidential", "保密"),  # no department shown
+    "digest.cancelled": (", {n} cancelled by the requester", "，{n} 个由提出人取消"),
     "digest.overdue_title": ("Overdue now, worst first:", "当前超时（最严重的在前）："),
     "digest.overdue_title_week_end": ("Overdue at the week's end, worst first:", "本周结束时超时（最严重的在前）："),
     "digest.overdue_line": ("  {ref} {title} — overdue {late} · {owner}", "  {ref} {title} —— 已超时 {late} · {owner}"),

@@ -38,11 +38,13 @@ def test_digest_and_scorecard_show_the_median_approval_time_and_spare_the_desk(d
     assert sorted(round(t.total_seconds() / 3600) for t in digest.week.first_times) == [0, 1]
     assert (digest.week.first_met, digest.week.first_total) == (2, 2)
     text = render(desk.app.desk, digest, "en", {}).text
-    # the medians of 16.5h (2 days and 1h of 7.5h days) and 2h: the lower one
-    assert "Approval time (median, not counted against the desk): Reimbursement 2h" in text
+    # the median of two approval times is their mean (9h: 1 working day of 7.5h and 1h30m),
+    # not the lower one
+    assert "Approval time (median, not counted against the desk): Reimbursement " \
+        "1 working day 1h 30m" in text
     zh = render(desk.app.desk, digest, "zh-CN", {}).text
-    assert "审批用时（中位数，不计入服务台时限）：报销 2小时" in zh
+    assert "审批用时（中位数，不计入服务台时限）：报销 1个工作日1小时30分" in zh
 
     card = desk("@now 2026-11-30T10:00", "root> /request scorecard")
-    assert "Approval time (median, not counted against the desk): Finance · Reimbursement 2h" \
-        in card
+    assert "Approval time (median, not counted against the desk): Finance · Reimbursement " \
+        "1 working day 1h 30m" in card

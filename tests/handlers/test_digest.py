@@ -116,7 +116,8 @@ def test_render_in_both_languages(chat, desk_app):
     assert "Finance — week 2026-W47" in en
     assert "5 received" in en and "first response 67%" in en
     assert "first response median 1h, p90 1 working day" in en  # 7h30: one finance day
-    assert "resolution median 1h, p90 1 working day 1h" in en
+    # the median of 30m, 1h, 4h30 and 8h30: the mean of the two middle ones
+    assert "resolution median 2h 45m, p90 1 working day 1h" in en
     assert "“slow” (2★, FIN-3)" in en and "“great” (5★, FIN-1)" in en
     assert len(en.splitlines()) <= 15  # a 30-second read
 
