@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from handlers import approval_digest, confidential, digest_forms, negotiation_digest
 from handlers.desk import Desk
@@ -190,7 +191,9 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
             unscored.append((dep, f))
         else:
             rows.append((s, dep, f, arrow(s, ps)))
-    rows.sort(key=lambda r: -r[0])
+    shown = [Decimal(half_up(r[0], 1)) for r in rows]  # ranks go by the score as shown
+    rows = [r for _, r in sorted(zip(shown, rows, strict=True), key=lambda x: (-x[0], x[1][1].key))]
+    ranks = [1 + sum(o > s for o in shown) for s in sorted(shown, reverse=True)]
     lines = [t(locale, "scorecard.title", week=label)]
 
     def figures(f: Figures) -> dict[str, str]:
@@ -200,8 +203,8 @@ def scorecard(desk: Desk, week: dict[str, Figures], previous: dict[str, Figures]
                 "first": _pct(f.first_attainment), "res": _pct(f.resolution_attainment),
                 "rating": rating}
 
-    for i, (s, dep, f, trend) in enumerate(rows, 1):
-        line = t(locale, "scorecard.line", rank=i, department=dep.label(locale),
+    for rank, (s, dep, f, trend) in zip(ranks, rows, strict=True):  # equal scores: one rank
+        line = t(locale, "scorecard.line", rank=rank, department=dep.label(locale),
                  score=half_up(s, 1), trend=trend, **figures(f))
         extra = negotiation_digest.scorecard_suffix((negotiated or {}).get(dep.key), locale)
         lines.append(line.rstrip() + extra if extra else line)
