@@ -42,6 +42,7 @@ def away(ctx: Ctx, cmd: Command) -> Reply:
     before = approvals.away_of(ctx.session, ctx.actor.id, ctx.now)
     replaced = before.delegate_id if before and before.delegate_id != delegate else None
     ends = datetime.combine(day + timedelta(days=1), time(0), ctx.desk.policy.tz)
+    again = before is not None and before.delegate_id == delegate and before.until == ends
     approvals.set_away(ctx.session, ctx.actor.id, delegate, ctx.now, ends)
     moved: list[str] = []
     kept: list[Request] = []  # the delegate's own requests: nobody approves their own
@@ -53,7 +54,8 @@ def away(ctx: Ctx, cmd: Command) -> Reply:
     if replaced is not None:
         moved += _hand_on(ctx, replaced, delegate, until, kept)
     idle = not moved and not kept and not route.may_approve(ctx, ctx.actor.id)
-    _tell_delegate(ctx, delegate, until, moved, idle)
+    if moved or not again:  # the same absence typed again: the delegate knows it already
+        _tell_delegate(ctx, delegate, until, moved, idle)
     more = _more(ctx, delegate, kept, replaced)
     if idle:
         text = ctx.say("away.reply.no_approvals", until=until, delegate=ctx.name(delegate),

@@ -52,3 +52,12 @@ def test_the_away_answer_tells_a_lead_where_escalations_go(chat):
     assert "本应升级给您的提醒将发给 张伟 Bob Zhang" in out
     out = chat("alice> /request away until 2026-12-04 delegate kevin")
     assert "escalat" not in out.lower(), "alice leads nothing and manages no one"
+
+
+def test_the_same_absence_typed_again_tells_the_delegate_once(chat):
+    first = chat("@now 2026-11-30T08:30", "carol> /request away until 2026-12-04 delegate bob")
+    again = chat("carol> /request away until 2026-12-04 delegate bob")
+    assert "[to bob]" in first and "[to bob]" not in again
+    assert "2026-12-04" in again, "carol still gets her answer"
+    longer = chat("carol> /request away until 2026-12-08 delegate bob")
+    assert "[to bob]" in longer and "2026-12-08" in longer, "a new end is news to bob"
