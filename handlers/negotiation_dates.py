@@ -178,7 +178,7 @@ def _within_hours(ctx: Ctx, request: Request, calendar: BusinessCalendar, day: d
                       for start, end in calendar.spec.hours)
     raise Refusal("err.neg_off_hours", when=f"{day.isoformat()} {clock:%H:%M}", hours=hours,
                   department=ctx.dept_label(request.department), command=command,
-                  ref=request.ref, **_examples(ctx))
+                  ref=request.ref, **{**_examples(ctx), "ex_date": day.isoformat()})  # its day
 
 
 def _day(found: re.Match[str], today: date) -> date | None:

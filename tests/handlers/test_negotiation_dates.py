@@ -140,3 +140,10 @@ def test_a_lapse_says_the_target_moved_by_the_time_it_waited(chat):
             "2026-12-03 09:10 to 2026-12-08 09:10") in out
     assert ("方案已失效。时限按等待提单人答复的时间顺延，由 2026-12-03 09:10 改为 "
             "2026-12-08 09:10") in out
+
+
+def test_a_time_outside_hours_is_answered_with_the_day_typed(chat):
+    chat("@now 2026-11-30T09:00", "alice> /request finance question B", "@now 2026-11-30T16:00")
+    out = chat("bob> /request propose FIN-1 2026-12-10 20:00 eve")
+    assert "不在财务部的工作时间内" in out
+    assert "`/request propose FIN-1 2026-12-10 …`" in out, out
