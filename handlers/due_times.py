@@ -119,6 +119,17 @@ def end_pause(ctx: Ctx, request: Request) -> timedelta:
     return paused
 
 
+def if_resumed_now(ctx: Ctx, request: Request) -> datetime | None:
+    """The resolution due time were the pause to end now: moved out by the time paused so
+    far (``end_pause`` moves it so), so it is never shown earlier than it can be."""
+    due = request.resolution_due
+    if due is None or request.paused_at is None or ctx.now <= request.paused_at:
+        return due
+    calendar = ctx.desk.clock_for(request)
+    return calendar.add_business_time(
+        due, calendar.business_time_between(request.paused_at, ctx.now))
+
+
 def due_text(ctx: Ctx, request: Request, due: datetime | None, locale: str) -> str:
     """'2026-11-23 14:00 (in 2h 10m)' or '… (overdue 35m)' in the request's clock."""
     if due is None:

@@ -105,8 +105,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "neg.show.agreed": ("Agreed {when} ({who}): resolution due {due}; the original target was "
                         "{original}",
                         "{when} 达成一致（{who}）：解决时限 {due}；原定时限 {original}"),
-    "due.paused_proposal": ("{when} (paused while a proposal waits)",
-                            "{when}（方案待答复，暂停计时）"),
+    "due.paused_proposal": ("{when} if answered now (paused while a proposal waits)",
+                            "{when}（方案待答复，暂停计时；此为现在答复时的时限）"),
     "event.proposed": ("proposed", "提出方案"),
     "event.agreed": ("agreed", "达成一致"),
     "event.proposal_declined": ("declined the proposal", "拒绝方案"),

@@ -31,13 +31,15 @@ def first_text(ctx: Ctx, request: Request, locale: str) -> str:
 
 
 def resolution_text(ctx: Ctx, request: Request, locale: str) -> str:
-    """The resolution target as ``show`` says it: paused while the requester is asked, or
-    due in / overdue (a closed request: the date alone)."""
+    """The resolution target as ``show`` says it: paused while the requester is asked (the
+    time it would be were the pause to end now), or due in / overdue (a closed request: the
+    date alone)."""
     due = request.resolution_due
     if request.state not in lc.OPEN_STATES:
         return ctx.local(due)
     if request.state == "waiting":
-        return t(locale, "due.paused", when=ctx.local(due))
+        return t(locale, "due.paused", when=ctx.local(due_times.if_resumed_now(ctx, request)))
     if request.proposed_at is not None:  # a desk proposal waits for the requester
-        return t(locale, "due.paused_proposal", when=ctx.local(due))
+        return t(locale, "due.paused_proposal",
+                 when=ctx.local(due_times.if_resumed_now(ctx, request)))
     return due_times.due_text(ctx, request, due, locale)

@@ -475,7 +475,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "due.overdue": ("{when} (overdue {late})", "{when}（已超时 {late}）"),
     "due.now": ("{when} (due now)", "{when}（现在到期）"),
     "due.met_at": ("answered {when}", "已于 {when} 响应"),
-    "due.paused": ("{when} (paused while waiting)", "{when}（等待中，暂停计时）"),
+    "due.paused": ("{when} if answered now (paused while waiting)",
+                   "{when}（等待答复中，暂停计时；此为现在答复时的时限）"),
     "due.first": ("first response {due}", "首次响应 {due}"),
     # --- lists
     "list.title": ("Your requests:", "您提交的请求："),

@@ -230,7 +230,7 @@ def test_the_pause_is_exact_in_business_time_and_never_counted_twice(chat):
     assert (row.state, row.paused_at) == ("in_progress", local("2026-04-03T16:00"))
     shown = chat("bob> /request show FIN-1")
     assert "方案（第 1 轮，等待 王丽 Alice Wang 答复）：新的完成时间 2026-04-14 18:00" in shown
-    assert "（方案待答复，暂停计时）" in shown
+    assert "（方案待答复，暂停计时；此为现在答复时的时限）" in shown
     # the weekend and the Qingming holiday (4-6 April) in between count nothing
     chat("@now 2026-04-07T10:00", "alice> /request accept FIN-1")
     row = req(chat.app, "FIN-1")

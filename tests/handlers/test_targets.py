@@ -76,10 +76,11 @@ def test_a_priority_change_while_waiting_says_the_resolution_is_paused(chat):
          "bob> /request wait FIN-1 which card?")
     out = chat("@now 2026-11-23T15:00", "bob> /request priority FIN-1 P2")
     assert ("[to alice] 张伟 Bob Zhang changed the priority of FIN-1 (card declined) to P2 "
-            "high; resolution by 2026-11-24 14:15 (paused while waiting).") in out
-    assert "解决时限：2026-11-24 14:15（等待中，暂停计时）。" in out
+            "high; resolution by 2026-11-25 09:35 if answered now (paused while waiting).") in out
+    assert "解决时限：2026-11-25 09:35（等待答复中，暂停计时；此为现在答复时的时限）。" in out
     assert "(in " not in out and "剩余" not in out
-    assert "Resolution: 2026-11-24 14:15 (paused while waiting)" in chat(
+    # 5h50m paused by 15:00 moves it out (it read 2026-11-24 14:15, before it could be)
+    assert "Resolution: 2026-11-25 09:35 if answered now (paused while waiting)" in chat(
         "alice> /request show FIN-1")
     chat("@now 2026-11-24T09:00", "alice> /request comment FIN-1 the blue one")
     shown = chat("alice> /request show FIN-1")
