@@ -11,15 +11,16 @@ from decimal import Decimal
 
 from handlers import approval_notices as notes
 from handlers import approval_reopen as reopen
+from handlers import approval_route as route
 from handlers import approval_steps as stepping
-from handlers import due_times, notices
+from handlers import due_times, fields, notices
 from handlers import lifecycle as lc
 from handlers.context import Ctx, Refusal, names_list
 from handlers.grammar import Command
 from handlers.messages import Message, Reply
 from handlers.router import Router
 from handlers.service_spec import ApprovalStep
-from storage import approvals, people, request_fields, request_store
+from storage import approvals, request_fields, request_store
 from storage.models import ApprovalStepRow, Request
 
 PENDING = "pending_approval"
@@ -34,11 +35,30 @@ def steps_needed(ctx: Ctx, request: Request) -> tuple[ApprovalStep, ...]:
     if category is None or category.approval is None:
         return ()
     spec = category.approval
+    if foreign_currency(ctx, request) is not None:  # no exchange rates: every step applies
+        return spec.steps
     amount: Decimal | None = None
     if spec.amount_field is not None and request.id is not None:
         value = request_fields.of_request(ctx.session, request.id).get(spec.amount_field)
         amount = value.number if value is not None else None
     return spec.steps_for(amount)
+
+
+def foreign_currency(ctx: Ctx, request: Request) -> str | None:
+    """The currency of ``request``'s amount when it is not the one its approval thresholds
+    are in (the amount field's own currency, else the company default, CNY); None when it
+    is, or there is no amount. crossdesk has no exchange rates, so such an amount goes
+    through every step whose threshold could apply."""
+    category = ctx.department(request.department).category(request.category)
+    if category is None or category.approval is None or request.id is None:
+        return None
+    key = category.approval.amount_field
+    value = request_fields.of_request(ctx.session, request.id).get(key) if key else None
+    if value is None or value.number is None or not value.currency:
+        return None
+    field = category.field(key) if key else None
+    own = fields.own_currency(field) if field is not None else fields.DEFAULT_CURRENCY
+    return value.currency if value.currency != own else None
 
 
 def start(ctx: Ctx, request: Request, kind: str = "approval_requested",
@@ -99,15 +119,7 @@ def _nobody_left(ctx: Ctx, waiting: list[str]) -> bool:
     the request is not stuck."""
     if not ctx.desk.is_admin(ctx.actor.id):
         return False
-    configured = {p.id for p in ctx.desk.catalog.people}
-
-    def present(pid: str) -> bool:  # in the config, or known from a directory (a manager)
-        if pid in configured:
-            return True
-        row = people.get(ctx.session, pid)
-        return row is not None and row.source != "config"
-
-    return not any(present(pid) for pid in waiting)
+    return not any(route.present(ctx, pid) for pid in waiting)
 
 
 def _was_approver(ctx: Ctx, request: Request) -> bool:
@@ -121,18 +133,26 @@ def _was_approver(ctx: Ctx, request: Request) -> bool:
 
 def approve(ctx: Ctx, cmd: Command) -> Reply:
     """An approver says yes to the current step: the next step starts, or the request opens
-    and the desk is told."""
+    and the desk is told. Their comment goes with the news to the requester and to the next
+    step's approvers; one deciding as a delegate is recorded as deciding for the approver."""
     request, step, total = _load(ctx, cmd.ref)
     assert step.id is not None
     approvals.vote(ctx.session, step.id, ctx.actor.id, "approved", ctx.now)
     number = step.position + 1
-    note = f"{number}/{total}" + (f": {cmd.text}" if cmd.text else "")
-    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "approved_step",
-                            note=note)
+    comment = cmd.text.strip()
+    note = f"{number}/{total}" + (f": {comment}" if comment else "")
+    owner = route.on_behalf_of(ctx, request, step, ctx.actor.id)
+    if owner is not None:
+        request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now,
+                                "approved_step_for", note=f"{ctx.name(owner)}, {note}")
+    else:
+        request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "approved_step",
+                                note=note)
     by = ctx.name(ctx.actor.id)
+    said = notes.Said(by, comment) if comment else None
     still = approvals.current_approvers(ctx.session, request.id or 0)
     if step.mode == "all" and still and not _nobody_left(ctx, still):
-        notices.to_requester(ctx, request, "approval.note.partial", by=by, step=number,
+        notes.to_requester(ctx, request, "approval.note.partial", said, by=by, step=number,
                            total=total, approvers=names_list(
                                ctx, still, ctx.locale_of(request.requester_id)))
         return _reply(ctx, "approval.reply.partial", request,
@@ -143,31 +163,32 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
     ctx.session.add(step)
     for other in still:  # the step's other approvers ("any one of"): nothing left to decide
         ctx.settle(other, request, DECISIONS, "settle.approved", by=by)
-    following = stepping.next_step(ctx, request, step.round, total)
+    following = stepping.next_step(ctx, request, step.round, total, said)
     if following is not None:
         nxt = names_list(ctx, following.approvers, ctx.locale)
-        notices.to_requester(ctx, request, "approval.note.next", by=by, step=number, total=total,
-                           approvers=names_list(ctx, following.approvers,
-                                                ctx.locale_of(request.requester_id)))
+        notes.to_requester(ctx, request, "approval.note.next", said, by=by, step=number,
+                           total=total, approvers=names_list(
+                               ctx, following.approvers, ctx.locale_of(request.requester_id)))
         return _reply(ctx, "approval.reply.next", request, approvers=nxt)
-    _finish(ctx, request)
+    _finish(ctx, request, said=said)
     return _reply(ctx, "approval.reply.done", request,
                   department=ctx.dept_label(request.department))
 
 
 def _finish(ctx: Ctx, request: Request, kind: str = "approval_done",
-            note: str | None = None) -> None:
+            note: str | None = None, said: notes.Said | None = None) -> None:
     """The last approval (or a reopen needing none now, ``kind`` and its ``note`` in the
-    history): the request opens, its targets run from now, the desk is told."""
+    history): the request opens, its targets run from now, the desk is told; the requester
+    hears it with the last approver's comment (``said``)."""
     request.clock_started_at = ctx.now
     due_times.set_due_times(ctx, request, ctx.now)
     lc.transition(ctx, request, "open", kind, note=note)
     notices.new_request(ctx, request, lambda locale: reopen.lines(ctx, request, locale))
     loc = ctx.locale_of(request.requester_id)
-    notices.to_requester(ctx, request, "approval.note.approved", by=ctx.name(ctx.actor.id),
-                         department=ctx.dept_label(request.department, loc),
-                         first_due=due_times.due_text(ctx, request, request.first_response_due,
-                                                      loc))
+    notes.to_requester(ctx, request, "approval.note.approved", said, by=ctx.name(ctx.actor.id),
+                       department=ctx.dept_label(request.department, loc),
+                       first_due=due_times.due_text(ctx, request, request.first_response_due,
+                                                    loc))
 
 
 def reject(ctx: Ctx, cmd: Command) -> Reply:
@@ -256,6 +277,10 @@ def opened_reply(ctx: Ctx, request: Request, more: list[str]) -> Reply:
                    category=category.label(ctx.locale) if category else request.category,
                    approvers=waiting_for(ctx, request, ctx.locale),
                    n=len(approvals.steps_of(ctx.session, request.id or 0)))
+    currency = foreign_currency(ctx, request)
+    if currency is not None:
+        text += ("" if ctx.locale.startswith("zh") else " ") + ctx.say(
+            "approval.reply.currency", currency=currency)
     in_chat = ctx.answers_in_chat_of(request.requester_id)  # a card there: greyed when moot
     return Reply((notices.opened(ctx, request, ctx.locale, "\n".join([text, *more])),),
                  queued=ctx.queued, request_ref=request.ref,

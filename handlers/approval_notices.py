@@ -3,6 +3,8 @@ Reject), the requester's news of each step, a handover to a delegate, a rejectio
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from handlers import approval_reopen as reopen
 from handlers import field_lines
 from handlers.approval_route import Handover
@@ -12,6 +14,33 @@ from handlers.i18n import t
 from handlers.messages import Button, Message
 from storage import request_store
 from storage.models import Request
+
+
+class Said(NamedTuple):
+    """An approver's comment on their approval: who said it, and what."""
+
+    by: str
+    comment: str
+
+
+def said_line(said: Said | None, locale: str) -> list[str]:
+    """The line quoting an approver's comment (none: no line)."""
+    return [t(locale, "approval.note.comment", by=said.by, comment=said.comment)] if said \
+        else []
+
+
+def to_requester(ctx: Ctx, request: Request, key: str, said: Said | None,
+                 **params: object) -> None:
+    """News of the approval told to the requester, with the approver's comment (``said``)."""
+    if request.requester_id == ctx.actor.id:
+        return
+
+    def render(locale: str) -> Message:
+        text = t(locale, key, ref=request.ref, title=request.title, **params)
+        return Message(text="\n".join([text, *said_line(said, locale)]), locale=locale,
+                       kind="status")
+
+    ctx.notify_person(request.requester_id, render, request)
 
 
 def decision_buttons(ref: str, locale: str) -> tuple[Button, ...]:
@@ -37,16 +66,18 @@ def _fields(ctx: Ctx, request: Request, locale: str, step: int,
 
 
 def ask(ctx: Ctx, request: Request, approver: str, step: int, total: int,
-        key: str = "approval.note.ask", **params: object) -> None:
+        key: str = "approval.note.ask", said: Said | None = None, **params: object) -> None:
     """Ask ``approver`` to decide, with the request's values and Approve / Reject; after a
-    reopen, what was rejected and what changed (``approval_reopen``)."""
+    reopen, what was rejected and what changed (``approval_reopen``); the previous step's
+    approver's comment (``said``)."""
 
     def render(locale: str) -> Message:
         text = t(locale, key, ref=request.ref, title=request.title,
                  requester=ctx.name(request.requester_id), step=step, total=total, **params)
         details = below_title(request.title, request.details)
         more = [details] if details else []
-        return Message(text="\n".join([text, *reopen.lines(ctx, request, locale), *more]),
+        return Message(text="\n".join([text, *said_line(said, locale),
+                                       *reopen.lines(ctx, request, locale), *more]),
                        locale=locale,
                        fields=_fields(ctx, request, locale, step, total),
                        buttons=decision_buttons(request.ref, locale), kind="approval")
@@ -68,8 +99,8 @@ def handed_over(ctx: Ctx, request: Request, handover: Handover) -> None:
     """An approver is away: their delegate decides; both are told (the delegate with the
     request itself, through ``ask``), and the history records it."""
     away, delegate = ctx.name(handover.away), ctx.name(handover.delegate)
-    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "approval_delegated",
-                            note=f"{away} → {delegate}")
+    request_store.add_event(ctx.session, request, handover.away, ctx.now,  # their absence
+                            "approval_delegated", note=f"{away} → {delegate}")
 
     def render(locale: str) -> Message:
         text = t(locale, "approval.note.delegated_away", ref=request.ref, title=request.title,

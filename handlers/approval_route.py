@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from handlers.context import Ctx
 from storage import approvals, people
-from storage.models import Request
+from storage.models import ApprovalStepRow, Request
 
 HOPS = 3  # a delegate who is away too hands on, this many times at most
 
@@ -52,6 +52,27 @@ def owners(ctx: Ctx, request: Request, spec: list[str]) -> list[str]:
     if "" in resolved:
         resolved = [p for p in resolved if p] + _instead_of(ctx, request)
     return resolved
+
+
+def on_behalf_of(ctx: Ctx, request: Request, step: ApprovalStepRow, pid: str) -> str | None:
+    """Whom ``pid`` decides ``step`` for when they hold it as a delegate (the approver they
+    stand in for, preferring one whose delegate they are now); None: in their own right."""
+    named = owners(ctx, request, step.spec)
+    if pid in named:
+        return None
+    replaced = [p for p in named if p not in step.approvers]
+    for owner in replaced:
+        if delegate_of(ctx, owner, request.requester_id, []) == pid:
+            return owner
+    return replaced[0] if replaced else None
+
+
+def present(ctx: Ctx, pid: str) -> bool:
+    """Whether ``pid`` is still known: in the config, or from a directory (a manager)."""
+    if any(p.id == pid for p in ctx.desk.catalog.people):
+        return True
+    row = people.get(ctx.session, pid)
+    return row is not None and row.source != "config"
 
 
 def _manager(ctx: Ctx, person_id: str) -> str | None:

@@ -1,7 +1,8 @@
 """Starting an approval step: its approvers resolved at that moment (``approval_route``),
 asked with the request and Approve / Reject, and the step recorded in the history. A step
-whose approvers all approved an earlier step of the round is approved at once: nobody is
-asked twice."""
+whose approvers all approved an earlier step of the round in their own right is approved at
+once: nobody is asked twice for their own approval (one given as someone's delegate does not
+carry over to the delegate's own step)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,29 @@ from storage import approvals, request_store
 from storage.models import ApprovalStepRow, Request
 
 
-def next_step(ctx: Ctx, request: Request, round_: int, total: int) -> ApprovalStepRow | None:
-    """Start the round's next step; one its approvers already gave by approving an earlier
-    step is approved at once (nobody is asked twice). None: every step is approved."""
+def next_step(ctx: Ctx, request: Request, round_: int, total: int,
+              said: notes.Said | None = None) -> ApprovalStepRow | None:
+    """Start the round's next step (its approvers read the last approver's comment,
+    ``said``); one its approvers already gave by approving an earlier step is approved at
+    once (nobody is asked twice). None: every step is approved."""
     for step in approvals.steps_of(ctx.session, request.id or 0, round_):
-        if step.state == "waiting" and start_step(ctx, request, step, total):
+        if step.state == "waiting" and start_step(ctx, request, step, total, said):
             return step
     return None
 
 
-def approved_earlier(ctx: Ctx, step: ApprovalStepRow) -> set[str]:
+def approved_earlier(ctx: Ctx, request: Request, step: ApprovalStepRow) -> set[str]:
+    """Who approved an earlier step of the round in their own right: an approval given as
+    someone's delegate never counts for the delegate's own step."""
     earlier = [s for s in approvals.steps_of(ctx.session, step.request_id, step.round)
                if s.position < step.position and s.id is not None]
     return {v.person_id for s in earlier for v in approvals.votes_of(ctx.session, s.id or 0)
-            if v.decision == "approved"}
+            if v.decision == "approved"
+            and route.on_behalf_of(ctx, request, s, v.person_id) is None}
 
 
-def start_step(ctx: Ctx, request: Request, step: ApprovalStepRow, total: int) -> bool:
+def start_step(ctx: Ctx, request: Request, step: ApprovalStepRow, total: int,
+               said: notes.Said | None = None) -> bool:
     """Start ``step``: its approvers resolved now and asked (False: they had all approved an
     earlier step already, so it is approved at once)."""
     approvers, handovers = route.resolve(ctx, request, step.spec)
@@ -36,7 +43,7 @@ def start_step(ctx: Ctx, request: Request, step: ApprovalStepRow, total: int) ->
     step.state = "pending"
     step.started_at = ctx.now
     ctx.session.add(step)
-    given = approved_earlier(ctx, step)
+    given = approved_earlier(ctx, request, step)
     if approvers and (set(approvers) <= given or (step.mode == "any" and given & set(
             approvers))):
         step.state = "approved"
@@ -51,11 +58,12 @@ def start_step(ctx: Ctx, request: Request, step: ApprovalStepRow, total: int) ->
                             note=step_note(ctx, step, total))
     instead = {h.delegate: h.away for h in handovers}
     for pid in approvers:
+        quoted = said if pid != ctx.actor.id else None  # not one's own words back
         if pid in instead:
             notes.ask(ctx, request, pid, step.position + 1, total,
-                      "approval.note.ask_delegate", away=ctx.name(instead[pid]))
+                      "approval.note.ask_delegate", quoted, away=ctx.name(instead[pid]))
         else:
-            notes.ask(ctx, request, pid, step.position + 1, total)
+            notes.ask(ctx, request, pid, step.position + 1, total, said=quoted)
     return True
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from handlers import approval_route as route
 from handlers.approval_notices import decision_buttons
-from handlers.context import Ctx
+from handlers.context import Ctx, names_list
 from handlers.i18n import t
 from handlers.messages import Message, person
 from handlers.sla import format_business_duration
@@ -19,12 +20,13 @@ from handlers.sweep_rules import Rule
 from storage import approvals, people, request_store
 from storage.models import Request
 
-KINDS = ("approval_remind", "approval_escalate")
+KINDS = ("approval_remind", "approval_escalate", "approval_admin")
 
 
 def rules(ctx: Ctx, request: Request) -> Iterator[Rule]:
     """The reminder of each approver who has not decided, and the escalation to their
-    manager, for the step waiting now."""
+    manager, for the step waiting now. Approvers no longer in the config are not reminded;
+    when none of them is, the admins (who decide such a step) are told once."""
     step = approvals.current(ctx.session, request.id or 0)
     if step is None or step.started_at is None:
         return
@@ -32,7 +34,13 @@ def rules(ctx: Ctx, request: Request) -> Iterator[Rule]:
     policy = ctx.desk.service.nudges_for(request.department)
     remind = company.add_business_time(step.started_at, policy.approval_remind.on(company))
     every = policy.approval_escalate.on(company)
-    for pid in approvals.current_approvers(ctx.session, request.id or 0):
+    waiting = approvals.current_approvers(ctx.session, request.id or 0)
+    here = [pid for pid in waiting if route.present(ctx, pid)]
+    if waiting and not here:
+        for admin in ctx.desk.policy.admins:
+            yield Rule(step.started_at, "approval_admin", "", step.position, person(admin),
+                       step.started_at)
+    for pid in here:
         yield Rule(remind, "approval_remind", pid, step.position, person(pid), step.started_at)
         for level, manager in enumerate(_managers(ctx, pid, policy.escalation_depth), 1):
             if manager == request.requester_id:
@@ -57,6 +65,9 @@ def _managers(ctx: Ctx, pid: str, depth: int) -> list[str]:
 
 def act(ctx: Ctx, request: Request, rule: Rule) -> None:
     """Send one reminder or escalation, and record it in the history."""
+    if rule.kind == "approval_admin":
+        _to_admin(ctx, request, rule)
+        return
     step = approvals.current(ctx.session, request.id or 0)
     if step is None or step.position != rule.step or rule.target not in step.approvers:
         return  # decided or handed over since
@@ -82,3 +93,26 @@ def act(ctx: Ctx, request: Request, rule: Rule) -> None:
     request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, kind,
                             note=f"{ctx.name(approver)} → {ctx.name(recipient)}"
                             if recipient != approver else ctx.name(approver))
+
+
+def _to_admin(ctx: Ctx, request: Request, rule: Rule) -> None:
+    """Tell an admin that the step waits for approvers no longer in the config, so they
+    decide it (with Approve / Reject), and record it in the history."""
+    step = approvals.current(ctx.session, request.id or 0)
+    waiting = approvals.current_approvers(ctx.session, request.id or 0)
+    if step is None or step.position != rule.step or any(route.present(ctx, p)
+                                                         for p in waiting):
+        return  # decided, or someone in the config may decide it now
+    total = len(approvals.steps_of(ctx.session, request.id or 0, step.round))
+    admin = rule.recipient.partition(":")[2]
+
+    def render(locale: str) -> Message:
+        text = t(locale, "approval.admin", ref=request.ref, title=request.title,
+                 requester=ctx.name(request.requester_id),
+                 approvers=names_list(ctx, waiting, locale), step=rule.step + 1, total=total)
+        return Message(text=text, locale=locale, buttons=decision_buttons(request.ref, locale),
+                       kind="approval_nudge")
+
+    ctx.notify_person(admin, render, request)
+    request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "approval_to_admin",
+                            note=ctx.name(admin))

@@ -22,6 +22,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "approval.err.not_approver": (
         "{ref} is awaiting approval by {approvers}; only they can approve or reject it.",
         "{ref} 正在等待 {approvers} 审批，只有审批人可以批准或驳回。"),
+    # approve / reject typed without the id (handlers/approval_answers.py)
+    "err.need_ref.approvals": (
+        "Approvals of {refs} wait for you. Which one? Type:\n{commands}",
+        "{refs} 都在等您审批，请指明哪一个，输入：\n{commands}"),
+    "err.need_ref.no_approval": (
+        "No approval is waiting for you. When one comes, decide it with the buttons on its "
+        "message, or type `/request approve <ID>`.",
+        "目前没有等待您审批的请求。收到审批时，请点该消息上的按钮，"
+        "或输入 `/request 批准 <单号>`。"),
     "approval.err.need_reason": (
         "Please say why: `/request reject {ref} <reason>` (the requester reads it).",
         "请说明驳回原因：`/request 驳回 {ref} <原因>`（提单人会看到）。"),
@@ -74,6 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(e.g. the amount); the approval starts over.",
         "{by} 驳回了 {ref} {title}（第 {step}/{total} 步）：{reason}\n"
         "修改后重新提交：`/request 重开 {ref} <字段>=<值> …`（例如金额），审批将重新开始。"),
+    "approval.note.comment": ("{by} commented: {comment}", "{by} 的审批意见：{comment}"),
     "approval.note.withdrawn": (
         "{by} withdrew {ref} {title}: there is nothing to approve any more.",
         "{by} 撤回了 {ref} {title}，无需再审批。"),
@@ -94,6 +104,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(1 step). {department} gets it once approved; its targets start then.",
         "{ref}（{department} · {category}）已提交审批：{approvers}（共 1 步）。"
         "审批通过后交给{department}处理，时限从那时开始计算。"),
+    "approval.reply.currency": (
+        "Amounts in {currency} go through every approval step: the thresholds are in "
+        "another currency and crossdesk does not convert.",
+        "以 {currency} 计的金额需经过全部审批步骤：审批金额门槛以其他币种计，系统不做汇率换算。"),
     "approval.reply.partial": (
         "You approved {ref}; it still waits for {approvers}.",
         "您已批准 {ref}，仍在等待 {approvers}。"),
@@ -122,6 +136,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "approval.step.waiting": ("not started", "未开始"),
     "approval.step.pending": ("waiting since {since}", "自 {since} 等待中"),
     "approval.step.approved": ("approved by {by} {at}", "{by} 于 {at} 批准"),
+    "approval.step.approved_for": (
+        "approved by {by} on behalf of {owner} {at}", "{by} 代 {owner} 于 {at} 批准"),
     "approval.step.rejected": ("rejected by {by} {at}: {reason}", "{by} 于 {at} 驳回：{reason}"),
     "approval.step.skipped": ("skipped", "未进行"),
     "approval.remind": (
@@ -133,6 +149,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(step {step} of {total}). Please follow up with them.",
         "{requester} 的 {ref} {title} 已等待 {approver} 审批 {waited}（第 {step}/{total} 步），"
         "请跟进。"),
+    "approval.admin": (
+        "{ref} {title} from {requester} waits for approval by {approvers} (step {step} of "
+        "{total}), and none of them is in the config any more: as an admin, you decide it. "
+        "`/request approve {ref}` · `/request reject {ref} <reason>`.",
+        "{requester} 的 {ref} {title} 正在等待 {approvers} 审批（第 {step}/{total} 步），"
+        "但审批人已不在配置中，需由管理员决定：`批准 {ref}` · `驳回 {ref} <原因>`。"),
     "away.err.date": (
         "“{given}” is not a day from today on; write e.g. "
         "`/request away until {ex_date} delegate {ex_person}`.",
@@ -211,11 +233,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.approval_requested": ("sent it for approval", "提交审批"),
     "event.approval_step": ("asked for approval, step", "请求审批，步骤"),
     "event.approved_step": ("approved step", "批准步骤"),
+    "event.approved_step_for": ("approved a step on behalf of", "代为批准步骤"),
     "event.approval_done": ("completed the approval", "完成审批"),
     "event.rejected": ("rejected it", "驳回"),
     "event.values_changed": ("changed values, previously", "修改内容，原为"),
     "event.approval_delegated": ("handed an approval to a delegate", "转交代理审批"),
     "event.approval_reminded": ("reminded the approver", "提醒审批人"),
+    "event.approval_to_admin": ("asked an admin to decide the approval", "请管理员审批"),
     "event.approval_escalated": ("escalated the approval", "升级审批提醒"),
     "digest.approval_median": (
         "Approval time (median, not counted against the desk): {items}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers import approval_route as route
 from handlers.context import Ctx, names_list
 from storage import approvals
 from storage.models import Request
@@ -17,7 +18,10 @@ def steps_lines(ctx: Ctx, request: Request) -> list[str]:
     lines = [ctx.say("approval.show.title")]
     for step in steps:
         shown = step.approvers or step.spec
-        state = ctx.say(f"approval.step.{step.state}", by=ctx.name(step.decided_by),
+        owner = route.on_behalf_of(ctx, request, step, step.decided_by) \
+            if step.state == "approved" and step.decided_by else None
+        key = f"approval.step.{step.state}" + ("_for" if owner else "")
+        state = ctx.say(key, by=ctx.name(step.decided_by), owner=ctx.name(owner),
                         at=ctx.local(step.decided_at), since=ctx.local(step.started_at),
                         reason=step.reason or "")
         lines.append(ctx.say("approval.show.step", step=step.position + 1,

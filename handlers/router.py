@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlmodel import Session
 
+from handlers.approval_answers import APPROVAL_ANSWERS, approval_answered
 from handlers.context import Ctx, Refusal
 from handlers.desk import Desk
 from handlers.excerpt import excerpts
@@ -178,8 +179,9 @@ def _command(ctx: Ctx, router: Router, text: str, guard: _Guard) -> Reply:
     command's own changes)."""
     parsed = parse(text, ctx.desk.catalog)
     if isinstance(parsed, Invalid) and parsed.key == "need_ref" \
-            and parsed.params.get("command") in PROPOSAL_ANSWERS:
-        found = proposal_answered(ctx, parsed)
+            and parsed.params.get("command") in (*PROPOSAL_ANSWERS, *APPROVAL_ANSWERS):
+        found = proposal_answered(ctx, parsed) \
+            if parsed.params["command"] in PROPOSAL_ANSWERS else approval_answered(ctx, parsed)
         if isinstance(found, str):
             return _error(ctx, found)
         parsed = found
