@@ -17,7 +17,7 @@ from handlers.desk import Desk
 from handlers.i18n import join, normalize_locale, t
 from handlers.inbound import IncomingFile
 from handlers.messages import Message
-from storage import files, outbox, people, request_store
+from storage import approvals, files, outbox, people, request_store
 from storage.models import Attachment, Request
 
 FETCH = "file_fetch"  # outbox kind: bring a file's bytes over from its platform
@@ -26,6 +26,7 @@ VALIDITY = {"wecom": timedelta(days=3)}  # WeCom's MediaId lives three days
 GIVE_UP = timedelta(days=3)  # any other platform: a fetch failing this long is given up
 GENERIC = "application/octet-stream"
 MAX_NAME = 255
+APPROVERS = "approvers"  # ``share_to`` of a file on a request awaiting approval
 Reason = tuple[str, dict[str, object]]  # a text key and its parameters
 
 
@@ -155,13 +156,17 @@ def reason_text(locale: str, stored: str | None) -> str:
 
 
 def _share_to(ctx: Ctx, request: Request, internal: bool, in_thread: bool) -> str | None:
-    """Who hears of the file: the desk (the requester's), the requester (the desk's), no one
-    (an internal note's, or anyone else's)."""
+    """Who hears of the file: the desk (the requester's), its approvers (the requester's while
+    it awaits approval), the requester (the desk's, an approver's), no one (an internal
+    note's, or anyone else's)."""
+    pending = request.state == "pending_approval"
     if internal:
         return None
     if ctx.actor.id == request.requester_id:
-        return None if in_thread else f"dept:{request.department}"
-    if ctx.desk.is_staff(ctx.actor.id, request.department):
+        return APPROVERS if pending else None if in_thread else f"dept:{request.department}"
+    if ctx.desk.is_staff(ctx.actor.id, request.department) and not pending:
+        return f"person:{request.requester_id}"
+    if approvals.involves(ctx.session, request.id or 0, ctx.actor.id):
         return f"person:{request.requester_id}"
     return None
 
@@ -179,7 +184,11 @@ def _store(ctx: Ctx, request: Request, row: Attachment, data: bytes) -> None:
                        extra={"file": row.id})
 
     kind, _, target = row.share_to.partition(":")
-    if kind == "dept":
+    if kind == APPROVERS:  # whom the request waits for when the file is in hand
+        for person in approvals.current_approvers(ctx.session, request.id or 0):
+            if person != row.author_id:
+                ctx.notify_person(person, render, request)
+    elif kind == "dept":
         holder = _holder(ctx, request, row)
         if holder is not None:  # first: the channel's notice then skips them
             ctx.notify_person(holder, render, request)

@@ -7,12 +7,13 @@ requester (a first response) or, starting with an internal marker (``//``, ``(in
 the desk (not posted back into the thread: one resuming a wait marks the answer
 ``root_stale``); by anyone else it is only recorded. A reply about a request in the DM is
 ``/request comment REF text``. A plain message that starts with the id of a request its
-author may comment on (its requester, its desk) is a DM reply to it, the id left out (the
-notices and the history name the request already); an id alone answers "which one?"
-(``conversation_talk``). Small talk and "solved" get a short answer, posted nowhere. Any
-other plain message goes to the author's one open request; with several the bot asks which
-(the message is held in the database until a button runs ``/request add REF N``); with none
-the caller shows the help. Words longer than ``MAX_DETAILS`` are refused, nothing kept."""
+author may comment on (its requester, its desk, its approvers) is a DM reply to it, the id
+left out (the notices and the history name the request already); an id alone answers "which
+one?" (``conversation_talk``). Small talk and "solved" get a short answer, posted nowhere.
+Any other plain message goes to the author's one open request (one awaiting approval counts:
+its approvers hear it); with several the bot asks which (the message is held in the database
+until a button runs ``/request add REF N``); with none the caller shows the help. Words
+longer than ``MAX_DETAILS`` are refused, nothing kept."""
 
 from __future__ import annotations
 

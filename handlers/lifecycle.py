@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from handlers import confidential
 from handlers.catalog import PRIORITIES
 from handlers.context import Ctx, Refusal, names_list
-from storage import breaches, request_store
+from storage import approvals, breaches, request_store
 from storage.models import Breach, Event, NudgeClaim, Request
 
 OPEN_STATES = request_store.OPEN_STATES
@@ -32,14 +32,20 @@ def load(ctx: Ctx, ref: str | None) -> Request:
 
 def can_see(ctx: Ctx, request: Request) -> bool:
     """Requesters see their own requests; staff see their department's and those their
-    department transferred elsewhere; those it was escalated to see it; admins see all."""
+    department transferred elsewhere; those it was escalated to see it; its approvers (any
+    step, pending or decided) see it; admins see all."""
     actor = ctx.actor.id
     if actor == request.requester_id or ctx.desk.is_staff(actor, request.department):
         return True
     if confidential.of(ctx.desk, request):  # not the desks it passed through, nor managers
         return False
     return (any(ctx.desk.is_staff(actor, old) for old in past_departments(ctx, request))
-            or escalated_to(ctx, request, actor))
+            or escalated_to(ctx, request, actor) or is_approver(ctx, request))
+
+
+def is_approver(ctx: Ctx, request: Request) -> bool:
+    """Whether the actor is or was an approver of ``request`` (``approvals.involves``)."""
+    return approvals.involves(ctx.session, request.id or 0, ctx.actor.id)
 
 
 def escalated_to(ctx: Ctx, request: Request, person_id: str) -> bool:
@@ -113,8 +119,6 @@ def require_state(
     if request.state in allowed:
         return
     if request.state == "pending_approval":  # the desk cannot act before the approval
-        from storage import approvals
-
         waiting = approvals.current_approvers(ctx.session, request.id or 0)
         raise Refusal("err.awaiting_approval", ref=request.ref,
                       approvers=names_list(ctx, waiting, ctx.locale))

@@ -152,6 +152,18 @@ def to_desk(ctx: Ctx, request: Request, key: str, *, by: str, text: str,
             ctx.notify_channel(request.department, render, request)
 
 
+def to_people(ctx: Ctx, request: Request, person_ids: list[str], key: str, *, by: str,
+              text: str) -> None:
+    """Someone's words on the request, told to each of ``person_ids`` (its approvers)."""
+
+    def render(locale: str) -> Message:
+        body = t(locale, key, ref=request.ref, by=by, title=request.title, text=text)
+        return Message(text=body, locale=locale, kind="comment")
+
+    for person in person_ids:
+        ctx.notify_person(person, render, request)
+
+
 def assigned_to_person(ctx: Ctx, request: Request, who: str) -> None:
     """Tell a person they now own a request."""
 

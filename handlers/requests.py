@@ -18,7 +18,7 @@ from handlers.i18n import join
 from handlers.messages import Message, Reply
 from handlers.router import Router
 from handlers.targets import first_text, resolution_text
-from storage import people, request_store
+from storage import approvals, people, request_store
 from storage.models import Event, Request
 
 TITLE_LIMIT = 80
@@ -372,16 +372,25 @@ def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", 
     """The actor's comment on ``request``, recorded as ``kind``: a requester's goes to the
     desk (and resumes a wait), a desk member's to the requester (a first response).
     ``in_thread=False`` when it was written in the desk's thread: not posted there again;
-    ``tell=False`` when only files were shared (the attachment store passes those on)."""
+    ``tell=False`` when only files were shared (the attachment store passes those on).
+    Its approvers may comment too (``_approval_comment``), and its requester while it awaits
+    approval."""
     is_requester = ctx.actor.id == request.requester_id
-    if not is_requester and not ctx.desk.is_staff(ctx.actor.id, request.department):
+    staff = ctx.desk.is_staff(ctx.actor.id, request.department)
+    approver = not is_requester and (not staff or request.state == "pending_approval") \
+        and lc.is_approver(ctx, request)
+    if not (is_requester or staff or approver):
         raise Refusal(
             "err.forbidden_comment", ref=request.ref, department=ctx.dept_label(request.department)
         )
-    lc.require_state(ctx, request, (*lc.OPEN_STATES, "resolved", "closed"), "comment")
+    pending = ("pending_approval",) if is_requester or approver else ()
+    lc.require_state(ctx, request, (*lc.OPEN_STATES, "resolved", "closed", *pending), "comment")
     by = ctx.name(ctx.actor.id)
     lc.transition(ctx, request, None, kind, note=text)
-    if is_requester:
+    if approver or (is_requester and request.state == "pending_approval"):
+        if tell:
+            _approval_comment(ctx, request, by, text, in_thread=in_thread)
+    elif is_requester:
         if request.state == "waiting":
             _resume(ctx, request, text, in_thread)
         elif tell:
@@ -394,6 +403,21 @@ def add_comment(ctx: Ctx, request: Request, text: str, kind: str = "commented", 
                 notices.comment_to_requester(ctx, request, text)
             if tell and in_thread:
                 notices.to_thread(ctx, request, "thread.comment", by=by, text=text)
+
+
+def _approval_comment(ctx: Ctx, request: Request, by: str, text: str, *,
+                      in_thread: bool) -> None:
+    """Words on a request awaiting approval go to whom it waits for (the desk cannot act on
+    it yet) and, an approver's, to its requester; an approver's on an approved request go to
+    the requester and the desk's thread."""
+    with ctx.batched():
+        if request.state == "pending_approval":
+            waiting = approvals.current_approvers(ctx.session, request.id or 0)
+            notices.to_people(ctx, request, [p for p in waiting if p != ctx.actor.id],
+                              "note.comment_from_requester", by=by, text=text)
+        elif in_thread:
+            notices.to_thread(ctx, request, "thread.comment", by=by, text=text)
+        notices.comment_to_requester(ctx, request, text)
 
 
 def transfer(ctx: Ctx, cmd: Command) -> Reply:

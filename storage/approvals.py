@@ -56,6 +56,16 @@ def current_approvers(session: Session, request_id: int) -> list[str]:
     return [p for p in step.approvers if p not in voted]
 
 
+def involves(session: Session, request_id: int, person_id: str) -> bool:
+    """Whether ``person_id`` is or was an approver of the request: named on a step of any
+    round (a delegate holding one too) or having decided one (one query)."""
+    stmt = (select(ApprovalStepRow.approvers, ApprovalVote.person_id)
+            .outerjoin(ApprovalVote, col(ApprovalVote.step_id) == col(ApprovalStepRow.id))
+            .where(col(ApprovalStepRow.request_id) == request_id))
+    return any(person_id in (named or []) or voter == person_id
+               for named, voter in session.exec(stmt))
+
+
 def vote(session: Session, step_id: int, person_id: str, decision: str, at: datetime) -> None:
     """Record one approver's decision on a step."""
     session.add(ApprovalVote(step_id=step_id, person_id=person_id, decision=decision, at=at))

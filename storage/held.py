@@ -39,9 +39,15 @@ def claim(session: Session, held_id: int, ref: str, now: datetime) -> bool:
     return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
+# What a plain message may be about: the open requests and those awaiting approval (words and
+# files on those go to their approvers).
+TALKED_STATES = (*OPEN_STATES, "pending_approval")
+
+
 def open_requests_of(session: Session, person_id: str, limit: int) -> tuple[list[Request], int]:
-    """The person's open requests, newest first (at most ``limit``), and how many there are."""
-    where = (col(Request.requester_id) == person_id, col(Request.state).in_(OPEN_STATES))
+    """The person's open requests and those awaiting approval, newest first (at most
+    ``limit``), and how many there are."""
+    where = (col(Request.requester_id) == person_id, col(Request.state).in_(TALKED_STATES))
     rows = list(session.exec(select(Request).where(*where)
                              .order_by(col(Request.created_at).desc(), col(Request.id).desc())
                              .limit(limit + 1)))
