@@ -22,6 +22,8 @@ def set_priority(ctx: Ctx, cmd: Command) -> Reply:
     old = request.priority
     retarget(ctx, request, priority=cmd.priority, category=request.category)
     lc.transition(ctx, request, None, "priority", note=f"{old}->{cmd.priority}")
+    if cmd.priority == "P1" and old != "P1":  # raised at night: the leads hear it, as at open
+        notices.p1_after_hours(ctx, request)
     loc = ctx.locale_of(request.requester_id)
     notices.to_requester(
         ctx, request, "note.priority", by=ctx.name(ctx.actor.id),
