@@ -28,8 +28,8 @@ LONGEST = timedelta(days=366)
 def away(ctx: Ctx, cmd: Command) -> Reply:
     """Name a delegate until a day; pending approvals move to them at once (and what an
     earlier delegate held for the person, when this one replaces them)."""
-    day = _last_day(ctx, cmd.text)
     assert cmd.person is not None
+    day = _last_day(ctx, cmd.text, cmd.person)
     until = day.isoformat()
     found = people_called(ctx, cmd.person)
     others = tuple(p for p in found if p != ctx.actor.id)  # a shared name: not oneself
@@ -66,16 +66,19 @@ def away(ctx: Ctx, cmd: Command) -> Reply:
     return Reply((Message(text=text, locale=ctx.locale),), queued=ctx.queued)
 
 
-def _last_day(ctx: Ctx, given: str) -> date:
-    """The absence's last day: a date (else "not a date"), from today on, within a year."""
+def _last_day(ctx: Ctx, given: str, delegate: str) -> date:
+    """The absence's last day: a date (else "not a date"), from today on, within a year. The
+    example a refusal gives keeps the ``delegate`` typed (copying it must not hand the
+    approvals to someone else)."""
     today = ctx.now.astimezone(ctx.desk.policy.tz).date()
     day = fields.parse_date(given, today)
+    example = {**examples.away(ctx), "ex_person": delegate}
     if day is None:
-        raise Refusal("away.err.not_a_date", given=given, **examples.away(ctx))
+        raise Refusal("away.err.not_a_date", given=given, **example)
     if day < today:
-        raise Refusal("away.err.date", given=given, **examples.away(ctx))
+        raise Refusal("away.err.date", given=given, **example)
     if day - today > LONGEST:
-        raise Refusal("away.err.too_far", given=given, **examples.away(ctx))
+        raise Refusal("away.err.too_far", given=given, **example)
     return day
 
 

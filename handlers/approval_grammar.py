@@ -66,22 +66,32 @@ def _away_like(text: str) -> bool:
     return any(p in DELEGATE_WORDS for p in pieces) and any(_day_like(p) for p in pieces)
 
 
-def unglue_words(word: str) -> list[str]:
+def unglue_words(word: str, *, dated: bool = False) -> list[str]:
     """``word`` split where Chinese typing glues the away words: a delegate word to the name
     after it (``代理@刘芳``) or to the day before it (``12月10日代理bob``), an until word to the
-    day after it (``至12月10日``). A name that merely holds such a character stays whole."""
+    day after it (``至12月10日``) or to a day and a delegate word (``至下周五代理@刘芳``: the
+    day may not read, and is still told apart, to say it is no date). ``dated``: ``word``
+    followed an until word, so it is a day up to a delegate word. A name that merely holds
+    such a character stays whole."""
     for glued in _GLUED_DELEGATE:
         if word.startswith(glued) and len(word) > len(glued):
             return [glued, *unglue_words(word[len(glued):])]
     for glued in _GLUED_UNTIL:
-        if word.startswith(glued) and _day_start(word[len(glued):]):
-            return [glued, *unglue_words(word[len(glued):])]
+        rest = word[len(glued):]
+        if word.startswith(glued) and (_day_start(rest) or _delegate_inside(rest)):
+            return [glued, *unglue_words(rest, dated=True)]
     for at in range(1, len(word)):
         until = next((w for w in _GLUED_UNTIL if word.startswith(w, at)), "")
-        if word.startswith(_GLUED_DELEGATE, at) and _day_like(word[:at]) \
+        if word.startswith(_GLUED_DELEGATE, at) and (dated or _day_like(word[:at])) \
                 or until and _day_start(word[at + len(until):]):
             return [word[:at], *unglue_words(word[at:])]
     return [word]
+
+
+def _delegate_inside(text: str) -> bool:
+    """Whether a delegate word stands inside ``text`` after something and before a name
+    (``下周五代理@刘芳``)."""
+    return any(0 < text.find(glued) < len(text) - len(glued) for glued in _GLUED_DELEGATE)
 
 
 def _day_start(text: str) -> bool:

@@ -17,12 +17,13 @@ from handlers.i18n import t
 from handlers.messages import Message, Reply
 from handlers.router import Router
 from storage import people
-from storage.models import Rating, Request
+from storage.models import Event, Rating, Request
 
 HASHES = "#＃"  # a tag's mark, typed half or full width
 # Marks after a tag that say something of the words before it ("太慢了＃及时？？"): they stay
 # with those words; a comma or a full stop after a tag goes with it.
 SAYING = "?？!！…"
+_STARS = re.compile(r"(\d)★")  # a ``rated`` event's note: the stars, then the words
 TAG = re.compile(r"[#＃](\w[\w-]*)")  # the word runs to a space, a mark or punctuation
 
 
@@ -90,6 +91,9 @@ def rate(ctx: Ctx, cmd: Command) -> Reply:
     if ctx.actor.id != request.requester_id:  # an admin: a rating is the requester's own
         raise Refusal("err.rate_requester_only", ref=request.ref,
                       requester=ctx.name(request.requester_id))
+    if request.state == "resolved":  # closes once confirmed: say how, then rate
+        raise Refusal("err.rate_resolved", ref=request.ref, stars=cmd.number,
+                      comment=f" {cmd.text}" if cmd.text else "")
     lc.require_state(ctx, request, ("closed",), "rate", hint="hint.rate_after_close")
     if request.resolver_id == ctx.actor.id:
         raise Refusal("err.self_rating", ref=request.ref)
@@ -97,6 +101,8 @@ def rate(ctx: Ctx, cmd: Command) -> Reply:
     tags, comment = split_tags(ctx, cmd.text)
     rating = ctx.session.exec(select(Rating).where(Rating.request_id == request.id)).first()
     changed = rating is not None and rated_this_cycle(rating, request)
+    was = rating.stars if rating is not None and changed else None
+    alerted = changed and _low_this_cycle(ctx, request)  # before this rating's event
     if rating is None:
         rating = Rating(request_id=request.id, rater_id=ctx.actor.id, stars=cmd.number,
                         created_at=ctx.now, updated_at=ctx.now)
@@ -110,7 +116,7 @@ def rate(ctx: Ctx, cmd: Command) -> Reply:
     rating.updated_at = ctx.now
     ctx.session.add(rating)
     lc.transition(ctx, request, None, "rated", note=f"{cmd.number}★ {cmd.text}".strip())
-    _tell_desk(ctx, request, cmd.number, cmd.text)
+    _tell_desk(ctx, request, cmd.number, cmd.text, was if alerted else None)
     key = "reply.rating_changed" if changed else "reply.rated"
     text = ctx.say(key, ref=request.ref, stars=cmd.number)
     return Reply((Message(text=text, locale=ctx.locale, request_ref=request.ref),),
@@ -139,9 +145,25 @@ def rated_this_cycle(rating: Rating, request: Request) -> bool:
     return request.resolved_at is None or rating.updated_at >= request.resolved_at
 
 
-def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str) -> None:
+def _low_this_cycle(ctx: Ctx, request: Request) -> bool:
+    """Whether a low rating was given since the request's latest resolution (its leads were
+    alerted then), as the history's ``rated`` events say (``2★ slow``)."""
+    low = ctx.desk.service.feedback.low_rating
+    query = select(Event).where(Event.request_id == request.id, Event.kind == "rated")
+    if request.resolved_at is not None:
+        query = query.where(Event.at >= request.resolved_at)
+    for event in ctx.session.exec(query):
+        given = _STARS.match(event.note or "")
+        if given and int(given.group(1)) <= low:
+            return True
+    return False
+
+
+def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str,
+               was: int | None = None) -> None:
     """The assignee hears the rating; a low one goes to the department's leads too, and,
-    when a lead handled the request, to that lead's manager."""
+    when a lead handled the request, to that lead's manager: once a cycle. Once they were
+    alerted, a change (``was``: the stars it replaces) goes to them as an update."""
     by, ref = ctx.name(ctx.actor.id), request.ref
     assignee = request.assignee_id
 
@@ -151,11 +173,17 @@ def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str) -> None:
 
     if assignee:
         ctx.notify_person(assignee, render)
-    if stars > ctx.desk.service.feedback.low_rating:
+    low = ctx.desk.service.feedback.low_rating
+    update = was is not None
+    if stars > low and not update or update and stars == was:
         return
 
     def render_low(locale: str) -> Message:
-        text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)
+        if update:
+            text = t(locale, "note.rating_update", ref=ref, by=by, was=was, stars=stars,
+                     comment=comment)
+        else:
+            text = t(locale, "note.low_rating", ref=ref, by=by, stars=stars, comment=comment)
         return Message(text=text, locale=locale, kind="low_rating", request_ref=ref)
 
     leads = ctx.department(request.department).leads
@@ -176,9 +204,15 @@ def _tell_desk(ctx: Ctx, request: Request, stars: int, comment: str) -> None:
                 not confidential.may_open(ctx.desk, manager, request)
 
             def render_manager(locale: str, lead: str = lead, private: bool = private) -> Message:
-                if private:  # a confidential request: who rated it, and their words, stay
-                    text = t(locale, "note.low_rating_lead_confidential", ref=ref,  # at the desk
+                if private and update:  # a confidential request: who rated it, and
+                    text = t(locale, "note.rating_update_confidential", ref=ref,  # their
+                             was=was, stars=stars)  # words, stay at the desk
+                elif private:
+                    text = t(locale, "note.low_rating_lead_confidential", ref=ref,
                              stars=stars, lead=lead)
+                elif update:
+                    text = t(locale, "note.rating_update", ref=ref, by=by, was=was,
+                             stars=stars, comment=comment)
                 else:
                     text = t(locale, "note.low_rating_lead", ref=ref, by=by, stars=stars,
                              lead=lead, comment=comment)

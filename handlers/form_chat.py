@@ -43,6 +43,7 @@ from handlers.fields import (
     parse_value,
     to_raw,
     typed,
+    with_defaults,
 )
 from handlers.forms import Filled, check_values, complete, earliest, out_of_order, today
 from handlers.grammar import Command, parse
@@ -94,13 +95,23 @@ def _set_aside(ctx: Ctx, draft: FormDraft) -> str:
     category = dep.category(draft.category)
     if category is None:  # its service left the config meanwhile: what to type now
         return form_gone.expired(ctx.desk.catalog, ctx.locale, draft)
-    files = {f.key for f in category.fields if f.type == "file"}
-    defaults = {k: to_raw(v) for k, v in complete(ctx, category, {}, "").values.items()}
-    typed_in = {k: v for k, v in draft.values.items()
-                if k not in files and v and defaults.get(k) != v}  # the defaults come again
-    command = " ".join(w for w in (f"/request {dep.key} {category.key}", draft.details,
-                                   pairs_line(typed_in)) if w)
+    command = _restart(ctx.desk, ctx.locale, draft, category)
     return ctx.say("form.set_aside", service=category.label(ctx.locale), command=command)
+
+
+def _restart(desk: Desk, locale: str, draft: FormDraft, category: Category) -> str:
+    """The command that starts ``draft``'s form again with what it held: its details and the
+    values typed in (not the files, sent again, nor the defaults it started with, which come
+    again)."""
+    files = {f.key for f in category.fields if f.type == "file"}
+    defaults = {k: to_raw(v) for k, v in with_defaults(
+        category, {}, requester=draft.person_id, catalog=desk.catalog, locale=locale,
+        today=desk.policy.today(draft.started_at)).items()}
+    typed_in = {k: v for k, v in draft.values.items()
+                if k not in files and v and defaults.get(k) != v}
+    dep = desk.catalog.department(draft.department).key
+    return " ".join(w for w in (f"/request {dep} {category.key}", draft.details,
+                                pairs_line(typed_in)) if w)
 
 
 def _asking(ctx: Ctx, spec: FieldSpec, before: list[str],
@@ -171,7 +182,7 @@ def answer(ctx: Ctx, inbound: Inbound) -> Reply | None:
     service = category.label(ctx.locale) if category else draft.category
     if draft.expires_at <= ctx.now:
         form_drafts.drop(ctx.session, ctx.actor.id)
-        return Reply((Message(text=_expired(ctx.desk.catalog, ctx.locale, draft),
+        return Reply((Message(text=_expired(ctx.desk, ctx.locale, draft),
                               locale=ctx.locale, kind="form"),), queued=ctx.queued)
     if typed(text, CANCEL_WORDS):
         form_drafts.drop(ctx.session, ctx.actor.id)
@@ -339,15 +350,16 @@ def _parsed(ctx: Ctx, category: Category,
     return out, misfits
 
 
-def _expired(catalog: Catalog, locale: str, draft: FormDraft) -> str:
-    """What the owner of ``draft``, dropped unfinished, is told: the line to start again, or,
-    its service or department having left the config, what to type now (``form_gone``)."""
-    dep = catalog.department(draft.department)
+def _expired(desk: Desk, locale: str, draft: FormDraft) -> str:
+    """What the owner of ``draft``, dropped unfinished, is told: the line to start again with
+    what it held (as when it is set aside), or, its service or department having left the
+    config, what to type now (``form_gone``)."""
+    dep = desk.catalog.department(draft.department)
     category = dep.category(draft.category)
     if category is None:
-        return form_gone.expired(catalog, locale, draft)
+        return form_gone.expired(desk.catalog, locale, draft)
     return t(locale, "form.expired", service=category.label(locale),
-             command=f"/request {dep.key} {category.key}")
+             command=_restart(desk, locale, draft, category))
 
 
 def _said(ctx: Ctx, key: str, **params: object) -> Reply:
@@ -361,7 +373,7 @@ def expire(desk: Desk, session: Session, now: datetime) -> int:
     for draft in gone:
         row = people.get(session, draft.person_id)
         locale = normalize_locale(row.locale if row else None, desk.policy.locale)
-        message = Message(text=_expired(desk.catalog, locale, draft),
+        message = Message(text=_expired(desk, locale, draft),
                           target=person(draft.person_id), locale=locale,
                           kind="form")
         outbox.enqueue(session, message.target, message.to_dict(), now,

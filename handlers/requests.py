@@ -282,6 +282,7 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     if request.state == approval.REJECTED:  # with changes: the approval starts again
         return approval.reopen_rejected(ctx, request, cmd.text)
     lc.require_state(ctx, request, ("resolved", "closed"), "reopen")
+    _refuse_values(ctx, request, cmd.text)
     lc.keep_targets(ctx, request)  # the cycle ending: a late resolution stays late
     request.resolved_at = None
     request.closed_at = None
@@ -290,6 +291,26 @@ def reopen(ctx: Ctx, cmd: Command) -> Reply:
     notices.to_desk(ctx, request, "note.reopened", by=ctx.name(ctx.actor.id), text=cmd.text)
     return _reply(ctx, "reply.reopened", request, resolution_due=due_times.due_text(
         ctx, request, request.resolution_due, ctx.locale))
+
+
+def _refuse_values(ctx: Ctx, request: Request, text: str) -> None:
+    """Refuse a reopen whose words give a form value (``amount=9000``, ``金额=9000``; a
+    ``原因：…`` stays the reason): a reopen keeps the request's values, so say to reopen
+    without it or to open a new request with it (only a rejected request's reopen changes
+    values: ``approval.reopen_rejected``)."""
+    from handlers.approval_values import form_of
+    from handlers.fields import split_pairs, typed_pairs
+
+    form = form_of(ctx, request)
+    pairs = [p for p in typed_pairs(text, form)[0]
+             if text[p.start + len(p.name):].lstrip(" \t\u3000")[:1] in "=＝"]
+    if not pairs:
+        return
+    reason = split_pairs(text, form)[1] or ctx.say("slot.reason")
+    raise Refusal("err.reopen_values", ref=request.ref,
+                  values=join(ctx.locale, [f"`{text[p.start:p.end]}`" for p in pairs]),
+                  reason=reason,
+                  new=f"/request {request.department} {request.category} {text.strip()}")
 
 
 def cancel(ctx: Ctx, cmd: Command) -> Reply:

@@ -160,6 +160,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`/request comment {ref} // <note>`. Nothing was changed.",
         "{ref} 的内部备注是空的：请在标记后写上内容，例如 `/request 评论 {ref} // <内容>`。未做任何更改。",
     ),
+    "err.reopen_values": (
+        "A reopen keeps {ref}'s values, so {values} was not applied and nothing was changed. "
+        "To reopen it as it is, type `/request reopen {ref} {reason}`; for a request with "
+        "the new value, open a new one: `{new}`.",
+        "重开会保留 {ref} 原有的表单值，因此 {values} 未生效，未做任何更改。如按原样重开，请输入 "
+        "`/request 重开 {ref} {reason}`；如需按新的值处理，请新建请求：`{new}`。",
+    ),
     "err.bad_state": (
         "{ref} is {state}, so it can't be {action_past} now.{hint}",
         "{ref} 当前状态为“{state}”，现在不能{action}。{hint}",
@@ -283,6 +290,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "past.rate": ("rated", "评分"),
     "past.comment": ("commented on", "评论"),
     "past.snooze": ("snoozed", "推迟提醒"),
+    "err.rate_resolved": (
+        "{ref} is resolved but not closed yet, so it can't be rated now. Confirm it is solved "
+        "first: `/request confirm {ref}`, then rate it: `/request rate {ref} {stars}{comment}`.",
+        "{ref} 已解决但尚未关闭，现在还不能评分。请先确认已解决：`/request 确认 {ref}`，"
+        "再评分：`/request 评分 {ref} {stars}{comment}`。"),
     "hint.rate_after_close": (" You can rate it once it is closed.", "关闭后即可评分。"),
     # --- replies to the speaker
     "reply.opened": (
@@ -383,6 +395,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Low rating for {lead}: {ref} (confidential) was rated {stars}/5. Who rated it and "
         "what they wrote stay with the desk.",
         "低分提醒：{lead} 处理的 {ref}（保密）被评了 {stars} 分。评分人和评语仅限该部门查看。"),
+    "note.rating_update": ("Rating update: {by} changed {ref}'s rating {was}★ → {stars}★. "
+                           "{comment}",
+                           "评分更新：{by} 将 {ref} 的评分由 {was}★ 改为 {stars}★。{comment}"),
+    "note.rating_update_confidential": (
+        "Rating update: {ref} (confidential) is now rated {stars}★ (was {was}★).",
+        "评分更新：{ref}（保密）的评分由 {was}★ 改为 {stars}★。"),
     "note.low_rating": ("Low rating: {by} gave {ref} {stars}/5. {comment}",
                         "低分提醒：{by} 给 {ref} 评了 {stars} 分。{comment}"),
     "note.suggestion": ("Suggestion #{id} for {department} from {by}:\n{text}",

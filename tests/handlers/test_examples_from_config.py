@@ -216,7 +216,8 @@ def test_which_request_shows_an_id_of_the_persons_own_requests_or_desk(desk):
 def test_away_names_a_day_to_come_and_a_colleague(desk):
     out = desk("fiona> /request away until 2026-11-01 delegate max", "fiona> /request away",
                "ivy> /request away")
-    assert "请写成 `/request 休假 至 2026-11-26 代理 hana`。" in out  # three days on
+    assert "请写成 `/request 休假 至 2026-11-26 代理 max`。" in out  # three days on, the
+    # delegate typed kept (copying the example must not hand the approvals to someone else)
     assert "请写明休假到哪天、由谁代为审批：`/request 休假 至 2026-11-26 代理 hana`。" in out
     assert "`/request away until 2026-11-26 delegate max`." in out
     no_sample(out)

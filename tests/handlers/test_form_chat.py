@@ -231,8 +231,8 @@ def test_an_unfinished_form_expires_politely_once(desk: Transcript) -> None:
     assert desk("@now 2026-11-24T08:59") == ""  # not yet a day
     out = desk("@now 2026-11-24T09:01")
     assert out == ("[to alice] Your Reimbursement form was not finished within a day, so I "
-                   "dropped it; nothing was opened. Type `/request finance reimbursement` to "
-                   "start again.\n")
+                   "dropped it; nothing was opened. Type `/request finance reimbursement taxi` "
+                   "to start again.\n")  # what it held comes back
     assert rows(desk, FormDraft) == []
     assert desk("@now 2026-11-24T10:00") == ""
     assert "I didn't understand" in desk("alice> 86")
