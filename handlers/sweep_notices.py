@@ -60,7 +60,8 @@ def batched_nudge(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]) -
                 for pid, last_day in covering])))
         return Message(text="\n".join(lines), locale=locale,
                        buttons=_buttons(ctx, recipient, nudges, locale),
-                       kind="nudge", extra={"refs": [r.ref for r, _ in nudges + daily]})
+                       kind="nudge",
+                       extra={"refs": list(dict.fromkeys(r.ref for r, _ in nudges + daily))})
 
     kind, _, ident = recipient.partition(":")
     if kind == "dept":
@@ -86,14 +87,22 @@ def _covering(ctx: Ctx, recipient: str, items: list[tuple[Request, Rule]]
 
 
 def _worst_first(ctx: Ctx, items: list[tuple[Request, Rule]]) -> list[tuple[Request, Rule]]:
-    """The most severe rule of each request, the most severe and most overdue first."""
+    """The most severe rule of each request, the most severe and most overdue first; and the
+    other target's warning beside an overdue one (a first response overdue never hides that
+    the resolution is due soon: claimed with it, the warning would never come again)."""
     worst: dict[str, tuple[Request, Rule]] = {}
+    warned: dict[tuple[str, str], tuple[Request, Rule]] = {}
     for request, rule in items:
         seen = worst.get(request.ref)
         if seen is None or (SEVERITY[rule.kind], rule.target == "first") > (
                 SEVERITY[seen[1].kind], seen[1].target == "first"):
             worst[request.ref] = (request, rule)
-    return sorted(worst.values(), key=lambda item: (
+        if rule.kind == "warn":
+            warned[(request.ref, rule.target)] = (request, rule)
+    shown = list(worst.values()) + [
+        (request, rule) for (ref, target), (request, rule) in warned.items()
+        if worst[ref][1].target != target and worst[ref][1].kind != "warn"]
+    return sorted(shown, key=lambda item: (
         -SEVERITY[item[1].kind], -overdue(ctx.desk, item[0], item[1].due, ctx.now)))
 
 
@@ -115,9 +124,9 @@ def _nudge_lines(ctx: Ctx, recipient: str, nudges: list[tuple[Request, Rule]],
     if not nudges:
         return []
     kind, _, ident = recipient.partition(":")
-    header = (t(locale, "nudge.header.channel", n=len(nudges),
-                department=ctx.dept_label(ident, locale))
-              if kind == "dept" else t(locale, "nudge.header.person", n=len(nudges)))
+    n = len({request.ref for request, _ in nudges})  # requests, not lines
+    header = (t(locale, "nudge.header.channel", n=n, department=ctx.dept_label(ident, locale))
+              if kind == "dept" else t(locale, "nudge.header.person", n=n))
     return [header] + [_line(ctx, r, rule, locale) for r, rule in nudges]
 
 
@@ -136,7 +145,7 @@ def _buttons(ctx: Ctx, recipient: str, nudges: list[tuple[Request, Rule]],
                       command=f"/request {action} {request.ref}", action=action)
                for request, rule in nudges
                if (action := _action(ctx, recipient, request, rule)) is not None]
-    return tuple(buttons[:MAX_BUTTONS])
+    return tuple(dict.fromkeys(buttons))[:MAX_BUTTONS]  # one per request and action
 
 
 def _action(ctx: Ctx, recipient: str, request: Request, rule: Rule) -> str | None:
