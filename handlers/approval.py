@@ -149,7 +149,7 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
         request_store.add_event(ctx.session, request, ctx.actor.id, ctx.now, "approved_step",
                                 note=note)
     by = ctx.name(ctx.actor.id)
-    said = notes.Said(by, comment) if comment else None
+    said = notes.ApproverWords(by, comment) if comment else None
     still = approvals.current_approvers(ctx.session, request.id or 0)
     if step.mode == "all" and still and not _nobody_left(ctx, still):
         notes.to_requester(ctx, request, "approval.note.partial", said, by=by, step=number,
@@ -176,7 +176,7 @@ def approve(ctx: Ctx, cmd: Command) -> Reply:
 
 
 def _finish(ctx: Ctx, request: Request, kind: str = "approval_done",
-            note: str | None = None, said: notes.Said | None = None) -> None:
+            note: str | None = None, said: notes.ApproverWords | None = None) -> None:
     """The last approval (or a reopen needing none now, ``kind`` and its ``note`` in the
     history): the request opens, its targets run from now, the desk is told; the requester
     hears it with the last approver's comment (``said``)."""

@@ -16,20 +16,20 @@ from storage import request_store
 from storage.models import Request
 
 
-class Said(NamedTuple):
+class ApproverWords(NamedTuple):
     """An approver's comment on their approval: who said it, and what."""
 
     by: str
     comment: str
 
 
-def said_line(said: Said | None, locale: str) -> list[str]:
+def said_line(said: ApproverWords | None, locale: str) -> list[str]:
     """The line quoting an approver's comment (none: no line)."""
     return [t(locale, "approval.note.comment", by=said.by, comment=said.comment)] if said \
         else []
 
 
-def to_requester(ctx: Ctx, request: Request, key: str, said: Said | None,
+def to_requester(ctx: Ctx, request: Request, key: str, said: ApproverWords | None,
                  **params: object) -> None:
     """News of the approval told to the requester, with the approver's comment (``said``)."""
     if request.requester_id == ctx.actor.id:
@@ -66,7 +66,8 @@ def _fields(ctx: Ctx, request: Request, locale: str, step: int,
 
 
 def ask(ctx: Ctx, request: Request, approver: str, step: int, total: int,
-        key: str = "approval.note.ask", said: Said | None = None, **params: object) -> None:
+        key: str = "approval.note.ask", said: ApproverWords | None = None,
+        **params: object) -> None:
     """Ask ``approver`` to decide, with the request's values and Approve / Reject; after a
     reopen, what was rejected and what changed (``approval_reopen``); the previous step's
     approver's comment (``said``)."""

@@ -14,7 +14,7 @@ from storage.models import ApprovalStepRow, Request
 
 
 def next_step(ctx: Ctx, request: Request, round_: int, total: int,
-              said: notes.Said | None = None) -> ApprovalStepRow | None:
+              said: notes.ApproverWords | None = None) -> ApprovalStepRow | None:
     """Start the round's next step (its approvers read the last approver's comment,
     ``said``); one its approvers already gave by approving an earlier step is approved at
     once (nobody is asked twice). None: every step is approved."""
@@ -35,7 +35,7 @@ def approved_earlier(ctx: Ctx, request: Request, step: ApprovalStepRow) -> set[s
 
 
 def start_step(ctx: Ctx, request: Request, step: ApprovalStepRow, total: int,
-               said: notes.Said | None = None) -> bool:
+               said: notes.ApproverWords | None = None) -> bool:
     """Start ``step``: its approvers resolved now and asked (False: they had all approved an
     earlier step already, so it is approved at once)."""
     approvers, handovers = route.resolve(ctx, request, step.spec)
