@@ -149,10 +149,12 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
     What happened in the period, as the history has it: a later reopen, rating, transfer or
     change of service leaves a finished period's figures as they were."""
     figures = _blank(desk)
-    for row in digest_flow.opened(session, start, end):
+    opened = digest_flow.opened(session, start, end)
+    moved = digest_flow.transferred(session, start, end)
+    for row in opened:
         for f in _both(figures, row.department):
             _received(desk, f, row)
-    for row in digest_flow.transferred(session, start, end):
+    for row in moved:
         own, left = figures.get(row.department), figures.get(row.moved_from or "")
         if own is not None:  # the desk received it; the company had it already
             _received(desk, own, row)
@@ -196,7 +198,8 @@ def compute(session: Session, desk: Desk, start: datetime, end: datetime) -> dic
             if comment and not confidential.is_confidential(
                     desk, rating.department, rating.category):  # counts only, no words
                 f.comments.append((rating.stars, comment, rating.ref))
-    for key, services in digest_services.top_services(session, desk, start, end).items():
+    for key, services in digest_services.top_services(session, desk, opened + moved,
+                                                      end).items():
         if key in figures:
             figures[key].categories.update(services)
     add_open(session, end, figures)

@@ -12,30 +12,11 @@ from sqlmodel import Session, col
 
 from handlers import lifecycle as lc
 from handlers.desk import Desk
+from storage.digest_flow import Opened
 from storage.digest_history import HistoryStep, all_rows, chunks, history
-from storage.models import Event, Request
+from storage.models import Event
 
 CHANGES = ("transferred", "service_changed")  # what moves a request's desk or service
-
-
-def received(session: Session, start: datetime, end: datetime
-             ) -> list[tuple[int, str, str, str, bool]]:
-    """(request id, desk that received it, its desk now, its service now, whether opened)
-    of each request opened in [start, end) (received by the desk it was opened at) or
-    transferred from one desk to another then (received by the desk it went to)."""
-    r, e = Request, Event
-    opened = select(col(r.id), col(r.origin_department), col(r.department),
-                    col(r.category)).where(col(r.created_at) >= start, col(r.created_at) < end)
-    out = [(rid, origin, now, category, True)
-           for rid, origin, now, category in all_rows(session, opened)]
-    moved = (select(col(e.request_id), col(e.note), col(r.department), col(r.category))
-             .join(r, col(r.id) == col(e.request_id))
-             .where(col(e.kind) == "transferred", col(e.at) >= start, col(e.at) < end))
-    for rid, note, now, category in all_rows(session, moved):
-        route = lc.transfer_route(note)
-        if route and route[0] != route[1]:  # another service of its desk: no desk received it
-            out.append((rid, route[1], now, category, False))
-    return out
 
 
 def changed_since(session: Session, ids: set[int], at: datetime) -> set[int]:
@@ -74,19 +55,22 @@ def service_at(desk: Desk, steps: list[HistoryStep], department: str, category: 
     return department, category
 
 
-def top_services(session: Session, desk: Desk, start: datetime, end: datetime
+def top_services(session: Session, desk: Desk, received: list[Opened], end: datetime
                  ) -> dict[str, Counter[str]]:
-    """Per desk that received requests in [start, end), and for the company ('*': those
-    opened then), the count of each ``desk:service`` they had at ``end``; a request that
-    had left the desk by then counts for none of its services."""
-    rows = received(session, start, end)
-    later = changed_since(session, {rid for rid, *_ in rows}, end)
+    """Per desk that received requests in the period (``received``: those opened then, and
+    those transferred to a desk then, as ``digest_flow`` read them), and for the company
+    ('*': those opened), the count of each ``desk:service`` they had at ``end``; a request
+    that had left the desk by then counts for none of its services."""
+    later = changed_since(session, {row.request_id for row in received}, end)
     steps_of = history(session, later, CHANGES)
     out: dict[str, Counter[str]] = {}
-    for rid, receiver, now, category, opened in rows:
-        department, service = service_at(desk, steps_of.get(rid, []), now, category, end)
-        if department != receiver or not service:
+    for row in received:
+        now, category = row.now
+        department, service = service_at(desk, steps_of.get(row.request_id, []), now,
+                                         category, end)
+        if department != row.department or not service:
             continue
-        for key in (receiver, "*") if opened else (receiver,):
+        opened = row.moved_from is None
+        for key in (row.department, "*") if opened else (row.department,):
             out.setdefault(key, Counter())[f"{department}:{service}"] += 1
     return out

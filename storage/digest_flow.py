@@ -32,6 +32,7 @@ class Opened:
     created_at: datetime
     moved_from: str | None = None
     now: tuple[str, str] = ("", "")  # its desk and service now (is it confidential?)
+    request_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,11 @@ def opened(session: Session, start: datetime, end: datetime) -> list[Opened]:
     r = Request
     stmt = select(
         col(r.origin_department), col(r.department), col(r.category),
-        col(r.requester_department), col(r.created_at)
+        col(r.requester_department), col(r.created_at), col(r.id)
     ).where(col(r.created_at) >= start, col(r.created_at) < end)
-    return [Opened(origin, category if origin == now else "", requester, at, now=(now, category))
-            for origin, now, category, requester, at in all_rows(session, stmt)]
+    return [Opened(origin, category if origin == now else "", requester, at, now=(now, category),
+                   request_id=rid)
+            for origin, now, category, requester, at, rid in all_rows(session, stmt)]
 
 
 def transferred(session: Session, start: datetime, end: datetime) -> list[Opened]:
@@ -82,15 +84,15 @@ def transferred(session: Session, start: datetime, end: datetime) -> list[Opened
     they went to (``moved_from`` the one they left), at the moment of the transfer."""
     r, e = Request, Event
     stmt = (select(col(e.note), col(e.at), col(r.department), col(r.category),
-                   col(r.requester_department))
+                   col(r.requester_department), col(r.id))
             .join(r, col(r.id) == col(e.request_id))
             .where(col(e.kind) == "transferred", col(e.at) >= start, col(e.at) < end))
     out = []
-    for note, at, now, category, requester in all_rows(session, stmt):
+    for note, at, now, category, requester, rid in all_rows(session, stmt):
         old, sep, new = (note or "").partition(" ")[0].partition("->")  # then its services
         if sep and old != new:  # another service of the same desk is no transfer between desks
             out.append(Opened(new, category if new == now else "", requester, at, old,
-                              (now, category)))
+                              (now, category), rid))
     return out
 
 
